@@ -19,15 +19,18 @@
         CHECK((n), (cond));                                                                   \
     } while (0)
 
-static inline void isa_check(int n, uint64_t got, uint64_t want, const char *what)
+static inline void isa_check_at(int n, uint64_t got, uint64_t want, const char *what,
+                                const char *file, int line)
 {
     if (got != want) {
         rt_printf("check %d (%s): got 0x%lx, expected 0x%lx\n", n, what, got, want);
         if (n % 256 == 0)
             n++;
-        rt_fail(n, __FILE__, __LINE__, what);
+        rt_fail(n, file, line, what);
     }
 }
+#define isa_check(n, got, want, what)                                                         \
+    isa_check_at((n), (uint64_t) (got), (uint64_t) (want), (what), __FILE__, __LINE__)
 
 /* One instruction with register operands, run through inline assembly so that the compiler
  * can neither fold nor choose the instruction. */
