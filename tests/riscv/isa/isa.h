@@ -7,18 +7,6 @@
 /* The exit status of QEMU (and of any shell) keeps only the low 8 bits of the check number,
  * so a number that is a multiple of 256 would read as a pass: CK refuses such numbers at
  * compile time; checks numbered at run time go through isa_check(), which does the same. */
-#define CK(n, got, want)                                                                      \
-    do {                                                                                      \
-        _Static_assert((n) > 0 && (n) % 256 != 0, "check number must not be 0 mod 256");      \
-        CHECK_EQ((n), (got), (want));                                                         \
-    } while (0)
-
-#define CKT(n, cond)                                                                          \
-    do {                                                                                      \
-        _Static_assert((n) > 0 && (n) % 256 != 0, "check number must not be 0 mod 256");      \
-        CHECK((n), (cond));                                                                   \
-    } while (0)
-
 static inline void isa_check_at(int n, uint64_t got, uint64_t want, const char *what,
                                 const char *file, int line)
 {
@@ -31,6 +19,19 @@ static inline void isa_check_at(int n, uint64_t got, uint64_t want, const char *
 }
 #define isa_check(n, got, want, what)                                                         \
     isa_check_at((n), (uint64_t) (got), (uint64_t) (want), (what), __FILE__, __LINE__)
+
+#define CK(n, got, want)                                                                      \
+    do {                                                                                      \
+        _Static_assert((n) > 0 && (n) % 256 != 0, "check number must not be 0 mod 256");      \
+        isa_check_at((n), (uint64_t) (got), (uint64_t) (want), #got, __FILE__, __LINE__);     \
+    } while (0)
+
+#define CKT(n, cond)                                                                          \
+    do {                                                                                      \
+        _Static_assert((n) > 0 && (n) % 256 != 0, "check number must not be 0 mod 256");      \
+        if (!(cond))                                                                          \
+            rt_fail((n), __FILE__, __LINE__, #cond);                                          \
+    } while (0)
 
 /* One instruction with register operands, run through inline assembly so that the compiler
  * can neither fold nor choose the instruction. */
