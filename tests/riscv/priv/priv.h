@@ -20,6 +20,22 @@ extern char _end[];
 
 #define INT(cause) (CAUSE_INTERRUPT | (cause))
 
+/* A function for rt_run_in_mode() that runs `pre` then the instruction `insn` once, with
+ * a7 = 0 (so an ecall is not the runtime's return) and the address of insn in pc_var. */
+#define PRIV_LOWER_FN(name, pc_var, pre, insn)                                                  \
+    static uint64_t name(uint64_t arg)                                                        \
+    {                                                                                         \
+        (void) arg;                                                                           \
+        uint64_t pc_;                                                                         \
+        __asm__ volatile(".option push\n.option norvc\nli a7, 0\n" pre "\nla %0, 1f\n1: " insn \
+                         "\n.option pop"                                                      \
+                         : "=&r"(pc_)                                                         \
+                         :                                                                    \
+                         : "ra", "t0", "t1", "a7", "memory");                                 \
+        pc_var = pc_;                                                                         \
+        return 0;                                                                             \
+    }
+
 /* Point stvec at the runtime's S-mode trap entry, with its own stack in sscratch. */
 static inline void priv_setup_strap(void)
 {
