@@ -1,0 +1,106 @@
+/* CLINT: msip at 0x0000 + 4 * hart, mtimecmp at 0x4000 + 8 * hart, mtime at 0xbff8. */
+#include <glib.h>
+
+#include "aclint.h"
+#include "riscv/riscv-defs.h"
+
+#define MSIP_BASE     0x0000
+#define MTIMECMP_BASE 0x4000
+#define MTIME_OFFSET  0xbff8
+
+struct VrAclint {
+    VrHart **harts;
+    unsigned n_harts;
+    VrClock *clock;
+    uint32_t *msip;
+};
+
+static uint64_t sub_read(uint64_t reg, uint64_t offset_in_reg, unsigned size)
+{
+    uint64_t v = reg >> (8 * offset_in_reg);
+    return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
+}
+
+static bool aclint_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
+{
+    VrAclint *c = opaque;
+    if (offset < MTIMECMP_BASE) {
+        uint64_t h = offset / 4;
+        if (h >= c->n_harts || size != 4)
+            return size == 4 ? (*value = 0, true) : false;
+        *value = __atomic_load_n(&c->msip[h], __ATOMIC_RELAXED);
+        return true;
+    }
+    if (offset >= MTIME_OFFSET) {
+        if (size < 4)
+            return false;
+        *value = sub_read(vr_clock_ticks(c->clock), offset - MTIME_OFFSET, size);
+        return true;
+    }
+    if (size < 4)
+        return false;
+    uint64_t h = (offset - MTIMECMP_BASE) / 8;
+    if (h >= c->n_harts) {
+        *value = 0;
+        return true;
+    }
+    *value = sub_read(vr_hart_get_mtimecmp(c->harts[h]), (offset - MTIMECMP_BASE) % 8, size);
+    return true;
+}
+
+static bool aclint_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
+{
+    VrAclint *c = opaque;
+    if (offset < MTIMECMP_BASE) {
+        uint64_t h = offset / 4;
+        if (size != 4)
+            return false;
+        if (h >= c->n_harts)
+            return true;
+        uint32_t bit = value & 1;
+        __atomic_store_n(&c->msip[h], bit, __ATOMIC_RELAXED);
+        vr_hart_set_irq(c->harts[h], IRQ_MSI, bit);
+        return true;
+    }
+    if (offset >= MTIME_OFFSET)
+        return size >= 4; /* mtime follows the host clock; writes are ignored */
+    if (size < 4)
+        return false;
+    uint64_t h = (offset - MTIMECMP_BASE) / 8;
+    if (h >= c->n_harts)
+        return true;
+    uint64_t cur = vr_hart_get_mtimecmp(c->harts[h]);
+    uint64_t shift = 8 * ((offset - MTIMECMP_BASE) % 8);
+    uint64_t mask = size == 8 ? ~0ull : (((1ull << (8 * size)) - 1) << shift);
+    uint64_t v = (cur & ~mask) | ((value << shift) & mask);
+    vr_hart_set_mtimecmp(c->harts[h], v);
+    return true;
+}
+
+static const VrMmioOps aclint_ops = {
+    .read = aclint_read,
+    .write = aclint_write,
+};
+
+const VrMmioOps *vr_aclint_ops(void)
+{
+    return &aclint_ops;
+}
+
+VrAclint *vr_aclint_new(VrHart **harts, unsigned n_harts, VrClock *clock)
+{
+    VrAclint *c = g_new0(VrAclint, 1);
+    c->harts = harts;
+    c->n_harts = n_harts;
+    c->clock = clock;
+    c->msip = g_new0(uint32_t, n_harts);
+    return c;
+}
+
+void vr_aclint_free(VrAclint *c)
+{
+    if (!c)
+        return;
+    g_free(c->msip);
+    g_free(c);
+}

@@ -1,0 +1,26 @@
+/* An NS16550A UART: the serial console of the riscv64-virt board. */
+#ifndef VR_UART16550_H
+#define VR_UART16550_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vr-irq.h"
+#include "vr-memory.h"
+
+typedef struct VrUart16550 VrUart16550;
+
+/* Receives what the guest transmits. */
+typedef void (*VrUartTxFn)(void *opaque, const uint8_t *data, size_t len);
+
+#define VR_UART16550_SIZE 0x100
+
+VrUart16550 *vr_uart16550_new(VrUartTxFn tx, void *tx_opaque, const VrIrq *irq);
+void vr_uart16550_free(VrUart16550 *u);
+const VrMmioOps *vr_uart16550_ops(void);
+/* Queues bytes from the host for the guest to read; returns how many fit (thread-safe). */
+size_t vr_uart16550_receive(VrUart16550 *u, const uint8_t *data, size_t len);
+/* Free space in the receive FIFO (thread-safe). */
+size_t vr_uart16550_receive_room(VrUart16550 *u);
+
+#endif

@@ -1,0 +1,209 @@
+/* The cache of decoded blocks.
+ *
+ * Blocks are keyed by their virtual pc and the host address of their code, so a change of
+ * translation never finds a stale block. Code written by the guest is caught at FENCE.I:
+ * it starts a new epoch, and a block from an older epoch is used again only after its
+ * bytes are found unchanged in guest memory.
+ */
+#include <string.h>
+#include <sys/mman.h>
+
+#include "hart.h"
+
+#define ARENA_SIZE (64u << 20)
+#define TABLE_BITS 16
+
+void vr_block_cache_init(VrBlockCache *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->arena_size = ARENA_SIZE;
+    c->arena = mmap(NULL, c->arena_size, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (c->arena == MAP_FAILED)
+        g_error("cannot reserve %zu MiB for decoded code", c->arena_size >> 20);
+    c->table_bits = TABLE_BITS;
+    c->table = g_new0(VrBlock *, 1u << TABLE_BITS);
+}
+
+void vr_block_cache_destroy(VrBlockCache *c)
+{
+    if (c->arena)
+        munmap(c->arena, c->arena_size);
+    g_free(c->table);
+    memset(c, 0, sizeof(*c));
+}
+
+void vr_block_cache_flush(VrBlockCache *c)
+{
+    c->arena_used = 0;
+    memset(c->table, 0, sizeof(VrBlock *) << c->table_bits);
+    memset(c->jump, 0, sizeof(c->jump));
+    c->n_blocks = 0;
+    c->n_flushes++;
+}
+
+void vr_hart_flush_code(VrHart *h)
+{
+    vr_block_cache_flush(&h->cache);
+}
+
+static inline unsigned jump_index(uint64_t vpc)
+{
+    return (unsigned) ((vpc >> 1) ^ (vpc >> 13)) & ((1u << VR_JUMP_CACHE_BITS) - 1);
+}
+
+static inline unsigned table_index(const VrBlockCache *c, uint64_t vpc, const uint8_t *host)
+{
+    uint64_t k = (vpc >> 1) * 0x9e3779b97f4a7c15ull ^ (uint64_t) (uintptr_t) host;
+    k ^= k >> 29;
+    k *= 0xbf58476d1ce4e5b9ull;
+    return (unsigned) (k >> (64 - c->table_bits));
+}
+
+static void *arena_alloc(VrBlockCache *c, size_t size)
+{
+    size = (size + 15) & ~(size_t) 15;
+    if (c->arena_used + size > c->arena_size)
+        return NULL;
+    void *p = c->arena + c->arena_used;
+    c->arena_used += size;
+    return p;
+}
+
+/* Whether a block from an older epoch still matches guest memory. */
+static bool block_still_valid(VrHart *h, VrBlock *b)
+{
+    if (b->epoch == VR_BLOCK_DEAD_EPOCH)
+        return false;
+    if (memcmp(b->bytes, b->host, b->n_bytes) != 0) {
+        b->epoch = VR_BLOCK_DEAD_EPOCH;
+        return false;
+    }
+    b->epoch = h->code_epoch;
+    return true;
+}
+
+static VrBlock *decode_new(VrHart *h, uint64_t pc, const uint8_t *host)
+{
+    VrBlockCache *c = &h->cache;
+    unsigned avail = (unsigned) (VR_PAGE_SIZE - (pc & (VR_PAGE_SIZE - 1)));
+    size_t max_size = sizeof(VrBlock) + (VR_BLOCK_MAX_INSNS + 1) * sizeof(VrInsn);
+    if (c->arena_used + max_size + 4 * VR_BLOCK_MAX_INSNS + 64 > c->arena_size)
+        vr_block_cache_flush(c);
+    VrBlock *b = (VrBlock *) (c->arena + c->arena_used);
+    memset(b, 0, sizeof(*b));
+    b->vpc = pc;
+    b->host = host;
+    b->cached = true;
+    b->epoch = h->code_epoch;
+    size_t n_slots = vr_decode_block(h, b, host, avail);
+    if (b->n_bytes == 0)
+        return NULL; /* the first instruction straddles the page end */
+    c->arena_used += (sizeof(VrBlock) + n_slots * sizeof(VrInsn) + 15) & ~(size_t) 15;
+    uint8_t *bytes = arena_alloc(c, b->n_bytes);
+    memcpy(bytes, host, b->n_bytes);
+    b->bytes = bytes;
+
+    unsigned t = table_index(c, pc, host);
+    b->hash_next = c->table[t];
+    c->table[t] = b;
+    c->n_blocks++;
+    return b;
+}
+
+VrBlock *vr_block_lookup(VrHart *h)
+{
+    VrBlockCache *c = &h->cache;
+    uint64_t pc = h->pc;
+    const uint8_t *host;
+    const VrTlbEntry *e = &h->tlb_fetch->exec[(pc >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)];
+    if (likely(e->tag == (pc & VR_PAGE_MASK))) {
+        host = (const uint8_t *) (uintptr_t) (pc + e->addend);
+    } else {
+        const uint8_t *page;
+        int cause = vr_fetch_page(h, pc, &page);
+        if (cause) {
+            vr_hart_trap(h, (uint64_t) cause, pc, pc);
+            return NULL;
+        }
+        host = page + (pc & (VR_PAGE_SIZE - 1));
+    }
+
+    unsigned j = jump_index(pc);
+    VrBlock *b = c->jump[j];
+    if (likely(b && b->vpc == pc && b->host == host)) {
+        if (likely(b->epoch == h->code_epoch) || block_still_valid(h, b))
+            return b;
+    }
+
+    unsigned t = table_index(c, pc, host);
+    for (b = c->table[t]; b; b = b->hash_next) {
+        if (b->vpc == pc && b->host == host && b->epoch != VR_BLOCK_DEAD_EPOCH) {
+            if (b->epoch == h->code_epoch || block_still_valid(h, b)) {
+                c->jump[j] = b;
+                return b;
+            }
+        }
+    }
+
+    b = decode_new(h, pc, host);
+    if (!b)
+        return vr_block_fetch_single(h);
+    c->jump[j] = b;
+    return b;
+}
+
+/* An instruction of the scratch block (single step, or one straddling two pages). */
+static VrBlock *scratch_block(VrHart *h, const uint8_t *code, unsigned avail)
+{
+    VrBlock *b = &h->scratch.block;
+    memset(b, 0, sizeof(*b));
+    b->vpc = h->pc;
+    b->cached = false;
+    b->epoch = h->code_epoch;
+    memcpy(h->scratch_bytes, code, avail > 4 ? 4 : avail);
+    b->bytes = h->scratch_bytes;
+    bool ends = false;
+    unsigned len = vr_decode_insn(&b->insns[0], h->scratch_bytes, avail > 4 ? 4 : avail, b->vpc,
+                                  &ends);
+    b->insns[0].pc_off = 0;
+    b->n_insns = 1;
+    b->n_bytes = (uint16_t) len;
+    b->end_vpc = b->vpc + len;
+    if (!ends)
+        b->insns[1] = (VrInsn){.op = vr_interp_ops()[VR_OP_CONT], .pc_off = (uint16_t) len};
+    return b;
+}
+
+/* Fetches the instruction at h->pc into the scratch block, reading across a page end. */
+VrBlock *vr_block_fetch_single(VrHart *h)
+{
+    const uint8_t *page;
+    uint64_t pc = h->pc;
+    int cause = vr_fetch_page(h, pc, &page);
+    if (cause) {
+        vr_hart_trap(h, cause, pc, pc);
+        return NULL;
+    }
+    uint8_t code[4];
+    unsigned off = pc & (VR_PAGE_SIZE - 1);
+    code[0] = page[off];
+    code[1] = page[off + 1];
+    if ((code[0] & 3) == 3) {
+        if (off + 2 < VR_PAGE_SIZE) {
+            code[2] = page[off + 2];
+            code[3] = page[off + 3];
+        } else {
+            const uint8_t *page2;
+            cause = vr_fetch_page(h, pc + 2, &page2);
+            if (cause) {
+                vr_hart_trap(h, cause, pc + 2, pc);
+                return NULL;
+            }
+            code[2] = page2[0];
+            code[3] = page2[1];
+        }
+    }
+    return scratch_block(h, code, 4);
+}
+

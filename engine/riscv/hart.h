@@ -1,0 +1,246 @@
+/* The hart's internals, shared by the decoder, the interpreter, the MMU and the CSRs. */
+#ifndef VR_HART_H
+#define VR_HART_H
+
+#include <stdatomic.h>
+
+#include "riscv.h"
+#include "riscv-defs.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#define VR_PAGE_BITS 12
+#define VR_PAGE_SIZE (1ULL << VR_PAGE_BITS)
+#define VR_PAGE_MASK (~(VR_PAGE_SIZE - 1))
+
+/* Software TLB: direct-mapped, one set of tables per translation regime (mmu index). A hit
+ * is one compare: the tag holds the page's virtual address, and its low bits are zero, so
+ * an access misaligned for its size never hits and takes the slow path. */
+#define VR_TLB_BITS 8
+#define VR_TLB_SIZE (1u << VR_TLB_BITS)
+#define VR_TLB_INVALID (~(uint64_t) 0)
+
+typedef struct VrTlbEntry {
+    uint64_t tag;
+    uintptr_t addend; /* host address = guest virtual address + addend */
+} VrTlbEntry;
+
+typedef struct VrTlb {
+    VrTlbEntry read[VR_TLB_SIZE];
+    VrTlbEntry write[VR_TLB_SIZE];
+    VrTlbEntry exec[VR_TLB_SIZE];
+} VrTlb;
+
+/* Translation regimes: the privilege the access is made with, and SUM for S-mode. */
+enum {
+    VR_MMU_U = 0,
+    VR_MMU_S = 1,
+    VR_MMU_S_SUM = 2,
+    VR_MMU_M = 3,
+    VR_MMU_COUNT = 4,
+};
+
+typedef enum {
+    VR_ACCESS_READ = 0,
+    VR_ACCESS_WRITE = 1,
+    VR_ACCESS_EXEC = 2,
+} VrAccess;
+
+/* A decoded instruction. `op` is the interpreter's handler for it. */
+typedef struct VrInsn {
+    const void *op;
+    int64_t imm;
+    uint8_t rd, rs1, rs2, rs3;
+    uint8_t len;     /* 2 or 4 */
+    uint8_t rm;      /* FP rounding mode field; for CSR ops, whether the CSR is written */
+    uint16_t pc_off; /* offset of this instruction from the block's first */
+} VrInsn;
+
+/* A decoded block: straight-line code within one guest page, ended by a control transfer,
+ * an instruction that may change how later code runs, or the page's end. Blocks are found
+ * by (virtual pc, host address of the code); the JIT will hang its code on `jit`. */
+typedef struct VrBlock VrBlock;
+struct VrBlock {
+    uint64_t vpc;
+    const uint8_t *host;
+    uint64_t end_vpc;  /* pc after the last instruction */
+    VrBlock *link[2];  /* successors in the same page: [0] taken/jump target, [1] fallthrough */
+    uint64_t link_pc[2];
+    VrBlock *hash_next;
+    uint32_t epoch;    /* code epoch at which `bytes` last matched guest memory */
+    uint16_t n_insns;  /* instructions retired by running the whole block */
+    uint16_t n_bytes;
+    bool cached;       /* false for the scratch block, which is never linked */
+    void *jit;
+    const uint8_t *bytes; /* the guest code as decoded */
+    VrInsn insns[];
+};
+
+#define VR_BLOCK_MAX_INSNS 64
+#define VR_BLOCK_DEAD_EPOCH UINT32_MAX
+
+typedef struct VrBlockCache {
+    uint8_t *arena;
+    size_t arena_size;
+    size_t arena_used;
+    VrBlock **table; /* hash buckets over (vpc, host) */
+    unsigned table_bits;
+    VrBlock *jump[1u << 12]; /* direct-mapped by vpc */
+    uint64_t n_blocks;
+    uint64_t n_flushes;
+} VrBlockCache;
+
+#define VR_JUMP_CACHE_BITS 12
+
+typedef struct VrPmp {
+    uint8_t cfg[16];
+    uint64_t addr[16];
+    /* Decoded: [lo, hi) per entry, hi == 0 for an entry that is off. */
+    uint64_t lo[16], hi[16];
+    bool any_active;
+    bool any_locked;
+} VrPmp;
+
+struct VrHart {
+    /* Hot state first. x[32] absorbs writes whose destination is x0. */
+    uint64_t x[33];
+    uint64_t f[32];
+    uint64_t pc;
+    uint64_t instret; /* retired instructions, counted at block entry */
+    atomic_int exit_request;
+    unsigned priv;
+    VrTlb *tlb_data;  /* the regime loads and stores use now */
+    VrTlb *tlb_fetch; /* the regime instruction fetch uses now */
+    unsigned mmu_data;
+    unsigned mmu_fetch;
+    uint32_t fflags;
+    uint32_t frm;
+    uint32_t code_epoch;
+
+    /* CSRs */
+    uint64_t mstatus;
+    uint64_t medeleg, mideleg;
+    uint64_t mie;
+    _Atomic uint64_t mip;       /* bits software writes: SSIP, STIP, SEIP */
+    _Atomic uint64_t irq_lines; /* bits devices drive: MSIP, MTIP, MEIP, SEIP */
+    uint64_t mtvec, stvec;
+    uint64_t mscratch, sscratch;
+    uint64_t mepc, sepc;
+    uint64_t mcause, scause;
+    uint64_t mtval, stval;
+    uint64_t mcounteren, scounteren;
+    uint64_t mcountinhibit;
+    uint64_t menvcfg, senvcfg;
+    uint64_t satp;
+    int64_t mcycle_offset;   /* mcycle = instret + offset */
+    int64_t minstret_offset; /* minstret = instret + offset */
+    uint64_t mcycle_frozen, minstret_frozen;
+    _Atomic uint64_t mtimecmp;
+    VrPmp pmp;
+
+    /* LR/SC reservation */
+    uint64_t resv_addr; /* VR_TLB_INVALID when none */
+    uint64_t resv_value;
+    unsigned resv_size;
+
+    /* Translation */
+    VrTlb tlb[VR_MMU_COUNT];
+    bool tlb_has_superpage;
+
+    VrBlockCache cache;
+
+    /* Waking from WFI */
+    GMutex wait_lock;
+    GCond wait_cond;
+    bool waiting;
+
+    unsigned hartid;
+    VrAddressSpace *as;
+    VrClock *clock;
+    /* A one-instruction block for single-stepping and instructions that straddle pages. */
+    union {
+        VrBlock block;
+        uint8_t space[sizeof(VrBlock) + 2 * sizeof(VrInsn)];
+    } scratch;
+    uint8_t scratch_bytes[4];
+};
+
+/* interp.c */
+typedef enum {
+    VR_EXIT_BUDGET,
+    VR_EXIT_REQUEST, /* exit_request was set */
+    VR_EXIT_WFI,
+    VR_EXIT_STATE,   /* something changed that may unmask an interrupt */
+} VrExit;
+/* Runs until *budget instructions have been spent (a trap costs one) or something needs
+ * the run loop's attention; *budget is left with what remains. */
+VrExit vr_interp(VrHart *h, int64_t *budget, bool single_step);
+/* The interpreter's handler for each VrOp, for the decoder. */
+const void *const *vr_interp_ops(void);
+
+/* decode.c */
+#include "ops.h"
+/* Decodes the block starting at b->vpc, whose code is at host (avail bytes to the page
+ * end). Returns how many VrInsn slots it filled (the fall-through pseudo-instruction
+ * included); b->n_bytes is 0 when the first instruction straddles the page end. */
+unsigned vr_decode_block(VrHart *h, VrBlock *b, const uint8_t *host, unsigned avail);
+/* Decodes one instruction into *insn; returns its length, 0 when bytes run short. */
+unsigned vr_decode_insn(VrInsn *insn, const uint8_t *code, unsigned avail, uint64_t pc,
+                        bool *ends_block);
+
+/* block.c */
+void vr_block_cache_init(VrBlockCache *c);
+void vr_block_cache_destroy(VrBlockCache *c);
+void vr_block_cache_flush(VrBlockCache *c);
+/* Finds or decodes the block at h->pc; NULL after raising a fetch exception. */
+VrBlock *vr_block_lookup(VrHart *h);
+/* The instruction at h->pc alone, in the hart's scratch block (never cached or linked);
+ * NULL after raising a fetch exception. */
+VrBlock *vr_block_fetch_single(VrHart *h);
+
+/* mmu.c */
+/* Translates for an access of `size` bytes. On success fills *paddr and returns 0; else
+ * returns the exception cause (the caller raises it with tval = vaddr). */
+int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_idx,
+                     uint64_t *paddr, bool *cacheable);
+void vr_tlb_flush_all(VrHart *h);
+void vr_tlb_flush_page(VrHart *h, uint64_t vaddr);
+void vr_hart_update_mmu_idx(VrHart *h);
+bool vr_pmp_check(VrHart *h, uint64_t paddr, unsigned size, VrAccess access, unsigned priv);
+void vr_pmp_update(VrHart *h);
+
+/* Slow paths of loads, stores and fetch; they return 0 or an exception cause. */
+int vr_load_slow(VrHart *h, uint64_t vaddr, unsigned size, uint64_t *value);
+int vr_store_slow(VrHart *h, uint64_t vaddr, unsigned size, uint64_t value);
+/* Host pointer for an aligned atomic access (write permission), or 0 + cause. */
+int vr_atomic_ptr(VrHart *h, uint64_t vaddr, unsigned size, bool for_store, void **host);
+/* Host pointer to the code page holding vaddr; returns 0 or an exception cause. */
+int vr_fetch_page(VrHart *h, uint64_t vaddr, const uint8_t **host_page);
+
+/* csr.c */
+/* Executes a CSR access; returns 0 or CAUSE_ILLEGAL_INSTRUCTION. *changed is set when the
+ * write may unmask interrupts or change translation. */
+int vr_csr_access(VrHart *h, unsigned csr, uint64_t *value, uint64_t wdata, uint64_t wmask,
+                  bool do_read, bool do_write, unsigned insn_index_in_block,
+                  unsigned block_insns, bool *changed);
+uint64_t vr_hart_read_mstatus(const VrHart *h);
+uint64_t vr_hart_time(const VrHart *h);
+
+/* trap.c */
+void vr_hart_trap(VrHart *h, uint64_t cause, uint64_t tval, uint64_t epc);
+/* Takes the highest-priority pending and enabled interrupt, if any; returns whether it did. */
+bool vr_hart_take_interrupt(VrHart *h);
+/* mip & mie, as interrupts that could wake WFI. */
+uint64_t vr_hart_pending_interrupts(VrHart *h);
+void vr_hart_update_timer_irq(VrHart *h);
+uint64_t vr_hart_mret(VrHart *h);
+uint64_t vr_hart_sret(VrHart *h);
+
+static inline void vr_hart_set_priv_internal(VrHart *h, unsigned priv)
+{
+    h->priv = priv;
+    vr_hart_update_mmu_idx(h);
+}
+
+#endif

@@ -1,0 +1,794 @@
+/* The interpreter: threaded code over decoded blocks.
+ *
+ * Each decoded instruction holds the address of its handler (a label in vr_interp, reached
+ * by computed goto), so running a block is a chain of indirect jumps with no central switch.
+ * Blocks in the same guest page are linked directly; everything else goes through the
+ * block cache. Interrupts and requests from other threads are seen at block boundaries.
+ */
+#include <string.h>
+
+#include "hart.h"
+#include "softfloat.h"
+
+static const void *const *interp_ops;
+
+const void *const *vr_interp_ops(void)
+{
+    if (!interp_ops)
+        vr_interp(NULL, NULL, false);
+    return interp_ops;
+}
+
+#define R(r) x[(r)]
+#define F(r) h->f[(r)]
+
+static inline uint32_t unbox32(uint64_t v)
+{
+    return (v >> 32) == 0xffffffffu ? (uint32_t) v : VR_F32_CANONICAL_NAN;
+}
+
+static inline uint64_t box32(uint32_t v)
+{
+    return 0xffffffff00000000ull | v;
+}
+
+static inline uint64_t raw_insn(const VrBlock *b, const VrInsn *ip)
+{
+    const uint8_t *p = b->bytes + ip->pc_off;
+    uint64_t v = (uint64_t) p[0] | ((uint64_t) p[1] << 8);
+    if (ip->len == 4)
+        v |= ((uint64_t) p[2] << 16) | ((uint64_t) p[3] << 24);
+    return v;
+}
+
+static inline uint64_t rev8(uint64_t v)
+{
+    return __builtin_bswap64(v);
+}
+
+static inline uint64_t orc_b(uint64_t v)
+{
+    uint64_t r = 0;
+    for (int i = 0; i < 8; i++)
+        if ((v >> (8 * i)) & 0xff)
+            r |= 0xffull << (8 * i);
+    return r;
+}
+
+static inline uint64_t rol64(uint64_t v, unsigned s)
+{
+    s &= 63;
+    return s ? (v << s) | (v >> (64 - s)) : v;
+}
+
+static inline uint64_t ror64(uint64_t v, unsigned s)
+{
+    s &= 63;
+    return s ? (v >> s) | (v << (64 - s)) : v;
+}
+
+static inline uint32_t rol32(uint32_t v, unsigned s)
+{
+    s &= 31;
+    return s ? (v << s) | (v >> (32 - s)) : v;
+}
+
+static inline uint32_t ror32(uint32_t v, unsigned s)
+{
+    s &= 31;
+    return s ? (v >> s) | (v << (32 - s)) : v;
+}
+
+static inline int64_t div64(int64_t a, int64_t b)
+{
+    if (b == 0)
+        return -1;
+    if (a == INT64_MIN && b == -1)
+        return INT64_MIN;
+    return a / b;
+}
+
+static inline int64_t rem64(int64_t a, int64_t b)
+{
+    if (b == 0)
+        return a;
+    if (a == INT64_MIN && b == -1)
+        return 0;
+    return a % b;
+}
+
+static inline int32_t div32(int32_t a, int32_t b)
+{
+    if (b == 0)
+        return -1;
+    if (a == INT32_MIN && b == -1)
+        return INT32_MIN;
+    return a / b;
+}
+
+static inline int32_t rem32(int32_t a, int32_t b)
+{
+    if (b == 0)
+        return a;
+    if (a == INT32_MIN && b == -1)
+        return 0;
+    return a % b;
+}
+
+static inline uint64_t mulhsu64(int64_t a, uint64_t b)
+{
+    __int128 p = (__int128) a * (__int128) (unsigned __int128) b;
+    return (uint64_t) (p >> 64);
+}
+
+VrExit vr_interp(VrHart *h, int64_t *budget_io, bool single_step)
+{
+#define VR_OP_LABEL(name) &&L_##name,
+    static const void *const labels[VR_OP_COUNT] = {VR_OPS(VR_OP_LABEL)};
+#undef VR_OP_LABEL
+    if (unlikely(h == NULL)) {
+        interp_ops = labels;
+        return VR_EXIT_BUDGET;
+    }
+
+    uint64_t *const x = h->x;
+    int64_t budget = *budget_io;
+    VrTlb *tlb = h->tlb_data;
+    VrBlock *b = NULL, *prev = NULL;
+    const VrInsn *ip = NULL;
+    unsigned slot = 0, prev_slot = 0;
+    uint64_t next_pc = 0, flushes = 0;
+    uint64_t cause = 0, tval = 0;
+
+#define LEAVE(why)                                                                            \
+    do {                                                                                      \
+        *budget_io = budget;                                                                  \
+        return (why);                                                                         \
+    } while (0)
+#define NEXT()                                                                                \
+    do {                                                                                      \
+        ip++;                                                                                 \
+        goto *ip->op;                                                                         \
+    } while (0)
+#define EXC(c, v)                                                                             \
+    do {                                                                                      \
+        cause = (c);                                                                          \
+        tval = (v);                                                                           \
+        goto exception;                                                                       \
+    } while (0)
+#define ILLEGAL() EXC(CAUSE_ILLEGAL_INSTRUCTION, raw_insn(b, ip))
+#define JUMP(s, target)                                                                       \
+    do {                                                                                      \
+        slot = (s);                                                                           \
+        next_pc = (target);                                                                   \
+        goto chain;                                                                           \
+    } while (0)
+#define PC() (b->vpc + ip->pc_off)
+#define NEXT_PC() (b->vpc + ip->pc_off + ip->len)
+
+dispatch:
+    /* h->pc is where to go; prev/prev_slot name a link to fill in once the block is known. */
+    if (unlikely(atomic_load_explicit(&h->exit_request, memory_order_relaxed)))
+        LEAVE(VR_EXIT_REQUEST);
+    if (unlikely(budget <= 0))
+        LEAVE(VR_EXIT_BUDGET);
+    tlb = h->tlb_data;
+    if (unlikely(single_step)) {
+        b = vr_block_fetch_single(h);
+        if (!b)
+            LEAVE(VR_EXIT_BUDGET);
+    } else {
+        flushes = h->cache.n_flushes;
+        b = vr_block_lookup(h);
+        if (unlikely(!b)) {
+            /* A fetch fault was raised; continue at the handler. */
+            prev = NULL;
+            tlb = h->tlb_data;
+            budget--;
+            goto dispatch;
+        }
+        if (prev && b->cached && h->cache.n_flushes == flushes &&
+            ((prev->vpc ^ b->vpc) & VR_PAGE_MASK) == 0) {
+            prev->link[prev_slot] = b;
+        }
+    }
+    prev = NULL;
+
+enter:
+    h->instret += b->n_insns;
+    budget -= b->n_insns;
+    ip = b->insns;
+    goto *ip->op;
+
+chain:
+    /* Leave block b for next_pc through link `slot`. */
+    {
+        VrBlock *nb = b->link[slot];
+        if (likely(nb && nb->vpc == next_pc && nb->epoch == h->code_epoch && budget > 0 &&
+                   !atomic_load_explicit(&h->exit_request, memory_order_relaxed))) {
+            b = nb;
+            goto enter;
+        }
+        h->pc = next_pc;
+        prev = b->cached ? b : NULL;
+        prev_slot = slot;
+        goto dispatch;
+    }
+
+exception:
+    /* The instruction at ip traps: it and the rest of the block did not retire. */
+    {
+        unsigned not_retired = b->n_insns - (unsigned) (ip - b->insns);
+        h->instret -= not_retired;
+        budget += (int64_t) not_retired - 1; /* a trap costs budget, so trap loops end */
+        vr_hart_trap(h, cause, tval, PC());
+        prev = NULL;
+        if (single_step)
+            LEAVE(VR_EXIT_BUDGET);
+        goto dispatch;
+    }
+
+exit_after:
+    /* The instruction at ip retired and changed state that may unmask an interrupt or
+     * change translation: leave the block after it. */
+    {
+        unsigned not_retired = b->n_insns - (unsigned) (ip - b->insns) - 1;
+        h->instret -= not_retired;
+        budget += not_retired;
+        h->pc = NEXT_PC();
+        prev = NULL;
+        LEAVE(VR_EXIT_STATE);
+    }
+
+    /* ---- pseudo-instructions ---- */
+L_ILLEGAL:
+    EXC(CAUSE_ILLEGAL_INSTRUCTION, (uint64_t) ip->imm);
+L_NOP:
+    NEXT();
+L_LI:
+    R(ip->rd) = (uint64_t) ip->imm;
+    NEXT();
+L_MV:
+    R(ip->rd) = R(ip->rs1);
+    NEXT();
+L_CONT:
+    JUMP(1, b->end_vpc);
+
+    /* ---- control transfer ---- */
+L_JAL:
+    R(ip->rd) = b->end_vpc;
+    JUMP(0, (uint64_t) ip->imm);
+L_JALR: {
+    uint64_t target = (R(ip->rs1) + (uint64_t) ip->imm) & ~1ull;
+    R(ip->rd) = b->end_vpc;
+    JUMP(0, target);
+}
+#define BRANCH(name, cond)                                                                    \
+    L_##name:                                                                                 \
+    if (cond)                                                                                 \
+        JUMP(0, (uint64_t) ip->imm);                                                          \
+    JUMP(1, b->end_vpc);
+    BRANCH(BEQ, R(ip->rs1) == R(ip->rs2))
+    BRANCH(BNE, R(ip->rs1) != R(ip->rs2))
+    BRANCH(BLT, (int64_t) R(ip->rs1) < (int64_t) R(ip->rs2))
+    BRANCH(BGE, (int64_t) R(ip->rs1) >= (int64_t) R(ip->rs2))
+    BRANCH(BLTU, R(ip->rs1) < R(ip->rs2))
+    BRANCH(BGEU, R(ip->rs1) >= R(ip->rs2))
+
+    /* ---- loads and stores ---- */
+#define LOAD_INTO(dest, type, size)                                                           \
+    {                                                                                         \
+        uint64_t va = R(ip->rs1) + (uint64_t) ip->imm;                                        \
+        const VrTlbEntry *e = &tlb->read[(va >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)];           \
+        if (likely(e->tag == (va & (VR_PAGE_MASK | (size - 1))))) {                           \
+            dest = (uint64_t) (int64_t) * (const type *) (uintptr_t) (va + e->addend);        \
+        } else {                                                                              \
+            uint64_t v_;                                                                      \
+            int c_ = vr_load_slow(h, va, size, &v_);                                          \
+            if (unlikely(c_))                                                                 \
+                EXC(c_, va);                                                                  \
+            dest = (uint64_t) (int64_t) (type) v_;                                            \
+        }                                                                                     \
+    }
+#define LOAD(name, type, size)                                                                \
+    L_##name:                                                                                 \
+    LOAD_INTO(R(ip->rd), type, size)                                                          \
+    NEXT();
+    LOAD(LB, int8_t, 1)
+    LOAD(LH, int16_t, 2)
+    LOAD(LW, int32_t, 4)
+    LOAD(LD, int64_t, 8)
+    LOAD(LBU, uint8_t, 1)
+    LOAD(LHU, uint16_t, 2)
+    LOAD(LWU, uint32_t, 4)
+
+#define STORE_FROM(value, type, size)                                                         \
+    {                                                                                         \
+        uint64_t va = R(ip->rs1) + (uint64_t) ip->imm;                                        \
+        const VrTlbEntry *e = &tlb->write[(va >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)];          \
+        if (likely(e->tag == (va & (VR_PAGE_MASK | (size - 1))))) {                           \
+            *(type *) (uintptr_t) (va + e->addend) = (type) (value);                          \
+        } else {                                                                              \
+            int c_ = vr_store_slow(h, va, size, (value));                                     \
+            if (unlikely(c_))                                                                 \
+                EXC(c_, va);                                                                  \
+        }                                                                                     \
+    }
+#define STORE(name, type, size)                                                               \
+    L_##name:                                                                                 \
+    STORE_FROM(R(ip->rs2), type, size)                                                        \
+    NEXT();
+    STORE(SB, uint8_t, 1)
+    STORE(SH, uint16_t, 2)
+    STORE(SW, uint32_t, 4)
+    STORE(SD, uint64_t, 8)
+
+    /* ---- integer computation ---- */
+#define ALU(name, expr)                                                                       \
+    L_##name:                                                                                 \
+    R(ip->rd) = (expr);                                                                       \
+    NEXT();
+#define RS1 R(ip->rs1)
+#define RS2 R(ip->rs2)
+#define IMM ((uint64_t) ip->imm)
+#define SX32(v) ((uint64_t) (int64_t) (int32_t) (v))
+    ALU(ADDI, RS1 + IMM)
+    ALU(SLTI, (int64_t) RS1 < ip->imm)
+    ALU(SLTIU, RS1 < IMM)
+    ALU(XORI, RS1 ^ IMM)
+    ALU(ORI, RS1 | IMM)
+    ALU(ANDI, RS1 & IMM)
+    ALU(SLLI, RS1 << ip->imm)
+    ALU(SRLI, RS1 >> ip->imm)
+    ALU(SRAI, (uint64_t) ((int64_t) RS1 >> ip->imm))
+    ALU(ADD, RS1 + RS2)
+    ALU(SUB, RS1 - RS2)
+    ALU(SLL, RS1 << (RS2 & 63))
+    ALU(SLT, (int64_t) RS1 < (int64_t) RS2)
+    ALU(SLTU, RS1 < RS2)
+    ALU(XOR, RS1 ^ RS2)
+    ALU(SRL, RS1 >> (RS2 & 63))
+    ALU(SRA, (uint64_t) ((int64_t) RS1 >> (RS2 & 63)))
+    ALU(OR, RS1 | RS2)
+    ALU(AND, RS1 & RS2)
+    ALU(ADDIW, SX32(RS1 + IMM))
+    ALU(SLLIW, SX32((uint32_t) RS1 << ip->imm))
+    ALU(SRLIW, SX32((uint32_t) RS1 >> ip->imm))
+    ALU(SRAIW, SX32((int32_t) RS1 >> ip->imm))
+    ALU(ADDW, SX32(RS1 + RS2))
+    ALU(SUBW, SX32(RS1 - RS2))
+    ALU(SLLW, SX32((uint32_t) RS1 << (RS2 & 31)))
+    ALU(SRLW, SX32((uint32_t) RS1 >> (RS2 & 31)))
+    ALU(SRAW, SX32((int32_t) RS1 >> (RS2 & 31)))
+
+    ALU(MUL, RS1 * RS2)
+    ALU(MULH, (uint64_t) (((__int128) (int64_t) RS1 * (__int128) (int64_t) RS2) >> 64))
+    ALU(MULHSU, mulhsu64((int64_t) RS1, RS2))
+    ALU(MULHU, (uint64_t) (((unsigned __int128) RS1 * RS2) >> 64))
+    ALU(DIV, (uint64_t) div64((int64_t) RS1, (int64_t) RS2))
+    ALU(DIVU, RS2 ? RS1 / RS2 : ~0ull)
+    ALU(REM, (uint64_t) rem64((int64_t) RS1, (int64_t) RS2))
+    ALU(REMU, RS2 ? RS1 % RS2 : RS1)
+    ALU(MULW, SX32((uint32_t) RS1 * (uint32_t) RS2))
+    ALU(DIVW, SX32(div32((int32_t) RS1, (int32_t) RS2)))
+    ALU(DIVUW, SX32((uint32_t) RS2 ? (uint32_t) RS1 / (uint32_t) RS2 : ~0u))
+    ALU(REMW, SX32(rem32((int32_t) RS1, (int32_t) RS2)))
+    ALU(REMUW, SX32((uint32_t) RS2 ? (uint32_t) RS1 % (uint32_t) RS2 : (uint32_t) RS1))
+
+    ALU(ADD_UW, RS2 + (uint32_t) RS1)
+    ALU(SH1ADD, RS2 + (RS1 << 1))
+    ALU(SH2ADD, RS2 + (RS1 << 2))
+    ALU(SH3ADD, RS2 + (RS1 << 3))
+    ALU(SH1ADD_UW, RS2 + ((uint64_t) (uint32_t) RS1 << 1))
+    ALU(SH2ADD_UW, RS2 + ((uint64_t) (uint32_t) RS1 << 2))
+    ALU(SH3ADD_UW, RS2 + ((uint64_t) (uint32_t) RS1 << 3))
+    ALU(SLLI_UW, (uint64_t) (uint32_t) RS1 << ip->imm)
+    ALU(ANDN, RS1 & ~RS2)
+    ALU(ORN, RS1 | ~RS2)
+    ALU(XNOR, ~(RS1 ^ RS2))
+    ALU(CLZ, RS1 ? (uint64_t) __builtin_clzll(RS1) : 64)
+    ALU(CLZW, (uint32_t) RS1 ? (uint64_t) __builtin_clz((uint32_t) RS1) : 32)
+    ALU(CTZ, RS1 ? (uint64_t) __builtin_ctzll(RS1) : 64)
+    ALU(CTZW, (uint32_t) RS1 ? (uint64_t) __builtin_ctz((uint32_t) RS1) : 32)
+    ALU(CPOP, (uint64_t) __builtin_popcountll(RS1))
+    ALU(CPOPW, (uint64_t) __builtin_popcount((uint32_t) RS1))
+    ALU(MAX, (int64_t) RS1 > (int64_t) RS2 ? RS1 : RS2)
+    ALU(MAXU, RS1 > RS2 ? RS1 : RS2)
+    ALU(MIN, (int64_t) RS1 < (int64_t) RS2 ? RS1 : RS2)
+    ALU(MINU, RS1 < RS2 ? RS1 : RS2)
+    ALU(SEXT_B, (uint64_t) (int64_t) (int8_t) RS1)
+    ALU(SEXT_H, (uint64_t) (int64_t) (int16_t) RS1)
+    ALU(ZEXT_H, (uint16_t) RS1)
+    ALU(ROL, rol64(RS1, (unsigned) RS2))
+    ALU(ROLW, SX32(rol32((uint32_t) RS1, (unsigned) RS2)))
+    ALU(ROR, ror64(RS1, (unsigned) RS2))
+    ALU(RORI, ror64(RS1, (unsigned) ip->imm))
+    ALU(RORIW, SX32(ror32((uint32_t) RS1, (unsigned) ip->imm)))
+    ALU(RORW, SX32(ror32((uint32_t) RS1, (unsigned) RS2)))
+    ALU(ORC_B, orc_b(RS1))
+    ALU(REV8, rev8(RS1))
+    ALU(BCLR, RS1 & ~(1ull << (RS2 & 63)))
+    ALU(BCLRI, RS1 & ~(1ull << ip->imm))
+    ALU(BEXT, (RS1 >> (RS2 & 63)) & 1)
+    ALU(BEXTI, (RS1 >> ip->imm) & 1)
+    ALU(BINV, RS1 ^ (1ull << (RS2 & 63)))
+    ALU(BINVI, RS1 ^ (1ull << ip->imm))
+    ALU(BSET, RS1 | (1ull << (RS2 & 63)))
+    ALU(BSETI, RS1 | (1ull << ip->imm))
+
+    /* ---- atomics ---- */
+#define ATOMIC_PTR(size, for_store, p)                                                        \
+    {                                                                                         \
+        uint64_t va = RS1;                                                                    \
+        if (unlikely(va & (size - 1)))                                                        \
+            EXC((for_store) ? CAUSE_MISALIGNED_STORE : CAUSE_MISALIGNED_LOAD, va);            \
+        const VrTlbEntry *e = (for_store) ? &tlb->write[(va >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)] \
+                                          : &tlb->read[(va >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)]; \
+        if (likely(e->tag == (va & VR_PAGE_MASK))) {                                          \
+            p = (void *) (uintptr_t) (va + e->addend);                                        \
+        } else {                                                                              \
+            int c_ = vr_atomic_ptr(h, va, size, (for_store), &p);                             \
+            if (unlikely(c_))                                                                 \
+                EXC(c_, va);                                                                  \
+        }                                                                                     \
+    }
+#define AMO(name, type, size, fetch_op)                                                       \
+    L_##name : {                                                                              \
+        void *p;                                                                              \
+        ATOMIC_PTR(size, true, p)                                                             \
+        type old = fetch_op((type *) p, (type) RS2, __ATOMIC_SEQ_CST);                        \
+        R(ip->rd) = (uint64_t) (int64_t) old;                                                 \
+        NEXT();                                                                               \
+    }
+    AMO(AMOSWAP_W, int32_t, 4, __atomic_exchange_n)
+    AMO(AMOADD_W, int32_t, 4, __atomic_fetch_add)
+    AMO(AMOXOR_W, int32_t, 4, __atomic_fetch_xor)
+    AMO(AMOAND_W, int32_t, 4, __atomic_fetch_and)
+    AMO(AMOOR_W, int32_t, 4, __atomic_fetch_or)
+    AMO(AMOSWAP_D, int64_t, 8, __atomic_exchange_n)
+    AMO(AMOADD_D, int64_t, 8, __atomic_fetch_add)
+    AMO(AMOXOR_D, int64_t, 8, __atomic_fetch_xor)
+    AMO(AMOAND_D, int64_t, 8, __atomic_fetch_and)
+    AMO(AMOOR_D, int64_t, 8, __atomic_fetch_or)
+#define AMO_MINMAX(name, type, size, better)                                                  \
+    L_##name : {                                                                              \
+        void *p;                                                                              \
+        ATOMIC_PTR(size, true, p)                                                             \
+        type src = (type) RS2;                                                                \
+        type old = __atomic_load_n((type *) p, __ATOMIC_RELAXED);                             \
+        type want;                                                                            \
+        do {                                                                                  \
+            want = (better) ? src : old;                                                      \
+        } while (!__atomic_compare_exchange_n((type *) p, &old, want, false,                  \
+                                              __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));           \
+        R(ip->rd) = (uint64_t) (int64_t) old;                                                 \
+        NEXT();                                                                               \
+    }
+    AMO_MINMAX(AMOMIN_W, int32_t, 4, src < old)
+    AMO_MINMAX(AMOMAX_W, int32_t, 4, src > old)
+    AMO_MINMAX(AMOMIN_D, int64_t, 8, src < old)
+    AMO_MINMAX(AMOMAX_D, int64_t, 8, src > old)
+L_AMOMINU_W: {
+    void *p;
+    ATOMIC_PTR(4, true, p)
+    uint32_t src = (uint32_t) RS2;
+    uint32_t old = __atomic_load_n((uint32_t *) p, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n((uint32_t *) p, &old, src < old ? src : old, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+        ;
+    R(ip->rd) = SX32(old);
+    NEXT();
+}
+L_AMOMAXU_W: {
+    void *p;
+    ATOMIC_PTR(4, true, p)
+    uint32_t src = (uint32_t) RS2;
+    uint32_t old = __atomic_load_n((uint32_t *) p, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n((uint32_t *) p, &old, src > old ? src : old, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+        ;
+    R(ip->rd) = SX32(old);
+    NEXT();
+}
+L_AMOMINU_D: {
+    void *p;
+    ATOMIC_PTR(8, true, p)
+    uint64_t src = RS2;
+    uint64_t old = __atomic_load_n((uint64_t *) p, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n((uint64_t *) p, &old, src < old ? src : old, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+        ;
+    R(ip->rd) = old;
+    NEXT();
+}
+L_AMOMAXU_D: {
+    void *p;
+    ATOMIC_PTR(8, true, p)
+    uint64_t src = RS2;
+    uint64_t old = __atomic_load_n((uint64_t *) p, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n((uint64_t *) p, &old, src > old ? src : old, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+        ;
+    R(ip->rd) = old;
+    NEXT();
+}
+L_LR_W: {
+    void *p;
+    ATOMIC_PTR(4, false, p)
+    int32_t v = __atomic_load_n((int32_t *) p, __ATOMIC_SEQ_CST);
+    h->resv_addr = (uintptr_t) p;
+    h->resv_value = (uint32_t) v;
+    h->resv_size = 4;
+    R(ip->rd) = (uint64_t) (int64_t) v;
+    NEXT();
+}
+L_LR_D: {
+    void *p;
+    ATOMIC_PTR(8, false, p)
+    uint64_t v = __atomic_load_n((uint64_t *) p, __ATOMIC_SEQ_CST);
+    h->resv_addr = (uintptr_t) p;
+    h->resv_value = v;
+    h->resv_size = 8;
+    R(ip->rd) = v;
+    NEXT();
+}
+L_SC_W: {
+    void *p;
+    ATOMIC_PTR(4, true, p)
+    uint64_t fail = 1;
+    if (h->resv_addr == (uintptr_t) p && h->resv_size == 4) {
+        uint32_t expected = (uint32_t) h->resv_value;
+        if (__atomic_compare_exchange_n((uint32_t *) p, &expected, (uint32_t) RS2, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+            fail = 0;
+    }
+    h->resv_addr = VR_TLB_INVALID;
+    R(ip->rd) = fail;
+    NEXT();
+}
+L_SC_D: {
+    void *p;
+    ATOMIC_PTR(8, true, p)
+    uint64_t fail = 1;
+    if (h->resv_addr == (uintptr_t) p && h->resv_size == 8) {
+        uint64_t expected = h->resv_value;
+        if (__atomic_compare_exchange_n((uint64_t *) p, &expected, RS2, false, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_RELAXED))
+            fail = 0;
+    }
+    h->resv_addr = VR_TLB_INVALID;
+    R(ip->rd) = fail;
+    NEXT();
+}
+
+    /* ---- system ---- */
+L_FENCE:
+    if (ip->rm)
+        atomic_thread_fence(memory_order_seq_cst);
+    else
+        atomic_thread_fence(memory_order_acq_rel);
+    NEXT();
+L_FENCE_I:
+    h->code_epoch++;
+    if (h->code_epoch == VR_BLOCK_DEAD_EPOCH)
+        h->code_epoch = 0;
+    h->pc = NEXT_PC();
+    prev = NULL;
+    goto dispatch;
+L_ECALL:
+    EXC(CAUSE_USER_ECALL + h->priv, 0);
+L_EBREAK:
+    EXC(CAUSE_BREAKPOINT, PC());
+L_MRET:
+    if (h->priv != VR_PRV_M)
+        ILLEGAL();
+    h->pc = vr_hart_mret(h);
+    prev = NULL;
+    LEAVE(VR_EXIT_STATE);
+L_SRET:
+    if (h->priv == VR_PRV_U || (h->priv == VR_PRV_S && (h->mstatus & MSTATUS_TSR)))
+        ILLEGAL();
+    h->pc = vr_hart_sret(h);
+    prev = NULL;
+    LEAVE(VR_EXIT_STATE);
+L_WFI:
+    if (h->priv == VR_PRV_U || (h->priv == VR_PRV_S && (h->mstatus & MSTATUS_TW)))
+        ILLEGAL();
+    h->pc = NEXT_PC();
+    LEAVE(VR_EXIT_WFI);
+L_SFENCE_VMA:
+    if (h->priv == VR_PRV_U || (h->priv == VR_PRV_S && (h->mstatus & MSTATUS_TVM)))
+        ILLEGAL();
+    if (ip->rs1 == 0)
+        vr_tlb_flush_all(h);
+    else
+        vr_tlb_flush_page(h, RS1);
+    h->pc = NEXT_PC();
+    prev = NULL;
+    goto dispatch;
+
+#define CSR_OP(name, src, set_mode)                                                           \
+    L_##name : {                                                                              \
+        uint64_t s_ = (src), old_ = 0, wdata_, wmask_;                                        \
+        bool changed_ = false;                                                                \
+        if ((set_mode) == 0) {                                                                \
+            wdata_ = s_;                                                                      \
+            wmask_ = ~0ull;                                                                   \
+        } else if ((set_mode) == 1) {                                                         \
+            wdata_ = ~0ull;                                                                   \
+            wmask_ = s_;                                                                      \
+        } else {                                                                              \
+            wdata_ = 0;                                                                       \
+            wmask_ = s_;                                                                      \
+        }                                                                                     \
+        int c_ = vr_csr_access(h, (unsigned) ip->imm, &old_, wdata_, wmask_, ip->rm & 1,      \
+                               (ip->rm >> 1) & 1, (unsigned) (ip - b->insns), b->n_insns,     \
+                               &changed_);                                                    \
+        if (unlikely(c_))                                                                     \
+            ILLEGAL();                                                                        \
+        R(ip->rd) = old_;                                                                     \
+        if (changed_)                                                                         \
+            goto exit_after;                                                                  \
+        NEXT();                                                                               \
+    }
+    CSR_OP(CSRRW, RS1, 0)
+    CSR_OP(CSRRS, RS1, 1)
+    CSR_OP(CSRRC, RS1, 2)
+    CSR_OP(CSRRWI, ip->rs1, 0)
+    CSR_OP(CSRRSI, ip->rs1, 1)
+    CSR_OP(CSRRCI, ip->rs1, 2)
+
+    /* ---- floating point ---- */
+#define FP_CHECK()                                                                            \
+    do {                                                                                      \
+        if (unlikely(!(h->mstatus & MSTATUS_FS)))                                             \
+            ILLEGAL();                                                                        \
+    } while (0)
+#define FP_DIRTY() (h->mstatus |= MSTATUS_FS_DIRTY)
+#define FP_RM(var)                                                                            \
+    int var = ip->rm == 7 ? (int) h->frm : ip->rm;                                            \
+    if (unlikely(var > 4))                                                                    \
+        ILLEGAL();
+#define S1 unbox32(F(ip->rs1))
+#define S2 unbox32(F(ip->rs2))
+#define S3 unbox32(F(ip->rs3))
+#define D1 F(ip->rs1)
+#define D2 F(ip->rs2)
+#define D3 F(ip->rs3)
+
+L_FLW:
+    FP_CHECK();
+    {
+        uint64_t v;
+        LOAD_INTO(v, uint32_t, 4)
+        F(ip->rd) = box32((uint32_t) v);
+    }
+    FP_DIRTY();
+    NEXT();
+L_FLD:
+    FP_CHECK();
+    LOAD_INTO(F(ip->rd), uint64_t, 8)
+    FP_DIRTY();
+    NEXT();
+L_FSW:
+    FP_CHECK();
+    STORE_FROM((uint32_t) F(ip->rs2), uint32_t, 4)
+    NEXT();
+L_FSD:
+    FP_CHECK();
+    STORE_FROM(F(ip->rs2), uint64_t, 8)
+    NEXT();
+
+    /* Arithmetic writing an FP register, with rounding. */
+#define FP_ARITH_S(name, expr)                                                                \
+    L_##name : {                                                                              \
+        FP_CHECK();                                                                           \
+        FP_RM(rm)                                                                             \
+        F(ip->rd) = box32(expr);                                                              \
+        FP_DIRTY();                                                                           \
+        NEXT();                                                                               \
+    }
+#define FP_ARITH_D(name, expr)                                                                \
+    L_##name : {                                                                              \
+        FP_CHECK();                                                                           \
+        FP_RM(rm)                                                                             \
+        F(ip->rd) = (expr);                                                                   \
+        FP_DIRTY();                                                                           \
+        NEXT();                                                                               \
+    }
+#define FL (&h->fflags)
+    FP_ARITH_S(FADD_S, vr_f32_add(S1, S2, rm, FL))
+    FP_ARITH_S(FSUB_S, vr_f32_sub(S1, S2, rm, FL))
+    FP_ARITH_S(FMUL_S, vr_f32_mul(S1, S2, rm, FL))
+    FP_ARITH_S(FDIV_S, vr_f32_div(S1, S2, rm, FL))
+    FP_ARITH_S(FSQRT_S, vr_f32_sqrt(S1, rm, FL))
+    FP_ARITH_S(FMADD_S, vr_f32_muladd(S1, S2, S3, rm, FL))
+    FP_ARITH_S(FMSUB_S, vr_f32_muladd(S1, S2, S3 ^ 0x80000000u, rm, FL))
+    FP_ARITH_S(FNMSUB_S, vr_f32_muladd(S1 ^ 0x80000000u, S2, S3, rm, FL))
+    FP_ARITH_S(FNMADD_S, vr_f32_muladd(S1 ^ 0x80000000u, S2, S3 ^ 0x80000000u, rm, FL))
+    FP_ARITH_S(FCVT_S_W, vr_i32_to_f32((int32_t) RS1, rm, FL))
+    FP_ARITH_S(FCVT_S_WU, vr_u32_to_f32((uint32_t) RS1, rm, FL))
+    FP_ARITH_S(FCVT_S_L, vr_i64_to_f32((int64_t) RS1, rm, FL))
+    FP_ARITH_S(FCVT_S_LU, vr_u64_to_f32(RS1, rm, FL))
+    FP_ARITH_S(FCVT_S_D, vr_f64_to_f32(D1, rm, FL))
+    FP_ARITH_D(FADD_D, vr_f64_add(D1, D2, rm, FL))
+    FP_ARITH_D(FSUB_D, vr_f64_sub(D1, D2, rm, FL))
+    FP_ARITH_D(FMUL_D, vr_f64_mul(D1, D2, rm, FL))
+    FP_ARITH_D(FDIV_D, vr_f64_div(D1, D2, rm, FL))
+    FP_ARITH_D(FSQRT_D, vr_f64_sqrt(D1, rm, FL))
+    FP_ARITH_D(FMADD_D, vr_f64_muladd(D1, D2, D3, rm, FL))
+    FP_ARITH_D(FMSUB_D, vr_f64_muladd(D1, D2, D3 ^ (1ull << 63), rm, FL))
+    FP_ARITH_D(FNMSUB_D, vr_f64_muladd(D1 ^ (1ull << 63), D2, D3, rm, FL))
+    FP_ARITH_D(FNMADD_D, vr_f64_muladd(D1 ^ (1ull << 63), D2, D3 ^ (1ull << 63), rm, FL))
+    FP_ARITH_D(FCVT_D_W, vr_i32_to_f64((int32_t) RS1, rm, FL))
+    FP_ARITH_D(FCVT_D_WU, vr_u32_to_f64((uint32_t) RS1, rm, FL))
+    FP_ARITH_D(FCVT_D_L, vr_i64_to_f64((int64_t) RS1, rm, FL))
+    FP_ARITH_D(FCVT_D_LU, vr_u64_to_f64(RS1, rm, FL))
+L_FCVT_D_S: {
+    FP_CHECK();
+    FP_RM(rm)
+    (void) rm; /* exact, but the field must still name a valid mode */
+    F(ip->rd) = vr_f32_to_f64(S1, FL);
+    FP_DIRTY();
+    NEXT();
+}
+
+    /* No rounding, FP result. */
+#define FP_MOVE(name, expr)                                                                   \
+    L_##name:                                                                                 \
+    FP_CHECK();                                                                               \
+    F(ip->rd) = (expr);                                                                       \
+    FP_DIRTY();                                                                               \
+    NEXT();
+    FP_MOVE(FSGNJ_S, box32((S1 & 0x7fffffffu) | (S2 & 0x80000000u)))
+    FP_MOVE(FSGNJN_S, box32((S1 & 0x7fffffffu) | (~S2 & 0x80000000u)))
+    FP_MOVE(FSGNJX_S, box32(S1 ^ (S2 & 0x80000000u)))
+    FP_MOVE(FSGNJ_D, (D1 & ~(1ull << 63)) | (D2 & (1ull << 63)))
+    FP_MOVE(FSGNJN_D, (D1 & ~(1ull << 63)) | (~D2 & (1ull << 63)))
+    FP_MOVE(FSGNJX_D, D1 ^ (D2 & (1ull << 63)))
+    FP_MOVE(FMIN_S, box32(vr_f32_min(S1, S2, FL)))
+    FP_MOVE(FMAX_S, box32(vr_f32_max(S1, S2, FL)))
+    FP_MOVE(FMIN_D, vr_f64_min(D1, D2, FL))
+    FP_MOVE(FMAX_D, vr_f64_max(D1, D2, FL))
+    FP_MOVE(FMV_W_X, box32((uint32_t) RS1))
+    FP_MOVE(FMV_D_X, RS1)
+
+    /* Integer result; FP state changes only through the flags. */
+#define FP_TO_INT(name, expr)                                                                 \
+    L_##name : {                                                                              \
+        FP_CHECK();                                                                           \
+        uint32_t flags_before = h->fflags;                                                    \
+        R(ip->rd) = (expr);                                                                   \
+        if (h->fflags != flags_before)                                                        \
+            FP_DIRTY();                                                                       \
+        NEXT();                                                                               \
+    }
+#define FP_TO_INT_RM(name, expr)                                                              \
+    L_##name : {                                                                              \
+        FP_CHECK();                                                                           \
+        FP_RM(rm)                                                                             \
+        uint32_t flags_before = h->fflags;                                                    \
+        R(ip->rd) = (expr);                                                                   \
+        if (h->fflags != flags_before)                                                        \
+            FP_DIRTY();                                                                       \
+        NEXT();                                                                               \
+    }
+    FP_TO_INT(FEQ_S, vr_f32_eq(S1, S2, FL))
+    FP_TO_INT(FLT_S, vr_f32_lt(S1, S2, FL))
+    FP_TO_INT(FLE_S, vr_f32_le(S1, S2, FL))
+    FP_TO_INT(FEQ_D, vr_f64_eq(D1, D2, FL))
+    FP_TO_INT(FLT_D, vr_f64_lt(D1, D2, FL))
+    FP_TO_INT(FLE_D, vr_f64_le(D1, D2, FL))
+    FP_TO_INT(FCLASS_S, vr_f32_classify(S1))
+    FP_TO_INT(FCLASS_D, vr_f64_classify(D1))
+    FP_TO_INT(FMV_X_W, SX32((uint32_t) F(ip->rs1)))
+    FP_TO_INT(FMV_X_D, F(ip->rs1))
+    FP_TO_INT_RM(FCVT_W_S, SX32(vr_f32_to_i32(S1, rm, FL)))
+    FP_TO_INT_RM(FCVT_WU_S, SX32(vr_f32_to_u32(S1, rm, FL)))
+    FP_TO_INT_RM(FCVT_L_S, (uint64_t) vr_f32_to_i64(S1, rm, FL))
+    FP_TO_INT_RM(FCVT_LU_S, vr_f32_to_u64(S1, rm, FL))
+    FP_TO_INT_RM(FCVT_W_D, SX32(vr_f64_to_i32(D1, rm, FL)))
+    FP_TO_INT_RM(FCVT_WU_D, SX32(vr_f64_to_u32(D1, rm, FL)))
+    FP_TO_INT_RM(FCVT_L_D, (uint64_t) vr_f64_to_i64(D1, rm, FL))
+    FP_TO_INT_RM(FCVT_LU_D, vr_f64_to_u64(D1, rm, FL))
+}
