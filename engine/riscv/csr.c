@@ -218,6 +218,7 @@ int vr_csr_access(VrHart *h, unsigned csr, uint64_t *value, uint64_t wdata, uint
         }
         break;
     case CSR_SIP: {
+        vr_hart_update_timer_irq(h);
         uint64_t mip = atomic_load(&h->mip) | atomic_load(&h->irq_lines);
         old = mip & h->mideleg;
         if (do_write) {
@@ -326,6 +327,7 @@ int vr_csr_access(VrHart *h, unsigned csr, uint64_t *value, uint64_t wdata, uint
         }
         break;
     case CSR_MIP: {
+        vr_hart_update_timer_irq(h);
         uint64_t sw = atomic_load(&h->mip);
         old = sw | atomic_load(&h->irq_lines);
         if (do_write) {

@@ -152,6 +152,7 @@ uint64_t vr_hart_get_mtimecmp(VrHart *h)
 void vr_hart_set_mtimecmp(VrHart *h, uint64_t value)
 {
     atomic_store(&h->mtimecmp, value);
+    vr_hart_update_timer_irq(h);
     vr_hart_kick(h);
 }
 
