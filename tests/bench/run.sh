@@ -16,6 +16,18 @@ set -u
 
 here=$(dirname "$(readlink -f "$0")")
 root=$(readlink -f "$here/../..")
+# VIREO and BENCH_OUT may be relative to where the script was started from.
+if [ -n "${VIREO:-}" ]; then
+    case $VIREO in
+    /*) ;;
+    */*) VIREO=$PWD/$VIREO ;;
+    *) VIREO=$(command -v "$VIREO" || echo "$VIREO") ;;
+    esac
+fi
+case ${BENCH_OUT:-/} in
+/*) ;;
+*) BENCH_OUT=$PWD/$BENCH_OUT ;;
+esac
 cd "$root" || exit 2
 
 all_workloads="integer memory fp"
