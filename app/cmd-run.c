@@ -22,11 +22,13 @@ int vireo_cmd_run(int argc, char **argv)
         {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, "Guest architecture (riscv64)", "ARCH"},
         {"cpus", 0, 0, G_OPTION_ARG_INT, &cpus, "Number of virtual CPUs (default 1)", "N"},
         {"memory", 0, 0, G_OPTION_ARG_STRING, &memory, "Guest RAM, e.g. 512M or 2G", "SIZE"},
-        {"bios", 0, 0, G_OPTION_ARG_FILENAME, &bios, "Firmware, or 'none' to start the kernel in M-mode", "PATH"},
+        {"bios", 0, 0, G_OPTION_ARG_FILENAME, &bios,
+         "Firmware, or 'none' to start the kernel in M-mode", "PATH"},
         {"kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel, "Kernel or bare-metal ELF", "PATH"},
         {"initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd, "Initial ramdisk", "PATH"},
         {"append", 0, 0, G_OPTION_ARG_STRING, &append, "Kernel command line", "STRING"},
-        {"timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, "Stop after this many seconds (exit status 124)", "SECONDS"},
+        {"timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
+         "Stop after this many seconds (exit status 124)", "SECONDS"},
         {NULL},
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- run a virtual machine");
@@ -92,7 +94,6 @@ int vireo_cmd_run(int argc, char **argv)
     case VR_END_FAILED:
         fprintf(stderr, "vireo run: the guest reported failure: test %u failed\n", result.code);
         return VIREO_EXIT_FAILED;
-    default:
-        return VIREO_EXIT_OK;
+    default: return VIREO_EXIT_OK;
     }
 }

@@ -3,10 +3,10 @@
 #define VIREO_CLI_H
 
 /* Exit statuses of the command line. */
-#define VIREO_EXIT_OK       0
-#define VIREO_EXIT_FAILED   1   /* the guest reported failure */
-#define VIREO_EXIT_USAGE    2   /* bad options, configuration or input files */
-#define VIREO_EXIT_TIMEOUT  124
+#define VIREO_EXIT_OK      0
+#define VIREO_EXIT_FAILED  1 /* the guest reported failure */
+#define VIREO_EXIT_USAGE   2 /* bad options, configuration or input files */
+#define VIREO_EXIT_TIMEOUT 124
 
 int vireo_cmd_run(int argc, char **argv);
 

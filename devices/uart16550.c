@@ -70,9 +70,7 @@ static bool uart_read(void *opaque, uint64_t offset, unsigned size, uint64_t *va
             u->rx_count--;
         }
         break;
-    case REG_IER_DLM:
-        v = (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
-        break;
+    case REG_IER_DLM: v = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; break;
     case REG_IIR_FCR:
         if ((u->ier & IER_RDI) && u->rx_count) {
             v = IIR_RDI;
@@ -87,9 +85,7 @@ static bool uart_read(void *opaque, uint64_t offset, unsigned size, uint64_t *va
         break;
     case REG_LCR: v = u->lcr; break;
     case REG_MCR: v = u->mcr; break;
-    case REG_LSR:
-        v = LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0);
-        break;
+    case REG_LSR: v = LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0); break;
     case REG_MSR:
         /* Carrier detect, data set ready and clear to send: a cable is plugged in. */
         v = (u->mcr & MCR_LOOP) ? 0 : 0xb0;

@@ -10,8 +10,8 @@
 #define VR_TIMEBASE_HZ 10000000ULL
 
 typedef struct VrClock {
-    int64_t offset_ns;  /* guest ns = host monotonic ns - offset_ns (while running) */
-    int64_t paused_at;  /* guest ns at pause, or -1 */
+    int64_t offset_ns; /* guest ns = host monotonic ns - offset_ns (while running) */
+    int64_t paused_at; /* guest ns at pause, or -1 */
 } VrClock;
 
 void vr_clock_init(VrClock *c);

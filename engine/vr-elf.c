@@ -35,8 +35,7 @@ static bool range_ok(size_t file_len, uint64_t off, uint64_t size)
     return off <= file_len && size <= file_len - off;
 }
 
-static void read_symbols(const uint8_t *data, size_t len, const Elf64_Ehdr *eh,
-                         GHashTable *symbols)
+static void read_symbols(const uint8_t *data, size_t len, const Elf64_Ehdr *eh, GHashTable *symbols)
 {
     if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(Elf64_Shdr))
         return;
@@ -149,8 +148,8 @@ bool vr_elf_load(const char *path, VrAddressSpace *as, VrElfImage *image, GError
         loaded++;
     }
     if (loaded == 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s has no loadable segments", path);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s has no loadable segments",
+                    path);
         return false;
     }
     image->entry = eh->e_entry;

@@ -44,10 +44,22 @@ bool vr_parse_size(const char *text, uint64_t *bytes, GError **error)
     unsigned shift = 20;
     switch (g_ascii_toupper(*end)) {
     case '\0': shift = 20; break;
-    case 'K': shift = 10; end++; break;
-    case 'M': shift = 20; end++; break;
-    case 'G': shift = 30; end++; break;
-    case 'T': shift = 40; end++; break;
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    case 'T':
+        shift = 40;
+        end++;
+        break;
     case 'B':
         if (end[1] == '\0') {
             shift = 0;

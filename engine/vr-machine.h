@@ -12,7 +12,7 @@
 typedef struct VrMachine VrMachine;
 
 typedef struct VrMachineConfig {
-    char *arch;      /* "riscv64" */
+    char *arch; /* "riscv64" */
     unsigned cpus;
     uint64_t memory; /* bytes */
     char *bios;      /* firmware path, "none", or NULL for the board's default */
@@ -33,15 +33,15 @@ typedef enum {
 
 /* How a finished machine ended. */
 typedef enum {
-    VR_END_NONE,       /* still running */
-    VR_END_POWER_OFF,  /* the guest powered off, or passed (tohost = 1, finisher pass) */
-    VR_END_FAILED,     /* the guest reported failure (tohost odd, finisher fail) */
-    VR_END_STOPPED,    /* vr_machine_power_off() */
+    VR_END_NONE,      /* still running */
+    VR_END_POWER_OFF, /* the guest powered off, or passed (tohost = 1, finisher pass) */
+    VR_END_FAILED,    /* the guest reported failure (tohost odd, finisher fail) */
+    VR_END_STOPPED,   /* vr_machine_power_off() */
 } VrEnd;
 
 typedef struct VrMachineResult {
     VrEnd end;
-    unsigned code;  /* the failing test number or failure code */
+    unsigned code; /* the failing test number or failure code */
 } VrMachineResult;
 
 /* Bytes the guest writes to its console. Called from machine threads. */

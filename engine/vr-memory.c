@@ -77,8 +77,8 @@ bool vr_address_space_add_ram(VrAddressSpace *as, const char *name, uint64_t bas
                     who);
         return false;
     }
-    void *host =
-        mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *host = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (host == MAP_FAILED) {
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
                     "Cannot reserve %" G_GUINT64_FORMAT " MiB of host memory for guest RAM: %s",
@@ -97,8 +97,8 @@ bool vr_address_space_add_ram(VrAddressSpace *as, const char *name, uint64_t bas
     return true;
 }
 
-void vr_address_space_add_mmio(VrAddressSpace *as, const char *name, uint64_t base,
-                               uint64_t size, const VrMmioOps *ops, void *opaque)
+void vr_address_space_add_mmio(VrAddressSpace *as, const char *name, uint64_t base, uint64_t size,
+                               const VrMmioOps *ops, void *opaque)
 {
     const char *who = NULL;
     if (overlaps(as, base, size, &who))
@@ -141,8 +141,7 @@ uint8_t *vr_address_space_ram_ptr(const VrAddressSpace *as, uint64_t paddr, uint
     return r->host + off;
 }
 
-bool vr_address_space_write_ram(VrAddressSpace *as, uint64_t paddr, const void *buf,
-                                uint64_t len)
+bool vr_address_space_write_ram(VrAddressSpace *as, uint64_t paddr, const void *buf, uint64_t len)
 {
     uint8_t *p = vr_address_space_ram_ptr(as, paddr, len);
     if (!p)
@@ -151,8 +150,7 @@ bool vr_address_space_write_ram(VrAddressSpace *as, uint64_t paddr, const void *
     return true;
 }
 
-bool vr_address_space_read_ram(const VrAddressSpace *as, uint64_t paddr, void *buf,
-                               uint64_t len)
+bool vr_address_space_read_ram(const VrAddressSpace *as, uint64_t paddr, void *buf, uint64_t len)
 {
     const uint8_t *p = vr_address_space_ram_ptr(as, paddr, len);
     if (!p)

@@ -30,8 +30,8 @@ typedef struct VrRegion {
     char *name;
     uint64_t base;
     uint64_t size;
-    uint8_t *host;           /* RAM only */
-    const VrMmioOps *ops;    /* MMIO only */
+    uint8_t *host;        /* RAM only */
+    const VrMmioOps *ops; /* MMIO only */
     void *opaque;
 } VrRegion;
 
@@ -42,8 +42,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrAddressSpace, vr_address_space_free)
 /* Reserves host memory for [base, base + size); pages are given on first touch. */
 bool vr_address_space_add_ram(VrAddressSpace *as, const char *name, uint64_t base, uint64_t size,
                               GError **error);
-void vr_address_space_add_mmio(VrAddressSpace *as, const char *name, uint64_t base,
-                               uint64_t size, const VrMmioOps *ops, void *opaque);
+void vr_address_space_add_mmio(VrAddressSpace *as, const char *name, uint64_t base, uint64_t size,
+                               const VrMmioOps *ops, void *opaque);
 
 /* The region holding paddr, or NULL. */
 const VrRegion *vr_address_space_find(const VrAddressSpace *as, uint64_t paddr);
@@ -52,10 +52,8 @@ const VrRegion *vr_address_space_find(const VrAddressSpace *as, uint64_t paddr);
 uint8_t *vr_address_space_ram_ptr(const VrAddressSpace *as, uint64_t paddr, uint64_t len);
 
 /* Whole-range copies for loaders and DMA; false when any part is not RAM. */
-bool vr_address_space_write_ram(VrAddressSpace *as, uint64_t paddr, const void *buf,
-                                uint64_t len);
-bool vr_address_space_read_ram(const VrAddressSpace *as, uint64_t paddr, void *buf,
-                               uint64_t len);
+bool vr_address_space_write_ram(VrAddressSpace *as, uint64_t paddr, const void *buf, uint64_t len);
+bool vr_address_space_read_ram(const VrAddressSpace *as, uint64_t paddr, void *buf, uint64_t len);
 
 /* A naturally aligned access of 1, 2, 4 or 8 bytes to RAM or a device, as a CPU makes it;
  * false for a bus error or nothing at paddr. */

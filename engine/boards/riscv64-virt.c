@@ -118,8 +118,7 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
                     VIRT_MAX_CPUS);
         return false;
     }
-    if (cfg->memory < (1ull << 20) || cfg->memory > (1ull << 40) ||
-        (cfg->memory & (4096 - 1))) {
+    if (cfg->memory < (1ull << 20) || cfg->memory > (1ull << 40) || (cfg->memory & (4096 - 1))) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                     "memory size %" G_GUINT64_FORMAT
                     " bytes is not usable (1 MiB to 1 TiB, whole 4 KiB pages)",
@@ -156,8 +155,8 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
     vr_address_space_add_mmio(m->as, "clint", VIRT_CLINT_BASE, VR_ACLINT_SIZE, vr_aclint_ops(),
                               b->clint);
     b->uart = vr_uart16550_new(uart_tx, b, NULL);
-    vr_address_space_add_mmio(m->as, "uart0", VIRT_UART_BASE, VR_UART16550_SIZE,
-                              vr_uart16550_ops(), b->uart);
+    vr_address_space_add_mmio(m->as, "uart0", VIRT_UART_BASE, VR_UART16550_SIZE, vr_uart16550_ops(),
+                              b->uart);
     b->finisher.finish = finisher;
     b->finisher.opaque = b;
     vr_address_space_add_mmio(m->as, "test", VIRT_TEST_BASE, VR_SIFIVE_TEST_SIZE,

@@ -164,8 +164,8 @@ static VrBlock *scratch_block(VrHart *h, const uint8_t *code, unsigned avail)
     memcpy(h->scratch_bytes, code, avail > 4 ? 4 : avail);
     b->bytes = h->scratch_bytes;
     bool ends = false;
-    unsigned len = vr_decode_insn(&b->insns[0], h->scratch_bytes, avail > 4 ? 4 : avail, b->vpc,
-                                  &ends);
+    unsigned len =
+        vr_decode_insn(&b->insns[0], h->scratch_bytes, avail > 4 ? 4 : avail, b->vpc, &ends);
     b->insns[0].pc_off = 0;
     b->n_insns = 1;
     b->n_bytes = (uint16_t) len;
@@ -206,4 +206,3 @@ VrBlock *vr_block_fetch_single(VrHart *h)
     }
     return scratch_block(h, code, 4);
 }
-

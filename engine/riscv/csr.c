@@ -1,24 +1,24 @@
 /* Control and status registers. */
 #include "hart.h"
 
-#define MISA_VALUE                                                                            \
+#define MISA_VALUE                                                                           \
     ((2ull << 62) | (1u << ('A' - 'A')) | (1u << ('C' - 'A')) | (1u << ('D' - 'A')) |        \
-     (1u << ('F' - 'A')) | (1u << ('I' - 'A')) | (1u << ('M' - 'A')) | (1u << ('S' - 'A')) |  \
+     (1u << ('F' - 'A')) | (1u << ('I' - 'A')) | (1u << ('M' - 'A')) | (1u << ('S' - 'A')) | \
      (1u << ('U' - 'A')))
 
-#define MSTATUS_WRITABLE                                                                      \
-    (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP |    \
-     MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW |       \
+#define MSTATUS_WRITABLE                                                                   \
+    (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP | \
+     MSTATUS_FS | MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | MSTATUS_TW |    \
      MSTATUS_TSR)
 #define MSTATUS_FIXED ((2ull << 32) | (2ull << 34)) /* UXL = SXL = 64 bits */
 
-#define MEDELEG_WRITABLE                                                                      \
-    ((1u << CAUSE_MISALIGNED_FETCH) | (1u << CAUSE_FETCH_ACCESS) |                            \
-     (1u << CAUSE_ILLEGAL_INSTRUCTION) | (1u << CAUSE_BREAKPOINT) |                           \
-     (1u << CAUSE_MISALIGNED_LOAD) | (1u << CAUSE_LOAD_ACCESS) |                              \
-     (1u << CAUSE_MISALIGNED_STORE) | (1u << CAUSE_STORE_ACCESS) | (1u << CAUSE_USER_ECALL) | \
-     (1u << CAUSE_SUPERVISOR_ECALL) | (1u << CAUSE_FETCH_PAGE_FAULT) |                        \
-     (1u << CAUSE_LOAD_PAGE_FAULT) | (1u << CAUSE_STORE_PAGE_FAULT))
+#define MEDELEG_WRITABLE                                                                          \
+    ((1u << CAUSE_MISALIGNED_FETCH) | (1u << CAUSE_FETCH_ACCESS) |                                \
+     (1u << CAUSE_ILLEGAL_INSTRUCTION) | (1u << CAUSE_BREAKPOINT) |                               \
+     (1u << CAUSE_MISALIGNED_LOAD) | (1u << CAUSE_LOAD_ACCESS) | (1u << CAUSE_MISALIGNED_STORE) | \
+     (1u << CAUSE_STORE_ACCESS) | (1u << CAUSE_USER_ECALL) | (1u << CAUSE_SUPERVISOR_ECALL) |     \
+     (1u << CAUSE_FETCH_PAGE_FAULT) | (1u << CAUSE_LOAD_PAGE_FAULT) |                             \
+     (1u << CAUSE_STORE_PAGE_FAULT))
 
 #define MIE_WRITABLE VR_ALL_INTERRUPTS
 #define MIP_WRITABLE (MIP_SSIP | MIP_STIP | MIP_SEIP)
@@ -157,13 +157,13 @@ int vr_csr_access(VrHart *h, unsigned csr, uint64_t *value, uint64_t wdata, uint
         if (csr == CSR_TIME)
             old = vr_hart_time(h);
         else if (csr == CSR_CYCLE)
-            old = (h->mcountinhibit & 1) ? h->mcycle_frozen
-                                         : retired_before(h, insn_index, block_insns) +
-                                               (uint64_t) h->mcycle_offset;
+            old = (h->mcountinhibit & 1)
+                      ? h->mcycle_frozen
+                      : retired_before(h, insn_index, block_insns) + (uint64_t) h->mcycle_offset;
         else
-            old = (h->mcountinhibit & 4) ? h->minstret_frozen
-                                         : retired_before(h, insn_index, block_insns) +
-                                               (uint64_t) h->minstret_offset;
+            old = (h->mcountinhibit & 4)
+                      ? h->minstret_frozen
+                      : retired_before(h, insn_index, block_insns) + (uint64_t) h->minstret_offset;
         break;
     case CSR_MCYCLE:
     case CSR_MINSTRET: {
@@ -289,12 +289,8 @@ int vr_csr_access(VrHart *h, unsigned csr, uint64_t *value, uint64_t wdata, uint
     case CSR_MVENDORID:
     case CSR_MARCHID:
     case CSR_MIMPID:
-    case CSR_MCONFIGPTR:
-        old = 0;
-        break;
-    case CSR_MHARTID:
-        old = h->hartid;
-        break;
+    case CSR_MCONFIGPTR: old = 0; break;
+    case CSR_MHARTID: old = h->hartid; break;
 
     /* ---- machine trap setup and handling ---- */
     case CSR_MSTATUS:
@@ -304,9 +300,7 @@ int vr_csr_access(VrHart *h, unsigned csr, uint64_t *value, uint64_t wdata, uint
             state = true;
         }
         break;
-    case CSR_MISA:
-        old = MISA_VALUE;
-        break;
+    case CSR_MISA: old = MISA_VALUE; break;
     case CSR_MEDELEG:
         old = h->medeleg;
         if (do_write)

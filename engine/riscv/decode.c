@@ -104,8 +104,7 @@ static void decode_fp(Decoded *d, uint32_t raw)
     }
     case 0x60:
     case 0x61: {
-        static const VrOp s[4] = {VR_OP_FCVT_W_S, VR_OP_FCVT_WU_S, VR_OP_FCVT_L_S,
-                                  VR_OP_FCVT_LU_S};
+        static const VrOp s[4] = {VR_OP_FCVT_W_S, VR_OP_FCVT_WU_S, VR_OP_FCVT_L_S, VR_OP_FCVT_LU_S};
         static const VrOp dd[4] = {VR_OP_FCVT_W_D, VR_OP_FCVT_WU_D, VR_OP_FCVT_L_D,
                                    VR_OP_FCVT_LU_D};
         if (rs2 > 3)
@@ -116,8 +115,7 @@ static void decode_fp(Decoded *d, uint32_t raw)
     }
     case 0x68:
     case 0x69: {
-        static const VrOp s[4] = {VR_OP_FCVT_S_W, VR_OP_FCVT_S_WU, VR_OP_FCVT_S_L,
-                                  VR_OP_FCVT_S_LU};
+        static const VrOp s[4] = {VR_OP_FCVT_S_W, VR_OP_FCVT_S_WU, VR_OP_FCVT_S_L, VR_OP_FCVT_S_LU};
         static const VrOp dd[4] = {VR_OP_FCVT_D_W, VR_OP_FCVT_D_WU, VR_OP_FCVT_D_L,
                                    VR_OP_FCVT_D_LU};
         if (rs2 > 3)
@@ -143,8 +141,7 @@ static void decode_fp(Decoded *d, uint32_t raw)
         d->op = funct7 == 0x78 ? VR_OP_FMV_W_X : VR_OP_FMV_D_X;
         needs_rm = false;
         break;
-    default:
-        goto illegal;
+    default: goto illegal;
     }
     if (needs_rm && !rm_valid(funct3))
         goto illegal;
@@ -196,7 +193,7 @@ static void decode_32(Decoded *d, uint32_t raw, uint64_t pc, unsigned len)
         return;
     case 0x63: { /* branches */
         static const VrOp ops[8] = {VR_OP_BEQ, VR_OP_BNE, VR_OP_ILLEGAL, VR_OP_ILLEGAL,
-                                    VR_OP_BLT, VR_OP_BGE, VR_OP_BLTU, VR_OP_BGEU};
+                                    VR_OP_BLT, VR_OP_BGE, VR_OP_BLTU,    VR_OP_BGEU};
         if (ops[funct3] == VR_OP_ILLEGAL)
             break;
         d->op = ops[funct3];
@@ -446,8 +443,8 @@ static void decode_32(Decoded *d, uint32_t raw, uint64_t pc, unsigned len)
         if (funct3 == 4)
             break;
         {
-            static const VrOp ops[8] = {VR_OP_ILLEGAL, VR_OP_CSRRW,   VR_OP_CSRRS,  VR_OP_CSRRC,
-                                        VR_OP_ILLEGAL, VR_OP_CSRRWI,  VR_OP_CSRRSI, VR_OP_CSRRCI};
+            static const VrOp ops[8] = {VR_OP_ILLEGAL, VR_OP_CSRRW,  VR_OP_CSRRS,  VR_OP_CSRRC,
+                                        VR_OP_ILLEGAL, VR_OP_CSRRWI, VR_OP_CSRRSI, VR_OP_CSRRCI};
             d->op = ops[funct3];
             d->imm = raw >> 20;
             bool is_rw = (funct3 & 3) == 1;
@@ -488,8 +485,7 @@ static void decode_32(Decoded *d, uint32_t raw, uint64_t pc, unsigned len)
         if (fmt > 1 || !rm_valid(funct3))
             break;
         static const VrOp s[4] = {VR_OP_FMADD_S, VR_OP_FMSUB_S, VR_OP_FNMSUB_S, VR_OP_FNMADD_S};
-        static const VrOp dd[4] = {VR_OP_FMADD_D, VR_OP_FMSUB_D, VR_OP_FNMSUB_D,
-                                   VR_OP_FNMADD_D};
+        static const VrOp dd[4] = {VR_OP_FMADD_D, VR_OP_FMSUB_D, VR_OP_FNMSUB_D, VR_OP_FNMADD_D};
         unsigned k = (opcode >> 2) & 3;
         d->op = fmt ? dd[k] : s[k];
         d->rd = rd;
@@ -497,9 +493,7 @@ static void decode_32(Decoded *d, uint32_t raw, uint64_t pc, unsigned len)
         d->rm = funct3;
         return;
     }
-    case 0x53:
-        decode_fp(d, raw);
-        return;
+    case 0x53: decode_fp(d, raw); return;
     }
 illegal:
     set_illegal(d, raw);
@@ -547,8 +541,8 @@ static void decode_16(Decoded *d, uint32_t raw, uint64_t pc)
         }
         case 2:   /* C.LW */
         case 6: { /* C.SW */
-            unsigned off = (bits(raw, 12, 10) << 3) | (bits(raw, 6, 6) << 2) |
-                           (bits(raw, 5, 5) << 6);
+            unsigned off =
+                (bits(raw, 12, 10) << 3) | (bits(raw, 6, 6) << 2) | (bits(raw, 5, 5) << 6);
             d->rs1 = rs1p;
             d->imm = off;
             if (funct3 == 2) {
@@ -649,11 +643,11 @@ static void decode_16(Decoded *d, uint32_t raw, uint64_t pc)
             break;
         }
         case 5: { /* C.J */
-            int64_t imm = sext((bits(raw, 12, 12) << 11) | (bits(raw, 8, 8) << 10) |
-                                   (bits(raw, 10, 9) << 8) | (bits(raw, 6, 6) << 7) |
-                                   (bits(raw, 7, 7) << 6) | (bits(raw, 2, 2) << 5) |
-                                   (bits(raw, 11, 11) << 4) | (bits(raw, 5, 3) << 1),
-                               12);
+            int64_t imm =
+                sext((bits(raw, 12, 12) << 11) | (bits(raw, 8, 8) << 10) | (bits(raw, 10, 9) << 8) |
+                         (bits(raw, 6, 6) << 7) | (bits(raw, 7, 7) << 6) | (bits(raw, 2, 2) << 5) |
+                         (bits(raw, 11, 11) << 4) | (bits(raw, 5, 3) << 1),
+                     12);
             d->op = VR_OP_JAL;
             d->rd = 32;
             d->imm = (int64_t) (pc + (uint64_t) imm);
@@ -662,10 +656,10 @@ static void decode_16(Decoded *d, uint32_t raw, uint64_t pc)
         }
         case 6:   /* C.BEQZ */
         case 7: { /* C.BNEZ */
-            int64_t imm = sext((bits(raw, 12, 12) << 8) | (bits(raw, 6, 5) << 6) |
-                                   (bits(raw, 2, 2) << 5) | (bits(raw, 11, 10) << 3) |
-                                   (bits(raw, 4, 3) << 1),
-                               9);
+            int64_t imm =
+                sext((bits(raw, 12, 12) << 8) | (bits(raw, 6, 5) << 6) | (bits(raw, 2, 2) << 5) |
+                         (bits(raw, 11, 10) << 3) | (bits(raw, 4, 3) << 1),
+                     9);
             d->op = funct3 == 6 ? VR_OP_BEQ : VR_OP_BNE;
             d->rs1 = rs1p;
             d->rs2 = 0;
@@ -691,8 +685,8 @@ static void decode_16(Decoded *d, uint32_t raw, uint64_t pc)
         }
         case 1:   /* C.FLDSP */
         case 3: { /* C.LDSP */
-            unsigned off = (bits(raw, 12, 12) << 5) | (bits(raw, 6, 5) << 3) |
-                           (bits(raw, 4, 2) << 6);
+            unsigned off =
+                (bits(raw, 12, 12) << 5) | (bits(raw, 6, 5) << 3) | (bits(raw, 4, 2) << 6);
             if (funct3 == 3 && rd == 0)
                 goto illegal;
             d->op = funct3 == 1 ? VR_OP_FLD : VR_OP_LD;
@@ -702,8 +696,8 @@ static void decode_16(Decoded *d, uint32_t raw, uint64_t pc)
             return;
         }
         case 2: { /* C.LWSP */
-            unsigned off = (bits(raw, 12, 12) << 5) | (bits(raw, 6, 4) << 2) |
-                           (bits(raw, 3, 2) << 6);
+            unsigned off =
+                (bits(raw, 12, 12) << 5) | (bits(raw, 6, 4) << 2) | (bits(raw, 3, 2) << 6);
             if (rd == 0)
                 goto illegal;
             d->op = VR_OP_LW;

@@ -17,8 +17,8 @@
 /* Software TLB: direct-mapped, one set of tables per translation regime (mmu index). A hit
  * is one compare: the tag holds the page's virtual address, and its low bits are zero, so
  * an access misaligned for its size never hits and takes the slow path. */
-#define VR_TLB_BITS 8
-#define VR_TLB_SIZE (1u << VR_TLB_BITS)
+#define VR_TLB_BITS    8
+#define VR_TLB_SIZE    (1u << VR_TLB_BITS)
 #define VR_TLB_INVALID (~(uint64_t) 0)
 
 typedef struct VrTlbEntry {
@@ -64,20 +64,20 @@ typedef struct VrBlock VrBlock;
 struct VrBlock {
     uint64_t vpc;
     const uint8_t *host;
-    uint64_t end_vpc;  /* pc after the last instruction */
-    VrBlock *link[2];  /* successors in the same page: [0] taken/jump target, [1] fallthrough */
+    uint64_t end_vpc; /* pc after the last instruction */
+    VrBlock *link[2]; /* successors in the same page: [0] taken/jump target, [1] fallthrough */
     uint64_t link_pc[2];
     VrBlock *hash_next;
-    uint32_t epoch;    /* code epoch at which `bytes` last matched guest memory */
-    uint16_t n_insns;  /* instructions retired by running the whole block */
+    uint32_t epoch;   /* code epoch at which `bytes` last matched guest memory */
+    uint16_t n_insns; /* instructions retired by running the whole block */
     uint16_t n_bytes;
-    bool cached;       /* false for the scratch block, which is never linked */
+    bool cached; /* false for the scratch block, which is never linked */
     void *jit;
     const uint8_t *bytes; /* the guest code as decoded */
     VrInsn insns[];
 };
 
-#define VR_BLOCK_MAX_INSNS 64
+#define VR_BLOCK_MAX_INSNS  64
 #define VR_BLOCK_DEAD_EPOCH UINT32_MAX
 
 typedef struct VrBlockCache {
@@ -171,7 +171,7 @@ typedef enum {
     VR_EXIT_BUDGET,
     VR_EXIT_REQUEST, /* exit_request was set */
     VR_EXIT_WFI,
-    VR_EXIT_STATE,   /* something changed that may unmask an interrupt */
+    VR_EXIT_STATE, /* something changed that may unmask an interrupt */
 } VrExit;
 /* Runs until *budget instructions have been spent (a trap costs one) or something needs
  * the run loop's attention; *budget is left with what remains. */
@@ -202,8 +202,8 @@ VrBlock *vr_block_fetch_single(VrHart *h);
 /* mmu.c */
 /* Translates for an access of `size` bytes. On success fills *paddr and returns 0; else
  * returns the exception cause (the caller raises it with tval = vaddr). */
-int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_idx,
-                     uint64_t *paddr, bool *cacheable);
+int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_idx, uint64_t *paddr,
+                     bool *cacheable);
 void vr_tlb_flush_all(VrHart *h);
 void vr_tlb_flush_page(VrHart *h, uint64_t vaddr);
 void vr_hart_update_mmu_idx(VrHart *h);
@@ -222,8 +222,8 @@ int vr_fetch_page(VrHart *h, uint64_t vaddr, const uint8_t **host_page);
 /* Executes a CSR access; returns 0 or CAUSE_ILLEGAL_INSTRUCTION. *changed is set when the
  * write may unmask interrupts or change translation. */
 int vr_csr_access(VrHart *h, unsigned csr, uint64_t *value, uint64_t wdata, uint64_t wmask,
-                  bool do_read, bool do_write, unsigned insn_index_in_block,
-                  unsigned block_insns, bool *changed);
+                  bool do_read, bool do_write, unsigned insn_index_in_block, unsigned block_insns,
+                  bool *changed);
 uint64_t vr_hart_read_mstatus(const VrHart *h);
 uint64_t vr_hart_time(const VrHart *h);
 

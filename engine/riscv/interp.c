@@ -140,30 +140,30 @@ VrExit vr_interp(VrHart *h, int64_t *budget_io, bool single_step)
     uint64_t next_pc = 0, flushes = 0;
     uint64_t cause = 0, tval = 0;
 
-#define LEAVE(why)                                                                            \
-    do {                                                                                      \
-        *budget_io = budget;                                                                  \
-        return (why);                                                                         \
+#define LEAVE(why)           \
+    do {                     \
+        *budget_io = budget; \
+        return (why);        \
     } while (0)
-#define NEXT()                                                                                \
-    do {                                                                                      \
-        ip++;                                                                                 \
-        goto *ip->op;                                                                         \
+#define NEXT()         \
+    do {               \
+        ip++;          \
+        goto * ip->op; \
     } while (0)
-#define EXC(c, v)                                                                             \
-    do {                                                                                      \
-        cause = (c);                                                                          \
-        tval = (v);                                                                           \
-        goto exception;                                                                       \
+#define EXC(c, v)       \
+    do {                \
+        cause = (c);    \
+        tval = (v);     \
+        goto exception; \
     } while (0)
 #define ILLEGAL() EXC(CAUSE_ILLEGAL_INSTRUCTION, raw_insn(b, ip))
-#define JUMP(s, target)                                                                       \
-    do {                                                                                      \
-        slot = (s);                                                                           \
-        next_pc = (target);                                                                   \
-        goto chain;                                                                           \
+#define JUMP(s, target)     \
+    do {                    \
+        slot = (s);         \
+        next_pc = (target); \
+        goto chain;         \
     } while (0)
-#define PC() (b->vpc + ip->pc_off)
+#define PC()      (b->vpc + ip->pc_off)
 #define NEXT_PC() (b->vpc + ip->pc_off + ip->len)
 
 dispatch:
@@ -198,7 +198,7 @@ enter:
     h->instret += b->n_insns;
     budget -= b->n_insns;
     ip = b->insns;
-    goto *ip->op;
+    goto * ip->op;
 
 chain:
     /* Leave block b for next_pc through link `slot`. */
@@ -258,15 +258,13 @@ L_CONT:
 L_JAL:
     R(ip->rd) = b->end_vpc;
     JUMP(0, (uint64_t) ip->imm);
-L_JALR: {
+L_JALR : {
     uint64_t target = (R(ip->rs1) + (uint64_t) ip->imm) & ~1ull;
     R(ip->rd) = b->end_vpc;
     JUMP(0, target);
 }
-#define BRANCH(name, cond)                                                                    \
-    L_##name:                                                                                 \
-    if (cond)                                                                                 \
-        JUMP(0, (uint64_t) ip->imm);                                                          \
+#define BRANCH(name, cond)                            \
+    L_##name : if (cond) JUMP(0, (uint64_t) ip->imm); \
     JUMP(1, b->end_vpc);
     BRANCH(BEQ, R(ip->rs1) == R(ip->rs2))
     BRANCH(BNE, R(ip->rs1) != R(ip->rs2))
@@ -276,24 +274,21 @@ L_JALR: {
     BRANCH(BGEU, R(ip->rs1) >= R(ip->rs2))
 
     /* ---- loads and stores ---- */
-#define LOAD_INTO(dest, type, size)                                                           \
-    {                                                                                         \
-        uint64_t va = R(ip->rs1) + (uint64_t) ip->imm;                                        \
-        const VrTlbEntry *e = &tlb->read[(va >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)];           \
-        if (likely(e->tag == (va & (VR_PAGE_MASK | (size - 1))))) {                           \
-            dest = (uint64_t) (int64_t) * (const type *) (uintptr_t) (va + e->addend);        \
-        } else {                                                                              \
-            uint64_t v_;                                                                      \
-            int c_ = vr_load_slow(h, va, size, &v_);                                          \
-            if (unlikely(c_))                                                                 \
-                EXC(c_, va);                                                                  \
-            dest = (uint64_t) (int64_t) (type) v_;                                            \
-        }                                                                                     \
+#define LOAD_INTO(dest, type, size)                                                    \
+    {                                                                                  \
+        uint64_t va = R(ip->rs1) + (uint64_t) ip->imm;                                 \
+        const VrTlbEntry *e = &tlb->read[(va >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)];    \
+        if (likely(e->tag == (va & (VR_PAGE_MASK | (size - 1))))) {                    \
+            dest = (uint64_t) (int64_t) * (const type *) (uintptr_t) (va + e->addend); \
+        } else {                                                                       \
+            uint64_t v_;                                                               \
+            int c_ = vr_load_slow(h, va, size, &v_);                                   \
+            if (unlikely(c_))                                                          \
+                EXC(c_, va);                                                           \
+            dest = (uint64_t) (int64_t) (type) v_;                                     \
+        }                                                                              \
     }
-#define LOAD(name, type, size)                                                                \
-    L_##name:                                                                                 \
-    LOAD_INTO(R(ip->rd), type, size)                                                          \
-    NEXT();
+#define LOAD(name, type, size) L_##name : LOAD_INTO(R(ip->rd), type, size) NEXT();
     LOAD(LB, int8_t, 1)
     LOAD(LH, int16_t, 2)
     LOAD(LW, int32_t, 4)
@@ -302,35 +297,31 @@ L_JALR: {
     LOAD(LHU, uint16_t, 2)
     LOAD(LWU, uint32_t, 4)
 
-#define STORE_FROM(value, type, size)                                                         \
-    {                                                                                         \
-        uint64_t va = R(ip->rs1) + (uint64_t) ip->imm;                                        \
-        const VrTlbEntry *e = &tlb->write[(va >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)];          \
-        if (likely(e->tag == (va & (VR_PAGE_MASK | (size - 1))))) {                           \
-            *(type *) (uintptr_t) (va + e->addend) = (type) (value);                          \
-        } else {                                                                              \
-            int c_ = vr_store_slow(h, va, size, (value));                                     \
-            if (unlikely(c_))                                                                 \
-                EXC(c_, va);                                                                  \
-        }                                                                                     \
+#define STORE_FROM(value, type, size)                                                \
+    {                                                                                \
+        uint64_t va = R(ip->rs1) + (uint64_t) ip->imm;                               \
+        const VrTlbEntry *e = &tlb->write[(va >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)]; \
+        if (likely(e->tag == (va & (VR_PAGE_MASK | (size - 1))))) {                  \
+            *(type *) (uintptr_t) (va + e->addend) = (type) (value);                 \
+        } else {                                                                     \
+            int c_ = vr_store_slow(h, va, size, (value));                            \
+            if (unlikely(c_))                                                        \
+                EXC(c_, va);                                                         \
+        }                                                                            \
     }
-#define STORE(name, type, size)                                                               \
-    L_##name:                                                                                 \
-    STORE_FROM(R(ip->rs2), type, size)                                                        \
-    NEXT();
+#define STORE(name, type, size) L_##name : STORE_FROM(R(ip->rs2), type, size) NEXT();
     STORE(SB, uint8_t, 1)
     STORE(SH, uint16_t, 2)
     STORE(SW, uint32_t, 4)
     STORE(SD, uint64_t, 8)
 
     /* ---- integer computation ---- */
-#define ALU(name, expr)                                                                       \
-    L_##name:                                                                                 \
-    R(ip->rd) = (expr);                                                                       \
+#define ALU(name, expr)            \
+    L_##name : R(ip->rd) = (expr); \
     NEXT();
-#define RS1 R(ip->rs1)
-#define RS2 R(ip->rs2)
-#define IMM ((uint64_t) ip->imm)
+#define RS1     R(ip->rs1)
+#define RS2     R(ip->rs2)
+#define IMM     ((uint64_t) ip->imm)
 #define SX32(v) ((uint64_t) (int64_t) (int32_t) (v))
     ALU(ADDI, RS1 + IMM)
     ALU(SLTI, (int64_t) RS1 < ip->imm)
@@ -417,28 +408,29 @@ L_JALR: {
     ALU(BSETI, RS1 | (1ull << ip->imm))
 
     /* ---- atomics ---- */
-#define ATOMIC_PTR(size, for_store, p)                                                        \
-    {                                                                                         \
-        uint64_t va = RS1;                                                                    \
-        if (unlikely(va & (size - 1)))                                                        \
-            EXC((for_store) ? CAUSE_MISALIGNED_STORE : CAUSE_MISALIGNED_LOAD, va);            \
+#define ATOMIC_PTR(size, for_store, p)                                                            \
+    {                                                                                             \
+        uint64_t va = RS1;                                                                        \
+        if (unlikely(va & (size - 1)))                                                            \
+            EXC((for_store) ? CAUSE_MISALIGNED_STORE : CAUSE_MISALIGNED_LOAD, va);                \
         const VrTlbEntry *e = (for_store) ? &tlb->write[(va >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)] \
                                           : &tlb->read[(va >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)]; \
-        if (likely(e->tag == (va & VR_PAGE_MASK))) {                                          \
-            p = (void *) (uintptr_t) (va + e->addend);                                        \
-        } else {                                                                              \
-            int c_ = vr_atomic_ptr(h, va, size, (for_store), &p);                             \
-            if (unlikely(c_))                                                                 \
-                EXC(c_, va);                                                                  \
-        }                                                                                     \
+        if (likely(e->tag == (va & VR_PAGE_MASK))) {                                              \
+            p = (void *) (uintptr_t) (va + e->addend);                                            \
+        } else {                                                                                  \
+            int c_ = vr_atomic_ptr(h, va, size, (for_store), &p);                                 \
+            if (unlikely(c_))                                                                     \
+                EXC(c_, va);                                                                      \
+        }                                                                                         \
     }
-#define AMO(name, type, size, fetch_op)                                                       \
-    L_##name : {                                                                              \
-        void *p;                                                                              \
-        ATOMIC_PTR(size, true, p)                                                             \
-        type old = fetch_op((type *) p, (type) RS2, __ATOMIC_SEQ_CST);                        \
-        R(ip->rd) = (uint64_t) (int64_t) old;                                                 \
-        NEXT();                                                                               \
+#define AMO(name, type, size, fetch_op)                                \
+    L_##name:                                                          \
+    {                                                                  \
+        void *p;                                                       \
+        ATOMIC_PTR(size, true, p)                                      \
+        type old = fetch_op((type *) p, (type) RS2, __ATOMIC_SEQ_CST); \
+        R(ip->rd) = (uint64_t) (int64_t) old;                          \
+        NEXT();                                                        \
     }
     AMO(AMOSWAP_W, int32_t, 4, __atomic_exchange_n)
     AMO(AMOADD_W, int32_t, 4, __atomic_fetch_add)
@@ -450,25 +442,26 @@ L_JALR: {
     AMO(AMOXOR_D, int64_t, 8, __atomic_fetch_xor)
     AMO(AMOAND_D, int64_t, 8, __atomic_fetch_and)
     AMO(AMOOR_D, int64_t, 8, __atomic_fetch_or)
-#define AMO_MINMAX(name, type, size, better)                                                  \
-    L_##name : {                                                                              \
-        void *p;                                                                              \
-        ATOMIC_PTR(size, true, p)                                                             \
-        type src = (type) RS2;                                                                \
-        type old = __atomic_load_n((type *) p, __ATOMIC_RELAXED);                             \
-        type want;                                                                            \
-        do {                                                                                  \
-            want = (better) ? src : old;                                                      \
-        } while (!__atomic_compare_exchange_n((type *) p, &old, want, false,                  \
-                                              __ATOMIC_SEQ_CST, __ATOMIC_RELAXED));           \
-        R(ip->rd) = (uint64_t) (int64_t) old;                                                 \
-        NEXT();                                                                               \
+#define AMO_MINMAX(name, type, size, better)                                                   \
+    L_##name:                                                                                  \
+    {                                                                                          \
+        void *p;                                                                               \
+        ATOMIC_PTR(size, true, p)                                                              \
+        type src = (type) RS2;                                                                 \
+        type old = __atomic_load_n((type *) p, __ATOMIC_RELAXED);                              \
+        type want;                                                                             \
+        do {                                                                                   \
+            want = (better) ? src : old;                                                       \
+        } while (!__atomic_compare_exchange_n((type *) p, &old, want, false, __ATOMIC_SEQ_CST, \
+                                              __ATOMIC_RELAXED));                              \
+        R(ip->rd) = (uint64_t) (int64_t) old;                                                  \
+        NEXT();                                                                                \
     }
     AMO_MINMAX(AMOMIN_W, int32_t, 4, src < old)
     AMO_MINMAX(AMOMAX_W, int32_t, 4, src > old)
     AMO_MINMAX(AMOMIN_D, int64_t, 8, src < old)
     AMO_MINMAX(AMOMAX_D, int64_t, 8, src > old)
-L_AMOMINU_W: {
+L_AMOMINU_W : {
     void *p;
     ATOMIC_PTR(4, true, p)
     uint32_t src = (uint32_t) RS2;
@@ -479,7 +472,7 @@ L_AMOMINU_W: {
     R(ip->rd) = SX32(old);
     NEXT();
 }
-L_AMOMAXU_W: {
+L_AMOMAXU_W : {
     void *p;
     ATOMIC_PTR(4, true, p)
     uint32_t src = (uint32_t) RS2;
@@ -490,7 +483,7 @@ L_AMOMAXU_W: {
     R(ip->rd) = SX32(old);
     NEXT();
 }
-L_AMOMINU_D: {
+L_AMOMINU_D : {
     void *p;
     ATOMIC_PTR(8, true, p)
     uint64_t src = RS2;
@@ -501,7 +494,7 @@ L_AMOMINU_D: {
     R(ip->rd) = old;
     NEXT();
 }
-L_AMOMAXU_D: {
+L_AMOMAXU_D : {
     void *p;
     ATOMIC_PTR(8, true, p)
     uint64_t src = RS2;
@@ -512,7 +505,7 @@ L_AMOMAXU_D: {
     R(ip->rd) = old;
     NEXT();
 }
-L_LR_W: {
+L_LR_W : {
     void *p;
     ATOMIC_PTR(4, false, p)
     int32_t v = __atomic_load_n((int32_t *) p, __ATOMIC_SEQ_CST);
@@ -522,7 +515,7 @@ L_LR_W: {
     R(ip->rd) = (uint64_t) (int64_t) v;
     NEXT();
 }
-L_LR_D: {
+L_LR_D : {
     void *p;
     ATOMIC_PTR(8, false, p)
     uint64_t v = __atomic_load_n((uint64_t *) p, __ATOMIC_SEQ_CST);
@@ -532,7 +525,7 @@ L_LR_D: {
     R(ip->rd) = v;
     NEXT();
 }
-L_SC_W: {
+L_SC_W : {
     void *p;
     ATOMIC_PTR(4, true, p)
     uint64_t fail = 1;
@@ -546,7 +539,7 @@ L_SC_W: {
     R(ip->rd) = fail;
     NEXT();
 }
-L_SC_D: {
+L_SC_D : {
     void *p;
     ATOMIC_PTR(8, true, p)
     uint64_t fail = 1;
@@ -607,29 +600,30 @@ L_SFENCE_VMA:
     prev = NULL;
     goto dispatch;
 
-#define CSR_OP(name, src, set_mode)                                                           \
-    L_##name : {                                                                              \
-        uint64_t s_ = (src), old_ = 0, wdata_, wmask_;                                        \
-        bool changed_ = false;                                                                \
-        if ((set_mode) == 0) {                                                                \
-            wdata_ = s_;                                                                      \
-            wmask_ = ~0ull;                                                                   \
-        } else if ((set_mode) == 1) {                                                         \
-            wdata_ = ~0ull;                                                                   \
-            wmask_ = s_;                                                                      \
-        } else {                                                                              \
-            wdata_ = 0;                                                                       \
-            wmask_ = s_;                                                                      \
-        }                                                                                     \
-        int c_ = vr_csr_access(h, (unsigned) ip->imm, &old_, wdata_, wmask_, ip->rm & 1,      \
-                               (ip->rm >> 1) & 1, (unsigned) (ip - b->insns), b->n_insns,     \
-                               &changed_);                                                    \
-        if (unlikely(c_))                                                                     \
-            ILLEGAL();                                                                        \
-        R(ip->rd) = old_;                                                                     \
-        if (changed_)                                                                         \
-            goto exit_after;                                                                  \
-        NEXT();                                                                               \
+#define CSR_OP(name, src, set_mode)                                                              \
+    L_##name:                                                                                    \
+    {                                                                                            \
+        uint64_t s_ = (src), old_ = 0, wdata_, wmask_;                                           \
+        bool changed_ = false;                                                                   \
+        if ((set_mode) == 0) {                                                                   \
+            wdata_ = s_;                                                                         \
+            wmask_ = ~0ull;                                                                      \
+        } else if ((set_mode) == 1) {                                                            \
+            wdata_ = ~0ull;                                                                      \
+            wmask_ = s_;                                                                         \
+        } else {                                                                                 \
+            wdata_ = 0;                                                                          \
+            wmask_ = s_;                                                                         \
+        }                                                                                        \
+        int c_ =                                                                                 \
+            vr_csr_access(h, (unsigned) ip->imm, &old_, wdata_, wmask_, ip->rm & 1,              \
+                          (ip->rm >> 1) & 1, (unsigned) (ip - b->insns), b->n_insns, &changed_); \
+        if (unlikely(c_))                                                                        \
+            ILLEGAL();                                                                           \
+        R(ip->rd) = old_;                                                                        \
+        if (changed_)                                                                            \
+            goto exit_after;                                                                     \
+        NEXT();                                                                                  \
     }
     CSR_OP(CSRRW, RS1, 0)
     CSR_OP(CSRRS, RS1, 1)
@@ -639,15 +633,15 @@ L_SFENCE_VMA:
     CSR_OP(CSRRCI, ip->rs1, 2)
 
     /* ---- floating point ---- */
-#define FP_CHECK()                                                                            \
-    do {                                                                                      \
-        if (unlikely(!(h->mstatus & MSTATUS_FS)))                                             \
-            ILLEGAL();                                                                        \
+#define FP_CHECK()                                \
+    do {                                          \
+        if (unlikely(!(h->mstatus & MSTATUS_FS))) \
+            ILLEGAL();                            \
     } while (0)
 #define FP_DIRTY() (h->mstatus |= MSTATUS_FS_DIRTY)
-#define FP_RM(var)                                                                            \
-    int var = ip->rm == 7 ? (int) h->frm : ip->rm;                                            \
-    if (unlikely(var > 4))                                                                    \
+#define FP_RM(var)                                 \
+    int var = ip->rm == 7 ? (int) h->frm : ip->rm; \
+    if (unlikely(var > 4))                         \
         ILLEGAL();
 #define S1 unbox32(F(ip->rs1))
 #define S2 unbox32(F(ip->rs2))
@@ -680,21 +674,23 @@ L_FSD:
     NEXT();
 
     /* Arithmetic writing an FP register, with rounding. */
-#define FP_ARITH_S(name, expr)                                                                \
-    L_##name : {                                                                              \
-        FP_CHECK();                                                                           \
-        FP_RM(rm)                                                                             \
-        F(ip->rd) = box32(expr);                                                              \
-        FP_DIRTY();                                                                           \
-        NEXT();                                                                               \
+#define FP_ARITH_S(name, expr)   \
+    L_##name:                    \
+    {                            \
+        FP_CHECK();              \
+        FP_RM(rm)                \
+        F(ip->rd) = box32(expr); \
+        FP_DIRTY();              \
+        NEXT();                  \
     }
-#define FP_ARITH_D(name, expr)                                                                \
-    L_##name : {                                                                              \
-        FP_CHECK();                                                                           \
-        FP_RM(rm)                                                                             \
-        F(ip->rd) = (expr);                                                                   \
-        FP_DIRTY();                                                                           \
-        NEXT();                                                                               \
+#define FP_ARITH_D(name, expr) \
+    L_##name:                  \
+    {                          \
+        FP_CHECK();            \
+        FP_RM(rm)              \
+        F(ip->rd) = (expr);    \
+        FP_DIRTY();            \
+        NEXT();                \
     }
 #define FL (&h->fflags)
     FP_ARITH_S(FADD_S, vr_f32_add(S1, S2, rm, FL))
@@ -724,7 +720,7 @@ L_FSD:
     FP_ARITH_D(FCVT_D_WU, vr_u32_to_f64((uint32_t) RS1, rm, FL))
     FP_ARITH_D(FCVT_D_L, vr_i64_to_f64((int64_t) RS1, rm, FL))
     FP_ARITH_D(FCVT_D_LU, vr_u64_to_f64(RS1, rm, FL))
-L_FCVT_D_S: {
+L_FCVT_D_S : {
     FP_CHECK();
     FP_RM(rm)
     (void) rm; /* exact, but the field must still name a valid mode */
@@ -733,12 +729,11 @@ L_FCVT_D_S: {
     NEXT();
 }
 
-    /* No rounding, FP result. */
-#define FP_MOVE(name, expr)                                                                   \
-    L_##name:                                                                                 \
-    FP_CHECK();                                                                               \
-    F(ip->rd) = (expr);                                                                       \
-    FP_DIRTY();                                                                               \
+/* No rounding, FP result. */
+#define FP_MOVE(name, expr) \
+    L_##name : FP_CHECK();  \
+    F(ip->rd) = (expr);     \
+    FP_DIRTY();             \
     NEXT();
     FP_MOVE(FSGNJ_S, box32((S1 & 0x7fffffffu) | (S2 & 0x80000000u)))
     FP_MOVE(FSGNJN_S, box32((S1 & 0x7fffffffu) | (~S2 & 0x80000000u)))
@@ -754,24 +749,26 @@ L_FCVT_D_S: {
     FP_MOVE(FMV_D_X, RS1)
 
     /* Integer result; FP state changes only through the flags. */
-#define FP_TO_INT(name, expr)                                                                 \
-    L_##name : {                                                                              \
-        FP_CHECK();                                                                           \
-        uint32_t flags_before = h->fflags;                                                    \
-        R(ip->rd) = (expr);                                                                   \
-        if (h->fflags != flags_before)                                                        \
-            FP_DIRTY();                                                                       \
-        NEXT();                                                                               \
+#define FP_TO_INT(name, expr)              \
+    L_##name:                              \
+    {                                      \
+        FP_CHECK();                        \
+        uint32_t flags_before = h->fflags; \
+        R(ip->rd) = (expr);                \
+        if (h->fflags != flags_before)     \
+            FP_DIRTY();                    \
+        NEXT();                            \
     }
-#define FP_TO_INT_RM(name, expr)                                                              \
-    L_##name : {                                                                              \
-        FP_CHECK();                                                                           \
-        FP_RM(rm)                                                                             \
-        uint32_t flags_before = h->fflags;                                                    \
-        R(ip->rd) = (expr);                                                                   \
-        if (h->fflags != flags_before)                                                        \
-            FP_DIRTY();                                                                       \
-        NEXT();                                                                               \
+#define FP_TO_INT_RM(name, expr)           \
+    L_##name:                              \
+    {                                      \
+        FP_CHECK();                        \
+        FP_RM(rm)                          \
+        uint32_t flags_before = h->fflags; \
+        R(ip->rd) = (expr);                \
+        if (h->fflags != flags_before)     \
+            FP_DIRTY();                    \
+        NEXT();                            \
     }
     FP_TO_INT(FEQ_S, vr_f32_eq(S1, S2, FL))
     FP_TO_INT(FLT_S, vr_f32_lt(S1, S2, FL))

@@ -87,8 +87,7 @@ void vr_pmp_update(VrHart *h)
             p->hi[i] = p->lo[i] + size;
             break;
         }
-        default:
-            continue;
+        default: continue;
         }
         if (p->hi[i] > p->lo[i])
             p->any_active = true;
@@ -133,8 +132,8 @@ static int access_fault_for(VrAccess access)
     return causes[access];
 }
 
-int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_idx,
-                     uint64_t *paddr, bool *cacheable)
+int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_idx, uint64_t *paddr,
+                     bool *cacheable)
 {
     unsigned priv = mmu_idx_priv(mmu_idx);
     unsigned mode = (unsigned) (h->satp >> SATP_MODE_SHIFT);
@@ -232,8 +231,7 @@ int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_id
 }
 
 /* Installs a fast-path entry for the page of vaddr when it is plain RAM. */
-static void tlb_fill(VrHart *h, unsigned mmu_idx, VrAccess access, uint64_t vaddr,
-                     uint64_t paddr)
+static void tlb_fill(VrHart *h, unsigned mmu_idx, VrAccess access, uint64_t vaddr, uint64_t paddr)
 {
     uint8_t *host = vr_address_space_ram_ptr(h->as, paddr & VR_PAGE_MASK, VR_PAGE_SIZE);
     if (!host)
@@ -348,8 +346,7 @@ int vr_fetch_page(VrHart *h, uint64_t vaddr, const uint8_t **host_page)
 {
     uint64_t pa;
     bool cacheable = false;
-    int cause = vr_mmu_translate(h, vaddr, VR_ACCESS_EXEC,
-                                 h->mmu_fetch, &pa, &cacheable);
+    int cause = vr_mmu_translate(h, vaddr, VR_ACCESS_EXEC, h->mmu_fetch, &pa, &cacheable);
     if (cause)
         return cause;
     uint8_t *host = vr_address_space_ram_ptr(h->as, pa & VR_PAGE_MASK, VR_PAGE_SIZE);

@@ -13,9 +13,9 @@
 typedef struct VrHart VrHart;
 
 typedef enum {
-    VR_RUN_BUDGET,   /* ran the instructions it was given */
-    VR_RUN_REQUEST,  /* another thread asked it to stop (vr_hart_kick) */
-    VR_RUN_WFI,      /* waiting for an interrupt */
+    VR_RUN_BUDGET,  /* ran the instructions it was given */
+    VR_RUN_REQUEST, /* another thread asked it to stop (vr_hart_kick) */
+    VR_RUN_WFI,     /* waiting for an interrupt */
 } VrRunResult;
 
 VrHart *vr_hart_new(VrAddressSpace *as, VrClock *clock, unsigned hartid);

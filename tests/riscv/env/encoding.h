@@ -78,10 +78,10 @@
 #define PMP_L     0x80
 
 /* The virt board's devices, as Vireo and QEMU place them. */
-#define RT_FINISHER_BASE 0x00100000UL
-#define RT_CLINT_BASE    0x02000000UL
+#define RT_FINISHER_BASE     0x00100000UL
+#define RT_CLINT_BASE        0x02000000UL
 #define RT_CLINT_MTIMECMP(h) (RT_CLINT_BASE + 0x4000 + 8 * (h))
-#define RT_CLINT_MTIME   (RT_CLINT_BASE + 0xbff8)
-#define RT_UART_BASE     0x10000000UL
+#define RT_CLINT_MTIME       (RT_CLINT_BASE + 0xbff8)
+#define RT_UART_BASE         0x10000000UL
 
 #endif

@@ -103,18 +103,10 @@ void rt_printf(const char *fmt, ...)
             rt_puts("0x");
             put_unsigned((uint64_t) va_arg(ap, void *), 16, 16, '0');
             break;
-        case 's':
-            rt_puts(va_arg(ap, const char *));
-            break;
-        case 'c':
-            rt_putc((char) va_arg(ap, int));
-            break;
-        case '%':
-            rt_putc('%');
-            break;
-        default:
-            rt_putc('?');
-            break;
+        case 's': rt_puts(va_arg(ap, const char *)); break;
+        case 'c': rt_putc((char) va_arg(ap, int)); break;
+        case '%': rt_putc('%'); break;
+        default: rt_putc('?'); break;
         }
     }
     va_end(ap);

@@ -22,8 +22,8 @@ typedef struct rt_frame {
 
 /* What the last trap taken under rt_expect_trap() looked like. */
 typedef struct rt_trap_record {
-    int taken;   /* number of traps recorded since rt_expect_trap() */
-    int mode;    /* 3: taken into M-mode, 1: into S-mode */
+    int taken; /* number of traps recorded since rt_expect_trap() */
+    int mode;  /* 3: taken into M-mode, 1: into S-mode */
     uint64_t cause;
     uint64_t tval;
     uint64_t epc;
@@ -58,35 +58,35 @@ uint64_t rt_run_in_mode(int mode, uint64_t (*fn)(uint64_t), uint64_t arg);
 /* Start a secondary hart at fn (it runs in M-mode on its own 4 KiB stack). */
 void rt_start_hart(int hartid, void (*fn)(void));
 
-#define CHECK(n, cond)                                                                        \
-    do {                                                                                      \
-        if (!(cond))                                                                          \
-            rt_fail((n), __FILE__, __LINE__, #cond);                                          \
+#define CHECK(n, cond)                               \
+    do {                                             \
+        if (!(cond))                                 \
+            rt_fail((n), __FILE__, __LINE__, #cond); \
     } while (0)
 
-#define CHECK_EQ(n, got, want)                                                                \
-    do {                                                                                      \
-        uint64_t got_ = (uint64_t) (got), want_ = (uint64_t) (want);                          \
-        if (got_ != want_) {                                                                  \
-            rt_printf("check %d: %s = 0x%lx, expected 0x%lx\n", (n), #got, got_, want_);      \
-            rt_fail((n), __FILE__, __LINE__, #got " == " #want);                              \
-        }                                                                                     \
+#define CHECK_EQ(n, got, want)                                                           \
+    do {                                                                                 \
+        uint64_t got_ = (uint64_t) (got), want_ = (uint64_t) (want);                     \
+        if (got_ != want_) {                                                             \
+            rt_printf("check %d: %s = 0x%lx, expected 0x%lx\n", (n), #got, got_, want_); \
+            rt_fail((n), __FILE__, __LINE__, #got " == " #want);                         \
+        }                                                                                \
     } while (0)
 
-#define read_csr(reg)                                                                         \
-    ({                                                                                        \
-        uint64_t v_;                                                                          \
-        __asm__ volatile("csrr %0, " #reg : "=r"(v_));                                        \
-        v_;                                                                                   \
+#define read_csr(reg)                                  \
+    ({                                                 \
+        uint64_t v_;                                   \
+        __asm__ volatile("csrr %0, " #reg : "=r"(v_)); \
+        v_;                                            \
     })
-#define write_csr(reg, val) __asm__ volatile("csrw " #reg ", %0" ::"rK"((uint64_t) (val)))
-#define set_csr(reg, bits) __asm__ volatile("csrs " #reg ", %0" ::"rK"((uint64_t) (bits)))
+#define write_csr(reg, val)  __asm__ volatile("csrw " #reg ", %0" ::"rK"((uint64_t) (val)))
+#define set_csr(reg, bits)   __asm__ volatile("csrs " #reg ", %0" ::"rK"((uint64_t) (bits)))
 #define clear_csr(reg, bits) __asm__ volatile("csrc " #reg ", %0" ::"rK"((uint64_t) (bits)))
-#define swap_csr(reg, val)                                                                    \
-    ({                                                                                        \
-        uint64_t v_;                                                                          \
-        __asm__ volatile("csrrw %0, " #reg ", %1" : "=r"(v_) : "rK"((uint64_t) (val)));       \
-        v_;                                                                                   \
+#define swap_csr(reg, val)                                                              \
+    ({                                                                                  \
+        uint64_t v_;                                                                    \
+        __asm__ volatile("csrrw %0, " #reg ", %1" : "=r"(v_) : "rK"((uint64_t) (val))); \
+        v_;                                                                             \
     })
 
 static inline void mmio_write32(uint64_t addr, uint32_t v)
