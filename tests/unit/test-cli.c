@@ -1,0 +1,337 @@
+/* The `vireo run` command line: exit statuses and messages for good and bad input.
+ * Runs the vireo binary named by $VIREO on small RISC-V ELF files this test writes. */
+#include <elf.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+static const char *vireo_path;
+static char *tmpdir;
+
+/* ---- a tiny RISC-V assembler and ELF writer ---- */
+
+static uint32_t enc_i(unsigned op, unsigned rd, unsigned f3, unsigned rs1, int imm)
+{
+    return ((uint32_t) (imm & 0xfff) << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | op;
+}
+
+static uint32_t enc_s(unsigned op, unsigned f3, unsigned rs1, unsigned rs2, int imm)
+{
+    return ((uint32_t) ((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) |
+           ((uint32_t) (imm & 0x1f) << 7) | op;
+}
+
+static uint32_t enc_lui(unsigned rd, uint32_t imm20)
+{
+    return (imm20 << 12) | (rd << 7) | 0x37;
+}
+
+#define T0 5
+#define T1 6
+#define JUMP_SELF 0x0000006fu /* j . */
+
+/* Writes an ELF64 RISC-V executable: code at load_addr, and a `tohost` symbol when
+ * tohost != 0. machine overrides e_machine. */
+static char *write_elf(const char *name, uint64_t load_addr, const uint32_t *code, size_t n,
+                       uint64_t tohost, unsigned machine)
+{
+    GByteArray *f = g_byte_array_new();
+    Elf64_Ehdr eh = {0};
+    memcpy(eh.e_ident, ELFMAG, SELFMAG);
+    eh.e_ident[EI_CLASS] = ELFCLASS64;
+    eh.e_ident[EI_DATA] = ELFDATA2LSB;
+    eh.e_ident[EI_VERSION] = EV_CURRENT;
+    eh.e_type = ET_EXEC;
+    eh.e_machine = (Elf64_Half) machine;
+    eh.e_version = EV_CURRENT;
+    eh.e_entry = load_addr;
+    eh.e_phoff = sizeof(Elf64_Ehdr);
+    eh.e_ehsize = sizeof(Elf64_Ehdr);
+    eh.e_phentsize = sizeof(Elf64_Phdr);
+    eh.e_phnum = 1;
+    eh.e_shentsize = sizeof(Elf64_Shdr);
+
+    size_t code_off = 0x1000;
+    size_t code_size = 0x2000; /* code, then room for tohost */
+    Elf64_Phdr ph = {0};
+    ph.p_type = PT_LOAD;
+    ph.p_flags = PF_R | PF_W | PF_X;
+    ph.p_offset = code_off;
+    ph.p_vaddr = ph.p_paddr = load_addr;
+    ph.p_filesz = ph.p_memsz = code_size;
+    ph.p_align = 0x1000;
+
+    static const char strtab[] = "\0tohost";
+    static const char shstrtab[] = "\0.text\0.symtab\0.strtab\0.shstrtab";
+    Elf64_Sym syms[2] = {{0}};
+    syms[1].st_name = 1;
+    syms[1].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_OBJECT);
+    syms[1].st_shndx = 1;
+    syms[1].st_value = tohost;
+    size_t n_syms = tohost ? 2 : 1;
+
+    size_t sym_off = code_off + code_size;
+    size_t str_off = sym_off + n_syms * sizeof(Elf64_Sym);
+    size_t shstr_off = str_off + sizeof(strtab);
+    size_t sh_off = (shstr_off + sizeof(shstrtab) + 7) & ~(size_t) 7;
+    eh.e_shoff = sh_off;
+    eh.e_shnum = 5;
+    eh.e_shstrndx = 4;
+
+    g_byte_array_set_size(f, sh_off + 5 * sizeof(Elf64_Shdr));
+    memset(f->data, 0, f->len);
+    memcpy(f->data, &eh, sizeof(eh));
+    memcpy(f->data + eh.e_phoff, &ph, sizeof(ph));
+    memcpy(f->data + code_off, code, n * 4);
+    memcpy(f->data + sym_off, syms, n_syms * sizeof(Elf64_Sym));
+    memcpy(f->data + str_off, strtab, sizeof(strtab));
+    memcpy(f->data + shstr_off, shstrtab, sizeof(shstrtab));
+    Elf64_Shdr sh[5] = {{0}};
+    sh[1] = (Elf64_Shdr){.sh_name = 1, .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC,
+                         .sh_addr = load_addr, .sh_offset = code_off, .sh_size = code_size};
+    sh[2] = (Elf64_Shdr){.sh_name = 7, .sh_type = SHT_SYMTAB, .sh_offset = sym_off,
+                         .sh_size = n_syms * sizeof(Elf64_Sym), .sh_link = 3, .sh_info = 1,
+                         .sh_entsize = sizeof(Elf64_Sym)};
+    sh[3] = (Elf64_Shdr){.sh_name = 15, .sh_type = SHT_STRTAB, .sh_offset = str_off,
+                         .sh_size = sizeof(strtab)};
+    sh[4] = (Elf64_Shdr){.sh_name = 23, .sh_type = SHT_STRTAB, .sh_offset = shstr_off,
+                         .sh_size = sizeof(shstrtab)};
+    memcpy(f->data + sh_off, sh, sizeof(sh));
+
+    char *path = g_build_filename(tmpdir, name, NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_file_set_contents(path, (const char *) f->data, f->len, &error));
+    g_byte_array_unref(f);
+    return path;
+}
+
+/* Code that stores value to the tohost word at 0x8000_1000, then spins. */
+static char *elf_reporting(const char *name, int value)
+{
+    uint32_t code[] = {
+        enc_lui(T0, 0x80001),                /* t0 = 0xffff_ffff_8000_1000 */
+        enc_i(0x13, T0, 1, T0, 32),          /* slli t0, t0, 32 */
+        enc_i(0x13, T0, 5, T0, 32),          /* srli t0, t0, 32 */
+        enc_i(0x13, T1, 0, 0, value),        /* li t1, value */
+        enc_s(0x23, 3, T0, T1, 0),           /* sd t1, 0(t0) */
+        JUMP_SELF,
+    };
+    return write_elf(name, 0x80000000, code, G_N_ELEMENTS(code), 0x80001000, EM_RISCV);
+}
+
+/* ---- running vireo ---- */
+
+typedef struct {
+    int status;
+    char *out;
+    char *err;
+} RunResult;
+
+static void run_result_clear(RunResult *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+static RunResult run_vireo(const char *first, ...)
+{
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (char *) vireo_path);
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        g_ptr_array_add(argv, (char *) a);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+
+    RunResult r = {0};
+    int wait_status = 0;
+    g_autoptr(GError) error = NULL;
+    gboolean ok = g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &r.out, &r.err, &wait_status, &error);
+    g_assert_no_error(error);
+    g_assert_true(ok);
+    g_assert_true(WIFEXITED(wait_status));
+    r.status = WEXITSTATUS(wait_status);
+    g_ptr_array_unref(argv);
+    g_test_message("status %d, stderr: %s", r.status, r.err);
+    return r;
+}
+
+#define RUN_ELF(path, ...)                                                                    \
+    run_vireo("run", "--arch", "riscv64", "--bios", "none", "--kernel", path, ##__VA_ARGS__, NULL)
+
+static void test_pass(void)
+{
+    g_autofree char *elf = elf_reporting("pass.elf", 1);
+    RunResult r = RUN_ELF(elf, "--timeout", "20");
+    g_assert_cmpint(r.status, ==, 0);
+    run_result_clear(&r);
+}
+
+static void test_fail_reports_number(void)
+{
+    g_autofree char *elf = elf_reporting("fail.elf", (5 << 1) | 1);
+    RunResult r = RUN_ELF(elf, "--timeout", "20");
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_nonnull(strstr(r.err, "test 5 failed"));
+    run_result_clear(&r);
+}
+
+static void test_timeout(void)
+{
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *elf = write_elf("spin.elf", 0x80000000, code, 1, 0, EM_RISCV);
+    gint64 t0 = g_get_monotonic_time();
+    RunResult r = RUN_ELF(elf, "--timeout", "0.5");
+    gint64 elapsed = g_get_monotonic_time() - t0;
+    g_assert_cmpint(r.status, ==, 124);
+    g_assert_nonnull(strstr(r.err, "timed out"));
+    g_assert_cmpint(elapsed, >=, 400000);
+    run_result_clear(&r);
+}
+
+static void test_missing_file(void)
+{
+    RunResult r = RUN_ELF("/nonexistent/kernel.elf");
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "/nonexistent/kernel.elf"));
+    run_result_clear(&r);
+}
+
+static void test_not_elf(void)
+{
+    g_autofree char *path = g_build_filename(tmpdir, "notes.txt", NULL);
+    g_assert_true(g_file_set_contents(path, "just some text\n", -1, NULL));
+    RunResult r = RUN_ELF(path);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "is not an ELF file"));
+    run_result_clear(&r);
+}
+
+static void test_empty_file(void)
+{
+    g_autofree char *path = g_build_filename(tmpdir, "empty.elf", NULL);
+    g_assert_true(g_file_set_contents(path, "", 0, NULL));
+    RunResult r = RUN_ELF(path);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "empty.elf"));
+    run_result_clear(&r);
+}
+
+static void test_other_architecture(void)
+{
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *elf = write_elf("x86.elf", 0x80000000, code, 1, 0, EM_X86_64);
+    RunResult r = RUN_ELF(elf);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "x86-64, not RISC-V"));
+    run_result_clear(&r);
+}
+
+static void test_truncated_elf(void)
+{
+    g_autofree char *elf = elf_reporting("whole.elf", 1);
+    g_autofree char *data = NULL;
+    gsize len;
+    g_assert_true(g_file_get_contents(elf, &data, &len, NULL));
+    g_autofree char *cut = g_build_filename(tmpdir, "cut.elf", NULL);
+    g_assert_true(g_file_set_contents(cut, data, 0x1100, NULL)); /* ends inside the segment */
+    RunResult r = RUN_ELF(cut);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "past the end of the file"));
+    run_result_clear(&r);
+}
+
+static void test_segment_outside_ram(void)
+{
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *elf = write_elf("low.elf", 0x1000, code, 1, 0, EM_RISCV);
+    RunResult r = RUN_ELF(elf);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "outside guest RAM"));
+    run_result_clear(&r);
+
+    /* Past the end of a small RAM. */
+    g_autofree char *high = write_elf("high.elf", 0x80000000 + (64 << 20), code, 1, 0, EM_RISCV);
+    r = RUN_ELF(high, "--memory", "64M");
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "outside guest RAM"));
+    run_result_clear(&r);
+}
+
+static void test_unknown_option(void)
+{
+    RunResult r = run_vireo("run", "--frobnicate", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "frobnicate"));
+    run_result_clear(&r);
+
+    r = run_vireo("frobnicate", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "unknown command"));
+    run_result_clear(&r);
+}
+
+static void test_bad_values(void)
+{
+    g_autofree char *elf = elf_reporting("ok.elf", 1);
+    RunResult r = RUN_ELF(elf, "--memory", "12X");
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "12X"));
+    run_result_clear(&r);
+
+    r = RUN_ELF(elf, "--cpus", "0");
+    g_assert_cmpint(r.status, ==, 2);
+    run_result_clear(&r);
+
+    r = RUN_ELF(elf, "--cpus", "99");
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "99 CPUs"));
+    run_result_clear(&r);
+
+    r = run_vireo("run", "--arch", "sparc", "--bios", "none", "--kernel", elf, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "sparc"));
+    run_result_clear(&r);
+
+    r = run_vireo("run", "--arch", "riscv64", "--bios", "none", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "no kernel"));
+    run_result_clear(&r);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    vireo_path = g_getenv("VIREO");
+    if (!vireo_path) {
+        g_printerr("VIREO must name the vireo binary\n");
+        return 1;
+    }
+    tmpdir = g_dir_make_tmp("vireo-test-cli-XXXXXX", NULL);
+    g_assert_nonnull(tmpdir);
+
+    g_test_add_func("/cli/pass", test_pass);
+    g_test_add_func("/cli/fail-reports-number", test_fail_reports_number);
+    g_test_add_func("/cli/timeout", test_timeout);
+    g_test_add_func("/cli/missing-file", test_missing_file);
+    g_test_add_func("/cli/not-elf", test_not_elf);
+    g_test_add_func("/cli/empty-file", test_empty_file);
+    g_test_add_func("/cli/other-architecture", test_other_architecture);
+    g_test_add_func("/cli/truncated-elf", test_truncated_elf);
+    g_test_add_func("/cli/segment-outside-ram", test_segment_outside_ram);
+    g_test_add_func("/cli/unknown-option", test_unknown_option);
+    g_test_add_func("/cli/bad-values", test_bad_values);
+    int status = g_test_run();
+
+    g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *p = g_build_filename(tmpdir, name, NULL);
+        g_unlink(p);
+    }
+    g_rmdir(tmpdir);
+    g_free(tmpdir);
+    return status;
+}
