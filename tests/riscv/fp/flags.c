@@ -176,6 +176,20 @@ static void sticky(void)
     CHECK_EQ(14, fp_flags(), 0x1f);
     fp_clear_flags();
     CHECK_EQ(15, fp_flags(), 0);
+    /* With x0 as the destination the result is dropped, the flags are not. */
+    __asm__ volatile("fmv.w.x ft0, %1\n\tfeq.s zero, ft0, ft0\n\tmv %0, zero"
+                     : "=r"(r)
+                     : "r"(0x7f800001)
+                     : "ft0");
+    CHECK_EQ(16, r, 0);
+    CHECK_EQ(17, fp_flags(), NV);
+    __asm__ volatile("fmv.w.x ft0, %1\n\tfcvt.w.s zero, ft0, rtz\n\tmv %0, zero"
+                     : "=r"(r)
+                     : "r"(0x3fc00000)
+                     : "ft0");
+    CHECK_EQ(18, r, 0);
+    CHECK_EQ(19, fp_flags(), NV | NX);
+    fp_clear_flags();
 }
 
 /* fcsr = frm << 5 | fflags, with frm and fflags as views of it; bits above 7 read 0. */

@@ -1,12 +1,12 @@
 /* FP loads and stores: flw/fsw/fld/fsd with positive, negative and extreme offsets, the
- * compressed c.fld/c.fsd/c.fldsp/c.fsdsp, misaligned addresses (which this hart performs,
- * see docs/riscv-hart.md), bit patterns moved unchanged (signaling NaNs and payloads are
+ * compressed c.fld/c.fsd/c.fldsp/c.fsdsp, misaligned addresses, also across a page
+ * boundary (which this hart performs, see docs/riscv-hart.md), bit patterns moved unchanged (signaling NaNs and payloads are
  * neither quieted nor canonicalized), only the accessed bytes written, fflags untouched,
  * and the same bytes seen through integer loads and stores.
  */
 #include "fp.h"
 
-static volatile uint8_t area[4096] __attribute__((aligned(64)));
+static volatile uint8_t area[8192] __attribute__((aligned(4096)));
 
 static void fill(void)
 {
@@ -161,6 +161,28 @@ static void misaligned(void)
     CHECK_EQ(57, bytes_at(53, 3), filled(53, 3));
 }
 
+/* Misaligned across a 4 KiB page boundary (area + 4096 starts a page) */
+static void page_crossing(void)
+{
+    uint64_t a, b;
+    fill();
+    put_bytes(4093, 0xc00921fb54442d18ull, 8);
+    put_bytes(4094 - 16, 0x3f7fffff, 4);
+    __asm__ volatile("fld ft0, -3(%2)\n\tfmv.x.d %0, ft0\n\t"
+                     "flw ft1, -18(%2)\n\tfmv.x.d %1, ft1\n\t"
+                     "fsw ft1, -2(%2)\n\tfsd ft0, -11(%2)"
+                     : "=&r"(a), "=&r"(b)
+                     : "r"(area + 4096)
+                     : "ft0", "ft1", "memory");
+    CHECK_EQ(61, a, 0xc00921fb54442d18ull);
+    CHECK_EQ(62, b, fp_box(0x3f7fffff));
+    CHECK_EQ(63, bytes_at(4094, 4), 0x3f7fffff);
+    CHECK_EQ(64, bytes_at(4085, 8), 0xc00921fb54442d18ull);
+    CHECK_EQ(65, bytes_at(4098, 3), 0xc00921);  /* the rest of the double at 4093 */
+    CHECK_EQ(66, bytes_at(4093, 1), 0x18);
+    CHECK_EQ(67, bytes_at(4082, 3), filled(4082, 3));
+}
+
 int test_main(void)
 {
     offsets();
@@ -168,5 +190,6 @@ int test_main(void)
     flags_untouched();
     compressed();
     misaligned();
+    page_crossing();
     return 0;
 }

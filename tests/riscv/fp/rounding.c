@@ -7,7 +7,8 @@
  * so there RNE = RMM and RTZ = RDN; an unsigned source is never negative, so RTZ = RDN.)
  * Then: rm = 5 or 6 in an instruction, or rm = dyn with frm = 5..7, is illegal and leaves
  * rd, fflags and frm alone; with frm invalid, static modes and non-rounding instructions
- * still run; frm holds all eight values; a dyn instruction follows frm as it changes.
+ * still run; frm holds all eight values; a dyn instruction follows frm as it changes,
+ * written by fsrm, fsrmi, fscsr or csrw.
  */
 #include "fp.h"
 
@@ -913,23 +914,50 @@ static void frm_field(void)
     fp_set_frm(RNE);
 }
 
-/* The same instruction, with rm = dyn, follows frm as it changes. */
+/* The same instruction, with rm = dyn, follows frm as it changes, whichever way frm is
+ * written: fsrm, fsrmi, fscsr (frm in fcsr bits 7:5), csrw frm. */
+static void set_frm_by(int how, uint64_t m)
+{
+    switch (how) {
+    case 0:
+        __asm__ volatile("fsrm %0" ::"r"(m));
+        break;
+    case 1:
+        switch (m) {
+        case 0: __asm__ volatile("fsrmi 0"); break;
+        case 1: __asm__ volatile("fsrmi 1"); break;
+        case 2: __asm__ volatile("fsrmi 2"); break;
+        case 3: __asm__ volatile("fsrmi 3"); break;
+        default: __asm__ volatile("fsrmi 4"); break;
+        }
+        break;
+    case 2:
+        __asm__ volatile("fscsr %0" ::"r"(m << 5));
+        break;
+    default:
+        write_csr(frm, m);
+        break;
+    }
+}
+
 static void dynamic_follows_frm(void)
 {
     static const uint32_t want[5] = {0x3f800000, 0x3f800000, 0x3f800000, 0x3f800001, 0x3f800001};
     static const uint32_t want_neg[5] = {0xbf800000, 0xbf800000, 0xbf800001, 0xbf800000, 0xbf800001};
-    for (int m = 0; m < 5; m++) {
-        uint64_t r, rn;
-        fp_set_frm((uint64_t) m);
-        __asm__ volatile("fmv.w.x ft0, %2\n\tfmv.w.x ft1, %3\n\tfadd.s ft3, ft0, ft1\n\t"
-                         "fmv.x.d %0, ft3\n\tfneg.s ft0, ft0\n\tfneg.s ft1, ft1\n\t"
-                         "fadd.s ft3, ft0, ft1\n\tfmv.x.d %1, ft3"
-                         : "=r"(r), "=r"(rn)
-                         : "r"(0x3f800000), "r"(0x33800000)
-                         : "ft0", "ft1", "ft3");
-        CHECK_EQ(701 + 2 * m, r, fp_box(want[m]));
-        CHECK_EQ(702 + 2 * m, rn, fp_box(want_neg[m]));
-    }
+    for (int how = 0; how < 4; how++)
+        for (int m = 0; m < 5; m++) {
+            uint64_t r, rn;
+            set_frm_by(how, (uint64_t) m);
+            /* 1 + ulp/2 and -1 - ulp/2 with rm = dyn (the assembler's default) */
+            __asm__ volatile("fmv.w.x ft0, %2\n\tfmv.w.x ft1, %3\n\tfadd.s ft3, ft0, ft1\n\t"
+                             "fmv.x.d %0, ft3\n\tfneg.s ft0, ft0\n\tfneg.s ft1, ft1\n\t"
+                             "fadd.s ft3, ft0, ft1\n\tfmv.x.d %1, ft3"
+                             : "=r"(r), "=r"(rn)
+                             : "r"(0x3f800000), "r"(0x33800000)
+                             : "ft0", "ft1", "ft3");
+            CHECK_EQ(701 + 10 * how + 2 * m, r, fp_box(want[m]));
+            CHECK_EQ(702 + 10 * how + 2 * m, rn, fp_box(want_neg[m]));
+        }
     fp_set_frm(RNE);
     fp_clear_flags();
 }
