@@ -1,9 +1,11 @@
 /* The cache of decoded blocks.
  *
  * Blocks are keyed by their virtual pc and the host address of their code, so a change of
- * translation never finds a stale block. Code written by the guest is caught at FENCE.I:
- * it starts a new epoch, and a block from an older epoch is used again only after its
- * bytes are found unchanged in guest memory.
+ * translation never finds a stale block. The hart's own stores to a page holding blocks go
+ * through the slow path, which retires the blocks they overwrite. Code written by anyone
+ * else (other harts, devices) is caught at FENCE.I, as the ISA requires: it starts a new
+ * epoch, and a block from an older epoch is used again only after its bytes are found
+ * unchanged in guest memory.
  */
 #include <string.h>
 #include <sys/mman.h>
@@ -23,6 +25,7 @@ void vr_block_cache_init(VrBlockCache *c)
         g_error("cannot reserve %zu MiB for decoded code", c->arena_size >> 20);
     c->table_bits = TABLE_BITS;
     c->table = g_new0(VrBlock *, 1u << TABLE_BITS);
+    c->code_pages = g_hash_table_new(g_direct_hash, g_direct_equal);
 }
 
 void vr_block_cache_destroy(VrBlockCache *c)
@@ -30,6 +33,8 @@ void vr_block_cache_destroy(VrBlockCache *c)
     if (c->arena)
         munmap(c->arena, c->arena_size);
     g_free(c->table);
+    if (c->code_pages)
+        g_hash_table_unref(c->code_pages);
     memset(c, 0, sizeof(*c));
 }
 
@@ -38,8 +43,52 @@ void vr_block_cache_flush(VrBlockCache *c)
     c->arena_used = 0;
     memset(c->table, 0, sizeof(VrBlock *) << c->table_bits);
     memset(c->jump, 0, sizeof(c->jump));
+    g_hash_table_remove_all(c->code_pages);
     c->n_blocks = 0;
     c->n_flushes++;
+}
+
+static inline void *page_of(const uint8_t *host)
+{
+    return (void *) ((uintptr_t) host & ~(uintptr_t) (VR_PAGE_SIZE - 1));
+}
+
+bool vr_block_cache_is_code_page(VrBlockCache *c, const uint8_t *host_page)
+{
+    return g_hash_table_contains(c->code_pages, page_of(host_page));
+}
+
+void vr_block_cache_code_written(VrBlockCache *c, const uint8_t *host, unsigned size)
+{
+    void *page = page_of(host);
+    VrBlock *first = g_hash_table_lookup(c->code_pages, page);
+    if (!first)
+        return;
+    VrBlock **link = &first;
+    for (VrBlock *b = first; b; b = *link) {
+        if (host < b->host + b->n_bytes && b->host < host + size) {
+            b->epoch = VR_BLOCK_DEAD_EPOCH;
+            *link = b->page_next;
+        } else {
+            link = &b->page_next;
+        }
+    }
+    if (first)
+        g_hash_table_insert(c->code_pages, page, first);
+    else
+        g_hash_table_remove(c->code_pages, page);
+}
+
+/* A page starts holding code: this hart's fast store path must keep away from it. */
+static void drop_write_entries(VrHart *h, const uint8_t *page)
+{
+    for (unsigned m = 0; m < VR_MMU_COUNT; m++) {
+        for (unsigned i = 0; i < VR_TLB_SIZE; i++) {
+            VrTlbEntry *e = &h->tlb[m].write[i];
+            if (e->tag != VR_TLB_INVALID && (const uint8_t *) (e->tag + e->addend) == page)
+                e->tag = VR_TLB_INVALID;
+        }
+    }
 }
 
 void vr_hart_flush_code(VrHart *h)
@@ -70,13 +119,29 @@ static void *arena_alloc(VrBlockCache *c, size_t size)
     return p;
 }
 
+static void retire(VrBlockCache *c, VrBlock *b)
+{
+    b->epoch = VR_BLOCK_DEAD_EPOCH;
+    void *page = page_of(b->host);
+    VrBlock *first = g_hash_table_lookup(c->code_pages, page);
+    VrBlock **link = &first;
+    while (*link && *link != b)
+        link = &(*link)->page_next;
+    if (*link)
+        *link = b->page_next;
+    if (first)
+        g_hash_table_insert(c->code_pages, page, first);
+    else
+        g_hash_table_remove(c->code_pages, page);
+}
+
 /* Whether a block from an older epoch still matches guest memory. */
 static bool block_still_valid(VrHart *h, VrBlock *b)
 {
     if (b->epoch == VR_BLOCK_DEAD_EPOCH)
         return false;
     if (memcmp(b->bytes, b->host, b->n_bytes) != 0) {
-        b->epoch = VR_BLOCK_DEAD_EPOCH;
+        retire(&h->cache, b);
         return false;
     }
     b->epoch = h->code_epoch;
@@ -108,6 +173,13 @@ static VrBlock *decode_new(VrHart *h, uint64_t pc, const uint8_t *host)
     b->hash_next = c->table[t];
     c->table[t] = b;
     c->n_blocks++;
+
+    void *page = page_of(host);
+    VrBlock *first = g_hash_table_lookup(c->code_pages, page);
+    if (!first)
+        drop_write_entries(h, page);
+    b->page_next = first;
+    g_hash_table_insert(c->code_pages, page, b);
     return b;
 }
 

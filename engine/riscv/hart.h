@@ -68,8 +68,9 @@ struct VrBlock {
     VrBlock *link[2]; /* successors in the same page: [0] taken/jump target, [1] fallthrough */
     uint64_t link_pc[2];
     VrBlock *hash_next;
-    uint32_t epoch;   /* code epoch at which `bytes` last matched guest memory */
-    uint16_t n_insns; /* instructions retired by running the whole block */
+    VrBlock *page_next; /* live blocks decoded from the same guest page */
+    uint32_t epoch;     /* code epoch at which `bytes` last matched guest memory */
+    uint16_t n_insns;   /* instructions retired by running the whole block */
     uint16_t n_bytes;
     bool cached; /* false for the scratch block, which is never linked */
     void *jit;
@@ -89,6 +90,9 @@ typedef struct VrBlockCache {
     VrBlock *jump[1u << 12]; /* direct-mapped by vpc */
     uint64_t n_blocks;
     uint64_t n_flushes;
+    /* Host address of each guest page holding live blocks -> its first block. Stores by
+     * this hart to such a page take the slow path and retire the blocks they overwrite. */
+    GHashTable *code_pages;
 } VrBlockCache;
 
 #define VR_JUMP_CACHE_BITS 12
@@ -138,6 +142,9 @@ struct VrHart {
     uint64_t mcycle_frozen, minstret_frozen;
     _Atomic uint64_t mtimecmp;
     VrPmp pmp;
+
+    /* The address a failing slow-path access reports in tval. */
+    uint64_t fault_vaddr;
 
     /* LR/SC reservation */
     uint64_t resv_addr; /* VR_TLB_INVALID when none */
@@ -195,6 +202,10 @@ void vr_block_cache_destroy(VrBlockCache *c);
 void vr_block_cache_flush(VrBlockCache *c);
 /* Finds or decodes the block at h->pc; NULL after raising a fetch exception. */
 VrBlock *vr_block_lookup(VrHart *h);
+/* Whether the guest page at host_page holds live decoded blocks. */
+bool vr_block_cache_is_code_page(VrBlockCache *c, const uint8_t *host_page);
+/* The hart stored to [host, host + size): blocks decoded from those bytes are retired. */
+void vr_block_cache_code_written(VrBlockCache *c, const uint8_t *host, unsigned size);
 /* The instruction at h->pc alone, in the hart's scratch block (never cached or linked);
  * NULL after raising a fetch exception. */
 VrBlock *vr_block_fetch_single(VrHart *h);
@@ -210,7 +221,8 @@ void vr_hart_update_mmu_idx(VrHart *h);
 bool vr_pmp_check(VrHart *h, uint64_t paddr, unsigned size, VrAccess access, unsigned priv);
 void vr_pmp_update(VrHart *h);
 
-/* Slow paths of loads, stores and fetch; they return 0 or an exception cause. */
+/* Slow paths of loads, stores and fetch; they return 0 or an exception cause, with the
+ * address to report in h->fault_vaddr. */
 int vr_load_slow(VrHart *h, uint64_t vaddr, unsigned size, uint64_t *value);
 int vr_store_slow(VrHart *h, uint64_t vaddr, unsigned size, uint64_t value);
 /* Host pointer for an aligned atomic access (write permission), or 0 + cause. */

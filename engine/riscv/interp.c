@@ -284,7 +284,7 @@ L_JALR : {
             uint64_t v_;                                                               \
             int c_ = vr_load_slow(h, va, size, &v_);                                   \
             if (unlikely(c_))                                                          \
-                EXC(c_, va);                                                           \
+                EXC(c_, h->fault_vaddr);                                               \
             dest = (uint64_t) (int64_t) (type) v_;                                     \
         }                                                                              \
     }
@@ -306,7 +306,7 @@ L_JALR : {
         } else {                                                                     \
             int c_ = vr_store_slow(h, va, size, (value));                            \
             if (unlikely(c_))                                                        \
-                EXC(c_, va);                                                         \
+                EXC(c_, h->fault_vaddr);                                             \
         }                                                                            \
     }
 #define STORE(name, type, size) L_##name : STORE_FROM(R(ip->rs2), type, size) NEXT();

@@ -236,7 +236,8 @@ static void tlb_fill(VrHart *h, unsigned mmu_idx, VrAccess access, uint64_t vadd
     uint8_t *host = vr_address_space_ram_ptr(h->as, paddr & VR_PAGE_MASK, VR_PAGE_SIZE);
     if (!host)
         return;
-    if (access == VR_ACCESS_WRITE && vr_address_space_page_watched(h->as, paddr))
+    if (access == VR_ACCESS_WRITE && (vr_address_space_page_watched(h->as, paddr) ||
+                                      vr_block_cache_is_code_page(&h->cache, host)))
         return;
     VrTlb *t = &h->tlb[mmu_idx];
     unsigned i = (unsigned) (vaddr >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1);
@@ -268,17 +269,29 @@ static bool phys_load(VrHart *h, uint64_t paddr, unsigned size, uint64_t *value)
     return vr_address_space_load(h->as, paddr, size, value);
 }
 
+/* A store that reached the slow path, perhaps because its page holds decoded code. */
+static bool phys_store(VrHart *h, uint64_t paddr, unsigned size, uint64_t value)
+{
+    const uint8_t *host = vr_address_space_ram_ptr(h->as, paddr, size);
+    if (host)
+        vr_block_cache_code_written(&h->cache, host, size);
+    return vr_address_space_store(h->as, paddr, size, value);
+}
+
 /* An access that is not naturally aligned: done a byte at a time, after every page it
- * touches is known to be accessible, so a fault leaves memory unchanged. */
+ * touches is known to be accessible, so a fault leaves memory unchanged. A fault reports
+ * the address of the part of the access that faulted. */
 static int misaligned_access(VrHart *h, uint64_t vaddr, unsigned size, VrAccess access,
                              uint64_t *value)
 {
     uint64_t pa[2];
     unsigned first = (unsigned) (VR_PAGE_SIZE - (vaddr & (VR_PAGE_SIZE - 1)));
+    h->fault_vaddr = vaddr;
     int cause = translate_access(h, vaddr, first < size ? first : size, access, &pa[0]);
     if (cause)
         return cause;
     if (first < size) {
+        h->fault_vaddr = vaddr + first;
         cause = translate_access(h, vaddr + first, size - first, access, &pa[1]);
         if (cause)
             return cause;
@@ -286,8 +299,9 @@ static int misaligned_access(VrHart *h, uint64_t vaddr, unsigned size, VrAccess 
     uint64_t v = access == VR_ACCESS_WRITE ? *value : 0;
     for (unsigned i = 0; i < size; i++) {
         uint64_t byte_pa = i < first ? pa[0] + i : pa[1] + (i - first);
+        h->fault_vaddr = vaddr + i;
         if (access == VR_ACCESS_WRITE) {
-            if (!vr_address_space_store(h->as, byte_pa, 1, (v >> (8 * i)) & 0xff))
+            if (!phys_store(h, byte_pa, 1, (v >> (8 * i)) & 0xff))
                 return CAUSE_STORE_ACCESS;
         } else {
             uint64_t b;
@@ -306,6 +320,7 @@ int vr_load_slow(VrHart *h, uint64_t vaddr, unsigned size, uint64_t *value)
     if (vaddr & (size - 1))
         return misaligned_access(h, vaddr, size, VR_ACCESS_READ, value);
     uint64_t pa;
+    h->fault_vaddr = vaddr;
     int cause = translate_access(h, vaddr, size, VR_ACCESS_READ, &pa);
     if (cause)
         return cause;
@@ -319,10 +334,11 @@ int vr_store_slow(VrHart *h, uint64_t vaddr, unsigned size, uint64_t value)
     if (vaddr & (size - 1))
         return misaligned_access(h, vaddr, size, VR_ACCESS_WRITE, &value);
     uint64_t pa;
+    h->fault_vaddr = vaddr;
     int cause = translate_access(h, vaddr, size, VR_ACCESS_WRITE, &pa);
     if (cause)
         return cause;
-    if (!vr_address_space_store(h->as, pa, size, value))
+    if (!phys_store(h, pa, size, value))
         return CAUSE_STORE_ACCESS;
     return 0;
 }
@@ -338,6 +354,8 @@ int vr_atomic_ptr(VrHart *h, uint64_t vaddr, unsigned size, bool for_store, void
     uint8_t *p = vr_address_space_ram_ptr(h->as, pa, size);
     if (!p)
         return for_store ? CAUSE_STORE_ACCESS : CAUSE_LOAD_ACCESS;
+    if (for_store)
+        vr_block_cache_code_written(&h->cache, p, size);
     *host = p;
     return 0;
 }
