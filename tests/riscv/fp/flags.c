@@ -8,127 +8,179 @@
  */
 #include "fp.h"
 
+/* clang-format off: one row per line */
 static const fp_vec vectors[] = {
     /* S: underflow, tininess detected after rounding */
-    {FMUL_S, RNE, NX, 0x21118e00, 0x1ee12000, 0, 0x00800000}, /* 2^emin (1 - 2^-(p+1)): rounds to 2^emin at p bits, not tiny in RNE/RUP/RMM: NX only */
+    /* 2^emin (1 - 2^-(p+1)): rounds to 2^emin at p bits, not tiny in RNE/RUP/RMM: NX only */
+    {FMUL_S, RNE, NX, 0x21118e00, 0x1ee12000, 0, 0x00800000},
     {FMUL_S, RTZ, UF | NX, 0x21118e00, 0x1ee12000, 0, 0x007fffff},
     {FMUL_S, RDN, UF | NX, 0x21118e00, 0x1ee12000, 0, 0x007fffff},
     {FMUL_S, RUP, NX, 0x21118e00, 0x1ee12000, 0, 0x00800000},
     {FMUL_S, RMM, NX, 0x21118e00, 0x1ee12000, 0, 0x00800000},
-    {FMUL_S, RNE, NX, 0xa1118e00, 0x1ee12000, 0, 0x80800000}, /* the same, negative: not tiny in RNE/RDN/RMM */
+    /* the same, negative: not tiny in RNE/RDN/RMM */
+    {FMUL_S, RNE, NX, 0xa1118e00, 0x1ee12000, 0, 0x80800000},
     {FMUL_S, RTZ, UF | NX, 0xa1118e00, 0x1ee12000, 0, 0x807fffff},
     {FMUL_S, RDN, NX, 0xa1118e00, 0x1ee12000, 0, 0x80800000},
     {FMUL_S, RUP, UF | NX, 0xa1118e00, 0x1ee12000, 0, 0x807fffff},
     {FMUL_S, RMM, NX, 0xa1118e00, 0x1ee12000, 0, 0x80800000},
-    {FMADD_S, RNE, NX, 0x21118e00, 0x1ee12000, 0x00000000, 0x00800000}, /* the same through fmadd */
+    /* the same through fmadd */
+    {FMADD_S, RNE, NX, 0x21118e00, 0x1ee12000, 0x00000000, 0x00800000},
     {FMADD_S, RTZ, UF | NX, 0x21118e00, 0x1ee12000, 0x00000000, 0x007fffff},
     {FMADD_S, RDN, UF | NX, 0x21118e00, 0x1ee12000, 0x00000000, 0x007fffff},
     {FMADD_S, RUP, NX, 0x21118e00, 0x1ee12000, 0x00000000, 0x00800000},
     {FMADD_S, RMM, NX, 0x21118e00, 0x1ee12000, 0x00000000, 0x00800000},
-    {FMUL_S, RNE, UF | NX, 0x1ffff000, 0x20000800, 0, 0x00800000}, /* 2^emin (1 - 2^-p): tiny at p bits; RNE rounds it up to 2^emin, still UF */
+    /* 2^emin (1 - 2^-p): tiny at p bits; RNE rounds it up to 2^emin, still UF */
+    {FMUL_S, RNE, UF | NX, 0x1ffff000, 0x20000800, 0, 0x00800000},
     {FMUL_S, RTZ, UF | NX, 0x1ffff000, 0x20000800, 0, 0x007fffff},
     {FMUL_S, RDN, UF | NX, 0x1ffff000, 0x20000800, 0, 0x007fffff},
     {FMUL_S, RUP, UF | NX, 0x1ffff000, 0x20000800, 0, 0x00800000},
     {FMUL_S, RMM, UF | NX, 0x1ffff000, 0x20000800, 0, 0x00800000},
-    {FDIV_S, RNE, UF | NX, 0x00800000, 0x3f800001, 0, 0x007fffff}, /* 2^emin / (1 + ulp): tiny, inexact: UF */
+    /* 2^emin / (1 + ulp): tiny, inexact: UF */
+    {FDIV_S, RNE, UF | NX, 0x00800000, 0x3f800001, 0, 0x007fffff},
     {FDIV_S, RTZ, UF | NX, 0x00800000, 0x3f800001, 0, 0x007fffff},
     {FDIV_S, RDN, UF | NX, 0x00800000, 0x3f800001, 0, 0x007fffff},
     {FDIV_S, RUP, UF | NX, 0x00800000, 0x3f800001, 0, 0x00800000},
     {FDIV_S, RMM, UF | NX, 0x00800000, 0x3f800001, 0, 0x007fffff},
-    {FMUL_S, RNE, 0, 0x00800000, 0x3f000000, 0, 0x00400000}, /* tiny but exact: no UF, no NX */
-    {FDIV_S, RNE, 0, 0x007fffff, 0x3f800000, 0, 0x007fffff}, /* a subnormal operand, exact result: no flags */
-    {FADD_S, RNE, 0, 0x007fffff, 0x007fffff, 0, 0x00fffffe}, /* subnormal sum into the normal range, exact: no flags */
-    {FSQRT_S, RNE, NX, 0x00000001, 0, 0, 0x1a3504f3}, /* sqrt of a subnormal: normal, NX only */
+    /* tiny but exact: no UF, no NX */
+    {FMUL_S, RNE, 0, 0x00800000, 0x3f000000, 0, 0x00400000},
+    /* a subnormal operand, exact result: no flags */
+    {FDIV_S, RNE, 0, 0x007fffff, 0x3f800000, 0, 0x007fffff},
+    /* subnormal sum into the normal range, exact: no flags */
+    {FADD_S, RNE, 0, 0x007fffff, 0x007fffff, 0, 0x00fffffe},
+    /* sqrt of a subnormal: normal, NX only */
+    {FSQRT_S, RNE, NX, 0x00000001, 0, 0, 0x1a3504f3},
     /* S: overflow at the boundary */
-    {FADD_S, RNE, OF | NX, 0x7f7fffff, 0x73000000, 0, 0x7f800000}, /* max + ulp/2: a tie, RNE goes to 2^(emax+1): OF; RTZ/RDN: max, NX only */
+    /* max + ulp/2: a tie, RNE goes to 2^(emax+1): OF; RTZ/RDN: max, NX only */
+    {FADD_S, RNE, OF | NX, 0x7f7fffff, 0x73000000, 0, 0x7f800000},
     {FADD_S, RTZ, NX, 0x7f7fffff, 0x73000000, 0, 0x7f7fffff},
     {FADD_S, RDN, NX, 0x7f7fffff, 0x73000000, 0, 0x7f7fffff},
     {FADD_S, RUP, OF | NX, 0x7f7fffff, 0x73000000, 0, 0x7f800000},
     {FADD_S, RMM, OF | NX, 0x7f7fffff, 0x73000000, 0, 0x7f800000},
-    {FADD_S, RNE, NX, 0x7f7fffff, 0x72800000, 0, 0x7f7fffff}, /* max + ulp/4: only RUP overflows */
+    /* max + ulp/4: only RUP overflows */
+    {FADD_S, RNE, NX, 0x7f7fffff, 0x72800000, 0, 0x7f7fffff},
     {FADD_S, RTZ, NX, 0x7f7fffff, 0x72800000, 0, 0x7f7fffff},
     {FADD_S, RDN, NX, 0x7f7fffff, 0x72800000, 0, 0x7f7fffff},
     {FADD_S, RUP, OF | NX, 0x7f7fffff, 0x72800000, 0, 0x7f800000},
     {FADD_S, RMM, NX, 0x7f7fffff, 0x72800000, 0, 0x7f7fffff},
-    {FADD_S, RNE, NX, 0xff7fffff, 0xf2800000, 0, 0xff7fffff}, /* -max - ulp/4: only RDN overflows */
+    /* -max - ulp/4: only RDN overflows */
+    {FADD_S, RNE, NX, 0xff7fffff, 0xf2800000, 0, 0xff7fffff},
     {FADD_S, RTZ, NX, 0xff7fffff, 0xf2800000, 0, 0xff7fffff},
     {FADD_S, RDN, OF | NX, 0xff7fffff, 0xf2800000, 0, 0xff800000},
     {FADD_S, RUP, NX, 0xff7fffff, 0xf2800000, 0, 0xff7fffff},
     {FADD_S, RMM, NX, 0xff7fffff, 0xf2800000, 0, 0xff7fffff},
-    {FMUL_S, RNE, 0, 0x7f7fffff, 0x3f800000, 0, 0x7f7fffff}, /* max * 1: exact, no OF */
-    {FADD_S, RNE, 0, 0x7f800000, 0x7f7fffff, 0, 0x7f800000}, /* inf + max: inf is exact, no OF */
+    /* max * 1: exact, no OF */
+    {FMUL_S, RNE, 0, 0x7f7fffff, 0x3f800000, 0, 0x7f7fffff},
+    /* inf + max: inf is exact, no OF */
+    {FADD_S, RNE, 0, 0x7f800000, 0x7f7fffff, 0, 0x7f800000},
     /* S: divide by zero and invalid */
-    {FDIV_S, RNE, DZ, 0x40400000, 0x00000000, 0, 0x7f800000}, /* x / 0: DZ */
-    {FDIV_S, RNE, NV, 0x80000000, 0x80000000, 0, 0x7fc00000}, /* 0 / 0: NV only */
-    {FSQRT_S, RNE, NV, 0xbf800000, 0, 0, 0x7fc00000}, /* sqrt(-1): NV */
-    {FADD_S, RNE, NV, 0xff800000, 0x7f800000, 0, 0x7fc00000}, /* -inf + inf: NV */
-    {FMUL_S, RNE, NV, 0x00000000, 0xff800000, 0, 0x7fc00000}, /* 0 * -inf: NV */
-    {FMUL_S, RNE, NV, 0x7f800001, 0x00000000, 0, 0x7fc00000}, /* sNaN: NV */
-    {FCVT_W_S, RNE, NV, 0x7fc00000, 0, 0, 0x000000007fffffff}, /* NaN to integer: NV */
-    {FLT_S, RNE, NV, 0x7fc00000, 0x3f800000, 0, 0x0}, /* flt with a quiet NaN: NV */
+    /* x / 0: DZ */
+    {FDIV_S, RNE, DZ, 0x40400000, 0x00000000, 0, 0x7f800000},
+    /* 0 / 0: NV only */
+    {FDIV_S, RNE, NV, 0x80000000, 0x80000000, 0, 0x7fc00000},
+    /* sqrt(-1): NV */
+    {FSQRT_S, RNE, NV, 0xbf800000, 0, 0, 0x7fc00000},
+    /* -inf + inf: NV */
+    {FADD_S, RNE, NV, 0xff800000, 0x7f800000, 0, 0x7fc00000},
+    /* 0 * -inf: NV */
+    {FMUL_S, RNE, NV, 0x00000000, 0xff800000, 0, 0x7fc00000},
+    /* sNaN: NV */
+    {FMUL_S, RNE, NV, 0x7f800001, 0x00000000, 0, 0x7fc00000},
+    /* NaN to integer: NV */
+    {FCVT_W_S, RNE, NV, 0x7fc00000, 0, 0, 0x000000007fffffff},
+    /* flt with a quiet NaN: NV */
+    {FLT_S, RNE, NV, 0x7fc00000, 0x3f800000, 0, 0x0},
     /* D: underflow, tininess detected after rounding */
-    {FMUL_D, RNE, NX, 0x1ffffffffc000000, 0x2000000002000000, 0, 0x0010000000000000}, /* 2^emin (1 - 2^-(p+1)): rounds to 2^emin at p bits, not tiny in RNE/RUP/RMM: NX only */
+    /* 2^emin (1 - 2^-(p+1)): rounds to 2^emin at p bits, not tiny in RNE/RUP/RMM: NX only */
+    {FMUL_D, RNE, NX, 0x1ffffffffc000000, 0x2000000002000000, 0, 0x0010000000000000},
     {FMUL_D, RTZ, UF | NX, 0x1ffffffffc000000, 0x2000000002000000, 0, 0x000fffffffffffff},
     {FMUL_D, RDN, UF | NX, 0x1ffffffffc000000, 0x2000000002000000, 0, 0x000fffffffffffff},
     {FMUL_D, RUP, NX, 0x1ffffffffc000000, 0x2000000002000000, 0, 0x0010000000000000},
     {FMUL_D, RMM, NX, 0x1ffffffffc000000, 0x2000000002000000, 0, 0x0010000000000000},
-    {FMUL_D, RNE, NX, 0x9ffffffffc000000, 0x2000000002000000, 0, 0x8010000000000000}, /* the same, negative: not tiny in RNE/RDN/RMM */
+    /* the same, negative: not tiny in RNE/RDN/RMM */
+    {FMUL_D, RNE, NX, 0x9ffffffffc000000, 0x2000000002000000, 0, 0x8010000000000000},
     {FMUL_D, RTZ, UF | NX, 0x9ffffffffc000000, 0x2000000002000000, 0, 0x800fffffffffffff},
     {FMUL_D, RDN, NX, 0x9ffffffffc000000, 0x2000000002000000, 0, 0x8010000000000000},
     {FMUL_D, RUP, UF | NX, 0x9ffffffffc000000, 0x2000000002000000, 0, 0x800fffffffffffff},
     {FMUL_D, RMM, NX, 0x9ffffffffc000000, 0x2000000002000000, 0, 0x8010000000000000},
-    {FMADD_D, RNE, NX, 0x1ffffffffc000000, 0x2000000002000000, 0x0000000000000000, 0x0010000000000000}, /* the same through fmadd */
-    {FMADD_D, RTZ, UF | NX, 0x1ffffffffc000000, 0x2000000002000000, 0x0000000000000000, 0x000fffffffffffff},
-    {FMADD_D, RDN, UF | NX, 0x1ffffffffc000000, 0x2000000002000000, 0x0000000000000000, 0x000fffffffffffff},
-    {FMADD_D, RUP, NX, 0x1ffffffffc000000, 0x2000000002000000, 0x0000000000000000, 0x0010000000000000},
-    {FMADD_D, RMM, NX, 0x1ffffffffc000000, 0x2000000002000000, 0x0000000000000000, 0x0010000000000000},
-    {FMUL_D, RNE, UF | NX, 0x201a530d9f000000, 0x1fe3731a10000000, 0, 0x0010000000000000}, /* 2^emin (1 - 2^-p): tiny at p bits; RNE rounds it up to 2^emin, still UF */
+    /* the same through fmadd */
+    {FMADD_D, RNE, NX, 0x1ffffffffc000000, 0x2000000002000000, 0x0000000000000000,
+     0x0010000000000000},
+    {FMADD_D, RTZ, UF | NX, 0x1ffffffffc000000, 0x2000000002000000, 0x0000000000000000,
+     0x000fffffffffffff},
+    {FMADD_D, RDN, UF | NX, 0x1ffffffffc000000, 0x2000000002000000, 0x0000000000000000,
+     0x000fffffffffffff},
+    {FMADD_D, RUP, NX, 0x1ffffffffc000000, 0x2000000002000000, 0x0000000000000000,
+     0x0010000000000000},
+    {FMADD_D, RMM, NX, 0x1ffffffffc000000, 0x2000000002000000, 0x0000000000000000,
+     0x0010000000000000},
+    /* 2^emin (1 - 2^-p): tiny at p bits; RNE rounds it up to 2^emin, still UF */
+    {FMUL_D, RNE, UF | NX, 0x201a530d9f000000, 0x1fe3731a10000000, 0, 0x0010000000000000},
     {FMUL_D, RTZ, UF | NX, 0x201a530d9f000000, 0x1fe3731a10000000, 0, 0x000fffffffffffff},
     {FMUL_D, RDN, UF | NX, 0x201a530d9f000000, 0x1fe3731a10000000, 0, 0x000fffffffffffff},
     {FMUL_D, RUP, UF | NX, 0x201a530d9f000000, 0x1fe3731a10000000, 0, 0x0010000000000000},
     {FMUL_D, RMM, UF | NX, 0x201a530d9f000000, 0x1fe3731a10000000, 0, 0x0010000000000000},
-    {FDIV_D, RNE, UF | NX, 0x0010000000000000, 0x3ff0000000000001, 0, 0x000fffffffffffff}, /* 2^emin / (1 + ulp): tiny, inexact: UF */
+    /* 2^emin / (1 + ulp): tiny, inexact: UF */
+    {FDIV_D, RNE, UF | NX, 0x0010000000000000, 0x3ff0000000000001, 0, 0x000fffffffffffff},
     {FDIV_D, RTZ, UF | NX, 0x0010000000000000, 0x3ff0000000000001, 0, 0x000fffffffffffff},
     {FDIV_D, RDN, UF | NX, 0x0010000000000000, 0x3ff0000000000001, 0, 0x000fffffffffffff},
     {FDIV_D, RUP, UF | NX, 0x0010000000000000, 0x3ff0000000000001, 0, 0x0010000000000000},
     {FDIV_D, RMM, UF | NX, 0x0010000000000000, 0x3ff0000000000001, 0, 0x000fffffffffffff},
-    {FMUL_D, RNE, 0, 0x0010000000000000, 0x3fe0000000000000, 0, 0x0008000000000000}, /* tiny but exact: no UF, no NX */
-    {FDIV_D, RNE, 0, 0x000fffffffffffff, 0x3ff0000000000000, 0, 0x000fffffffffffff}, /* a subnormal operand, exact result: no flags */
-    {FADD_D, RNE, 0, 0x000fffffffffffff, 0x000fffffffffffff, 0, 0x001ffffffffffffe}, /* subnormal sum into the normal range, exact: no flags */
-    {FSQRT_D, RNE, 0, 0x0000000000000001, 0, 0, 0x1e60000000000000}, /* sqrt of a subnormal: normal, NX only */
+    /* tiny but exact: no UF, no NX */
+    {FMUL_D, RNE, 0, 0x0010000000000000, 0x3fe0000000000000, 0, 0x0008000000000000},
+    /* a subnormal operand, exact result: no flags */
+    {FDIV_D, RNE, 0, 0x000fffffffffffff, 0x3ff0000000000000, 0, 0x000fffffffffffff},
+    /* subnormal sum into the normal range, exact: no flags */
+    {FADD_D, RNE, 0, 0x000fffffffffffff, 0x000fffffffffffff, 0, 0x001ffffffffffffe},
+    /* sqrt of a subnormal: normal, NX only */
+    {FSQRT_D, RNE, 0, 0x0000000000000001, 0, 0, 0x1e60000000000000},
     /* D: overflow at the boundary */
-    {FADD_D, RNE, OF | NX, 0x7fefffffffffffff, 0x7c90000000000000, 0, 0x7ff0000000000000}, /* max + ulp/2: a tie, RNE goes to 2^(emax+1): OF; RTZ/RDN: max, NX only */
+    /* max + ulp/2: a tie, RNE goes to 2^(emax+1): OF; RTZ/RDN: max, NX only */
+    {FADD_D, RNE, OF | NX, 0x7fefffffffffffff, 0x7c90000000000000, 0, 0x7ff0000000000000},
     {FADD_D, RTZ, NX, 0x7fefffffffffffff, 0x7c90000000000000, 0, 0x7fefffffffffffff},
     {FADD_D, RDN, NX, 0x7fefffffffffffff, 0x7c90000000000000, 0, 0x7fefffffffffffff},
     {FADD_D, RUP, OF | NX, 0x7fefffffffffffff, 0x7c90000000000000, 0, 0x7ff0000000000000},
     {FADD_D, RMM, OF | NX, 0x7fefffffffffffff, 0x7c90000000000000, 0, 0x7ff0000000000000},
-    {FADD_D, RNE, NX, 0x7fefffffffffffff, 0x7c80000000000000, 0, 0x7fefffffffffffff}, /* max + ulp/4: only RUP overflows */
+    /* max + ulp/4: only RUP overflows */
+    {FADD_D, RNE, NX, 0x7fefffffffffffff, 0x7c80000000000000, 0, 0x7fefffffffffffff},
     {FADD_D, RTZ, NX, 0x7fefffffffffffff, 0x7c80000000000000, 0, 0x7fefffffffffffff},
     {FADD_D, RDN, NX, 0x7fefffffffffffff, 0x7c80000000000000, 0, 0x7fefffffffffffff},
     {FADD_D, RUP, OF | NX, 0x7fefffffffffffff, 0x7c80000000000000, 0, 0x7ff0000000000000},
     {FADD_D, RMM, NX, 0x7fefffffffffffff, 0x7c80000000000000, 0, 0x7fefffffffffffff},
-    {FADD_D, RNE, NX, 0xffefffffffffffff, 0xfc80000000000000, 0, 0xffefffffffffffff}, /* -max - ulp/4: only RDN overflows */
+    /* -max - ulp/4: only RDN overflows */
+    {FADD_D, RNE, NX, 0xffefffffffffffff, 0xfc80000000000000, 0, 0xffefffffffffffff},
     {FADD_D, RTZ, NX, 0xffefffffffffffff, 0xfc80000000000000, 0, 0xffefffffffffffff},
     {FADD_D, RDN, OF | NX, 0xffefffffffffffff, 0xfc80000000000000, 0, 0xfff0000000000000},
     {FADD_D, RUP, NX, 0xffefffffffffffff, 0xfc80000000000000, 0, 0xffefffffffffffff},
     {FADD_D, RMM, NX, 0xffefffffffffffff, 0xfc80000000000000, 0, 0xffefffffffffffff},
-    {FMUL_D, RNE, 0, 0x7fefffffffffffff, 0x3ff0000000000000, 0, 0x7fefffffffffffff}, /* max * 1: exact, no OF */
-    {FADD_D, RNE, 0, 0x7ff0000000000000, 0x7fefffffffffffff, 0, 0x7ff0000000000000}, /* inf + max: inf is exact, no OF */
+    /* max * 1: exact, no OF */
+    {FMUL_D, RNE, 0, 0x7fefffffffffffff, 0x3ff0000000000000, 0, 0x7fefffffffffffff},
+    /* inf + max: inf is exact, no OF */
+    {FADD_D, RNE, 0, 0x7ff0000000000000, 0x7fefffffffffffff, 0, 0x7ff0000000000000},
     /* D: divide by zero and invalid */
-    {FDIV_D, RNE, DZ, 0x4008000000000000, 0x0000000000000000, 0, 0x7ff0000000000000}, /* x / 0: DZ */
-    {FDIV_D, RNE, NV, 0x8000000000000000, 0x8000000000000000, 0, 0x7ff8000000000000}, /* 0 / 0: NV only */
-    {FSQRT_D, RNE, NV, 0xbff0000000000000, 0, 0, 0x7ff8000000000000}, /* sqrt(-1): NV */
-    {FADD_D, RNE, NV, 0xfff0000000000000, 0x7ff0000000000000, 0, 0x7ff8000000000000}, /* -inf + inf: NV */
-    {FMUL_D, RNE, NV, 0x0000000000000000, 0xfff0000000000000, 0, 0x7ff8000000000000}, /* 0 * -inf: NV */
-    {FMUL_D, RNE, NV, 0x7ff0000000000001, 0x0000000000000000, 0, 0x7ff8000000000000}, /* sNaN: NV */
-    {FCVT_W_D, RNE, NV, 0x7ff8000000000000, 0, 0, 0x000000007fffffff}, /* NaN to integer: NV */
-    {FLT_D, RNE, NV, 0x7ff8000000000000, 0x3ff0000000000000, 0, 0x0}, /* flt with a quiet NaN: NV */
+    /* x / 0: DZ */
+    {FDIV_D, RNE, DZ, 0x4008000000000000, 0x0000000000000000, 0, 0x7ff0000000000000},
+    /* 0 / 0: NV only */
+    {FDIV_D, RNE, NV, 0x8000000000000000, 0x8000000000000000, 0, 0x7ff8000000000000},
+    /* sqrt(-1): NV */
+    {FSQRT_D, RNE, NV, 0xbff0000000000000, 0, 0, 0x7ff8000000000000},
+    /* -inf + inf: NV */
+    {FADD_D, RNE, NV, 0xfff0000000000000, 0x7ff0000000000000, 0, 0x7ff8000000000000},
+    /* 0 * -inf: NV */
+    {FMUL_D, RNE, NV, 0x0000000000000000, 0xfff0000000000000, 0, 0x7ff8000000000000},
+    /* sNaN: NV */
+    {FMUL_D, RNE, NV, 0x7ff0000000000001, 0x0000000000000000, 0, 0x7ff8000000000000},
+    /* NaN to integer: NV */
+    {FCVT_W_D, RNE, NV, 0x7ff8000000000000, 0, 0, 0x000000007fffffff},
+    /* flt with a quiet NaN: NV */
+    {FLT_D, RNE, NV, 0x7ff8000000000000, 0x3ff0000000000000, 0, 0x0},
 };
+/* clang-format on */
 
 /* One single-precision operation that leaves fflags alone before it (no clearing). */
-#define OP_S(insn, a, b)                                                                      \
-    __asm__ volatile("fmv.w.x ft0, %0\n\tfmv.w.x ft1, %1\n\t" insn " ft3, ft0, ft1"          \
-                     ::"r"((uint64_t) (a)), "r"((uint64_t) (b))                               \
+#define OP_S(insn, a, b)                                           \
+    __asm__ volatile("fmv.w.x ft0, %0\n\tfmv.w.x ft1, %1\n\t" insn \
+                     " ft3, ft0, ft1" ::"r"((uint64_t) (a)),       \
+                     "r"((uint64_t) (b))                           \
                      : "ft0", "ft1", "ft3")
 
 /* Flags accumulate until software clears them. */
@@ -162,7 +214,10 @@ static void sticky(void)
     uint64_t r;
     __asm__ volatile("fmv.w.x ft0, %1\n\tfle.s %0, ft0, ft0" : "=r"(r) : "r"(0x7fc00000) : "ft0");
     CHECK_EQ(11, fp_flags(), NV);
-    __asm__ volatile("fmv.w.x ft0, %1\n\tfcvt.w.s %0, ft0, rtz" : "=r"(r) : "r"(0x3fc00000) : "ft0");
+    __asm__ volatile("fmv.w.x ft0, %1\n\tfcvt.w.s %0, ft0, rtz"
+                     : "=r"(r)
+                     : "r"(0x3fc00000)
+                     : "ft0");
     CHECK_EQ(12, r, 1);
     CHECK_EQ(13, fp_flags(), NV | NX);
     /* Instructions that raise nothing leave the flags as they are. */

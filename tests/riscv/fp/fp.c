@@ -3,61 +3,49 @@
 
 /* Each family's instruction sequence: inputs into ft0..ft2 (or an integer register), fflags
  * cleared, the instruction, fflags read, the result out. Uses a, b, c and o of fp_exec. */
-#define ASM_FFF(mn, rms)                                                                      \
-    __asm__ volatile("fmv.d.x ft0, %2\n\tfmv.d.x ft1, %3\n\tfsflagsi 0\n\t" mn                \
-                     " ft3, ft0, ft1" rms "\n\tfrflags %1\n\tfmv.x.d %0, ft3"                 \
-                     : "=r"(o.v), "=r"(o.fl)                                                  \
-                     : "r"(a), "r"(b)                                                         \
+#define ASM_FFF(mn, rms)                                                       \
+    __asm__ volatile("fmv.d.x ft0, %2\n\tfmv.d.x ft1, %3\n\tfsflagsi 0\n\t" mn \
+                     " ft3, ft0, ft1" rms "\n\tfrflags %1\n\tfmv.x.d %0, ft3"  \
+                     : "=r"(o.v), "=r"(o.fl)                                   \
+                     : "r"(a), "r"(b)                                          \
                      : "ft0", "ft1", "ft3")
-#define ASM_FF(mn, rms)                                                                       \
-    __asm__ volatile("fmv.d.x ft0, %2\n\tfsflagsi 0\n\t" mn " ft3, ft0" rms                   \
-                     "\n\tfrflags %1\n\tfmv.x.d %0, ft3"                                      \
-                     : "=r"(o.v), "=r"(o.fl)                                                  \
-                     : "r"(a)                                                                 \
+#define ASM_FF(mn, rms)                                                     \
+    __asm__ volatile("fmv.d.x ft0, %2\n\tfsflagsi 0\n\t" mn " ft3, ft0" rms \
+                     "\n\tfrflags %1\n\tfmv.x.d %0, ft3"                    \
+                     : "=r"(o.v), "=r"(o.fl)                                \
+                     : "r"(a)                                               \
                      : "ft0", "ft3")
-#define ASM_FFFF(mn, rms)                                                                     \
+#define ASM_FFFF(mn, rms)                                                                         \
     __asm__ volatile("fmv.d.x ft0, %2\n\tfmv.d.x ft1, %3\n\tfmv.d.x ft2, %4\n\tfsflagsi 0\n\t" mn \
-                     " ft3, ft0, ft1, ft2" rms "\n\tfrflags %1\n\tfmv.x.d %0, ft3"            \
-                     : "=r"(o.v), "=r"(o.fl)                                                  \
-                     : "r"(a), "r"(b), "r"(c)                                                 \
+                     " ft3, ft0, ft1, ft2" rms "\n\tfrflags %1\n\tfmv.x.d %0, ft3"                \
+                     : "=r"(o.v), "=r"(o.fl)                                                      \
+                     : "r"(a), "r"(b), "r"(c)                                                     \
                      : "ft0", "ft1", "ft2", "ft3")
-#define ASM_XF(mn, rms)                                                                       \
-    __asm__ volatile("fmv.d.x ft0, %2\n\tfsflagsi 0\n\t" mn " %0, ft0" rms "\n\tfrflags %1"    \
-                     : "=&r"(o.v), "=r"(o.fl)                                                 \
-                     : "r"(a)                                                                 \
+#define ASM_XF(mn, rms)                                                                     \
+    __asm__ volatile("fmv.d.x ft0, %2\n\tfsflagsi 0\n\t" mn " %0, ft0" rms "\n\tfrflags %1" \
+                     : "=&r"(o.v), "=r"(o.fl)                                               \
+                     : "r"(a)                                                               \
                      : "ft0")
-#define ASM_XFF(mn, rms)                                                                      \
-    __asm__ volatile("fmv.d.x ft0, %2\n\tfmv.d.x ft1, %3\n\tfsflagsi 0\n\t" mn                \
-                     " %0, ft0, ft1" rms "\n\tfrflags %1"                                     \
-                     : "=&r"(o.v), "=r"(o.fl)                                                 \
-                     : "r"(a), "r"(b)                                                         \
+#define ASM_XFF(mn, rms)                                                                           \
+    __asm__ volatile("fmv.d.x ft0, %2\n\tfmv.d.x ft1, %3\n\tfsflagsi 0\n\t" mn " %0, ft0, ft1" rms \
+                     "\n\tfrflags %1"                                                              \
+                     : "=&r"(o.v), "=r"(o.fl)                                                      \
+                     : "r"(a), "r"(b)                                                              \
                      : "ft0", "ft1")
-#define ASM_FX(mn, rms)                                                                       \
-    __asm__ volatile("fsflagsi 0\n\t" mn " ft3, %2" rms "\n\tfrflags %1\n\tfmv.x.d %0, ft3"   \
-                     : "=r"(o.v), "=r"(o.fl)                                                  \
-                     : "r"(a)                                                                 \
+#define ASM_FX(mn, rms)                                                                     \
+    __asm__ volatile("fsflagsi 0\n\t" mn " ft3, %2" rms "\n\tfrflags %1\n\tfmv.x.d %0, ft3" \
+                     : "=r"(o.v), "=r"(o.fl)                                                \
+                     : "r"(a)                                                               \
                      : "ft3")
 
-#define RM_SWITCH(ASM, mn)                                                                    \
-    switch (rm) {                                                                             \
-    case RNE:                                                                                 \
-        ASM(mn, ", rne");                                                                     \
-        break;                                                                                \
-    case RTZ:                                                                                 \
-        ASM(mn, ", rtz");                                                                     \
-        break;                                                                                \
-    case RDN:                                                                                 \
-        ASM(mn, ", rdn");                                                                     \
-        break;                                                                                \
-    case RUP:                                                                                 \
-        ASM(mn, ", rup");                                                                     \
-        break;                                                                                \
-    case RMM:                                                                                 \
-        ASM(mn, ", rmm");                                                                     \
-        break;                                                                                \
-    default:                                                                                  \
-        ASM(mn, ", dyn");                                                                     \
-        break;                                                                                \
+#define RM_SWITCH(ASM, mn)             \
+    switch (rm) {                      \
+    case RNE: ASM(mn, ", rne"); break; \
+    case RTZ: ASM(mn, ", rtz"); break; \
+    case RDN: ASM(mn, ", rdn"); break; \
+    case RUP: ASM(mn, ", rup"); break; \
+    case RMM: ASM(mn, ", rmm"); break; \
+    default: ASM(mn, ", dyn"); break;  \
     }
 
 #define FAM_FFF_RM(mn)  RM_SWITCH(ASM_FFF, mn)
@@ -76,15 +64,11 @@ fp_res fp_exec(int op, int rm, uint64_t a, uint64_t b, uint64_t c)
     fp_res o = {0, 0};
     (void) c;
     switch (op) {
-#define FP_CASE(id, mn, fam, dk, sk)                                                          \
-    case id:                                                                                  \
-        FAM_##fam(mn);                                                                        \
-        break;
+#define FP_CASE(id, mn, fam, dk, sk) \
+    case id: FAM_##fam(mn); break;
         FP_OPS(FP_CASE)
 #undef FP_CASE
-    default:
-        rt_printf("fp_exec: no operation %d\n", op);
-        rt_exit(999);
+    default: rt_printf("fp_exec: no operation %d\n", op); rt_exit(999);
     }
     return o;
 }
@@ -96,19 +80,19 @@ static const struct {
     const char *name;
     uint8_t dst, src, rm;
 } op_info[FP_NUM_OPS] = {
-#define KIND_OF_S KIND_S
-#define KIND_OF_D KIND_D
-#define KIND_OF_I KIND_X
-#define RM_OF_FFF_RM  1
-#define RM_OF_FF_RM   1
-#define RM_OF_FFFF_RM 1
-#define RM_OF_XF_RM   1
-#define RM_OF_FX_RM   1
-#define RM_OF_FFF     0
-#define RM_OF_FF      0
-#define RM_OF_XFF     0
-#define RM_OF_XF      0
-#define RM_OF_FX      0
+#define KIND_OF_S                    KIND_S
+#define KIND_OF_D                    KIND_D
+#define KIND_OF_I                    KIND_X
+#define RM_OF_FFF_RM                 1
+#define RM_OF_FF_RM                  1
+#define RM_OF_FFFF_RM                1
+#define RM_OF_XF_RM                  1
+#define RM_OF_FX_RM                  1
+#define RM_OF_FFF                    0
+#define RM_OF_FF                     0
+#define RM_OF_XFF                    0
+#define RM_OF_XF                     0
+#define RM_OF_FX                     0
 #define FP_INFO(id, mn, fam, dk, sk) [id] = {mn, KIND_OF_##dk, KIND_OF_##sk, RM_OF_##fam},
     FP_OPS(FP_INFO)
 #undef FP_INFO
@@ -182,6 +166,6 @@ void fp_check_illegal(int n)
     uint64_t epc = rt_trap_last.epc;
     uint64_t bits = *(volatile uint16_t *) epc;
     if ((bits & 3) == 3)
-        bits |= (uint64_t) *(volatile uint16_t *) (epc + 2) << 16;
+        bits |= (uint64_t) * (volatile uint16_t *) (epc + 2) << 16;
     CHECK_EQ(n + 2, rt_trap_last.tval, bits);
 }

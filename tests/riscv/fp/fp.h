@@ -65,11 +65,11 @@ static inline uint64_t fp_frm(void)
 
 /* Raw register moves, for tests that do their own assembly around them. */
 #define FP_SET(freg, bits) __asm__ volatile("fmv.d.x " freg ", %0" ::"r"((uint64_t) (bits)) : freg)
-#define FP_GET(freg)                                                                          \
-    ({                                                                                        \
-        uint64_t v_;                                                                          \
-        __asm__ volatile("fmv.x.d %0, " freg : "=r"(v_));                                     \
-        v_;                                                                                   \
+#define FP_GET(freg)                                      \
+    ({                                                    \
+        uint64_t v_;                                      \
+        __asm__ volatile("fmv.x.d %0, " freg : "=r"(v_)); \
+        v_;                                               \
     })
 
 /* The operations, with their families:
@@ -78,71 +78,71 @@ static inline uint64_t fp_frm(void)
  *   FFF     f,f -> f             XFF    f,f -> x           XF  f -> x    FX  x -> f
  *   FF      f -> f (exact: the assembler takes no rm)
  * Kinds of destination/source: S (single, boxed), D (double), I (integer register). */
-#define FP_OPS(X)                                                                             \
-    X(FADD_S, "fadd.s", FFF_RM, S, S)                                                         \
-    X(FSUB_S, "fsub.s", FFF_RM, S, S)                                                         \
-    X(FMUL_S, "fmul.s", FFF_RM, S, S)                                                         \
-    X(FDIV_S, "fdiv.s", FFF_RM, S, S)                                                         \
-    X(FSQRT_S, "fsqrt.s", FF_RM, S, S)                                                        \
-    X(FMADD_S, "fmadd.s", FFFF_RM, S, S)                                                      \
-    X(FMSUB_S, "fmsub.s", FFFF_RM, S, S)                                                      \
-    X(FNMSUB_S, "fnmsub.s", FFFF_RM, S, S)                                                    \
-    X(FNMADD_S, "fnmadd.s", FFFF_RM, S, S)                                                    \
-    X(FADD_D, "fadd.d", FFF_RM, D, D)                                                         \
-    X(FSUB_D, "fsub.d", FFF_RM, D, D)                                                         \
-    X(FMUL_D, "fmul.d", FFF_RM, D, D)                                                         \
-    X(FDIV_D, "fdiv.d", FFF_RM, D, D)                                                         \
-    X(FSQRT_D, "fsqrt.d", FF_RM, D, D)                                                        \
-    X(FMADD_D, "fmadd.d", FFFF_RM, D, D)                                                      \
-    X(FMSUB_D, "fmsub.d", FFFF_RM, D, D)                                                      \
-    X(FNMSUB_D, "fnmsub.d", FFFF_RM, D, D)                                                    \
-    X(FNMADD_D, "fnmadd.d", FFFF_RM, D, D)                                                    \
-    X(FCVT_W_S, "fcvt.w.s", XF_RM, I, S)                                                      \
-    X(FCVT_WU_S, "fcvt.wu.s", XF_RM, I, S)                                                    \
-    X(FCVT_L_S, "fcvt.l.s", XF_RM, I, S)                                                      \
-    X(FCVT_LU_S, "fcvt.lu.s", XF_RM, I, S)                                                    \
-    X(FCVT_W_D, "fcvt.w.d", XF_RM, I, D)                                                      \
-    X(FCVT_WU_D, "fcvt.wu.d", XF_RM, I, D)                                                    \
-    X(FCVT_L_D, "fcvt.l.d", XF_RM, I, D)                                                      \
-    X(FCVT_LU_D, "fcvt.lu.d", XF_RM, I, D)                                                    \
-    X(FCVT_S_W, "fcvt.s.w", FX_RM, S, I)                                                      \
-    X(FCVT_S_WU, "fcvt.s.wu", FX_RM, S, I)                                                    \
-    X(FCVT_S_L, "fcvt.s.l", FX_RM, S, I)                                                      \
-    X(FCVT_S_LU, "fcvt.s.lu", FX_RM, S, I)                                                    \
-    X(FCVT_D_W, "fcvt.d.w", FX, D, I)                                                         \
-    X(FCVT_D_WU, "fcvt.d.wu", FX, D, I)                                                       \
-    X(FCVT_D_L, "fcvt.d.l", FX_RM, D, I)                                                      \
-    X(FCVT_D_LU, "fcvt.d.lu", FX_RM, D, I)                                                    \
-    X(FCVT_S_D, "fcvt.s.d", FF_RM, S, D)                                                      \
-    X(FCVT_D_S, "fcvt.d.s", FF, D, S)                                                         \
-    X(FMIN_S, "fmin.s", FFF, S, S)                                                            \
-    X(FMAX_S, "fmax.s", FFF, S, S)                                                            \
-    X(FMIN_D, "fmin.d", FFF, D, D)                                                            \
-    X(FMAX_D, "fmax.d", FFF, D, D)                                                            \
-    X(FSGNJ_S, "fsgnj.s", FFF, S, S)                                                          \
-    X(FSGNJN_S, "fsgnjn.s", FFF, S, S)                                                        \
-    X(FSGNJX_S, "fsgnjx.s", FFF, S, S)                                                        \
-    X(FSGNJ_D, "fsgnj.d", FFF, D, D)                                                          \
-    X(FSGNJN_D, "fsgnjn.d", FFF, D, D)                                                        \
-    X(FSGNJX_D, "fsgnjx.d", FFF, D, D)                                                        \
-    X(FEQ_S, "feq.s", XFF, I, S)                                                              \
-    X(FLT_S, "flt.s", XFF, I, S)                                                              \
-    X(FLE_S, "fle.s", XFF, I, S)                                                              \
-    X(FEQ_D, "feq.d", XFF, I, D)                                                              \
-    X(FLT_D, "flt.d", XFF, I, D)                                                              \
-    X(FLE_D, "fle.d", XFF, I, D)                                                              \
-    X(FCLASS_S, "fclass.s", XF, I, S)                                                         \
-    X(FCLASS_D, "fclass.d", XF, I, D)                                                         \
-    X(FMV_X_W, "fmv.x.w", XF, I, S)                                                           \
-    X(FMV_X_D, "fmv.x.d", XF, I, D)                                                           \
-    X(FMV_W_X, "fmv.w.x", FX, S, I)                                                           \
+#define FP_OPS(X)                          \
+    X(FADD_S, "fadd.s", FFF_RM, S, S)      \
+    X(FSUB_S, "fsub.s", FFF_RM, S, S)      \
+    X(FMUL_S, "fmul.s", FFF_RM, S, S)      \
+    X(FDIV_S, "fdiv.s", FFF_RM, S, S)      \
+    X(FSQRT_S, "fsqrt.s", FF_RM, S, S)     \
+    X(FMADD_S, "fmadd.s", FFFF_RM, S, S)   \
+    X(FMSUB_S, "fmsub.s", FFFF_RM, S, S)   \
+    X(FNMSUB_S, "fnmsub.s", FFFF_RM, S, S) \
+    X(FNMADD_S, "fnmadd.s", FFFF_RM, S, S) \
+    X(FADD_D, "fadd.d", FFF_RM, D, D)      \
+    X(FSUB_D, "fsub.d", FFF_RM, D, D)      \
+    X(FMUL_D, "fmul.d", FFF_RM, D, D)      \
+    X(FDIV_D, "fdiv.d", FFF_RM, D, D)      \
+    X(FSQRT_D, "fsqrt.d", FF_RM, D, D)     \
+    X(FMADD_D, "fmadd.d", FFFF_RM, D, D)   \
+    X(FMSUB_D, "fmsub.d", FFFF_RM, D, D)   \
+    X(FNMSUB_D, "fnmsub.d", FFFF_RM, D, D) \
+    X(FNMADD_D, "fnmadd.d", FFFF_RM, D, D) \
+    X(FCVT_W_S, "fcvt.w.s", XF_RM, I, S)   \
+    X(FCVT_WU_S, "fcvt.wu.s", XF_RM, I, S) \
+    X(FCVT_L_S, "fcvt.l.s", XF_RM, I, S)   \
+    X(FCVT_LU_S, "fcvt.lu.s", XF_RM, I, S) \
+    X(FCVT_W_D, "fcvt.w.d", XF_RM, I, D)   \
+    X(FCVT_WU_D, "fcvt.wu.d", XF_RM, I, D) \
+    X(FCVT_L_D, "fcvt.l.d", XF_RM, I, D)   \
+    X(FCVT_LU_D, "fcvt.lu.d", XF_RM, I, D) \
+    X(FCVT_S_W, "fcvt.s.w", FX_RM, S, I)   \
+    X(FCVT_S_WU, "fcvt.s.wu", FX_RM, S, I) \
+    X(FCVT_S_L, "fcvt.s.l", FX_RM, S, I)   \
+    X(FCVT_S_LU, "fcvt.s.lu", FX_RM, S, I) \
+    X(FCVT_D_W, "fcvt.d.w", FX, D, I)      \
+    X(FCVT_D_WU, "fcvt.d.wu", FX, D, I)    \
+    X(FCVT_D_L, "fcvt.d.l", FX_RM, D, I)   \
+    X(FCVT_D_LU, "fcvt.d.lu", FX_RM, D, I) \
+    X(FCVT_S_D, "fcvt.s.d", FF_RM, S, D)   \
+    X(FCVT_D_S, "fcvt.d.s", FF, D, S)      \
+    X(FMIN_S, "fmin.s", FFF, S, S)         \
+    X(FMAX_S, "fmax.s", FFF, S, S)         \
+    X(FMIN_D, "fmin.d", FFF, D, D)         \
+    X(FMAX_D, "fmax.d", FFF, D, D)         \
+    X(FSGNJ_S, "fsgnj.s", FFF, S, S)       \
+    X(FSGNJN_S, "fsgnjn.s", FFF, S, S)     \
+    X(FSGNJX_S, "fsgnjx.s", FFF, S, S)     \
+    X(FSGNJ_D, "fsgnj.d", FFF, D, D)       \
+    X(FSGNJN_D, "fsgnjn.d", FFF, D, D)     \
+    X(FSGNJX_D, "fsgnjx.d", FFF, D, D)     \
+    X(FEQ_S, "feq.s", XFF, I, S)           \
+    X(FLT_S, "flt.s", XFF, I, S)           \
+    X(FLE_S, "fle.s", XFF, I, S)           \
+    X(FEQ_D, "feq.d", XFF, I, D)           \
+    X(FLT_D, "flt.d", XFF, I, D)           \
+    X(FLE_D, "fle.d", XFF, I, D)           \
+    X(FCLASS_S, "fclass.s", XF, I, S)      \
+    X(FCLASS_D, "fclass.d", XF, I, D)      \
+    X(FMV_X_W, "fmv.x.w", XF, I, S)        \
+    X(FMV_X_D, "fmv.x.d", XF, I, D)        \
+    X(FMV_W_X, "fmv.w.x", FX, S, I)        \
     X(FMV_D_X, "fmv.d.x", FX, D, I)
 
 enum {
 #define FP_ENUM(id, mn, fam, dk, sk) id,
     FP_OPS(FP_ENUM)
 #undef FP_ENUM
-    FP_NUM_OPS
+        FP_NUM_OPS
 };
 
 typedef struct fp_res {
@@ -197,11 +197,11 @@ int fp_check_number(int base, int x);
  * (cause), n + 2 (tval). */
 void fp_check_illegal(int n);
 
-#define EXPECT_ILLEGAL(n, ...)                                                                \
-    do {                                                                                      \
-        rt_expect_trap();                                                                     \
-        __VA_ARGS__;                                                                          \
-        fp_check_illegal(n);                                                                  \
+#define EXPECT_ILLEGAL(n, ...) \
+    do {                       \
+        rt_expect_trap();      \
+        __VA_ARGS__;           \
+        fp_check_illegal(n);   \
     } while (0)
 
 #endif

@@ -25,16 +25,16 @@ static uint64_t fs_get(void)
 
 /* FS = Off: the instruction traps, and the integer register a5 (the destination of the
  * FP-to-integer ones) keeps its value: checks n .. n+3. */
-#define OFF_TRAPS(n, insn)                                                                    \
-    do {                                                                                      \
-        uint64_t x_;                                                                          \
-        rt_expect_trap();                                                                     \
-        __asm__ volatile("mv a5, %1\n\tmv a4, %2\n\t" insn "\n\tmv %0, a5"                   \
-                         : "=r"(x_)                                                           \
-                         : "r"(SENTINEL), "r"(scratch)                                        \
-                         : "a4", "a5", "ft0", "ft1", "ft2", "fa0", "memory");                 \
-        fp_check_illegal(n);                                                                  \
-        CHECK_EQ((n) + 3, x_, SENTINEL);                                                      \
+#define OFF_TRAPS(n, insn)                                                    \
+    do {                                                                      \
+        uint64_t x_;                                                          \
+        rt_expect_trap();                                                     \
+        __asm__ volatile("mv a5, %1\n\tmv a4, %2\n\t" insn "\n\tmv %0, a5"    \
+                         : "=r"(x_)                                           \
+                         : "r"(SENTINEL), "r"(scratch)                        \
+                         : "a4", "a5", "ft0", "ft1", "ft2", "fa0", "memory"); \
+        fp_check_illegal(n);                                                  \
+        CHECK_EQ((n) + 3, x_, SENTINEL);                                      \
     } while (0)
 
 static volatile uint64_t scratch[4] = {SENTINEL, SENTINEL, SENTINEL, SENTINEL};
@@ -116,12 +116,12 @@ static void check_fs(int n, uint64_t fs)
 }
 
 /* From state `from`, the instruction makes FS Dirty: checks n .. n+7. */
-#define TO_DIRTY(n, from, ...)                                                                \
-    do {                                                                                      \
-        fs_set(from);                                                                         \
-        check_fs((n), (from));                                                                \
-        __VA_ARGS__;                                                                          \
-        check_fs((n) + 4, MSTATUS_FS_DIRTY);                                                  \
+#define TO_DIRTY(n, from, ...)               \
+    do {                                     \
+        fs_set(from);                        \
+        check_fs((n), (from));               \
+        __VA_ARGS__;                         \
+        check_fs((n) + 4, MSTATUS_FS_DIRTY); \
     } while (0)
 
 static void dirty(void)
@@ -153,7 +153,8 @@ static void dirty(void)
     TO_DIRTY(291, MSTATUS_FS_CLEAN, __asm__ volatile("flw ft2, 0(%0)" ::"r"(&w) : "ft2", "memory"));
     TO_DIRTY(301, MSTATUS_FS_INITIAL, __asm__ volatile("fcvt.s.w ft2, %0" ::"r"(7) : "ft2"));
     TO_DIRTY(311, MSTATUS_FS_CLEAN,
-             __asm__ volatile("mv a0, %0\n\tc.fld fa0, 0(a0)" ::"r"(scratch) : "a0", "fa0", "memory"));
+             __asm__ volatile("mv a0, %0\n\tc.fld fa0, 0(a0)" ::"r"(scratch)
+                              : "a0", "fa0", "memory"));
     TO_DIRTY(321, MSTATUS_FS_CLEAN, __asm__ volatile("fmv.w.x ft2, zero" ::: "ft2"));
     TO_DIRTY(331, MSTATUS_FS_CLEAN, __asm__ volatile("fcvt.s.d ft2, ft0" ::: "ft2"));
     TO_DIRTY(341, MSTATUS_FS_INITIAL, __asm__ volatile("fmadd.s ft2, ft1, ft1, ft1" ::: "ft2"));

@@ -9,19 +9,19 @@
  */
 #include "fp.h"
 
-#define OP2(name, type, insn)                                                                 \
-    static inline type name(type a, type b)                                                   \
-    {                                                                                         \
-        type r;                                                                               \
-        __asm__ volatile(insn " %0, %1, %2, rne" : "=f"(r) : "f"(a), "f"(b));                          \
-        return r;                                                                             \
+#define OP2(name, type, insn)                                                 \
+    static inline type name(type a, type b)                                   \
+    {                                                                         \
+        type r;                                                               \
+        __asm__ volatile(insn " %0, %1, %2, rne" : "=f"(r) : "f"(a), "f"(b)); \
+        return r;                                                             \
     }
-#define OP3(name, type, insn)                                                                 \
-    static inline type name(type a, type b, type c)                                           \
-    {                                                                                         \
-        type r;                                                                               \
-        __asm__ volatile(insn " %0, %1, %2, %3, rne" : "=f"(r) : "f"(a), "f"(b), "f"(c));              \
-        return r;                                                                             \
+#define OP3(name, type, insn)                                                             \
+    static inline type name(type a, type b, type c)                                       \
+    {                                                                                     \
+        type r;                                                                           \
+        __asm__ volatile(insn " %0, %1, %2, %3, rne" : "=f"(r) : "f"(a), "f"(b), "f"(c)); \
+        return r;                                                                         \
     }
 
 OP2(dadd, double, "fadd.d")
@@ -74,20 +74,14 @@ static inline uint64_t sbits(float f)
 
 /* C = A B with A[i][j] = (4i + j + 1) / 7 and B[i][j] = (2i - 3j + 1) / 3 */
 static const uint64_t matmul_d_want[16] = {
-    0x40030c30c30c30c3ull, 0x3fee79e79e79e79dull,
-    0xbfde79e79e79e79cull, 0xbffe79e79e79e79eull,
-    0x4015b6db6db6db6eull, 0x3ffb6db6db6db6dbull,
-    0xc000000000000000ull, 0xc016db6db6db6db6ull,
-    0x4020f3cf3cf3cf3dull, 0x4003cf3cf3cf3cf3ull,
-    0xc00c30c30c30c30eull, 0xc0230c30c30c30c3ull,
-    0x40270c30c30c30c3ull, 0x4009e79e79e79e79ull,
-    0xc01430c30c30c30cull, 0xc02aaaaaaaaaaaabull,
+    0x40030c30c30c30c3ull, 0x3fee79e79e79e79dull, 0xbfde79e79e79e79cull, 0xbffe79e79e79e79eull,
+    0x4015b6db6db6db6eull, 0x3ffb6db6db6db6dbull, 0xc000000000000000ull, 0xc016db6db6db6db6ull,
+    0x4020f3cf3cf3cf3dull, 0x4003cf3cf3cf3cf3ull, 0xc00c30c30c30c30eull, 0xc0230c30c30c30c3ull,
+    0x40270c30c30c30c3ull, 0x4009e79e79e79e79ull, 0xc01430c30c30c30cull, 0xc02aaaaaaaaaaaabull,
 };
 static const uint32_t matmul_s_want[16] = {
-    0x40186186, 0x3f73cf3e, 0xbef3cf3d, 0xbff3cf3e,
-    0x40adb6dc, 0x3fdb6db8, 0xc0000000, 0xc0b6db6e,
-    0x41079e7a, 0x401e79e8, 0xc0618619, 0xc1186187,
-    0x41386186, 0x404f3cf5, 0xc0a18618, 0xc1555556,
+    0x40186186, 0x3f73cf3e, 0xbef3cf3d, 0xbff3cf3e, 0x40adb6dc, 0x3fdb6db8, 0xc0000000, 0xc0b6db6e,
+    0x41079e7a, 0x401e79e8, 0xc0618619, 0xc1186187, 0x41386186, 0x404f3cf5, 0xc0a18618, 0xc1555556,
 };
 
 static void matmul(void)
@@ -119,9 +113,11 @@ static void matmul(void)
 static void newton(void)
 {
     static const int as[3] = {2, 3, 10};
-    static const uint64_t want_d[3] = {0x3ff6a09e667f3bccull, 0x3ffbb67ae8584caaull, 0x40094c583ada5b52ull};
+    static const uint64_t want_d[3] = {0x3ff6a09e667f3bccull, 0x3ffbb67ae8584caaull,
+                                       0x40094c583ada5b52ull};
     static const uint32_t want_s[3] = {0x3fb504f3, 0x3fddb3d8, 0x404a62c2};
-    static const uint64_t want_sqrt_d[3] = {0x3ff6a09e667f3bcdull, 0x3ffbb67ae8584caaull, 0x40094c583ada5b53ull};
+    static const uint64_t want_sqrt_d[3] = {0x3ff6a09e667f3bcdull, 0x3ffbb67ae8584caaull,
+                                            0x40094c583ada5b53ull};
     static const uint32_t want_sqrt_s[3] = {0x3fb504f3, 0x3fddb3d7, 0x404a62c2};
     for (int t = 0; t < 3; t++) {
         double a = dint(as[t]), x = a, half = ddiv(dint(1), dint(2));
@@ -143,11 +139,16 @@ static void horner(void)
     static const int xs_num[4] = {1, -5, 3, 7};
     static const int xs_den[4] = {2, 4, 1, 8};
     static const uint64_t want_d[4] = {
-    0x3ffa61298e1e0640ull, 0x3fd256183a0b250aull,
-    0x403415d07d8a2c6aull, 0x400330e587b521afull,
+        0x3ffa61298e1e0640ull,
+        0x3fd256183a0b250aull,
+        0x403415d07d8a2c6aull,
+        0x400330e587b521afull,
     };
     static const uint32_t want_s[4] = {
-    0x3fd3094c, 0x3e92b0c3, 0x41a0ae84, 0x4019872c,
+        0x3fd3094c,
+        0x3e92b0c3,
+        0x41a0ae84,
+        0x4019872c,
     };
     for (int t = 0; t < 4; t++) {
         double x = ddiv(dint(xs_num[t]), dint(xs_den[t]));
@@ -170,7 +171,7 @@ static void horner(void)
 static void simpson(void)
 {
     const uint64_t want_d = 0x400921fb54442802ull; /* pi - 5.8e-13 */
-    const uint32_t want_s = 0x40490fdc;         /* pi + 3.3e-7 (pi itself is 0x40490fdb) */
+    const uint32_t want_s = 0x40490fdc;            /* pi + 3.3e-7 (pi itself is 0x40490fdb) */
     double h = ddiv(dint(1), dint(64)), sum = dint(0);
     float sh = sdiv(sint(1), sint(64)), ssum = sint(0);
     for (int i = 0; i <= 64; i++) {

@@ -1,8 +1,8 @@
 /* FP loads and stores: flw/fsw/fld/fsd with positive, negative and extreme offsets, the
  * compressed c.fld/c.fsd/c.fldsp/c.fsdsp, misaligned addresses, also across a page
- * boundary (which this hart performs, see docs/riscv-hart.md), bit patterns moved unchanged (signaling NaNs and payloads are
- * neither quieted nor canonicalized), only the accessed bytes written, fflags untouched,
- * and the same bytes seen through integer loads and stores.
+ * boundary (which this hart performs, see docs/riscv-hart.md), bit patterns moved unchanged
+ * (signaling NaNs and payloads are neither quieted nor canonicalized), only the accessed bytes
+ * written, fflags untouched, and the same bytes seen through integer loads and stores.
  */
 #include "fp.h"
 
@@ -45,8 +45,8 @@ static void offsets(void)
     volatile uint8_t *mid = area + MID;
     uint64_t a, b, c, d;
     fill();
-    put_bytes(0, 0x7f800001, 4);            /* sNaN */
-    put_bytes(MID + 2044, 0xffc12345, 4);    /* negative qNaN with payload */
+    put_bytes(0, 0x7f800001, 4);                         /* sNaN */
+    put_bytes(MID + 2044, 0xffc12345, 4);                /* negative qNaN with payload */
     put_bytes(MID - 2048 + 8, 0x7ff0000000000001ull, 8); /* double sNaN */
     put_bytes(MID + 2032, 0xfff8000000abcdefull, 8);
     __asm__ volatile("flw ft0, -2048(%4)\n\tflw ft1, 2044(%4)\n\tfld ft2, -2040(%4)\n\t"
@@ -62,10 +62,12 @@ static void offsets(void)
 
     /* stores: exactly the addressed bytes change */
     fill();
-    __asm__ volatile("fmv.w.x ft0, %1\n\tfmv.d.x ft1, %2\n\t"
-                     "fsw ft0, -2048(%0)\n\tfsw ft0, 2044(%0)\n\tfsd ft1, -8(%0)\n\tfsd ft1, 2032(%0)"
-                     ::"r"(mid), "r"(0x7fa00001ull), "r"(0x7ff4000000000005ull)
-                     : "ft0", "ft1", "memory");
+    __asm__ volatile(
+        "fmv.w.x ft0, %1\n\tfmv.d.x ft1, %2\n\t"
+        "fsw ft0, -2048(%0)\n\tfsw ft0, 2044(%0)\n\tfsd ft1, -8(%0)\n\tfsd ft1, 2032(%0)" ::"r"(
+            mid),
+        "r"(0x7fa00001ull), "r"(0x7ff4000000000005ull)
+        : "ft0", "ft1", "memory");
     CHECK_EQ(5, bytes_at(0, 4), 0x7fa00001);
     CHECK_EQ(6, bytes_at(4, 4), filled(4, 4));
     CHECK_EQ(7, bytes_at(MID + 2044, 4), 0x7fa00001);
@@ -145,8 +147,8 @@ static void misaligned(void)
 {
     uint64_t a, b;
     fill();
-    put_bytes(1, 0x40490fdb, 4);              /* pi as a single, at an odd address */
-    put_bytes(13, 0x400921fb54442d18ull, 8);  /* pi as a double, 5 bytes off alignment */
+    put_bytes(1, 0x40490fdb, 4);             /* pi as a single, at an odd address */
+    put_bytes(13, 0x400921fb54442d18ull, 8); /* pi as a double, 5 bytes off alignment */
     __asm__ volatile("flw ft0, 1(%2)\n\tfld ft1, 13(%2)\n\tfmv.x.d %0, ft0\n\tfmv.x.d %1, ft1"
                      : "=r"(a), "=r"(b)
                      : "r"(area)
@@ -178,7 +180,7 @@ static void page_crossing(void)
     CHECK_EQ(62, b, fp_box(0x3f7fffff));
     CHECK_EQ(63, bytes_at(4094, 4), 0x3f7fffff);
     CHECK_EQ(64, bytes_at(4085, 8), 0xc00921fb54442d18ull);
-    CHECK_EQ(65, bytes_at(4098, 3), 0xc00921);  /* the rest of the double at 4093 */
+    CHECK_EQ(65, bytes_at(4098, 3), 0xc00921); /* the rest of the double at 4093 */
     CHECK_EQ(66, bytes_at(4093, 1), 0x18);
     CHECK_EQ(67, bytes_at(4082, 3), filled(4082, 3));
 }

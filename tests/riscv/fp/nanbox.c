@@ -11,13 +11,13 @@
 #define MONE_S 0xbf800000u
 
 /* Improperly boxed values */
-#define UNBOXED_1  0x000000003f800000ull /* 1.0f with the upper half clear (fmv.d.x of an int) */
-#define UNBOXED_2  0xfffffffe3f800000ull /* one upper bit missing */
-#define UNBOXED_3  0x7fffffff40000000ull /* the top bit missing */
-#define UNBOXED_D  0x3ff0000000000000ull /* a double: 1.0 */
-#define UNBOXED_I  0x0000000000000001ull /* a small integer */
-#define UNBOXED_M  0x00000000bf800000ull /* -1.0f unboxed: its sign bit must not count */
-#define UNBOXED_Z  0x0000000000000000ull /* all zeros: not +0.0f */
+#define UNBOXED_1 0x000000003f800000ull /* 1.0f with the upper half clear (fmv.d.x of an int) */
+#define UNBOXED_2 0xfffffffe3f800000ull /* one upper bit missing */
+#define UNBOXED_3 0x7fffffff40000000ull /* the top bit missing */
+#define UNBOXED_D 0x3ff0000000000000ull /* a double: 1.0 */
+#define UNBOXED_I 0x0000000000000001ull /* a small integer */
+#define UNBOXED_M 0x00000000bf800000ull /* -1.0f unboxed: its sign bit must not count */
+#define UNBOXED_Z 0x0000000000000000ull /* all zeros: not +0.0f */
 
 static void t(int n, int op, int rm, uint64_t a, uint64_t b, uint64_t c, uint64_t want,
               uint64_t want_flags)
@@ -83,19 +83,20 @@ static void boxed_results(void)
     /* Results of every kind of single-precision writer are boxed, whatever the register
      * held before: ft3 starts with a double in it. */
     uint64_t r[8];
-    __asm__ volatile("li t0, 0x3ff0000000000000\n\t"
-                     "fmv.d.x ft0, t0\n\tfmv.d.x ft3, t0\n\tfmv.w.x ft3, %[one]\n\tfmv.x.d %[r0], ft3\n\t"
-                     "fmv.d.x ft3, t0\n\tfcvt.s.d ft3, ft0\n\tfmv.x.d %[r1], ft3\n\t"
-                     "fmv.d.x ft3, t0\n\tfcvt.s.w ft3, %[three]\n\tfmv.x.d %[r2], ft3\n\t"
-                     "fmv.d.x ft3, t0\n\tfcvt.s.lu ft3, %[three]\n\tfmv.x.d %[r3], ft3\n\t"
-                     "fmv.w.x ft1, %[one]\n\tfmv.d.x ft3, t0\n\tfsgnjn.s ft3, ft1, ft1\n\tfmv.x.d %[r4], ft3\n\t"
-                     "fmv.d.x ft3, t0\n\tfmax.s ft3, ft1, ft1\n\tfmv.x.d %[r5], ft3\n\t"
-                     "fmv.d.x ft3, t0\n\tfmadd.s ft3, ft1, ft1, ft1\n\tfmv.x.d %[r6], ft3\n\t"
-                     "fmv.d.x ft3, t0\n\tfsqrt.s ft3, ft1\n\tfmv.x.d %[r7], ft3"
-                     : [r0] "=&r"(r[0]), [r1] "=&r"(r[1]), [r2] "=&r"(r[2]), [r3] "=&r"(r[3]),
-                       [r4] "=&r"(r[4]), [r5] "=&r"(r[5]), [r6] "=&r"(r[6]), [r7] "=&r"(r[7])
-                     : [one] "r"((uint64_t) ONE_S), [three] "r"(3ull)
-                     : "t0", "ft0", "ft1", "ft3");
+    __asm__ volatile(
+        "li t0, 0x3ff0000000000000\n\t"
+        "fmv.d.x ft0, t0\n\tfmv.d.x ft3, t0\n\tfmv.w.x ft3, %[one]\n\tfmv.x.d %[r0], ft3\n\t"
+        "fmv.d.x ft3, t0\n\tfcvt.s.d ft3, ft0\n\tfmv.x.d %[r1], ft3\n\t"
+        "fmv.d.x ft3, t0\n\tfcvt.s.w ft3, %[three]\n\tfmv.x.d %[r2], ft3\n\t"
+        "fmv.d.x ft3, t0\n\tfcvt.s.lu ft3, %[three]\n\tfmv.x.d %[r3], ft3\n\t"
+        "fmv.w.x ft1, %[one]\n\tfmv.d.x ft3, t0\n\tfsgnjn.s ft3, ft1, ft1\n\tfmv.x.d %[r4], ft3\n\t"
+        "fmv.d.x ft3, t0\n\tfmax.s ft3, ft1, ft1\n\tfmv.x.d %[r5], ft3\n\t"
+        "fmv.d.x ft3, t0\n\tfmadd.s ft3, ft1, ft1, ft1\n\tfmv.x.d %[r6], ft3\n\t"
+        "fmv.d.x ft3, t0\n\tfsqrt.s ft3, ft1\n\tfmv.x.d %[r7], ft3"
+        : [r0] "=&r"(r[0]), [r1] "=&r"(r[1]), [r2] "=&r"(r[2]), [r3] "=&r"(r[3]), [r4] "=&r"(r[4]),
+          [r5] "=&r"(r[5]), [r6] "=&r"(r[6]), [r7] "=&r"(r[7])
+        : [one] "r"((uint64_t) ONE_S), [three] "r"(3ull)
+        : "t0", "ft0", "ft1", "ft3");
     CHECK_EQ(101, r[0], fp_box(ONE_S));      /* fmv.w.x */
     CHECK_EQ(102, r[1], fp_box(ONE_S));      /* fcvt.s.d */
     CHECK_EQ(103, r[2], fp_box(0x40400000)); /* fcvt.s.w */

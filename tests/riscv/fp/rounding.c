@@ -12,6 +12,7 @@
  */
 #include "fp.h"
 
+/* clang-format off: one row per line */
 static const fp_vec vectors[] = {
     /* fadd.s: 4 inputs x 5 modes */
     {FADD_S, RNE, NX, 0x3f800000, 0x33800000, 0, 0x3f800000},
@@ -432,89 +433,169 @@ static const fp_vec vectors[] = {
     {FSQRT_D, RUP, NX, 0x4014000000000000, 0, 0, 0x4001e3779b97f4a8},
     {FSQRT_D, RMM, NX, 0x4014000000000000, 0, 0, 0x4001e3779b97f4a8},
     /* fmadd.d: 4 inputs x 5 modes */
-    {FMADD_D, RNE, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FMADD_D, RTZ, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FMADD_D, RDN, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FMADD_D, RUP, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000005},
-    {FMADD_D, RMM, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000005},
-    {FMADD_D, RNE, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FMADD_D, RTZ, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FMADD_D, RDN, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000005},
-    {FMADD_D, RUP, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FMADD_D, RMM, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000005},
-    {FMADD_D, RNE, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FMADD_D, RTZ, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FMADD_D, RDN, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FMADD_D, RUP, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0x3ff0000000000003},
-    {FMADD_D, RMM, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FMADD_D, RNE, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FMADD_D, RTZ, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0xbff0000000000001},
-    {FMADD_D, RDN, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FMADD_D, RUP, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0xbff0000000000001},
-    {FMADD_D, RMM, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
+    {FMADD_D, RNE, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FMADD_D, RTZ, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FMADD_D, RDN, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FMADD_D, RUP, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000005},
+    {FMADD_D, RMM, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000005},
+    {FMADD_D, RNE, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FMADD_D, RTZ, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FMADD_D, RDN, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000005},
+    {FMADD_D, RUP, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FMADD_D, RMM, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000005},
+    {FMADD_D, RNE, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FMADD_D, RTZ, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FMADD_D, RDN, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FMADD_D, RUP, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000003},
+    {FMADD_D, RMM, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FMADD_D, RNE, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FMADD_D, RTZ, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0xbff0000000000001},
+    {FMADD_D, RDN, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FMADD_D, RUP, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0xbff0000000000001},
+    {FMADD_D, RMM, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
     /* fmsub.d: 4 inputs x 5 modes */
-    {FMSUB_D, RNE, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FMSUB_D, RTZ, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FMSUB_D, RDN, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FMSUB_D, RUP, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000005},
-    {FMSUB_D, RMM, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000005},
-    {FMSUB_D, RNE, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FMSUB_D, RTZ, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FMSUB_D, RDN, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000005},
-    {FMSUB_D, RUP, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FMSUB_D, RMM, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000005},
-    {FMSUB_D, RNE, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FMSUB_D, RTZ, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0x3ff0000000000001},
-    {FMSUB_D, RDN, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0x3ff0000000000001},
-    {FMSUB_D, RUP, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FMSUB_D, RMM, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FMSUB_D, RNE, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FMSUB_D, RTZ, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FMSUB_D, RDN, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0xbff0000000000003},
-    {FMSUB_D, RUP, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FMSUB_D, RMM, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
+    {FMSUB_D, RNE, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FMSUB_D, RTZ, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FMSUB_D, RDN, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FMSUB_D, RUP, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000005},
+    {FMSUB_D, RMM, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000005},
+    {FMSUB_D, RNE, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FMSUB_D, RTZ, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FMSUB_D, RDN, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000005},
+    {FMSUB_D, RUP, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FMSUB_D, RMM, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000005},
+    {FMSUB_D, RNE, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FMSUB_D, RTZ, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000001},
+    {FMSUB_D, RDN, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000001},
+    {FMSUB_D, RUP, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FMSUB_D, RMM, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FMSUB_D, RNE, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FMSUB_D, RTZ, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FMSUB_D, RDN, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0xbff0000000000003},
+    {FMSUB_D, RUP, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FMSUB_D, RMM, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
     /* fnmsub.d: 4 inputs x 5 modes */
-    {FNMSUB_D, RNE, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FNMSUB_D, RTZ, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FNMSUB_D, RDN, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000005},
-    {FNMSUB_D, RUP, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FNMSUB_D, RMM, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000005},
-    {FNMSUB_D, RNE, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FNMSUB_D, RTZ, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FNMSUB_D, RDN, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FNMSUB_D, RUP, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000005},
-    {FNMSUB_D, RMM, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000005},
-    {FNMSUB_D, RNE, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FNMSUB_D, RTZ, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0xbff0000000000001},
-    {FNMSUB_D, RDN, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FNMSUB_D, RUP, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0xbff0000000000001},
-    {FNMSUB_D, RMM, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FNMSUB_D, RNE, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FNMSUB_D, RTZ, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FNMSUB_D, RDN, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FNMSUB_D, RUP, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0x3ff0000000000003},
-    {FNMSUB_D, RMM, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
+    {FNMSUB_D, RNE, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FNMSUB_D, RTZ, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FNMSUB_D, RDN, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000005},
+    {FNMSUB_D, RUP, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FNMSUB_D, RMM, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000005},
+    {FNMSUB_D, RNE, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FNMSUB_D, RTZ, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FNMSUB_D, RDN, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FNMSUB_D, RUP, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000005},
+    {FNMSUB_D, RMM, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000005},
+    {FNMSUB_D, RNE, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FNMSUB_D, RTZ, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0xbff0000000000001},
+    {FNMSUB_D, RDN, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FNMSUB_D, RUP, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0xbff0000000000001},
+    {FNMSUB_D, RMM, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FNMSUB_D, RNE, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FNMSUB_D, RTZ, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FNMSUB_D, RDN, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FNMSUB_D, RUP, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000003},
+    {FNMSUB_D, RMM, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
     /* fnmadd.d: 4 inputs x 5 modes */
-    {FNMADD_D, RNE, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FNMADD_D, RTZ, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FNMADD_D, RDN, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000005},
-    {FNMADD_D, RUP, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000004},
-    {FNMADD_D, RMM, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0xbff8000000000005},
-    {FNMADD_D, RNE, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FNMADD_D, RTZ, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FNMADD_D, RDN, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000004},
-    {FNMADD_D, RUP, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000005},
-    {FNMADD_D, RMM, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000, 0x3ff8000000000005},
-    {FNMADD_D, RNE, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FNMADD_D, RTZ, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FNMADD_D, RDN, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0xbff0000000000003},
-    {FNMADD_D, RUP, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FNMADD_D, RMM, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000, 0xbff0000000000002},
-    {FNMADD_D, RNE, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FNMADD_D, RTZ, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0x3ff0000000000001},
-    {FNMADD_D, RDN, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0x3ff0000000000001},
-    {FNMADD_D, RUP, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
-    {FNMADD_D, RMM, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000, 0x3ff0000000000002},
+    {FNMADD_D, RNE, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FNMADD_D, RTZ, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FNMADD_D, RDN, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000005},
+    {FNMADD_D, RUP, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000004},
+    {FNMADD_D, RMM, NX, 0x3ff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0xbff8000000000005},
+    {FNMADD_D, RNE, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FNMADD_D, RTZ, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FNMADD_D, RDN, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000004},
+    {FNMADD_D, RUP, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000005},
+    {FNMADD_D, RMM, NX, 0xbff0000000000003, 0x3ff8000000000000, 0x0000000000000000,
+     0x3ff8000000000005},
+    {FNMADD_D, RNE, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FNMADD_D, RTZ, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FNMADD_D, RDN, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0xbff0000000000003},
+    {FNMADD_D, RUP, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FNMADD_D, RMM, NX, 0x3ff0000000000001, 0x3ff0000000000001, 0x3c90000000000000,
+     0xbff0000000000002},
+    {FNMADD_D, RNE, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FNMADD_D, RTZ, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000001},
+    {FNMADD_D, RDN, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000001},
+    {FNMADD_D, RUP, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
+    {FNMADD_D, RMM, NX, 0x3ff0000000000001, 0xbff0000000000001, 0x3c90000000000000,
+     0x3ff0000000000002},
     /* fcvt.w.d: 6 inputs x 5 modes */
     {FCVT_W_D, RNE, NX, 0x4004000000000000, 0, 0, 0x0000000000000002},
     {FCVT_W_D, RTZ, NX, 0x4004000000000000, 0, 0, 0x0000000000000002},
@@ -787,6 +868,7 @@ static const fp_vec vectors[] = {
     {FCVT_S_D, RUP, NX, 0xbff0000018000000, 0, 0, 0xbf800000},
     {FCVT_S_D, RMM, NX, 0xbff0000018000000, 0, 0, 0xbf800001},
 };
+/* clang-format on */
 
 /* An instruction with an invalid rounding mode (rm = 5 or 6 in the instruction, or rm = dyn
  * while frm holds 5, 6 or 7) raises an illegal instruction exception and changes nothing:
@@ -795,47 +877,47 @@ static const fp_vec vectors[] = {
  * single NaN-boxed: either way a valid operand), a5 an integer. */
 #define SENTINEL_F 0x0123456789abcdefull
 #define SENTINEL_X 0x00000000000007e5ull
-#define BAD_RM(n, frm, fmtbits, insn)                                                         \
-    do {                                                                                      \
-        uint64_t f_, x_, fl_, rm_;                                                            \
-        uint64_t one_ = (fmtbits) ? 0x3ff0000000000000ull : fp_box(0x3f800000);               \
-        uint64_t two_ = (fmtbits) ? 0x4000000000000000ull : fp_box(0x40000000);               \
-        uint64_t three_ = (fmtbits) ? 0x4008000000000000ull : fp_box(0x40400000);             \
-        rt_expect_trap();                                                                     \
+#define BAD_RM(n, frm, fmtbits, insn)                                                              \
+    do {                                                                                           \
+        uint64_t f_, x_, fl_, rm_;                                                                 \
+        uint64_t one_ = (fmtbits) ? 0x3ff0000000000000ull : fp_box(0x3f800000);                    \
+        uint64_t two_ = (fmtbits) ? 0x4000000000000000ull : fp_box(0x40000000);                    \
+        uint64_t three_ = (fmtbits) ? 0x4008000000000000ull : fp_box(0x40400000);                  \
+        rt_expect_trap();                                                                          \
         __asm__ volatile("fmv.d.x ft0, %[one]\n\tfmv.d.x ft1, %[two]\n\tfmv.d.x ft2, %[three]\n\t" \
-                         "fmv.d.x ft3, %[sf]\n\tmv a5, %[sx]\n\t"                             \
-                         "fsrm %[frmin]\n\tfsflagsi 0x05\n\t" insn "\n\t"                     \
-                         "frflags %[fl]\n\tfrrm %[rm]\n\tfmv.x.d %[f], ft3\n\tmv %[x], a5"   \
-                         : [f] "=r"(f_), [x] "=r"(x_), [fl] "=r"(fl_), [rm] "=r"(rm_)         \
-                         : [one] "r"(one_), [two] "r"(two_), [three] "r"(three_),             \
-                           [sf] "r"(SENTINEL_F), [sx] "r"(SENTINEL_X), [frmin] "r"(frm)       \
-                         : "ft0", "ft1", "ft2", "ft3", "a5");                                 \
-        fp_check_illegal(n);                                                                  \
-        CHECK_EQ((n) + 3, f_, SENTINEL_F);                                                    \
-        CHECK_EQ((n) + 4, x_, SENTINEL_X);                                                    \
-        CHECK_EQ((n) + 5, fl_, 0x05);                                                         \
-        CHECK_EQ((n) + 6, rm_, (frm));                                                        \
+                         "fmv.d.x ft3, %[sf]\n\tmv a5, %[sx]\n\t"                                  \
+                         "fsrm %[frmin]\n\tfsflagsi 0x05\n\t" insn "\n\t"                          \
+                         "frflags %[fl]\n\tfrrm %[rm]\n\tfmv.x.d %[f], ft3\n\tmv %[x], a5"         \
+                         : [f] "=r"(f_), [x] "=r"(x_), [fl] "=r"(fl_), [rm] "=r"(rm_)              \
+                         : [one] "r"(one_), [two] "r"(two_), [three] "r"(three_),                  \
+                           [sf] "r"(SENTINEL_F), [sx] "r"(SENTINEL_X), [frmin] "r"(frm)            \
+                         : "ft0", "ft1", "ft2", "ft3", "a5");                                      \
+        fp_check_illegal(n);                                                                       \
+        CHECK_EQ((n) + 3, f_, SENTINEL_F);                                                         \
+        CHECK_EQ((n) + 4, x_, SENTINEL_X);                                                         \
+        CHECK_EQ((n) + 5, fl_, 0x05);                                                              \
+        CHECK_EQ((n) + 6, rm_, (frm));                                                             \
     } while (0)
 
 static void invalid_static_rm(void)
 {
     /* rm = 5 and 6 in the instruction (frm holds a valid mode) */
-    BAD_RM(101, RNE, 0, ".insn r 0x53, 5, 0x00, ft3, ft0, ft1"); /* fadd.s */
-    BAD_RM(111, RNE, 0, ".insn r 0x53, 6, 0x00, ft3, ft0, ft1"); /* fadd.s */
-    BAD_RM(121, RTZ, 1, ".insn r 0x53, 5, 0x05, ft3, ft0, ft1"); /* fsub.d */
-    BAD_RM(131, RDN, 0, ".insn r 0x53, 6, 0x08, ft3, ft0, ft1"); /* fmul.s */
-    BAD_RM(141, RUP, 1, ".insn r 0x53, 5, 0x0d, ft3, ft0, ft1"); /* fdiv.d */
-    BAD_RM(151, RMM, 0, ".insn r 0x53, 6, 0x2c, ft3, ft0, f0");  /* fsqrt.s */
-    BAD_RM(161, RNE, 1, ".insn r 0x53, 5, 0x2d, ft3, ft0, f0");  /* fsqrt.d */
+    BAD_RM(101, RNE, 0, ".insn r 0x53, 5, 0x00, ft3, ft0, ft1");    /* fadd.s */
+    BAD_RM(111, RNE, 0, ".insn r 0x53, 6, 0x00, ft3, ft0, ft1");    /* fadd.s */
+    BAD_RM(121, RTZ, 1, ".insn r 0x53, 5, 0x05, ft3, ft0, ft1");    /* fsub.d */
+    BAD_RM(131, RDN, 0, ".insn r 0x53, 6, 0x08, ft3, ft0, ft1");    /* fmul.s */
+    BAD_RM(141, RUP, 1, ".insn r 0x53, 5, 0x0d, ft3, ft0, ft1");    /* fdiv.d */
+    BAD_RM(151, RMM, 0, ".insn r 0x53, 6, 0x2c, ft3, ft0, f0");     /* fsqrt.s */
+    BAD_RM(161, RNE, 1, ".insn r 0x53, 5, 0x2d, ft3, ft0, f0");     /* fsqrt.d */
     BAD_RM(171, RNE, 0, ".insn r4 0x43, 5, 0, ft3, ft0, ft1, ft2"); /* fmadd.s */
     BAD_RM(181, RNE, 1, ".insn r4 0x47, 6, 1, ft3, ft0, ft1, ft2"); /* fmsub.d */
     BAD_RM(191, RNE, 0, ".insn r4 0x4b, 5, 0, ft3, ft0, ft1, ft2"); /* fnmsub.s */
     BAD_RM(201, RNE, 1, ".insn r4 0x4f, 6, 1, ft3, ft0, ft1, ft2"); /* fnmadd.d */
-    BAD_RM(211, RNE, 0, ".insn r 0x53, 5, 0x60, a5, ft0, x0");   /* fcvt.w.s */
-    BAD_RM(221, RNE, 1, ".insn r 0x53, 6, 0x61, a5, ft0, x3");   /* fcvt.lu.d */
-    BAD_RM(231, RNE, 0, ".insn r 0x53, 5, 0x68, ft3, a5, x2");   /* fcvt.s.l */
-    BAD_RM(241, RNE, 1, ".insn r 0x53, 6, 0x69, ft3, a5, x3");   /* fcvt.d.lu */
-    BAD_RM(261, RNE, 1, ".insn r 0x53, 5, 0x20, ft3, ft0, f1");  /* fcvt.s.d */
+    BAD_RM(211, RNE, 0, ".insn r 0x53, 5, 0x60, a5, ft0, x0");      /* fcvt.w.s */
+    BAD_RM(221, RNE, 1, ".insn r 0x53, 6, 0x61, a5, ft0, x3");      /* fcvt.lu.d */
+    BAD_RM(231, RNE, 0, ".insn r 0x53, 5, 0x68, ft3, a5, x2");      /* fcvt.s.l */
+    BAD_RM(241, RNE, 1, ".insn r 0x53, 6, 0x69, ft3, a5, x3");      /* fcvt.d.lu */
+    BAD_RM(261, RNE, 1, ".insn r 0x53, 5, 0x20, ft3, ft0, f1");     /* fcvt.s.d */
 }
 
 static void invalid_dynamic_rm(void)
@@ -919,9 +1001,7 @@ static void frm_field(void)
 static void set_frm_by(int how, uint64_t m)
 {
     switch (how) {
-    case 0:
-        __asm__ volatile("fsrm %0" ::"r"(m));
-        break;
+    case 0: __asm__ volatile("fsrm %0" ::"r"(m)); break;
     case 1:
         switch (m) {
         case 0: __asm__ volatile("fsrmi 0"); break;
@@ -931,19 +1011,16 @@ static void set_frm_by(int how, uint64_t m)
         default: __asm__ volatile("fsrmi 4"); break;
         }
         break;
-    case 2:
-        __asm__ volatile("fscsr %0" ::"r"(m << 5));
-        break;
-    default:
-        write_csr(frm, m);
-        break;
+    case 2: __asm__ volatile("fscsr %0" ::"r"(m << 5)); break;
+    default: write_csr(frm, m); break;
     }
 }
 
 static void dynamic_follows_frm(void)
 {
     static const uint32_t want[5] = {0x3f800000, 0x3f800000, 0x3f800000, 0x3f800001, 0x3f800001};
-    static const uint32_t want_neg[5] = {0xbf800000, 0xbf800000, 0xbf800001, 0xbf800000, 0xbf800001};
+    static const uint32_t want_neg[5] = {0xbf800000, 0xbf800000, 0xbf800001, 0xbf800000,
+                                         0xbf800001};
     for (int how = 0; how < 4; how++)
         for (int m = 0; m < 5; m++) {
             uint64_t r, rn;
