@@ -3,7 +3,7 @@
  * through a translation first used by a load still sets D. */
 #include "vm.h"
 
-#define TVA 0x40000000UL
+#define TVA     0x40000000UL
 #define MEGA_VA 0x40400000UL /* a 2 MiB page */
 
 static uint64_t *target;
@@ -13,13 +13,9 @@ static uint64_t probe(uint64_t arg)
 {
     uint64_t va = arg & ~7UL, v;
     switch (arg & 7) {
-    case OP_LOAD:
-        return ld64(va + 8);
-    case OP_STORE:
-        sd64(va + 8, 5);
-        return 0;
-    case OP_FETCH:
-        return priv_call(va);
+    case OP_LOAD: return ld64(va + 8);
+    case OP_STORE: sd64(va + 8, 5); return 0;
+    case OP_FETCH: return priv_call(va);
     case OP_AMO:
         __asm__ volatile("amoadd.d %0, %1, (%2)" : "=r"(v) : "r"(1UL), "r"(va + 8) : "memory");
         return v;
@@ -135,9 +131,10 @@ int test_main(void)
                      : "memory");
     CHECK_EQ(44, v, 5);
     CHECK_EQ(45, *p_load & AD, PTE_A);
-    __asm__ volatile("csrc mstatus, %1\ncsrs mstatus, %0\nsd zero, 8(%2)\ncsrc mstatus, %0" ::"r"(mprv),
-                     "r"(MSTATUS_MPP), "r"(TVA)
-                     : "memory");
+    __asm__ volatile(
+        "csrc mstatus, %1\ncsrs mstatus, %0\nsd zero, 8(%2)\ncsrc mstatus, %0" ::"r"(mprv),
+        "r"(MSTATUS_MPP), "r"(TVA)
+        : "memory");
     CHECK_EQ(46, *p_load & AD, AD);
     CHECK_EQ(47, target[1], 0);
 

@@ -5,12 +5,12 @@
 #include "pmp.h"
 #include "vm.h"
 
-#define TVA 0x40000000UL
-#define RO_VA (TVA + 0x0000)   /* read-only */
+#define TVA     0x40000000UL
+#define RO_VA   (TVA + 0x0000) /* read-only */
 #define NONE_VA (TVA + 0x1000) /* V = 0 */
-#define X_VA (TVA + 0x2000)    /* execute-only */
-#define U_VA (TVA + 0x3000)    /* user page */
-#define RW_VA (TVA + 0x4000)   /* read-write */
+#define X_VA    (TVA + 0x2000) /* execute-only */
+#define U_VA    (TVA + 0x3000) /* user page */
+#define RW_VA   (TVA + 0x4000) /* read-write */
 
 static uint64_t *target;
 
@@ -25,24 +25,12 @@ static uint64_t atomic(uint64_t arg)
     (void) arg;
     uint64_t a = job.addr, v = 1;
     switch (job.op) {
-    case AMOADD_D:
-        __asm__ volatile("amoadd.d %0, %0, (%1)" : "+r"(v) : "r"(a) : "memory");
-        break;
-    case AMOSWAP_W:
-        __asm__ volatile("amoswap.w %0, %0, (%1)" : "+r"(v) : "r"(a) : "memory");
-        break;
-    case AMOOR_D:
-        __asm__ volatile("amoor.d %0, %0, (%1)" : "+r"(v) : "r"(a) : "memory");
-        break;
-    case LR_D:
-        __asm__ volatile("lr.d %0, (%1)" : "=r"(v) : "r"(a) : "memory");
-        break;
-    case SC_D:
-        __asm__ volatile("sc.d %0, %0, (%1)" : "+r"(v) : "r"(a) : "memory");
-        break;
-    default:
-        __asm__ volatile("sc.w %0, %0, (%1)" : "+r"(v) : "r"(a) : "memory");
-        break;
+    case AMOADD_D: __asm__ volatile("amoadd.d %0, %0, (%1)" : "+r"(v) : "r"(a) : "memory"); break;
+    case AMOSWAP_W: __asm__ volatile("amoswap.w %0, %0, (%1)" : "+r"(v) : "r"(a) : "memory"); break;
+    case AMOOR_D: __asm__ volatile("amoor.d %0, %0, (%1)" : "+r"(v) : "r"(a) : "memory"); break;
+    case LR_D: __asm__ volatile("lr.d %0, (%1)" : "=r"(v) : "r"(a) : "memory"); break;
+    case SC_D: __asm__ volatile("sc.d %0, %0, (%1)" : "+r"(v) : "r"(a) : "memory"); break;
+    default: __asm__ volatile("sc.w %0, %0, (%1)" : "+r"(v) : "r"(a) : "memory"); break;
     }
     return v;
 }
@@ -63,7 +51,7 @@ static uint64_t run(int mode, uint64_t addr, int op)
         return 0xbad0000 | rt_trap_last.cause;
     return rt_trap_last.cause;
 }
-#define OK (~0UL)
+#define OK  (~0UL)
 #define SAF CAUSE_STORE_ACCESS
 #define LAF CAUSE_LOAD_ACCESS
 #define SPF CAUSE_STORE_PAGE_FAULT

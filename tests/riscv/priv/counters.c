@@ -4,9 +4,9 @@
  * impl-csrs.c. */
 #include "priv.h"
 
-#define CY 1UL
-#define TM 2UL
-#define IR 4UL
+#define CY   1UL
+#define TM   2UL
+#define IR   4UL
 #define HPM3 8UL
 
 static volatile uint64_t lower_pc;
@@ -93,8 +93,7 @@ int test_main(void)
     CHECK(21, i1 > i0);
     CHECK(22, read_csr(mcycle) >= c1);
     CHECK(23, read_csr(minstret) >= i1);
-    uint64_t t0 = mmio_read64(RT_CLINT_MTIME), t = read_csr(time),
-             t1 = mmio_read64(RT_CLINT_MTIME);
+    uint64_t t0 = mmio_read64(RT_CLINT_MTIME), t = read_csr(time), t1 = mmio_read64(RT_CLINT_MTIME);
     CHECK(24, t >= t0 && t <= t1);
     CHECK(25, t1 - t0 < 100000); /* 10 ms */
     write_csr(scounteren, ~0UL);
@@ -126,10 +125,9 @@ int test_main(void)
 
     /* The hardware performance counters and their events read 0 (3..18 here; QEMU 7.2
      * has no 19..31, which impl-csrs.c checks). */
-    uint64_t hpm = HPM_SUM(3) | HPM_SUM(4) | HPM_SUM(5) | HPM_SUM(6) | HPM_SUM(7) |
-                   HPM_SUM(8) | HPM_SUM(9) | HPM_SUM(10) | HPM_SUM(11) | HPM_SUM(12) |
-                   HPM_SUM(13) | HPM_SUM(14) | HPM_SUM(15) | HPM_SUM(16) | HPM_SUM(17) |
-                   HPM_SUM(18);
+    uint64_t hpm = HPM_SUM(3) | HPM_SUM(4) | HPM_SUM(5) | HPM_SUM(6) | HPM_SUM(7) | HPM_SUM(8) |
+                   HPM_SUM(9) | HPM_SUM(10) | HPM_SUM(11) | HPM_SUM(12) | HPM_SUM(13) |
+                   HPM_SUM(14) | HPM_SUM(15) | HPM_SUM(16) | HPM_SUM(17) | HPM_SUM(18);
     CHECK_EQ(50, hpm, 0);
     write_csr(mcounteren, 0);
     write_csr(scounteren, 0);

@@ -101,7 +101,7 @@ int test_main(void)
 {
     priv_setup_strap();
 
-    /* medeleg: the bits used below stick (bit 11 being read-only zero is in trap-csrs.c). */
+    /* medeleg: the bits used below stick (bit 11 being read-only zero: impl-csrs.c). */
     uint64_t want = (1UL << CAUSE_FETCH_ACCESS) | (1UL << CAUSE_ILLEGAL_INSTRUCTION) |
                     (1UL << CAUSE_BREAKPOINT) | (1UL << CAUSE_LOAD_ACCESS) |
                     (1UL << CAUSE_MISALIGNED_STORE) | (1UL << CAUSE_STORE_ACCESS) |

@@ -9,22 +9,22 @@
 #define MISA_VIREO 0x800000000014112dUL
 
 #define HPM_SUM(k) (read_csr(mhpmcounter##k) | read_csr(mhpmevent##k) | read_csr(hpmcounter##k))
-#define HPM_WRITE(k)                                                                          \
-    do {                                                                                      \
-        write_csr(mhpmcounter##k, 0x1234);                                                    \
-        write_csr(mhpmevent##k, 1);                                                           \
+#define HPM_WRITE(k)                       \
+    do {                                   \
+        write_csr(mhpmcounter##k, 0x1234); \
+        write_csr(mhpmevent##k, 1);        \
     } while (0)
 
 static volatile uint64_t lower_pc;
 PRIV_LOWER_FN(s_hpm31, lower_pc, "", "csrr t0, hpmcounter31")
 
 /* Retired-instruction counts around `n` nops (the difference of two reads). */
-#define COUNT_ACROSS(csr, nops)                                                               \
-    ({                                                                                        \
-        uint64_t a_, b_;                                                                      \
-        __asm__ volatile("csrr %0, " #csr "\n" nops "\ncsrr %1, " #csr                        \
-                         : "=&r"(a_), "=&r"(b_)::"memory");                                   \
-        b_ - a_;                                                                              \
+#define COUNT_ACROSS(csr, nops)                                        \
+    ({                                                                 \
+        uint64_t a_, b_;                                               \
+        __asm__ volatile("csrr %0, " #csr "\n" nops "\ncsrr %1, " #csr \
+                         : "=&r"(a_), "=&r"(b_)::"memory");            \
+        b_ - a_;                                                       \
     })
 #define NOP10 "nop\nnop\nnop\nnop\nnop\nnop\nnop\nnop\nnop\nnop"
 
@@ -115,12 +115,12 @@ int test_main(void)
     HPM_WRITE(10);
     HPM_WRITE(19);
     HPM_WRITE(31);
-    uint64_t hpm = HPM_SUM(3) | HPM_SUM(4) | HPM_SUM(5) | HPM_SUM(6) | HPM_SUM(7) |
-                   HPM_SUM(8) | HPM_SUM(9) | HPM_SUM(10) | HPM_SUM(11) | HPM_SUM(12) |
-                   HPM_SUM(13) | HPM_SUM(14) | HPM_SUM(15) | HPM_SUM(16) | HPM_SUM(17) |
-                   HPM_SUM(18) | HPM_SUM(19) | HPM_SUM(20) | HPM_SUM(21) | HPM_SUM(22) |
-                   HPM_SUM(23) | HPM_SUM(24) | HPM_SUM(25) | HPM_SUM(26) | HPM_SUM(27) |
-                   HPM_SUM(28) | HPM_SUM(29) | HPM_SUM(30) | HPM_SUM(31);
+    uint64_t hpm = HPM_SUM(3) | HPM_SUM(4) | HPM_SUM(5) | HPM_SUM(6) | HPM_SUM(7) | HPM_SUM(8) |
+                   HPM_SUM(9) | HPM_SUM(10) | HPM_SUM(11) | HPM_SUM(12) | HPM_SUM(13) |
+                   HPM_SUM(14) | HPM_SUM(15) | HPM_SUM(16) | HPM_SUM(17) | HPM_SUM(18) |
+                   HPM_SUM(19) | HPM_SUM(20) | HPM_SUM(21) | HPM_SUM(22) | HPM_SUM(23) |
+                   HPM_SUM(24) | HPM_SUM(25) | HPM_SUM(26) | HPM_SUM(27) | HPM_SUM(28) |
+                   HPM_SUM(29) | HPM_SUM(30) | HPM_SUM(31);
     CHECK_EQ(50, hpm, 0);
     /* hpmcounter31 from S-mode follows mcounteren bit 31. */
     write_csr(mcounteren, 0);

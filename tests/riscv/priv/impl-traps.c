@@ -82,8 +82,8 @@ int test_main(void)
     CHECK_EQ(22, (back_status & MSTATUS_MPP) >> 11, MODE_U);
     CHECK_EQ(23, back_status & MSTATUS_MPRV, 0);
     /* SRET executed in M-mode, to S-mode, clears it too. */
-    write_csr(mstatus, (read_csr(mstatus) & ~MSTATUS_MPP) | MSTATUS_MPP_M | MSTATUS_MPRV |
-                           MSTATUS_SPP);
+    write_csr(mstatus,
+              (read_csr(mstatus) & ~MSTATUS_MPP) | MSTATUS_MPP_M | MSTATUS_MPRV | MSTATUS_SPP);
     back_status = ~0UL;
     __asm__ volatile("la t0, 1f\ncsrw sepc, t0\nsret\n1: li a7, %0\necall\n"
                      :

@@ -3,10 +3,10 @@
  * impl-csrs.c.) */
 #include "vm.h"
 
-#define TVA 0x40000000UL
-#define KPAGE (TVA + 0x0000)  /* kernel page: R/W */
-#define UPAGE (TVA + 0x1000)  /* user page: R/W/X, U */
-#define XPAGE (TVA + 0x2000)  /* kernel execute-only page */
+#define TVA    0x40000000UL
+#define KPAGE  (TVA + 0x0000) /* kernel page: R/W */
+#define UPAGE  (TVA + 0x1000) /* user page: R/W/X, U */
+#define XPAGE  (TVA + 0x2000) /* kernel execute-only page */
 #define UXPAGE (TVA + 0x3000) /* user execute-only page */
 
 #define DATA_WORD 0x0123456789abcdefUL
@@ -53,13 +53,9 @@ static uint64_t probe(uint64_t arg)
 {
     uint64_t va = arg & ~3UL;
     switch (arg & 3) {
-    case OP_LOAD:
-        return ld64(va + 8);
-    case OP_STORE:
-        sd64(va + 8, 0x77UL);
-        return 0;
-    default:
-        return priv_call(va);
+    case OP_LOAD: return ld64(va + 8);
+    case OP_STORE: sd64(va + 8, 0x77UL); return 0;
+    default: return priv_call(va);
     }
 }
 
@@ -276,11 +272,11 @@ int test_main(void)
     CHECK_EQ(97, read_csr(mstatus) & MSTATUS_SD, 0);
 
     /* sstatus: only the S-level fields show, and writes leave M's fields alone. */
-    const uint64_t m_only = MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP | MSTATUS_MPRV |
-                            MSTATUS_TVM | MSTATUS_TW | MSTATUS_TSR | MSTATUS_SXL;
-    const uint64_t s_view = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP |
-                            (3UL << 9) | MSTATUS_FS | MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR |
-                            MSTATUS_UXL | MSTATUS_SD;
+    const uint64_t m_only = MSTATUS_MIE | MSTATUS_MPIE | MSTATUS_MPP | MSTATUS_MPRV | MSTATUS_TVM |
+                            MSTATUS_TW | MSTATUS_TSR | MSTATUS_SXL;
+    const uint64_t s_view = MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_UBE | MSTATUS_SPP | (3UL << 9) |
+                            MSTATUS_FS | MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL |
+                            MSTATUS_SD;
     set_csr(mstatus, MSTATUS_MPP_S | MSTATUS_MPIE | MSTATUS_TW | MSTATUS_TSR | MSTATUS_SPIE);
     uint64_t m = read_csr(mstatus), s = read_csr(sstatus);
     CHECK_EQ(100, s, m & s_view);
@@ -293,15 +289,16 @@ int test_main(void)
     CHECK_EQ(105, m2 & (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MXR),
              MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MXR);
     CHECK_EQ(106, m2 & MSTATUS_FS, MSTATUS_FS_DIRTY);
-    CHECK_EQ(108, m2 & MSTATUS_UBE, 0);           /* little-endian only */
+    CHECK_EQ(108, m2 & MSTATUS_UBE, 0); /* little-endian only */
     write_csr(sstatus, 0);
     uint64_t m3 = read_csr(mstatus);
     CHECK_EQ(109, m3 & m_only, m & m_only);
-    CHECK_EQ(110, m3 & (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MXR |
-                        MSTATUS_FS),
-             0);
-    write_csr(mstatus, (m & ~(MSTATUS_TW | MSTATUS_TSR | MSTATUS_SPIE | MSTATUS_MPP |
-                              MSTATUS_MPIE | MSTATUS_FS)) |
+    CHECK_EQ(
+        110,
+        m3 & (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_FS),
+        0);
+    write_csr(mstatus, (m & ~(MSTATUS_TW | MSTATUS_TSR | MSTATUS_SPIE | MSTATUS_MPP | MSTATUS_MPIE |
+                              MSTATUS_FS)) |
                            MSTATUS_FS_INITIAL);
     return 0;
 }

@@ -21,18 +21,11 @@ static uint64_t probe(uint64_t arg)
     (void) arg;
     uint64_t a = job.addr;
     switch (job.op) {
-    case OP_LD:
-        return ld64(a);
-    case OP_SD:
-        sd64(a, 0x1234);
-        return 0;
-    case OP_FETCH:
-        return priv_call(a);
-    case OP_LW:
-        return lw32(a);
-    default:
-        sw32(a, 0x5678);
-        return 0;
+    case OP_LD: return ld64(a);
+    case OP_SD: sd64(a, 0x1234); return 0;
+    case OP_FETCH: return priv_call(a);
+    case OP_LW: return lw32(a);
+    default: sw32(a, 0x5678); return 0;
     }
 }
 
@@ -61,7 +54,7 @@ static uint64_t access(int mode, uint64_t addr, int op)
         return 0xbad0000 | rt_trap_last.cause;
     return rt_trap_last.cause;
 }
-#define OK (~0UL)
+#define OK  (~0UL)
 #define LAF CAUSE_LOAD_ACCESS
 #define SAF CAUSE_STORE_ACCESS
 #define IAF CAUSE_FETCH_ACCESS
@@ -108,8 +101,8 @@ int test_main(void)
     pmp_set_cfg(6, 0);
 
     /* NAPOT, one page, each permission set. */
-    static const uint8_t perms[] = {0, PMP_R, PMP_R | PMP_W, PMP_X, PMP_R | PMP_X,
-                                    PMP_R | PMP_W | PMP_X};
+    static const uint8_t perms[] = {0,     PMP_R,         PMP_R | PMP_W,
+                                    PMP_X, PMP_R | PMP_X, PMP_R | PMP_W | PMP_X};
     for (unsigned i = 0; i < sizeof(perms); i++) {
         pmp_set(0, pmp_napot(PAGE(1), 0x1000), PMP_NAPOT | perms[i]);
         expect_rwx(10 + (int) i, PAGE(1), perms[i] & PMP_R, perms[i] & PMP_W, perms[i] & PMP_X);

@@ -6,10 +6,10 @@
 
 #define PMP_ENTRIES 16
 
-#define PMP_ADDR_CASE(n)                                                                      \
-    case n:                                                                                   \
-        if (write)                                                                            \
-            write_csr(pmpaddr##n, v);                                                         \
+#define PMP_ADDR_CASE(n)              \
+    case n:                           \
+        if (write)                    \
+            write_csr(pmpaddr##n, v); \
         return read_csr(pmpaddr##n);
 
 /* Write (when write) then read pmpaddr[i]. */

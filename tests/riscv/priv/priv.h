@@ -22,18 +22,18 @@ extern char _end[];
 
 /* A function for rt_run_in_mode() that runs `pre` then the instruction `insn` once, with
  * a7 = 0 (so an ecall is not the runtime's return) and the address of insn in pc_var. */
-#define PRIV_LOWER_FN(name, pc_var, pre, insn)                                                  \
-    static uint64_t name(uint64_t arg)                                                        \
-    {                                                                                         \
-        (void) arg;                                                                           \
-        uint64_t pc_;                                                                         \
+#define PRIV_LOWER_FN(name, pc_var, pre, insn)                                                 \
+    static uint64_t name(uint64_t arg)                                                         \
+    {                                                                                          \
+        (void) arg;                                                                            \
+        uint64_t pc_;                                                                          \
         __asm__ volatile(".option push\n.option norvc\nli a7, 0\n" pre "\nla %0, 1f\n1: " insn \
-                         "\n.option pop"                                                      \
-                         : "=&r"(pc_)                                                         \
-                         :                                                                    \
-                         : "ra", "t0", "t1", "a7", "memory");                                 \
-        pc_var = pc_;                                                                         \
-        return 0;                                                                             \
+                         "\n.option pop"                                                       \
+                         : "=&r"(pc_)                                                          \
+                         :                                                                     \
+                         : "ra", "t0", "t1", "a7", "memory");                                  \
+        pc_var = pc_;                                                                          \
+        return 0;                                                                              \
     }
 
 /* Point stvec at the runtime's S-mode trap entry, with its own stack in sscratch. */
@@ -62,8 +62,8 @@ static inline uint64_t priv_call(uint64_t addr)
     __asm__ volatile("jalr ra, 0(%1)"
                      : "+r"(a0)
                      : "r"(t)
-                     : "ra", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a1", "a2", "a3", "a4",
-                       "a5", "a6", "a7", "memory");
+                     : "ra", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a1", "a2", "a3", "a4", "a5",
+                       "a6", "a7", "memory");
     return a0;
 }
 

@@ -23,18 +23,10 @@ static struct {
 static void fence(int kind, uint64_t va, uint64_t asid)
 {
     switch (kind) {
-    case FENCE_ALL:
-        __asm__ volatile("sfence.vma zero, zero" ::: "memory");
-        break;
-    case FENCE_ADDR:
-        __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
-        break;
-    case FENCE_ASID:
-        __asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
-        break;
-    default:
-        __asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"(asid) : "memory");
-        break;
+    case FENCE_ALL: __asm__ volatile("sfence.vma zero, zero" ::: "memory"); break;
+    case FENCE_ADDR: __asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory"); break;
+    case FENCE_ASID: __asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory"); break;
+    default: __asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"(asid) : "memory"); break;
     }
 }
 

@@ -2,11 +2,11 @@
  * whose PPN is not aligned to its size is a page fault. (512 GiB pages: sv48-57.c.) */
 #include "vm.h"
 
-#define MEGA_VA 0x40200000UL  /* 2 MiB leaf -> RAM base */
-#define GIGA_VA 0xc0000000UL  /* 1 GiB leaf -> 0x80000000 (VPN[2] = 3) */
-#define BAD_MEGA 0x40600000UL /* 2 MiB leaf with a 4 KiB-aligned PPN */
-#define BAD_GIGA 0x140000000UL /* 1 GiB leaf with a 2 MiB-aligned PPN */
-#define USER_MEGA 0x40800000UL /* 2 MiB user leaf */
+#define MEGA_VA   0x40200000UL  /* 2 MiB leaf -> RAM base */
+#define GIGA_VA   0xc0000000UL  /* 1 GiB leaf -> 0x80000000 (VPN[2] = 3) */
+#define BAD_MEGA  0x40600000UL  /* 2 MiB leaf with a 4 KiB-aligned PPN */
+#define BAD_GIGA  0x140000000UL /* 1 GiB leaf with a 2 MiB-aligned PPN */
+#define USER_MEGA 0x40800000UL  /* 2 MiB user leaf */
 
 static uint64_t *target;
 
@@ -15,13 +15,9 @@ static uint64_t probe(uint64_t arg)
 {
     uint64_t va = arg & ~3UL;
     switch (arg & 3) {
-    case OP_LOAD:
-        return ld64(va + 8);
-    case OP_STORE:
-        sd64(va + 8, 0x5eed);
-        return 0;
-    default:
-        return priv_call(va);
+    case OP_LOAD: return ld64(va + 8);
+    case OP_STORE: sd64(va + 8, 0x5eed); return 0;
+    default: return priv_call(va);
     }
 }
 

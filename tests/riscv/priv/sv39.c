@@ -5,7 +5,7 @@
  * writes with an unsupported MODE. */
 #include "vm.h"
 
-#define TVA 0x40000000UL /* test pages: TVA + 0x1000 * n */
+#define TVA     0x40000000UL         /* test pages: TVA + 0x1000 * n */
 #define HIGH_VA 0xffffffffc0000000UL /* VPN[2] = 511: the top of the sign-extended half */
 
 enum { OP_LOAD, OP_STORE, OP_FETCH };
@@ -20,13 +20,9 @@ static uint64_t probe(uint64_t arg)
 {
     uint64_t va = arg & ~3UL;
     switch (arg & 3) {
-    case OP_LOAD:
-        return ld64(va + 8);
-    case OP_STORE:
-        sd64(va + 8, 0xabcdUL);
-        return 0;
-    default:
-        return priv_call(va);
+    case OP_LOAD: return ld64(va + 8);
+    case OP_STORE: sd64(va + 8, 0xabcdUL); return 0;
+    default: return priv_call(va);
     }
 }
 
@@ -72,15 +68,15 @@ static const struct {
     uint64_t flags;
     uint64_t load, store, fetch;
 } perms[] = {
-    {0, LPF, SPF, IPF},                              /* V = 0 */
-    {PTE_R | PTE_W | PTE_X, LPF, SPF, IPF},          /* V = 0, RWX */
-    {PTE_V | PTE_R, 0, SPF, IPF},                    /* read-only */
-    {PTE_V | PTE_R | PTE_W, 0, 0, IPF},              /* read-write */
-    {PTE_V | PTE_X, LPF, SPF, 0},                    /* execute-only */
-    {PTE_V | PTE_R | PTE_X, 0, SPF, 0},              /* read-execute */
-    {PTE_V | PTE_R | PTE_W | PTE_X, 0, 0, 0},        /* all */
-    {PTE_V | PTE_W, LPF, SPF, IPF},                  /* W without R: reserved */
-    {PTE_V | PTE_W | PTE_X, LPF, SPF, IPF},          /* W without R: reserved */
+    {0, LPF, SPF, IPF},                       /* V = 0 */
+    {PTE_R | PTE_W | PTE_X, LPF, SPF, IPF},   /* V = 0, RWX */
+    {PTE_V | PTE_R, 0, SPF, IPF},             /* read-only */
+    {PTE_V | PTE_R | PTE_W, 0, 0, IPF},       /* read-write */
+    {PTE_V | PTE_X, LPF, SPF, 0},             /* execute-only */
+    {PTE_V | PTE_R | PTE_X, 0, SPF, 0},       /* read-execute */
+    {PTE_V | PTE_R | PTE_W | PTE_X, 0, 0, 0}, /* all */
+    {PTE_V | PTE_W, LPF, SPF, IPF},           /* W without R: reserved */
+    {PTE_V | PTE_W | PTE_X, LPF, SPF, IPF},   /* W without R: reserved */
 };
 #define NPERMS (sizeof(perms) / sizeof(perms[0]))
 

@@ -13,13 +13,9 @@ static uint64_t probe(uint64_t arg)
 {
     uint64_t va = arg & ~3UL;
     switch (arg & 3) {
-    case OP_LOAD:
-        return ld64(va + 8);
-    case OP_STORE:
-        sd64(va + 8, DATA_WORD + 1);
-        return 0;
-    default:
-        return priv_call(va);
+    case OP_LOAD: return ld64(va + 8);
+    case OP_STORE: sd64(va + 8, DATA_WORD + 1); return 0;
+    default: return priv_call(va);
     }
 }
 

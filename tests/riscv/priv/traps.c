@@ -7,39 +7,39 @@
 #include "priv.h"
 
 /* The encoding of a CSR instruction (funct3: 1 csrrw, 2 csrrs, 3 csrrc, 5..7 immediate). */
-#define CSR_INSN(csr, rs1, funct3, rd)                                                        \
+#define CSR_INSN(csr, rs1, funct3, rd) \
     (((uint64_t) (csr) << 20) | ((rs1) << 15) | ((funct3) << 12) | ((rd) << 7) | 0x73)
 #define X_T0 5
 #define X_T1 6
 
 /* Run one instruction with the runtime's handler armed; pc = its address. */
-#define TRAP_INSN(pc, insn)                                                                   \
-    do {                                                                                      \
-        rt_expect_trap();                                                                     \
-        __asm__ volatile(".option push\n.option norvc\nla %0, 1f\n1: " insn "\n.option pop"   \
-                         : "=&r"(pc)                                                          \
-                         :                                                                    \
-                         : "t0", "t1", "memory");                                             \
+#define TRAP_INSN(pc, insn)                                                                 \
+    do {                                                                                    \
+        rt_expect_trap();                                                                   \
+        __asm__ volatile(".option push\n.option norvc\nla %0, 1f\n1: " insn "\n.option pop" \
+                         : "=&r"(pc)                                                        \
+                         :                                                                  \
+                         : "t0", "t1", "memory");                                           \
     } while (0)
 
 /* The same for a compressed (16-bit) instruction. */
-#define TRAP_INSN16(pc, insn)                                                                 \
-    do {                                                                                      \
-        rt_expect_trap();                                                                     \
-        __asm__ volatile(".option push\n.option norvc\nla %0, 1f\n.option rvc\n1: " insn     \
-                         "\n.option pop"                                                      \
-                         : "=&r"(pc)                                                          \
-                         :                                                                    \
-                         : "t0", "t1", "memory");                                             \
+#define TRAP_INSN16(pc, insn)                                                            \
+    do {                                                                                 \
+        rt_expect_trap();                                                                \
+        __asm__ volatile(".option push\n.option norvc\nla %0, 1f\n.option rvc\n1: " insn \
+                         "\n.option pop"                                                 \
+                         : "=&r"(pc)                                                     \
+                         :                                                               \
+                         : "t0", "t1", "memory");                                        \
     } while (0)
 
-#define EXPECT_ONE(n, want_cause, want_tval, want_epc)                                        \
-    do {                                                                                      \
-        CHECK_EQ(n, rt_trap_count(), 1);                                                      \
-        CHECK_EQ(n, rt_trap_last.mode, 3);                                                    \
-        CHECK_EQ(n, rt_trap_last.cause, want_cause);                                          \
-        CHECK_EQ(n, rt_trap_last.tval, want_tval);                                            \
-        CHECK_EQ(n, rt_trap_last.epc, want_epc);                                              \
+#define EXPECT_ONE(n, want_cause, want_tval, want_epc) \
+    do {                                               \
+        CHECK_EQ(n, rt_trap_count(), 1);               \
+        CHECK_EQ(n, rt_trap_last.mode, 3);             \
+        CHECK_EQ(n, rt_trap_last.cause, want_cause);   \
+        CHECK_EQ(n, rt_trap_last.tval, want_tval);     \
+        CHECK_EQ(n, rt_trap_last.epc, want_epc);       \
     } while (0)
 
 #define EXPECT_NONE(n) CHECK_EQ(n, rt_trap_count(), 0)
@@ -47,31 +47,17 @@
 static uint64_t buf[4] __attribute__((aligned(64)));
 
 /* Lower-mode bodies: one instruction each. They only report; M-mode checks. */
-static uint64_t lower_insn_pc;
-#define LOWER_FN(name, insn)                                                                  \
-    static uint64_t name(uint64_t arg)                                                        \
-    {                                                                                         \
-        (void) arg;                                                                           \
-        uint64_t pc;                                                                          \
-        __asm__ volatile(".option push\n.option norvc\nli a7, 0\nla %0, 1f\n1: " insn        \
-                         "\n.option pop"                                                      \
-                         : "=&r"(pc)                                                          \
-                         :                                                                    \
-                         : "t0", "t1", "a7", "memory");                                       \
-        lower_insn_pc = pc;                                                                   \
-        return 0;                                                                             \
-    }
-
-LOWER_FN(lower_csrr_mstatus, "csrr t0, mstatus")
-LOWER_FN(lower_csrr_mscratch, "csrr t0, mscratch")
-LOWER_FN(lower_csrr_sstatus, "csrr t0, sstatus")
-LOWER_FN(lower_csrr_satp, "csrr t0, satp")
-LOWER_FN(lower_mret, "mret")
-LOWER_FN(lower_sret, "sret")
-LOWER_FN(lower_sfence, "sfence.vma")
-LOWER_FN(lower_ecall, "ecall")
-LOWER_FN(lower_ebreak, "ebreak")
-LOWER_FN(lower_illegal, ".4byte 0x0000006b")
+static volatile uint64_t lower_insn_pc;
+PRIV_LOWER_FN(lower_csrr_mstatus, lower_insn_pc, "", "csrr t0, mstatus")
+PRIV_LOWER_FN(lower_csrr_mscratch, lower_insn_pc, "", "csrr t0, mscratch")
+PRIV_LOWER_FN(lower_csrr_sstatus, lower_insn_pc, "", "csrr t0, sstatus")
+PRIV_LOWER_FN(lower_csrr_satp, lower_insn_pc, "", "csrr t0, satp")
+PRIV_LOWER_FN(lower_mret, lower_insn_pc, "", "mret")
+PRIV_LOWER_FN(lower_sret, lower_insn_pc, "", "sret")
+PRIV_LOWER_FN(lower_sfence, lower_insn_pc, "", "sfence.vma")
+PRIV_LOWER_FN(lower_ecall, lower_insn_pc, "", "ecall")
+PRIV_LOWER_FN(lower_ebreak, lower_insn_pc, "", "ebreak")
+PRIV_LOWER_FN(lower_illegal, lower_insn_pc, "", ".4byte 0x0000006b")
 
 /* Run fn in mode with the handler armed; expect one trap into M with cause and tval
  * (TVAL_ANY: not checked). */
@@ -143,7 +129,7 @@ int test_main(void)
     EXPECT_ONE(16, CAUSE_ILLEGAL_INSTRUCTION, CSR_INSN(0xf11, X_T1, 1, 0), pc);
     TRAP_INSN(pc, "csrw cycle, t1");
     EXPECT_ONE(17, CAUSE_ILLEGAL_INSTRUCTION, CSR_INSN(0xc00, X_T1, 1, 0), pc);
-    /* (csrrs with rs1 != x0 holding zero is a write too: csr-rules.c.) */
+    /* (csrrs with rs1 != x0 holding zero is a write too: impl-csrs.c.) */
     TRAP_INSN(pc, "csrrci t0, instret, 1");
     EXPECT_ONE(19, CAUSE_ILLEGAL_INSTRUCTION, CSR_INSN(0xc02, 1, 7, X_T0), pc);
     /* ... but reading them with rs1 = x0 / uimm = 0 writes nothing and does not trap. */
@@ -151,7 +137,7 @@ int test_main(void)
                   "csrrci t0, mhartid, 0");
     EXPECT_NONE(20);
 
-    /* Breakpoint, for ebreak and c.ebreak (tval = pc is checked in ebreak-tval.c). */
+    /* Breakpoint, for ebreak and c.ebreak (tval = pc is checked in impl-traps.c). */
     TRAP_INSN(pc, "ebreak");
     EXPECT_ONE(21, CAUSE_BREAKPOINT, rt_trap_last.tval, pc);
     TRAP_INSN16(pc, "c.ebreak");
@@ -167,10 +153,16 @@ int test_main(void)
     EXPECT_ONE(31, CAUSE_MISALIGNED_LOAD, b + 2, pc);
     /* (A misaligned SC is in amo-faults.c.) */
     rt_expect_trap();
-    __asm__ volatile("la %0, 1f\n1: amoadd.w %1, %1, (%2)" : "=&r"(pc), "=r"(v) : "r"(b + 2) : "memory");
+    __asm__ volatile("la %0, 1f\n1: amoadd.w %1, %1, (%2)"
+                     : "=&r"(pc), "=r"(v)
+                     : "r"(b + 2)
+                     : "memory");
     EXPECT_ONE(33, CAUSE_MISALIGNED_STORE, b + 2, pc);
     rt_expect_trap();
-    __asm__ volatile("la %0, 1f\n1: amoswap.d %1, %1, (%2)" : "=&r"(pc), "=r"(v) : "r"(b + 12) : "memory");
+    __asm__ volatile("la %0, 1f\n1: amoswap.d %1, %1, (%2)"
+                     : "=&r"(pc), "=r"(v)
+                     : "r"(b + 12)
+                     : "memory");
     EXPECT_ONE(34, CAUSE_MISALIGNED_STORE, b + 12, pc);
     CHECK_EQ(35, buf[1], 0);
     /* Ordinary loads and stores may be misaligned: they are performed. */
@@ -225,7 +217,7 @@ int test_main(void)
     clear_csr(mstatus, MSTATUS_MPIE);
     expect_lower(66, MODE_U, lower_ecall, CAUSE_USER_ECALL, 0);
     CHECK_EQ(67, rt_trap_last.status & (MSTATUS_MPIE | MSTATUS_MIE), 0);
-    /* (mret clearing MPRV is in mprv.c.) */
+    /* (mret clearing MPRV is in impl-traps.c.) */
     CHECK_EQ(71, rt_run_in_mode(MODE_U, lower_ecall_pc, 0), lower_insn_pc);
 
     /* Illegal from S: M-mode CSRs, mret. From U: S-mode CSRs, sret, mret, sfence.vma. */

@@ -76,7 +76,7 @@ void vm_identity(vm_space *vm, uint64_t ram_flags)
 
 uint64_t vm_satp(const vm_space *vm, uint64_t asid)
 {
-    uint64_t mode = vm->levels == 3 ? SATP_MODE_SV39
+    uint64_t mode = vm->levels == 3   ? SATP_MODE_SV39
                     : vm->levels == 4 ? SATP_MODE_SV48
                                       : SATP_MODE_SV57;
     return mode | ((asid & 0xffff) << 44) | ((uint64_t) vm->root >> 12);

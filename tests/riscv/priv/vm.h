@@ -5,7 +5,7 @@
 
 #include "priv.h"
 
-#define VM_PAGE 4096UL
+#define VM_PAGE       4096UL
 #define VM_POOL_PAGES 96
 
 /* Physical RAM identity-mapped by vm_identity(), in 4 KiB pages (the test image lies
@@ -15,7 +15,7 @@
 
 /* Flags for ordinary kernel (S-mode) and user (U-mode) pages. */
 #define VM_KERNEL (PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
-#define VM_USER (VM_KERNEL | PTE_U)
+#define VM_USER   (VM_KERNEL | PTE_U)
 
 typedef struct vm_space {
     uint64_t *root;
