@@ -251,8 +251,22 @@ int test_main(void)
                          : "=&r"(link), "=&r"(marker), "=&r"(t));
         CK(230, link, 0);
         CK(231, marker, 0);
+        /* a 32-bit jalr to a target at 2 mod 4 (allowed with the C extension) */
+        __asm__ volatile(".option push\n\t.option rvc\n\t"
+                         "li %2, 0\n\t"
+                         "lla %3, 2f\n\t"
+                         ".option norvc\n\t"
+                         "jalr %0, 0(%3)\n\t"
+                         ".option rvc\n\t"
+                         ".balign 4\n\t"
+                         "c.li %2, 1\n"   /* skipped */
+                         "2:\tc.addi %2, 9\n\t"
+                         "lla %1, 2b\n\t"
+                         ".option pop"
+                         : "=&r"(link), "=&r"(here), "=&r"(marker), "=&r"(t));
+        CK(233, marker, 9);
+        CK(234, here & 3, 2);
         /* call and return through a C function pointer */
-        extern int test_main(void);
         volatile uint64_t fp = (uint64_t) &long_branches;
         CK(232, ((uint64_t (*)(uint64_t)) fp)(0), 3);
     }
