@@ -36,10 +36,10 @@ static void put_code(uint64_t addr)
 }
 
 /* One access from mode; returns the trap cause, ~0 for none. A fetch finds code that
- * returns 42. */
+ * returns 42 (put there when addr is a physical RAM address). */
 static uint64_t access(int mode, uint64_t addr, int op)
 {
-    if (op == OP_FETCH)
+    if (op == OP_FETCH && addr >= 0x80000000UL) /* RAM, not a virtual address */
         put_code(addr);
     job.addr = addr;
     job.op = op;
