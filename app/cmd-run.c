@@ -1,45 +1,447 @@
-/* vireo run: a machine on this terminal, its serial console on standard output. */
+/* vireo run: a machine on this terminal. The guest's serial console is the terminal (raw
+ * mode when it is one); Ctrl-A X quits, Ctrl-A C opens a small monitor. */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
 #include <glib.h>
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include "riscv/riscv-defs.h"
+#include "riscv/riscv.h"
 #include "vireo-cli.h"
+#include "vr-machine-config.h"
 #include "vr-machine.h"
 
-static void console_to_stdout(void *opaque, const uint8_t *data, size_t len)
+#define ESCAPE_CHAR 0x01 /* Ctrl-A */
+
+typedef struct {
+    VrMachine *m;
+    GMainLoop *loop;
+    int exit_status;
+    bool timed_out;
+    double timeout;
+    /* stdin */
+    bool tty;
+    struct termios saved_termios;
+    bool termios_saved;
+    bool escape;  /* the last byte was Ctrl-A */
+    bool monitor; /* reading a monitor command line */
+    GString *line;
+    GByteArray *pending; /* keyboard bytes the guest has no room for yet */
+    guint stdin_watch;
+    guint retry_source;
+} RunSession;
+
+static RunSession *active_session;
+
+static void restore_terminal(void)
 {
-    fwrite(data, 1, len, stdout);
-    fflush(stdout);
+    if (active_session && active_session->termios_saved) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &active_session->saved_termios);
+        active_session->termios_saved = false;
+    }
+}
+
+static void raw_terminal(RunSession *s)
+{
+    if (tcgetattr(STDIN_FILENO, &s->saved_termios) != 0)
+        return;
+    s->termios_saved = true;
+    atexit(restore_terminal);
+    struct termios raw = s->saved_termios;
+    cfmakeraw(&raw);
+    /* Keep output processing, so a bare "\n" from the guest still starts a new line. */
+    raw.c_oflag |= OPOST | ONLCR;
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+}
+
+static void write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN) {
+                g_usleep(1000);
+                continue;
+            }
+            return;
+        }
+        p += w;
+        n -= (size_t) w;
+    }
+}
+
+static void drain_console(RunSession *s)
+{
+    uint8_t buf[4096];
+    size_t n;
+    while ((n = vr_machine_console_read(s->m, buf, sizeof(buf))) > 0)
+        write_all(STDOUT_FILENO, buf, n);
+}
+
+static void note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static void note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s%s%s", active_session && active_session->tty ? "\r\n" : "", msg,
+            active_session && active_session->tty ? "\r\n" : "\n");
+}
+
+/* ---- the monitor ---- */
+
+static const char *const priv_names[] = {"U", "S", "?", "M"};
+
+static void monitor_info_registers(RunSession *s, unsigned hart)
+{
+    struct VrHart *h = vr_machine_hart(s->m, hart);
+    if (!h) {
+        note("no hart %u (the machine has %u)", hart, vr_machine_n_harts(s->m));
+        return;
+    }
+    bool was_running = vr_machine_get_state(s->m) == VR_MACHINE_RUNNING;
+    if (was_running)
+        vr_machine_pause(s->m);
+    GString *out = g_string_new(NULL);
+    g_string_append_printf(
+        out, "hart %u  pc %016" G_GINT64_MODIFIER "x  mode %s  instret %" G_GUINT64_FORMAT, hart,
+        vr_hart_get_pc(h), priv_names[vr_hart_get_priv(h) & 3], vr_hart_instret(h));
+    static const char *const abi[32] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
+                                        "s0",   "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
+                                        "a6",   "a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
+                                        "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
+    for (unsigned r = 0; r < 32; r++) {
+        if (r % 4 == 0)
+            g_string_append(out, "\r\n");
+        g_string_append_printf(out, "x%-2u %-4s %016" G_GINT64_MODIFIER "x  ", r, abi[r],
+                               vr_hart_get_x(h, r));
+    }
+    static const struct {
+        const char *name;
+        unsigned csr;
+    } csrs[] = {{"mstatus", CSR_MSTATUS}, {"mepc", CSR_MEPC},   {"mcause", CSR_MCAUSE},
+                {"mtval", CSR_MTVAL},     {"mtvec", CSR_MTVEC}, {"mie", CSR_MIE},
+                {"mip", CSR_MIP},         {"satp", CSR_SATP},   {"sepc", CSR_SEPC},
+                {"scause", CSR_SCAUSE},   {"stval", CSR_STVAL}, {"stvec", CSR_STVEC}};
+    for (unsigned i = 0; i < G_N_ELEMENTS(csrs); i++) {
+        uint64_t v = 0;
+        vr_hart_csr_read(h, csrs[i].csr, &v);
+        if (i % 4 == 0)
+            g_string_append(out, "\r\n");
+        g_string_append_printf(out, "%-8s %016" G_GINT64_MODIFIER "x  ", csrs[i].name, v);
+    }
+    note("%s", out->str);
+    g_string_free(out, TRUE);
+    if (was_running)
+        vr_machine_resume(s->m);
+}
+
+static void monitor_command(RunSession *s, const char *line)
+{
+    g_auto(GStrv) words = g_strsplit_set(line, " \t", -1);
+    const char *cmd = words[0] ? words[0] : "";
+    if (!*cmd)
+        return;
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "?") == 0) {
+        note("commands: info registers [HART] | pause | resume | quit | help\r\n"
+             "Ctrl-A C leaves the monitor; Ctrl-A X quits; Ctrl-A A sends Ctrl-A");
+    } else if (strcmp(cmd, "info") == 0 && words[1] && g_str_has_prefix("registers", words[1])) {
+        guint64 hart = 0;
+        if (words[2] && !g_ascii_string_to_unsigned(words[2], 10, 0, 1023, &hart, NULL)) {
+            note("'%s' is not a hart number", words[2]);
+            return;
+        }
+        monitor_info_registers(s, (unsigned) hart);
+    } else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "stop") == 0) {
+        vr_machine_pause(s->m);
+        note("paused");
+    } else if (strcmp(cmd, "resume") == 0 || strcmp(cmd, "cont") == 0 || strcmp(cmd, "c") == 0) {
+        vr_machine_resume(s->m);
+        note("running");
+    } else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "q") == 0) {
+        vr_machine_power_off(s->m);
+    } else {
+        note("unknown command '%s' (try help)", cmd);
+    }
+}
+
+static void monitor_prompt(void)
+{
+    fputs("(vireo) ", stderr);
+    fflush(stderr);
+}
+
+/* ---- keyboard ---- */
+
+static gboolean retry_pending(gpointer data);
+
+static void feed_guest(RunSession *s, const uint8_t *p, size_t n)
+{
+    if (s->pending->len == 0) {
+        size_t taken = vr_machine_console_input(s->m, p, n);
+        p += taken;
+        n -= taken;
+    }
+    if (n) {
+        g_byte_array_append(s->pending, p, (guint) n);
+        if (!s->retry_source)
+            s->retry_source = g_timeout_add(5, retry_pending, s);
+    }
+}
+
+static gboolean retry_pending(gpointer data)
+{
+    RunSession *s = data;
+    size_t taken = vr_machine_console_input(s->m, s->pending->data, s->pending->len);
+    g_byte_array_remove_range(s->pending, 0, (guint) taken);
+    if (s->pending->len)
+        return G_SOURCE_CONTINUE;
+    s->retry_source = 0;
+    return G_SOURCE_REMOVE;
+}
+
+static void monitor_byte(RunSession *s, uint8_t c)
+{
+    if (c == '\r' || c == '\n') {
+        fputs(s->tty ? "\r\n" : "\n", stderr);
+        g_autofree char *line = g_strdup(s->line->str);
+        g_string_truncate(s->line, 0);
+        monitor_command(s, g_strstrip(line));
+        if (s->monitor)
+            monitor_prompt();
+    } else if (c == 0x7f || c == 0x08) {
+        if (s->line->len) {
+            g_string_truncate(s->line, s->line->len - 1);
+            fputs("\b \b", stderr);
+        }
+    } else if (c >= 0x20 && c < 0x7f) {
+        g_string_append_c(s->line, (char) c);
+        if (s->tty)
+            fputc(c, stderr);
+    }
+    fflush(stderr);
+}
+
+static void keyboard_byte(RunSession *s, uint8_t c)
+{
+    if (s->escape) {
+        s->escape = false;
+        switch (g_ascii_tolower(c)) {
+        case 'x':
+            note("vireo: quit");
+            vr_machine_power_off(s->m);
+            return;
+        case 'c':
+            s->monitor = !s->monitor;
+            if (s->monitor) {
+                note("Vireo monitor (help for commands, Ctrl-A C to leave)");
+                monitor_prompt();
+            } else {
+                note("(back to the console)");
+            }
+            return;
+        case 'h':
+        case '?':
+            note("Ctrl-A X quit   Ctrl-A C monitor   Ctrl-A A send Ctrl-A   Ctrl-A H help");
+            return;
+        case ESCAPE_CHAR:
+        case 'a': c = ESCAPE_CHAR; break;
+        default: return;
+        }
+    } else if (c == ESCAPE_CHAR) {
+        s->escape = true;
+        return;
+    }
+    if (s->monitor)
+        monitor_byte(s, c);
+    else
+        feed_guest(s, &c, 1);
+}
+
+static gboolean stdin_ready(gint fd, GIOCondition cond, gpointer data)
+{
+    RunSession *s = data;
+    uint8_t buf[256];
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return G_SOURCE_CONTINUE;
+    if (n <= 0) {
+        /* End of input: the guest keeps running, its keyboard is just gone. */
+        s->stdin_watch = 0;
+        return G_SOURCE_REMOVE;
+    }
+    for (ssize_t i = 0; i < n; i++)
+        keyboard_byte(s, buf[i]);
+    return G_SOURCE_CONTINUE;
+}
+
+/* ---- machine events ---- */
+
+static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
+{
+    RunSession *s = data;
+    switch (ev->kind) {
+    case VR_EVENT_CONSOLE_OUTPUT: drain_console(s); break;
+    case VR_EVENT_ERROR: note("vireo: %s", ev->message); break;
+    case VR_EVENT_RESET: break;
+    case VR_EVENT_STATE_CHANGED:
+        if (ev->state == VR_MACHINE_STOPPED)
+            g_main_loop_quit(s->loop);
+        break;
+    }
+}
+
+static gboolean on_timeout(gpointer data)
+{
+    RunSession *s = data;
+    s->timed_out = true;
+    vr_machine_power_off(s->m);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean on_signal(gpointer data)
+{
+    RunSession *s = data;
+    vr_machine_power_off(s->m);
+    return G_SOURCE_CONTINUE;
+}
+
+/* ---- options ---- */
+
+static bool parse_disk(VrMachineConfig *cfg, const char *spec, GError **error)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    bool readonly = false;
+    for (unsigned i = 1; parts[i]; i++) {
+        if (strcmp(parts[i], "readonly") == 0 || strcmp(parts[i], "ro") == 0) {
+            readonly = true;
+        } else {
+            g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                        "--disk %s: unknown option '%s' (expected PATH or PATH,readonly)", spec,
+                        parts[i]);
+            return false;
+        }
+    }
+    if (!parts[0] || !*parts[0]) {
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--disk needs a path");
+        return false;
+    }
+    vr_machine_config_add_disk(cfg, parts[0], readonly);
+    return true;
+}
+
+/* Runs the machine cfg describes on this terminal; returns the exit status. */
+static int run_machine(const VrMachineConfig *cfg, double timeout)
+{
+    g_autoptr(GError) error = NULL;
+    int status = VIREO_EXIT_USAGE;
+    g_autoptr(VrMachine) m = vr_machine_new(cfg, &error);
+    if (!m) {
+        fprintf(stderr, "vireo run: %s\n", error->message);
+        return VIREO_EXIT_USAGE;
+    }
+
+    RunSession s = {0};
+    s.m = m;
+    s.loop = g_main_loop_new(NULL, FALSE);
+    s.line = g_string_new(NULL);
+    s.pending = g_byte_array_new();
+    s.timeout = timeout;
+    active_session = &s;
+    vr_machine_set_event_handler(m, NULL, on_event, &s);
+
+    s.tty = isatty(STDIN_FILENO);
+    if (s.tty)
+        raw_terminal(&s);
+    g_unix_set_fd_nonblocking(STDIN_FILENO, TRUE, NULL);
+    s.stdin_watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, &s);
+    guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
+    guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
+    guint timer = timeout > 0 ? g_timeout_add((guint) (timeout * 1000), on_timeout, &s) : 0;
+
+    if (!vr_machine_start(m, &error)) {
+        fprintf(stderr, "vireo run: %s\n", error->message);
+    } else {
+        g_main_loop_run(s.loop);
+        drain_console(&s);
+        VrMachineResult result = vr_machine_get_result(m);
+        restore_terminal();
+        if (s.timed_out) {
+            fprintf(stderr, "vireo run: timed out after %g seconds\n", timeout);
+            status = VIREO_EXIT_TIMEOUT;
+        } else if (result.end == VR_END_FAILED) {
+            fprintf(stderr, "vireo run: the guest reported failure: test %u failed\n", result.code);
+            status = VIREO_EXIT_FAILED;
+        } else {
+            status = VIREO_EXIT_OK;
+        }
+    }
+
+    restore_terminal();
+    g_unix_set_fd_nonblocking(STDIN_FILENO, FALSE, NULL);
+    if (timer)
+        g_source_remove(timer);
+    g_source_remove(sigint);
+    g_source_remove(sigterm);
+    if (s.stdin_watch)
+        g_source_remove(s.stdin_watch);
+    if (s.retry_source)
+        g_source_remove(s.retry_source);
+    vr_machine_set_event_handler(m, NULL, NULL, NULL);
+    active_session = NULL;
+    g_main_loop_unref(s.loop);
+    g_string_free(s.line, TRUE);
+    g_byte_array_unref(s.pending);
+    return status;
 }
 
 int vireo_cmd_run(int argc, char **argv)
 {
     g_autofree char *arch = NULL, *memory = NULL, *bios = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL;
-    int cpus = 1;
+    g_auto(GStrv) disks = NULL;
+    int cpus = -1; /* not given */
     double timeout = 0;
     GOptionEntry entries[] = {
         {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, "Guest architecture (riscv64)", "ARCH"},
         {"cpus", 0, 0, G_OPTION_ARG_INT, &cpus, "Number of virtual CPUs (default 1)", "N"},
         {"memory", 0, 0, G_OPTION_ARG_STRING, &memory, "Guest RAM, e.g. 512M or 2G", "SIZE"},
         {"bios", 0, 0, G_OPTION_ARG_FILENAME, &bios,
-         "Firmware, or 'none' to start the kernel in M-mode", "PATH"},
-        {"kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel, "Kernel or bare-metal ELF", "PATH"},
+         "Firmware (default: Debian's OpenSBI fw_dynamic.bin), or 'none' to start the kernel "
+         "in M-mode",
+         "PATH"},
+        {"kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel,
+         "Kernel: a Linux Image, U-Boot or another S-mode payload; with --bios none, an ELF",
+         "PATH"},
         {"initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd, "Initial ramdisk", "PATH"},
         {"append", 0, 0, G_OPTION_ARG_STRING, &append, "Kernel command line", "STRING"},
+        {"disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &disks,
+         "A raw disk image as a virtio disk (repeatable)", "PATH[,readonly]"},
         {"timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
          "Stop after this many seconds (exit status 124)", "SECONDS"},
         {NULL},
     };
-    g_autoptr(GOptionContext) ctx = g_option_context_new("- run a virtual machine");
+    g_autoptr(GOptionContext) ctx = g_option_context_new("[MACHINE] - run a virtual machine");
+    g_option_context_set_description(
+        ctx,
+        "MACHINE is a machine folder (holding machine.ini) or the name of one in the\n"
+        "library; options given here override its settings.\n\n"
+        "On the console, Ctrl-A X quits, Ctrl-A C opens the monitor, Ctrl-A A sends Ctrl-A.\n");
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
         fprintf(stderr, "vireo run: %s\n", error->message);
         return VIREO_EXIT_USAGE;
     }
-    if (argc > 1) {
-        fprintf(stderr, "vireo run: unexpected argument '%s'\n", argv[1]);
+    if (argc > 2) {
+        fprintf(stderr, "vireo run: unexpected argument '%s'\n", argv[2]);
         return VIREO_EXIT_USAGE;
     }
     if (timeout < 0) {
@@ -49,51 +451,47 @@ int vireo_cmd_run(int argc, char **argv)
 
     VrMachineConfig cfg;
     vr_machine_config_init(&cfg);
+    int status = VIREO_EXIT_USAGE;
+    if (argc == 2) {
+        g_autofree char *ini = vr_machine_config_find(argv[1], &error);
+        if (!ini || !vr_machine_config_load_file(&cfg, ini, &error)) {
+            fprintf(stderr, "vireo run: %s\n", error->message);
+            goto out;
+        }
+    }
     if (arch) {
         g_free(cfg.arch);
         cfg.arch = g_strdup(arch);
     }
-    if (cpus < 1) {
+    if (cpus != -1 && cpus < 1) {
         fprintf(stderr, "vireo run: --cpus must be at least 1\n");
-        vr_machine_config_clear(&cfg);
-        return VIREO_EXIT_USAGE;
+        goto out;
     }
-    cfg.cpus = (unsigned) cpus;
+    if (cpus != -1)
+        cfg.cpus = (unsigned) cpus;
     if (memory && !vr_parse_size(memory, &cfg.memory, &error)) {
         fprintf(stderr, "vireo run: --memory: %s\n", error->message);
-        vr_machine_config_clear(&cfg);
-        return VIREO_EXIT_USAGE;
+        goto out;
     }
-    cfg.bios = g_strdup(bios);
-    cfg.kernel = g_strdup(kernel);
-    cfg.initrd = g_strdup(initrd);
-    cfg.append = g_strdup(append);
+#define OVERRIDE(field, value)       \
+    if (value) {                     \
+        g_free(cfg.field);           \
+        cfg.field = g_strdup(value); \
+    }
+    OVERRIDE(bios, bios)
+    OVERRIDE(kernel, kernel)
+    OVERRIDE(initrd, initrd)
+    OVERRIDE(append, append)
+#undef OVERRIDE
+    for (unsigned i = 0; disks && disks[i]; i++) {
+        if (!parse_disk(&cfg, disks[i], &error)) {
+            fprintf(stderr, "vireo run: %s\n", error->message);
+            goto out;
+        }
+    }
 
-    g_autoptr(VrMachine) m = vr_machine_new(&cfg, &error);
+    status = run_machine(&cfg, timeout);
+out:
     vr_machine_config_clear(&cfg);
-    if (!m) {
-        fprintf(stderr, "vireo run: %s\n", error->message);
-        return VIREO_EXIT_USAGE;
-    }
-    vr_machine_set_console(m, console_to_stdout, NULL);
-    if (!vr_machine_start(m, &error)) {
-        fprintf(stderr, "vireo run: %s\n", error->message);
-        return VIREO_EXIT_USAGE;
-    }
-
-    VrMachineResult result;
-    int64_t limit = timeout > 0 ? (int64_t) (timeout * G_USEC_PER_SEC) : -1;
-    if (!vr_machine_wait(m, limit, &result)) {
-        vr_machine_power_off(m);
-        fflush(stdout);
-        fprintf(stderr, "vireo run: timed out after %g seconds\n", timeout);
-        return VIREO_EXIT_TIMEOUT;
-    }
-    fflush(stdout);
-    switch (result.end) {
-    case VR_END_FAILED:
-        fprintf(stderr, "vireo run: the guest reported failure: test %u failed\n", result.code);
-        return VIREO_EXIT_FAILED;
-    default: return VIREO_EXIT_OK;
-    }
+    return status;
 }

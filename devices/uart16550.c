@@ -40,6 +40,8 @@ struct VrUart16550 {
     uint8_t ier, lcr, mcr, scr, fcr;
     uint8_t dll, dlm;
     bool thr_interrupt; /* THR-empty interrupt pending until IIR is read or THR written */
+    bool thr_full;      /* a byte waits for the host side to take it */
+    uint8_t thr;
     VrUartTxFn tx;
     void *tx_opaque;
     VrIrq irq;
@@ -52,6 +54,15 @@ static void update_irq(VrUart16550 *u)
     if (level != u->irq_level) {
         u->irq_level = level;
         vr_irq_set(&u->irq, level);
+    }
+}
+
+/* Offers the waiting byte to the host side; called with the lock held. */
+static void try_transmit(VrUart16550 *u)
+{
+    if (u->thr_full && u->tx(u->tx_opaque, u->thr)) {
+        u->thr_full = false;
+        u->thr_interrupt = true;
     }
 }
 
@@ -103,16 +114,23 @@ static bool uart_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
 {
     VrUart16550 *u = opaque;
     uint8_t v = (uint8_t) value;
-    bool send = false;
     g_mutex_lock(&u->lock);
     switch (offset) {
     case REG_RBR_THR_DLL:
         if (u->lcr & LCR_DLAB) {
             u->dll = v;
-        } else {
-            send = true;
-            /* The byte leaves at once, so the holding register is empty again. */
+        } else if (u->mcr & MCR_LOOP) {
+            if (u->rx_count < RX_FIFO_SIZE) {
+                u->rx[(u->rx_head + u->rx_count) % RX_FIFO_SIZE] = v;
+                u->rx_count++;
+            }
             u->thr_interrupt = true;
+        } else if (!u->thr_full) {
+            /* A byte written while one still waits is lost, as on real hardware. */
+            u->thr = v;
+            u->thr_full = true;
+            u->thr_interrupt = false;
+            try_transmit(u);
         }
         break;
     case REG_IER_DLM:
@@ -121,7 +139,7 @@ static bool uart_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
         } else {
             bool thri_on = !(u->ier & IER_THRI) && (v & IER_THRI);
             u->ier = v & 0x0f;
-            if (thri_on)
+            if (thri_on && !u->thr_full)
                 u->thr_interrupt = true;
         }
         break;
@@ -139,8 +157,6 @@ static bool uart_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
     }
     update_irq(u);
     g_mutex_unlock(&u->lock);
-    if (send && u->tx)
-        u->tx(u->tx_opaque, &v, 1);
     return true;
 }
 
@@ -165,6 +181,18 @@ VrUart16550 *vr_uart16550_new(VrUartTxFn tx, void *tx_opaque, const VrIrq *irq)
     return u;
 }
 
+void vr_uart16550_reset(VrUart16550 *u)
+{
+    g_mutex_lock(&u->lock);
+    u->rx_head = u->rx_count = 0;
+    u->ier = u->lcr = u->mcr = u->scr = u->fcr = 0;
+    u->dll = u->dlm = 0;
+    u->thr_interrupt = false;
+    u->thr_full = false;
+    update_irq(u);
+    g_mutex_unlock(&u->lock);
+}
+
 void vr_uart16550_free(VrUart16550 *u)
 {
     if (!u)
@@ -179,6 +207,14 @@ size_t vr_uart16550_receive_room(VrUart16550 *u)
     size_t room = RX_FIFO_SIZE - u->rx_count;
     g_mutex_unlock(&u->lock);
     return room;
+}
+
+void vr_uart16550_tx_ready(VrUart16550 *u)
+{
+    g_mutex_lock(&u->lock);
+    try_transmit(u);
+    update_irq(u);
+    g_mutex_unlock(&u->lock);
 }
 
 size_t vr_uart16550_receive(VrUart16550 *u, const uint8_t *data, size_t len)

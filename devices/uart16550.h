@@ -2,6 +2,7 @@
 #ifndef VR_UART16550_H
 #define VR_UART16550_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -10,17 +11,22 @@
 
 typedef struct VrUart16550 VrUart16550;
 
-/* Receives what the guest transmits. */
-typedef void (*VrUartTxFn)(void *opaque, const uint8_t *data, size_t len);
+/* Takes a byte the guest transmits; returns false when there is no room for it now (the
+ * byte then waits in the transmit holding register, as on a slow line, until
+ * vr_uart16550_tx_ready()). */
+typedef bool (*VrUartTxFn)(void *opaque, uint8_t byte);
 
 #define VR_UART16550_SIZE 0x100
 
 VrUart16550 *vr_uart16550_new(VrUartTxFn tx, void *tx_opaque, const VrIrq *irq);
 void vr_uart16550_free(VrUart16550 *u);
+void vr_uart16550_reset(VrUart16550 *u);
 const VrMmioOps *vr_uart16550_ops(void);
 /* Queues bytes from the host for the guest to read; returns how many fit (thread-safe). */
 size_t vr_uart16550_receive(VrUart16550 *u, const uint8_t *data, size_t len);
 /* Free space in the receive FIFO (thread-safe). */
 size_t vr_uart16550_receive_room(VrUart16550 *u);
+/* The transmit side has room again (thread-safe). */
+void vr_uart16550_tx_ready(VrUart16550 *u);
 
 #endif

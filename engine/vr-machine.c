@@ -1,12 +1,17 @@
-/* Machine lifecycle: building the board, one thread per hart, pause, resume, power off. */
+/* Machine life cycle: building the board, one thread per hart, pause, resume, reset,
+ * power off; the console buffer; events to the caller's main context. */
 #include <gio/gio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "riscv/hart.h"
 #include "vr-machine-private.h"
 
 /* Instructions a hart runs between looks at the machine's state. */
-#define HART_SLICE (1u << 20)
+#define HART_SLICE          (1u << 20)
+#define CONSOLE_BUFFER_SIZE (64u << 10)
+
+/* ---- configuration ---- */
 
 void vr_machine_config_init(VrMachineConfig *cfg)
 {
@@ -14,25 +19,46 @@ void vr_machine_config_init(VrMachineConfig *cfg)
     cfg->arch = g_strdup("riscv64");
     cfg->cpus = 1;
     cfg->memory = 512ull << 20;
+    cfg->disks = g_array_new(FALSE, TRUE, sizeof(VrDiskConfig));
 }
 
 void vr_machine_config_clear(VrMachineConfig *cfg)
 {
+    g_clear_pointer(&cfg->name, g_free);
     g_clear_pointer(&cfg->arch, g_free);
     g_clear_pointer(&cfg->bios, g_free);
     g_clear_pointer(&cfg->kernel, g_free);
     g_clear_pointer(&cfg->initrd, g_free);
     g_clear_pointer(&cfg->append, g_free);
+    if (cfg->disks) {
+        for (guint i = 0; i < cfg->disks->len; i++)
+            g_free(g_array_index(cfg->disks, VrDiskConfig, i).path);
+        g_clear_pointer(&cfg->disks, g_array_unref);
+    }
+}
+
+void vr_machine_config_add_disk(VrMachineConfig *cfg, const char *path, bool readonly)
+{
+    VrDiskConfig d = {.path = g_strdup(path), .readonly = readonly};
+    g_array_append_val(cfg->disks, d);
 }
 
 static void config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
 {
-    *dst = *src;
+    vr_machine_config_init(dst);
+    g_free(dst->arch);
+    dst->name = g_strdup(src->name);
     dst->arch = g_strdup(src->arch);
+    dst->cpus = src->cpus;
+    dst->memory = src->memory;
     dst->bios = g_strdup(src->bios);
     dst->kernel = g_strdup(src->kernel);
     dst->initrd = g_strdup(src->initrd);
     dst->append = g_strdup(src->append);
+    for (guint i = 0; src->disks && i < src->disks->len; i++) {
+        const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
+        vr_machine_config_add_disk(dst, d->path, d->readonly);
+    }
 }
 
 bool vr_parse_size(const char *text, uint64_t *bytes, GError **error)
@@ -82,6 +108,166 @@ bad:
     return false;
 }
 
+const char *vr_machine_state_name(VrMachineState state)
+{
+    switch (state) {
+    case VR_MACHINE_CREATED: return "off";
+    case VR_MACHINE_RUNNING: return "running";
+    case VR_MACHINE_PAUSED: return "paused";
+    case VR_MACHINE_STOPPED: return "stopped";
+    }
+    return "unknown";
+}
+
+/* ---- events ---- */
+
+typedef struct {
+    VrMachineEvent ev;
+    char *message;
+} QueuedEvent;
+
+typedef struct {
+    GSource source;
+    VrMachine *m;
+} EventSource;
+
+static gboolean event_dispatch(GSource *source, GSourceFunc cb, gpointer data)
+{
+    VrMachine *m = ((EventSource *) source)->m;
+    for (;;) {
+        g_mutex_lock(&m->event_lock);
+        QueuedEvent *q = g_queue_pop_head(&m->events);
+        bool console = !q && m->console_event_pending;
+        if (console)
+            m->console_event_pending = false;
+        g_mutex_unlock(&m->event_lock);
+        if (!q && !console)
+            break;
+        if (q) {
+            q->ev.message = q->message;
+            if (m->event_fn)
+                m->event_fn(m, &q->ev, m->event_data);
+            g_free(q->message);
+            g_free(q);
+        } else if (m->event_fn) {
+            VrMachineEvent ev = {.kind = VR_EVENT_CONSOLE_OUTPUT};
+            m->event_fn(m, &ev, m->event_data);
+        }
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs event_funcs = {
+    .dispatch = event_dispatch,
+};
+
+static void wake_event_source(VrMachine *m)
+{
+    if (m->event_source)
+        g_source_set_ready_time(m->event_source, 0);
+}
+
+static void post_event(VrMachine *m, VrEventKind kind, const char *message)
+{
+    QueuedEvent *q = g_new0(QueuedEvent, 1);
+    q->ev.kind = kind;
+    q->message = g_strdup(message);
+    g_mutex_lock(&m->lock);
+    q->ev.state = m->state;
+    q->ev.result = m->result;
+    g_mutex_unlock(&m->lock);
+    g_mutex_lock(&m->event_lock);
+    g_queue_push_tail(&m->events, q);
+    wake_event_source(m);
+    g_mutex_unlock(&m->event_lock);
+}
+
+void vr_machine_set_event_handler(VrMachine *m, GMainContext *context, VrMachineEventFn fn,
+                                  void *data)
+{
+    g_mutex_lock(&m->event_lock);
+    if (m->event_source) {
+        g_source_destroy(m->event_source);
+        g_source_unref(m->event_source);
+        m->event_source = NULL;
+    }
+    m->event_fn = fn;
+    m->event_data = data;
+    if (fn) {
+        GSource *s = g_source_new(&event_funcs, sizeof(EventSource));
+        ((EventSource *) s)->m = m;
+        g_source_set_name(s, "vireo machine events");
+        g_source_attach(s, context ? context : g_main_context_get_thread_default());
+        m->event_source = s;
+        if (m->events.length || m->console_event_pending)
+            g_source_set_ready_time(s, 0);
+    }
+    g_mutex_unlock(&m->event_lock);
+}
+
+void vr_machine_report_error(VrMachine *m, const char *message)
+{
+    post_event(m, VR_EVENT_ERROR, message);
+}
+
+/* ---- console ---- */
+
+bool vr_machine_console_put(VrMachine *m, uint8_t byte)
+{
+    g_mutex_lock(&m->console_lock);
+    bool ok = m->console_count < CONSOLE_BUFFER_SIZE;
+    if (ok) {
+        m->console_buf[(m->console_head + m->console_count) % CONSOLE_BUFFER_SIZE] = byte;
+        m->console_count++;
+    } else {
+        m->console_refused = true;
+    }
+    g_mutex_unlock(&m->console_lock);
+    if (ok) {
+        g_mutex_lock(&m->event_lock);
+        if (!m->console_event_pending) {
+            m->console_event_pending = true;
+            wake_event_source(m);
+        }
+        g_mutex_unlock(&m->event_lock);
+    }
+    return ok;
+}
+
+size_t vr_machine_console_read(VrMachine *m, uint8_t *buf, size_t len)
+{
+    g_mutex_lock(&m->console_lock);
+    size_t n = 0;
+    while (n < len && m->console_count) {
+        size_t chunk = MIN(m->console_count, CONSOLE_BUFFER_SIZE - m->console_head);
+        chunk = MIN(chunk, len - n);
+        memcpy(buf + n, m->console_buf + m->console_head, chunk);
+        m->console_head = (m->console_head + chunk) % CONSOLE_BUFFER_SIZE;
+        m->console_count -= chunk;
+        n += chunk;
+    }
+    bool tell = n > 0 && m->console_refused;
+    if (tell)
+        m->console_refused = false;
+    g_mutex_unlock(&m->console_lock);
+    if (tell && m->board_ops->console_tx_ready)
+        m->board_ops->console_tx_ready(m->board);
+    return n;
+}
+
+size_t vr_machine_console_input(VrMachine *m, const uint8_t *data, size_t len)
+{
+    return m->board_ops->console_input ? m->board_ops->console_input(m->board, data, len) : 0;
+}
+
+/* ---- life cycle ---- */
+
+static int64_t host_memory_bytes(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (int64_t) pages * size : INT64_MAX;
+}
+
 VrMachine *vr_machine_new(const VrMachineConfig *cfg, GError **error)
 {
     if (g_strcmp0(cfg->arch, "riscv64") != 0) {
@@ -90,15 +276,30 @@ VrMachine *vr_machine_new(const VrMachineConfig *cfg, GError **error)
                     cfg->arch ? cfg->arch : "");
         return NULL;
     }
+    int64_t host = host_memory_bytes();
+    if ((int64_t) cfg->memory > host || cfg->memory > (uint64_t) INT64_MAX) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                    "%" G_GUINT64_FORMAT " MiB of guest memory asked for, but this host has "
+                    "only %" G_GINT64_FORMAT " MiB",
+                    cfg->memory >> 20, host >> 20);
+        return NULL;
+    }
     g_autoptr(VrMachine) m = g_new0(VrMachine, 1);
     config_copy(&m->cfg, cfg);
     g_mutex_init(&m->lock);
     g_cond_init(&m->cond);
+    g_mutex_init(&m->console_lock);
+    g_mutex_init(&m->event_lock);
+    g_queue_init(&m->events);
+    m->console_buf = g_malloc(CONSOLE_BUFFER_SIZE);
     m->state = VR_MACHINE_CREATED;
     vr_clock_init(&m->clock);
     vr_clock_pause(&m->clock);
     m->as = vr_address_space_new();
+    m->io = vr_iothread_new("vireo-io");
     if (!vr_riscv64_virt_build(m, error))
+        return NULL;
+    if (!m->board_ops->boot(m, m->board, error))
         return NULL;
     return g_steal_pointer(&m);
 }
@@ -107,40 +308,43 @@ void vr_machine_free(VrMachine *m)
 {
     if (!m)
         return;
-    vr_machine_power_off(m);
+    g_mutex_lock(&m->lock);
+    if (m->state != VR_MACHINE_STOPPED && m->state != VR_MACHINE_CREATED) {
+        if (m->result.end == VR_END_NONE)
+            m->result.end = VR_END_STOPPED;
+    }
+    m->state = VR_MACHINE_STOPPED;
+    g_cond_broadcast(&m->cond);
+    g_mutex_unlock(&m->lock);
+    for (unsigned i = 0; i < m->n_harts; i++)
+        vr_hart_kick(m->harts[i]);
     if (m->threads) {
         for (unsigned i = 0; i < m->n_harts; i++)
             if (m->threads[i])
                 g_thread_join(m->threads[i]);
         g_free(m->threads);
     }
-    if (m->board_free)
-        m->board_free(m->board);
+    /* The I/O thread goes before the devices it serves. */
+    vr_iothread_free(m->io);
+    if (m->board_ops && m->board_ops->free)
+        m->board_ops->free(m->board);
     for (unsigned i = 0; i < m->n_harts; i++)
         vr_hart_free(m->harts[i]);
     g_free(m->harts);
     vr_address_space_free(m->as);
+    vr_machine_set_event_handler(m, NULL, NULL, NULL);
+    QueuedEvent *q;
+    while ((q = g_queue_pop_head(&m->events))) {
+        g_free(q->message);
+        g_free(q);
+    }
     vr_machine_config_clear(&m->cfg);
+    g_free(m->console_buf);
     g_mutex_clear(&m->lock);
     g_cond_clear(&m->cond);
+    g_mutex_clear(&m->console_lock);
+    g_mutex_clear(&m->event_lock);
     g_free(m);
-}
-
-void vr_machine_set_console(VrMachine *m, VrConsoleFn fn, void *opaque)
-{
-    m->console = fn;
-    m->console_opaque = opaque;
-}
-
-void vr_machine_console_output(VrMachine *m, const uint8_t *data, size_t len)
-{
-    if (m->console)
-        m->console(m->console_opaque, data, len);
-}
-
-size_t vr_machine_console_input(VrMachine *m, const uint8_t *data, size_t len)
-{
-    return m->console_input ? m->console_input(m->board, data, len) : 0;
 }
 
 static void kick_all(VrMachine *m)
@@ -152,15 +356,18 @@ static void kick_all(VrMachine *m)
 void vr_machine_finish(VrMachine *m, VrEnd end, unsigned code)
 {
     g_mutex_lock(&m->lock);
+    bool changed = m->state != VR_MACHINE_STOPPED;
     if (m->result.end == VR_END_NONE) {
         m->result.end = end;
         m->result.code = code;
     }
-    if (m->state != VR_MACHINE_STOPPED)
-        m->state = VR_MACHINE_STOPPED;
+    m->state = VR_MACHINE_STOPPED;
+    vr_clock_pause(&m->clock);
     g_cond_broadcast(&m->cond);
     g_mutex_unlock(&m->lock);
     kick_all(m);
+    if (changed)
+        post_event(m, VR_EVENT_STATE_CHANGED, NULL);
 }
 
 typedef struct {
@@ -177,8 +384,12 @@ static gpointer hart_thread(gpointer data)
 
     for (;;) {
         g_mutex_lock(&m->lock);
-        while (m->state == VR_MACHINE_PAUSED)
+        while (m->state == VR_MACHINE_PAUSED || m->holds) {
+            m->parked++;
+            g_cond_broadcast(&m->cond);
             g_cond_wait(&m->cond, &m->lock);
+            m->parked--;
+        }
         bool stop = m->state == VR_MACHINE_STOPPED;
         g_mutex_unlock(&m->lock);
         if (stop)
@@ -215,29 +426,85 @@ bool vr_machine_start(VrMachine *m, GError **error)
         m->running_threads++;
     }
     g_mutex_unlock(&m->lock);
+    post_event(m, VR_EVENT_STATE_CHANGED, NULL);
     return true;
+}
+
+/* Waits, with the lock held, until every hart thread is parked or gone. */
+static void wait_parked(VrMachine *m)
+{
+    while (m->parked < m->running_threads)
+        g_cond_wait(&m->cond, &m->lock);
 }
 
 void vr_machine_pause(VrMachine *m)
 {
     g_mutex_lock(&m->lock);
-    if (m->state == VR_MACHINE_RUNNING) {
-        m->state = VR_MACHINE_PAUSED;
-        vr_clock_pause(&m->clock);
+    if (m->state != VR_MACHINE_RUNNING) {
+        g_mutex_unlock(&m->lock);
+        return;
     }
-    g_mutex_unlock(&m->lock);
+    m->state = VR_MACHINE_PAUSED;
     kick_all(m);
+    wait_parked(m);
+    vr_clock_pause(&m->clock);
+    g_mutex_unlock(&m->lock);
+    post_event(m, VR_EVENT_STATE_CHANGED, NULL);
 }
 
 void vr_machine_resume(VrMachine *m)
 {
     g_mutex_lock(&m->lock);
-    if (m->state == VR_MACHINE_PAUSED) {
-        m->state = VR_MACHINE_RUNNING;
-        vr_clock_resume(&m->clock);
-        g_cond_broadcast(&m->cond);
+    if (m->state != VR_MACHINE_PAUSED) {
+        g_mutex_unlock(&m->lock);
+        return;
     }
+    m->state = VR_MACHINE_RUNNING;
+    vr_clock_resume(&m->clock);
+    g_cond_broadcast(&m->cond);
     g_mutex_unlock(&m->lock);
+    post_event(m, VR_EVENT_STATE_CHANGED, NULL);
+}
+
+void vr_machine_reset(VrMachine *m)
+{
+    g_mutex_lock(&m->lock);
+    if (m->state == VR_MACHINE_STOPPED) {
+        g_mutex_unlock(&m->lock);
+        return;
+    }
+    m->holds++;
+    kick_all(m);
+    wait_parked(m);
+    g_mutex_unlock(&m->lock);
+
+    if (m->board_ops->reset)
+        m->board_ops->reset(m->board);
+    g_autoptr(GError) error = NULL;
+    bool booted = m->board_ops->boot(m, m->board, &error);
+
+    g_mutex_lock(&m->lock);
+    m->holds--;
+    g_cond_broadcast(&m->cond);
+    g_mutex_unlock(&m->lock);
+    if (booted) {
+        post_event(m, VR_EVENT_RESET, NULL);
+    } else {
+        g_autofree char *msg = g_strdup_printf("The machine could not restart: %s", error->message);
+        vr_machine_report_error(m, msg);
+        vr_machine_finish(m, VR_END_STOPPED, 0);
+    }
+}
+
+static gboolean reset_on_io_thread(gpointer data)
+{
+    vr_machine_reset(data);
+    return G_SOURCE_REMOVE;
+}
+
+void vr_machine_request_reset(VrMachine *m)
+{
+    g_main_context_invoke(vr_iothread_context(m->io), reset_on_io_thread, m);
 }
 
 void vr_machine_power_off(VrMachine *m)
@@ -251,6 +518,14 @@ VrMachineState vr_machine_get_state(VrMachine *m)
     VrMachineState s = m->state;
     g_mutex_unlock(&m->lock);
     return s;
+}
+
+VrMachineResult vr_machine_get_result(VrMachine *m)
+{
+    g_mutex_lock(&m->lock);
+    VrMachineResult r = m->result;
+    g_mutex_unlock(&m->lock);
+    return r;
 }
 
 bool vr_machine_wait(VrMachine *m, int64_t timeout_us, VrMachineResult *result)

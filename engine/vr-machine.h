@@ -1,6 +1,9 @@
 /* A virtual machine: its board, harts and devices, and the threads that run them.
- * Callers drive it through requests (start, pause, resume, power off) and learn how it
- * ended from vr_machine_wait(). */
+ *
+ * The caller (the command line, the GUI, a test) owns the machine and drives it from one
+ * thread with requests: start, pause, resume, reset, power off. The machine answers with
+ * events delivered on the GMainContext the caller names, so the caller never blocks on it
+ * and never sees its threads. */
 #ifndef VR_MACHINE_H
 #define VR_MACHINE_H
 
@@ -11,7 +14,13 @@
 
 typedef struct VrMachine VrMachine;
 
+typedef struct VrDiskConfig {
+    char *path;
+    bool readonly;
+} VrDiskConfig;
+
 typedef struct VrMachineConfig {
+    char *name; /* for messages; may be NULL */
     char *arch; /* "riscv64" */
     unsigned cpus;
     uint64_t memory; /* bytes */
@@ -19,10 +28,12 @@ typedef struct VrMachineConfig {
     char *kernel;
     char *initrd;
     char *append;
+    GArray *disks; /* VrDiskConfig */
 } VrMachineConfig;
 
 void vr_machine_config_init(VrMachineConfig *cfg);
 void vr_machine_config_clear(VrMachineConfig *cfg);
+void vr_machine_config_add_disk(VrMachineConfig *cfg, const char *path, bool readonly);
 
 typedef enum {
     VR_MACHINE_CREATED,
@@ -30,6 +41,8 @@ typedef enum {
     VR_MACHINE_PAUSED,
     VR_MACHINE_STOPPED,
 } VrMachineState;
+
+const char *vr_machine_state_name(VrMachineState state);
 
 /* How a finished machine ended. */
 typedef enum {
@@ -44,25 +57,49 @@ typedef struct VrMachineResult {
     unsigned code; /* the failing test number or failure code */
 } VrMachineResult;
 
-/* Bytes the guest writes to its console. Called from machine threads. */
-typedef void (*VrConsoleFn)(void *opaque, const uint8_t *data, size_t len);
+typedef enum {
+    VR_EVENT_STATE_CHANGED,  /* state: the new state */
+    VR_EVENT_CONSOLE_OUTPUT, /* console bytes are waiting: call vr_machine_console_read() */
+    VR_EVENT_RESET,          /* the machine was reset (by the guest or by a request) */
+    VR_EVENT_ERROR,          /* message: something went wrong that the user should see */
+} VrEventKind;
 
+typedef struct VrMachineEvent {
+    VrEventKind kind;
+    VrMachineState state;
+    VrMachineResult result; /* with VR_EVENT_STATE_CHANGED to STOPPED */
+    const char *message;
+} VrMachineEvent;
+
+typedef void (*VrMachineEventFn)(VrMachine *m, const VrMachineEvent *event, void *data);
+
+/* Builds the machine: board, RAM, devices, boot images. Errors name what is wrong (a
+ * missing file, a kernel that is not a kernel, more memory than the host has, ...). */
 VrMachine *vr_machine_new(const VrMachineConfig *cfg, GError **error);
+/* Powers off if running, stops the threads and frees everything. */
 void vr_machine_free(VrMachine *m);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrMachine, vr_machine_free)
 
-void vr_machine_set_console(VrMachine *m, VrConsoleFn fn, void *opaque);
-/* Queues keyboard bytes for the guest's console; returns how many were taken. */
+/* Events go to fn on context (NULL: the thread-default context at the time of this call). */
+void vr_machine_set_event_handler(VrMachine *m, GMainContext *context, VrMachineEventFn fn,
+                                  void *data);
+
+/* Console: what the guest wrote, and keyboard bytes for it. Thread-safe. */
+size_t vr_machine_console_read(VrMachine *m, uint8_t *buf, size_t len);
 size_t vr_machine_console_input(VrMachine *m, const uint8_t *data, size_t len);
 
 bool vr_machine_start(VrMachine *m, GError **error);
+/* Returns once every hart has stopped executing. */
 void vr_machine_pause(VrMachine *m);
 void vr_machine_resume(VrMachine *m);
+/* Reboots: devices and harts back to their power-on state, boot images loaded again. */
+void vr_machine_reset(VrMachine *m);
 void vr_machine_power_off(VrMachine *m);
 VrMachineState vr_machine_get_state(VrMachine *m);
+VrMachineResult vr_machine_get_result(VrMachine *m);
 
-/* Waits until the machine stops or timeout_us passes (negative: no limit); returns
- * whether it stopped, filling *result. */
+/* Waits until the machine stops or timeout_us passes (negative: no limit), without
+ * running any main loop; returns whether it stopped. For tools and tests. */
 bool vr_machine_wait(VrMachine *m, int64_t timeout_us, VrMachineResult *result);
 
 /* For monitors and tests. */

@@ -1,48 +1,78 @@
 /* The riscv64-virt board: QEMU virt's memory map, so stock firmware and kernels run.
  *
- *   0x0010_0000  test finisher (power off, reset)
+ *   0x0010_0000  test finisher (power off, reboot)        syscon
+ *   0x0010_1000  Goldfish RTC                              PLIC source 11
  *   0x0200_0000  CLINT
- *   0x1000_0000  NS16550A UART
+ *   0x0c00_0000  PLIC
+ *   0x1000_0000  NS16550A UART                             PLIC source 10
+ *   0x1000_1000  virtio-mmio transports, 0x1000 apart       PLIC sources 1..8
  *   0x8000_0000  RAM
+ *
+ * Boot: with firmware (OpenSBI fw_dynamic), the firmware sits at the start of RAM, the
+ * kernel (a Linux Image, U-Boot, or any S-mode payload) 2 MiB in, the initrd in the middle
+ * of RAM and the device tree near its end; every hart starts in the firmware with a0 = hart
+ * id, a1 = device tree, a2 = the fw_dynamic info block. With `--bios none` an ELF kernel
+ * starts directly in M-mode.
  */
 #include <gio/gio.h>
+#include <libfdt.h>
 #include <string.h>
 
 #include "aclint.h"
+#include "goldfish-rtc.h"
 #include "htif.h"
+#include "plic.h"
 #include "riscv/riscv.h"
 #include "sifive-test.h"
 #include "uart16550.h"
+#include "vr-boot.h"
 #include "vr-elf.h"
 #include "vr-machine-private.h"
 
-#define VIRT_TEST_BASE  0x00100000ull
-#define VIRT_CLINT_BASE 0x02000000ull
-#define VIRT_UART_BASE  0x10000000ull
-#define VIRT_RAM_BASE   0x80000000ull
+#define VIRT_TEST_BASE   0x00100000ull
+#define VIRT_RTC_BASE    0x00101000ull
+#define VIRT_CLINT_BASE  0x02000000ull
+#define VIRT_PLIC_BASE   0x0c000000ull
+#define VIRT_UART_BASE   0x10000000ull
+#define VIRT_VIRTIO_BASE 0x10001000ull
+#define VIRT_VIRTIO_SIZE 0x1000ull
+#define VIRT_RAM_BASE    0x80000000ull
+
+#define VIRT_UART_IRQ      10
+#define VIRT_RTC_IRQ       11
+#define VIRT_VIRTIO_IRQ(i) (1 + (i))
+#define VIRT_VIRTIO_COUNT  8
 
 #define VIRT_MAX_CPUS 8
+#define KERNEL_OFFSET 0x200000ull
+#define FDT_MAX_SIZE  0x10000
+
+#define OPENSBI_DEFAULT "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+
+/* fw_dynamic's boot information block (OpenSBI's docs/firmware/fw_dynamic.md). */
+#define FW_DYNAMIC_MAGIC       0x4942534fULL /* "OSBI" */
+#define FW_DYNAMIC_VERSION     2
+#define FW_DYNAMIC_NEXT_MODE_S 1
 
 typedef struct {
     VrMachine *m;
     VrAclint *clint;
+    VrPlic *plic;
     VrUart16550 *uart;
+    VrGoldfishRtc *rtc;
     VrSifiveTest finisher;
     VrHtif htif;
+    bool htif_attached;
+    uint64_t ram_size;
+    unsigned n_virtio;
 } VirtBoard;
 
-static void board_free(void *opaque)
-{
-    VirtBoard *b = opaque;
-    vr_aclint_free(b->clint);
-    vr_uart16550_free(b->uart);
-    g_free(b);
-}
+/* ---- device callbacks ---- */
 
-static void uart_tx(void *opaque, const uint8_t *data, size_t len)
+static bool uart_tx(void *opaque, uint8_t byte)
 {
     VirtBoard *b = opaque;
-    vr_machine_console_output(b->m, data, len);
+    return vr_machine_console_put(b->m, byte);
 }
 
 static size_t console_input(void *opaque, const uint8_t *data, size_t len)
@@ -51,16 +81,19 @@ static size_t console_input(void *opaque, const uint8_t *data, size_t len)
     return vr_uart16550_receive(b->uart, data, len);
 }
 
+static void console_tx_ready(void *opaque)
+{
+    VirtBoard *b = opaque;
+    vr_uart16550_tx_ready(b->uart);
+}
+
 static void finisher(void *opaque, VrFinish what, unsigned code)
 {
     VirtBoard *b = opaque;
     switch (what) {
     case VR_FINISH_PASS: vr_machine_finish(b->m, VR_END_POWER_OFF, 0); break;
     case VR_FINISH_FAIL: vr_machine_finish(b->m, VR_END_FAILED, code); break;
-    case VR_FINISH_RESET:
-        /* Reboot is not offered yet: end the run as a power-off would. */
-        vr_machine_finish(b->m, VR_END_POWER_OFF, 0);
-        break;
+    case VR_FINISH_RESET: vr_machine_request_reset(b->m); break;
     }
 }
 
@@ -73,8 +106,203 @@ static void htif_exit(void *opaque, unsigned code)
 static void htif_output(void *opaque, const uint8_t *data, size_t len)
 {
     VirtBoard *b = opaque;
-    vr_machine_console_output(b->m, data, len);
+    for (size_t i = 0; i < len; i++)
+        vr_machine_console_put(b->m, data[i]);
 }
+
+/* ---- device tree ---- */
+
+#define FDT_CHECK(expr)     \
+    do {                    \
+        int err_ = (expr);  \
+        if (err_ < 0)       \
+            goto fdt_error; \
+    } while (0)
+
+static int prop_reg(void *fdt, uint64_t base, uint64_t size)
+{
+    fdt32_t cells[4] = {cpu_to_fdt32(base >> 32), cpu_to_fdt32((uint32_t) base),
+                        cpu_to_fdt32(size >> 32), cpu_to_fdt32((uint32_t) size)};
+    return fdt_property(fdt, "reg", cells, sizeof(cells));
+}
+
+enum {
+    PHANDLE_PLIC = 1,
+    PHANDLE_TEST = 2,
+    PHANDLE_CPU_INTC = 16, /* + hart */
+};
+
+/* Builds the flattened device tree from the board's actual devices. */
+static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end, GError **error)
+{
+    VrMachine *m = b->m;
+    void *fdt = g_malloc0(FDT_MAX_SIZE);
+    char name[64];
+
+    FDT_CHECK(fdt_create(fdt, FDT_MAX_SIZE));
+    FDT_CHECK(fdt_finish_reservemap(fdt));
+    FDT_CHECK(fdt_begin_node(fdt, ""));
+    FDT_CHECK(fdt_property_cell(fdt, "#address-cells", 2));
+    FDT_CHECK(fdt_property_cell(fdt, "#size-cells", 2));
+    FDT_CHECK(fdt_property_string(fdt, "compatible", "riscv-virtio"));
+    FDT_CHECK(fdt_property_string(fdt, "model", "Vireo riscv64-virt"));
+
+    FDT_CHECK(fdt_begin_node(fdt, "chosen"));
+    if (m->cfg.append)
+        FDT_CHECK(fdt_property_string(fdt, "bootargs", m->cfg.append));
+    g_snprintf(name, sizeof(name), "/soc/serial@%llx", (unsigned long long) VIRT_UART_BASE);
+    FDT_CHECK(fdt_property_string(fdt, "stdout-path", name));
+    if (initrd_end > initrd_start) {
+        FDT_CHECK(fdt_property_u64(fdt, "linux,initrd-start", initrd_start));
+        FDT_CHECK(fdt_property_u64(fdt, "linux,initrd-end", initrd_end));
+    }
+    FDT_CHECK(fdt_end_node(fdt));
+
+    g_snprintf(name, sizeof(name), "memory@%llx", (unsigned long long) VIRT_RAM_BASE);
+    FDT_CHECK(fdt_begin_node(fdt, name));
+    FDT_CHECK(fdt_property_string(fdt, "device_type", "memory"));
+    FDT_CHECK(prop_reg(fdt, VIRT_RAM_BASE, b->ram_size));
+    FDT_CHECK(fdt_end_node(fdt));
+
+    FDT_CHECK(fdt_begin_node(fdt, "cpus"));
+    FDT_CHECK(fdt_property_cell(fdt, "#address-cells", 1));
+    FDT_CHECK(fdt_property_cell(fdt, "#size-cells", 0));
+    FDT_CHECK(fdt_property_cell(fdt, "timebase-frequency", (uint32_t) VR_TIMEBASE_HZ));
+    for (unsigned i = 0; i < m->n_harts; i++) {
+        g_snprintf(name, sizeof(name), "cpu@%u", i);
+        FDT_CHECK(fdt_begin_node(fdt, name));
+        FDT_CHECK(fdt_property_string(fdt, "device_type", "cpu"));
+        FDT_CHECK(fdt_property_cell(fdt, "reg", i));
+        FDT_CHECK(fdt_property_string(fdt, "status", "okay"));
+        FDT_CHECK(fdt_property_string(fdt, "compatible", "riscv"));
+        FDT_CHECK(fdt_property_string(fdt, "riscv,isa", "rv64imafdc_zicsr_zifencei_zba_zbb_zbs"));
+        FDT_CHECK(fdt_property_string(fdt, "mmu-type", "riscv,sv57"));
+        FDT_CHECK(fdt_begin_node(fdt, "interrupt-controller"));
+        FDT_CHECK(fdt_property_cell(fdt, "#interrupt-cells", 1));
+        FDT_CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
+        FDT_CHECK(fdt_property_string(fdt, "compatible", "riscv,cpu-intc"));
+        FDT_CHECK(fdt_property_cell(fdt, "phandle", PHANDLE_CPU_INTC + i));
+        FDT_CHECK(fdt_end_node(fdt));
+        FDT_CHECK(fdt_end_node(fdt));
+    }
+    FDT_CHECK(fdt_end_node(fdt));
+
+    FDT_CHECK(fdt_begin_node(fdt, "soc"));
+    FDT_CHECK(fdt_property_cell(fdt, "#address-cells", 2));
+    FDT_CHECK(fdt_property_cell(fdt, "#size-cells", 2));
+    FDT_CHECK(fdt_property_string(fdt, "compatible", "simple-bus"));
+    FDT_CHECK(fdt_property(fdt, "ranges", NULL, 0));
+
+    /* CLINT: software (3) and timer (7) interrupts of each hart. */
+    g_snprintf(name, sizeof(name), "clint@%llx", (unsigned long long) VIRT_CLINT_BASE);
+    FDT_CHECK(fdt_begin_node(fdt, name));
+    {
+        static const char compat[] = "sifive,clint0\0riscv,clint0";
+        FDT_CHECK(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+    }
+    FDT_CHECK(prop_reg(fdt, VIRT_CLINT_BASE, VR_ACLINT_SIZE));
+    {
+        g_autofree fdt32_t *cells = g_new(fdt32_t, 4 * m->n_harts);
+        for (unsigned i = 0; i < m->n_harts; i++) {
+            cells[4 * i + 0] = cpu_to_fdt32(PHANDLE_CPU_INTC + i);
+            cells[4 * i + 1] = cpu_to_fdt32(3);
+            cells[4 * i + 2] = cpu_to_fdt32(PHANDLE_CPU_INTC + i);
+            cells[4 * i + 3] = cpu_to_fdt32(7);
+        }
+        FDT_CHECK(
+            fdt_property(fdt, "interrupts-extended", cells, 4 * m->n_harts * sizeof(fdt32_t)));
+    }
+    FDT_CHECK(fdt_end_node(fdt));
+
+    /* PLIC: an M-mode (11) and an S-mode (9) external interrupt context per hart. */
+    g_snprintf(name, sizeof(name), "plic@%llx", (unsigned long long) VIRT_PLIC_BASE);
+    FDT_CHECK(fdt_begin_node(fdt, name));
+    {
+        static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+        FDT_CHECK(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+    }
+    FDT_CHECK(fdt_property_cell(fdt, "#address-cells", 0));
+    FDT_CHECK(fdt_property_cell(fdt, "#interrupt-cells", 1));
+    FDT_CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
+    FDT_CHECK(prop_reg(fdt, VIRT_PLIC_BASE, VR_PLIC_SIZE(m->n_harts)));
+    FDT_CHECK(fdt_property_cell(fdt, "riscv,ndev", VR_PLIC_NUM_SOURCES - 1));
+    {
+        g_autofree fdt32_t *cells = g_new(fdt32_t, 4 * m->n_harts);
+        for (unsigned i = 0; i < m->n_harts; i++) {
+            cells[4 * i + 0] = cpu_to_fdt32(PHANDLE_CPU_INTC + i);
+            cells[4 * i + 1] = cpu_to_fdt32(11);
+            cells[4 * i + 2] = cpu_to_fdt32(PHANDLE_CPU_INTC + i);
+            cells[4 * i + 3] = cpu_to_fdt32(9);
+        }
+        FDT_CHECK(
+            fdt_property(fdt, "interrupts-extended", cells, 4 * m->n_harts * sizeof(fdt32_t)));
+    }
+    FDT_CHECK(fdt_property_cell(fdt, "phandle", PHANDLE_PLIC));
+    FDT_CHECK(fdt_end_node(fdt));
+
+    g_snprintf(name, sizeof(name), "serial@%llx", (unsigned long long) VIRT_UART_BASE);
+    FDT_CHECK(fdt_begin_node(fdt, name));
+    FDT_CHECK(fdt_property_string(fdt, "compatible", "ns16550a"));
+    FDT_CHECK(prop_reg(fdt, VIRT_UART_BASE, VR_UART16550_SIZE));
+    FDT_CHECK(fdt_property_cell(fdt, "clock-frequency", 3686400));
+    FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
+    FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_UART_IRQ));
+    FDT_CHECK(fdt_end_node(fdt));
+
+    g_snprintf(name, sizeof(name), "rtc@%llx", (unsigned long long) VIRT_RTC_BASE);
+    FDT_CHECK(fdt_begin_node(fdt, name));
+    FDT_CHECK(fdt_property_string(fdt, "compatible", "google,goldfish-rtc"));
+    FDT_CHECK(prop_reg(fdt, VIRT_RTC_BASE, VR_GOLDFISH_RTC_SIZE));
+    FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
+    FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_RTC_IRQ));
+    FDT_CHECK(fdt_end_node(fdt));
+
+    g_snprintf(name, sizeof(name), "test@%llx", (unsigned long long) VIRT_TEST_BASE);
+    FDT_CHECK(fdt_begin_node(fdt, name));
+    {
+        static const char compat[] = "sifive,test1\0sifive,test0\0syscon";
+        FDT_CHECK(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+    }
+    FDT_CHECK(prop_reg(fdt, VIRT_TEST_BASE, VR_SIFIVE_TEST_SIZE));
+    FDT_CHECK(fdt_property_cell(fdt, "phandle", PHANDLE_TEST));
+    FDT_CHECK(fdt_end_node(fdt));
+
+    for (unsigned i = 0; i < b->n_virtio; i++) {
+        uint64_t base = VIRT_VIRTIO_BASE + i * VIRT_VIRTIO_SIZE;
+        g_snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long) base);
+        FDT_CHECK(fdt_begin_node(fdt, name));
+        FDT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+        FDT_CHECK(prop_reg(fdt, base, VIRT_VIRTIO_SIZE));
+        FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
+        FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_VIRTIO_IRQ(i)));
+        FDT_CHECK(fdt_end_node(fdt));
+    }
+    FDT_CHECK(fdt_end_node(fdt)); /* soc */
+
+    FDT_CHECK(fdt_begin_node(fdt, "poweroff"));
+    FDT_CHECK(fdt_property_string(fdt, "compatible", "syscon-poweroff"));
+    FDT_CHECK(fdt_property_cell(fdt, "regmap", PHANDLE_TEST));
+    FDT_CHECK(fdt_property_cell(fdt, "offset", 0));
+    FDT_CHECK(fdt_property_cell(fdt, "value", 0x5555));
+    FDT_CHECK(fdt_end_node(fdt));
+    FDT_CHECK(fdt_begin_node(fdt, "reboot"));
+    FDT_CHECK(fdt_property_string(fdt, "compatible", "syscon-reboot"));
+    FDT_CHECK(fdt_property_cell(fdt, "regmap", PHANDLE_TEST));
+    FDT_CHECK(fdt_property_cell(fdt, "offset", 0));
+    FDT_CHECK(fdt_property_cell(fdt, "value", 0x7777));
+    FDT_CHECK(fdt_end_node(fdt));
+
+    FDT_CHECK(fdt_end_node(fdt)); /* root */
+    FDT_CHECK(fdt_finish(fdt));
+    return fdt;
+
+fdt_error:
+    g_free(fdt);
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not build the device tree");
+    return NULL;
+}
+
+/* ---- boot ---- */
 
 /* --bios none --kernel FILE.elf: the ELF runs in M-mode from its entry on every hart. */
 static bool boot_bare_elf(VrMachine *m, VirtBoard *b, GError **error)
@@ -83,14 +311,7 @@ static bool boot_bare_elf(VrMachine *m, VirtBoard *b, GError **error)
     if (!vr_elf_load(m->cfg.kernel, m->as, &image, error))
         return false;
     uint64_t tohost;
-    if (vr_elf_symbol(&image, "tohost", &tohost)) {
-        b->htif.as = m->as;
-        b->htif.tohost = tohost;
-        if (!vr_elf_symbol(&image, "fromhost", &b->htif.fromhost))
-            b->htif.fromhost = 0;
-        b->htif.exit = htif_exit;
-        b->htif.output = htif_output;
-        b->htif.opaque = b;
+    if (!b->htif_attached && vr_elf_symbol(&image, "tohost", &tohost)) {
         if (!vr_address_space_ram_ptr(m->as, tohost, 8)) {
             vr_elf_image_clear(&image);
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -98,7 +319,15 @@ static bool boot_bare_elf(VrMachine *m, VirtBoard *b, GError **error)
                         m->cfg.kernel, tohost);
             return false;
         }
+        b->htif.as = m->as;
+        b->htif.tohost = tohost;
+        if (!vr_elf_symbol(&image, "fromhost", &b->htif.fromhost))
+            b->htif.fromhost = 0;
+        b->htif.exit = htif_exit;
+        b->htif.output = htif_output;
+        b->htif.opaque = b;
         vr_htif_attach(&b->htif);
+        b->htif_attached = true;
     }
     for (unsigned i = 0; i < m->n_harts; i++) {
         vr_hart_reset(m->harts[i], image.entry);
@@ -109,6 +338,105 @@ static bool boot_bare_elf(VrMachine *m, VirtBoard *b, GError **error)
     return true;
 }
 
+static bool boot_firmware(VrMachine *m, VirtBoard *b, GError **error)
+{
+    const char *bios = m->cfg.bios ? m->cfg.bios : OPENSBI_DEFAULT;
+    uint64_t ram_end = VIRT_RAM_BASE + b->ram_size;
+    VrBootImage fw;
+    if (!vr_boot_load_firmware(bios, m->as, VIRT_RAM_BASE, KERNEL_OFFSET, &fw, error)) {
+        if (!m->cfg.bios && g_error_matches(*error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            g_prefix_error(error, "The default firmware (Debian package opensbi) is missing: ");
+        return false;
+    }
+
+    uint64_t kernel_addr = VIRT_RAM_BASE + KERNEL_OFFSET, kernel_end = kernel_addr;
+    uint64_t next_addr = kernel_addr;
+    if (m->cfg.kernel) {
+        VrBootImage k;
+        if (!vr_boot_load_kernel(m->cfg.kernel, m->as, kernel_addr, ram_end, &k, error))
+            return false;
+        next_addr = k.entry;
+        kernel_end = k.end;
+    }
+
+    uint64_t fdt_addr = MIN(ram_end, VIRT_RAM_BASE + (3ull << 30)) - FDT_MAX_SIZE;
+    fdt_addr &= ~0xfffull;
+    uint64_t initrd_start = 0, initrd_end = 0;
+    if (m->cfg.initrd) {
+        if (!vr_boot_load_initrd(m->cfg.initrd, m->as, kernel_end, fdt_addr, &initrd_start,
+                                 &initrd_end, error))
+            return false;
+    }
+    g_autofree void *fdt = build_fdt(b, initrd_start, initrd_end, error);
+    if (!fdt)
+        return false;
+    if (kernel_end > fdt_addr ||
+        !vr_address_space_write_ram(m->as, fdt_addr, fdt, fdt_totalsize(fdt))) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                    "%" G_GUINT64_FORMAT " MiB of RAM is too little for the kernel and the "
+                    "device tree",
+                    b->ram_size >> 20);
+        return false;
+    }
+
+    /* fw_dynamic's information block, just below the device tree. */
+    uint64_t info_addr = fdt_addr - 64;
+    uint64_t info[6] = {FW_DYNAMIC_MAGIC, FW_DYNAMIC_VERSION, next_addr, FW_DYNAMIC_NEXT_MODE_S, 0,
+                        (uint64_t) -1};
+    vr_address_space_write_ram(m->as, info_addr, info, sizeof(info));
+
+    for (unsigned i = 0; i < m->n_harts; i++) {
+        vr_hart_reset(m->harts[i], fw.entry);
+        vr_hart_set_x(m->harts[i], 10, i);
+        vr_hart_set_x(m->harts[i], 11, fdt_addr);
+        vr_hart_set_x(m->harts[i], 12, info_addr);
+    }
+    return true;
+}
+
+static bool virt_boot(VrMachine *m, void *opaque, GError **error)
+{
+    VirtBoard *b = opaque;
+    /* RAM starts out zeroed on every boot, as on a cold start. */
+    uint8_t *ram = vr_address_space_ram_ptr(m->as, VIRT_RAM_BASE, b->ram_size);
+    if (m->state != VR_MACHINE_CREATED)
+        vr_boot_clear_ram(ram, b->ram_size);
+    if (m->cfg.bios && strcmp(m->cfg.bios, "none") == 0) {
+        if (!m->cfg.kernel) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                        "no kernel given: with --bios none the kernel is what runs");
+            return false;
+        }
+        return boot_bare_elf(m, b, error);
+    }
+    return boot_firmware(m, b, error);
+}
+
+static void virt_reset(void *opaque)
+{
+    VirtBoard *b = opaque;
+    vr_uart16550_reset(b->uart);
+    vr_plic_reset(b->plic);
+}
+
+static void virt_free(void *opaque)
+{
+    VirtBoard *b = opaque;
+    vr_aclint_free(b->clint);
+    vr_plic_free(b->plic);
+    vr_uart16550_free(b->uart);
+    vr_goldfish_rtc_free(b->rtc);
+    g_free(b);
+}
+
+static const VrBoardOps virt_ops = {
+    .free = virt_free,
+    .boot = virt_boot,
+    .reset = virt_reset,
+    .console_input = console_input,
+    .console_tx_ready = console_tx_ready,
+};
+
 bool vr_riscv64_virt_build(VrMachine *m, GError **error)
 {
     const VrMachineConfig *cfg = &m->cfg;
@@ -118,22 +446,11 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
                     VIRT_MAX_CPUS);
         return false;
     }
-    if (cfg->memory < (1ull << 20) || cfg->memory > (1ull << 40) || (cfg->memory & (4096 - 1))) {
+    if (cfg->memory < (16ull << 20) || cfg->memory > (1ull << 40) || (cfg->memory & 0xfff)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                     "memory size %" G_GUINT64_FORMAT
-                    " bytes is not usable (1 MiB to 1 TiB, whole 4 KiB pages)",
+                    " bytes is not usable (16 MiB to 1 TiB, whole 4 KiB pages)",
                     cfg->memory);
-        return false;
-    }
-    if (!cfg->kernel) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "no kernel given (--kernel FILE)");
-        return false;
-    }
-    if (!cfg->bios || strcmp(cfg->bios, "none") != 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    "booting through firmware is not available yet: use --bios none with an "
-                    "ELF kernel");
         return false;
     }
 
@@ -142,9 +459,9 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
 
     VirtBoard *b = g_new0(VirtBoard, 1);
     b->m = m;
+    b->ram_size = cfg->memory;
     m->board = b;
-    m->board_free = board_free;
-    m->console_input = console_input;
+    m->board_ops = &virt_ops;
 
     m->n_harts = cfg->cpus;
     m->harts = g_new0(VrHart *, m->n_harts);
@@ -154,13 +471,20 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
     b->clint = vr_aclint_new(m->harts, m->n_harts, &m->clock);
     vr_address_space_add_mmio(m->as, "clint", VIRT_CLINT_BASE, VR_ACLINT_SIZE, vr_aclint_ops(),
                               b->clint);
-    b->uart = vr_uart16550_new(uart_tx, b, NULL);
+    b->plic = vr_plic_new(m->harts, m->n_harts);
+    vr_address_space_add_mmio(m->as, "plic", VIRT_PLIC_BASE, VR_PLIC_SIZE(m->n_harts),
+                              vr_plic_ops(), b->plic);
+    VrIrq uart_irq = vr_plic_irq(b->plic, VIRT_UART_IRQ);
+    b->uart = vr_uart16550_new(uart_tx, b, &uart_irq);
     vr_address_space_add_mmio(m->as, "uart0", VIRT_UART_BASE, VR_UART16550_SIZE, vr_uart16550_ops(),
                               b->uart);
+    VrIrq rtc_irq = vr_plic_irq(b->plic, VIRT_RTC_IRQ);
+    b->rtc = vr_goldfish_rtc_new(&rtc_irq);
+    vr_address_space_add_mmio(m->as, "rtc", VIRT_RTC_BASE, VR_GOLDFISH_RTC_SIZE,
+                              vr_goldfish_rtc_ops(), b->rtc);
     b->finisher.finish = finisher;
     b->finisher.opaque = b;
     vr_address_space_add_mmio(m->as, "test", VIRT_TEST_BASE, VR_SIFIVE_TEST_SIZE,
                               vr_sifive_test_ops(), &b->finisher);
-
-    return boot_bare_elf(m, b, error);
+    return true;
 }

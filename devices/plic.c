@@ -1,0 +1,216 @@
+/* PLIC: priorities at 0x0, pending bits at 0x1000, enables at 0x2000 + 0x80 * context,
+ * threshold and claim/complete at 0x200000 + 0x1000 * context. Context 2h is hart h's
+ * M-mode, 2h + 1 its S-mode. Sources are level-triggered through a gateway: a source is
+ * pending while its line is high and it is not being served. */
+#include <glib.h>
+#include <string.h>
+
+#include "plic.h"
+#include "riscv/riscv-defs.h"
+
+#define N_WORDS       ((VR_PLIC_NUM_SOURCES + 31) / 32)
+#define PRIORITY_MASK 7
+
+typedef struct {
+    uint32_t enable[N_WORDS];
+    uint32_t threshold;
+    bool output;
+} PlicContext;
+
+struct VrPlic {
+    GMutex lock;
+    VrHart **harts;
+    unsigned n_harts;
+    unsigned n_contexts;
+    uint32_t priority[VR_PLIC_NUM_SOURCES];
+    uint32_t pending[N_WORDS];
+    uint32_t claimed[N_WORDS];
+    uint32_t level[N_WORDS];
+    PlicContext *ctx;
+};
+
+static bool bit(const uint32_t *words, unsigned i)
+{
+    return (words[i / 32] >> (i % 32)) & 1;
+}
+
+static void set_bit(uint32_t *words, unsigned i, bool v)
+{
+    if (v)
+        words[i / 32] |= 1u << (i % 32);
+    else
+        words[i / 32] &= ~(1u << (i % 32));
+}
+
+/* The source a claim by context c would get: highest priority above the threshold, ties to
+ * the lowest number; 0 for none. */
+static unsigned best_source(const VrPlic *p, unsigned c)
+{
+    unsigned best = 0, best_prio = p->ctx[c].threshold;
+    for (unsigned w = 0; w < N_WORDS; w++) {
+        uint32_t cand = p->pending[w] & p->ctx[c].enable[w];
+        while (cand) {
+            unsigned s = w * 32 + (unsigned) __builtin_ctz(cand);
+            cand &= cand - 1;
+            if (p->priority[s] > best_prio) {
+                best = s;
+                best_prio = p->priority[s];
+            }
+        }
+    }
+    return best;
+}
+
+/* Recomputes every context's output line and tells the harts. Called with the lock held. */
+static void update(VrPlic *p)
+{
+    for (unsigned c = 0; c < p->n_contexts; c++) {
+        bool out = best_source(p, c) != 0;
+        if (out != p->ctx[c].output) {
+            p->ctx[c].output = out;
+            vr_hart_set_irq(p->harts[c / 2], (c & 1) ? IRQ_SEI : IRQ_MEI, out);
+        }
+    }
+}
+
+static void plic_set_line(void *opaque, unsigned source, bool level)
+{
+    VrPlic *p = opaque;
+    g_mutex_lock(&p->lock);
+    set_bit(p->level, source, level);
+    if (level && !bit(p->claimed, source))
+        set_bit(p->pending, source, true);
+    update(p);
+    g_mutex_unlock(&p->lock);
+}
+
+VrIrq vr_plic_irq(VrPlic *p, unsigned source)
+{
+    g_assert(source > 0 && source < VR_PLIC_NUM_SOURCES);
+    return (VrIrq){.set = plic_set_line, .opaque = p, .line = source};
+}
+
+static bool plic_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
+{
+    VrPlic *p = opaque;
+    if (size != 4)
+        return false;
+    uint32_t v = 0;
+    g_mutex_lock(&p->lock);
+    if (offset < 0x1000) {
+        unsigned s = (unsigned) (offset / 4);
+        if (s < VR_PLIC_NUM_SOURCES)
+            v = p->priority[s];
+    } else if (offset < 0x2000) {
+        unsigned w = (unsigned) ((offset - 0x1000) / 4);
+        if (w < N_WORDS)
+            v = p->pending[w];
+    } else if (offset < 0x200000) {
+        unsigned c = (unsigned) ((offset - 0x2000) / 0x80);
+        unsigned w = (unsigned) ((offset - 0x2000) % 0x80 / 4);
+        if (c < p->n_contexts && w < N_WORDS)
+            v = p->ctx[c].enable[w];
+    } else {
+        unsigned c = (unsigned) ((offset - 0x200000) / 0x1000);
+        unsigned reg = (unsigned) ((offset - 0x200000) % 0x1000);
+        if (c < p->n_contexts) {
+            if (reg == 0) {
+                v = p->ctx[c].threshold;
+            } else if (reg == 4) {
+                unsigned s = best_source(p, c);
+                if (s) {
+                    set_bit(p->pending, s, false);
+                    set_bit(p->claimed, s, true);
+                }
+                v = s;
+                update(p);
+            }
+        }
+    }
+    g_mutex_unlock(&p->lock);
+    *value = v;
+    return true;
+}
+
+static bool plic_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
+{
+    VrPlic *p = opaque;
+    if (size != 4)
+        return false;
+    uint32_t v = (uint32_t) value;
+    g_mutex_lock(&p->lock);
+    if (offset < 0x1000) {
+        unsigned s = (unsigned) (offset / 4);
+        if (s > 0 && s < VR_PLIC_NUM_SOURCES)
+            p->priority[s] = v & PRIORITY_MASK;
+    } else if (offset < 0x2000) {
+        /* Pending bits are read-only. */
+    } else if (offset < 0x200000) {
+        unsigned c = (unsigned) ((offset - 0x2000) / 0x80);
+        unsigned w = (unsigned) ((offset - 0x2000) % 0x80 / 4);
+        if (c < p->n_contexts && w < N_WORDS)
+            p->ctx[c].enable[w] = w == 0 ? v & ~1u : v; /* source 0 does not exist */
+    } else {
+        unsigned c = (unsigned) ((offset - 0x200000) / 0x1000);
+        unsigned reg = (unsigned) ((offset - 0x200000) % 0x1000);
+        if (c < p->n_contexts) {
+            if (reg == 0) {
+                p->ctx[c].threshold = v & PRIORITY_MASK;
+            } else if (reg == 4 && v > 0 && v < VR_PLIC_NUM_SOURCES && bit(p->claimed, v)) {
+                /* Completion: the gateway forwards the line again if it is still high. */
+                set_bit(p->claimed, v, false);
+                if (bit(p->level, v))
+                    set_bit(p->pending, v, true);
+            }
+        }
+    }
+    update(p);
+    g_mutex_unlock(&p->lock);
+    return true;
+}
+
+static const VrMmioOps plic_ops = {
+    .read = plic_read,
+    .write = plic_write,
+};
+
+const VrMmioOps *vr_plic_ops(void)
+{
+    return &plic_ops;
+}
+
+VrPlic *vr_plic_new(VrHart **harts, unsigned n_harts)
+{
+    VrPlic *p = g_new0(VrPlic, 1);
+    g_mutex_init(&p->lock);
+    p->harts = harts;
+    p->n_harts = n_harts;
+    p->n_contexts = 2 * n_harts;
+    p->ctx = g_new0(PlicContext, p->n_contexts);
+    return p;
+}
+
+void vr_plic_reset(VrPlic *p)
+{
+    g_mutex_lock(&p->lock);
+    memset(p->priority, 0, sizeof(p->priority));
+    memset(p->pending, 0, sizeof(p->pending));
+    memset(p->claimed, 0, sizeof(p->claimed));
+    for (unsigned c = 0; c < p->n_contexts; c++) {
+        memset(p->ctx[c].enable, 0, sizeof(p->ctx[c].enable));
+        p->ctx[c].threshold = 0;
+    }
+    /* Lines still high become pending again through the gateway. */
+    memcpy(p->pending, p->level, sizeof(p->pending));
+    update(p);
+    g_mutex_unlock(&p->lock);
+}
+
+void vr_plic_free(VrPlic *p)
+{
+    if (!p)
+        return;
+    g_mutex_clear(&p->lock);
+    g_free(p->ctx);
+    g_free(p);
+}

@@ -1,0 +1,216 @@
+/* machine.ini: a machine folder's settings, read and written as a GKeyFile.
+ *
+ *   [machine]  name, arch, cpus, memory
+ *   [boot]     firmware (default | none | path), kernel, initrd, cmdline
+ *   [disk N]   path, readonly        (N = 0, 1, ...)
+ *
+ * Paths are relative to the machine folder unless absolute. Every value is checked; an
+ * error names the file, the group, the key and what was expected. */
+#include <gio/gio.h>
+#include <string.h>
+
+#include "vr-machine-config.h"
+
+static const char *const machine_keys[] = {"name", "arch", "cpus", "memory", NULL};
+static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
+static const char *const disk_keys[] = {"path", "readonly", NULL};
+
+static bool key_known(const char *const *known, const char *key)
+{
+    for (unsigned i = 0; known[i]; i++)
+        if (strcmp(known[i], key) == 0)
+            return true;
+    return false;
+}
+
+static bool check_keys(GKeyFile *kf, const char *file, const char *group, const char *const *known,
+                       GError **error)
+{
+    g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
+    for (unsigned i = 0; keys && keys[i]; i++) {
+        if (!key_known(known, keys[i])) {
+            g_autofree char *list = g_strjoinv(", ", (char **) known);
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                        "%s: unknown key '%s' in group [%s] (known keys: %s)", file, keys[i], group,
+                        list);
+            return false;
+        }
+    }
+    return true;
+}
+
+static char *resolve(const char *dir, const char *value)
+{
+    if (!value || !*value)
+        return NULL;
+    if (g_path_is_absolute(value) || !dir)
+        return g_strdup(value);
+    return g_build_filename(dir, value, NULL);
+}
+
+/* A string value, or NULL when the key is absent; an error for anything unreadable. */
+static bool get_string(GKeyFile *kf, const char *file, const char *group, const char *key,
+                       char **out, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    *out = NULL;
+    if (!g_key_file_has_key(kf, group, key, NULL))
+        return true;
+    *out = g_key_file_get_string(kf, group, key, &local);
+    if (!*out) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: [%s] %s: %s",
+                    file, group, key, local->message);
+        return false;
+    }
+    return true;
+}
+
+bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) local = NULL;
+    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local)) {
+        g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
+        return false;
+    }
+    g_autofree char *dir = g_path_get_dirname(path);
+
+    g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+    for (unsigned i = 0; groups[i]; i++) {
+        const char *g = groups[i];
+        if (strcmp(g, "machine") == 0 || strcmp(g, "boot") == 0)
+            continue;
+        if (g_str_has_prefix(g, "disk ")) {
+            guint64 n;
+            if (g_ascii_string_to_unsigned(g + 5, 10, 0, 63, &n, NULL))
+                continue;
+        }
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
+                    "%s: unknown group [%s] (known: [machine], [boot], [disk 0] .. [disk 63])",
+                    path, g);
+        return false;
+    }
+
+    if (g_key_file_has_group(kf, "machine")) {
+        if (!check_keys(kf, path, "machine", machine_keys, error))
+            return false;
+        g_autofree char *name = NULL, *arch = NULL, *memory = NULL, *cpus = NULL;
+        if (!get_string(kf, path, "machine", "name", &name, error) ||
+            !get_string(kf, path, "machine", "arch", &arch, error) ||
+            !get_string(kf, path, "machine", "memory", &memory, error) ||
+            !get_string(kf, path, "machine", "cpus", &cpus, error))
+            return false;
+        if (name) {
+            g_free(cfg->name);
+            cfg->name = g_steal_pointer(&name);
+        }
+        if (arch) {
+            g_free(cfg->arch);
+            cfg->arch = g_steal_pointer(&arch);
+        }
+        if (cpus) {
+            guint64 n;
+            if (!g_ascii_string_to_unsigned(cpus, 10, 1, 1024, &n, NULL)) {
+                g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                            "%s: [machine] cpus: '%s' is not a number of CPUs (1 or more)", path,
+                            cpus);
+                return false;
+            }
+            cfg->cpus = (unsigned) n;
+        }
+        if (memory && !vr_parse_size(memory, &cfg->memory, &local)) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                        "%s: [machine] memory: %s", path, local->message);
+            return false;
+        }
+    }
+
+    if (g_key_file_has_group(kf, "boot")) {
+        if (!check_keys(kf, path, "boot", boot_keys, error))
+            return false;
+        g_autofree char *fw = NULL, *kernel = NULL, *initrd = NULL, *cmdline = NULL;
+        if (!get_string(kf, path, "boot", "firmware", &fw, error) ||
+            !get_string(kf, path, "boot", "kernel", &kernel, error) ||
+            !get_string(kf, path, "boot", "initrd", &initrd, error) ||
+            !get_string(kf, path, "boot", "cmdline", &cmdline, error))
+            return false;
+        if (fw) {
+            g_free(cfg->bios);
+            if (strcmp(fw, "default") == 0)
+                cfg->bios = NULL;
+            else if (strcmp(fw, "none") == 0)
+                cfg->bios = g_strdup("none");
+            else
+                cfg->bios = resolve(dir, fw);
+        }
+        if (kernel) {
+            g_free(cfg->kernel);
+            cfg->kernel = resolve(dir, kernel);
+        }
+        if (initrd) {
+            g_free(cfg->initrd);
+            cfg->initrd = resolve(dir, initrd);
+        }
+        if (cmdline) {
+            g_free(cfg->append);
+            cfg->append = g_steal_pointer(&cmdline);
+        }
+    }
+
+    for (unsigned n = 0; n < 64; n++) {
+        g_autofree char *group = g_strdup_printf("disk %u", n);
+        if (!g_key_file_has_group(kf, group))
+            continue;
+        if (!check_keys(kf, path, group, disk_keys, error))
+            return false;
+        g_autofree char *disk = NULL;
+        if (!get_string(kf, path, group, "path", &disk, error))
+            return false;
+        if (!disk || !*disk) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                        "%s: [%s] has no path", path, group);
+            return false;
+        }
+        bool readonly = false;
+        if (g_key_file_has_key(kf, group, "readonly", NULL)) {
+            readonly = g_key_file_get_boolean(kf, group, "readonly", &local);
+            if (local) {
+                g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                            "%s: [%s] readonly: expected true or false", path, group);
+                return false;
+            }
+        }
+        g_autofree char *full = resolve(dir, disk);
+        vr_machine_config_add_disk(cfg, full, readonly);
+    }
+    return true;
+}
+
+char *vr_machines_dir(void)
+{
+    return g_build_filename(g_get_user_data_dir(), "vireo", "machines", NULL);
+}
+
+char *vr_machine_config_find(const char *name_or_path, GError **error)
+{
+    g_autofree char *candidate = NULL;
+    if (g_file_test(name_or_path, G_FILE_TEST_IS_DIR)) {
+        candidate = g_build_filename(name_or_path, "machine.ini", NULL);
+    } else if (g_str_has_suffix(name_or_path, ".ini") &&
+               g_file_test(name_or_path, G_FILE_TEST_EXISTS)) {
+        candidate = g_strdup(name_or_path);
+    } else if (!strchr(name_or_path, '/')) {
+        g_autofree char *dir = vr_machines_dir();
+        g_autofree char *folder = g_strdup_printf("%s.vireo", name_or_path);
+        candidate = g_build_filename(dir, folder, "machine.ini", NULL);
+    }
+    if (!candidate || !g_file_test(candidate, G_FILE_TEST_IS_REGULAR)) {
+        g_autofree char *dir = vr_machines_dir();
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                    "no machine '%s': expected a machine folder holding machine.ini, or the "
+                    "name of one in %s",
+                    name_or_path, dir);
+        return NULL;
+    }
+    return g_steal_pointer(&candidate);
+}
