@@ -278,6 +278,20 @@ int test_main(void)
     CHECK_EQ(92, ntaken, 0);
     timer_set(~0UL);
     write_csr(mie, 0);
+    /* With MIE = 1 the interrupt that ends WFI is taken, mepc = the instruction after. */
+    reset_record();
+    timer_set(mtime() + 20000); /* 2 ms: well after the wfi is reached */
+    write_csr(mie, MIP_MTIP);
+    uint64_t wfi_pc;
+    __asm__ volatile("la %0, 1f\ncsrs mstatus, %1\n1: wfi\ncsrc mstatus, %1"
+                     : "=&r"(wfi_pc)
+                     : "r"(MSTATUS_MIE)
+                     : "memory");
+    CHECK_EQ(102, ntaken, 1);
+    CHECK_EQ(103, taken[0], INT(IRQ_M_TIMER));
+    CHECK_EQ(104, taken_epc[0], wfi_pc + 4);
+    timer_set(~0UL);
+    write_csr(mie, 0);
     /* WFI is illegal in U-mode; in S-mode only with TW = 1 (TW does not affect M). */
     rt_trap_hook = 0;
     rt_expect_trap();

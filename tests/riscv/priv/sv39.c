@@ -221,6 +221,37 @@ int test_main(void)
     CHECK_EQ(124, rt_trap_last.cause, LPF);
     CHECK(125, rt_trap_last.tval >= TVA + 0x22000 && rt_trap_last.tval < TVA + 0x22000 + 4);
 
+    /* An instruction that straddles into a page it may not fetch from: mepc = its first
+     * byte, tval = the address of the part that faulted (the next page). */
+    uint64_t *code = vm_alloc_page();
+    uint64_t cva = TVA + 0x30000;
+    vm_map(&kern, cva, (uint64_t) code, 0, VM_KERNEL);
+    vm_map(&kern, cva + 0x1000, (uint64_t) target, 0, VM_KERNEL & ~PTE_X);
+    sfence_all();
+    /* c.nop at 0xffc, then "li a0, 42" (4 bytes) at 0xffe: its upper half is on the
+     * next page. */
+    *(volatile uint16_t *) ((uint64_t) code + 0xffc) = 0x0001;
+    *(volatile uint16_t *) ((uint64_t) code + 0xffe) = 0x0513;
+    target[0] = 0x0000806702a0UL; /* the rest of li; ret (never fetched) */
+    __asm__ volatile("fence.i" ::: "memory");
+    rt_expect_trap();
+    rt_run_in_mode(MODE_S, probe, (cva + 0xffc) | OP_FETCH);
+    CHECK_EQ(130, rt_trap_count(), 1);
+    CHECK_EQ(131, rt_trap_last.cause, IPF);
+    CHECK_EQ(132, rt_trap_last.epc, cva + 0xffe);
+    CHECK_EQ(133, rt_trap_last.tval, cva + 0x1000);
+    /* With the next page executable it runs. */
+    *vm_pte(&kern, cva + 0x1000, 0) |= PTE_X;
+    sfence_all();
+    reset_target();
+    target[0] = 0x0000806702a0UL;
+    __asm__ volatile("fence.i" ::: "memory");
+    rt_expect_trap();
+    CHECK_EQ(134, rt_run_in_mode(MODE_S, probe, (cva + 0xffc) | OP_FETCH), 42);
+    CHECK_EQ(135, rt_trap_count(), 0);
+
+    /* (A walk reaching memory that is not there: ptw-access.c.) */
+
     vm_deactivate();
     return 0;
 }
