@@ -11,12 +11,12 @@
 
 typedef uint64_t (*amo_fn)(volatile void *p, uint64_t v);
 
-#define DEF_AMO(name, insn)                                                                   \
-    static uint64_t name(volatile void *p, uint64_t v)                                        \
-    {                                                                                         \
-        uint64_t r;                                                                           \
-        __asm__ volatile(insn " %0, %2, (%1)" : "=&r"(r) : "r"(p), "r"(v) : "memory");        \
-        return r;                                                                             \
+#define DEF_AMO(name, insn)                                                            \
+    static uint64_t name(volatile void *p, uint64_t v)                                 \
+    {                                                                                  \
+        uint64_t r;                                                                    \
+        __asm__ volatile(insn " %0, %2, (%1)" : "=&r"(r) : "r"(p), "r"(v) : "memory"); \
+        return r;                                                                      \
     }
 
 DEF_AMO(swap_w, "amoswap.w")
@@ -52,11 +52,11 @@ DEF_AMO(max_w_rl, "amomax.w.rl")
 
 struct amo_case {
     amo_fn fn;
-    int wide;         /* 1: .D */
-    uint64_t init;    /* memory before (32 bits for .W) */
-    uint64_t src;     /* rs2 */
-    uint64_t old;     /* expected rd */
-    uint64_t result;  /* expected memory after */
+    int wide;        /* 1: .D */
+    uint64_t init;   /* memory before (32 bits for .W) */
+    uint64_t src;    /* rs2 */
+    uint64_t old;    /* expected rd */
+    uint64_t result; /* expected memory after */
 };
 
 static const struct amo_case cases[] = {
@@ -204,7 +204,8 @@ int test_main(void)
             int base = 220 + 2 * (off - 1); /* 220..233 */
             if (off & 3) {
                 isa_check(base, traps, 1, "misaligned amoadd.w traps");
-                isa_check(base + 1, rt_trap_last.cause | (rt_trap_last.tval == (uint64_t) (b + off)) << 8,
+                isa_check(base + 1,
+                          rt_trap_last.cause | (rt_trap_last.tval == (uint64_t) (b + off)) << 8,
                           CAUSE_MISALIGNED_STORE | 1 << 8, "amoadd.w cause 6, tval = address");
                 isa_check(234, cell[0], SENTINEL, "misaligned amo wrote memory");
                 isa_check(235, rd, 0x5151, "misaligned amo wrote rd");
@@ -227,7 +228,8 @@ int test_main(void)
                 __asm__ volatile("amoand.d zero, %1, (%0)" ::"r"(b + off), "r"(0UL) : "memory");
                 break;
             default:
-                __asm__ volatile("amoxor.d.aqrl zero, %1, (%0)" ::"r"(b + off), "r"(ONES) : "memory");
+                __asm__ volatile("amoxor.d.aqrl zero, %1, (%0)" ::"r"(b + off), "r"(ONES)
+                                 : "memory");
                 break;
             }
             int base = 240 + 2 * (off - 1); /* 240..253 */

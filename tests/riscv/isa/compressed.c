@@ -38,7 +38,7 @@ uint64_t c_odd_align(uint64_t x);
 uint64_t c_page_cross(void);
 extern const uint64_t c16_sites_begin[], c16_sites_end[];
 
-#define ONES 0xffffffffffffffffUL
+#define ONES     0xffffffffffffffffUL
 #define NELEM(a) ((int) (sizeof(a) / sizeof((a)[0])))
 
 static uint64_t out[64];
@@ -58,8 +58,7 @@ static uint64_t sext32(uint64_t v)
     return (v & 0x80000000UL) ? (v | 0xffffffff00000000UL) : (v & 0xffffffffUL);
 }
 
-static void check_list(int base, const uint64_t *got, const uint64_t *want, int n,
-                       const char *what)
+static void check_list(int base, const uint64_t *got, const uint64_t *want, int n, const char *what)
 {
     for (int i = 0; i < n; i++)
         isa_check(base + i, got[i], want[i], what);
@@ -104,7 +103,8 @@ int test_main(void)
     }
     /* c.addi16sp: checks 10..22 */
     {
-        static const int64_t want[] = {-512, -256, -128, -64, -32, -16, 16, 32, 64, 128, 256, 496, 0};
+        static const int64_t want[] = {-512, -256, -128, -64, -32, -16, 16,
+                                       32,   64,   128,  256, 496, 0};
         c_addi16sp(out);
         check_list(10, out, (const uint64_t *) want, NELEM(want), "c.addi16sp");
     }
@@ -113,7 +113,7 @@ int test_main(void)
     {
         for (int i = 0; i < 512; i++)
             src[i] = (uint8_t) (i * 0x9d + 0x37);
-        put_le(src + 4, 0x80000001UL, 4);    /* sign extension of c.lwsp */
+        put_le(src + 4, 0x80000001UL, 4); /* sign extension of c.lwsp */
         put_le(src + 252, 0xfedcba98UL, 4);
         put_le(src + 504, 0x7ff0000000000001UL, 8); /* a signalling NaN: bits kept */
         put_le(src + 256, 0xffffffff7fc00000UL, 8); /* a boxed single NaN: bits kept */
@@ -184,9 +184,22 @@ int test_main(void)
     /* c.li, c.lui: checks 90..105 */
     {
         static const uint64_t want[] = {
-            (uint64_t) -32, ONES, 0, 1, 31, (uint64_t) -16, 16,
-            0x1000, 0x2000, 0x4000, 0x8000, 0x10000, 0x1f000,
-            0xfffffffffffe0000UL, 0xfffffffffffff000UL, 0xffffffffffff0000UL,
+            (uint64_t) -32,
+            ONES,
+            0,
+            1,
+            31,
+            (uint64_t) -16,
+            16,
+            0x1000,
+            0x2000,
+            0x4000,
+            0x8000,
+            0x10000,
+            0x1f000,
+            0xfffffffffffe0000UL,
+            0xfffffffffffff000UL,
+            0xffffffffffff0000UL,
         };
         c_li_lui(out);
         check_list(90, out, want, NELEM(want), "c.li / c.lui");
@@ -195,10 +208,9 @@ int test_main(void)
     /* c.addi: checks 110..122 */
     {
         static const uint64_t want[] = {
-            0x7fffffffffffffd0UL, 0x7fffffffffffffe0UL, 0x7fffffffffffffe8UL,
-            0x7fffffffffffffecUL, 0x7fffffffffffffeeUL, 0x7fffffffffffffefUL,
-            0x7ffffffffffffff1UL, 0x7ffffffffffffff2UL, 0x7ffffffffffffff4UL,
-            0x7ffffffffffffff8UL, 0x8000000000000000UL, 0x800000000000000fUL,
+            0x7fffffffffffffd0UL, 0x7fffffffffffffe0UL, 0x7fffffffffffffe8UL, 0x7fffffffffffffecUL,
+            0x7fffffffffffffeeUL, 0x7fffffffffffffefUL, 0x7ffffffffffffff1UL, 0x7ffffffffffffff2UL,
+            0x7ffffffffffffff4UL, 0x7ffffffffffffff8UL, 0x8000000000000000UL, 0x800000000000000fUL,
             0x7ffffffffffffff1UL,
         };
         c_addi(out, 0x7ffffffffffffff0UL);
@@ -207,8 +219,8 @@ int test_main(void)
     /* c.addiw: checks 125..131 */
     {
         static const uint64_t want[] = {
-            0x7fffffd0UL, 0x7fffffefUL, 0x7ffffff0UL, 0x7ffffff1UL, 0x7ffffff2UL,
-            0xffffffff80000000UL, 0xffffffff8000000fUL,
+            0x7fffffd0UL, 0x7fffffefUL,         0x7ffffff0UL,         0x7ffffff1UL,
+            0x7ffffff2UL, 0xffffffff80000000UL, 0xffffffff8000000fUL,
         };
         c_addiw(out, 0x123456787ffffff0UL);
         check_list(125, out, want, NELEM(want), "c.addiw");
@@ -224,14 +236,12 @@ int test_main(void)
     /* c.slli, c.srli, c.srai: checks 145..168 */
     {
         static const uint64_t want[] = {
-            0x300000002UL, 0x600000004UL, 0x1800000010UL, 0x18000000100UL,
-            0x1800000010000UL, 0xc000000080000000UL, 0x8000000100000000UL,
-            0x8000000000000000UL,
-            0x40000000c0000000UL, 0x2000000060000000UL, 0x800000018000000UL,
-            0x80000001800000UL, 0x800000018000UL, 0x100000003UL, 0x80000001UL, 1,
-            0xc0000000c0000000UL, 0xe000000060000000UL, 0xf800000018000000UL,
-            0xff80000001800000UL, 0xffff800000018000UL, 0xffffffff00000003UL,
-            0xffffffff80000001UL, ONES,
+            0x300000002UL,        0x600000004UL,        0x1800000010UL,       0x18000000100UL,
+            0x1800000010000UL,    0xc000000080000000UL, 0x8000000100000000UL, 0x8000000000000000UL,
+            0x40000000c0000000UL, 0x2000000060000000UL, 0x800000018000000UL,  0x80000001800000UL,
+            0x800000018000UL,     0x100000003UL,        0x80000001UL,         1,
+            0xc0000000c0000000UL, 0xe000000060000000UL, 0xf800000018000000UL, 0xff80000001800000UL,
+            0xffff800000018000UL, 0xffffffff00000003UL, 0xffffffff80000001UL, ONES,
         };
         c_shifts(out, 0x8000000180000001UL);
         check_list(145, out, want, NELEM(want), "c.slli / c.srli / c.srai");
@@ -255,7 +265,7 @@ int test_main(void)
     {
         static const uint64_t want[] = {
             0x02468ace93579bdfUL, 0xffffffff7fffffffUL, 0xffffffffffffffffUL, 0x80000000UL,
-            0xffffffff93579bdfUL, 0x7fffffffUL, 0x7fffffffUL, 0x0123456789abcdefUL,
+            0xffffffff93579bdfUL, 0x7fffffffUL,         0x7fffffffUL,         0x0123456789abcdefUL,
         };
         c_rr_regs(out, 0x0123456789abcdefUL, 0xfedcba98f6543210UL);
         check_list(186, out, want, NELEM(want), "c.sub/xor/or/and/subw/addw/add/mv regs");
@@ -318,13 +328,13 @@ int test_main(void)
         CK(239, rt_trap_last.epc, at);
     }
     /* reserved encodings: illegal, tval = the 16 instruction bits */
-#define RESERVED(n, bits)                                                                     \
-    do {                                                                                      \
-        rt_expect_trap();                                                                     \
-        __asm__ volatile(".2byte " #bits ::: "memory");                                       \
-        CK(n, rt_trap_count(), 1);                                                            \
-        CK(n + 1, rt_trap_last.cause, CAUSE_ILLEGAL_INSTRUCTION);                             \
-        CK(n + 2, rt_trap_last.tval, bits);                                                   \
+#define RESERVED(n, bits)                                         \
+    do {                                                          \
+        rt_expect_trap();                                         \
+        __asm__ volatile(".2byte " #bits ::: "memory");           \
+        CK(n, rt_trap_count(), 1);                                \
+        CK(n + 1, rt_trap_last.cause, CAUSE_ILLEGAL_INSTRUCTION); \
+        CK(n + 2, rt_trap_last.tval, bits);                       \
     } while (0)
     RESERVED(240, 0x0004); /* c.addi4spn with nzuimm = 0 */
     RESERVED(243, 0x6101); /* c.addi16sp with nzimm = 0 */

@@ -4,8 +4,8 @@
  * fence, and when 16- and 32-bit instructions replace each other. */
 #include "isa.h"
 
-#define INSN_RET 0x00008067u        /* jalr zero, 0(ra) */
-#define C_JR_RA 0x8082u             /* c.jr ra */
+#define INSN_RET 0x00008067u /* jalr zero, 0(ra) */
+#define C_JR_RA  0x8082u     /* c.jr ra */
 
 /* addi rd, rs1, imm */
 static uint32_t addi(int rd, int rs1, int imm)

@@ -13,21 +13,15 @@ int test_main(void)
     for (int i = 0; i < 3; i++) {
         uint64_t at, after;
         rt_expect_trap();
-#define RUN(bits)                                                                             \
-    __asm__ volatile("li a0, 3\n\tli a1, 5\n\tlla %0, 1f\n1:\t.4byte " #bits "\n\tmv %1, a0"      \
-                     : "=&r"(at), "=r"(after)                                                 \
-                     :                                                                        \
+#define RUN(bits)                                                                            \
+    __asm__ volatile("li a0, 3\n\tli a1, 5\n\tlla %0, 1f\n1:\t.4byte " #bits "\n\tmv %1, a0" \
+                     : "=&r"(at), "=r"(after)                                                \
+                     :                                                                       \
                      : "a0", "a1", "memory")
         switch (i) {
-        case 0:
-            RUN(0x0ab51533);
-            break;
-        case 1:
-            RUN(0x0ab53533);
-            break;
-        default:
-            RUN(0x0ab52533);
-            break;
+        case 0: RUN(0x0ab51533); break;
+        case 1: RUN(0x0ab53533); break;
+        default: RUN(0x0ab52533); break;
         }
         int base = 1 + 5 * i;
         isa_check(base, rt_trap_count(), 1, "traps");

@@ -90,7 +90,7 @@ int test_main(void)
             h[k++] = (uint16_t) (w->bits >> 16);
         for (int j = 0; j < 4; j++)
             h[k++] = 0x0001; /* c.nop */
-        h[k++] = 0x8082; /* c.jr ra */
+        h[k++] = 0x8082;     /* c.jr ra */
         __asm__ volatile("fence.i" ::: "memory");
         for (int j = 0; j < 64; j++)
             scratch[j] = 0x5a5a5a5a5a5a5a5aUL;

@@ -9,11 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#define CK(n, got, want)                                                                      \
-    do {                                                                                      \
-        uint64_t g_ = (uint64_t) (got), w_ = (uint64_t) (want);                               \
-        printf("%3d %s 0x%016llx%s\n", (n), #got, (unsigned long long) g_,                    \
-               g_ == w_ ? "" : "  <-- differs from the expected value");                     \
+#define CK(n, got, want)                                                   \
+    do {                                                                   \
+        uint64_t g_ = (uint64_t) (got), w_ = (uint64_t) (want);            \
+        printf("%3d %s 0x%016llx%s\n", (n), #got, (unsigned long long) g_, \
+               g_ == w_ ? "" : "  <-- differs from the expected value");   \
     } while (0)
 #define rt_puts(s) fputs((s), stdout)
 #else
@@ -78,23 +78,23 @@ static uint64_t fnv1a64(const uint8_t *p, size_t n)
 }
 
 /* SipHash-2-4 */
-#define ROTL(x, b) (uint64_t) (((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                                              \
-    do {                                                                                      \
-        v0 += v1;                                                                             \
-        v1 = ROTL(v1, 13);                                                                    \
-        v1 ^= v0;                                                                             \
-        v0 = ROTL(v0, 32);                                                                    \
-        v2 += v3;                                                                             \
-        v3 = ROTL(v3, 16);                                                                    \
-        v3 ^= v2;                                                                             \
-        v0 += v3;                                                                             \
-        v3 = ROTL(v3, 21);                                                                    \
-        v3 ^= v0;                                                                             \
-        v2 += v1;                                                                             \
-        v1 = ROTL(v1, 17);                                                                    \
-        v1 ^= v2;                                                                             \
-        v2 = ROTL(v2, 32);                                                                    \
+#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIPROUND           \
+    do {                   \
+        v0 += v1;          \
+        v1 = ROTL(v1, 13); \
+        v1 ^= v0;          \
+        v0 = ROTL(v0, 32); \
+        v2 += v3;          \
+        v3 = ROTL(v3, 16); \
+        v3 ^= v2;          \
+        v0 += v3;          \
+        v3 = ROTL(v3, 21); \
+        v3 ^= v0;          \
+        v2 += v1;          \
+        v1 = ROTL(v1, 17); \
+        v1 ^= v2;          \
+        v2 = ROTL(v2, 32); \
     } while (0)
 
 static uint64_t load_le64(const uint8_t *p)
@@ -254,8 +254,24 @@ static int is_prime(uint64_t n)
 }
 
 /* a small stack machine: dense switch, so the compiler emits a jump table */
-enum { OP_PUSH, OP_ADD, OP_SUB, OP_MUL, OP_DUP, OP_SWAP, OP_JNZ, OP_DEC, OP_OVER, OP_DROP,
-       OP_HALT, OP_ROT, OP_XOR, OP_SHL, OP_DIVU, OP_REM };
+enum {
+    OP_PUSH,
+    OP_ADD,
+    OP_SUB,
+    OP_MUL,
+    OP_DUP,
+    OP_SWAP,
+    OP_JNZ,
+    OP_DEC,
+    OP_OVER,
+    OP_DROP,
+    OP_HALT,
+    OP_ROT,
+    OP_XOR,
+    OP_SHL,
+    OP_DIVU,
+    OP_REM
+};
 
 static int64_t run_vm(const int32_t *code)
 {
@@ -266,21 +282,64 @@ static int64_t run_vm(const int32_t *code)
         int32_t op = code[pc++];
         switch (op) {
         case OP_PUSH: st[sp++] = code[pc++]; break;
-        case OP_ADD: sp--; st[sp - 1] += st[sp]; break;
-        case OP_SUB: sp--; st[sp - 1] -= st[sp]; break;
-        case OP_MUL: sp--; st[sp - 1] *= st[sp]; break;
-        case OP_DUP: st[sp] = st[sp - 1]; sp++; break;
-        case OP_SWAP: { int64_t t = st[sp - 1]; st[sp - 1] = st[sp - 2]; st[sp - 2] = t; break; }
-        case OP_JNZ: { int32_t target = code[pc++]; if (st[--sp]) pc = target; break; }
+        case OP_ADD:
+            sp--;
+            st[sp - 1] += st[sp];
+            break;
+        case OP_SUB:
+            sp--;
+            st[sp - 1] -= st[sp];
+            break;
+        case OP_MUL:
+            sp--;
+            st[sp - 1] *= st[sp];
+            break;
+        case OP_DUP:
+            st[sp] = st[sp - 1];
+            sp++;
+            break;
+        case OP_SWAP: {
+            int64_t t = st[sp - 1];
+            st[sp - 1] = st[sp - 2];
+            st[sp - 2] = t;
+            break;
+        }
+        case OP_JNZ: {
+            int32_t target = code[pc++];
+            if (st[--sp])
+                pc = target;
+            break;
+        }
         case OP_DEC: st[sp - 1]--; break;
-        case OP_OVER: st[sp] = st[sp - 2]; sp++; break;
+        case OP_OVER:
+            st[sp] = st[sp - 2];
+            sp++;
+            break;
         case OP_DROP: sp--; break;
         case OP_HALT: return st[sp - 1];
-        case OP_ROT: { int64_t t = st[sp - 3]; st[sp - 3] = st[sp - 2]; st[sp - 2] = st[sp - 1]; st[sp - 1] = t; break; }
-        case OP_XOR: sp--; st[sp - 1] ^= st[sp]; break;
-        case OP_SHL: sp--; st[sp - 1] = (int64_t) ((uint64_t) st[sp - 1] << (st[sp] & 63)); break;
-        case OP_DIVU: sp--; st[sp - 1] = (int64_t) ((uint64_t) st[sp - 1] / (uint64_t) st[sp]); break;
-        case OP_REM: sp--; st[sp - 1] = st[sp - 1] % st[sp]; break;
+        case OP_ROT: {
+            int64_t t = st[sp - 3];
+            st[sp - 3] = st[sp - 2];
+            st[sp - 2] = st[sp - 1];
+            st[sp - 1] = t;
+            break;
+        }
+        case OP_XOR:
+            sp--;
+            st[sp - 1] ^= st[sp];
+            break;
+        case OP_SHL:
+            sp--;
+            st[sp - 1] = (int64_t) ((uint64_t) st[sp - 1] << (st[sp] & 63));
+            break;
+        case OP_DIVU:
+            sp--;
+            st[sp - 1] = (int64_t) ((uint64_t) st[sp - 1] / (uint64_t) st[sp]);
+            break;
+        case OP_REM:
+            sp--;
+            st[sp - 1] = st[sp - 1] % st[sp];
+            break;
         default: return -1;
         }
     }
@@ -480,10 +539,10 @@ int test_main(void)
         for (uint64_t n = 0; n < 10000; n++)
             count += is_prime(n);
         CK(21, count, 1229);
-        CK(22, is_prime(0x1fffffffffffffffULL), 1);        /* 2^61 - 1 */
-        CK(23, is_prime(18446744073709551557ULL), 1);      /* largest 64-bit prime */
+        CK(22, is_prime(0x1fffffffffffffffULL), 1);   /* 2^61 - 1 */
+        CK(23, is_prime(18446744073709551557ULL), 1); /* largest 64-bit prime */
         CK(24, is_prime(18446744073709551559ULL), 0);
-        CK(25, is_prime(3215031751ULL), 0);                /* strong pseudoprime to 2,3,5,7 */
+        CK(25, is_prime(3215031751ULL), 0); /* strong pseudoprime to 2,3,5,7 */
         CK(26, powmod(2, 0xfffffffffffffffeULL, 18446744073709551557ULL), 0x0400000000000000ULL);
         CK(46, powmod(3, 18446744073709551556ULL, 18446744073709551557ULL), 1); /* Fermat */
         count = 0;
@@ -495,26 +554,24 @@ int test_main(void)
     /* bytecode VM: sum of squares 1..100, then factorial 20 */
     {
         static const int32_t sumsq[] = {
-            OP_PUSH, 0, OP_PUSH, 100,           /* acc n */
-            OP_DUP, OP_DUP, OP_MUL,             /* acc n n*n            (pc 4) */
-            OP_ROT, OP_ADD, OP_SWAP,            /* acc+n*n n */
-            OP_DEC, OP_DUP, OP_JNZ, 4,
-            OP_DROP, OP_HALT,
+            OP_PUSH, 0,      OP_PUSH, 100, /* acc n */
+            OP_DUP,  OP_DUP, OP_MUL,       /* acc n n*n            (pc 4) */
+            OP_ROT,  OP_ADD, OP_SWAP,      /* acc+n*n n */
+            OP_DEC,  OP_DUP, OP_JNZ,  4,   OP_DROP, OP_HALT,
         };
         CK(28, run_vm(sumsq), 338350);
         static const int32_t fact[] = {
-            OP_PUSH, 1, OP_PUSH, 20,            /* acc n */
-            OP_DUP, OP_ROT, OP_MUL, OP_SWAP,    /* acc*n n              (pc 4) */
-            OP_DEC, OP_DUP, OP_JNZ, 4,
-            OP_DROP, OP_HALT,
+            OP_PUSH, 1,      OP_PUSH, 20,      /* acc n */
+            OP_DUP,  OP_ROT, OP_MUL,  OP_SWAP, /* acc*n n              (pc 4) */
+            OP_DEC,  OP_DUP, OP_JNZ,  4,       OP_DROP, OP_HALT,
         };
         CK(29, run_vm(fact), 2432902008176640000LL);
         static const int32_t misc[] = {
-            OP_PUSH, -7, OP_PUSH, 2, OP_REM,          /* -1 */
-            OP_PUSH, 1, OP_PUSH, 63, OP_SHL,          /* -1 INT64_MIN */
-            OP_XOR,                                   /* INT64_MAX */
-            OP_PUSH, 1000, OP_DIVU,                   /* 9223372036854775 */
-            OP_PUSH, 3, OP_SUB, OP_HALT,
+            OP_PUSH, -7,   OP_PUSH, 2,       OP_REM, /* -1 */
+            OP_PUSH, 1,    OP_PUSH, 63,      OP_SHL, /* -1 INT64_MIN */
+            OP_XOR,                                  /* INT64_MAX */
+            OP_PUSH, 1000, OP_DIVU,                  /* 9223372036854775 */
+            OP_PUSH, 3,    OP_SUB,  OP_HALT,
         };
         CK(30, run_vm(misc), 9223372036854772ULL);
     }

@@ -116,14 +116,14 @@ int test_main(void)
     /* reservation granularity: stores and loads outside the reserved bytes leave it alone */
     mem[0] = 11;
     lr_d(&mem[0]);
-    mem[1] = 12;          /* the next doubleword */
+    mem[1] = 12; /* the next doubleword */
     (void) mem[3];
     CK(31, sc_d(&mem[0], 13), 0);
     CK(32, mem[0], 13);
     w[0] = 1;
     w[1] = 2;
     lr_w(&w[0]);
-    w[1] = 3;             /* the other half of the same doubleword */
+    w[1] = 3; /* the other half of the same doubleword */
     CK(33, sc_w(&w[0], 4), 0);
     CK(34, mem[0], 0x0000000300000004UL);
 
@@ -237,15 +237,15 @@ int test_main(void)
         /* cas: succeeds when the expected value matches, fails (no write) when not */
         uint64_t old, fail;
         mem[5] = 40;
-#define CAS(p, expect, desired)                                                               \
-    __asm__ volatile("li %1, 2\n"                                                             \
-                     "1:\tlr.d %0, (%2)\n\t"                                                  \
-                     "bne %0, %3, 2f\n\t"                                                     \
-                     "sc.d %1, %4, (%2)\n\t"                                                  \
-                     "bnez %1, 1b\n"                                                          \
-                     "2:"                                                                     \
-                     : "=&r"(old), "=&r"(fail)                                                \
-                     : "r"(p), "r"((uint64_t) (expect)), "r"((uint64_t) (desired))            \
+#define CAS(p, expect, desired)                                                    \
+    __asm__ volatile("li %1, 2\n"                                                  \
+                     "1:\tlr.d %0, (%2)\n\t"                                       \
+                     "bne %0, %3, 2f\n\t"                                          \
+                     "sc.d %1, %4, (%2)\n\t"                                       \
+                     "bnez %1, 1b\n"                                               \
+                     "2:"                                                          \
+                     : "=&r"(old), "=&r"(fail)                                     \
+                     : "r"(p), "r"((uint64_t) (expect)), "r"((uint64_t) (desired)) \
                      : "memory")
         CAS(&mem[5], 40, 41);
         CK(63, old, 40);

@@ -23,17 +23,17 @@ static uint64_t sext(uint64_t v, int bytes)
 typedef uint64_t (*load_fn)(const volatile void *p);
 typedef void (*store_fn)(volatile void *p, uint64_t v);
 
-#define LOAD_FN(name, insn)                                                                   \
-    static uint64_t name(const volatile void *p)                                              \
-    {                                                                                         \
-        uint64_t r;                                                                           \
-        __asm__ volatile(insn " %0, 0(%1)" : "=r"(r) : "r"(p) : "memory");                    \
-        return r;                                                                             \
+#define LOAD_FN(name, insn)                                                \
+    static uint64_t name(const volatile void *p)                           \
+    {                                                                      \
+        uint64_t r;                                                        \
+        __asm__ volatile(insn " %0, 0(%1)" : "=r"(r) : "r"(p) : "memory"); \
+        return r;                                                          \
     }
-#define STORE_FN(name, insn)                                                                  \
-    static void name(volatile void *p, uint64_t v)                                            \
-    {                                                                                         \
-        __asm__ volatile(insn " %0, 0(%1)" ::"r"(v), "r"(p) : "memory");                      \
+#define STORE_FN(name, insn)                                             \
+    static void name(volatile void *p, uint64_t v)                       \
+    {                                                                    \
+        __asm__ volatile(insn " %0, 0(%1)" ::"r"(v), "r"(p) : "memory"); \
     }
 
 LOAD_FN(ld_lh, "lh")
@@ -102,24 +102,24 @@ static void st_c_sw(volatile void *p, uint64_t v)
 {
     register volatile void *base __asm__("a4") = p;
     register uint64_t val __asm__("a5") = v;
-    __asm__ volatile(".option push\n\t.option rvc\n\tc.sw %0, 0(%1)\n\t.option pop"
-                     ::"r"(val), "r"(base)
+    __asm__ volatile(".option push\n\t.option rvc\n\tc.sw %0, 0(%1)\n\t.option pop" ::"r"(val),
+                     "r"(base)
                      : "memory");
 }
 static void st_c_sd(volatile void *p, uint64_t v)
 {
     register volatile void *base __asm__("a4") = p;
     register uint64_t val __asm__("a5") = v;
-    __asm__ volatile(".option push\n\t.option rvc\n\tc.sd %0, 0(%1)\n\t.option pop"
-                     ::"r"(val), "r"(base)
+    __asm__ volatile(".option push\n\t.option rvc\n\tc.sd %0, 0(%1)\n\t.option pop" ::"r"(val),
+                     "r"(base)
                      : "memory");
 }
 static void st_c_fsd(volatile void *p, uint64_t v)
 {
     register volatile void *base __asm__("a4") = p;
     __asm__ volatile("fmv.d.x fa5, %0\n\t"
-                     ".option push\n\t.option rvc\n\tc.fsd fa5, 0(%1)\n\t.option pop"
-                     ::"r"(v), "r"(base)
+                     ".option push\n\t.option rvc\n\tc.fsd fa5, 0(%1)\n\t.option pop" ::"r"(v),
+                     "r"(base)
                      : "fa5", "memory");
 }
 
@@ -136,14 +136,14 @@ struct store_case {
 };
 
 static const struct load_case loads[] = {
-    {ld_lh, 2, 1, "lh"},     {ld_lhu, 2, 0, "lhu"},   {ld_lw, 4, 1, "lw"},
-    {ld_lwu, 4, 0, "lwu"},   {ld_ld, 8, 0, "ld"},     {ld_flw, 4, 1, "flw"},
-    {ld_fld, 8, 0, "fld"},   {ld_c_lw, 4, 1, "c.lw"}, {ld_c_ld, 8, 0, "c.ld"},
+    {ld_lh, 2, 1, "lh"},       {ld_lhu, 2, 0, "lhu"},   {ld_lw, 4, 1, "lw"},
+    {ld_lwu, 4, 0, "lwu"},     {ld_ld, 8, 0, "ld"},     {ld_flw, 4, 1, "flw"},
+    {ld_fld, 8, 0, "fld"},     {ld_c_lw, 4, 1, "c.lw"}, {ld_c_ld, 8, 0, "c.ld"},
     {ld_c_fld, 8, 0, "c.fld"},
 };
 static const struct store_case stores[] = {
-    {st_sh, 2, "sh"},     {st_sw, 4, "sw"},     {st_sd, 8, "sd"},       {st_fsw, 4, "fsw"},
-    {st_fsd, 8, "fsd"},   {st_c_sw, 4, "c.sw"}, {st_c_sd, 8, "c.sd"},   {st_c_fsd, 8, "c.fsd"},
+    {st_sh, 2, "sh"},   {st_sw, 4, "sw"},     {st_sd, 8, "sd"},     {st_fsw, 4, "fsw"},
+    {st_fsd, 8, "fsd"}, {st_c_sw, 4, "c.sw"}, {st_c_sd, 8, "c.sd"}, {st_c_fsd, 8, "c.fsd"},
 };
 
 static void fill(void)
@@ -199,16 +199,16 @@ int test_main(void)
     for (int o = 0; o < (int) (sizeof loads / sizeof loads[0]); o++) {
         fill();
         for (int off = 0; off < 8; off++)
-            try_load(10 + 10 * o, &loads[o], mem + 64 + off);             /* 10..100 */
+            try_load(10 + 10 * o, &loads[o], mem + 64 + off); /* 10..100 */
         for (int k = 1; k < loads[o].bytes; k++)
-            try_load(15 + 10 * o, &loads[o], mem + 4096 - k);             /* 15..105 */
+            try_load(15 + 10 * o, &loads[o], mem + 4096 - k); /* 15..105 */
     }
     for (int o = 0; o < (int) (sizeof stores / sizeof stores[0]); o++) {
         fill();
         for (int off = 0; off < 8; off++)
-            try_store(110 + 10 * o, &stores[o], mem + 128 + off);         /* 110..180 */
+            try_store(110 + 10 * o, &stores[o], mem + 128 + off); /* 110..180 */
         for (int k = 1; k < stores[o].bytes; k++)
-            try_store(115 + 10 * o, &stores[o], mem + 8192 - k);          /* 115..185 */
+            try_store(115 + 10 * o, &stores[o], mem + 8192 - k); /* 115..185 */
     }
     return 0;
 }

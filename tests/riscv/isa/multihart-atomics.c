@@ -28,8 +28,7 @@ static void work(void)
 {
     for (int i = 0; i < ITERS; i++) {
         __asm__ volatile("amoadd.d zero, %1, (%0)" ::"r"(&amo_d_counter), "r"(1UL) : "memory");
-        __asm__ volatile("amoadd.w zero, %1, (%0)" ::"r"(&amo_w_counter[0]), "r"(1UL)
-                         : "memory");
+        __asm__ volatile("amoadd.w zero, %1, (%0)" ::"r"(&amo_w_counter[0]), "r"(1UL) : "memory");
         uint64_t tmp, fail;
         __asm__ volatile("1:\tlr.d %0, (%2)\n\t"
                          "addi %0, %0, 1\n\t"

@@ -5,22 +5,22 @@
 #define ONES 0xffffffffffffffffUL
 
 /* pc-relative: the value AUIPC gives minus the address of the AUIPC itself */
-#define AUIPC_DELTA(imm)                                                                      \
-    ({                                                                                        \
-        uint64_t r_, pc_;                                                                     \
-        __asm__ volatile(".option push\n\t.option norvc\n\t"                                  \
-                         "jal %1, 1f\n"                                                       \
-                         "1:\tauipc %0, " #imm "\n\t"                                         \
-                         ".option pop"                                                        \
-                         : "=r"(r_), "=&r"(pc_));                                             \
-        r_ - pc_;                                                                             \
+#define AUIPC_DELTA(imm)                                     \
+    ({                                                       \
+        uint64_t r_, pc_;                                    \
+        __asm__ volatile(".option push\n\t.option norvc\n\t" \
+                         "jal %1, 1f\n"                      \
+                         "1:\tauipc %0, " #imm "\n\t"        \
+                         ".option pop"                       \
+                         : "=r"(r_), "=&r"(pc_));            \
+        r_ - pc_;                                            \
     })
 
-#define LUI(imm)                                                                              \
-    ({                                                                                        \
-        uint64_t r_;                                                                          \
-        __asm__ volatile("lui %0, " #imm : "=r"(r_));                                         \
-        r_;                                                                                   \
+#define LUI(imm)                                      \
+    ({                                                \
+        uint64_t r_;                                  \
+        __asm__ volatile("lui %0, " #imm : "=r"(r_)); \
+        r_;                                           \
     })
 
 int test_main(void)

@@ -8,32 +8,32 @@
 #define ONES  0xffffffffffffffffUL
 
 /* 1 when the branch is taken (forward) */
-#define BR(op, a, b)                                                                          \
-    ({                                                                                        \
-        uint64_t t_;                                                                          \
-        __asm__ volatile(".option push\n\t.option norvc\n\t"                                  \
-                         "li %0, 1\n\t" op " %1, %2, 1f\n\t"                                   \
-                         "li %0, 0\n"                                                         \
-                         "1:\n\t.option pop"                                                  \
-                         : "=&r"(t_)                                                          \
-                         : "r"((uint64_t) (a)), "r"((uint64_t) (b)));                         \
-        t_;                                                                                   \
+#define BR(op, a, b)                                                  \
+    ({                                                                \
+        uint64_t t_;                                                  \
+        __asm__ volatile(".option push\n\t.option norvc\n\t"          \
+                         "li %0, 1\n\t" op " %1, %2, 1f\n\t"          \
+                         "li %0, 0\n"                                 \
+                         "1:\n\t.option pop"                          \
+                         : "=&r"(t_)                                  \
+                         : "r"((uint64_t) (a)), "r"((uint64_t) (b))); \
+        t_;                                                           \
     })
 
 /* 1 when the branch is taken (backward: jump over the target, branch back to it) */
-#define BR_BACK(op, a, b)                                                                     \
-    ({                                                                                        \
-        uint64_t t_;                                                                          \
-        __asm__ volatile(".option push\n\t.option norvc\n\t"                                  \
-                         "li %0, 0\n\t"                                                       \
-                         "j 2f\n"                                                             \
-                         "1:\tli %0, 1\n\t"                                                   \
-                         "j 3f\n"                                                             \
-                         "2:\t" op " %1, %2, 1b\n"                                            \
-                         "3:\n\t.option pop"                                                  \
-                         : "=&r"(t_)                                                          \
-                         : "r"((uint64_t) (a)), "r"((uint64_t) (b)));                         \
-        t_;                                                                                   \
+#define BR_BACK(op, a, b)                                             \
+    ({                                                                \
+        uint64_t t_;                                                  \
+        __asm__ volatile(".option push\n\t.option norvc\n\t"          \
+                         "li %0, 0\n\t"                               \
+                         "j 2f\n"                                     \
+                         "1:\tli %0, 1\n\t"                           \
+                         "j 3f\n"                                     \
+                         "2:\t" op " %1, %2, 1b\n"                    \
+                         "3:\n\t.option pop"                          \
+                         : "=&r"(t_)                                  \
+                         : "r"((uint64_t) (a)), "r"((uint64_t) (b))); \
+        t_;                                                           \
     })
 
 struct br_case {
@@ -83,7 +83,7 @@ static uint64_t long_branches(uint64_t x)
     uint64_t r;
     __asm__ volatile(".option push\n\t.option norvc\n\t"
                      "li %0, 0\n\t"
-                     "beq %1, zero, 1f\n\t"  /* forward over 4080 bytes */
+                     "beq %1, zero, 1f\n\t" /* forward over 4080 bytes */
                      "j 9f\n\t"
                      ".skip 4072\n"
                      "1:\taddi %0, %0, 1\n\t"
@@ -259,7 +259,7 @@ int test_main(void)
                          "jalr %0, 0(%3)\n\t"
                          ".option rvc\n\t"
                          ".balign 4\n\t"
-                         "c.li %2, 1\n"   /* skipped */
+                         "c.li %2, 1\n" /* skipped */
                          "2:\tc.addi %2, 9\n\t"
                          "lla %1, 2b\n\t"
                          ".option pop"
@@ -268,7 +268,7 @@ int test_main(void)
         CK(234, here & 3, 2);
         /* call and return through a C function pointer */
         volatile uint64_t fp = (uint64_t) &long_branches;
-        CK(232, ((uint64_t (*)(uint64_t)) fp)(0), 3);
+        CK(232, ((uint64_t(*)(uint64_t)) fp)(0), 3);
     }
 
     /* ecall from M-mode: cause 11, epc = the ecall, tval 0; execution resumes after it */

@@ -3,13 +3,13 @@
  * loads into x0. Misaligned accesses are in misaligned.c. */
 #include "isa.h"
 
-#define LOAD(op, base, off)                                                                   \
-    ({                                                                                        \
-        uint64_t r_;                                                                          \
-        __asm__ volatile(op " %0, " #off "(%1)" : "=r"(r_) : "r"(base) : "memory");           \
-        r_;                                                                                   \
+#define LOAD(op, base, off)                                                         \
+    ({                                                                              \
+        uint64_t r_;                                                                \
+        __asm__ volatile(op " %0, " #off "(%1)" : "=r"(r_) : "r"(base) : "memory"); \
+        r_;                                                                         \
     })
-#define STORE(op, val, base, off)                                                             \
+#define STORE(op, val, base, off) \
     __asm__ volatile(op " %0, " #off "(%1)" ::"r"((uint64_t) (val)), "r"(base) : "memory")
 
 static uint8_t mem[8192] __attribute__((aligned(4096)));

@@ -8,8 +8,8 @@ int test_main(void)
 {
     CK(1, RR("bclr", ONES, 0), 0xfffffffffffffffeUL);
     CK(2, RR("bclr", ONES, 63), 0x7fffffffffffffffUL);
-    CK(3, RR("bclr", ONES, 64), 0xfffffffffffffffeUL);     /* 64 & 63 = 0 */
-    CK(4, RR("bclr", ONES, ONES), 0x7fffffffffffffffUL);   /* index 63 */
+    CK(3, RR("bclr", ONES, 64), 0xfffffffffffffffeUL);   /* 64 & 63 = 0 */
+    CK(4, RR("bclr", ONES, ONES), 0x7fffffffffffffffUL); /* index 63 */
     CK(5, RR("bclr", ONES, 31), 0xffffffff7fffffffUL);
     CK(6, RR("bclr", ONES, 32), 0xfffffffeffffffffUL);
     CK(7, RR("bclr", 0, 5), 0);
@@ -35,10 +35,10 @@ int test_main(void)
     CK(30, RR("bset", 0, 0), 1);
     CK(31, RR("bset", 0, 63), 0x8000000000000000UL);
     CK(32, RR("bset", 0, 127), 0x8000000000000000UL);
-    CK(33, RR("bset", 0, 31), 0x80000000UL);              /* no sign extension */
+    CK(33, RR("bset", 0, 31), 0x80000000UL); /* no sign extension */
     CK(34, RR("bset", 0, 32), 0x100000000UL);
     CK(35, RR("bset", ONES, 7), ONES);
-    CK(36, RR("bset", 0x10, 0x44), 0x10);                 /* index 4, already set */
+    CK(36, RR("bset", 0x10, 0x44), 0x10); /* index 4, already set */
 
     CK(40, RI("bclri", ONES, 0), 0xfffffffffffffffeUL);
     CK(41, RI("bclri", ONES, 31), 0xffffffff7fffffffUL);

@@ -8,16 +8,16 @@
 #include "isa.h"
 
 /* instructions retired from the first csrr (included) up to the second (excluded) */
-#define COUNT(csr, body, ...)                                                                 \
-    ({                                                                                        \
-        uint64_t a_, b_;                                                                      \
-        __asm__ volatile(".option push\n\t.option norvc\n\t.option norelax\n\t"               \
-                         "csrr %0, " csr "\n\t" body "\n\t"                                   \
-                         "csrr %1, " csr "\n\t.option pop"                                    \
-                         : "=&r"(a_), "=&r"(b_)                                               \
-                         : __VA_ARGS__                                                        \
-                         : "t0", "t1", "t2", "ra", "memory");                                 \
-        b_ - a_;                                                                              \
+#define COUNT(csr, body, ...)                                                   \
+    ({                                                                          \
+        uint64_t a_, b_;                                                        \
+        __asm__ volatile(".option push\n\t.option norvc\n\t.option norelax\n\t" \
+                         "csrr %0, " csr "\n\t" body "\n\t"                     \
+                         "csrr %1, " csr "\n\t.option pop"                      \
+                         : "=&r"(a_), "=&r"(b_)                                 \
+                         : __VA_ARGS__                                          \
+                         : "t0", "t1", "t2", "ra", "memory");                   \
+        b_ - a_;                                                                \
     })
 
 static volatile uint64_t cell[2] __attribute__((aligned(16)));
@@ -26,14 +26,23 @@ int test_main(void)
 {
     CK(1, COUNT("instret", "", "r"(0)), 1);
     CK(2, COUNT("instret", ".rept 10\n\tnop\n\t.endr", "r"(0)), 11);
-    CK(3, COUNT("instret", ".option rvc\n\t.rept 5\n\tc.nop\n\taddi t0, t0, 1\n\t.endr\n\t"
-                           ".option norvc", "r"(0)), 11);
+    CK(3,
+       COUNT("instret",
+             ".option rvc\n\t.rept 5\n\tc.nop\n\taddi t0, t0, 1\n\t.endr\n\t"
+             ".option norvc",
+             "r"(0)),
+       11);
     CK(4, COUNT("instret", "li t0, 100\n1:\taddi t0, t0, -1\n\tbnez t0, 1b", "r"(0)), 202);
-    CK(5, COUNT("instret", "ld t0, 0(%2)\n\tsd t0, 8(%2)\n\tamoadd.d t1, t0, (%2)\n\t"
-                           "lr.d t1, (%2)\n\tsc.d t1, t0, (%2)", "r"(cell)), 6);
+    CK(5,
+       COUNT("instret",
+             "ld t0, 0(%2)\n\tsd t0, 8(%2)\n\tamoadd.d t1, t0, (%2)\n\t"
+             "lr.d t1, (%2)\n\tsc.d t1, t0, (%2)",
+             "r"(cell)),
+       6);
     CK(6, COUNT("instret", "jal ra, 1f\n\tj 2f\n1:\taddi t0, t0, 1\n\tret\n2:", "r"(0)), 5);
-    CK(7, COUNT("instret", "beq zero, zero, 1f\n\tnop\n\tnop\n1:\tbne zero, zero, 1b\n\tnop",
-                "r"(0)), 4);
+    CK(7,
+       COUNT("instret", "beq zero, zero, 1f\n\tnop\n\tnop\n1:\tbne zero, zero, 1b\n\tnop", "r"(0)),
+       4);
     CK(8, COUNT("instret", "mul t0, t1, t2\n\tdiv t0, t1, t2\n\tfence\n\tfence.i", "r"(0)), 5);
     CK(9, COUNT("instret", "csrr t0, minstret\n\tcsrr t0, cycle\n\tcsrr t0, time", "r"(0)), 4);
     /* cycle counts retired instructions, the same way */

@@ -31,19 +31,18 @@ static void busy(int n)
 
 /* Run setup, then one CSR instruction under rt_expect_trap(); 1 when that instruction
  * raised an illegal instruction exception with tval = its own encoding. */
-#define ILLEGAL(setup, insn)                                                                  \
-    ({                                                                                        \
-        uint64_t at_;                                                                         \
-        rt_expect_trap();                                                                     \
-        __asm__ volatile(".option push\n\t.option norvc\n\t"                                  \
-                         setup "\n\tlla %0, 1f\n"                                           \
-                         "1:\t" insn "\n\t.option pop"                                        \
-                         : "=&r"(at_)                                                         \
-                         :                                                                    \
-                         : "t0", "t1", "memory");                                             \
-        int n_ = rt_trap_count();                                                             \
-        n_ == 1 && rt_trap_last.cause == CAUSE_ILLEGAL_INSTRUCTION &&                         \
-            rt_trap_last.epc == at_ && rt_trap_last.tval == *(volatile uint32_t *) at_;       \
+#define ILLEGAL(setup, insn)                                                             \
+    ({                                                                                   \
+        uint64_t at_;                                                                    \
+        rt_expect_trap();                                                                \
+        __asm__ volatile(".option push\n\t.option norvc\n\t" setup "\n\tlla %0, 1f\n"    \
+                         "1:\t" insn "\n\t.option pop"                                   \
+                         : "=&r"(at_)                                                    \
+                         :                                                               \
+                         : "t0", "t1", "memory");                                        \
+        int n_ = rt_trap_count();                                                        \
+        n_ == 1 && rt_trap_last.cause == CAUSE_ILLEGAL_INSTRUCTION &&rt_trap_last.epc == \
+                       at_ &&rt_trap_last.tval == *(volatile uint32_t *) at_;            \
     })
 
 static uint64_t user_reads(uint64_t arg)
