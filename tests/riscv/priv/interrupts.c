@@ -26,6 +26,10 @@ static volatile int taken_mode[16];
 static volatile uint64_t taken_status[16];
 static volatile uint64_t taken_epc[16];
 
+/* Address of a "1: j 1b" loop that an interrupt should break out of. */
+static volatile uint64_t spin_pc;
+static uint64_t spin_forever(uint64_t ticks);
+
 static int record_hook(rt_frame *f, int mode)
 {
     if (!(f->cause & CAUSE_INTERRUPT))
@@ -42,6 +46,9 @@ static int record_hook(rt_frame *f, int mode)
         taken_epc[ntaken] = f->epc;
         ntaken++;
     }
+    /* Leave spin_forever() (even if the interrupt came before its loop). */
+    if (spin_pc && f->epc >= (uint64_t) spin_forever && f->epc <= spin_pc)
+        f->epc = spin_pc + 4;
     return 1;
 }
 
@@ -71,6 +78,21 @@ static uint64_t lower_wait(uint64_t arg)
         clear_csr(sstatus, MSTATUS_SIE);
     return ntaken;
 }
+/* Arm the timer `ticks` ahead, then jump to itself until an interrupt moves the pc past
+ * the loop; returns the loop's address. */
+static uint64_t spin_forever(uint64_t ticks)
+{
+    uint64_t pc;
+    __asm__ volatile(".option push\n.option norvc\n"
+                     "la %0, 1f\nsd %0, 0(%1)\n"
+                     "ld t0, 0(%2)\nadd t0, t0, %4\nsd t0, 0(%3)\n"
+                     "1: j 1b\n.option pop"
+                     : "=&r"(pc)
+                     : "r"(&spin_pc), "r"(RT_CLINT_MTIME), "r"(RT_CLINT_MTIMECMP(0)), "r"(ticks)
+                     : "t0", "memory");
+    return pc;
+}
+
 static uint64_t user_wait(uint64_t arg)
 {
     (void) arg;
@@ -264,6 +286,29 @@ int test_main(void)
     msip_set(0);
     clear_csr(mip, MIP_SSIP);
     write_csr(mideleg, 0);
+    write_csr(mie, 0);
+
+    /* An interrupt that becomes pending while the hart runs a jump-to-itself loop is
+     * taken there: in M-mode with MIE = 1, and in U-mode. */
+    for (int mode = 0; mode < 4; mode += 3) {
+        reset_record();
+        spin_pc = 0;
+        write_csr(mie, MIP_MTIP);
+        uint64_t loop_pc;
+        if (mode == MODE_M) {
+            set_csr(mstatus, MSTATUS_MIE);
+            loop_pc = spin_forever(1000);
+            clear_csr(mstatus, MSTATUS_MIE);
+        } else {
+            loop_pc = rt_run_in_mode(mode, spin_forever, 1000);
+        }
+        CHECK_EQ(85, ntaken, 1);
+        CHECK_EQ(86, taken[0], INT(IRQ_M_TIMER));
+        CHECK_EQ(87, taken_epc[0], loop_pc);
+        CHECK_EQ(88, (taken_status[0] & MSTATUS_MPP) >> 11, mode);
+        timer_set(~0UL);
+        spin_pc = 0;
+    }
     write_csr(mie, 0);
 
     /* WFI wakes on a pending interrupt enabled in mie, even with MIE = 0, and the
