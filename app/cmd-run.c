@@ -2,6 +2,7 @@
  * mode when it is one); Ctrl-A X quits, Ctrl-A C opens a small monitor. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <glib-unix.h>
 #include <glib.h>
 #include <stdio.h>
@@ -30,7 +31,9 @@ typedef struct {
     bool escape;  /* the last byte was Ctrl-A */
     bool monitor; /* reading a monitor command line */
     GString *line;
-    GByteArray *pending; /* keyboard bytes the guest has no room for yet */
+    GByteArray *pending;     /* keyboard bytes the guest has no room for yet */
+    GByteArray *out_pending; /* guest output standard output could not take yet */
+    guint stdout_watch;
     guint stdin_watch;
     guint retry_source;
 } RunSession;
@@ -58,30 +61,86 @@ static void raw_terminal(RunSession *s)
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
 }
 
-static void write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno == EAGAIN) {
-                g_usleep(1000);
-                continue;
-            }
-            return;
-        }
-        p += w;
-        n -= (size_t) w;
-    }
-}
+/* Guest output goes to standard output without ever blocking the main loop: what the
+ * terminal or pipe cannot take yet waits here, and the machine's console buffer fills up
+ * behind it until the guest's UART sees a busy line. */
+static gboolean stdout_writable(gint fd, GIOCondition cond, gpointer data);
 
 static void drain_console(RunSession *s)
 {
     uint8_t buf[4096];
-    size_t n;
-    while ((n = vr_machine_console_read(s->m, buf, sizeof(buf))) > 0)
-        write_all(STDOUT_FILENO, buf, n);
+    while (s->out_pending->len == 0) {
+        size_t n = vr_machine_console_read(s->m, buf, sizeof(buf));
+        if (n == 0)
+            return;
+        size_t off = 0;
+        while (off < n) {
+            ssize_t w = write(STDOUT_FILENO, buf + off, n - off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0 && errno != EAGAIN) {
+                /* Nowhere to write to (a closed pipe): the output is dropped. */
+                off = n;
+                break;
+            }
+            if (w < 0)
+                break;
+            off += (size_t) w;
+        }
+        if (off < n) {
+            g_byte_array_append(s->out_pending, buf + off, (guint) (n - off));
+            if (!s->stdout_watch)
+                s->stdout_watch = g_unix_fd_add(STDOUT_FILENO, G_IO_OUT | G_IO_ERR | G_IO_HUP,
+                                                stdout_writable, s);
+        }
+    }
+}
+
+static gboolean stdout_writable(gint fd, GIOCondition cond, gpointer data)
+{
+    RunSession *s = data;
+    while (s->out_pending->len) {
+        ssize_t w = write(fd, s->out_pending->data, s->out_pending->len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && errno == EAGAIN)
+            return G_SOURCE_CONTINUE;
+        if (w < 0)
+            g_byte_array_set_size(s->out_pending, 0);
+        else
+            g_byte_array_remove_range(s->out_pending, 0, (guint) w);
+    }
+    s->stdout_watch = 0;
+    drain_console(s);
+    return G_SOURCE_REMOVE;
+}
+
+/* Writes what is left once the machine has stopped, waiting at most a few seconds for a
+ * reader that is slow or gone. */
+static void flush_console(RunSession *s)
+{
+    gint64 deadline = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+    uint8_t buf[4096];
+    for (;;) {
+        if (s->out_pending->len == 0) {
+            size_t n = vr_machine_console_read(s->m, buf, sizeof(buf));
+            if (n == 0)
+                return;
+            g_byte_array_append(s->out_pending, buf, (guint) n);
+        }
+        ssize_t w = write(STDOUT_FILENO, s->out_pending->data, s->out_pending->len);
+        if (w > 0) {
+            g_byte_array_remove_range(s->out_pending, 0, (guint) w);
+            continue;
+        }
+        if (w < 0 && errno == EINTR)
+            continue;
+        gint64 left = deadline - g_get_monotonic_time();
+        if ((w < 0 && errno != EAGAIN) || left <= 0)
+            return;
+        struct pollfd pfd = {.fd = STDOUT_FILENO, .events = POLLOUT};
+        poll(&pfd, 1, (int) (left / 1000) + 1);
+    }
 }
 
 static void note(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -353,6 +412,7 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
     s.loop = g_main_loop_new(NULL, FALSE);
     s.line = g_string_new(NULL);
     s.pending = g_byte_array_new();
+    s.out_pending = g_byte_array_new();
     s.timeout = timeout;
     active_session = &s;
     vr_machine_set_event_handler(m, NULL, on_event, &s);
@@ -361,6 +421,7 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
     if (s.tty)
         raw_terminal(&s);
     g_unix_set_fd_nonblocking(STDIN_FILENO, TRUE, NULL);
+    g_unix_set_fd_nonblocking(STDOUT_FILENO, TRUE, NULL);
     s.stdin_watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, &s);
     guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
     guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
@@ -370,7 +431,7 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
         fprintf(stderr, "vireo run: %s\n", error->message);
     } else {
         g_main_loop_run(s.loop);
-        drain_console(&s);
+        flush_console(&s);
         VrMachineResult result = vr_machine_get_result(m);
         restore_terminal();
         if (s.timed_out) {
@@ -386,6 +447,9 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
 
     restore_terminal();
     g_unix_set_fd_nonblocking(STDIN_FILENO, FALSE, NULL);
+    g_unix_set_fd_nonblocking(STDOUT_FILENO, FALSE, NULL);
+    if (s.stdout_watch)
+        g_source_remove(s.stdout_watch);
     if (timer)
         g_source_remove(timer);
     g_source_remove(sigint);
@@ -399,6 +463,7 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
     g_main_loop_unref(s.loop);
     g_string_free(s.line, TRUE);
     g_byte_array_unref(s.pending);
+    g_byte_array_unref(s.out_pending);
     return status;
 }
 

@@ -1,6 +1,7 @@
 /* The `vireo run` command line: exit statuses and messages for good and bad input.
  * Runs the vireo binary named by $VIREO on small RISC-V ELF files this test writes. */
 #include <elf.h>
+#include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -26,8 +27,15 @@ static uint32_t enc_lui(unsigned rd, uint32_t imm20)
     return (imm20 << 12) | (rd << 7) | 0x37;
 }
 
-#define T0 5
-#define T1 6
+static uint32_t enc_jal(unsigned rd, int offset)
+{
+    uint32_t imm = (uint32_t) offset;
+    return (((imm >> 20) & 1) << 31) | (((imm >> 1) & 0x3ff) << 21) | (((imm >> 11) & 1) << 20) |
+           (((imm >> 12) & 0xff) << 12) | (rd << 7) | 0x6f;
+}
+
+#define T0        5
+#define T1        6
 #define JUMP_SELF 0x0000006fu /* j . */
 
 /* Writes an ELF64 RISC-V executable: code at load_addr, and a `tohost` symbol when
@@ -87,15 +95,23 @@ static char *write_elf(const char *name, uint64_t load_addr, const uint32_t *cod
     memcpy(f->data + str_off, strtab, sizeof(strtab));
     memcpy(f->data + shstr_off, shstrtab, sizeof(shstrtab));
     Elf64_Shdr sh[5] = {{0}};
-    sh[1] = (Elf64_Shdr){.sh_name = 1, .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC,
-                         .sh_addr = load_addr, .sh_offset = code_off, .sh_size = code_size};
-    sh[2] = (Elf64_Shdr){.sh_name = 7, .sh_type = SHT_SYMTAB, .sh_offset = sym_off,
-                         .sh_size = n_syms * sizeof(Elf64_Sym), .sh_link = 3, .sh_info = 1,
+    sh[1] = (Elf64_Shdr){.sh_name = 1,
+                         .sh_type = SHT_PROGBITS,
+                         .sh_flags = SHF_ALLOC,
+                         .sh_addr = load_addr,
+                         .sh_offset = code_off,
+                         .sh_size = code_size};
+    sh[2] = (Elf64_Shdr){.sh_name = 7,
+                         .sh_type = SHT_SYMTAB,
+                         .sh_offset = sym_off,
+                         .sh_size = n_syms * sizeof(Elf64_Sym),
+                         .sh_link = 3,
+                         .sh_info = 1,
                          .sh_entsize = sizeof(Elf64_Sym)};
-    sh[3] = (Elf64_Shdr){.sh_name = 15, .sh_type = SHT_STRTAB, .sh_offset = str_off,
-                         .sh_size = sizeof(strtab)};
-    sh[4] = (Elf64_Shdr){.sh_name = 23, .sh_type = SHT_STRTAB, .sh_offset = shstr_off,
-                         .sh_size = sizeof(shstrtab)};
+    sh[3] = (Elf64_Shdr){
+        .sh_name = 15, .sh_type = SHT_STRTAB, .sh_offset = str_off, .sh_size = sizeof(strtab)};
+    sh[4] = (Elf64_Shdr){
+        .sh_name = 23, .sh_type = SHT_STRTAB, .sh_offset = shstr_off, .sh_size = sizeof(shstrtab)};
     memcpy(f->data + sh_off, sh, sizeof(sh));
 
     char *path = g_build_filename(tmpdir, name, NULL);
@@ -109,11 +125,11 @@ static char *write_elf(const char *name, uint64_t load_addr, const uint32_t *cod
 static char *elf_reporting(const char *name, int value)
 {
     uint32_t code[] = {
-        enc_lui(T0, 0x80001),                /* t0 = 0xffff_ffff_8000_1000 */
-        enc_i(0x13, T0, 1, T0, 32),          /* slli t0, t0, 32 */
-        enc_i(0x13, T0, 5, T0, 32),          /* srli t0, t0, 32 */
-        enc_i(0x13, T1, 0, 0, value),        /* li t1, value */
-        enc_s(0x23, 3, T0, T1, 0),           /* sd t1, 0(t0) */
+        enc_lui(T0, 0x80001),         /* t0 = 0xffff_ffff_8000_1000 */
+        enc_i(0x13, T0, 1, T0, 32),   /* slli t0, t0, 32 */
+        enc_i(0x13, T0, 5, T0, 32),   /* srli t0, t0, 32 */
+        enc_i(0x13, T1, 0, 0, value), /* li t1, value */
+        enc_s(0x23, 3, T0, T1, 0),    /* sd t1, 0(t0) */
         JUMP_SELF,
     };
     return write_elf(name, 0x80000000, code, G_N_ELEMENTS(code), 0x80001000, EM_RISCV);
@@ -158,7 +174,7 @@ static RunResult run_vireo(const char *first, ...)
     return r;
 }
 
-#define RUN_ELF(path, ...)                                                                    \
+#define RUN_ELF(path, ...) \
     run_vireo("run", "--arch", "riscv64", "--bios", "none", "--kernel", path, ##__VA_ARGS__, NULL)
 
 static void test_pass(void)
@@ -189,6 +205,51 @@ static void test_timeout(void)
     g_assert_nonnull(strstr(r.err, "timed out"));
     g_assert_cmpint(elapsed, >=, 400000);
     run_result_clear(&r);
+}
+
+/* A guest that writes to the UART as fast as it can, never looking at the line status. */
+static char *elf_flooding(void)
+{
+    uint32_t code[] = {
+        enc_lui(T0, 0x10000),       /* t0 = UART */
+        enc_i(0x13, T1, 0, 0, 'x'), /* li t1, 'x' */
+        enc_s(0x23, 0, T0, T1, 0),  /* sb t1, 0(t0) */
+        enc_jal(0, -4),             /* j .-4 */
+    };
+    return write_elf("flood.elf", 0x80000000, code, G_N_ELEMENTS(code), 0, EM_RISCV);
+}
+
+static void test_console_flood(void)
+{
+    g_autofree char *elf = elf_flooding();
+    gint64 t0 = g_get_monotonic_time();
+    RunResult r = RUN_ELF(elf, "--timeout", "2");
+    gint64 elapsed = g_get_monotonic_time() - t0;
+    g_assert_cmpint(r.status, ==, 124);
+    g_assert_cmpint(elapsed, <, 8 * G_USEC_PER_SEC);
+    g_assert_cmpuint(strlen(r.out), >, 10000);
+    run_result_clear(&r);
+}
+
+/* Nobody reads the console: the guest's UART stalls, Vireo still answers its timeout. */
+static void test_console_flood_unread(void)
+{
+    g_autofree char *elf = elf_flooding();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_new(
+        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, vireo_path,
+        "run", "--arch", "riscv64", "--bios", "none", "--kernel", elf, "--timeout", "2", NULL);
+    g_assert_no_error(error);
+    gint64 deadline = g_get_monotonic_time() + 15 * G_USEC_PER_SEC;
+    while (g_get_monotonic_time() < deadline) {
+        g_main_context_iteration(NULL, FALSE);
+        if (g_subprocess_get_identifier(p) == NULL)
+            break;
+        g_usleep(50000);
+    }
+    g_assert_null(g_subprocess_get_identifier(p));
+    g_assert_true(g_subprocess_get_if_exited(p));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 124);
 }
 
 static void test_missing_file(void)
@@ -315,6 +376,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/pass", test_pass);
     g_test_add_func("/cli/fail-reports-number", test_fail_reports_number);
     g_test_add_func("/cli/timeout", test_timeout);
+    g_test_add_func("/cli/console-flood", test_console_flood);
+    g_test_add_func("/cli/console-flood-unread", test_console_flood_unread);
     g_test_add_func("/cli/missing-file", test_missing_file);
     g_test_add_func("/cli/not-elf", test_not_elf);
     g_test_add_func("/cli/empty-file", test_empty_file);
