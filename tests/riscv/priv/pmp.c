@@ -152,6 +152,27 @@ int test_main(void)
     CHECK_EQ(57, access(MODE_S, PAGE(1) + 0x10, OP_SD), SAF);
     pmp_set(0, 0, 0);
 
+    /* An instruction that straddles into a region without X: fetch access fault, mepc =
+     * its first byte, tval = the address of the part that faulted. */
+    pmp_set(0, pmp_napot(PAGE(2), 0x1000), PMP_NAPOT | PMP_R | PMP_W);
+    *(volatile uint16_t *) (PAGE(2) - 4) = 0x0001;     /* c.nop */
+    *(volatile uint16_t *) (PAGE(2) - 2) = 0x0513;     /* li a0, 42 (first half) */
+    *(volatile uint64_t *) PAGE(2) = 0x0000806702a0UL; /* (second half); ret */
+    __asm__ volatile("fence.i" ::: "memory");
+    job.addr = PAGE(2) - 4;
+    job.op = OP_FETCH;
+    rt_expect_trap();
+    rt_run_in_mode(MODE_S, probe, 0);
+    CHECK_EQ(58, rt_trap_count(), 1);
+    CHECK_EQ(59, rt_trap_last.cause, IAF);
+    CHECK_EQ(66, rt_trap_last.epc, PAGE(2) - 2);
+    CHECK_EQ(67, rt_trap_last.tval, PAGE(2));
+    pmp_set(0, pmp_napot(PAGE(2), 0x1000), PMP_NAPOT | PMP_R | PMP_W | PMP_X);
+    rt_expect_trap();
+    CHECK_EQ(68, rt_run_in_mode(MODE_U, probe, 0), 42);
+    CHECK_EQ(69, rt_trap_count(), 0);
+    pmp_set(0, 0, 0);
+
     /* Priority: the lowest-numbered matching entry decides. */
     pmp_set(1, pmp_napot(PAGE(1), 0x1000), PMP_NAPOT | PMP_R);
     pmp_set(2, pmp_napot(PAGE(0), REGION_SIZE), PMP_NAPOT | PMP_R | PMP_W);

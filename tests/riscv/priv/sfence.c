@@ -183,6 +183,40 @@ int test_main(void)
     rt_run_in_mode(MODE_S, s_remap_load, 0);
     CHECK_EQ(31, job.after, 0x41); /* page_b[1], as stored above */
 
+    /* A 2 MiB page remapped, flushed by an address in its middle. */
+    uint64_t mega_va = 0x40400000UL, mega_off = (uint64_t) page_a - VM_IDENTITY_BASE;
+    uint64_t *mpte = vm_map(&kern, mega_va, VM_IDENTITY_BASE, 1, VM_KERNEL);
+    uint64_t mega_a = *mpte;
+    /* The same offset in the next 2 MiB of RAM, with a known value there. */
+    uint64_t *far = (uint64_t *) (VM_IDENTITY_BASE + 0x200000UL + mega_off);
+    far[1] = 0xf4;
+    page_a[1] = 0xa;
+    sfence_all();
+    job.pte = mpte;
+    job.va = mega_va + mega_off;
+    job.new_pte = vm_make_pte(VM_IDENTITY_BASE + 0x200000UL, VM_KERNEL);
+    job.fence = FENCE_ADDR;
+    rt_run_in_mode(MODE_S, s_remap_load, 0);
+    CHECK_EQ(32, job.before, 0xa);
+    CHECK_EQ(33, job.after, 0xf4);
+    *mpte = mega_a;
+    sfence_all();
+    /* A non-leaf entry changed (the level-0 table swapped), then sfence.vma x0, x0. */
+    uint64_t *l1 = vm_pte(&kern, TVA, 1), l1_old = *l1;
+    uint64_t *table = vm_alloc_page();
+    table[(TVA >> 12) & 511] = vm_make_pte((uint64_t) page_c, VM_KERNEL);
+    *pte = pte_a;
+    sfence_all();
+    job.pte = l1;
+    job.va = TVA;
+    job.new_pte = vm_make_pte((uint64_t) table, PTE_V);
+    job.fence = FENCE_ALL;
+    rt_run_in_mode(MODE_S, s_remap_load, 0);
+    CHECK_EQ(34, job.before, 0xa);
+    CHECK_EQ(35, job.after, 0xc);
+    *l1 = l1_old;
+    sfence_all();
+
     /* Writing satp switches address spaces (with an sfence.vma after each switch). */
     *pte = pte_a;
     page_a[1] = 0xa;
