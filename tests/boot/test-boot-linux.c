@@ -1,0 +1,207 @@
+/* Boot tests: OpenSBI + Linux with the busybox initramfs, on one and on four harts; OpenSBI
+ * + U-Boot booting Linux from an ext4 disk on virtio-blk; virtio-rng and the RTC seen from
+ * Linux. The guests come from tests/guests/ (see its README); a test whose guest is not
+ * built is skipped and says so. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guest.h"
+
+#define BOOT_TIMEOUT 180
+#define CMD_TIMEOUT  60
+
+typedef struct {
+    char *kernel, *initrd, *disk, *uboot;
+} Artifacts;
+
+static Artifacts art;
+
+static bool need(char *const *paths, const char *what)
+{
+    for (unsigned i = 0; paths[i] != (char *) -1; i++) {
+        if (!paths[i]) {
+            g_autofree char *msg =
+                g_strdup_printf("%s is not built: run tests/guests/build-all.sh", what);
+            g_test_skip(msg);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void linux_config(VrMachineConfig *cfg, unsigned cpus)
+{
+    vr_machine_config_init(cfg);
+    cfg->cpus = cpus;
+    cfg->memory = 256ull << 20;
+    cfg->kernel = g_strdup(art.kernel);
+    cfg->initrd = g_strdup(art.initrd);
+    cfg->append = g_strdup("console=ttyS0 earlycon=sbi");
+}
+
+static void power_off(Guest *g)
+{
+    guest_type(g, "poweroff -f\n");
+    g_assert_true(guest_wait_stopped(g, CMD_TIMEOUT));
+    g_assert_cmpint(g->result.end, ==, VR_END_POWER_OFF);
+}
+
+static void test_initramfs_shell(void)
+{
+    char *paths[] = {art.kernel, art.initrd, (char *) -1};
+    if (!need(paths, "the Linux kernel or the initramfs"))
+        return;
+    VrMachineConfig cfg;
+    linux_config(&cfg, 1);
+    Guest *g = guest_start("initramfs-shell", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(guest_expect(g, "OpenSBI", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "Linux version", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_autofree char *out = guest_run(g, "echo $((6 * 7)); uname -m", CMD_TIMEOUT);
+    g_assert_cmpstr(out, ==, "42\nriscv64");
+    g_autofree char *cpus = guest_run(g, "nproc", CMD_TIMEOUT);
+    g_assert_cmpstr(cpus, ==, "1");
+    power_off(g);
+    guest_free(g);
+}
+
+static void test_smp4(void)
+{
+    char *paths[] = {art.kernel, art.initrd, (char *) -1};
+    if (!need(paths, "the Linux kernel or the initramfs"))
+        return;
+    VrMachineConfig cfg;
+    linux_config(&cfg, 4);
+    Guest *g = guest_start("smp4", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_autofree char *cpus = guest_run(g, "nproc", CMD_TIMEOUT);
+    g_assert_cmpstr(cpus, ==, "4");
+    /* Work on every hart at once: four shells counting, each must finish. */
+    g_autofree char *sum = guest_run(
+        g,
+        "for i in 1 2 3 4; do (n=0; while [ $n -lt 3000 ]; do n=$((n+1)); done; echo $n) & "
+        "done; wait",
+        CMD_TIMEOUT * 2);
+    g_assert_cmpstr(sum, ==, "3000\n3000\n3000\n3000");
+    power_off(g);
+    guest_free(g);
+}
+
+static void test_hwrng(void)
+{
+    char *paths[] = {art.kernel, art.initrd, (char *) -1};
+    if (!need(paths, "the Linux kernel or the initramfs"))
+        return;
+    VrMachineConfig cfg;
+    linux_config(&cfg, 1);
+    Guest *g = guest_start("hwrng", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_autofree char *rng = guest_run(g, "cat /sys/class/misc/hw_random/rng_current", CMD_TIMEOUT);
+    g_assert_nonnull(strstr(rng, "virtio_rng"));
+    g_autofree char *bytes =
+        guest_run(g, "head -c 32 /dev/hwrng | od -An -tx1 | tr -d ' \\n'", CMD_TIMEOUT);
+    g_assert_cmpuint(strlen(bytes), ==, 64);
+    g_assert_cmpstr(bytes, !=, "0000000000000000000000000000000000000000000000000000000000000000");
+    g_autofree char *again =
+        guest_run(g, "head -c 32 /dev/hwrng | od -An -tx1 | tr -d ' \\n'", CMD_TIMEOUT);
+    g_assert_cmpstr(bytes, !=, again);
+    power_off(g);
+    guest_free(g);
+}
+
+static void test_rtc_date(void)
+{
+    char *paths[] = {art.kernel, art.initrd, (char *) -1};
+    if (!need(paths, "the Linux kernel or the initramfs"))
+        return;
+    VrMachineConfig cfg;
+    linux_config(&cfg, 1);
+    Guest *g = guest_start("rtc-date", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_autofree char *rtc = guest_run(g, "cat /sys/class/rtc/rtc0/name", CMD_TIMEOUT);
+    g_assert_nonnull(strstr(rtc, "goldfish"));
+    g_autofree char *date = guest_run(g, "date +%s", CMD_TIMEOUT);
+    gint64 guest_time = g_ascii_strtoll(date, NULL, 10);
+    gint64 host_time = g_get_real_time() / G_USEC_PER_SEC;
+    g_test_message("guest date %" G_GINT64_FORMAT ", host %" G_GINT64_FORMAT, guest_time,
+                   host_time);
+    g_assert_cmpint(llabs(guest_time - host_time), <, 120);
+    power_off(g);
+    guest_free(g);
+}
+
+/* Runs debugfs on an image, returning what it printed. */
+static char *debugfs(const char *image, const char *request)
+{
+    const char *argv[] = {"debugfs", "-R", request, image, NULL};
+    g_autofree char *out = NULL;
+    int status = 0;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                               NULL, &status, &error));
+    g_assert_no_error(error);
+    return g_steal_pointer(&out);
+}
+
+static void test_uboot_disk(void)
+{
+    char *paths[] = {art.disk, art.uboot, (char *) -1};
+    if (!need(paths, "the ext4 disk image or U-Boot"))
+        return;
+    /* The test writes to a copy, so the cached image stays as built. */
+    g_autofree char *dir = g_dir_make_tmp("vireo-boot-XXXXXX", NULL);
+    g_autofree char *copy = g_build_filename(dir, "disk.img", NULL);
+    g_autoptr(GFile) src = g_file_new_for_path(art.disk);
+    g_autoptr(GFile) dst = g_file_new_for_path(copy);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_file_copy(src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+    g_assert_no_error(error);
+
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.memory = 256ull << 20;
+    cfg.kernel = g_strdup(art.uboot);
+    vr_machine_config_add_disk(&cfg, copy, false);
+    Guest *g = guest_start("uboot-disk", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(guest_expect(g, "U-Boot", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "Linux version", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-rootfs: ready", BOOT_TIMEOUT));
+    g_autofree char *root = guest_run(g, "grep ' / ' /proc/mounts | cut -d' ' -f1-3", CMD_TIMEOUT);
+    g_assert_cmpstr(root, ==, "/dev/vda ext4");
+    g_autofree char *stamp = g_strdup_printf("vireo-was-here-%" G_GINT64_FORMAT, g_get_real_time());
+    g_autofree char *cmd = g_strdup_printf("echo %s > /proof.txt && sync && cat /proof.txt", stamp);
+    g_autofree char *echoed = guest_run(g, cmd, CMD_TIMEOUT);
+    g_assert_cmpstr(echoed, ==, stamp);
+    power_off(g);
+    guest_free(g);
+
+    g_autofree char *content = debugfs(copy, "cat /proof.txt");
+    g_assert_nonnull(strstr(content, stamp));
+    g_unlink(copy);
+    g_rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    art.kernel = guest_artifact("build-linux.sh", NULL);
+    art.initrd = guest_artifact("build-initramfs.sh", NULL);
+    art.disk = guest_artifact("build-disk.sh", NULL);
+    art.uboot = g_file_test("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin", G_FILE_TEST_EXISTS)
+                    ? g_strdup("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin")
+                    : NULL;
+    g_test_add_func("/boot/initramfs-shell", test_initramfs_shell);
+    g_test_add_func("/boot/smp4", test_smp4);
+    g_test_add_func("/boot/hwrng", test_hwrng);
+    g_test_add_func("/boot/rtc-date", test_rtc_date);
+    g_test_add_func("/boot/uboot-disk", test_uboot_disk);
+    return g_test_run();
+}
