@@ -133,6 +133,12 @@ int test_main(void)
     write_csr(mcause, 0);
     write_csr(scause, 0);
 
+    /* Debug-mode CSRs (dcsr, dpc, dscratch0) are not reachable outside Debug Mode. */
+    rt_expect_trap();
+    __asm__ volatile("csrr t0, dcsr\ncsrr t0, dpc\ncsrw dscratch0, zero" ::: "t0");
+    CHECK_EQ(46, rt_trap_count(), 3);
+    CHECK_EQ(47, rt_trap_last.cause, CAUSE_ILLEGAL_INSTRUCTION);
+
     /* menvcfg and senvcfg exist (FIOM is writable); S reaches senvcfg only. */
     rt_expect_trap();
     old = read_csr(menvcfg);

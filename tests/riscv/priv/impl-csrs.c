@@ -47,6 +47,11 @@ int test_main(void)
     CHECK_EQ(7, rt_trap_count(), 2);
     CHECK_EQ(8, rt_trap_last.cause, CAUSE_ILLEGAL_INSTRUCTION);
 
+    /* No debug triggers (Sdtrig): tselect and tdata1 do not exist. */
+    rt_expect_trap();
+    __asm__ volatile("csrr t0, tselect\ncsrr t0, tdata1" ::: "t0");
+    CHECK_EQ(9, rt_trap_count(), 2);
+
     /* XLEN is 64 in every mode: UXL and SXL read 2 whatever is written. */
     uint64_t ms = read_csr(mstatus);
     write_csr(mstatus, ms | MSTATUS_UXL | MSTATUS_SXL);
@@ -64,6 +69,18 @@ int test_main(void)
     /* Big-endian fields are read-only 0. */
     set_csr(mstatus, MSTATUS_UBE | (1UL << 36) | (1UL << 37));
     CHECK_EQ(15, read_csr(mstatus) & (MSTATUS_UBE | (1UL << 36) | (1UL << 37)), 0);
+
+    /* mie has the six M and S interrupts' enables; mip lets M-mode write SSIP, STIP and
+     * SEIP only (no VS-level or counter-overflow interrupts here). */
+    write_csr(mie, ~0UL);
+    CHECK_EQ(16, read_csr(mie), 0xaaa);
+    write_csr(mie, 0);
+    mmio_write64(RT_CLINT_MTIMECMP(0), ~0UL);
+    mmio_write32(RT_CLINT_BASE, 0);
+    write_csr(mip, ~0UL);
+    CHECK_EQ(17, read_csr(mip), 0x222);
+    write_csr(mip, 0);
+    CHECK_EQ(18, read_csr(mip), 0);
 
     /* medeleg[11] (ecall from M) is read-only 0. */
     write_csr(medeleg, ~0UL);

@@ -142,6 +142,7 @@ int test_main(void)
     CHECK_EQ(7, read_csr(mip) & (MIP_MTIP | MIP_MSIP), 0);
 
     /* Take the timer interrupt: at the instruction after the enabling csrs. */
+    write_csr(mtval, 0x1234);
     rt_trap_hook = record_hook;
     reset_record();
     timer_set(0);
@@ -156,6 +157,7 @@ int test_main(void)
     CHECK_EQ(11, taken_status[0] & (MSTATUS_MPP | MSTATUS_MPIE | MSTATUS_MIE),
              MSTATUS_MPP_M | MSTATUS_MPIE);
     CHECK_EQ(12, read_csr(mcause), INT(IRQ_M_TIMER));
+    CHECK_EQ(18, read_csr(mtval), 0); /* interrupts leave 0 in mtval */
     timer_set(~0UL);
 
     /* Machine software interrupt through the CLINT's msip. */
@@ -242,10 +244,12 @@ int test_main(void)
     clear_csr(mstatus, MSTATUS_MIE | MSTATUS_SIE);
     CHECK_EQ(61, ntaken, 0);
     /* In S-mode with SIE = 0 they wait; with SIE = 1 they are taken into S-mode. */
+    write_csr(stval, 0x1234);
     CHECK_EQ(62, rt_run_in_mode(MODE_S, lower_wait, 0), 0);
     CHECK_EQ(63, rt_run_in_mode(MODE_S, lower_wait, 1), 3);
     CHECK_EQ(65, (1UL << (taken[0] & 63)) | (1UL << (taken[1] & 63)) | (1UL << (taken[2] & 63)),
              ALL_S);
+    CHECK_EQ(66, read_csr(stval), 0);
     for (int i = 0; i < 3; i++) {
         CHECK_EQ(67, taken_mode[i], 1);
         CHECK_EQ(68, taken_status[i] & (MSTATUS_SPP | MSTATUS_SPIE | MSTATUS_SIE),

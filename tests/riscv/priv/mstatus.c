@@ -212,7 +212,14 @@ int test_main(void)
     vm_activate(&kern, 0);
     CHECK_EQ(58, access(MODE_S, XPAGE, OP_STORE, 0), CAUSE_STORE_PAGE_FAULT);
     CHECK_EQ(59, read_csr(sstatus) & MSTATUS_MXR, MSTATUS_MXR);
+    /* An execute-only U page from S-mode needs both SUM and MXR. */
+    CHECK_EQ(45, access(MODE_S, UXPAGE, OP_LOAD, 0), CAUSE_LOAD_PAGE_FAULT);
+    set_csr(mstatus, MSTATUS_SUM);
+    CHECK_EQ(46, access(MODE_S, UXPAGE, OP_LOAD, &r), NONE);
+    CHECK_EQ(47, r, DATA_WORD);
     clear_csr(mstatus, MSTATUS_MXR);
+    CHECK_EQ(48, access(MODE_S, UXPAGE, OP_LOAD, 0), CAUSE_LOAD_PAGE_FAULT);
+    clear_csr(mstatus, MSTATUS_SUM);
 
     /* TVM: satp accesses and sfence.vma in S-mode are illegal; M-mode is not affected. */
     expect_no_trap(60, MODE_S, s_csrr_satp);
