@@ -159,44 +159,53 @@ run_once() {
     [ -n "$run_error" ] && cp "$log" "$log.failed"
 }
 
-measure() {
-    local machine=$1 w=$2 key=$1.$2 i
-    for ((i = 1; i <= reps; i++)); do
-        run_once "$machine" "$w"
-        if [ -n "$run_error" ]; then
-            failure[$key]=$run_error
-            say "$machine $w: $run_error (log: $out/$machine-$w.log.failed)"
-            return
-        fi
-        if [ -n "${checksum[$key]:-}" ] && [ "${checksum[$key]}" != "$run_sum" ]; then
-            failure[$key]="checksum changed between runs: ${checksum[$key]}, then $run_sum"
-            say "$machine $w: ${failure[$key]}"
-            return
-        fi
-        checksum[$key]=$run_sum
-        if [ -z "${best_ticks[$key]:-}" ] || [ "$run_ticks" -lt "${best_ticks[$key]}" ]; then
-            best_ticks[$key]=$run_ticks
-        fi
-        if [ -z "${best_wall[$key]:-}" ] || awk -v a="$run_wall" -v b="${best_wall[$key]}" 'BEGIN { exit !(a < b) }'; then
-            best_wall[$key]=$run_wall
-        fi
-        say "$(printf '%-6s %-8s run %d/%d: %8.3f s timed, %8.3f s wall' "$machine" "$w" \
-            "$i" "$reps" "$(awk -v t="$run_ticks" -v hz=$tick_hz 'BEGIN { print t / hz }')" "$run_wall")"
-        if awk -v a="$run_wall" -v b="$long_run" 'BEGIN { exit !(a > b) }'; then
-            [ "$i" -lt "$reps" ] && say "$machine $w: a run over ${long_run}s; not repeating it"
-            return
-        fi
-    done
+# measure_once MACHINE WORKLOAD REP: one run, folded into the best figures; a run that
+# failed, changed its checksum or ran long marks the machine done for this workload.
+declare -A finished
+measure_once() {
+    local machine=$1 w=$2 i=$3 key=$1.$2
+    [ -n "${finished[$key]:-}" ] && return
+    run_once "$machine" "$w"
+    if [ -n "$run_error" ]; then
+        failure[$key]=$run_error
+        finished[$key]=1
+        say "$machine $w: $run_error (log: $out/$machine-$w.log.failed)"
+        return
+    fi
+    if [ -n "${checksum[$key]:-}" ] && [ "${checksum[$key]}" != "$run_sum" ]; then
+        failure[$key]="checksum changed between runs: ${checksum[$key]}, then $run_sum"
+        finished[$key]=1
+        say "$machine $w: ${failure[$key]}"
+        return
+    fi
+    checksum[$key]=$run_sum
+    if [ -z "${best_ticks[$key]:-}" ] || [ "$run_ticks" -lt "${best_ticks[$key]}" ]; then
+        best_ticks[$key]=$run_ticks
+    fi
+    if [ -z "${best_wall[$key]:-}" ] || awk -v a="$run_wall" -v b="${best_wall[$key]}" 'BEGIN { exit !(a < b) }'; then
+        best_wall[$key]=$run_wall
+    fi
+    say "$(printf '%-6s %-8s run %d/%d: %8.3f s timed, %8.3f s wall' "$machine" "$w" \
+        "$i" "$reps" "$(awk -v t="$run_ticks" -v hz=$tick_hz 'BEGIN { print t / hz }')" "$run_wall")"
+    if awk -v a="$run_wall" -v b="$long_run" 'BEGIN { exit !(a > b) }'; then
+        finished[$key]=1
+        [ "$i" -lt "$reps" ] && say "$machine $w: a run over ${long_run}s; not repeating it"
+    fi
 }
 
+# The machines take turns, so that a change in the host's load between the runs of one
+# and of another affects all of them alike.
+machines="native qemu"
+if [ -z "$vireo_reason" ]; then
+    machines="$machines vireo"
+fi
 for w in $workloads; do
-    measure native "$w"
-    measure qemu "$w"
-    if [ -z "$vireo_reason" ]; then
-        measure vireo "$w"
-    else
-        failure[vireo.$w]="not available ($vireo_reason)"
-    fi
+    [ -n "$vireo_reason" ] && failure[vireo.$w]="not available ($vireo_reason)"
+    for ((rep = 1; rep <= reps; rep++)); do
+        for machine in $machines; do
+            measure_once "$machine" "$w" "$rep"
+        done
+    done
 
     # Everything must agree with the native checksum (or with QEMU's, if native failed).
     reference=${checksum[native.$w]:-${checksum[qemu.$w]:-}}
