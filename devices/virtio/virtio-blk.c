@@ -1,0 +1,418 @@
+/* virtio-blk on a raw image. */
+#define G_LOG_DOMAIN "vireo-virtio"
+
+#include "virtio-blk.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <limits.h>
+#include <linux/falloc.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "virtqueue.h"
+
+#define SECTOR       512
+#define CONFIG_SIZE  60 /* through write_zeroes_may_unmap and its padding (5.2.4) */
+#define REQ_HDR_SIZE 16
+#define SEGMENT_SIZE 16
+#define BATCH        256 /* requests before giving other devices on the thread a turn */
+
+typedef struct {
+    VrVirtioDevice dev;
+    int fd;
+    bool readonly;
+    uint64_t capacity; /* sectors */
+    char *path;
+    char serial[VR_VIRTIO_BLK_ID_BYTES];
+    uint8_t config[CONFIG_SIZE];
+    VrRateLimit log;
+    /* Used by queue_notify only (queue lock held). */
+    VrVirtqElement *elem;
+    struct iovec data[VR_VIRTQ_MAX_SIZE];
+} VrVirtioBlk;
+
+#define blk_error(b, ...) vr_virtio_log_guest_error(&(b)->log, (b)->dev.name, __VA_ARGS__)
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    v = GUINT32_TO_LE(v);
+    memcpy(p, &v, 4);
+}
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+    v = GUINT64_TO_LE(v);
+    memcpy(p, &v, 8);
+}
+
+static void blk_config_read(VrVirtioDevice *dev, uint32_t offset, uint8_t *buf, unsigned len)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    memcpy(buf, b->config + offset, len); /* immutable after creation: no lock */
+}
+
+/* Whether [sector, sector + bytes / 512) lies on the disk. */
+static bool in_range(VrVirtioBlk *b, uint64_t sector, uint64_t bytes)
+{
+    return sector <= b->capacity && bytes / SECTOR <= b->capacity - sector;
+}
+
+/* Reads or writes len bytes at sector through the iovecs. */
+static uint8_t do_rw(VrVirtioBlk *b, bool write, uint64_t sector, const struct iovec *iov,
+                     unsigned n, size_t skip, size_t len)
+{
+    const char *what = write ? "write" : "read";
+    if (len % SECTOR) {
+        blk_error(b, "%s of %zu bytes, not a multiple of 512", what, len);
+        return VR_VIRTIO_BLK_S_IOERR;
+    }
+    if (!in_range(b, sector, len)) {
+        blk_error(b,
+                  "%s of %zu sectors at sector %" G_GUINT64_FORMAT
+                  " goes past the end of the disk (%" G_GUINT64_FORMAT " sectors)",
+                  what, len / SECTOR, sector, b->capacity);
+        return VR_VIRTIO_BLK_S_IOERR;
+    }
+    if (len == 0)
+        return VR_VIRTIO_BLK_S_OK;
+    unsigned cnt = vr_iov_slice(iov, n, skip, len, b->data, VR_VIRTQ_MAX_SIZE);
+    struct iovec *v = b->data;
+    off_t off = (off_t) (sector * SECTOR);
+    while (len > 0) {
+        int chunk = (int) MIN(cnt, (unsigned) IOV_MAX);
+        ssize_t r = write ? pwritev(b->fd, v, chunk, off) : preadv(b->fd, v, chunk, off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            blk_error(b, "%s of %s at byte %lld failed: %s", what, b->path, (long long) off,
+                      r < 0 ? g_strerror(errno) : "the image ended early");
+            return VR_VIRTIO_BLK_S_IOERR;
+        }
+        off += r;
+        len -= (size_t) r;
+        /* Step over what was done. */
+        while (cnt > 0 && (size_t) r >= v->iov_len) {
+            r -= (ssize_t) v->iov_len;
+            v++;
+            cnt--;
+        }
+        if (r > 0) {
+            v->iov_base = (uint8_t *) v->iov_base + r;
+            v->iov_len -= (size_t) r;
+        }
+    }
+    return VR_VIRTIO_BLK_S_OK;
+}
+
+static bool write_zeroes_slowly(VrVirtioBlk *b, off_t off, uint64_t len)
+{
+    static const uint8_t zeroes[64 * 1024];
+    while (len > 0) {
+        ssize_t r = pwrite(b->fd, zeroes, MIN(len, sizeof(zeroes)), off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        off += r;
+        len -= (uint64_t) r;
+    }
+    return true;
+}
+
+static uint8_t do_discard(VrVirtioBlk *b, bool zeroes, const VrVirtqElement *e, size_t data)
+{
+    const char *what = zeroes ? "write-zeroes" : "discard";
+    if (!vr_virtio_has_feature(&b->dev,
+                               zeroes ? VR_VIRTIO_BLK_F_WRITE_ZEROES : VR_VIRTIO_BLK_F_DISCARD))
+        return VR_VIRTIO_BLK_S_UNSUPP;
+    if (data == 0 || data % SEGMENT_SIZE) {
+        blk_error(b, "%s request with %zu bytes of segments, not a multiple of 16", what, data);
+        return VR_VIRTIO_BLK_S_IOERR;
+    }
+    size_t nseg = data / SEGMENT_SIZE;
+    if (nseg > VR_VIRTIO_BLK_DISCARD_SEGS) {
+        blk_error(b, "%s request with %zu segments, more than the %u offered", what, nseg,
+                  VR_VIRTIO_BLK_DISCARD_SEGS);
+        return VR_VIRTIO_BLK_S_IOERR;
+    }
+    /* Check every segment before touching the image. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < nseg; i++) {
+            uint8_t seg[SEGMENT_SIZE];
+            vr_iov_to_buf(e->iov, e->out_num, REQ_HDR_SIZE + i * SEGMENT_SIZE, seg, SEGMENT_SIZE);
+            uint64_t sector;
+            uint32_t num, flags;
+            memcpy(&sector, seg, 8);
+            memcpy(&num, seg + 8, 4);
+            memcpy(&flags, seg + 12, 4);
+            sector = GUINT64_FROM_LE(sector);
+            num = GUINT32_FROM_LE(num);
+            flags = GUINT32_FROM_LE(flags);
+            bool unmap = flags & 1;
+            if (pass == 0) {
+                /* 5.2.6.2: unknown flags, or unmap on a discard, are unsupported. */
+                if ((flags & ~1u) || (!zeroes && unmap))
+                    return VR_VIRTIO_BLK_S_UNSUPP;
+                if (num > VR_VIRTIO_BLK_MAX_DISCARD ||
+                    !in_range(b, sector, (uint64_t) num * SECTOR)) {
+                    blk_error(b,
+                              "%s of %u sectors at sector %" G_GUINT64_FORMAT
+                              " is too large or goes past the end of the disk",
+                              what, num, sector);
+                    return VR_VIRTIO_BLK_S_IOERR;
+                }
+                continue;
+            }
+            off_t off = (off_t) (sector * SECTOR);
+            off_t len = (off_t) num * SECTOR;
+            if (len == 0)
+                continue;
+            int r = -1;
+            if (!zeroes || unmap)
+                r = fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len);
+            if (!zeroes) {
+                /* Discarding is advice: a file system without holes may ignore it. */
+                if (r < 0 && errno != EOPNOTSUPP && errno != ENOSYS) {
+                    blk_error(b, "discard in %s failed: %s", b->path, g_strerror(errno));
+                    return VR_VIRTIO_BLK_S_IOERR;
+                }
+                continue;
+            }
+            if (r < 0)
+                r = fallocate(b->fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, off, len);
+            if (r < 0 && !write_zeroes_slowly(b, off, (uint64_t) len)) {
+                blk_error(b, "writing zeroes to %s failed: %s", b->path, g_strerror(errno));
+                return VR_VIRTIO_BLK_S_IOERR;
+            }
+        }
+    }
+    return VR_VIRTIO_BLK_S_OK;
+}
+
+static uint8_t do_request(VrVirtioBlk *b, VrVirtqElement *e)
+{
+    if (e->out_len < REQ_HDR_SIZE) {
+        blk_error(b, "request of %u readable bytes, too short for a request header", e->out_len);
+        return VR_VIRTIO_BLK_S_IOERR;
+    }
+    uint8_t hdr[REQ_HDR_SIZE];
+    vr_iov_to_buf(e->iov, e->out_num, 0, hdr, sizeof(hdr));
+    uint32_t type;
+    uint64_t sector;
+    memcpy(&type, hdr, 4);
+    memcpy(&sector, hdr + 8, 8);
+    type = GUINT32_FROM_LE(type);
+    sector = GUINT64_FROM_LE(sector);
+    size_t data_out = e->out_len - REQ_HDR_SIZE; /* after the header */
+    size_t data_in = e->in_len - 1;              /* before the status byte */
+    struct iovec *in = vr_virtq_element_in(e);
+
+    switch (type) {
+    case VR_VIRTIO_BLK_T_IN: return do_rw(b, false, sector, in, e->in_num, 0, data_in);
+    case VR_VIRTIO_BLK_T_OUT:
+        if (b->readonly) /* 5.2.6.2: no data written, IOERR */
+            return VR_VIRTIO_BLK_S_IOERR;
+        return do_rw(b, true, sector, e->iov, e->out_num, REQ_HDR_SIZE, data_out);
+    case VR_VIRTIO_BLK_T_FLUSH:
+        if (!b->readonly && fdatasync(b->fd) < 0) {
+            blk_error(b, "flushing %s failed: %s", b->path, g_strerror(errno));
+            return VR_VIRTIO_BLK_S_IOERR;
+        }
+        return VR_VIRTIO_BLK_S_OK;
+    case VR_VIRTIO_BLK_T_GET_ID:
+        vr_iov_from_buf(in, e->in_num, 0, b->serial, MIN(data_in, sizeof(b->serial)));
+        return VR_VIRTIO_BLK_S_OK;
+    case VR_VIRTIO_BLK_T_DISCARD:
+    case VR_VIRTIO_BLK_T_WRITE_ZEROES:
+        if (b->readonly)
+            return VR_VIRTIO_BLK_S_UNSUPP;
+        return do_discard(b, type == VR_VIRTIO_BLK_T_WRITE_ZEROES, e, data_out);
+    default: return VR_VIRTIO_BLK_S_UNSUPP;
+    }
+}
+
+/* Handles one request; returns the bytes written to its device-writable part. */
+static uint32_t handle(VrVirtioBlk *b, VrVirtqElement *e)
+{
+    if (e->in_len == 0) {
+        blk_error(b, "request without a writable status byte; dropped");
+        return 0;
+    }
+    uint8_t status = do_request(b, e);
+    vr_iov_from_buf(vr_virtq_element_in(e), e->in_num, e->in_len - 1, &status, 1);
+    /* The data (for reads) and the status byte end the writable part. */
+    return e->in_len;
+}
+
+static void blk_queue_notify(VrVirtioDevice *dev, unsigned index, VrVirtqueue *vq)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    unsigned budget = BATCH;
+    do {
+        vr_virtqueue_disable_notify(vq);
+        while (vr_virtqueue_pop(vq, b->elem)) {
+            vr_virtqueue_push(vq, b->elem, handle(b, b->elem));
+            /* Completing each request at once keeps latency low behind a slow disk. */
+            vr_virtqueue_notify(vq);
+            if (--budget == 0) {
+                vr_virtio_device_kick(dev, index); /* come back after the others */
+                return;
+            }
+        }
+    } while (vr_virtqueue_enable_notify(vq));
+}
+
+static void blk_free(VrVirtioDevice *dev)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    if (b->fd >= 0)
+        close(b->fd); /* drops the OFD lock */
+    g_free(b->elem);
+    g_free(b->path);
+    g_free(b);
+}
+
+static const VrVirtioDeviceClass blk_class = {
+    .name = "virtio-blk",
+    .device_id = VR_VIRTIO_ID_BLOCK,
+    .config_read = blk_config_read,
+    .queue_notify = blk_queue_notify,
+    .free = blk_free,
+};
+
+void vr_virtio_blk_set_serial(VrVirtioDevice *dev, const char *serial)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    memset(b->serial, 0, sizeof(b->serial));
+    for (size_t i = 0, j = 0; serial[i] && j < sizeof(b->serial); i++) {
+        char c = serial[i];
+        if (g_ascii_isgraph(c))
+            b->serial[j++] = c;
+    }
+}
+
+uint64_t vr_virtio_blk_capacity(VrVirtioDevice *dev)
+{
+    return ((VrVirtioBlk *) dev)->capacity;
+}
+
+static bool lock_image(int fd, const char *path, bool readonly, GError **error)
+{
+    struct flock fl = {
+        .l_type = readonly ? F_RDLCK : F_WRLCK,
+        .l_whence = SEEK_SET,
+    };
+    if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+        return true;
+    int err = errno;
+    if (err == EAGAIN || err == EACCES) {
+        if (readonly)
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                        "Disk image %s is being written by another machine or program; it "
+                        "cannot be opened read-only until that one lets go of it",
+                        path);
+        else
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                        "Disk image %s is in use by another machine or program; two machines "
+                        "cannot write the same image (open it read-only, or stop the other)",
+                        path);
+        return false;
+    }
+    /* A file system without locks (some network ones): go on without. */
+    g_message("Disk image %s cannot be locked (%s); nothing stops another machine from "
+              "writing it at the same time",
+              path, g_strerror(err));
+    return true;
+}
+
+VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **error)
+{
+    int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        if (err == EISDIR)
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                        "Disk image %s is a directory; expected a raw disk image file", path);
+        else
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                        "Cannot open disk image %s for %s: %s", path,
+                        readonly ? "reading" : "reading and writing", g_strerror(err));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    "Cannot look at disk image %s: %s", path, g_strerror(err));
+        close(fd);
+        return NULL;
+    }
+    uint64_t size;
+    if (S_ISDIR(st.st_mode)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                    "Disk image %s is a directory; expected a raw disk image file", path);
+        close(fd);
+        return NULL;
+    } else if (S_ISREG(st.st_mode)) {
+        size = (uint64_t) st.st_size;
+    } else if (S_ISBLK(st.st_mode)) {
+        off_t end = lseek(fd, 0, SEEK_END);
+        size = end < 0 ? 0 : (uint64_t) end;
+    } else {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                    "Disk image %s is not a regular file or block device", path);
+        close(fd);
+        return NULL;
+    }
+    if (size == 0 || size % SECTOR) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    "Disk image %s is %" G_GUINT64_FORMAT
+                    " bytes long; a raw disk image must be a non-zero multiple of 512 bytes "
+                    "(whole sectors)",
+                    path, size);
+        close(fd);
+        return NULL;
+    }
+    if (!lock_image(fd, path, readonly, error)) {
+        close(fd);
+        return NULL;
+    }
+
+    VrVirtioBlk *b = g_new0(VrVirtioBlk, 1);
+    b->dev.cls = &blk_class;
+    g_autofree char *base = g_path_get_basename(path);
+    b->dev.name = g_strdup_printf("virtio-blk %s", base);
+    b->dev.num_queues = 1;
+    b->dev.queue_max_size = VR_VIRTIO_BLK_QUEUE_SIZE;
+    b->dev.config_size = CONFIG_SIZE;
+    b->dev.features =
+        VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_SIZE_MAX) | VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_SEG_MAX) |
+        VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_BLK_SIZE) | VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_FLUSH);
+    if (readonly)
+        b->dev.features |= VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_RO);
+    else
+        b->dev.features |=
+            VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_DISCARD) | VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_WRITE_ZEROES);
+    b->fd = fd;
+    b->readonly = readonly;
+    b->capacity = size / SECTOR;
+    b->path = g_strdup(path);
+    b->elem = g_new0(VrVirtqElement, 1);
+    vr_virtio_blk_set_serial(&b->dev, base);
+
+    /* struct virtio_blk_config (5.2.4); padding and unused fields stay zero. */
+    put_le64(b->config + 0, b->capacity);
+    put_le32(b->config + 8, VR_VIRTIO_BLK_SIZE_MAX);
+    put_le32(b->config + 12, VR_VIRTIO_BLK_SEG_MAX);
+    put_le32(b->config + 20, SECTOR); /* blk_size */
+    put_le32(b->config + 36, VR_VIRTIO_BLK_MAX_DISCARD);
+    put_le32(b->config + 40, VR_VIRTIO_BLK_DISCARD_SEGS);
+    put_le32(b->config + 44, 4096 / SECTOR); /* discard_sector_alignment */
+    put_le32(b->config + 48, VR_VIRTIO_BLK_MAX_DISCARD);
+    put_le32(b->config + 52, VR_VIRTIO_BLK_DISCARD_SEGS);
+    b->config[56] = 1; /* write_zeroes_may_unmap */
+    return &b->dev;
+}

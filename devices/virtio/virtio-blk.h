@@ -1,0 +1,55 @@
+/* virtio-blk (VIRTIO 1.2, 5.2) backed by a raw image file or block device.
+ *
+ * Offers VIRTIO_BLK_F_SEG_MAX, SIZE_MAX, BLK_SIZE (512) and FLUSH (fdatasync); read-write
+ * devices also DISCARD (punches holes) and WRITE_ZEROES; read-only devices offer RO and
+ * answer writes with VIRTIO_BLK_S_IOERR. One request queue; requests are done with
+ * preadv/pwritev straight into guest memory on the I/O thread.
+ *
+ * The image is locked with an open file description lock (F_OFD_SETLK): a write lock for a
+ * read-write device, a read lock for a read-only one, so two machines cannot write the
+ * same image, and none reads an image another one writes.
+ */
+#ifndef VR_VIRTIO_BLK_H
+#define VR_VIRTIO_BLK_H
+
+#include "virtio.h"
+
+/* Feature bits (5.2.3). */
+#define VR_VIRTIO_BLK_F_SIZE_MAX     1
+#define VR_VIRTIO_BLK_F_SEG_MAX      2
+#define VR_VIRTIO_BLK_F_RO           5
+#define VR_VIRTIO_BLK_F_BLK_SIZE     6
+#define VR_VIRTIO_BLK_F_FLUSH        9
+#define VR_VIRTIO_BLK_F_DISCARD      13
+#define VR_VIRTIO_BLK_F_WRITE_ZEROES 14
+
+/* Request types and status values (5.2.6). */
+#define VR_VIRTIO_BLK_T_IN           0
+#define VR_VIRTIO_BLK_T_OUT          1
+#define VR_VIRTIO_BLK_T_FLUSH        4
+#define VR_VIRTIO_BLK_T_GET_ID       8
+#define VR_VIRTIO_BLK_T_DISCARD      11
+#define VR_VIRTIO_BLK_T_WRITE_ZEROES 13
+#define VR_VIRTIO_BLK_S_OK           0
+#define VR_VIRTIO_BLK_S_IOERR        1
+#define VR_VIRTIO_BLK_S_UNSUPP       2
+
+#define VR_VIRTIO_BLK_QUEUE_SIZE   256
+#define VR_VIRTIO_BLK_SIZE_MAX     (1u << 20) /* bytes in one segment */
+#define VR_VIRTIO_BLK_SEG_MAX      (VR_VIRTIO_BLK_QUEUE_SIZE - 2)
+#define VR_VIRTIO_BLK_MAX_DISCARD  (1u << 23) /* sectors in one discard/write-zeroes segment */
+#define VR_VIRTIO_BLK_DISCARD_SEGS 32
+#define VR_VIRTIO_BLK_ID_BYTES     20
+
+/* Opens the image at path. Errors (a GError naming the file): it does not exist or cannot
+ * be opened, is a directory or not a file, is empty or not a multiple of 512 bytes, or is
+ * locked by another machine. */
+VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **error);
+/* Sets the serial number the guest reads with VIRTIO_BLK_T_GET_ID (up to 20 ASCII
+ * characters; longer is cut). The default is the image's file name. Call before the device
+ * is attached to a transport. */
+void vr_virtio_blk_set_serial(VrVirtioDevice *dev, const char *serial);
+/* Capacity in 512-byte sectors. */
+uint64_t vr_virtio_blk_capacity(VrVirtioDevice *dev);
+
+#endif

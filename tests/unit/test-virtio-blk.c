@@ -1,0 +1,600 @@
+/* virtio-blk on a temporary raw image, driven as Linux's virtio_blk drives it: reads,
+ * writes, flushes, discards and write-zeroes checked against the file's bytes afterwards;
+ * read-only refusal; requests past the end or malformed; opening errors and image locks. */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "virtio-test-driver.h"
+#include "virtio/virtio-blk.h"
+
+#define RAM_SIZE  (64ull << 20)
+#define DISK_SIZE (4ull << 20)
+#define SECTORS   (DISK_SIZE / 512)
+#define F_V1      VR_VIRTIO_BIT(VR_VIRTIO_F_VERSION_1)
+#define F_INDIR   VR_VIRTIO_BIT(VR_VIRTIO_F_INDIRECT_DESC)
+#define F_EVIDX   VR_VIRTIO_BIT(VR_VIRTIO_F_EVENT_IDX)
+#define F_DISCARD VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_DISCARD)
+#define F_WZEROES VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_WRITE_ZEROES)
+#define F_FLUSH   VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_FLUSH)
+#define ALL_RW    (F_INDIR | F_EVIDX | F_DISCARD | F_WZEROES | F_FLUSH)
+
+static char *tmpdir;
+
+static bool with_iothread(void)
+{
+    return g_str_has_suffix(g_test_get_path(), "/io");
+}
+
+static uint8_t pattern(uint64_t offset)
+{
+    return (uint8_t) (offset * 7 + offset / 512 + 1);
+}
+
+/* A raw image of size bytes filled with pattern(). */
+static char *make_image(const char *name, uint64_t size)
+{
+    char *path = g_build_filename(tmpdir, name, NULL);
+    g_autofree uint8_t *data = g_malloc(size);
+    for (uint64_t i = 0; i < size; i++)
+        data[i] = pattern(i);
+    g_assert_true(g_file_set_contents(path, (const char *) data, (gssize) size, NULL));
+    return path;
+}
+
+static void read_file_at(const char *path, uint64_t offset, void *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(pread(fd, buf, len, (off_t) offset), ==, (ssize_t) len);
+    close(fd);
+}
+
+static bool file_matches_pattern(const char *path, uint64_t offset, size_t len)
+{
+    g_autofree uint8_t *buf = g_malloc(len);
+    read_file_at(path, offset, buf, len);
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] != pattern(offset + i))
+            return false;
+    return true;
+}
+
+static bool file_is_zero(const char *path, uint64_t offset, size_t len)
+{
+    g_autofree uint8_t *buf = g_malloc(len);
+    read_file_at(path, offset, buf, len);
+    for (size_t i = 0; i < len; i++)
+        if (buf[i])
+            return false;
+    return true;
+}
+
+static uint64_t file_size(const char *path)
+{
+    GStatBuf st;
+    g_assert_cmpint(g_stat(path, &st), ==, 0);
+    return (uint64_t) st.st_size;
+}
+
+typedef struct {
+    TdMachine m;
+    TdQueue q;
+    uint64_t hdr, status, data;
+    char *path;
+} Blk;
+
+static void blk_open(Blk *b, const char *name, bool readonly, uint64_t features)
+{
+    memset(b, 0, sizeof(*b));
+    b->path = make_image(name, DISK_SIZE);
+    g_autoptr(GError) error = NULL;
+    VrVirtioDevice *dev = vr_virtio_blk_new(b->path, readonly, &error);
+    g_assert_no_error(error);
+    td_init(&b->m, dev, RAM_SIZE, with_iothread());
+    td_start(&b->m, features, &b->q, 1, VR_VIRTIO_BLK_QUEUE_SIZE);
+    b->hdr = td_alloc(&b->m, 16, 16);
+    b->status = td_alloc(&b->m, 16, 16);
+    b->data = td_alloc(&b->m, 2 << 20, 4096);
+}
+
+static void blk_close(Blk *b)
+{
+    g_assert_cmpuint(td_read(&b->m, VR_VIRTIO_MMIO_STATUS) & VR_VIRTIO_STATUS_DEVICE_NEEDS_RESET,
+                     ==, 0);
+    td_free(&b->m);
+    g_unlink(b->path);
+    g_free(b->path);
+}
+
+static void set_header(Blk *b, uint32_t type, uint64_t sector)
+{
+    uint8_t *h = td_host(&b->m, b->hdr);
+    uint32_t t = GUINT32_TO_LE(type), r = 0;
+    uint64_t s = GUINT64_TO_LE(sector);
+    memcpy(h, &t, 4);
+    memcpy(h + 4, &r, 4);
+    memcpy(h + 8, &s, 8);
+}
+
+/* A request: header, data (len bytes at b->data, split in pieces of piece bytes), status.
+ * Returns the status byte; *used gets the used length. */
+static uint8_t request(Blk *b, uint32_t type, uint64_t sector, uint32_t len, bool writable,
+                       uint32_t piece, bool indirect, uint32_t *used)
+{
+    set_header(b, type, sector);
+    *(uint8_t *) td_host(&b->m, b->status) = 0xee;
+    TdBuf bufs[VR_VIRTIO_BLK_QUEUE_SIZE];
+    unsigned n = 0;
+    /* The header in two pieces: framing must not matter (2.6.4). */
+    bufs[n++] = (TdBuf){b->hdr, 8, false};
+    bufs[n++] = (TdBuf){b->hdr + 8, 8, false};
+    for (uint32_t off = 0; off < len; off += piece)
+        bufs[n++] = (TdBuf){b->data + off, MIN(piece, len - off), writable};
+    bufs[n++] = (TdBuf){b->status, 1, true};
+    uint32_t u =
+        indirect ? td_submit_indirect(&b->m, &b->q, bufs, n) : td_submit(&b->m, &b->q, bufs, n);
+    g_assert_cmpuint(u, !=, G_MAXUINT32);
+    if (used)
+        *used = u;
+    return *(uint8_t *) td_host(&b->m, b->status);
+}
+
+static uint8_t simple(Blk *b, uint32_t type, uint64_t sector, uint32_t len, bool writable)
+{
+    return request(b, type, sector, len, writable, 4096, false, NULL);
+}
+
+/* Discard or write-zeroes with the given segments (sector, count, flags). */
+static uint8_t discard(Blk *b, uint32_t type, const uint64_t (*segs)[3], unsigned n)
+{
+    uint8_t *d = td_host(&b->m, b->data);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t s = GUINT64_TO_LE(segs[i][0]);
+        uint32_t c = GUINT32_TO_LE((uint32_t) segs[i][1]);
+        uint32_t f = GUINT32_TO_LE((uint32_t) segs[i][2]);
+        memcpy(d + 16 * i, &s, 8);
+        memcpy(d + 16 * i + 8, &c, 4);
+        memcpy(d + 16 * i + 12, &f, 4);
+    }
+    return simple(b, type, 0, 16 * n, false);
+}
+
+/* ---- Opening ---- */
+
+static void expect_open_error(const char *path, bool readonly, const char *needle)
+{
+    g_autoptr(GError) error = NULL;
+    VrVirtioDevice *dev = vr_virtio_blk_new(path, readonly, &error);
+    g_assert_null(dev);
+    g_assert_nonnull(error);
+    g_test_message("%s", error->message);
+    g_assert_nonnull(strstr(error->message, path));
+    g_assert_nonnull(strstr(error->message, needle));
+}
+
+static void test_open_errors(void)
+{
+    g_autofree char *missing = g_build_filename(tmpdir, "missing.img", NULL);
+    expect_open_error(missing, false, "No such file");
+    expect_open_error(missing, true, "No such file");
+    expect_open_error(tmpdir, false, "directory");
+    expect_open_error(tmpdir, true, "directory");
+
+    g_autofree char *odd = g_build_filename(tmpdir, "odd.img", NULL);
+    g_assert_true(g_file_set_contents(odd, "x", 1000, NULL));
+    expect_open_error(odd, false, "multiple of 512");
+    g_autofree char *empty = g_build_filename(tmpdir, "empty.img", NULL);
+    g_assert_true(g_file_set_contents(empty, "", 0, NULL));
+    expect_open_error(empty, true, "multiple of 512");
+    expect_open_error("/dev/null", true, "not a regular file");
+
+    g_autofree char *secret = make_image("secret.img", 4096);
+    g_assert_cmpint(g_chmod(secret, 0), ==, 0);
+    if (geteuid() != 0) {
+        expect_open_error(secret, false, "Permission denied");
+        expect_open_error(secret, true, "Permission denied");
+    } else {
+        g_test_message("running as root: permission check skipped");
+    }
+    /* Writable needs write permission; read-only does not. */
+    g_assert_cmpint(g_chmod(secret, 0444), ==, 0);
+    if (geteuid() != 0)
+        expect_open_error(secret, false, "Permission denied");
+    g_autoptr(GError) error = NULL;
+    VrVirtioDevice *dev = vr_virtio_blk_new(secret, true, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(vr_virtio_blk_capacity(dev), ==, 8);
+    vr_virtio_device_free(dev);
+    g_unlink(odd);
+    g_unlink(empty);
+    g_unlink(secret);
+}
+
+static void test_locks(void)
+{
+    g_autofree char *path = make_image("locked.img", 8192);
+    g_autoptr(GError) error = NULL;
+    VrVirtioDevice *a = vr_virtio_blk_new(path, false, &error);
+    g_assert_no_error(error);
+    /* A second writer, or a reader, is refused while a machine writes it. */
+    expect_open_error(path, false, "in use");
+    expect_open_error(path, true, "being written");
+    vr_virtio_device_free(a);
+
+    /* Readers share. */
+    VrVirtioDevice *r1 = vr_virtio_blk_new(path, true, &error);
+    g_assert_no_error(error);
+    VrVirtioDevice *r2 = vr_virtio_blk_new(path, true, &error);
+    g_assert_no_error(error);
+    expect_open_error(path, false, "in use");
+    vr_virtio_device_free(r1);
+    vr_virtio_device_free(r2);
+    /* Everyone let go: a writer may come. */
+    a = vr_virtio_blk_new(path, false, &error);
+    g_assert_no_error(error);
+    vr_virtio_device_free(a);
+    g_unlink(path);
+}
+
+/* ---- Configuration ---- */
+
+static uint32_t config32(TdMachine *m, uint32_t off)
+{
+    return td_read(m, VR_VIRTIO_MMIO_CONFIG + off);
+}
+
+static void test_config(void)
+{
+    Blk b;
+    blk_open(&b, "config.img", false, ALL_RW);
+    TdMachine *m = &b.m;
+    g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_DEVICE_ID), ==, VR_VIRTIO_ID_BLOCK);
+    uint64_t cap = config32(m, 0) | (uint64_t) config32(m, 4) << 32;
+    g_assert_cmpuint(cap, ==, SECTORS);
+    g_assert_cmpuint(config32(m, 8), ==, VR_VIRTIO_BLK_SIZE_MAX);
+    g_assert_cmpuint(config32(m, 12), ==, VR_VIRTIO_BLK_SEG_MAX);
+    g_assert_cmpuint(config32(m, 20), ==, 512);
+    g_assert_cmpuint(config32(m, 36), ==, VR_VIRTIO_BLK_MAX_DISCARD);
+    g_assert_cmpuint(config32(m, 40), ==, VR_VIRTIO_BLK_DISCARD_SEGS);
+    g_assert_cmpuint(config32(m, 44), ==, 8);
+    g_assert_cmpuint(config32(m, 48), ==, VR_VIRTIO_BLK_MAX_DISCARD);
+    g_assert_cmpuint(td_read_sized(m, VR_VIRTIO_MMIO_CONFIG + 56, 1), ==, 1);
+    g_assert_cmpuint(td_read_sized(m, VR_VIRTIO_MMIO_CONFIG + 0, 8), ==, SECTORS);
+    g_assert_cmpuint(td_read_sized(m, VR_VIRTIO_MMIO_CONFIG + 60, 4), ==, 0); /* past it */
+    /* Configuration writes to a block device are ignored. */
+    td_write(m, VR_VIRTIO_MMIO_CONFIG, 1);
+    g_assert_cmpuint(config32(m, 0), ==, (uint32_t) SECTORS);
+    uint64_t f = td_device_features(m);
+    g_assert_true(f & F_FLUSH);
+    g_assert_true(f & F_DISCARD);
+    g_assert_true(f & F_WZEROES);
+    g_assert_true(f & VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_SEG_MAX));
+    g_assert_true(f & VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_SIZE_MAX));
+    g_assert_true(f & VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_BLK_SIZE));
+    g_assert_false(f & VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_RO));
+    td_write(m, VR_VIRTIO_MMIO_STATUS, 0);
+    td_start(m, ALL_RW, &b.q, 1, VR_VIRTIO_BLK_QUEUE_SIZE);
+    blk_close(&b);
+}
+
+/* ---- Reads and writes ---- */
+
+static void test_read_write(void)
+{
+    Blk b;
+    blk_open(&b, "rw.img", false, ALL_RW);
+    uint8_t *data = td_host(&b.m, b.data);
+    uint32_t used;
+
+    /* Read 3 sectors at sector 5 in odd pieces. */
+    memset(data, 0, 4096);
+    g_assert_cmpuint(request(&b, VR_VIRTIO_BLK_T_IN, 5, 1536, true, 100, false, &used), ==,
+                     VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpuint(used, ==, 1536 + 1);
+    for (unsigned i = 0; i < 1536; i++)
+        g_assert_cmpuint(data[i], ==, pattern(5 * 512 + i));
+
+    /* Write 4 sectors at sector 10, then check the file itself. */
+    for (unsigned i = 0; i < 2048; i++)
+        data[i] = (uint8_t) (0xa5 ^ i);
+    g_assert_cmpuint(request(&b, VR_VIRTIO_BLK_T_OUT, 10, 2048, false, 512, false, &used), ==,
+                     VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpuint(used, ==, 1);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_FLUSH, 0, 0, false), ==, VR_VIRTIO_BLK_S_OK);
+    uint8_t back[2048];
+    read_file_at(b.path, 10 * 512, back, sizeof(back));
+    for (unsigned i = 0; i < 2048; i++)
+        g_assert_cmpuint(back[i], ==, (uint8_t) (0xa5 ^ i));
+    g_assert_true(file_matches_pattern(b.path, 9 * 512, 512));
+    g_assert_true(file_matches_pattern(b.path, 14 * 512, 512));
+    /* And read it back through the device, through an indirect table. */
+    memset(data, 0, 2048);
+    g_assert_cmpuint(request(&b, VR_VIRTIO_BLK_T_IN, 10, 2048, true, 1000, true, &used), ==,
+                     VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpmem(data, 2048, back, 2048);
+
+    /* A big write, at the last sectors of the disk. */
+    for (unsigned i = 0; i < (1u << 20); i++)
+        data[i] = (uint8_t) (i >> 3);
+    g_assert_cmpuint(
+        request(&b, VR_VIRTIO_BLK_T_OUT, SECTORS - 2048, 1 << 20, false, 65536, true, &used), ==,
+        VR_VIRTIO_BLK_S_OK);
+    g_autofree uint8_t *tail = g_malloc(1 << 20);
+    read_file_at(b.path, DISK_SIZE - (1 << 20), tail, 1 << 20);
+    for (unsigned i = 0; i < (1u << 20); i++)
+        g_assert_cmpuint(tail[i], ==, (uint8_t) (i >> 3));
+    g_assert_cmpuint(file_size(b.path), ==, DISK_SIZE);
+
+    /* GET_ID: the image's name. */
+    memset(data, 0xff, 20);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_GET_ID, 0, 20, true), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpmem(data, 7, "rw.img\0", 7);
+
+    /* Discard: holes read back as zeroes, the size stays. */
+    const uint64_t segs[][3] = {{64, 16, 0}, {200, 8, 0}};
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_DISCARD, segs, 2), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_true(file_is_zero(b.path, 64 * 512, 16 * 512));
+    g_assert_true(file_is_zero(b.path, 200 * 512, 8 * 512));
+    g_assert_true(file_matches_pattern(b.path, 80 * 512, 512));
+    g_assert_true(file_matches_pattern(b.path, 63 * 512, 512));
+    g_assert_cmpuint(file_size(b.path), ==, DISK_SIZE);
+
+    /* Write zeroes, with and without unmap (an unaligned range too). */
+    const uint64_t z1[][3] = {{300, 3, 0}};
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_WRITE_ZEROES, z1, 1), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_true(file_is_zero(b.path, 300 * 512, 3 * 512));
+    g_assert_true(file_matches_pattern(b.path, 303 * 512, 512));
+    g_assert_true(file_matches_pattern(b.path, 299 * 512, 512));
+    const uint64_t z2[][3] = {{401, 33, 1}};
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_WRITE_ZEROES, z2, 1), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_true(file_is_zero(b.path, 401 * 512, 33 * 512));
+    g_assert_true(file_matches_pattern(b.path, 434 * 512, 512));
+    g_assert_true(file_matches_pattern(b.path, 400 * 512, 512));
+    g_assert_cmpuint(file_size(b.path), ==, DISK_SIZE);
+    blk_close(&b);
+}
+
+static void test_serial(void)
+{
+    g_autofree char *path = make_image("a-very-long-image-name-indeed.img", 4096);
+    g_autoptr(GError) error = NULL;
+    VrVirtioDevice *dev = vr_virtio_blk_new(path, false, &error);
+    g_assert_no_error(error);
+    Blk b = {0};
+    b.path = g_strdup(path);
+    td_init(&b.m, dev, RAM_SIZE, false);
+    td_start(&b.m, 0, &b.q, 1, 16);
+    b.hdr = td_alloc(&b.m, 16, 16);
+    b.status = td_alloc(&b.m, 16, 16);
+    b.data = td_alloc(&b.m, 4096, 16);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_GET_ID, 0, 20, true), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpmem(td_host(&b.m, b.data), 20, "a-very-long-image-na", 20);
+    /* A short buffer gets what fits. */
+    memset(td_host(&b.m, b.data), 'x', 20);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_GET_ID, 0, 4, true), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpmem(td_host(&b.m, b.data), 5, "a-vex", 5);
+    td_free(&b.m);
+
+    dev = vr_virtio_blk_new(path, false, &error);
+    g_assert_no_error(error);
+    vr_virtio_blk_set_serial(dev, "disk 0\n");
+    td_init(&b.m, dev, RAM_SIZE, false);
+    td_start(&b.m, 0, &b.q, 1, 16);
+    b.hdr = td_alloc(&b.m, 16, 16);
+    b.status = td_alloc(&b.m, 16, 16);
+    b.data = td_alloc(&b.m, 4096, 16);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_GET_ID, 0, 20, true), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpmem(td_host(&b.m, b.data), 6, "disk0\0", 6);
+    blk_close(&b);
+}
+
+static void test_read_only(void)
+{
+    Blk b;
+    blk_open(&b, "ro.img", true, F_INDIR | F_FLUSH | VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_RO));
+    uint64_t f = td_device_features(&b.m);
+    g_assert_true(f & VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_RO));
+    g_assert_false(f & F_DISCARD);
+    g_assert_false(f & F_WZEROES);
+    uint8_t *data = td_host(&b.m, b.data);
+
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, 1, 512, true), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpuint(data[0], ==, pattern(512));
+    memset(data, 0x11, 4096);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_OUT, 0, 4096, false), ==, VR_VIRTIO_BLK_S_IOERR);
+    g_assert_true(file_matches_pattern(b.path, 0, DISK_SIZE));
+    const uint64_t segs[][3] = {{0, 8, 0}};
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_DISCARD, segs, 1), ==, VR_VIRTIO_BLK_S_UNSUPP);
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_WRITE_ZEROES, segs, 1), ==,
+                     VR_VIRTIO_BLK_S_UNSUPP);
+    g_assert_true(file_matches_pattern(b.path, 0, DISK_SIZE));
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_FLUSH, 0, 0, false), ==, VR_VIRTIO_BLK_S_OK);
+    blk_close(&b);
+}
+
+static void test_bad_requests(void)
+{
+    Blk b;
+    blk_open(&b, "bad.img", false, ALL_RW);
+    uint32_t used;
+
+    /* Past the end, partly past the end, far past the end, overflowing. */
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, SECTORS, 512, true), ==, VR_VIRTIO_BLK_S_IOERR);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, SECTORS - 1, 1024, true), ==,
+                     VR_VIRTIO_BLK_S_IOERR);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_OUT, SECTORS - 1, 1024, false), ==,
+                     VR_VIRTIO_BLK_S_IOERR);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_OUT, G_MAXUINT64, 512, false), ==,
+                     VR_VIRTIO_BLK_S_IOERR);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, G_MAXUINT64 / 512, 512, true), ==,
+                     VR_VIRTIO_BLK_S_IOERR);
+    /* Not whole sectors. */
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, 0, 100, true), ==, VR_VIRTIO_BLK_S_IOERR);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_OUT, 0, 513, false), ==, VR_VIRTIO_BLK_S_IOERR);
+    g_assert_true(file_matches_pattern(b.path, 0, DISK_SIZE));
+    /* The last sector itself is fine, and so is an empty read. */
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, SECTORS - 1, 512, true), ==,
+                     VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, SECTORS, 0, true), ==, VR_VIRTIO_BLK_S_OK);
+    /* Unknown types. */
+    g_assert_cmpuint(simple(&b, 2, 0, 0, false), ==, VR_VIRTIO_BLK_S_UNSUPP);
+    g_assert_cmpuint(simple(&b, 0x80000000u, 0, 0, false), ==, VR_VIRTIO_BLK_S_UNSUPP);
+    g_assert_cmpuint(simple(&b, 14, 0, 0, false), ==, VR_VIRTIO_BLK_S_UNSUPP);
+
+    /* Discard: unmap flag, unknown flags, bad lengths, too many segments, out of range. */
+    const uint64_t unmap[][3] = {{0, 8, 1}};
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_DISCARD, unmap, 1), ==, VR_VIRTIO_BLK_S_UNSUPP);
+    const uint64_t flags[][3] = {{0, 8, 2}};
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_WRITE_ZEROES, flags, 1), ==,
+                     VR_VIRTIO_BLK_S_UNSUPP);
+    const uint64_t range[][3] = {{0, 8, 0}, {SECTORS - 4, 8, 0}};
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_DISCARD, range, 2), ==, VR_VIRTIO_BLK_S_IOERR);
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_WRITE_ZEROES, range, 2), ==,
+                     VR_VIRTIO_BLK_S_IOERR);
+    /* Nothing of a rejected request was done, not even its good first segment. */
+    g_assert_true(file_matches_pattern(b.path, 0, DISK_SIZE));
+    const uint64_t wrap[][3] = {{G_MAXUINT64 - 2, 8, 0}};
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_DISCARD, wrap, 1), ==, VR_VIRTIO_BLK_S_IOERR);
+    uint64_t many[VR_VIRTIO_BLK_DISCARD_SEGS + 1][3];
+    for (unsigned i = 0; i < G_N_ELEMENTS(many); i++) {
+        many[i][0] = i * 8;
+        many[i][1] = 8;
+        many[i][2] = 0;
+    }
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_DISCARD, many, G_N_ELEMENTS(many)), ==,
+                     VR_VIRTIO_BLK_S_IOERR);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_DISCARD, 0, 10, false), ==, VR_VIRTIO_BLK_S_IOERR);
+    g_assert_true(file_matches_pattern(b.path, 0, DISK_SIZE));
+
+    /* A header too short: IOERR. */
+    *(uint8_t *) td_host(&b.m, b.status) = 0xee;
+    TdBuf shorthdr[] = {{b.hdr, 8, false}, {b.status, 1, true}};
+    g_assert_cmpuint(td_submit(&b.m, &b.q, shorthdr, 2), ==, 1);
+    g_assert_cmpuint(*(uint8_t *) td_host(&b.m, b.status), ==, VR_VIRTIO_BLK_S_IOERR);
+    /* No room for a status byte: the request is returned with nothing written. */
+    set_header(&b, VR_VIRTIO_BLK_T_IN, 0);
+    TdBuf nostatus[] = {{b.hdr, 16, false}};
+    g_assert_cmpuint(td_submit(&b.m, &b.q, nostatus, 1), ==, 0);
+    /* The status byte is the last writable byte, wherever the descriptors split. */
+    set_header(&b, VR_VIRTIO_BLK_T_IN, 2);
+    uint8_t *data = td_host(&b.m, b.data);
+    memset(data, 0, 600);
+    TdBuf joined[] = {{b.hdr, 16, false}, {b.data, 513, true}};
+    g_assert_cmpuint(td_submit(&b.m, &b.q, joined, 2), ==, 513);
+    g_assert_cmpuint(data[512], ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpuint(data[0], ==, pattern(1024));
+    (void) used;
+    blk_close(&b);
+}
+
+/* Many requests in flight at once, on the I/O thread, with event idx and indirect tables. */
+static void test_many_requests(void)
+{
+    Blk b;
+    blk_open(&b, "many.img", false, ALL_RW);
+    TdMachine *m = &b.m;
+    TdQueue *q = &b.q;
+    const unsigned n = 200;
+    uint64_t hdrs = td_alloc(m, 16 * n, 16), stats = td_alloc(m, n, 1);
+    uint64_t tables = td_alloc(m, 16 * 3 * n, 16), bufs = td_alloc(m, 4096ull * n, 4096);
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t *h = td_host(m, hdrs + 16 * i);
+        uint32_t t = GUINT32_TO_LE(VR_VIRTIO_BLK_T_OUT);
+        uint64_t s = GUINT64_TO_LE(8ull * i);
+        memset(h, 0, 16);
+        memcpy(h, &t, 4);
+        memcpy(h + 8, &s, 8);
+        memset(td_host(m, bufs + 4096ull * i), (int) i, 4096);
+        uint64_t table = tables + 48ull * i;
+        td_set_desc_at(m, table, 0, hdrs + 16 * i, 16, VR_VIRTQ_DESC_F_NEXT, 1);
+        td_set_desc_at(m, table, 1, bufs + 4096ull * i, 4096, VR_VIRTQ_DESC_F_NEXT, 2);
+        td_set_desc_at(m, table, 2, stats + i, 1, VR_VIRTQ_DESC_F_WRITE, 0);
+        td_set_desc(m, q, (uint16_t) i, table, 48, VR_VIRTQ_DESC_F_INDIRECT, 0);
+        td_publish(m, q, (uint16_t) i);
+        if (i % 50 == 49)
+            td_kick(m, q);
+    }
+    bool seen[200] = {false};
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t id, len;
+        g_assert_true(td_wait_used(m, q, &id, &len));
+        g_assert_cmpuint(id, <, n);
+        g_assert_false(seen[id]);
+        seen[id] = true;
+        g_assert_cmpuint(len, ==, 1);
+    }
+    g_assert_cmpint(g_atomic_int_get(&m->irq_level), ==, 1);
+    g_autofree uint8_t *file = g_malloc(4096ull * n);
+    read_file_at(b.path, 0, file, 4096ull * n);
+    for (unsigned i = 0; i < n; i++) {
+        g_assert_cmpuint(*(uint8_t *) td_host(m, stats + i), ==, VR_VIRTIO_BLK_S_OK);
+        g_assert_cmpuint(file[4096ull * i], ==, (uint8_t) i);
+        g_assert_cmpuint(file[4096ull * i + 4095], ==, (uint8_t) i);
+    }
+    blk_close(&b);
+}
+
+/* A reset while the I/O thread is busy with big reads completes, and the device works
+ * afterwards. */
+static void test_reset_while_busy(void)
+{
+    Blk b;
+    blk_open(&b, "busy.img", false, ALL_RW);
+    TdMachine *m = &b.m;
+    for (int round = 0; round < 5; round++) {
+        TdQueue *q = &b.q;
+        uint64_t bufs = b.data;
+        for (uint16_t i = 0; i < 128; i++) {
+            uint64_t table = td_alloc(m, 48, 16);
+            td_set_desc_at(m, table, 0, b.hdr, 16, VR_VIRTQ_DESC_F_NEXT, 1);
+            td_set_desc_at(m, table, 1, bufs, 1 << 20, VR_VIRTQ_DESC_F_NEXT | VR_VIRTQ_DESC_F_WRITE,
+                           2);
+            td_set_desc_at(m, table, 2, b.status, 1, VR_VIRTQ_DESC_F_WRITE, 0);
+            td_set_desc(m, q, i, table, 48, VR_VIRTQ_DESC_F_INDIRECT, 0);
+            td_publish(m, q, i);
+        }
+        set_header(&b, VR_VIRTIO_BLK_T_IN, 0);
+        td_kick(m, q);
+        g_usleep(round * 200);
+        td_write(m, VR_VIRTIO_MMIO_STATUS, 0);
+        g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_STATUS), ==, 0);
+        g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_INTERRUPT_STATUS), ==, 0);
+        td_start(m, ALL_RW, q, 1, VR_VIRTIO_BLK_QUEUE_SIZE);
+        g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, 3, 512, true), ==, VR_VIRTIO_BLK_S_OK);
+        g_assert_cmpuint(*(uint8_t *) td_host(m, b.data), ==, pattern(3 * 512));
+    }
+    blk_close(&b);
+}
+
+static void add_both(const char *path, GTestFunc fn)
+{
+    g_autofree char *sync = g_strdup_printf("%s/sync", path);
+    g_autofree char *io = g_strdup_printf("%s/io", path);
+    g_test_add_func(sync, fn);
+    g_test_add_func(io, fn);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    tmpdir = g_dir_make_tmp("vireo-virtio-blk-XXXXXX", NULL);
+    g_assert_nonnull(tmpdir);
+    g_test_add_func("/virtio-blk/open-errors", test_open_errors);
+    g_test_add_func("/virtio-blk/locks", test_locks);
+    g_test_add_func("/virtio-blk/serial", test_serial);
+    add_both("/virtio-blk/config", test_config);
+    add_both("/virtio-blk/read-write", test_read_write);
+    add_both("/virtio-blk/read-only", test_read_only);
+    add_both("/virtio-blk/bad-requests", test_bad_requests);
+    add_both("/virtio-blk/many-requests", test_many_requests);
+    g_test_add_func("/virtio-blk/reset-while-busy/io", test_reset_while_busy);
+    int rc = g_test_run();
+    g_rmdir(tmpdir);
+    g_free(tmpdir);
+    return rc;
+}

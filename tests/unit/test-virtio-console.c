@@ -1,0 +1,351 @@
+/* virtio-console: output through the transmit queue, input through the receive queue with
+ * flow control (host bytes wait while the guest has no buffers), the terminal size in the
+ * configuration space, emergency writes. */
+#include <glib.h>
+#include <string.h>
+
+#include "virtio-test-driver.h"
+#include "virtio/virtio-console.h"
+
+#define RAM_SIZE (16ull << 20)
+#define QSIZE    16
+#define RXQ      0
+#define TXQ      1
+
+typedef struct {
+    GMutex lock;
+    GByteArray *out;
+    gint ready_calls;
+} Host;
+
+static bool with_iothread(void)
+{
+    return g_str_has_suffix(g_test_get_path(), "/io");
+}
+
+static void output(void *opaque, const uint8_t *data, size_t len)
+{
+    Host *h = opaque;
+    g_mutex_lock(&h->lock);
+    g_byte_array_append(h->out, data, (guint) len);
+    g_mutex_unlock(&h->lock);
+}
+
+static void input_ready(void *opaque)
+{
+    Host *h = opaque;
+    g_atomic_int_inc(&h->ready_calls);
+}
+
+static void host_init(Host *h)
+{
+    g_mutex_init(&h->lock);
+    h->out = g_byte_array_new();
+    h->ready_calls = 0;
+}
+
+static void host_free(Host *h)
+{
+    g_byte_array_unref(h->out);
+    g_mutex_clear(&h->lock);
+}
+
+static bool output_is(Host *h, const char *expected)
+{
+    g_mutex_lock(&h->lock);
+    bool same = h->out->len == strlen(expected) && memcmp(h->out->data, expected, h->out->len) == 0;
+    g_mutex_unlock(&h->lock);
+    return same;
+}
+
+static VrVirtioDevice *console_machine(TdMachine *m, Host *h, TdQueue q[2], uint64_t features)
+{
+    host_init(h);
+    VrVirtioDevice *dev = vr_virtio_console_new(output, h);
+    vr_virtio_console_set_input_ready(dev, input_ready, h);
+    td_init(m, dev, RAM_SIZE, with_iothread());
+    if (q)
+        td_start(m, features, q, 2, QSIZE);
+    return dev;
+}
+
+static void test_output(void)
+{
+    TdMachine m;
+    Host h;
+    TdQueue q[2];
+    console_machine(&m, &h, q, 0);
+    g_assert_cmpuint(td_read(&m, VR_VIRTIO_MMIO_DEVICE_ID), ==, VR_VIRTIO_ID_CONSOLE);
+    uint64_t buf = td_alloc(&m, 64, 8);
+    memcpy(td_host(&m, buf), "hello, world", 12);
+    TdBuf bufs[] = {{buf, 5, false}, {buf + 5, 7, false}};
+    g_assert_cmpuint(td_submit(&m, &q[TXQ], bufs, 2), ==, 0);
+    g_assert_true(output_is(&h, "hello, world"));
+    /* Several buffers in one kick, in order. */
+    memcpy(td_host(&m, buf + 16), "abc", 3);
+    for (uint16_t i = 0; i < 3; i++) {
+        td_set_desc(&m, &q[TXQ], i, buf + 16 + i, 1, 0, 0);
+        td_publish(&m, &q[TXQ], i);
+    }
+    td_kick(&m, &q[TXQ]);
+    for (int i = 0; i < 3; i++)
+        g_assert_true(td_wait_used(&m, &q[TXQ], NULL, NULL));
+    g_assert_true(output_is(&h, "hello, worldabc"));
+    td_free(&m);
+    host_free(&h);
+}
+
+/* Posts n receive buffers of size bytes each at buf, descriptors first..first+n-1. */
+static void post_rx(TdMachine *m, TdQueue *q, uint64_t buf, uint32_t size, uint16_t first,
+                    uint16_t n)
+{
+    for (uint16_t i = 0; i < n; i++) {
+        uint16_t d = (uint16_t) ((first + i) % q->size);
+        td_set_desc(m, q, d, buf + (uint64_t) d * size, size, VR_VIRTQ_DESC_F_WRITE, 0);
+        td_publish(m, q, d);
+    }
+    td_kick(m, q);
+}
+
+static void test_input_flow_control(void)
+{
+    TdMachine m;
+    Host h;
+    TdQueue q[2];
+    VrVirtioDevice *dev = console_machine(&m, &h, q, VR_VIRTIO_BIT(VR_VIRTIO_F_EVENT_IDX));
+    const size_t total = 3 * VR_VIRTIO_CONSOLE_INPUT_BUFFER;
+    g_autofree uint8_t *src = g_malloc(total);
+    for (size_t i = 0; i < total; i++)
+        src[i] = (uint8_t) (i * 13 + (i >> 8));
+
+    /* No buffers yet: the host side holds what fits, and says so. */
+    size_t sent = vr_virtio_console_input(dev, src, total);
+    g_assert_cmpuint(sent, ==, VR_VIRTIO_CONSOLE_INPUT_BUFFER);
+    g_assert_cmpuint(vr_virtio_console_input_room(dev), ==, 0);
+    g_assert_cmpuint(vr_virtio_console_input(dev, src + sent, 10), ==, 0);
+    td_sync(&m);
+    g_assert_cmpuint(td_used_idx(&m, &q[RXQ]), ==, 0);
+
+    /* The guest posts buffers of 100 bytes, a few at a time; the bytes arrive in order and
+     * the host refills as room appears. */
+    uint64_t rxbuf = td_alloc(&m, 100ull * QSIZE, 8);
+    g_autofree uint8_t *got = g_malloc(total);
+    size_t received = 0;
+    uint16_t next = 0;
+    int rounds = 0;
+    while (received < total) {
+        g_assert_cmpint(++rounds, <, 10000);
+        post_rx(&m, &q[RXQ], rxbuf, 100, next, 4);
+        next += 4;
+        for (int i = 0; i < 4 && received < total; i++) {
+            uint32_t id, len;
+            g_assert_true(td_wait_used(&m, &q[RXQ], &id, &len));
+            g_assert_cmpuint(len, >, 0);
+            g_assert_cmpuint(len, <=, 100);
+            memcpy(got + received, td_host(&m, rxbuf + 100ull * id), len);
+            received += len;
+        }
+        if (sent < total)
+            sent += vr_virtio_console_input(dev, src + sent, total - sent);
+        if (received == sent && sent < total)
+            g_assert_not_reached(); /* input and room must never both run dry */
+    }
+    g_assert_cmpmem(got, total, src, total);
+    g_assert_cmpint(g_atomic_int_get(&h.ready_calls), >, 0);
+    g_assert_cmpuint(vr_virtio_console_input_room(dev), ==, VR_VIRTIO_CONSOLE_INPUT_BUFFER);
+    /* Buffers the guest posted beyond what was needed stay available for later input. */
+    uint16_t used_before = td_used_idx(&m, &q[RXQ]);
+    g_assert_cmpuint(vr_virtio_console_input(dev, (const uint8_t *) "xy", 2), ==, 2);
+    if ((uint16_t) (q[RXQ].avail_idx - used_before) > 0) {
+        uint32_t id, len;
+        g_assert_true(td_wait_used(&m, &q[RXQ], &id, &len));
+        g_assert_cmpuint(len, ==, 2);
+        g_assert_cmpmem(td_host(&m, rxbuf + 100ull * id), 2, "xy", 2);
+    }
+    td_free(&m);
+    host_free(&h);
+}
+
+/* Input typed before the driver is ready waits for it. */
+static void test_input_before_driver(void)
+{
+    TdMachine m;
+    Host h;
+    VrVirtioDevice *dev = console_machine(&m, &h, NULL, 0);
+    g_assert_cmpuint(vr_virtio_console_input(dev, (const uint8_t *) "early", 5), ==, 5);
+    TdQueue q[2];
+    g_assert_true(td_negotiate(&m, VR_VIRTIO_BIT(VR_VIRTIO_F_VERSION_1)));
+    td_queue_setup(&m, &q[0], 0, QSIZE);
+    td_queue_setup(&m, &q[1], 1, QSIZE);
+    uint64_t rx = td_alloc(&m, 64, 8);
+    td_set_desc(&m, &q[RXQ], 0, rx, 64, VR_VIRTQ_DESC_F_WRITE, 0);
+    td_publish(&m, &q[RXQ], 0);
+    td_kick(&m, &q[RXQ]);
+    td_sync(&m);
+    g_assert_cmpuint(td_used_idx(&m, &q[RXQ]), ==, 0); /* not before DRIVER_OK */
+    td_driver_ok(&m);
+    uint32_t len;
+    g_assert_true(td_wait_used(&m, &q[RXQ], NULL, &len));
+    g_assert_cmpuint(len, ==, 5);
+    g_assert_cmpmem(td_host(&m, rx), 5, "early", 5);
+    /* Input kept across a reset. */
+    td_write(&m, VR_VIRTIO_MMIO_STATUS, 0);
+    g_assert_cmpuint(vr_virtio_console_input(dev, (const uint8_t *) "again", 5), ==, 5);
+    td_start(&m, 0, q, 2, QSIZE);
+    TdBuf b = {rx, 64, true};
+    g_assert_cmpuint(td_submit(&m, &q[RXQ], &b, 1), ==, 5);
+    g_assert_cmpmem(td_host(&m, rx), 5, "again", 5);
+    td_free(&m);
+    host_free(&h);
+}
+
+static void test_size_and_emergency_write(void)
+{
+    TdMachine m;
+    Host h;
+    TdQueue q[2];
+    VrVirtioDevice *dev = console_machine(&m, &h, NULL, 0);
+    uint64_t f = td_device_features(&m);
+    g_assert_true(f & VR_VIRTIO_BIT(VR_VIRTIO_CONSOLE_F_SIZE));
+    g_assert_true(f & VR_VIRTIO_BIT(VR_VIRTIO_CONSOLE_F_EMERG_WRITE));
+    g_assert_false(f & VR_VIRTIO_BIT(1)); /* no MULTIPORT */
+    g_assert_cmpuint(td_read_sized(&m, VR_VIRTIO_MMIO_CONFIG + 0, 2), ==, 80);
+    g_assert_cmpuint(td_read_sized(&m, VR_VIRTIO_MMIO_CONFIG + 2, 2), ==, 24);
+
+    /* An emergency write works before the driver has set anything up. */
+    td_write(&m, VR_VIRTIO_MMIO_CONFIG + 8, 'E');
+    g_assert_true(output_is(&h, "E"));
+
+    td_start(&m, VR_VIRTIO_BIT(VR_VIRTIO_CONSOLE_F_SIZE), q, 2, QSIZE);
+    uint32_t gen = td_read(&m, VR_VIRTIO_MMIO_CONFIG_GENERATION);
+    vr_virtio_console_set_size(dev, 132, 43);
+    g_assert_cmpuint(td_read(&m, VR_VIRTIO_MMIO_CONFIG_GENERATION), !=, gen);
+    g_assert_cmpuint(td_read_sized(&m, VR_VIRTIO_MMIO_CONFIG + 0, 2), ==, 132);
+    g_assert_cmpuint(td_read_sized(&m, VR_VIRTIO_MMIO_CONFIG + 2, 2), ==, 43);
+    g_assert_cmpuint(td_read(&m, VR_VIRTIO_MMIO_CONFIG), ==, 132 | 43 << 16);
+    /* The driver hears of it by a configuration change interrupt. */
+    g_assert_cmpuint(td_read(&m, VR_VIRTIO_MMIO_INTERRUPT_STATUS), ==, VR_VIRTIO_MMIO_INT_CONFIG);
+    g_assert_cmpint(g_atomic_int_get(&m.irq_level), ==, 1);
+    td_write(&m, VR_VIRTIO_MMIO_INTERRUPT_ACK, VR_VIRTIO_MMIO_INT_CONFIG);
+    g_assert_cmpint(g_atomic_int_get(&m.irq_level), ==, 0);
+    /* The same size again changes nothing. */
+    gen = td_read(&m, VR_VIRTIO_MMIO_CONFIG_GENERATION);
+    vr_virtio_console_set_size(dev, 132, 43);
+    g_assert_cmpuint(td_read(&m, VR_VIRTIO_MMIO_CONFIG_GENERATION), ==, gen);
+    g_assert_cmpint(g_atomic_int_get(&m.irq_level), ==, 0);
+    /* cols/rows are read-only to the driver. */
+    td_write_sized(&m, VR_VIRTIO_MMIO_CONFIG, 2, 1);
+    g_assert_cmpuint(td_read_sized(&m, VR_VIRTIO_MMIO_CONFIG + 0, 2), ==, 132);
+    td_free(&m);
+    host_free(&h);
+}
+
+/* Echo: what the guest writes comes back as input, from inside the output callback. */
+typedef struct {
+    VrVirtioDevice *dev;
+    gint bytes;
+} Echo;
+
+static void echo_output(void *opaque, const uint8_t *data, size_t len)
+{
+    Echo *e = opaque;
+    g_assert_cmpuint(vr_virtio_console_input(e->dev, data, len), ==, len);
+    g_atomic_int_add(&e->bytes, (gint) len);
+}
+
+static void test_echo(void)
+{
+    Echo e = {0};
+    e.dev = vr_virtio_console_new(echo_output, &e);
+    TdMachine m;
+    td_init(&m, e.dev, RAM_SIZE, with_iothread());
+    TdQueue q[2];
+    td_start(&m, 0, q, 2, QSIZE);
+    uint64_t rx = td_alloc(&m, 64, 8), tx = td_alloc(&m, 64, 8);
+    td_set_desc(&m, &q[RXQ], 0, rx, 64, VR_VIRTQ_DESC_F_WRITE, 0);
+    td_publish(&m, &q[RXQ], 0);
+    td_kick(&m, &q[RXQ]);
+    memcpy(td_host(&m, tx), "ping", 4);
+    TdBuf b = {tx, 4, false};
+    g_assert_cmpuint(td_submit(&m, &q[TXQ], &b, 1), ==, 0);
+    uint32_t len;
+    g_assert_true(td_wait_used(&m, &q[RXQ], NULL, &len));
+    g_assert_cmpuint(len, ==, 4);
+    g_assert_cmpmem(td_host(&m, rx), 4, "ping", 4);
+    /* The emergency write path may echo too. */
+    td_write(&m, VR_VIRTIO_MMIO_CONFIG + 8, '!');
+    g_assert_cmpint(g_atomic_int_get(&e.bytes), ==, 5);
+    td_free(&m);
+}
+
+/* Input pushed from another thread while the guest reads. */
+typedef struct {
+    VrVirtioDevice *dev;
+    const uint8_t *src;
+    size_t len;
+} Feeder;
+
+static gpointer feed(gpointer data)
+{
+    Feeder *f = data;
+    size_t sent = 0;
+    while (sent < f->len) {
+        size_t n = vr_virtio_console_input(f->dev, f->src + sent, MIN(f->len - sent, 777));
+        sent += n;
+        if (!n)
+            g_usleep(50);
+    }
+    return NULL;
+}
+
+static void test_threaded_input(void)
+{
+    TdMachine m;
+    Host h;
+    TdQueue q[2];
+    VrVirtioDevice *dev = console_machine(&m, &h, q, VR_VIRTIO_BIT(VR_VIRTIO_F_EVENT_IDX));
+    const size_t total = 200000;
+    g_autofree uint8_t *src = g_malloc(total);
+    for (size_t i = 0; i < total; i++)
+        src[i] = (uint8_t) g_random_int();
+    Feeder f = {dev, src, total};
+    GThread *th = g_thread_new("feeder", feed, &f);
+    uint64_t rxbuf = td_alloc(&m, 256ull * QSIZE, 8);
+    g_autofree uint8_t *got = g_malloc(total);
+    size_t received = 0;
+    post_rx(&m, &q[RXQ], rxbuf, 256, 0, QSIZE);
+    while (received < total) {
+        uint32_t id, len;
+        if (!td_wait_used(&m, &q[RXQ], &id, &len)) {
+            /* Sync mode: input is only moved when someone kicks; the feeder's kicks do. */
+            g_assert_not_reached();
+        }
+        memcpy(got + received, td_host(&m, rxbuf + 256ull * id), len);
+        received += len;
+        post_rx(&m, &q[RXQ], rxbuf, 256, (uint16_t) id, 1);
+    }
+    g_thread_join(th);
+    g_assert_cmpmem(got, total, src, total);
+    td_free(&m);
+    host_free(&h);
+}
+
+static void add_both(const char *path, GTestFunc fn)
+{
+    g_autofree char *sync = g_strdup_printf("%s/sync", path);
+    g_autofree char *io = g_strdup_printf("%s/io", path);
+    g_test_add_func(sync, fn);
+    g_test_add_func(io, fn);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    add_both("/virtio-console/output", test_output);
+    add_both("/virtio-console/input-flow-control", test_input_flow_control);
+    add_both("/virtio-console/input-before-driver", test_input_before_driver);
+    add_both("/virtio-console/size-and-emergency-write", test_size_and_emergency_write);
+    add_both("/virtio-console/echo", test_echo);
+    add_both("/virtio-console/threaded-input", test_threaded_input);
+    return g_test_run();
+}
