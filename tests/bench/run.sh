@@ -123,10 +123,12 @@ done
 
 # ---- Runs ----
 
-declare -A best_ticks best_wall checksum failure
+declare -A best_ticks best_wall best_cpu checksum failure
 status=0
 
-# run_once MACHINE WORKLOAD: sets run_ticks, run_sum, run_wall, or run_error.
+# run_once MACHINE WORKLOAD: sets run_ticks, run_sum, run_wall, run_cpu (user + system
+# seconds of the process: unlike the other two, barely affected by other work on the
+# host), or run_error.
 run_once() {
     local machine=$1 w=$2 log=$out/$1-$2.log
     local -a cmd
@@ -136,12 +138,14 @@ run_once() {
     vireo) cmd=("$vireo" run --arch riscv64 --bios none --memory 256M --kernel "$out/$w.elf") ;;
     esac
     run_error=""
-    local t0 t1 rc line
+    local t0 t1 rc line TIMEFORMAT='%3U %3S'
     t0=$(date +%s.%N)
-    timeout "$limit" "${cmd[@]}" </dev/null >"$log" 2>&1
+    { time timeout "$limit" "${cmd[@]}" </dev/null >"$log" 2>&1; } 2>"$log.cpu"
     rc=$?
     t1=$(date +%s.%N)
     run_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    run_cpu=$(awk '{ printf "%.3f", $1 + $2 }' "$log.cpu")
+    rm -f "$log.cpu"
     line=$(grep -a "^BENCH $w " "$log" | tail -n 1 | tr -d '\r')
     if [ "$rc" = 124 ]; then
         run_error="timed out after ${limit}s"
@@ -185,8 +189,12 @@ measure_once() {
     if [ -z "${best_wall[$key]:-}" ] || awk -v a="$run_wall" -v b="${best_wall[$key]}" 'BEGIN { exit !(a < b) }'; then
         best_wall[$key]=$run_wall
     fi
-    say "$(printf '%-6s %-8s run %d/%d: %8.3f s timed, %8.3f s wall' "$machine" "$w" \
-        "$i" "$reps" "$(awk -v t="$run_ticks" -v hz=$tick_hz 'BEGIN { print t / hz }')" "$run_wall")"
+    if [ -z "${best_cpu[$key]:-}" ] || awk -v a="$run_cpu" -v b="${best_cpu[$key]}" 'BEGIN { exit !(a < b) }'; then
+        best_cpu[$key]=$run_cpu
+    fi
+    say "$(printf '%-6s %-8s run %d/%d: %8.3f s timed, %8.3f s wall, %8.3f s CPU' "$machine" "$w" \
+        "$i" "$reps" "$(awk -v t="$run_ticks" -v hz=$tick_hz 'BEGIN { print t / hz }')" "$run_wall" \
+        "$run_cpu")"
     if awk -v a="$run_wall" -v b="$long_run" 'BEGIN { exit !(a > b) }'; then
         finished[$key]=1
         [ "$i" -lt "$reps" ] && say "$machine $w: a run over ${long_run}s; not repeating it"
@@ -241,7 +249,11 @@ time_cell() {
 
 vireo_rev=""
 if [ -z "$vireo_reason" ]; then
-    vireo_rev=" ($vireo, $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown))"
+    vireo_rev=" ($vireo: $("$vireo" --version 2>/dev/null | head -n 1)"
+    if [ -z "${VIREO:-}" ]; then
+        vireo_rev="$vireo_rev, built from the working tree at $(git describe --always --dirty 2>/dev/null || echo '?')"
+    fi
+    vireo_rev="$vireo_rev)"
 fi
 echo
 echo "Vireo benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC') on $(grep -m 1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//') ($(nproc) CPUs)"
@@ -256,7 +268,7 @@ echo
 row() { printf '%-9s %-15s  %-15s %9s  %-15s %10s %10s\n' "$@"; }
 row workload "native s (wall)" "QEMU s (wall)" "QEMU %nat" "Vireo s (wall)" "Vireo/QEMU" "Vireo %nat"
 tsv=$out/results.tsv
-printf 'workload\tnative_s\tnative_wall_s\tqemu_s\tqemu_wall_s\tvireo_s\tvireo_wall_s\tchecksum\n' >"$tsv"
+printf 'workload\tnative_s\tnative_wall_s\tnative_cpu_s\tqemu_s\tqemu_wall_s\tqemu_cpu_s\tvireo_s\tvireo_wall_s\tvireo_cpu_s\tchecksum\n' >"$tsv"
 for w in $workloads; do
     n=${best_ticks[native.$w]:-}
     q=${best_ticks[qemu.$w]:-}
@@ -286,9 +298,18 @@ for w in $workloads; do
         printf '%-9s %-15s  %-15s %9s  %s\n' "$w" "${native_cell:-failed}" "${qemu_cell:-failed}" \
             "${qemu_pct:--}" "$reason"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" "${n:+$(seconds "$n")}" "${best_wall[native.$w]:-}" \
-        "${q:+$(seconds "$q")}" "${best_wall[qemu.$w]:-}" "${v:+$(seconds "$v")}" \
-        "${best_wall[vireo.$w]:-}" "${checksum[native.$w]:-}" >>"$tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$w" \
+        "${n:+$(seconds "$n")}" "${best_wall[native.$w]:-}" "${best_cpu[native.$w]:-}" \
+        "${q:+$(seconds "$q")}" "${best_wall[qemu.$w]:-}" "${best_cpu[qemu.$w]:-}" \
+        "${v:+$(seconds "$v")}" "${best_wall[vireo.$w]:-}" "${best_cpu[vireo.$w]:-}" \
+        "${checksum[native.$w]:-}" >>"$tsv"
+done
+echo
+echo "CPU seconds of the whole process (user + system, best run; less disturbed by other work"
+echo "on the host than the times above, but start-up and set-up included):"
+for w in $workloads; do
+    printf '  %-9s native %-8s QEMU %-8s Vireo %s\n' "$w" "${best_cpu[native.$w]:--}" \
+        "${best_cpu[qemu.$w]:--}" "${best_cpu[vireo.$w]:--}"
 done
 echo
 for w in $workloads; do
