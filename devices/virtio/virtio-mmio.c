@@ -132,6 +132,10 @@ static void process_pending(VrVirtioMmio *t)
                 continue;
             t->dev->cls->queue_notify(t->dev, i, &q->vq);
         }
+        /* On the I/O thread, kicks that came meanwhile raised the notifier again: let the
+         * other devices on the thread have their turn first. */
+        if (t->notifier)
+            break;
     }
     processing_here = NULL;
     g_mutex_unlock(&t->queue_lock);

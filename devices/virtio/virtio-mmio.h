@@ -24,10 +24,18 @@
  *   the I/O thread has finished the request in hand (it asks the device to stop popping
  *   first, so that is at most one request). Status and the queue states are only written
  *   with both locks held, so the I/O thread may read them under the queue lock alone.
+ * - A device handles at most one batch (256 requests) per turn and then kicks itself, so
+ *   a guest flooding one queue does not starve the other devices on the I/O thread.
+ * - Configuration space reads take the register lock, and a device changes its
+ *   configuration with vr_virtio_device_config_update (under the same lock, with the
+ *   ConfigGeneration bump), so a driver never sees half an update. Configuration writes
+ *   take no transport lock (virtio-console's emergency write calls its backend).
  * - Without an I/O thread (io == NULL, handy in tests) queues are processed on the thread
- *   that kicked them, under the same queue lock.
+ *   that kicked them, under the same queue lock; a kick from inside that processing (a
+ *   console echoing its output) is picked up by the loop already running.
  * - The interrupt line is set from hart threads and the I/O thread; its set callback must
- *   be thread-safe. It is called with the register lock held.
+ *   be thread-safe and must not call back into the transport (it runs with the register
+ *   lock held).
  * A guest that breaks the virtqueue rules gets DEVICE_NEEDS_RESET with a configuration
  * change interrupt and one rate-limited log line; the host goes on.
  */

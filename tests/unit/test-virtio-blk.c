@@ -186,7 +186,8 @@ static void test_open_errors(void)
     expect_open_error(tmpdir, true, "directory");
 
     g_autofree char *odd = g_build_filename(tmpdir, "odd.img", NULL);
-    g_assert_true(g_file_set_contents(odd, "x", 1000, NULL));
+    g_autofree char *thousand = g_malloc0(1000);
+    g_assert_true(g_file_set_contents(odd, thousand, 1000, NULL));
     expect_open_error(odd, false, "multiple of 512");
     g_autofree char *empty = g_build_filename(tmpdir, "empty.img", NULL);
     g_assert_true(g_file_set_contents(empty, "", 0, NULL));
@@ -499,7 +500,7 @@ static void test_many_requests(void)
     blk_open(&b, "many.img", false, ALL_RW);
     TdMachine *m = &b.m;
     TdQueue *q = &b.q;
-    const unsigned n = 200;
+    const unsigned n = VR_VIRTIO_BLK_QUEUE_SIZE; /* a full queue: past one batch */
     uint64_t hdrs = td_alloc(m, 16 * n, 16), stats = td_alloc(m, n, 1);
     uint64_t tables = td_alloc(m, 16 * 3 * n, 16), bufs = td_alloc(m, 4096ull * n, 4096);
     for (unsigned i = 0; i < n; i++) {
@@ -516,10 +517,10 @@ static void test_many_requests(void)
         td_set_desc_at(m, table, 2, stats + i, 1, VR_VIRTQ_DESC_F_WRITE, 0);
         td_set_desc(m, q, (uint16_t) i, table, 48, VR_VIRTQ_DESC_F_INDIRECT, 0);
         td_publish(m, q, (uint16_t) i);
-        if (i % 50 == 49)
+        if (i % 50 == 49 || i == n - 1)
             td_kick(m, q);
     }
-    bool seen[200] = {false};
+    bool seen[VR_VIRTIO_BLK_QUEUE_SIZE] = {false};
     for (unsigned i = 0; i < n; i++) {
         uint32_t id, len;
         g_assert_true(td_wait_used(m, q, &id, &len));
