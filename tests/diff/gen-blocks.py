@@ -3,7 +3,8 @@
 
 `gen` writes, from a seed, a bare-metal assembly program of N random blocks (RV64I, M, A,
 F/D with every rounding mode, Zba/Zbb/Zbs, compressed forms, misaligned loads and stores,
-forward branches and jumps inside the block). After each block a 4-instruction call hands
+forward branches and jumps inside the block, counted loops, and self-modifying code made
+visible with fence.i). After each block a 4-instruction call hands
 the architectural state to blocks-rt.c, which prints it on the UART as one line:
 
     B<n> <x1..x31> <f0..f31> <fcsr> <checksum of the data area>
@@ -142,22 +143,35 @@ def random_xval(r):
     return r.next()
 
 
-class Block:
-    def __init__(self, n):
-        self.n = n
-        self.units = []      # list of lists of lines
-        self.targets = set()  # unit indices that need a label
-
-    def label(self, i):
-        return ".Lb%d_%d" % (self.n, i) if i < len(self.units) else ".Lb%d_end" % self.n
+def resolve(units, prefix):
+    """Joins units (lists of lines) into lines, turning each branch target @k (the start of
+    unit k, or the end) into a label prefix_k."""
+    n = len(units)
+    targets = set()
+    for lines in units:
+        for j, line in enumerate(lines):
+            if "@" in line:
+                head, k = line.rsplit("@", 1)
+                k = min(int(k), n)
+                targets.add(k)
+                lines[j] = "%s%s_%d" % (head, prefix, k)
+    out = []
+    for i, lines in enumerate(units):
+        if i in targets:
+            out.append("%s_%d:" % (prefix, i))
+        out.extend(lines)
+    out.append("%s_%d:" % (prefix, n))
+    return out
 
 
 class Gen:
     def __init__(self, seed, mode):
         self.r = Rng(seed)
         self.mode = mode
-        self.block = None
-        self.pending = []  # branch fixups: (unit index, line index, units ahead)
+        self.block_n = 0
+        self.labels = 0     # for unique labels within a block
+        self.busy = set()   # registers a loop around the current unit counts with
+        self.in_loop = False
 
     # -- operands ---------------------------------------------------------------------
     def rd(self):
@@ -166,7 +180,7 @@ class Gen:
             return 0
         while True:
             x = r.range(1, 31)
-            if x not in RESERVED:
+            if x not in RESERVED and x not in self.busy:
                 return x
 
     def rs(self):
@@ -473,9 +487,65 @@ class Gen:
             return ["li %s, 0x%x" % (XN[b], ALIAS_VA + off)]
         return ["la %s, dt_data + %d" % (XN[b], off)]
 
+    def smc(self):
+        """Self-modifying code: a store rewrites an instruction (the slot), then fence.i.
+        With the slot first, a loop around this runs the old instruction once and then
+        the new one from a block the hart may have cached."""
+        r = self.r
+        self.labels += 1
+        slot = ".Ls%d_%d" % (self.block_n, self.labels)
+        t = self.rd() or 5
+        t2 = self.rd() or 6
+        if t2 == t:
+            t2 = 6 if t != 6 else 7
+        if r.below(3):
+            def enc():
+                d, a, imm = self.rd() or 10, self.rs(), self.imm12()
+                f3, name = r.pick([(0, "addi"), (4, "xori"), (6, "ori"), (7, "andi")])
+                raw = ((imm & 0xfff) << 20) | (a << 15) | (f3 << 12) | (d << 7) | 0x13
+                return raw, "%s %s, %s, %d" % (name, XN[d], XN[a], imm)
+            store = "sw"
+            slot_lines = [".option norvc"]
+        else:
+            def enc():
+                d, imm = self.rd() or 10, r.range(-32, 31)
+                raw = 0x4001 | (((imm >> 5) & 1) << 12) | (d << 7) | ((imm & 31) << 2)
+                return raw, "c.li %s, %d" % (XN[d], imm)
+            store = "sh"
+            slot_lines = [".option rvc"]
+        old, old_text = enc()
+        new, new_text = enc()
+        slot_lines += ["%s: %s" % (slot, old_text), ".option norvc"]
+        patch = ["la %s, %s" % (XN[t], slot),
+                 "li %s, 0x%x /* %s */" % (XN[t2], new, new_text),
+                 "%s %s, 0(%s)" % (store, XN[t2], XN[t]),
+                 "fence.i"]
+        return slot_lines + patch if r.below(2) else patch + slot_lines
+
+    def loop(self):
+        """A few units run 2..4 times, so the hart runs blocks it has cached and linked."""
+        r = self.r
+        cnt = r.pick([x for x in range(18, 32) if x not in self.busy])
+        self.labels += 1
+        prefix = ".Ll%d_%d" % (self.block_n, self.labels)
+        self.busy.add(cnt)
+        self.in_loop = True
+        body = [self.unit(i) for i in range(r.range(2, 10))]
+        self.in_loop = False
+        self.busy.discard(cnt)
+        lines = ["li %s, %d" % (XN[cnt], r.range(2, 4)), "%s_top:" % prefix]
+        lines += resolve(body, prefix)
+        lines += ["addi %s, %s, -1" % (XN[cnt], XN[cnt]),
+                  "bnez %s, %s_top" % (XN[cnt], prefix)]
+        return lines
+
     def unit(self, index):
         r = self.r
         k = r.below(100)
+        if k < 3:
+            return self.smc()
+        if k < 6 and not self.in_loop:
+            return self.loop()
         if k < 20:
             return self.alu()
         if k < 26:
@@ -505,20 +575,13 @@ class Gen:
         return [r.pick(["fence rw, rw", "fence", "nop"])]
 
     def gen_block(self, n, length):
-        b = Block(n)
-        for base in BASES:
-            b.units.append(self.base_setup(base))
-        while len(b.units) < length:
-            b.units.append(self.unit(len(b.units)))
-        # Resolve @k targets to labels.
-        for i, lines in enumerate(b.units):
-            for j, line in enumerate(lines):
-                if "@" in line:
-                    head, k = line.rsplit("@", 1)
-                    k = min(int(k), len(b.units))
-                    b.targets.add(k)
-                    lines[j] = head + b.label(k)
-        return b
+        """The lines of block n: set the bases, then length random units."""
+        self.block_n = n
+        self.labels = 0
+        units = [self.base_setup(base) for base in BASES]
+        while len(units) < length:
+            units.append(self.unit(len(units)))
+        return resolve(units, ".Lb%d" % n)
 
 
 def emit_program(seed, nblocks, mode, out):
@@ -582,14 +645,10 @@ dt_blocks:
 dt_first_block:
 """)
     for n in range(nblocks):
-        b = g.gen_block(n, r.range(12, 48))
+        lines = g.gen_block(n, r.range(12, 48))
         w("/* block %d */\n" % n)
-        for i, lines in enumerate(b.units):
-            if i in b.targets:
-                w("%s:\n" % b.label(i))
-            for line in lines:
-                w("    %s\n" % line)
-        w("%s:\n" % b.label(len(b.units)))
+        for line in lines:
+            w("    %s\n" % line)
         w("/* end block %d */\n" % n)
         w("    sd ra, 8(tp)\n    li ra, %d\n    sd ra, SAVE_BLOCK(tp)\n    jal ra, dt_dump_stub\n"
           % n)
