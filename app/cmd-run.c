@@ -470,7 +470,7 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
 int vireo_cmd_run(int argc, char **argv)
 {
     g_autofree char *arch = NULL, *memory = NULL, *bios = NULL, *kernel = NULL;
-    g_autofree char *initrd = NULL, *append = NULL;
+    g_autofree char *initrd = NULL, *append = NULL, *console = NULL;
     g_auto(GStrv) disks = NULL;
     int cpus = -1; /* not given */
     double timeout = 0;
@@ -489,6 +489,8 @@ int vireo_cmd_run(int argc, char **argv)
         {"append", 0, 0, G_OPTION_ARG_STRING, &append, "Kernel command line", "STRING"},
         {"disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &disks,
          "A raw disk image as a virtio disk (repeatable)", "PATH[,readonly]"},
+        {"console", 0, 0, G_OPTION_ARG_STRING, &console,
+         "The console device: serial (the UART, ttyS0; default) or virtio (hvc0)", "serial|virtio"},
         {"timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
          "Stop after this many seconds (exit status 124)", "SECONDS"},
         {NULL},
@@ -534,6 +536,10 @@ int vireo_cmd_run(int argc, char **argv)
     }
     if (cpus != -1)
         cfg.cpus = (unsigned) cpus;
+    if (console && !vr_parse_console(console, &cfg.virtio_console)) {
+        fprintf(stderr, "vireo run: --console: '%s' is not serial or virtio\n", console);
+        goto out;
+    }
     if (memory && !vr_parse_size(memory, &cfg.memory, &error)) {
         fprintf(stderr, "vireo run: --memory: %s\n", error->message);
         goto out;

@@ -1,6 +1,6 @@
 /* machine.ini: a machine folder's settings, read and written as a GKeyFile.
  *
- *   [machine]  name, arch, cpus, memory
+ *   [machine]  name, arch, cpus, memory, console (serial | virtio)
  *   [boot]     firmware (default | none | path), kernel, initrd, cmdline
  *   [disk N]   path, readonly        (N = 0, 1, ...)
  *
@@ -11,7 +11,7 @@
 
 #include "vr-machine-config.h"
 
-static const char *const machine_keys[] = {"name", "arch", "cpus", "memory", NULL};
+static const char *const machine_keys[] = {"name", "arch", "cpus", "memory", "console", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
 static const char *const disk_keys[] = {"path", "readonly", NULL};
 
@@ -95,7 +95,9 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
         if (!check_keys(kf, path, "machine", machine_keys, error))
             return false;
         g_autofree char *name = NULL, *arch = NULL, *memory = NULL, *cpus = NULL;
-        if (!get_string(kf, path, "machine", "name", &name, error) ||
+        g_autofree char *console = NULL;
+        if (!get_string(kf, path, "machine", "console", &console, error) ||
+            !get_string(kf, path, "machine", "name", &name, error) ||
             !get_string(kf, path, "machine", "arch", &arch, error) ||
             !get_string(kf, path, "machine", "memory", &memory, error) ||
             !get_string(kf, path, "machine", "cpus", &cpus, error))
@@ -117,6 +119,12 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
                 return false;
             }
             cfg->cpus = (unsigned) n;
+        }
+        if (console && !vr_parse_console(console, &cfg->virtio_console)) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                        "%s: [machine] console: '%s' is not a console (serial or virtio)", path,
+                        console);
+            return false;
         }
         if (memory && !vr_parse_size(memory, &cfg->memory, &local)) {
             g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
@@ -183,6 +191,17 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
         g_autofree char *full = resolve(dir, disk);
         vr_machine_config_add_disk(cfg, full, readonly);
     }
+    return true;
+}
+
+bool vr_parse_console(const char *text, bool *virtio)
+{
+    if (strcmp(text, "serial") == 0)
+        *virtio = false;
+    else if (strcmp(text, "virtio") == 0)
+        *virtio = true;
+    else
+        return false;
     return true;
 }
 

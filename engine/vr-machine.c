@@ -55,6 +55,7 @@ static void config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
     dst->kernel = g_strdup(src->kernel);
     dst->initrd = g_strdup(src->initrd);
     dst->append = g_strdup(src->append);
+    dst->virtio_console = src->virtio_console;
     for (guint i = 0; src->disks && i < src->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
         vr_machine_config_add_disk(dst, d->path, d->readonly);

@@ -28,7 +28,8 @@ typedef struct VrMachineConfig {
     char *kernel;
     char *initrd;
     char *append;
-    GArray *disks; /* VrDiskConfig */
+    GArray *disks;       /* VrDiskConfig */
+    bool virtio_console; /* the console is a virtio console (hvc0) rather than the UART */
 } VrMachineConfig;
 
 void vr_machine_config_init(VrMachineConfig *cfg);

@@ -28,6 +28,10 @@
 #include "vr-boot.h"
 #include "vr-elf.h"
 #include "vr-machine-private.h"
+#include "virtio/virtio-blk.h"
+#include "virtio/virtio-console.h"
+#include "virtio/virtio-mmio.h"
+#include "virtio/virtio-rng.h"
 
 #define VIRT_TEST_BASE   0x00100000ull
 #define VIRT_RTC_BASE    0x00101000ull
@@ -64,7 +68,9 @@ typedef struct {
     VrHtif htif;
     bool htif_attached;
     uint64_t ram_size;
+    VrVirtioMmio *virtio[VIRT_VIRTIO_COUNT];
     unsigned n_virtio;
+    VrVirtioDevice *vconsole; /* the virtio console, when the machine has one */
 } VirtBoard;
 
 /* ---- device callbacks ---- */
@@ -78,7 +84,17 @@ static bool uart_tx(void *opaque, uint8_t byte)
 static size_t console_input(void *opaque, const uint8_t *data, size_t len)
 {
     VirtBoard *b = opaque;
+    if (b->vconsole)
+        return vr_virtio_console_input(b->vconsole, data, len);
     return vr_uart16550_receive(b->uart, data, len);
+}
+
+static void vconsole_output(void *opaque, const uint8_t *data, size_t len)
+{
+    VirtBoard *b = opaque;
+    /* The virtio console has no line to stall: what does not fit is dropped. */
+    for (size_t i = 0; i < len; i++)
+        vr_machine_console_put(b->m, data[i]);
 }
 
 static void console_tx_ready(void *opaque)
@@ -416,17 +432,33 @@ static void virt_reset(void *opaque)
 {
     VirtBoard *b = opaque;
     vr_uart16550_reset(b->uart);
+    /* A virtio device resets when its status is written with 0, as a driver does. */
+    for (unsigned i = 0; i < b->n_virtio; i++)
+        vr_virtio_mmio_ops()->write(b->virtio[i], VR_VIRTIO_MMIO_STATUS, 4, 0);
     vr_plic_reset(b->plic);
 }
 
 static void virt_free(void *opaque)
 {
     VirtBoard *b = opaque;
+    for (unsigned i = 0; i < b->n_virtio; i++)
+        vr_virtio_mmio_free(b->virtio[i]);
     vr_aclint_free(b->clint);
     vr_plic_free(b->plic);
     vr_uart16550_free(b->uart);
     vr_goldfish_rtc_free(b->rtc);
     g_free(b);
+}
+
+static void add_virtio(VirtBoard *b, VrVirtioDevice *dev)
+{
+    VrMachine *m = b->m;
+    unsigned i = b->n_virtio++;
+    VrIrq irq = vr_plic_irq(b->plic, VIRT_VIRTIO_IRQ(i));
+    b->virtio[i] = vr_virtio_mmio_new(m->as, dev, &irq, m->io);
+    g_autofree char *name = g_strdup_printf("virtio-mmio%u", i);
+    vr_address_space_add_mmio(m->as, name, VIRT_VIRTIO_BASE + i * VIRT_VIRTIO_SIZE,
+                              VR_VIRTIO_MMIO_SIZE, vr_virtio_mmio_ops(), b->virtio[i]);
 }
 
 static const VrBoardOps virt_ops = {
@@ -486,5 +518,30 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
     b->finisher.opaque = b;
     vr_address_space_add_mmio(m->as, "test", VIRT_TEST_BASE, VR_SIFIVE_TEST_SIZE,
                               vr_sifive_test_ops(), &b->finisher);
+
+    /* virtio: the disks first (so the first is vda), then the entropy source and the
+     * console. */
+    unsigned n_disks = cfg->disks ? cfg->disks->len : 0;
+    unsigned n_other = 1 + (cfg->virtio_console ? 1 : 0);
+    if (n_disks + n_other > VIRT_VIRTIO_COUNT) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "%u disks asked for; the riscv64-virt board takes at most %u", n_disks,
+                    VIRT_VIRTIO_COUNT - n_other);
+        return false;
+    }
+    for (unsigned i = 0; i < n_disks; i++) {
+        const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
+        VrVirtioDevice *dev = vr_virtio_blk_new(d->path, d->readonly, error);
+        if (!dev)
+            return false;
+        g_autofree char *serial = g_strdup_printf("vireo-disk%u", i);
+        vr_virtio_blk_set_serial(dev, serial);
+        add_virtio(b, dev);
+    }
+    add_virtio(b, vr_virtio_rng_new());
+    if (cfg->virtio_console) {
+        b->vconsole = vr_virtio_console_new(vconsole_output, b);
+        add_virtio(b, b->vconsole);
+    }
     return true;
 }
