@@ -46,7 +46,7 @@ reps=${BENCH_REPS:-3}
 out=${BENCH_OUT:-build/bench}
 limit=${BENCH_TIMEOUT:-600}
 # A run that takes longer than this (in seconds of wall time) is not repeated.
-long_run=60
+long_run=150
 tick_hz=10000000
 
 qemu="qemu-system-riscv64"
@@ -308,8 +308,12 @@ echo
 echo "CPU seconds of the whole process (user + system, best run; less disturbed by other work"
 echo "on the host than the times above, but start-up and set-up included):"
 for w in $workloads; do
-    printf '  %-9s native %-8s QEMU %-8s Vireo %s\n' "$w" "${best_cpu[native.$w]:--}" \
-        "${best_cpu[qemu.$w]:--}" "${best_cpu[vireo.$w]:--}"
+    cpu_ratio=""
+    if [ -n "${best_cpu[qemu.$w]:-}" ] && [ -n "${best_cpu[vireo.$w]:-}" ] && [ -z "${failure[vireo.$w]:-}" ]; then
+        cpu_ratio="Vireo/QEMU $(ratio "${best_cpu[vireo.$w]}" "${best_cpu[qemu.$w]}")"
+    fi
+    printf '  %-9s native %-8s QEMU %-8s Vireo %-8s %s\n' "$w" "${best_cpu[native.$w]:--}" \
+        "${best_cpu[qemu.$w]:--}" "${best_cpu[vireo.$w]:--}" "$cpu_ratio"
 done
 echo
 for w in $workloads; do
