@@ -379,6 +379,12 @@ static void test_serial(void)
     memset(td_host(&b.m, b.data), 'x', 20);
     g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_GET_ID, 0, 4, true), ==, VR_VIRTIO_BLK_S_OK);
     g_assert_cmpmem(td_host(&b.m, b.data), 5, "a-vex", 5);
+    /* The driver did not take DISCARD or WRITE_ZEROES: those requests are unsupported. */
+    const uint64_t segs[][3] = {{0, 8, 0}};
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_DISCARD, segs, 1), ==, VR_VIRTIO_BLK_S_UNSUPP);
+    g_assert_cmpuint(discard(&b, VR_VIRTIO_BLK_T_WRITE_ZEROES, segs, 1), ==,
+                     VR_VIRTIO_BLK_S_UNSUPP);
+    g_assert_true(file_matches_pattern(path, 0, 4096));
     td_free(&b.m);
 
     dev = vr_virtio_blk_new(path, false, &error);
