@@ -18,7 +18,8 @@ static uint64_t pt_root[512] __attribute__((aligned(4096)));
 static uint64_t pt_l1_ram[512] __attribute__((aligned(4096)));
 static uint64_t pt_l0_data[512] __attribute__((aligned(4096)));
 static uint64_t pt_l1_alias[512] __attribute__((aligned(4096)));
-static uint64_t pt_l0_alias[512] __attribute__((aligned(4096)));
+/* The generated blocks swap entries of this one (then sfence.vma) to remap the alias. */
+uint64_t dt_pt_alias[512] __attribute__((aligned(4096)));
 
 static uint64_t pte(uint64_t pa, uint64_t flags)
 {
@@ -44,9 +45,9 @@ static void setup_sv39(void)
         pt_l0_data[i] = pte(mega + (i << 12), PTE_LEAF);
 
     pt_root[(ALIAS_VA >> 30) & 511] = pte((uint64_t) pt_l1_alias, PTE_V);
-    pt_l1_alias[0] = pte((uint64_t) pt_l0_alias, PTE_V);
+    pt_l1_alias[0] = pte((uint64_t) dt_pt_alias, PTE_V);
     for (uint64_t i = 0; i < DATA_SIZE / 4096; i++)
-        pt_l0_alias[i] = pte(data + 4096 * dt_alias_perm[i], PTE_LEAF & ~PTE_X);
+        dt_pt_alias[i] = pte(data + 4096 * dt_alias_perm[i], PTE_LEAF & ~PTE_X);
 
     write_csr(satp, (8ul << 60) | ((uint64_t) pt_root >> 12));
     __asm__ volatile("sfence.vma" ::: "memory");

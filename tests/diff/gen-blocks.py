@@ -522,6 +522,31 @@ class Gen:
                  "fence.i"]
         return slot_lines + patch if r.below(2) else patch + slot_lines
 
+    def remap(self):
+        """sv39: swap two PTEs of the alias of the data area, then sfence.vma (all, or
+        the two pages), so later accesses through the alias must see the new mapping."""
+        r = self.r
+        regs = []
+        while len(regs) < 4:
+            x = self.rd()
+            if x and x not in regs:
+                regs.append(x)
+        t, a, b, v = (XN[x] for x in regs)
+        i = r.below(DATA_SIZE // 4096)
+        j = (i + 1 + r.below(DATA_SIZE // 4096 - 1)) % (DATA_SIZE // 4096)
+        lines = ["la %s, dt_pt_alias" % t,
+                 "ld %s, %d(%s)" % (a, 8 * i, t),
+                 "ld %s, %d(%s)" % (b, 8 * j, t),
+                 "sd %s, %d(%s)" % (b, 8 * i, t),
+                 "sd %s, %d(%s)" % (a, 8 * j, t)]
+        if r.below(2):
+            lines.append("sfence.vma zero, zero")
+        else:
+            for page in (i, j):
+                lines.append("li %s, 0x%x" % (v, ALIAS_VA + 4096 * page + r.below(4096)))
+                lines.append("sfence.vma %s, zero" % v)
+        return lines
+
     def loop(self):
         """A few units run 2..4 times, so the hart runs blocks it has cached and linked."""
         r = self.r
@@ -546,6 +571,8 @@ class Gen:
             return self.smc()
         if k < 6 and not self.in_loop:
             return self.loop()
+        if k < 8 and self.mode == "sv39":
+            return self.remap()
         if k < 20:
             return self.alu()
         if k < 26:
