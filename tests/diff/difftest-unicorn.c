@@ -77,8 +77,8 @@ static struct unicorn_shims {
     uint64_t unbox_input;
     /* QEMU 5.0 implements fmin/fmax as IEEE 754-2008 minNum/maxNum (F extension 2.0): a
      * signalling NaN operand gives the canonical NaN. Since F 2.2 the result is the other
-     * operand when it is not a NaN (QEMU 6.1: "target/riscv: fix fmin/fmax with sNaN"
-     * through priv-version checks); the tester puts that result into Unicorn. */
+     * operand when it is not a NaN (QEMU 6.2: "target/riscv: change the api
+     * for RVF/RVD fmin/fmax"); the tester puts that result into Unicorn. */
     uint64_t minmax_snan;
     /* QEMU 5.0's TCG loads the old value of amomin.w/amomax.w/amominu.w/amomaxu.w zero-
      * extended and compares it with all 64 bits of rs2 (do_nonatomic_op_i32/i64 drop

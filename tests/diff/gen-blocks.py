@@ -257,8 +257,8 @@ class Gen:
             if op == "ctzw":
                 # QEMU 7.2 bug: trans_ctzw lacks `ctx->ol = MXL_RV32`, so it counts the
                 # trailing zeros of all 64 bits (ctzw of 1 << 33 gives 33, not 32); fixed
-                # in QEMU 8.0 ("target/riscv: Fix ctzw behavior"). Its operand gets a clear
-                # upper half here, where the two answers agree.
+                # upstream after 7.2 ("target/riscv: fix ctzw behavior", 2023). Its operand
+                # gets a clear upper half here, where the two answers agree.
                 t = XN[self.rd() or 5]
                 return ["add.uw %s, %s, zero" % (t, a), "ctzw %s, %s" % (d, t)]
             return ["%s %s, %s" % (op, d, a)]
