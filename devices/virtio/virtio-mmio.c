@@ -34,6 +34,10 @@ struct VrVirtioMmio {
     GMutex lock;       /* registers */
     int stop;          /* atomic: someone waits for queue_lock to reconfigure */
     guint pending;     /* atomic: queues kicked and not yet looked at */
+    /* The thread processing the queues, if any: a kick from inside that processing (a
+     * console echoing its output, maybe through another device) is picked up by the loop
+     * rather than re-entering it. */
+    GThread *processing;
 
     /* Registers (lock). status and the queues' ready/started state: both locks. */
     uint32_t status;
@@ -50,10 +54,6 @@ struct VrVirtioMmio {
 
     VrRateLimit log;
 };
-
-/* The transport processing queues on this thread, if any (kicks from inside processing are
- * picked up by the loop rather than re-entering it). */
-static __thread VrVirtioMmio *processing_here;
 
 #define guest_error(t, ...) vr_virtio_log_guest_error(&(t)->log, (t)->dev->name, __VA_ARGS__)
 
@@ -122,7 +122,7 @@ static bool device_live(const VrVirtioMmio *t)
 static void process_pending(VrVirtioMmio *t)
 {
     g_mutex_lock(&t->queue_lock);
-    processing_here = t;
+    g_atomic_pointer_set(&t->processing, g_thread_self());
     guint mask;
     while ((mask = g_atomic_int_and(&t->pending, 0)) != 0) {
         for (unsigned i = 0; i < t->dev->num_queues; i++) {
@@ -137,7 +137,7 @@ static void process_pending(VrVirtioMmio *t)
         if (t->notifier)
             break;
     }
-    processing_here = NULL;
+    g_atomic_pointer_set(&t->processing, NULL);
     g_mutex_unlock(&t->queue_lock);
 }
 
@@ -154,7 +154,7 @@ static void transport_kick(void *opaque, unsigned index)
     g_atomic_int_or(&t->pending, 1u << index);
     if (t->notifier)
         vr_io_notifier_raise(t->notifier);
-    else if (processing_here != t)
+    else if (g_atomic_pointer_get(&t->processing) != g_thread_self())
         process_pending(t);
 }
 

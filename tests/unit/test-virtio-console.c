@@ -278,6 +278,64 @@ static void test_echo(void)
     td_free(&m);
 }
 
+/* Two consoles feeding each other from inside their processing: A's output is B's input,
+ * and when B's guest takes it, B's host side answers through A. Without an I/O thread this
+ * nests the processing of both transports on one thread. */
+typedef struct {
+    VrVirtioDevice *a, *b;
+} Pair;
+
+static void a_output(void *opaque, const uint8_t *data, size_t len)
+{
+    Pair *p = opaque;
+    g_assert_cmpuint(vr_virtio_console_input(p->b, data, len), ==, len);
+}
+
+static void b_ready(void *opaque)
+{
+    Pair *p = opaque;
+    g_assert_cmpuint(vr_virtio_console_input(p->a, (const uint8_t *) "ack", 3), ==, 3);
+}
+
+static void test_cross_feed(void)
+{
+    Pair p;
+    p.a = vr_virtio_console_new(a_output, &p);
+    p.b = vr_virtio_console_new(NULL, NULL);
+    vr_virtio_console_set_input_ready(p.b, b_ready, &p);
+    TdMachine ma, mb;
+    td_init(&ma, p.a, RAM_SIZE, with_iothread());
+    td_init(&mb, p.b, RAM_SIZE, with_iothread());
+    TdQueue qa[2], qb[2];
+    td_start(&ma, 0, qa, 2, QSIZE);
+    td_start(&mb, 0, qb, 2, QSIZE);
+    uint64_t rxa = td_alloc(&ma, 64, 8), txa = td_alloc(&ma, 64, 8);
+    uint64_t rxb = td_alloc(&mb, 64, 8);
+    td_set_desc(&ma, &qa[RXQ], 0, rxa, 64, VR_VIRTQ_DESC_F_WRITE, 0);
+    td_publish(&ma, &qa[RXQ], 0);
+    td_kick(&ma, &qa[RXQ]);
+    td_set_desc(&mb, &qb[RXQ], 0, rxb, 64, VR_VIRTQ_DESC_F_WRITE, 0);
+    td_publish(&mb, &qb[RXQ], 0);
+    td_kick(&mb, &qb[RXQ]);
+
+    memcpy(td_host(&ma, txa), "hello", 5);
+    TdBuf b = {txa, 5, false};
+    g_assert_cmpuint(td_submit(&ma, &qa[TXQ], &b, 1), ==, 0);
+    uint32_t len;
+    g_assert_true(td_wait_used(&mb, &qb[RXQ], NULL, &len));
+    g_assert_cmpuint(len, ==, 5);
+    g_assert_cmpmem(td_host(&mb, rxb), 5, "hello", 5);
+    g_assert_true(td_wait_used(&ma, &qa[RXQ], NULL, &len));
+    g_assert_cmpuint(len, ==, 3);
+    g_assert_cmpmem(td_host(&ma, rxa), 3, "ack", 3);
+    /* Both I/O threads stop before either device goes. */
+    vr_iothread_free(ma.io);
+    vr_iothread_free(mb.io);
+    ma.io = mb.io = NULL;
+    td_free(&ma);
+    td_free(&mb);
+}
+
 /* Input pushed from another thread while the guest reads. */
 typedef struct {
     VrVirtioDevice *dev;
@@ -346,6 +404,7 @@ int main(int argc, char **argv)
     add_both("/virtio-console/input-before-driver", test_input_before_driver);
     add_both("/virtio-console/size-and-emergency-write", test_size_and_emergency_write);
     add_both("/virtio-console/echo", test_echo);
+    add_both("/virtio-console/cross-feed", test_cross_feed);
     add_both("/virtio-console/threaded-input", test_threaded_input);
     return g_test_run();
 }
