@@ -9,6 +9,7 @@
 #   BENCH_REPS=N     runs per workload and machine; the best one counts (default 3)
 #   BENCH_OUT=DIR    where the programs, logs and results.tsv go (default build/bench)
 #   BENCH_TIMEOUT=S  limit for one run, in seconds (default 600)
+#   BENCH_CFLAGS=... extra flags for both builds, e.g. -DFFT_ROUNDS=100 (see README.md)
 # Exit status: 0 when every run agreed with the native checksum; 1 when a checksum differs
 # or a native or QEMU run failed; 2 when the programs could not be built. A Vireo that
 # cannot run yet is reported in the table ("vireo: not available (why)") and is no failure.
@@ -57,6 +58,8 @@ native_cc=gcc
 # loops must stay loops (no calls to the runtimes' memcpy/memset).
 common_flags=(-O2 -g -Wall -Wextra -Werror -ffp-contract=off -fno-math-errno
     -fno-tree-loop-distribute-patterns)
+# shellcheck disable=SC2206 # BENCH_CFLAGS is a list of words, e.g. -DFFT_ROUNDS=100
+common_flags+=(${BENCH_CFLAGS:-})
 rv_flags=(-march=rv64gc_zba_zbb_zbs -mabi=lp64d -mcmodel=medany -ffreestanding -fno-builtin
     -fno-stack-protector -nostdlib -nostartfiles "-Wl,--no-warn-rwx-segments"
     -I tests/riscv/env -T tests/riscv/env/link.ld)
