@@ -69,12 +69,15 @@ while [ $i -lt "$seeds" ]; do
             -Wall -Werror -ffreestanding -fno-builtin -fno-stack-protector -nostdlib \
             -nostartfiles -Wl,--no-warn-rwx-segments -I"$env_dir" -T "$env_dir/link.ld" \
             "$env_dir/crt.S" "$env_dir/rt.c" "$here/blocks-rt.c" "$base.S" -lgcc -o "$base.elf"
-        qrc=0
+        # Both at once: each is mostly start-up time.
         timeout 120 qemu-system-riscv64 -M virt -bios none -nographic -display none \
-            -kernel "$base.elf" </dev/null >"$base.qemu" 2>&1 || qrc=$?
+            -kernel "$base.elf" </dev/null >"$base.qemu" 2>&1 &
+        qemu_pid=$!
         vrc=0
         "$vireo" run --arch riscv64 --bios none --kernel "$base.elf" --timeout 60 \
             </dev/null >"$base.vireo" 2>&1 || vrc=$?
+        qrc=0
+        wait $qemu_pid || qrc=$?
         if python3 "$here/gen-blocks.py" compare "$base.S" "$base.qemu" "$base.vireo" \
             >"$base.report"; then
             if [ $qrc -ne 0 ] || [ $vrc -ne 0 ]; then
