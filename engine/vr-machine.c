@@ -135,6 +135,8 @@ typedef struct {
 static gboolean event_dispatch(GSource *source, GSourceFunc cb, gpointer data)
 {
     VrMachine *m = ((EventSource *) source)->m;
+    /* Not ready again until something new is posted. */
+    g_source_set_ready_time(source, -1);
     for (;;) {
         g_mutex_lock(&m->event_lock);
         QueuedEvent *q = g_queue_pop_head(&m->events);
