@@ -153,7 +153,9 @@ struct VrHart {
 
     /* Translation */
     VrTlb tlb[VR_MMU_COUNT];
-    bool tlb_has_superpage;
+    /* Virtual range covering every TLB entry that came from a superpage: a flush of one
+     * address inside it must drop them all. Empty when lo > hi. */
+    uint64_t superpage_lo, superpage_hi;
 
     VrBlockCache cache;
 

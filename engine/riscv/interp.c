@@ -132,7 +132,11 @@ VrExit vr_interp(VrHart *h, int64_t *budget_io, bool single_step)
     }
 
     uint64_t *const x = h->x;
-    int64_t budget = *budget_io;
+    /* Instructions retired, kept in a register and written back to h->instret whenever
+     * someone else may look at it; the budget is spent when it reaches limit. */
+    uint64_t icount = h->instret;
+    uint64_t limit = icount + (uint64_t) *budget_io;
+    uint32_t epoch = h->code_epoch;
     VrTlb *tlb = h->tlb_data;
     VrBlock *b = NULL, *prev = NULL;
     const VrInsn *ip = NULL;
@@ -140,10 +144,12 @@ VrExit vr_interp(VrHart *h, int64_t *budget_io, bool single_step)
     uint64_t next_pc = 0, flushes = 0;
     uint64_t cause = 0, tval = 0;
 
-#define LEAVE(why)           \
-    do {                     \
-        *budget_io = budget; \
-        return (why);        \
+#define SYNC_ICOUNT() (h->instret = icount)
+#define LEAVE(why)                               \
+    do {                                         \
+        SYNC_ICOUNT();                           \
+        *budget_io = (int64_t) (limit - icount); \
+        return (why);                            \
     } while (0)
 #define NEXT()         \
     do {               \
@@ -157,11 +163,19 @@ VrExit vr_interp(VrHart *h, int64_t *budget_io, bool single_step)
         goto exception; \
     } while (0)
 #define ILLEGAL() EXC(CAUSE_ILLEGAL_INSTRUCTION, raw_insn(b, ip))
+/* To a target fixed at decode time: the link can only lead there. */
 #define JUMP(s, target)     \
     do {                    \
         slot = (s);         \
         next_pc = (target); \
         goto chain;         \
+    } while (0)
+/* To a computed target: the link is used only when it leads there. */
+#define JUMP_INDIRECT(target) \
+    do {                      \
+        slot = 0;             \
+        next_pc = (target);   \
+        goto chain_indirect;  \
     } while (0)
 #define PC()      (b->vpc + ip->pc_off)
 #define NEXT_PC() (b->vpc + ip->pc_off + ip->len)
@@ -170,7 +184,7 @@ dispatch:
     /* h->pc is where to go; prev/prev_slot name a link to fill in once the block is known. */
     if (unlikely(atomic_load_explicit(&h->exit_request, memory_order_relaxed)))
         LEAVE(VR_EXIT_REQUEST);
-    if (unlikely(budget <= 0))
+    if (unlikely((int64_t) (limit - icount) <= 0))
         LEAVE(VR_EXIT_BUDGET);
     tlb = h->tlb_data;
     if (unlikely(single_step)) {
@@ -184,7 +198,7 @@ dispatch:
             /* A fetch fault was raised; continue at the handler. */
             prev = NULL;
             tlb = h->tlb_data;
-            budget--;
+            limit--;
             goto dispatch;
         }
         if (prev && b->cached && h->cache.n_flushes == flushes &&
@@ -195,32 +209,36 @@ dispatch:
     prev = NULL;
 
 enter:
-    h->instret += b->n_insns;
-    budget -= b->n_insns;
+    icount += b->n_insns;
     ip = b->insns;
     goto * ip->op;
 
+chain_indirect:
+    if (unlikely(!b->link[0] || b->link[0]->vpc != next_pc))
+        goto unchained;
 chain:
     /* Leave block b for next_pc through link `slot`. */
     {
         VrBlock *nb = b->link[slot];
-        if (likely(nb && nb->vpc == next_pc && nb->epoch == h->code_epoch && budget > 0 &&
+        if (likely(nb && nb->epoch == epoch && icount < limit &&
                    !atomic_load_explicit(&h->exit_request, memory_order_relaxed))) {
             b = nb;
             goto enter;
         }
-        h->pc = next_pc;
-        prev = b->cached ? b : NULL;
-        prev_slot = slot;
-        goto dispatch;
     }
+unchained:
+    h->pc = next_pc;
+    prev = b->cached ? b : NULL;
+    prev_slot = slot;
+    goto dispatch;
 
 exception:
     /* The instruction at ip traps: it and the rest of the block did not retire. */
     {
         unsigned not_retired = b->n_insns - (unsigned) (ip - b->insns);
-        h->instret -= not_retired;
-        budget += (int64_t) not_retired - 1; /* a trap costs budget, so trap loops end */
+        icount -= not_retired;
+        limit--; /* a trap costs budget, so trap loops end */
+        SYNC_ICOUNT();
         vr_hart_trap(h, cause, tval, PC());
         prev = NULL;
         if (single_step)
@@ -233,8 +251,7 @@ exit_after:
      * change translation: leave the block after it. */
     {
         unsigned not_retired = b->n_insns - (unsigned) (ip - b->insns) - 1;
-        h->instret -= not_retired;
-        budget += not_retired;
+        icount -= not_retired;
         h->pc = NEXT_PC();
         prev = NULL;
         LEAVE(VR_EXIT_STATE);
@@ -261,7 +278,7 @@ L_JAL:
 L_JALR : {
     uint64_t target = (R(ip->rs1) + (uint64_t) ip->imm) & ~1ull;
     R(ip->rd) = b->end_vpc;
-    JUMP(0, target);
+    JUMP_INDIRECT(target);
 }
 #define BRANCH(name, cond)                            \
     L_##name : if (cond) JUMP(0, (uint64_t) ip->imm); \
@@ -565,6 +582,7 @@ L_FENCE_I:
     h->code_epoch++;
     if (h->code_epoch == VR_BLOCK_DEAD_EPOCH)
         h->code_epoch = 0;
+    epoch = h->code_epoch;
     h->pc = NEXT_PC();
     prev = NULL;
     goto dispatch;
@@ -615,6 +633,7 @@ L_SFENCE_VMA:
             wdata_ = 0;                                                                          \
             wmask_ = s_;                                                                         \
         }                                                                                        \
+        SYNC_ICOUNT();                                                                           \
         int c_ =                                                                                 \
             vr_csr_access(h, (unsigned) ip->imm, &old_, wdata_, wmask_, ip->rm & 1,              \
                           (ip->rm >> 1) & 1, (unsigned) (ip - b->insns), b->n_insns, &changed_); \

@@ -36,12 +36,13 @@ void vr_hart_update_mmu_idx(VrHart *h)
 void vr_tlb_flush_all(VrHart *h)
 {
     memset(h->tlb, 0xff, sizeof(h->tlb));
-    h->tlb_has_superpage = false;
+    h->superpage_lo = UINT64_MAX;
+    h->superpage_hi = 0;
 }
 
 void vr_tlb_flush_page(VrHart *h, uint64_t vaddr)
 {
-    if (h->tlb_has_superpage) {
+    if (vaddr >= h->superpage_lo && vaddr <= h->superpage_hi) {
         vr_tlb_flush_all(h);
         return;
     }
@@ -138,7 +139,7 @@ int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_id
     unsigned priv = mmu_idx_priv(mmu_idx);
     unsigned mode = (unsigned) (h->satp >> SATP_MODE_SHIFT);
     uint64_t pa;
-    bool superpage = false;
+    uint64_t superpage_size = 0;
 
     if (priv == VR_PRV_M || mode == SATP_MODE_BARE) {
         if (vaddr >> PHYS_ADDR_BITS)
@@ -216,7 +217,8 @@ int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_id
                 return vr_mmu_translate(h, vaddr, access, mmu_idx, paddr, cacheable);
             }
         }
-        superpage = level > 0;
+        if (level > 0)
+            superpage_size = 1ull << (VR_PAGE_BITS + 9 * level);
         pa = ((ppn & ~low_mask) << VR_PAGE_BITS) |
              (vaddr & ((1ull << (VR_PAGE_BITS + 9 * level)) - 1));
     }
@@ -225,8 +227,11 @@ int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_id
         return access_fault_for(access);
     *paddr = pa;
     *cacheable = vr_pmp_check(h, pa & VR_PAGE_MASK, VR_PAGE_SIZE, access, priv);
-    if (superpage && *cacheable)
-        h->tlb_has_superpage = true;
+    if (superpage_size && *cacheable) {
+        uint64_t base = vaddr & ~(superpage_size - 1);
+        h->superpage_lo = MIN(h->superpage_lo, base);
+        h->superpage_hi = MAX(h->superpage_hi, base + superpage_size - 1);
+    }
     return 0;
 }
 

@@ -2,9 +2,12 @@
  *
  * Every operation unpacks its operands into a sign, an unbiased exponent and a 64-bit
  * significand whose leading one sits at bit 62, computes the exact result (or the exact
- * result truncated with a sticky bit) in 128-bit integers, and hands it to one rounding
- * routine that knows both formats. Both formats share the code; the format is a
- * compile-time constant after inlining.
+ * result truncated with a sticky bit) in 64- or 128-bit integers, and hands it to one
+ * rounding routine that knows both formats. The format is a compile-time constant in every
+ * helper once inlined.
+ *
+ * On x86-64, RNE operations whose operands and result are safely normal use the host's
+ * FPU instead (see "Host fast path" below); software decides everything else.
  */
 #include "softfloat.h"
 
@@ -278,9 +281,9 @@ static inline uint64_t add_impl(uint64_t a, uint64_t b, bool negate_b, int rm, u
         x = y;
         y = t;
     }
-    /* The larger significand ends at least 10 bits above bit 0, so the jammed smaller one
-     * rounds exactly like the true one: the difference lies strictly between the same two
-     * even integers either way. */
+    /* Jamming the smaller one only drops bits once it lies wholly below the larger one's
+     * last significant bit (bit 10 at the lowest); then the true and the jammed sums fall
+     * between the same two rounding points. */
     uint64_t ys = shift_right_jam64(y.sig, x.exp - y.exp);
     uint64_t z = x.sign == y.sign ? x.sig + ys : x.sig - ys;
     if (z == 0) {
@@ -460,9 +463,10 @@ static inline uint64_t muladd_impl(uint64_t a, uint64_t b, uint64_t c, int rm, u
     bool sign = p_big ? ps : z.sign;
     int e = (p_big ? pe : z.exp) - 126;
 
-    /* Jamming the smaller term is exact enough: it only loses bits once it lies wholly
-     * below the larger term's last significant bit (bit 21 at the lowest), and then the
-     * sum keeps its leading one at bit 125 or 126, far above the jammed bit. */
+    /* Jamming the smaller term keeps the rounding exact: it only loses bits once it lies
+     * wholly below the larger term's last significant bit (bit 21 at the lowest), and then
+     * the sum keeps its leading one at bit 125 or 126, so the true and the jammed sums fall
+     * between the same two rounding points. */
     small = shift_right_jam128(small, d < 0 ? -d : d);
     vr_u128 sum = ps == z.sign ? big + small : big - small;
     if (sum == 0) {
@@ -637,10 +641,9 @@ static inline uint64_t convert_impl(uint64_t a, int rm, uint32_t *flags, bool fr
 }
 
 /* Host fast path. For RNE with normal (or zero) operands and a result that is certainly
- * normal, the host's SSE unit gives the same bits; exactness, the only flag left, comes
- * from an error-free transformation or from the significands. Anything else, including
- * a host environment other than round-to-nearest without flush-to-zero, takes the
- * software path. */
+ * normal and finite, the host's FPU gives the same bits; exactness, the only flag left,
+ * comes from an error-free transformation or from the significands. Anything else,
+ * including a host that is not rounding to nearest, takes the software path. */
 #if defined(__x86_64__) && defined(__SSE2_MATH__) && !defined(__FAST_MATH__)
 #define VR_HOST_FAST_PATH 1
 
