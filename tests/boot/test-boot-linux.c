@@ -173,7 +173,7 @@ static void test_uboot_disk(void)
     vr_machine_config_clear(&cfg);
     g_assert_true(guest_expect(g, "U-Boot", BOOT_TIMEOUT));
     g_assert_true(guest_expect(g, "Linux version", BOOT_TIMEOUT));
-    g_assert_true(guest_expect(g, "vireo-rootfs: ready", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-disk: ready", BOOT_TIMEOUT));
     g_autofree char *root = guest_run(g, "grep ' / ' /proc/mounts | cut -d' ' -f1-3", CMD_TIMEOUT);
     g_assert_cmpstr(root, ==, "/dev/vda ext4");
     g_autofree char *stamp = g_strdup_printf("vireo-was-here-%" G_GINT64_FORMAT, g_get_real_time());
