@@ -362,6 +362,132 @@ static void test_bad_values(void)
     run_result_clear(&r);
 }
 
+/* ---- firmware boot and machine folders ---- */
+
+static void test_too_much_memory(void)
+{
+    RunResult r = run_vireo("run", "--memory", "64T", "--kernel", "/bin/true", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "this host has only"));
+    run_result_clear(&r);
+}
+
+static void test_kernel_not_an_image(void)
+{
+    g_autofree char *text = g_build_filename(tmpdir, "readme.txt", NULL);
+    g_assert_true(
+        g_file_set_contents(text, "This is not a kernel, it is a note to self.\n", -1, NULL));
+    RunResult r = run_vireo("run", "--kernel", text, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "is not a RISC-V kernel: it is a text file"));
+    run_result_clear(&r);
+
+    /* An x86 bzImage: the setup header's "HdrS" at 0x202. */
+    g_autofree char *bz = g_build_filename(tmpdir, "vmlinuz", NULL);
+    char header[0x400] = {0};
+    memcpy(header + 0x202, "HdrS", 4);
+    g_assert_true(g_file_set_contents(bz, header, sizeof(header), NULL));
+    r = run_vireo("run", "--kernel", bz, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "x86 Linux kernel"));
+    run_result_clear(&r);
+
+    /* An ELF for another machine, through the firmware path too. */
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *elf = write_elf("arm.elf", 0x80200000, code, 1, 0, EM_AARCH64);
+    r = run_vireo("run", "--kernel", elf, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "AArch64, not RISC-V"));
+    run_result_clear(&r);
+}
+
+static void test_missing_disk_and_firmware(void)
+{
+    g_autofree char *elf = elf_reporting("ok2.elf", 1);
+    RunResult r = RUN_ELF(elf, "--disk", "/nonexistent/disk.img");
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "/nonexistent/disk.img"));
+    run_result_clear(&r);
+
+    r = run_vireo("run", "--bios", "/nonexistent/fw.bin", "--kernel", elf, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "/nonexistent/fw.bin"));
+    run_result_clear(&r);
+
+    r = RUN_ELF(elf, "--disk", "/dev/null,sideways");
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "sideways"));
+    run_result_clear(&r);
+}
+
+/* A machine folder whose machine.ini holds text. */
+static char *machine_folder(const char *name, const char *ini)
+{
+    g_autofree char *leaf = g_strdup_printf("%s.vireo", name);
+    char *dir = g_build_filename(tmpdir, leaf, NULL);
+    g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+    g_autofree char *path = g_build_filename(dir, "machine.ini", NULL);
+    g_assert_true(g_file_set_contents(path, ini, -1, NULL));
+    return dir;
+}
+
+static void test_machine_folder(void)
+{
+    /* A good folder: the bare-metal program next to machine.ini, found by relative path. */
+    g_autofree char *elf = elf_reporting("folder.elf", (9 << 1) | 1);
+    g_autofree char *dir = machine_folder("Good", "[machine]\nname=Good\narch=riscv64\ncpus=2\n"
+                                                  "memory=64M\n\n[boot]\nfirmware=none\n"
+                                                  "kernel=../folder.elf\n");
+    RunResult r = run_vireo("run", dir, "--timeout", "20", NULL);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_nonnull(strstr(r.err, "test 9 failed"));
+    run_result_clear(&r);
+
+    g_autofree char *bad = machine_folder("Colour", "[machine]\ncolour=blue\n");
+    r = run_vireo("run", bad, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "unknown key 'colour' in group [machine]"));
+    g_assert_nonnull(strstr(r.err, "machine.ini"));
+    run_result_clear(&r);
+
+    g_autofree char *cpus = machine_folder("Cpus", "[machine]\ncpus=lots\n");
+    r = run_vireo("run", cpus, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "[machine] cpus"));
+    run_result_clear(&r);
+
+    g_autofree char *group = machine_folder("Group", "[network]\nmode=nat\n");
+    r = run_vireo("run", group, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "unknown group [network]"));
+    run_result_clear(&r);
+
+    g_autofree char *broken = machine_folder("Broken", "this is [not an ini file\n");
+    r = run_vireo("run", broken, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "machine.ini"));
+    run_result_clear(&r);
+
+    r = run_vireo("run", "no-such-machine-here", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "no machine 'no-such-machine-here'"));
+    run_result_clear(&r);
+}
+
+static void remove_tree(const char *path)
+{
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *p = g_build_filename(path, name, NULL);
+        if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
+            remove_tree(p);
+        else
+            g_unlink(p);
+    }
+    g_rmdir(path);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -386,15 +512,13 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/segment-outside-ram", test_segment_outside_ram);
     g_test_add_func("/cli/unknown-option", test_unknown_option);
     g_test_add_func("/cli/bad-values", test_bad_values);
+    g_test_add_func("/cli/too-much-memory", test_too_much_memory);
+    g_test_add_func("/cli/kernel-not-an-image", test_kernel_not_an_image);
+    g_test_add_func("/cli/missing-disk-and-firmware", test_missing_disk_and_firmware);
+    g_test_add_func("/cli/machine-folder", test_machine_folder);
     int status = g_test_run();
 
-    g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
-    const char *name;
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *p = g_build_filename(tmpdir, name, NULL);
-        g_unlink(p);
-    }
-    g_rmdir(tmpdir);
+    remove_tree(tmpdir);
     g_free(tmpdir);
     return status;
 }
