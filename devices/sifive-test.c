@@ -9,7 +9,8 @@ static bool test_read(void *opaque, uint64_t offset, unsigned size, uint64_t *va
 static bool test_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
 {
     VrSifiveTest *t = opaque;
-    if (offset != 0 || size < 4)
+    /* OpenSBI writes a 16-bit status; a 32-bit write adds the failure code above it. */
+    if (offset != 0 || size < 2)
         return true;
     unsigned status = value & 0xffff, code = (unsigned) ((value >> 16) & 0xffff);
     switch (status) {
