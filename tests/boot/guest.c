@@ -1,5 +1,6 @@
 /* Driving a guest through its serial console (see guest.h). */
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "guest.h"
@@ -36,8 +37,14 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     if (ev->kind == VR_EVENT_CONSOLE_OUTPUT) {
         char buf[4096];
         size_t n;
-        while ((n = vr_machine_console_read(m, (uint8_t *) buf, sizeof(buf))) > 0)
+        while ((n = vr_machine_console_read(m, (uint8_t *) buf, sizeof(buf))) > 0) {
             g_string_append_len(g->console, buf, (gssize) n);
+            /* Written as it comes, so a failed assertion still leaves the whole log. */
+            if (g->log) {
+                fwrite(buf, 1, n, g->log);
+                fflush(g->log);
+            }
+        }
     } else if (ev->kind == VR_EVENT_STATE_CHANGED && ev->state == VR_MACHINE_STOPPED) {
         g->stopped = true;
         g->result = ev->result;
@@ -51,6 +58,13 @@ Guest *guest_start(const char *name, const VrMachineConfig *cfg)
     g->ctx = g_main_context_new();
     g->console = g_string_new(NULL);
     g_autoptr(GError) error = NULL;
+    const char *dir = g_getenv("VIREO_TEST_OUTPUT");
+    if (dir) {
+        g_mkdir_with_parents(dir, 0755);
+        g_autofree char *file = g_strdup_printf("%s.console.log", name);
+        g_autofree char *path = g_build_filename(dir, file, NULL);
+        g->log = fopen(path, "w");
+    }
     g->m = vr_machine_new(cfg, &error);
     g_assert_no_error(error);
     vr_machine_set_event_handler(g->m, g->ctx, on_event, g);
@@ -164,13 +178,8 @@ void guest_free(Guest *g)
     if (!g->stopped)
         vr_machine_power_off(g->m);
     vr_machine_set_event_handler(g->m, NULL, NULL, NULL);
-    const char *dir = g_getenv("VIREO_TEST_OUTPUT");
-    if (dir) {
-        g_mkdir_with_parents(dir, 0755);
-        g_autofree char *file = g_strdup_printf("%s.console.log", g->name);
-        g_autofree char *path = g_build_filename(dir, file, NULL);
-        g_file_set_contents(path, g->console->str, (gssize) g->console->len, NULL);
-    }
+    if (g->log)
+        fclose(g->log);
     vr_machine_free(g->m);
     g_main_context_unref(g->ctx);
     g_string_free(g->console, TRUE);

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "vr-machine.h"
 
@@ -16,6 +17,7 @@ typedef struct Guest {
     bool stopped;
     VrMachineResult result;
     char *name;
+    FILE *log; /* the console as it comes, under $VIREO_TEST_OUTPUT */
 } Guest;
 
 /* Path of a test guest artefact built by tests/guests/SCRIPT, or NULL when it is not built
