@@ -679,17 +679,17 @@ static inline uint32_t host_bits32(float f)
 
 /* Whether the host rounds to nearest. Reading MXCSR costs more than the operation itself
  * on some CPUs, so probe it instead: 1 + 0.75 ulp and -1 - 0.75 ulp both round away from 1
- * only to nearest. The empty asm hides the operands so the compiler cannot fold them.
+ * only to nearest. The empty asm hides the operands so the compiler can neither fold the
+ * probe nor hoist it out of a caller's loop.
  * Flush-to-zero and denormals-are-zero cannot matter: the fast paths below never see or
  * make a subnormal. Exception traps are assumed masked, as C programs start. */
 static inline bool host_rounds_to_nearest(void)
 {
     double frac = 0x1.8p-53, one = 1.0;
-    __asm__("" : "+x"(frac), "+x"(one));
+    __asm__ volatile("" : "+x"(frac), "+x"(one));
     double up = one + frac;
     double down = -one - frac;
-    return (host_bits64(up) == 0x3ff0000000000001ull) &
-           (host_bits64(down) == 0xbff0000000000001ull);
+    return host_bits64(up) == 0x3ff0000000000001ull && host_bits64(down) == 0xbff0000000000001ull;
 }
 
 #define EXP64(a) ((unsigned) ((a) >> 52) & 0x7ffu)
