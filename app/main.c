@@ -1,4 +1,6 @@
-/* vireo: the command line entry point. */
+/* vireo: the desktop application, and the command line. With no command (or with an image
+ * file or GUI options), the window opens; `vireo run`, `create` and `list` work without a
+ * display. */
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,24 +10,54 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: vireo COMMAND [OPTIONS]\n"
+    fprintf(out, "Usage: vireo [--machine NAME [--start]] [IMAGE]   open the window\n"
+                 "       vireo COMMAND [OPTIONS]\n"
                  "\n"
                  "Commands:\n"
                  "  run       run a virtual machine on this terminal\n"
+                 "  create    create a machine in the library\n"
+                 "  list      list the machines in the library\n"
                  "  version   print Vireo's version\n"
                  "\n"
                  "'vireo COMMAND --help' describes a command's options.\n");
 }
 
+/* What goes to the desktop application rather than to a command. */
+static gboolean is_gui_invocation(int argc, char **argv)
+{
+    if (argc < 2)
+        return TRUE;
+    const char *first = argv[1];
+    static const char *const gui_options[] = {
+        "--machine", "-m", "--start", "-s", "--gapplication-service", NULL};
+    for (unsigned i = 0; gui_options[i]; i++)
+        if (g_str_equal(first, gui_options[i]) ||
+            (g_str_has_prefix(first, gui_options[i]) && first[strlen(gui_options[i])] == '='))
+            return TRUE;
+    /* An image file to make a machine from (as the desktop file passes it). */
+    return strchr(first, '/') || strchr(first, '.') ? g_file_test(first, G_FILE_TEST_EXISTS)
+                                                    : FALSE;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
+    if (is_gui_invocation(argc, argv)) {
+#ifdef VIREO_HAVE_GUI
+        return vireo_gui_main(argc, argv);
+#else
+        fprintf(stderr, "vireo: this build has no desktop application (GTK 4, libadwaita, VTE "
+                        "or libosinfo were missing when it was built)\n");
         usage(stderr);
         return VIREO_EXIT_USAGE;
+#endif
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "run") == 0)
         return vireo_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "create") == 0)
+        return vireo_cmd_create(argc - 1, argv + 1);
+    if (strcmp(cmd, "list") == 0)
+        return vireo_cmd_list(argc - 1, argv + 1);
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         printf("vireo %s\n", VIREO_VERSION);
         return VIREO_EXIT_OK;

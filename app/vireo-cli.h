@@ -9,5 +9,9 @@
 #define VIREO_EXIT_TIMEOUT 124
 
 int vireo_cmd_run(int argc, char **argv);
+int vireo_cmd_create(int argc, char **argv);
+int vireo_cmd_list(int argc, char **argv);
+/* The desktop application (app/vireo-application.c); argv as main() got it. */
+int vireo_gui_main(int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
  * error names the file, the group, the key and what was expected. */
 #include <gio/gio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vr-machine-config.h"
 
@@ -232,4 +233,190 @@ char *vr_machine_config_find(const char *name_or_path, GError **error)
         return NULL;
     }
     return g_steal_pointer(&candidate);
+}
+
+/* ---- writing ---- */
+
+void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
+{
+    vr_machine_config_init(dst);
+    g_free(dst->arch);
+    dst->name = g_strdup(src->name);
+    dst->arch = g_strdup(src->arch);
+    dst->cpus = src->cpus;
+    dst->memory = src->memory;
+    dst->bios = g_strdup(src->bios);
+    dst->kernel = g_strdup(src->kernel);
+    dst->initrd = g_strdup(src->initrd);
+    dst->append = g_strdup(src->append);
+    dst->virtio_console = src->virtio_console;
+    for (guint i = 0; src->disks && i < src->disks->len; i++) {
+        const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
+        vr_machine_config_add_disk(dst, d->path, d->readonly);
+    }
+}
+
+char *vr_format_size(uint64_t bytes)
+{
+    static const struct {
+        unsigned shift;
+        char suffix;
+    } units[] = {{40, 'T'}, {30, 'G'}, {20, 'M'}, {10, 'K'}};
+    for (unsigned i = 0; i < G_N_ELEMENTS(units); i++) {
+        uint64_t unit = 1ull << units[i].shift;
+        if (bytes >= unit && bytes % unit == 0)
+            return g_strdup_printf("%" G_GUINT64_FORMAT "%c", bytes / unit, units[i].suffix);
+    }
+    return g_strdup_printf("%" G_GUINT64_FORMAT "B", bytes);
+}
+
+/* A path as machine.ini keeps it: relative when it lies inside the machine's folder. */
+static char *path_for_file(const char *dir, const char *path)
+{
+    if (!g_path_is_absolute(path))
+        return g_strdup(path);
+    g_autofree char *canonical = g_canonicalize_filename(path, NULL);
+    g_autofree char *prefix = g_strconcat(dir, G_DIR_SEPARATOR_S, NULL);
+    if (g_str_has_prefix(canonical, prefix) && canonical[strlen(prefix)] != '\0')
+        return g_strdup(canonical + strlen(prefix));
+    return g_strdup(path);
+}
+
+static void set_or_remove(GKeyFile *kf, const char *group, const char *key, const char *value)
+{
+    if (value)
+        g_key_file_set_string(kf, group, key, value);
+    else
+        g_key_file_remove_key(kf, group, key, NULL);
+}
+
+bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    /* Keep the comments of a file that still reads; start afresh from one that does not. */
+    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_KEEP_COMMENTS, NULL)) {
+        g_key_file_unref(kf);
+        kf = g_key_file_new();
+    }
+    g_autofree char *dir = NULL;
+    {
+        g_autofree char *d = g_path_get_dirname(path);
+        dir = g_canonicalize_filename(d, NULL);
+    }
+
+    /* Groups this writer does not know would make the loader refuse the file. */
+    g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+    for (unsigned i = 0; groups[i]; i++)
+        if (strcmp(groups[i], "machine") != 0 && strcmp(groups[i], "boot") != 0)
+            g_key_file_remove_group(kf, groups[i], NULL);
+
+    set_or_remove(kf, "machine", "name", cfg->name);
+    set_or_remove(kf, "machine", "arch", cfg->arch);
+    g_key_file_set_uint64(kf, "machine", "cpus", cfg->cpus);
+    g_autofree char *memory = vr_format_size(cfg->memory);
+    g_key_file_set_string(kf, "machine", "memory", memory);
+    g_key_file_set_string(kf, "machine", "console", cfg->virtio_console ? "virtio" : "serial");
+
+    g_autofree char *fw = NULL, *kernel = NULL, *initrd = NULL;
+    if (!cfg->bios)
+        fw = g_strdup("default");
+    else if (strcmp(cfg->bios, "none") == 0)
+        fw = g_strdup("none");
+    else
+        fw = path_for_file(dir, cfg->bios);
+    if (cfg->kernel)
+        kernel = path_for_file(dir, cfg->kernel);
+    if (cfg->initrd)
+        initrd = path_for_file(dir, cfg->initrd);
+    g_key_file_set_string(kf, "boot", "firmware", fw);
+    set_or_remove(kf, "boot", "kernel", kernel);
+    set_or_remove(kf, "boot", "initrd", initrd);
+    set_or_remove(kf, "boot", "cmdline", cfg->append && *cfg->append ? cfg->append : NULL);
+
+    for (guint i = 0; cfg->disks && i < cfg->disks->len; i++) {
+        const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
+        g_autofree char *group = g_strdup_printf("disk %u", i);
+        g_autofree char *disk = path_for_file(dir, d->path);
+        g_key_file_set_string(kf, group, "path", disk);
+        g_key_file_set_boolean(kf, group, "readonly", d->readonly);
+    }
+
+    gsize len = 0;
+    g_autofree char *data = g_key_file_to_data(kf, &len, NULL);
+    /* g_file_set_contents writes a temporary file beside path, syncs it and renames it. */
+    g_autoptr(GError) local = NULL;
+    if (!g_file_set_contents_full(path, data, (gssize) len,
+                                  G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                  0644, &local)) {
+        g_set_error(error, local->domain, local->code, "%s: cannot save: %s", path, local->message);
+        return false;
+    }
+    return true;
+}
+
+bool vr_machine_config_validate(const VrMachineConfig *cfg, GError **error)
+{
+    if (g_strcmp0(cfg->arch, "riscv64") != 0) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    "architecture '%s' is not supported (supported: riscv64)",
+                    cfg->arch ? cfg->arch : "");
+        return false;
+    }
+    if (cfg->cpus < 1 || cfg->cpus > VR_CONFIG_MAX_CPUS) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "%u CPUs asked for; the riscv64-virt board has 1 to %u", cfg->cpus,
+                    VR_CONFIG_MAX_CPUS);
+        return false;
+    }
+    if (cfg->memory < VR_CONFIG_MIN_MEMORY || (cfg->memory & 0xfff)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "memory size %" G_GUINT64_FORMAT
+                    " bytes is not usable (at least 16 MiB, whole 4 KiB pages)",
+                    cfg->memory);
+        return false;
+    }
+    long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+    uint64_t host = pages > 0 && page_size > 0 ? (uint64_t) pages * (uint64_t) page_size : 0;
+    if (host && cfg->memory > host) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                    "%" G_GUINT64_FORMAT " MiB of guest memory asked for, but this host has "
+                    "only %" G_GUINT64_FORMAT " MiB",
+                    cfg->memory >> 20, host >> 20);
+        return false;
+    }
+    unsigned max_disks = VR_CONFIG_MAX_DISKS - (cfg->virtio_console ? 1 : 0);
+    unsigned n_disks = cfg->disks ? cfg->disks->len : 0;
+    if (n_disks > max_disks) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "%u disks asked for; the riscv64-virt board takes at most %u", n_disks,
+                    max_disks);
+        return false;
+    }
+    if (cfg->append) {
+        if (strlen(cfg->append) >= VR_CONFIG_MAX_CMDLINE) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                        "the kernel command line is %zu bytes long; Linux takes at most %u",
+                        strlen(cfg->append), VR_CONFIG_MAX_CMDLINE - 1);
+            return false;
+        }
+        for (const char *c = cfg->append; *c; c++) {
+            if ((unsigned char) *c < 0x20 || *c == 0x7f) {
+                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                            "the kernel command line holds a control character (one line of "
+                            "printable text expected)");
+                return false;
+            }
+        }
+    }
+    if (cfg->bios && !*cfg->bios) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "the firmware is an empty path (expected a file, 'none' or the default)");
+        return false;
+    }
+    if (cfg->bios && strcmp(cfg->bios, "none") == 0 && !cfg->kernel) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    "no kernel given: without firmware the kernel is what runs");
+        return false;
+    }
+    return true;
 }
