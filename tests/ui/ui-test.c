@@ -1,0 +1,300 @@
+/* Helpers for the UI tests. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "fake-iso.h"
+#include "ui-test.h"
+#include "vr-library.h"
+
+static VireoApplication *app;
+static char *root_dir, *machines_dir, *scratch_dir;
+
+static gboolean remove_tree(const char *path)
+{
+    g_autoptr(GFile) file = g_file_new_for_path(path);
+    g_autoptr(GFileEnumerator) e = g_file_enumerate_children(
+        file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+    if (e) {
+        GFileInfo *info;
+        while ((info = g_file_enumerator_next_file(e, NULL, NULL))) {
+            g_autofree char *child = g_build_filename(path, g_file_info_get_name(info), NULL);
+            remove_tree(child);
+            g_object_unref(info);
+        }
+    }
+    return g_remove(path) == 0;
+}
+
+void ui_test_init(int *argc, char ***argv)
+{
+    /* Before anything asks GLib where the user's data is. */
+    root_dir = g_dir_make_tmp("vireo-ui-XXXXXX", NULL);
+    g_assert_nonnull(root_dir);
+    g_autofree char *data = g_build_filename(root_dir, "data", NULL);
+    g_autofree char *config = g_build_filename(root_dir, "config", NULL);
+    g_autofree char *cache = g_build_filename(root_dir, "cache", NULL);
+    g_mkdir_with_parents(data, 0700);
+    g_setenv("XDG_DATA_HOME", data, TRUE);
+    g_setenv("XDG_CONFIG_HOME", config, TRUE);
+    g_setenv("XDG_CACHE_HOME", cache, TRUE);
+    g_setenv("GSETTINGS_BACKEND", "memory", TRUE);
+    machines_dir = g_build_filename(data, "vireo", "machines", NULL);
+    scratch_dir = g_build_filename(root_dir, "scratch", NULL);
+    g_mkdir_with_parents(scratch_dir, 0700);
+
+    vireo_application_setup_i18n();
+    gtk_test_init(argc, argv, NULL);
+    app = vireo_application_new(G_APPLICATION_NON_UNIQUE);
+    g_autoptr(GError) error = NULL;
+    g_application_register(G_APPLICATION(app), NULL, &error);
+    g_assert_no_error(error);
+    g_application_activate(G_APPLICATION(app));
+    VireoWindow *window = ui_window();
+    UI_WAIT_FOR(gtk_widget_get_mapped(GTK_WIDGET(window)) &&
+                    gtk_widget_get_width(GTK_WIDGET(window)) > 0,
+                10000, "the window to show");
+}
+
+void ui_test_finish(void)
+{
+    vireo_library_shutdown(ui_library());
+    GListModel *toplevels = gtk_window_get_toplevels();
+    for (guint i = g_list_model_get_n_items(toplevels); i-- > 0;) {
+        g_autoptr(GtkWindow) w = g_list_model_get_item(toplevels, i);
+        gtk_window_destroy(w);
+    }
+    ui_iterate(50);
+    g_clear_object(&app);
+    remove_tree(root_dir);
+}
+
+VireoApplication *ui_app(void)
+{
+    return app;
+}
+
+VireoWindow *ui_window(void)
+{
+    return vireo_application_get_window(app);
+}
+
+VireoLibrary *ui_library(void)
+{
+    return vireo_application_get_library(app);
+}
+
+const char *ui_machines_dir(void)
+{
+    return machines_dir;
+}
+
+const char *ui_scratch_dir(void)
+{
+    return scratch_dir;
+}
+
+void ui_iterate(int ms)
+{
+    gint64 end = g_get_monotonic_time() + (gint64) ms * 1000;
+    while (g_get_monotonic_time() < end) {
+        while (g_main_context_iteration(NULL, FALSE))
+            ;
+        g_usleep(1000);
+    }
+}
+
+void ui_wait(gboolean (*cond)(gpointer), gpointer data, int timeout_ms, const char *what)
+{
+    UI_WAIT_FOR(cond(data), timeout_ms, what);
+}
+
+GtkWidget *ui_find(GtkWidget *root, const char *id)
+{
+    if (!root)
+        return NULL;
+    const char *bid = gtk_buildable_get_buildable_id(GTK_BUILDABLE(root));
+    if (bid && strcmp(bid, id) == 0)
+        return root;
+    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = ui_find(c, id);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+GtkWidget *ui_find_type(GtkWidget *root, GType type)
+{
+    if (!root)
+        return NULL;
+    if (G_TYPE_CHECK_INSTANCE_TYPE(root, type))
+        return root;
+    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = ui_find_type(c, type);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+GtkWidget *ui_find_label(GtkWidget *root, const char *text)
+{
+    if (!root)
+        return NULL;
+    if (GTK_IS_LABEL(root) && gtk_widget_get_visible(root) &&
+        strstr(gtk_label_get_text(GTK_LABEL(root)), text))
+        return root;
+    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = ui_find_label(c, text);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+GtkWidget *ui_find_button(GtkWidget *root, const char *label)
+{
+    if (!root)
+        return NULL;
+    if (GTK_IS_BUTTON(root) && g_strcmp0(gtk_button_get_label(GTK_BUTTON(root)), label) == 0 &&
+        gtk_widget_is_visible(root))
+        return root;
+    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = ui_find_button(c, label);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+void ui_click(GtkWidget *button)
+{
+    g_assert_nonnull(button);
+    g_assert_true(GTK_IS_BUTTON(button));
+    g_assert_true(gtk_widget_is_sensitive(button));
+    g_assert_true(gtk_widget_is_visible(button));
+    g_signal_emit_by_name(button, "clicked");
+    ui_iterate(20);
+}
+
+GtkWidget *ui_find_toplevel(GType type)
+{
+    GListModel *toplevels = gtk_window_get_toplevels();
+    GtkWidget *found = NULL;
+    for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
+        g_autoptr(GtkWidget) w = g_list_model_get_item(toplevels, i);
+        if (G_TYPE_CHECK_INSTANCE_TYPE(w, type) && gtk_widget_get_visible(w))
+            found = w;
+    }
+    return found;
+}
+
+void ui_screenshot(GtkWidget *widget, const char *name)
+{
+    /* Let layout and drawing settle first. */
+    ui_iterate(300);
+    const char *dir = g_getenv("VIREO_TEST_OUTPUT");
+    g_assert_nonnull(dir);
+    g_mkdir_with_parents(dir, 0755);
+    int width = gtk_widget_get_width(widget), height = gtk_widget_get_height(widget);
+    g_assert_cmpint(width, >, 0);
+    g_assert_cmpint(height, >, 0);
+    g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new(widget);
+    GtkSnapshot *snapshot = gtk_snapshot_new();
+    gdk_paintable_snapshot(paintable, snapshot, width, height);
+    g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node(snapshot);
+    g_assert_nonnull(node);
+    GskRenderer *renderer = gtk_native_get_renderer(gtk_widget_get_native(widget));
+    graphene_rect_t bounds = GRAPHENE_RECT_INIT(0, 0, (float) width, (float) height);
+    g_autoptr(GdkTexture) texture = gsk_renderer_render_texture(renderer, node, &bounds);
+    g_autofree char *file = g_strdup_printf("%s.png", name);
+    g_autofree char *path = g_build_filename(dir, file, NULL);
+    g_assert_true(gdk_texture_save_to_png(texture, path));
+    g_test_message("screenshot: %s", path);
+}
+
+GList *ui_library_rows(void)
+{
+    GtkWidget *list = ui_find(GTK_WIDGET(ui_window()), "machine_list");
+    g_assert_nonnull(list);
+    GList *rows = NULL;
+    for (GtkWidget *c = gtk_widget_get_first_child(list); c; c = gtk_widget_get_next_sibling(c))
+        if (VIREO_IS_MACHINE_ROW(c))
+            rows = g_list_append(rows, c);
+    return rows;
+}
+
+VireoMachineRow *ui_row_for(const char *name)
+{
+    g_autoptr(GList) rows = ui_library_rows();
+    for (GList *l = rows; l; l = l->next) {
+        VireoMachine *m = vireo_machine_row_get_machine(l->data);
+        if (g_strcmp0(vireo_machine_get_name(m), name) == 0)
+            return l->data;
+    }
+    return NULL;
+}
+
+char *ui_terminal_text(VteTerminal *terminal)
+{
+    /* From the oldest line the scrollback holds to the last one on screen. */
+    GtkAdjustment *vadj = gtk_scrollable_get_vadjustment(GTK_SCROLLABLE(terminal));
+    long first = (long) gtk_adjustment_get_lower(vadj);
+    long last = (long) gtk_adjustment_get_upper(vadj);
+    char *text = vte_terminal_get_text_range(
+        terminal, first, 0, last, vte_terminal_get_column_count(terminal), NULL, NULL, NULL);
+    return text ? text : g_strdup("");
+}
+
+char *ui_make_iso(const char *name, const char *volume_id)
+{
+    char *path = g_build_filename(scratch_dir, name, NULL);
+    g_assert_true(fake_iso_write(path, volume_id, FALSE));
+    return path;
+}
+
+const char *ui_guest(const char *name)
+{
+    const char *dir = g_getenv("VIREO_TEST_GUESTS");
+    if (!dir)
+        return NULL;
+    static GHashTable *paths;
+    if (!paths)
+        paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    char *path = g_hash_table_lookup(paths, name);
+    if (!path) {
+        path = g_build_filename(dir, name, NULL);
+        if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+            g_free(path);
+            return NULL;
+        }
+        g_hash_table_insert(paths, g_strdup(name), path);
+    }
+    return path;
+}
+
+char *ui_make_machine(const char *name, const char *kernel, const char *bios, guint64 memory)
+{
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.name = g_strdup(name);
+    cfg.kernel = g_strdup(kernel);
+    cfg.bios = g_strdup(bios);
+    cfg.memory = memory;
+    g_autoptr(GError) error = NULL;
+    char *folder = vr_library_create(machines_dir, &cfg, 0, &error);
+    g_assert_no_error(error);
+    vr_machine_config_clear(&cfg);
+    return folder;
+}
+
+GKeyFile *ui_read_ini(const char *name)
+{
+    g_autofree char *folder = vr_library_folder_for(machines_dir, name);
+    g_autofree char *ini = g_build_filename(folder, "machine.ini", NULL);
+    GKeyFile *kf = g_key_file_new();
+    g_autoptr(GError) error = NULL;
+    g_key_file_load_from_file(kf, ini, G_KEY_FILE_NONE, &error);
+    g_assert_no_error(error);
+    return kf;
+}

@@ -1,0 +1,72 @@
+/* Helpers for the UI tests: the real application and window, under Xvfb (see run-ui-test.sh),
+ * with a fresh XDG data folder, driven by activating widgets and actions. */
+#pragma once
+
+#include <vte/vte.h>
+
+#include "vireo-application.h"
+#include "vireo-assistant.h"
+#include "vireo-machine-page.h"
+#include "vireo-machine-row.h"
+#include "vireo-machine-settings.h"
+
+/* Call first in main(): a fresh XDG_DATA_HOME, gtk_test_init(), the application
+ * registered (not unique: tests run side by side). */
+void ui_test_init(int *argc, char ***argv);
+/* Powers every machine off and removes the temporary folders. */
+void ui_test_finish(void);
+
+VireoApplication *ui_app(void);
+VireoWindow *ui_window(void);
+VireoLibrary *ui_library(void);
+/* Where machine folders live in this test. */
+const char *ui_machines_dir(void);
+/* A folder for the test's own files. */
+const char *ui_scratch_dir(void);
+
+/* Runs the main loop for ms milliseconds. */
+void ui_iterate(int ms);
+/* Runs the main loop until cond(data) holds; fails the test after timeout_ms. */
+void ui_wait(gboolean (*cond)(gpointer), gpointer data, int timeout_ms, const char *what);
+#define UI_WAIT_FOR(expr, timeout_ms, what)                                            \
+    do {                                                                               \
+        gint64 deadline_ = g_get_monotonic_time() + (timeout_ms) *1000;                \
+        while (!(expr)) {                                                              \
+            if (g_get_monotonic_time() > deadline_)                                    \
+                g_error("timed out after %d ms waiting for %s", (timeout_ms), (what)); \
+            g_main_context_iteration(NULL, FALSE);                                     \
+            g_usleep(1000);                                                            \
+        }                                                                              \
+    } while (0)
+
+/* Widgets by their id in the .ui template (GtkBuildable id), or by type. */
+GtkWidget *ui_find(GtkWidget *root, const char *id);
+GtkWidget *ui_find_type(GtkWidget *root, GType type);
+/* A label (or a widget's accessible text) under root whose text contains text. */
+GtkWidget *ui_find_label(GtkWidget *root, const char *text);
+/* A button under root whose label is label. */
+GtkWidget *ui_find_button(GtkWidget *root, const char *label);
+/* Clicks a button (as a pointer click does: "clicked", not the delayed keyboard
+ * activation); fails the test when it is insensitive or hidden. */
+void ui_click(GtkWidget *button);
+/* The newest toplevel window of type (dialogs, the assistant, settings). */
+GtkWidget *ui_find_toplevel(GType type);
+
+/* Saves what the window shows to <build>/test-output/ui/<name>.png. */
+void ui_screenshot(GtkWidget *widget, const char *name);
+
+/* The rows of the library list. */
+GList *ui_library_rows(void);
+VireoMachineRow *ui_row_for(const char *name);
+
+/* Everything the terminal shows (scrollback included). */
+char *ui_terminal_text(VteTerminal *terminal);
+
+/* Test files: an ISO 9660 image with this volume label; a RISC-V test guest by name
+ * (demo.elf, echo.elf) or NULL when it was not built (no cross compiler). */
+char *ui_make_iso(const char *name, const char *volume_id);
+const char *ui_guest(const char *name);
+/* A machine folder made directly (as `vireo create` does). */
+char *ui_make_machine(const char *name, const char *kernel, const char *bios, guint64 memory);
+/* machine.ini of the machine named name, as a key file. */
+GKeyFile *ui_read_ini(const char *name);

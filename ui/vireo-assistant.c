@@ -1,0 +1,764 @@
+/* VireoAssistant: the new-machine assistant. */
+#include <glib/gi18n.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vireo-assistant.h"
+#include "vireo-util.h"
+#include "vr-osinfo.h"
+
+/* S-mode U-Boot boots what is on a machine's disks (Debian package u-boot-qemu). */
+#define UBOOT_PATH "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+
+#define GIB (1ull << 30)
+#define MIB (1ull << 20)
+
+typedef enum {
+    SOURCE_NONE,
+    SOURCE_ISO,
+    SOURCE_DISK,
+    SOURCE_KERNEL,
+} Source;
+
+struct _VireoAssistant {
+    AdwWindow parent_instance;
+
+    VireoLibrary *library;
+    Source source;
+    char *image_path; /* the ISO or disk image */
+    char *kernel_path;
+    char *initrd_path;
+    gboolean name_edited;
+    gboolean setting_name;
+    gboolean detecting;
+    GCancellable *cancellable;
+    char *os_warning; /* what the detection found worth a warning */
+
+    AdwToastOverlay *toast_overlay;
+    GtkWidget *cancel_button;
+    GtkWidget *back_button;
+    GtkWidget *next_button;
+    GtkWidget *create_button;
+    GtkStack *stack;
+    AdwActionRow *iso_row;
+    AdwActionRow *disk_row;
+    AdwActionRow *kernel_row;
+    AdwActionRow *kernel_file_row;
+    GtkWidget *kernel_choose_button;
+    AdwActionRow *initrd_file_row;
+    GtkWidget *initrd_choose_button;
+    GtkWidget *initrd_clear_button;
+    AdwEntryRow *cmdline_row;
+    AdwComboRow *firmware_row;
+    GtkLabel *kernel_error;
+    AdwActionRow *os_row;
+    GtkStack *os_icon_stack;
+    GtkSpinner *os_spinner;
+    GtkImage *os_icon;
+    AdwActionRow *warning_row;
+    AdwEntryRow *name_row;
+    AdwComboRow *arch_row;
+    AdwActionRow *cpus_row;
+    GtkSpinButton *cpus_spin;
+    AdwActionRow *memory_row;
+    GtkSpinButton *memory_spin;
+    GtkLabel *validation_label;
+    AdwActionRow *image_row;
+    AdwActionRow *disk_switch_row;
+    GtkSwitch *disk_switch;
+    AdwActionRow *disk_size_row;
+    GtkSpinButton *disk_spin;
+};
+
+G_DEFINE_FINAL_TYPE(VireoAssistant, vireo_assistant, ADW_TYPE_WINDOW)
+
+enum {
+    SIGNAL_CREATED,
+    N_SIGNALS,
+};
+static guint signals[N_SIGNALS];
+
+static void validate(VireoAssistant *self);
+
+gboolean vireo_assistant_is_detecting(VireoAssistant *self)
+{
+    return self->detecting;
+}
+
+static void toast(VireoAssistant *self, const char *text)
+{
+    g_autofree char *escaped = g_markup_escape_text(text, -1);
+    AdwToast *t = adw_toast_new(escaped);
+    adw_toast_set_timeout(t, 6);
+    adw_toast_overlay_add_toast(self->toast_overlay, t);
+}
+
+static guint64 host_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (guint64) pages * (guint64) size : 4 * GIB;
+}
+
+/* ---- pages ---- */
+
+static void show_page(VireoAssistant *self, const char *page)
+{
+    gtk_stack_set_visible_child_name(self->stack, page);
+    gboolean source = g_str_equal(page, "source");
+    gboolean kernel = g_str_equal(page, "kernel");
+    gboolean details = g_str_equal(page, "details");
+    gtk_widget_set_visible(self->back_button, !source);
+    gtk_widget_set_visible(self->next_button, kernel);
+    gtk_widget_set_visible(self->create_button, details);
+    if (kernel)
+        gtk_widget_set_sensitive(self->next_button, self->kernel_path != NULL);
+    if (details)
+        validate(self);
+}
+
+static void on_back(GtkButton *button, gpointer data)
+{
+    VireoAssistant *self = data;
+    const char *page = gtk_stack_get_visible_child_name(self->stack);
+    g_cancellable_cancel(self->cancellable);
+    if (g_str_equal(page, "details") && self->source == SOURCE_KERNEL)
+        show_page(self, "kernel");
+    else
+        show_page(self, "source");
+}
+
+static void on_cancel(GtkButton *button, gpointer data)
+{
+    gtk_window_close(GTK_WINDOW(data));
+}
+
+/* ---- proposals ---- */
+
+static void set_name(VireoAssistant *self, const char *base)
+{
+    if (self->name_edited)
+        return;
+    g_autofree char *name = vr_library_unique_name(vireo_library_get_dir(self->library), base);
+    self->setting_name = TRUE;
+    gtk_editable_set_text(GTK_EDITABLE(self->name_row), name);
+    self->setting_name = FALSE;
+}
+
+/* A name from a file name: "debian-12.iso" -> "debian-12". */
+static char *name_from_path(const char *path)
+{
+    g_autofree char *base = g_path_get_basename(path);
+    char *dot = strrchr(base, '.');
+    if (dot && dot != base)
+        *dot = '\0';
+    return g_strdup(base);
+}
+
+static void propose(VireoAssistant *self, unsigned cpus, guint64 memory, guint64 disk)
+{
+    unsigned host_cpus = MAX(1u, (unsigned) g_get_num_processors());
+    cpus = CLAMP(cpus, 1u, MIN(host_cpus, VR_CONFIG_MAX_CPUS));
+    /* No more than half of this computer's memory, unless the system needs more. */
+    guint64 host = host_memory();
+    memory = MIN(memory, MAX(host / 2, 256 * MIB));
+    memory = MAX(memory, 64 * MIB);
+    gtk_spin_button_set_value(self->cpus_spin, cpus);
+    gtk_spin_button_set_value(self->memory_spin, (double) (memory / MIB));
+    if (disk)
+        gtk_spin_button_set_value(self->disk_spin, (double) ((disk + GIB - 1) / GIB));
+}
+
+static void set_warning(VireoAssistant *self)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    if (self->os_warning)
+        g_string_append(text, self->os_warning);
+    if ((self->source == SOURCE_ISO || self->source == SOURCE_DISK) &&
+        !g_file_test(UBOOT_PATH, G_FILE_TEST_EXISTS)) {
+        if (text->len)
+            g_string_append(text, "\n");
+        g_string_append(text, _("Starting from a disk or an ISO image needs U-Boot (Debian "
+                                "package u-boot-qemu), which is not installed. The machine "
+                                "can be created now and started once it is."));
+    }
+    gtk_widget_set_visible(GTK_WIDGET(self->warning_row), text->len > 0);
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(self->warning_row),
+                                  text->len ? _("Good to Know") : "");
+    adw_action_row_set_subtitle(self->warning_row, text->str);
+}
+
+static void set_os_row(VireoAssistant *self, const char *icon, const char *title,
+                       const char *subtitle)
+{
+    gtk_image_set_from_icon_name(self->os_icon, icon);
+    gtk_stack_set_visible_child_name(self->os_icon_stack, "icon");
+    gtk_spinner_stop(self->os_spinner);
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(self->os_row), title);
+    adw_action_row_set_subtitle(self->os_row, subtitle ? subtitle : "");
+}
+
+/* ---- detection ---- */
+
+typedef struct {
+    VrOsInfo info;
+    gboolean readable;
+    char *error;
+} Detection;
+
+static void detection_free(gpointer data)
+{
+    Detection *d = data;
+    vr_osinfo_clear(&d->info);
+    g_free(d->error);
+    g_free(d);
+}
+
+static void detect_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    Detection *d = g_new0(Detection, 1);
+    g_autoptr(GError) error = NULL;
+    d->readable = vr_osinfo_detect(data, &d->info, &error);
+    if (!d->readable)
+        d->error = g_strdup(error->message);
+    g_task_return_pointer(task, d, detection_free);
+}
+
+static void detect_done(GObject *source, GAsyncResult *result, gpointer data)
+{
+    Detection *d = g_task_propagate_pointer(G_TASK(result), NULL);
+    GCancellable *cancellable = g_task_get_cancellable(G_TASK(result));
+    if (g_cancellable_is_cancelled(cancellable) || !VIREO_IS_ASSISTANT(source)) {
+        detection_free(d);
+        return;
+    }
+    VireoAssistant *self = VIREO_ASSISTANT(source);
+    self->detecting = FALSE;
+    g_clear_pointer(&self->os_warning, g_free);
+    g_autofree char *base = g_path_get_basename(self->image_path);
+
+    if (d->readable && d->info.identified) {
+        g_autofree char *subtitle = g_strdup_printf(_("Recognized from the image “%s”"), base);
+        set_os_row(self, "media-optical-symbolic", d->info.name, subtitle);
+        if (d->info.arch && !g_strv_contains(vr_supported_archs(), d->info.arch) &&
+            g_strcmp0(d->info.arch, "all") != 0)
+            self->os_warning = g_strdup_printf(
+                _("%s is made for %s. Vireo runs %s machines only for now, so this system will "
+                  "not start on it; the machine is created for %s."),
+                d->info.name, vireo_arch_label(d->info.arch), vireo_arch_label("riscv64"),
+                vireo_arch_label("riscv64"));
+        propose(self, d->info.cpus ? d->info.cpus : 2, d->info.memory ? d->info.memory : 2 * GIB,
+                d->info.storage ? d->info.storage : 20 * GIB);
+        set_name(self, d->info.name);
+    } else {
+        g_autofree char *subtitle = NULL;
+        if (!d->readable)
+            subtitle = g_strdup_printf(_("“%s” cannot be read as an install image. General "
+                                         "settings are proposed below."),
+                                       base);
+        else if (d->info.volume_id && *d->info.volume_id)
+            subtitle = g_strdup_printf(_("The system on “%s” (volume “%s”) is not in libosinfo’s "
+                                         "database. General settings are proposed below."),
+                                       base, d->info.volume_id);
+        else
+            subtitle = g_strdup_printf(_("The system on “%s” is not in libosinfo’s database. "
+                                         "General settings are proposed below."),
+                                       base);
+        set_os_row(self, "media-optical-symbolic", _("Unknown Operating System"), subtitle);
+        propose(self, 2, 2 * GIB, 20 * GIB);
+        g_autofree char *name = name_from_path(self->image_path);
+        set_name(self, name);
+    }
+    set_warning(self);
+    detection_free(d);
+    validate(self);
+}
+
+static void start_detection(VireoAssistant *self)
+{
+    g_cancellable_cancel(self->cancellable);
+    g_clear_object(&self->cancellable);
+    self->cancellable = g_cancellable_new();
+    self->detecting = TRUE;
+    gtk_stack_set_visible_child_name(self->os_icon_stack, "spinner");
+    gtk_spinner_start(self->os_spinner);
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(self->os_row), _("Looking at the image…"));
+    adw_action_row_set_subtitle(self->os_row, "");
+    GTask *task = g_task_new(self, self->cancellable, detect_done, NULL);
+    g_task_set_task_data(task, g_strdup(self->image_path), g_free);
+    g_task_run_in_thread(task, detect_thread);
+    g_object_unref(task);
+}
+
+/* ---- sources ---- */
+
+static void use_iso(VireoAssistant *self, const char *path)
+{
+    self->source = SOURCE_ISO;
+    g_free(self->image_path);
+    self->image_path = g_strdup(path);
+    gtk_widget_set_visible(GTK_WIDGET(self->image_row), FALSE);
+    gtk_widget_set_visible(GTK_WIDGET(self->disk_switch_row), TRUE);
+    gtk_switch_set_active(self->disk_switch, TRUE);
+    show_page(self, "details");
+    start_detection(self);
+    validate(self);
+}
+
+static void use_disk(VireoAssistant *self, const char *path)
+{
+    self->source = SOURCE_DISK;
+    g_free(self->image_path);
+    self->image_path = g_strdup(path);
+    g_clear_pointer(&self->os_warning, g_free);
+    g_autofree char *base = g_path_get_basename(path);
+    set_os_row(self, "drive-harddisk-symbolic", _("Disk Image"),
+               _("The machine starts the system installed on this disk image, which is used "
+                 "where it is."));
+    g_autoptr(GFile) file = g_file_new_for_path(path);
+    g_autoptr(GFileInfo) info =
+        g_file_query_info(file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+    g_autofree char *size = g_format_size_full(info ? (guint64) g_file_info_get_size(info) : 0,
+                                               G_FORMAT_SIZE_IEC_UNITS);
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(self->image_row), base);
+    g_autofree char *subtitle = g_strdup_printf("%s · %s", size, path);
+    adw_action_row_set_subtitle(self->image_row, subtitle);
+    gtk_widget_set_visible(GTK_WIDGET(self->image_row), TRUE);
+    gtk_switch_set_active(self->disk_switch, FALSE);
+    gtk_widget_set_visible(GTK_WIDGET(self->disk_switch_row), FALSE);
+    propose(self, 2, 2 * GIB, 0);
+    g_autofree char *name = name_from_path(path);
+    set_name(self, name);
+    set_warning(self);
+    show_page(self, "details");
+}
+
+static void update_kernel_page(VireoAssistant *self)
+{
+    adw_action_row_set_subtitle(self->kernel_file_row,
+                                self->kernel_path ? self->kernel_path : _("None chosen"));
+    adw_action_row_set_subtitle(self->initrd_file_row,
+                                self->initrd_path ? self->initrd_path : _("None"));
+    gtk_widget_set_visible(self->initrd_clear_button, self->initrd_path != NULL);
+
+    g_autoptr(GError) error = NULL;
+    gboolean ok = self->kernel_path != NULL;
+    if (ok && vr_image_probe(self->kernel_path, &error) != VR_IMAGE_KERNEL) {
+        ok = FALSE;
+        g_autofree char *base = g_path_get_basename(self->kernel_path);
+        g_autofree char *text = g_strdup_printf(
+            _("“%s” is not a kernel: a RISC-V Linux Image or a RISC-V ELF program is expected."),
+            base);
+        gtk_label_set_text(self->kernel_error, text);
+    } else if (self->initrd_path && access(self->initrd_path, R_OK) != 0) {
+        ok = FALSE;
+        g_autofree char *text =
+            g_strdup_printf(_("The initramfs “%s” cannot be read."), self->initrd_path);
+        gtk_label_set_text(self->kernel_error, text);
+    }
+    gtk_widget_set_visible(GTK_WIDGET(self->kernel_error), self->kernel_path && !ok);
+    gtk_widget_set_sensitive(self->next_button, ok);
+}
+
+void vireo_assistant_set_kernel(VireoAssistant *self, const char *kernel, const char *initrd)
+{
+    g_free(self->kernel_path);
+    self->kernel_path = kernel ? g_canonicalize_filename(kernel, NULL) : NULL;
+    g_free(self->initrd_path);
+    self->initrd_path = initrd ? g_canonicalize_filename(initrd, NULL) : NULL;
+    /* A RISC-V ELF that starts where RAM does is a bare-metal program: no firmware. */
+    gboolean bare = self->kernel_path && vr_image_is_bare_metal(self->kernel_path);
+    adw_combo_row_set_selected(self->firmware_row, bare ? 1 : 0);
+    show_page(self, "kernel");
+    update_kernel_page(self);
+}
+
+static void on_next(GtkButton *button, gpointer data)
+{
+    VireoAssistant *self = data;
+    if (!self->kernel_path)
+        return;
+    self->source = SOURCE_KERNEL;
+    g_clear_pointer(&self->os_warning, g_free);
+    gboolean bare = adw_combo_row_get_selected(self->firmware_row) == 1;
+    g_autofree char *base = g_path_get_basename(self->kernel_path);
+    set_os_row(self, bare ? "application-x-executable-symbolic" : "utilities-terminal-symbolic",
+               bare ? _("Bare-Metal Program") : _("Linux Kernel"), base);
+    gtk_widget_set_visible(GTK_WIDGET(self->image_row), FALSE);
+    gtk_widget_set_visible(GTK_WIDGET(self->disk_switch_row), TRUE);
+    gtk_switch_set_active(self->disk_switch, FALSE);
+    if (bare)
+        propose(self, 1, 128 * MIB, 4 * GIB);
+    else
+        propose(self, 2, 512 * MIB, 4 * GIB);
+    g_autofree char *name = name_from_path(self->kernel_path);
+    set_name(self, g_str_equal(name, "Image") || g_str_has_prefix(name, "vmlinu") ? "Linux" : name);
+    set_warning(self);
+    show_page(self, "details");
+}
+
+gboolean vireo_assistant_set_file(VireoAssistant *self, GFile *file)
+{
+    g_autofree char *path = g_file_get_path(file);
+    g_autofree char *name = g_file_get_basename(file);
+    if (!path) {
+        g_autofree char *text = g_strdup_printf(_("“%s” is not a local file"), name);
+        toast(self, text);
+        return FALSE;
+    }
+    g_autoptr(GError) error = NULL;
+    switch (vr_image_probe(path, &error)) {
+    case VR_IMAGE_ISO: use_iso(self, path); return TRUE;
+    case VR_IMAGE_DISK: use_disk(self, path); return TRUE;
+    case VR_IMAGE_KERNEL: vireo_assistant_set_kernel(self, path, NULL); return TRUE;
+    case VR_IMAGE_QCOW2: {
+        g_autofree char *text = g_strdup_printf(
+            _("“%s” is a qcow2 image, which Vireo cannot use yet. Convert it to a raw image "
+              "with “qemu-img convert -O raw”."),
+            name);
+        toast(self, text);
+        return FALSE;
+    }
+    case VR_IMAGE_UNKNOWN: break;
+    }
+    g_autofree char *text =
+        g_strdup_printf(_("“%s” is not an ISO image, a disk image or a kernel"), name);
+    toast(self, text);
+    return FALSE;
+}
+
+/* ---- file choosers ---- */
+
+static void iso_chosen(GFile *file, gpointer data)
+{
+    g_autoptr(VireoAssistant) self = data;
+    if (file)
+        vireo_assistant_set_file(self, file);
+}
+
+static void on_iso_row(AdwActionRow *row, gpointer data)
+{
+    VireoAssistant *self = data;
+    vireo_choose_file(GTK_WINDOW(self), _("Choose an ISO Image"), VIREO_FILES_ISO, iso_chosen,
+                      g_object_ref(self));
+}
+
+static void on_disk_row(AdwActionRow *row, gpointer data)
+{
+    VireoAssistant *self = data;
+    vireo_choose_file(GTK_WINDOW(self), _("Choose a Disk Image"), VIREO_FILES_DISK, iso_chosen,
+                      g_object_ref(self));
+}
+
+static void on_kernel_row(AdwActionRow *row, gpointer data)
+{
+    VireoAssistant *self = data;
+    show_page(self, "kernel");
+    update_kernel_page(self);
+}
+
+static void kernel_chosen(GFile *file, gpointer data)
+{
+    g_autoptr(VireoAssistant) self = data;
+    if (!file)
+        return;
+    g_autofree char *path = g_file_get_path(file);
+    vireo_assistant_set_kernel(self, path, self->initrd_path);
+}
+
+static void initrd_chosen(GFile *file, gpointer data)
+{
+    g_autoptr(VireoAssistant) self = data;
+    if (!file)
+        return;
+    g_free(self->initrd_path);
+    self->initrd_path = g_file_get_path(file);
+    update_kernel_page(self);
+}
+
+static void on_kernel_choose(GtkButton *button, gpointer data)
+{
+    VireoAssistant *self = data;
+    vireo_choose_file(GTK_WINDOW(self), _("Choose a Kernel"), VIREO_FILES_KERNEL, kernel_chosen,
+                      g_object_ref(self));
+}
+
+static void on_initrd_choose(GtkButton *button, gpointer data)
+{
+    VireoAssistant *self = data;
+    vireo_choose_file(GTK_WINDOW(self), _("Choose an Initramfs"), VIREO_FILES_ANY, initrd_chosen,
+                      g_object_ref(self));
+}
+
+static void on_initrd_clear(GtkButton *button, gpointer data)
+{
+    VireoAssistant *self = data;
+    g_clear_pointer(&self->initrd_path, g_free);
+    update_kernel_page(self);
+}
+
+/* ---- validation and creating ---- */
+
+static const char *selected_arch(VireoAssistant *self)
+{
+    guint i = adw_combo_row_get_selected(self->arch_row);
+    const char *const *archs = vr_supported_archs();
+    return i < g_strv_length((char **) archs) ? archs[i] : archs[0];
+}
+
+static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
+{
+    vr_machine_config_init(cfg);
+    cfg->name = g_strdup(gtk_editable_get_text(GTK_EDITABLE(self->name_row)));
+    g_free(cfg->arch);
+    cfg->arch = g_strdup(selected_arch(self));
+    cfg->cpus = (unsigned) gtk_spin_button_get_value_as_int(self->cpus_spin);
+    cfg->memory = (guint64) gtk_spin_button_get_value_as_int(self->memory_spin) * MIB;
+    switch (self->source) {
+    case SOURCE_ISO:
+        cfg->kernel = g_strdup(UBOOT_PATH);
+        vr_machine_config_add_disk(cfg, self->image_path, true);
+        break;
+    case SOURCE_DISK:
+        cfg->kernel = g_strdup(UBOOT_PATH);
+        vr_machine_config_add_disk(cfg, self->image_path, false);
+        break;
+    case SOURCE_KERNEL: {
+        if (adw_combo_row_get_selected(self->firmware_row) == 1)
+            cfg->bios = g_strdup("none");
+        cfg->kernel = g_strdup(self->kernel_path);
+        cfg->initrd = g_strdup(self->initrd_path);
+        const char *cmdline = gtk_editable_get_text(GTK_EDITABLE(self->cmdline_row));
+        if (cmdline && *cmdline)
+            cfg->append = g_strdup(cmdline);
+        break;
+    }
+    case SOURCE_NONE: break;
+    }
+}
+
+static guint64 new_disk_size(VireoAssistant *self)
+{
+    if (!gtk_widget_get_visible(GTK_WIDGET(self->disk_switch_row)) ||
+        !gtk_switch_get_active(self->disk_switch))
+        return 0;
+    return (guint64) gtk_spin_button_get_value_as_int(self->disk_spin) * GIB;
+}
+
+static void update_disk_row(VireoAssistant *self)
+{
+    gboolean on = gtk_widget_get_visible(GTK_WIDGET(self->disk_switch_row)) &&
+                  gtk_switch_get_active(self->disk_switch);
+    gtk_widget_set_visible(GTK_WIDGET(self->disk_size_row), on);
+    g_autoptr(GFile) dir = g_file_new_for_path(vireo_library_get_dir(self->library));
+    g_autoptr(GFileInfo) info =
+        g_file_query_filesystem_info(dir, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
+    if (!info)
+        return;
+    guint64 free_bytes = g_file_info_get_attribute_uint64(info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
+    g_autofree char *free_text = g_format_size_full(free_bytes, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *subtitle = NULL;
+    if (new_disk_size(self) > free_bytes)
+        subtitle = g_strdup_printf(_("Only %s are free here: the disk takes space as it fills "
+                                     "and may run out of room"),
+                                   free_text);
+    else
+        subtitle = g_strdup_printf(_("Takes space only as it fills; %s free"), free_text);
+    adw_action_row_set_subtitle(self->disk_size_row, subtitle);
+}
+
+/* Checks what the machine would be, as the engine would, and says what is wrong. */
+static void validate(VireoAssistant *self)
+{
+    g_autoptr(GError) error = NULL;
+    const char *name = gtk_editable_get_text(GTK_EDITABLE(self->name_row));
+    gboolean ok = vireo_library_check_new_name(self->library, NULL, name, &error);
+    if (ok) {
+        VrMachineConfig cfg;
+        build_config(self, &cfg);
+        if (!vr_machine_config_validate(&cfg, NULL)) {
+            ok = FALSE;
+            g_autofree char *host = vireo_format_memory(host_memory());
+            if (cfg.memory > host_memory())
+                g_set_error(&error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                            _("This computer has %s of memory; the machine cannot have more."),
+                            host);
+            else
+                g_set_error_literal(&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                    _("These settings cannot be used for a machine."));
+        }
+        vr_machine_config_clear(&cfg);
+    }
+    if (ok)
+        gtk_widget_remove_css_class(GTK_WIDGET(self->name_row), "error");
+    else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        gtk_widget_add_css_class(GTK_WIDGET(self->name_row), "error");
+    gtk_label_set_text(self->validation_label, ok ? "" : error->message);
+    gtk_widget_set_visible(GTK_WIDGET(self->validation_label), !ok);
+    gtk_widget_set_sensitive(self->create_button, ok && !self->detecting);
+    update_disk_row(self);
+}
+
+static void on_name_changed(GtkEditable *editable, gpointer data)
+{
+    VireoAssistant *self = data;
+    if (!self->setting_name)
+        self->name_edited = TRUE;
+    validate(self);
+}
+
+static void on_value_changed(gpointer widget, gpointer data)
+{
+    validate(data);
+}
+
+static void on_switch_active(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    validate(data);
+}
+
+static void on_create(GtkButton *button, gpointer data)
+{
+    VireoAssistant *self = data;
+    validate(self);
+    if (!gtk_widget_get_sensitive(self->create_button))
+        return;
+    VrMachineConfig cfg;
+    build_config(self, &cfg);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *folder =
+        vr_library_create(vireo_library_get_dir(self->library), &cfg, new_disk_size(self), &error);
+    vr_machine_config_clear(&cfg);
+    if (!folder) {
+        g_autofree char *text =
+            g_strdup_printf(_("The machine could not be created: %s"), error->message);
+        gtk_label_set_text(self->validation_label, text);
+        gtk_widget_set_visible(GTK_WIDGET(self->validation_label), TRUE);
+        toast(self, text);
+        return;
+    }
+    VireoMachine *machine = vireo_library_add(self->library, folder);
+    g_object_ref(self);
+    g_signal_emit(self, signals[SIGNAL_CREATED], 0, machine);
+    gtk_window_destroy(GTK_WINDOW(self));
+    g_object_unref(self);
+}
+
+/* ---- GObject ---- */
+
+VireoAssistant *vireo_assistant_new(GtkWindow *parent, VireoLibrary *library)
+{
+    VireoAssistant *self = g_object_new(VIREO_TYPE_ASSISTANT, "transient-for", parent, NULL);
+    self->library = g_object_ref(library);
+
+    GtkStringList *archs = gtk_string_list_new(NULL);
+    for (const char *const *a = vr_supported_archs(); *a; a++)
+        gtk_string_list_append(archs, vireo_arch_label(*a));
+    adw_combo_row_set_model(self->arch_row, G_LIST_MODEL(archs));
+    g_object_unref(archs);
+
+    unsigned host_cpus = MAX(1u, (unsigned) g_get_num_processors());
+    g_autofree char *cpus_text =
+        g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "This computer has %u CPU core",
+                                    "This computer has %u CPU cores", host_cpus),
+                        host_cpus);
+    adw_action_row_set_subtitle(self->cpus_row, cpus_text);
+    g_autofree char *host_text = vireo_format_memory(host_memory());
+    g_autofree char *memory_text = g_strdup_printf(_("This computer has %s"), host_text);
+    adw_action_row_set_subtitle(self->memory_row, memory_text);
+    gtk_adjustment_set_upper(gtk_spin_button_get_adjustment(self->memory_spin),
+                             (double) (host_memory() / MIB));
+    show_page(self, "source");
+    return self;
+}
+
+static void vireo_assistant_dispose(GObject *object)
+{
+    VireoAssistant *self = VIREO_ASSISTANT(object);
+    if (self->cancellable)
+        g_cancellable_cancel(self->cancellable);
+    g_clear_object(&self->cancellable);
+    g_clear_object(&self->library);
+    gtk_widget_dispose_template(GTK_WIDGET(self), VIREO_TYPE_ASSISTANT);
+    G_OBJECT_CLASS(vireo_assistant_parent_class)->dispose(object);
+}
+
+static void vireo_assistant_finalize(GObject *object)
+{
+    VireoAssistant *self = VIREO_ASSISTANT(object);
+    g_free(self->image_path);
+    g_free(self->kernel_path);
+    g_free(self->initrd_path);
+    g_free(self->os_warning);
+    G_OBJECT_CLASS(vireo_assistant_parent_class)->finalize(object);
+}
+
+static void vireo_assistant_class_init(VireoAssistantClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+    object_class->dispose = vireo_assistant_dispose;
+    object_class->finalize = vireo_assistant_finalize;
+
+    signals[SIGNAL_CREATED] = g_signal_new("created", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, VIREO_TYPE_MACHINE);
+
+    gtk_widget_class_set_template_from_resource(widget_class,
+                                                "/org/vireo/Vireo/ui/vireo-assistant.ui");
+#define BIND(name) gtk_widget_class_bind_template_child(widget_class, VireoAssistant, name)
+    BIND(toast_overlay);
+    BIND(cancel_button);
+    BIND(back_button);
+    BIND(next_button);
+    BIND(create_button);
+    BIND(stack);
+    BIND(iso_row);
+    BIND(disk_row);
+    BIND(kernel_row);
+    BIND(kernel_file_row);
+    BIND(kernel_choose_button);
+    BIND(initrd_file_row);
+    BIND(initrd_choose_button);
+    BIND(initrd_clear_button);
+    BIND(cmdline_row);
+    BIND(firmware_row);
+    BIND(kernel_error);
+    BIND(os_row);
+    BIND(os_icon_stack);
+    BIND(os_spinner);
+    BIND(os_icon);
+    BIND(warning_row);
+    BIND(name_row);
+    BIND(arch_row);
+    BIND(cpus_row);
+    BIND(cpus_spin);
+    BIND(memory_row);
+    BIND(memory_spin);
+    BIND(validation_label);
+    BIND(image_row);
+    BIND(disk_switch_row);
+    BIND(disk_switch);
+    BIND(disk_size_row);
+    BIND(disk_spin);
+#undef BIND
+    gtk_widget_class_add_binding_action(widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void vireo_assistant_init(VireoAssistant *self)
+{
+    gtk_widget_init_template(GTK_WIDGET(self));
+    g_signal_connect(self->cancel_button, "clicked", G_CALLBACK(on_cancel), self);
+    g_signal_connect(self->back_button, "clicked", G_CALLBACK(on_back), self);
+    g_signal_connect(self->next_button, "clicked", G_CALLBACK(on_next), self);
+    g_signal_connect(self->create_button, "clicked", G_CALLBACK(on_create), self);
+    g_signal_connect(self->iso_row, "activated", G_CALLBACK(on_iso_row), self);
+    g_signal_connect(self->disk_row, "activated", G_CALLBACK(on_disk_row), self);
+    g_signal_connect(self->kernel_row, "activated", G_CALLBACK(on_kernel_row), self);
+    g_signal_connect(self->kernel_choose_button, "clicked", G_CALLBACK(on_kernel_choose), self);
+    g_signal_connect(self->initrd_choose_button, "clicked", G_CALLBACK(on_initrd_choose), self);
+    g_signal_connect(self->initrd_clear_button, "clicked", G_CALLBACK(on_initrd_clear), self);
+    g_signal_connect(self->name_row, "changed", G_CALLBACK(on_name_changed), self);
+    g_signal_connect(self->cpus_spin, "value-changed", G_CALLBACK(on_value_changed), self);
+    g_signal_connect(self->memory_spin, "value-changed", G_CALLBACK(on_value_changed), self);
+    g_signal_connect(self->disk_spin, "value-changed", G_CALLBACK(on_value_changed), self);
+    g_signal_connect(self->disk_switch, "notify::active", G_CALLBACK(on_switch_active), self);
+}

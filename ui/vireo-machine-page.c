@@ -1,0 +1,419 @@
+/* VireoMachinePage: a machine's console and controls. */
+#include <glib/gi18n.h>
+#include <vte/vte.h>
+
+#include "vireo-machine-page.h"
+#include "vireo-util.h"
+#include "vireo-window.h"
+
+#define THUMBNAIL_WIDTH 480
+
+struct _VireoMachinePage {
+    AdwBin parent_instance;
+
+    VireoMachine *machine;
+    GHashTable *consoles; /* VireoMachine -> GtkScrolledWindow holding its VteTerminal */
+
+    AdwWindowTitle *title;
+    GtkWidget *start_button;
+    GtkWidget *pause_button;
+    GtkWidget *resume_button;
+    GtkWidget *force_off_button;
+    GtkRevealer *banner_revealer;
+    GtkLabel *banner_label;
+    GtkButton *banner_close;
+    GtkStack *content_stack;
+    GtkStack *console_stack;
+    AdwStatusPage *off_page;
+    AdwStatusPage *problem_page;
+};
+
+G_DEFINE_FINAL_TYPE(VireoMachinePage, vireo_machine_page, ADW_TYPE_BIN)
+
+VireoMachine *vireo_machine_page_get_machine(VireoMachinePage *self)
+{
+    return self->machine;
+}
+
+/* ---- the terminal ---- */
+
+static VteTerminal *terminal_of(GtkWidget *console)
+{
+    return console ? VTE_TERMINAL(gtk_scrolled_window_get_child(GTK_SCROLLED_WINDOW(console)))
+                   : NULL;
+}
+
+/* The guest's "\n" starts a new line at its left edge, as a serial terminal set to add
+ * carriage returns does (bare-metal programs print bare line feeds). */
+static void feed(VteTerminal *term, const guint8 *data, gsize len)
+{
+    gboolean after_cr = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(term), "after-cr"));
+    g_autoptr(GString) out = g_string_sized_new(len + len / 16);
+    for (gsize i = 0; i < len; i++) {
+        if (data[i] == '\n' && !after_cr)
+            g_string_append_c(out, '\r');
+        g_string_append_c(out, (char) data[i]);
+        after_cr = data[i] == '\r';
+    }
+    g_object_set_data(G_OBJECT(term), "after-cr", GINT_TO_POINTER(after_cr));
+    vte_terminal_feed(term, out->str, (gssize) out->len);
+}
+
+static void on_console_output(VireoMachine *machine, GBytes *bytes, gpointer data)
+{
+    gsize len;
+    const guint8 *p = g_bytes_get_data(bytes, &len);
+    feed(VTE_TERMINAL(data), p, len);
+}
+
+static void on_console_cleared(VireoMachine *machine, gpointer data)
+{
+    vte_terminal_reset(VTE_TERMINAL(data), TRUE, TRUE);
+    g_object_set_data(G_OBJECT(data), "after-cr", NULL);
+}
+
+static void on_commit(VteTerminal *term, const char *text, guint size, gpointer data)
+{
+    vireo_machine_console_input(VIREO_MACHINE(data), text, size);
+}
+
+static GtkWidget *console_for(VireoMachinePage *self, VireoMachine *machine, gboolean create)
+{
+    GtkWidget *console = g_hash_table_lookup(self->consoles, machine);
+    if (console || !create)
+        return console;
+
+    VteTerminal *term = VTE_TERMINAL(vte_terminal_new());
+    vte_terminal_set_scrollback_lines(term, 10000);
+    vte_terminal_set_scroll_on_keystroke(term, TRUE);
+    vte_terminal_set_mouse_autohide(term, TRUE);
+    vte_terminal_set_cursor_blink_mode(term, VTE_CURSOR_BLINK_OFF);
+    PangoFontDescription *font = pango_font_description_from_string("Monospace 11");
+    vte_terminal_set_font(term, font);
+    pango_font_description_free(font);
+    GdkRGBA fg, bg;
+    gdk_rgba_parse(&fg, "#deddda");
+    gdk_rgba_parse(&bg, "#1e1e1e");
+    vte_terminal_set_colors(term, &fg, &bg, NULL, 0);
+    gtk_widget_set_hexpand(GTK_WIDGET(term), TRUE);
+    gtk_widget_set_vexpand(GTK_WIDGET(term), TRUE);
+    gtk_widget_add_css_class(GTK_WIDGET(term), "console-terminal");
+    gtk_accessible_update_property(GTK_ACCESSIBLE(term), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                   _("Serial console"), -1);
+    g_signal_connect_object(term, "commit", G_CALLBACK(on_commit), machine, 0);
+    g_signal_connect_object(machine, "console-output", G_CALLBACK(on_console_output), term, 0);
+    g_signal_connect_object(machine, "console-cleared", G_CALLBACK(on_console_cleared), term, 0);
+    g_autoptr(GBytes) log = vireo_machine_get_console_log(machine);
+    gsize len;
+    const guint8 *p = g_bytes_get_data(log, &len);
+    if (len)
+        feed(term, p, len);
+
+    console = gtk_scrolled_window_new();
+    gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(console), GTK_POLICY_NEVER,
+                                   GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_child(GTK_SCROLLED_WINDOW(console), GTK_WIDGET(term));
+    gtk_stack_add_child(self->console_stack, console);
+    g_hash_table_insert(self->consoles, g_object_ref(machine), console);
+    return console;
+}
+
+GtkWidget *vireo_machine_page_get_terminal(VireoMachinePage *self)
+{
+    if (!self->machine)
+        return NULL;
+    return GTK_WIDGET(terminal_of(console_for(self, self->machine, FALSE)));
+}
+
+void vireo_machine_page_focus_console(VireoMachinePage *self)
+{
+    GtkWidget *term = vireo_machine_page_get_terminal(self);
+    if (term && g_strcmp0(gtk_stack_get_visible_child_name(self->content_stack), "console") == 0)
+        gtk_widget_grab_focus(term);
+}
+
+void vireo_machine_page_forget(VireoMachinePage *self, VireoMachine *machine)
+{
+    GtkWidget *console = g_hash_table_lookup(self->consoles, machine);
+    if (console) {
+        gtk_stack_remove(self->console_stack, console);
+        g_hash_table_remove(self->consoles, machine);
+    }
+    if (self->machine == machine)
+        vireo_machine_page_set_machine(self, NULL);
+}
+
+/* A picture of the console for the library (the machine's "last screen"). */
+static void save_thumbnail(VireoMachinePage *self)
+{
+    GtkWidget *term = vireo_machine_page_get_terminal(self);
+    if (!term || !gtk_widget_get_mapped(term))
+        return;
+    g_autoptr(GdkTexture) texture = vireo_widget_render(term, THUMBNAIL_WIDTH);
+    g_autoptr(GError) error = NULL;
+    if (texture && !vireo_machine_save_thumbnail(self->machine, texture, &error))
+        g_message("%s", error->message);
+}
+
+void vireo_machine_page_leave(VireoMachinePage *self)
+{
+    if (self->machine && vireo_machine_is_active(self->machine))
+        save_thumbnail(self);
+}
+
+/* ---- the banner ---- */
+
+static void show_banner(VireoMachinePage *self, const char *text)
+{
+    gtk_label_set_text(self->banner_label, text);
+    gtk_revealer_set_reveal_child(self->banner_revealer, TRUE);
+}
+
+static void hide_banner(VireoMachinePage *self)
+{
+    gtk_revealer_set_reveal_child(self->banner_revealer, FALSE);
+}
+
+const char *vireo_machine_page_get_banner(VireoMachinePage *self)
+{
+    return gtk_revealer_get_reveal_child(self->banner_revealer)
+               ? gtk_label_get_text(self->banner_label)
+               : NULL;
+}
+
+static void on_banner_close(GtkButton *button, gpointer data)
+{
+    hide_banner(data);
+}
+
+/* ---- state ---- */
+
+static void update(VireoMachinePage *self)
+{
+    VireoMachine *m = self->machine;
+    GtkWidget *w = GTK_WIDGET(self);
+    static const char *const actions[] = {
+        "machine.start", "machine.pause",     "machine.resume",   "machine.toggle-pause",
+        "machine.reset", "machine.force-off", "machine.settings", "machine.show-folder",
+        "machine.copy",  "machine.paste",     "machine.clear",
+    };
+    if (!m) {
+        for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
+            gtk_widget_action_set_enabled(w, actions[i], FALSE);
+        return;
+    }
+    VireoMachineState state = vireo_machine_get_state(m);
+    const char *problem = vireo_machine_get_problem(m);
+    gboolean active = vireo_machine_is_active(m);
+    gboolean running = state == VIREO_MACHINE_RUNNING, paused = state == VIREO_MACHINE_PAUSED;
+    gboolean busy = FALSE;
+    g_object_get(m, "busy", &busy, NULL);
+
+    adw_window_title_set_title(self->title, vireo_machine_get_name(m));
+    adw_window_title_set_subtitle(
+        self->title, problem && !active ? _("Cannot start") : vireo_machine_get_state_label(m));
+
+    gtk_widget_set_visible(self->start_button, !running && !paused);
+    gtk_widget_set_visible(self->pause_button, running);
+    gtk_widget_set_visible(self->resume_button, paused);
+    gtk_widget_set_visible(self->force_off_button, running || paused);
+
+    gtk_widget_action_set_enabled(w, "machine.start", state == VIREO_MACHINE_OFF && !problem);
+    gtk_widget_action_set_enabled(w, "machine.pause", running && !busy);
+    gtk_widget_action_set_enabled(w, "machine.resume", paused && !busy);
+    gtk_widget_action_set_enabled(w, "machine.toggle-pause", (running || paused) && !busy);
+    gtk_widget_action_set_enabled(w, "machine.reset", (running || paused) && !busy);
+    gtk_widget_action_set_enabled(w, "machine.force-off", running || paused);
+    gtk_widget_action_set_enabled(w, "machine.settings", vireo_machine_get_entry(m)->cfg_loaded);
+    gtk_widget_action_set_enabled(w, "machine.show-folder", TRUE);
+
+    g_autoptr(GBytes) log = vireo_machine_get_console_log(m);
+    GtkWidget *console = console_for(self, m, active || g_bytes_get_size(log) > 0);
+    const char *page = "off";
+    if (problem && !active) {
+        page = "problem";
+        adw_status_page_set_description(self->problem_page, problem);
+    } else if (console) {
+        page = "console";
+        gtk_stack_set_visible_child(self->console_stack, console);
+    } else {
+        adw_status_page_set_title(self->off_page, vireo_machine_get_name(m));
+    }
+    gtk_stack_set_visible_child_name(self->content_stack, page);
+    gboolean have_console = console && g_str_equal(page, "console");
+    gtk_widget_action_set_enabled(w, "machine.copy", have_console);
+    gtk_widget_action_set_enabled(w, "machine.paste", have_console && running);
+    gtk_widget_action_set_enabled(w, "machine.clear", have_console);
+    if (console)
+        vte_terminal_set_input_enabled(terminal_of(console), running);
+}
+
+static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachinePage *self = data;
+    VireoMachineState before = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(self), "last-state"));
+    VireoMachineState now = vireo_machine_get_state(self->machine);
+    g_object_set_data(G_OBJECT(self), "last-state", GINT_TO_POINTER(now));
+    update(self);
+    if (now == VIREO_MACHINE_PAUSED && before != VIREO_MACHINE_PAUSED)
+        save_thumbnail(self);
+    if (now == VIREO_MACHINE_RUNNING && before == VIREO_MACHINE_STARTING) {
+        hide_banner(self);
+        vireo_machine_page_focus_console(self);
+    }
+}
+
+static void on_machine_error(VireoMachine *machine, const char *message, gpointer data)
+{
+    show_banner(data, message);
+}
+
+static void on_machine_stopped(VireoMachine *machine, const char *how, gpointer data)
+{
+    save_thumbnail(data);
+}
+
+void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machine)
+{
+    if (self->machine == machine) {
+        update(self);
+        return;
+    }
+    if (self->machine) {
+        g_signal_handlers_disconnect_by_data(self->machine, self);
+        g_clear_object(&self->machine);
+    }
+    hide_banner(self);
+    if (machine) {
+        self->machine = g_object_ref(machine);
+        g_object_set_data(G_OBJECT(self), "last-state",
+                          GINT_TO_POINTER(vireo_machine_get_state(machine)));
+        g_signal_connect(machine, "notify", G_CALLBACK(on_machine_notify), self);
+        g_signal_connect(machine, "error", G_CALLBACK(on_machine_error), self);
+        g_signal_connect(machine, "stopped", G_CALLBACK(on_machine_stopped), self);
+    }
+    update(self);
+}
+
+/* ---- actions ---- */
+
+static void page_action(GtkWidget *widget, const char *name, GVariant *param)
+{
+    VireoMachinePage *self = VIREO_MACHINE_PAGE(widget);
+    VireoMachine *m = self->machine;
+    if (!m)
+        return;
+    VteTerminal *term = VTE_TERMINAL(vireo_machine_page_get_terminal(self));
+    GtkRoot *root = gtk_widget_get_root(widget);
+    if (g_str_equal(name, "machine.start")) {
+        g_autoptr(GError) error = NULL;
+        hide_banner(self);
+        if (!vireo_machine_start(m, &error))
+            show_banner(self, error->message);
+    } else if (g_str_equal(name, "machine.pause")) {
+        vireo_machine_pause(m);
+    } else if (g_str_equal(name, "machine.resume")) {
+        vireo_machine_resume(m);
+    } else if (g_str_equal(name, "machine.toggle-pause")) {
+        if (vireo_machine_get_state(m) == VIREO_MACHINE_PAUSED)
+            vireo_machine_resume(m);
+        else
+            vireo_machine_pause(m);
+    } else if (g_str_equal(name, "machine.reset")) {
+        vireo_machine_reset(m);
+    } else if (g_str_equal(name, "machine.force-off")) {
+        vireo_machine_force_off(m);
+    } else if (g_str_equal(name, "machine.settings")) {
+        if (VIREO_IS_WINDOW(root))
+            vireo_window_open_settings(VIREO_WINDOW(root), m);
+    } else if (g_str_equal(name, "machine.show-folder")) {
+        g_autoptr(GFile) folder = g_file_new_for_path(vireo_machine_get_folder(m));
+        g_autofree char *uri = g_file_get_uri(folder);
+        gtk_show_uri(GTK_IS_WINDOW(root) ? GTK_WINDOW(root) : NULL, uri, GDK_CURRENT_TIME);
+    } else if (term && g_str_equal(name, "machine.copy")) {
+        vte_terminal_copy_clipboard_format(term, VTE_FORMAT_TEXT);
+    } else if (term && g_str_equal(name, "machine.paste")) {
+        vte_terminal_paste_clipboard(term);
+    } else if (term && g_str_equal(name, "machine.clear")) {
+        vte_terminal_reset(term, TRUE, TRUE);
+    }
+}
+
+/* Shortcuts that must win over the terminal, which takes every other key for the guest. */
+static void add_capture_shortcuts(VireoMachinePage *self)
+{
+    static const struct {
+        const char *trigger;
+        const char *action;
+    } shortcuts[] = {
+        {"<Control><Shift>s", "machine.start"},
+        {"<Control><Shift>p", "machine.toggle-pause"},
+        {"<Control><Shift>r", "machine.reset"},
+        {"<Control><Shift>o", "machine.force-off"},
+        {"<Control><Shift>comma", "machine.settings"},
+        {"<Control><Shift>c", "machine.copy"},
+        {"<Control><Shift>v", "machine.paste"},
+        {"<Alt>Left", "win.back"},
+    };
+    GtkEventController *controller = gtk_shortcut_controller_new();
+    gtk_event_controller_set_propagation_phase(controller, GTK_PHASE_CAPTURE);
+    for (unsigned i = 0; i < G_N_ELEMENTS(shortcuts); i++) {
+        GtkShortcut *s = gtk_shortcut_new(gtk_shortcut_trigger_parse_string(shortcuts[i].trigger),
+                                          gtk_named_action_new(shortcuts[i].action));
+        gtk_shortcut_controller_add_shortcut(GTK_SHORTCUT_CONTROLLER(controller), s);
+    }
+    gtk_widget_add_controller(GTK_WIDGET(self), controller);
+}
+
+/* ---- GObject ---- */
+
+static void vireo_machine_page_dispose(GObject *object)
+{
+    VireoMachinePage *self = VIREO_MACHINE_PAGE(object);
+    if (self->machine) {
+        g_signal_handlers_disconnect_by_data(self->machine, self);
+        g_clear_object(&self->machine);
+    }
+    g_clear_pointer(&self->consoles, g_hash_table_unref);
+    gtk_widget_dispose_template(GTK_WIDGET(self), VIREO_TYPE_MACHINE_PAGE);
+    G_OBJECT_CLASS(vireo_machine_page_parent_class)->dispose(object);
+}
+
+static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+    object_class->dispose = vireo_machine_page_dispose;
+
+    gtk_widget_class_set_template_from_resource(widget_class,
+                                                "/org/vireo/Vireo/ui/vireo-machine-page.ui");
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, title);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, start_button);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, pause_button);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, resume_button);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, force_off_button);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, banner_revealer);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, banner_label);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, banner_close);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, content_stack);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, console_stack);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, off_page);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, problem_page);
+
+    static const char *const actions[] = {
+        "machine.start", "machine.pause",     "machine.resume",   "machine.toggle-pause",
+        "machine.reset", "machine.force-off", "machine.settings", "machine.show-folder",
+        "machine.copy",  "machine.paste",     "machine.clear",
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
+        gtk_widget_class_install_action(widget_class, actions[i], NULL, page_action);
+}
+
+static void vireo_machine_page_init(VireoMachinePage *self)
+{
+    gtk_widget_init_template(GTK_WIDGET(self));
+    self->consoles = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
+    g_signal_connect(self->banner_close, "clicked", G_CALLBACK(on_banner_close), self);
+    add_capture_shortcuts(self);
+    update(self);
+}

@@ -1,0 +1,27 @@
+/* VireoMachinePage: one machine on screen: its serial console in a terminal (keyboard input
+ * goes to the guest), start/pause/resume/reset/force off with the right sensitivity for
+ * its state, and a banner for what the engine reports. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vireo-machine.h"
+
+G_BEGIN_DECLS
+
+#define VIREO_TYPE_MACHINE_PAGE (vireo_machine_page_get_type())
+G_DECLARE_FINAL_TYPE(VireoMachinePage, vireo_machine_page, VIREO, MACHINE_PAGE, AdwBin)
+
+void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machine);
+VireoMachine *vireo_machine_page_get_machine(VireoMachinePage *self);
+/* The terminal of the machine shown (VteTerminal), or NULL before it first ran here. */
+GtkWidget *vireo_machine_page_get_terminal(VireoMachinePage *self);
+void vireo_machine_page_focus_console(VireoMachinePage *self);
+/* The page goes off screen (back to the library): keep a picture of the console. */
+void vireo_machine_page_leave(VireoMachinePage *self);
+/* The machine was deleted: drop its terminal. */
+void vireo_machine_page_forget(VireoMachinePage *self, VireoMachine *machine);
+/* What the banner says now, or NULL when it is hidden. */
+const char *vireo_machine_page_get_banner(VireoMachinePage *self);
+
+G_END_DECLS

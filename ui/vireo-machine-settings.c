@@ -1,0 +1,699 @@
+/* VireoMachineSettings: a machine's settings, saved as they are changed. */
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vireo-machine-settings.h"
+#include "vireo-util.h"
+
+#define GIB (1ull << 30)
+#define MIB (1ull << 20)
+
+struct _VireoMachineSettings {
+    AdwPreferencesWindow parent_instance;
+
+    VireoLibrary *library;
+    VireoMachine *machine;
+    gboolean loading;
+
+    AdwPreferencesGroup *running_group;
+    AdwEntryRow *name_row;
+    AdwActionRow *arch_row;
+    GtkSpinButton *cpus_spin;
+    AdwEntryRow *memory_row;
+    GtkLabel *machine_error;
+    AdwComboRow *firmware_row;
+    AdwActionRow *firmware_file_row;
+    GtkWidget *firmware_choose_button;
+    AdwActionRow *kernel_row;
+    GtkWidget *kernel_choose_button;
+    GtkWidget *kernel_clear_button;
+    AdwActionRow *initrd_row;
+    GtkWidget *initrd_choose_button;
+    GtkWidget *initrd_clear_button;
+    AdwEntryRow *cmdline_row;
+    GtkLabel *boot_error;
+    GtkWidget *new_disk_button;
+    GtkWidget *attach_disk_button;
+    GtkListBox *disk_list;
+    GtkLabel *disks_error;
+};
+
+G_DEFINE_FINAL_TYPE(VireoMachineSettings, vireo_machine_settings, ADW_TYPE_PREFERENCES_WINDOW)
+
+static void load(VireoMachineSettings *self);
+
+/* ---- errors ---- */
+
+static void show_error(VireoMachineSettings *self, GtkLabel *label, const char *text)
+{
+    gtk_label_set_text(label, text ? text : "");
+    gtk_widget_set_visible(GTK_WIDGET(label), text != NULL);
+    if (text) {
+        g_autofree char *escaped = g_markup_escape_text(text, -1);
+        AdwToast *toast = adw_toast_new(escaped);
+        adw_toast_set_timeout(toast, 6);
+        adw_preferences_window_add_toast(ADW_PREFERENCES_WINDOW(self), toast);
+    }
+}
+
+static void clear_errors(VireoMachineSettings *self)
+{
+    gtk_widget_set_visible(GTK_WIDGET(self->machine_error), FALSE);
+    gtk_widget_set_visible(GTK_WIDGET(self->boot_error), FALSE);
+    gtk_widget_set_visible(GTK_WIDGET(self->disks_error), FALSE);
+    gtk_widget_remove_css_class(GTK_WIDGET(self->name_row), "error");
+    gtk_widget_remove_css_class(GTK_WIDGET(self->memory_row), "error");
+    gtk_widget_remove_css_class(GTK_WIDGET(self->cmdline_row), "error");
+}
+
+/* ---- saving ---- */
+
+typedef gboolean (*Change)(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                           GError **error);
+
+/* Applies change to a copy of the machine's settings, checks and saves the result. */
+static gboolean save(VireoMachineSettings *self, Change change, gpointer data, GError **error)
+{
+    VrMachineConfig cfg;
+    vr_machine_config_copy(&cfg, vireo_machine_get_config(self->machine));
+    gboolean ok =
+        change(self, &cfg, data, error) && vireo_machine_save_config(self->machine, &cfg, error);
+    vr_machine_config_clear(&cfg);
+    return ok;
+}
+
+/* The engine's checks, said in the user's words. */
+static char *explain(const VrMachineConfig *cfg, GError *engine_error)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+    guint64 host = pages > 0 && page_size > 0 ? (guint64) pages * (guint64) page_size : 0;
+    if (cfg->memory < VR_CONFIG_MIN_MEMORY)
+        return g_strdup(_("A machine needs at least 16 MiB of memory."));
+    if (host && cfg->memory > host) {
+        g_autofree char *want = vireo_format_memory(cfg->memory);
+        g_autofree char *have = vireo_format_memory(host);
+        return g_strdup_printf(_("%s is more memory than this computer has (%s)."), want, have);
+    }
+    if (cfg->memory & 0xfff)
+        return g_strdup(_("Memory comes in whole 4 KiB pages."));
+    if (cfg->cpus < 1 || cfg->cpus > VR_CONFIG_MAX_CPUS)
+        return g_strdup_printf(_("A machine has 1 to %u CPUs."), VR_CONFIG_MAX_CPUS);
+    unsigned max_disks = VR_CONFIG_MAX_DISKS - (cfg->virtio_console ? 1 : 0);
+    if (cfg->disks && cfg->disks->len > max_disks)
+        return g_strdup_printf(_("A machine takes at most %u disks."), max_disks);
+    if (cfg->append && strlen(cfg->append) >= VR_CONFIG_MAX_CMDLINE)
+        return g_strdup_printf(_("The kernel command line is too long (at most %u characters)."),
+                               VR_CONFIG_MAX_CMDLINE - 1);
+    if (cfg->append)
+        for (const char *c = cfg->append; *c; c++)
+            if ((unsigned char) *c < 0x20 || *c == 0x7f)
+                return g_strdup(_("The kernel command line must be one line of text."));
+    if (cfg->bios && strcmp(cfg->bios, "none") == 0 && !cfg->kernel)
+        return g_strdup(_("Without firmware the kernel is what runs: choose a kernel first."));
+    return g_strdup(engine_error ? engine_error->message : "");
+}
+
+static gboolean check(const VrMachineConfig *cfg, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    if (vr_machine_config_validate(cfg, &local))
+        return TRUE;
+    g_autofree char *why = explain(cfg, local);
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, why);
+    return FALSE;
+}
+
+static gboolean change_cpus(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                            GError **error)
+{
+    cfg->cpus = GPOINTER_TO_UINT(data);
+    return check(cfg, error);
+}
+
+static gboolean change_memory(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                              GError **error)
+{
+    const char *text = data;
+    g_autofree char *trimmed = g_strstrip(g_strdup(text));
+    if (!vr_parse_size(trimmed, &cfg->memory, NULL)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    _("“%s” is not an amount of memory: write a number with M or G, such as "
+                      "512M or 2G."),
+                    text);
+        return FALSE;
+    }
+    return check(cfg, error);
+}
+
+static gboolean change_cmdline(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                               GError **error)
+{
+    g_free(cfg->append);
+    cfg->append = data && *(const char *) data ? g_strdup(data) : NULL;
+    return check(cfg, error);
+}
+
+typedef struct {
+    const char *which; /* "firmware", "kernel", "initrd" */
+    const char *path;  /* NULL: none (firmware: default) */
+} FileChange;
+
+static gboolean change_file(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                            GError **error)
+{
+    FileChange *fc = data;
+    char **slot = g_str_equal(fc->which, "firmware") ? &cfg->bios
+                  : g_str_equal(fc->which, "kernel") ? &cfg->kernel
+                                                     : &cfg->initrd;
+    if (fc->path && !g_str_equal(fc->path, "none") && access(fc->path, R_OK) != 0) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("“%s” cannot be read."), fc->path);
+        return FALSE;
+    }
+    if (g_str_equal(fc->which, "kernel") && fc->path) {
+        g_autoptr(GError) probe_error = NULL;
+        if (vr_image_probe(fc->path, &probe_error) != VR_IMAGE_KERNEL) {
+            g_autofree char *base = g_path_get_basename(fc->path);
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                        _("“%s” is not a kernel: a RISC-V Linux Image or a RISC-V ELF program is "
+                          "expected."),
+                        base);
+            return FALSE;
+        }
+    }
+    g_free(*slot);
+    *slot = g_strdup(fc->path);
+    return check(cfg, error);
+}
+
+/* ---- the machine group ---- */
+
+static void on_name_apply(AdwEntryRow *row, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    clear_errors(self);
+    const char *name = gtk_editable_get_text(GTK_EDITABLE(row));
+    g_autoptr(GError) error = NULL;
+    if (!vireo_library_rename(self->library, self->machine, name, &error)) {
+        gtk_widget_add_css_class(GTK_WIDGET(row), "error");
+        show_error(self, self->machine_error, error->message);
+        return;
+    }
+    load(self);
+}
+
+static void on_cpus_changed(GtkSpinButton *spin, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    if (self->loading)
+        return;
+    clear_errors(self);
+    g_autoptr(GError) error = NULL;
+    guint cpus = (guint) gtk_spin_button_get_value_as_int(spin);
+    if (!save(self, change_cpus, GUINT_TO_POINTER(cpus), &error)) {
+        show_error(self, self->machine_error, error->message);
+        load(self);
+    }
+}
+
+static void on_memory_apply(AdwEntryRow *row, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    clear_errors(self);
+    g_autoptr(GError) error = NULL;
+    if (!save(self, change_memory, (gpointer) gtk_editable_get_text(GTK_EDITABLE(row)), &error)) {
+        gtk_widget_add_css_class(GTK_WIDGET(row), "error");
+        show_error(self, self->machine_error, error->message);
+        return;
+    }
+    load(self);
+}
+
+/* ---- the boot group ---- */
+
+static void on_cmdline_apply(AdwEntryRow *row, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    clear_errors(self);
+    g_autoptr(GError) error = NULL;
+    if (!save(self, change_cmdline, (gpointer) gtk_editable_get_text(GTK_EDITABLE(row)), &error)) {
+        gtk_widget_add_css_class(GTK_WIDGET(row), "error");
+        show_error(self, self->boot_error, error->message);
+        return;
+    }
+    load(self);
+}
+
+static void set_file(VireoMachineSettings *self, const char *which, const char *path)
+{
+    clear_errors(self);
+    FileChange fc = {which, path};
+    g_autoptr(GError) error = NULL;
+    if (!save(self, change_file, &fc, &error))
+        show_error(self, self->boot_error, error->message);
+    load(self);
+}
+
+static void on_firmware_selected(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    if (self->loading)
+        return;
+    guint i = adw_combo_row_get_selected(self->firmware_row);
+    if (i == 0)
+        set_file(self, "firmware", NULL);
+    else if (i == 1)
+        set_file(self, "firmware", "none");
+    else
+        gtk_widget_set_visible(GTK_WIDGET(self->firmware_file_row), TRUE);
+}
+
+typedef struct {
+    VireoMachineSettings *self;
+    const char *which;
+} Chooser;
+
+static void file_chosen(GFile *file, gpointer data)
+{
+    Chooser *c = data;
+    if (file) {
+        g_autofree char *path = g_file_get_path(file);
+        set_file(c->self, c->which, path);
+    }
+    g_object_unref(c->self);
+    g_free(c);
+}
+
+static void choose(VireoMachineSettings *self, const char *which, const char *title)
+{
+    Chooser *c = g_new(Chooser, 1);
+    c->self = g_object_ref(self);
+    c->which = which;
+    vireo_choose_file(GTK_WINDOW(self), title, VIREO_FILES_ANY, file_chosen, c);
+}
+
+static void on_firmware_choose(GtkButton *b, gpointer data)
+{
+    choose(data, "firmware", _("Choose Firmware"));
+}
+
+static void on_kernel_choose(GtkButton *b, gpointer data)
+{
+    choose(data, "kernel", _("Choose a Kernel"));
+}
+
+static void on_initrd_choose(GtkButton *b, gpointer data)
+{
+    choose(data, "initrd", _("Choose an Initramfs"));
+}
+
+static void on_kernel_clear(GtkButton *b, gpointer data)
+{
+    set_file(data, "kernel", NULL);
+}
+
+static void on_initrd_clear(GtkButton *b, gpointer data)
+{
+    set_file(data, "initrd", NULL);
+}
+
+/* ---- disks ---- */
+
+static gboolean refuse_if_running(VireoMachineSettings *self, GError **error)
+{
+    if (!vireo_machine_is_active(self->machine))
+        return FALSE;
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                        _("Disks can be added and removed while the machine is off."));
+    return TRUE;
+}
+
+typedef struct {
+    const char *path;
+    gboolean readonly;
+} DiskAdd;
+
+static gboolean change_add_disk(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                                GError **error)
+{
+    DiskAdd *d = data;
+    vr_machine_config_add_disk(cfg, d->path, d->readonly);
+    return check(cfg, error);
+}
+
+gboolean vireo_machine_settings_attach_disk(VireoMachineSettings *self, const char *path,
+                                            GError **error)
+{
+    if (refuse_if_running(self, error))
+        return FALSE;
+    g_autofree char *base = g_path_get_basename(path);
+    g_autoptr(GError) probe_error = NULL;
+    VrImageKind kind = vr_image_probe(path, &probe_error);
+    if (kind == VR_IMAGE_QCOW2) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    _("“%s” is a qcow2 image, which Vireo cannot use yet. Convert it to a raw "
+                      "image with “qemu-img convert -O raw”."),
+                    base);
+        return FALSE;
+    }
+    if (kind != VR_IMAGE_ISO && kind != VR_IMAGE_DISK) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    _("“%s” is not a disk image or an ISO image (a raw image is a whole number "
+                      "of 512-byte sectors)."),
+                    base);
+        return FALSE;
+    }
+    g_autofree char *abs = g_canonicalize_filename(path, NULL);
+    DiskAdd d = {abs, kind == VR_IMAGE_ISO || access(abs, W_OK) != 0};
+    return save(self, change_add_disk, &d, error);
+}
+
+gboolean vireo_machine_settings_new_disk(VireoMachineSettings *self, guint64 size, GError **error)
+{
+    if (refuse_if_running(self, error))
+        return FALSE;
+    const VrMachineConfig *cfg = vireo_machine_get_config(self->machine);
+    unsigned max_disks = VR_CONFIG_MAX_DISKS - (cfg->virtio_console ? 1 : 0);
+    if (cfg->disks && cfg->disks->len >= max_disks) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    _("A machine takes at most %u disks."), max_disks);
+        return FALSE;
+    }
+    g_autofree char *path = vr_library_new_disk_path(vireo_machine_get_folder(self->machine));
+    g_autoptr(GError) local = NULL;
+    if (!vr_disk_create_raw(path, size, &local)) {
+        g_set_error(error, local->domain, local->code, _("The disk could not be created: %s"),
+                    local->message);
+        return FALSE;
+    }
+    DiskAdd d = {path, FALSE};
+    if (!save(self, change_add_disk, &d, error)) {
+        g_unlink(path);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean change_remove_disk(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                                   GError **error)
+{
+    guint index = GPOINTER_TO_UINT(data);
+    if (!cfg->disks || index >= cfg->disks->len) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No such disk."));
+        return FALSE;
+    }
+    g_free(g_array_index(cfg->disks, VrDiskConfig, index).path);
+    g_array_remove_index(cfg->disks, index);
+    return check(cfg, error);
+}
+
+gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint index,
+                                            gboolean delete_file, GError **error)
+{
+    if (refuse_if_running(self, error))
+        return FALSE;
+    const VrMachineConfig *cfg = vireo_machine_get_config(self->machine);
+    if (!cfg->disks || index >= cfg->disks->len) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No such disk."));
+        return FALSE;
+    }
+    g_autofree char *path = g_strdup(g_array_index(cfg->disks, VrDiskConfig, index).path);
+    if (!save(self, change_remove_disk, GUINT_TO_POINTER(index), error))
+        return FALSE;
+    if (delete_file && g_unlink(path) != 0)
+        g_message("cannot delete %s: %s", path, g_strerror(errno));
+    return TRUE;
+}
+
+static void disk_result(VireoMachineSettings *self, gboolean ok, GError *error)
+{
+    if (!ok)
+        show_error(self, self->disks_error, error->message);
+    else
+        gtk_widget_set_visible(GTK_WIDGET(self->disks_error), FALSE);
+    load(self);
+}
+
+static void on_remove_response(AdwMessageDialog *dialog, const char *response, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    guint index = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(dialog), "index"));
+    if (g_strcmp0(response, "cancel") == 0)
+        return;
+    g_autoptr(GError) error = NULL;
+    gboolean ok =
+        vireo_machine_settings_remove_disk(self, index, g_strcmp0(response, "delete") == 0, &error);
+    disk_result(self, ok, error);
+}
+
+static void on_remove_disk(GtkButton *button, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    guint index = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(button), "index"));
+    const VrMachineConfig *cfg = vireo_machine_get_config(self->machine);
+    g_autoptr(GError) error = NULL;
+    if (refuse_if_running(self, &error)) {
+        disk_result(self, FALSE, error);
+        return;
+    }
+    if (!cfg->disks || index >= cfg->disks->len)
+        return;
+    const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, index);
+    g_autofree char *base = g_path_get_basename(d->path);
+    g_autofree char *heading = g_strdup_printf(_("Remove “%s”?"), base);
+    g_autofree char *prefix = g_strconcat(vireo_machine_get_folder(self->machine), "/", NULL);
+    gboolean inside = g_str_has_prefix(d->path, prefix);
+    GtkWidget *dialog = adw_message_dialog_new(
+        GTK_WINDOW(self), heading,
+        inside ? _("The disk image is in the machine’s folder. Delete the file too, or keep it?")
+               : _("The machine stops using this file; the file itself is kept."));
+    adw_message_dialog_add_response(ADW_MESSAGE_DIALOG(dialog), "cancel", _("_Cancel"));
+    if (inside) {
+        adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(dialog), "keep", _("_Keep File"),
+                                         "delete", _("_Delete File"), NULL);
+        adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(dialog), "delete",
+                                                   ADW_RESPONSE_DESTRUCTIVE);
+    } else {
+        adw_message_dialog_add_response(ADW_MESSAGE_DIALOG(dialog), "keep", _("_Remove"));
+        adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(dialog), "keep",
+                                                   ADW_RESPONSE_DESTRUCTIVE);
+    }
+    adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
+    g_object_set_data(G_OBJECT(dialog), "index", GUINT_TO_POINTER(index));
+    g_signal_connect_object(dialog, "response", G_CALLBACK(on_remove_response), self, 0);
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
+static void attach_chosen(GFile *file, gpointer data)
+{
+    g_autoptr(VireoMachineSettings) self = data;
+    if (!file)
+        return;
+    g_autofree char *path = g_file_get_path(file);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = vireo_machine_settings_attach_disk(self, path, &error);
+    disk_result(self, ok, error);
+}
+
+static void on_attach_disk(GtkButton *button, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    vireo_choose_file(GTK_WINDOW(self), _("Attach a Disk or ISO Image"), VIREO_FILES_DISK,
+                      attach_chosen, g_object_ref(self));
+}
+
+static void on_new_disk_response(AdwMessageDialog *dialog, const char *response, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    if (g_strcmp0(response, "create") != 0)
+        return;
+    GtkSpinButton *spin = g_object_get_data(G_OBJECT(dialog), "spin");
+    g_autoptr(GError) error = NULL;
+    guint64 size = (guint64) gtk_spin_button_get_value_as_int(spin) * GIB;
+    gboolean ok = vireo_machine_settings_new_disk(self, size, &error);
+    disk_result(self, ok, error);
+}
+
+static void on_new_disk(GtkButton *button, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    GtkWidget *dialog =
+        adw_message_dialog_new(GTK_WINDOW(self), _("New Disk"),
+                               _("An empty raw disk image in the machine’s folder. It takes "
+                                 "space only as the guest fills it."));
+    adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(dialog), "cancel", _("_Cancel"), "create",
+                                     _("C_reate"), NULL);
+    adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(dialog), "create",
+                                               ADW_RESPONSE_SUGGESTED);
+    adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(dialog), "create");
+    adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
+    GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 12);
+    gtk_widget_set_halign(box, GTK_ALIGN_CENTER);
+    GtkWidget *label = gtk_label_new(_("Size in GiB"));
+    GtkWidget *spin = gtk_spin_button_new_with_range(1, 4096, 1);
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(spin), 16);
+    gtk_accessible_update_relation(GTK_ACCESSIBLE(spin), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label,
+                                   NULL, -1);
+    gtk_box_append(GTK_BOX(box), label);
+    gtk_box_append(GTK_BOX(box), spin);
+    adw_message_dialog_set_extra_child(ADW_MESSAGE_DIALOG(dialog), box);
+    g_object_set_data(G_OBJECT(dialog), "spin", spin);
+    g_signal_connect_object(dialog, "response", G_CALLBACK(on_new_disk_response), self, 0);
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
+static GtkWidget *disk_row(VireoMachineSettings *self, guint index, const VrDiskConfig *d)
+{
+    GtkWidget *row = adw_action_row_new();
+    g_autofree char *base = g_path_get_basename(d->path);
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), base);
+    adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
+    GStatBuf st;
+    g_autofree char *size = g_stat(d->path, &st) == 0
+                                ? g_format_size_full((guint64) st.st_size, G_FORMAT_SIZE_IEC_UNITS)
+                                : g_strdup(_("missing"));
+    g_autofree char *subtitle = g_strdup_printf("vd%c · %s%s · %s", 'a' + index, size,
+                                                d->readonly ? _(" · read-only") : "", d->path);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(row), subtitle);
+    adw_action_row_set_icon_name(ADW_ACTION_ROW(row), g_str_has_suffix(d->path, ".iso")
+                                                          ? "media-optical-symbolic"
+                                                          : "drive-harddisk-symbolic");
+    GtkWidget *remove = gtk_button_new_from_icon_name("user-trash-symbolic");
+    gtk_widget_set_valign(remove, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class(remove, "flat");
+    gtk_widget_set_tooltip_text(remove, _("Remove Disk"));
+    g_object_set_data(G_OBJECT(remove), "index", GUINT_TO_POINTER(index));
+    g_signal_connect(remove, "clicked", G_CALLBACK(on_remove_disk), self);
+    adw_action_row_add_suffix(ADW_ACTION_ROW(row), remove);
+    return row;
+}
+
+/* ---- showing the settings ---- */
+
+static void set_file_row(AdwActionRow *row, const char *path, GtkWidget *clear)
+{
+    adw_action_row_set_subtitle(row, path ? path : _("None"));
+    if (clear)
+        gtk_widget_set_visible(clear, path != NULL);
+}
+
+static void load(VireoMachineSettings *self)
+{
+    self->loading = TRUE;
+    const VrMachineConfig *cfg = vireo_machine_get_config(self->machine);
+    gboolean active = vireo_machine_is_active(self->machine);
+    g_autofree char *title =
+        g_strdup_printf(_("“%s” Settings"), vireo_machine_get_name(self->machine));
+    gtk_window_set_title(GTK_WINDOW(self), title);
+    gtk_widget_set_visible(GTK_WIDGET(self->running_group), active);
+    gtk_editable_set_text(GTK_EDITABLE(self->name_row), vireo_machine_get_name(self->machine));
+    gtk_editable_set_editable(GTK_EDITABLE(self->name_row), !active);
+    adw_action_row_set_subtitle(self->arch_row, vireo_arch_label(cfg->arch));
+    gtk_spin_button_set_value(self->cpus_spin, cfg->cpus);
+    g_autofree char *memory = vr_format_size(cfg->memory);
+    gtk_editable_set_text(GTK_EDITABLE(self->memory_row), memory);
+
+    guint fw = !cfg->bios ? 0 : g_str_equal(cfg->bios, "none") ? 1 : 2;
+    adw_combo_row_set_selected(self->firmware_row, fw);
+    gtk_widget_set_visible(GTK_WIDGET(self->firmware_file_row), fw == 2);
+    set_file_row(self->firmware_file_row, fw == 2 ? cfg->bios : NULL, NULL);
+    set_file_row(self->kernel_row, cfg->kernel, self->kernel_clear_button);
+    set_file_row(self->initrd_row, cfg->initrd, self->initrd_clear_button);
+    gtk_editable_set_text(GTK_EDITABLE(self->cmdline_row), cfg->append ? cfg->append : "");
+
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->disk_list))))
+        gtk_list_box_remove(self->disk_list, child);
+    for (guint i = 0; cfg->disks && i < cfg->disks->len; i++)
+        gtk_list_box_append(self->disk_list,
+                            disk_row(self, i, &g_array_index(cfg->disks, VrDiskConfig, i)));
+    if (!cfg->disks || cfg->disks->len == 0) {
+        GtkWidget *row = adw_action_row_new();
+        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), _("No disks"));
+        gtk_widget_add_css_class(row, "dim-label");
+        gtk_list_box_append(self->disk_list, row);
+    }
+    gtk_widget_set_sensitive(self->new_disk_button, !active);
+    gtk_widget_set_sensitive(self->attach_disk_button, !active);
+    self->loading = FALSE;
+}
+
+static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    if (g_str_equal(pspec->name, "state"))
+        load(self);
+}
+
+VireoMachineSettings *vireo_machine_settings_new(GtkWindow *parent, VireoLibrary *library,
+                                                 VireoMachine *machine)
+{
+    VireoMachineSettings *self =
+        g_object_new(VIREO_TYPE_MACHINE_SETTINGS, "transient-for", parent, NULL);
+    self->library = g_object_ref(library);
+    self->machine = g_object_ref(machine);
+    g_signal_connect_object(machine, "notify::state", G_CALLBACK(on_machine_notify), self, 0);
+    load(self);
+    return self;
+}
+
+static void vireo_machine_settings_dispose(GObject *object)
+{
+    VireoMachineSettings *self = VIREO_MACHINE_SETTINGS(object);
+    g_clear_object(&self->machine);
+    g_clear_object(&self->library);
+    gtk_widget_dispose_template(GTK_WIDGET(self), VIREO_TYPE_MACHINE_SETTINGS);
+    G_OBJECT_CLASS(vireo_machine_settings_parent_class)->dispose(object);
+}
+
+static void vireo_machine_settings_class_init(VireoMachineSettingsClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
+    object_class->dispose = vireo_machine_settings_dispose;
+
+    gtk_widget_class_set_template_from_resource(widget_class,
+                                                "/org/vireo/Vireo/ui/vireo-machine-settings.ui");
+#define BIND(name) gtk_widget_class_bind_template_child(widget_class, VireoMachineSettings, name)
+    BIND(running_group);
+    BIND(name_row);
+    BIND(arch_row);
+    BIND(cpus_spin);
+    BIND(memory_row);
+    BIND(machine_error);
+    BIND(firmware_row);
+    BIND(firmware_file_row);
+    BIND(firmware_choose_button);
+    BIND(kernel_row);
+    BIND(kernel_choose_button);
+    BIND(kernel_clear_button);
+    BIND(initrd_row);
+    BIND(initrd_choose_button);
+    BIND(initrd_clear_button);
+    BIND(cmdline_row);
+    BIND(boot_error);
+    BIND(new_disk_button);
+    BIND(attach_disk_button);
+    BIND(disk_list);
+    BIND(disks_error);
+#undef BIND
+}
+
+static void vireo_machine_settings_init(VireoMachineSettings *self)
+{
+    gtk_widget_init_template(GTK_WIDGET(self));
+    g_signal_connect(self->name_row, "apply", G_CALLBACK(on_name_apply), self);
+    g_signal_connect(self->cpus_spin, "value-changed", G_CALLBACK(on_cpus_changed), self);
+    g_signal_connect(self->memory_row, "apply", G_CALLBACK(on_memory_apply), self);
+    g_signal_connect(self->cmdline_row, "apply", G_CALLBACK(on_cmdline_apply), self);
+    g_signal_connect(self->firmware_row, "notify::selected", G_CALLBACK(on_firmware_selected),
+                     self);
+    g_signal_connect(self->firmware_choose_button, "clicked", G_CALLBACK(on_firmware_choose), self);
+    g_signal_connect(self->kernel_choose_button, "clicked", G_CALLBACK(on_kernel_choose), self);
+    g_signal_connect(self->kernel_clear_button, "clicked", G_CALLBACK(on_kernel_clear), self);
+    g_signal_connect(self->initrd_choose_button, "clicked", G_CALLBACK(on_initrd_choose), self);
+    g_signal_connect(self->initrd_clear_button, "clicked", G_CALLBACK(on_initrd_clear), self);
+    g_signal_connect(self->new_disk_button, "clicked", G_CALLBACK(on_new_disk), self);
+    g_signal_connect(self->attach_disk_button, "clicked", G_CALLBACK(on_attach_disk), self);
+}

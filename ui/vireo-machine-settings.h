@@ -1,0 +1,26 @@
+/* VireoMachineSettings: a machine's settings (name, CPUs, memory, boot media, disks, kernel
+ * command line). Each change is checked as the engine would check it, refused with the
+ * reason when it cannot be taken, and otherwise written to machine.ini at once (a temporary
+ * file renamed over the old one). */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vireo-library.h"
+
+G_BEGIN_DECLS
+
+#define VIREO_TYPE_MACHINE_SETTINGS (vireo_machine_settings_get_type())
+G_DECLARE_FINAL_TYPE(VireoMachineSettings, vireo_machine_settings, VIREO, MACHINE_SETTINGS,
+                     AdwPreferencesWindow)
+
+VireoMachineSettings *vireo_machine_settings_new(GtkWindow *parent, VireoLibrary *library,
+                                                 VireoMachine *machine);
+/* What the file chooser and the size dialog lead to. */
+gboolean vireo_machine_settings_attach_disk(VireoMachineSettings *self, const char *path,
+                                            GError **error);
+gboolean vireo_machine_settings_new_disk(VireoMachineSettings *self, guint64 size, GError **error);
+gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint index,
+                                            gboolean delete_file, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,656 @@
+/* VireoMachine: a machine of the library, and the engine's VrMachine while it runs. */
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "vireo-config.h"
+#include "vireo-machine.h"
+#include "vireo-util.h"
+
+#define CONSOLE_LOG_MAX   (1u << 20)
+#define DRAIN_CHUNK       (16u << 10)
+#define DRAIN_PER_TURN    (64u << 10)
+#define INPUT_PENDING_MAX (64u << 10)
+
+struct _VireoMachine {
+    GObject parent_instance;
+
+    VrLibraryEntry *entry;
+    GdkTexture *thumbnail;
+
+    VrMachine *vm;
+    VireoMachineState state;
+    gboolean start_after_teardown;
+    guint teardowns; /* machines still being freed on a worker thread */
+    gboolean resetting;
+    gboolean building;            /* vr_machine_new() runs on a worker thread */
+    VrMachine *teardown_deferred; /* stopped while a reset ran */
+
+    GByteArray *console_log;
+    GByteArray *input_pending;
+    guint input_retry;
+    guint drain_source;
+};
+
+G_DEFINE_FINAL_TYPE(VireoMachine, vireo_machine, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE(VireoMachineState, vireo_machine_state,
+                   G_DEFINE_ENUM_VALUE(VIREO_MACHINE_OFF, "off"),
+                   G_DEFINE_ENUM_VALUE(VIREO_MACHINE_STARTING, "starting"),
+                   G_DEFINE_ENUM_VALUE(VIREO_MACHINE_RUNNING, "running"),
+                   G_DEFINE_ENUM_VALUE(VIREO_MACHINE_PAUSED, "paused"))
+
+enum {
+    PROP_0,
+    PROP_NAME,
+    PROP_FOLDER,
+    PROP_DESCRIPTION,
+    PROP_PROBLEM,
+    PROP_STATE,
+    PROP_THUMBNAIL,
+    PROP_BUSY,
+    N_PROPS,
+};
+static GParamSpec *props[N_PROPS];
+
+enum {
+    SIGNAL_CONSOLE_OUTPUT,
+    SIGNAL_CONSOLE_CLEARED,
+    SIGNAL_ERROR,
+    SIGNAL_STOPPED,
+    SIGNAL_CONFIG_CHANGED,
+    N_SIGNALS,
+};
+static guint signals[N_SIGNALS];
+
+static void teardown(VireoMachine *self, VrMachine *vm);
+
+/* ---- properties ---- */
+
+const char *vireo_machine_get_folder(VireoMachine *self)
+{
+    return self->entry->folder;
+}
+
+const char *vireo_machine_get_name(VireoMachine *self)
+{
+    return vr_library_entry_name(self->entry);
+}
+
+char *vireo_machine_describe(VireoMachine *self)
+{
+    const VrMachineConfig *cfg = &self->entry->cfg;
+    if (!self->entry->cfg_loaded)
+        return g_strdup(_("Settings unreadable"));
+    g_autofree char *memory = vireo_format_memory(cfg->memory);
+    g_autofree char *cpus =
+        g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u CPU", "%u CPUs", cfg->cpus), cfg->cpus);
+    /* Translators: architecture · CPUs · memory, e.g. "RISC-V 64 · 2 CPUs · 1 GiB". */
+    return g_strdup_printf(_("%s · %s · %s"), vireo_arch_label(cfg->arch), cpus, memory);
+}
+
+const VrMachineConfig *vireo_machine_get_config(VireoMachine *self)
+{
+    return &self->entry->cfg;
+}
+
+const VrLibraryEntry *vireo_machine_get_entry(VireoMachine *self)
+{
+    return self->entry;
+}
+
+const char *vireo_machine_get_problem(VireoMachine *self)
+{
+    return self->entry->problem ? self->entry->problem_message : NULL;
+}
+
+VrProblem vireo_machine_get_problem_kind(VireoMachine *self)
+{
+    return self->entry->problem;
+}
+
+VireoMachineState vireo_machine_get_state(VireoMachine *self)
+{
+    return self->state;
+}
+
+gboolean vireo_machine_is_active(VireoMachine *self)
+{
+    return self->state != VIREO_MACHINE_OFF;
+}
+
+GdkTexture *vireo_machine_get_thumbnail(VireoMachine *self)
+{
+    return self->thumbnail;
+}
+
+const char *vireo_machine_get_state_label(VireoMachine *self)
+{
+    switch (self->state) {
+    case VIREO_MACHINE_OFF: return _("Off");
+    case VIREO_MACHINE_STARTING: return _("Starting…");
+    case VIREO_MACHINE_RUNNING: return _("Running");
+    case VIREO_MACHINE_PAUSED: return _("Paused");
+    }
+    return "";
+}
+
+static void set_state(VireoMachine *self, VireoMachineState state)
+{
+    if (self->state == state)
+        return;
+    self->state = state;
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_STATE]);
+}
+
+static void load_thumbnail(VireoMachine *self)
+{
+    g_clear_object(&self->thumbnail);
+    if (self->entry->screenshot) {
+        g_autoptr(GError) error = NULL;
+        self->thumbnail = gdk_texture_new_from_filename(self->entry->screenshot, &error);
+        if (!self->thumbnail)
+            g_debug("%s: %s", self->entry->screenshot, error->message);
+    }
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_THUMBNAIL]);
+}
+
+void vireo_machine_set_entry(VireoMachine *self, VrLibraryEntry *entry)
+{
+    g_clear_pointer(&self->entry, vr_library_entry_free);
+    self->entry = entry;
+    load_thumbnail(self);
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_NAME]);
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_FOLDER]);
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_DESCRIPTION]);
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_PROBLEM]);
+    g_signal_emit(self, signals[SIGNAL_CONFIG_CHANGED], 0);
+}
+
+void vireo_machine_reload(VireoMachine *self)
+{
+    vireo_machine_set_entry(self, vr_library_entry_load(self->entry->folder));
+}
+
+void vireo_machine_set_folder(VireoMachine *self, const char *folder)
+{
+    vireo_machine_set_entry(self, vr_library_entry_load(folder));
+}
+
+gboolean vireo_machine_save_config(VireoMachine *self, const VrMachineConfig *cfg, GError **error)
+{
+    if (!vr_machine_config_validate(cfg, error))
+        return FALSE;
+    if (!vr_machine_config_save_file(cfg, self->entry->ini_path, error))
+        return FALSE;
+    vireo_machine_reload(self);
+    return TRUE;
+}
+
+gboolean vireo_machine_save_thumbnail(VireoMachine *self, GdkTexture *texture, GError **error)
+{
+    g_autofree char *path = g_build_filename(self->entry->folder, "screenshot.png", NULL);
+    g_autofree char *tmp = g_strconcat(path, ".new", NULL);
+    if (!gdk_texture_save_to_png(texture, tmp)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s"), tmp);
+        return FALSE;
+    }
+    if (g_rename(tmp, path) != 0) {
+        int err = errno;
+        g_unlink(tmp);
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("Cannot write %s: %s"), path,
+                    g_strerror(err));
+        return FALSE;
+    }
+    g_free(self->entry->screenshot);
+    self->entry->screenshot = g_steal_pointer(&path);
+    g_set_object(&self->thumbnail, texture);
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_THUMBNAIL]);
+    return TRUE;
+}
+
+/* ---- the console ---- */
+
+static void log_append(VireoMachine *self, const guint8 *data, gsize len)
+{
+    g_byte_array_append(self->console_log, data, (guint) len);
+    if (self->console_log->len > CONSOLE_LOG_MAX)
+        g_byte_array_remove_range(self->console_log, 0,
+                                  self->console_log->len - CONSOLE_LOG_MAX / 2);
+}
+
+static gboolean drain_again(gpointer data);
+
+/* Reads what the guest printed, a bounded amount per main loop turn so that a flooding
+ * guest cannot starve the UI; the machine's buffer filling up slows the guest down. */
+static void drain_console(VireoMachine *self)
+{
+    if (!self->vm)
+        return;
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    guint8 buf[DRAIN_CHUNK];
+    while (out->len < DRAIN_PER_TURN) {
+        size_t n = vr_machine_console_read(self->vm, buf, sizeof(buf));
+        if (n == 0)
+            break;
+        g_byte_array_append(out, buf, (guint) n);
+    }
+    if (out->len) {
+        log_append(self, out->data, out->len);
+        g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes(g_steal_pointer(&out));
+        g_signal_emit(self, signals[SIGNAL_CONSOLE_OUTPUT], 0, bytes);
+        if (g_bytes_get_size(bytes) >= DRAIN_PER_TURN && !self->drain_source)
+            self->drain_source = g_timeout_add(10, drain_again, self);
+    }
+}
+
+static gboolean drain_again(gpointer data)
+{
+    VireoMachine *self = data;
+    self->drain_source = 0;
+    drain_console(self);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean input_retry(gpointer data);
+
+static void flush_input(VireoMachine *self)
+{
+    if (!self->vm) {
+        g_byte_array_set_size(self->input_pending, 0);
+        return;
+    }
+    if (self->input_pending->len) {
+        size_t n =
+            vr_machine_console_input(self->vm, self->input_pending->data, self->input_pending->len);
+        g_byte_array_remove_range(self->input_pending, 0, (guint) n);
+    }
+    if (self->input_pending->len && !self->input_retry)
+        self->input_retry = g_timeout_add(20, input_retry, self);
+}
+
+static gboolean input_retry(gpointer data)
+{
+    VireoMachine *self = data;
+    self->input_retry = 0;
+    flush_input(self);
+    return G_SOURCE_REMOVE;
+}
+
+void vireo_machine_console_input(VireoMachine *self, const char *data, gsize len)
+{
+    if (!self->vm || self->state == VIREO_MACHINE_OFF)
+        return;
+    gsize room = INPUT_PENDING_MAX - MIN(INPUT_PENDING_MAX, self->input_pending->len);
+    g_byte_array_append(self->input_pending, (const guint8 *) data, (guint) MIN(len, room));
+    flush_input(self);
+}
+
+GBytes *vireo_machine_get_console_log(VireoMachine *self)
+{
+    return g_bytes_new(self->console_log->data, self->console_log->len);
+}
+
+/* ---- the engine's events ---- */
+
+static char *describe_end(VireoMachine *self, VrMachineResult result)
+{
+    const char *name = vireo_machine_get_name(self);
+    switch (result.end) {
+    case VR_END_FAILED:
+        return g_strdup_printf(_("“%s” stopped: the guest reported failure %u"), name, result.code);
+    case VR_END_STOPPED: return g_strdup_printf(_("“%s” was forced off"), name);
+    case VR_END_POWER_OFF:
+    case VR_END_NONE: break;
+    }
+    return g_strdup_printf(_("“%s” powered off"), name);
+}
+
+static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
+{
+    VireoMachine *self = data;
+    if (m != self->vm)
+        return;
+    switch (ev->kind) {
+    case VR_EVENT_CONSOLE_OUTPUT: drain_console(self); break;
+    case VR_EVENT_ERROR: g_signal_emit(self, signals[SIGNAL_ERROR], 0, ev->message); break;
+    case VR_EVENT_RESET: break;
+    case VR_EVENT_STATE_CHANGED:
+        switch (ev->state) {
+        case VR_MACHINE_RUNNING: set_state(self, VIREO_MACHINE_RUNNING); break;
+        case VR_MACHINE_PAUSED: set_state(self, VIREO_MACHINE_PAUSED); break;
+        case VR_MACHINE_CREATED: break;
+        case VR_MACHINE_STOPPED: {
+            drain_console(self);
+            g_autofree char *how = describe_end(self, ev->result);
+            VrMachine *vm = g_steal_pointer(&self->vm);
+            g_byte_array_set_size(self->input_pending, 0);
+            /* Freed from an idle, not inside the machine's own event dispatch. */
+            teardown(self, vm);
+            set_state(self, VIREO_MACHINE_OFF);
+            g_signal_emit(self, signals[SIGNAL_STOPPED], 0, how);
+            break;
+        }
+        }
+        break;
+    }
+}
+
+/* ---- freeing a stopped machine ---- */
+
+static void free_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    vr_machine_free(data);
+    g_task_return_boolean(task, TRUE);
+}
+
+static gboolean start_now(VireoMachine *self, GError **error);
+
+static void free_done(GObject *source, GAsyncResult *result, gpointer data)
+{
+    VireoMachine *self = VIREO_MACHINE(source);
+    self->teardowns--;
+    if (self->teardowns == 0 && self->start_after_teardown) {
+        self->start_after_teardown = FALSE;
+        g_autoptr(GError) error = NULL;
+        if (!start_now(self, &error)) {
+            set_state(self, VIREO_MACHINE_OFF);
+            g_signal_emit(self, signals[SIGNAL_ERROR], 0, error->message);
+        }
+    }
+}
+
+typedef struct {
+    VireoMachine *self;
+    VrMachine *vm;
+} Teardown;
+
+static gboolean teardown_idle(gpointer data)
+{
+    Teardown *t = data;
+    VireoMachine *self = t->self;
+    /* Its events stop here; the last console bytes were read when it stopped. */
+    vr_machine_set_event_handler(t->vm, NULL, NULL, NULL);
+    GTask *task = g_task_new(self, NULL, free_done, NULL);
+    g_task_set_task_data(task, t->vm, NULL);
+    g_task_run_in_thread(task, free_thread);
+    g_object_unref(task);
+    g_object_unref(self);
+    g_free(t);
+    return G_SOURCE_REMOVE;
+}
+
+static void teardown(VireoMachine *self, VrMachine *vm)
+{
+    g_clear_handle_id(&self->drain_source, g_source_remove);
+    g_clear_handle_id(&self->input_retry, g_source_remove);
+    self->teardowns++;
+    if (self->resetting) {
+        /* The reset thread still uses vm: free it when the reset returns. */
+        self->teardown_deferred = vm;
+        return;
+    }
+    Teardown *t = g_new(Teardown, 1);
+    t->self = g_object_ref(self);
+    t->vm = vm;
+    g_idle_add(teardown_idle, t);
+}
+
+/* ---- requests ---- */
+
+static void build_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    GError *error = NULL;
+    VrMachine *vm = vr_machine_new(data, &error);
+    if (vm)
+        g_task_return_pointer(task, vm, (GDestroyNotify) vr_machine_free);
+    else
+        g_task_return_error(task, error);
+}
+
+static void config_free(gpointer data)
+{
+    vr_machine_config_clear(data);
+    g_free(data);
+}
+
+static void build_done(GObject *source, GAsyncResult *result, gpointer data)
+{
+    VireoMachine *self = VIREO_MACHINE(source);
+    g_autoptr(GError) error = NULL;
+    VrMachine *vm = g_task_propagate_pointer(G_TASK(result), &error);
+    self->building = FALSE;
+    if (!vm) {
+        set_state(self, VIREO_MACHINE_OFF);
+        g_autofree char *msg = g_strdup_printf(_("“%s” could not start: %s"),
+                                               vireo_machine_get_name(self), error->message);
+        g_signal_emit(self, signals[SIGNAL_ERROR], 0, msg);
+        return;
+    }
+    self->vm = vm;
+    g_byte_array_set_size(self->console_log, 0);
+    g_signal_emit(self, signals[SIGNAL_CONSOLE_CLEARED], 0);
+    vr_machine_set_event_handler(vm, g_main_context_default(), on_event, self);
+    if (!vr_machine_start(vm, &error)) {
+        self->vm = NULL;
+        vr_machine_set_event_handler(vm, NULL, NULL, NULL);
+        vr_machine_free(vm);
+        set_state(self, VIREO_MACHINE_OFF);
+        g_autofree char *msg = g_strdup_printf(_("“%s” could not start: %s"),
+                                               vireo_machine_get_name(self), error->message);
+        g_signal_emit(self, signals[SIGNAL_ERROR], 0, msg);
+    }
+}
+
+static gboolean start_now(VireoMachine *self, GError **error)
+{
+    if (self->entry->problem) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, self->entry->problem_message);
+        return FALSE;
+    }
+    VrMachineConfig *cfg = g_new0(VrMachineConfig, 1);
+    vr_machine_config_copy(cfg, &self->entry->cfg);
+    if (!cfg->name)
+        cfg->name = g_strdup(self->entry->id);
+    self->building = TRUE;
+    GTask *task = g_task_new(self, NULL, build_done, NULL);
+    g_task_set_task_data(task, cfg, config_free);
+    g_task_run_in_thread(task, build_thread);
+    g_object_unref(task);
+    return TRUE;
+}
+
+gboolean vireo_machine_start(VireoMachine *self, GError **error)
+{
+    if (self->state != VIREO_MACHINE_OFF)
+        return TRUE;
+    /* A second look at the folder: files may have come or gone since it was listed. */
+    vireo_machine_reload(self);
+    if (self->entry->problem) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, _("“%s” cannot start: %s"),
+                    vireo_machine_get_name(self), self->entry->problem_message);
+        return FALSE;
+    }
+    set_state(self, VIREO_MACHINE_STARTING);
+    if (self->teardowns) {
+        /* The last run's machine still holds its disks: start once it let go. */
+        self->start_after_teardown = TRUE;
+        return TRUE;
+    }
+    if (!start_now(self, error)) {
+        set_state(self, VIREO_MACHINE_OFF);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void vireo_machine_pause(VireoMachine *self)
+{
+    /* Returns once the harts are parked: microseconds to a few milliseconds. */
+    if (self->vm && !self->resetting)
+        vr_machine_pause(self->vm);
+}
+
+void vireo_machine_resume(VireoMachine *self)
+{
+    if (self->vm && !self->resetting)
+        vr_machine_resume(self->vm);
+}
+
+static void reset_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    vr_machine_reset(data);
+    g_task_return_boolean(task, TRUE);
+}
+
+static void reset_done(GObject *source, GAsyncResult *result, gpointer data)
+{
+    VireoMachine *self = VIREO_MACHINE(source);
+    self->resetting = FALSE;
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_BUSY]);
+    if (self->teardown_deferred) {
+        VrMachine *vm = g_steal_pointer(&self->teardown_deferred);
+        self->teardowns--;
+        teardown(self, vm);
+    }
+}
+
+void vireo_machine_reset(VireoMachine *self)
+{
+    if (!self->vm || self->resetting)
+        return;
+    /* Reloading the boot images reads files: off the UI thread. */
+    self->resetting = TRUE;
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_BUSY]);
+    GTask *task = g_task_new(self, NULL, reset_done, NULL);
+    g_task_set_task_data(task, self->vm, NULL);
+    g_task_run_in_thread(task, reset_thread);
+    g_object_unref(task);
+}
+
+void vireo_machine_force_off(VireoMachine *self)
+{
+    if (self->vm)
+        vr_machine_power_off(self->vm);
+    else if (self->state == VIREO_MACHINE_STARTING && self->start_after_teardown) {
+        self->start_after_teardown = FALSE;
+        set_state(self, VIREO_MACHINE_OFF);
+    }
+}
+
+void vireo_machine_shutdown(VireoMachine *self)
+{
+    self->start_after_teardown = FALSE;
+    /* Let what runs on worker threads (a start, a reset) come back first. */
+    while (self->building || self->resetting)
+        g_main_context_iteration(NULL, TRUE);
+    if (self->vm) {
+        VrMachine *vm = g_steal_pointer(&self->vm);
+        vr_machine_set_event_handler(vm, NULL, NULL, NULL);
+        vr_machine_power_off(vm);
+        vr_machine_free(vm);
+    }
+    while (self->teardowns)
+        g_main_context_iteration(NULL, TRUE);
+    set_state(self, VIREO_MACHINE_OFF);
+}
+
+/* ---- GObject ---- */
+
+VireoMachine *vireo_machine_new(VrLibraryEntry *entry)
+{
+    VireoMachine *self = g_object_new(VIREO_TYPE_MACHINE, NULL);
+    vireo_machine_set_entry(self, entry);
+    return self;
+}
+
+static void vireo_machine_get_property(GObject *object, guint prop_id, GValue *value,
+                                       GParamSpec *pspec)
+{
+    VireoMachine *self = VIREO_MACHINE(object);
+    switch (prop_id) {
+    case PROP_NAME:
+        g_value_set_string(value, self->entry ? vireo_machine_get_name(self) : "");
+        break;
+    case PROP_FOLDER: g_value_set_string(value, self->entry ? self->entry->folder : NULL); break;
+    case PROP_DESCRIPTION:
+        g_value_take_string(value, self->entry ? vireo_machine_describe(self) : NULL);
+        break;
+    case PROP_PROBLEM:
+        g_value_set_string(value, self->entry ? vireo_machine_get_problem(self) : NULL);
+        break;
+    case PROP_STATE: g_value_set_enum(value, self->state); break;
+    case PROP_THUMBNAIL: g_value_set_object(value, self->thumbnail); break;
+    case PROP_BUSY: g_value_set_boolean(value, self->resetting); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    }
+}
+
+static void vireo_machine_dispose(GObject *object)
+{
+    VireoMachine *self = VIREO_MACHINE(object);
+    g_clear_handle_id(&self->drain_source, g_source_remove);
+    g_clear_handle_id(&self->input_retry, g_source_remove);
+    if (self->vm) {
+        /* Nobody holds the machine any more: it stops with its last reference. */
+        VrMachine *vm = g_steal_pointer(&self->vm);
+        vr_machine_set_event_handler(vm, NULL, NULL, NULL);
+        vr_machine_free(vm);
+    }
+    g_clear_object(&self->thumbnail);
+    G_OBJECT_CLASS(vireo_machine_parent_class)->dispose(object);
+}
+
+static void vireo_machine_finalize(GObject *object)
+{
+    VireoMachine *self = VIREO_MACHINE(object);
+    g_clear_pointer(&self->entry, vr_library_entry_free);
+    g_byte_array_unref(self->console_log);
+    g_byte_array_unref(self->input_pending);
+    G_OBJECT_CLASS(vireo_machine_parent_class)->finalize(object);
+}
+
+static void vireo_machine_class_init(VireoMachineClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS(klass);
+    object_class->get_property = vireo_machine_get_property;
+    object_class->dispose = vireo_machine_dispose;
+    object_class->finalize = vireo_machine_finalize;
+
+    props[PROP_NAME] =
+        g_param_spec_string("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    props[PROP_FOLDER] =
+        g_param_spec_string("folder", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    props[PROP_DESCRIPTION] = g_param_spec_string("description", NULL, NULL, NULL,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    props[PROP_PROBLEM] =
+        g_param_spec_string("problem", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    props[PROP_STATE] =
+        g_param_spec_enum("state", NULL, NULL, VIREO_TYPE_MACHINE_STATE, VIREO_MACHINE_OFF,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    props[PROP_THUMBNAIL] = g_param_spec_object("thumbnail", NULL, NULL, GDK_TYPE_TEXTURE,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    props[PROP_BUSY] =
+        g_param_spec_boolean("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_object_class_install_properties(object_class, N_PROPS, props);
+
+    signals[SIGNAL_CONSOLE_OUTPUT] =
+        g_signal_new("console-output", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
+    signals[SIGNAL_CONSOLE_CLEARED] =
+        g_signal_new("console-cleared", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 0);
+    signals[SIGNAL_ERROR] = g_signal_new("error", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+    signals[SIGNAL_STOPPED] = g_signal_new("stopped", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+    signals[SIGNAL_CONFIG_CHANGED] =
+        g_signal_new("config-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 0);
+}
+
+static void vireo_machine_init(VireoMachine *self)
+{
+    self->console_log = g_byte_array_new();
+    self->input_pending = g_byte_array_new();
+}

@@ -1,0 +1,73 @@
+/* VireoMachine: one machine of the library as the UI sees it.
+ *
+ * Holds the machine folder's settings (or the problem that keeps it from starting) and,
+ * while it runs, the engine's VrMachine. Every engine event arrives on the main context;
+ * building the machine, resetting it and freeing it run on worker threads, so the UI never
+ * waits on the engine. The console's output is kept (the last megabyte) for terminals that
+ * attach later. */
+#pragma once
+
+#include <gdk/gdk.h>
+
+#include "vr-library.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+    VIREO_MACHINE_OFF,
+    VIREO_MACHINE_STARTING,
+    VIREO_MACHINE_RUNNING,
+    VIREO_MACHINE_PAUSED,
+} VireoMachineState;
+
+GType vireo_machine_state_get_type(void);
+#define VIREO_TYPE_MACHINE_STATE (vireo_machine_state_get_type())
+
+#define VIREO_TYPE_MACHINE (vireo_machine_get_type())
+G_DECLARE_FINAL_TYPE(VireoMachine, vireo_machine, VIREO, MACHINE, GObject)
+
+VireoMachine *vireo_machine_new(VrLibraryEntry *entry);
+
+const char *vireo_machine_get_folder(VireoMachine *self);
+const char *vireo_machine_get_name(VireoMachine *self);
+/* "RISC-V 64 · 2 CPUs · 1 GiB" */
+char *vireo_machine_describe(VireoMachine *self);
+const VrMachineConfig *vireo_machine_get_config(VireoMachine *self);
+const VrLibraryEntry *vireo_machine_get_entry(VireoMachine *self);
+/* NULL when the machine can start; else why not (names the file and what is wrong). */
+const char *vireo_machine_get_problem(VireoMachine *self);
+VrProblem vireo_machine_get_problem_kind(VireoMachine *self);
+VireoMachineState vireo_machine_get_state(VireoMachine *self);
+/* A running or paused machine (or one on its way up). */
+gboolean vireo_machine_is_active(VireoMachine *self);
+/* The picture of the last screen (screenshot.png), or NULL. */
+GdkTexture *vireo_machine_get_thumbnail(VireoMachine *self);
+const char *vireo_machine_get_state_label(VireoMachine *self);
+
+/* Takes a fresh look at the folder (after machine.ini or a file changed). Keeps the
+ * running machine as it is. */
+void vireo_machine_set_entry(VireoMachine *self, VrLibraryEntry *entry);
+void vireo_machine_reload(VireoMachine *self);
+/* Validates cfg as the engine would and writes it to machine.ini; reloads. */
+gboolean vireo_machine_save_config(VireoMachine *self, const VrMachineConfig *cfg, GError **error);
+/* After a rename: the machine's new folder. */
+void vireo_machine_set_folder(VireoMachine *self, const char *folder);
+/* Writes a PNG (the console's last picture) to the folder's screenshot.png. */
+gboolean vireo_machine_save_thumbnail(VireoMachine *self, GdkTexture *texture, GError **error);
+
+/* Requests; results come back as property notifications and signals ("error",
+ * "stopped"). */
+gboolean vireo_machine_start(VireoMachine *self, GError **error);
+void vireo_machine_pause(VireoMachine *self);
+void vireo_machine_resume(VireoMachine *self);
+void vireo_machine_reset(VireoMachine *self);
+void vireo_machine_force_off(VireoMachine *self);
+/* Powers off and waits for the engine's threads (application shutdown). */
+void vireo_machine_shutdown(VireoMachine *self);
+
+/* Keyboard bytes for the guest; what the guest cannot take yet is kept and retried. */
+void vireo_machine_console_input(VireoMachine *self, const char *data, gsize len);
+/* What the console printed since the machine last started (at most the last megabyte). */
+GBytes *vireo_machine_get_console_log(VireoMachine *self);
+
+G_END_DECLS

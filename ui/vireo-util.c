@@ -1,0 +1,132 @@
+/* Small helpers shared by Vireo's windows. */
+#include <glib/gi18n.h>
+
+#include "vireo-util.h"
+
+char *vireo_format_memory(guint64 bytes)
+{
+    const guint64 gib = 1ull << 30, mib = 1ull << 20;
+    if (bytes >= gib && bytes % gib == 0)
+        return g_strdup_printf(_("%llu GiB"), (unsigned long long) (bytes / gib));
+    if (bytes >= gib && bytes % (gib / 4) == 0)
+        return g_strdup_printf(_("%.2g GiB"), (double) bytes / (double) gib);
+    if (bytes >= mib && bytes % mib == 0)
+        return g_strdup_printf(_("%llu MiB"), (unsigned long long) (bytes / mib));
+    return g_format_size_full(bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+const char *vireo_arch_label(const char *arch)
+{
+    if (g_strcmp0(arch, "riscv64") == 0)
+        return _("RISC-V 64");
+    if (g_strcmp0(arch, "x86_64") == 0)
+        return _("x86-64");
+    return arch ? arch : _("Unknown architecture");
+}
+
+GSettings *vireo_settings(void)
+{
+    GApplication *app = g_application_get_default();
+    GSettings *settings = app ? g_object_get_data(G_OBJECT(app), "vireo-settings") : NULL;
+    g_return_val_if_fail(settings != NULL, NULL);
+    return settings;
+}
+
+GdkTexture *vireo_widget_render(GtkWidget *widget, int max_width)
+{
+    GtkNative *native = gtk_widget_get_native(widget);
+    int width = gtk_widget_get_width(widget), height = gtk_widget_get_height(widget);
+    if (!native || !gtk_widget_get_mapped(widget) || width <= 0 || height <= 0)
+        return NULL;
+    GskRenderer *renderer = gtk_native_get_renderer(native);
+    if (!renderer)
+        return NULL;
+    double scale = max_width > 0 && width > max_width ? (double) max_width / width : 1.0;
+    g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new(widget);
+    GtkSnapshot *snapshot = gtk_snapshot_new();
+    gtk_snapshot_scale(snapshot, (float) scale, (float) scale);
+    gdk_paintable_snapshot(paintable, snapshot, width, height);
+    g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node(snapshot);
+    if (!node)
+        return NULL;
+    graphene_rect_t bounds =
+        GRAPHENE_RECT_INIT(0, 0, (float) (width * scale), (float) (height * scale));
+    return gsk_renderer_render_texture(renderer, node, &bounds);
+}
+
+GFile *vireo_default_folder(void)
+{
+    g_autofree char *folder = g_settings_get_string(vireo_settings(), "default-folder");
+    if (folder && *folder && g_file_test(folder, G_FILE_TEST_IS_DIR))
+        return g_file_new_for_path(folder);
+    const char *downloads = g_get_user_special_dir(G_USER_DIRECTORY_DOWNLOAD);
+    if (downloads && g_file_test(downloads, G_FILE_TEST_IS_DIR))
+        return g_file_new_for_path(downloads);
+    return g_file_new_for_path(g_get_home_dir());
+}
+
+typedef struct {
+    VireoFileChosen callback;
+    gpointer data;
+} ChooserData;
+
+static void chooser_response(GtkNativeDialog *dialog, int response, gpointer user_data)
+{
+    ChooserData *cd = user_data;
+    g_autoptr(GFile) file = NULL;
+    if (response == GTK_RESPONSE_ACCEPT)
+        file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(dialog));
+    cd->callback(file, cd->data);
+    g_free(cd);
+    gtk_native_dialog_destroy(dialog);
+    g_object_unref(dialog);
+}
+
+static void add_filter(GtkFileChooser *chooser, const char *name, const char *const *patterns,
+                       const char *const *mime_types)
+{
+    g_autoptr(GtkFileFilter) filter = gtk_file_filter_new();
+    gtk_file_filter_set_name(filter, name);
+    for (unsigned i = 0; patterns && patterns[i]; i++)
+        gtk_file_filter_add_pattern(filter, patterns[i]);
+    for (unsigned i = 0; mime_types && mime_types[i]; i++)
+        gtk_file_filter_add_mime_type(filter, mime_types[i]);
+    gtk_file_chooser_add_filter(chooser, filter);
+}
+
+void vireo_choose_file(GtkWindow *parent, const char *title, VireoFileKind kind,
+                       VireoFileChosen callback, gpointer data)
+{
+    GtkFileChooserAction action = kind == VIREO_FILES_FOLDER ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                                             : GTK_FILE_CHOOSER_ACTION_OPEN;
+    GtkFileChooserNative *native =
+        gtk_file_chooser_native_new(title, parent, action, _("_Select"), _("_Cancel"));
+    gtk_native_dialog_set_modal(GTK_NATIVE_DIALOG(native), TRUE);
+    GtkFileChooser *chooser = GTK_FILE_CHOOSER(native);
+    static const char *const iso_patterns[] = {"*.iso", "*.ISO", NULL};
+    static const char *const iso_types[] = {"application/x-cd-image", NULL};
+    static const char *const disk_patterns[] = {"*.img", "*.raw", "*.IMG", "*.RAW", NULL};
+    static const char *const disk_types[] = {"application/x-raw-disk-image", NULL};
+    static const char *const all[] = {"*", NULL};
+    switch (kind) {
+    case VIREO_FILES_ISO:
+        add_filter(chooser, _("ISO Images"), iso_patterns, iso_types);
+        add_filter(chooser, _("All Files"), all, NULL);
+        break;
+    case VIREO_FILES_DISK:
+        add_filter(chooser, _("Disk Images"), disk_patterns, disk_types);
+        add_filter(chooser, _("ISO Images"), iso_patterns, iso_types);
+        add_filter(chooser, _("All Files"), all, NULL);
+        break;
+    case VIREO_FILES_KERNEL:
+    case VIREO_FILES_ANY: add_filter(chooser, _("All Files"), all, NULL); break;
+    case VIREO_FILES_FOLDER: break;
+    }
+    g_autoptr(GFile) folder = vireo_default_folder();
+    gtk_file_chooser_set_current_folder(chooser, folder, NULL);
+    ChooserData *cd = g_new(ChooserData, 1);
+    cd->callback = callback;
+    cd->data = data;
+    g_signal_connect(native, "response", G_CALLBACK(chooser_response), cd);
+    gtk_native_dialog_show(GTK_NATIVE_DIALOG(native));
+}

@@ -1,0 +1,36 @@
+/* Small helpers shared by Vireo's windows. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* "512 MiB", "2 GiB", "1.5 GiB" */
+char *vireo_format_memory(guint64 bytes);
+/* "RISC-V 64" for "riscv64"; the name itself for others. */
+const char *vireo_arch_label(const char *arch);
+
+/* The application's settings (org.vireo.Vireo). */
+GSettings *vireo_settings(void);
+
+/* What the widget shows now, as a texture scaled to at most max_width pixels wide (0: as
+ * it is); NULL when it is not on screen. */
+GdkTexture *vireo_widget_render(GtkWidget *widget, int max_width);
+
+/* The folder file choosers start in (the default-folder setting, else Downloads). */
+GFile *vireo_default_folder(void);
+
+typedef enum {
+    VIREO_FILES_ISO,
+    VIREO_FILES_DISK,
+    VIREO_FILES_KERNEL,
+    VIREO_FILES_ANY,
+    VIREO_FILES_FOLDER,
+} VireoFileKind;
+
+typedef void (*VireoFileChosen)(GFile *file, gpointer data);
+/* A portal-friendly file chooser; callback gets the file (NULL when cancelled). */
+void vireo_choose_file(GtkWindow *parent, const char *title, VireoFileKind kind,
+                       VireoFileChosen callback, gpointer data);
+
+G_END_DECLS
