@@ -8,6 +8,10 @@ packages="
     libglib2.0-dev
     gcc-riscv64-unknown-elf qemu-system-misc
     libunicorn-dev
+    libgtk-4-dev libadwaita-1-dev libvte-2.91-gtk4-dev libosinfo-1.0-dev osinfo-db
+    libglib2.0-bin gettext appstream desktop-file-utils appstream-util
+    adwaita-icon-theme fonts-dejavu-core u-boot-qemu
+    xvfb xauth dbus
 "
 
 missing=""
