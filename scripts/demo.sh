@@ -1,8 +1,38 @@
 #!/bin/sh
-# Installs what Vireo needs, builds it, and starts the demo machine on this terminal.
+# Installs what Vireo needs, builds it, builds the demo guest (a RISC-V Linux kernel and a
+# busybox initramfs, from Debian's sources; several minutes the first time, cached after),
+# puts the demo machine in the library and starts it on this terminal.
+# On its console: Ctrl-A X quits, Ctrl-A C opens the monitor; `poweroff -f` powers off.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 [ -f build/build.ninja ] || meson setup build
 ninja -C build
-exec build/app/vireo run --arch riscv64 --bios none --kernel build/tests/guests/demo.elf
+
+kernel=$(tests/guests/build-all.sh --print-path linux)
+initrd=$(tests/guests/build-all.sh --print-path initramfs)
+
+machines=${XDG_DATA_HOME:-$HOME/.local/share}/vireo/machines
+demo=$machines/Demo.vireo
+mkdir -p "$demo"
+cp "$kernel" "$demo/Image"
+cp "$initrd" "$demo/initramfs.cpio.gz"
+if [ ! -f "$demo/machine.ini" ]; then
+    tmp=$(mktemp "$demo/.machine.ini.XXXXXX")
+    cat > "$tmp" <<'INI'
+[machine]
+name=Demo
+arch=riscv64
+cpus=2
+memory=512M
+
+[boot]
+kernel=Image
+initrd=initramfs.cpio.gz
+cmdline=console=ttyS0 earlycon=sbi
+INI
+    mv "$tmp" "$demo/machine.ini"
+fi
+
+echo "demo: starting the Demo machine ($demo); Ctrl-A X quits"
+exec build/app/vireo run Demo
