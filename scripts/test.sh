@@ -17,6 +17,13 @@ if ! ./scripts/check-format.sh; then
     format_failed=1
 fi
 
+# The boot tests' guests (a Linux kernel, a busybox initramfs, an ext4 disk), built from
+# Debian packages and cached in ~/.cache/vireo: minutes the first time, seconds after. If
+# they cannot be built, the boot tests say so and count as skipped.
+if ! tests/guests/build-all.sh; then
+    echo "test.sh: the test guests could not be built; the boot tests will be skipped" >&2
+fi
+
 meson test -C "$build" --print-errorlogs --num-processes "$(nproc)" "$@"
 status=$?
 
