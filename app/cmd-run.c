@@ -23,6 +23,7 @@ typedef struct {
     GMainLoop *loop;
     int exit_status;
     bool timed_out;
+    guint timer;
     double timeout;
     /* stdin */
     bool tty;
@@ -361,6 +362,7 @@ static gboolean on_timeout(gpointer data)
 {
     RunSession *s = data;
     s->timed_out = true;
+    s->timer = 0;
     vr_machine_power_off(s->m);
     return G_SOURCE_REMOVE;
 }
@@ -425,7 +427,7 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
     s.stdin_watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, &s);
     guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
     guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
-    guint timer = timeout > 0 ? g_timeout_add((guint) (timeout * 1000), on_timeout, &s) : 0;
+    s.timer = timeout > 0 ? g_timeout_add((guint) (timeout * 1000), on_timeout, &s) : 0;
 
     if (!vr_machine_start(m, &error)) {
         fprintf(stderr, "vireo run: %s\n", error->message);
@@ -450,8 +452,8 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
     g_unix_set_fd_nonblocking(STDOUT_FILENO, FALSE, NULL);
     if (s.stdout_watch)
         g_source_remove(s.stdout_watch);
-    if (timer)
-        g_source_remove(timer);
+    if (s.timer)
+        g_source_remove(s.timer);
     g_source_remove(sigint);
     g_source_remove(sigterm);
     if (s.stdin_watch)
