@@ -203,6 +203,8 @@ static void test_timeout(void)
     gint64 elapsed = g_get_monotonic_time() - t0;
     g_assert_cmpint(r.status, ==, 124);
     g_assert_nonnull(strstr(r.err, "timed out"));
+    g_assert_null(strstr(r.err, "CRITICAL"));
+    g_assert_null(strstr(r.err, "WARNING"));
     g_assert_cmpint(elapsed, >=, 400000);
     run_result_clear(&r);
 }
