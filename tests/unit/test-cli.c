@@ -364,6 +364,70 @@ static void test_bad_values(void)
     run_result_clear(&r);
 }
 
+/* The value of register t1 in the n-th register dump of the monitor's output. */
+static guint64 dumped_t1(const char *err, int n)
+{
+    const char *p = err;
+    for (int i = 0; i <= n; i++) {
+        p = strstr(p, "x6  t1   ");
+        g_assert_nonnull(p);
+        p += strlen("x6  t1   ");
+    }
+    return g_ascii_strtoull(p, NULL, 16);
+}
+
+static void send_keys(GSubprocess *p, const char *keys)
+{
+    GOutputStream *in = g_subprocess_get_stdin_pipe(p);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_output_stream_write_all(in, keys, strlen(keys), NULL, NULL, &error));
+    g_assert_no_error(error);
+    g_usleep(300000);
+}
+
+/* The console's escape: Ctrl-A C opens the monitor, whose commands answer on stderr. */
+static void test_monitor(void)
+{
+    uint32_t code[] = {enc_i(0x13, T1, 0, T1, 1), enc_jal(0, -4)}; /* count in t1 forever */
+    g_autofree char *elf = write_elf("count.elf", 0x80000000, code, 2, 0, EM_RISCV);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_new(
+        G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+            G_SUBPROCESS_FLAGS_STDERR_PIPE,
+        &error, vireo_path, "run", "--bios", "none", "--kernel", elf, "--timeout", "30", NULL);
+    g_assert_no_error(error);
+    g_usleep(300000);
+    send_keys(p, "\001c");
+    send_keys(p, "info registers\r");
+    send_keys(p, "pause\r");
+    send_keys(p, "info registers\r");
+    send_keys(p, "info registers\r");
+    send_keys(p, "resume\r");
+    send_keys(p, "info registers\r");
+    send_keys(p, "bogus\r");
+    send_keys(p, "quit\r");
+    g_autofree char *err = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, NULL, &err, &error));
+    g_assert_no_error(error);
+    g_test_message("monitor said: %s", err);
+    g_assert_true(g_subprocess_get_if_exited(p));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    g_assert_nonnull(strstr(err, "Vireo monitor"));
+    g_assert_nonnull(strstr(err, "hart 0  pc 0000000080000"));
+    g_assert_nonnull(strstr(err, "mode M"));
+    g_assert_nonnull(strstr(err, "mstatus"));
+    g_assert_nonnull(strstr(err, "paused"));
+    g_assert_nonnull(strstr(err, "running"));
+    g_assert_nonnull(strstr(err, "unknown command 'bogus'"));
+    /* The guest counts while running, stands still while paused, and goes on after. */
+    guint64 running = dumped_t1(err, 0), paused1 = dumped_t1(err, 1);
+    guint64 paused2 = dumped_t1(err, 2), resumed = dumped_t1(err, 3);
+    g_assert_cmpuint(running, >, 0);
+    g_assert_cmpuint(paused1, >=, running);
+    g_assert_cmpuint(paused2, ==, paused1);
+    g_assert_cmpuint(resumed, >, paused2);
+}
+
 /* ---- firmware boot and machine folders ---- */
 
 static void test_too_much_memory(void)
@@ -514,6 +578,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/segment-outside-ram", test_segment_outside_ram);
     g_test_add_func("/cli/unknown-option", test_unknown_option);
     g_test_add_func("/cli/bad-values", test_bad_values);
+    g_test_add_func("/cli/monitor", test_monitor);
     g_test_add_func("/cli/too-much-memory", test_too_much_memory);
     g_test_add_func("/cli/kernel-not-an-image", test_kernel_not_an_image);
     g_test_add_func("/cli/missing-disk-and-firmware", test_missing_disk_and_firmware);
