@@ -36,6 +36,19 @@ static bool place(VrAddressSpace *as, const char *what, const char *path, uint64
     return true;
 }
 
+static bool load_elf(const char *path, const uint8_t *data, gsize len, VrAddressSpace *as,
+                     VrBootImage *image, GError **error)
+{
+    VrElfImage elf;
+    if (!vr_elf_load_data(path, data, len, as, &elf, error))
+        return false;
+    image->entry = elf.entry;
+    image->start = elf.lowest;
+    image->end = elf.highest;
+    vr_elf_image_clear(&elf);
+    return true;
+}
+
 bool vr_boot_load_firmware(const char *path, VrAddressSpace *as, uint64_t base,
                            uint64_t limit_offset, VrBootImage *image, GError **error)
 {
@@ -43,16 +56,8 @@ bool vr_boot_load_firmware(const char *path, VrAddressSpace *as, uint64_t base,
     gsize len = 0;
     if (!read_file("firmware", path, &data, &len, error))
         return false;
-    if (vr_elf_is_elf((const uint8_t *) data, len)) {
-        VrElfImage elf;
-        if (!vr_elf_load(path, as, &elf, error))
-            return false;
-        image->entry = elf.entry;
-        image->start = elf.lowest;
-        image->end = elf.highest;
-        vr_elf_image_clear(&elf);
-        return true;
-    }
+    if (vr_elf_is_elf((const uint8_t *) data, len))
+        return load_elf(path, (const uint8_t *) data, len, as, image, error);
     if (len == 0) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "firmware %s is empty", path);
         return false;
@@ -150,16 +155,8 @@ bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, ui
         len = plain_len;
     }
     const uint8_t *d = (const uint8_t *) data;
-    if (vr_elf_is_elf(d, len)) {
-        VrElfImage elf;
-        if (!vr_elf_load(path, as, &elf, error))
-            return false;
-        image->entry = elf.entry;
-        image->start = elf.lowest;
-        image->end = elf.highest;
-        vr_elf_image_clear(&elf);
-        return true;
-    }
+    if (vr_elf_is_elf(d, len))
+        return load_elf(path, d, len, as, image, error);
     const char *kind = foreign_kind(d, len);
     if (kind) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

@@ -75,14 +75,19 @@ bool vr_elf_load(const char *path, VrAddressSpace *as, VrElfImage *image, GError
     g_autofree char *contents = NULL;
     gsize len = 0;
     g_autoptr(GError) local = NULL;
-    memset(image, 0, sizeof(*image));
-
     if (!g_file_get_contents(path, &contents, &len, &local)) {
+        memset(image, 0, sizeof(*image));
         g_set_error(error, local->domain, local->code, "Cannot read kernel %s: %s", path,
                     local->message);
         return false;
     }
-    const uint8_t *data = (const uint8_t *) contents;
+    return vr_elf_load_data(path, (const uint8_t *) contents, len, as, image, error);
+}
+
+bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddressSpace *as,
+                      VrElfImage *image, GError **error)
+{
+    memset(image, 0, sizeof(*image));
     if (!vr_elf_is_elf(data, len)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     "%s is not an ELF file (no ELF magic at its start)", path);

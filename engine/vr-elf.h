@@ -21,6 +21,9 @@ bool vr_elf_is_elf(const uint8_t *data, size_t len);
  * file and what is wrong with it (not ELF, wrong class or machine, a segment outside RAM,
  * a truncated file). */
 bool vr_elf_load(const char *path, VrAddressSpace *as, VrElfImage *image, GError **error);
+/* The same for a file already in memory; path only names it in messages. */
+bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddressSpace *as,
+                      VrElfImage *image, GError **error);
 void vr_elf_image_clear(VrElfImage *image);
 /* Value of a symbol found by vr_elf_load (tohost, fromhost, ...). */
 bool vr_elf_symbol(const VrElfImage *image, const char *name, uint64_t *value);
