@@ -246,7 +246,8 @@ static void detect_done(GObject *source, GAsyncResult *result, gpointer data)
                   "not start on it; the machine is created for %s."),
                 d->info.name, vireo_arch_label(d->info.arch), vireo_arch_label("riscv64"),
                 vireo_arch_label("riscv64"));
-        propose(self, d->info.cpus ? d->info.cpus : 2, d->info.memory ? d->info.memory : 2 * GIB,
+        /* libosinfo's CPU figures are minimums: two make an installer bearable. */
+        propose(self, MAX(d->info.cpus, 2u), d->info.memory ? d->info.memory : 2 * GIB,
                 d->info.storage ? d->info.storage : 20 * GIB);
         set_name(self, d->info.name);
     } else {

@@ -66,10 +66,18 @@ static void on_console_output(VireoMachine *machine, GBytes *bytes, gpointer dat
     feed(VTE_TERMINAL(data), p, len);
 }
 
+/* A fresh screen for a fresh boot. */
+static void clear_terminal(VteTerminal *term)
+{
+    vte_terminal_reset(term, TRUE, TRUE);
+    /* reset() leaves the text on screen: clear it, home the cursor, drop the scrollback. */
+    vte_terminal_feed(term, "\033[2J\033[3J\033[H", -1);
+    g_object_set_data(G_OBJECT(term), "after-cr", NULL);
+}
+
 static void on_console_cleared(VireoMachine *machine, gpointer data)
 {
-    vte_terminal_reset(VTE_TERMINAL(data), TRUE, TRUE);
-    g_object_set_data(G_OBJECT(data), "after-cr", NULL);
+    clear_terminal(VTE_TERMINAL(data));
 }
 
 static void on_commit(VteTerminal *term, const char *text, guint size, gpointer data)
@@ -245,7 +253,7 @@ static void update(VireoMachinePage *self)
     gtk_widget_action_set_enabled(w, "machine.paste", have_console && running);
     gtk_widget_action_set_enabled(w, "machine.clear", have_console);
     if (console)
-        vte_terminal_set_input_enabled(terminal_of(console), running);
+        vte_terminal_set_input_enabled(terminal_of(console), running || paused);
 }
 
 static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)
@@ -335,7 +343,7 @@ static void page_action(GtkWidget *widget, const char *name, GVariant *param)
     } else if (term && g_str_equal(name, "machine.paste")) {
         vte_terminal_paste_clipboard(term);
     } else if (term && g_str_equal(name, "machine.clear")) {
-        vte_terminal_reset(term, TRUE, TRUE);
+        clear_terminal(term);
     }
 }
 

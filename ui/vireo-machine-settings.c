@@ -366,7 +366,10 @@ gboolean vireo_machine_settings_attach_disk(VireoMachineSettings *self, const ch
     }
     g_autofree char *abs = g_canonicalize_filename(path, NULL);
     DiskAdd d = {abs, kind == VR_IMAGE_ISO || access(abs, W_OK) != 0};
-    return save(self, change_add_disk, &d, error);
+    if (!save(self, change_add_disk, &d, error))
+        return FALSE;
+    load(self);
+    return TRUE;
 }
 
 gboolean vireo_machine_settings_new_disk(VireoMachineSettings *self, guint64 size, GError **error)
@@ -392,6 +395,7 @@ gboolean vireo_machine_settings_new_disk(VireoMachineSettings *self, guint64 siz
         g_unlink(path);
         return FALSE;
     }
+    load(self);
     return TRUE;
 }
 
@@ -423,6 +427,7 @@ gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint in
         return FALSE;
     if (delete_file && g_unlink(path) != 0)
         g_message("cannot delete %s: %s", path, g_strerror(errno));
+    load(self);
     return TRUE;
 }
 

@@ -5,7 +5,9 @@
 
 char *vireo_format_memory(guint64 bytes)
 {
-    const guint64 gib = 1ull << 30, mib = 1ull << 20;
+    const guint64 tib = 1ull << 40, gib = 1ull << 30, mib = 1ull << 20;
+    if (bytes >= tib && bytes % tib == 0)
+        return g_strdup_printf(_("%llu TiB"), (unsigned long long) (bytes / tib));
     if (bytes >= gib && bytes % gib == 0)
         return g_strdup_printf(_("%llu GiB"), (unsigned long long) (bytes / gib));
     if (bytes >= gib && bytes % (gib / 4) == 0)

@@ -16,7 +16,7 @@ struct _VireoWindow {
     GtkFilterListModel *filtered;
     GtkStringFilter *filter;
     gboolean close_confirmed;
-    GPtrArray *toasts; /* shown or waiting (not owned) */
+    AdwToast *info_toast; /* the news toast while it shows (not owned) */
 
     AdwToastOverlay *toast_overlay;
     GtkStack *main_stack;
@@ -44,35 +44,35 @@ VireoMachinePage *vireo_window_get_machine_page(VireoWindow *self)
 
 /* ---- toasts ---- */
 
-static void on_toast_dismissed(AdwToast *toast, gpointer data)
-{
-    VireoWindow *self = data;
-    g_ptr_array_remove(self->toasts, toast);
-}
-
 void vireo_window_add_toast(VireoWindow *self, AdwToast *toast)
 {
-    g_ptr_array_add(self->toasts, toast);
-    g_signal_connect_object(toast, "dismissed", G_CALLBACK(on_toast_dismissed), self, 0);
     adw_toast_overlay_add_toast(self->toast_overlay, toast);
 }
 
-/* A toast that must show now (an undo): the others make way. libadwaita 1.2's high-priority
- * toasts trip an assertion when dismissed while the toast they pushed aside still hides, so
- * the others are dismissed instead. */
-static void add_urgent_toast(VireoWindow *self, AdwToast *toast)
+static void on_info_toast_dismissed(AdwToast *toast, gpointer data)
 {
-    while (self->toasts->len)
-        adw_toast_dismiss(g_ptr_array_index(self->toasts, self->toasts->len - 1));
-    vireo_window_add_toast(self, toast);
+    VireoWindow *self = data;
+    if (self->info_toast == toast)
+        self->info_toast = NULL;
 }
 
+/* News (a machine stopped, a file was refused) goes to one toast, updated in place, so the
+ * newest never waits behind stale ones. (Dismissing several toasts in a row, or a
+ * high-priority toast, trips libadwaita 1.2's toast animations.) */
 void vireo_window_toast(VireoWindow *self, const char *text)
 {
     /* A toast's title is markup. */
     g_autofree char *escaped = g_markup_escape_text(text, -1);
+    if (self->info_toast) {
+        adw_toast_set_title(self->info_toast, escaped);
+        /* Shown already: its timeout starts again. */
+        adw_toast_overlay_add_toast(self->toast_overlay, g_object_ref(self->info_toast));
+        return;
+    }
     AdwToast *toast = adw_toast_new(escaped);
     adw_toast_set_timeout(toast, 5);
+    self->info_toast = toast;
+    g_signal_connect_object(toast, "dismissed", G_CALLBACK(on_info_toast_dismissed), self, 0);
     vireo_window_add_toast(self, toast);
 }
 
@@ -254,7 +254,10 @@ void vireo_window_delete_machine(VireoWindow *self, VireoMachine *machine)
     g_object_set_data_full(G_OBJECT(toast), "library", g_object_ref(self->library), g_object_unref);
     g_signal_connect_object(toast, "button-clicked", G_CALLBACK(on_delete_undo), self, 0);
     g_signal_connect_object(toast, "dismissed", G_CALLBACK(on_delete_toast_dismissed), self, 0);
-    add_urgent_toast(self, toast);
+    /* The undo comes first: the news toast makes way. */
+    if (self->info_toast)
+        adw_toast_dismiss(self->info_toast);
+    vireo_window_add_toast(self, toast);
 }
 
 static void on_delete_response(AdwMessageDialog *dialog, const char *response, gpointer data)
@@ -477,13 +480,26 @@ void vireo_window_keep_running_and_close(VireoWindow *self)
         g_action_group_activate_action(G_ACTION_GROUP(app), "run-in-background", NULL);
 }
 
+static gboolean power_off_later(gpointer data)
+{
+    vireo_window_power_off_and_close(data);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean keep_running_later(gpointer data)
+{
+    vireo_window_keep_running_and_close(data);
+    return G_SOURCE_REMOVE;
+}
+
 static void on_close_response(AdwMessageDialog *dialog, const char *response, gpointer data)
 {
     VireoWindow *self = data;
+    /* Once the dialog (transient for this window) is gone. */
     if (g_strcmp0(response, "power-off") == 0)
-        vireo_window_power_off_and_close(self);
+        g_idle_add_full(G_PRIORITY_DEFAULT, power_off_later, g_object_ref(self), g_object_unref);
     else if (g_strcmp0(response, "background") == 0)
-        vireo_window_keep_running_and_close(self);
+        g_idle_add_full(G_PRIORITY_DEFAULT, keep_running_later, g_object_ref(self), g_object_unref);
 }
 
 static void save_window_state(VireoWindow *self)
@@ -602,7 +618,6 @@ static void vireo_window_finalize(GObject *object)
 {
     VireoWindow *self = VIREO_WINDOW(object);
     g_clear_object(&self->library);
-    g_ptr_array_unref(self->toasts);
     G_OBJECT_CLASS(vireo_window_parent_class)->finalize(object);
 }
 
@@ -638,7 +653,6 @@ static void vireo_window_class_init(VireoWindowClass *klass)
 static void vireo_window_init(VireoWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
-    self->toasts = g_ptr_array_new();
 
     g_object_bind_property(self->search_button, "active", self->search_bar, "search-mode-enabled",
                            G_BINDING_BIDIRECTIONAL);

@@ -25,6 +25,74 @@ static gboolean remove_tree(const char *path)
     return g_remove(path) == 0;
 }
 
+/* A notification server on the test's session bus (there is no desktop): it records what
+ * it is sent, for the tests to look at. */
+static GPtrArray *notifications;
+static guint notification_ids;
+
+static const char notifications_xml[] =
+    "<node><interface name='org.freedesktop.Notifications'>"
+    "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+    "<arg type='s' direction='in'/><arg type='s' direction='in'/>"
+    "<arg type='s' direction='in'/><arg type='as' direction='in'/>"
+    "<arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+    "<arg type='u' direction='out'/></method>"
+    "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+    "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+    "<method name='GetServerInformation'><arg type='s' direction='out'/>"
+    "<arg type='s' direction='out'/><arg type='s' direction='out'/>"
+    "<arg type='s' direction='out'/></method>"
+    "<signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+    "<signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+    "</interface></node>";
+
+static void notifications_call(GDBusConnection *c, const char *sender, const char *path,
+                               const char *iface, const char *method, GVariant *params,
+                               GDBusMethodInvocation *invocation, gpointer data)
+{
+    if (g_str_equal(method, "Notify")) {
+        const char *summary = NULL, *body = NULL;
+        g_variant_get_child(params, 3, "&s", &summary);
+        g_variant_get_child(params, 4, "&s", &body);
+        g_ptr_array_add(notifications, g_strdup_printf("%s\n%s", summary, body));
+        g_dbus_method_invocation_return_value(invocation, g_variant_new("(u)", ++notification_ids));
+    } else if (g_str_equal(method, "GetCapabilities")) {
+        const char *caps[] = {"body", "actions", NULL};
+        g_dbus_method_invocation_return_value(invocation, g_variant_new("(^as)", caps));
+    } else if (g_str_equal(method, "GetServerInformation")) {
+        g_dbus_method_invocation_return_value(
+            invocation, g_variant_new("(ssss)", "vireo-test", "vireo", "1", "1.2"));
+    } else {
+        g_dbus_method_invocation_return_value(invocation, NULL);
+    }
+}
+
+static void start_notification_server(void)
+{
+    notifications = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GError) error = NULL;
+    GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
+    g_assert_no_error(error);
+    g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml(notifications_xml, &error);
+    g_assert_no_error(error);
+    static const GDBusInterfaceVTable vtable = {notifications_call, NULL, NULL, {0}};
+    g_dbus_connection_register_object(bus, "/org/freedesktop/Notifications", info->interfaces[0],
+                                      &vtable, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
+        bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName",
+        g_variant_new("(su)", "org.freedesktop.Notifications", 4u), G_VARIANT_TYPE("(u)"),
+        G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    g_assert_no_error(error);
+}
+
+const char *ui_last_notification(void)
+{
+    return notifications && notifications->len
+               ? g_ptr_array_index(notifications, notifications->len - 1)
+               : NULL;
+}
+
 void ui_test_init(int *argc, char ***argv)
 {
     /* Before anything asks GLib where the user's data is. */
@@ -44,6 +112,7 @@ void ui_test_init(int *argc, char ***argv)
 
     vireo_application_setup_i18n();
     gtk_test_init(argc, argv, NULL);
+    start_notification_server();
     app = vireo_application_new(G_APPLICATION_NON_UNIQUE);
     g_autoptr(GError) error = NULL;
     g_application_register(G_APPLICATION(app), NULL, &error);
@@ -235,14 +304,24 @@ VireoMachineRow *ui_row_for(const char *name)
     return NULL;
 }
 
+char *ui_terminal_tail(VteTerminal *terminal, long rows)
+{
+    glong col = 0, row = 0;
+    vte_terminal_get_cursor_position(terminal, &col, &row);
+    char *text =
+        vte_terminal_get_text_range(terminal, MAX(0, row - rows), 0, row,
+                                    vte_terminal_get_column_count(terminal), NULL, NULL, NULL);
+    return text ? text : g_strdup("");
+}
+
 char *ui_terminal_text(VteTerminal *terminal)
 {
-    /* From the oldest line the scrollback holds to the last one on screen. */
-    GtkAdjustment *vadj = gtk_scrollable_get_vadjustment(GTK_SCROLLABLE(terminal));
-    long first = (long) gtk_adjustment_get_lower(vadj);
-    long last = (long) gtk_adjustment_get_upper(vadj);
+    /* Up to the cursor's row (absolute), from as far back as the scrollback reaches. */
+    glong col = 0, row = 0;
+    vte_terminal_get_cursor_position(terminal, &col, &row);
+    glong first = MAX(0, row - 20000);
     char *text = vte_terminal_get_text_range(
-        terminal, first, 0, last, vte_terminal_get_column_count(terminal), NULL, NULL, NULL);
+        terminal, first, 0, row, vte_terminal_get_column_count(terminal), NULL, NULL, NULL);
     return text ? text : g_strdup("");
 }
 

@@ -28,14 +28,14 @@ const char *ui_scratch_dir(void);
 void ui_iterate(int ms);
 /* Runs the main loop until cond(data) holds; fails the test after timeout_ms. */
 void ui_wait(gboolean (*cond)(gpointer), gpointer data, int timeout_ms, const char *what);
+/* Checks expr every 20 ms of main loop. */
 #define UI_WAIT_FOR(expr, timeout_ms, what)                                            \
     do {                                                                               \
-        gint64 deadline_ = g_get_monotonic_time() + (timeout_ms) *1000;                \
+        gint64 deadline_ = g_get_monotonic_time() + (gint64) (timeout_ms) *1000;       \
         while (!(expr)) {                                                              \
             if (g_get_monotonic_time() > deadline_)                                    \
                 g_error("timed out after %d ms waiting for %s", (timeout_ms), (what)); \
-            g_main_context_iteration(NULL, FALSE);                                     \
-            g_usleep(1000);                                                            \
+            ui_iterate(20);                                                            \
         }                                                                              \
     } while (0)
 
@@ -52,6 +52,9 @@ void ui_click(GtkWidget *button);
 /* The newest toplevel window of type (dialogs, the assistant, settings). */
 GtkWidget *ui_find_toplevel(GType type);
 
+/* "summary\nbody" of the last desktop notification the application sent, or NULL. */
+const char *ui_last_notification(void);
+
 /* Saves what the window shows to <build>/test-output/ui/<name>.png. */
 void ui_screenshot(GtkWidget *widget, const char *name);
 
@@ -61,6 +64,8 @@ VireoMachineRow *ui_row_for(const char *name);
 
 /* Everything the terminal shows (scrollback included). */
 char *ui_terminal_text(VteTerminal *terminal);
+/* The last rows lines up to the cursor. */
+char *ui_terminal_tail(VteTerminal *terminal, long rows);
 
 /* Test files: an ISO 9660 image with this volume label; a RISC-V test guest by name
  * (demo.elf, echo.elf) or NULL when it was not built (no cross compiler). */

@@ -1,0 +1,286 @@
+/* UI tests of running machines: the demo machine (made by `vireo create`, as the README's
+ * demo script does) started from the library, its console output read in the VTE widget;
+ * keyboard input to a guest that echoes; pause and resume; a guest flooding its console
+ * while the window stays responsive; an engine error; closing the window with a machine
+ * running. */
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+#include "ui-test.h"
+#include "vr-library.h"
+
+static VireoMachinePage *page(void)
+{
+    return vireo_window_get_machine_page(ui_window());
+}
+
+static GtkWidget *P(const char *id)
+{
+    GtkWidget *w = ui_find(GTK_WIDGET(page()), id);
+    if (!w)
+        g_error("no widget '%s' on the machine page", id);
+    return w;
+}
+
+static const char *state_label(void)
+{
+    return adw_window_title_get_subtitle(ADW_WINDOW_TITLE(P("title")));
+}
+
+static VteTerminal *terminal(void)
+{
+    GtkWidget *t = vireo_machine_page_get_terminal(page());
+    g_assert_nonnull(t);
+    return VTE_TERMINAL(t);
+}
+
+static gboolean console_shows(const char *text)
+{
+    GtkWidget *t = vireo_machine_page_get_terminal(page());
+    if (!t)
+        return FALSE;
+    g_autofree char *all = ui_terminal_text(VTE_TERMINAL(t));
+    return strstr(all, text) != NULL;
+}
+
+static gboolean tail_shows(const char *text)
+{
+    g_autofree char *tail = ui_terminal_tail(terminal(), 40);
+    if (g_test_verbose()) {
+        const char *last = strrchr(tail, 'f');
+        g_test_message("... %s", last ? last : "");
+    }
+    return strstr(tail, text) != NULL;
+}
+
+static unsigned count_in_console(const char *text)
+{
+    g_autofree char *all = ui_terminal_text(terminal());
+    unsigned n = 0;
+    for (const char *p = all; (p = strstr(p, text)); p++)
+        n++;
+    return n;
+}
+
+static gboolean skip_without(const char *guest)
+{
+    if (ui_guest(guest))
+        return FALSE;
+    g_test_skip("the RISC-V test guests were not built (no riscv64-unknown-elf-gcc)");
+    return TRUE;
+}
+
+/* The demo machine, made as scripts/demo.sh does it, starts from the library and prints
+ * to the console on its page, then powers itself off. */
+static void test_demo(void)
+{
+    if (skip_without("demo.elf"))
+        return;
+    g_autofree char *out = NULL, *err = NULL;
+    int status = 0;
+    const char *argv[] = {g_getenv("VIREO"), "create", "--name",   "Demo",
+                          "--bios",          "none",   "--kernel", ui_guest("demo.elf"),
+                          "--memory",        "128M",   NULL};
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &status, &error));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+
+    /* The library notices the new folder by itself (a directory monitor). */
+    UI_WAIT_FOR(ui_row_for("Demo"), 5000, "the Demo machine in the library");
+    VireoMachineRow *row = ui_row_for("Demo");
+    GtkWidget *badge = ui_find(GTK_WIDGET(row), "state_label");
+    g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(badge)), ==, "Off");
+    ui_screenshot(GTK_WIDGET(ui_window()), "library-demo");
+
+    /* Start from the library row, then open its page. */
+    ui_click(ui_find(GTK_WIDGET(row), "start_button"));
+    VireoMachine *m = vireo_machine_row_get_machine(row);
+    vireo_window_open_machine(ui_window(), m);
+    UI_WAIT_FOR(console_shows("Hello from a RISC-V guest"), 20000, "the demo's greeting");
+    UI_WAIT_FOR(console_shows("powers off"), 60000, "the demo to finish");
+    g_assert_true(console_shows("@@@")); /* the Mandelbrot set */
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 20000, "the demo to power off");
+    UI_WAIT_FOR(g_str_equal(state_label(), "Off"), 5000, "the page to say Off");
+    g_assert_true(gtk_widget_get_visible(P("start_button")));
+    g_assert_false(gtk_widget_get_visible(P("pause_button")));
+
+    /* Again from the page's own button: the console starts afresh. */
+    ui_click(P("start_button"));
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF &&
+                    count_in_console("Hello from a RISC-V guest") == 1 &&
+                    console_shows("powers off"),
+                30000, "the second run to finish");
+    /* The console's last picture became the library thumbnail. */
+    ui_screenshot(GTK_WIDGET(ui_window()), "console-demo");
+    g_autofree char *shot =
+        g_build_filename(ui_machines_dir(), "Demo.vireo", "screenshot.png", NULL);
+    g_assert_true(g_file_test(shot, G_FILE_TEST_IS_REGULAR));
+    vireo_window_show_library(ui_window());
+    ui_iterate(100);
+    GtkWidget *thumbs = ui_find(GTK_WIDGET(ui_row_for("Demo")), "thumbnail_stack");
+    g_assert_cmpstr(gtk_stack_get_visible_child_name(GTK_STACK(thumbs)), ==, "picture");
+    ui_screenshot(GTK_WIDGET(ui_window()), "library-demo-thumbnail");
+}
+
+/* Keyboard input reaches the guest; pause stops it (no heartbeat), resume goes on. */
+static void test_echo_pause_resume(void)
+{
+    if (skip_without("echo.elf"))
+        return;
+    g_autofree char *folder = ui_make_machine("Echo", ui_guest("echo.elf"), "none", 64ull << 20);
+    vireo_library_reload(ui_library());
+    VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Echo"));
+    vireo_window_open_machine(ui_window(), m);
+    g_assert_cmpstr(gtk_stack_get_visible_child_name(GTK_STACK(P("content_stack"))), ==, "off");
+    ui_click(P("big_start_button"));
+    UI_WAIT_FOR(console_shows("echo> "), 20000, "the prompt");
+    UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "the page to say Running");
+    g_assert_true(gtk_widget_get_visible(P("pause_button")));
+    g_assert_false(gtk_widget_get_visible(P("start_button")));
+    g_assert_true(gtk_widget_has_focus(GTK_WIDGET(terminal())));
+
+    /* Typed keys: what VTE hands on when the user types (its "commit"). */
+    vte_terminal_feed_child(terminal(), "hello vireo\r", -1);
+    UI_WAIT_FOR(console_shows("you typed: hello vireo"), 10000, "the guest's echo");
+    ui_screenshot(GTK_WIDGET(ui_window()), "console-echo");
+
+    /* Pause: the heartbeat stops. */
+    UI_WAIT_FOR(count_in_console("[tick ") >= 1, 10000, "a heartbeat");
+    ui_click(P("pause_button"));
+    UI_WAIT_FOR(g_str_equal(state_label(), "Paused"), 5000, "the page to say Paused");
+    g_assert_true(gtk_widget_get_visible(P("resume_button")));
+    g_assert_false(gtk_widget_get_visible(P("pause_button")));
+    GtkWidget *badge = ui_find(GTK_WIDGET(ui_row_for("Echo")), "state_label");
+    g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(badge)), ==, "Paused");
+    unsigned ticks = count_in_console("[tick ");
+    ui_iterate(2500);
+    g_assert_cmpuint(count_in_console("[tick "), ==, ticks);
+    ui_screenshot(GTK_WIDGET(ui_window()), "console-paused");
+    /* Keys typed while paused wait for the guest. */
+    vte_terminal_feed_child(terminal(), "later\r", -1);
+
+    ui_click(P("resume_button"));
+    UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "the page to say Running");
+    UI_WAIT_FOR(count_in_console("[tick ") > ticks, 5000, "the heartbeat to go on");
+    UI_WAIT_FOR(console_shows("you typed: later"), 10000, "the keys typed while paused");
+
+    /* Reset: the guest starts over (its banner again). */
+    unsigned banners = count_in_console("Vireo echo guest");
+    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.reset", NULL);
+    UI_WAIT_FOR(count_in_console("Vireo echo guest") > banners, 10000, "the guest to restart");
+}
+
+/* A guest that floods its console: the main loop keeps turning (no gap over half a
+ * second) and the output arrives. */
+static gint64 last_tick, worst_gap;
+
+static gboolean heartbeat(gpointer data)
+{
+    gint64 now = g_get_monotonic_time();
+    if (last_tick)
+        worst_gap = MAX(worst_gap, now - last_tick);
+    last_tick = now;
+    return G_SOURCE_CONTINUE;
+}
+
+static void test_flood(void)
+{
+    if (skip_without("echo.elf"))
+        return;
+    VireoMachine *m = vireo_machine_page_get_machine(page());
+    g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
+    guint source = g_timeout_add(20, heartbeat, NULL);
+    last_tick = 0;
+    worst_gap = 0;
+    vte_terminal_feed_child(terminal(), "flood\r", -1);
+    UI_WAIT_FOR(tail_shows("flood line 20000 of 20000"), 120000, "the flood to end");
+    g_source_remove(source);
+    g_test_message("longest main loop stall during the flood: %" G_GINT64_FORMAT " ms",
+                   worst_gap / 1000);
+    g_assert_cmpint(worst_gap, <, 500000);
+    /* The buttons still answer. */
+    ui_click(P("pause_button"));
+    UI_WAIT_FOR(g_str_equal(state_label(), "Paused"), 5000, "pause after the flood");
+    ui_click(P("resume_button"));
+    UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "resume after the flood");
+    ui_screenshot(GTK_WIDGET(ui_window()), "console-flood");
+}
+
+/* A machine the engine cannot build: the page says why in its banner. */
+static void test_engine_error(void)
+{
+    if (skip_without("echo.elf"))
+        return;
+    /* A kernel that is there (so the library has no complaint) but is no ELF the engine
+     * can load without firmware. */
+    g_autofree char *fake = g_build_filename(ui_scratch_dir(), "fake.elf", NULL);
+    g_assert_true(g_file_set_contents(fake,
+                                      "\x7f"
+                                      "ELF not really",
+                                      -1, NULL));
+    g_autofree char *folder = ui_make_machine("Faulty", fake, "none", 64ull << 20);
+    vireo_library_reload(ui_library());
+    VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Faulty"));
+    vireo_window_open_machine(ui_window(), m);
+    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.start", NULL);
+    UI_WAIT_FOR(vireo_machine_page_get_banner(page()), 10000, "the error banner");
+    g_test_message("banner: %s", vireo_machine_page_get_banner(page()));
+    g_assert_nonnull(strstr(vireo_machine_page_get_banner(page()), "could not start"));
+    g_assert_nonnull(strstr(vireo_machine_page_get_banner(page()), "fake.elf"));
+    g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_OFF);
+    ui_screenshot(GTK_WIDGET(ui_window()), "machine-error-banner");
+}
+
+/* Closing the window with a machine running asks; "Power Off" stops it. */
+static void test_close_with_running(void)
+{
+    if (skip_without("echo.elf"))
+        return;
+    VireoMachine *echo = vireo_machine_row_get_machine(ui_row_for("Echo"));
+    g_assert_true(vireo_machine_is_active(echo));
+    gtk_window_close(GTK_WINDOW(ui_window()));
+    GtkWidget *dialog = NULL;
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, "the question");
+    g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==,
+                    "Machines Are Running");
+    g_assert_nonnull(strstr(adw_message_dialog_get_body(ADW_MESSAGE_DIALOG(dialog)), "Echo"));
+    g_assert_true(gtk_widget_get_visible(GTK_WIDGET(ui_window())));
+    ui_screenshot(dialog, "close-question");
+
+    /* Keep running: the window goes, the machine stays. */
+    adw_message_dialog_response(ADW_MESSAGE_DIALOG(dialog), "background");
+    ui_iterate(100);
+    g_assert_false(gtk_widget_get_visible(GTK_WIDGET(ui_window())));
+    g_assert_true(vireo_application_in_background(ui_app()));
+    g_assert_cmpint(vireo_machine_get_state(echo), ==, VIREO_MACHINE_RUNNING);
+    /* A notification says so. */
+    UI_WAIT_FOR(ui_last_notification(), 5000, "the notification");
+    g_assert_nonnull(strstr(ui_last_notification(), "running in the background"));
+    g_assert_nonnull(strstr(ui_last_notification(), "Echo"));
+    /* Opening Vireo again brings the window back. */
+    g_application_activate(G_APPLICATION(ui_app()));
+    UI_WAIT_FOR(gtk_widget_get_visible(GTK_WIDGET(ui_window())), 5000, "the window again");
+    g_assert_false(vireo_application_in_background(ui_app()));
+
+    /* Power off: the machine stops and the window closes. */
+    gtk_window_close(GTK_WINDOW(ui_window()));
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, "the question");
+    g_object_ref(echo);
+    adw_message_dialog_response(ADW_MESSAGE_DIALOG(dialog), "power-off");
+    UI_WAIT_FOR(vireo_machine_get_state(echo) == VIREO_MACHINE_OFF, 10000, "Echo to stop");
+    g_object_unref(echo);
+}
+
+int main(int argc, char **argv)
+{
+    ui_test_init(&argc, &argv);
+    g_test_add_func("/ui/run/demo", test_demo);
+    g_test_add_func("/ui/run/echo-pause-resume", test_echo_pause_resume);
+    g_test_add_func("/ui/run/flood", test_flood);
+    g_test_add_func("/ui/run/engine-error", test_engine_error);
+    g_test_add_func("/ui/run/close-with-running", test_close_with_running);
+    int status = g_test_run();
+    ui_test_finish();
+    return status;
+}

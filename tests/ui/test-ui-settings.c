@@ -1,0 +1,208 @@
+/* UI tests of a machine's settings: each change lands in machine.ini; values the engine
+ * would refuse are refused with the reason, and machine.ini keeps its old value. */
+#include <glib/gstdio.h>
+
+#include "ui-test.h"
+#include "vr-library.h"
+
+static VireoMachineSettings *settings;
+
+static GtkWidget *S(const char *id)
+{
+    GtkWidget *w = ui_find(GTK_WIDGET(settings), id);
+    if (!w)
+        g_error("no widget '%s' in the settings", id);
+    return w;
+}
+
+static char *ini_string(const char *machine, const char *group, const char *key)
+{
+    g_autoptr(GKeyFile) kf = ui_read_ini(machine);
+    return g_key_file_get_string(kf, group, key, NULL);
+}
+
+/* Types into an entry row and presses its apply button (as the user does). */
+static void apply_entry(const char *id, const char *text)
+{
+    GtkWidget *row = S(id);
+    gtk_editable_set_text(GTK_EDITABLE(row), text);
+    g_signal_emit_by_name(row, "apply");
+    ui_iterate(50);
+}
+
+static const char *error_text(const char *id)
+{
+    GtkWidget *label = S(id);
+    return gtk_widget_get_visible(label) ? gtk_label_get_text(GTK_LABEL(label)) : NULL;
+}
+
+static void open_settings(const char *name)
+{
+    vireo_library_reload(ui_library());
+    VireoMachineRow *row = ui_row_for(name);
+    g_assert_nonnull(row);
+    /* From the row's menu, as the user would. */
+    gtk_widget_activate_action(GTK_WIDGET(row), "row.settings", NULL);
+    GtkWidget *w = NULL;
+    UI_WAIT_FOR((w = ui_find_toplevel(VIREO_TYPE_MACHINE_SETTINGS)), 5000, "the settings");
+    UI_WAIT_FOR(gtk_widget_get_mapped(w), 5000, "the settings on screen");
+    settings = VIREO_MACHINE_SETTINGS(w);
+}
+
+static void test_save(void)
+{
+    const char *kernel = ui_guest("demo.elf") ? ui_guest("demo.elf") : "/bin/sh";
+    g_autofree char *folder = ui_make_machine("Tweaked", kernel, "none", 128ull << 20);
+    open_settings("Tweaked");
+    g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(S("memory_row"))), ==, "128M");
+
+    apply_entry("memory_row", "256M");
+    g_assert_null(error_text("machine_error"));
+    g_autofree char *memory = ini_string("Tweaked", "machine", "memory");
+    g_assert_cmpstr(memory, ==, "256M");
+
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(S("cpus_spin")), 3);
+    ui_iterate(50);
+    g_autofree char *cpus = ini_string("Tweaked", "machine", "cpus");
+    g_assert_cmpstr(cpus, ==, "3");
+
+    apply_entry("cmdline_row", "console=ttyS0 loglevel=3 init=/bin/sh");
+    g_autofree char *cmdline = ini_string("Tweaked", "boot", "cmdline");
+    g_assert_cmpstr(cmdline, ==, "console=ttyS0 loglevel=3 init=/bin/sh");
+
+    /* A new disk: a sparse raw image in the folder, listed at once. */
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vireo_machine_settings_new_disk(settings, 2ull << 30, &error));
+    g_assert_no_error(error);
+    g_autofree char *disk0 = ini_string("Tweaked", "disk 0", "path");
+    g_assert_cmpstr(disk0, ==, "disk.img");
+    g_autofree char *img = g_build_filename(folder, "disk.img", NULL);
+    GStatBuf st;
+    g_assert_cmpint(g_stat(img, &st), ==, 0);
+    g_assert_cmpuint((guint64) st.st_size, ==, 2ull << 30);
+    /* An ISO attached: read-only. */
+    g_autofree char *iso = ui_make_iso("tools.iso", "TOOLS");
+    g_assert_true(vireo_machine_settings_attach_disk(settings, iso, &error));
+    g_autoptr(GKeyFile) kf = ui_read_ini("Tweaked");
+    g_assert_true(g_key_file_get_boolean(kf, "disk 1", "readonly", NULL));
+    ui_iterate(50);
+    g_assert_nonnull(ui_find_label(S("disk_list"), "tools.iso"));
+    gtk_window_set_default_size(GTK_WINDOW(settings), 640, 700);
+    adw_preferences_window_set_visible_page(ADW_PREFERENCES_WINDOW(settings),
+                                            ADW_PREFERENCES_PAGE(S("disks_page")));
+    ui_screenshot(GTK_WIDGET(settings), "settings-disks");
+    adw_preferences_window_set_visible_page(ADW_PREFERENCES_WINDOW(settings),
+                                            ADW_PREFERENCES_PAGE(S("general_page")));
+
+    /* Removing the ISO keeps the file. */
+    g_assert_true(vireo_machine_settings_remove_disk(settings, 1, FALSE, &error));
+    g_assert_true(g_file_test(iso, G_FILE_TEST_EXISTS));
+    g_clear_pointer(&kf, g_key_file_unref);
+    kf = ui_read_ini("Tweaked");
+    g_assert_false(g_key_file_has_group(kf, "disk 1"));
+
+    /* The library row shows the new values. */
+    VireoMachineRow *row = ui_row_for("Tweaked");
+    const char *description =
+        gtk_label_get_text(GTK_LABEL(ui_find(GTK_WIDGET(row), "description_label")));
+    g_assert_nonnull(strstr(description, "3 CPUs"));
+    g_assert_nonnull(strstr(description, "256 MiB"));
+}
+
+static void test_refuse(void)
+{
+    /* More memory than this computer has: refused, with the reason; machine.ini unchanged. */
+    apply_entry("memory_row", "64T");
+    const char *why = error_text("machine_error");
+    g_assert_nonnull(why);
+    g_assert_nonnull(strstr(why, "more memory than this computer has"));
+    g_assert_true(gtk_widget_has_css_class(S("memory_row"), "error"));
+    g_autofree char *memory = ini_string("Tweaked", "machine", "memory");
+    g_assert_cmpstr(memory, ==, "256M");
+    ui_screenshot(GTK_WIDGET(settings), "settings-refused-memory");
+
+    apply_entry("memory_row", "lots");
+    why = error_text("machine_error");
+    g_assert_nonnull(why);
+    g_assert_nonnull(strstr(why, "is not an amount of memory"));
+    apply_entry("memory_row", "8M");
+    g_assert_nonnull(strstr(error_text("machine_error"), "at least 16 MiB"));
+    g_free(memory);
+    memory = ini_string("Tweaked", "machine", "memory");
+    g_assert_cmpstr(memory, ==, "256M");
+
+    /* A name that is taken, or not a name. */
+    g_autofree char *other = ui_make_machine("Other", "/bin/sh", "none", 64ull << 20);
+    apply_entry("name_row", "Other");
+    g_assert_nonnull(strstr(error_text("machine_error"), "already a machine"));
+    apply_entry("name_row", "a/b");
+    g_assert_nonnull(error_text("machine_error"));
+    g_autofree char *folder = g_build_filename(ui_machines_dir(), "Tweaked.vireo", NULL);
+    g_assert_true(g_file_test(folder, G_FILE_TEST_IS_DIR));
+
+    /* A kernel that is not a kernel. */
+    g_autofree char *text = g_build_filename(ui_scratch_dir(), "notes.txt", NULL);
+    g_file_set_contents(text, "not a kernel", -1, NULL);
+    g_autoptr(GError) error = NULL;
+    /* (what the kernel chooser leads to) */
+    g_assert_false(vireo_machine_settings_attach_disk(settings, text, &error));
+    g_assert_nonnull(strstr(error->message, "not a disk image"));
+    g_clear_error(&error);
+
+    /* No more disks than the board has slots for. */
+    for (unsigned i = 0; i < 7; i++) {
+        if (!vireo_machine_settings_new_disk(settings, 1 << 20, &error))
+            break;
+    }
+    g_assert_nonnull(error);
+    g_assert_nonnull(strstr(error->message, "at most 7 disks"));
+
+    /* A good rename still works, and the settings follow the machine. */
+    apply_entry("name_row", "Tuned");
+    g_assert_null(error_text("machine_error"));
+    g_autofree char *renamed = g_build_filename(ui_machines_dir(), "Tuned.vireo", NULL);
+    g_assert_true(g_file_test(renamed, G_FILE_TEST_IS_DIR));
+    apply_entry("memory_row", "512M");
+    g_free(memory);
+    memory = ini_string("Tuned", "machine", "memory");
+    g_assert_cmpstr(memory, ==, "512M");
+}
+
+/* A running machine: changes are kept for the next start, disks and the name wait. */
+static void test_running(void)
+{
+    const char *echo = ui_guest("echo.elf");
+    if (!echo) {
+        g_test_skip("echo.elf was not built (no riscv64-unknown-elf-gcc)");
+        return;
+    }
+    gtk_window_destroy(GTK_WINDOW(settings));
+    g_autofree char *folder = ui_make_machine("Busy", echo, "none", 64ull << 20);
+    vireo_library_reload(ui_library());
+    VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Busy"));
+    g_assert_true(vireo_machine_start(m, NULL));
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 10000, "Busy to run");
+    open_settings("Busy");
+    g_assert_true(gtk_widget_get_visible(S("running_group")));
+    g_assert_false(gtk_widget_is_sensitive(S("new_disk_button")));
+    g_autoptr(GError) error = NULL;
+    g_assert_false(vireo_machine_settings_new_disk(settings, 1 << 20, &error));
+    apply_entry("memory_row", "96M");
+    g_autofree char *memory = ini_string("Busy", "machine", "memory");
+    g_assert_cmpstr(memory, ==, "96M");
+    ui_screenshot(GTK_WIDGET(settings), "settings-running");
+    vireo_machine_force_off(m);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Busy to stop");
+    UI_WAIT_FOR(!gtk_widget_get_visible(S("running_group")), 5000, "the settings to follow");
+}
+
+int main(int argc, char **argv)
+{
+    ui_test_init(&argc, &argv);
+    g_test_add_func("/ui/settings/save", test_save);
+    g_test_add_func("/ui/settings/refuse", test_refuse);
+    g_test_add_func("/ui/settings/running", test_running);
+    int status = g_test_run();
+    ui_test_finish();
+    return status;
+}
