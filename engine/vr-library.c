@@ -92,6 +92,8 @@ void vr_library_entry_free(VrLibraryEntry *entry)
     g_free(entry->ini_path);
     g_free(entry->screenshot);
     g_free(entry->problem_message);
+    g_free(entry->problem_path);
+    g_free(entry->problem_detail);
     vr_machine_config_clear(&entry->cfg);
     g_free(entry);
 }
@@ -101,11 +103,13 @@ const char *vr_library_entry_name(const VrLibraryEntry *entry)
     return entry->cfg_loaded && entry->cfg.name && *entry->cfg.name ? entry->cfg.name : entry->id;
 }
 
-static bool check_readable(const char *what, const char *path, bool write, GError **error)
+static bool check_readable(const char *what, const char *path, bool write, int *err_out,
+                           GError **error)
 {
     if (access(path, R_OK | (write ? W_OK : 0)) == 0)
         return true;
     int err = errno;
+    *err_out = err;
     if (err == ENOENT)
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s %s is missing", what, path);
     else
@@ -114,21 +118,52 @@ static bool check_readable(const char *what, const char *path, bool write, GErro
     return false;
 }
 
+bool vr_library_check_files_full(const VrMachineConfig *cfg, VrFileRole *role, char **path,
+                                 int *err, GError **error)
+{
+    int gone = 0;
+    const char *failed = NULL;
+    VrFileRole r = VR_FILE_SETTINGS;
+    if (cfg->bios && strcmp(cfg->bios, "none") != 0 &&
+        !check_readable("Firmware", cfg->bios, false, &gone, error)) {
+        failed = cfg->bios;
+        r = VR_FILE_FIRMWARE;
+    } else if (cfg->kernel && !check_readable("Kernel", cfg->kernel, false, &gone, error)) {
+        failed = cfg->kernel;
+        r = VR_FILE_KERNEL;
+    } else if (cfg->initrd && !check_readable("Initramfs", cfg->initrd, false, &gone, error)) {
+        failed = cfg->initrd;
+        r = VR_FILE_INITRD;
+    } else {
+        for (guint i = 0; !failed && cfg->disks && i < cfg->disks->len; i++) {
+            const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
+            if (!check_readable("Disk image", d->path, !d->readonly, &gone, error)) {
+                failed = d->path;
+                r = VR_FILE_DISK;
+            }
+        }
+    }
+    if (!failed)
+        return true;
+    if (role)
+        *role = r;
+    if (path)
+        *path = g_strdup(failed);
+    if (err)
+        *err = gone;
+    return false;
+}
+
 bool vr_library_check_files(const VrMachineConfig *cfg, GError **error)
 {
-    if (cfg->bios && strcmp(cfg->bios, "none") != 0 &&
-        !check_readable("Firmware", cfg->bios, false, error))
-        return false;
-    if (cfg->kernel && !check_readable("Kernel", cfg->kernel, false, error))
-        return false;
-    if (cfg->initrd && !check_readable("Initramfs", cfg->initrd, false, error))
-        return false;
-    for (guint i = 0; cfg->disks && i < cfg->disks->len; i++) {
-        const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
-        if (!check_readable("Disk image", d->path, !d->readonly, error))
-            return false;
-    }
-    return true;
+    return vr_library_check_files_full(cfg, NULL, NULL, NULL, error);
+}
+
+/* What GKeyFile or the checks said, less the "FILE: " they start with. */
+static char *detail_of(const char *message, const char *path)
+{
+    g_autofree char *prefix = g_strconcat(path, ": ", NULL);
+    return g_strdup(g_str_has_prefix(message, prefix) ? message + strlen(prefix) : message);
 }
 
 VrLibraryEntry *vr_library_entry_load(const char *folder)
@@ -146,9 +181,12 @@ VrLibraryEntry *vr_library_entry_load(const char *folder)
     vr_machine_config_init(&e->cfg);
 
     g_autoptr(GError) error = NULL;
+    e->problem_role = VR_FILE_SETTINGS;
     if (!g_file_test(e->ini_path, G_FILE_TEST_EXISTS)) {
         e->problem = VR_PROBLEM_CONFIG;
         e->problem_message = g_strdup_printf("%s is missing", e->ini_path);
+        e->problem_path = g_strdup(e->ini_path);
+        e->problem_missing = true;
         return e;
     }
     if (!vr_machine_config_load_file(&e->cfg, e->ini_path, &error)) {
@@ -157,17 +195,24 @@ VrLibraryEntry *vr_library_entry_load(const char *folder)
         vr_machine_config_init(&e->cfg);
         e->problem = VR_PROBLEM_CONFIG;
         e->problem_message = g_strdup(error->message);
+        e->problem_path = g_strdup(e->ini_path);
+        e->problem_detail = detail_of(error->message, e->ini_path);
         return e;
     }
     e->cfg_loaded = true;
     if (!vr_machine_config_validate(&e->cfg, &error)) {
         e->problem = VR_PROBLEM_CONFIG;
         e->problem_message = g_strdup_printf("%s: %s", e->ini_path, error->message);
+        e->problem_path = g_strdup(e->ini_path);
+        e->problem_detail = g_strdup(error->message);
         return e;
     }
-    if (!vr_library_check_files(&e->cfg, &error)) {
+    int err = 0;
+    if (!vr_library_check_files_full(&e->cfg, &e->problem_role, &e->problem_path, &err, &error)) {
         e->problem = VR_PROBLEM_MISSING_FILE;
         e->problem_message = g_strdup(error->message);
+        e->problem_missing = err == ENOENT;
+        e->problem_detail = g_strdup(g_strerror(err));
     }
     return e;
 }

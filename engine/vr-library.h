@@ -20,6 +20,15 @@ typedef enum {
     VR_PROBLEM_MISSING_FILE, /* a disk image, kernel, initramfs or firmware is gone */
 } VrProblem;
 
+/* Which file a problem is about. */
+typedef enum {
+    VR_FILE_SETTINGS, /* machine.ini */
+    VR_FILE_DISK,
+    VR_FILE_KERNEL,
+    VR_FILE_INITRD,
+    VR_FILE_FIRMWARE,
+} VrFileRole;
+
 typedef struct VrLibraryEntry {
     char *folder;     /* absolute path of the machine folder */
     char *id;         /* the folder's name less ".vireo": what `vireo run NAME` takes */
@@ -29,6 +38,12 @@ typedef struct VrLibraryEntry {
     bool cfg_loaded; /* cfg holds what machine.ini says (else defaults) */
     VrProblem problem;
     char *problem_message; /* names the file and what is wrong */
+    /* The same, in parts (for a UI that words it in the user's language): */
+    VrFileRole problem_role;
+    char *problem_path;   /* the file concerned */
+    bool problem_missing; /* it is not there at all (rather than unreadable or invalid) */
+    char *problem_detail; /* what is wrong with it, without the file name (for a file that
+                           * cannot be opened: the system's words for the error) */
 } VrLibraryEntry;
 
 /* Reads one machine folder. Never fails: a damaged folder comes back with its problem. */
@@ -42,8 +57,11 @@ const char *vr_library_entry_name(const VrLibraryEntry *entry);
  * does not exist yet. Hidden entries and names without ".vireo" are skipped. */
 GPtrArray *vr_library_list(const char *dir, GError **error);
 
-/* Whether the files cfg names exist and can be read (disks also written unless read-only). */
+/* Whether the files cfg names exist and can be read (disks also written unless read-only).
+ * role, path and err (each may be NULL) say which file failed and the errno. */
 bool vr_library_check_files(const VrMachineConfig *cfg, GError **error);
+bool vr_library_check_files_full(const VrMachineConfig *cfg, VrFileRole *role, char **path,
+                                 int *err, GError **error);
 
 /* A name fit for a machine folder: not empty, at most 100 bytes, no '/', no control
  * characters, not starting with '.'. */

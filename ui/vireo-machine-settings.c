@@ -558,8 +558,13 @@ static GtkWidget *disk_row(VireoMachineSettings *self, guint index, const VrDisk
     g_autofree char *size = g_stat(d->path, &st) == 0
                                 ? g_format_size_full((guint64) st.st_size, G_FORMAT_SIZE_IEC_UNITS)
                                 : g_strdup(_("missing"));
-    g_autofree char *subtitle = g_strdup_printf("vd%c · %s%s · %s", 'a' + index, size,
-                                                d->readonly ? _(" · read-only") : "", d->path);
+    g_autofree char *device = g_strdup_printf("vd%c", 'a' + index);
+    const char *parts[5] = {device, size, NULL, NULL, NULL};
+    unsigned n = 2;
+    if (d->readonly)
+        parts[n++] = _("read-only");
+    parts[n] = d->path;
+    g_autofree char *subtitle = g_strjoinv(" · ", (char **) parts);
     adw_action_row_set_subtitle(ADW_ACTION_ROW(row), subtitle);
     adw_action_row_set_icon_name(ADW_ACTION_ROW(row), g_str_has_suffix(d->path, ".iso")
                                                           ? "media-optical-symbolic"

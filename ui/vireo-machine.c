@@ -16,6 +16,7 @@ struct _VireoMachine {
     GObject parent_instance;
 
     VrLibraryEntry *entry;
+    char *problem; /* the entry's problem in the user's language */
     GdkTexture *thumbnail;
 
     VrMachine *vm;
@@ -101,7 +102,46 @@ const VrLibraryEntry *vireo_machine_get_entry(VireoMachine *self)
 
 const char *vireo_machine_get_problem(VireoMachine *self)
 {
-    return self->entry->problem ? self->entry->problem_message : NULL;
+    return self->entry->problem ? self->problem : NULL;
+}
+
+/* The library's findings, said in the user's language (the file names stay as they are;
+ * what GKeyFile or the checks said about a bad value stays in English). */
+static char *word_problem(const VrLibraryEntry *e)
+{
+    const char *path = e->problem_path ? e->problem_path : e->ini_path;
+    const char *detail = e->problem_detail ? e->problem_detail : "";
+    if (e->problem == VR_PROBLEM_NONE)
+        return NULL;
+    if (e->problem == VR_PROBLEM_CONFIG) {
+        if (e->problem_missing)
+            return g_strdup_printf(_("The settings file %s is missing."), path);
+        if (e->cfg_loaded)
+            return g_strdup_printf(_("The settings in %s cannot be used: %s"), path, detail);
+        return g_strdup_printf(_("The settings file %s is damaged: %s"), path, detail);
+    }
+    if (e->problem_missing) {
+        switch (e->problem_role) {
+        case VR_FILE_DISK: return g_strdup_printf(_("The disk image %s is missing."), path);
+        case VR_FILE_KERNEL: return g_strdup_printf(_("The kernel %s is missing."), path);
+        case VR_FILE_INITRD: return g_strdup_printf(_("The initramfs %s is missing."), path);
+        case VR_FILE_FIRMWARE: return g_strdup_printf(_("The firmware %s is missing."), path);
+        case VR_FILE_SETTINGS: break;
+        }
+        return g_strdup_printf(_("%s is missing."), path);
+    }
+    switch (e->problem_role) {
+    case VR_FILE_DISK:
+        return g_strdup_printf(_("The disk image %s cannot be opened: %s"), path, detail);
+    case VR_FILE_KERNEL:
+        return g_strdup_printf(_("The kernel %s cannot be read: %s"), path, detail);
+    case VR_FILE_INITRD:
+        return g_strdup_printf(_("The initramfs %s cannot be read: %s"), path, detail);
+    case VR_FILE_FIRMWARE:
+        return g_strdup_printf(_("The firmware %s cannot be read: %s"), path, detail);
+    case VR_FILE_SETTINGS: break;
+    }
+    return g_strdup_printf(_("%s cannot be read: %s"), path, detail);
 }
 
 VrProblem vireo_machine_get_problem_kind(VireoMachine *self)
@@ -159,6 +199,8 @@ void vireo_machine_set_entry(VireoMachine *self, VrLibraryEntry *entry)
 {
     g_clear_pointer(&self->entry, vr_library_entry_free);
     self->entry = entry;
+    g_free(self->problem);
+    self->problem = word_problem(entry);
     load_thumbnail(self);
     g_object_notify_by_pspec(G_OBJECT(self), props[PROP_NAME]);
     g_object_notify_by_pspec(G_OBJECT(self), props[PROP_FOLDER]);
@@ -445,7 +487,7 @@ static void build_done(GObject *source, GAsyncResult *result, gpointer data)
 static gboolean start_now(VireoMachine *self, GError **error)
 {
     if (self->entry->problem) {
-        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, self->entry->problem_message);
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, self->problem);
         return FALSE;
     }
     VrMachineConfig *cfg = g_new0(VrMachineConfig, 1);
@@ -468,7 +510,7 @@ gboolean vireo_machine_start(VireoMachine *self, GError **error)
     vireo_machine_reload(self);
     if (self->entry->problem) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, _("“%s” cannot start: %s"),
-                    vireo_machine_get_name(self), self->entry->problem_message);
+                    vireo_machine_get_name(self), self->problem);
         return FALSE;
     }
     set_state(self, VIREO_MACHINE_STARTING);
@@ -605,6 +647,7 @@ static void vireo_machine_finalize(GObject *object)
 {
     VireoMachine *self = VIREO_MACHINE(object);
     g_clear_pointer(&self->entry, vr_library_entry_free);
+    g_free(self->problem);
     g_byte_array_unref(self->console_log);
     g_byte_array_unref(self->input_pending);
     G_OBJECT_CLASS(vireo_machine_parent_class)->finalize(object);
