@@ -230,17 +230,8 @@ static void vireo_application_startup(GApplication *app)
 
     g_action_map_add_action_entries(G_ACTION_MAP(self), app_actions, G_N_ELEMENTS(app_actions),
                                     self);
-    static const struct {
-        const char *action;
-        const char *accels[2];
-    } accels[] = {
-        {"app.quit", {"<Primary>q", NULL}},        {"app.preferences", {"<Primary>comma", NULL}},
-        {"win.new-machine", {"<Primary>n", NULL}}, {"win.search", {"<Primary>f", NULL}},
-        {"window.close", {"<Primary>w", NULL}},
-    };
-    for (unsigned i = 0; i < G_N_ELEMENTS(accels); i++)
-        gtk_application_set_accels_for_action(GTK_APPLICATION(self), accels[i].action,
-                                              accels[i].accels);
+    /* The window sets the keyboard shortcuts: they differ between the library and a
+     * machine's console. */
 }
 
 static void vireo_application_activate(GApplication *app)
@@ -345,6 +336,12 @@ VireoApplication *vireo_application_new(GApplicationFlags extra_flags)
 int vireo_gui_main(int argc, char **argv)
 {
     vireo_application_setup_i18n();
+    if (!gtk_init_check()) {
+        g_printerr(_("vireo: there is no display to open the window on (is this a desktop "
+                     "session?).\nOn a terminal, “vireo run MACHINE” runs a machine and “vireo "
+                     "list” lists them.\n"));
+        return VIREO_EXIT_FAILED;
+    }
     g_set_application_name(_("Vireo"));
     g_autoptr(VireoApplication) app = vireo_application_new(G_APPLICATION_DEFAULT_FLAGS);
     return g_application_run(G_APPLICATION(app), argc, argv);

@@ -11,7 +11,7 @@ packages="
     libgtk-4-dev libadwaita-1-dev libvte-2.91-gtk4-dev libosinfo-1.0-dev osinfo-db
     libglib2.0-bin gettext appstream desktop-file-utils appstream-util
     adwaita-icon-theme fonts-dejavu-core u-boot-qemu
-    xvfb xauth dbus
+    xvfb xauth dbus xdotool
 "
 
 missing=""

@@ -121,8 +121,34 @@ static void on_stop_search(GtkSearchEntry *entry, gpointer data)
     gtk_search_bar_set_search_mode(self->search_bar, FALSE);
 }
 
+/* On a machine's page the keyboard belongs to the guest: the application's Ctrl shortcuts
+ * (Ctrl+N, Ctrl+F, Ctrl+W, Ctrl+Q, Ctrl+,) would take keys a shell needs, so there they
+ * move to Ctrl+Shift or go. */
+static void set_accels(VireoWindow *self, gboolean console)
+{
+    GtkApplication *app = gtk_window_get_application(GTK_WINDOW(self));
+    if (!app)
+        return;
+    static const struct {
+        const char *action;
+        const char *library;
+        const char *console;
+    } accels[] = {
+        {"win.new-machine", "<Primary>n", NULL},
+        {"win.search", "<Primary>f", NULL},
+        {"app.preferences", "<Primary>comma", NULL},
+        {"window.close", "<Primary>w", "<Primary><Shift>w"},
+        {"app.quit", "<Primary>q", "<Primary><Shift>q"},
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(accels); i++) {
+        const char *list[] = {console ? accels[i].console : accels[i].library, NULL};
+        gtk_application_set_accels_for_action(app, accels[i].action, list);
+    }
+}
+
 void vireo_window_show_library(VireoWindow *self)
 {
+    set_accels(self, FALSE);
     vireo_machine_page_leave(self->machine_page);
     gtk_stack_set_visible_child_name(self->main_stack, "library");
     /* Typing in the library searches; on a machine's page it goes to the guest. */
@@ -133,6 +159,7 @@ void vireo_window_show_library(VireoWindow *self)
 
 void vireo_window_open_machine(VireoWindow *self, VireoMachine *machine)
 {
+    set_accels(self, TRUE);
     gtk_search_bar_set_key_capture_widget(self->search_bar, NULL);
     vireo_machine_page_set_machine(self->machine_page, machine);
     gtk_stack_set_visible_child_name(self->main_stack, "machine");
