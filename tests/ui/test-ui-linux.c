@@ -1,0 +1,141 @@
+/* The desktop application with real Linux guests (from tests/guests/, when built): the
+ * README's demo machine (kernel + initramfs, as scripts/demo.sh makes it) boots to a shell in
+ * the window's console and answers typed commands; a disk image dropped on the window becomes
+ * a machine (through the assistant) that U-Boot boots. Skipped (77) when the guests are not
+ * built: run tests/guests/build-all.sh. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+#include "ui-test.h"
+#include "vr-library.h"
+
+#define BOOT_TIMEOUT_MS (240 * 1000)
+
+/* The cached guest's main file, or NULL when it is not built. */
+static char *guest_artifact(const char *name)
+{
+    g_autofree char *script =
+        g_build_filename(g_getenv("VIREO_SOURCE_ROOT"), "tests", "guests", "build-all.sh", NULL);
+    const char *argv[] = {script, "--no-build", name, NULL};
+    g_autofree char *out = NULL;
+    int status = 0;
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                      NULL, &status, NULL) ||
+        !g_spawn_check_wait_status(status, NULL))
+        return NULL;
+    g_strstrip(out);
+    return *out && g_file_test(out, G_FILE_TEST_EXISTS) ? g_steal_pointer(&out) : NULL;
+}
+
+static char *kernel, *initrd, *disk;
+
+static VireoMachinePage *page(void)
+{
+    return vireo_window_get_machine_page(ui_window());
+}
+
+static gboolean tail_shows(const char *text)
+{
+    GtkWidget *t = vireo_machine_page_get_terminal(page());
+    if (!t)
+        return FALSE;
+    g_autofree char *tail = ui_terminal_tail(VTE_TERMINAL(t), 60);
+    return strstr(tail, text) != NULL;
+}
+
+static void type(const char *text)
+{
+    vte_terminal_feed_child(VTE_TERMINAL(vireo_machine_page_get_terminal(page())), text, -1);
+}
+
+static void test_demo(void)
+{
+    /* The demo machine as scripts/demo.sh describes it. */
+    const char *argv[] = {g_getenv("VIREO"),
+                          "create",
+                          "--name",
+                          "Demo",
+                          "--kernel",
+                          kernel,
+                          "--initrd",
+                          initrd,
+                          "--append",
+                          "console=ttyS0 earlycon=sbi",
+                          "--memory",
+                          "512M",
+                          "--cpus",
+                          "2",
+                          NULL};
+    int status = 0;
+    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, NULL));
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    UI_WAIT_FOR(ui_row_for("Demo"), 5000, "the Demo machine in the library");
+    VireoMachineRow *row = ui_row_for("Demo");
+    ui_click(ui_find(GTK_WIDGET(row), "start_button"));
+    vireo_window_open_machine(ui_window(), vireo_machine_row_get_machine(row));
+    UI_WAIT_FOR(tail_shows("vireo-initramfs: ready"), BOOT_TIMEOUT_MS, "the shell");
+    type("echo $((6 * 7)); uname -m\r");
+    UI_WAIT_FOR(tail_shows("42\r\nriscv64") || tail_shows("42\nriscv64"), 60000,
+                "the answer to typed commands");
+    ui_screenshot(GTK_WIDGET(ui_window()), "linux-demo-console");
+    type("poweroff -f\r");
+    VireoMachine *m = vireo_machine_row_get_machine(row);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 60000, "the demo to power off");
+    vireo_window_show_library(ui_window());
+}
+
+static void test_disk_image(void)
+{
+    if (!disk ||
+        !g_file_test("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin", G_FILE_TEST_EXISTS)) {
+        g_test_skip("the ext4 disk image or U-Boot is not there");
+        return;
+    }
+    /* A copy: the machine writes to its disk. */
+    g_autofree char *copy = g_build_filename(ui_scratch_dir(), "debian-riscv.img", NULL);
+    g_autoptr(GFile) src = g_file_new_for_path(disk);
+    g_autoptr(GFile) dst = g_file_new_for_path(copy);
+    g_assert_true(g_file_copy(src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+
+    g_autoptr(GFile) file = g_file_new_for_path(copy);
+    VireoAssistant *a = vireo_window_open_file(ui_window(), file);
+    g_assert_nonnull(a);
+    UI_WAIT_FOR(gtk_widget_get_mapped(GTK_WIDGET(a)), 5000, "the assistant");
+    GtkWidget *memory = ui_find(GTK_WIDGET(a), "memory_spin");
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(memory), 256);
+    g_object_add_weak_pointer(G_OBJECT(a), (gpointer *) &a);
+    ui_click(ui_find(GTK_WIDGET(a), "create_button"));
+    UI_WAIT_FOR(a == NULL, 5000, "the assistant to close");
+
+    VireoMachine *m = vireo_machine_page_get_machine(page());
+    g_assert_cmpstr(vireo_machine_get_name(m), ==, "debian-riscv");
+    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.start", NULL);
+    UI_WAIT_FOR(tail_shows("U-Boot") || tail_shows("Linux version") ||
+                    tail_shows("vireo-disk: ready"),
+                BOOT_TIMEOUT_MS, "U-Boot");
+    UI_WAIT_FOR(tail_shows("vireo-disk: ready"), BOOT_TIMEOUT_MS, "Linux from the disk");
+    type("grep ' / ' /proc/mounts | cut -d' ' -f3\r");
+    UI_WAIT_FOR(tail_shows("ext4"), 60000, "the root file system");
+    ui_screenshot(GTK_WIDGET(ui_window()), "linux-disk-console");
+    type("poweroff -f\r");
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 60000, "power off");
+}
+
+int main(int argc, char **argv)
+{
+    kernel = guest_artifact("linux");
+    initrd = guest_artifact("initramfs");
+    disk = guest_artifact("disk");
+    if (!kernel || !initrd) {
+        g_print("SKIP: the Linux test guests are not built (run tests/guests/build-all.sh)\n");
+        return 77;
+    }
+    ui_test_init(&argc, &argv);
+    g_test_add_func("/ui/linux/demo", test_demo);
+    g_test_add_func("/ui/linux/disk-image", test_disk_image);
+    int status = g_test_run();
+    ui_test_finish();
+    return status;
+}
