@@ -67,6 +67,10 @@ static void update(VireoMachineRow *self)
     gtk_widget_action_set_enabled(w, "row.start", state == VIREO_MACHINE_OFF && !problem);
     gtk_widget_action_set_enabled(w, "row.pause", state == VIREO_MACHINE_RUNNING);
     gtk_widget_action_set_enabled(w, "row.resume", state == VIREO_MACHINE_PAUSED);
+    gboolean busy = FALSE;
+    g_object_get(m, "busy", &busy, NULL);
+    gtk_widget_action_set_enabled(
+        w, "row.reset", (state == VIREO_MACHINE_RUNNING || state == VIREO_MACHINE_PAUSED) && !busy);
     gtk_widget_action_set_enabled(w, "row.force-off",
                                   state == VIREO_MACHINE_RUNNING || state == VIREO_MACHINE_PAUSED);
     gtk_widget_action_set_enabled(w, "row.settings", vireo_machine_get_entry(m)->cfg_loaded);
@@ -110,6 +114,8 @@ static void row_action(GtkWidget *widget, const char *name, GVariant *param)
         vireo_machine_pause(m);
     else if (g_str_equal(name, "row.resume"))
         vireo_machine_resume(m);
+    else if (g_str_equal(name, "row.reset"))
+        vireo_machine_reset(m);
     else if (g_str_equal(name, "row.force-off"))
         vireo_machine_force_off(m);
     else if (g_str_equal(name, "row.settings"))
@@ -157,9 +163,9 @@ static void vireo_machine_row_class_init(VireoMachineRowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachineRow, pause_button);
     gtk_widget_class_bind_template_child(widget_class, VireoMachineRow, resume_button);
 
-    static const char *const actions[] = {"row.open",   "row.start",     "row.pause",
-                                          "row.resume", "row.force-off", "row.settings",
-                                          "row.rename", "row.duplicate", "row.delete"};
+    static const char *const actions[] = {
+        "row.open",      "row.start",    "row.pause",  "row.resume",    "row.reset",
+        "row.force-off", "row.settings", "row.rename", "row.duplicate", "row.delete"};
     for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
         gtk_widget_class_install_action(widget_class, actions[i], NULL, row_action);
 }
