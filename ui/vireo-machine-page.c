@@ -236,12 +236,15 @@ static void update(VireoMachinePage *self)
     gtk_widget_action_set_enabled(w, "machine.show-folder", TRUE);
 
     g_autoptr(GBytes) log = vireo_machine_get_console_log(m);
-    GtkWidget *console = console_for(self, m, active || g_bytes_get_size(log) > 0);
+    /* The console once the machine runs or has printed something; a start that failed
+     * before any output leaves the "off" page (and the banner saying why). */
+    gboolean show_console = active || g_bytes_get_size(log) > 0;
+    GtkWidget *console = console_for(self, m, show_console);
     const char *page = "off";
     if (problem && !active) {
         page = "problem";
         adw_status_page_set_description(self->problem_page, problem);
-    } else if (console) {
+    } else if (console && show_console) {
         page = "console";
         gtk_stack_set_visible_child(self->console_stack, console);
     } else {

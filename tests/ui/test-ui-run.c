@@ -229,6 +229,10 @@ static void test_engine_error(void)
     g_assert_nonnull(strstr(vireo_machine_page_get_banner(page()), "could not start"));
     g_assert_nonnull(strstr(vireo_machine_page_get_banner(page()), "fake.elf"));
     g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_OFF);
+    /* Back on the "off" page, Start there to try again. */
+    UI_WAIT_FOR(g_str_equal(gtk_stack_get_visible_child_name(GTK_STACK(P("content_stack"))), "off"),
+                5000, "the off page");
+    g_assert_true(gtk_widget_is_sensitive(P("big_start_button")));
     ui_screenshot(GTK_WIDGET(ui_window()), "machine-error-banner");
 }
 
