@@ -25,6 +25,7 @@ struct _VireoMachine {
     guint teardowns; /* machines still being freed on a worker thread */
     gboolean resetting;
     gboolean building;            /* vr_machine_new() runs on a worker thread */
+    gboolean cancel_start;        /* forced off while it was being built */
     VrMachine *teardown_deferred; /* stopped while a reset ran */
 
     GByteArray *console_log;
@@ -462,6 +463,14 @@ static void build_done(GObject *source, GAsyncResult *result, gpointer data)
     g_autoptr(GError) error = NULL;
     VrMachine *vm = g_task_propagate_pointer(G_TASK(result), &error);
     self->building = FALSE;
+    if (vm && self->cancel_start) {
+        /* Forced off before it ran: it never starts. */
+        self->cancel_start = FALSE;
+        vr_machine_free(vm);
+        set_state(self, VIREO_MACHINE_OFF);
+        return;
+    }
+    self->cancel_start = FALSE;
     if (!vm) {
         set_state(self, VIREO_MACHINE_OFF);
         g_autofree char *msg = g_strdup_printf(_("“%s” could not start: %s"),
@@ -572,9 +581,11 @@ void vireo_machine_reset(VireoMachine *self)
 
 void vireo_machine_force_off(VireoMachine *self)
 {
-    if (self->vm)
+    if (self->vm) {
         vr_machine_power_off(self->vm);
-    else if (self->state == VIREO_MACHINE_STARTING && self->start_after_teardown) {
+    } else if (self->building) {
+        self->cancel_start = TRUE;
+    } else if (self->state == VIREO_MACHINE_STARTING && self->start_after_teardown) {
         self->start_after_teardown = FALSE;
         set_state(self, VIREO_MACHINE_OFF);
     }
