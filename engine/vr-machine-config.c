@@ -237,25 +237,6 @@ char *vr_machine_config_find(const char *name_or_path, GError **error)
 
 /* ---- writing ---- */
 
-void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
-{
-    vr_machine_config_init(dst);
-    g_free(dst->arch);
-    dst->name = g_strdup(src->name);
-    dst->arch = g_strdup(src->arch);
-    dst->cpus = src->cpus;
-    dst->memory = src->memory;
-    dst->bios = g_strdup(src->bios);
-    dst->kernel = g_strdup(src->kernel);
-    dst->initrd = g_strdup(src->initrd);
-    dst->append = g_strdup(src->append);
-    dst->virtio_console = src->virtio_console;
-    for (guint i = 0; src->disks && i < src->disks->len; i++) {
-        const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
-        vr_machine_config_add_disk(dst, d->path, d->readonly);
-    }
-}
-
 char *vr_format_size(uint64_t bytes)
 {
     static const struct {

@@ -22,8 +22,6 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
 /* Whether the engine would take cfg's values (architecture, CPUs, memory, number of disks,
  * kernel command line); does not look at files. The error says which value and why. */
 bool vr_machine_config_validate(const VrMachineConfig *cfg, GError **error);
-/* dst becomes a deep copy of src (dst is initialized here). */
-void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src);
 /* A memory size the way machine.ini writes it: "512M", "2G", "1536K". */
 char *vr_format_size(uint64_t bytes);
 

@@ -43,7 +43,7 @@ void vr_machine_config_add_disk(VrMachineConfig *cfg, const char *path, bool rea
     g_array_append_val(cfg->disks, d);
 }
 
-static void config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
+void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
 {
     vr_machine_config_init(dst);
     g_free(dst->arch);
@@ -288,7 +288,7 @@ VrMachine *vr_machine_new(const VrMachineConfig *cfg, GError **error)
         return NULL;
     }
     g_autoptr(VrMachine) m = g_new0(VrMachine, 1);
-    config_copy(&m->cfg, cfg);
+    vr_machine_config_copy(&m->cfg, cfg);
     g_mutex_init(&m->lock);
     g_cond_init(&m->cond);
     g_mutex_init(&m->console_lock);

@@ -35,6 +35,8 @@ typedef struct VrMachineConfig {
 void vr_machine_config_init(VrMachineConfig *cfg);
 void vr_machine_config_clear(VrMachineConfig *cfg);
 void vr_machine_config_add_disk(VrMachineConfig *cfg, const char *path, bool readonly);
+/* A deep copy: dst is initialised first. */
+void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src);
 
 typedef enum {
     VR_MACHINE_CREATED,
