@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs what Vireo needs, builds it, builds the demo guest (a RISC-V Linux kernel and a
 # busybox initramfs, from Debian's sources; several minutes the first time, cached after),
-# puts the demo machine in the library and starts it on this terminal.
-# On its console: Ctrl-A X quits, Ctrl-A C opens the monitor; `poweroff -f` powers off.
+# puts the demo machine in the library and starts it: in Vireo's window on a desktop, else on
+# this terminal, where Ctrl-A X quits and Ctrl-A C opens the monitor. `poweroff -f` in the
+# guest powers it off.
 set -eu
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -34,5 +35,11 @@ INI
     mv "$tmp" "$demo/machine.ini"
 fi
 
-echo "demo: starting the Demo machine ($demo); Ctrl-A X quits"
+# On a desktop the demo opens in Vireo's window; without a display (or with
+# VIREO_DEMO_TERMINAL=1) it runs on this terminal.
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ "${VIREO_DEMO_TERMINAL:-0}" != 1 ]; then
+    echo "demo: starting the Demo machine in Vireo's window"
+    exec build/app/vireo --machine Demo --start
+fi
+echo "demo: starting the Demo machine ($demo) on this terminal; Ctrl-A X quits"
 exec build/app/vireo run Demo
