@@ -241,6 +241,28 @@ static void vireo_application_activate(GApplication *app)
     gtk_window_present(GTK_WINDOW(vireo_application_get_window(self)));
 }
 
+typedef struct {
+    VireoWindow *window;
+    VireoMachine *machine;
+    gboolean start;
+} OpenRequest;
+
+static void open_request_run(OpenRequest *req)
+{
+    vireo_window_open_machine(req->window, req->machine);
+    if (req->start)
+        vireo_window_start_machine(req->window, req->machine);
+    g_object_unref(req->window);
+    g_object_unref(req->machine);
+    g_free(req);
+}
+
+static void open_request_on_map(OpenRequest *req, GtkWidget *window)
+{
+    g_signal_handlers_disconnect_by_data(window, req);
+    open_request_run(req);
+}
+
 static int vireo_application_command_line(GApplication *app, GApplicationCommandLine *cmdline)
 {
     VireoApplication *self = VIREO_APPLICATION(app);
@@ -267,9 +289,17 @@ static int vireo_application_command_line(GApplication *app, GApplicationCommand
             g_application_command_line_printerr(cmdline, "vireo: %s\n", error->message);
             return VIREO_EXIT_USAGE;
         }
-        vireo_window_open_machine(window, m);
-        if (start)
-            vireo_window_start_machine(window, m);
+        /* The page opens once the window is on screen: GTK 4.8 warns when a window's
+         * accelerators change before it is mapped. */
+        OpenRequest *req = g_new0(OpenRequest, 1);
+        req->window = g_object_ref(window);
+        req->machine = g_object_ref(m);
+        req->start = start;
+        if (gtk_widget_get_mapped(GTK_WIDGET(window)))
+            open_request_run(req);
+        else
+            g_signal_connect_data(window, "map", G_CALLBACK(open_request_on_map), req, NULL,
+                                  G_CONNECT_SWAPPED);
     }
 
     g_autofree const char **files = NULL;
