@@ -201,14 +201,6 @@ void vr_uart16550_free(VrUart16550 *u)
     g_free(u);
 }
 
-size_t vr_uart16550_receive_room(VrUart16550 *u)
-{
-    g_mutex_lock(&u->lock);
-    size_t room = RX_FIFO_SIZE - u->rx_count;
-    g_mutex_unlock(&u->lock);
-    return room;
-}
-
 void vr_uart16550_tx_ready(VrUart16550 *u)
 {
     g_mutex_lock(&u->lock);

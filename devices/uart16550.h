@@ -24,8 +24,6 @@ void vr_uart16550_reset(VrUart16550 *u);
 const VrMmioOps *vr_uart16550_ops(void);
 /* Queues bytes from the host for the guest to read; returns how many fit (thread-safe). */
 size_t vr_uart16550_receive(VrUart16550 *u, const uint8_t *data, size_t len);
-/* Free space in the receive FIFO (thread-safe). */
-size_t vr_uart16550_receive_room(VrUart16550 *u);
 /* The transmit side has room again (thread-safe). */
 void vr_uart16550_tx_ready(VrUart16550 *u);
 

@@ -20,7 +20,6 @@ typedef struct VrMmioOps {
 typedef void (*VrWriteWatchFn)(void *opaque, uint64_t paddr, unsigned size);
 
 typedef enum {
-    VR_REGION_NONE,
     VR_REGION_RAM,
     VR_REGION_MMIO,
 } VrRegionKind;

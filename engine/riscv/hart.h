@@ -66,7 +66,6 @@ struct VrBlock {
     const uint8_t *host;
     uint64_t end_vpc; /* pc after the last instruction */
     VrBlock *link[2]; /* successors in the same page: [0] taken/jump target, [1] fallthrough */
-    uint64_t link_pc[2];
     VrBlock *hash_next;
     VrBlock *page_next; /* live blocks decoded from the same guest page */
     uint32_t epoch;     /* code epoch at which `bytes` last matched guest memory */
