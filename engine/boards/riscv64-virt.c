@@ -148,6 +148,19 @@ enum {
     PHANDLE_CPU_INTC = 16, /* + hart */
 };
 
+/* interrupts-extended: two interrupt lines (by number) into every hart's controller. */
+static int prop_hart_interrupts(void *fdt, unsigned n_harts, uint32_t first, uint32_t second)
+{
+    g_autofree fdt32_t *cells = g_new(fdt32_t, 4 * n_harts);
+    for (unsigned i = 0; i < n_harts; i++) {
+        cells[4 * i + 0] = cpu_to_fdt32(PHANDLE_CPU_INTC + i);
+        cells[4 * i + 1] = cpu_to_fdt32(first);
+        cells[4 * i + 2] = cpu_to_fdt32(PHANDLE_CPU_INTC + i);
+        cells[4 * i + 3] = cpu_to_fdt32(second);
+    }
+    return fdt_property(fdt, "interrupts-extended", cells, 4 * n_harts * sizeof(fdt32_t));
+}
+
 /* Builds the flattened device tree from the board's actual devices. */
 static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end, GError **error)
 {
@@ -217,17 +230,7 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
         FDT_CHECK(fdt_property(fdt, "compatible", compat, sizeof(compat)));
     }
     FDT_CHECK(prop_reg(fdt, VIRT_CLINT_BASE, VR_ACLINT_SIZE));
-    {
-        g_autofree fdt32_t *cells = g_new(fdt32_t, 4 * m->n_harts);
-        for (unsigned i = 0; i < m->n_harts; i++) {
-            cells[4 * i + 0] = cpu_to_fdt32(PHANDLE_CPU_INTC + i);
-            cells[4 * i + 1] = cpu_to_fdt32(3);
-            cells[4 * i + 2] = cpu_to_fdt32(PHANDLE_CPU_INTC + i);
-            cells[4 * i + 3] = cpu_to_fdt32(7);
-        }
-        FDT_CHECK(
-            fdt_property(fdt, "interrupts-extended", cells, 4 * m->n_harts * sizeof(fdt32_t)));
-    }
+    FDT_CHECK(prop_hart_interrupts(fdt, m->n_harts, 3, 7));
     FDT_CHECK(fdt_end_node(fdt));
 
     /* PLIC: an M-mode (11) and an S-mode (9) external interrupt context per hart. */
@@ -242,17 +245,7 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
     FDT_CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
     FDT_CHECK(prop_reg(fdt, VIRT_PLIC_BASE, VR_PLIC_SIZE(m->n_harts)));
     FDT_CHECK(fdt_property_cell(fdt, "riscv,ndev", VR_PLIC_NUM_SOURCES - 1));
-    {
-        g_autofree fdt32_t *cells = g_new(fdt32_t, 4 * m->n_harts);
-        for (unsigned i = 0; i < m->n_harts; i++) {
-            cells[4 * i + 0] = cpu_to_fdt32(PHANDLE_CPU_INTC + i);
-            cells[4 * i + 1] = cpu_to_fdt32(11);
-            cells[4 * i + 2] = cpu_to_fdt32(PHANDLE_CPU_INTC + i);
-            cells[4 * i + 3] = cpu_to_fdt32(9);
-        }
-        FDT_CHECK(
-            fdt_property(fdt, "interrupts-extended", cells, 4 * m->n_harts * sizeof(fdt32_t)));
-    }
+    FDT_CHECK(prop_hart_interrupts(fdt, m->n_harts, 11, 9));
     FDT_CHECK(fdt_property_cell(fdt, "phandle", PHANDLE_PLIC));
     FDT_CHECK(fdt_end_node(fdt));
 
