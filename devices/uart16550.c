@@ -96,7 +96,11 @@ static bool uart_read(void *opaque, uint64_t offset, unsigned size, uint64_t *va
         break;
     case REG_LCR: v = u->lcr; break;
     case REG_MCR: v = u->mcr; break;
-    case REG_LSR: v = LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0); break;
+    case REG_LSR:
+        /* The holding register stays full while the host side refuses the byte: a driver
+         * that waits for THRE then waits for the host instead of losing output. */
+        v = (u->thr_full ? 0 : LSR_THRE | LSR_TEMT) | (u->rx_count ? LSR_DR : 0);
+        break;
     case REG_MSR:
         /* Carrier detect, data set ready and clear to send: a cable is plugged in. */
         v = (u->mcr & MCR_LOOP) ? 0 : 0xb0;

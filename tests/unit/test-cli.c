@@ -27,6 +27,13 @@ static uint32_t enc_lui(unsigned rd, uint32_t imm20)
     return (imm20 << 12) | (rd << 7) | 0x37;
 }
 
+static uint32_t enc_b(unsigned f3, unsigned rs1, unsigned rs2, int offset)
+{
+    uint32_t imm = (uint32_t) offset;
+    return (((imm >> 12) & 1) << 31) | (((imm >> 5) & 0x3f) << 25) | (rs2 << 20) | (rs1 << 15) |
+           (f3 << 12) | (((imm >> 1) & 0xf) << 8) | (((imm >> 11) & 1) << 7) | 0x63;
+}
+
 static uint32_t enc_jal(unsigned rd, int offset)
 {
     uint32_t imm = (uint32_t) offset;
@@ -36,6 +43,9 @@ static uint32_t enc_jal(unsigned rd, int offset)
 
 #define T0        5
 #define T1        6
+#define T2        7
+#define T3        28
+#define T4        29
 #define JUMP_SELF 0x0000006fu /* j . */
 
 /* Writes an ELF64 RISC-V executable: code at load_addr, and a `tohost` symbol when
@@ -252,6 +262,63 @@ static void test_console_flood_unread(void)
     g_assert_null(g_subprocess_get_identifier(p));
     g_assert_true(g_subprocess_get_if_exited(p));
     g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 124);
+}
+
+/* A guest that waits for THRE before each byte prints LOSSLESS_BYTES bytes of a known
+ * pattern, then powers off; its reader is slower than it. */
+#define LOSSLESS_BYTES 0x80000
+
+static char *elf_counting(void)
+{
+    uint32_t code[] = {
+        enc_lui(T0, 0x10000),              /* t0 = UART */
+        enc_i(0x13, T1, 0, 0, 0),          /* t1 = 0 (bytes written) */
+        enc_lui(T2, LOSSLESS_BYTES >> 12), /* t2 = how many */
+        enc_i(0x03, T3, 4, T0, 5),         /* loop: lbu t3, 5(t0) (LSR) */
+        enc_i(0x13, T3, 7, T3, 0x20),      /* andi t3, t3, THRE */
+        enc_b(0, T3, 0, -8),               /* beqz t3, loop */
+        enc_i(0x13, T4, 7, T1, 0x3f),      /* andi t4, t1, 63 */
+        enc_i(0x13, T4, 0, T4, '0'),       /* addi t4, t4, '0' */
+        enc_s(0x23, 0, T0, T4, 0),         /* sb t4, 0(t0) */
+        enc_i(0x13, T1, 0, T1, 1),         /* addi t1, t1, 1 */
+        enc_b(1, T1, T2, -28),             /* bne t1, t2, loop */
+        enc_lui(T0, 0x100),                /* t0 = test finisher */
+        enc_lui(T1, 0x5),                  /* t1 = 0x5555: pass */
+        enc_i(0x13, T1, 0, T1, 0x555),     /* ... */
+        enc_s(0x23, 2, T0, T1, 0),         /* sw t1, 0(t0) */
+        JUMP_SELF,
+    };
+    return write_elf("count.elf", 0x80000000, code, G_N_ELEMENTS(code), 0, EM_RISCV);
+}
+
+/* Console output is never lost when the host reads slowly: the UART's line status holds
+ * the guest back instead. */
+static void test_console_slow_reader_lossless(void)
+{
+    g_autofree char *elf = elf_counting();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p = g_subprocess_new(
+        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, vireo_path,
+        "run", "--arch", "riscv64", "--bios", "none", "--kernel", elf, "--timeout", "60", NULL);
+    g_assert_no_error(error);
+    GInputStream *out = g_subprocess_get_stdout_pipe(p);
+    g_autoptr(GByteArray) got = g_byte_array_new();
+    guint8 buf[4096];
+    for (;;) {
+        gssize n = g_input_stream_read(out, buf, sizeof(buf), NULL, &error);
+        g_assert_no_error(error);
+        if (n == 0)
+            break;
+        g_byte_array_append(got, buf, (guint) n);
+        g_usleep(2000); /* about 2 MB/s: slower than the guest */
+    }
+    g_assert_true(g_subprocess_wait(p, NULL, &error));
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    g_assert_cmpuint(got->len, ==, LOSSLESS_BYTES);
+    for (guint i = 0; i < got->len; i++) {
+        if (got->data[i] != '0' + (i & 63))
+            g_error("console byte %u is '%c', expected '%c'", i, got->data[i], '0' + (i & 63));
+    }
 }
 
 static void test_missing_file(void)
@@ -570,6 +637,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/timeout", test_timeout);
     g_test_add_func("/cli/console-flood", test_console_flood);
     g_test_add_func("/cli/console-flood-unread", test_console_flood_unread);
+    g_test_add_func("/cli/console-slow-reader-lossless", test_console_slow_reader_lossless);
     g_test_add_func("/cli/missing-file", test_missing_file);
     g_test_add_func("/cli/not-elf", test_not_elf);
     g_test_add_func("/cli/empty-file", test_empty_file);
