@@ -68,6 +68,35 @@ static void test_initramfs_shell(void)
     guest_free(g);
 }
 
+/* `reboot` in the guest resets the machine (SiFive test device, through SBI SRST): the
+ * firmware and Linux boot again, on all harts, and the shell answers. */
+static void test_reboot(void)
+{
+    char *paths[] = {art.kernel, art.initrd, (char *) -1};
+    if (!need(paths, "the Linux kernel or the initramfs"))
+        return;
+    VrMachineConfig cfg;
+    linux_config(&cfg, 2);
+    Guest *g = guest_start("reboot", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_autofree char *boot_id = guest_run(g, "cat /proc/sys/kernel/random/boot_id", CMD_TIMEOUT);
+    g_assert_nonnull(boot_id);
+    guest_type(g, "reboot -f\n");
+    g_assert_true(guest_expect(g, "reboot: Restarting system", CMD_TIMEOUT));
+    g_assert_true(guest_expect(g, "OpenSBI", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "Linux version", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_assert_false(g->stopped);
+    g_autofree char *again = guest_run(g, "cat /proc/sys/kernel/random/boot_id", CMD_TIMEOUT);
+    g_assert_nonnull(again);
+    g_assert_cmpstr(again, !=, boot_id);
+    g_autofree char *cpus = guest_run(g, "nproc", CMD_TIMEOUT);
+    g_assert_cmpstr(cpus, ==, "2");
+    power_off(g);
+    guest_free(g);
+}
+
 static void test_smp4(void)
 {
     char *paths[] = {art.kernel, art.initrd, (char *) -1};
@@ -205,6 +234,7 @@ int main(int argc, char **argv)
                     : NULL;
     g_test_add_func("/boot/initramfs-shell", test_initramfs_shell);
     g_test_add_func("/boot/smp4", test_smp4);
+    g_test_add_func("/boot/reboot", test_reboot);
     g_test_add_func("/boot/hwrng", test_hwrng);
     g_test_add_func("/boot/rtc-date", test_rtc_date);
     g_test_add_func("/boot/uboot-disk", test_uboot_disk);
