@@ -193,11 +193,15 @@ VrBlock *vr_block_lookup(VrHart *h)
         host = (const uint8_t *) (uintptr_t) (pc + e->addend);
     } else {
         const uint8_t *page;
-        int cause = vr_fetch_page(h, pc, &page);
+        bool whole_page = false;
+        int cause = vr_fetch_page(h, pc, &page, &whole_page);
         if (cause) {
             vr_hart_trap(h, (uint64_t) cause, pc, pc);
             return NULL;
         }
+        /* A page that PMP splits is run an instruction at a time, each one checked. */
+        if (!whole_page)
+            return vr_block_fetch_single(h);
         host = page + (pc & (VR_PAGE_SIZE - 1));
     }
 
@@ -247,12 +251,14 @@ static VrBlock *scratch_block(VrHart *h, const uint8_t *code, unsigned avail)
     return b;
 }
 
-/* Fetches the instruction at h->pc into the scratch block, reading across a page end. */
+/* Fetches the instruction at h->pc into the scratch block, reading across a page end. The
+ * second half of a 32-bit instruction is checked on its own (it may lie in another page or
+ * beyond a PMP boundary: PMP's granule is 4 bytes, so its two halves cover all four). */
 VrBlock *vr_block_fetch_single(VrHart *h)
 {
     const uint8_t *page;
     uint64_t pc = h->pc;
-    int cause = vr_fetch_page(h, pc, &page);
+    int cause = vr_fetch_page(h, pc, &page, NULL);
     if (cause) {
         vr_hart_trap(h, cause, pc, pc);
         return NULL;
@@ -262,19 +268,15 @@ VrBlock *vr_block_fetch_single(VrHart *h)
     code[0] = page[off];
     code[1] = page[off + 1];
     if ((code[0] & 3) == 3) {
-        if (off + 2 < VR_PAGE_SIZE) {
-            code[2] = page[off + 2];
-            code[3] = page[off + 3];
-        } else {
-            const uint8_t *page2;
-            cause = vr_fetch_page(h, pc + 2, &page2);
-            if (cause) {
-                vr_hart_trap(h, cause, pc + 2, pc);
-                return NULL;
-            }
-            code[2] = page2[0];
-            code[3] = page2[1];
+        const uint8_t *page2;
+        cause = vr_fetch_page(h, pc + 2, &page2, NULL);
+        if (cause) {
+            vr_hart_trap(h, cause, pc + 2, pc);
+            return NULL;
         }
+        unsigned off2 = (unsigned) ((pc + 2) & (VR_PAGE_SIZE - 1));
+        code[2] = page2[off2];
+        code[3] = page2[off2 + 1];
     }
     return scratch_block(h, code, 4);
 }

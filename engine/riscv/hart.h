@@ -228,8 +228,10 @@ int vr_load_slow(VrHart *h, uint64_t vaddr, unsigned size, uint64_t *value);
 int vr_store_slow(VrHart *h, uint64_t vaddr, unsigned size, uint64_t value);
 /* Host pointer for an aligned atomic access (write permission), or 0 + cause. */
 int vr_atomic_ptr(VrHart *h, uint64_t vaddr, unsigned size, bool for_store, void **host);
-/* Host pointer to the code page holding vaddr; returns 0 or an exception cause. */
-int vr_fetch_page(VrHart *h, uint64_t vaddr, const uint8_t **host_page);
+/* Host pointer to the code page holding vaddr; returns 0 or an exception cause. Only the
+ * bytes at vaddr are checked: *whole_page (may be NULL) says whether PMP lets the whole
+ * page be fetched from, so that blocks may be decoded from it. */
+int vr_fetch_page(VrHart *h, uint64_t vaddr, const uint8_t **host_page, bool *whole_page);
 
 /* csr.c */
 /* Executes a CSR access; returns 0 or CAUSE_ILLEGAL_INSTRUCTION. *changed is set when the

@@ -365,7 +365,7 @@ int vr_atomic_ptr(VrHart *h, uint64_t vaddr, unsigned size, bool for_store, void
     return 0;
 }
 
-int vr_fetch_page(VrHart *h, uint64_t vaddr, const uint8_t **host_page)
+int vr_fetch_page(VrHart *h, uint64_t vaddr, const uint8_t **host_page, bool *whole_page)
 {
     uint64_t pa;
     bool cacheable = false;
@@ -378,5 +378,7 @@ int vr_fetch_page(VrHart *h, uint64_t vaddr, const uint8_t **host_page)
     if (cacheable)
         tlb_fill(h, h->mmu_fetch, VR_ACCESS_EXEC, vaddr, pa);
     *host_page = host;
+    if (whole_page)
+        *whole_page = cacheable;
     return 0;
 }
