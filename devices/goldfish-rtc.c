@@ -1,6 +1,7 @@
 /* Goldfish RTC. Reading TIME_LOW latches the high half for the following TIME_HIGH read.
- * The guest may set the time; it then runs on from there at the host's pace. The alarm
- * fires when polled by a guest read after it is due. */
+ * The guest may set the time; it then runs on from there at the host's pace. An armed alarm
+ * has a timer on the machine's I/O thread that raises the interrupt when it is due, whether
+ * or not the guest looks; a guest access checks it too. */
 #include <glib.h>
 
 #include "goldfish-rtc.h"
@@ -24,6 +25,8 @@ struct VrGoldfishRtc {
     uint32_t alarm_high;
     bool alarm_armed, irq_enabled, irq_pending;
     VrIrq irq;
+    GMainContext *context; /* where the alarm timer runs; NULL: checked on access only */
+    GSource *timer;
 };
 
 static uint64_t now_ns(const VrGoldfishRtc *r)
@@ -38,6 +41,47 @@ static void update_irq(VrGoldfishRtc *r)
         r->irq_pending = true;
     }
     vr_irq_set(&r->irq, r->irq_enabled && r->irq_pending);
+}
+
+static gboolean alarm_due(gpointer data);
+
+static void cancel_timer(VrGoldfishRtc *r)
+{
+    if (r->timer) {
+        g_source_destroy(r->timer);
+        g_source_unref(r->timer);
+        r->timer = NULL;
+    }
+}
+
+/* Called with the lock held, after update_irq: a timer for an alarm still to come. */
+static void schedule_alarm(VrGoldfishRtc *r)
+{
+    cancel_timer(r);
+    if (!r->context || !r->alarm_armed)
+        return;
+    uint64_t now = now_ns(r);
+    uint64_t wait_ns = r->alarm > now ? r->alarm - now : 0;
+    /* Whole milliseconds, rounded up; an alarm years ahead still fits a guint. */
+    uint64_t ms = MIN((wait_ns + 999999) / 1000000, (uint64_t) G_MAXUINT / 2);
+    r->timer = g_timeout_source_new((guint) ms);
+    g_source_set_name(r->timer, "goldfish-rtc alarm");
+    g_source_set_callback(r->timer, alarm_due, r, NULL);
+    g_source_attach(r->timer, r->context);
+}
+
+static gboolean alarm_due(gpointer data)
+{
+    VrGoldfishRtc *r = data;
+    g_mutex_lock(&r->lock);
+    if (r->timer == g_main_current_source()) {
+        update_irq(r);
+        /* The guest's clock runs on host real time, the timer on the monotonic clock: if
+         * they disagree the alarm is not due yet, and a new timer waits for the rest. */
+        schedule_alarm(r);
+    }
+    g_mutex_unlock(&r->lock);
+    return G_SOURCE_REMOVE;
 }
 
 static bool rtc_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
@@ -92,6 +136,8 @@ static bool rtc_write(void *opaque, uint64_t offset, unsigned size, uint64_t val
     default: break;
     }
     update_irq(r);
+    if (offset == REG_ALARM_LOW || offset == REG_CLEAR_ALARM || offset == REG_TIME_LOW)
+        schedule_alarm(r);
     g_mutex_unlock(&r->lock);
     return true;
 }
@@ -106,19 +152,38 @@ const VrMmioOps *vr_goldfish_rtc_ops(void)
     return &rtc_ops;
 }
 
-VrGoldfishRtc *vr_goldfish_rtc_new(const VrIrq *irq)
+VrGoldfishRtc *vr_goldfish_rtc_new(const VrIrq *irq, GMainContext *context)
 {
     VrGoldfishRtc *r = g_new0(VrGoldfishRtc, 1);
     g_mutex_init(&r->lock);
     if (irq)
         r->irq = *irq;
+    if (context)
+        r->context = g_main_context_ref(context);
     return r;
+}
+
+void vr_goldfish_rtc_reset(VrGoldfishRtc *r)
+{
+    /* The clock keeps running through a reset, as a battery-backed one does. */
+    g_mutex_lock(&r->lock);
+    r->alarm_armed = false;
+    r->irq_enabled = false;
+    r->irq_pending = false;
+    r->alarm = 0;
+    r->alarm_high = 0;
+    cancel_timer(r);
+    update_irq(r);
+    g_mutex_unlock(&r->lock);
 }
 
 void vr_goldfish_rtc_free(VrGoldfishRtc *r)
 {
     if (!r)
         return;
+    cancel_timer(r);
+    if (r->context)
+        g_main_context_unref(r->context);
     g_mutex_clear(&r->lock);
     g_free(r);
 }

@@ -428,6 +428,7 @@ static void virt_reset(void *opaque)
     /* A virtio device resets when its status is written with 0, as a driver does. */
     for (unsigned i = 0; i < b->n_virtio; i++)
         vr_virtio_mmio_ops()->write(b->virtio[i], VR_VIRTIO_MMIO_STATUS, 4, 0);
+    vr_goldfish_rtc_reset(b->rtc);
     vr_plic_reset(b->plic);
 }
 
@@ -504,7 +505,7 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
     vr_address_space_add_mmio(m->as, "uart0", VIRT_UART_BASE, VR_UART16550_SIZE, vr_uart16550_ops(),
                               b->uart);
     VrIrq rtc_irq = vr_plic_irq(b->plic, VIRT_RTC_IRQ);
-    b->rtc = vr_goldfish_rtc_new(&rtc_irq);
+    b->rtc = vr_goldfish_rtc_new(&rtc_irq, vr_iothread_context(m->io));
     vr_address_space_add_mmio(m->as, "rtc", VIRT_RTC_BASE, VR_GOLDFISH_RTC_SIZE,
                               vr_goldfish_rtc_ops(), b->rtc);
     b->finisher.finish = finisher;
