@@ -7,6 +7,7 @@
 
 #include "vireo-cli.h"
 #include "vireo-config.h"
+#include "vireo-i18n.h"
 
 static void usage(FILE *out)
 {
@@ -41,6 +42,7 @@ static gboolean is_gui_invocation(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    vireo_i18n_init();
     if (is_gui_invocation(argc, argv)) {
 #ifdef VIREO_HAVE_GUI
         return vireo_gui_main(argc, argv);

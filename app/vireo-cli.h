@@ -11,7 +11,8 @@
 int vireo_cmd_run(int argc, char **argv);
 int vireo_cmd_create(int argc, char **argv);
 int vireo_cmd_list(int argc, char **argv);
-/* The desktop application (app/vireo-application.c); argv as main() got it. */
+/* The desktop application (app/vireo-application.c); argv as main() got it, called after
+ * vireo_i18n_init(). */
 int vireo_gui_main(int argc, char **argv);
 
 #endif
