@@ -1,9 +1,10 @@
 /* vireo create: a new machine folder in the library; vireo list: the machines there. */
-#include <glib.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "vireo-cli.h"
+#include "vireo-config.h"
 #include "vr-library.h"
 #include "vr-machine-config.h"
 
@@ -21,46 +22,52 @@ int vireo_cmd_create(int argc, char **argv)
     int cpus = 1;
     gboolean replace = FALSE;
     GOptionEntry entries[] = {
-        {"name", 0, 0, G_OPTION_ARG_STRING, &name, "The machine's name (required)", "NAME"},
-        {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, "Guest architecture (riscv64)", "ARCH"},
-        {"cpus", 0, 0, G_OPTION_ARG_INT, &cpus, "Number of virtual CPUs (default 1)", "N"},
-        {"memory", 0, 0, G_OPTION_ARG_STRING, &memory, "Guest RAM, e.g. 512M or 2G (default 512M)",
-         "SIZE"},
+        {"name", 0, 0, G_OPTION_ARG_STRING, &name, N_("The machine's name (required)"), N_("NAME")},
+        {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, N_("Guest architecture (riscv64)"), "ARCH"},
+        {"cpus", 0, 0, G_OPTION_ARG_INT, &cpus, N_("Number of virtual CPUs (default 1)"), "N"},
+        {"memory", 0, 0, G_OPTION_ARG_STRING, &memory,
+         N_("Guest RAM, e.g. 512M or 2G (default 512M)"), N_("SIZE")},
         {"bios", 0, 0, G_OPTION_ARG_FILENAME, &bios,
-         "Firmware: 'default' (Debian's OpenSBI), 'none' (the kernel runs in M-mode) or a file",
-         "PATH"},
-        {"kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel, "Kernel (a Linux Image, U-Boot, an ELF)",
-         "PATH"},
-        {"initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd, "Initial ramdisk", "PATH"},
-        {"append", 0, 0, G_OPTION_ARG_STRING, &append, "Kernel command line", "STRING"},
+         /* Translators: keep 'default' and 'none', the values the option takes. */
+         N_("Firmware: 'default' (Debian's OpenSBI), 'none' (the kernel runs in M-mode) or a file"),
+         N_("PATH")},
+        {"kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel,
+         N_("Kernel (a Linux Image, U-Boot, an ELF)"), N_("PATH")},
+        {"initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd, N_("Initial ramdisk"), N_("PATH")},
+        {"append", 0, 0, G_OPTION_ARG_STRING, &append, N_("Kernel command line"), N_("STRING")},
         {"disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &disks,
-         "An existing raw disk image, used where it is (repeatable)", "PATH[,readonly]"},
-        {"iso", 0, 0, G_OPTION_ARG_FILENAME, &iso, "An ISO image, attached read-only", "PATH"},
+         N_("An existing raw disk image, used where it is (repeatable)"), N_("PATH[,readonly]")},
+        {"iso", 0, 0, G_OPTION_ARG_FILENAME, &iso, N_("An ISO image, attached read-only"),
+         N_("PATH")},
         {"disk-size", 0, 0, G_OPTION_ARG_STRING, &disk_size,
-         "Create a new empty disk of this size in the machine's folder, e.g. 16G", "SIZE"},
+         N_("Create a new empty disk of this size in the machine's folder, e.g. 16G"), N_("SIZE")},
         {"console", 0, 0, G_OPTION_ARG_STRING, &console,
-         "The console device: serial (default) or virtio", "serial|virtio"},
+         /* Translators: keep serial and virtio, the values the option takes. */
+         N_("The console device: serial (default) or virtio"), "serial|virtio"},
         {"replace", 0, 0, G_OPTION_ARG_NONE, &replace,
-         "Replace a machine of the same name (its folder is removed first)", NULL},
+         N_("Replace a machine of the same name (its folder is removed first)"), NULL},
         {NULL},
     };
-    g_autoptr(GOptionContext) ctx = g_option_context_new("- create a machine in the library");
+    /* Translators: the summary of "vireo create --help". */
+    g_autoptr(GOptionContext) ctx = g_option_context_new(N_("- create a machine in the library"));
+    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_autofree char *dir = vr_machines_dir();
     g_autofree char *description = g_strdup_printf(
-        "The machine's folder is NAME.vireo in %s; the folder's path is printed.\n", dir);
+        /* Translators: %s is the folder of the machine library; NAME as for --name. */
+        _("The machine's folder is NAME.vireo in %s; the folder's path is printed.\n"), dir);
     g_option_context_set_description(ctx, description);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        fprintf(stderr, "vireo create: %s\n", error->message);
+        vireo_cli_error("create", "%s", error->message);
         return VIREO_EXIT_USAGE;
     }
     if (argc > 1) {
-        fprintf(stderr, "vireo create: unexpected argument '%s'\n", argv[1]);
+        vireo_cli_error("create", _("unexpected argument '%s'"), argv[1]);
         return VIREO_EXIT_USAGE;
     }
     if (!name) {
-        fprintf(stderr, "vireo create: --name is required\n");
+        vireo_cli_error("create", _("--name is required"));
         return VIREO_EXIT_USAGE;
     }
 
@@ -75,16 +82,16 @@ int vireo_cmd_create(int argc, char **argv)
         cfg.arch = g_strdup(arch);
     }
     if (cpus < 1) {
-        fprintf(stderr, "vireo create: --cpus: %d is not a number of CPUs\n", cpus);
+        vireo_cli_error("create", _("--cpus: %d is not a number of CPUs"), cpus);
         goto out;
     }
     cfg.cpus = (unsigned) cpus;
     if (memory && !vr_parse_size(memory, &cfg.memory, &error)) {
-        fprintf(stderr, "vireo create: --memory: %s\n", error->message);
+        vireo_cli_error("create", "--memory: %s", error->message);
         goto out;
     }
     if (disk_size && !vr_parse_size(disk_size, &new_disk, &error)) {
-        fprintf(stderr, "vireo create: --disk-size: %s\n", error->message);
+        vireo_cli_error("create", "--disk-size: %s", error->message);
         goto out;
     }
     if (bios && strcmp(bios, "default") != 0)
@@ -93,7 +100,8 @@ int vireo_cmd_create(int argc, char **argv)
     cfg.initrd = absolute(initrd);
     cfg.append = g_strdup(append);
     if (console && !vr_parse_console(console, &cfg.virtio_console)) {
-        fprintf(stderr, "vireo create: --console: '%s' is not serial or virtio\n", console);
+        /* Translators: keep serial and virtio, the values the option takes. */
+        vireo_cli_error("create", _("--console: '%s' is not serial or virtio"), console);
         goto out;
     }
     for (unsigned i = 0; disks && disks[i]; i++) {
@@ -113,21 +121,21 @@ int vireo_cmd_create(int argc, char **argv)
     }
     if (!vr_library_check_name(name, &error) || !vr_machine_config_validate(&cfg, &error) ||
         !vr_library_check_files(&cfg, &error)) {
-        fprintf(stderr, "vireo create: %s\n", error->message);
+        vireo_cli_error("create", "%s", error->message);
         goto out;
     }
     if (replace && vr_library_name_taken(dir, name)) {
         g_autofree char *old = vr_library_folder_for(dir, name);
         g_autofree char *staged = vr_library_trash(old, &error);
         if (!staged || !vr_library_purge(staged, &error)) {
-            fprintf(stderr, "vireo create: %s\n", error->message);
+            vireo_cli_error("create", "%s", error->message);
             status = VIREO_EXIT_FAILED;
             goto out;
         }
     }
     folder = vr_library_create(dir, &cfg, new_disk, &error);
     if (!folder) {
-        fprintf(stderr, "vireo create: %s\n", error->message);
+        vireo_cli_error("create", "%s", error->message);
         status = g_error_matches(error, G_IO_ERROR, G_IO_ERROR_EXISTS) ? VIREO_EXIT_USAGE
                                                                        : VIREO_EXIT_FAILED;
         goto out;
@@ -143,36 +151,43 @@ int vireo_cmd_list(int argc, char **argv)
 {
     gboolean paths = FALSE;
     GOptionEntry entries[] = {
-        {"paths", 0, 0, G_OPTION_ARG_NONE, &paths, "Print each machine's folder too", NULL},
+        {"paths", 0, 0, G_OPTION_ARG_NONE, &paths, N_("Print each machine's folder too"), NULL},
         {NULL},
     };
-    g_autoptr(GOptionContext) ctx = g_option_context_new("- list the machines in the library");
+    /* Translators: the summary of "vireo list --help". */
+    g_autoptr(GOptionContext) ctx = g_option_context_new(N_("- list the machines in the library"));
+    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        fprintf(stderr, "vireo list: %s\n", error->message);
+        vireo_cli_error("list", "%s", error->message);
         return VIREO_EXIT_USAGE;
     }
     if (argc > 1) {
-        fprintf(stderr, "vireo list: unexpected argument '%s'\n", argv[1]);
+        vireo_cli_error("list", _("unexpected argument '%s'"), argv[1]);
         return VIREO_EXIT_USAGE;
     }
     g_autofree char *dir = vr_machines_dir();
     g_autoptr(GPtrArray) entries_list = vr_library_list(dir, &error);
     if (!entries_list) {
-        fprintf(stderr, "vireo list: %s\n", error->message);
+        vireo_cli_error("list", "%s", error->message);
         return VIREO_EXIT_FAILED;
     }
     if (entries_list->len == 0) {
-        fprintf(stderr, "No machines in %s (create one with 'vireo create' or in the app).\n", dir);
+        /* Translators: %s is the folder of the machine library; keep 'vireo create'. */
+        fprintf(stderr, _("No machines in %s (create one with 'vireo create' or in the app).\n"),
+                dir);
         return VIREO_EXIT_OK;
     }
-    printf("%-24s %-8s %4s %8s  %s\n", "NAME", "ARCH", "CPUS", "MEMORY", "STATUS");
+    /* Translators: the column headings of "vireo list", 24, 8, 4 and 8 characters wide. */
+    printf("%-24s %-8s %4s %8s  %s\n", C_("vireo list", "NAME"), C_("vireo list", "ARCH"),
+           C_("vireo list", "CPUS"), C_("vireo list", "MEMORY"), C_("vireo list", "STATUS"));
     for (guint i = 0; i < entries_list->len; i++) {
         const VrLibraryEntry *e = g_ptr_array_index(entries_list, i);
         g_autofree char *mem = vr_format_size(e->cfg.memory);
         printf("%-24s %-8s %4u %8s  %s\n", e->id, e->cfg.arch ? e->cfg.arch : "?", e->cfg.cpus, mem,
-               e->problem ? e->problem_message : "ready");
+               /* Translators: the status of a machine that can start, in "vireo list". */
+               e->problem ? e->problem_message : C_("vireo list", "ready"));
         if (paths)
             printf("    %s\n", e->folder);
     }

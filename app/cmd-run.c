@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <glib-unix.h>
-#include <glib.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -13,6 +13,7 @@
 #include "riscv/riscv-defs.h"
 #include "riscv/riscv.h"
 #include "vireo-cli.h"
+#include "vireo-config.h"
 #include "vr-machine-config.h"
 #include "vr-machine.h"
 
@@ -163,7 +164,8 @@ static void monitor_info_registers(RunSession *s, unsigned hart)
 {
     struct VrHart *h = vr_machine_hart(s->m, hart);
     if (!h) {
-        note("no hart %u (the machine has %u)", hart, vr_machine_n_harts(s->m));
+        /* Translators: a hart is a RISC-V hardware thread, a CPU. */
+        note(_("no hart %u (the machine has %u)"), hart, vr_machine_n_harts(s->m));
         return;
     }
     bool was_running = vr_machine_get_state(s->m) == VR_MACHINE_RUNNING;
@@ -210,25 +212,30 @@ static void monitor_command(RunSession *s, const char *line)
     if (!*cmd)
         return;
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "?") == 0) {
-        note("commands: info registers [HART] | pause | resume | quit | help\r\n"
-             "Ctrl-A C leaves the monitor; Ctrl-A X quits; Ctrl-A A sends Ctrl-A");
+        note("%s\r\n%s",
+             /* Translators: keep the commands; HART may be translated. */
+             _("commands: info registers [HART] | pause | resume | quit | help"),
+             _("Ctrl-A C leaves the monitor; Ctrl-A X quits; Ctrl-A A sends Ctrl-A"));
     } else if (strcmp(cmd, "info") == 0 && words[1] && g_str_has_prefix("registers", words[1])) {
         guint64 hart = 0;
         if (words[2] && !g_ascii_string_to_unsigned(words[2], 10, 0, 1023, &hart, NULL)) {
-            note("'%s' is not a hart number", words[2]);
+            note(_("'%s' is not a hart number"), words[2]);
             return;
         }
         monitor_info_registers(s, (unsigned) hart);
     } else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "stop") == 0) {
         vr_machine_pause(s->m);
-        note("paused");
+        /* Translators: the monitor's answer to its pause command. */
+        note("%s", _("paused"));
     } else if (strcmp(cmd, "resume") == 0 || strcmp(cmd, "cont") == 0 || strcmp(cmd, "c") == 0) {
         vr_machine_resume(s->m);
-        note("running");
+        /* Translators: the monitor's answer to its resume command. */
+        note("%s", _("running"));
     } else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "q") == 0) {
         vr_machine_power_off(s->m);
     } else {
-        note("unknown command '%s' (try help)", cmd);
+        /* Translators: "help" is a command of the monitor; keep it. */
+        note(_("unknown command '%s' (try help)"), cmd);
     }
 }
 
@@ -295,21 +302,24 @@ static void keyboard_byte(RunSession *s, uint8_t c)
         s->escape = false;
         switch (g_ascii_tolower(c)) {
         case 'x':
-            note("vireo: quit");
+            /* Translators: printed when the user quits with Ctrl-A X. */
+            note("vireo: %s", _("quit"));
             vr_machine_power_off(s->m);
             return;
         case 'c':
             s->monitor = !s->monitor;
             if (s->monitor) {
-                note("Vireo monitor (help for commands, Ctrl-A C to leave)");
+                /* Translators: "help" is a command of the monitor; keep it. */
+                note("%s", _("Vireo monitor (help for commands, Ctrl-A C to leave)"));
                 monitor_prompt();
             } else {
-                note("(back to the console)");
+                note("%s", _("(back to the console)"));
             }
             return;
         case 'h':
         case '?':
-            note("Ctrl-A X quit   Ctrl-A C monitor   Ctrl-A A send Ctrl-A   Ctrl-A H help");
+            note("%s",
+                 _("Ctrl-A X quit   Ctrl-A C monitor   Ctrl-A A send Ctrl-A   Ctrl-A H help"));
             return;
         case ESCAPE_CHAR:
         case 'a': c = ESCAPE_CHAR; break;
@@ -385,13 +395,14 @@ static bool parse_disk(VrMachineConfig *cfg, const char *spec, GError **error)
             readonly = true;
         } else {
             g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                        "--disk %s: unknown option '%s' (expected PATH or PATH,readonly)", spec,
+                        /* Translators: keep "readonly"; PATH may be translated. */
+                        _("--disk %s: unknown option '%s' (expected PATH or PATH,readonly)"), spec,
                         parts[i]);
             return false;
         }
     }
     if (!parts[0] || !*parts[0]) {
-        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--disk needs a path");
+        g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--disk needs a path"));
         return false;
     }
     vr_machine_config_add_disk(cfg, parts[0], readonly);
@@ -405,7 +416,7 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
     int status = VIREO_EXIT_USAGE;
     g_autoptr(VrMachine) m = vr_machine_new(cfg, &error);
     if (!m) {
-        fprintf(stderr, "vireo run: %s\n", error->message);
+        vireo_cli_error("run", "%s", error->message);
         return VIREO_EXIT_USAGE;
     }
 
@@ -430,17 +441,18 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
     s.timer = timeout > 0 ? g_timeout_add((guint) (timeout * 1000), on_timeout, &s) : 0;
 
     if (!vr_machine_start(m, &error)) {
-        fprintf(stderr, "vireo run: %s\n", error->message);
+        vireo_cli_error("run", "%s", error->message);
     } else {
         g_main_loop_run(s.loop);
         flush_console(&s);
         VrMachineResult result = vr_machine_get_result(m);
         restore_terminal();
         if (s.timed_out) {
-            fprintf(stderr, "vireo run: timed out after %g seconds\n", timeout);
+            vireo_cli_error("run", _("timed out after %g seconds"), timeout);
             status = VIREO_EXIT_TIMEOUT;
         } else if (result.end == VR_END_FAILED) {
-            fprintf(stderr, "vireo run: the guest reported failure: test %u failed\n", result.code);
+            /* Translators: %u is the number of the test that failed (riscv-tests convention). */
+            vireo_cli_error("run", _("the guest reported failure: test %u failed"), result.code);
             status = VIREO_EXIT_FAILED;
         } else {
             status = VIREO_EXIT_OK;
@@ -477,44 +489,53 @@ int vireo_cmd_run(int argc, char **argv)
     int cpus = -1; /* not given */
     double timeout = 0;
     GOptionEntry entries[] = {
-        {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, "Guest architecture (riscv64)", "ARCH"},
-        {"cpus", 0, 0, G_OPTION_ARG_INT, &cpus, "Number of virtual CPUs (default 1)", "N"},
-        {"memory", 0, 0, G_OPTION_ARG_STRING, &memory, "Guest RAM, e.g. 512M or 2G", "SIZE"},
+        {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, N_("Guest architecture (riscv64)"), "ARCH"},
+        {"cpus", 0, 0, G_OPTION_ARG_INT, &cpus, N_("Number of virtual CPUs (default 1)"), "N"},
+        {"memory", 0, 0, G_OPTION_ARG_STRING, &memory, N_("Guest RAM, e.g. 512M or 2G"),
+         N_("SIZE")},
         {"bios", 0, 0, G_OPTION_ARG_FILENAME, &bios,
-         "Firmware (default: Debian's OpenSBI fw_dynamic.bin), or 'none' to start the kernel "
-         "in M-mode",
-         "PATH"},
+         /* Translators: keep 'none'. */
+         N_("Firmware (default: Debian's OpenSBI fw_dynamic.bin), or 'none' to start the kernel "
+            "in M-mode"),
+         N_("PATH")},
         {"kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel,
-         "Kernel: a Linux Image, U-Boot or another S-mode payload; with --bios none, an ELF",
-         "PATH"},
-        {"initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd, "Initial ramdisk", "PATH"},
-        {"append", 0, 0, G_OPTION_ARG_STRING, &append, "Kernel command line", "STRING"},
+         N_("Kernel: a Linux Image, U-Boot or another S-mode payload; with --bios none, an ELF"),
+         N_("PATH")},
+        {"initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd, N_("Initial ramdisk"), N_("PATH")},
+        {"append", 0, 0, G_OPTION_ARG_STRING, &append, N_("Kernel command line"), N_("STRING")},
         {"disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &disks,
-         "A raw disk image as a virtio disk (repeatable)", "PATH[,readonly]"},
+         N_("A raw disk image as a virtio disk (repeatable)"),
+         /* Translators: keep ",readonly"; PATH may be translated. */
+         N_("PATH[,readonly]")},
         {"console", 0, 0, G_OPTION_ARG_STRING, &console,
-         "The console device: serial (the UART, ttyS0; default) or virtio (hvc0)", "serial|virtio"},
+         /* Translators: keep serial and virtio, the values the option takes. */
+         N_("The console device: serial (the UART, ttyS0; default) or virtio (hvc0)"),
+         "serial|virtio"},
         {"timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
-         "Stop after this many seconds (exit status 124)", "SECONDS"},
+         N_("Stop after this many seconds (exit status 124)"), N_("SECONDS")},
         {NULL},
     };
-    g_autoptr(GOptionContext) ctx = g_option_context_new("[MACHINE] - run a virtual machine");
+    /* Translators: the summary of "vireo run --help"; MACHINE may be translated. */
+    g_autoptr(GOptionContext) ctx = g_option_context_new(N_("[MACHINE] - run a virtual machine"));
+    g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_set_description(
         ctx,
-        "MACHINE is a machine folder (holding machine.ini) or the name of one in the\n"
-        "library; options given here override its settings.\n\n"
-        "On the console, Ctrl-A X quits, Ctrl-A C opens the monitor, Ctrl-A A sends Ctrl-A.\n");
+        /* Translators: keep machine.ini; "Ctrl-A X" and the like are keys. */
+        N_("MACHINE is a machine folder (holding machine.ini) or the name of one in the\n"
+           "library; options given here override its settings.\n\n"
+           "On the console, Ctrl-A X quits, Ctrl-A C opens the monitor, Ctrl-A A sends Ctrl-A.\n"));
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        fprintf(stderr, "vireo run: %s\n", error->message);
+        vireo_cli_error("run", "%s", error->message);
         return VIREO_EXIT_USAGE;
     }
     if (argc > 2) {
-        fprintf(stderr, "vireo run: unexpected argument '%s'\n", argv[2]);
+        vireo_cli_error("run", _("unexpected argument '%s'"), argv[2]);
         return VIREO_EXIT_USAGE;
     }
     if (timeout < 0) {
-        fprintf(stderr, "vireo run: --timeout must not be negative\n");
+        vireo_cli_error("run", _("--timeout must not be negative"));
         return VIREO_EXIT_USAGE;
     }
 
@@ -524,7 +545,7 @@ int vireo_cmd_run(int argc, char **argv)
     if (argc == 2) {
         g_autofree char *ini = vr_machine_config_find(argv[1], &error);
         if (!ini || !vr_machine_config_load_file(&cfg, ini, &error)) {
-            fprintf(stderr, "vireo run: %s\n", error->message);
+            vireo_cli_error("run", "%s", error->message);
             goto out;
         }
     }
@@ -533,17 +554,18 @@ int vireo_cmd_run(int argc, char **argv)
         cfg.arch = g_strdup(arch);
     }
     if (cpus != -1 && cpus < 1) {
-        fprintf(stderr, "vireo run: --cpus must be at least 1\n");
+        vireo_cli_error("run", _("--cpus must be at least 1"));
         goto out;
     }
     if (cpus != -1)
         cfg.cpus = (unsigned) cpus;
     if (console && !vr_parse_console(console, &cfg.virtio_console)) {
-        fprintf(stderr, "vireo run: --console: '%s' is not serial or virtio\n", console);
+        /* Translators: keep serial and virtio, the values the option takes. */
+        vireo_cli_error("run", _("--console: '%s' is not serial or virtio"), console);
         goto out;
     }
     if (memory && !vr_parse_size(memory, &cfg.memory, &error)) {
-        fprintf(stderr, "vireo run: --memory: %s\n", error->message);
+        vireo_cli_error("run", "--memory: %s", error->message);
         goto out;
     }
 #define OVERRIDE(field, value)       \
@@ -558,7 +580,7 @@ int vireo_cmd_run(int argc, char **argv)
 #undef OVERRIDE
     for (unsigned i = 0; disks && disks[i]; i++) {
         if (!parse_disk(&cfg, disks[i], &error)) {
-            fprintf(stderr, "vireo run: %s\n", error->message);
+            vireo_cli_error("run", "%s", error->message);
             goto out;
         }
     }

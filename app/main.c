@@ -1,25 +1,40 @@
 /* vireo: the desktop application, and the command line. With no command (or with an image
  * file or GUI options), the window opens; `vireo run`, `create` and `list` work without a
  * display. */
-#include <glib.h>
+#include <glib/gi18n.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "vireo-cli.h"
 #include "vireo-config.h"
+#include "vireo-i18n.h"
 
 static void usage(FILE *out)
 {
-    fprintf(out, "Usage: vireo [--machine NAME [--start]] [IMAGE]   open the window\n"
-                 "       vireo COMMAND [OPTIONS]\n"
-                 "\n"
-                 "Commands:\n"
-                 "  run       run a virtual machine on this terminal\n"
-                 "  create    create a machine in the library\n"
-                 "  list      list the machines in the library\n"
-                 "  version   print Vireo's version\n"
-                 "\n"
-                 "'vireo COMMAND --help' describes a command's options.\n");
+    /* Translators: keep the options, commands and columns; CAPITALS may be translated. */
+    fputs(_("Usage: vireo [--machine NAME [--start]] [IMAGE]   open the window\n"
+            "       vireo COMMAND [OPTIONS]\n"
+            "\n"
+            "Commands:\n"
+            "  run       run a virtual machine on this terminal\n"
+            "  create    create a machine in the library\n"
+            "  list      list the machines in the library\n"
+            "  version   print Vireo's version\n"
+            "\n"
+            "'vireo COMMAND --help' describes a command's options.\n"),
+          out);
+}
+
+void vireo_cli_error(const char *command, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    g_autofree char *message = g_strdup_vprintf(format, ap);
+    va_end(ap);
+    if (command)
+        fprintf(stderr, "vireo %s: %s\n", command, message);
+    else
+        fprintf(stderr, "vireo: %s\n", message);
 }
 
 /* What goes to the desktop application rather than to a command. */
@@ -41,12 +56,13 @@ static gboolean is_gui_invocation(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    vireo_i18n_init();
     if (is_gui_invocation(argc, argv)) {
 #ifdef VIREO_HAVE_GUI
         return vireo_gui_main(argc, argv);
 #else
-        fprintf(stderr, "vireo: this build has no desktop application (GTK 4, libadwaita, VTE "
-                        "or libosinfo were missing when it was built)\n");
+        vireo_cli_error(NULL, _("this build has no desktop application (GTK 4, libadwaita, VTE "
+                                "or libosinfo were missing when it was built)"));
         usage(stderr);
         return VIREO_EXIT_USAGE;
 #endif
@@ -66,7 +82,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return VIREO_EXIT_OK;
     }
-    fprintf(stderr, "vireo: unknown command '%s'\n", cmd);
+    vireo_cli_error(NULL, _("unknown command '%s'"), cmd);
     usage(stderr);
     return VIREO_EXIT_USAGE;
 }

@@ -1,10 +1,10 @@
 /* VireoApplication: the desktop application. */
 #include <glib/gi18n.h>
-#include <locale.h>
 
 #include "vireo-application.h"
 #include "vireo-cli.h"
 #include "vireo-config.h"
+#include "vireo-i18n.h"
 #include "vireo-preferences-window.h"
 #include "vr-machine-config.h"
 
@@ -22,33 +22,11 @@ struct _VireoApplication {
 
 G_DEFINE_FINAL_TYPE(VireoApplication, vireo_application, ADW_TYPE_APPLICATION)
 
-/* Run from the build folder (not installed): its schema and translations. */
-static gboolean running_uninstalled(void)
-{
-    static int uninstalled = -1;
-    if (uninstalled < 0) {
-        g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
-        g_autofree char *root = g_path_get_dirname(VIREO_BUILD_SCHEMADIR);
-        g_autofree char *prefix = g_strconcat(root, "/", NULL);
-        uninstalled = exe && g_str_has_prefix(exe, prefix);
-    }
-    return uninstalled;
-}
-
-void vireo_application_setup_i18n(void)
-{
-    setlocale(LC_ALL, "");
-    bindtextdomain(GETTEXT_PACKAGE,
-                   running_uninstalled() ? VIREO_BUILD_LOCALEDIR : VIREO_LOCALEDIR);
-    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
-    textdomain(GETTEXT_PACKAGE);
-}
-
 static GSettings *open_settings(void)
 {
     GSettingsSchemaSource *source = g_settings_schema_source_get_default();
     g_autoptr(GSettingsSchemaSource) build_source = NULL;
-    if (running_uninstalled() &&
+    if (vireo_running_uninstalled() &&
         g_file_test(VIREO_BUILD_SCHEMADIR "/gschemas.compiled", G_FILE_TEST_EXISTS))
         build_source =
             g_settings_schema_source_new_from_directory(VIREO_BUILD_SCHEMADIR, source, FALSE, NULL);
@@ -365,7 +343,6 @@ VireoApplication *vireo_application_new(GApplicationFlags extra_flags)
 
 int vireo_gui_main(int argc, char **argv)
 {
-    vireo_application_setup_i18n();
     if (!gtk_init_check()) {
         g_printerr(_("vireo: there is no display to open the window on (is this a desktop "
                      "session?).\nOn a terminal, “vireo run MACHINE” runs a machine and “vireo "

@@ -20,7 +20,4 @@ VireoWindow *vireo_application_get_window(VireoApplication *self);
 /* Whether the window is hidden and machines run on (the close dialog's "Keep Running"). */
 gboolean vireo_application_in_background(VireoApplication *self);
 
-/* Finds the schema and translations in the build folder when run from it. */
-void vireo_application_setup_i18n(void);
-
 G_END_DECLS

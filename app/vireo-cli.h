@@ -2,16 +2,23 @@
 #ifndef VIREO_CLI_H
 #define VIREO_CLI_H
 
+#include <glib.h>
+
 /* Exit statuses of the command line. */
 #define VIREO_EXIT_OK      0
 #define VIREO_EXIT_FAILED  1 /* the guest reported failure */
 #define VIREO_EXIT_USAGE   2 /* bad options, configuration or input files */
 #define VIREO_EXIT_TIMEOUT 124
 
+/* Prints "vireo COMMAND: MESSAGE" (or "vireo: MESSAGE" when command is NULL) on standard
+ * error, with a new line. */
+void vireo_cli_error(const char *command, const char *format, ...) G_GNUC_PRINTF(2, 3);
+
 int vireo_cmd_run(int argc, char **argv);
 int vireo_cmd_create(int argc, char **argv);
 int vireo_cmd_list(int argc, char **argv);
-/* The desktop application (app/vireo-application.c); argv as main() got it. */
+/* The desktop application (app/vireo-application.c); argv as main() got it, called after
+ * vireo_i18n_init(). */
 int vireo_gui_main(int argc, char **argv);
 
 #endif

@@ -6,34 +6,68 @@
 
 #include "vr-boot.h"
 #include "vr-elf.h"
+#include "vr-i18n.h"
 
 #define RISCV_IMAGE_MAGIC2 "RSC\x05"
 #define MAX_DECOMPRESSED   (1ull << 30)
 
-static bool read_file(const char *what, const char *path, char **data, gsize *len, GError **error)
+/* The files a machine boots from; each has messages of its own (whole sentences translate
+ * better than a noun put into one). */
+typedef enum {
+    BOOT_FIRMWARE,
+    BOOT_KERNEL,
+    BOOT_INITRD,
+} BootFile;
+
+static bool read_file(BootFile what, const char *path, char **data, gsize *len, GError **error)
 {
     g_autoptr(GError) local = NULL;
     if (!g_file_get_contents(path, data, len, &local)) {
         bool missing = g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT);
-        g_set_error(error, G_IO_ERROR, missing ? G_IO_ERROR_NOT_FOUND : G_IO_ERROR_FAILED,
-                    "Cannot read the %s: %s", what, local->message);
+        GIOErrorEnum code = missing ? G_IO_ERROR_NOT_FOUND : G_IO_ERROR_FAILED;
+        switch (what) {
+        case BOOT_FIRMWARE:
+            g_set_error(error, G_IO_ERROR, code, _("Cannot read the firmware: %s"), local->message);
+            break;
+        case BOOT_KERNEL:
+            g_set_error(error, G_IO_ERROR, code, _("Cannot read the kernel: %s"), local->message);
+            break;
+        case BOOT_INITRD:
+            g_set_error(error, G_IO_ERROR, code, _("Cannot read the initrd: %s"), local->message);
+            break;
+        }
         return false;
     }
     return true;
 }
 
-static bool place(VrAddressSpace *as, const char *what, const char *path, uint64_t addr,
+static bool place(VrAddressSpace *as, BootFile what, const char *path, uint64_t addr,
                   const void *data, uint64_t len, uint64_t limit, GError **error)
 {
-    if (addr + len > limit || !vr_address_space_write_ram(as, addr, data, len)) {
+    if (addr + len <= limit && vr_address_space_write_ram(as, addr, data, len))
+        return true;
+    unsigned long long kib = len >> 10, at = addr;
+    switch (what) {
+    case BOOT_FIRMWARE:
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                    "%s %s (%" G_GUINT64_FORMAT
-                    " KiB) does not fit in guest RAM at 0x%" G_GINT64_MODIFIER
-                    "x; give the machine more memory",
-                    what, path, len >> 10, addr);
-        return false;
+                    _("firmware %s (%llu KiB) does not fit in guest RAM at 0x%llx; give the "
+                      "machine more memory"),
+                    path, kib, at);
+        break;
+    case BOOT_KERNEL:
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                    _("kernel %s (%llu KiB) does not fit in guest RAM at 0x%llx; give the "
+                      "machine more memory"),
+                    path, kib, at);
+        break;
+    case BOOT_INITRD:
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                    _("initrd %s (%llu KiB) does not fit in guest RAM at 0x%llx; give the "
+                      "machine more memory"),
+                    path, kib, at);
+        break;
     }
-    return true;
+    return false;
 }
 
 static bool load_elf(const char *path, const uint8_t *data, gsize len, VrAddressSpace *as,
@@ -54,15 +88,15 @@ bool vr_boot_load_firmware(const char *path, VrAddressSpace *as, uint64_t base,
 {
     g_autofree char *data = NULL;
     gsize len = 0;
-    if (!read_file("firmware", path, &data, &len, error))
+    if (!read_file(BOOT_FIRMWARE, path, &data, &len, error))
         return false;
     if (vr_elf_is_elf((const uint8_t *) data, len))
         return load_elf(path, (const uint8_t *) data, len, as, image, error);
     if (len == 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "firmware %s is empty", path);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("firmware %s is empty"), path);
         return false;
     }
-    if (!place(as, "firmware", path, base, data, len, base + limit_offset, error))
+    if (!place(as, BOOT_FIRMWARE, path, base, data, len, base + limit_offset, error))
         return false;
     image->entry = base;
     image->start = base;
@@ -89,14 +123,15 @@ static char *gunzip(const char *path, const char *data, gsize len, gsize *out_le
                                 G_CONVERTER_INPUT_AT_END, &read, &written, &local);
         if (r == G_CONVERTER_ERROR) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "kernel %s is damaged gzip data: %s", path, local->message);
+                        /* Translators: the second %s is what the decompressor said. */
+                        _("kernel %s is damaged gzip data: %s"), path, local->message);
             return NULL;
         }
         in_pos += read;
         g_byte_array_append(out, buf, (guint) written);
         if (out->len > MAX_DECOMPRESSED) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "kernel %s decompresses to more than 1 GiB", path);
+                        _("kernel %s decompresses to more than 1 GiB"), path);
             return NULL;
         }
         if (r == G_CONVERTER_FINISHED)
@@ -106,31 +141,32 @@ static char *gunzip(const char *path, const char *data, gsize len, gsize *out_le
     return (char *) g_byte_array_free(g_steal_pointer(&out), FALSE);
 }
 
-/* What a file that cannot be a RISC-V kernel is, or NULL. */
+/* What a file that cannot be a RISC-V kernel is (to be translated), or NULL. */
 static const char *foreign_kind(const uint8_t *d, gsize len)
 {
     if (len >= 0x206 && memcmp(d + 0x202, "HdrS", 4) == 0)
-        return "an x86 Linux kernel (bzImage)";
+        /* Translators: completes "%s is not a RISC-V kernel: it is %s". */
+        return N_("an x86 Linux kernel (bzImage)");
     if (len >= 0x3c && memcmp(d + 0x38, "ARM\x64", 4) == 0)
-        return "an ARM64 Linux kernel Image";
+        return N_("an ARM64 Linux kernel Image");
     if (len >= 4 && memcmp(d, "\x27\x05\x19\x56", 4) == 0)
-        return "a U-Boot legacy uImage (use the plain image inside it)";
+        return N_("a U-Boot legacy uImage (use the plain image inside it)");
     if (len >= 4 && (memcmp(d, "PK\x03\x04", 4) == 0 || memcmp(d, "BZh", 3) == 0 ||
                      memcmp(d,
                             "\xfd"
                             "7zXZ",
                             5) == 0 ||
                      memcmp(d, "\x28\xb5\x2f\xfd", 4) == 0))
-        return "an archive or compressed file other than gzip";
+        return N_("an archive or compressed file other than gzip");
     if (len >= 0x8006 && memcmp(d + 0x8001, "CD001", 5) == 0)
-        return "an ISO 9660 disc image (boot it as a CD-ROM, not as a kernel)";
+        return N_("an ISO 9660 disc image (boot it as a CD-ROM, not as a kernel)");
     /* Mostly printable text at the start: a script, a config file, a note. */
     gsize n = MIN(len, 256), text = 0;
     for (gsize i = 0; i < n; i++)
         if ((d[i] >= 0x20 && d[i] < 0x7f) || d[i] == '\n' || d[i] == '\r' || d[i] == '\t')
             text++;
     if (n >= 16 && text == n)
-        return "a text file";
+        return N_("a text file");
     return NULL;
 }
 
@@ -139,10 +175,10 @@ bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, ui
 {
     g_autofree char *data = NULL;
     gsize len = 0;
-    if (!read_file("kernel", path, &data, &len, error))
+    if (!read_file(BOOT_KERNEL, path, &data, &len, error))
         return false;
     if (len == 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "kernel %s is empty", path);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("kernel %s is empty"), path);
         return false;
     }
     if (is_gzip((const uint8_t *) data, len)) {
@@ -160,7 +196,8 @@ bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, ui
     const char *kind = foreign_kind(d, len);
     if (kind) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s is not a RISC-V kernel: it is %s", path, kind);
+                    /* Translators: the second %s is a kind of file, e.g. "a text file". */
+                    _("%s is not a RISC-V kernel: it is %s"), path, _(kind));
         return false;
     }
 
@@ -173,12 +210,12 @@ bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, ui
         if (image_size > size)
             size = image_size;
     }
-    if (!place(as, "kernel", path, addr, data, len, ram_end, error))
+    if (!place(as, BOOT_KERNEL, path, addr, data, len, ram_end, error))
         return false;
     if (addr + size > ram_end) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                    "kernel %s needs %" G_GUINT64_FORMAT " MiB; give the machine more memory", path,
-                    size >> 20);
+                    _("kernel %s needs %llu MiB; give the machine more memory"), path,
+                    (unsigned long long) (size >> 20));
         return false;
     }
     image->entry = addr;
@@ -192,14 +229,14 @@ bool vr_boot_load_initrd(const char *path, VrAddressSpace *as, uint64_t after, u
 {
     g_autofree char *data = NULL;
     gsize len = 0;
-    if (!read_file("initrd", path, &data, &len, error))
+    if (!read_file(BOOT_INITRD, path, &data, &len, error))
         return false;
     /* Leave the kernel room to grow into: half way between it and the limit when it fits. */
     uint64_t at = (after + 0x1fffff) & ~0x1fffffull;
     uint64_t mid = (after + (limit - after) / 2) & ~0x1fffffull;
     if (mid > at && mid + len <= limit)
         at = mid;
-    if (!place(as, "initrd", path, at, data, len, limit, error))
+    if (!place(as, BOOT_INITRD, path, at, data, len, limit, error))
         return false;
     *start = at;
     *end = at + len;

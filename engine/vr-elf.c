@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "vr-elf.h"
+#include "vr-i18n.h"
 
 #ifndef EM_RISCV
 #define EM_RISCV 243
@@ -16,12 +17,16 @@ bool vr_elf_is_elf(const uint8_t *data, size_t len)
     return len >= 4 && memcmp(data, ELFMAG, SELFMAG) == 0;
 }
 
+/* The processors an ELF file may be for (names to be translated, for the two that say
+ * "32-bit"). */
 static const char *machine_name(unsigned m)
 {
     switch (m) {
-    case EM_386: return "x86 (32-bit)";
+    /* Translators: completes "%s is an ELF file for %s, not RISC-V". */
+    case EM_386: return N_("x86 (32-bit)");
     case EM_X86_64: return "x86-64";
-    case EM_ARM: return "ARM (32-bit)";
+    /* Translators: completes "%s is an ELF file for %s, not RISC-V". */
+    case EM_ARM: return N_("ARM (32-bit)");
     case EM_AARCH64: return "AArch64";
     case EM_PPC64: return "PowerPC 64";
     case EM_S390: return "s390";
@@ -77,7 +82,7 @@ bool vr_elf_load(const char *path, VrAddressSpace *as, VrElfImage *image, GError
     g_autoptr(GError) local = NULL;
     if (!g_file_get_contents(path, &contents, &len, &local)) {
         memset(image, 0, sizeof(*image));
-        g_set_error(error, local->domain, local->code, "Cannot read kernel %s: %s", path,
+        g_set_error(error, local->domain, local->code, _("Cannot read kernel %s: %s"), path,
                     local->message);
         return false;
     }
@@ -90,39 +95,43 @@ bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddre
     memset(image, 0, sizeof(*image));
     if (!vr_elf_is_elf(data, len)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s is not an ELF file (no ELF magic at its start)", path);
+                    _("%s is not an ELF file (no ELF magic at its start)"), path);
         return false;
     }
     if (len < sizeof(Elf64_Ehdr) || data[EI_CLASS] != ELFCLASS64) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s is a 32-bit or truncated ELF file; a 64-bit RISC-V ELF is expected", path);
+                    _("%s is a 32-bit or truncated ELF file; a 64-bit RISC-V ELF is expected"),
+                    path);
         return false;
     }
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *) data;
     if (data[EI_DATA] != ELFDATA2LSB) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s is a big-endian ELF file; a little-endian RISC-V ELF is expected", path);
+                    _("%s is a big-endian ELF file; a little-endian RISC-V ELF is expected"), path);
         return false;
     }
     if (eh->e_machine != EM_RISCV) {
         const char *m = machine_name(eh->e_machine);
         if (m)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "%s is an ELF file for %s, not RISC-V", path, m);
+                        /* Translators: the second %s is a processor, e.g. "x86-64". */
+                        _("%s is an ELF file for %s, not RISC-V"), path, _(m));
         else
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "%s is an ELF file for machine %u, not RISC-V (243)", path, eh->e_machine);
+                        /* Translators: %u is the ELF header's machine number. */
+                        _("%s is an ELF file for machine %u, not RISC-V (243)"), path,
+                        eh->e_machine);
         return false;
     }
     if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s is not an executable ELF file (type %u)", path, eh->e_type);
+                    _("%s is not an executable ELF file (type %u)"), path, eh->e_type);
         return false;
     }
     if (eh->e_phentsize != sizeof(Elf64_Phdr) ||
         !range_ok(len, eh->e_phoff, (uint64_t) eh->e_phnum * sizeof(Elf64_Phdr))) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s has a damaged program header table", path);
+                    _("%s has a damaged program header table"), path);
         return false;
     }
 
@@ -134,16 +143,16 @@ bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddre
             continue;
         if (ph[i].p_filesz > ph[i].p_memsz || !range_ok(len, ph[i].p_offset, ph[i].p_filesz)) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "%s: segment %u extends past the end of the file", path, i);
+                        /* Translators: %u is the number of a program header (segment). */
+                        _("%s: segment %u extends past the end of the file"), path, i);
             return false;
         }
         uint64_t pa = ph[i].p_paddr;
         uint8_t *dst = vr_address_space_ram_ptr(as, pa, ph[i].p_memsz);
         if (!dst || pa + ph[i].p_memsz < pa) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "%s: segment %u at 0x%" G_GINT64_MODIFIER "x-0x%" G_GINT64_MODIFIER
-                        "x lies outside guest RAM",
-                        path, i, pa, pa + ph[i].p_memsz);
+                        _("%s: segment %u at 0x%llx-0x%llx lies outside guest RAM"), path, i,
+                        (unsigned long long) pa, (unsigned long long) (pa + ph[i].p_memsz));
             return false;
         }
         memcpy(dst, data + ph[i].p_offset, ph[i].p_filesz);
@@ -153,7 +162,7 @@ bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddre
         loaded++;
     }
     if (loaded == 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s has no loadable segments",
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s has no loadable segments"),
                     path);
         return false;
     }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vr-i18n.h"
 #include "vr-library.h"
 
 #define MAX_NAME_BYTES 100
@@ -19,34 +20,36 @@
 bool vr_library_check_name(const char *name, GError **error)
 {
     if (!name || !*name || !g_utf8_validate(name, -1, NULL)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, "a machine needs a name");
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, _("a machine needs a name"));
         return false;
     }
     if (strlen(name) > MAX_NAME_BYTES) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                    "the name is too long (at most %u bytes)", MAX_NAME_BYTES);
+                    g_dngettext(GETTEXT_PACKAGE, "the name is too long (at most %u byte)",
+                                "the name is too long (at most %u bytes)", MAX_NAME_BYTES),
+                    MAX_NAME_BYTES);
         return false;
     }
     if (name[0] == '.') {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                    "a name cannot start with a dot");
+                    _("a name cannot start with a dot"));
         return false;
     }
     for (const char *c = name; *c; c++) {
         if (*c == '/') {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                        "a name cannot contain a slash (/)");
+                        _("a name cannot contain a slash (/)"));
             return false;
         }
         if ((unsigned char) *c < 0x20 || *c == 0x7f) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                        "a name cannot contain control characters");
+                        _("a name cannot contain control characters"));
             return false;
         }
     }
     if (g_ascii_isspace(name[0]) || g_ascii_isspace(name[strlen(name) - 1])) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                    "a name cannot start or end with a space");
+                    _("a name cannot start or end with a space"));
         return false;
     }
     return true;
@@ -103,18 +106,55 @@ const char *vr_library_entry_name(const VrLibraryEntry *entry)
     return entry->cfg_loaded && entry->cfg.name && *entry->cfg.name ? entry->cfg.name : entry->id;
 }
 
-static bool check_readable(const char *what, const char *path, bool write, int *err_out,
+/* Whether the file a machine uses in this role is there and can be used (written too, for
+ * a disk that is not read-only). Each role has its own sentences: they translate better than
+ * one with the role put in. */
+static bool check_readable(VrFileRole role, const char *path, bool write, int *err_out,
                            GError **error)
 {
     if (access(path, R_OK | (write ? W_OK : 0)) == 0)
         return true;
     int err = errno;
     *err_out = err;
-    if (err == ENOENT)
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s %s is missing", what, path);
-    else
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s %s cannot be %s: %s", what,
-                    path, write ? "read and written" : "read", g_strerror(err));
+    GIOErrorEnum code = err == ENOENT ? G_IO_ERROR_NOT_FOUND : g_io_error_from_errno(err);
+    const char *why = g_strerror(err);
+    if (err == ENOENT) {
+        switch (role) {
+        case VR_FILE_FIRMWARE:
+            g_set_error(error, G_IO_ERROR, code, _("Firmware %s is missing"), path);
+            break;
+        case VR_FILE_KERNEL:
+            g_set_error(error, G_IO_ERROR, code, _("Kernel %s is missing"), path);
+            break;
+        case VR_FILE_INITRD:
+            g_set_error(error, G_IO_ERROR, code, _("Initramfs %s is missing"), path);
+            break;
+        case VR_FILE_DISK:
+        case VR_FILE_SETTINGS:
+            g_set_error(error, G_IO_ERROR, code, _("Disk image %s is missing"), path);
+            break;
+        }
+        return false;
+    }
+    switch (role) {
+    case VR_FILE_FIRMWARE:
+        g_set_error(error, G_IO_ERROR, code, _("Firmware %s cannot be read: %s"), path, why);
+        break;
+    case VR_FILE_KERNEL:
+        g_set_error(error, G_IO_ERROR, code, _("Kernel %s cannot be read: %s"), path, why);
+        break;
+    case VR_FILE_INITRD:
+        g_set_error(error, G_IO_ERROR, code, _("Initramfs %s cannot be read: %s"), path, why);
+        break;
+    case VR_FILE_DISK:
+    case VR_FILE_SETTINGS:
+        if (write)
+            g_set_error(error, G_IO_ERROR, code, _("Disk image %s cannot be read and written: %s"),
+                        path, why);
+        else
+            g_set_error(error, G_IO_ERROR, code, _("Disk image %s cannot be read: %s"), path, why);
+        break;
+    }
     return false;
 }
 
@@ -125,19 +165,19 @@ bool vr_library_check_files_full(const VrMachineConfig *cfg, VrFileRole *role, c
     const char *failed = NULL;
     VrFileRole r = VR_FILE_SETTINGS;
     if (cfg->bios && strcmp(cfg->bios, "none") != 0 &&
-        !check_readable("Firmware", cfg->bios, false, &gone, error)) {
+        !check_readable(VR_FILE_FIRMWARE, cfg->bios, false, &gone, error)) {
         failed = cfg->bios;
         r = VR_FILE_FIRMWARE;
-    } else if (cfg->kernel && !check_readable("Kernel", cfg->kernel, false, &gone, error)) {
+    } else if (cfg->kernel && !check_readable(VR_FILE_KERNEL, cfg->kernel, false, &gone, error)) {
         failed = cfg->kernel;
         r = VR_FILE_KERNEL;
-    } else if (cfg->initrd && !check_readable("Initramfs", cfg->initrd, false, &gone, error)) {
+    } else if (cfg->initrd && !check_readable(VR_FILE_INITRD, cfg->initrd, false, &gone, error)) {
         failed = cfg->initrd;
         r = VR_FILE_INITRD;
     } else {
         for (guint i = 0; !failed && cfg->disks && i < cfg->disks->len; i++) {
             const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
-            if (!check_readable("Disk image", d->path, !d->readonly, &gone, error)) {
+            if (!check_readable(VR_FILE_DISK, d->path, !d->readonly, &gone, error)) {
                 failed = d->path;
                 r = VR_FILE_DISK;
             }
@@ -184,7 +224,7 @@ VrLibraryEntry *vr_library_entry_load(const char *folder)
     e->problem_role = VR_FILE_SETTINGS;
     if (!g_file_test(e->ini_path, G_FILE_TEST_EXISTS)) {
         e->problem = VR_PROBLEM_CONFIG;
-        e->problem_message = g_strdup_printf("%s is missing", e->ini_path);
+        e->problem_message = g_strdup_printf(_("%s is missing"), e->ini_path);
         e->problem_path = g_strdup(e->ini_path);
         e->problem_missing = true;
         return e;
@@ -237,7 +277,7 @@ GPtrArray *vr_library_list(const char *dir, GError **error)
     if (!d) {
         if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
             return entries;
-        g_set_error(error, local->domain, local->code, "cannot list the machines in %s: %s", dir,
+        g_set_error(error, local->domain, local->code, _("cannot list the machines in %s: %s"), dir,
                     local->message);
         g_ptr_array_unref(entries);
         return NULL;
@@ -262,15 +302,19 @@ bool vr_disk_create_raw(const char *path, uint64_t size, GError **error)
 {
     if (size == 0 || size % SECTOR || size > (uint64_t) G_MAXINT64) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "a disk of %" G_GUINT64_FORMAT " bytes cannot be made (a non-zero multiple "
-                    "of 512 bytes expected)",
-                    size);
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "a disk of %llu byte cannot be made (a non-zero multiple of 512 "
+                                "bytes expected)",
+                                "a disk of %llu bytes cannot be made (a non-zero multiple of 512 "
+                                "bytes expected)",
+                                (gulong) size),
+                    (unsigned long long) size);
         return false;
     }
     int fd = g_open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot create %s: %s", path,
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot create %s: %s"), path,
                     g_strerror(err));
         return false;
     }
@@ -279,7 +323,7 @@ bool vr_disk_create_raw(const char *path, uint64_t size, GError **error)
         close(fd);
         g_unlink(path);
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    "cannot make %s %" G_GUINT64_FORMAT " MiB long: %s", path, size >> 20,
+                    _("cannot make %s %llu MiB long: %s"), path, (unsigned long long) (size >> 20),
                     g_strerror(err));
         return false;
     }
@@ -307,7 +351,7 @@ char *vr_library_create(const char *dir, const VrMachineConfig *cfg, uint64_t di
         return NULL;
     if (g_mkdir_with_parents(dir, 0755) != 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot create %s: %s", dir,
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot create %s: %s"), dir,
                     g_strerror(err));
         return NULL;
     }
@@ -316,9 +360,10 @@ char *vr_library_create(const char *dir, const VrMachineConfig *cfg, uint64_t di
         int err = errno;
         if (err == EEXIST)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                        "a machine named '%s' exists already (%s)", cfg->name, folder);
+                        /* Translators: the second %s is the machine's folder. */
+                        _("a machine named '%s' exists already (%s)"), cfg->name, folder);
         else
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot create %s: %s",
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot create %s: %s"),
                         folder, g_strerror(err));
         return NULL;
     }
@@ -360,7 +405,7 @@ static bool remove_tree(const char *path, GError **error)
         int err = errno;
         if (err == ENOENT)
             return true;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot remove %s: %s", path,
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot remove %s: %s"), path,
                     g_strerror(err));
         return false;
     }
@@ -376,15 +421,15 @@ static bool remove_tree(const char *path, GError **error)
         }
         if (g_rmdir(path) != 0) {
             int err = errno;
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot remove %s: %s", path,
-                        g_strerror(err));
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot remove %s: %s"),
+                        path, g_strerror(err));
             return false;
         }
         return true;
     }
     if (g_unlink(path) != 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot remove %s: %s", path,
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot remove %s: %s"), path,
                     g_strerror(err));
         return false;
     }
@@ -398,23 +443,23 @@ char *vr_library_trash(const char *folder, GError **error)
     g_autofree char *staging = g_build_filename(dir, STAGING_DIR, NULL);
     if (g_mkdir_with_parents(staging, 0700) != 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot create %s: %s", staging,
-                    g_strerror(err));
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot create %s: %s"),
+                    staging, g_strerror(err));
         return NULL;
     }
     g_autofree char *template = g_strdup_printf("%s.XXXXXX", base);
     g_autofree char *holder = g_build_filename(staging, template, NULL);
     if (!g_mkdtemp(holder)) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot create %s: %s", holder,
-                    g_strerror(err));
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot create %s: %s"),
+                    holder, g_strerror(err));
         return NULL;
     }
     g_autofree char *staged = g_build_filename(holder, base, NULL);
     if (g_rename(folder, staged) != 0) {
         int err = errno;
         g_rmdir(holder);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot move %s away: %s",
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot move %s away: %s"),
                     folder, g_strerror(err));
         return NULL;
     }
@@ -425,13 +470,13 @@ bool vr_library_restore(const char *staged, const char *folder, GError **error)
 {
     if (g_file_test(folder, G_FILE_TEST_EXISTS)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                    "cannot restore %s: a machine folder of that name exists again", folder);
+                    _("cannot restore %s: a machine folder of that name exists again"), folder);
         return false;
     }
     if (g_rename(staged, folder) != 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot restore %s: %s", folder,
-                    g_strerror(err));
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot restore %s: %s"),
+                    folder, g_strerror(err));
         return false;
     }
     g_autofree char *holder = g_path_get_dirname(staged);
@@ -478,13 +523,13 @@ char *vr_library_rename(const char *folder, const char *new_name, GError **error
     g_autofree char *target = vr_library_folder_for(dir, new_name);
     if (strcmp(target, folder) != 0) {
         if (g_file_test(target, G_FILE_TEST_EXISTS)) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS, "a machine named '%s' exists already",
-                        new_name);
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                        _("a machine named '%s' exists already"), new_name);
             return NULL;
         }
         if (g_rename(folder, target) != 0) {
             int err = errno;
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot rename %s: %s",
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot rename %s: %s"),
                         folder, g_strerror(err));
             return NULL;
         }
@@ -504,7 +549,7 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
     int in = g_open(from, O_RDONLY | O_CLOEXEC, 0);
     if (in < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot read %s: %s", from,
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), from,
                     g_strerror(err));
         return false;
     }
@@ -512,7 +557,7 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
     if (fstat(in, &st) != 0) {
         int err = errno;
         close(in);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot read %s: %s", from,
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), from,
                     g_strerror(err));
         return false;
     }
@@ -520,7 +565,7 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
     if (out < 0) {
         int err = errno;
         close(in);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot create %s: %s", to,
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot create %s: %s"), to,
                     g_strerror(err));
         return false;
     }
@@ -572,7 +617,7 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
     close(out);
     if (!ok) {
         if (err)
-            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot copy to %s: %s",
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot copy to %s: %s"),
                         failed, g_strerror(err));
         g_unlink(to);
     }
@@ -583,7 +628,7 @@ static bool copy_tree(const char *from, const char *to, GCancellable *cancellabl
 {
     if (g_mkdir(to, 0755) != 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot create %s: %s", to,
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot create %s: %s"), to,
                     g_strerror(err));
         return false;
     }
@@ -620,7 +665,7 @@ char *vr_library_duplicate(const char *folder, const char *new_name, GCancellabl
     g_autofree char *dir = g_path_get_dirname(folder);
     g_autofree char *target = vr_library_folder_for(dir, new_name);
     if (g_file_test(target, G_FILE_TEST_EXISTS)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS, "a machine named '%s' exists already",
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("a machine named '%s' exists already"),
                     new_name);
         return NULL;
     }
@@ -638,8 +683,8 @@ char *vr_library_duplicate(const char *folder, const char *new_name, GCancellabl
     if (g_rename(hidden, target) != 0) {
         int err = errno;
         remove_tree(hidden, NULL);
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot create %s: %s", target,
-                    g_strerror(err));
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot create %s: %s"),
+                    target, g_strerror(err));
         return NULL;
     }
     return g_steal_pointer(&target);
@@ -653,14 +698,14 @@ VrImageKind vr_image_probe(const char *path, GError **error)
     int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
     if (fd < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot read %s: %s", path,
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), path,
                     g_strerror(err));
         return VR_IMAGE_UNKNOWN;
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "%s is not a regular file",
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, _("%s is not a regular file"),
                     base);
         return VR_IMAGE_UNKNOWN;
     }
@@ -678,8 +723,9 @@ VrImageKind vr_image_probe(const char *path, GError **error)
         return VR_IMAGE_ISO;
     if (n >= 4 && memcmp(head, "QFI\xfb", 4) == 0) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    "%s is a qcow2 image, which Vireo cannot use yet; convert it to a raw "
-                    "image with: qemu-img convert -O raw %s disk.img",
+                    /* Translators: both %s are the file's name; keep the command as it is. */
+                    _("%s is a qcow2 image, which Vireo cannot use yet; convert it to a raw "
+                      "image with: qemu-img convert -O raw %s disk.img"),
                     base, base);
         return VR_IMAGE_QCOW2;
     }
@@ -691,7 +737,8 @@ VrImageKind vr_image_probe(const char *path, GError **error)
         if (machine == 243)
             return VR_IMAGE_KERNEL;
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    "%s is a program for another processor (ELF machine %u, not RISC-V)", base,
+                    /* Translators: %u is the ELF header's machine number. */
+                    _("%s is a program for another processor (ELF machine %u, not RISC-V)"), base,
                     machine);
         return VR_IMAGE_UNKNOWN;
     }
@@ -708,13 +755,17 @@ VrImageKind vr_image_probe(const char *path, GError **error)
         return VR_IMAGE_DISK;
     if ((mbr || gpt || extfs || named) && !sectors) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s looks like a disk image but is %" G_GINT64_FORMAT
-                    " bytes long; a raw disk image is a whole number of 512-byte sectors",
-                    base, (gint64) st.st_size);
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "%s looks like a disk image but is %lld byte long; a raw disk "
+                                "image is a whole number of 512-byte sectors",
+                                "%s looks like a disk image but is %lld bytes long; a raw disk "
+                                "image is a whole number of 512-byte sectors",
+                                (gulong) st.st_size),
+                    base, (long long) st.st_size);
         return VR_IMAGE_UNKNOWN;
     }
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                "%s is not an ISO image, a disk image or a kernel", base);
+                _("%s is not an ISO image, a disk image or a kernel"), base);
     return VR_IMAGE_UNKNOWN;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vr-i18n.h"
 #include "vr-machine-config.h"
 
 static const char *const machine_keys[] = {"name", "arch", "cpus", "memory", "console", NULL};
@@ -32,8 +33,9 @@ static bool check_keys(GKeyFile *kf, const char *file, const char *group, const 
         if (!key_known(known, keys[i])) {
             g_autofree char *list = g_strjoinv(", ", (char **) known);
             g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-                        "%s: unknown key '%s' in group [%s] (known keys: %s)", file, keys[i], group,
-                        list);
+                        /* Translators: the file, the key, its group, the keys the group takes. */
+                        _("%s: unknown key '%s' in group [%s] (known keys: %s)"), file, keys[i],
+                        group, list);
             return false;
         }
     }
@@ -87,7 +89,8 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
                 continue;
         }
         g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
-                    "%s: unknown group [%s] (known: [machine], [boot], [disk 0] .. [disk 63])",
+                    /* Translators: the first %s is the file; keep the names in brackets. */
+                    _("%s: unknown group [%s] (known: [machine], [boot], [disk 0] .. [disk 63])"),
                     path, g);
         return false;
     }
@@ -115,7 +118,8 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
             guint64 n;
             if (!g_ascii_string_to_unsigned(cpus, 10, 1, 1024, &n, NULL)) {
                 g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                            "%s: [machine] cpus: '%s' is not a number of CPUs (1 or more)", path,
+                            /* Translators: the first %s is the file; keep "[machine] cpus". */
+                            _("%s: [machine] cpus: '%s' is not a number of CPUs (1 or more)"), path,
                             cpus);
                 return false;
             }
@@ -123,7 +127,8 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
         }
         if (console && !vr_parse_console(console, &cfg->virtio_console)) {
             g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                        "%s: [machine] console: '%s' is not a console (serial or virtio)", path,
+                        /* Translators: the first %s is the file; keep the names of settings. */
+                        _("%s: [machine] console: '%s' is not a console (serial or virtio)"), path,
                         console);
             return false;
         }
@@ -177,7 +182,8 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
             return false;
         if (!disk || !*disk) {
             g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-                        "%s: [%s] has no path", path, group);
+                        /* Translators: the file, then a group of it, e.g. "disk 0". */
+                        _("%s: [%s] has no path"), path, group);
             return false;
         }
         bool readonly = false;
@@ -185,7 +191,8 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
             readonly = g_key_file_get_boolean(kf, group, "readonly", &local);
             if (local) {
                 g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                            "%s: [%s] readonly: expected true or false", path, group);
+                            /* Translators: the file, then a group ("disk 0"); keep the names. */
+                            _("%s: [%s] readonly: expected true or false"), path, group);
                 return false;
             }
         }
@@ -227,8 +234,9 @@ char *vr_machine_config_find(const char *name_or_path, GError **error)
     if (!candidate || !g_file_test(candidate, G_FILE_TEST_IS_REGULAR)) {
         g_autofree char *dir = vr_machines_dir();
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                    "no machine '%s': expected a machine folder holding machine.ini, or the "
-                    "name of one in %s",
+                    /* Translators: the second %s is the folder of the machine library. */
+                    _("no machine '%s': expected a machine folder holding machine.ini, or the "
+                      "name of one in %s"),
                     name_or_path, dir);
         return NULL;
     }
@@ -329,7 +337,8 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
     if (!g_file_set_contents_full(path, data, (gssize) len,
                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                   0644, &local)) {
-        g_set_error(error, local->domain, local->code, "%s: cannot save: %s", path, local->message);
+        g_set_error(error, local->domain, local->code, _("%s: cannot save: %s"), path,
+                    local->message);
         return false;
     }
     return true;
@@ -339,64 +348,80 @@ bool vr_machine_config_validate(const VrMachineConfig *cfg, GError **error)
 {
     if (g_strcmp0(cfg->arch, "riscv64") != 0) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    "architecture '%s' is not supported (supported: riscv64)",
+                    _("architecture '%s' is not supported (supported: riscv64)"),
                     cfg->arch ? cfg->arch : "");
         return false;
     }
     if (cfg->cpus < 1 || cfg->cpus > VR_CONFIG_MAX_CPUS) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "%u CPUs asked for; the riscv64-virt board has 1 to %u", cfg->cpus,
-                    VR_CONFIG_MAX_CPUS);
+                    /* Translators: riscv64-virt is the name of the board (the machine type). */
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "%u CPU asked for; the riscv64-virt board has 1 to %u",
+                                "%u CPUs asked for; the riscv64-virt board has 1 to %u", cfg->cpus),
+                    cfg->cpus, VR_CONFIG_MAX_CPUS);
         return false;
     }
     if (cfg->memory < VR_CONFIG_MIN_MEMORY || (cfg->memory & 0xfff)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "memory size %" G_GUINT64_FORMAT
-                    " bytes is not usable (at least 16 MiB, whole 4 KiB pages)",
-                    cfg->memory);
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "memory size %llu byte is not usable (at least 16 MiB, whole 4 "
+                                "KiB pages)",
+                                "memory size %llu bytes is not usable (at least 16 MiB, whole 4 "
+                                "KiB pages)",
+                                (gulong) cfg->memory),
+                    (unsigned long long) cfg->memory);
         return false;
     }
     long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
     uint64_t host = pages > 0 && page_size > 0 ? (uint64_t) pages * (uint64_t) page_size : 0;
     if (host && cfg->memory > host) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                    "%" G_GUINT64_FORMAT " MiB of guest memory asked for, but this host has "
-                    "only %" G_GUINT64_FORMAT " MiB",
-                    cfg->memory >> 20, host >> 20);
+                    _("%llu MiB of guest memory asked for, but this host has only %llu MiB"),
+                    (unsigned long long) (cfg->memory >> 20), (unsigned long long) (host >> 20));
         return false;
     }
     unsigned max_disks = VR_CONFIG_MAX_DISKS - (cfg->virtio_console ? 1 : 0);
     unsigned n_disks = cfg->disks ? cfg->disks->len : 0;
     if (n_disks > max_disks) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "%u disks asked for; the riscv64-virt board takes at most %u", n_disks,
-                    max_disks);
+                    /* Translators: riscv64-virt is the name of the board (the machine type). */
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "%u disk asked for; the riscv64-virt board takes at most %u",
+                                "%u disks asked for; the riscv64-virt board takes at most %u",
+                                n_disks),
+                    n_disks, max_disks);
         return false;
     }
     if (cfg->append) {
         if (strlen(cfg->append) >= VR_CONFIG_MAX_CMDLINE) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                        "the kernel command line is %zu bytes long; Linux takes at most %u",
+                        g_dngettext(GETTEXT_PACKAGE,
+                                    "the kernel command line is %zu byte long; Linux takes at "
+                                    "most %u",
+                                    "the kernel command line is %zu bytes long; Linux takes at "
+                                    "most %u",
+                                    (gulong) strlen(cfg->append)),
                         strlen(cfg->append), VR_CONFIG_MAX_CMDLINE - 1);
             return false;
         }
         for (const char *c = cfg->append; *c; c++) {
             if ((unsigned char) *c < 0x20 || *c == 0x7f) {
                 g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                            "the kernel command line holds a control character (one line of "
-                            "printable text expected)");
+                            _("the kernel command line holds a control character (one line of "
+                              "printable text expected)"));
                 return false;
             }
         }
     }
     if (cfg->bios && !*cfg->bios) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "the firmware is an empty path (expected a file, 'none' or the default)");
+                    /* Translators: 'none' stays as it is (the value that means no firmware). */
+                    _("the firmware is an empty path (expected a file, 'none' or the default)"));
         return false;
     }
     if (cfg->bios && strcmp(cfg->bios, "none") == 0 && !cfg->kernel) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "no kernel given: without firmware the kernel is what runs");
+                    _("no kernel given: without firmware the kernel is what runs"));
         return false;
     }
     return true;

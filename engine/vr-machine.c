@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "riscv/hart.h"
+#include "vr-i18n.h"
 #include "vr-machine-private.h"
 
 /* Instructions a hart runs between looks at the machine's state. */
@@ -104,7 +105,8 @@ bool vr_parse_size(const char *text, uint64_t *bytes, GError **error)
     return true;
 bad:
     g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                "'%s' is not a memory size (expected a number with K, M, G or T, e.g. 512M)",
+                /* Translators: K, M, G and T are the unit letters the value is written with. */
+                _("'%s' is not a memory size (expected a number with K, M, G or T, e.g. 512M)"),
                 text ? text : "");
     return false;
 }
@@ -275,16 +277,15 @@ VrMachine *vr_machine_new(const VrMachineConfig *cfg, GError **error)
 {
     if (g_strcmp0(cfg->arch, "riscv64") != 0) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    "architecture '%s' is not supported (supported: riscv64)",
+                    _("architecture '%s' is not supported (supported: riscv64)"),
                     cfg->arch ? cfg->arch : "");
         return NULL;
     }
     int64_t host = host_memory_bytes();
     if ((int64_t) cfg->memory > host || cfg->memory > (uint64_t) INT64_MAX) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                    "%" G_GUINT64_FORMAT " MiB of guest memory asked for, but this host has "
-                    "only %" G_GINT64_FORMAT " MiB",
-                    cfg->memory >> 20, host >> 20);
+                    _("%llu MiB of guest memory asked for, but this host has only %llu MiB"),
+                    (unsigned long long) (cfg->memory >> 20), (unsigned long long) (host >> 20));
         return NULL;
     }
     g_autoptr(VrMachine) m = g_new0(VrMachine, 1);
@@ -414,7 +415,7 @@ bool vr_machine_start(VrMachine *m, GError **error)
     g_mutex_lock(&m->lock);
     if (m->state != VR_MACHINE_CREATED) {
         g_mutex_unlock(&m->lock);
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY, "the machine was already started");
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY, _("the machine was already started"));
         return false;
     }
     m->state = VR_MACHINE_RUNNING;
@@ -493,7 +494,9 @@ void vr_machine_reset(VrMachine *m)
     if (booted) {
         post_event(m, VR_EVENT_RESET, NULL);
     } else {
-        g_autofree char *msg = g_strdup_printf("The machine could not restart: %s", error->message);
+        /* Translators: %s says why, e.g. "kernel /boot/Image is empty". */
+        g_autofree char *msg =
+            g_strdup_printf(_("The machine could not restart: %s"), error->message);
         vr_machine_report_error(m, msg);
         vr_machine_finish(m, VR_END_STOPPED, 0);
     }

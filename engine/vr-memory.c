@@ -1,6 +1,8 @@
 /* The guest physical address space. */
 #include "vr-memory.h"
 
+#include "vr-i18n.h"
+
 #include <errno.h>
 #include <gio/gio.h>
 #include <string.h>
@@ -67,22 +69,23 @@ bool vr_address_space_add_ram(VrAddressSpace *as, const char *name, uint64_t bas
     const char *who = NULL;
     if (size == 0 || base + size < base) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "RAM region %s: size 0x%" G_GINT64_MODIFIER "x at 0x%" G_GINT64_MODIFIER
-                    "x is not a valid range",
-                    name, size, base);
+                    /* Translators: %s names a part of the guest's memory map, e.g. "ram". */
+                    _("RAM region %s: size 0x%llx at 0x%llx is not a valid range"), name,
+                    (unsigned long long) size, (unsigned long long) base);
         return false;
     }
     if (overlaps(as, base, size, &who)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS, "RAM region %s overlaps region %s", name,
-                    who);
+        /* Translators: both %s name parts of the guest's memory map, e.g. "ram" or "uart". */
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("RAM region %s overlaps region %s"),
+                    name, who);
         return false;
     }
     void *host = mmap(NULL, size, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (host == MAP_FAILED) {
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
-                    "Cannot reserve %" G_GUINT64_FORMAT " MiB of host memory for guest RAM: %s",
-                    size >> 20, g_strerror(errno));
+                    _("Cannot reserve %llu MiB of host memory for guest RAM: %s"),
+                    (unsigned long long) (size >> 20), g_strerror(errno));
         return false;
     }
     madvise(host, size, MADV_HUGEPAGE);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vr-i18n.h"
 #include "vr-osinfo.h"
 
 /* libosinfo's objects are not meant for concurrent use: one detection at a time. */
@@ -74,7 +75,7 @@ static bool check_iso(const char *path, GError **error)
     int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
     if (fd < 0) {
         int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "cannot read %s: %s", base,
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), base,
                     g_strerror(err));
         return false;
     }
@@ -84,20 +85,22 @@ static bool check_iso(const char *path, GError **error)
     close(fd);
     const char *why = NULL;
     if (!read_ok || pvd[0] != 1 || memcmp(pvd + 1, "CD001", 5) != 0) {
-        why = "it has no ISO 9660 volume descriptor";
+        /* Translators: completes "%s is not an install image that can be read: %s". */
+        why = N_("it has no ISO 9660 volume descriptor");
     } else {
         unsigned block = pvd[128] | (pvd[129] << 8);
         const uint8_t *root = pvd + 156;
         uint64_t extent = (uint64_t) le32(root + 2) * block, length = le32(root + 10);
         if (block != 512 && block != 1024 && block != 2048)
-            why = "its logical block size is not 512, 1024 or 2048";
+            why = N_("its logical block size is not 512, 1024 or 2048");
         else if (root[0] < 34 || length == 0 || length > (64u << 20) ||
                  extent + length > (uint64_t) st.st_size)
-            why = "its root directory record is damaged or lies outside the file";
+            why = N_("its root directory record is damaged or lies outside the file");
     }
     if (why) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s is not an install image that can be read: %s", base, why);
+                    /* Translators: the first %s is the image's file name, the second why. */
+                    _("%s is not an install image that can be read: %s"), base, _(why));
         return false;
     }
     return true;
@@ -115,8 +118,8 @@ bool vr_osinfo_detect(const char *path, VrOsInfo *info, GError **error)
     if (!media) {
         g_autofree char *base = g_path_get_basename(path);
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "%s is not an install image that can be read: %s", base,
-                    local ? local->message : "unknown reason");
+                    _("%s is not an install image that can be read: %s"), base,
+                    local ? local->message : _("unknown reason"));
         return false;
     }
     info->volume_id = g_strdup(osinfo_media_get_volume_id(media));

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Checks that every translation in po/ is complete: the catalogue extracted afresh from the
-# sources (POTFILES.in) merged into each .po leaves no message untranslated or fuzzy, and
-# every user-visible property in the .ui files is marked for translation.
+# sources (POTFILES.in) merged into each .po leaves no message untranslated or fuzzy, every
+# source file with messages marked for translation (the application's, the command line's
+# and the engine's) is in POTFILES.in, and every user-visible property in the .ui files is
+# marked for translation.
 set -eu
 root=$1
 cd "$root"
@@ -16,6 +18,36 @@ xgettext --from-code=UTF-8 --add-comments=Translators --keyword=_ --keyword=N_ \
     --files-from="$tmp/files" -o "$tmp/vireo.pot" 2>"$tmp/xgettext.log" || {
     cat "$tmp/xgettext.log"; exit 1; }
 status=0
+
+# Every C source, header and .ui file outside tests/ with a marked message is listed: xgettext
+# reads them all, and each file its catalogue names must be in POTFILES.in (else its messages
+# would silently stay English).
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files --cached --others --exclude-standard -- '*.c' '*.h' '*.ui' >"$tmp/all"
+else
+    find . \( -name tests -o -name po -o -name '.?*' -o -name 'build*' -o -name '_build*' \) \
+        -prune -o -type f \( -name '*.c' -o -name '*.h' -o -name '*.ui' \) -print |
+        sed 's|^\./||' >"$tmp/all"
+fi
+grep -v -e '^tests/' -e '^po/' "$tmp/all" | sort | while read -r f; do
+    [ ! -f "$f" ] || echo "$f"
+done >"$tmp/sources"
+xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+    --keyword=g_dngettext:2,3 --files-from="$tmp/sources" -o "$tmp/all.pot" \
+    2>"$tmp/xgettext-all.log" || {
+    cat "$tmp/xgettext-all.log"; exit 1; }
+if [ -f "$tmp/all.pot" ]; then
+    sed -n 's/^#: //p' "$tmp/all.pot" | tr ' ' '\n' | sed 's/:[0-9]*$//' | grep -v '^$' |
+        sort -u >"$tmp/marked"
+    sort -u "$tmp/files" >"$tmp/listed"
+    unlisted=$(comm -23 "$tmp/marked" "$tmp/listed")
+    if [ -n "$unlisted" ]; then
+        echo "these files have messages marked for translation but are not in po/POTFILES.in:"
+        echo "$unlisted"
+        status=1
+    fi
+fi
+
 for po in po/*.po; do
     msgmerge --quiet --no-fuzzy-matching -o "$tmp/merged.po" "$po" "$tmp/vireo.pot"
     stats=$(msgfmt --check --statistics -o /dev/null "$tmp/merged.po" 2>&1)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "virtqueue.h"
+#include "vr-i18n.h"
 
 #define SECTOR       512
 #define CONFIG_SIZE  60 /* through write_zeroes_may_unmap and its padding (5.2.4) */
@@ -311,13 +312,13 @@ static bool lock_image(int fd, const char *path, bool readonly, GError **error)
     if (err == EAGAIN || err == EACCES) {
         if (readonly)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                        "Disk image %s is being written by another machine or program; it "
-                        "cannot be opened read-only until that one lets go of it",
+                        _("Disk image %s is being written by another machine or program; it "
+                          "cannot be opened read-only until that one lets go of it"),
                         path);
         else
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                        "Disk image %s is in use by another machine or program; two machines "
-                        "cannot write the same image (open it read-only, or stop the other)",
+                        _("Disk image %s is in use by another machine or program; two machines "
+                          "cannot write the same image (open it read-only, or stop the other)"),
                         path);
         return false;
     }
@@ -335,25 +336,28 @@ VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **erro
         int err = errno;
         if (err == EISDIR)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                        "Disk image %s is a directory; expected a raw disk image file", path);
+                        _("Disk image %s is a directory; expected a raw disk image file"), path);
+        else if (readonly)
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                        _("Cannot open disk image %s for reading: %s"), path, g_strerror(err));
         else
             g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                        "Cannot open disk image %s for %s: %s", path,
-                        readonly ? "reading" : "reading and writing", g_strerror(err));
+                        _("Cannot open disk image %s for reading and writing: %s"), path,
+                        g_strerror(err));
         return NULL;
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
         int err = errno;
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    "Cannot look at disk image %s: %s", path, g_strerror(err));
+                    _("Cannot look at disk image %s: %s"), path, g_strerror(err));
         close(fd);
         return NULL;
     }
     uint64_t size;
     if (S_ISDIR(st.st_mode)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                    "Disk image %s is a directory; expected a raw disk image file", path);
+                    _("Disk image %s is a directory; expected a raw disk image file"), path);
         close(fd);
         return NULL;
     } else if (S_ISREG(st.st_mode)) {
@@ -363,16 +367,19 @@ VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **erro
         size = end < 0 ? 0 : (uint64_t) end;
     } else {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                    "Disk image %s is not a regular file or block device", path);
+                    _("Disk image %s is not a regular file or block device"), path);
         close(fd);
         return NULL;
     }
     if (size == 0 || size % SECTOR) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    "Disk image %s is %" G_GUINT64_FORMAT
-                    " bytes long; a raw disk image must be a non-zero multiple of 512 bytes "
-                    "(whole sectors)",
-                    path, size);
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "Disk image %s is %llu byte long; a raw disk image must be a "
+                                "non-zero multiple of 512 bytes (whole sectors)",
+                                "Disk image %s is %llu bytes long; a raw disk image must be a "
+                                "non-zero multiple of 512 bytes (whole sectors)",
+                                (gulong) size),
+                    path, (unsigned long long) size);
         close(fd);
         return NULL;
     }

@@ -91,6 +91,8 @@ static inline bool stopping(const VrVirtqueue *vq)
     return vq->stop && __atomic_load_n(vq->stop, __ATOMIC_RELAXED) != 0;
 }
 
+/* Its messages describe a guest driver's mistake and end up in the log (the transport's
+ * rate-limited guest error), never before the user: they stay English (see vr-i18n.h). */
 bool vr_virtqueue_start(VrVirtqueue *vq, GError **error)
 {
     vr_virtqueue_stop(vq);

@@ -27,6 +27,7 @@
 #include "uart16550.h"
 #include "vr-boot.h"
 #include "vr-elf.h"
+#include "vr-i18n.h"
 #include "vr-machine-private.h"
 #include "virtio/virtio-blk.h"
 #include "virtio/virtio-console.h"
@@ -307,7 +308,7 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
 
 fdt_error:
     g_free(fdt);
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not build the device tree");
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, _("could not build the device tree"));
     return NULL;
 }
 
@@ -324,8 +325,9 @@ static bool boot_bare_elf(VrMachine *m, VirtBoard *b, GError **error)
         if (!vr_address_space_ram_ptr(m->as, tohost, 8)) {
             vr_elf_image_clear(&image);
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        "%s: its tohost symbol (0x%" G_GINT64_MODIFIER "x) is not in RAM",
-                        m->cfg.kernel, tohost);
+                        /* Translators: tohost is the name of a symbol; keep it. */
+                        _("%s: its tohost symbol (0x%llx) is not in RAM"), m->cfg.kernel,
+                        (unsigned long long) tohost);
             return false;
         }
         b->htif.as = m->as;
@@ -354,7 +356,8 @@ static bool boot_firmware(VrMachine *m, VirtBoard *b, GError **error)
     VrBootImage fw;
     if (!vr_boot_load_firmware(bios, m->as, VIRT_RAM_BASE, KERNEL_OFFSET, &fw, error)) {
         if (!m->cfg.bios && g_error_matches(*error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-            g_prefix_error(error, "The default firmware (Debian package opensbi) is missing: ");
+            /* Translators: followed by why the file cannot be read; keep the ": " at the end. */
+            g_prefix_error(error, _("The default firmware (Debian package opensbi) is missing: "));
         return false;
     }
 
@@ -382,9 +385,8 @@ static bool boot_firmware(VrMachine *m, VirtBoard *b, GError **error)
     if (kernel_end > fdt_addr ||
         !vr_address_space_write_ram(m->as, fdt_addr, fdt, fdt_totalsize(fdt))) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                    "%" G_GUINT64_FORMAT " MiB of RAM is too little for the kernel and the "
-                    "device tree",
-                    b->ram_size >> 20);
+                    _("%llu MiB of RAM is too little for the kernel and the device tree"),
+                    (unsigned long long) (b->ram_size >> 20));
         return false;
     }
 
@@ -413,7 +415,8 @@ static bool virt_boot(VrMachine *m, void *opaque, GError **error)
     if (m->cfg.bios && strcmp(m->cfg.bios, "none") == 0) {
         if (!m->cfg.kernel) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                        "no kernel given: with --bios none the kernel is what runs");
+                        /* Translators: --bios none is a command line option and stays as it is. */
+                        _("no kernel given: with --bios none the kernel is what runs"));
             return false;
         }
         return boot_bare_elf(m, b, error);
@@ -468,15 +471,22 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
     const VrMachineConfig *cfg = &m->cfg;
     if (cfg->cpus < 1 || cfg->cpus > VIRT_MAX_CPUS) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "%u CPUs asked for; the riscv64-virt board has 1 to %u", cfg->cpus,
-                    VIRT_MAX_CPUS);
+                    /* Translators: riscv64-virt is the name of the board (the machine type). */
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "%u CPU asked for; the riscv64-virt board has 1 to %u",
+                                "%u CPUs asked for; the riscv64-virt board has 1 to %u", cfg->cpus),
+                    cfg->cpus, VIRT_MAX_CPUS);
         return false;
     }
     if (cfg->memory < (16ull << 20) || cfg->memory > (1ull << 40) || (cfg->memory & 0xfff)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "memory size %" G_GUINT64_FORMAT
-                    " bytes is not usable (16 MiB to 1 TiB, whole 4 KiB pages)",
-                    cfg->memory);
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "memory size %llu byte is not usable (16 MiB to 1 TiB, whole 4 KiB "
+                                "pages)",
+                                "memory size %llu bytes is not usable (16 MiB to 1 TiB, whole 4 "
+                                "KiB pages)",
+                                (gulong) cfg->memory),
+                    (unsigned long long) cfg->memory);
         return false;
     }
 
@@ -519,8 +529,12 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
     unsigned n_other = 1 + (cfg->virtio_console ? 1 : 0);
     if (n_disks + n_other > VIRT_VIRTIO_COUNT) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    "%u disks asked for; the riscv64-virt board takes at most %u", n_disks,
-                    VIRT_VIRTIO_COUNT - n_other);
+                    /* Translators: riscv64-virt is the name of the board (the machine type). */
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "%u disk asked for; the riscv64-virt board takes at most %u",
+                                "%u disks asked for; the riscv64-virt board takes at most %u",
+                                n_disks),
+                    n_disks, VIRT_VIRTIO_COUNT - n_other);
         return false;
     }
     for (unsigned i = 0; i < n_disks; i++) {

@@ -1,5 +1,7 @@
-/* The window in German (LANGUAGE=de): the translation is installed and used, and no text
- * on the screens visited is left in English where po/de.po has a translation for it. */
+/* The window in German (LANGUAGE=de): the translation is installed and used, no text on the
+ * screens visited is left in English where po/de.po has a translation for it, and the engine's
+ * reasons the window shows (a machine.ini it refuses, a kernel it cannot start) are German
+ * too. */
 #include <glib/gstdio.h>
 
 #include "ui-test.h"
@@ -102,10 +104,15 @@ static void test_german(void)
     assert_no_english(GTK_WIDGET(window));
     ui_screenshot(GTK_WIDGET(window), "german-library-empty");
 
-    /* A library with a damaged machine and a good one. */
+    /* A library with damaged machines and a good one. */
     g_autofree char *broken = g_build_filename(ui_machines_dir(), "Kaputt.vireo", NULL);
     g_mkdir_with_parents(broken, 0755);
     g_autofree char *good = ui_make_machine("Gut", "/bin/sh", "none", 256ull << 20);
+    /* A machine.ini the engine refuses: its reason is in German too. */
+    g_autofree char *wrong = g_build_filename(ui_machines_dir(), "Falsch.vireo", NULL);
+    g_mkdir_with_parents(wrong, 0755);
+    g_autofree char *wrong_ini = g_build_filename(wrong, "machine.ini", NULL);
+    g_assert_true(g_file_set_contents(wrong_ini, "[machine]\ncolour=blue\n", -1, NULL));
     vireo_library_reload(ui_library());
     ui_iterate(100);
     VireoMachineRow *row = ui_row_for("Kaputt");
@@ -114,6 +121,13 @@ static void test_german(void)
     g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(badge)), ==, "Beschädigt");
     GtkWidget *problem = ui_find(GTK_WIDGET(row), "problem_label");
     g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(problem)), "Die Einstellungsdatei"));
+    problem = ui_find(GTK_WIDGET(ui_row_for("Falsch")), "problem_label");
+    const char *why = gtk_label_get_text(GTK_LABEL(problem));
+    g_test_message("problem: %s", why);
+    g_assert_true(g_str_has_prefix(why, "Die Einstellungsdatei"));
+    g_assert_nonnull(
+        strstr(why, "beschädigt: Unbekannter Schlüssel „colour“ in der Gruppe [machine]"));
+    g_assert_null(strstr(why, "unknown key"));
     GtkWidget *description = ui_find(GTK_WIDGET(ui_row_for("Gut")), "description_label");
     g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(description)), ==,
                     "RISC-V 64 · 1 Prozessor · 256 MiB");
@@ -143,6 +157,28 @@ static void test_german(void)
     assert_no_english(GTK_WIDGET(settings));
     ui_screenshot(GTK_WIDGET(settings), "german-settings");
     gtk_window_destroy(GTK_WINDOW(settings));
+
+    /* A machine the engine cannot start: the banner gives the engine's reason in German. */
+    g_autofree char *fake = g_build_filename(ui_scratch_dir(), "falsch.elf", NULL);
+    g_assert_true(g_file_set_contents(fake,
+                                      "\x7f"
+                                      "ELF not really",
+                                      -1, NULL));
+    g_autofree char *faulty = ui_make_machine("Defekt", fake, "none", 64ull << 20);
+    vireo_library_reload(ui_library());
+    ui_iterate(100);
+    vireo_window_open_machine(window, vireo_machine_row_get_machine(ui_row_for("Defekt")));
+    ui_iterate(50);
+    page = vireo_window_get_machine_page(window);
+    gtk_widget_activate_action(GTK_WIDGET(page), "machine.start", NULL);
+    UI_WAIT_FOR(vireo_machine_page_get_banner(page), 10000, "the error banner");
+    const char *banner = vireo_machine_page_get_banner(page);
+    g_test_message("banner: %s", banner);
+    g_assert_true(g_str_has_prefix(banner, "„Defekt“ konnte nicht starten: "));
+    g_assert_nonnull(strstr(banner, "falsch.elf ist eine 32-Bit- oder abgeschnittene ELF-Datei; "
+                                    "erwartet wird eine 64-Bit-RISC-V-ELF-Datei"));
+    g_assert_null(strstr(banner, "ELF file"));
+    ui_screenshot(GTK_WIDGET(window), "german-engine-error");
 
     /* The assistant, on each of its pages. */
     vireo_window_show_library(window);

@@ -4,6 +4,7 @@
 
 #include "fake-iso.h"
 #include "ui-test.h"
+#include "vireo-i18n.h"
 #include "vr-library.h"
 
 static VireoApplication *app;
@@ -110,7 +111,7 @@ void ui_test_init(int *argc, char ***argv)
     scratch_dir = g_build_filename(root_dir, "scratch", NULL);
     g_mkdir_with_parents(scratch_dir, 0700);
 
-    vireo_application_setup_i18n();
+    vireo_i18n_init();
     gtk_test_init(argc, argv, NULL);
     start_notification_server();
     app = vireo_application_new(G_APPLICATION_NON_UNIQUE);

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <string.h>
 
 static const char *vireo_path;
@@ -159,21 +160,19 @@ static void run_result_clear(RunResult *r)
     g_free(r->err);
 }
 
-static RunResult run_vireo(const char *first, ...)
+/* Runs vireo with the arguments up to NULL, in envp (NULL: this test's environment). */
+static RunResult run_vireo_va(char **envp, const char *first, va_list ap)
 {
     GPtrArray *argv = g_ptr_array_new();
     g_ptr_array_add(argv, (char *) vireo_path);
-    va_list ap;
-    va_start(ap, first);
     for (const char *a = first; a; a = va_arg(ap, const char *))
         g_ptr_array_add(argv, (char *) a);
-    va_end(ap);
     g_ptr_array_add(argv, NULL);
 
     RunResult r = {0};
     int wait_status = 0;
     g_autoptr(GError) error = NULL;
-    gboolean ok = g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+    gboolean ok = g_spawn_sync(NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL,
                                &r.out, &r.err, &wait_status, &error);
     g_assert_no_error(error);
     g_assert_true(ok);
@@ -184,8 +183,34 @@ static RunResult run_vireo(const char *first, ...)
     return r;
 }
 
+static RunResult run_vireo(const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    RunResult r = run_vireo_va(NULL, first, ap);
+    va_end(ap);
+    return r;
+}
+
+/* The same in German: LANGUAGE=de with a UTF-8 locale (GNU gettext ignores LANGUAGE in the
+ * "C" locale; C.UTF-8 is enough, no German locale need be installed). */
+static RunResult run_vireo_german(const char *first, ...)
+{
+    g_auto(GStrv) envp = g_get_environ();
+    envp = g_environ_setenv(envp, "LANGUAGE", "de", TRUE);
+    envp = g_environ_setenv(envp, "LC_ALL", "C.UTF-8", TRUE);
+    va_list ap;
+    va_start(ap, first);
+    RunResult r = run_vireo_va(envp, first, ap);
+    va_end(ap);
+    return r;
+}
+
 #define RUN_ELF(path, ...) \
     run_vireo("run", "--arch", "riscv64", "--bios", "none", "--kernel", path, ##__VA_ARGS__, NULL)
+#define RUN_ELF_GERMAN(path, ...)                                                    \
+    run_vireo_german("run", "--arch", "riscv64", "--bios", "none", "--kernel", path, \
+                     ##__VA_ARGS__, NULL)
 
 static void test_pass(void)
 {
@@ -607,6 +632,66 @@ static void test_machine_folder(void)
     run_result_clear(&r);
 }
 
+/* ---- in German ---- */
+
+/* The engine's errors, and the command line's own, come out in the user's language: vireo
+ * binds its translations (the build folder's when run from there, as here). */
+static void test_german(void)
+{
+    const char *localedir = g_getenv("VIREO_LOCALEDIR");
+    g_autofree char *mo =
+        localedir ? g_build_filename(localedir, "de", "LC_MESSAGES", "vireo.mo", NULL) : NULL;
+    if (!mo || !g_file_test(mo, G_FILE_TEST_EXISTS)) {
+        g_test_skip("the German translation was not compiled (msgfmt, Debian package gettext, "
+                    "is missing)");
+        return;
+    }
+    if (!setlocale(LC_ALL, "C.UTF-8")) {
+        g_test_skip("the C.UTF-8 locale is missing (GNU gettext needs a UTF-8 locale for "
+                    "LANGUAGE=de)");
+        return;
+    }
+    setlocale(LC_ALL, "C");
+
+    /* A missing kernel: the ELF loader's message. */
+    RunResult r =
+        run_vireo_german("run", "--bios", "none", "--kernel", "/nonexistent/kernel.elf", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "Der Kernel /nonexistent/kernel.elf kann nicht gelesen werden"));
+    g_assert_null(strstr(r.err, "Cannot read"));
+    run_result_clear(&r);
+
+    /* A file that is no kernel (the boot loader's message and the kind of file it is). */
+    g_autofree char *text = g_build_filename(tmpdir, "notiz.txt", NULL);
+    g_assert_true(
+        g_file_set_contents(text, "Dies ist kein Kernel, sondern eine Notiz.\n", -1, NULL));
+    r = run_vireo_german("run", "--kernel", text, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "ist kein RISC-V-Kernel, sondern eine Textdatei"));
+    run_result_clear(&r);
+
+    /* The board's limit, with a plural. */
+    g_autofree char *elf = elf_reporting("de.elf", 1);
+    r = RUN_ELF_GERMAN(elf, "--cpus", "99");
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "99 Prozessoren angefordert"));
+    run_result_clear(&r);
+
+    /* machine.ini: the settings file's message keeps the file's name in front. */
+    g_autofree char *bad = machine_folder("Farbe", "[machine]\ncolour=blue\n");
+    r = run_vireo_german("run", bad, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "machine.ini: Unbekannter Schlüssel „colour“ in der Gruppe "
+                                   "[machine]"));
+    run_result_clear(&r);
+
+    /* The command line's own words. */
+    r = run_vireo_german("run", elf, "zuviel", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "vireo run: Unerwartetes Argument „zuviel“"));
+    run_result_clear(&r);
+}
+
 static void remove_tree(const char *path)
 {
     g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
@@ -651,6 +736,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/kernel-not-an-image", test_kernel_not_an_image);
     g_test_add_func("/cli/missing-disk-and-firmware", test_missing_disk_and_firmware);
     g_test_add_func("/cli/machine-folder", test_machine_folder);
+    g_test_add_func("/cli/german", test_german);
     int status = g_test_run();
 
     remove_tree(tmpdir);
