@@ -616,9 +616,12 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
     close(in);
     close(out);
     if (!ok) {
-        if (err)
+        if (err && failed == from)
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"),
+                        from, g_strerror(err));
+        else if (err)
             g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot copy to %s: %s"),
-                        failed, g_strerror(err));
+                        to, g_strerror(err));
         g_unlink(to);
     }
     return ok;
