@@ -58,6 +58,7 @@ int vireo_cmd_create(int argc, char **argv)
     g_option_context_set_description(ctx, description);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
+    g_set_prgname("vireo create"); /* what --help names in its usage line */
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
         vireo_cli_error("create", "%s", error->message);
         return VIREO_EXIT_USAGE;
@@ -159,6 +160,7 @@ int vireo_cmd_list(int argc, char **argv)
     g_option_context_set_translation_domain(ctx, GETTEXT_PACKAGE);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
+    g_set_prgname("vireo list"); /* what --help names in its usage line */
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
         vireo_cli_error("list", "%s", error->message);
         return VIREO_EXIT_USAGE;

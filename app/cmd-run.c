@@ -526,6 +526,7 @@ int vireo_cmd_run(int argc, char **argv)
            "On the console, Ctrl-A X quits, Ctrl-A C opens the monitor, Ctrl-A A sends Ctrl-A.\n"));
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_autoptr(GError) error = NULL;
+    g_set_prgname("vireo run"); /* what --help names in its usage line */
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
         vireo_cli_error("run", "%s", error->message);
         return VIREO_EXIT_USAGE;

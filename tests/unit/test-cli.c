@@ -428,6 +428,19 @@ static void test_unknown_option(void)
     run_result_clear(&r);
 }
 
+/* Each command's --help names the command as it is typed. */
+static void test_help(void)
+{
+    const char *commands[] = {"run", "create", "list"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(commands); i++) {
+        RunResult r = run_vireo(commands[i], "--help", NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        g_autofree char *usage = g_strdup_printf("  vireo %s [OPTION", commands[i]);
+        g_assert_nonnull(strstr(r.out, usage));
+        run_result_clear(&r);
+    }
+}
+
 static void test_bad_values(void)
 {
     g_autofree char *elf = elf_reporting("ok.elf", 1);
@@ -730,6 +743,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/truncated-elf", test_truncated_elf);
     g_test_add_func("/cli/segment-outside-ram", test_segment_outside_ram);
     g_test_add_func("/cli/unknown-option", test_unknown_option);
+    g_test_add_func("/cli/help", test_help);
     g_test_add_func("/cli/bad-values", test_bad_values);
     g_test_add_func("/cli/monitor", test_monitor);
     g_test_add_func("/cli/too-much-memory", test_too_much_memory);
