@@ -158,51 +158,17 @@ static void note(const char *fmt, ...)
 
 /* ---- the monitor ---- */
 
-static const char *const priv_names[] = {"U", "S", "?", "M"};
-
-static void monitor_info_registers(RunSession *s, unsigned hart)
+static void monitor_info_registers(RunSession *s, unsigned cpu)
 {
-    struct VrHart *h = vr_machine_hart(s->m, hart);
-    if (!h) {
+    g_autoptr(GString) out = g_string_new(NULL);
+    if (!vr_machine_dump_registers(s->m, cpu, out)) {
         /* Translators: a hart is a RISC-V hardware thread, a CPU. */
-        note(_("no hart %u (the machine has %u)"), hart, vr_machine_n_harts(s->m));
+        note(_("no hart %u (the machine has %u)"), cpu, vr_machine_n_cpus(s->m));
         return;
     }
-    bool was_running = vr_machine_get_state(s->m) == VR_MACHINE_RUNNING;
-    if (was_running)
-        vr_machine_pause(s->m);
-    GString *out = g_string_new(NULL);
-    g_string_append_printf(
-        out, "hart %u  pc %016" G_GINT64_MODIFIER "x  mode %s  instret %" G_GUINT64_FORMAT, hart,
-        vr_hart_get_pc(h), priv_names[vr_hart_get_priv(h) & 3], vr_hart_instret(h));
-    static const char *const abi[32] = {"zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
-                                        "s0",   "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
-                                        "a6",   "a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
-                                        "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
-    for (unsigned r = 0; r < 32; r++) {
-        if (r % 4 == 0)
-            g_string_append(out, "\r\n");
-        g_string_append_printf(out, "x%-2u %-4s %016" G_GINT64_MODIFIER "x  ", r, abi[r],
-                               vr_hart_get_x(h, r));
-    }
-    static const struct {
-        const char *name;
-        unsigned csr;
-    } csrs[] = {{"mstatus", CSR_MSTATUS}, {"mepc", CSR_MEPC},   {"mcause", CSR_MCAUSE},
-                {"mtval", CSR_MTVAL},     {"mtvec", CSR_MTVEC}, {"mie", CSR_MIE},
-                {"mip", CSR_MIP},         {"satp", CSR_SATP},   {"sepc", CSR_SEPC},
-                {"scause", CSR_SCAUSE},   {"stval", CSR_STVAL}, {"stvec", CSR_STVEC}};
-    for (unsigned i = 0; i < G_N_ELEMENTS(csrs); i++) {
-        uint64_t v = 0;
-        vr_hart_csr_read(h, csrs[i].csr, &v);
-        if (i % 4 == 0)
-            g_string_append(out, "\r\n");
-        g_string_append_printf(out, "%-8s %016" G_GINT64_MODIFIER "x  ", csrs[i].name, v);
-    }
+    if (s->tty)
+        g_string_replace(out, "\n", "\r\n", 0);
     note("%s", out->str);
-    g_string_free(out, TRUE);
-    if (was_running)
-        vr_machine_resume(s->m);
 }
 
 static void monitor_command(RunSession *s, const char *line)

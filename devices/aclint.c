@@ -2,17 +2,18 @@
 #include <glib.h>
 
 #include "aclint.h"
-#include "riscv/riscv-defs.h"
 
 #define MSIP_BASE     0x0000
 #define MTIMECMP_BASE 0x4000
 #define MTIME_OFFSET  0xbff8
 
 struct VrAclint {
-    VrHart **harts;
+    VrDevice dev;
     unsigned n_harts;
     VrClock *clock;
     uint32_t *msip;
+    VrIrq *msip_lines;
+    VrTimerCmp *timers;
 };
 
 static uint64_t sub_read(uint64_t reg, uint64_t offset_in_reg, unsigned size)
@@ -44,7 +45,7 @@ static bool aclint_read(void *opaque, uint64_t offset, unsigned size, uint64_t *
         *value = 0;
         return true;
     }
-    *value = sub_read(vr_hart_get_mtimecmp(c->harts[h]), (offset - MTIMECMP_BASE) % 8, size);
+    *value = sub_read(c->timers[h].get(c->timers[h].opaque), (offset - MTIMECMP_BASE) % 8, size);
     return true;
 }
 
@@ -59,7 +60,7 @@ static bool aclint_write(void *opaque, uint64_t offset, unsigned size, uint64_t 
             return true;
         uint32_t bit = value & 1;
         __atomic_store_n(&c->msip[h], bit, __ATOMIC_RELAXED);
-        vr_hart_set_irq(c->harts[h], IRQ_MSI, bit);
+        vr_irq_set(&c->msip_lines[h], bit);
         return true;
     }
     if (offset >= MTIME_OFFSET)
@@ -69,11 +70,11 @@ static bool aclint_write(void *opaque, uint64_t offset, unsigned size, uint64_t 
     uint64_t h = (offset - MTIMECMP_BASE) / 8;
     if (h >= c->n_harts)
         return true;
-    uint64_t cur = vr_hart_get_mtimecmp(c->harts[h]);
+    uint64_t cur = c->timers[h].get(c->timers[h].opaque);
     uint64_t shift = 8 * ((offset - MTIMECMP_BASE) % 8);
     uint64_t mask = size == 8 ? ~0ull : (((1ull << (8 * size)) - 1) << shift);
     uint64_t v = (cur & ~mask) | ((value << shift) & mask);
-    vr_hart_set_mtimecmp(c->harts[h], v);
+    c->timers[h].set(c->timers[h].opaque, v);
     return true;
 }
 
@@ -87,14 +88,43 @@ const VrMmioOps *vr_aclint_ops(void)
     return &aclint_ops;
 }
 
-VrAclint *vr_aclint_new(VrHart **harts, unsigned n_harts, VrClock *clock)
+/* Software interrupts clear; the timer compare registers belong to the harts, which reset
+ * them themselves. */
+static void aclint_reset(VrDevice *dev)
+{
+    VrAclint *c = (VrAclint *) dev;
+    for (unsigned h = 0; h < c->n_harts; h++) {
+        __atomic_store_n(&c->msip[h], 0, __ATOMIC_RELAXED);
+        vr_irq_set(&c->msip_lines[h], false);
+    }
+}
+
+static void aclint_device_free(VrDevice *dev)
+{
+    vr_aclint_free((VrAclint *) dev);
+}
+
+static const VrDeviceOps aclint_device_ops = {
+    .reset = aclint_reset,
+    .free = aclint_device_free,
+};
+
+VrAclint *vr_aclint_new(unsigned n_harts, VrClock *clock, const VrIrq *msip,
+                        const VrTimerCmp *timers)
 {
     VrAclint *c = g_new0(VrAclint, 1);
-    c->harts = harts;
+    c->dev.ops = &aclint_device_ops;
     c->n_harts = n_harts;
     c->clock = clock;
     c->msip = g_new0(uint32_t, n_harts);
+    c->msip_lines = g_memdup2(msip, sizeof(VrIrq) * n_harts);
+    c->timers = g_memdup2(timers, sizeof(VrTimerCmp) * n_harts);
     return c;
+}
+
+VrDevice *vr_aclint_device(VrAclint *c)
+{
+    return &c->dev;
 }
 
 void vr_aclint_free(VrAclint *c)
@@ -102,5 +132,7 @@ void vr_aclint_free(VrAclint *c)
     if (!c)
         return;
     g_free(c->msip);
+    g_free(c->msip_lines);
+    g_free(c->timers);
     g_free(c);
 }

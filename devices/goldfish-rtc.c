@@ -18,6 +18,7 @@ enum {
 };
 
 struct VrGoldfishRtc {
+    VrDevice dev;
     GMutex lock;
     int64_t offset_ns; /* guest time = host real time + offset */
     uint32_t time_high_latch;
@@ -152,9 +153,30 @@ const VrMmioOps *vr_goldfish_rtc_ops(void)
     return &rtc_ops;
 }
 
+static void rtc_device_reset(VrDevice *dev)
+{
+    vr_goldfish_rtc_reset((VrGoldfishRtc *) dev);
+}
+
+static void rtc_device_free(VrDevice *dev)
+{
+    vr_goldfish_rtc_free((VrGoldfishRtc *) dev);
+}
+
+static const VrDeviceOps rtc_device_ops = {
+    .reset = rtc_device_reset,
+    .free = rtc_device_free,
+};
+
+VrDevice *vr_goldfish_rtc_device(VrGoldfishRtc *r)
+{
+    return &r->dev;
+}
+
 VrGoldfishRtc *vr_goldfish_rtc_new(const VrIrq *irq, GMainContext *context)
 {
     VrGoldfishRtc *r = g_new0(VrGoldfishRtc, 1);
+    r->dev.ops = &rtc_device_ops;
     g_mutex_init(&r->lock);
     if (irq)
         r->irq = *irq;

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "vr-device.h"
 #include "vr-irq.h"
 #include "vr-memory.h"
 
@@ -17,6 +18,7 @@ VrGoldfishRtc *vr_goldfish_rtc_new(const VrIrq *irq, GMainContext *context);
 /* Disarms the alarm and clears the interrupt; the time runs on. */
 void vr_goldfish_rtc_reset(VrGoldfishRtc *r);
 void vr_goldfish_rtc_free(VrGoldfishRtc *r);
+VrDevice *vr_goldfish_rtc_device(VrGoldfishRtc *r);
 const VrMmioOps *vr_goldfish_rtc_ops(void);
 
 #endif

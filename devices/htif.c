@@ -60,5 +60,65 @@ static void tohost_written(void *opaque, uint64_t paddr, unsigned size)
 
 void vr_htif_attach(VrHtif *htif)
 {
+    if (htif->attached)
+        return;
     vr_address_space_watch_writes(htif->as, htif->tohost, 8, tohost_written, htif);
+    htif->attached = true;
+}
+
+static void htif_save(VrDevice *dev, VrStateWriter *w)
+{
+    VrHtif *t = (VrHtif *) dev;
+    vr_state_put_bool(w, t->attached);
+    vr_state_put_u64(w, t->tohost);
+    vr_state_put_u64(w, t->fromhost);
+}
+
+static bool htif_load(VrDevice *dev, VrStateReader *r)
+{
+    VrHtif *t = (VrHtif *) dev;
+    bool attached = vr_state_get_bool(r);
+    uint64_t tohost = vr_state_get_u64(r), fromhost = vr_state_get_u64(r);
+    if (vr_state_reader_failed(r))
+        return false;
+    if (!attached)
+        return true;
+    if (!vr_address_space_ram_ptr(t->as, tohost, 8) ||
+        (fromhost && !vr_address_space_ram_ptr(t->as, fromhost, 8))) {
+        vr_state_reader_invalid(r, "tohost 0x%llx or fromhost 0x%llx is not in RAM",
+                                (unsigned long long) tohost, (unsigned long long) fromhost);
+        return false;
+    }
+    if (t->attached && t->tohost != tohost) {
+        vr_state_reader_invalid(r, "tohost moved from 0x%llx to 0x%llx",
+                                (unsigned long long) t->tohost, (unsigned long long) tohost);
+        return false;
+    }
+    t->tohost = tohost;
+    t->fromhost = fromhost;
+    vr_htif_attach(t);
+    return true;
+}
+
+static void htif_free(VrDevice *dev)
+{
+    g_free(dev);
+}
+
+static const VrDeviceOps htif_device_ops = {
+    .save = htif_save,
+    .load = htif_load,
+    .free = htif_free,
+};
+
+VrHtif *vr_htif_new(void)
+{
+    VrHtif *t = g_new0(VrHtif, 1);
+    t->dev.ops = &htif_device_ops;
+    return t;
+}
+
+VrDevice *vr_htif_device(VrHtif *htif)
+{
+    return &htif->dev;
 }

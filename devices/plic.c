@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "plic.h"
-#include "riscv/riscv-defs.h"
 
 #define N_WORDS       ((VR_PLIC_NUM_SOURCES + 31) / 32)
 #define PRIORITY_MASK 7
@@ -18,9 +17,9 @@ typedef struct {
 } PlicContext;
 
 struct VrPlic {
+    VrDevice dev;
     GMutex lock;
-    VrHart **harts;
-    unsigned n_harts;
+    VrIrq *lines; /* per context */
     unsigned n_contexts;
     uint32_t priority[VR_PLIC_NUM_SOURCES];
     uint32_t pending[N_WORDS];
@@ -68,7 +67,7 @@ static void update(VrPlic *p)
         bool out = best_source(p, c) != 0;
         if (out != p->ctx[c].output) {
             p->ctx[c].output = out;
-            vr_hart_set_irq(p->harts[c / 2], (c & 1) ? IRQ_SEI : IRQ_MEI, out);
+            vr_irq_set(&p->lines[c], out);
         }
     }
 }
@@ -179,15 +178,35 @@ const VrMmioOps *vr_plic_ops(void)
     return &plic_ops;
 }
 
-VrPlic *vr_plic_new(VrHart **harts, unsigned n_harts)
+static void plic_device_reset(VrDevice *dev)
+{
+    vr_plic_reset((VrPlic *) dev);
+}
+
+static void plic_device_free(VrDevice *dev)
+{
+    vr_plic_free((VrPlic *) dev);
+}
+
+static const VrDeviceOps plic_device_ops = {
+    .reset = plic_device_reset,
+    .free = plic_device_free,
+};
+
+VrPlic *vr_plic_new(unsigned n_contexts, const VrIrq *contexts)
 {
     VrPlic *p = g_new0(VrPlic, 1);
+    p->dev.ops = &plic_device_ops;
     g_mutex_init(&p->lock);
-    p->harts = harts;
-    p->n_harts = n_harts;
-    p->n_contexts = 2 * n_harts;
+    p->n_contexts = n_contexts;
+    p->lines = g_memdup2(contexts, sizeof(VrIrq) * n_contexts);
     p->ctx = g_new0(PlicContext, p->n_contexts);
     return p;
+}
+
+VrDevice *vr_plic_device(VrPlic *p)
+{
+    return &p->dev;
 }
 
 void vr_plic_reset(VrPlic *p)
@@ -211,6 +230,7 @@ void vr_plic_free(VrPlic *p)
     if (!p)
         return;
     g_mutex_clear(&p->lock);
+    g_free(p->lines);
     g_free(p->ctx);
     g_free(p);
 }

@@ -3,7 +3,7 @@
 #ifndef VR_PLIC_H
 #define VR_PLIC_H
 
-#include "riscv/riscv.h"
+#include "vr-device.h"
 #include "vr-irq.h"
 #include "vr-memory.h"
 
@@ -12,9 +12,12 @@
 
 typedef struct VrPlic VrPlic;
 
-VrPlic *vr_plic_new(VrHart **harts, unsigned n_harts);
+/* contexts[c] is the interrupt line of context c (2 * hart: M-mode, 2 * hart + 1: S-mode);
+ * n_contexts lines, copied. */
+VrPlic *vr_plic_new(unsigned n_contexts, const VrIrq *contexts);
 void vr_plic_free(VrPlic *p);
 void vr_plic_reset(VrPlic *p);
+VrDevice *vr_plic_device(VrPlic *p);
 const VrMmioOps *vr_plic_ops(void);
 /* An interrupt line into the PLIC for source (1 .. VR_PLIC_NUM_SOURCES - 1). */
 VrIrq vr_plic_irq(VrPlic *p, unsigned source);

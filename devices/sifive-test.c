@@ -1,4 +1,12 @@
+#include <glib.h>
+
 #include "sifive-test.h"
+
+struct VrSifiveTest {
+    VrDevice dev;
+    VrFinishFn finish;
+    void *opaque;
+};
 
 static bool test_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
 {
@@ -30,4 +38,27 @@ static const VrMmioOps sifive_test_ops = {
 const VrMmioOps *vr_sifive_test_ops(void)
 {
     return &sifive_test_ops;
+}
+
+static void test_device_free(VrDevice *dev)
+{
+    g_free(dev);
+}
+
+static const VrDeviceOps test_device_ops = {
+    .free = test_device_free,
+};
+
+VrSifiveTest *vr_sifive_test_new(VrFinishFn finish, void *opaque)
+{
+    VrSifiveTest *t = g_new0(VrSifiveTest, 1);
+    t->dev.ops = &test_device_ops;
+    t->finish = finish;
+    t->opaque = opaque;
+    return t;
+}
+
+VrDevice *vr_sifive_test_device(VrSifiveTest *t)
+{
+    return &t->dev;
 }

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "vr-device.h"
 #include "vr-memory.h"
 
 #define VR_SIFIVE_TEST_SIZE 0x1000
@@ -17,11 +18,11 @@ typedef enum {
 
 typedef void (*VrFinishFn)(void *opaque, VrFinish what, unsigned code);
 
-typedef struct VrSifiveTest {
-    VrFinishFn finish;
-    void *opaque;
-} VrSifiveTest;
+typedef struct VrSifiveTest VrSifiveTest;
 
+VrSifiveTest *vr_sifive_test_new(VrFinishFn finish, void *opaque);
 const VrMmioOps *vr_sifive_test_ops(void);
+/* The finisher has no state of its own: reset, save and load have nothing to do. */
+VrDevice *vr_sifive_test_device(VrSifiveTest *t);
 
 #endif

@@ -34,6 +34,7 @@ enum {
 #define LSR_TEMT 0x40
 
 struct VrUart16550 {
+    VrDevice dev;
     GMutex lock;
     uint8_t rx[RX_FIFO_SIZE];
     unsigned rx_head, rx_count;
@@ -174,9 +175,30 @@ const VrMmioOps *vr_uart16550_ops(void)
     return &uart_ops;
 }
 
+static void uart_device_reset(VrDevice *dev)
+{
+    vr_uart16550_reset((VrUart16550 *) dev);
+}
+
+static void uart_device_free(VrDevice *dev)
+{
+    vr_uart16550_free((VrUart16550 *) dev);
+}
+
+static const VrDeviceOps uart_device_ops = {
+    .reset = uart_device_reset,
+    .free = uart_device_free,
+};
+
+VrDevice *vr_uart16550_device(VrUart16550 *u)
+{
+    return &u->dev;
+}
+
 VrUart16550 *vr_uart16550_new(VrUartTxFn tx, void *tx_opaque, const VrIrq *irq)
 {
     VrUart16550 *u = g_new0(VrUart16550, 1);
+    u->dev.ops = &uart_device_ops;
     g_mutex_init(&u->lock);
     u->tx = tx;
     u->tx_opaque = tx_opaque;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vr-device.h"
 #include "vr-irq.h"
 #include "vr-memory.h"
 
@@ -21,6 +22,7 @@ typedef bool (*VrUartTxFn)(void *opaque, uint8_t byte);
 VrUart16550 *vr_uart16550_new(VrUartTxFn tx, void *tx_opaque, const VrIrq *irq);
 void vr_uart16550_free(VrUart16550 *u);
 void vr_uart16550_reset(VrUart16550 *u);
+VrDevice *vr_uart16550_device(VrUart16550 *u);
 const VrMmioOps *vr_uart16550_ops(void);
 /* Queues bytes from the host for the guest to read; returns how many fit (thread-safe). */
 size_t vr_uart16550_receive(VrUart16550 *u, const uint8_t *data, size_t len);

@@ -41,3 +41,8 @@ void vr_clock_resume(VrClock *c)
         __atomic_store_n(&c->paused_at, -1, __ATOMIC_RELEASE);
     }
 }
+
+void vr_clock_set_paused(VrClock *c, int64_t guest_ns)
+{
+    __atomic_store_n(&c->paused_at, guest_ns < 0 ? 0 : guest_ns, __ATOMIC_RELEASE);
+}

@@ -22,6 +22,8 @@ uint64_t vr_clock_ticks(const VrClock *c);
 /* Host monotonic time (ns) at which the guest reaches ticks. */
 int64_t vr_clock_host_ns_at_ticks(const VrClock *c, uint64_t ticks);
 void vr_clock_pause(VrClock *c);
+/* Stops the clock at guest_ns (a restored machine's time); resume runs on from there. */
+void vr_clock_set_paused(VrClock *c, int64_t guest_ns);
 void vr_clock_resume(VrClock *c);
 
 static inline int64_t vr_host_ns(void)

@@ -2,18 +2,19 @@
 #ifndef VR_MACHINE_PRIVATE_H
 #define VR_MACHINE_PRIVATE_H
 
-#include "riscv/riscv.h"
 #include "vr-clock.h"
+#include "vr-cpu.h"
+#include "vr-device.h"
 #include "vr-iothread.h"
 #include "vr-machine.h"
 #include "vr-memory.h"
 
 typedef struct VrBoardOps {
     void (*free)(void *board);
-    /* Loads what boots and puts every hart at its entry: at creation and at each reset. */
+    /* Loads what boots and puts every CPU at its entry: at creation (not when the machine is
+     * restored from a state file) and after each reset, once the CPUs and devices are back in
+     * their power-on state. */
     bool (*boot)(VrMachine *m, void *board, GError **error);
-    /* Devices back to their power-on state (harts are stopped meanwhile). */
-    void (*reset)(void *board);
     size_t (*console_input)(void *board, const uint8_t *data, size_t len);
     /* The console buffer has room again. */
     void (*console_tx_ready)(void *board);
@@ -23,8 +24,9 @@ struct VrMachine {
     VrMachineConfig cfg;
     VrAddressSpace *as;
     VrClock clock;
-    VrHart **harts;
-    unsigned n_harts;
+    VrCpu **cpus;
+    unsigned n_cpus;
+    GPtrArray *devices; /* VrDevice, in the order the board added them */
     VrIoThread *io;
 
     const VrBoardOps *board_ops;
@@ -39,6 +41,11 @@ struct VrMachine {
     unsigned running_threads;
     unsigned parked;
     unsigned holds; /* internal requests that keep the harts parked (a reset) */
+    /* Taken by whatever rebuilds or reads the whole machine state (reset, saving): one at a
+     * time. Taken before lock. */
+    GMutex op_lock;
+    unsigned resets_in_progress; /* under op_lock; never above 1 */
+    uint64_t resets_done;
 
     /* Console bytes from the guest, under console_lock. */
     GMutex console_lock;
@@ -55,6 +62,14 @@ struct VrMachine {
     void *event_data;
 };
 
+/* A machine built but not booted: nothing loaded, CPUs at their reset state (for restoring). */
+VrMachine *vr_machine_new_unbooted(const VrMachineConfig *cfg, GError **error);
+
+/* Boards call these while building the machine. The machine frees them when it is freed
+ * (devices in the reverse order of adding, after the CPUs and the I/O thread stopped). */
+void vr_machine_add_cpu(VrMachine *m, VrCpu *cpu);
+void vr_machine_add_device(VrMachine *m, VrDevice *dev, const char *name);
+
 /* Boards call these from device callbacks (any thread). */
 void vr_machine_finish(VrMachine *m, VrEnd end, unsigned code);
 /* A guest asks for a reboot: done soon on the I/O thread. */
@@ -66,5 +81,10 @@ void vr_machine_report_error(VrMachine *m, const char *message);
 
 /* engine/boards/riscv64-virt.c */
 bool vr_riscv64_virt_build(VrMachine *m, GError **error);
+
+/* vr-machine.c: stops every CPU thread and holds it parked (with op_lock taken first), then
+ * lets them go again. Returns whether the machine was running. */
+void vr_machine_hold(VrMachine *m);
+void vr_machine_release(VrMachine *m);
 
 #endif

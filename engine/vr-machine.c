@@ -4,12 +4,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "riscv/hart.h"
+#include "riscv/riscv.h"
 #include "vr-i18n.h"
 #include "vr-machine-private.h"
 
-/* Instructions a hart runs between looks at the machine's state. */
-#define HART_SLICE          (1u << 20)
+/* Instructions a CPU runs between looks at the machine's state. */
+#define CPU_SLICE           (1u << 20)
 #define CONSOLE_BUFFER_SIZE (64u << 10)
 
 /* ---- configuration ---- */
@@ -273,7 +273,7 @@ static int64_t host_memory_bytes(void)
     return pages > 0 && size > 0 ? (int64_t) pages * size : INT64_MAX;
 }
 
-VrMachine *vr_machine_new(const VrMachineConfig *cfg, GError **error)
+static VrMachine *machine_new(const VrMachineConfig *cfg, bool boot, GError **error)
 {
     if (g_strcmp0(cfg->arch, "riscv64") != 0) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
@@ -291,7 +291,9 @@ VrMachine *vr_machine_new(const VrMachineConfig *cfg, GError **error)
     g_autoptr(VrMachine) m = g_new0(VrMachine, 1);
     vr_machine_config_copy(&m->cfg, cfg);
     g_mutex_init(&m->lock);
+    g_mutex_init(&m->op_lock);
     g_cond_init(&m->cond);
+    m->devices = g_ptr_array_new();
     g_mutex_init(&m->console_lock);
     g_mutex_init(&m->event_lock);
     g_queue_init(&m->events);
@@ -303,9 +305,36 @@ VrMachine *vr_machine_new(const VrMachineConfig *cfg, GError **error)
     m->io = vr_iothread_new("vireo-io");
     if (!vr_riscv64_virt_build(m, error))
         return NULL;
+    if (!boot)
+        return g_steal_pointer(&m);
     if (!m->board_ops->boot(m, m->board, error))
         return NULL;
     return g_steal_pointer(&m);
+}
+
+VrMachine *vr_machine_new(const VrMachineConfig *cfg, GError **error)
+{
+    return machine_new(cfg, true, error);
+}
+
+VrMachine *vr_machine_new_unbooted(const VrMachineConfig *cfg, GError **error)
+{
+    return machine_new(cfg, false, error);
+}
+
+void vr_machine_add_cpu(VrMachine *m, VrCpu *cpu)
+{
+    m->cpus = g_renew(VrCpu *, m->cpus, m->n_cpus + 1);
+    m->cpus[m->n_cpus++] = cpu;
+}
+
+void vr_machine_add_device(VrMachine *m, VrDevice *dev, const char *name)
+{
+    for (guint i = 0; i < m->devices->len; i++)
+        g_assert(strcmp(((VrDevice *) m->devices->pdata[i])->name, name) != 0);
+    g_assert(dev->ops);
+    dev->name = g_strdup(name);
+    g_ptr_array_add(m->devices, dev);
 }
 
 void vr_machine_free(VrMachine *m)
@@ -320,21 +349,28 @@ void vr_machine_free(VrMachine *m)
     m->state = VR_MACHINE_STOPPED;
     g_cond_broadcast(&m->cond);
     g_mutex_unlock(&m->lock);
-    for (unsigned i = 0; i < m->n_harts; i++)
-        vr_hart_kick(m->harts[i]);
+    for (unsigned i = 0; i < m->n_cpus; i++)
+        m->cpus[i]->ops->kick(m->cpus[i]);
     if (m->threads) {
-        for (unsigned i = 0; i < m->n_harts; i++)
+        for (unsigned i = 0; i < m->n_cpus; i++)
             if (m->threads[i])
                 g_thread_join(m->threads[i]);
         g_free(m->threads);
     }
     /* The I/O thread goes before the devices it serves. */
     vr_iothread_free(m->io);
+    for (guint i = m->devices->len; i-- > 0;) {
+        VrDevice *dev = m->devices->pdata[i];
+        char *name = dev->name;
+        dev->ops->free(dev);
+        g_free(name);
+    }
+    g_ptr_array_unref(m->devices);
     if (m->board_ops && m->board_ops->free)
         m->board_ops->free(m->board);
-    for (unsigned i = 0; i < m->n_harts; i++)
-        vr_hart_free(m->harts[i]);
-    g_free(m->harts);
+    for (unsigned i = 0; i < m->n_cpus; i++)
+        m->cpus[i]->ops->free(m->cpus[i]);
+    g_free(m->cpus);
     vr_address_space_free(m->as);
     vr_machine_set_event_handler(m, NULL, NULL, NULL);
     QueuedEvent *q;
@@ -345,6 +381,7 @@ void vr_machine_free(VrMachine *m)
     vr_machine_config_clear(&m->cfg);
     g_free(m->console_buf);
     g_mutex_clear(&m->lock);
+    g_mutex_clear(&m->op_lock);
     g_cond_clear(&m->cond);
     g_mutex_clear(&m->console_lock);
     g_mutex_clear(&m->event_lock);
@@ -353,8 +390,8 @@ void vr_machine_free(VrMachine *m)
 
 static void kick_all(VrMachine *m)
 {
-    for (unsigned i = 0; i < m->n_harts; i++)
-        vr_hart_kick(m->harts[i]);
+    for (unsigned i = 0; i < m->n_cpus; i++)
+        m->cpus[i]->ops->kick(m->cpus[i]);
 }
 
 void vr_machine_finish(VrMachine *m, VrEnd end, unsigned code)
@@ -377,13 +414,13 @@ void vr_machine_finish(VrMachine *m, VrEnd end, unsigned code)
 typedef struct {
     VrMachine *m;
     unsigned index;
-} HartThreadArg;
+} CpuThreadArg;
 
-static gpointer hart_thread(gpointer data)
+static gpointer cpu_thread(gpointer data)
 {
-    HartThreadArg *arg = data;
+    CpuThreadArg *arg = data;
     VrMachine *m = arg->m;
-    VrHart *h = m->harts[arg->index];
+    VrCpu *cpu = m->cpus[arg->index];
     g_free(arg);
 
     for (;;) {
@@ -398,9 +435,9 @@ static gpointer hart_thread(gpointer data)
         g_mutex_unlock(&m->lock);
         if (stop)
             break;
-        VrRunResult r = vr_hart_run(h, HART_SLICE);
+        VrRunResult r = cpu->ops->run(cpu, CPU_SLICE);
         if (r == VR_RUN_WFI)
-            vr_hart_wait_for_interrupt(h, vr_host_ns() + 1000000000);
+            cpu->ops->wait_for_interrupt(cpu, vr_host_ns() + 1000000000);
     }
 
     g_mutex_lock(&m->lock);
@@ -419,14 +456,14 @@ bool vr_machine_start(VrMachine *m, GError **error)
         return false;
     }
     m->state = VR_MACHINE_RUNNING;
-    m->threads = g_new0(GThread *, m->n_harts);
+    m->threads = g_new0(GThread *, m->n_cpus);
     vr_clock_resume(&m->clock);
-    for (unsigned i = 0; i < m->n_harts; i++) {
-        HartThreadArg *arg = g_new(HartThreadArg, 1);
+    for (unsigned i = 0; i < m->n_cpus; i++) {
+        CpuThreadArg *arg = g_new(CpuThreadArg, 1);
         arg->m = m;
         arg->index = i;
-        g_autofree char *name = g_strdup_printf("vireo-hart%u", i);
-        m->threads[i] = g_thread_new(name, hart_thread, arg);
+        g_autofree char *name = g_strdup_printf("vireo-cpu%u", i);
+        m->threads[i] = g_thread_new(name, cpu_thread, arg);
         m->running_threads++;
     }
     g_mutex_unlock(&m->lock);
@@ -470,27 +507,46 @@ void vr_machine_resume(VrMachine *m)
     post_event(m, VR_EVENT_STATE_CHANGED, NULL);
 }
 
-void vr_machine_reset(VrMachine *m)
+void vr_machine_hold(VrMachine *m)
 {
+    g_mutex_lock(&m->op_lock);
     g_mutex_lock(&m->lock);
-    if (m->state == VR_MACHINE_STOPPED) {
-        g_mutex_unlock(&m->lock);
-        return;
-    }
     m->holds++;
     kick_all(m);
     wait_parked(m);
     g_mutex_unlock(&m->lock);
+}
 
-    if (m->board_ops->reset)
-        m->board_ops->reset(m->board);
-    g_autoptr(GError) error = NULL;
-    bool booted = m->board_ops->boot(m, m->board, &error);
-
+void vr_machine_release(VrMachine *m)
+{
     g_mutex_lock(&m->lock);
     m->holds--;
     g_cond_broadcast(&m->cond);
     g_mutex_unlock(&m->lock);
+    g_mutex_unlock(&m->op_lock);
+}
+
+void vr_machine_reset(VrMachine *m)
+{
+    vr_machine_hold(m);
+    if (vr_machine_get_state(m) == VR_MACHINE_STOPPED) {
+        vr_machine_release(m);
+        return;
+    }
+    /* op_lock makes resets one at a time; the count lets tests check it. */
+    g_assert(++m->resets_in_progress == 1);
+    for (guint i = 0; i < m->devices->len; i++) {
+        VrDevice *dev = m->devices->pdata[i];
+        if (dev->ops->reset)
+            dev->ops->reset(dev);
+    }
+    for (unsigned i = 0; i < m->n_cpus; i++)
+        m->cpus[i]->ops->reset(m->cpus[i]);
+    g_autoptr(GError) error = NULL;
+    bool booted = m->board_ops->boot(m, m->board, &error);
+    m->resets_in_progress--;
+    m->resets_done++;
+    vr_machine_release(m);
     if (booted) {
         post_event(m, VR_EVENT_RESET, NULL);
     } else {
@@ -500,6 +556,14 @@ void vr_machine_reset(VrMachine *m)
         vr_machine_report_error(m, msg);
         vr_machine_finish(m, VR_END_STOPPED, 0);
     }
+}
+
+uint64_t vr_machine_resets(VrMachine *m)
+{
+    g_mutex_lock(&m->op_lock);
+    uint64_t n = m->resets_done;
+    g_mutex_unlock(&m->op_lock);
+    return n;
 }
 
 static gboolean reset_on_io_thread(gpointer data)
@@ -549,12 +613,29 @@ bool vr_machine_wait(VrMachine *m, int64_t timeout_us, VrMachineResult *result)
     return stopped;
 }
 
-unsigned vr_machine_n_harts(VrMachine *m)
+unsigned vr_machine_n_cpus(VrMachine *m)
 {
-    return m->n_harts;
+    return m->n_cpus;
+}
+
+VrCpu *vr_machine_cpu(VrMachine *m, unsigned i)
+{
+    return i < m->n_cpus ? m->cpus[i] : NULL;
 }
 
 struct VrHart *vr_machine_hart(VrMachine *m, unsigned i)
 {
-    return i < m->n_harts ? m->harts[i] : NULL;
+    VrCpu *cpu = vr_machine_cpu(m, i);
+    return cpu && strcmp(cpu->ops->arch, "riscv64") == 0 ? vr_hart_from_cpu(cpu) : NULL;
+}
+
+bool vr_machine_dump_registers(VrMachine *m, unsigned i, GString *out)
+{
+    VrCpu *cpu = vr_machine_cpu(m, i);
+    if (!cpu)
+        return false;
+    vr_machine_hold(m);
+    cpu->ops->dump_registers(cpu, out);
+    vr_machine_release(m);
+    return true;
 }

@@ -106,8 +106,28 @@ VrMachineResult vr_machine_get_result(VrMachine *m);
 bool vr_machine_wait(VrMachine *m, int64_t timeout_us, VrMachineResult *result);
 
 /* For monitors and tests. */
-unsigned vr_machine_n_harts(VrMachine *m);
+unsigned vr_machine_n_cpus(VrMachine *m);
+struct VrCpu *vr_machine_cpu(VrMachine *m, unsigned i);
+/* CPU i as a RISC-V hart (NULL when there is no such CPU or it is not a hart). */
 struct VrHart *vr_machine_hart(VrMachine *m, unsigned i);
+/* Appends CPU i's registers as text (stopping the CPUs for the moment it takes); false when
+ * there is no CPU i. */
+bool vr_machine_dump_registers(VrMachine *m, unsigned i, GString *out);
+/* How many resets the machine has gone through (caller's and guest's). */
+uint64_t vr_machine_resets(VrMachine *m);
+
+/* ---- Machine state (vr-machine-state.c) ---- */
+
+/* Writes the whole state of the machine (every CPU and device, the clock, guest RAM) to
+ * path, crash-safe. A running machine is stopped meanwhile and runs on afterwards. */
+bool vr_machine_save_state(VrMachine *m, const char *path, GError **error);
+/* Builds the machine a state file describes (the configuration, disks and boot files it
+ * names) and puts it in that state; vr_machine_start() then resumes the guest where it was.
+ * The file is checked whole first: a truncated, damaged or foreign file is refused with an
+ * error naming it, and so is a writable disk that changed after the state was saved. */
+VrMachine *vr_machine_new_from_state(const char *path, GError **error);
+/* The configuration a state file holds (for showing what it would restore). */
+bool vr_machine_state_read_config(const char *path, VrMachineConfig *cfg, GError **error);
 
 /* Parses a memory size: a number with an optional K, M, G or T suffix (optionally followed
  * by "iB" or "B"); a bare number is MiB. */

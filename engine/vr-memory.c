@@ -117,6 +117,16 @@ void vr_address_space_add_mmio(VrAddressSpace *as, const char *name, uint64_t ba
     insert_sorted(as, &r);
 }
 
+unsigned vr_address_space_n_regions(const VrAddressSpace *as)
+{
+    return as->regions->len;
+}
+
+const VrRegion *vr_address_space_region(const VrAddressSpace *as, unsigned i)
+{
+    return i < as->regions->len ? &g_array_index(as->regions, VrRegion, i) : NULL;
+}
+
 const VrRegion *vr_address_space_find(const VrAddressSpace *as, uint64_t paddr)
 {
     guint lo = 0, hi = as->regions->len;

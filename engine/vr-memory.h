@@ -44,6 +44,10 @@ bool vr_address_space_add_ram(VrAddressSpace *as, const char *name, uint64_t bas
 void vr_address_space_add_mmio(VrAddressSpace *as, const char *name, uint64_t base, uint64_t size,
                                const VrMmioOps *ops, void *opaque);
 
+/* The regions in address order, for walks such as saving RAM. */
+unsigned vr_address_space_n_regions(const VrAddressSpace *as);
+const VrRegion *vr_address_space_region(const VrAddressSpace *as, unsigned i);
+
 /* The region holding paddr, or NULL. */
 const VrRegion *vr_address_space_find(const VrAddressSpace *as, uint64_t paddr);
 

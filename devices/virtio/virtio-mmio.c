@@ -24,6 +24,7 @@ typedef struct {
 } MmioQueue;
 
 struct VrVirtioMmio {
+    VrDevice base;
     VrAddressSpace *as;
     VrVirtioDevice *dev;
     VrIrq irq;
@@ -518,6 +519,27 @@ const VrMmioOps *vr_virtio_mmio_ops(void)
     return &mmio_ops;
 }
 
+/* A machine reset resets the device as a driver does, by writing 0 to Status. */
+static void mmio_device_reset(VrDevice *base)
+{
+    mmio_ops.write(base, VR_VIRTIO_MMIO_STATUS, 4, 0);
+}
+
+static void mmio_device_free(VrDevice *base)
+{
+    vr_virtio_mmio_free((VrVirtioMmio *) base);
+}
+
+static const VrDeviceOps mmio_device_ops = {
+    .reset = mmio_device_reset,
+    .free = mmio_device_free,
+};
+
+VrDevice *vr_virtio_mmio_base(VrVirtioMmio *t)
+{
+    return &t->base;
+}
+
 VrVirtioMmio *vr_virtio_mmio_new(VrAddressSpace *as, VrVirtioDevice *dev, const VrIrq *irq,
                                  VrIoThread *io)
 {
@@ -528,6 +550,7 @@ VrVirtioMmio *vr_virtio_mmio_new(VrAddressSpace *as, VrVirtioDevice *dev, const 
     g_return_val_if_fail(dev->config_size <= VR_VIRTIO_MMIO_SIZE - VR_VIRTIO_MMIO_CONFIG, NULL);
 
     VrVirtioMmio *t = g_new0(VrVirtioMmio, 1);
+    t->base.ops = &mmio_device_ops;
     t->as = as;
     t->dev = dev;
     if (irq)

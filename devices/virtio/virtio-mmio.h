@@ -43,6 +43,7 @@
 #define VR_VIRTIO_MMIO_H
 
 #include "virtio.h"
+#include "vr-device.h"
 #include "vr-iothread.h"
 #include "vr-irq.h"
 #include "vr-memory.h"
@@ -102,5 +103,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrVirtioMmio, vr_virtio_mmio_free)
 
 const VrMmioOps *vr_virtio_mmio_ops(void);
 VrVirtioDevice *vr_virtio_mmio_device(VrVirtioMmio *t);
+/* The transport (with its device) as a device of the machine. */
+VrDevice *vr_virtio_mmio_base(VrVirtioMmio *t);
 
 #endif

@@ -22,6 +22,7 @@
 #include "goldfish-rtc.h"
 #include "htif.h"
 #include "plic.h"
+#include "riscv/riscv-defs.h"
 #include "riscv/riscv.h"
 #include "sifive-test.h"
 #include "uart16550.h"
@@ -65,9 +66,8 @@ typedef struct {
     VrPlic *plic;
     VrUart16550 *uart;
     VrGoldfishRtc *rtc;
-    VrSifiveTest finisher;
-    VrHtif htif;
-    bool htif_attached;
+    VrSifiveTest *finisher;
+    VrHtif *htif;
     uint64_t ram_size;
     VrVirtioMmio *virtio[VIRT_VIRTIO_COUNT];
     unsigned n_virtio;
@@ -198,7 +198,7 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
     FDT_CHECK(fdt_property_cell(fdt, "#address-cells", 1));
     FDT_CHECK(fdt_property_cell(fdt, "#size-cells", 0));
     FDT_CHECK(fdt_property_cell(fdt, "timebase-frequency", (uint32_t) VR_TIMEBASE_HZ));
-    for (unsigned i = 0; i < m->n_harts; i++) {
+    for (unsigned i = 0; i < m->n_cpus; i++) {
         g_snprintf(name, sizeof(name), "cpu@%u", i);
         FDT_CHECK(fdt_begin_node(fdt, name));
         FDT_CHECK(fdt_property_string(fdt, "device_type", "cpu"));
@@ -231,7 +231,7 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
         FDT_CHECK(fdt_property(fdt, "compatible", compat, sizeof(compat)));
     }
     FDT_CHECK(prop_reg(fdt, VIRT_CLINT_BASE, VR_ACLINT_SIZE));
-    FDT_CHECK(prop_hart_interrupts(fdt, m->n_harts, 3, 7));
+    FDT_CHECK(prop_hart_interrupts(fdt, m->n_cpus, 3, 7));
     FDT_CHECK(fdt_end_node(fdt));
 
     /* PLIC: an M-mode (11) and an S-mode (9) external interrupt context per hart. */
@@ -244,9 +244,9 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
     FDT_CHECK(fdt_property_cell(fdt, "#address-cells", 0));
     FDT_CHECK(fdt_property_cell(fdt, "#interrupt-cells", 1));
     FDT_CHECK(fdt_property(fdt, "interrupt-controller", NULL, 0));
-    FDT_CHECK(prop_reg(fdt, VIRT_PLIC_BASE, VR_PLIC_SIZE(m->n_harts)));
+    FDT_CHECK(prop_reg(fdt, VIRT_PLIC_BASE, VR_PLIC_SIZE(m->n_cpus)));
     FDT_CHECK(fdt_property_cell(fdt, "riscv,ndev", VR_PLIC_NUM_SOURCES - 1));
-    FDT_CHECK(prop_hart_interrupts(fdt, m->n_harts, 11, 9));
+    FDT_CHECK(prop_hart_interrupts(fdt, m->n_cpus, 11, 9));
     FDT_CHECK(fdt_property_cell(fdt, "phandle", PHANDLE_PLIC));
     FDT_CHECK(fdt_end_node(fdt));
 
@@ -321,7 +321,7 @@ static bool boot_bare_elf(VrMachine *m, VirtBoard *b, GError **error)
     if (!vr_elf_load(m->cfg.kernel, m->as, &image, error))
         return false;
     uint64_t tohost;
-    if (!b->htif_attached && vr_elf_symbol(&image, "tohost", &tohost)) {
+    if (!b->htif->attached && vr_elf_symbol(&image, "tohost", &tohost)) {
         if (!vr_address_space_ram_ptr(m->as, tohost, 8)) {
             vr_elf_image_clear(&image);
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -330,20 +330,16 @@ static bool boot_bare_elf(VrMachine *m, VirtBoard *b, GError **error)
                         (unsigned long long) tohost);
             return false;
         }
-        b->htif.as = m->as;
-        b->htif.tohost = tohost;
-        if (!vr_elf_symbol(&image, "fromhost", &b->htif.fromhost))
-            b->htif.fromhost = 0;
-        b->htif.exit = htif_exit;
-        b->htif.output = htif_output;
-        b->htif.opaque = b;
-        vr_htif_attach(&b->htif);
-        b->htif_attached = true;
+        b->htif->tohost = tohost;
+        if (!vr_elf_symbol(&image, "fromhost", &b->htif->fromhost))
+            b->htif->fromhost = 0;
+        vr_htif_attach(b->htif);
     }
-    for (unsigned i = 0; i < m->n_harts; i++) {
-        vr_hart_reset(m->harts[i], image.entry);
-        vr_hart_set_x(m->harts[i], 10, i);
-        vr_hart_set_x(m->harts[i], 11, 0);
+    for (unsigned i = 0; i < m->n_cpus; i++) {
+        VrHart *h = vr_hart_from_cpu(m->cpus[i]);
+        vr_hart_reset(h, image.entry);
+        vr_hart_set_x(h, 10, i);
+        vr_hart_set_x(h, 11, 0);
     }
     vr_elf_image_clear(&image);
     return true;
@@ -396,11 +392,12 @@ static bool boot_firmware(VrMachine *m, VirtBoard *b, GError **error)
                         (uint64_t) -1};
     vr_address_space_write_ram(m->as, info_addr, info, sizeof(info));
 
-    for (unsigned i = 0; i < m->n_harts; i++) {
-        vr_hart_reset(m->harts[i], fw.entry);
-        vr_hart_set_x(m->harts[i], 10, i);
-        vr_hart_set_x(m->harts[i], 11, fdt_addr);
-        vr_hart_set_x(m->harts[i], 12, info_addr);
+    for (unsigned i = 0; i < m->n_cpus; i++) {
+        VrHart *h = vr_hart_from_cpu(m->cpus[i]);
+        vr_hart_reset(h, fw.entry);
+        vr_hart_set_x(h, 10, i);
+        vr_hart_set_x(h, 11, fdt_addr);
+        vr_hart_set_x(h, 12, info_addr);
     }
     return true;
 }
@@ -424,27 +421,10 @@ static bool virt_boot(VrMachine *m, void *opaque, GError **error)
     return boot_firmware(m, b, error);
 }
 
-static void virt_reset(void *opaque)
-{
-    VirtBoard *b = opaque;
-    vr_uart16550_reset(b->uart);
-    /* A virtio device resets when its status is written with 0, as a driver does. */
-    for (unsigned i = 0; i < b->n_virtio; i++)
-        vr_virtio_mmio_ops()->write(b->virtio[i], VR_VIRTIO_MMIO_STATUS, 4, 0);
-    vr_goldfish_rtc_reset(b->rtc);
-    vr_plic_reset(b->plic);
-}
-
+/* The devices belong to the machine, which frees them. */
 static void virt_free(void *opaque)
 {
-    VirtBoard *b = opaque;
-    for (unsigned i = 0; i < b->n_virtio; i++)
-        vr_virtio_mmio_free(b->virtio[i]);
-    vr_aclint_free(b->clint);
-    vr_plic_free(b->plic);
-    vr_uart16550_free(b->uart);
-    vr_goldfish_rtc_free(b->rtc);
-    g_free(b);
+    g_free(opaque);
 }
 
 static void add_virtio(VirtBoard *b, VrVirtioDevice *dev)
@@ -454,6 +434,7 @@ static void add_virtio(VirtBoard *b, VrVirtioDevice *dev)
     VrIrq irq = vr_plic_irq(b->plic, VIRT_VIRTIO_IRQ(i));
     b->virtio[i] = vr_virtio_mmio_new(m->as, dev, &irq, m->io);
     g_autofree char *name = g_strdup_printf("virtio-mmio%u", i);
+    vr_machine_add_device(m, vr_virtio_mmio_base(b->virtio[i]), name);
     vr_address_space_add_mmio(m->as, name, VIRT_VIRTIO_BASE + i * VIRT_VIRTIO_SIZE,
                               VR_VIRTIO_MMIO_SIZE, vr_virtio_mmio_ops(), b->virtio[i]);
 }
@@ -461,7 +442,6 @@ static void add_virtio(VirtBoard *b, VrVirtioDevice *dev)
 static const VrBoardOps virt_ops = {
     .free = virt_free,
     .boot = virt_boot,
-    .reset = virt_reset,
     .console_input = console_input,
     .console_tx_ready = console_tx_ready,
 };
@@ -499,29 +479,49 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
     m->board = b;
     m->board_ops = &virt_ops;
 
-    m->n_harts = cfg->cpus;
-    m->harts = g_new0(VrHart *, m->n_harts);
-    for (unsigned i = 0; i < m->n_harts; i++)
-        m->harts[i] = vr_hart_new(m->as, &m->clock, i);
+    unsigned n = cfg->cpus;
+    g_autofree VrIrq *msip = g_new0(VrIrq, n);
+    g_autofree VrTimerCmp *timers = g_new0(VrTimerCmp, n);
+    g_autofree VrIrq *contexts = g_new0(VrIrq, 2 * n);
+    for (unsigned i = 0; i < n; i++) {
+        VrHart *h = vr_hart_new(m->as, &m->clock, i);
+        VrCpu *cpu = vr_hart_cpu(h);
+        vr_machine_add_cpu(m, cpu);
+        msip[i] = vr_cpu_irq(cpu, IRQ_MSI);
+        timers[i] = vr_hart_timer_cmp(h);
+        contexts[2 * i] = vr_cpu_irq(cpu, IRQ_MEI);
+        contexts[2 * i + 1] = vr_cpu_irq(cpu, IRQ_SEI);
+    }
 
-    b->clint = vr_aclint_new(m->harts, m->n_harts, &m->clock);
+    b->clint = vr_aclint_new(n, &m->clock, msip, timers);
+    vr_machine_add_device(m, vr_aclint_device(b->clint), "clint");
     vr_address_space_add_mmio(m->as, "clint", VIRT_CLINT_BASE, VR_ACLINT_SIZE, vr_aclint_ops(),
                               b->clint);
-    b->plic = vr_plic_new(m->harts, m->n_harts);
-    vr_address_space_add_mmio(m->as, "plic", VIRT_PLIC_BASE, VR_PLIC_SIZE(m->n_harts),
-                              vr_plic_ops(), b->plic);
+    b->plic = vr_plic_new(2 * n, contexts);
+    vr_machine_add_device(m, vr_plic_device(b->plic), "plic");
+    vr_address_space_add_mmio(m->as, "plic", VIRT_PLIC_BASE, VR_PLIC_SIZE(n), vr_plic_ops(),
+                              b->plic);
     VrIrq uart_irq = vr_plic_irq(b->plic, VIRT_UART_IRQ);
     b->uart = vr_uart16550_new(uart_tx, b, &uart_irq);
+    vr_machine_add_device(m, vr_uart16550_device(b->uart), "uart0");
     vr_address_space_add_mmio(m->as, "uart0", VIRT_UART_BASE, VR_UART16550_SIZE, vr_uart16550_ops(),
                               b->uart);
     VrIrq rtc_irq = vr_plic_irq(b->plic, VIRT_RTC_IRQ);
     b->rtc = vr_goldfish_rtc_new(&rtc_irq, vr_iothread_context(m->io));
+    vr_machine_add_device(m, vr_goldfish_rtc_device(b->rtc), "rtc");
     vr_address_space_add_mmio(m->as, "rtc", VIRT_RTC_BASE, VR_GOLDFISH_RTC_SIZE,
                               vr_goldfish_rtc_ops(), b->rtc);
-    b->finisher.finish = finisher;
-    b->finisher.opaque = b;
+    b->finisher = vr_sifive_test_new(finisher, b);
+    vr_machine_add_device(m, vr_sifive_test_device(b->finisher), "test");
     vr_address_space_add_mmio(m->as, "test", VIRT_TEST_BASE, VR_SIFIVE_TEST_SIZE,
-                              vr_sifive_test_ops(), &b->finisher);
+                              vr_sifive_test_ops(), b->finisher);
+    /* The riscv-tests host interface, attached when a bare-metal program has a tohost. */
+    b->htif = vr_htif_new();
+    b->htif->as = m->as;
+    b->htif->exit = htif_exit;
+    b->htif->output = htif_output;
+    b->htif->opaque = b;
+    vr_machine_add_device(m, vr_htif_device(b->htif), "htif");
 
     /* virtio: the disks first (so the first is vda), then the entropy source and the
      * console. */

@@ -9,6 +9,8 @@
 VrHart *vr_hart_new(VrAddressSpace *as, VrClock *clock, unsigned hartid)
 {
     VrHart *h = g_new0(VrHart, 1);
+    h->cpu.ops = vr_hart_cpu_ops();
+    h->cpu.index = hartid;
     h->as = as;
     h->clock = clock;
     h->hartid = hartid;

@@ -106,6 +106,7 @@ typedef struct VrPmp {
 } VrPmp;
 
 struct VrHart {
+    VrCpu cpu;
     /* Hot state first. x[32] absorbs writes whose destination is x0. */
     uint64_t x[33];
     uint64_t f[32];
@@ -173,6 +174,9 @@ struct VrHart {
     } scratch;
     uint8_t scratch_bytes[4];
 };
+
+/* hart-cpu.c */
+const VrCpuOps *vr_hart_cpu_ops(void);
 
 /* interp.c */
 typedef enum {

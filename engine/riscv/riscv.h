@@ -8,18 +8,20 @@
 #include <stdint.h>
 
 #include "vr-clock.h"
+#include "vr-cpu.h"
 #include "vr-memory.h"
 
 typedef struct VrHart VrHart;
 
-typedef enum {
-    VR_RUN_BUDGET,  /* ran the instructions it was given */
-    VR_RUN_REQUEST, /* another thread asked it to stop (vr_hart_kick) */
-    VR_RUN_WFI,     /* waiting for an interrupt */
-} VrRunResult;
-
 VrHart *vr_hart_new(VrAddressSpace *as, VrClock *clock, unsigned hartid);
 void vr_hart_free(VrHart *h);
+
+/* The hart as a CPU of the machine (its VrCpu operations), and back. */
+VrCpu *vr_hart_cpu(VrHart *h);
+VrHart *vr_hart_from_cpu(VrCpu *cpu);
+/* The hart's timer compare (mtimecmp) for a CLINT: the CLINT gives the register its address,
+ * the hart compares it with the time at its block boundaries. */
+VrTimerCmp vr_hart_timer_cmp(VrHart *h);
 
 /* Architectural reset: M-mode, pc = reset_pc, CSRs at their reset values. */
 void vr_hart_reset(VrHart *h, uint64_t reset_pc);
