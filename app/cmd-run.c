@@ -5,13 +5,12 @@
 #include <poll.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
-#include "riscv/riscv-defs.h"
-#include "riscv/riscv.h"
 #include "vireo-cli.h"
 #include "vireo-config.h"
 #include "vr-machine-config.h"
@@ -171,6 +170,26 @@ static void monitor_info_registers(RunSession *s, unsigned cpu)
     note("%s", out->str);
 }
 
+static void monitor_savevm(RunSession *s, const char *path)
+{
+    if (!path || !*path) {
+        /* Translators: keep savevm, the command; FILE may be translated. */
+        note("%s", _("savevm needs a file: savevm FILE"));
+        return;
+    }
+    g_autoptr(GError) error = NULL;
+    int64_t start = g_get_monotonic_time();
+    if (!vr_machine_save_state(s->m, path, &error)) {
+        note("%s", error->message);
+        return;
+    }
+    GStatBuf st;
+    double mib = g_stat(path, &st) == 0 ? (double) st.st_size / (1 << 20) : 0;
+    /* Translators: the monitor's answer to savevm: the file, its size and the time taken. */
+    note(_("state saved to %s (%.1f MiB in %.2f s)"), path, mib,
+         (double) (g_get_monotonic_time() - start) / 1e6);
+}
+
 static void monitor_command(RunSession *s, const char *line)
 {
     g_auto(GStrv) words = g_strsplit_set(line, " \t", -1);
@@ -180,7 +199,7 @@ static void monitor_command(RunSession *s, const char *line)
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "?") == 0) {
         note("%s\r\n%s",
              /* Translators: keep the commands; HART may be translated. */
-             _("commands: info registers [HART] | pause | resume | quit | help"),
+             _("commands: info registers [HART] | pause | resume | savevm FILE | quit | help"),
              _("Ctrl-A C leaves the monitor; Ctrl-A X quits; Ctrl-A A sends Ctrl-A"));
     } else if (strcmp(cmd, "info") == 0 && words[1] && g_str_has_prefix("registers", words[1])) {
         guint64 hart = 0;
@@ -197,6 +216,8 @@ static void monitor_command(RunSession *s, const char *line)
         vr_machine_resume(s->m);
         /* Translators: the monitor's answer to its resume command. */
         note("%s", _("running"));
+    } else if (strcmp(cmd, "savevm") == 0) {
+        monitor_savevm(s, words[1]);
     } else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "q") == 0) {
         vr_machine_power_off(s->m);
     } else {
@@ -376,11 +397,14 @@ static bool parse_disk(VrMachineConfig *cfg, const char *spec, GError **error)
 }
 
 /* Runs the machine cfg describes on this terminal; returns the exit status. */
-static int run_machine(const VrMachineConfig *cfg, double timeout)
+/* Runs the machine cfg describes, or the one restored from the state file restore, on this
+ * terminal; returns the exit status. */
+static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout)
 {
     g_autoptr(GError) error = NULL;
     int status = VIREO_EXIT_USAGE;
-    g_autoptr(VrMachine) m = vr_machine_new(cfg, &error);
+    g_autoptr(VrMachine) m =
+        restore ? vr_machine_new_from_state(restore, &error) : vr_machine_new(cfg, &error);
     if (!m) {
         vireo_cli_error("run", "%s", error->message);
         return VIREO_EXIT_USAGE;
@@ -450,7 +474,7 @@ static int run_machine(const VrMachineConfig *cfg, double timeout)
 int vireo_cmd_run(int argc, char **argv)
 {
     g_autofree char *arch = NULL, *memory = NULL, *bios = NULL, *kernel = NULL;
-    g_autofree char *initrd = NULL, *append = NULL, *console = NULL;
+    g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *restore = NULL;
     g_auto(GStrv) disks = NULL;
     int cpus = -1; /* not given */
     double timeout = 0;
@@ -477,6 +501,8 @@ int vireo_cmd_run(int argc, char **argv)
          /* Translators: keep serial and virtio, the values the option takes. */
          N_("The console device: serial (the UART, ttyS0; default) or virtio (hvc0)"),
          "serial|virtio"},
+        {"restore", 0, 0, G_OPTION_ARG_FILENAME, &restore,
+         N_("Resume a machine from a state file written by the monitor's savevm"), N_("FILE")},
         {"timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
          N_("Stop after this many seconds (exit status 124)"), N_("SECONDS")},
         {NULL},
@@ -504,6 +530,17 @@ int vireo_cmd_run(int argc, char **argv)
     if (timeout < 0) {
         vireo_cli_error("run", _("--timeout must not be negative"));
         return VIREO_EXIT_USAGE;
+    }
+
+    if (restore) {
+        if (argc == 2 || arch || memory || bios || kernel || initrd || append || console || disks ||
+            cpus != -1) {
+            /* Translators: keep --restore and --timeout, the options. */
+            vireo_cli_error("run", _("--restore takes no machine and no machine options (the "
+                                     "state file names its machine); only --timeout"));
+            return VIREO_EXIT_USAGE;
+        }
+        return run_machine(NULL, restore, timeout);
     }
 
     VrMachineConfig cfg;
@@ -552,7 +589,7 @@ int vireo_cmd_run(int argc, char **argv)
         }
     }
 
-    status = run_machine(&cfg, timeout);
+    status = run_machine(&cfg, NULL, timeout);
 out:
     vr_machine_config_clear(&cfg);
     return status;

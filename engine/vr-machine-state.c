@@ -213,10 +213,10 @@ static bool load_ram(const VrRegion *region, VrStateReader *r)
     if (vr_state_reader_failed(r))
         return false;
     if (base != region->base || size != region->size) {
-        vr_state_reader_invalid(r, _("it holds 0x%llx bytes at 0x%llx, but the machine has 0x%llx at 0x%llx"),
-                                (unsigned long long) size, (unsigned long long) base,
-                                (unsigned long long) region->size,
-                                (unsigned long long) region->base);
+        vr_state_reader_invalid(
+            r, _("it holds 0x%llx bytes at 0x%llx, but the machine has 0x%llx at 0x%llx"),
+            (unsigned long long) size, (unsigned long long) base, (unsigned long long) region->size,
+            (unsigned long long) region->base);
         return false;
     }
     uint64_t pages = size / RAM_PAGE, next = 0;
@@ -228,8 +228,8 @@ static bool load_ram(const VrRegion *region, VrStateReader *r)
         if (first == RAM_END && n == 0)
             return true;
         if (n == 0 || n > RAM_RUN_PAGES || first < next || first > pages || n > pages - first) {
-            vr_state_reader_invalid(r, _("a run of %u pages at page %llu does not fit the RAM"),
-                                    n, (unsigned long long) first);
+            vr_state_reader_invalid(r, _("a run of %u pages at page %llu does not fit the RAM"), n,
+                                    (unsigned long long) first);
             return false;
         }
         const uint8_t *data = vr_state_get_ptr(r, (size_t) n * RAM_PAGE);

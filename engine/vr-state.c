@@ -380,8 +380,7 @@ VrStateFile *vr_state_file_open(const char *path, GError **error)
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    _("could not read the state file %s: %s"), path,
-                    _("it is not a regular file"));
+                    _("could not read the state file %s: %s"), path, _("it is not a regular file"));
         return NULL;
     }
     g_autoptr(VrStateFile) f = g_new0(VrStateFile, 1);

@@ -95,13 +95,32 @@ static void cpu_save(VrCpu *cpu, VrStateWriter *w)
     vr_state_put_u32(w, h->fflags);
     vr_state_put_u32(w, h->frm);
     const uint64_t csrs[] = {
-        h->mstatus,       h->medeleg,        h->mideleg,        h->mie,
-        atomic_load(&h->mip), atomic_load(&h->irq_lines), h->mtvec, h->stvec,
-        h->mscratch,      h->sscratch,       h->mepc,           h->sepc,
-        h->mcause,        h->scause,         h->mtval,          h->stval,
-        h->mcounteren,    h->scounteren,     h->mcountinhibit,  h->menvcfg,
-        h->senvcfg,       h->satp,           (uint64_t) h->mcycle_offset,
-        (uint64_t) h->minstret_offset, h->mcycle_frozen, h->minstret_frozen,
+        h->mstatus,
+        h->medeleg,
+        h->mideleg,
+        h->mie,
+        atomic_load(&h->mip),
+        atomic_load(&h->irq_lines),
+        h->mtvec,
+        h->stvec,
+        h->mscratch,
+        h->sscratch,
+        h->mepc,
+        h->sepc,
+        h->mcause,
+        h->scause,
+        h->mtval,
+        h->stval,
+        h->mcounteren,
+        h->scounteren,
+        h->mcountinhibit,
+        h->menvcfg,
+        h->senvcfg,
+        h->satp,
+        (uint64_t) h->mcycle_offset,
+        (uint64_t) h->minstret_offset,
+        h->mcycle_frozen,
+        h->minstret_frozen,
         atomic_load(&h->mtimecmp),
     };
     vr_state_put_u64s(w, csrs, G_N_ELEMENTS(csrs));
@@ -123,8 +142,7 @@ static bool cpu_load(VrCpu *cpu, VrStateReader *r)
     }
     uint32_t id = vr_state_get_u32(r);
     if (!vr_state_reader_failed(r) && id != h->hartid) {
-        vr_state_reader_invalid(r, _("it holds hart %u where hart %u was expected"), id,
-                                h->hartid);
+        vr_state_reader_invalid(r, _("it holds hart %u where hart %u was expected"), id, h->hartid);
         return false;
     }
     uint64_t x[32], f[32], csrs[27], pmp_addr[16];
@@ -149,7 +167,8 @@ static bool cpu_load(VrCpu *cpu, VrStateReader *r)
         vr_state_reader_invalid(r, _("privilege mode %u does not exist"), priv);
         return false;
     }
-    if (fflags > 0x1f || frm > 7 || (pc & 1) || (resv_size != 0 && resv_size != 4 && resv_size != 8)) {
+    if (fflags > 0x1f || frm > 7 || (pc & 1) ||
+        (resv_size != 0 && resv_size != 4 && resv_size != 8)) {
         vr_state_reader_invalid(r, "%s", _("a register holds a value the hart cannot have"));
         return false;
     }
