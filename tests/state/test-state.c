@@ -1,0 +1,358 @@
+/* Machine state files: the format refuses what is damaged, and machines saved in one Vireo
+ * process resume in another exactly where they were.
+ *
+ * Environment: VIREO (the vireo executable), VIREO_STATE_COMPUTE (tests/riscv/state's
+ * compute program), VIREO_GUESTS_SCRIPTS (the Linux test guests, for the Linux tests). */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vproc.h"
+#include "vr-machine.h"
+#include "vr-state.h"
+
+static char *tmpdir;
+
+static char *tmp_path(const char *name)
+{
+    return g_build_filename(tmpdir, name, NULL);
+}
+
+static GBytes *read_file(const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    char *data;
+    gsize len;
+    g_assert_true(g_file_get_contents(path, &data, &len, &error));
+    return g_bytes_new_take(data, len);
+}
+
+/* Plain writes: these files need not survive a crash, and there are thousands of them. */
+static void write_file(const char *path, const void *data, gsize len)
+{
+    FILE *f = fopen(path, "wb");
+    g_assert_nonnull(f);
+    g_assert_cmpuint(fwrite(data, 1, len, f), ==, len);
+    g_assert_cmpint(fclose(f), ==, 0);
+}
+
+/* ---- the format ---- */
+
+static void write_sample(const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    VrStateWriter *w = vr_state_writer_new(path, &error);
+    g_assert_nonnull(w);
+    vr_state_begin_section(w, "first");
+    vr_state_put_u8(w, 0xa5);
+    vr_state_put_u16(w, 0xbeef);
+    vr_state_put_u32(w, 0xdeadbeef);
+    vr_state_put_u64(w, 0x0123456789abcdefull);
+    vr_state_put_bool(w, true);
+    vr_state_put_string(w, "vireo");
+    vr_state_put_string(w, NULL);
+    vr_state_end_section(w);
+    vr_state_begin_section(w, "second");
+    uint64_t v[3] = {1, 2, 3};
+    vr_state_put_u64s(w, v, 3);
+    uint8_t big[3000];
+    for (unsigned i = 0; i < sizeof(big); i++)
+        big[i] = (uint8_t) (i * 7);
+    vr_state_put_bytes(w, big, sizeof(big));
+    vr_state_end_section(w);
+    vr_state_begin_section(w, "empty");
+    vr_state_end_section(w);
+    g_assert_true(vr_state_writer_finish(w, &error));
+    g_assert_no_error(error);
+}
+
+static void test_format_roundtrip(void)
+{
+    g_autofree char *path = tmp_path("sample.vstate");
+    write_sample(path);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VrStateFile) f = vr_state_file_open(path, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(vr_state_file_n_sections(f), ==, 3);
+    g_assert_cmpstr(vr_state_file_section_name(f, 1), ==, "second");
+
+    g_autoptr(VrStateReader) r = vr_state_file_find(f, "first");
+    g_assert_cmpuint(vr_state_get_u8(r), ==, 0xa5);
+    g_assert_cmpuint(vr_state_get_u16(r), ==, 0xbeef);
+    g_assert_cmpuint(vr_state_get_u32(r), ==, 0xdeadbeef);
+    g_assert_cmpuint(vr_state_get_u64(r), ==, 0x0123456789abcdefull);
+    g_assert_true(vr_state_get_bool(r));
+    g_autofree char *s = vr_state_get_string(r);
+    g_assert_cmpstr(s, ==, "vireo");
+    g_assert_null(vr_state_get_string(r));
+    g_assert_true(vr_state_reader_check(r, &error));
+
+    g_autoptr(VrStateReader) r2 = vr_state_file_find(f, "second");
+    uint64_t v[3];
+    vr_state_get_u64s(r2, v, 3);
+    g_assert_cmpuint(v[2], ==, 3);
+    const uint8_t *big = vr_state_get_ptr(r2, 3000);
+    g_assert_nonnull(big);
+    g_assert_cmpuint(big[2999], ==, (uint8_t) (2999 * 7));
+    g_assert_true(vr_state_reader_check(r2, &error));
+
+    /* Reading past the end fails the reader, which then names the file and the section. */
+    g_autoptr(VrStateReader) r3 = vr_state_file_find(f, "empty");
+    g_assert_cmpuint(vr_state_get_u32(r3), ==, 0);
+    g_assert_true(vr_state_reader_failed(r3));
+    g_assert_false(vr_state_reader_check(r3, &error));
+    g_assert_nonnull(strstr(error->message, "section 'empty'"));
+    g_assert_nonnull(strstr(error->message, path));
+    g_clear_error(&error);
+
+    /* A section with bytes left unread is refused as well. */
+    g_autoptr(VrStateReader) r4 = vr_state_file_find(f, "second");
+    vr_state_get_u64s(r4, v, 3);
+    g_assert_false(vr_state_reader_check(r4, &error));
+    g_assert_nonnull(strstr(error->message, "left unread"));
+}
+
+/* Every proper prefix of a state file is refused, and says it is truncated (or not a state
+ * at all, when even the header is cut). */
+static void test_format_truncated(void)
+{
+    g_autofree char *path = tmp_path("sample.vstate");
+    g_autofree char *cut = tmp_path("cut.vstate");
+    write_sample(path);
+    g_autoptr(GBytes) bytes = read_file(path);
+    gsize len;
+    const uint8_t *data = g_bytes_get_data(bytes, &len);
+    for (gsize n = 0; n < len; n++) {
+        write_file(cut, data, n);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(VrStateFile) f = vr_state_file_open(cut, &error);
+        g_assert_null(f);
+        g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+        g_assert_nonnull(strstr(error->message, cut));
+        g_assert_true(strstr(error->message, "truncated") || strstr(error->message, "not a Vireo"));
+    }
+}
+
+/* Any single flipped byte is caught. */
+static void test_format_flipped(void)
+{
+    g_autofree char *path = tmp_path("sample.vstate");
+    g_autofree char *bad = tmp_path("flipped.vstate");
+    write_sample(path);
+    g_autoptr(GBytes) bytes = read_file(path);
+    gsize len;
+    const uint8_t *data = g_bytes_get_data(bytes, &len);
+    g_autofree uint8_t *copy = g_memdup2(data, len);
+    for (gsize i = 0; i < len; i++) {
+        for (unsigned bit = i % 8; bit < 8; bit += 8) {
+            copy[i] ^= (uint8_t) (1u << bit);
+            write_file(bad, copy, len);
+            copy[i] = data[i];
+            g_autoptr(GError) error = NULL;
+            g_autoptr(VrStateFile) f = vr_state_file_open(bad, &error);
+            if (f)
+                g_error("a flip of bit %u of byte %zu went unnoticed", bit, i);
+            g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+        }
+    }
+}
+
+static void test_format_foreign(void)
+{
+    g_autofree char *path = tmp_path("foreign.vstate");
+    g_autoptr(GError) error = NULL;
+
+    write_file(path, "", 0);
+    g_assert_null(vr_state_file_open(path, &error));
+    g_assert_nonnull(strstr(error->message, "not a Vireo machine state"));
+    g_clear_error(&error);
+
+    const char *text = "[machine]\nname=Demo\narch=riscv64\n";
+    write_file(path, text, strlen(text));
+    g_assert_null(vr_state_file_open(path, &error));
+    g_assert_nonnull(strstr(error->message, "not a Vireo machine state"));
+    g_clear_error(&error);
+
+    /* A newer format says so. */
+    g_autofree char *sample = tmp_path("sample.vstate");
+    write_sample(sample);
+    g_autoptr(GBytes) bytes = read_file(sample);
+    gsize len;
+    const uint8_t *data = g_bytes_get_data(bytes, &len);
+    g_autofree uint8_t *copy = g_memdup2(data, len);
+    copy[8] = VR_STATE_VERSION + 1;
+    write_file(path, copy, len);
+    g_assert_null(vr_state_file_open(path, &error));
+    g_assert_nonnull(strstr(error->message, "newer Vireo"));
+    g_clear_error(&error);
+
+    g_assert_null(vr_state_file_open(tmpdir, &error));
+    g_assert_nonnull(strstr(error->message, "not a regular file"));
+    g_clear_error(&error);
+
+    g_autofree char *missing = tmp_path("missing.vstate");
+    g_assert_null(vr_state_file_open(missing, &error));
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+}
+
+/* ---- machines ---- */
+
+static const char *compute_elf(void)
+{
+    const char *elf = g_getenv("VIREO_STATE_COMPUTE");
+    g_assert_nonnull(elf);
+    return elf;
+}
+
+/* A machine running the compute program, saved a moment after it started. */
+static char *save_compute_machine(const char *name)
+{
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.bios = g_strdup("none");
+    cfg.kernel = g_strdup(compute_elf());
+    cfg.memory = 64ull << 20;
+    cfg.cpus = 2;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VrMachine) m = vr_machine_new(&cfg, &error);
+    vr_machine_config_clear(&cfg);
+    g_assert_no_error(error);
+    g_assert_true(vr_machine_start(m, &error));
+    g_usleep(200000);
+    char *path = tmp_path(name);
+    g_assert_true(vr_machine_save_state(m, path, &error));
+    g_assert_no_error(error);
+    vr_machine_power_off(m);
+    return path;
+}
+
+/* A real machine's state: cut at every section boundary (and a byte either side), with a
+ * byte flipped in each section, with its RAM section dropped: each refused, naming the file. */
+static void test_machine_damaged(void)
+{
+    g_autofree char *path = save_compute_machine("compute.vstate");
+    g_autoptr(GError) error = NULL;
+    {
+        g_autoptr(VrMachine) ok = vr_machine_new_from_state(path, &error);
+        g_assert_no_error(error);
+        g_assert_nonnull(ok);
+    }
+    g_autoptr(VrStateFile) f = vr_state_file_open(path, &error);
+    g_assert_no_error(error);
+    g_autoptr(GBytes) bytes = read_file(path);
+    gsize len;
+    const uint8_t *data = g_bytes_get_data(bytes, &len);
+    g_autofree char *bad = tmp_path("damaged.vstate");
+
+    /* Section boundaries: find each "SECT" marker. */
+    g_autoptr(GArray) cuts = g_array_new(FALSE, FALSE, sizeof(gsize));
+    for (gsize i = 0; i + 4 <= len; i++) {
+        if (memcmp(data + i, "SECT", 4) == 0) {
+            for (int d = -1; d <= 1; d++) {
+                gsize c = i + (gsize) d;
+                g_array_append_val(cuts, c);
+            }
+        }
+    }
+    g_assert_cmpuint(cuts->len, >=, 3 * (vr_state_file_n_sections(f) + 1));
+    for (guint k = 0; k < cuts->len; k++) {
+        gsize n = g_array_index(cuts, gsize, k);
+        write_file(bad, data, n);
+        g_clear_error(&error);
+        g_autoptr(VrMachine) m = vr_machine_new_from_state(bad, &error);
+        g_assert_null(m);
+        g_assert_nonnull(strstr(error->message, bad));
+        if (!strstr(error->message, "truncated") &&
+            !(n < 16 && strstr(error->message, "not a Vireo")))
+            g_error("cut at %zu: %s", n, error->message);
+    }
+
+    /* A flipped byte in the middle of each section. */
+    g_autofree uint8_t *copy = g_memdup2(data, len);
+    gsize start = 0;
+    for (guint k = 0; k < cuts->len; k += 3) {
+        gsize sect = g_array_index(cuts, gsize, k + 1);
+        if (start) {
+            gsize mid = start + (sect - start) / 2;
+            copy[mid] ^= 0x10;
+            write_file(bad, copy, len);
+            copy[mid] = data[mid];
+            g_clear_error(&error);
+            g_autoptr(VrMachine) m = vr_machine_new_from_state(bad, &error);
+            g_assert_null(m);
+            g_assert_nonnull(strstr(error->message, bad));
+        }
+        start = sect;
+    }
+
+    /* vireo run --restore says the same and exits with 2. */
+    const char *argv[] = {"run", "--restore", bad, NULL};
+    write_file(bad, data, len / 2);
+    VProc *p = vproc_start(argv);
+    g_assert_cmpint(vproc_wait(p, 30), ==, 2);
+    g_assert_nonnull(strstr(p->err->str, "truncated"));
+    vproc_free(p);
+}
+
+/* The compute program, uninterrupted and in `vireo run`: its whole console output. */
+static char *compute_reference(void)
+{
+    const char *argv[] = {"run",      "--bios", "none",      "--kernel", compute_elf(),
+                          "--memory", "64M",    "--timeout", "120",      NULL};
+    VProc *p = vproc_start(argv);
+    g_assert_cmpint(vproc_wait(p, 150), ==, 0);
+    char *out = g_strdup(p->out->str);
+    vproc_free(p);
+    g_assert_nonnull(strstr(out, "checksum"));
+    return out;
+}
+
+/* Saved, quit and restored in a new process 50 times at random moments: the output (and so
+ * every checksum) is what the uninterrupted run printed. */
+static void test_compute_restored_50(void)
+{
+    g_autofree char *reference = compute_reference();
+    g_autofree char *state = tmp_path("compute-cycle.vstate");
+    g_autoptr(GString) output = g_string_new(NULL);
+    g_autoptr(GRand) rand = g_rand_new_with_seed(g_test_rand_int());
+    unsigned restores = 0;
+    for (unsigned cycle = 0;; cycle++) {
+        const char *first[] = {"run",      "--bios", "none",      "--kernel", compute_elf(),
+                               "--memory", "64M",    "--timeout", "120",      NULL};
+        const char *again[] = {"run", "--restore", state, "--timeout", "120", NULL};
+        VProc *p = vproc_start(cycle == 0 ? first : again);
+        if (cycle < 50) {
+            vproc_run_for(p, (unsigned) g_rand_int_range(rand, 5, 40));
+            g_assert_true(vproc_save_and_quit(p, state, 60));
+            g_string_append(output, p->out->str);
+            vproc_free(p);
+            if (cycle > 0)
+                restores++;
+            continue;
+        }
+        g_assert_cmpint(vproc_wait(p, 150), ==, 0);
+        g_string_append(output, p->out->str);
+        vproc_free(p);
+        restores++;
+        break;
+    }
+    g_assert_cmpuint(restores, ==, 50);
+    g_assert_cmpstr(output->str, ==, reference);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    tmpdir = g_dir_make_tmp("vireo-state-XXXXXX", NULL);
+    g_test_add_func("/state/format/roundtrip", test_format_roundtrip);
+    g_test_add_func("/state/format/truncated", test_format_truncated);
+    g_test_add_func("/state/format/flipped", test_format_flipped);
+    g_test_add_func("/state/format/foreign", test_format_foreign);
+    g_test_add_func("/state/machine/damaged", test_machine_damaged);
+    g_test_add_func("/state/machine/compute-restored-50", test_compute_restored_50);
+    int status = g_test_run();
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
+    (void) system(cmd);
+    return status;
+}
