@@ -217,11 +217,13 @@ static void on_name_apply(AdwEntryRow *row, gpointer data)
 static void on_cpus_changed(GtkSpinButton *spin, gpointer data)
 {
     VireoMachineSettings *self = data;
-    if (self->loading)
+    guint cpus = (guint) gtk_spin_button_get_value_as_int(spin);
+    /* The saved value coming back (load() below, whose value-changed the adjustment delivers
+     * after this handler returns) is no change, and keeps the reason shown. */
+    if (self->loading || cpus == vireo_machine_get_config(self->machine)->cpus)
         return;
     clear_errors(self);
     g_autoptr(GError) error = NULL;
-    guint cpus = (guint) gtk_spin_button_get_value_as_int(spin);
     if (!save(self, change_cpus, GUINT_TO_POINTER(cpus), &error)) {
         load(self);
         refuse(self, error, GTK_WIDGET(self->cpus_row), self->machine_error);
