@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "vr-board.h"
 #include "vr-i18n.h"
 #include "vr-library.h"
 
@@ -80,8 +81,7 @@ char *vr_library_unique_name(const char *dir, const char *base)
 
 const char *const *vr_supported_archs(void)
 {
-    static const char *const archs[] = {"riscv64", NULL};
-    return archs;
+    return vr_board_archs();
 }
 
 /* ---- listing ---- */

@@ -115,7 +115,7 @@ VrImageKind vr_image_probe(const char *path, GError **error);
  * firmware (it runs in M-mode). */
 bool vr_image_is_bare_metal(const char *path);
 
-/* The architectures the engine runs ("riscv64"), NULL-terminated. */
+/* The architectures the engine runs ("riscv64"): those of its boards, NULL-terminated. */
 const char *const *vr_supported_archs(void);
 
 #endif

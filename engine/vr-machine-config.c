@@ -1,6 +1,6 @@
 /* machine.ini: a machine folder's settings, read and written as a GKeyFile.
  *
- *   [machine]  name, arch, cpus, memory, console (serial | virtio)
+ *   [machine]  name, arch, board (optional), cpus, memory, console (serial | virtio)
  *   [boot]     firmware (default | none | path), kernel, initrd, cmdline
  *   [disk N]   path, readonly        (N = 0, 1, ...)
  *
@@ -10,10 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vr-board.h"
 #include "vr-i18n.h"
 #include "vr-machine-config.h"
 
-static const char *const machine_keys[] = {"name", "arch", "cpus", "memory", "console", NULL};
+static const char *const machine_keys[] = {"name",   "arch",    "board", "cpus",
+                                           "memory", "console", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
 static const char *const disk_keys[] = {"path", "readonly", NULL};
 
@@ -99,8 +101,9 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
         if (!check_keys(kf, path, "machine", machine_keys, error))
             return false;
         g_autofree char *name = NULL, *arch = NULL, *memory = NULL, *cpus = NULL;
-        g_autofree char *console = NULL;
+        g_autofree char *console = NULL, *board = NULL;
         if (!get_string(kf, path, "machine", "console", &console, error) ||
+            !get_string(kf, path, "machine", "board", &board, error) ||
             !get_string(kf, path, "machine", "name", &name, error) ||
             !get_string(kf, path, "machine", "arch", &arch, error) ||
             !get_string(kf, path, "machine", "memory", &memory, error) ||
@@ -113,6 +116,20 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
         if (arch) {
             g_free(cfg->arch);
             cfg->arch = g_steal_pointer(&arch);
+        }
+        if (board) {
+            if (!vr_board_find(board)) {
+                g_autoptr(GString) known = g_string_new(NULL);
+                for (const VrBoardInfo *const *b = vr_board_list(); *b; b++)
+                    g_string_append_printf(known, "%s%s", known->len ? ", " : "", (*b)->name);
+                g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                            /* Translators: the first %s is the file; keep "[machine] board". */
+                            _("%s: [machine] board: '%s' is not a board Vireo knows (known: %s)"),
+                            path, board, known->str);
+                return false;
+            }
+            g_free(cfg->board);
+            cfg->board = g_steal_pointer(&board);
         }
         if (cpus) {
             guint64 n;
@@ -301,6 +318,9 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
 
     set_or_remove(kf, "machine", "name", cfg->name);
     set_or_remove(kf, "machine", "arch", cfg->arch);
+    /* Only a board chosen by name is written: without one the machine follows its
+     * architecture's default board. */
+    set_or_remove(kf, "machine", "board", cfg->board);
     g_key_file_set_uint64(kf, "machine", "cpus", cfg->cpus);
     g_autofree char *memory = vr_format_size(cfg->memory);
     g_key_file_set_string(kf, "machine", "memory", memory);
@@ -344,69 +364,116 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
     return true;
 }
 
-bool vr_machine_config_validate(const VrMachineConfig *cfg, GError **error)
+/* ---- checking ---- */
+
+G_DEFINE_QUARK(vr - config - error - quark, vr_config_error)
+
+const char *vr_config_error_field(int code)
 {
-    if (g_strcmp0(cfg->arch, "riscv64") != 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    _("architecture '%s' is not supported (supported: riscv64)"),
-                    cfg->arch ? cfg->arch : "");
-        return false;
+    static const char *const fields[] = {
+        [VR_CONFIG_ERROR_ARCH] = "arch",         [VR_CONFIG_ERROR_BOARD] = "board",
+        [VR_CONFIG_ERROR_CPUS] = "cpus",         [VR_CONFIG_ERROR_MEMORY] = "memory",
+        [VR_CONFIG_ERROR_DISKS] = "disks",       [VR_CONFIG_ERROR_CMDLINE] = "cmdline",
+        [VR_CONFIG_ERROR_FIRMWARE] = "firmware", [VR_CONFIG_ERROR_KERNEL] = "kernel",
+    };
+    return code >= 0 && (size_t) code < G_N_ELEMENTS(fields) ? fields[code] : NULL;
+}
+
+const char *vr_config_error_get_field(const GError *error)
+{
+    return error && error->domain == VR_CONFIG_ERROR ? vr_config_error_field(error->code) : NULL;
+}
+
+/* A size as exact as it is: "16 MiB", "1 TiB", "4 KiB", "1000 bytes". */
+static char *exact_size(uint64_t bytes)
+{
+    static const char *const units[] = {"TiB", "GiB", "MiB", "KiB"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(units); i++) {
+        uint64_t unit = 1ull << (10 * (4 - i));
+        if (bytes >= unit && bytes % unit == 0)
+            return g_strdup_printf("%" G_GUINT64_FORMAT " %s", bytes / unit, units[i]);
     }
-    if (cfg->cpus < 1 || cfg->cpus > VR_CONFIG_MAX_CPUS) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    /* Translators: riscv64-virt is the name of the board (the machine type). */
-                    g_dngettext(GETTEXT_PACKAGE,
-                                "%u CPU asked for; the riscv64-virt board has 1 to %u",
-                                "%u CPUs asked for; the riscv64-virt board has 1 to %u", cfg->cpus),
-                    cfg->cpus, VR_CONFIG_MAX_CPUS);
-        return false;
-    }
-    if (cfg->memory < VR_CONFIG_MIN_MEMORY || (cfg->memory & 0xfff)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    g_dngettext(GETTEXT_PACKAGE,
-                                "memory size %llu byte is not usable (at least 16 MiB, whole 4 "
-                                "KiB pages)",
-                                "memory size %llu bytes is not usable (at least 16 MiB, whole 4 "
-                                "KiB pages)",
-                                (gulong) cfg->memory),
-                    (unsigned long long) cfg->memory);
-        return false;
-    }
+    return g_strdup_printf("%" G_GUINT64_FORMAT " B", bytes);
+}
+
+static uint64_t host_memory(void)
+{
     long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
-    uint64_t host = pages > 0 && page_size > 0 ? (uint64_t) pages * (uint64_t) page_size : 0;
-    if (host && cfg->memory > host) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+    return pages > 0 && page_size > 0 ? (uint64_t) pages * (uint64_t) page_size : 0;
+}
+
+static bool check_memory(const VrMachineConfig *cfg, const VrBoardInfo *board, GError **error)
+{
+    uint64_t host = host_memory();
+    bool in_range = cfg->memory >= board->min_memory && cfg->memory <= board->max_memory &&
+                    cfg->memory % board->memory_granularity == 0;
+    /* More than the host has is said first: it is what the user can act on. */
+    if ((in_range || cfg->memory > board->max_memory) && host && cfg->memory > host) {
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_MEMORY,
                     _("%llu MiB of guest memory asked for, but this host has only %llu MiB"),
                     (unsigned long long) (cfg->memory >> 20), (unsigned long long) (host >> 20));
         return false;
     }
-    unsigned max_disks = VR_CONFIG_MAX_DISKS - (cfg->virtio_console ? 1 : 0);
+    if (!in_range) {
+        g_autofree char *min = exact_size(board->min_memory);
+        g_autofree char *max = exact_size(board->max_memory);
+        g_autofree char *page = exact_size(board->memory_granularity);
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_MEMORY,
+                    /* Translators: the size in bytes, the board, its smallest and largest
+                     * memory and its page size, e.g. "16 MiB", "1 TiB", "4 KiB". */
+                    g_dngettext(GETTEXT_PACKAGE,
+                                "memory size %llu byte is not usable (the %s board takes %s to "
+                                "%s, in whole pages of %s)",
+                                "memory size %llu bytes is not usable (the %s board takes %s to "
+                                "%s, in whole pages of %s)",
+                                (gulong) MIN(cfg->memory, G_MAXULONG)),
+                    (unsigned long long) cfg->memory, board->name, min, max, page);
+        return false;
+    }
+    return true;
+}
+
+bool vr_machine_config_validate(const VrMachineConfig *cfg, GError **error)
+{
+    const VrBoardInfo *board = vr_board_for_config(cfg, error);
+    if (!board)
+        return false;
+    if (cfg->cpus < board->min_cpus || cfg->cpus > board->max_cpus) {
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_CPUS,
+                    /* Translators: the CPUs asked for, the board (riscv64-virt), its range. */
+                    g_dngettext(GETTEXT_PACKAGE, "%u CPU asked for; the %s board has %u to %u",
+                                "%u CPUs asked for; the %s board has %u to %u", cfg->cpus),
+                    cfg->cpus, board->name, board->min_cpus, board->max_cpus);
+        return false;
+    }
+    if (!check_memory(cfg, board, error))
+        return false;
+    unsigned max_disks = vr_board_max_disks(board, cfg->virtio_console);
     unsigned n_disks = cfg->disks ? cfg->disks->len : 0;
     if (n_disks > max_disks) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    /* Translators: riscv64-virt is the name of the board (the machine type). */
-                    g_dngettext(GETTEXT_PACKAGE,
-                                "%u disk asked for; the riscv64-virt board takes at most %u",
-                                "%u disks asked for; the riscv64-virt board takes at most %u",
-                                n_disks),
-                    n_disks, max_disks);
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_DISKS,
+                    /* Translators: the disks asked for, the board (riscv64-virt), its limit. */
+                    g_dngettext(GETTEXT_PACKAGE, "%u disk asked for; the %s board takes at most %u",
+                                "%u disks asked for; the %s board takes at most %u", n_disks),
+                    n_disks, board->name, max_disks);
         return false;
     }
     if (cfg->append) {
-        if (strlen(cfg->append) >= VR_CONFIG_MAX_CMDLINE) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        size_t len = strlen(cfg->append);
+        if (len > board->max_cmdline) {
+            g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_CMDLINE,
                         g_dngettext(GETTEXT_PACKAGE,
                                     "the kernel command line is %zu byte long; Linux takes at "
                                     "most %u",
                                     "the kernel command line is %zu bytes long; Linux takes at "
                                     "most %u",
-                                    (gulong) strlen(cfg->append)),
-                        strlen(cfg->append), VR_CONFIG_MAX_CMDLINE - 1);
+                                    (gulong) MIN(len, G_MAXULONG)),
+                        len, (unsigned) board->max_cmdline);
             return false;
         }
         for (const char *c = cfg->append; *c; c++) {
             if ((unsigned char) *c < 0x20 || *c == 0x7f) {
-                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_CMDLINE,
                             _("the kernel command line holds a control character (one line of "
                               "printable text expected)"));
                 return false;
@@ -414,13 +481,13 @@ bool vr_machine_config_validate(const VrMachineConfig *cfg, GError **error)
         }
     }
     if (cfg->bios && !*cfg->bios) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_FIRMWARE,
                     /* Translators: 'none' stays as it is (the value that means no firmware). */
                     _("the firmware is an empty path (expected a file, 'none' or the default)"));
         return false;
     }
     if (cfg->bios && strcmp(cfg->bios, "none") == 0 && !cfg->kernel) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_KERNEL,
                     _("no kernel given: without firmware the kernel is what runs"));
         return false;
     }

@@ -19,17 +19,35 @@ char *vr_machines_dir(void);
  * the file held besides (comments) is kept when it still parses. Reading the result with
  * vr_machine_config_load_file() gives cfg back. */
 bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, GError **error);
-/* Whether the engine would take cfg's values (architecture, CPUs, memory, number of disks,
- * kernel command line); does not look at files. The error says which value and why. */
+/* Whether the engine would take cfg's values, checked against the limits of its board
+ * (engine/vr-board.h): architecture and board, CPUs, memory (the host's too), number of
+ * disks, kernel command line, firmware and kernel given; does not look at files. The error
+ * is in VR_CONFIG_ERROR, its code says which value, its message which and why. Every
+ * caller (vr_machine_new, the command line, the library, the windows) asks this one. */
 bool vr_machine_config_validate(const VrMachineConfig *cfg, GError **error);
+
+#define VR_CONFIG_ERROR (vr_config_error_quark())
+GQuark vr_config_error_quark(void);
+
+/* Which value of a VrMachineConfig was refused. */
+typedef enum {
+    VR_CONFIG_ERROR_ARCH,     /* no board runs the architecture */
+    VR_CONFIG_ERROR_BOARD,    /* no such board, or not one for the architecture */
+    VR_CONFIG_ERROR_CPUS,     /* outside the board's range */
+    VR_CONFIG_ERROR_MEMORY,   /* outside the board's range, not whole pages, more than the host */
+    VR_CONFIG_ERROR_DISKS,    /* more disks than the board has slots for */
+    VR_CONFIG_ERROR_CMDLINE,  /* too long for the board, or more than one line */
+    VR_CONFIG_ERROR_FIRMWARE, /* an empty path */
+    VR_CONFIG_ERROR_KERNEL,   /* none, where it is what runs */
+} VrConfigError;
+
+/* The name of the value a code refuses, as machine.ini and the windows call it: "arch",
+ * "board", "cpus", "memory", "disks", "cmdline", "firmware", "kernel"; NULL for others. */
+const char *vr_config_error_field(int code);
+/* The field of error when it is a VR_CONFIG_ERROR, else NULL. */
+const char *vr_config_error_get_field(const GError *error);
+
 /* A memory size the way machine.ini writes it: "512M", "2G", "1536K". */
 char *vr_format_size(uint64_t bytes);
-
-/* What the riscv64-virt board takes (kept in step with engine/boards/riscv64-virt.c by
- * tests/unit/test-library.c). */
-#define VR_CONFIG_MAX_CPUS    8u
-#define VR_CONFIG_MIN_MEMORY  (16ull << 20)
-#define VR_CONFIG_MAX_DISKS   7u /* virtio-mmio slots less the entropy source */
-#define VR_CONFIG_MAX_CMDLINE 1024u
 
 #endif

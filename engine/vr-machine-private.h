@@ -79,9 +79,6 @@ bool vr_machine_console_put(VrMachine *m, uint8_t byte);
 /* An error for the user, e.g. a disk that failed. */
 void vr_machine_report_error(VrMachine *m, const char *message);
 
-/* engine/boards/riscv64-virt.c */
-bool vr_riscv64_virt_build(VrMachine *m, GError **error);
-
 /* vr-machine.c: stops every CPU thread and holds it parked (with op_lock taken first), then
  * lets them go again. Returns whether the machine was running. */
 void vr_machine_hold(VrMachine *m);

@@ -43,6 +43,7 @@ static void save_config(const VrMachineConfig *cfg, VrStateWriter *w)
     vr_state_put_u32(w, MACHINE_SECTION_VERSION);
     vr_state_put_string(w, cfg->name);
     vr_state_put_string(w, cfg->arch);
+    vr_state_put_string(w, cfg->board);
     vr_state_put_u32(w, cfg->cpus);
     vr_state_put_u64(w, cfg->memory);
     /* "none" and NULL (the default firmware) are not paths. */
@@ -84,6 +85,8 @@ static bool load_config(VrStateReader *r, VrMachineConfig *cfg, GArray *identiti
     cfg->name = vr_state_get_string(r);
     g_free(cfg->arch);
     cfg->arch = vr_state_get_string(r);
+    g_free(cfg->board);
+    cfg->board = vr_state_get_string(r);
     cfg->cpus = vr_state_get_u32(r);
     cfg->memory = vr_state_get_u64(r);
     g_free(cfg->bios);

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include "riscv/riscv.h"
+#include "vr-board.h"
 #include "vr-i18n.h"
+#include "vr-machine-config.h"
 #include "vr-machine-private.h"
 
 /* Instructions a CPU runs between looks at the machine's state. */
@@ -27,6 +29,7 @@ void vr_machine_config_clear(VrMachineConfig *cfg)
 {
     g_clear_pointer(&cfg->name, g_free);
     g_clear_pointer(&cfg->arch, g_free);
+    g_clear_pointer(&cfg->board, g_free);
     g_clear_pointer(&cfg->bios, g_free);
     g_clear_pointer(&cfg->kernel, g_free);
     g_clear_pointer(&cfg->initrd, g_free);
@@ -50,6 +53,7 @@ void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
     g_free(dst->arch);
     dst->name = g_strdup(src->name);
     dst->arch = g_strdup(src->arch);
+    dst->board = g_strdup(src->board);
     dst->cpus = src->cpus;
     dst->memory = src->memory;
     dst->bios = g_strdup(src->bios);
@@ -267,27 +271,11 @@ size_t vr_machine_console_input(VrMachine *m, const uint8_t *data, size_t len)
 
 /* ---- life cycle ---- */
 
-static int64_t host_memory_bytes(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    return pages > 0 && size > 0 ? (int64_t) pages * size : INT64_MAX;
-}
-
 static VrMachine *machine_new(const VrMachineConfig *cfg, bool boot, GError **error)
 {
-    if (g_strcmp0(cfg->arch, "riscv64") != 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    _("architecture '%s' is not supported (supported: riscv64)"),
-                    cfg->arch ? cfg->arch : "");
+    const VrBoardInfo *board = vr_board_for_config(cfg, error);
+    if (!board || !vr_machine_config_validate(cfg, error))
         return NULL;
-    }
-    int64_t host = host_memory_bytes();
-    if ((int64_t) cfg->memory > host || cfg->memory > (uint64_t) INT64_MAX) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                    _("%llu MiB of guest memory asked for, but this host has only %llu MiB"),
-                    (unsigned long long) (cfg->memory >> 20), (unsigned long long) (host >> 20));
-        return NULL;
-    }
     g_autoptr(VrMachine) m = g_new0(VrMachine, 1);
     vr_machine_config_copy(&m->cfg, cfg);
     g_mutex_init(&m->lock);
@@ -303,7 +291,7 @@ static VrMachine *machine_new(const VrMachineConfig *cfg, bool boot, GError **er
     vr_clock_pause(&m->clock);
     m->as = vr_address_space_new();
     m->io = vr_iothread_new("vireo-io");
-    if (!vr_riscv64_virt_build(m, error))
+    if (!board->build(m, error))
         return NULL;
     if (!boot)
         return g_steal_pointer(&m);

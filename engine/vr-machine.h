@@ -20,8 +20,9 @@ typedef struct VrDiskConfig {
 } VrDiskConfig;
 
 typedef struct VrMachineConfig {
-    char *name; /* for messages; may be NULL */
-    char *arch; /* "riscv64" */
+    char *name;  /* for messages; may be NULL */
+    char *arch;  /* "riscv64" */
+    char *board; /* a board's name (engine/vr-board.h), or NULL for the default of arch */
     unsigned cpus;
     uint64_t memory; /* bytes */
     char *bios;      /* firmware path, "none", or NULL for the board's default */

@@ -5,6 +5,7 @@
 
 #include "vireo-assistant.h"
 #include "vireo-util.h"
+#include "vr-board.h"
 #include "vr-osinfo.h"
 
 /* S-mode U-Boot boots what is on a machine's disks (Debian package u-boot-qemu). */
@@ -78,7 +79,7 @@ enum {
 };
 static guint signals[N_SIGNALS];
 
-static void validate(VireoAssistant *self);
+static void check_machine(VireoAssistant *self, gboolean point);
 
 gboolean vireo_assistant_is_detecting(VireoAssistant *self)
 {
@@ -113,7 +114,7 @@ static void show_page(VireoAssistant *self, const char *page)
     if (kernel)
         gtk_widget_set_sensitive(self->next_button, self->kernel_path != NULL);
     if (details)
-        validate(self);
+        check_machine(self, TRUE);
 }
 
 static void on_back(GtkButton *button, gpointer data)
@@ -154,10 +155,13 @@ static char *name_from_path(const char *path)
     return g_strdup(base);
 }
 
+static const VrBoardInfo *selected_board(VireoAssistant *self);
+
 static void propose(VireoAssistant *self, unsigned cpus, guint64 memory, guint64 disk)
 {
+    const VrBoardInfo *board = selected_board(self);
     unsigned host_cpus = MAX(1u, (unsigned) g_get_num_processors());
-    cpus = CLAMP(cpus, 1u, MIN(host_cpus, VR_CONFIG_MAX_CPUS));
+    cpus = CLAMP(cpus, board->min_cpus, MAX(board->min_cpus, MIN(host_cpus, board->max_cpus)));
     /* No more than half of this computer's memory, unless the system needs more. */
     guint64 host = host_memory();
     memory = MIN(memory, MAX(host / 2, 256 * MIB));
@@ -271,7 +275,7 @@ static void detect_done(GObject *source, GAsyncResult *result, gpointer data)
     }
     set_warning(self);
     detection_free(d);
-    validate(self);
+    check_machine(self, FALSE);
 }
 
 static void start_detection(VireoAssistant *self)
@@ -302,7 +306,7 @@ static void use_iso(VireoAssistant *self, const char *path)
     gtk_switch_set_active(self->disk_switch, TRUE);
     show_page(self, "details");
     start_detection(self);
-    validate(self);
+    check_machine(self, FALSE);
 }
 
 static void use_disk(VireoAssistant *self, const char *path)
@@ -506,6 +510,22 @@ static const char *selected_arch(VireoAssistant *self)
     return i < g_strv_length((char **) archs) ? archs[i] : archs[0];
 }
 
+/* The board the new machine gets: its architecture's default. */
+static const VrBoardInfo *selected_board(VireoAssistant *self)
+{
+    return vr_board_default_for_arch(selected_arch(self));
+}
+
+/* The spin buttons offer what the board takes (and memory no more than this computer has). */
+static void set_board_limits(VireoAssistant *self)
+{
+    const VrBoardInfo *board = selected_board(self);
+    gtk_spin_button_set_range(self->cpus_spin, board->min_cpus, board->max_cpus);
+    guint64 max_memory = MIN(board->max_memory, host_memory());
+    gtk_spin_button_set_range(self->memory_spin, (double) ((board->min_memory + MIB - 1) / MIB),
+                              (double) (max_memory / MIB));
+}
+
 static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
 {
     vr_machine_config_init(cfg);
@@ -567,32 +587,71 @@ static void update_disk_row(VireoAssistant *self)
     adw_action_row_set_subtitle(self->disk_size_row, subtitle);
 }
 
-/* Checks what the machine would be, as the engine would, and says what is wrong. */
-static void validate(VireoAssistant *self)
+/* The row holding a field the validator names (vr_config_error_field), and the widget in it
+ * that takes the keyboard. */
+static GtkWidget *row_for_field(VireoAssistant *self, const char *field, GtkWidget **focus)
 {
+    GtkWidget *row = NULL;
+    *focus = NULL;
+    if (g_strcmp0(field, "cpus") == 0) {
+        row = GTK_WIDGET(self->cpus_row);
+        *focus = GTK_WIDGET(self->cpus_spin);
+    } else if (g_strcmp0(field, "memory") == 0) {
+        row = GTK_WIDGET(self->memory_row);
+        *focus = GTK_WIDGET(self->memory_spin);
+    } else if (g_strcmp0(field, "arch") == 0 || g_strcmp0(field, "board") == 0) {
+        row = GTK_WIDGET(self->arch_row);
+    } else if (g_strcmp0(field, "disks") == 0) {
+        row = gtk_widget_get_visible(GTK_WIDGET(self->image_row))
+                  ? GTK_WIDGET(self->image_row)
+                  : GTK_WIDGET(self->disk_switch_row);
+    } else if (g_strcmp0(field, "cmdline") == 0) {
+        row = GTK_WIDGET(self->cmdline_row);
+    } else if (g_strcmp0(field, "kernel") == 0) {
+        row = GTK_WIDGET(self->kernel_file_row);
+        *focus = self->kernel_choose_button;
+    } else if (g_strcmp0(field, "firmware") == 0) {
+        row = GTK_WIDGET(self->firmware_row);
+    }
+    return row;
+}
+
+/* Checks what the machine would be, as the engine would, says what is wrong and marks the
+ * row of the value that is refused; with point, the keyboard focus goes there too. */
+static void check_machine(VireoAssistant *self, gboolean point)
+{
+    GtkWidget *rows[] = {
+        GTK_WIDGET(self->name_row),     GTK_WIDGET(self->arch_row),
+        GTK_WIDGET(self->cpus_row),     GTK_WIDGET(self->memory_row),
+        GTK_WIDGET(self->image_row),    GTK_WIDGET(self->disk_switch_row),
+        GTK_WIDGET(self->cmdline_row),  GTK_WIDGET(self->kernel_file_row),
+        GTK_WIDGET(self->firmware_row),
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(rows); i++)
+        gtk_widget_remove_css_class(rows[i], "error");
+
     g_autoptr(GError) error = NULL;
+    GtkWidget *row = NULL, *focus = NULL;
     const char *name = gtk_editable_get_text(GTK_EDITABLE(self->name_row));
     gboolean ok = vireo_library_check_new_name(self->library, NULL, name, &error);
-    if (ok) {
+    if (!ok) {
+        row = GTK_WIDGET(self->name_row);
+    } else {
         VrMachineConfig cfg;
         build_config(self, &cfg);
-        if (!vr_machine_config_validate(&cfg, NULL)) {
+        g_autoptr(GError) refused = NULL;
+        if (!vr_machine_config_validate(&cfg, &refused)) {
             ok = FALSE;
-            g_autofree char *host = vireo_format_memory(host_memory());
-            if (cfg.memory > host_memory())
-                g_set_error(&error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                            _("This computer has %s of memory; the machine cannot have more."),
-                            host);
-            else
-                g_set_error_literal(&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                    _("These settings cannot be used for a machine."));
+            g_autofree char *why = vireo_config_error_text(&cfg, refused);
+            g_set_error_literal(&error, refused->domain, refused->code, why);
+            row = row_for_field(self, vr_config_error_get_field(refused), &focus);
         }
         vr_machine_config_clear(&cfg);
     }
-    if (ok)
-        gtk_widget_remove_css_class(GTK_WIDGET(self->name_row), "error");
-    else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-        gtk_widget_add_css_class(GTK_WIDGET(self->name_row), "error");
+    if (row && point && gtk_widget_get_mapped(row))
+        vireo_point_at_row(row, focus);
+    else if (row)
+        gtk_widget_add_css_class(row, "error");
     gtk_label_set_text(self->validation_label, ok ? "" : error->message);
     gtk_widget_set_visible(GTK_WIDGET(self->validation_label), !ok);
     gtk_widget_set_sensitive(self->create_button, ok && !self->detecting);
@@ -604,23 +663,23 @@ static void on_name_changed(GtkEditable *editable, gpointer data)
     VireoAssistant *self = data;
     if (!self->setting_name)
         self->name_edited = TRUE;
-    validate(self);
+    check_machine(self, FALSE);
 }
 
 static void on_value_changed(gpointer widget, gpointer data)
 {
-    validate(data);
+    check_machine(data, FALSE);
 }
 
 static void on_switch_active(GObject *object, GParamSpec *pspec, gpointer data)
 {
-    validate(data);
+    check_machine(data, FALSE);
 }
 
 static void on_create(GtkButton *button, gpointer data)
 {
     VireoAssistant *self = data;
-    validate(self);
+    check_machine(self, TRUE);
     if (!gtk_widget_get_sensitive(self->create_button))
         return;
     VrMachineConfig cfg;
@@ -666,8 +725,7 @@ VireoAssistant *vireo_assistant_new(GtkWindow *parent, VireoLibrary *library)
     g_autofree char *host_text = vireo_format_memory(host_memory());
     g_autofree char *memory_text = g_strdup_printf(_("This computer has %s"), host_text);
     adw_action_row_set_subtitle(self->memory_row, memory_text);
-    gtk_adjustment_set_upper(gtk_spin_button_get_adjustment(self->memory_spin),
-                             (double) (host_memory() / MIB));
+    set_board_limits(self);
     show_page(self, "source");
     return self;
 }

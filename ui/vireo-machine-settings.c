@@ -6,6 +6,7 @@
 
 #include "vireo-machine-settings.h"
 #include "vireo-util.h"
+#include "vr-board.h"
 
 #define GIB (1ull << 30)
 #define MIB (1ull << 20)
@@ -20,6 +21,7 @@ struct _VireoMachineSettings {
     AdwPreferencesGroup *running_group;
     AdwEntryRow *name_row;
     AdwActionRow *arch_row;
+    AdwActionRow *cpus_row;
     GtkSpinButton *cpus_spin;
     AdwEntryRow *memory_row;
     GtkLabel *machine_error;
@@ -63,9 +65,48 @@ static void clear_errors(VireoMachineSettings *self)
     gtk_widget_set_visible(GTK_WIDGET(self->machine_error), FALSE);
     gtk_widget_set_visible(GTK_WIDGET(self->boot_error), FALSE);
     gtk_widget_set_visible(GTK_WIDGET(self->disks_error), FALSE);
-    gtk_widget_remove_css_class(GTK_WIDGET(self->name_row), "error");
-    gtk_widget_remove_css_class(GTK_WIDGET(self->memory_row), "error");
-    gtk_widget_remove_css_class(GTK_WIDGET(self->cmdline_row), "error");
+    GtkWidget *rows[] = {
+        GTK_WIDGET(self->name_row),   GTK_WIDGET(self->arch_row),     GTK_WIDGET(self->cpus_row),
+        GTK_WIDGET(self->memory_row), GTK_WIDGET(self->firmware_row), GTK_WIDGET(self->kernel_row),
+        GTK_WIDGET(self->initrd_row), GTK_WIDGET(self->cmdline_row),
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(rows); i++)
+        gtk_widget_remove_css_class(rows[i], "error");
+}
+
+/* Shows why a change was refused beside the value it refused: the row of the field the
+ * validator names, else row (NULL: none), with the reason under its group. */
+static void refuse(VireoMachineSettings *self, const GError *error, GtkWidget *row, GtkLabel *label)
+{
+    const char *field = vr_config_error_get_field(error);
+    GtkWidget *focus = row;
+    if (g_strcmp0(field, "arch") == 0 || g_strcmp0(field, "board") == 0) {
+        row = focus = GTK_WIDGET(self->arch_row);
+        label = self->machine_error;
+    } else if (g_strcmp0(field, "cpus") == 0) {
+        row = GTK_WIDGET(self->cpus_row);
+        focus = GTK_WIDGET(self->cpus_spin);
+        label = self->machine_error;
+    } else if (g_strcmp0(field, "memory") == 0) {
+        row = focus = GTK_WIDGET(self->memory_row);
+        label = self->machine_error;
+    } else if (g_strcmp0(field, "firmware") == 0) {
+        row = focus = GTK_WIDGET(self->firmware_row);
+        label = self->boot_error;
+    } else if (g_strcmp0(field, "kernel") == 0) {
+        row = GTK_WIDGET(self->kernel_row);
+        focus = self->kernel_choose_button;
+        label = self->boot_error;
+    } else if (g_strcmp0(field, "cmdline") == 0) {
+        row = focus = GTK_WIDGET(self->cmdline_row);
+        label = self->boot_error;
+    } else if (g_strcmp0(field, "disks") == 0) {
+        row = focus = NULL;
+        label = self->disks_error;
+    }
+    show_error(self, label, error->message);
+    if (row)
+        vireo_point_at_row(row, focus);
 }
 
 /* ---- saving ---- */
@@ -84,44 +125,15 @@ static gboolean save(VireoMachineSettings *self, Change change, gpointer data, G
     return ok;
 }
 
-/* The engine's checks, said in the user's words. */
-static char *explain(const VrMachineConfig *cfg, GError *engine_error)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
-    guint64 host = pages > 0 && page_size > 0 ? (guint64) pages * (guint64) page_size : 0;
-    if (cfg->memory < VR_CONFIG_MIN_MEMORY)
-        return g_strdup(_("A machine needs at least 16 MiB of memory."));
-    if (host && cfg->memory > host) {
-        g_autofree char *want = vireo_format_memory(cfg->memory);
-        g_autofree char *have = vireo_format_memory(host);
-        return g_strdup_printf(_("%s is more memory than this computer has (%s)."), want, have);
-    }
-    if (cfg->memory & 0xfff)
-        return g_strdup(_("Memory comes in whole 4 KiB pages."));
-    if (cfg->cpus < 1 || cfg->cpus > VR_CONFIG_MAX_CPUS)
-        return g_strdup_printf(_("A machine has 1 to %u CPUs."), VR_CONFIG_MAX_CPUS);
-    unsigned max_disks = VR_CONFIG_MAX_DISKS - (cfg->virtio_console ? 1 : 0);
-    if (cfg->disks && cfg->disks->len > max_disks)
-        return g_strdup_printf(_("A machine takes at most %u disks."), max_disks);
-    if (cfg->append && strlen(cfg->append) >= VR_CONFIG_MAX_CMDLINE)
-        return g_strdup_printf(_("The kernel command line is too long (at most %u characters)."),
-                               VR_CONFIG_MAX_CMDLINE - 1);
-    if (cfg->append)
-        for (const char *c = cfg->append; *c; c++)
-            if ((unsigned char) *c < 0x20 || *c == 0x7f)
-                return g_strdup(_("The kernel command line must be one line of text."));
-    if (cfg->bios && strcmp(cfg->bios, "none") == 0 && !cfg->kernel)
-        return g_strdup(_("Without firmware the kernel is what runs: choose a kernel first."));
-    return g_strdup(engine_error ? engine_error->message : "");
-}
-
+/* The engine's checks, said in the user's words; the error keeps the engine's code, which
+ * names the refused value. */
 static gboolean check(const VrMachineConfig *cfg, GError **error)
 {
     g_autoptr(GError) local = NULL;
     if (vr_machine_config_validate(cfg, &local))
         return TRUE;
-    g_autofree char *why = explain(cfg, local);
-    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, why);
+    g_autofree char *why = vireo_config_error_text(cfg, local);
+    g_set_error_literal(error, local->domain, local->code, why);
     return FALSE;
 }
 
@@ -196,8 +208,7 @@ static void on_name_apply(AdwEntryRow *row, gpointer data)
     const char *name = gtk_editable_get_text(GTK_EDITABLE(row));
     g_autoptr(GError) error = NULL;
     if (!vireo_library_rename(self->library, self->machine, name, &error)) {
-        gtk_widget_add_css_class(GTK_WIDGET(row), "error");
-        show_error(self, self->machine_error, error->message);
+        refuse(self, error, GTK_WIDGET(row), self->machine_error);
         return;
     }
     load(self);
@@ -206,14 +217,16 @@ static void on_name_apply(AdwEntryRow *row, gpointer data)
 static void on_cpus_changed(GtkSpinButton *spin, gpointer data)
 {
     VireoMachineSettings *self = data;
-    if (self->loading)
+    guint cpus = (guint) gtk_spin_button_get_value_as_int(spin);
+    /* The saved value coming back (load() below, whose value-changed the adjustment delivers
+     * after this handler returns) is no change, and keeps the reason shown. */
+    if (self->loading || cpus == vireo_machine_get_config(self->machine)->cpus)
         return;
     clear_errors(self);
     g_autoptr(GError) error = NULL;
-    guint cpus = (guint) gtk_spin_button_get_value_as_int(spin);
     if (!save(self, change_cpus, GUINT_TO_POINTER(cpus), &error)) {
-        show_error(self, self->machine_error, error->message);
         load(self);
+        refuse(self, error, GTK_WIDGET(self->cpus_row), self->machine_error);
     }
 }
 
@@ -223,8 +236,7 @@ static void on_memory_apply(AdwEntryRow *row, gpointer data)
     clear_errors(self);
     g_autoptr(GError) error = NULL;
     if (!save(self, change_memory, (gpointer) gtk_editable_get_text(GTK_EDITABLE(row)), &error)) {
-        gtk_widget_add_css_class(GTK_WIDGET(row), "error");
-        show_error(self, self->machine_error, error->message);
+        refuse(self, error, GTK_WIDGET(row), self->machine_error);
         return;
     }
     load(self);
@@ -238,8 +250,7 @@ static void on_cmdline_apply(AdwEntryRow *row, gpointer data)
     clear_errors(self);
     g_autoptr(GError) error = NULL;
     if (!save(self, change_cmdline, (gpointer) gtk_editable_get_text(GTK_EDITABLE(row)), &error)) {
-        gtk_widget_add_css_class(GTK_WIDGET(row), "error");
-        show_error(self, self->boot_error, error->message);
+        refuse(self, error, GTK_WIDGET(row), self->boot_error);
         return;
     }
     load(self);
@@ -250,9 +261,14 @@ static void set_file(VireoMachineSettings *self, const char *which, const char *
     clear_errors(self);
     FileChange fc = {which, path};
     g_autoptr(GError) error = NULL;
-    if (!save(self, change_file, &fc, &error))
-        show_error(self, self->boot_error, error->message);
+    gboolean ok = save(self, change_file, &fc, &error);
     load(self);
+    if (!ok) {
+        GtkWidget *row = g_str_equal(which, "firmware") ? GTK_WIDGET(self->firmware_row)
+                         : g_str_equal(which, "kernel") ? GTK_WIDGET(self->kernel_row)
+                                                        : GTK_WIDGET(self->initrd_row);
+        refuse(self, error, row, self->boot_error);
+    }
 }
 
 static void on_firmware_selected(GObject *object, GParamSpec *pspec, gpointer data)
@@ -376,14 +392,15 @@ gboolean vireo_machine_settings_new_disk(VireoMachineSettings *self, guint64 siz
 {
     if (refuse_if_running(self, error))
         return FALSE;
-    const VrMachineConfig *cfg = vireo_machine_get_config(self->machine);
-    unsigned max_disks = VR_CONFIG_MAX_DISKS - (cfg->virtio_console ? 1 : 0);
-    if (cfg->disks && cfg->disks->len >= max_disks) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    _("A machine takes at most %u disks."), max_disks);
-        return FALSE;
-    }
     g_autofree char *path = vr_library_new_disk_path(vireo_machine_get_folder(self->machine));
+    /* Asked before the image is made, so a refusal leaves nothing behind. */
+    VrMachineConfig cfg;
+    vr_machine_config_copy(&cfg, vireo_machine_get_config(self->machine));
+    vr_machine_config_add_disk(&cfg, path, FALSE);
+    gboolean ok = check(&cfg, error);
+    vr_machine_config_clear(&cfg);
+    if (!ok)
+        return FALSE;
     g_autoptr(GError) local = NULL;
     if (!vr_disk_create_raw(path, size, &local)) {
         g_set_error(error, local->domain, local->code, _("The disk could not be created: %s"),
@@ -433,11 +450,10 @@ gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint in
 
 static void disk_result(VireoMachineSettings *self, gboolean ok, GError *error)
 {
-    if (!ok)
-        show_error(self, self->disks_error, error->message);
-    else
-        gtk_widget_set_visible(GTK_WIDGET(self->disks_error), FALSE);
+    clear_errors(self);
     load(self);
+    if (!ok)
+        refuse(self, error, NULL, self->disks_error);
 }
 
 static void on_remove_response(AdwMessageDialog *dialog, const char *response, gpointer data)
@@ -600,6 +616,10 @@ static void load(VireoMachineSettings *self)
     gtk_editable_set_text(GTK_EDITABLE(self->name_row), vireo_machine_get_name(self->machine));
     gtk_editable_set_editable(GTK_EDITABLE(self->name_row), !active);
     adw_action_row_set_subtitle(self->arch_row, vireo_arch_label(cfg->arch));
+    /* The spin button offers what the machine's board takes. */
+    const VrBoardInfo *board = vr_board_for_config(cfg, NULL);
+    if (board)
+        gtk_spin_button_set_range(self->cpus_spin, board->min_cpus, board->max_cpus);
     gtk_spin_button_set_value(self->cpus_spin, cfg->cpus);
     g_autofree char *memory = vr_format_size(cfg->memory);
     gtk_editable_set_text(GTK_EDITABLE(self->memory_row), memory);
@@ -669,6 +689,7 @@ static void vireo_machine_settings_class_init(VireoMachineSettingsClass *klass)
     BIND(running_group);
     BIND(name_row);
     BIND(arch_row);
+    BIND(cpus_row);
     BIND(cpus_spin);
     BIND(memory_row);
     BIND(machine_error);

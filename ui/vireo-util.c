@@ -1,7 +1,12 @@
 /* Small helpers shared by Vireo's windows. */
+#include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "vireo-util.h"
+#include "vr-board.h"
+#include "vr-machine-config.h"
 
 char *vireo_format_memory(guint64 bytes)
 {
@@ -14,7 +19,74 @@ char *vireo_format_memory(guint64 bytes)
         return g_strdup_printf(_("%.2g GiB"), (double) bytes / (double) gib);
     if (bytes >= mib && bytes % mib == 0)
         return g_strdup_printf(_("%llu MiB"), (unsigned long long) (bytes / mib));
+    if (bytes < mib && bytes >= 1024 && bytes % 1024 == 0)
+        return g_strdup_printf(_("%llu KiB"), (unsigned long long) (bytes / 1024));
     return g_format_size_full(bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+static guint64 host_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page_size > 0 ? (guint64) pages * (guint64) page_size : 0;
+}
+
+static char *memory_error_text(const VrMachineConfig *cfg, const VrBoardInfo *board)
+{
+    guint64 host = host_memory();
+    if (cfg->memory < board->min_memory) {
+        g_autofree char *min = vireo_format_memory(board->min_memory);
+        return g_strdup_printf(_("A machine needs at least %s of memory."), min);
+    }
+    if (host && cfg->memory > host) {
+        g_autofree char *want = vireo_format_memory(cfg->memory);
+        g_autofree char *have = vireo_format_memory(host);
+        return g_strdup_printf(_("%s is more memory than this computer has (%s)."), want, have);
+    }
+    if (cfg->memory > board->max_memory) {
+        g_autofree char *max = vireo_format_memory(board->max_memory);
+        return g_strdup_printf(_("A machine has at most %s of memory."), max);
+    }
+    g_autofree char *page = vireo_format_memory(board->memory_granularity);
+    return g_strdup_printf(_("Memory comes in whole pages of %s."), page);
+}
+
+char *vireo_config_error_text(const VrMachineConfig *cfg, const GError *error)
+{
+    const VrBoardInfo *board = vr_board_for_config(cfg, NULL);
+    if (!board || !error || error->domain != VR_CONFIG_ERROR)
+        return g_strdup(error ? error->message : "");
+    switch ((VrConfigError) error->code) {
+    case VR_CONFIG_ERROR_CPUS:
+        return g_strdup_printf(_("A machine has %u to %u CPUs."), board->min_cpus, board->max_cpus);
+    case VR_CONFIG_ERROR_MEMORY: return memory_error_text(cfg, board);
+    case VR_CONFIG_ERROR_DISKS:
+        return g_strdup_printf(_("A machine takes at most %u disks."),
+                               vr_board_max_disks(board, cfg->virtio_console));
+    case VR_CONFIG_ERROR_CMDLINE:
+        if (cfg->append && strlen(cfg->append) > board->max_cmdline)
+            return g_strdup_printf(_("The kernel command line is too long (at most %u "
+                                     "characters)."),
+                                   (unsigned) board->max_cmdline);
+        return g_strdup(_("The kernel command line must be one line of text."));
+    case VR_CONFIG_ERROR_KERNEL:
+        return g_strdup(_("Without firmware the kernel is what runs: choose a kernel first."));
+    case VR_CONFIG_ERROR_ARCH:
+    case VR_CONFIG_ERROR_BOARD:
+    case VR_CONFIG_ERROR_FIRMWARE: break;
+    }
+    return g_strdup(error->message);
+}
+
+void vireo_point_at_row(GtkWidget *row, GtkWidget *focus)
+{
+    gtk_widget_add_css_class(row, "error");
+    GtkWidget *page = gtk_widget_get_ancestor(row, ADW_TYPE_PREFERENCES_PAGE);
+    GtkWidget *window = gtk_widget_get_ancestor(row, ADW_TYPE_PREFERENCES_WINDOW);
+    if (page && window)
+        adw_preferences_window_set_visible_page(ADW_PREFERENCES_WINDOW(window),
+                                                ADW_PREFERENCES_PAGE(page));
+    /* The page's scrolled window brings the focused widget into view. */
+    gtk_widget_grab_focus(focus ? focus : row);
 }
 
 const char *vireo_arch_label(const char *arch)

@@ -3,10 +3,19 @@
 
 #include <gtk/gtk.h>
 
+#include "vr-machine.h"
+
 G_BEGIN_DECLS
 
-/* "512 MiB", "2 GiB", "1.5 GiB" */
+/* "512 MiB", "2 GiB", "1.5 GiB", "4 KiB" */
 char *vireo_format_memory(guint64 bytes);
+
+/* Why vr_machine_config_validate() refused cfg, said in the user's words with the limits of
+ * the machine's board; error is what it returned (another error: its message). */
+char *vireo_config_error_text(const VrMachineConfig *cfg, const GError *error);
+/* Marks row as holding a refused value (the "error" style), shows the page it is on and
+ * moves the keyboard focus to focus (or to row) so the user sees which value it is. */
+void vireo_point_at_row(GtkWidget *row, GtkWidget *focus);
 /* "RISC-V 64" for "riscv64"; the name itself for others. */
 const char *vireo_arch_label(const char *arch);
 

@@ -26,6 +26,7 @@
 #include "riscv/riscv.h"
 #include "sifive-test.h"
 #include "uart16550.h"
+#include "vr-board.h"
 #include "vr-boot.h"
 #include "vr-elf.h"
 #include "vr-i18n.h"
@@ -446,30 +447,9 @@ static const VrBoardOps virt_ops = {
     .console_tx_ready = console_tx_ready,
 };
 
-bool vr_riscv64_virt_build(VrMachine *m, GError **error)
+static bool virt_build(VrMachine *m, GError **error)
 {
     const VrMachineConfig *cfg = &m->cfg;
-    if (cfg->cpus < 1 || cfg->cpus > VIRT_MAX_CPUS) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    /* Translators: riscv64-virt is the name of the board (the machine type). */
-                    g_dngettext(GETTEXT_PACKAGE,
-                                "%u CPU asked for; the riscv64-virt board has 1 to %u",
-                                "%u CPUs asked for; the riscv64-virt board has 1 to %u", cfg->cpus),
-                    cfg->cpus, VIRT_MAX_CPUS);
-        return false;
-    }
-    if (cfg->memory < (16ull << 20) || cfg->memory > (1ull << 40) || (cfg->memory & 0xfff)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    g_dngettext(GETTEXT_PACKAGE,
-                                "memory size %llu byte is not usable (16 MiB to 1 TiB, whole 4 KiB "
-                                "pages)",
-                                "memory size %llu bytes is not usable (16 MiB to 1 TiB, whole 4 "
-                                "KiB pages)",
-                                (gulong) cfg->memory),
-                    (unsigned long long) cfg->memory);
-        return false;
-    }
-
     if (!vr_address_space_add_ram(m->as, "ram", VIRT_RAM_BASE, cfg->memory, error))
         return false;
 
@@ -553,3 +533,20 @@ bool vr_riscv64_virt_build(VrMachine *m, GError **error)
     }
     return true;
 }
+
+const VrBoardInfo vr_board_riscv64_virt = {
+    .name = "riscv64-virt",
+    .arch = "riscv64",
+    .description = N_("RISC-V 64 on the memory map of QEMU’s virt board, with virtio devices"),
+    .min_cpus = 1,
+    .max_cpus = VIRT_MAX_CPUS,
+    .min_memory = 16ull << 20,
+    .max_memory = 1ull << 40,
+    .memory_granularity = 4096,
+    .device_slots = VIRT_VIRTIO_COUNT,
+    .board_slots = 1,    /* the entropy source */
+    .console_slots = 1,  /* the virtio console */
+    .max_cmdline = 1023, /* Linux's COMMAND_LINE_SIZE on riscv, less its NUL */
+    .default_firmware = OPENSBI_DEFAULT,
+    .build = virt_build,
+};

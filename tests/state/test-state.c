@@ -341,6 +341,130 @@ static void test_compute_restored_50(void)
     g_assert_cmpstr(output->str, ==, reference);
 }
 
+/* ---- Linux ---- */
+
+static char *guest_artifact(const char *script)
+{
+    const char *dir = g_getenv("VIREO_GUESTS_SCRIPTS");
+    if (!dir)
+        return NULL;
+    g_autofree char *path = g_build_filename(dir, script, NULL);
+    const char *argv[] = {path, "--no-build", NULL};
+    g_autofree char *out = NULL;
+    int status = 0;
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                      NULL, &status, NULL) ||
+        !g_spawn_check_wait_status(status, NULL))
+        return NULL;
+    g_strstrip(out);
+    return g_file_test(out, G_FILE_TEST_EXISTS) ? g_steal_pointer(&out) : NULL;
+}
+
+typedef struct {
+    char *kernel, *initrd;
+} Linux;
+
+static bool need_linux(Linux *l)
+{
+    l->kernel = guest_artifact("build-linux.sh");
+    l->initrd = guest_artifact("build-initramfs.sh");
+    if (l->kernel && l->initrd)
+        return true;
+    g_test_skip("the Linux test guests are not built: run tests/guests/build-all.sh");
+    g_free(l->kernel);
+    g_free(l->initrd);
+    return false;
+}
+
+#define LINUX_BOOT_TIMEOUT 180
+#define LINUX_CMD_TIMEOUT  60
+
+/* Boots Linux to its shell with the given CPUs and extra vireo run arguments. */
+static VProc *linux_start(const Linux *l, const char *cpus, const char *const *extra)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    const char *base[] = {"run",      "--kernel", l->kernel, "--initrd",
+                          l->initrd,  "--append", "console=ttyS0 earlycon=sbi",
+                          "--memory", "256M",     "--cpus",  cpus};
+    for (unsigned i = 0; i < G_N_ELEMENTS(base); i++)
+        g_ptr_array_add(argv, (gpointer) base[i]);
+    for (unsigned i = 0; extra && extra[i]; i++)
+        g_ptr_array_add(argv, (gpointer) extra[i]);
+    g_ptr_array_add(argv, NULL);
+    VProc *p = vproc_start((const char *const *) argv->pdata);
+    g_assert_true(vproc_expect(p, "vireo-initramfs: ready", LINUX_BOOT_TIMEOUT));
+    return p;
+}
+
+static VProc *restore(const char *state)
+{
+    const char *argv[] = {"run", "--restore", state, NULL};
+    return vproc_start(argv);
+}
+
+static void power_off(VProc *p)
+{
+    vproc_type(p, "poweroff -f\n");
+    g_assert_cmpint(vproc_wait(p, LINUX_CMD_TIMEOUT), ==, 0);
+}
+
+/* Saved at the shell prompt; a new process resumes it and the shell answers. */
+static void test_linux_shell(void)
+{
+    Linux l;
+    if (!need_linux(&l))
+        return;
+    g_autofree char *state = tmp_path("linux-shell.vstate");
+    VProc *p = linux_start(&l, "1", NULL);
+    g_autofree char *before = vproc_run_cmd(p, "echo $((6 * 7)) > /tmp/kept; cat /tmp/kept",
+                                            LINUX_CMD_TIMEOUT);
+    g_assert_cmpstr(before, ==, "42");
+    g_assert_true(vproc_save_and_quit(p, state, 60));
+    vproc_free(p);
+
+    p = restore(state);
+    /* What the guest wrote to its RAM file system before the save is there after it. */
+    g_autofree char *after = vproc_run_cmd(p, "cat /tmp/kept; uname -m", LINUX_CMD_TIMEOUT);
+    g_assert_cmpstr(after, ==, "42\nriscv64");
+    /* Its clock goes on and its timers fire: sleep returns. */
+    g_autofree char *slept = vproc_run_cmd(p, "sleep 1 && echo awake", LINUX_CMD_TIMEOUT);
+    g_assert_cmpstr(slept, ==, "awake");
+    power_off(p);
+    vproc_free(p);
+    g_free(l.kernel);
+    g_free(l.initrd);
+}
+
+/* Four harts: each is back after a restore, and all four run at once. */
+static void test_linux_smp4(void)
+{
+    Linux l;
+    if (!need_linux(&l))
+        return;
+    g_autofree char *state = tmp_path("linux-smp4.vstate");
+    VProc *p = linux_start(&l, "4", NULL);
+    g_autofree char *n = vproc_run_cmd(p, "nproc", LINUX_CMD_TIMEOUT);
+    g_assert_cmpstr(n, ==, "4");
+    g_assert_true(vproc_save_and_quit(p, state, 60));
+    vproc_free(p);
+
+    p = restore(state);
+    g_autofree char *again = vproc_run_cmd(p, "nproc; grep -c ^processor /proc/cpuinfo",
+                                           LINUX_CMD_TIMEOUT);
+    g_assert_cmpstr(again, ==, "4\n4");
+    /* Work pinned to each hart in turn finishes, and every hart's time grows. */
+    g_autofree char *work = vproc_run_cmd(
+        p,
+        "for c in 0 1 2 3; do taskset -c $c sh -c 'n=0; while [ $n -lt 2000 ]; do n=$((n+1)); "
+        "done; echo $n' & done; wait",
+        LINUX_CMD_TIMEOUT * 2);
+    g_assert_cmpstr(work, ==, "2000\n2000\n2000\n2000");
+    power_off(p);
+    vproc_free(p);
+    g_free(l.kernel);
+    g_free(l.initrd);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -351,6 +475,8 @@ int main(int argc, char **argv)
     g_test_add_func("/state/format/foreign", test_format_foreign);
     g_test_add_func("/state/machine/damaged", test_machine_damaged);
     g_test_add_func("/state/machine/compute-restored-50", test_compute_restored_50);
+    g_test_add_func("/state/linux/shell", test_linux_shell);
+    g_test_add_func("/state/linux/smp4", test_linux_smp4);
     int status = g_test_run();
     g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
     (void) system(cmd);

@@ -25,6 +25,9 @@ void vproc_type(VProc *p, const char *text);
 bool vproc_save_and_quit(VProc *p, const char *path, double timeout_s);
 /* Waits for the process to end; returns its exit status, or -1 on timeout (then kills it). */
 int vproc_wait(VProc *p, double timeout_s);
+/* Runs a shell command in the guest's console and returns its output (markers around it, as a
+ * person would read it); NULL on timeout. */
+char *vproc_run_cmd(VProc *p, const char *command, double timeout_s);
 /* Keeps reading its output for ms milliseconds. */
 void vproc_run_for(VProc *p, unsigned ms);
 void vproc_free(VProc *p);

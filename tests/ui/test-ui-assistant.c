@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "ui-test.h"
+#include "vr-board.h"
 #include "vr-library.h"
 
 static GtkWidget *A(VireoAssistant *a, const char *id)
@@ -261,6 +262,35 @@ static void test_kernel(void)
     gtk_editable_set_text(name, "Bare Metal");
     g_assert_true(gtk_widget_is_sensitive(A(a, "create_button")));
     g_assert_false(gtk_widget_get_visible(why));
+    g_assert_false(gtk_widget_has_css_class(A(a, "name_row"), "error"));
+
+    /* The spin buttons offer what the board takes; a value past that (as a wider range would
+     * give) is refused by the validator and marks its own row, not the name's. */
+    const VrBoardInfo *board = vr_board_find("riscv64-virt");
+    GtkAdjustment *cpus = gtk_spin_button_get_adjustment(GTK_SPIN_BUTTON(A(a, "cpus_spin")));
+    GtkAdjustment *mem = gtk_spin_button_get_adjustment(GTK_SPIN_BUTTON(A(a, "memory_spin")));
+    g_assert_cmpfloat(gtk_adjustment_get_upper(cpus), ==, board->max_cpus);
+    g_assert_cmpfloat(gtk_adjustment_get_lower(mem), ==, (double) (board->min_memory >> 20));
+    int proposed_cpus = spin(a, "cpus_spin");
+    gtk_adjustment_set_upper(cpus, 64);
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(A(a, "cpus_spin")), board->max_cpus + 1);
+    g_assert_false(gtk_widget_is_sensitive(A(a, "create_button")));
+    g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(why)), ==, "A machine has 1 to 8 CPUs.");
+    g_assert_true(gtk_widget_has_css_class(A(a, "cpus_row"), "error"));
+    g_assert_false(gtk_widget_has_css_class(A(a, "memory_row"), "error"));
+    g_assert_false(gtk_widget_has_css_class(A(a, "name_row"), "error"));
+    ui_screenshot(GTK_WIDGET(a), "assistant-refused-cpus");
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(A(a, "cpus_spin")), proposed_cpus);
+    g_assert_false(gtk_widget_has_css_class(A(a, "cpus_row"), "error"));
+    g_assert_true(gtk_widget_is_sensitive(A(a, "create_button")));
+
+    gtk_adjustment_set_lower(mem, 1);
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(A(a, "memory_spin")), 8);
+    g_assert_false(gtk_widget_is_sensitive(A(a, "create_button")));
+    g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(why)), ==,
+                    "A machine needs at least 16 MiB of memory.");
+    g_assert_true(gtk_widget_has_css_class(A(a, "memory_row"), "error"));
+    g_assert_false(gtk_widget_has_css_class(A(a, "cpus_row"), "error"));
     gtk_spin_button_set_value(GTK_SPIN_BUTTON(A(a, "memory_spin")), 64);
 
     g_autoptr(GKeyFile) kf = create(a, "Bare Metal");

@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 
 #include "ui-test.h"
+#include "vr-board.h"
 #include "vr-library.h"
 
 static VireoMachineSettings *settings;
@@ -34,6 +35,24 @@ static const char *error_text(const char *id)
 {
     GtkWidget *label = S(id);
     return gtk_widget_get_visible(label) ? gtk_label_get_text(GTK_LABEL(label)) : NULL;
+}
+
+/* Whether the keyboard focus is in the widget called id. */
+static gboolean has_focus_in(const char *id)
+{
+    GtkWidget *focus = gtk_window_get_focus(GTK_WINDOW(settings));
+    return focus && (focus == S(id) || gtk_widget_is_ancestor(focus, S(id)));
+}
+
+/* Which of the rows that can be refused carries the error style: only the one named. */
+static void assert_marked(const char *id)
+{
+    const char *rows[] = {"name_row", "cpus_row", "memory_row", "cmdline_row", "kernel_row"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(rows); i++) {
+        gboolean marked = gtk_widget_has_css_class(S(rows[i]), "error");
+        if (marked != (g_strcmp0(rows[i], id) == 0))
+            g_error("%s is %s", rows[i], marked ? "marked as refused" : "not marked");
+    }
 }
 
 static void open_settings(const char *name)
@@ -127,9 +146,42 @@ static void test_refuse(void)
     g_assert_nonnull(strstr(why, "is not an amount of memory"));
     apply_entry("memory_row", "8M");
     g_assert_nonnull(strstr(error_text("machine_error"), "at least 16 MiB"));
+    assert_marked("memory_row");
+    g_assert_true(has_focus_in("memory_row"));
+    apply_entry("memory_row", "65537K");
+    g_assert_cmpstr(error_text("machine_error"), ==, "Memory comes in whole pages of 4 KiB.");
+    assert_marked("memory_row");
     g_free(memory);
     memory = ini_string("Tweaked", "machine", "memory");
     g_assert_cmpstr(memory, ==, "256M");
+
+    /* The CPU count offered is the board's; one past it (as a spin button with a wider
+     * range would give) is refused by the validator and marks the CPUs row. */
+    const VrBoardInfo *board = vr_board_find("riscv64-virt");
+    GtkAdjustment *cpus = gtk_spin_button_get_adjustment(GTK_SPIN_BUTTON(S("cpus_spin")));
+    g_assert_cmpfloat(gtk_adjustment_get_upper(cpus), ==, board->max_cpus);
+    g_assert_cmpfloat(gtk_adjustment_get_lower(cpus), ==, board->min_cpus);
+    gtk_adjustment_set_upper(cpus, 64);
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(S("cpus_spin")), board->max_cpus + 1);
+    ui_iterate(50);
+    g_assert_cmpstr(error_text("machine_error"), ==, "A machine has 1 to 8 CPUs.");
+    assert_marked("cpus_row");
+    g_assert_true(has_focus_in("cpus_row"));
+    g_autofree char *cpus_saved = ini_string("Tweaked", "machine", "cpus");
+    g_assert_cmpstr(cpus_saved, ==, "3");
+    g_assert_cmpint(gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(S("cpus_spin"))), ==, 3);
+    g_assert_cmpfloat(gtk_adjustment_get_upper(cpus), ==, board->max_cpus);
+    ui_screenshot(GTK_WIDGET(settings), "settings-refused-cpus");
+
+    /* A kernel command line longer than the board takes marks its row. */
+    g_autofree char *long_cmdline = g_strnfill(board->max_cmdline + 1, 'x');
+    apply_entry("cmdline_row", long_cmdline);
+    g_assert_cmpstr(error_text("boot_error"), ==,
+                    "The kernel command line is too long (at most 1023 characters).");
+    assert_marked("cmdline_row");
+    g_assert_null(error_text("machine_error"));
+    g_autofree char *cmdline = ini_string("Tweaked", "boot", "cmdline");
+    g_assert_cmpstr(cmdline, ==, "console=ttyS0 loglevel=3 init=/bin/sh");
 
     /* A name that is taken, or not a name. */
     g_autofree char *other = ui_make_machine("Other", "/bin/sh", "none", 64ull << 20);

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vr-board.h"
 #include "vr-library.h"
 #include "vr-machine-config.h"
 #include "vr-machine.h"
@@ -167,6 +168,8 @@ static void test_save_keeps_comments_drops_stale_disks(void)
 
 static void test_validate(void)
 {
+    const VrBoardInfo *board = vr_board_find("riscv64-virt");
+    g_assert_nonnull(board);
     g_autofree char *elf = write_elf("spin.elf");
     VrMachineConfig cfg;
     vr_machine_config_init(&cfg);
@@ -197,7 +200,7 @@ static void test_validate(void)
             c.arch = g_strdup("x86_64");
             break;
         case 1: c.cpus = 0; break;
-        case 2: c.cpus = VR_CONFIG_MAX_CPUS + 1; break;
+        case 2: c.cpus = board->max_cpus + 1; break;
         case 3: c.memory = 8ull << 20; break;
         case 4: c.memory = (64ull << 20) + 512; break;
         case 5: c.memory = 1ull << 40; break;
@@ -214,7 +217,7 @@ static void test_validate(void)
     }
 
     /* The board's largest machine is accepted by both. */
-    cfg.cpus = VR_CONFIG_MAX_CPUS;
+    cfg.cpus = board->max_cpus;
     g_assert_true(vr_machine_config_validate(&cfg, &error));
     VrMachine *m = vr_machine_new(&cfg, &error);
     g_assert_no_error(error);
@@ -224,18 +227,19 @@ static void test_validate(void)
     /* More disks than the board has slots for. */
     g_autofree char *disk = tmp_path("validate-disk.img");
     g_assert_true(vr_disk_create_raw(disk, 1 << 20, &error));
-    for (unsigned i = 0; i <= VR_CONFIG_MAX_DISKS; i++)
+    unsigned max_disks = vr_board_max_disks(board, false);
+    for (unsigned i = 0; i <= max_disks; i++)
         vr_machine_config_add_disk(&cfg, disk, true);
     g_assert_false(vr_machine_config_validate(&cfg, &error));
     g_assert_nonnull(strstr(error->message, "disks"));
     g_clear_error(&error);
     g_assert_null(vr_machine_new(&cfg, &error));
     g_clear_error(&error);
-    g_free(g_array_index(cfg.disks, VrDiskConfig, VR_CONFIG_MAX_DISKS).path);
-    g_array_set_size(cfg.disks, VR_CONFIG_MAX_DISKS);
+    g_free(g_array_index(cfg.disks, VrDiskConfig, max_disks).path);
+    g_array_set_size(cfg.disks, max_disks);
 
     /* A command line Linux would cut off, or one with a line break in it. */
-    cfg.append = g_strnfill(VR_CONFIG_MAX_CMDLINE, 'x');
+    cfg.append = g_strnfill(board->max_cmdline + 1, 'x');
     g_assert_false(vr_machine_config_validate(&cfg, &error));
     g_clear_error(&error);
     g_free(cfg.append);
