@@ -7,6 +7,10 @@
 #define MTIMECMP_BASE 0x4000
 #define MTIME_OFFSET  0xbff8
 
+/* The "dev:clint" payload: u32 version, u32 number of harts, then each hart's msip as a u32.
+ * mtime is the machine's clock (its own section) and each mtimecmp is its hart's state. */
+#define ACLINT_STATE_VERSION 1
+
 struct VrAclint {
     VrDevice dev;
     unsigned n_harts;
@@ -99,6 +103,42 @@ static void aclint_reset(VrDevice *dev)
     }
 }
 
+static void aclint_save(VrDevice *dev, VrStateWriter *w)
+{
+    VrAclint *c = (VrAclint *) dev;
+    vr_state_put_u32(w, ACLINT_STATE_VERSION);
+    vr_state_put_u32(w, c->n_harts);
+    for (unsigned h = 0; h < c->n_harts; h++)
+        vr_state_put_u32(w, __atomic_load_n(&c->msip[h], __ATOMIC_RELAXED));
+}
+
+/* The lines are not driven: each hart restores its own pending bits from its own section, so
+ * msip and the hart's MSIP agree without a glitch on the line. */
+static bool aclint_load(VrDevice *dev, VrStateReader *r)
+{
+    VrAclint *c = (VrAclint *) dev;
+    uint32_t version = vr_state_get_u32(r);
+    if (!vr_state_reader_failed(r) && version != ACLINT_STATE_VERSION)
+        vr_state_reader_invalid(r, "CLINT state version %u is not known (expected %u)", version,
+                                ACLINT_STATE_VERSION);
+    uint32_t n = vr_state_get_u32(r);
+    if (!vr_state_reader_failed(r) && n != c->n_harts)
+        vr_state_reader_invalid(r, "the CLINT served %u harts, this machine has %u", n, c->n_harts);
+    if (vr_state_reader_failed(r))
+        return false;
+    g_autofree uint32_t *msip = g_new0(uint32_t, n);
+    for (unsigned h = 0; h < n; h++) {
+        msip[h] = vr_state_get_u32(r);
+        if (!vr_state_reader_failed(r) && msip[h] > 1)
+            vr_state_reader_invalid(r, "hart %u's msip holds 0x%x; only bit 0 exists", h, msip[h]);
+    }
+    if (vr_state_reader_failed(r))
+        return false;
+    for (unsigned h = 0; h < n; h++)
+        __atomic_store_n(&c->msip[h], msip[h], __ATOMIC_RELAXED);
+    return true;
+}
+
 static void aclint_device_free(VrDevice *dev)
 {
     vr_aclint_free((VrAclint *) dev);
@@ -106,6 +146,8 @@ static void aclint_device_free(VrDevice *dev)
 
 static const VrDeviceOps aclint_device_ops = {
     .reset = aclint_reset,
+    .save = aclint_save,
+    .load = aclint_load,
     .free = aclint_device_free,
 };
 

@@ -17,6 +17,16 @@ enum {
     REG_CLEAR_INTERRUPT = 0x1c,
 };
 
+/* The "dev:rtc" payload: u32 version; the guest's offset from the host's real time (ns, as a
+ * u64 two's complement); the TIME_HIGH latch and ALARM_HIGH (u32 each); the alarm (u64);
+ * whether it is armed, the interrupt enabled, an interrupt pending (bool each).
+ *
+ * The offset, not the guest's time, is kept: a restored guest's wall clock goes on from the
+ * host's present time, as a battery-backed clock does while its machine is off, and as this
+ * one does across a reset. A guest that set its clock an hour ahead is still an hour ahead;
+ * an alarm that came due meanwhile fires as soon as the machine is restored. */
+#define RTC_STATE_VERSION 1
+
 struct VrGoldfishRtc {
     VrDevice dev;
     GMutex lock;
@@ -28,6 +38,7 @@ struct VrGoldfishRtc {
     VrIrq irq;
     GMainContext *context; /* where the alarm timer runs; NULL: checked on access only */
     GSource *timer;
+    bool quiesced; /* while a state is written: no alarm timer */
 };
 
 static uint64_t now_ns(const VrGoldfishRtc *r)
@@ -59,7 +70,7 @@ static void cancel_timer(VrGoldfishRtc *r)
 static void schedule_alarm(VrGoldfishRtc *r)
 {
     cancel_timer(r);
-    if (!r->context || !r->alarm_armed)
+    if (!r->context || !r->alarm_armed || r->quiesced)
         return;
     uint64_t now = now_ns(r);
     uint64_t wait_ns = r->alarm > now ? r->alarm - now : 0;
@@ -158,6 +169,74 @@ static void rtc_device_reset(VrDevice *dev)
     vr_goldfish_rtc_reset((VrGoldfishRtc *) dev);
 }
 
+/* The alarm's timer could fire on the I/O thread while the machine is written down, after the
+ * PLIC but before this device: the PLIC's saved line and this device's saved interrupt would
+ * disagree. The timer stops meanwhile; an alarm that comes due is noticed when it starts
+ * again. */
+static void rtc_quiesce(VrDevice *dev)
+{
+    VrGoldfishRtc *r = (VrGoldfishRtc *) dev;
+    g_mutex_lock(&r->lock);
+    r->quiesced = true;
+    cancel_timer(r);
+    g_mutex_unlock(&r->lock);
+}
+
+static void rtc_unquiesce(VrDevice *dev)
+{
+    VrGoldfishRtc *r = (VrGoldfishRtc *) dev;
+    g_mutex_lock(&r->lock);
+    r->quiesced = false;
+    schedule_alarm(r);
+    g_mutex_unlock(&r->lock);
+}
+
+static void rtc_save(VrDevice *dev, VrStateWriter *w)
+{
+    VrGoldfishRtc *r = (VrGoldfishRtc *) dev;
+    g_mutex_lock(&r->lock);
+    vr_state_put_u32(w, RTC_STATE_VERSION);
+    vr_state_put_u64(w, (uint64_t) r->offset_ns);
+    vr_state_put_u32(w, r->time_high_latch);
+    vr_state_put_u32(w, r->alarm_high);
+    vr_state_put_u64(w, r->alarm);
+    vr_state_put_bool(w, r->alarm_armed);
+    vr_state_put_bool(w, r->irq_enabled);
+    vr_state_put_bool(w, r->irq_pending);
+    g_mutex_unlock(&r->lock);
+}
+
+/* The line is not driven: the PLIC restores the level it saw, which is irq_enabled &&
+ * irq_pending here. An armed alarm gets its timer again (at once if it is already due). */
+static bool rtc_load(VrDevice *dev, VrStateReader *rd)
+{
+    VrGoldfishRtc *r = (VrGoldfishRtc *) dev;
+    uint32_t version = vr_state_get_u32(rd);
+    if (!vr_state_reader_failed(rd) && version != RTC_STATE_VERSION)
+        vr_state_reader_invalid(rd, "RTC state version %u is not known (expected %u)", version,
+                                RTC_STATE_VERSION);
+    if (vr_state_reader_failed(rd))
+        return false;
+    int64_t offset_ns = (int64_t) vr_state_get_u64(rd);
+    uint32_t latch = vr_state_get_u32(rd), alarm_high = vr_state_get_u32(rd);
+    uint64_t alarm = vr_state_get_u64(rd);
+    bool armed = vr_state_get_bool(rd), enabled = vr_state_get_bool(rd),
+         pending = vr_state_get_bool(rd);
+    if (vr_state_reader_failed(rd))
+        return false;
+    g_mutex_lock(&r->lock);
+    r->offset_ns = offset_ns;
+    r->time_high_latch = latch;
+    r->alarm_high = alarm_high;
+    r->alarm = alarm;
+    r->alarm_armed = armed;
+    r->irq_enabled = enabled;
+    r->irq_pending = pending;
+    schedule_alarm(r);
+    g_mutex_unlock(&r->lock);
+    return true;
+}
+
 static void rtc_device_free(VrDevice *dev)
 {
     vr_goldfish_rtc_free((VrGoldfishRtc *) dev);
@@ -165,6 +244,10 @@ static void rtc_device_free(VrDevice *dev)
 
 static const VrDeviceOps rtc_device_ops = {
     .reset = rtc_device_reset,
+    .quiesce = rtc_quiesce,
+    .unquiesce = rtc_unquiesce,
+    .save = rtc_save,
+    .load = rtc_load,
     .free = rtc_device_free,
 };
 

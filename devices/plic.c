@@ -10,6 +10,11 @@
 #define N_WORDS       ((VR_PLIC_NUM_SOURCES + 31) / 32)
 #define PRIORITY_MASK 7
 
+/* The "dev:plic" payload: u32 version, u32 number of sources, u32 number of contexts; each
+ * source's priority (u32); the pending, claimed and level bits (u32 words); then per context
+ * its enable words, threshold (u32) and output line level (bool). */
+#define PLIC_STATE_VERSION 1
+
 typedef struct {
     uint32_t enable[N_WORDS];
     uint32_t threshold;
@@ -183,6 +188,110 @@ static void plic_device_reset(VrDevice *dev)
     vr_plic_reset((VrPlic *) dev);
 }
 
+static void plic_save(VrDevice *dev, VrStateWriter *w)
+{
+    VrPlic *p = (VrPlic *) dev;
+    g_mutex_lock(&p->lock);
+    vr_state_put_u32(w, PLIC_STATE_VERSION);
+    vr_state_put_u32(w, VR_PLIC_NUM_SOURCES);
+    vr_state_put_u32(w, p->n_contexts);
+    for (unsigned s = 0; s < VR_PLIC_NUM_SOURCES; s++)
+        vr_state_put_u32(w, p->priority[s]);
+    for (unsigned i = 0; i < N_WORDS; i++) {
+        vr_state_put_u32(w, p->pending[i]);
+        vr_state_put_u32(w, p->claimed[i]);
+        vr_state_put_u32(w, p->level[i]);
+    }
+    for (unsigned c = 0; c < p->n_contexts; c++) {
+        for (unsigned i = 0; i < N_WORDS; i++)
+            vr_state_put_u32(w, p->ctx[c].enable[i]);
+        vr_state_put_u32(w, p->ctx[c].threshold);
+        vr_state_put_bool(w, p->ctx[c].output);
+    }
+    g_mutex_unlock(&p->lock);
+}
+
+/* Reads into a scratch PLIC so that a refused state leaves the device as it was. The context
+ * lines are not driven: each hart restores its own pending bits, and the devices behind the
+ * sources their own remembered levels, so every line stays as it was saved. */
+static bool plic_load(VrDevice *dev, VrStateReader *r)
+{
+    VrPlic *p = (VrPlic *) dev;
+    uint32_t version = vr_state_get_u32(r);
+    if (!vr_state_reader_failed(r) && version != PLIC_STATE_VERSION)
+        vr_state_reader_invalid(r, "PLIC state version %u is not known (expected %u)", version,
+                                PLIC_STATE_VERSION);
+    uint32_t n_sources = vr_state_get_u32(r);
+    if (!vr_state_reader_failed(r) && n_sources != VR_PLIC_NUM_SOURCES)
+        vr_state_reader_invalid(r, "the PLIC had %u sources, this one has %u", n_sources,
+                                VR_PLIC_NUM_SOURCES);
+    uint32_t n_contexts = vr_state_get_u32(r);
+    if (!vr_state_reader_failed(r) && n_contexts != p->n_contexts)
+        vr_state_reader_invalid(r, "the PLIC served %u contexts, this machine has %u", n_contexts,
+                                p->n_contexts);
+    if (vr_state_reader_failed(r))
+        return false;
+
+    VrPlic in = {.n_contexts = p->n_contexts};
+    g_autofree PlicContext *ctx = g_new0(PlicContext, p->n_contexts);
+    in.ctx = ctx;
+    for (unsigned s = 0; s < VR_PLIC_NUM_SOURCES; s++) {
+        in.priority[s] = vr_state_get_u32(r);
+        if (!vr_state_reader_failed(r) &&
+            (in.priority[s] > PRIORITY_MASK || (s == 0 && in.priority[s])))
+            vr_state_reader_invalid(r, "source %u has priority %u (0 to %u, source 0 none)", s,
+                                    in.priority[s], PRIORITY_MASK);
+    }
+    for (unsigned i = 0; i < N_WORDS; i++) {
+        in.pending[i] = vr_state_get_u32(r);
+        in.claimed[i] = vr_state_get_u32(r);
+        in.level[i] = vr_state_get_u32(r);
+    }
+    for (unsigned c = 0; c < in.n_contexts; c++) {
+        for (unsigned i = 0; i < N_WORDS; i++)
+            ctx[c].enable[i] = vr_state_get_u32(r);
+        ctx[c].threshold = vr_state_get_u32(r);
+        ctx[c].output = vr_state_get_bool(r);
+        if (!vr_state_reader_failed(r) && ctx[c].threshold > PRIORITY_MASK)
+            vr_state_reader_invalid(r, "context %u has threshold %u (0 to %u)", c, ctx[c].threshold,
+                                    PRIORITY_MASK);
+        if (!vr_state_reader_failed(r) && (ctx[c].enable[0] & 1))
+            vr_state_reader_invalid(r, "context %u enables source 0, which does not exist", c);
+    }
+    if (vr_state_reader_failed(r))
+        return false;
+    if ((in.pending[0] | in.claimed[0] | in.level[0]) & 1) {
+        vr_state_reader_invalid(r, "source 0, which does not exist, is pending, claimed or high");
+        return false;
+    }
+    for (unsigned i = 0; i < N_WORDS; i++) {
+        if (in.pending[i] & in.claimed[i]) {
+            vr_state_reader_invalid(r, "source %u is both pending and claimed",
+                                    i * 32 +
+                                        (unsigned) __builtin_ctz(in.pending[i] & in.claimed[i]));
+            return false;
+        }
+    }
+    /* An output line is what the other registers make it; a saved one that disagrees was
+     * not written by this PLIC. */
+    for (unsigned c = 0; c < in.n_contexts; c++) {
+        if (ctx[c].output != (best_source(&in, c) != 0)) {
+            vr_state_reader_invalid(r, "context %u's line is %s, but its sources make it %s", c,
+                                    ctx[c].output ? "high" : "low", ctx[c].output ? "low" : "high");
+            return false;
+        }
+    }
+
+    g_mutex_lock(&p->lock);
+    memcpy(p->priority, in.priority, sizeof(p->priority));
+    memcpy(p->pending, in.pending, sizeof(p->pending));
+    memcpy(p->claimed, in.claimed, sizeof(p->claimed));
+    memcpy(p->level, in.level, sizeof(p->level));
+    memcpy(p->ctx, ctx, sizeof(PlicContext) * p->n_contexts);
+    g_mutex_unlock(&p->lock);
+    return true;
+}
+
 static void plic_device_free(VrDevice *dev)
 {
     vr_plic_free((VrPlic *) dev);
@@ -190,6 +299,8 @@ static void plic_device_free(VrDevice *dev)
 
 static const VrDeviceOps plic_device_ops = {
     .reset = plic_device_reset,
+    .save = plic_save,
+    .load = plic_load,
     .free = plic_device_free,
 };
 

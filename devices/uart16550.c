@@ -6,6 +6,15 @@
 
 #define RX_FIFO_SIZE 16
 
+/* The "dev:uart0" payload: u32 version; the receive FIFO as a u8 count and that many bytes,
+ * oldest first; IER, LCR, MCR, SCR, FCR, DLL, DLM (u8 each); the THR-empty interrupt (bool),
+ * the transmit holding register's byte and whether it is full (u8, bool); the interrupt line's
+ * level (bool). */
+#define UART_STATE_VERSION 1
+#define IER_MASK           0x0f
+#define MCR_MASK           0x1f
+#define FCR_MASK           0xc9
+
 enum {
     REG_RBR_THR_DLL = 0,
     REG_IER_DLM = 1,
@@ -47,11 +56,14 @@ struct VrUart16550 {
     void *tx_opaque;
     VrIrq irq;
     bool irq_level;
+    bool quiesced; /* while a state is written: the host side neither sends nor takes bytes */
 };
+
+static bool uart_line_level(const VrUart16550 *u);
 
 static void update_irq(VrUart16550 *u)
 {
-    bool level = ((u->ier & IER_RDI) && u->rx_count) || ((u->ier & IER_THRI) && u->thr_interrupt);
+    bool level = uart_line_level(u);
     if (level != u->irq_level) {
         u->irq_level = level;
         vr_irq_set(&u->irq, level);
@@ -61,7 +73,7 @@ static void update_irq(VrUart16550 *u)
 /* Offers the waiting byte to the host side; called with the lock held. */
 static void try_transmit(VrUart16550 *u)
 {
-    if (u->thr_full && u->tx(u->tx_opaque, u->thr)) {
+    if (u->thr_full && !u->quiesced && u->tx(u->tx_opaque, u->thr)) {
         u->thr_full = false;
         u->thr_interrupt = true;
     }
@@ -143,20 +155,20 @@ static bool uart_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
             u->dlm = v;
         } else {
             bool thri_on = !(u->ier & IER_THRI) && (v & IER_THRI);
-            u->ier = v & 0x0f;
+            u->ier = v & IER_MASK;
             if (thri_on && !u->thr_full)
                 u->thr_interrupt = true;
         }
         break;
     case REG_IIR_FCR:
-        u->fcr = v & 0xc9;
+        u->fcr = v & FCR_MASK;
         if (v & 0x02) { /* clear the receive FIFO */
             u->rx_head = 0;
             u->rx_count = 0;
         }
         break;
     case REG_LCR: u->lcr = v; break;
-    case REG_MCR: u->mcr = v & 0x1f; break;
+    case REG_MCR: u->mcr = v & MCR_MASK; break;
     case REG_SCR: u->scr = v; break;
     default: break;
     }
@@ -180,6 +192,115 @@ static void uart_device_reset(VrDevice *dev)
     vr_uart16550_reset((VrUart16550 *) dev);
 }
 
+/* Bytes from the host and the host's readiness to take one would change the FIFO or the line
+ * after the PLIC has written down the line's level: they wait (the console retries input) until
+ * the state is written. */
+static void uart_quiesce(VrDevice *dev)
+{
+    VrUart16550 *u = (VrUart16550 *) dev;
+    g_mutex_lock(&u->lock);
+    u->quiesced = true;
+    g_mutex_unlock(&u->lock);
+}
+
+static void uart_unquiesce(VrDevice *dev)
+{
+    VrUart16550 *u = (VrUart16550 *) dev;
+    g_mutex_lock(&u->lock);
+    u->quiesced = false;
+    try_transmit(u);
+    update_irq(u);
+    g_mutex_unlock(&u->lock);
+}
+
+static bool uart_line_level(const VrUart16550 *u)
+{
+    return ((u->ier & IER_RDI) && u->rx_count) || ((u->ier & IER_THRI) && u->thr_interrupt);
+}
+
+static void uart_save(VrDevice *dev, VrStateWriter *w)
+{
+    VrUart16550 *u = (VrUart16550 *) dev;
+    g_mutex_lock(&u->lock);
+    vr_state_put_u32(w, UART_STATE_VERSION);
+    vr_state_put_u8(w, (uint8_t) u->rx_count);
+    for (unsigned i = 0; i < u->rx_count; i++)
+        vr_state_put_u8(w, u->rx[(u->rx_head + i) % RX_FIFO_SIZE]);
+    const uint8_t regs[] = {u->ier, u->lcr, u->mcr, u->scr, u->fcr, u->dll, u->dlm};
+    vr_state_put_bytes(w, regs, sizeof(regs));
+    vr_state_put_bool(w, u->thr_interrupt);
+    vr_state_put_u8(w, u->thr);
+    vr_state_put_bool(w, u->thr_full);
+    vr_state_put_bool(w, u->irq_level);
+    g_mutex_unlock(&u->lock);
+}
+
+/* The line is not driven: the PLIC restores the level it saw from its own section, and the
+ * remembered level here agrees with it, so the line does not move. */
+static bool uart_load(VrDevice *dev, VrStateReader *r)
+{
+    VrUart16550 *u = (VrUart16550 *) dev;
+    uint32_t version = vr_state_get_u32(r);
+    if (!vr_state_reader_failed(r) && version != UART_STATE_VERSION)
+        vr_state_reader_invalid(r, "UART state version %u is not known (expected %u)", version,
+                                UART_STATE_VERSION);
+    uint8_t count = vr_state_get_u8(r);
+    if (!vr_state_reader_failed(r) && count > RX_FIFO_SIZE)
+        vr_state_reader_invalid(r, "the receive FIFO holds %u bytes; it has room for %u", count,
+                                RX_FIFO_SIZE);
+    if (vr_state_reader_failed(r))
+        return false;
+    VrUart16550 in = {0};
+    in.rx_count = count;
+    vr_state_get_bytes(r, in.rx, count);
+    uint8_t regs[7];
+    vr_state_get_bytes(r, regs, sizeof(regs));
+    in.ier = regs[0];
+    in.lcr = regs[1];
+    in.mcr = regs[2];
+    in.scr = regs[3];
+    in.fcr = regs[4];
+    in.dll = regs[5];
+    in.dlm = regs[6];
+    in.thr_interrupt = vr_state_get_bool(r);
+    in.thr = vr_state_get_u8(r);
+    in.thr_full = vr_state_get_bool(r);
+    in.irq_level = vr_state_get_bool(r);
+    if (vr_state_reader_failed(r))
+        return false;
+    if ((in.ier & ~IER_MASK) || (in.mcr & ~MCR_MASK) || (in.fcr & ~FCR_MASK)) {
+        vr_state_reader_invalid(r, "IER 0x%02x, MCR 0x%02x or FCR 0x%02x has bits the UART lacks",
+                                in.ier, in.mcr, in.fcr);
+        return false;
+    }
+    if (in.irq_level != uart_line_level(&in)) {
+        vr_state_reader_invalid(r, "the interrupt line is %s, but IER and the FIFOs make it %s",
+                                in.irq_level ? "high" : "low", in.irq_level ? "low" : "high");
+        return false;
+    }
+    g_mutex_lock(&u->lock);
+    memcpy(u->rx, in.rx, sizeof(u->rx));
+    u->rx_head = 0;
+    u->rx_count = in.rx_count;
+    u->ier = in.ier;
+    u->lcr = in.lcr;
+    u->mcr = in.mcr;
+    u->scr = in.scr;
+    u->fcr = in.fcr;
+    u->dll = in.dll;
+    u->dlm = in.dlm;
+    u->thr_interrupt = in.thr_interrupt;
+    u->thr = in.thr;
+    u->thr_full = in.thr_full;
+    u->irq_level = in.irq_level;
+    /* A byte that waited was refused by a host side that is gone: this one has not seen it and
+     * will not say it is ready, so it is offered now (and a THR-empty interrupt may follow). */
+    try_transmit(u);
+    update_irq(u);
+    g_mutex_unlock(&u->lock);
+    return true;
+}
+
 static void uart_device_free(VrDevice *dev)
 {
     vr_uart16550_free((VrUart16550 *) dev);
@@ -187,6 +308,10 @@ static void uart_device_free(VrDevice *dev)
 
 static const VrDeviceOps uart_device_ops = {
     .reset = uart_device_reset,
+    .quiesce = uart_quiesce,
+    .unquiesce = uart_unquiesce,
+    .save = uart_save,
+    .load = uart_load,
     .free = uart_device_free,
 };
 
@@ -239,7 +364,7 @@ size_t vr_uart16550_receive(VrUart16550 *u, const uint8_t *data, size_t len)
 {
     size_t n = 0;
     g_mutex_lock(&u->lock);
-    while (n < len && u->rx_count < RX_FIFO_SIZE) {
+    while (n < len && !u->quiesced && u->rx_count < RX_FIFO_SIZE) {
         u->rx[(u->rx_head + u->rx_count) % RX_FIFO_SIZE] = data[n++];
         u->rx_count++;
     }
