@@ -383,9 +383,17 @@ static bool need_linux(Linux *l)
 static VProc *linux_start(const Linux *l, const char *cpus, const char *const *extra)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    const char *base[] = {"run",      "--kernel", l->kernel, "--initrd",
-                          l->initrd,  "--append", "console=ttyS0 earlycon=sbi",
-                          "--memory", "256M",     "--cpus",  cpus};
+    const char *base[] = {"run",
+                          "--kernel",
+                          l->kernel,
+                          "--initrd",
+                          l->initrd,
+                          "--append",
+                          "console=ttyS0 earlycon=sbi",
+                          "--memory",
+                          "256M",
+                          "--cpus",
+                          cpus};
     for (unsigned i = 0; i < G_N_ELEMENTS(base); i++)
         g_ptr_array_add(argv, (gpointer) base[i]);
     for (unsigned i = 0; extra && extra[i]; i++)
@@ -416,8 +424,8 @@ static void test_linux_shell(void)
         return;
     g_autofree char *state = tmp_path("linux-shell.vstate");
     VProc *p = linux_start(&l, "1", NULL);
-    g_autofree char *before = vproc_run_cmd(p, "echo $((6 * 7)) > /tmp/kept; cat /tmp/kept",
-                                            LINUX_CMD_TIMEOUT);
+    g_autofree char *before =
+        vproc_run_cmd(p, "echo $((6 * 7)) > /tmp/kept; cat /tmp/kept", LINUX_CMD_TIMEOUT);
     g_assert_cmpstr(before, ==, "42");
     g_assert_true(vproc_save_and_quit(p, state, 60));
     vproc_free(p);
@@ -449,8 +457,8 @@ static void test_linux_smp4(void)
     vproc_free(p);
 
     p = restore(state);
-    g_autofree char *again = vproc_run_cmd(p, "nproc; grep -c ^processor /proc/cpuinfo",
-                                           LINUX_CMD_TIMEOUT);
+    g_autofree char *again =
+        vproc_run_cmd(p, "nproc; grep -c ^processor /proc/cpuinfo", LINUX_CMD_TIMEOUT);
     g_assert_cmpstr(again, ==, "4\n4");
     /* Work pinned to each hart in turn finishes, and every hart's time grows. */
     g_autofree char *work = vproc_run_cmd(
