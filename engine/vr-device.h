@@ -23,7 +23,9 @@ typedef struct VrDeviceOps {
     void (*save)(VrDevice *dev, VrStateWriter *w);
     /* Reads what save wrote into a device built from the same configuration, before the
      * machine first runs. A value the device cannot take is refused through
-     * vr_state_reader_invalid; returns false then. */
+     * vr_state_reader_invalid; returns false then. The device is left quiesced, as it was
+     * saved: it must not depend on guest RAM here (RAM sections come after the devices'),
+     * and the machine calls unquiesce once every section, RAM included, is restored. */
     bool (*load)(VrDevice *dev, VrStateReader *r);
     /* Frees the device (after the CPUs and the I/O thread have stopped). */
     void (*free)(VrDevice *dev);

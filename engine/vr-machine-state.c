@@ -453,5 +453,12 @@ VrMachine *vr_machine_new_from_state(const char *path, GError **error)
     }
     if (!restore_sections(m, f, error))
         return NULL;
+    /* Devices come out of their load as they were saved, quiesced; with guest RAM back they
+     * may look at their rings again. */
+    for (guint i = 0; i < m->devices->len; i++) {
+        VrDevice *dev = m->devices->pdata[i];
+        if (dev->ops->unquiesce)
+            dev->ops->unquiesce(dev);
+    }
     return g_steal_pointer(&m);
 }

@@ -21,6 +21,17 @@
 #define SEGMENT_SIZE 16
 #define BATCH        256 /* requests before giving other devices on the thread a turn */
 
+#define WORKERS 4 /* threads doing one disk's requests at once */
+
+/* One request from the moment it is popped until it is pushed. */
+typedef struct {
+    GList link; /* in waiting, done or spare; data points back here */
+    uint32_t type;
+    uint32_t written; /* bytes of the writable part, once done */
+    VrVirtqElement elem;
+    struct iovec data[VR_VIRTQ_MAX_SIZE]; /* do_rw's view of the data buffers */
+} BlkRequest;
+
 typedef struct {
     VrVirtioDevice dev;
     int fd;
@@ -30,9 +41,21 @@ typedef struct {
     char serial[VR_VIRTIO_BLK_ID_BYTES];
     uint8_t config[CONFIG_SIZE];
     VrRateLimit log;
-    /* Used by queue_notify only (queue lock held). */
-    VrVirtqElement *elem;
-    struct iovec data[VR_VIRTQ_MAX_SIZE];
+    GThreadPool *pool;
+    VrVirtioBlkRequestHook hook;
+    void *hook_opaque;
+
+    /* Popped and not yet pushed; queue lock. */
+    unsigned outstanding;
+
+    GMutex lock;      /* the lists and counts below */
+    GCond idle;       /* signalled when nothing waits and nothing runs */
+    GQueue waiting;   /* popped, held back by a flush (FIFO) */
+    GQueue done;      /* finished, to be pushed by queue_notify */
+    GQueue spare;     /* requests to reuse */
+    unsigned running; /* handed to the pool */
+    bool flush_running;
+    bool closing;
 } VrVirtioBlk;
 
 #define blk_error(b, ...) vr_virtio_log_guest_error(&(b)->log, (b)->dev.name, __VA_ARGS__)
@@ -62,8 +85,8 @@ static bool in_range(VrVirtioBlk *b, uint64_t sector, uint64_t bytes)
 }
 
 /* Reads or writes len bytes at sector through the iovecs. */
-static uint8_t do_rw(VrVirtioBlk *b, bool write, uint64_t sector, const struct iovec *iov,
-                     unsigned n, size_t skip, size_t len)
+static uint8_t do_rw(VrVirtioBlk *b, BlkRequest *req, bool write, uint64_t sector,
+                     const struct iovec *iov, unsigned n, size_t skip, size_t len)
 {
     const char *what = write ? "write" : "read";
     if (len % SECTOR) {
@@ -79,8 +102,8 @@ static uint8_t do_rw(VrVirtioBlk *b, bool write, uint64_t sector, const struct i
     }
     if (len == 0)
         return VR_VIRTIO_BLK_S_OK;
-    unsigned cnt = vr_iov_slice(iov, n, skip, len, b->data, VR_VIRTQ_MAX_SIZE);
-    struct iovec *v = b->data;
+    unsigned cnt = vr_iov_slice(iov, n, skip, len, req->data, VR_VIRTQ_MAX_SIZE);
+    struct iovec *v = req->data;
     off_t off = (off_t) (sector * SECTOR);
     while (len > 0) {
         int chunk = (int) MIN(cnt, (unsigned) IOV_MAX);
@@ -193,8 +216,9 @@ static uint8_t do_discard(VrVirtioBlk *b, bool zeroes, const VrVirtqElement *e, 
     return VR_VIRTIO_BLK_S_OK;
 }
 
-static uint8_t do_request(VrVirtioBlk *b, VrVirtqElement *e)
+static uint8_t do_request(VrVirtioBlk *b, BlkRequest *req)
 {
+    VrVirtqElement *e = &req->elem;
     if (e->out_len < REQ_HDR_SIZE) {
         blk_error(b, "request of %u readable bytes, too short for a request header", e->out_len);
         return VR_VIRTIO_BLK_S_IOERR;
@@ -212,11 +236,11 @@ static uint8_t do_request(VrVirtioBlk *b, VrVirtqElement *e)
     struct iovec *in = vr_virtq_element_in(e);
 
     switch (type) {
-    case VR_VIRTIO_BLK_T_IN: return do_rw(b, false, sector, in, e->in_num, 0, data_in);
+    case VR_VIRTIO_BLK_T_IN: return do_rw(b, req, false, sector, in, e->in_num, 0, data_in);
     case VR_VIRTIO_BLK_T_OUT:
         if (b->readonly) /* 5.2.6.2: no data written, IOERR */
             return VR_VIRTIO_BLK_S_IOERR;
-        return do_rw(b, true, sector, e->iov, e->out_num, REQ_HDR_SIZE, data_out);
+        return do_rw(b, req, true, sector, e->iov, e->out_num, REQ_HDR_SIZE, data_out);
     case VR_VIRTIO_BLK_T_FLUSH:
         if (!b->readonly && fdatasync(b->fd) < 0) {
             blk_error(b, "flushing %s failed: %s", b->path, g_strerror(errno));
@@ -236,42 +260,229 @@ static uint8_t do_request(VrVirtioBlk *b, VrVirtqElement *e)
 }
 
 /* Handles one request; returns the bytes written to its device-writable part. */
-static uint32_t handle(VrVirtioBlk *b, VrVirtqElement *e)
+static uint32_t handle(VrVirtioBlk *b, BlkRequest *req)
 {
+    VrVirtqElement *e = &req->elem;
     if (e->in_len == 0) {
         blk_error(b, "request without a writable status byte; dropped");
         return 0;
     }
-    uint8_t status = do_request(b, e);
+    uint8_t status = do_request(b, req);
     vr_iov_from_buf(vr_virtq_element_in(e), e->in_num, e->in_len - 1, &status, 1);
     /* The data (for reads) and the status byte end the writable part. */
     return e->in_len;
 }
 
+/* ---- Requests on the workers ----
+ *
+ * queue_notify (queue lock) pops requests and hands them to the disk's thread pool; a
+ * worker does the I/O with no lock held, files the request under done (b->lock) and kicks
+ * the queue, whose next queue_notify pushes it, in the order requests finish. A flush waits
+ * until every request before it has finished, and the requests after it wait for the flush
+ * (5.2.6: a flush covers the writes completed before it; waiting for all of them is the
+ * simple way to be sure). */
+
+static BlkRequest *request_get(VrVirtioBlk *b)
+{
+    g_mutex_lock(&b->lock);
+    GList *l = g_queue_pop_head_link(&b->spare);
+    g_mutex_unlock(&b->lock);
+    if (l)
+        return l->data;
+    BlkRequest *req = g_new0(BlkRequest, 1);
+    req->link.data = req;
+    return req;
+}
+
+/* b->lock held. */
+static void request_put_locked(VrVirtioBlk *b, BlkRequest *req)
+{
+    g_queue_push_head_link(&b->spare, &req->link);
+}
+
+/* Hands waiting requests to the pool as far as flushes allow. b->lock held. */
+static void dispatch_locked(VrVirtioBlk *b)
+{
+    while (!b->closing && !b->flush_running && b->waiting.head) {
+        BlkRequest *req = b->waiting.head->data;
+        bool flush = req->type == VR_VIRTIO_BLK_T_FLUSH;
+        if (flush && b->running > 0)
+            break;
+        g_queue_pop_head_link(&b->waiting);
+        b->running++;
+        b->flush_running = flush;
+        g_thread_pool_push(b->pool, req, NULL);
+    }
+}
+
+static void worker(gpointer data, gpointer user_data)
+{
+    BlkRequest *req = data;
+    VrVirtioBlk *b = user_data;
+    if (b->hook)
+        b->hook(b->hook_opaque, req->type);
+    req->written = handle(b, req);
+    g_mutex_lock(&b->lock);
+    if (req->type == VR_VIRTIO_BLK_T_FLUSH)
+        b->flush_running = false;
+    b->running--;
+    g_queue_push_tail_link(&b->done, &req->link);
+    dispatch_locked(b);
+    if (b->running == 0)
+        g_cond_broadcast(&b->idle);
+    g_mutex_unlock(&b->lock);
+    /* No lock held: without an I/O thread this runs queue_notify right here. */
+    vr_virtio_device_kick(&b->dev, 0);
+}
+
+static void submit(VrVirtioBlk *b, BlkRequest *req)
+{
+    uint8_t hdr[4];
+    uint32_t type = UINT32_MAX; /* too short: handle() answers it */
+    if (req->elem.out_len >= REQ_HDR_SIZE &&
+        vr_iov_to_buf(req->elem.iov, req->elem.out_num, 0, hdr, sizeof(hdr)) == sizeof(hdr)) {
+        memcpy(&type, hdr, 4);
+        type = GUINT32_FROM_LE(type);
+    }
+    req->type = type;
+    g_mutex_lock(&b->lock);
+    g_queue_push_tail_link(&b->waiting, &req->link);
+    dispatch_locked(b);
+    g_mutex_unlock(&b->lock);
+}
+
+/* Returns the finished requests to the driver. Queue lock held. */
+static void push_done(VrVirtioBlk *b, VrVirtqueue *vq)
+{
+    g_mutex_lock(&b->lock);
+    GQueue done = b->done;
+    g_queue_init(&b->done);
+    g_mutex_unlock(&b->lock);
+    if (!done.head)
+        return;
+    for (GList *l = done.head; l; l = l->next) {
+        BlkRequest *req = l->data;
+        vr_virtqueue_push(vq, &req->elem, req->written);
+        b->outstanding--;
+    }
+    /* Completing each batch at once keeps latency low behind a slow disk. */
+    vr_virtqueue_notify(vq);
+    g_mutex_lock(&b->lock);
+    GList *l;
+    while ((l = g_queue_pop_head_link(&done)))
+        request_put_locked(b, l->data);
+    g_mutex_unlock(&b->lock);
+}
+
 static void blk_queue_notify(VrVirtioDevice *dev, unsigned index, VrVirtqueue *vq)
 {
     VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    push_done(b, vq);
     unsigned budget = BATCH;
     do {
         vr_virtqueue_disable_notify(vq);
-        while (vr_virtqueue_pop(vq, b->elem)) {
-            vr_virtqueue_push(vq, b->elem, handle(b, b->elem));
-            /* Completing each request at once keeps latency low behind a slow disk. */
-            vr_virtqueue_notify(vq);
+        /* At most a queue's worth in flight, whatever the driver does with its ring; the
+         * next completion kicks the queue again. */
+        while (b->outstanding < vq->size) {
+            BlkRequest *req = request_get(b);
+            if (!vr_virtqueue_pop(vq, &req->elem)) {
+                g_mutex_lock(&b->lock);
+                request_put_locked(b, req);
+                g_mutex_unlock(&b->lock);
+                break;
+            }
+            b->outstanding++;
+            submit(b, req);
             if (--budget == 0) {
                 vr_virtio_device_kick(dev, index); /* come back after the others */
                 return;
             }
         }
+        if (b->outstanding >= vq->size)
+            return;
     } while (vr_virtqueue_enable_notify(vq));
+}
+
+static void blk_drain(VrVirtioDevice *dev)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    g_mutex_lock(&b->lock);
+    while (b->running > 0 || (b->waiting.head && !b->closing))
+        g_cond_wait(&b->idle, &b->lock);
+    g_mutex_unlock(&b->lock);
+}
+
+/* The driver reset the device: requests in flight finish (they write into guest RAM) and
+ * are forgotten with the rings. */
+static void blk_reset(VrVirtioDevice *dev)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    blk_drain(dev);
+    g_mutex_lock(&b->lock);
+    GList *l;
+    while ((l = g_queue_pop_head_link(&b->done)))
+        request_put_locked(b, l->data);
+    g_mutex_unlock(&b->lock);
+    b->outstanding = 0;
+}
+
+/* Payload: u32 version (1), u64 capacity in sectors, bool read-only. Nothing is in flight
+ * when it is written (quiesced), and the image is the one the machine opened again. */
+#define BLK_STATE_VERSION 1
+
+static void blk_save(VrVirtioDevice *dev, VrStateWriter *w)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    vr_state_put_u32(w, BLK_STATE_VERSION);
+    vr_state_put_u64(w, b->capacity);
+    vr_state_put_bool(w, b->readonly);
+}
+
+static bool blk_load(VrVirtioDevice *dev, VrStateReader *r)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    uint32_t version = vr_state_get_u32(r);
+    if (!vr_state_reader_failed(r) && version != BLK_STATE_VERSION) {
+        vr_state_reader_invalid(r, "virtio-blk state version %u is not known (expected %u)",
+                                version, BLK_STATE_VERSION);
+        return false;
+    }
+    uint64_t capacity = vr_state_get_u64(r);
+    bool readonly = vr_state_get_bool(r);
+    if (vr_state_reader_failed(r))
+        return false;
+    if (capacity != b->capacity || readonly != b->readonly) {
+        vr_state_reader_invalid(r,
+                                "it holds a %s disk of %" G_GUINT64_FORMAT
+                                " sectors, but %s is a %s one of %" G_GUINT64_FORMAT,
+                                readonly ? "read-only" : "read-write", capacity, b->path,
+                                b->readonly ? "read-only" : "read-write", b->capacity);
+        return false;
+    }
+    return true;
+}
+
+static void free_list(GQueue *q)
+{
+    GList *l;
+    while ((l = g_queue_pop_head_link(q)))
+        g_free(l->data);
 }
 
 static void blk_free(VrVirtioDevice *dev)
 {
     VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    g_mutex_lock(&b->lock);
+    b->closing = true; /* nothing more goes to the pool */
+    g_mutex_unlock(&b->lock);
+    g_thread_pool_free(b->pool, FALSE, TRUE); /* joins the requests running */
+    free_list(&b->waiting);
+    free_list(&b->done);
+    free_list(&b->spare);
+    g_mutex_clear(&b->lock);
+    g_cond_clear(&b->idle);
     if (b->fd >= 0)
         close(b->fd); /* drops the OFD lock */
-    g_free(b->elem);
     g_free(b->path);
     g_free(b);
 }
@@ -281,6 +492,10 @@ static const VrVirtioDeviceClass blk_class = {
     .device_id = VR_VIRTIO_ID_BLOCK,
     .config_read = blk_config_read,
     .queue_notify = blk_queue_notify,
+    .reset = blk_reset,
+    .drain = blk_drain,
+    .save = blk_save,
+    .load = blk_load,
     .free = blk_free,
 };
 
@@ -293,6 +508,13 @@ void vr_virtio_blk_set_serial(VrVirtioDevice *dev, const char *serial)
         if (g_ascii_isgraph(c))
             b->serial[j++] = c;
     }
+}
+
+void vr_virtio_blk_set_request_hook(VrVirtioDevice *dev, VrVirtioBlkRequestHook hook, void *opaque)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    b->hook = hook;
+    b->hook_opaque = opaque;
 }
 
 uint64_t vr_virtio_blk_capacity(VrVirtioDevice *dev)
@@ -407,7 +629,12 @@ VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **erro
     b->readonly = readonly;
     b->capacity = size / SECTOR;
     b->path = g_strdup(path);
-    b->elem = g_new0(VrVirtqElement, 1);
+    g_mutex_init(&b->lock);
+    g_cond_init(&b->idle);
+    g_queue_init(&b->waiting);
+    g_queue_init(&b->done);
+    g_queue_init(&b->spare);
+    b->pool = g_thread_pool_new(worker, b, WORKERS, FALSE, NULL);
     vr_virtio_blk_set_serial(&b->dev, base);
 
     /* struct virtio_blk_config (5.2.4); padding and unused fields stay zero. */

@@ -2,8 +2,11 @@
  *
  * Offers VIRTIO_BLK_F_SEG_MAX, SIZE_MAX, BLK_SIZE (512) and FLUSH (fdatasync); read-write
  * devices also DISCARD (punches holes) and WRITE_ZEROES; read-only devices offer RO and
- * answer writes with VIRTIO_BLK_S_IOERR. One request queue; requests are done with
- * preadv/pwritev straight into guest memory on the I/O thread.
+ * answer writes with VIRTIO_BLK_S_IOERR. One request queue. Requests are done with
+ * preadv/pwritev straight into guest memory on a small pool of worker threads of the disk's
+ * own, so a slow disk holds up neither the I/O thread nor a hart; they complete in the order
+ * they finish, and a flush waits for every request before it. A device reset and the
+ * machine's quiesce wait for the requests in flight; freeing the device joins the workers.
  *
  * The image is locked with an open file description lock (F_OFD_SETLK): a write lock for a
  * read-write device, a read lock for a read-only one, so two machines cannot write the
@@ -49,6 +52,11 @@ VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **erro
  * characters; longer is cut). The default is the image's file name. Call before the device
  * is attached to a transport. */
 void vr_virtio_blk_set_serial(VrVirtioDevice *dev, const char *serial);
+/* For tests: called on the worker before it carries out each request (type is the request
+ * type, or UINT32_MAX for a header too short to have one). Set it before the device is
+ * attached. */
+typedef void (*VrVirtioBlkRequestHook)(void *opaque, uint32_t type);
+void vr_virtio_blk_set_request_hook(VrVirtioDevice *dev, VrVirtioBlkRequestHook hook, void *opaque);
 /* Capacity in 512-byte sectors. */
 uint64_t vr_virtio_blk_capacity(VrVirtioDevice *dev);
 

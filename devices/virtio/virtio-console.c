@@ -132,12 +132,63 @@ static void console_free(VrVirtioDevice *dev)
     g_free(c);
 }
 
+/* Payload: u32 version (1), u16 cols, u16 rows, u32 bytes of buffered host input, the
+ * bytes. With a single port (no MULTIPORT) there is no control queue state to keep. */
+#define CONSOLE_STATE_VERSION 1
+
+static void console_save(VrVirtioDevice *dev, VrStateWriter *w)
+{
+    VrVirtioConsole *c = (VrVirtioConsole *) dev;
+    g_mutex_lock(&c->lock);
+    vr_state_put_u32(w, CONSOLE_STATE_VERSION);
+    vr_state_put_u16(w, c->cols);
+    vr_state_put_u16(w, c->rows);
+    vr_state_put_u32(w, (uint32_t) c->in_len);
+    size_t first = MIN(c->in_len, sizeof(c->in_buf) - c->in_head);
+    vr_state_put_bytes(w, c->in_buf + c->in_head, first);
+    vr_state_put_bytes(w, c->in_buf, c->in_len - first);
+    g_mutex_unlock(&c->lock);
+}
+
+static bool console_load(VrVirtioDevice *dev, VrStateReader *r)
+{
+    VrVirtioConsole *c = (VrVirtioConsole *) dev;
+    uint32_t version = vr_state_get_u32(r);
+    if (!vr_state_reader_failed(r) && version != CONSOLE_STATE_VERSION) {
+        vr_state_reader_invalid(r, "virtio-console state version %u is not known (expected %u)",
+                                version, CONSOLE_STATE_VERSION);
+        return false;
+    }
+    uint16_t cols = vr_state_get_u16(r), rows = vr_state_get_u16(r);
+    uint32_t len = vr_state_get_u32(r);
+    if (vr_state_reader_failed(r))
+        return false;
+    if (len > sizeof(c->in_buf)) {
+        vr_state_reader_invalid(r, "%u bytes of buffered input, more than the %zu it holds", len,
+                                sizeof(c->in_buf));
+        return false;
+    }
+    const uint8_t *data = vr_state_get_ptr(r, len);
+    if (!data)
+        return false;
+    g_mutex_lock(&c->lock);
+    c->cols = cols;
+    c->rows = rows;
+    memcpy(c->in_buf, data, len);
+    c->in_head = 0;
+    c->in_len = len;
+    g_mutex_unlock(&c->lock);
+    return true;
+}
+
 static const VrVirtioDeviceClass console_class = {
     .name = "virtio-console",
     .device_id = VR_VIRTIO_ID_CONSOLE,
     .config_read = console_config_read,
     .config_write = console_config_write,
     .queue_notify = console_queue_notify,
+    .save = console_save,
+    .load = console_load,
     .free = console_free,
 };
 

@@ -33,7 +33,8 @@ struct VrVirtioMmio {
 
     GMutex queue_lock; /* whoever processes or reconfigures the queues */
     GMutex lock;       /* registers */
-    int stop;          /* atomic: someone waits for queue_lock to reconfigure */
+    int stop;          /* atomic: someone waits for queue_lock to reconfigure, or quiesced */
+    bool quiesced;     /* queue_lock: between quiesce (or load) and unquiesce */
     guint pending;     /* atomic: queues kicked and not yet looked at */
     /* The thread processing the queues, if any: a kick from inside that processing (a
      * console echoing its output, maybe through another device) is picked up by the loop
@@ -120,9 +121,9 @@ static bool device_live(const VrVirtioMmio *t)
            VR_VIRTIO_STATUS_DRIVER_OK;
 }
 
-static void process_pending(VrVirtioMmio *t)
+/* Queue lock held. */
+static void run_pending_locked(VrVirtioMmio *t)
 {
-    g_mutex_lock(&t->queue_lock);
     g_atomic_pointer_set(&t->processing, g_thread_self());
     guint mask;
     while ((mask = g_atomic_int_and(&t->pending, 0)) != 0) {
@@ -139,7 +140,30 @@ static void process_pending(VrVirtioMmio *t)
             break;
     }
     g_atomic_pointer_set(&t->processing, NULL);
+}
+
+/* Without an I/O thread, a kick never waits for the queue lock (a disk worker kicking while
+ * a reset waits for that very worker would never return): it leaves its bit in pending, and
+ * whoever lets go of the lock looks at pending again. */
+static void unlock_queue(VrVirtioMmio *t)
+{
     g_mutex_unlock(&t->queue_lock);
+    while (!t->notifier && g_atomic_int_get(&t->pending) != 0 && g_mutex_trylock(&t->queue_lock)) {
+        run_pending_locked(t);
+        g_mutex_unlock(&t->queue_lock);
+    }
+}
+
+static void process_pending(VrVirtioMmio *t)
+{
+    if (t->notifier) {
+        g_mutex_lock(&t->queue_lock);
+        run_pending_locked(t);
+        g_mutex_unlock(&t->queue_lock);
+    } else if (g_mutex_trylock(&t->queue_lock)) {
+        run_pending_locked(t);
+        unlock_queue(t);
+    }
 }
 
 static void notifier_fired(void *opaque)
@@ -188,7 +212,7 @@ static void lock_both(VrVirtioMmio *t)
 static void unlock_both(VrVirtioMmio *t)
 {
     g_mutex_unlock(&t->lock);
-    g_mutex_unlock(&t->queue_lock);
+    unlock_queue(t);
 }
 
 /* ---- Status and queue state (both locks held) ---- */
@@ -274,16 +298,46 @@ static bool write_status_locked(VrVirtioMmio *t, uint32_t value)
     return kick;
 }
 
+static bool queue_live(const VrVirtioMmio *t, const MmioQueue *q)
+{
+    return device_live(t) && q->ready && q->vq.started && !q->vq.broken;
+}
+
+/* Waits for the device's requests in flight and returns the finished ones to the driver,
+ * popping nothing new. Queue lock held. */
+static void finish_in_flight_locked(VrVirtioMmio *t)
+{
+    if (!t->dev->cls->drain)
+        return;
+    g_atomic_int_inc(&t->stop);
+    t->dev->cls->drain(t->dev);
+    /* A kick from in here is left to the loop that runs next, as in process_pending. */
+    GThread *was = g_atomic_pointer_get(&t->processing);
+    g_atomic_pointer_set(&t->processing, g_thread_self());
+    for (unsigned i = 0; i < t->dev->num_queues; i++) {
+        if (queue_live(t, &t->queues[i]))
+            t->dev->cls->queue_notify(t->dev, i, &t->queues[i].vq);
+    }
+    g_atomic_pointer_set(&t->processing, was);
+    g_atomic_int_dec_and_test(&t->stop);
+}
+
 static void write_queue_ready_locked(VrVirtioMmio *t, MmioQueue *q, uint32_t value)
 {
     bool ready = value != 0;
     if (ready == q->ready)
         return;
-    q->ready = ready;
     if (!ready) {
+        /* Requests taken from the queue go back to it before its rings are forgotten. The
+         * register lock is dropped meanwhile: completions raise the interrupt. */
+        g_mutex_unlock(&t->lock);
+        finish_in_flight_locked(t);
+        g_mutex_lock(&t->lock);
+        q->ready = false;
         vr_virtqueue_stop(&q->vq);
         return;
     }
+    q->ready = true;
     if (!(t->status & VR_VIRTIO_STATUS_FEATURES_OK)) {
         needs_reset_locked(t, "queue %u enabled before FEATURES_OK", q->vq.index);
         return;
@@ -421,7 +475,17 @@ static bool mmio_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
     /* What changes the queues under the device takes both locks. */
     if (offset == VR_VIRTIO_MMIO_STATUS || offset == VR_VIRTIO_MMIO_QUEUE_READY) {
         bool kick = false;
-        lock_both(t);
+        if (offset == VR_VIRTIO_MMIO_STATUS && value == 0 && t->dev->cls->drain) {
+            /* A reset waits for the requests in flight (they write into guest RAM), without
+             * the register lock, so other harts can read the other registers meanwhile. */
+            g_atomic_int_inc(&t->stop);
+            g_mutex_lock(&t->queue_lock);
+            t->dev->cls->drain(t->dev);
+            g_atomic_int_dec_and_test(&t->stop);
+            g_mutex_lock(&t->lock);
+        } else {
+            lock_both(t);
+        }
         if (offset == VR_VIRTIO_MMIO_STATUS) {
             kick = write_status_locked(t, value);
             if (kick)
@@ -530,8 +594,290 @@ static void mmio_device_free(VrDevice *base)
     vr_virtio_mmio_free((VrVirtioMmio *) base);
 }
 
+/* ---- Machine state ---- */
+
+/* Looks at every queue again: kicks that came while quiesced were dropped, and buffers the
+ * driver added while the device was stopped wait in the rings without a kick of their own. */
+static void kick_all(VrVirtioMmio *t)
+{
+    g_atomic_int_or(&t->pending, (1u << t->dev->num_queues) - 1);
+    if (t->notifier)
+        vr_io_notifier_raise(t->notifier);
+    else
+        process_pending(t);
+}
+
+static void mmio_device_quiesce(VrDevice *base)
+{
+    VrVirtioMmio *t = (VrVirtioMmio *) base;
+    g_atomic_int_inc(&t->stop); /* pop takes nothing until unquiesce */
+    g_mutex_lock(&t->queue_lock);
+    if (t->quiesced) {
+        g_atomic_int_dec_and_test(&t->stop);
+    } else {
+        t->quiesced = true;
+        finish_in_flight_locked(t);
+    }
+    unlock_queue(t);
+}
+
+static void mmio_device_unquiesce(VrDevice *base)
+{
+    VrVirtioMmio *t = (VrVirtioMmio *) base;
+    g_mutex_lock(&t->queue_lock);
+    bool was = t->quiesced;
+    if (was) {
+        t->quiesced = false;
+        g_atomic_int_dec_and_test(&t->stop);
+        /* After a load the line is raised again for the interrupts the driver has not
+         * acknowledged yet. */
+        g_mutex_lock(&t->lock);
+        update_irq_locked(t);
+        g_mutex_unlock(&t->lock);
+    }
+    unlock_queue(t);
+    if (was)
+        kick_all(t);
+}
+
+/*
+ * Payload (all little-endian):
+ *   u32 version (1), u32 device id, u32 queue count, u32 status, u32 DeviceFeaturesSel,
+ *   u32 DriverFeaturesSel, u64 driver features, bool driver set bits past 63,
+ *   u64 negotiated features, u32 QueueSel, u32 SHMSel, u32 InterruptStatus,
+ *   u32 ConfigGeneration, bool interrupt line level,
+ *   per queue: u32 QueueNum, bool QueueReady, u64 desc, u64 driver, u64 device area,
+ *              bool started, bool broken, u16 last_avail_idx, u16 shadow_avail_idx,
+ *              u16 used_idx, u16 signalled_used, bool signalled_used_valid, bool pushed,
+ *   bool device state follows, then the device's own payload (its save hook).
+ */
+#define MMIO_STATE_VERSION 1
+
+static void mmio_device_save(VrDevice *base, VrStateWriter *w)
+{
+    VrVirtioMmio *t = (VrVirtioMmio *) base;
+    lock_both(t);
+    vr_state_put_u32(w, MMIO_STATE_VERSION);
+    vr_state_put_u32(w, t->dev->cls->device_id);
+    vr_state_put_u32(w, t->dev->num_queues);
+    vr_state_put_u32(w, t->status);
+    vr_state_put_u32(w, t->device_features_sel);
+    vr_state_put_u32(w, t->driver_features_sel);
+    vr_state_put_u64(w, t->driver_features);
+    vr_state_put_bool(w, t->driver_features_beyond_64);
+    vr_state_put_u64(w, t->dev->negotiated);
+    vr_state_put_u32(w, t->queue_sel);
+    vr_state_put_u32(w, t->shm_sel);
+    vr_state_put_u32(w, t->interrupt_status);
+    vr_state_put_u32(w, t->config_generation);
+    vr_state_put_bool(w, t->irq_level);
+    for (unsigned i = 0; i < t->dev->num_queues; i++) {
+        const MmioQueue *q = &t->queues[i];
+        const VrVirtqueue *vq = &q->vq;
+        vr_state_put_u32(w, q->num);
+        vr_state_put_bool(w, q->ready);
+        vr_state_put_u64(w, vq->desc_addr);
+        vr_state_put_u64(w, vq->driver_addr);
+        vr_state_put_u64(w, vq->device_addr);
+        vr_state_put_bool(w, vq->started);
+        vr_state_put_bool(w, vq->broken);
+        vr_state_put_u16(w, vq->last_avail_idx);
+        vr_state_put_u16(w, vq->shadow_avail_idx);
+        vr_state_put_u16(w, vq->used_idx);
+        vr_state_put_u16(w, vq->signalled_used);
+        vr_state_put_bool(w, vq->signalled_used_valid);
+        vr_state_put_bool(w, vq->pushed);
+    }
+    vr_state_put_bool(w, t->dev->cls->save != NULL);
+    if (t->dev->cls->save)
+        t->dev->cls->save(t->dev, w);
+    unlock_both(t);
+}
+
+static bool load_queue_locked(VrVirtioMmio *t, MmioQueue *q, VrStateReader *r)
+{
+    VrVirtqueue *vq = &q->vq;
+    q->num = vr_state_get_u32(r);
+    bool ready = vr_state_get_bool(r);
+    vq->desc_addr = vr_state_get_u64(r);
+    vq->driver_addr = vr_state_get_u64(r);
+    vq->device_addr = vr_state_get_u64(r);
+    bool started = vr_state_get_bool(r);
+    bool broken = vr_state_get_bool(r);
+    uint16_t last_avail = vr_state_get_u16(r);
+    uint16_t shadow_avail = vr_state_get_u16(r);
+    uint16_t used = vr_state_get_u16(r);
+    uint16_t signalled = vr_state_get_u16(r);
+    bool signalled_valid = vr_state_get_bool(r);
+    bool pushed = vr_state_get_bool(r);
+    if (vr_state_reader_failed(r))
+        return false;
+    unsigned i = vq->index;
+    bool needs_reset = t->status & VR_VIRTIO_STATUS_DEVICE_NEEDS_RESET;
+    if (started && !ready) {
+        vr_state_reader_invalid(r, "queue %u is started but not ready", i);
+        return false;
+    }
+    if (ready && !started && !needs_reset) {
+        /* The transport only leaves a ready queue stopped when it refused its setup. */
+        vr_state_reader_invalid(r, "queue %u is ready but was never started", i);
+        return false;
+    }
+    if (broken && !needs_reset) {
+        vr_state_reader_invalid(r, "queue %u is broken without DEVICE_NEEDS_RESET", i);
+        return false;
+    }
+    q->ready = ready;
+    if (!started)
+        return true;
+    if (!(t->status & VR_VIRTIO_STATUS_FEATURES_OK)) {
+        vr_state_reader_invalid(r, "queue %u is started without FEATURES_OK", i);
+        return false;
+    }
+    if (q->num == 0 || q->num > t->dev->queue_max_size || (q->num & (q->num - 1)) != 0) {
+        vr_state_reader_invalid(r, "queue %u: size %u is not a power of two from 1 to %u", i,
+                                q->num, t->dev->queue_max_size);
+        return false;
+    }
+    vq->size = (uint16_t) q->num;
+    vq->indirect_desc = vr_virtio_has_feature(t->dev, VR_VIRTIO_F_INDIRECT_DESC);
+    vq->event_idx = vr_virtio_has_feature(t->dev, VR_VIRTIO_F_EVENT_IDX);
+    g_autoptr(GError) error = NULL;
+    if (!vr_virtqueue_start(vq, &error)) {
+        vr_virtqueue_stop(vq);
+        vr_state_reader_invalid(r, "%s", error->message);
+        return false;
+    }
+    if ((uint16_t) (shadow_avail - last_avail) > vq->size ||
+        (uint16_t) (last_avail - used) > vq->size) {
+        vr_state_reader_invalid(r,
+                                "queue %u: indexes avail %u, next %u, used %u are more than "
+                                "the queue size %u apart",
+                                i, shadow_avail, last_avail, used, vq->size);
+        return false;
+    }
+    if (!broken && device_live(t) && last_avail != used) {
+        /* Quiesce returns every request taken; one left would never complete. */
+        vr_state_reader_invalid(r, "queue %u: %u requests were in flight", i,
+                                (uint16_t) (last_avail - used));
+        return false;
+    }
+    vq->broken = broken;
+    vq->last_avail_idx = last_avail;
+    vq->shadow_avail_idx = shadow_avail;
+    vq->used_idx = used;
+    vq->signalled_used = signalled;
+    vq->signalled_used_valid = signalled_valid;
+    vq->pushed = pushed;
+    return true;
+}
+
+static bool load_locked(VrVirtioMmio *t, VrStateReader *r)
+{
+    uint32_t version = vr_state_get_u32(r);
+    if (!vr_state_reader_failed(r) && version != MMIO_STATE_VERSION) {
+        vr_state_reader_invalid(r, "virtio-mmio state version %u is not known (expected %u)",
+                                version, MMIO_STATE_VERSION);
+        return false;
+    }
+    uint32_t device_id = vr_state_get_u32(r);
+    uint32_t num_queues = vr_state_get_u32(r);
+    uint32_t status = vr_state_get_u32(r);
+    t->device_features_sel = vr_state_get_u32(r);
+    t->driver_features_sel = vr_state_get_u32(r);
+    t->driver_features = vr_state_get_u64(r);
+    t->driver_features_beyond_64 = vr_state_get_bool(r);
+    uint64_t negotiated = vr_state_get_u64(r);
+    t->queue_sel = vr_state_get_u32(r);
+    t->shm_sel = vr_state_get_u32(r);
+    uint32_t interrupt_status = vr_state_get_u32(r);
+    t->config_generation = vr_state_get_u32(r);
+    bool irq_level = vr_state_get_bool(r);
+    if (vr_state_reader_failed(r))
+        return false;
+    if (device_id != t->dev->cls->device_id) {
+        vr_state_reader_invalid(r, "it holds a device with id %u, but this one is %s (id %u)",
+                                device_id, t->dev->cls->name, t->dev->cls->device_id);
+        return false;
+    }
+    if (num_queues != t->dev->num_queues) {
+        vr_state_reader_invalid(r, "it holds %u queues, but %s has %u", num_queues, t->dev->name,
+                                t->dev->num_queues);
+        return false;
+    }
+    if (status & ~(DRIVER_STATUS_BITS | VR_VIRTIO_STATUS_DEVICE_NEEDS_RESET)) {
+        vr_state_reader_invalid(r, "status 0x%x has bits no driver can set", status);
+        return false;
+    }
+    if ((status & VR_VIRTIO_STATUS_DRIVER_OK) && !(status & VR_VIRTIO_STATUS_FEATURES_OK)) {
+        vr_state_reader_invalid(r, "status 0x%x has DRIVER_OK without FEATURES_OK", status);
+        return false;
+    }
+    if (status & VR_VIRTIO_STATUS_FEATURES_OK) {
+        if (negotiated != t->driver_features || !features_acceptable(t)) {
+            vr_state_reader_invalid(
+                r, "features 0x%" G_GINT64_MODIFIER "x were not acceptable to the device",
+                negotiated);
+            return false;
+        }
+    } else if (negotiated != 0) {
+        vr_state_reader_invalid(r, "features were negotiated without FEATURES_OK");
+        return false;
+    }
+    if (interrupt_status & ~(uint32_t) (VR_VIRTIO_MMIO_INT_VRING | VR_VIRTIO_MMIO_INT_CONFIG) ||
+        irq_level != (interrupt_status != 0)) {
+        vr_state_reader_invalid(r, "interrupt status 0x%x with the line %s", interrupt_status,
+                                irq_level ? "high" : "low");
+        return false;
+    }
+    t->status = status;
+    t->dev->negotiated = negotiated;
+    t->interrupt_status = interrupt_status;
+    for (unsigned i = 0; i < num_queues; i++) {
+        if (!load_queue_locked(t, &t->queues[i], r))
+            return false;
+    }
+    bool has_device_state = vr_state_get_bool(r);
+    if (vr_state_reader_failed(r))
+        return false;
+    if (has_device_state != (t->dev->cls->load != NULL)) {
+        vr_state_reader_invalid(r, "device state %s, but %s keeps %s",
+                                has_device_state ? "present" : "absent", t->dev->name,
+                                t->dev->cls->load ? "some" : "none");
+        return false;
+    }
+    if (has_device_state && !t->dev->cls->load(t->dev, r))
+        return false;
+    return !vr_state_reader_failed(r);
+}
+
+/* The transport comes out of a load quiesced, as it was saved: unquiesce (once guest RAM is
+ * back too) raises the interrupt line again and looks at the queues. */
+static bool mmio_device_load(VrDevice *base, VrStateReader *r)
+{
+    VrVirtioMmio *t = (VrVirtioMmio *) base;
+    if (!t->quiesced)
+        mmio_device_quiesce(base);
+    lock_both(t);
+    reset_locked(t);
+    bool ok = load_locked(t, r);
+    if (!ok) {
+        /* Leave no half-loaded device behind. */
+        reset_locked(t);
+        t->config_generation = 0;
+    }
+    /* The line goes up at unquiesce. */
+    t->irq_level = false;
+    unlock_both(t);
+    return ok;
+}
+
 static const VrDeviceOps mmio_device_ops = {
     .reset = mmio_device_reset,
+    .quiesce = mmio_device_quiesce,
+    .unquiesce = mmio_device_unquiesce,
+    .save = mmio_device_save,
+    .load = mmio_device_load,
     .free = mmio_device_free,
 };
 
@@ -580,9 +926,10 @@ void vr_virtio_mmio_free(VrVirtioMmio *t)
 {
     if (!t)
         return;
+    /* The device first: its workers may still kick through the notifier until joined. */
     g_atomic_pointer_set(&t->dev->transport, NULL);
-    vr_io_notifier_free(t->notifier);
     vr_virtio_device_free(t->dev);
+    vr_io_notifier_free(t->notifier);
     g_mutex_clear(&t->queue_lock);
     g_mutex_clear(&t->lock);
     g_free(t);

@@ -15,15 +15,18 @@
  * - Register accesses come from hart threads (several at once) and take the transport's
  *   register lock, held only for a few instructions. QueueNotify takes no lock at all: it
  *   sets the queue's bit in an atomic mask and raises a VrIoNotifier.
- * - Queues are processed on the machine's I/O thread under the transport's queue lock, so a
- *   slow disk holds up the I/O thread, never a hart reading InterruptStatus. Raising the
+ * - Queues are processed on the machine's I/O thread under the transport's queue lock
+ *   (virtio-blk only hands requests to its workers there), never holding up a hart reading
+ *   InterruptStatus. Raising the
  *   interrupt from there takes the register lock briefly (order: queue lock, then register
  *   lock; never the other way).
  * - What changes the queues under the device (Status writes, including reset, and
  *   QueueReady) takes both locks, queue lock first: a hart resetting the device waits until
  *   the I/O thread has finished the request in hand (it asks the device to stop popping
- *   first, so that is at most one request). Status and the queue states are only written
- *   with both locks held, so the I/O thread may read them under the queue lock alone.
+ *   first, so that is at most one request); a reset also waits for a device's requests in
+ *   flight on its workers (the drain hook), with the register lock not yet taken. Status
+ *   and the queue states are only written with both locks held, so the I/O thread may
+ *   read them under the queue lock alone.
  * - A device handles at most one batch (256 requests) per turn and then kicks itself, so
  *   a guest flooding one queue does not starve the other devices on the I/O thread.
  * - Configuration space reads take the register lock, and a device changes its
@@ -31,8 +34,9 @@
  *   ConfigGeneration bump), so a driver never sees half an update. Configuration writes
  *   take no transport lock (virtio-console's emergency write calls its backend).
  * - Without an I/O thread (io == NULL, handy in tests) queues are processed on the thread
- *   that kicked them, under the same queue lock; a kick from inside that processing (a
- *   console echoing its output) is picked up by the loop already running.
+ *   that kicked them, under the same queue lock; a kick that finds the lock taken (from
+ *   inside that processing, or a disk worker while a reset waits for it) leaves its bit for
+ *   the holder, who looks at the pending queues again when it lets go.
  * - The interrupt line is set from hart threads and the I/O thread; its set callback must
  *   be thread-safe and must not call back into the transport (it runs with the register
  *   lock held).

@@ -70,11 +70,30 @@ static void rng_free(VrVirtioDevice *dev)
     g_free(r);
 }
 
+/* Payload: u32 version (1); the device keeps nothing else. */
+#define RNG_STATE_VERSION 1
+
+static void rng_save(VrVirtioDevice *dev, VrStateWriter *w)
+{
+    vr_state_put_u32(w, RNG_STATE_VERSION);
+}
+
+static bool rng_load(VrVirtioDevice *dev, VrStateReader *r)
+{
+    uint32_t version = vr_state_get_u32(r);
+    if (!vr_state_reader_failed(r) && version != RNG_STATE_VERSION)
+        vr_state_reader_invalid(r, "virtio-rng state version %u is not known (expected %u)",
+                                version, RNG_STATE_VERSION);
+    return !vr_state_reader_failed(r);
+}
+
 static const VrVirtioDeviceClass rng_class = {
     .name = "virtio-rng",
     .device_id = VR_VIRTIO_ID_ENTROPY,
     .config_read = rng_config_read,
     .queue_notify = rng_queue_notify,
+    .save = rng_save,
+    .load = rng_load,
     .free = rng_free,
 };
 

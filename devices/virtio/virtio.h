@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
+#include "vr-state.h"
+
 /* Device status bits (2.1). */
 #define VR_VIRTIO_STATUS_ACKNOWLEDGE        0x01
 #define VR_VIRTIO_STATUS_DRIVER             0x02
@@ -64,12 +66,25 @@ typedef struct VrVirtioDeviceClass {
     /* The driver (or the host, through vr_virtio_device_kick) asked the device to look at
      * a queue. Runs on the I/O thread (or, without one, on the thread that kicked) with the
      * queue lock held, only while the device is DRIVER_OK, not in DEVICE_NEEDS_RESET, and
-     * the queue is ready. The device must finish with every element it pops before it
-     * returns (push it, even with length 0). */
+     * the queue is ready. Every element popped must be pushed (even with length 0): before
+     * queue_notify returns, or, for a device with a drain callback, by a later queue_notify
+     * of the same queue (the device kicks the queue when a request finishes). */
     void (*queue_notify)(VrVirtioDevice *dev, unsigned index, VrVirtqueue *vq);
     /* Optional: forget all driver-visible state (the driver wrote 0 to Status). Queue lock
-     * held, so no queue_notify runs. */
+     * held, so no queue_notify runs. A device with requests in flight waits for them (they
+     * write into guest RAM) and drops them without returning them. */
     void (*reset)(VrVirtioDevice *dev);
+    /* Optional, for devices that finish requests after queue_notify returned (virtio-blk's
+     * workers): waits until no request is in flight. Finished ones stay with the device
+     * until its next queue_notify returns them. Queue lock held, nothing being popped. */
+    void (*drain)(VrVirtioDevice *dev);
+    /* Optional: the device's own state for a state file (the transport writes its registers
+     * and queues). Called quiesced: drained, and no queue_notify running. The payload starts
+     * with a format version. */
+    void (*save)(VrVirtioDevice *dev, VrStateWriter *w);
+    /* Reads what save wrote, into a device just built from the same configuration; refuses a
+     * bad value with vr_state_reader_invalid and returns false. Required when save is set. */
+    bool (*load)(VrVirtioDevice *dev, VrStateReader *r);
     /* Frees the device and its backend. */
     void (*free)(VrVirtioDevice *dev);
 } VrVirtioDeviceClass;

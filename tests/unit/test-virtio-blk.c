@@ -11,6 +11,8 @@
 
 #include "virtio-test-driver.h"
 #include "virtio/virtio-blk.h"
+#include "virtio/virtio-rng.h"
+#include "vr-state.h"
 
 #define RAM_SIZE  (64ull << 20)
 #define DISK_SIZE (4ull << 20)
@@ -578,6 +580,399 @@ static void test_reset_while_busy(void)
     blk_close(&b);
 }
 
+/* ---- Machine state ---- */
+
+/* Quiesces the transport and writes its state to path, as vr_machine_save_state does. */
+static void save_transport(TdMachine *m, const char *path)
+{
+    VrDevice *dev = vr_virtio_mmio_base(m->t);
+    dev->ops->quiesce(dev);
+    g_autoptr(GError) error = NULL;
+    VrStateWriter *w = vr_state_writer_new(path, &error);
+    g_assert_no_error(error);
+    vr_state_begin_section(w, "dev:virtio0");
+    dev->ops->save(dev, w);
+    vr_state_end_section(w);
+    g_assert_true(vr_state_writer_finish(w, &error));
+    g_assert_no_error(error);
+}
+
+/* Loads the state at path into the machine's (new) transport and lets it run. */
+static void load_transport(TdMachine *m, const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VrStateFile) f = vr_state_file_open(path, &error);
+    g_assert_no_error(error);
+    g_autoptr(VrStateReader) r = vr_state_file_find(f, "dev:virtio0");
+    g_assert_nonnull(r);
+    VrDevice *dev = vr_virtio_mmio_base(m->t);
+    g_assert_true(dev->ops->load(dev, r));
+    g_assert_true(vr_state_reader_check(r, &error));
+    g_assert_no_error(error);
+    dev->ops->unquiesce(dev);
+}
+
+/* A transport and its disk saved with a request published but not kicked, then built again
+ * over the same RAM and image: the waiting request completes, later ones carry on from the
+ * same ring indexes, nothing is lost or done twice. */
+static void test_state_round_trip(void)
+{
+    Blk b;
+    blk_open(&b, "state.img", false, ALL_RW);
+    TdMachine *m = &b.m;
+    uint8_t *data = td_host(m, b.data);
+    for (unsigned i = 0; i < 3; i++) {
+        memset(data, 0x40 + i, 4096);
+        g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_OUT, 8 * i, 4096, false), ==,
+                         VR_VIRTIO_BLK_S_OK);
+    }
+    g_assert_cmpuint(td_used_idx(m, &b.q), ==, 3);
+    /* A write the driver published without a kick (notifications were off, say). */
+    memset(data, 0x55, 4096);
+    set_header(&b, VR_VIRTIO_BLK_T_OUT, 64);
+    *(uint8_t *) td_host(m, b.status) = 0xee;
+    td_set_desc(m, &b.q, 0, b.hdr, 16, VR_VIRTQ_DESC_F_NEXT, 1);
+    td_set_desc(m, &b.q, 1, b.data, 4096, VR_VIRTQ_DESC_F_NEXT, 2);
+    td_set_desc(m, &b.q, 2, b.status, 1, VR_VIRTQ_DESC_F_WRITE, 0);
+    td_publish(m, &b.q, 0);
+
+    g_autofree char *state = g_build_filename(tmpdir, "blk.state", NULL);
+    save_transport(m, state);
+    uint32_t generation = td_read(m, VR_VIRTIO_MMIO_CONFIG_GENERATION);
+    td_detach(m);
+
+    g_autoptr(GError) error = NULL;
+    VrVirtioDevice *dev = vr_virtio_blk_new(b.path, false, &error);
+    g_assert_no_error(error);
+    td_attach(m, dev);
+    load_transport(m, state);
+    uint32_t id, len;
+    g_assert_true(td_wait_used(m, &b.q, &id, &len));
+    g_assert_cmpuint(id, ==, 0);
+    g_assert_cmpuint(*(uint8_t *) td_host(m, b.status), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpuint(td_used_idx(m, &b.q), ==, 4);
+    g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_STATUS), ==,
+                     VR_VIRTIO_STATUS_ACKNOWLEDGE | VR_VIRTIO_STATUS_DRIVER |
+                         VR_VIRTIO_STATUS_FEATURES_OK | VR_VIRTIO_STATUS_DRIVER_OK);
+    g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_CONFIG_GENERATION), ==, generation);
+    td_write(m, VR_VIRTIO_MMIO_QUEUE_SEL, 0);
+    g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_QUEUE_READY), ==, 1);
+
+    for (unsigned i = 0; i < 3; i++) {
+        g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, 8 * i, 4096, true), ==, VR_VIRTIO_BLK_S_OK);
+        g_assert_cmpuint(data[0], ==, 0x40 + i);
+        g_assert_cmpuint(data[4095], ==, 0x40 + i);
+    }
+    g_assert_cmpuint(td_used_idx(m, &b.q), ==, 7);
+    uint8_t buf[4096];
+    read_file_at(b.path, 64 * 512, buf, sizeof(buf));
+    for (size_t i = 0; i < sizeof(buf); i++)
+        g_assert_cmpuint(buf[i], ==, 0x55);
+    g_unlink(state);
+    blk_close(&b);
+}
+
+/* A virtio-rng payload where a virtio-blk one belongs: refused, naming the device id. */
+static void test_state_wrong_device(void)
+{
+    g_autofree char *state = g_build_filename(tmpdir, "rng.state", NULL);
+    TdMachine m;
+    TdQueue q;
+    td_init(&m, vr_virtio_rng_new(), 1 << 20, false);
+    td_start(&m, 0, &q, 1, 8);
+    save_transport(&m, state);
+    td_free(&m);
+
+    Blk b;
+    blk_open(&b, "wrong.img", false, ALL_RW);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VrStateFile) f = vr_state_file_open(state, &error);
+    g_assert_no_error(error);
+    g_autoptr(VrStateReader) r = vr_state_file_find(f, "dev:virtio0");
+    VrDevice *dev = vr_virtio_mmio_base(b.m.t);
+    g_assert_false(dev->ops->load(dev, r));
+    g_assert_false(vr_state_reader_check(r, &error));
+    g_assert_nonnull(strstr(error->message, "device with id 4"));
+    dev->ops->unquiesce(dev);
+    g_assert_cmpuint(td_read(&b.m, VR_VIRTIO_MMIO_STATUS), ==, 0);
+    g_unlink(state);
+    blk_close(&b);
+}
+
+/* ---- The worker pool ---- */
+
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    bool gate_closed; /* requests wait in the hook while closed */
+    unsigned in_hook;
+    unsigned delay_us[VR_VIRTIO_BLK_QUEUE_SIZE]; /* by order of arrival */
+    unsigned arrivals;
+    const char *path;      /* checked when a flush starts */
+    unsigned flush_checks; /* flushes that found every earlier write on disk */
+    unsigned writes_expected;
+} Hook;
+
+static Hook hook;
+
+static void request_hook(void *opaque, uint32_t type)
+{
+    Hook *h = opaque;
+    g_mutex_lock(&h->lock);
+    unsigned n = h->arrivals++;
+    h->in_hook++;
+    g_cond_broadcast(&h->cond);
+    while (h->gate_closed)
+        g_cond_wait(&h->cond, &h->lock);
+    unsigned delay = n < G_N_ELEMENTS(h->delay_us) ? h->delay_us[n] : 0;
+    g_mutex_unlock(&h->lock);
+    g_usleep(delay);
+    if (type == VR_VIRTIO_BLK_T_FLUSH && h->path) {
+        /* Every write before the flush has finished: its data is in the file. */
+        g_autofree uint8_t *file = g_malloc(4096ull * h->writes_expected);
+        read_file_at(h->path, 0, file, 4096ull * h->writes_expected);
+        bool all = true;
+        for (unsigned i = 0; i < h->writes_expected; i++)
+            all &= file[4096ull * i] == (uint8_t) (i + 1) &&
+                   file[4096ull * i + 4095] == (uint8_t) (i + 1);
+        g_mutex_lock(&h->lock);
+        h->flush_checks += all;
+        g_mutex_unlock(&h->lock);
+    }
+    g_mutex_lock(&h->lock);
+    h->in_hook--;
+    g_cond_broadcast(&h->cond);
+    g_mutex_unlock(&h->lock);
+}
+
+static void hook_reset(void)
+{
+    g_mutex_lock(&hook.lock);
+    hook.gate_closed = false;
+    hook.in_hook = 0;
+    hook.arrivals = 0;
+    memset(hook.delay_us, 0, sizeof(hook.delay_us));
+    hook.path = NULL;
+    hook.flush_checks = 0;
+    hook.writes_expected = 0;
+    g_mutex_unlock(&hook.lock);
+}
+
+static void open_hooked(Blk *b, const char *name)
+{
+    memset(b, 0, sizeof(*b));
+    b->path = make_image(name, DISK_SIZE);
+    g_autoptr(GError) error = NULL;
+    VrVirtioDevice *dev = vr_virtio_blk_new(b->path, false, &error);
+    g_assert_no_error(error);
+    vr_virtio_blk_set_request_hook(dev, request_hook, &hook);
+    td_init(&b->m, dev, RAM_SIZE, with_iothread());
+    td_start(&b->m, ALL_RW, &b->q, 1, VR_VIRTIO_BLK_QUEUE_SIZE);
+    b->hdr = td_alloc(&b->m, 16, 16);
+    b->status = td_alloc(&b->m, 16, 16);
+    b->data = td_alloc(&b->m, 2 << 20, 4096);
+}
+
+/* Request i of a batch: a header, 4096 data bytes, a status byte, through descriptors
+ * 3i .. 3i + 2. */
+typedef struct {
+    uint64_t hdrs, stats, bufs;
+} Batch;
+
+static void batch_alloc(TdMachine *m, Batch *bt, unsigned n)
+{
+    bt->hdrs = td_alloc(m, 16 * n, 16);
+    bt->stats = td_alloc(m, n, 1);
+    bt->bufs = td_alloc(m, 4096ull * n, 4096);
+}
+
+static void batch_put(TdMachine *m, TdQueue *q, const Batch *bt, unsigned i, uint32_t type,
+                      uint64_t sector)
+{
+    uint8_t *h = td_host(m, bt->hdrs + 16 * i);
+    uint32_t t = GUINT32_TO_LE(type);
+    uint64_t s = GUINT64_TO_LE(sector);
+    memset(h, 0, 16);
+    memcpy(h, &t, 4);
+    memcpy(h + 8, &s, 8);
+    *(uint8_t *) td_host(m, bt->stats + i) = 0xee;
+    uint16_t d = (uint16_t) (3 * i);
+    bool data = type == VR_VIRTIO_BLK_T_IN || type == VR_VIRTIO_BLK_T_OUT;
+    td_set_desc(m, q, d, bt->hdrs + 16 * i, 16, VR_VIRTQ_DESC_F_NEXT, data ? d + 1 : d + 2);
+    if (data)
+        td_set_desc(m, q, d + 1, bt->bufs + 4096ull * i, 4096,
+                    VR_VIRTQ_DESC_F_NEXT | (type == VR_VIRTIO_BLK_T_IN ? VR_VIRTQ_DESC_F_WRITE : 0),
+                    d + 2);
+    td_set_desc(m, q, d + 2, bt->stats + i, 1, VR_VIRTQ_DESC_F_WRITE, 0);
+    td_publish(m, q, d);
+}
+
+/* Writes and reads of different sectors in flight together, finishing in another order than
+ * they were made (the first ones are the slowest); then a flush, which must find every write
+ * before it on disk. */
+static void test_concurrent(void)
+{
+    hook_reset();
+    Blk b;
+    open_hooked(&b, "concurrent.img");
+    TdMachine *m = &b.m;
+    TdQueue *q = &b.q;
+    enum { N = 40 };
+    Batch bt;
+    batch_alloc(m, &bt, N + 1);
+    for (unsigned i = 0; i < 8; i++)
+        hook.delay_us[i] = (8 - i) * 20000;
+    /* Requests 0..19 write sectors 8i with i + 1; 20..39 read sectors 8(i - 20) + 256. */
+    for (unsigned i = 0; i < N; i++) {
+        if (i < N / 2) {
+            memset(td_host(m, bt.bufs + 4096ull * i), (int) (i + 1), 4096);
+            batch_put(m, q, &bt, i, VR_VIRTIO_BLK_T_OUT, 8ull * i);
+        } else {
+            batch_put(m, q, &bt, i, VR_VIRTIO_BLK_T_IN, 8ull * (i - N / 2) + 256);
+        }
+    }
+    hook.path = b.path;
+    hook.writes_expected = N / 2;
+    batch_put(m, q, &bt, N, VR_VIRTIO_BLK_T_FLUSH, 0);
+    td_kick(m, q);
+    unsigned order[N + 1];
+    bool seen[N + 1] = {false};
+    for (unsigned k = 0; k < N + 1; k++) {
+        uint32_t id, len;
+        g_assert_true(td_wait_used(m, q, &id, &len));
+        g_assert_cmpuint(id % 3, ==, 0);
+        unsigned i = id / 3;
+        g_assert_cmpuint(i, <=, N);
+        g_assert_false(seen[i]);
+        seen[i] = true;
+        order[k] = i;
+        g_assert_cmpuint(*(uint8_t *) td_host(m, bt.stats + i), ==, VR_VIRTIO_BLK_S_OK);
+    }
+    /* Out of order: the first request (the slowest) did not finish first, and the flush
+     * finished last. */
+    g_assert_cmpuint(order[0], !=, 0);
+    g_assert_cmpuint(order[N], ==, N);
+    g_assert_cmpuint(hook.flush_checks, ==, 1);
+    for (unsigned i = N / 2; i < N; i++) {
+        const uint8_t *buf = td_host(m, bt.bufs + 4096ull * i);
+        uint64_t off = (8ull * (i - N / 2) + 256) * 512;
+        for (unsigned j = 0; j < 4096; j += 511)
+            g_assert_cmpuint(buf[j], ==, pattern(off + j));
+    }
+    g_assert_true(file_matches_pattern(b.path, 20 * 4096, 256 * 512 - 20 * 4096));
+    blk_close(&b);
+    hook_reset();
+}
+
+typedef struct {
+    TdMachine *m;
+    gint done;
+} ResetJob;
+
+static gpointer reset_thread(gpointer data)
+{
+    ResetJob *j = data;
+    td_write(j->m, VR_VIRTIO_MMIO_STATUS, 0);
+    g_atomic_int_set(&j->done, 1);
+    return NULL;
+}
+
+/* A reset while requests sit in the workers waits for them all to finish (every status byte
+ * written, every read's data in RAM) and returns none of them to the driver. */
+static void test_reset_waits(void)
+{
+    hook_reset();
+    hook.gate_closed = true;
+    Blk b;
+    open_hooked(&b, "reset-waits.img");
+    TdMachine *m = &b.m;
+    TdQueue *q = &b.q;
+    enum { N = 8 };
+    Batch bt;
+    batch_alloc(m, &bt, N);
+    for (unsigned i = 0; i < N; i++)
+        batch_put(m, q, &bt, i, VR_VIRTIO_BLK_T_IN, 8ull * i);
+    td_kick(m, q);
+    g_mutex_lock(&hook.lock);
+    gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    while (hook.in_hook < 4)
+        g_assert_true(g_cond_wait_until(&hook.cond, &hook.lock, end));
+    g_mutex_unlock(&hook.lock);
+
+    ResetJob job = {m, 0};
+    GThread *th = g_thread_new("reset", reset_thread, &job);
+    g_usleep(100000);
+    g_assert_cmpint(g_atomic_int_get(&job.done), ==, 0); /* still waiting for the disk */
+    /* Other registers answer meanwhile. */
+    g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_MAGIC_VALUE), ==, VR_VIRTIO_MMIO_MAGIC);
+    g_mutex_lock(&hook.lock);
+    hook.gate_closed = false;
+    g_cond_broadcast(&hook.cond);
+    g_mutex_unlock(&hook.lock);
+    g_thread_join(th);
+    g_assert_cmpint(g_atomic_int_get(&job.done), ==, 1);
+    g_assert_cmpuint(hook.arrivals, ==, N);
+    for (unsigned i = 0; i < N; i++) {
+        g_assert_cmpuint(*(uint8_t *) td_host(m, bt.stats + i), ==, VR_VIRTIO_BLK_S_OK);
+        g_assert_cmpuint(*(uint8_t *) td_host(m, bt.bufs + 4096ull * i + 100), ==,
+                         pattern(8ull * i * 512 + 100));
+    }
+    g_assert_cmpuint(td_used_idx(m, q), ==, 0);
+    g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_STATUS), ==, 0);
+    td_start(m, ALL_RW, q, 1, VR_VIRTIO_BLK_QUEUE_SIZE);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, 3, 512, true), ==, VR_VIRTIO_BLK_S_OK);
+    blk_close(&b);
+    hook_reset();
+}
+
+/* A disk request stuck in the backend holds up neither the I/O thread it shares with an
+ * entropy device (whose requests keep completing) nor the disk's own registers. */
+static void test_slow_disk(void)
+{
+    hook_reset();
+    hook.gate_closed = true;
+    Blk b;
+    open_hooked(&b, "slow.img");
+    TdMachine *m = &b.m;
+    g_assert_nonnull(m->io);
+    set_header(&b, VR_VIRTIO_BLK_T_IN, 0);
+    *(uint8_t *) td_host(m, b.status) = 0xee;
+    td_set_desc(m, &b.q, 0, b.hdr, 16, VR_VIRTQ_DESC_F_NEXT, 1);
+    td_set_desc(m, &b.q, 1, b.data, 512, VR_VIRTQ_DESC_F_NEXT | VR_VIRTQ_DESC_F_WRITE, 2);
+    td_set_desc(m, &b.q, 2, b.status, 1, VR_VIRTQ_DESC_F_WRITE, 0);
+    td_publish(m, &b.q, 0);
+    td_kick(m, &b.q);
+    g_mutex_lock(&hook.lock);
+    gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    while (hook.in_hook < 1)
+        g_assert_true(g_cond_wait_until(&hook.cond, &hook.lock, end));
+    g_mutex_unlock(&hook.lock);
+
+    TdMachine rng;
+    TdQueue rq;
+    td_init_shared(&rng, vr_virtio_rng_new(), 1 << 20, m->io);
+    td_start(&rng, 0, &rq, 1, 8);
+    uint64_t buf = td_alloc(&rng, 64, 8);
+    for (int i = 0; i < 20; i++) {
+        TdBuf one = {buf, 64, true};
+        g_assert_cmpuint(td_submit(&rng, &rq, &one, 1), ==, 64);
+    }
+    td_write(m, VR_VIRTIO_MMIO_INTERRUPT_ACK, 0);
+    g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_INTERRUPT_STATUS), ==, 0);
+    g_assert_cmpuint(*(uint8_t *) td_host(m, b.status), ==, 0xee); /* the disk still waits */
+
+    g_mutex_lock(&hook.lock);
+    hook.gate_closed = false;
+    g_cond_broadcast(&hook.cond);
+    g_mutex_unlock(&hook.lock);
+    uint32_t id, len;
+    g_assert_true(td_wait_used(m, &b.q, &id, &len));
+    g_assert_cmpuint(*(uint8_t *) td_host(m, b.status), ==, VR_VIRTIO_BLK_S_OK);
+    td_free(&rng); /* before the I/O thread it borrows */
+    blk_close(&b);
+    hook_reset();
+}
+
 static void add_both(const char *path, GTestFunc fn)
 {
     g_autofree char *sync = g_strdup_printf("%s/sync", path);
@@ -589,6 +984,8 @@ static void add_both(const char *path, GTestFunc fn)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_mutex_init(&hook.lock);
+    g_cond_init(&hook.cond);
     tmpdir = g_dir_make_tmp("vireo-virtio-blk-XXXXXX", NULL);
     g_assert_nonnull(tmpdir);
     g_test_add_func("/virtio-blk/open-errors", test_open_errors);
@@ -600,6 +997,11 @@ int main(int argc, char **argv)
     add_both("/virtio-blk/bad-requests", test_bad_requests);
     add_both("/virtio-blk/many-requests", test_many_requests);
     g_test_add_func("/virtio-blk/reset-while-busy/io", test_reset_while_busy);
+    add_both("/virtio-blk/state/round-trip", test_state_round_trip);
+    g_test_add_func("/virtio-blk/state/wrong-device", test_state_wrong_device);
+    add_both("/virtio-blk/workers/concurrent", test_concurrent);
+    add_both("/virtio-blk/workers/reset-waits", test_reset_waits);
+    g_test_add_func("/virtio-blk/workers/slow-disk/io", test_slow_disk);
     int rc = g_test_run();
     g_rmdir(tmpdir);
     g_free(tmpdir);

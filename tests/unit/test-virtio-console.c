@@ -2,10 +2,12 @@
  * flow control (host bytes wait while the guest has no buffers), the terminal size in the
  * configuration space, emergency writes. */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "virtio-test-driver.h"
 #include "virtio/virtio-console.h"
+#include "vr-state.h"
 
 #define RAM_SIZE (16ull << 20)
 #define QSIZE    16
@@ -388,6 +390,74 @@ static void test_threaded_input(void)
     host_free(&h);
 }
 
+/* Saved with host input buffered (wrapped around the end of its ring buffer) and a terminal
+ * size set, then built again: the guest reads the same bytes, in order, and sees the size. */
+static void test_state(void)
+{
+    TdMachine m;
+    Host h;
+    TdQueue q[2];
+    VrVirtioDevice *dev = console_machine(&m, &h, q, VR_VIRTIO_BIT(VR_VIRTIO_CONSOLE_F_SIZE));
+    vr_virtio_console_set_size(dev, 132, 43);
+    uint8_t stream[5500];
+    for (size_t i = 0; i < sizeof(stream); i++)
+        stream[i] = (uint8_t) (i * 13 + 5);
+    g_assert_cmpuint(vr_virtio_console_input(dev, stream, 3000), ==, 3000);
+    uint64_t buf = td_alloc(&m, 1000ull * QSIZE, 8);
+    post_rx(&m, &q[RXQ], buf, 1000, 0, 2);
+    for (int i = 0; i < 2; i++) {
+        uint32_t id, len;
+        g_assert_true(td_wait_used(&m, &q[RXQ], &id, &len));
+        g_assert_cmpuint(len, ==, 1000);
+    }
+    g_assert_cmpmem(td_host(&m, buf), 2000, stream, 2000);
+    g_assert_cmpuint(vr_virtio_console_input(dev, stream + 3000, 2500), ==, 2500);
+
+    g_autofree char *dir = g_dir_make_tmp("vireo-console-state-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "console.state", NULL);
+    VrDevice *base = vr_virtio_mmio_base(m.t);
+    base->ops->quiesce(base);
+    g_autoptr(GError) error = NULL;
+    VrStateWriter *w = vr_state_writer_new(path, &error);
+    g_assert_no_error(error);
+    vr_state_begin_section(w, "dev:virtio0");
+    base->ops->save(base, w);
+    vr_state_end_section(w);
+    g_assert_true(vr_state_writer_finish(w, &error));
+    td_detach(&m);
+
+    dev = vr_virtio_console_new(output, &h);
+    td_attach(&m, dev);
+    g_autoptr(VrStateFile) f = vr_state_file_open(path, &error);
+    g_assert_no_error(error);
+    g_autoptr(VrStateReader) r = vr_state_file_find(f, "dev:virtio0");
+    base = vr_virtio_mmio_base(m.t);
+    g_assert_true(base->ops->load(base, r));
+    g_assert_true(vr_state_reader_check(r, &error));
+    base->ops->unquiesce(base);
+    g_assert_cmpuint(td_read_sized(&m, VR_VIRTIO_MMIO_CONFIG + 0, 2), ==, 132);
+    g_assert_cmpuint(td_read_sized(&m, VR_VIRTIO_MMIO_CONFIG + 2, 2), ==, 43);
+    g_assert_cmpuint(vr_virtio_console_input_room(dev), ==, VR_VIRTIO_CONSOLE_INPUT_BUFFER - 3500);
+
+    post_rx(&m, &q[RXQ], buf, 1000, 2, 4);
+    g_autofree uint8_t *got = g_malloc(3500);
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) {
+        uint32_t id, len;
+        g_assert_true(td_wait_used(&m, &q[RXQ], &id, &len));
+        g_assert_cmpuint(id, ==, 2 + i);
+        g_assert_cmpuint(n + len, <=, 3500);
+        memcpy(got + n, td_host(&m, buf + 1000ull * id), len);
+        n += len;
+    }
+    g_assert_cmpuint(n, ==, 3500);
+    g_assert_cmpmem(got, 3500, stream + 2000, 3500);
+    g_unlink(path);
+    g_rmdir(dir);
+    td_free(&m);
+    host_free(&h);
+}
+
 static void add_both(const char *path, GTestFunc fn)
 {
     g_autofree char *sync = g_strdup_printf("%s/sync", path);
@@ -399,6 +469,7 @@ static void add_both(const char *path, GTestFunc fn)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    add_both("/virtio-console/state", test_state);
     add_both("/virtio-console/output", test_output);
     add_both("/virtio-console/input-flow-control", test_input_flow_control);
     add_both("/virtio-console/input-before-driver", test_input_before_driver);

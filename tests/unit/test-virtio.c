@@ -3,10 +3,12 @@
  * every malformed ring a hostile guest can build, each of which must end in
  * DEVICE_NEEDS_RESET with the host unharmed. virtio-rng serves as the device. */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "virtio-test-driver.h"
 #include "virtio/virtio-rng.h"
+#include "vr-state.h"
 
 #define RAM_SIZE (16ull << 20)
 #define QSIZE    16
@@ -681,6 +683,180 @@ static void test_iov_helpers(void)
     g_assert_cmpuint(vr_iov_slice(iov, 3, 10, 5, s, 3), ==, 0); /* past the end */
 }
 
+/* ---- Machine state ---- */
+
+static char *state_dir;
+
+static void write_state(const char *path, const void *payload, size_t len)
+{
+    g_autoptr(GError) error = NULL;
+    VrStateWriter *w = vr_state_writer_new(path, &error);
+    g_assert_no_error(error);
+    vr_state_begin_section(w, "dev:virtio0");
+    vr_state_put_bytes(w, payload, len);
+    vr_state_end_section(w);
+    g_assert_true(vr_state_writer_finish(w, &error));
+}
+
+/* Quiesces the transport and returns its state payload. */
+static GBytes *save_payload(TdMachine *m)
+{
+    g_autofree char *path = g_build_filename(state_dir, "save.state", NULL);
+    VrDevice *dev = vr_virtio_mmio_base(m->t);
+    dev->ops->quiesce(dev);
+    g_autoptr(GError) error = NULL;
+    VrStateWriter *w = vr_state_writer_new(path, &error);
+    g_assert_no_error(error);
+    vr_state_begin_section(w, "dev:virtio0");
+    dev->ops->save(dev, w);
+    vr_state_end_section(w);
+    g_assert_true(vr_state_writer_finish(w, &error));
+    g_autoptr(VrStateFile) f = vr_state_file_open(path, &error);
+    g_assert_no_error(error);
+    g_autoptr(VrStateReader) r = vr_state_file_find(f, "dev:virtio0");
+    size_t len = vr_state_reader_remaining(r);
+    GBytes *bytes = g_bytes_new(vr_state_get_ptr(r, len), len);
+    g_unlink(path);
+    return bytes;
+}
+
+/* Loads payload into the machine's transport; returns the refusal (NULL when taken). */
+static char *load_payload(TdMachine *m, const void *payload, size_t len)
+{
+    g_autofree char *path = g_build_filename(state_dir, "load.state", NULL);
+    write_state(path, payload, len);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VrStateFile) f = vr_state_file_open(path, &error);
+    g_assert_no_error(error);
+    g_autoptr(VrStateReader) r = vr_state_file_find(f, "dev:virtio0");
+    VrDevice *dev = vr_virtio_mmio_base(m->t);
+    bool ok = dev->ops->load(dev, r);
+    bool checked = vr_state_reader_check(r, &error);
+    g_assert_true(!ok ? !checked : true);
+    dev->ops->unquiesce(dev);
+    g_unlink(path);
+    return checked ? NULL : g_strdup(error->message);
+}
+
+/* An entropy device with EVENT_IDX saved with an interrupt not yet acknowledged and built
+ * again: the interrupt is still there, the ring indexes and the event index carry on. */
+static void test_state_round_trip(void)
+{
+    TdMachine m;
+    TdQueue q;
+    rng_machine(&m, RAM_SIZE);
+    td_start(&m, F_EVIDX, &q, 1, QSIZE);
+    uint64_t buf = td_alloc(&m, 64, 8);
+    TdBuf one = {buf, 64, true};
+    for (int i = 0; i < 21; i++) {
+        td_set_used_event(&m, &q, q.used_seen);
+        g_assert_cmpuint(td_submit(&m, &q, &one, 1), ==, 64);
+    }
+    g_assert_cmpuint(td_read(&m, VR_VIRTIO_MMIO_INTERRUPT_STATUS), ==, VR_VIRTIO_MMIO_INT_VRING);
+    g_autoptr(GBytes) payload = save_payload(&m);
+    uint16_t avail_event = td_avail_event(&m, &q);
+    td_detach(&m);
+    g_assert_cmpint(g_atomic_int_get(&m.irq_level), ==, 1); /* the line as it was left */
+    g_atomic_int_set(&m.irq_level, 0);
+
+    td_attach(&m, vr_virtio_rng_new());
+    gsize len;
+    const uint8_t *p = g_bytes_get_data(payload, &len);
+    g_autofree char *refused = load_payload(&m, p, len);
+    g_assert_null(refused);
+    g_assert_cmpint(g_atomic_int_get(&m.irq_level), ==, 1);
+    g_assert_cmpuint(td_read(&m, VR_VIRTIO_MMIO_INTERRUPT_STATUS), ==, VR_VIRTIO_MMIO_INT_VRING);
+    g_assert_cmpuint(td_avail_event(&m, &q), ==, avail_event);
+    td_write(&m, VR_VIRTIO_MMIO_INTERRUPT_ACK, VR_VIRTIO_MMIO_INT_VRING);
+    g_assert_cmpint(g_atomic_int_get(&m.irq_level), ==, 0);
+    for (int i = 0; i < 21; i++) {
+        td_set_used_event(&m, &q, q.used_seen);
+        int rises = g_atomic_int_get(&m.irq_rises);
+        g_assert_cmpuint(td_submit(&m, &q, &one, 1), ==, 64);
+        g_assert_cmpint(g_atomic_int_get(&m.irq_rises), ==, rises + 1);
+        td_write(&m, VR_VIRTIO_MMIO_INTERRUPT_ACK, VR_VIRTIO_MMIO_INT_VRING);
+    }
+    g_assert_cmpuint(td_used_idx(&m, &q), ==, 42);
+    td_free(&m);
+}
+
+typedef struct {
+    const char *what;
+    size_t offset; /* where to write value; SIZE_MAX: cut the payload instead */
+    unsigned width;
+    uint64_t value;
+    const char *reason; /* expected in the refusal */
+} Damage;
+
+/* Payload offsets (see the layout in virtio-mmio.c). */
+#define OFF_STATUS 12
+#define OFF_QUEUE0 58 /* QueueNum, then QueueReady, desc, driver, device ... */
+
+static const Damage damages[] = {
+    {"bad version", 0, 4, 99, "version 99"},
+    {"other device", 4, 4, 2, "device with id 2"},
+    {"queue count", 8, 4, 2, "2 queues"},
+    {"status bits", OFF_STATUS, 4, 0x2f, "status 0x2f"},
+    {"DRIVER_OK alone", OFF_STATUS, 4, 0x07, "without FEATURES_OK"},
+    {"queue size 3", OFF_QUEUE0, 4, 3, "power of two"},
+    {"queue size above max", OFF_QUEUE0, 4, 2048, "power of two"},
+    {"rings outside RAM", OFF_QUEUE0 + 5, 8, 0x1000, "not in guest RAM"},
+    {"misaligned ring", OFF_QUEUE0 + 5, 8, TD_RAM_BASE + 0x10008, "not aligned"},
+    {"interrupt bits", 49, 4, 0x4, "interrupt status 0x4"},
+    {"truncated", SIZE_MAX, 0, 3, NULL},
+};
+
+/* Each damaged payload is refused with its reason, and the device is left reset. */
+static void test_state_damaged(void)
+{
+    TdMachine m;
+    TdQueue q;
+    rng_machine(&m, RAM_SIZE);
+    td_start(&m, 0, &q, 1, QSIZE);
+    uint64_t buf = td_alloc(&m, 64, 8);
+    TdBuf one = {buf, 64, true};
+    g_assert_cmpuint(td_submit(&m, &q, &one, 1), ==, 64);
+    g_autoptr(GBytes) payload = save_payload(&m);
+    gsize len;
+    const uint8_t *good = g_bytes_get_data(payload, &len);
+    g_assert_cmpuint(len, >, OFF_QUEUE0 + 40);
+    g_assert_cmpuint(good[OFF_QUEUE0], ==, QSIZE);
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(damages); i++) {
+        const Damage *d = &damages[i];
+        g_test_message("damage: %s", d->what);
+        g_autofree uint8_t *bad = g_memdup2(good, len);
+        size_t bad_len = len;
+        if (d->offset == SIZE_MAX) {
+            bad_len -= d->value;
+        } else {
+            uint64_t v = GUINT64_TO_LE(d->value);
+            memcpy(bad + d->offset, &v, d->width);
+        }
+        td_detach(&m);
+        td_attach(&m, vr_virtio_rng_new());
+        g_autofree char *refused = load_payload(&m, bad, bad_len);
+        g_assert_nonnull(refused);
+        if (d->reason && !strstr(refused, d->reason))
+            g_error("%s: refusal \"%s\" does not say \"%s\"", d->what, refused, d->reason);
+        g_assert_cmpuint(td_read(&m, VR_VIRTIO_MMIO_STATUS), ==, 0);
+    }
+    /* Bytes after the payload: another version's state. */
+    g_autofree uint8_t *longer = g_malloc0(len + 1);
+    memcpy(longer, good, len);
+    td_detach(&m);
+    td_attach(&m, vr_virtio_rng_new());
+    g_autofree char *refused = load_payload(&m, longer, len + 1);
+    g_assert_nonnull(refused);
+    /* The undamaged payload still loads, and the device works. */
+    td_detach(&m);
+    td_attach(&m, vr_virtio_rng_new());
+    g_autofree char *taken = load_payload(&m, good, len);
+    g_assert_null(taken);
+    g_assert_cmpuint(td_submit(&m, &q, &one, 1), ==, 64);
+    td_free(&m);
+}
+
 static void add_both(const char *path, GTestFunc fn)
 {
     g_autofree char *sync = g_strdup_printf("%s/sync", path);
@@ -692,7 +868,11 @@ static void add_both(const char *path, GTestFunc fn)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    state_dir = g_dir_make_tmp("vireo-virtio-state-XXXXXX", NULL);
+    g_assert_nonnull(state_dir);
     g_test_add_func("/virtio/iov-helpers", test_iov_helpers);
+    add_both("/virtio/state/round-trip", test_state_round_trip);
+    g_test_add_func("/virtio/state/damaged", test_state_damaged);
     add_both("/virtio/mmio/identity", test_identity);
     add_both("/virtio/mmio/features", test_features);
     add_both("/virtio/mmio/queue-setup", test_queue_setup);
@@ -710,5 +890,8 @@ int main(int argc, char **argv)
             g_test_add_data_func(path, &break_cases[i], test_malformed);
         }
     }
-    return g_test_run();
+    int rc = g_test_run();
+    g_rmdir(state_dir);
+    g_free(state_dir);
+    return rc;
 }

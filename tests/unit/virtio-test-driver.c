@@ -14,28 +14,74 @@ static void irq_set(void *opaque, unsigned line, bool level)
     g_atomic_int_set(&m->irq_level, level);
 }
 
-void td_init(TdMachine *m, VrVirtioDevice *dev, uint64_t ram_size, bool with_iothread)
+/* The register block forwards to whatever transport the machine has now (td_attach). */
+static bool shim_read(void *opaque, uint64_t offset, unsigned size, uint64_t *value)
+{
+    TdMachine *m = opaque;
+    return vr_virtio_mmio_ops()->read(m->t, offset, size, value);
+}
+
+static bool shim_write(void *opaque, uint64_t offset, unsigned size, uint64_t value)
+{
+    TdMachine *m = opaque;
+    return vr_virtio_mmio_ops()->write(m->t, offset, size, value);
+}
+
+static const VrMmioOps shim_ops = {.read = shim_read, .write = shim_write};
+
+void td_attach(TdMachine *m, VrVirtioDevice *dev)
+{
+    g_assert_null(m->t);
+    if (m->want_iothread && !m->io) {
+        m->io = vr_iothread_new("virtio-test-io");
+        m->owns_io = true;
+    }
+    VrIrq irq = {.set = irq_set, .opaque = m, .line = TD_IRQ_LINE};
+    m->dev = dev;
+    m->t = vr_virtio_mmio_new(m->as, dev, &irq, m->io);
+    g_assert_nonnull(m->t);
+}
+
+void td_detach(TdMachine *m)
+{
+    /* The I/O thread stops first, as the board's teardown does. */
+    if (m->owns_io) {
+        vr_iothread_free(m->io);
+        m->io = NULL;
+        m->owns_io = false;
+    }
+    vr_virtio_mmio_free(m->t);
+    m->t = NULL;
+    m->dev = NULL;
+}
+
+static void init_machine(TdMachine *m, VrVirtioDevice *dev, uint64_t ram_size, VrIoThread *io,
+                         bool own_iothread)
 {
     memset(m, 0, sizeof(*m));
     m->as = vr_address_space_new();
     g_assert_true(vr_address_space_add_ram(m->as, "ram", TD_RAM_BASE, ram_size, NULL));
     m->ram_size = ram_size;
     m->next_alloc = TD_RAM_BASE + 0x1000;
-    if (with_iothread)
-        m->io = vr_iothread_new("virtio-test-io");
-    VrIrq irq = {.set = irq_set, .opaque = m, .line = TD_IRQ_LINE};
-    m->dev = dev;
-    m->t = vr_virtio_mmio_new(m->as, dev, &irq, m->io);
-    g_assert_nonnull(m->t);
-    vr_address_space_add_mmio(m->as, "virtio", TD_MMIO_BASE, VR_VIRTIO_MMIO_SIZE,
-                              vr_virtio_mmio_ops(), m->t);
+    m->io = io;
+    m->want_iothread = own_iothread;
+    vr_address_space_add_mmio(m->as, "virtio", TD_MMIO_BASE, VR_VIRTIO_MMIO_SIZE, &shim_ops, m);
+    td_attach(m, dev);
+}
+
+void td_init_shared(TdMachine *m, VrVirtioDevice *dev, uint64_t ram_size, VrIoThread *io)
+{
+    init_machine(m, dev, ram_size, io, false);
+}
+
+void td_init(TdMachine *m, VrVirtioDevice *dev, uint64_t ram_size, bool with_iothread)
+{
+    init_machine(m, dev, ram_size, NULL, with_iothread);
 }
 
 void td_free(TdMachine *m)
 {
-    /* The I/O thread stops first, as the board's teardown does. */
-    vr_iothread_free(m->io);
-    vr_virtio_mmio_free(m->t);
+    td_detach(m);
     vr_address_space_free(m->as);
     g_assert_cmpint(g_atomic_int_get(&m->irq_bad), ==, 0);
     memset(m, 0, sizeof(*m));

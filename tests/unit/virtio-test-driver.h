@@ -27,6 +27,8 @@ typedef struct {
     gint irq_level; /* atomic: the line as the device last set it */
     gint irq_rises; /* atomic: 0 -> 1 transitions */
     gint irq_bad;   /* atomic: set on a wrong line number */
+    bool want_iothread;
+    bool owns_io;
 } TdMachine;
 
 typedef struct {
@@ -48,6 +50,13 @@ typedef struct {
  * when with_iothread. */
 void td_init(TdMachine *m, VrVirtioDevice *dev, uint64_t ram_size, bool with_iothread);
 void td_free(TdMachine *m);
+/* As td_init, with the device's queue work on io (borrowed: another machine's I/O thread). */
+void td_init_shared(TdMachine *m, VrVirtioDevice *dev, uint64_t ram_size, VrIoThread *io);
+/* Frees the transport and its device (an I/O thread of the machine's own stops first); RAM
+ * stays. td_attach puts a new transport in front of dev at the same address (and starts a
+ * new I/O thread if the machine had one of its own). */
+void td_detach(TdMachine *m);
+void td_attach(TdMachine *m, VrVirtioDevice *dev);
 
 uint32_t td_read(TdMachine *m, uint32_t offset);
 void td_write(TdMachine *m, uint32_t offset, uint32_t value);
