@@ -401,6 +401,9 @@ static VProc *linux_start(const Linux *l, const char *cpus, const char *const *e
     g_ptr_array_add(argv, NULL);
     VProc *p = vproc_start((const char *const *) argv->pdata);
     g_assert_true(vproc_expect(p, "vireo-initramfs: ready", LINUX_BOOT_TIMEOUT));
+    /* Kernel messages (a slow timer interrupt on a loaded host) stay off the console. */
+    g_autofree char *quiet = vproc_run_cmd(p, "dmesg -n 1", LINUX_CMD_TIMEOUT);
+    g_assert_cmpstr(quiet, ==, "");
     return p;
 }
 
