@@ -45,6 +45,9 @@ struct VrMachine {
      * time. Taken before lock. */
     GMutex op_lock;
     unsigned resets_in_progress; /* under op_lock; never above 1 */
+    /* Devices were left quiesced by a save of the paused machine (under op_lock): nothing
+     * they do may change the guest's disks or RAM until it resumes. */
+    bool devices_quiesced;
     uint64_t resets_done;
 
     /* Console bytes from the guest, under console_lock. */
@@ -83,5 +86,7 @@ void vr_machine_report_error(VrMachine *m, const char *message);
  * lets them go again. Returns whether the machine was running. */
 void vr_machine_hold(VrMachine *m);
 void vr_machine_release(VrMachine *m);
+/* Lets the devices work again after a save left them quiesced (op_lock held). */
+void vr_machine_unquiesce_devices(VrMachine *m);
 
 #endif

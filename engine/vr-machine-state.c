@@ -264,10 +264,13 @@ bool vr_machine_save_state(VrMachine *m, const char *path, GError **error)
                     _("the machine is off; there is no state to save"));
         return false;
     }
-    for (guint i = 0; i < m->devices->len; i++) {
-        VrDevice *dev = m->devices->pdata[i];
-        if (dev->ops->quiesce)
-            dev->ops->quiesce(dev);
+    if (!m->devices_quiesced) {
+        for (guint i = 0; i < m->devices->len; i++) {
+            VrDevice *dev = m->devices->pdata[i];
+            if (dev->ops->quiesce)
+                dev->ops->quiesce(dev);
+        }
+        m->devices_quiesced = true;
     }
     /* The guest's time stands still while it is written down. */
     bool clock_running = m->clock.paused_at < 0;
@@ -307,11 +310,10 @@ bool vr_machine_save_state(VrMachine *m, const char *path, GError **error)
         vr_state_end_section(w);
     }
 
-    for (guint i = 0; i < m->devices->len; i++) {
-        VrDevice *dev = m->devices->pdata[i];
-        if (dev->ops->unquiesce)
-            dev->ops->unquiesce(dev);
-    }
+    /* A paused machine's devices stay still until it resumes: the state may be all that is
+     * left of it (save and quit), and the disks must stay as the state describes them. */
+    if (vr_machine_get_state(m) != VR_MACHINE_PAUSED)
+        vr_machine_unquiesce_devices(m);
     if (clock_running)
         vr_clock_resume(&m->clock);
     vr_machine_release(m);

@@ -481,8 +481,23 @@ void vr_machine_pause(VrMachine *m)
     post_event(m, VR_EVENT_STATE_CHANGED, NULL);
 }
 
+void vr_machine_unquiesce_devices(VrMachine *m)
+{
+    if (!m->devices_quiesced)
+        return;
+    for (guint i = 0; i < m->devices->len; i++) {
+        VrDevice *dev = m->devices->pdata[i];
+        if (dev->ops->unquiesce)
+            dev->ops->unquiesce(dev);
+    }
+    m->devices_quiesced = false;
+}
+
 void vr_machine_resume(VrMachine *m)
 {
+    g_mutex_lock(&m->op_lock);
+    vr_machine_unquiesce_devices(m);
+    g_mutex_unlock(&m->op_lock);
     g_mutex_lock(&m->lock);
     if (m->state != VR_MACHINE_PAUSED) {
         g_mutex_unlock(&m->lock);

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vproc.h"
 #include "vr-machine.h"
@@ -476,6 +477,85 @@ static void test_linux_smp4(void)
     g_free(l.initrd);
 }
 
+/* The guest's disk writer: block i of DISK_BLOCK bytes is "vireo block i\n" repeated. */
+#define DISK_BLOCKS 1500
+#define DISK_BLOCK  16384
+
+static GChecksum *expected_disk(gsize disk_size)
+{
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_MD5);
+    g_autofree uint8_t *block = g_malloc(DISK_BLOCK);
+    for (unsigned i = 0; i < DISK_BLOCKS; i++) {
+        g_autofree char *line = g_strdup_printf("vireo block %u\n", i);
+        gsize n = strlen(line);
+        for (gsize k = 0; k < DISK_BLOCK; k++)
+            block[k] = (uint8_t) line[k % n];
+        g_checksum_update(sum, block, DISK_BLOCK);
+    }
+    g_autofree uint8_t *zero = g_malloc0(DISK_BLOCK);
+    for (gsize off = (gsize) DISK_BLOCKS * DISK_BLOCK; off < disk_size; off += DISK_BLOCK)
+        g_checksum_update(sum, zero, MIN(DISK_BLOCK, disk_size - off));
+    return sum;
+}
+
+/* A Linux guest writing its disk block after block (each write synced) is saved, quit and
+ * restored in a new process 50 times on the way: the disk ends up holding exactly what it
+ * should, and the guest's own checksum of it agrees. */
+static void test_linux_disk_restored_50(void)
+{
+    Linux l;
+    if (!need_linux(&l))
+        return;
+    const gsize disk_size = 32u << 20;
+    g_autofree char *disk = tmp_path("written.img");
+    g_autofree char *state = tmp_path("disk-cycle.vstate");
+    FILE *f = fopen(disk, "wb");
+    g_assert_nonnull(f);
+    g_assert_cmpint(ftruncate(fileno(f), (off_t) disk_size), ==, 0);
+    fclose(f);
+
+    g_autofree char *disk_arg = g_strdup(disk);
+    const char *extra[] = {"--disk", disk_arg, NULL};
+    VProc *p = linux_start(&l, "1", extra);
+    g_autofree char *cmd = g_strdup_printf(
+        "i=0; while [ $i -lt %u ]; do yes \"vireo block $i\" | head -c %u | "
+        "dd of=/dev/vda bs=%u seek=$i conv=notrunc,fsync 2>/dev/null; i=$((i+1)); done; "
+        "md5sum /dev/vda | cut -c1-32; echo disk-done\n",
+        DISK_BLOCKS, DISK_BLOCK, DISK_BLOCK);
+    vproc_type(p, cmd);
+    g_autoptr(GRand) rand = g_rand_new_with_seed(g_test_rand_int());
+    g_autoptr(GString) output = g_string_new(NULL);
+    unsigned restores = 0;
+    for (unsigned cycle = 0; cycle < 50; cycle++) {
+        vproc_run_for(p, (unsigned) g_rand_int_range(rand, 20, 120));
+        g_assert_true(vproc_save_and_quit(p, state, 120));
+        g_string_append(output, p->out->str);
+        vproc_free(p);
+        if (strstr(output->str, "disk-done"))
+            g_error("the guest finished its writing after %u restores; it needs more work", restores);
+        p = restore(state);
+        restores++;
+    }
+    g_assert_true(vproc_expect(p, "disk-done", 600));
+    g_string_append(output, p->out->str);
+    power_off(p);
+    vproc_free(p);
+    g_assert_cmpuint(restores, ==, 50);
+
+    g_autoptr(GChecksum) want = expected_disk(disk_size);
+    g_autoptr(GChecksum) got = g_checksum_new(G_CHECKSUM_MD5);
+    g_autoptr(GBytes) bytes = read_file(disk);
+    gsize len;
+    const uint8_t *data = g_bytes_get_data(bytes, &len);
+    g_assert_cmpuint(len, ==, disk_size);
+    g_checksum_update(got, data, len);
+    g_assert_cmpstr(g_checksum_get_string(got), ==, g_checksum_get_string(want));
+    g_autofree char *guest_sum = g_strdup_printf("%s\r\ndisk-done", g_checksum_get_string(want));
+    g_assert_nonnull(strstr(output->str, guest_sum));
+    g_free(l.kernel);
+    g_free(l.initrd);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -488,6 +568,7 @@ int main(int argc, char **argv)
     g_test_add_func("/state/machine/compute-restored-50", test_compute_restored_50);
     g_test_add_func("/state/linux/shell", test_linux_shell);
     g_test_add_func("/state/linux/smp4", test_linux_smp4);
+    g_test_add_func("/state/linux/disk-restored-50", test_linux_disk_restored_50);
     int status = g_test_run();
     g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
     (void) system(cmd);
