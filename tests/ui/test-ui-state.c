@@ -1,8 +1,9 @@
 /* UI tests of saved states: "Save State and Quit" on a running echo guest writes the state
  * into the machine folder and the library says "Saved"; Start resumes the guest where it was
  * (a half-typed line, its heartbeat count, no second boot banner) and deletes the file; a
- * damaged state file is refused with the reason and can be discarded; settings are locked
- * while a state is saved; closing the window can save the running machines. */
+ * failed save leaves the machine running; a damaged state file is refused with the reason and can
+ * be discarded; settings are locked while a state is saved; closing the window can save the running
+ * machines. */
 #include <glib/gstdio.h>
 
 #include "ui-test.h"
@@ -163,6 +164,46 @@ static void test_save_and_resume(void)
     ui_screenshot(GTK_WIDGET(ui_window()), "state-resumed");
 }
 
+/* Writing the state fails (its place is taken by a folder): the banner says why, the machine
+ * runs on and nothing of it is lost. */
+static void test_save_fails(void)
+{
+    if (skip_without_echo())
+        return;
+    VireoMachine *m = vireo_machine_page_get_machine(page());
+    g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
+    g_autofree char *path = state_file("Echo");
+    g_autofree char *inside = g_build_filename(path, "keep", NULL);
+    g_assert_cmpint(g_mkdir(path, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(inside, "", 0, NULL));
+    vte_terminal_feed_child(terminal(), "kept", -1);
+    UI_WAIT_FOR(count_in_console("echo> kept") > 0, 10000, "the half line echoed");
+
+    g_assert_true(gtk_widget_activate_action(GTK_WIDGET(page()), "machine.save-state", NULL));
+    UI_WAIT_FOR(vireo_machine_page_get_banner(page()), 20000, "the banner");
+    const char *banner = vireo_machine_page_get_banner(page());
+    g_test_message("banner: %s", banner);
+    g_assert_nonnull(strstr(banner, "could not save its state"));
+    g_assert_nonnull(strstr(banner, VR_LIBRARY_SAVED_STATE));
+    g_assert_false(gtk_widget_get_visible(P("banner_discard")));
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 5000, "it to run on");
+    g_assert_false(vireo_machine_is_saving(m));
+    g_assert_false(vireo_machine_has_saved_state(m));
+    g_assert_cmpstr(subtitle(), ==, "Running");
+    ui_screenshot(GTK_WIDGET(ui_window()), "state-save-failed");
+    unsigned ticks = last_tick();
+    UI_WAIT_FOR(last_tick() > ticks, 5000, "the heartbeat to go on");
+    vte_terminal_feed_child(terminal(), "\r", -1);
+    UI_WAIT_FOR(count_in_console("you typed: kept") == 1, 10000, "the line typed before");
+    /* No temporary file is left in the folder. */
+    g_autofree char *folder = g_path_get_dirname(path);
+    g_autoptr(GDir) dir = g_dir_open(folder, 0, NULL);
+    for (const char *name; (name = g_dir_read_name(dir));)
+        g_assert_false(g_str_has_prefix(name, "."));
+    g_assert_cmpint(g_unlink(inside), ==, 0);
+    g_assert_cmpint(g_rmdir(path), ==, 0);
+}
+
 /* A damaged state file: the banner says why and offers to discard it; nothing is deleted
  * until the user says so. */
 static void test_damaged_state(void)
@@ -276,6 +317,7 @@ int main(int argc, char **argv)
 {
     ui_test_init(&argc, &argv);
     g_test_add_func("/ui/state/save-and-resume", test_save_and_resume);
+    g_test_add_func("/ui/state/save-fails", test_save_fails);
     g_test_add_func("/ui/state/damaged", test_damaged_state);
     g_test_add_func("/ui/state/settings-locked", test_settings_locked);
     g_test_add_func("/ui/state/close-saves", test_close_saves);
