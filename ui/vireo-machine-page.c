@@ -278,7 +278,8 @@ static void update(VireoMachinePage *self)
     gtk_widget_action_set_enabled(w, "machine.paste", have_console && running);
     gtk_widget_action_set_enabled(w, "machine.clear", have_console);
     if (console)
-        vte_terminal_set_input_enabled(terminal_of(console), running || paused);
+        /* Keys typed while the state is written would be lost with the power-off. */
+        vte_terminal_set_input_enabled(terminal_of(console), (running || paused) && !saving);
 }
 
 static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)

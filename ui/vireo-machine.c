@@ -350,7 +350,7 @@ static gboolean input_retry(gpointer data)
 
 void vireo_machine_console_input(VireoMachine *self, const char *data, gsize len)
 {
-    if (!self->vm || self->state == VIREO_MACHINE_OFF)
+    if (!self->vm || self->state == VIREO_MACHINE_OFF || self->saving)
         return;
     gsize room = INPUT_PENDING_MAX - MIN(INPUT_PENDING_MAX, self->input_pending->len);
     g_byte_array_append(self->input_pending, (const guint8 *) data, (guint) MIN(len, room));
