@@ -187,9 +187,16 @@ int vireo_cmd_list(int argc, char **argv)
     for (guint i = 0; i < entries_list->len; i++) {
         const VrLibraryEntry *e = g_ptr_array_index(entries_list, i);
         g_autofree char *mem = vr_format_size(e->cfg.memory);
+        /* Translators: the status of a machine that can start, in "vireo list". */
+        const char *status = C_("vireo list", "ready");
+        if (e->problem)
+            status = e->problem_message;
+        else if (e->saved_state)
+            /* Translators: in "vireo list", a machine whose state was saved: its next start
+             * resumes it. */
+            status = C_("vireo list", "saved");
         printf("%-24s %-8s %4u %8s  %s\n", e->id, e->cfg.arch ? e->cfg.arch : "?", e->cfg.cpus, mem,
-               /* Translators: the status of a machine that can start, in "vireo list". */
-               e->problem ? e->problem_message : C_("vireo list", "ready"));
+               status);
         if (paths)
             printf("    %s\n", e->folder);
     }

@@ -94,6 +94,7 @@ void vr_library_entry_free(VrLibraryEntry *entry)
     g_free(entry->id);
     g_free(entry->ini_path);
     g_free(entry->screenshot);
+    g_free(entry->saved_state);
     g_free(entry->problem_message);
     g_free(entry->problem_path);
     g_free(entry->problem_detail);
@@ -218,6 +219,9 @@ VrLibraryEntry *vr_library_entry_load(const char *folder)
     g_autofree char *shot = g_build_filename(e->folder, "screenshot.png", NULL);
     if (g_file_test(shot, G_FILE_TEST_IS_REGULAR))
         e->screenshot = g_steal_pointer(&shot);
+    g_autofree char *state = g_build_filename(e->folder, VR_LIBRARY_SAVED_STATE, NULL);
+    if (g_file_test(state, G_FILE_TEST_IS_REGULAR))
+        e->saved_state = g_steal_pointer(&state);
     vr_machine_config_init(&e->cfg);
 
     g_autoptr(GError) error = NULL;
@@ -683,6 +687,10 @@ char *vr_library_duplicate(const char *folder, const char *new_name, GCancellabl
     }
     g_autofree char *shot = g_build_filename(hidden, "screenshot.png", NULL);
     g_unlink(shot);
+    /* A saved state names the original's disks by their paths: resuming it in the copy
+     * would run on the original's disks. */
+    g_autofree char *state = g_build_filename(hidden, VR_LIBRARY_SAVED_STATE, NULL);
+    g_unlink(state);
     if (g_rename(hidden, target) != 0) {
         int err = errno;
         remove_tree(hidden, NULL);

@@ -13,6 +13,8 @@
 #include "vr-machine.h"
 
 #define VR_LIBRARY_SUFFIX ".vireo"
+/* A machine's saved state (vr_machine_save_state()) in its folder: the next start resumes it. */
+#define VR_LIBRARY_SAVED_STATE "saved-state.vstate"
 
 typedef enum {
     VR_PROBLEM_NONE,
@@ -30,10 +32,11 @@ typedef enum {
 } VrFileRole;
 
 typedef struct VrLibraryEntry {
-    char *folder;     /* absolute path of the machine folder */
-    char *id;         /* the folder's name less ".vireo": what `vireo run NAME` takes */
-    char *ini_path;   /* folder/machine.ini */
-    char *screenshot; /* folder/screenshot.png when there is one, else NULL */
+    char *folder;      /* absolute path of the machine folder */
+    char *id;          /* the folder's name less ".vireo": what `vireo run NAME` takes */
+    char *ini_path;    /* folder/machine.ini */
+    char *screenshot;  /* folder/screenshot.png when there is one, else NULL */
+    char *saved_state; /* folder/saved-state.vstate when there is one, else NULL */
     VrMachineConfig cfg;
     bool cfg_loaded; /* cfg holds what machine.ini says (else defaults) */
     VrProblem problem;

@@ -117,10 +117,10 @@ GPtrArray *vireo_library_get_active(VireoLibrary *self)
 /* What the library row shows of an entry: a reload only touches machines where it changed. */
 static char *entry_signature(const VrLibraryEntry *e)
 {
-    return g_strdup_printf("%s|%s|%s|%u|%" G_GUINT64_FORMAT "|%s|%d", vr_library_entry_name(e),
-                           e->problem_message ? e->problem_message : "",
-                           e->cfg.arch ? e->cfg.arch : "", e->cfg.cpus, e->cfg.memory,
-                           e->screenshot ? e->screenshot : "", e->cfg_loaded);
+    return g_strdup_printf(
+        "%s|%s|%s|%u|%" G_GUINT64_FORMAT "|%s|%d|%d", vr_library_entry_name(e),
+        e->problem_message ? e->problem_message : "", e->cfg.arch ? e->cfg.arch : "", e->cfg.cpus,
+        e->cfg.memory, e->screenshot ? e->screenshot : "", e->cfg_loaded, e->saved_state != NULL);
 }
 
 void vireo_library_reload(VireoLibrary *self)

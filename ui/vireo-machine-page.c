@@ -19,8 +19,10 @@ struct _VireoMachinePage {
     GtkWidget *pause_button;
     GtkWidget *resume_button;
     GtkWidget *force_off_button;
+    GtkSpinner *saving_spinner;
     GtkRevealer *banner_revealer;
     GtkLabel *banner_label;
+    GtkWidget *banner_discard;
     GtkButton *banner_close;
     GtkStack *content_stack;
     GtkStack *console_stack;
@@ -174,11 +176,16 @@ void vireo_machine_page_leave(VireoMachinePage *self)
 static void show_banner(VireoMachinePage *self, const char *text)
 {
     gtk_label_set_text(self->banner_label, text);
+    /* A saved state that cannot be resumed: the way out is right there. */
+    const char *restore_error =
+        self->machine ? vireo_machine_get_restore_error(self->machine) : NULL;
+    gtk_widget_set_visible(self->banner_discard, g_strcmp0(restore_error, text) == 0);
     gtk_revealer_set_reveal_child(self->banner_revealer, TRUE);
 }
 
 static void hide_banner(VireoMachinePage *self)
 {
+    gtk_widget_set_visible(self->banner_discard, FALSE);
     gtk_revealer_set_reveal_child(self->banner_revealer, FALSE);
 }
 
@@ -201,9 +208,10 @@ static void update(VireoMachinePage *self)
     VireoMachine *m = self->machine;
     GtkWidget *w = GTK_WIDGET(self);
     static const char *const actions[] = {
-        "machine.start", "machine.pause",     "machine.resume",   "machine.toggle-pause",
-        "machine.reset", "machine.force-off", "machine.settings", "machine.show-folder",
-        "machine.copy",  "machine.paste",     "machine.clear",
+        "machine.start",         "machine.pause",     "machine.resume",   "machine.toggle-pause",
+        "machine.reset",         "machine.force-off", "machine.settings", "machine.show-folder",
+        "machine.copy",          "machine.paste",     "machine.clear",    "machine.save-state",
+        "machine.discard-state",
     };
     if (!m) {
         for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
@@ -216,10 +224,18 @@ static void update(VireoMachinePage *self)
     gboolean running = state == VIREO_MACHINE_RUNNING, paused = state == VIREO_MACHINE_PAUSED;
     gboolean busy = FALSE;
     g_object_get(m, "busy", &busy, NULL);
+    gboolean saving = vireo_machine_is_saving(m);
+    gboolean saved = vireo_machine_has_saved_state(m) && state == VIREO_MACHINE_OFF;
 
     adw_window_title_set_title(self->title, vireo_machine_get_name(m));
-    adw_window_title_set_subtitle(
-        self->title, problem && !active ? _("Cannot start") : vireo_machine_get_state_label(m));
+    const char *subtitle = vireo_machine_get_state_label(m);
+    if (problem && !active)
+        subtitle = _("Cannot start");
+    else if (saved)
+        subtitle = _("Saved · Start resumes it where it was");
+    adw_window_title_set_subtitle(self->title, subtitle);
+    gtk_widget_set_visible(GTK_WIDGET(self->saving_spinner), saving);
+    gtk_spinner_set_spinning(self->saving_spinner, saving);
 
     gtk_widget_set_visible(self->start_button, !running && !paused);
     gtk_widget_set_visible(self->pause_button, running);
@@ -234,6 +250,9 @@ static void update(VireoMachinePage *self)
     gtk_widget_action_set_enabled(w, "machine.force-off", running || paused);
     gtk_widget_action_set_enabled(w, "machine.settings", vireo_machine_get_entry(m)->cfg_loaded);
     gtk_widget_action_set_enabled(w, "machine.show-folder", TRUE);
+    gtk_widget_action_set_enabled(w, "machine.save-state", (running || paused) && !busy);
+    gtk_widget_action_set_enabled(w, "machine.discard-state",
+                                  vireo_machine_has_saved_state(m) && state == VIREO_MACHINE_OFF);
 
     g_autoptr(GBytes) log = vireo_machine_get_console_log(m);
     /* The console once the machine runs or has printed something; a start that failed
@@ -249,6 +268,9 @@ static void update(VireoMachinePage *self)
         gtk_stack_set_visible_child(self->console_stack, console);
     } else {
         adw_status_page_set_title(self->off_page, vireo_machine_get_name(m));
+        adw_status_page_set_description(
+            self->off_page, saved ? _("Its state was saved. Start resumes it where it was.")
+                                  : _("This machine is off. Start it to see its console here."));
     }
     gtk_stack_set_visible_child_name(self->content_stack, page);
     gboolean have_console = console && g_str_equal(page, "console");
@@ -256,7 +278,8 @@ static void update(VireoMachinePage *self)
     gtk_widget_action_set_enabled(w, "machine.paste", have_console && running);
     gtk_widget_action_set_enabled(w, "machine.clear", have_console);
     if (console)
-        vte_terminal_set_input_enabled(terminal_of(console), running || paused);
+        /* Keys typed while the state is written would be lost with the power-off. */
+        vte_terminal_set_input_enabled(terminal_of(console), (running || paused) && !saving);
 }
 
 static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)
@@ -297,6 +320,8 @@ void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machin
     hide_banner(self);
     if (machine) {
         self->machine = g_object_ref(machine);
+        if (vireo_machine_get_restore_error(machine))
+            show_banner(self, vireo_machine_get_restore_error(machine));
         g_object_set_data(G_OBJECT(self), "last-state",
                           GINT_TO_POINTER(vireo_machine_get_state(machine)));
         g_signal_connect(machine, "notify", G_CALLBACK(on_machine_notify), self);
@@ -334,6 +359,14 @@ static void page_action(GtkWidget *widget, const char *name, GVariant *param)
         vireo_machine_reset(m);
     } else if (g_str_equal(name, "machine.force-off")) {
         vireo_machine_force_off(m);
+    } else if (g_str_equal(name, "machine.save-state")) {
+        hide_banner(self);
+        vireo_machine_save_state_and_quit(m);
+    } else if (g_str_equal(name, "machine.discard-state")) {
+        g_autoptr(GError) error = NULL;
+        hide_banner(self);
+        if (!vireo_machine_discard_saved_state(m, &error))
+            show_banner(self, error->message);
     } else if (g_str_equal(name, "machine.settings")) {
         if (VIREO_IS_WINDOW(root))
             vireo_window_open_settings(VIREO_WINDOW(root), m);
@@ -405,6 +438,8 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, force_off_button);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, banner_revealer);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, banner_label);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, banner_discard);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, saving_spinner);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, banner_close);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, content_stack);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, console_stack);
@@ -412,9 +447,10 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, problem_page);
 
     static const char *const actions[] = {
-        "machine.start", "machine.pause",     "machine.resume",   "machine.toggle-pause",
-        "machine.reset", "machine.force-off", "machine.settings", "machine.show-folder",
-        "machine.copy",  "machine.paste",     "machine.clear",
+        "machine.start",         "machine.pause",     "machine.resume",   "machine.toggle-pause",
+        "machine.reset",         "machine.force-off", "machine.settings", "machine.show-folder",
+        "machine.copy",          "machine.paste",     "machine.clear",    "machine.save-state",
+        "machine.discard-state",
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
         gtk_widget_class_install_action(widget_class, actions[i], NULL, page_action);

@@ -44,6 +44,7 @@ static void update(VireoMachineRow *self)
     gtk_widget_remove_css_class(badge, "running");
     gtk_widget_remove_css_class(badge, "paused");
     gtk_widget_remove_css_class(badge, "problem");
+    gtk_widget_remove_css_class(badge, "saved");
     if (broken) {
         gtk_label_set_text(self->state_label,
                            vireo_machine_get_problem_kind(m) == VR_PROBLEM_MISSING_FILE
@@ -54,8 +55,11 @@ static void update(VireoMachineRow *self)
         gtk_label_set_text(self->state_label, vireo_machine_get_state_label(m));
         if (state == VIREO_MACHINE_RUNNING || state == VIREO_MACHINE_STARTING)
             gtk_widget_add_css_class(badge, "running");
-        else if (state == VIREO_MACHINE_PAUSED)
+        else if (state == VIREO_MACHINE_PAUSED && !vireo_machine_is_saving(m))
             gtk_widget_add_css_class(badge, "paused");
+        else if (vireo_machine_is_saving(m) ||
+                 (state == VIREO_MACHINE_OFF && vireo_machine_has_saved_state(m)))
+            gtk_widget_add_css_class(badge, "saved");
     }
 
     gtk_widget_set_visible(self->start_button,
@@ -65,8 +69,9 @@ static void update(VireoMachineRow *self)
 
     GtkWidget *w = GTK_WIDGET(self);
     gtk_widget_action_set_enabled(w, "row.start", state == VIREO_MACHINE_OFF && !problem);
-    gtk_widget_action_set_enabled(w, "row.pause", state == VIREO_MACHINE_RUNNING);
-    gtk_widget_action_set_enabled(w, "row.resume", state == VIREO_MACHINE_PAUSED);
+    gboolean saving = vireo_machine_is_saving(m);
+    gtk_widget_action_set_enabled(w, "row.pause", state == VIREO_MACHINE_RUNNING && !saving);
+    gtk_widget_action_set_enabled(w, "row.resume", state == VIREO_MACHINE_PAUSED && !saving);
     gboolean busy = FALSE;
     g_object_get(m, "busy", &busy, NULL);
     gtk_widget_action_set_enabled(
@@ -74,8 +79,14 @@ static void update(VireoMachineRow *self)
     gtk_widget_action_set_enabled(w, "row.force-off",
                                   state == VIREO_MACHINE_RUNNING || state == VIREO_MACHINE_PAUSED);
     gtk_widget_action_set_enabled(w, "row.settings", vireo_machine_get_entry(m)->cfg_loaded);
+    gboolean saved = vireo_machine_has_saved_state(m);
+    gtk_widget_action_set_enabled(
+        w, "row.save-state",
+        (state == VIREO_MACHINE_RUNNING || state == VIREO_MACHINE_PAUSED) && !busy);
+    gtk_widget_action_set_enabled(w, "row.discard-state", saved && state == VIREO_MACHINE_OFF);
+    /* A saved state names the folder's disks by their paths. */
     gtk_widget_action_set_enabled(w, "row.rename",
-                                  !active && vireo_machine_get_entry(m)->cfg_loaded);
+                                  !active && !saved && vireo_machine_get_entry(m)->cfg_loaded);
     gtk_widget_action_set_enabled(w, "row.duplicate", !active);
     gtk_widget_action_set_enabled(w, "row.delete", !active);
 
@@ -118,7 +129,13 @@ static void row_action(GtkWidget *widget, const char *name, GVariant *param)
         vireo_machine_reset(m);
     else if (g_str_equal(name, "row.force-off"))
         vireo_machine_force_off(m);
-    else if (g_str_equal(name, "row.settings"))
+    else if (g_str_equal(name, "row.save-state"))
+        vireo_machine_save_state_and_quit(m);
+    else if (g_str_equal(name, "row.discard-state")) {
+        g_autoptr(GError) error = NULL;
+        if (!vireo_machine_discard_saved_state(m, &error))
+            vireo_window_toast(window, error->message);
+    } else if (g_str_equal(name, "row.settings"))
         vireo_window_open_settings(window, m);
     else if (g_str_equal(name, "row.rename"))
         vireo_window_rename_machine(window, m);
@@ -163,9 +180,10 @@ static void vireo_machine_row_class_init(VireoMachineRowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachineRow, pause_button);
     gtk_widget_class_bind_template_child(widget_class, VireoMachineRow, resume_button);
 
-    static const char *const actions[] = {
-        "row.open",      "row.start",    "row.pause",  "row.resume",    "row.reset",
-        "row.force-off", "row.settings", "row.rename", "row.duplicate", "row.delete"};
+    static const char *const actions[] = {"row.open",     "row.start",      "row.pause",
+                                          "row.resume",   "row.reset",      "row.force-off",
+                                          "row.settings", "row.rename",     "row.duplicate",
+                                          "row.delete",   "row.save-state", "row.discard-state"};
     for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
         gtk_widget_class_install_action(widget_class, actions[i], NULL, row_action);
 }

@@ -19,6 +19,11 @@ struct _VireoMachineSettings {
     gboolean loading;
 
     AdwPreferencesGroup *running_group;
+    AdwPreferencesGroup *saved_group;
+    GtkWidget *discard_state_button;
+    GtkWidget *machine_group;
+    GtkWidget *boot_group;
+    GtkWidget *disks_group;
     AdwEntryRow *name_row;
     AdwActionRow *arch_row;
     AdwActionRow *cpus_row;
@@ -612,7 +617,14 @@ static void load(VireoMachineSettings *self)
     g_autofree char *title =
         g_strdup_printf(_("“%s” Settings"), vireo_machine_get_name(self->machine));
     gtk_window_set_title(GTK_WINDOW(self), title);
-    gtk_widget_set_visible(GTK_WIDGET(self->running_group), active);
+    /* A saved state resumes with the settings it was saved with: they wait until it is gone. */
+    gboolean saved = vireo_machine_has_saved_state(self->machine);
+    gtk_widget_set_visible(GTK_WIDGET(self->running_group), active && !saved);
+    gtk_widget_set_visible(GTK_WIDGET(self->saved_group), saved);
+    gtk_widget_set_sensitive(self->discard_state_button, !active);
+    gtk_widget_set_sensitive(self->machine_group, !saved);
+    gtk_widget_set_sensitive(self->boot_group, !saved);
+    gtk_widget_set_sensitive(self->disks_group, !saved);
     gtk_editable_set_text(GTK_EDITABLE(self->name_row), vireo_machine_get_name(self->machine));
     gtk_editable_set_editable(GTK_EDITABLE(self->name_row), !active);
     adw_action_row_set_subtitle(self->arch_row, vireo_arch_label(cfg->arch));
@@ -649,10 +661,18 @@ static void load(VireoMachineSettings *self)
     self->loading = FALSE;
 }
 
+static void on_discard_state(GtkButton *button, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    g_autoptr(GError) error = NULL;
+    if (!vireo_machine_discard_saved_state(self->machine, &error))
+        show_error(self, self->machine_error, error->message);
+}
+
 static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)
 {
     VireoMachineSettings *self = data;
-    if (g_str_equal(pspec->name, "state"))
+    if (g_str_equal(pspec->name, "state") || g_str_equal(pspec->name, "saved-state"))
         load(self);
 }
 
@@ -664,6 +684,7 @@ VireoMachineSettings *vireo_machine_settings_new(GtkWindow *parent, VireoLibrary
     self->library = g_object_ref(library);
     self->machine = g_object_ref(machine);
     g_signal_connect_object(machine, "notify::state", G_CALLBACK(on_machine_notify), self, 0);
+    g_signal_connect_object(machine, "notify::saved-state", G_CALLBACK(on_machine_notify), self, 0);
     load(self);
     return self;
 }
@@ -687,6 +708,11 @@ static void vireo_machine_settings_class_init(VireoMachineSettingsClass *klass)
                                                 "/org/vireo/Vireo/ui/vireo-machine-settings.ui");
 #define BIND(name) gtk_widget_class_bind_template_child(widget_class, VireoMachineSettings, name)
     BIND(running_group);
+    BIND(saved_group);
+    BIND(discard_state_button);
+    BIND(machine_group);
+    BIND(boot_group);
+    BIND(disks_group);
     BIND(name_row);
     BIND(arch_row);
     BIND(cpus_row);
@@ -727,4 +753,5 @@ static void vireo_machine_settings_init(VireoMachineSettings *self)
     g_signal_connect(self->initrd_clear_button, "clicked", G_CALLBACK(on_initrd_clear), self);
     g_signal_connect(self->new_disk_button, "clicked", G_CALLBACK(on_new_disk), self);
     g_signal_connect(self->attach_disk_button, "clicked", G_CALLBACK(on_attach_disk), self);
+    g_signal_connect(self->discard_state_button, "clicked", G_CALLBACK(on_discard_state), self);
 }

@@ -25,8 +25,13 @@ struct _VireoMachine {
     guint teardowns; /* machines still being freed on a worker thread */
     gboolean resetting;
     gboolean building;            /* vr_machine_new() runs on a worker thread */
+    gboolean restoring;           /* ... vr_machine_new_from_state() rather */
     gboolean cancel_start;        /* forced off while it was being built */
-    VrMachine *teardown_deferred; /* stopped while a reset ran */
+    VrMachine *teardown_deferred; /* stopped while a reset or a save ran */
+    gboolean saving;              /* vr_machine_save_state() runs on a worker thread */
+    gboolean resume_after_save;   /* it ran before it was paused for saving */
+    gboolean quit_saved;          /* powered off after its state was saved */
+    char *restore_error;          /* why the saved state was refused, until discarded */
 
     GByteArray *console_log;
     GByteArray *input_pending;
@@ -51,6 +56,8 @@ enum {
     PROP_STATE,
     PROP_THUMBNAIL,
     PROP_BUSY,
+    PROP_SAVING,
+    PROP_SAVED_STATE,
     N_PROPS,
 };
 static GParamSpec *props[N_PROPS];
@@ -66,6 +73,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void teardown(VireoMachine *self, VrMachine *vm);
+static void forget_saved_state(VireoMachine *self);
 
 /* ---- properties ---- */
 
@@ -165,10 +173,27 @@ GdkTexture *vireo_machine_get_thumbnail(VireoMachine *self)
     return self->thumbnail;
 }
 
+gboolean vireo_machine_has_saved_state(VireoMachine *self)
+{
+    return self->entry->saved_state != NULL;
+}
+
+gboolean vireo_machine_is_saving(VireoMachine *self)
+{
+    return self->saving;
+}
+
+const char *vireo_machine_get_restore_error(VireoMachine *self)
+{
+    return self->restore_error;
+}
+
 const char *vireo_machine_get_state_label(VireoMachine *self)
 {
+    if (self->saving)
+        return _("Saving…");
     switch (self->state) {
-    case VIREO_MACHINE_OFF: return _("Off");
+    case VIREO_MACHINE_OFF: return self->entry->saved_state ? _("Saved") : _("Off");
     case VIREO_MACHINE_STARTING: return _("Starting…");
     case VIREO_MACHINE_RUNNING: return _("Running");
     case VIREO_MACHINE_PAUSED: return _("Paused");
@@ -198,6 +223,7 @@ static void load_thumbnail(VireoMachine *self)
 
 void vireo_machine_set_entry(VireoMachine *self, VrLibraryEntry *entry)
 {
+    gboolean saved_before = self->entry && self->entry->saved_state;
     g_clear_pointer(&self->entry, vr_library_entry_free);
     self->entry = entry;
     g_free(self->problem);
@@ -207,6 +233,8 @@ void vireo_machine_set_entry(VireoMachine *self, VrLibraryEntry *entry)
     g_object_notify_by_pspec(G_OBJECT(self), props[PROP_FOLDER]);
     g_object_notify_by_pspec(G_OBJECT(self), props[PROP_DESCRIPTION]);
     g_object_notify_by_pspec(G_OBJECT(self), props[PROP_PROBLEM]);
+    if (saved_before != (entry->saved_state != NULL))
+        g_object_notify_by_pspec(G_OBJECT(self), props[PROP_SAVED_STATE]);
     g_signal_emit(self, signals[SIGNAL_CONFIG_CHANGED], 0);
 }
 
@@ -322,7 +350,7 @@ static gboolean input_retry(gpointer data)
 
 void vireo_machine_console_input(VireoMachine *self, const char *data, gsize len)
 {
-    if (!self->vm || self->state == VIREO_MACHINE_OFF)
+    if (!self->vm || self->state == VIREO_MACHINE_OFF || self->saving)
         return;
     gsize room = INPUT_PENDING_MAX - MIN(INPUT_PENDING_MAX, self->input_pending->len);
     g_byte_array_append(self->input_pending, (const guint8 *) data, (guint) MIN(len, room));
@@ -342,7 +370,10 @@ static char *describe_end(VireoMachine *self, VrMachineResult result)
     switch (result.end) {
     case VR_END_FAILED:
         return g_strdup_printf(_("“%s” stopped: the guest reported failure %u"), name, result.code);
-    case VR_END_STOPPED: return g_strdup_printf(_("“%s” was forced off"), name);
+    case VR_END_STOPPED:
+        if (self->quit_saved)
+            return g_strdup_printf(_("“%s” was saved and stopped"), name);
+        return g_strdup_printf(_("“%s” was forced off"), name);
     case VR_END_POWER_OFF:
     case VR_END_NONE: break;
     }
@@ -366,6 +397,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
         case VR_MACHINE_STOPPED: {
             drain_console(self);
             g_autofree char *how = describe_end(self, ev->result);
+            self->quit_saved = FALSE;
             VrMachine *vm = g_steal_pointer(&self->vm);
             g_byte_array_set_size(self->input_pending, 0);
             /* Freed from an idle, not inside the machine's own event dispatch. */
@@ -428,8 +460,8 @@ static void teardown(VireoMachine *self, VrMachine *vm)
     g_clear_handle_id(&self->drain_source, g_source_remove);
     g_clear_handle_id(&self->input_retry, g_source_remove);
     self->teardowns++;
-    if (self->resetting) {
-        /* The reset thread still uses vm: free it when the reset returns. */
+    if (self->resetting || self->saving) {
+        /* The reset or save thread still uses vm: free it when that returns. */
         self->teardown_deferred = vm;
         return;
     }
@@ -451,6 +483,17 @@ static void build_thread(GTask *task, gpointer source, gpointer data, GCancellab
         g_task_return_error(task, error);
 }
 
+/* Builds the machine its saved state describes, paused where it was saved. */
+static void restore_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    GError *error = NULL;
+    VrMachine *vm = vr_machine_new_from_state(data, &error);
+    if (vm)
+        g_task_return_pointer(task, vm, (GDestroyNotify) vr_machine_free);
+    else
+        g_task_return_error(task, error);
+}
+
 static void config_free(gpointer data)
 {
     vr_machine_config_clear(data);
@@ -462,7 +505,9 @@ static void build_done(GObject *source, GAsyncResult *result, gpointer data)
     VireoMachine *self = VIREO_MACHINE(source);
     g_autoptr(GError) error = NULL;
     VrMachine *vm = g_task_propagate_pointer(G_TASK(result), &error);
+    gboolean restored = self->restoring;
     self->building = FALSE;
+    self->restoring = FALSE;
     if (vm && self->cancel_start) {
         /* Forced off before it ran: it never starts. */
         self->cancel_start = FALSE;
@@ -471,6 +516,15 @@ static void build_done(GObject *source, GAsyncResult *result, gpointer data)
         return;
     }
     self->cancel_start = FALSE;
+    if (!vm && restored) {
+        /* Nothing is deleted: the user decides (Discard Saved State, or fix the disk). */
+        set_state(self, VIREO_MACHINE_OFF);
+        g_free(self->restore_error);
+        self->restore_error = g_strdup_printf(_("“%s” could not resume its saved state: %s"),
+                                              vireo_machine_get_name(self), error->message);
+        g_signal_emit(self, signals[SIGNAL_ERROR], 0, self->restore_error);
+        return;
+    }
     if (!vm) {
         set_state(self, VIREO_MACHINE_OFF);
         g_autofree char *msg = g_strdup_printf(_("“%s” could not start: %s"),
@@ -479,10 +533,16 @@ static void build_done(GObject *source, GAsyncResult *result, gpointer data)
         return;
     }
     self->vm = vm;
-    g_byte_array_set_size(self->console_log, 0);
-    g_signal_emit(self, signals[SIGNAL_CONSOLE_CLEARED], 0);
+    if (!restored) {
+        /* A resumed guest goes on where its console left off. */
+        g_byte_array_set_size(self->console_log, 0);
+        g_signal_emit(self, signals[SIGNAL_CONSOLE_CLEARED], 0);
+    }
     vr_machine_set_event_handler(vm, g_main_context_default(), on_event, self);
-    if (!vr_machine_start(vm, &error)) {
+    if (vr_machine_start(vm, &error)) {
+        if (restored)
+            forget_saved_state(self);
+    } else {
         self->vm = NULL;
         vr_machine_set_event_handler(vm, NULL, NULL, NULL);
         vr_machine_free(vm);
@@ -498,6 +558,15 @@ static gboolean start_now(VireoMachine *self, GError **error)
     if (self->entry->problem) {
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, self->problem);
         return FALSE;
+    }
+    if (self->entry->saved_state) {
+        self->building = TRUE;
+        self->restoring = TRUE;
+        GTask *task = g_task_new(self, NULL, build_done, NULL);
+        g_task_set_task_data(task, g_strdup(self->entry->saved_state), g_free);
+        g_task_run_in_thread(task, restore_thread);
+        g_object_unref(task);
+        return TRUE;
     }
     VrMachineConfig *cfg = g_new0(VrMachineConfig, 1);
     vr_machine_config_copy(cfg, &self->entry->cfg);
@@ -516,6 +585,7 @@ gboolean vireo_machine_start(VireoMachine *self, GError **error)
     if (self->state != VIREO_MACHINE_OFF)
         return TRUE;
     /* A second look at the folder: files may have come or gone since it was listed. */
+    g_clear_pointer(&self->restore_error, g_free);
     vireo_machine_reload(self);
     if (self->entry->problem) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, _("“%s” cannot start: %s"),
@@ -538,13 +608,13 @@ gboolean vireo_machine_start(VireoMachine *self, GError **error)
 void vireo_machine_pause(VireoMachine *self)
 {
     /* Returns once the harts are parked: microseconds to a few milliseconds. */
-    if (self->vm && !self->resetting)
+    if (self->vm && !self->resetting && !self->saving)
         vr_machine_pause(self->vm);
 }
 
 void vireo_machine_resume(VireoMachine *self)
 {
-    if (self->vm && !self->resetting)
+    if (self->vm && !self->resetting && !self->saving)
         vr_machine_resume(self->vm);
 }
 
@@ -568,7 +638,7 @@ static void reset_done(GObject *source, GAsyncResult *result, gpointer data)
 
 void vireo_machine_reset(VireoMachine *self)
 {
-    if (!self->vm || self->resetting)
+    if (!self->vm || self->resetting || self->saving)
         return;
     /* Reloading the boot images reads files: off the UI thread. */
     self->resetting = TRUE;
@@ -577,6 +647,117 @@ void vireo_machine_reset(VireoMachine *self)
     g_task_set_task_data(task, self->vm, NULL);
     g_task_run_in_thread(task, reset_thread);
     g_object_unref(task);
+}
+
+/* ---- saving the state ---- */
+
+/* Once the machine resumed from it, the file is spent: its disks moved on. */
+static void forget_saved_state(VireoMachine *self)
+{
+    if (self->entry->saved_state && g_unlink(self->entry->saved_state) != 0 && errno != ENOENT) {
+        int err = errno;
+        g_autofree char *msg =
+            g_strdup_printf(_("Cannot delete %s: %s"), self->entry->saved_state, g_strerror(err));
+        g_signal_emit(self, signals[SIGNAL_ERROR], 0, msg);
+    }
+    g_clear_pointer(&self->restore_error, g_free);
+    vireo_machine_reload(self);
+}
+
+typedef struct {
+    VrMachine *vm;
+    char *path;
+} SaveJob;
+
+static void save_job_free(gpointer data)
+{
+    SaveJob *job = data;
+    g_free(job->path);
+    g_free(job);
+}
+
+static void save_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    SaveJob *job = data;
+    GError *error = NULL;
+    if (vr_machine_save_state(job->vm, job->path, &error))
+        g_task_return_boolean(task, TRUE);
+    else
+        g_task_return_error(task, error);
+}
+
+static void notify_busy(VireoMachine *self)
+{
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_BUSY]);
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_SAVING]);
+}
+
+static void save_done(GObject *source, GAsyncResult *result, gpointer data)
+{
+    VireoMachine *self = VIREO_MACHINE(source);
+    g_autoptr(GError) error = NULL;
+    gboolean saved = g_task_propagate_boolean(G_TASK(result), &error);
+    self->saving = FALSE;
+    if (self->teardown_deferred) {
+        /* It stopped meanwhile (the guest cannot run while paused: only a forced off). */
+        VrMachine *vm = g_steal_pointer(&self->teardown_deferred);
+        self->teardowns--;
+        teardown(self, vm);
+    }
+    if (saved) {
+        vireo_machine_reload(self);
+        if (self->vm) {
+            self->quit_saved = TRUE;
+            vr_machine_power_off(self->vm);
+        }
+    } else {
+        /* Nothing is lost: the machine goes on as it was. */
+        if (self->vm && self->resume_after_save)
+            vr_machine_resume(self->vm);
+        g_autofree char *msg = g_strdup_printf(_("“%s” could not save its state: %s"),
+                                               vireo_machine_get_name(self), error->message);
+        g_signal_emit(self, signals[SIGNAL_ERROR], 0, msg);
+    }
+    notify_busy(self);
+}
+
+gboolean vireo_machine_save_state_and_quit(VireoMachine *self)
+{
+    if (!self->vm || self->resetting || self->saving ||
+        (self->state != VIREO_MACHINE_RUNNING && self->state != VIREO_MACHINE_PAUSED))
+        return FALSE;
+    self->resume_after_save = self->state == VIREO_MACHINE_RUNNING;
+    /* Held still first, so nothing it does after the save is lost when it powers off. */
+    vr_machine_pause(self->vm);
+    self->saving = TRUE;
+    SaveJob *job = g_new0(SaveJob, 1);
+    job->vm = self->vm;
+    job->path = g_build_filename(self->entry->folder, VR_LIBRARY_SAVED_STATE, NULL);
+    GTask *task = g_task_new(self, NULL, save_done, NULL);
+    g_task_set_task_data(task, job, save_job_free);
+    g_task_run_in_thread(task, save_thread);
+    g_object_unref(task);
+    notify_busy(self);
+    return TRUE;
+}
+
+gboolean vireo_machine_discard_saved_state(VireoMachine *self, GError **error)
+{
+    if (self->state != VIREO_MACHINE_OFF) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                    _("“%s” is running: its saved state is in use"), vireo_machine_get_name(self));
+        return FALSE;
+    }
+    g_clear_pointer(&self->restore_error, g_free);
+    if (self->entry->saved_state && g_unlink(self->entry->saved_state) != 0 && errno != ENOENT) {
+        int err = errno;
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("Cannot delete %s: %s"),
+                    self->entry->saved_state, g_strerror(err));
+        vireo_machine_reload(self);
+        return FALSE;
+    }
+    vireo_machine_reload(self);
+    return TRUE;
 }
 
 void vireo_machine_force_off(VireoMachine *self)
@@ -595,7 +776,7 @@ void vireo_machine_shutdown(VireoMachine *self)
 {
     self->start_after_teardown = FALSE;
     /* Let what runs on worker threads (a start, a reset) come back first. */
-    while (self->building || self->resetting)
+    while (self->building || self->resetting || self->saving)
         g_main_context_iteration(NULL, TRUE);
     if (self->vm) {
         VrMachine *vm = g_steal_pointer(&self->vm);
@@ -634,7 +815,11 @@ static void vireo_machine_get_property(GObject *object, guint prop_id, GValue *v
         break;
     case PROP_STATE: g_value_set_enum(value, self->state); break;
     case PROP_THUMBNAIL: g_value_set_object(value, self->thumbnail); break;
-    case PROP_BUSY: g_value_set_boolean(value, self->resetting); break;
+    case PROP_BUSY: g_value_set_boolean(value, self->resetting || self->saving); break;
+    case PROP_SAVING: g_value_set_boolean(value, self->saving); break;
+    case PROP_SAVED_STATE:
+        g_value_set_boolean(value, self->entry && self->entry->saved_state != NULL);
+        break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     }
 }
@@ -659,6 +844,7 @@ static void vireo_machine_finalize(GObject *object)
     VireoMachine *self = VIREO_MACHINE(object);
     g_clear_pointer(&self->entry, vr_library_entry_free);
     g_free(self->problem);
+    g_free(self->restore_error);
     g_byte_array_unref(self->console_log);
     g_byte_array_unref(self->input_pending);
     G_OBJECT_CLASS(vireo_machine_parent_class)->finalize(object);
@@ -686,6 +872,10 @@ static void vireo_machine_class_init(VireoMachineClass *klass)
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
     props[PROP_BUSY] =
         g_param_spec_boolean("busy", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    props[PROP_SAVING] = g_param_spec_boolean("saving", NULL, NULL, FALSE,
+                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    props[PROP_SAVED_STATE] = g_param_spec_boolean("saved-state", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
     g_object_class_install_properties(object_class, N_PROPS, props);
 
     signals[SIGNAL_CONSOLE_OUTPUT] =

@@ -42,7 +42,14 @@ VireoMachineState vireo_machine_get_state(VireoMachine *self);
 gboolean vireo_machine_is_active(VireoMachine *self);
 /* The picture of the last screen (screenshot.png), or NULL. */
 GdkTexture *vireo_machine_get_thumbnail(VireoMachine *self);
+/* "Off", "Running", ... ("Saved" for a machine that is off with a saved state). */
 const char *vireo_machine_get_state_label(VireoMachine *self);
+/* Its folder holds a saved state (saved-state.vstate): the next start resumes it. */
+gboolean vireo_machine_has_saved_state(VireoMachine *self);
+/* Its state is being written (the machine is paused meanwhile). */
+gboolean vireo_machine_is_saving(VireoMachine *self);
+/* Why the last start could not resume the saved state (with the file's name), or NULL. */
+const char *vireo_machine_get_restore_error(VireoMachine *self);
 
 /* Takes a fresh look at the folder (after machine.ini or a file changed). Keeps the
  * running machine as it is. */
@@ -62,6 +69,13 @@ void vireo_machine_pause(VireoMachine *self);
 void vireo_machine_resume(VireoMachine *self);
 void vireo_machine_reset(VireoMachine *self);
 void vireo_machine_force_off(VireoMachine *self);
+/* Pauses the machine, writes its state to the folder's saved-state.vstate on a worker
+ * thread, then powers it off; the next start resumes it. When writing fails, the "error"
+ * signal says why and the machine goes on as it was. FALSE when it is not running or paused
+ * (or busy). */
+gboolean vireo_machine_save_state_and_quit(VireoMachine *self);
+/* Deletes the saved state: the next start boots afresh. */
+gboolean vireo_machine_discard_saved_state(VireoMachine *self, GError **error);
 /* Powers off and waits for the engine's threads (application shutdown). */
 void vireo_machine_shutdown(VireoMachine *self);
 

@@ -16,7 +16,8 @@ struct _VireoWindow {
     GtkFilterListModel *filtered;
     GtkStringFilter *filter;
     gboolean close_confirmed;
-    AdwToast *info_toast; /* the news toast while it shows (not owned) */
+    GPtrArray *closing_saves; /* machines saving their state before the window closes */
+    AdwToast *info_toast;     /* the news toast while it shows (not owned) */
 
     AdwToastOverlay *toast_overlay;
     GtkStack *main_stack;
@@ -508,6 +509,70 @@ void vireo_window_keep_running_and_close(VireoWindow *self)
         g_action_group_activate_action(G_ACTION_GROUP(app), "run-in-background", NULL);
 }
 
+static void on_closing_save_notify(GObject *object, GParamSpec *pspec, gpointer data);
+
+static void finish_closing_saves(VireoWindow *self)
+{
+    g_autoptr(GPtrArray) machines = g_steal_pointer(&self->closing_saves);
+    guint failed = 0;
+    for (guint i = 0; i < machines->len; i++) {
+        VireoMachine *m = g_ptr_array_index(machines, i);
+        g_signal_handlers_disconnect_by_func(m, on_closing_save_notify, self);
+        failed += vireo_machine_is_active(m);
+    }
+    if (failed == 0) {
+        self->close_confirmed = TRUE;
+        gtk_window_close(GTK_WINDOW(self));
+        return;
+    }
+    /* Each failure was told in its own words (the machine's "error"); this says what
+     * became of the window. */
+    g_autofree char *text =
+        g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u machine could not be saved and runs on",
+                                    "%u machines could not be saved and run on", failed),
+                        failed);
+    vireo_window_toast(self, text);
+}
+
+/* Done once every machine has either stopped (saved) or is running on (its save failed). */
+static void on_closing_save_notify(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoWindow *self = data;
+    if (!self->closing_saves)
+        return;
+    for (guint i = 0; i < self->closing_saves->len; i++) {
+        VireoMachine *m = g_ptr_array_index(self->closing_saves, i);
+        /* Saved but not yet off: it powers off next. */
+        if (vireo_machine_is_saving(m) ||
+            (vireo_machine_is_active(m) && vireo_machine_has_saved_state(m)))
+            return;
+    }
+    finish_closing_saves(self);
+}
+
+void vireo_window_save_state_and_close(VireoWindow *self)
+{
+    if (self->closing_saves)
+        return;
+    self->closing_saves = vireo_library_get_active(self->library);
+    for (guint i = 0; i < self->closing_saves->len; i++) {
+        VireoMachine *m = g_ptr_array_index(self->closing_saves, i);
+        g_signal_connect_object(m, "notify", G_CALLBACK(on_closing_save_notify), self, 0);
+        if (!vireo_machine_save_state_and_quit(m)) {
+            g_autofree char *text =
+                g_strdup_printf(_("“%s” cannot save its state now"), vireo_machine_get_name(m));
+            vireo_window_toast(self, text);
+        }
+    }
+    on_closing_save_notify(NULL, NULL, self);
+}
+
+static gboolean save_state_later(gpointer data)
+{
+    vireo_window_save_state_and_close(data);
+    return G_SOURCE_REMOVE;
+}
+
 static gboolean power_off_later(gpointer data)
 {
     vireo_window_power_off_and_close(data);
@@ -526,6 +591,8 @@ static void on_close_response(AdwMessageDialog *dialog, const char *response, gp
     /* Once the dialog (transient for this window) is gone. */
     if (g_strcmp0(response, "power-off") == 0)
         g_idle_add_full(G_PRIORITY_DEFAULT, power_off_later, g_object_ref(self), g_object_unref);
+    else if (g_strcmp0(response, "save-state") == 0)
+        g_idle_add_full(G_PRIORITY_DEFAULT, save_state_later, g_object_ref(self), g_object_unref);
     else if (g_strcmp0(response, "background") == 0)
         g_idle_add_full(G_PRIORITY_DEFAULT, keep_running_later, g_object_ref(self), g_object_unref);
 }
@@ -553,21 +620,24 @@ static gboolean vireo_window_close_request(GtkWindow *window)
 
     g_autofree char *body = NULL;
     if (active->len == 1)
-        body = g_strdup_printf(_("“%s” is still running. Keep it running in the background, "
-                                 "or power it off? Powering off is like pulling the plug."),
-                               vireo_machine_get_name(g_ptr_array_index(active, 0)));
+        body = g_strdup_printf(
+            _("“%s” is still running. Keep it running in the background, save its state (the "
+              "next start resumes it), or power it off? Powering off is like pulling the plug."),
+            vireo_machine_get_name(g_ptr_array_index(active, 0)));
     else
         body = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE,
                                            "%u machine is still running. Keep it running in "
-                                           "the background, or power it off?",
+                                           "the background, save its state (the next start "
+                                           "resumes it), or power it off?",
                                            "%u machines are still running. Keep them running "
-                                           "in the background, or power them off?",
+                                           "in the background, save their state (the next "
+                                           "start resumes them), or power them off?",
                                            active->len),
                                active->len);
     GtkWidget *dialog = adw_message_dialog_new(window, _("Machines Are Running"), body);
     adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(dialog), "cancel", _("_Cancel"),
-                                     "power-off", _("_Power Off"), "background", _("_Keep Running"),
-                                     NULL);
+                                     "power-off", _("_Power Off"), "save-state", _("_Save State"),
+                                     "background", _("_Keep Running"), NULL);
     adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(dialog), "power-off",
                                                ADW_RESPONSE_DESTRUCTIVE);
     adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(dialog), "background",
@@ -632,6 +702,12 @@ VireoWindow *vireo_window_new(GtkApplication *app, VireoLibrary *library)
 static void vireo_window_dispose(GObject *object)
 {
     VireoWindow *self = VIREO_WINDOW(object);
+    if (self->closing_saves) {
+        for (guint i = 0; i < self->closing_saves->len; i++)
+            g_signal_handlers_disconnect_by_func(g_ptr_array_index(self->closing_saves, i),
+                                                 on_closing_save_notify, self);
+        g_clear_pointer(&self->closing_saves, g_ptr_array_unref);
+    }
     if (self->library)
         g_signal_handlers_disconnect_by_data(self->library, self);
     if (self->machine_list)

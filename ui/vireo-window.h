@@ -45,5 +45,8 @@ void vireo_window_add_toast(VireoWindow *self, AdwToast *toast);
 /* Closing with machines running asks what to do with them; this is what the answers do. */
 void vireo_window_power_off_and_close(VireoWindow *self);
 void vireo_window_keep_running_and_close(VireoWindow *self);
+/* Saves every running machine's state and powers it off, then closes; when one cannot be
+ * saved, it runs on and the window stays (its page's banner says why). */
+void vireo_window_save_state_and_close(VireoWindow *self);
 
 G_END_DECLS

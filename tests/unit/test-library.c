@@ -495,6 +495,11 @@ static void test_duplicate(void)
     fclose(f);
     g_autofree char *shot = g_build_filename(folder, "screenshot.png", NULL);
     g_file_set_contents(shot, "png", -1, NULL);
+    /* A saved state is listed, and stays behind: it names the original's disks. */
+    g_autofree char *state = g_build_filename(folder, VR_LIBRARY_SAVED_STATE, NULL);
+    g_file_set_contents(state, "state", -1, NULL);
+    g_autoptr(VrLibraryEntry) original = vr_library_entry_load(folder);
+    g_assert_cmpstr(original->saved_state, ==, state);
 
     g_autofree char *copy = vr_library_duplicate(folder, "Copy", NULL, &error);
     g_assert_no_error(error);
@@ -502,6 +507,7 @@ static void test_duplicate(void)
     g_assert_cmpint(e->problem, ==, VR_PROBLEM_NONE);
     g_assert_cmpstr(vr_library_entry_name(e), ==, "Copy");
     g_assert_null(e->screenshot);
+    g_assert_null(e->saved_state);
     g_autofree char *copy_disk = g_build_filename(copy, "disk.img", NULL);
     g_assert_cmpstr(g_array_index(e->cfg.disks, VrDiskConfig, 0).path, ==, copy_disk);
     GStatBuf a, b;
@@ -687,6 +693,16 @@ static void test_cli_create_list(void)
     g_assert_nonnull(strstr(out, "ready"));
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
+
+    /* A machine with a saved state says so. */
+    g_autofree char *state = g_build_filename(folder, VR_LIBRARY_SAVED_STATE, NULL);
+    g_assert_true(g_file_set_contents(state, "state", -1, NULL));
+    g_assert_cmpint(run_vireo(&out, &err, "list", NULL), ==, 0);
+    g_assert_nonnull(strstr(out, "saved"));
+    g_assert_null(strstr(out, "ready"));
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    g_unlink(state);
 
     /* The machine runs from the command line by its name. */
     g_assert_cmpint(run_vireo(&out, &err, "run", "Demo", "--timeout", "0.5", NULL), ==, 124);
