@@ -39,11 +39,11 @@ struct VrStateWriter {
     unsigned n_sections;
 };
 
-static void flush_buf(VrStateWriter *w)
+static void write_all(VrStateWriter *w, const uint8_t *p, size_t len)
 {
     size_t done = 0;
-    while (!w->error && done < w->buf_used) {
-        ssize_t n = write(w->fd, w->buf + done, w->buf_used - done);
+    while (!w->error && done < len) {
+        ssize_t n = write(w->fd, p + done, len - done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -51,7 +51,12 @@ static void flush_buf(VrStateWriter *w)
         else
             done += (size_t) n;
     }
-    w->offset += w->buf_used;
+    w->offset += len;
+}
+
+static void flush_buf(VrStateWriter *w)
+{
+    write_all(w, w->buf, w->buf_used);
     w->buf_used = 0;
 }
 
@@ -62,17 +67,7 @@ static void raw_write(VrStateWriter *w, const void *data, size_t len)
         w->crc = crc32_z(w->crc, p, len);
     if (len >= WRITE_BUF_SIZE) {
         flush_buf(w);
-        size_t done = 0;
-        while (!w->error && done < len) {
-            ssize_t n = write(w->fd, p + done, len - done);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                w->error = n < 0 ? errno : EIO;
-            else
-                done += (size_t) n;
-        }
-        w->offset += len;
+        write_all(w, p, len);
         return;
     }
     if (w->buf_used + len > WRITE_BUF_SIZE)

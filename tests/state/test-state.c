@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "vproc.h"
 #include "vr-machine.h"
 #include "vr-state.h"
@@ -344,31 +345,14 @@ static void test_compute_restored_50(void)
 
 /* ---- Linux ---- */
 
-static char *guest_artifact(const char *script)
-{
-    const char *dir = g_getenv("VIREO_GUESTS_SCRIPTS");
-    if (!dir)
-        return NULL;
-    g_autofree char *path = g_build_filename(dir, script, NULL);
-    const char *argv[] = {path, "--no-build", NULL};
-    g_autofree char *out = NULL;
-    int status = 0;
-    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
-                      NULL, &status, NULL) ||
-        !g_spawn_check_wait_status(status, NULL))
-        return NULL;
-    g_strstrip(out);
-    return g_file_test(out, G_FILE_TEST_EXISTS) ? g_steal_pointer(&out) : NULL;
-}
-
 typedef struct {
     char *kernel, *initrd;
 } Linux;
 
 static bool need_linux(Linux *l)
 {
-    l->kernel = guest_artifact("build-linux.sh");
-    l->initrd = guest_artifact("build-initramfs.sh");
+    l->kernel = guest_artifact("build-linux.sh", NULL);
+    l->initrd = guest_artifact("build-initramfs.sh", NULL);
     if (l->kernel && l->initrd)
         return true;
     g_test_skip("the Linux test guests are not built: run tests/guests/build-all.sh");
