@@ -331,6 +331,7 @@ def main():
     # A short folder for the monitor's socket; the big files go there too, on the same disk.
     work = tempfile.mkdtemp(prefix="vireo-state-", dir=args.out)
     start_load = open("/proc/loadavg").read().split()[:3]
+    start_time = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
 
     runs = {
         "qemu-savevm": lambda log: qemu_run("savevm", elf, work, log),
@@ -374,7 +375,7 @@ def main():
         return f"{v[i] / q[i]:.2f}" if v and q and q[i] else "-"
 
     print(f"\nSave and restore of a {MEMORY[:-1]} MiB RISC-V guest with 64 MiB touched, "
-          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average "
+          f"{start_time}, load average "
           f"{' '.join(start_load)} at the start")
     print(f"{'':15}{'QEMU savevm':>13}{'QEMU migrate':>14}{'Vireo':>11}"
           f"{'Vireo/savevm':>14}{'Vireo/migrate':>15}{'Vireo, 0 MiB':>14}")
