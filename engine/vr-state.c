@@ -10,8 +10,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "vr-crc32.h"
 #include "vr-i18n.h"
 
 static const uint8_t state_magic[8] = {0x89, 'V', 'I', 'R', 'E', 'O', '\r', '\n'};
@@ -35,7 +35,7 @@ struct VrStateWriter {
     bool in_section;
     uint64_t length_offset; /* where its payload length goes */
     uint64_t payload_start;
-    uLong crc;
+    uint32_t crc;
     unsigned n_sections;
 };
 
@@ -64,7 +64,7 @@ static void raw_write(VrStateWriter *w, const void *data, size_t len)
 {
     const uint8_t *p = data;
     if (w->in_section)
-        w->crc = crc32_z(w->crc, p, len);
+        w->crc = vr_crc32(w->crc, p, len);
     if (len >= WRITE_BUF_SIZE) {
         flush_buf(w);
         write_all(w, p, len);
@@ -160,7 +160,7 @@ void vr_state_begin_section(VrStateWriter *w, const char *name)
     vr_state_put_u32(w, SECTION_MAGIC);
     vr_state_put_u16(w, (uint16_t) len);
     w->in_section = true;
-    w->crc = crc32_z(0, Z_NULL, 0);
+    w->crc = 0;
     raw_write(w, name, len);
     w->in_section = false;
     w->length_offset = write_pos(w);
@@ -174,7 +174,7 @@ void vr_state_end_section(VrStateWriter *w)
     g_assert(w->in_section);
     w->in_section = false;
     uint64_t len = write_pos(w) - w->payload_start;
-    uint32_t crc = (uint32_t) w->crc;
+    uint32_t crc = w->crc;
     vr_state_put_u32(w, crc);
     uint8_t le[8];
     for (unsigned i = 0; i < 8; i++)
@@ -342,10 +342,9 @@ static bool parse(VrStateFile *f, GError **error)
         if (len > f->size - pos || f->size - pos - len < 4)
             return file_error(error, f, _("it ends inside section '%s' (the file is truncated)"),
                               g_str_is_ascii(sname) ? sname : "?");
-        uLong crc = crc32_z(0, Z_NULL, 0);
-        crc = crc32_z(crc, name, name_len);
-        crc = crc32_z(crc, f->map + pos, len);
-        if ((uint32_t) crc != le32(f->map + pos + len))
+        uint32_t crc = vr_crc32(0, name, name_len);
+        crc = vr_crc32(crc, f->map + pos, len);
+        if (crc != le32(f->map + pos + len))
             return file_error(error, f, _("section '%s' is damaged (its checksum does not match)"),
                               g_str_is_ascii(sname) ? sname : "?");
         if (strcmp(sname, END_SECTION) == 0) {

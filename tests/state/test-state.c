@@ -9,8 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "guest.h"
 #include "vproc.h"
+#include "vr-crc32.h"
 #include "vr-machine.h"
 #include "vr-state.h"
 
@@ -113,6 +116,39 @@ static void test_format_roundtrip(void)
     vr_state_get_u64s(r4, v, 3);
     g_assert_false(vr_state_reader_check(r4, &error));
     g_assert_nonnull(strstr(error->message, "left unread"));
+}
+
+/* The checksum of the sections is zlib's CRC-32 however it is computed: every length around
+ * the fast path's block sizes, every alignment, any running value, and in pieces. */
+static void test_format_crc32(void)
+{
+    const gsize max = (1u << 20) + 77;
+    g_autofree uint8_t *buf = g_malloc(max + 16);
+    g_autoptr(GRand) rand = g_rand_new_with_seed(7);
+    for (gsize i = 0; i < max + 16; i++)
+        buf[i] = (uint8_t) g_rand_int(rand);
+    const uint32_t starts[] = {0, 0xffffffffu, 0x12345678u};
+    gsize lengths[1200 + 4];
+    unsigned n_lengths = 0;
+    for (gsize n = 0; n < 1200; n++)
+        lengths[n_lengths++] = n;
+    lengths[n_lengths++] = 4096;
+    lengths[n_lengths++] = 65536 + 48;
+    lengths[n_lengths++] = 1u << 20;
+    lengths[n_lengths++] = max;
+    for (unsigned s = 0; s < G_N_ELEMENTS(starts); s++) {
+        for (unsigned k = 0; k < n_lengths; k++) {
+            gsize len = lengths[k];
+            for (unsigned off = 0; off<16; off += len> 4096 ? 5 : 1) {
+                const uint8_t *p = buf + off;
+                uint32_t want = (uint32_t) crc32_z(starts[s], p, len);
+                g_assert_cmphex(vr_crc32(starts[s], p, len), ==, want);
+                gsize half = len / 3;
+                g_assert_cmphex(vr_crc32(vr_crc32(starts[s], p, half), p + half, len - half), ==,
+                                want);
+            }
+        }
+    }
 }
 
 /* Every proper prefix of a state file is refused, and says it is truncated (or not a state
@@ -551,6 +587,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     tmpdir = g_dir_make_tmp("vireo-state-XXXXXX", NULL);
     g_test_add_func("/state/format/roundtrip", test_format_roundtrip);
+    g_test_add_func("/state/format/crc32", test_format_crc32);
     g_test_add_func("/state/format/truncated", test_format_truncated);
     g_test_add_func("/state/format/flipped", test_format_flipped);
     g_test_add_func("/state/format/foreign", test_format_foreign);
