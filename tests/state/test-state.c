@@ -441,13 +441,13 @@ static void power_off(VProc *p)
 }
 
 /* Saved at the shell prompt; a new process resumes it and the shell answers. */
-static void test_linux_shell(void)
+static void linux_shell(const char *const *extra)
 {
     Linux l;
     if (!need_linux(&l))
         return;
     g_autofree char *state = tmp_path("linux-shell.vstate");
-    VProc *p = linux_start(&l, "1", NULL);
+    VProc *p = linux_start(&l, "1", extra);
     g_autofree char *before =
         vproc_run_cmd(p, "echo $((6 * 7)) > /tmp/kept; cat /tmp/kept", LINUX_CMD_TIMEOUT);
     g_assert_cmpstr(before, ==, "42");
@@ -465,6 +465,18 @@ static void test_linux_shell(void)
     vproc_free(p);
     g_free(l.kernel);
     g_free(l.initrd);
+}
+
+static void test_linux_shell(void)
+{
+    linux_shell(NULL);
+}
+
+/* The same through the virtio console (hvc0): its queues and buffers come back too. */
+static void test_linux_shell_virtio_console(void)
+{
+    const char *extra[] = {"--console", "virtio", "--append", "console=hvc0", NULL};
+    linux_shell(extra);
 }
 
 /* Four harts: each is back after a restore, and all four run at once. */
@@ -594,6 +606,7 @@ int main(int argc, char **argv)
     g_test_add_func("/state/machine/damaged", test_machine_damaged);
     g_test_add_func("/state/machine/compute-restored-50", test_compute_restored_50);
     g_test_add_func("/state/linux/shell", test_linux_shell);
+    g_test_add_func("/state/linux/shell-virtio-console", test_linux_shell_virtio_console);
     g_test_add_func("/state/linux/smp4", test_linux_smp4);
     g_test_add_func("/state/linux/disk-restored-50", test_linux_disk_restored_50);
     int status = g_test_run();
