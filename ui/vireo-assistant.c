@@ -5,7 +5,7 @@
 
 #include "vireo-assistant.h"
 #include "vireo-util.h"
-#include "vr-osinfo.h"
+#include "vireo-osinfo.h"
 
 /* S-mode U-Boot boots what is on a machine's disks (Debian package u-boot-qemu). */
 #define UBOOT_PATH "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
@@ -200,7 +200,7 @@ static void set_os_row(VireoAssistant *self, const char *icon, const char *title
 /* ---- detection ---- */
 
 typedef struct {
-    VrOsInfo info;
+    VireoOsInfo info;
     gboolean readable;
     char *error;
 } Detection;
@@ -208,7 +208,7 @@ typedef struct {
 static void detection_free(gpointer data)
 {
     Detection *d = data;
-    vr_osinfo_clear(&d->info);
+    vireo_osinfo_clear(&d->info);
     g_free(d->error);
     g_free(d);
 }
@@ -217,7 +217,7 @@ static void detect_thread(GTask *task, gpointer source, gpointer data, GCancella
 {
     Detection *d = g_new0(Detection, 1);
     g_autoptr(GError) error = NULL;
-    d->readable = vr_osinfo_detect(data, &d->info, &error);
+    d->readable = vireo_osinfo_detect(data, &d->info, &error);
     if (!d->readable)
         d->error = g_strdup(error->message);
     g_task_return_pointer(task, d, detection_free);
