@@ -17,7 +17,8 @@
 # (not root, a tool missing, the mirror unreachable), with the reason printed.
 #
 # Environment: VIREO_FRESH_ROOT_CACHE (cache folder), VIREO_FRESH_ROOT_JOBS (ninja -j,
-# default 2), VIREO_FRESH_ROOT_KEEP=1 (keep the unpacked root of a failed run).
+# default 2), VIREO_FRESH_ROOT_KEEP=1 (keep the unpacked root of a failed run),
+# VIREO_FRESH_ROOT_MIRROR (a Debian mirror URL to use instead of the host's).
 set -euo pipefail
 
 # Bump to rebuild the cached base root (e.g. after changing the mmdebstrap options).
@@ -110,7 +111,11 @@ for e in entries:
     print(e)
 PY
 }
-mirrors=$(mirror_lines)
+if [ -n "${VIREO_FRESH_ROOT_MIRROR:-}" ]; then
+    mirrors="deb ${VIREO_FRESH_ROOT_MIRROR%/} $SUITE main"
+else
+    mirrors=$(mirror_lines)
+fi
 if ! grep -q " $SUITE main\$" <<<"$mirrors"; then
     say "the host's apt sources name no '$SUITE main' mirror; using http://deb.debian.org/debian"
     mirrors=$(printf 'deb http://deb.debian.org/debian %s main\n%s' "$SUITE" "$mirrors")
