@@ -205,7 +205,8 @@ set -eu
 cd /src/vireo
 step() { echo "fresh-root: [\$SECONDS s] \$*"; }
 step ./scripts/install-deps.sh
-./scripts/install-deps.sh
+./scripts/install-deps.sh >install.log 2>&1 || { tail -40 install.log; exit 1; }
+grep '^install-deps:' install.log || true
 step meson setup build -Dwerror=true
 meson setup build -Dwerror=true >build-setup.log 2>&1 || { cat build-setup.log; exit 1; }
 step ninja -C build -j$jobs
