@@ -3,15 +3,18 @@
 # Does nothing when they are all present already.
 set -eu
 
+# Test guests (tests/guests/) install what their own builds need (linux-source-6.1, the
+# riscv64-linux-gnu cross compiler, flex, bison, bc, cpio, ...) when they are first built.
 packages="
-    meson ninja-build gcc pkg-config python3 clang-format
-    libglib2.0-dev
+    meson ninja-build gcc libc6-dev pkg-config python3 clang-format git
+    libglib2.0-dev libfdt-dev zlib1g-dev
     gcc-riscv64-unknown-elf qemu-system-misc
     libunicorn-dev
     libgtk-4-dev libadwaita-1-dev libvte-2.91-gtk4-dev libosinfo-1.0-dev osinfo-db
     libglib2.0-bin gettext appstream desktop-file-utils appstream-util
-    adwaita-icon-theme fonts-dejavu-core u-boot-qemu
+    adwaita-icon-theme fonts-dejavu-core opensbi u-boot-qemu e2fsprogs
     xvfb xauth dbus xdotool
+    mmdebstrap
 "
 
 missing=""
@@ -29,6 +32,9 @@ else
     sudo=
 fi
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q
+# Another apt run (e.g. a test guest's build installing its packages) may hold the lock.
+lock_wait="-o DPkg::Lock::Timeout=600"
 # shellcheck disable=SC2086
-$sudo apt-get install -y -q --no-install-recommends $missing
+$sudo apt-get $lock_wait update -q
+# shellcheck disable=SC2086
+$sudo apt-get $lock_wait install -y -q --no-install-recommends $missing

@@ -5,8 +5,8 @@
 
 #include "vireo-assistant.h"
 #include "vireo-util.h"
+#include "vireo-osinfo.h"
 #include "vr-board.h"
-#include "vr-osinfo.h"
 
 /* S-mode U-Boot boots what is on a machine's disks (Debian package u-boot-qemu). */
 #define UBOOT_PATH "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
@@ -204,7 +204,7 @@ static void set_os_row(VireoAssistant *self, const char *icon, const char *title
 /* ---- detection ---- */
 
 typedef struct {
-    VrOsInfo info;
+    VireoOsInfo info;
     gboolean readable;
     char *error;
 } Detection;
@@ -212,7 +212,7 @@ typedef struct {
 static void detection_free(gpointer data)
 {
     Detection *d = data;
-    vr_osinfo_clear(&d->info);
+    vireo_osinfo_clear(&d->info);
     g_free(d->error);
     g_free(d);
 }
@@ -221,7 +221,7 @@ static void detect_thread(GTask *task, gpointer source, gpointer data, GCancella
 {
     Detection *d = g_new0(Detection, 1);
     g_autoptr(GError) error = NULL;
-    d->readable = vr_osinfo_detect(data, &d->info, &error);
+    d->readable = vireo_osinfo_detect(data, &d->info, &error);
     if (!d->readable)
         d->error = g_strdup(error->message);
     g_task_return_pointer(task, d, detection_free);

@@ -1,10 +1,10 @@
-/* OS detection of install images with libosinfo (engine/vr-osinfo.c): an image libosinfo
+/* OS detection of install images with libosinfo (ui/vireo-osinfo.c): an image libosinfo
  * knows, one it does not, and a file that is no install image at all. */
 #include <glib.h>
 #include <string.h>
 
 #include "fake-iso.h"
-#include "vr-osinfo.h"
+#include "vireo-osinfo.h"
 
 static char *tmp_root;
 
@@ -22,9 +22,9 @@ static void test_known(void)
         return;
     }
     g_autofree char *iso = make_iso("debian.iso", "Debian 11.5.0 amd64 n", FALSE);
-    VrOsInfo info;
+    VireoOsInfo info;
     g_autoptr(GError) error = NULL;
-    g_assert_true(vr_osinfo_detect(iso, &info, &error));
+    g_assert_true(vireo_osinfo_detect(iso, &info, &error));
     g_assert_no_error(error);
     g_assert_true(info.identified);
     g_assert_cmpstr(info.name, ==, "Debian 11");
@@ -33,31 +33,31 @@ static void test_known(void)
     g_assert_cmpuint(info.memory, ==, 1ull << 30);
     g_assert_cmpuint(info.storage, ==, 20ull << 30);
     g_assert_cmpuint(info.cpus, >=, 1);
-    vr_osinfo_clear(&info);
+    vireo_osinfo_clear(&info);
 }
 
 static void test_unknown(void)
 {
     g_autofree char *iso = make_iso("mystery.iso", "MYSTERY_DISC_2049", FALSE);
-    VrOsInfo info;
+    VireoOsInfo info;
     g_autoptr(GError) error = NULL;
-    g_assert_true(vr_osinfo_detect(iso, &info, &error));
+    g_assert_true(vireo_osinfo_detect(iso, &info, &error));
     g_assert_false(info.identified);
     g_assert_null(info.name);
     g_assert_cmpstr(info.volume_id, ==, "MYSTERY_DISC_2049");
-    vr_osinfo_clear(&info);
+    vireo_osinfo_clear(&info);
 }
 
 static void test_not_an_image(void)
 {
     g_autofree char *path = g_build_filename(tmp_root, "notes.iso", NULL);
     g_assert_true(g_file_set_contents(path, "just some text", -1, NULL));
-    VrOsInfo info;
+    VireoOsInfo info;
     g_autoptr(GError) error = NULL;
-    g_assert_false(vr_osinfo_detect(path, &info, &error));
+    g_assert_false(vireo_osinfo_detect(path, &info, &error));
     g_assert_nonnull(error);
     g_assert_nonnull(strstr(error->message, "notes.iso"));
-    vr_osinfo_clear(&info);
+    vireo_osinfo_clear(&info);
 }
 
 /* A damaged image is refused before libosinfo reads it (libosinfo 1.10 trips over an
@@ -65,11 +65,11 @@ static void test_not_an_image(void)
 static void test_damaged(void)
 {
     g_autofree char *iso = make_iso("damaged.iso", "Debian 11.5.0 amd64 n", TRUE);
-    VrOsInfo info;
+    VireoOsInfo info;
     g_autoptr(GError) error = NULL;
-    g_assert_false(vr_osinfo_detect(iso, &info, &error));
+    g_assert_false(vireo_osinfo_detect(iso, &info, &error));
     g_assert_nonnull(strstr(error->message, "damaged.iso"));
-    vr_osinfo_clear(&info);
+    vireo_osinfo_clear(&info);
     /* Truncated right after the volume descriptor. */
     g_autofree char *data = NULL;
     gsize len;
@@ -80,8 +80,8 @@ static void test_damaged(void)
     g_assert_true(g_file_get_contents(good, &data, &len, NULL));
     g_assert_true(g_file_set_contents(cut, data, 17 * 2048, NULL));
     g_clear_error(&error);
-    g_assert_false(vr_osinfo_detect(cut, &info, &error));
-    vr_osinfo_clear(&info);
+    g_assert_false(vireo_osinfo_detect(cut, &info, &error));
+    vireo_osinfo_clear(&info);
 }
 
 int main(int argc, char **argv)

@@ -7,8 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "vr-i18n.h"
-#include "vr-osinfo.h"
+#include "vireo-config.h"
+#include <glib/gi18n-lib.h>
+
+#include "vireo-osinfo.h"
 
 /* libosinfo's objects are not meant for concurrent use: one detection at a time. */
 static GMutex db_lock;
@@ -45,7 +47,7 @@ static OsinfoResources *pick_resources(OsinfoResourcesList *list, const char *ar
     return any;
 }
 
-static void take_resources(VrOsInfo *info, OsinfoResourcesList *list)
+static void take_resources(VireoOsInfo *info, OsinfoResourcesList *list)
 {
     OsinfoResources *r = pick_resources(list, info->arch);
     if (!r)
@@ -106,7 +108,7 @@ static bool check_iso(const char *path, GError **error)
     return true;
 }
 
-bool vr_osinfo_detect(const char *path, VrOsInfo *info, GError **error)
+bool vireo_osinfo_detect(const char *path, VireoOsInfo *info, GError **error)
 {
     memset(info, 0, sizeof(*info));
     if (!check_iso(path, error))
@@ -144,7 +146,7 @@ bool vr_osinfo_detect(const char *path, VrOsInfo *info, GError **error)
     return true;
 }
 
-void vr_osinfo_clear(VrOsInfo *info)
+void vireo_osinfo_clear(VireoOsInfo *info)
 {
     g_clear_pointer(&info->name, g_free);
     g_clear_pointer(&info->short_id, g_free);
