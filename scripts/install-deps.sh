@@ -8,7 +8,7 @@ set -eu
 packages="
     meson ninja-build gcc libc6-dev pkg-config python3 clang-format git
     libglib2.0-dev libfdt-dev zlib1g-dev
-    gcc-riscv64-unknown-elf qemu-system-misc
+    gcc-riscv64-unknown-elf qemu-system-misc qemu-utils
     libunicorn-dev
     libgtk-4-dev libadwaita-1-dev libvte-2.91-gtk4-dev libosinfo-1.0-dev osinfo-db
     libglib2.0-bin gettext appstream desktop-file-utils appstream-util
