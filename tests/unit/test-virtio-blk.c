@@ -911,12 +911,22 @@ static void test_reset_waits(void)
     g_mutex_unlock(&hook.lock);
     g_thread_join(th);
     g_assert_cmpint(g_atomic_int_get(&job.done), ==, 1);
-    g_assert_cmpuint(hook.arrivals, ==, N);
+    /* The first four were with the workers; the rest had been taken from the ring, or not
+     * yet when the reset stopped the device taking more (then the reset forgets them with the
+     * rings). Each request either finished whole or never started. */
+    g_assert_cmpuint(hook.arrivals, >=, 4);
+    g_assert_cmpuint(hook.arrivals, <=, N);
+    unsigned finished = 0;
     for (unsigned i = 0; i < N; i++) {
-        g_assert_cmpuint(*(uint8_t *) td_host(m, bt.stats + i), ==, VR_VIRTIO_BLK_S_OK);
+        uint8_t status = *(uint8_t *) td_host(m, bt.stats + i);
+        if (status == 0xee)
+            continue;
+        g_assert_cmpuint(status, ==, VR_VIRTIO_BLK_S_OK);
         g_assert_cmpuint(*(uint8_t *) td_host(m, bt.bufs + 4096ull * i + 100), ==,
                          pattern(8ull * i * 512 + 100));
+        finished++;
     }
+    g_assert_cmpuint(finished, ==, hook.arrivals);
     g_assert_cmpuint(td_used_idx(m, q), ==, 0);
     g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_STATUS), ==, 0);
     td_start(m, ALL_RW, q, 1, VR_VIRTIO_BLK_QUEUE_SIZE);
