@@ -6,6 +6,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -23,8 +24,7 @@ typedef struct {
     GMainLoop *loop;
     int exit_status;
     bool timed_out;
-    guint timer;
-    double timeout;
+    GSource *timer;
     /* stdin */
     bool tty;
     struct termios saved_termios;
@@ -359,9 +359,29 @@ static gboolean on_timeout(gpointer data)
 {
     RunSession *s = data;
     s->timed_out = true;
-    s->timer = 0;
     vr_machine_power_off(s->m);
     return G_SOURCE_REMOVE;
+}
+
+static gboolean deadline_dispatch(GSource *source, GSourceFunc callback, gpointer data)
+{
+    g_source_set_ready_time(source, -1);
+    return callback(data);
+}
+
+/* A source that fires once at a monotonic time in microseconds: unlike g_timeout_add's guint
+ * of milliseconds, it holds any timeout up to hundreds of thousands of years. */
+static GSource *deadline_source_new(double seconds, GSourceFunc callback, gpointer data)
+{
+    static GSourceFuncs funcs = {.dispatch = deadline_dispatch};
+    GSource *source = g_source_new(&funcs, sizeof(GSource));
+    gint64 now = g_get_monotonic_time();
+    double us = seconds * G_USEC_PER_SEC;
+    gint64 deadline = us >= (double) (G_MAXINT64 - now) ? G_MAXINT64 : now + (gint64) us;
+    g_source_set_ready_time(source, deadline);
+    g_source_set_callback(source, callback, data, NULL);
+    g_source_attach(source, NULL);
+    return source;
 }
 
 static gboolean on_signal(gpointer data)
@@ -396,7 +416,18 @@ static bool parse_disk(VrMachineConfig *cfg, const char *spec, GError **error)
     return true;
 }
 
-/* Runs the machine cfg describes on this terminal; returns the exit status. */
+/* A number of seconds: finite and above zero ("1e10" is fine, "inf", "nan" and "0" are not). */
+static bool parse_timeout(const char *text, double *seconds)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = g_ascii_strtod(text, &end);
+    if (end == text || *end || errno == ERANGE || !isfinite(v) || v <= 0)
+        return false;
+    *seconds = v;
+    return true;
+}
+
 /* Runs the machine cfg describes, or the one restored from the state file restore, on this
  * terminal; returns the exit status. */
 static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout)
@@ -416,7 +447,6 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     s.line = g_string_new(NULL);
     s.pending = g_byte_array_new();
     s.out_pending = g_byte_array_new();
-    s.timeout = timeout;
     active_session = &s;
     vr_machine_set_event_handler(m, NULL, on_event, &s);
 
@@ -428,7 +458,8 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     s.stdin_watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, &s);
     guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
     guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
-    s.timer = timeout > 0 ? g_timeout_add((guint) (timeout * 1000), on_timeout, &s) : 0;
+    if (timeout > 0)
+        s.timer = deadline_source_new(timeout, on_timeout, &s);
 
     if (!vr_machine_start(m, &error)) {
         vireo_cli_error("run", "%s", error->message);
@@ -454,8 +485,10 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     g_unix_set_fd_nonblocking(STDOUT_FILENO, FALSE, NULL);
     if (s.stdout_watch)
         g_source_remove(s.stdout_watch);
-    if (s.timer)
-        g_source_remove(s.timer);
+    if (s.timer) {
+        g_source_destroy(s.timer);
+        g_source_unref(s.timer);
+    }
     g_source_remove(sigint);
     g_source_remove(sigterm);
     if (s.stdin_watch)
@@ -477,7 +510,8 @@ int vireo_cmd_run(int argc, char **argv)
     g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *restore = NULL;
     g_auto(GStrv) disks = NULL;
     int cpus = -1; /* not given */
-    double timeout = 0;
+    g_autofree char *timeout_arg = NULL;
+    double timeout = 0; /* none */
     GOptionEntry entries[] = {
         {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, N_("Guest architecture (riscv64)"), "ARCH"},
         {"cpus", 0, 0, G_OPTION_ARG_INT, &cpus, N_("Number of virtual CPUs (default 1)"), "N"},
@@ -503,7 +537,7 @@ int vireo_cmd_run(int argc, char **argv)
          "serial|virtio"},
         {"restore", 0, 0, G_OPTION_ARG_FILENAME, &restore,
          N_("Resume a machine from a state file written by the monitor's savevm"), N_("FILE")},
-        {"timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
+        {"timeout", 0, 0, G_OPTION_ARG_STRING, &timeout_arg,
          N_("Stop after this many seconds (exit status 124)"), N_("SECONDS")},
         {NULL},
     };
@@ -527,8 +561,10 @@ int vireo_cmd_run(int argc, char **argv)
         vireo_cli_error("run", _("unexpected argument '%s'"), argv[2]);
         return VIREO_EXIT_USAGE;
     }
-    if (timeout < 0) {
-        vireo_cli_error("run", _("--timeout must not be negative"));
+    if (timeout_arg && !parse_timeout(timeout_arg, &timeout)) {
+        vireo_cli_error("run",
+                        _("--timeout: '%s' is not a number of seconds (a finite number above 0)"),
+                        timeout_arg);
         return VIREO_EXIT_USAGE;
     }
 

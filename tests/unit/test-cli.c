@@ -244,6 +244,40 @@ static void test_timeout(void)
     run_result_clear(&r);
 }
 
+/* --timeout takes a finite number of seconds above zero, and holds large ones. */
+static void test_timeout_values(void)
+{
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *elf = write_elf("spin.elf", 0x80000000, code, 1, 0, EM_RISCV);
+    const char *bad[] = {"nan", "inf", "-inf", "1e999", "0", "-1", "abc", "5s", ""};
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        gint64 t0 = g_get_monotonic_time();
+        RunResult r = RUN_ELF(elf, "--timeout", bad[i]);
+        g_assert_cmpint(r.status, ==, 2);
+        g_autofree char *quoted = g_strdup_printf("'%s'", bad[i]);
+        g_assert_nonnull(strstr(r.err, quoted));
+        g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+        run_result_clear(&r);
+    }
+    /* More milliseconds than a guint holds, and more than that again: still running later. */
+    const char *large[] = {"4294968", "1e10", "1e300"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(large); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GSubprocess) p =
+            g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, vireo_path, "run", "--arch", "riscv64", "--bios", "none",
+                             "--kernel", elf, "--timeout", large[i], NULL);
+        g_assert_no_error(error);
+        for (int t = 0; t < 30; t++) {
+            g_main_context_iteration(NULL, FALSE);
+            g_usleep(50000);
+        }
+        g_assert_nonnull(g_subprocess_get_identifier(p));
+        g_subprocess_force_exit(p);
+        g_assert_true(g_subprocess_wait(p, NULL, &error));
+    }
+}
+
 /* A guest that writes to the UART as fast as it can, never looking at the line status. */
 static char *elf_flooding(void)
 {
@@ -733,6 +767,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/pass", test_pass);
     g_test_add_func("/cli/fail-reports-number", test_fail_reports_number);
     g_test_add_func("/cli/timeout", test_timeout);
+    g_test_add_func("/cli/timeout-values", test_timeout_values);
     g_test_add_func("/cli/console-flood", test_console_flood);
     g_test_add_func("/cli/console-flood-unread", test_console_flood_unread);
     g_test_add_func("/cli/console-slow-reader-lossless", test_console_slow_reader_lossless);
