@@ -509,12 +509,13 @@ int vireo_cmd_run(int argc, char **argv)
     g_autofree char *arch = NULL, *memory = NULL, *bios = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *restore = NULL;
     g_auto(GStrv) disks = NULL;
-    int cpus = -1; /* not given */
+    g_autofree char *cpus_arg = NULL;
     g_autofree char *timeout_arg = NULL;
     double timeout = 0; /* none */
     GOptionEntry entries[] = {
         {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, N_("Guest architecture (riscv64)"), "ARCH"},
-        {"cpus", 0, 0, G_OPTION_ARG_INT, &cpus, N_("Number of virtual CPUs (default 1)"), "N"},
+        {"cpus", 0, 0, G_OPTION_ARG_STRING, &cpus_arg, N_("Number of virtual CPUs (default 1)"),
+         "N"},
         {"memory", 0, 0, G_OPTION_ARG_STRING, &memory, N_("Guest RAM, e.g. 512M or 2G"),
          N_("SIZE")},
         {"bios", 0, 0, G_OPTION_ARG_FILENAME, &bios,
@@ -570,7 +571,7 @@ int vireo_cmd_run(int argc, char **argv)
 
     if (restore) {
         if (argc == 2 || arch || memory || bios || kernel || initrd || append || console || disks ||
-            cpus != -1) {
+            cpus_arg) {
             /* Translators: keep --restore and --timeout, the options. */
             vireo_cli_error("run", _("--restore takes no machine and no machine options (the "
                                      "state file names its machine); only --timeout"));
@@ -593,12 +594,15 @@ int vireo_cmd_run(int argc, char **argv)
         g_free(cfg.arch);
         cfg.arch = g_strdup(arch);
     }
-    if (cpus != -1 && cpus < 1) {
-        vireo_cli_error("run", _("--cpus must be at least 1"));
-        goto out;
-    }
-    if (cpus != -1)
+    if (cpus_arg) {
+        guint64 cpus = 0;
+        if (!g_ascii_string_to_unsigned(cpus_arg, 10, 1, G_MAXUINT32, &cpus, NULL)) {
+            /* Translators: keep --cpus, the option. */
+            vireo_cli_error("run", _("--cpus: '%s' is not a number of CPUs (1 or more)"), cpus_arg);
+            goto out;
+        }
         cfg.cpus = (unsigned) cpus;
+    }
     if (console && !vr_parse_console(console, &cfg.virtio_console)) {
         /* Translators: keep serial and virtio, the values the option takes. */
         vireo_cli_error("run", _("--console: '%s' is not serial or virtio"), console);

@@ -483,8 +483,17 @@ static void test_bad_values(void)
     g_assert_nonnull(strstr(r.err, "12X"));
     run_result_clear(&r);
 
-    r = RUN_ELF(elf, "--cpus", "0");
-    g_assert_cmpint(r.status, ==, 2);
+    /* -1 was once the "not given" marker, and taken as such. */
+    const char *bad_cpus[] = {"0", "-1", "-2", "abc", "4294967296", ""};
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad_cpus); i++) {
+        r = RUN_ELF(elf, "--cpus", bad_cpus[i], "--timeout", "20");
+        g_assert_cmpint(r.status, ==, 2);
+        g_autofree char *quoted = g_strdup_printf("--cpus: '%s'", bad_cpus[i]);
+        g_assert_nonnull(strstr(r.err, quoted));
+        run_result_clear(&r);
+    }
+    r = RUN_ELF(elf, "--cpus", "2", "--timeout", "20");
+    g_assert_cmpint(r.status, ==, 0);
     run_result_clear(&r);
 
     r = RUN_ELF(elf, "--cpus", "99");
