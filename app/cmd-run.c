@@ -24,6 +24,7 @@ typedef struct {
     GMainLoop *loop;
     int exit_status;
     bool timed_out;
+    int stop_signal; /* the signal that stopped the machine, or 0 */
     GSource *timer;
     /* stdin */
     bool tty;
@@ -384,10 +385,28 @@ static GSource *deadline_source_new(double seconds, GSourceFunc callback, gpoint
     return source;
 }
 
-static gboolean on_signal(gpointer data)
+static void stop_on_signal(RunSession *s, int sig)
 {
-    RunSession *s = data;
+    if (!s->stop_signal)
+        s->stop_signal = sig;
     vr_machine_power_off(s->m);
+}
+
+static gboolean on_sigint(gpointer data)
+{
+    stop_on_signal(data, SIGINT);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_sigterm(gpointer data)
+{
+    stop_on_signal(data, SIGTERM);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_sighup(gpointer data)
+{
+    stop_on_signal(data, SIGHUP);
     return G_SOURCE_CONTINUE;
 }
 
@@ -456,8 +475,9 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     g_unix_set_fd_nonblocking(STDIN_FILENO, TRUE, NULL);
     g_unix_set_fd_nonblocking(STDOUT_FILENO, TRUE, NULL);
     s.stdin_watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, &s);
-    guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
-    guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
+    guint sigint = g_unix_signal_add(SIGINT, on_sigint, &s);
+    guint sigterm = g_unix_signal_add(SIGTERM, on_sigterm, &s);
+    guint sighup = g_unix_signal_add(SIGHUP, on_sighup, &s);
     if (timeout > 0)
         s.timer = deadline_source_new(timeout, on_timeout, &s);
 
@@ -468,7 +488,10 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
         flush_console(&s);
         VrMachineResult result = vr_machine_get_result(m);
         restore_terminal();
-        if (s.timed_out) {
+        if (s.stop_signal) {
+            /* As a shell reports a command a signal ended: 128 + the signal's number. */
+            status = 128 + s.stop_signal;
+        } else if (s.timed_out) {
             vireo_cli_error("run", _("timed out after %g seconds"), timeout);
             status = VIREO_EXIT_TIMEOUT;
         } else if (result.end == VR_END_FAILED) {
@@ -491,6 +514,7 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     }
     g_source_remove(sigint);
     g_source_remove(sigterm);
+    g_source_remove(sighup);
     if (s.stdin_watch)
         g_source_remove(s.stdin_watch);
     if (s.retry_source)

@@ -9,6 +9,7 @@
 #define VIREO_EXIT_FAILED  1 /* the guest reported failure */
 #define VIREO_EXIT_USAGE   2 /* bad options, configuration or input files */
 #define VIREO_EXIT_TIMEOUT 124
+/* Stopped by a signal: 128 + its number (129 SIGHUP, 130 SIGINT, 143 SIGTERM). */
 
 /* Prints "vireo COMMAND: MESSAGE" (or "vireo: MESSAGE" when command is NULL) on standard
  * error, with a new line. */

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 
 static const char *vireo_path;
@@ -275,6 +276,28 @@ static void test_timeout_values(void)
         g_assert_nonnull(g_subprocess_get_identifier(p));
         g_subprocess_force_exit(p);
         g_assert_true(g_subprocess_wait(p, NULL, &error));
+    }
+}
+
+/* A signal stops the machine with 128 + its number, not with the guest's status. */
+static void test_signal_status(void)
+{
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *elf = write_elf("spin.elf", 0x80000000, code, 1, 0, EM_RISCV);
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (unsigned i = 0; i < G_N_ELEMENTS(signals); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GSubprocess) p =
+            g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                 G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, vireo_path, "run", "--arch", "riscv64", "--bios", "none",
+                             "--kernel", elf, "--timeout", "30", NULL);
+        g_assert_no_error(error);
+        g_usleep(1000000);
+        g_subprocess_send_signal(p, signals[i]);
+        g_assert_true(g_subprocess_wait(p, NULL, &error));
+        g_assert_true(g_subprocess_get_if_exited(p));
+        g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 128 + signals[i]);
     }
 }
 
@@ -777,6 +800,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/fail-reports-number", test_fail_reports_number);
     g_test_add_func("/cli/timeout", test_timeout);
     g_test_add_func("/cli/timeout-values", test_timeout_values);
+    g_test_add_func("/cli/signal-status", test_signal_status);
     g_test_add_func("/cli/console-flood", test_console_flood);
     g_test_add_func("/cli/console-flood-unread", test_console_flood_unread);
     g_test_add_func("/cli/console-slow-reader-lossless", test_console_slow_reader_lossless);
