@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -28,8 +29,6 @@ typedef struct {
     GSource *timer;
     /* stdin */
     bool tty;
-    struct termios saved_termios;
-    bool termios_saved;
     bool escape;  /* the last byte was Ctrl-A */
     bool monitor; /* reading a monitor command line */
     GString *line;
@@ -42,25 +41,83 @@ typedef struct {
 
 static RunSession *active_session;
 
-static void restore_terminal(void)
+/* ---- the terminal ---- */
+
+/* What vireo run changed on its terminal and standard streams (raw mode, non-blocking
+ * descriptors, shared with the shell that started it), put back on every way out: on
+ * return, at exit, and from a handler for the signals that end the process. */
+static struct termios saved_termios;
+static volatile sig_atomic_t termios_saved;
+static volatile sig_atomic_t saved_stdin_flags = -1, saved_stdout_flags = -1;
+
+/* Async-signal-safe. */
+static void restore_terminal_now(int when)
 {
-    if (active_session && active_session->termios_saved) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &active_session->saved_termios);
-        active_session->termios_saved = false;
+    if (termios_saved) {
+        tcsetattr(STDIN_FILENO, when, &saved_termios);
+        termios_saved = 0;
+    }
+    if (saved_stdin_flags >= 0) {
+        fcntl(STDIN_FILENO, F_SETFL, (int) saved_stdin_flags);
+        saved_stdin_flags = -1;
+    }
+    if (saved_stdout_flags >= 0) {
+        fcntl(STDOUT_FILENO, F_SETFL, (int) saved_stdout_flags);
+        saved_stdout_flags = -1;
     }
 }
 
-static void raw_terminal(RunSession *s)
+static void restore_terminal(void)
 {
-    if (tcgetattr(STDIN_FILENO, &s->saved_termios) != 0)
+    restore_terminal_now(TCSAFLUSH);
+}
+
+static const int fatal_signals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGQUIT};
+static struct sigaction previous_actions[G_N_ELEMENTS(fatal_signals)];
+
+static void on_fatal_signal(int sig, siginfo_t *info, void *context)
+{
+    restore_terminal_now(TCSANOW);
+    for (unsigned i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
+        if (fatal_signals[i] == sig)
+            sigaction(sig, &previous_actions[i], NULL);
+    /* A fault comes back when the instruction runs again; a sent signal is sent again. */
+    if (info->si_code <= 0 || sig == SIGABRT || sig == SIGQUIT)
+        raise(sig);
+}
+
+static void guard_terminal(void)
+{
+    static bool installed;
+    if (installed)
         return;
-    s->termios_saved = true;
+    installed = true;
     atexit(restore_terminal);
-    struct termios raw = s->saved_termios;
-    cfmakeraw(&raw);
-    /* Keep output processing, so a bare "\n" from the guest still starts a new line. */
-    raw.c_oflag |= OPOST | ONLCR;
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_fatal_signal;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    for (unsigned i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
+        sigaction(fatal_signals[i], &sa, &previous_actions[i]);
+}
+
+static void prepare_terminal(RunSession *s)
+{
+    guard_terminal();
+    /* Output to a closed pipe is dropped (write() fails with EPIPE), it does not kill us. */
+    signal(SIGPIPE, SIG_IGN);
+    saved_stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
+    saved_stdout_flags = fcntl(STDOUT_FILENO, F_GETFL);
+    if (s->tty && tcgetattr(STDIN_FILENO, &saved_termios) == 0) {
+        termios_saved = 1;
+        struct termios raw = saved_termios;
+        cfmakeraw(&raw);
+        /* Keep output processing, so a bare "\n" from the guest still starts a new line. */
+        raw.c_oflag |= OPOST | ONLCR;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+    }
+    g_unix_set_fd_nonblocking(STDIN_FILENO, TRUE, NULL);
+    g_unix_set_fd_nonblocking(STDOUT_FILENO, TRUE, NULL);
 }
 
 /* Guest output goes to standard output without ever blocking the main loop: what the
@@ -470,10 +527,7 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     vr_machine_set_event_handler(m, NULL, on_event, &s);
 
     s.tty = isatty(STDIN_FILENO);
-    if (s.tty)
-        raw_terminal(&s);
-    g_unix_set_fd_nonblocking(STDIN_FILENO, TRUE, NULL);
-    g_unix_set_fd_nonblocking(STDOUT_FILENO, TRUE, NULL);
+    prepare_terminal(&s);
     s.stdin_watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, &s);
     guint sigint = g_unix_signal_add(SIGINT, on_sigint, &s);
     guint sigterm = g_unix_signal_add(SIGTERM, on_sigterm, &s);
@@ -504,8 +558,6 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     }
 
     restore_terminal();
-    g_unix_set_fd_nonblocking(STDIN_FILENO, FALSE, NULL);
-    g_unix_set_fd_nonblocking(STDOUT_FILENO, FALSE, NULL);
     if (s.stdout_watch)
         g_source_remove(s.stdout_watch);
     if (s.timer) {

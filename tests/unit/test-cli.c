@@ -1,11 +1,19 @@
 /* The `vireo run` command line: exit statuses and messages for good and bad input.
  * Runs the vireo binary named by $VIREO on small RISC-V ELF files this test writes. */
 #include <elf.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
 #include <string.h>
 
 static const char *vireo_path;
@@ -599,6 +607,133 @@ static void test_monitor(void)
     g_assert_cmpuint(resumed, >, paused2);
 }
 
+/* ---- on a terminal ---- */
+
+typedef enum {
+    PTY_WAIT,       /* the guest ends by itself */
+    PTY_QUIT_KEYS,  /* Ctrl-A X */
+    PTY_SIGNAL,     /* kill(sig) */
+    PTY_CLOSED_OUT, /* standard output is a pipe whose reader goes away after 100 bytes */
+} PtyAction;
+
+/* Runs `vireo run` on ELF with a new pseudo-terminal as its controlling terminal and
+ * standard streams, does what action says after a second, and checks that the terminal's
+ * settings and the descriptor's blocking mode are what they were before once vireo is gone.
+ * Returns the wait status. */
+static int run_on_pty(const char *elf, PtyAction action, int sig)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    g_assert_cmpint(master, >=, 0);
+    g_assert_cmpint(grantpt(master), ==, 0);
+    g_assert_cmpint(unlockpt(master), ==, 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    g_assert_cmpint(slave, >=, 0);
+    struct termios before, after;
+    g_assert_cmpint(tcgetattr(slave, &before), ==, 0);
+    g_assert_true(before.c_lflag & ICANON);
+    g_assert_true(before.c_lflag & ECHO);
+    int out[2] = {-1, -1};
+    if (action == PTY_CLOSED_OUT)
+        g_assert_cmpint(pipe(out), ==, 0);
+
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        setsid();
+        ioctl(slave, TIOCSCTTY, 0);
+        dup2(slave, STDIN_FILENO);
+        dup2(out[1] >= 0 ? out[1] : slave, STDOUT_FILENO);
+        dup2(slave, STDERR_FILENO);
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        execl(vireo_path, vireo_path, "run", "--arch", "riscv64", "--bios", "none", "--kernel", elf,
+              "--timeout", "5", (char *) NULL);
+        _exit(127);
+    }
+    if (out[1] >= 0)
+        close(out[1]);
+
+    gint64 start = g_get_monotonic_time();
+    gboolean acted = action == PTY_WAIT;
+    size_t piped = 0;
+    int status = 0;
+    for (;;) {
+        pid_t done = waitpid(pid, &status, WNOHANG);
+        g_assert_cmpint(done, >=, 0);
+        if (done == pid)
+            break;
+        g_assert_cmpint(g_get_monotonic_time() - start, <, 20 * G_USEC_PER_SEC);
+        struct pollfd fds[2] = {{.fd = master, .events = POLLIN}, {.fd = out[0], .events = POLLIN}};
+        poll(fds, 2, 20);
+        char buf[4096];
+        if (fds[0].revents & POLLIN)
+            (void) !read(master, buf, sizeof(buf));
+        if (out[0] >= 0 && (fds[1].revents & POLLIN)) {
+            ssize_t n = read(out[0], buf, 100 - piped);
+            piped += n > 0 ? (size_t) n : 0;
+            if (n <= 0 || piped >= 100) {
+                close(out[0]);
+                out[0] = -1;
+            }
+        }
+        if (!acted && g_get_monotonic_time() - start > G_USEC_PER_SEC) {
+            acted = TRUE;
+            if (action == PTY_QUIT_KEYS)
+                g_assert_cmpint(write(master, "\001x", 2), ==, 2);
+            else if (action == PTY_SIGNAL)
+                kill(pid, sig);
+        }
+    }
+    if (action == PTY_CLOSED_OUT)
+        g_assert_cmpuint(piped, ==, 100);
+
+    g_assert_cmpint(tcgetattr(slave, &after), ==, 0);
+    g_assert_cmphex(after.c_lflag, ==, before.c_lflag);
+    g_assert_cmphex(after.c_iflag, ==, before.c_iflag);
+    g_assert_cmphex(after.c_oflag, ==, before.c_oflag);
+    g_assert_cmphex(after.c_cflag, ==, before.c_cflag);
+    g_assert_cmpint(fcntl(slave, F_GETFL) & O_NONBLOCK, ==, 0);
+    if (out[0] >= 0)
+        close(out[0]);
+    close(slave);
+    close(master);
+    return status;
+}
+
+static void test_terminal_restored(void)
+{
+    g_autofree char *pass = elf_reporting("pass.elf", 1);
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *spin = write_elf("spin.elf", 0x80000000, code, 1, 0, EM_RISCV);
+    g_autofree char *flood = elf_flooding();
+
+    int status = run_on_pty(pass, PTY_WAIT, 0);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+
+    status = run_on_pty(spin, PTY_QUIT_KEYS, 0);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+
+    const int signals[] = {SIGTERM, SIGINT, SIGHUP};
+    for (unsigned i = 0; i < G_N_ELEMENTS(signals); i++) {
+        status = run_on_pty(spin, PTY_SIGNAL, signals[i]);
+        g_assert_true(WIFEXITED(status));
+        g_assert_cmpint(WEXITSTATUS(status), ==, 128 + signals[i]);
+    }
+
+    /* Output to a closed pipe is dropped: vireo goes on to its timeout. */
+    status = run_on_pty(flood, PTY_CLOSED_OUT, 0);
+    g_assert_false(WIFSIGNALED(status));
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 124);
+
+    /* A crash still ends the process, and still hands the terminal back first. */
+    status = run_on_pty(spin, PTY_SIGNAL, SIGABRT);
+    g_assert_true(WIFSIGNALED(status));
+    g_assert_cmpint(WTERMSIG(status), ==, SIGABRT);
+}
+
 /* ---- firmware boot and machine folders ---- */
 
 static void test_too_much_memory(void)
@@ -814,6 +949,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/help", test_help);
     g_test_add_func("/cli/bad-values", test_bad_values);
     g_test_add_func("/cli/monitor", test_monitor);
+    g_test_add_func("/cli/terminal-restored", test_terminal_restored);
     g_test_add_func("/cli/too-much-memory", test_too_much_memory);
     g_test_add_func("/cli/kernel-not-an-image", test_kernel_not_an_image);
     g_test_add_func("/cli/missing-disk-and-firmware", test_missing_disk_and_firmware);
