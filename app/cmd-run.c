@@ -238,7 +238,8 @@ static void monitor_savevm(RunSession *s, const char *path)
     g_autoptr(GError) error = NULL;
     int64_t start = g_get_monotonic_time();
     if (!vr_machine_save_state(s->m, path, &error)) {
-        note("%s", error->message);
+        g_autofree char *message = vireo_cli_escape(error->message);
+        note("%s", message);
         return;
     }
     GStatBuf st;
@@ -404,7 +405,11 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     RunSession *s = data;
     switch (ev->kind) {
     case VR_EVENT_CONSOLE_OUTPUT: drain_console(s); break;
-    case VR_EVENT_ERROR: note("vireo: %s", ev->message); break;
+    case VR_EVENT_ERROR: {
+        g_autofree char *message = vireo_cli_escape(ev->message);
+        note("vireo: %s", message);
+        break;
+    }
     case VR_EVENT_RESET: break;
     case VR_EVENT_STATE_CHANGED:
         if (ev->state == VR_MACHINE_STOPPED)

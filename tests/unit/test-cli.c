@@ -215,6 +215,15 @@ static RunResult run_vireo_german(const char *first, ...)
     return r;
 }
 
+static RunResult run_vireo_env(char **envp, const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    RunResult r = run_vireo_va(envp, first, ap);
+    va_end(ap);
+    return r;
+}
+
 #define RUN_ELF(path, ...) \
     run_vireo("run", "--arch", "riscv64", "--bios", "none", "--kernel", path, ##__VA_ARGS__, NULL)
 #define RUN_ELF_GERMAN(path, ...)                                                    \
@@ -846,6 +855,52 @@ static void test_machine_folder(void)
     run_result_clear(&r);
 }
 
+/* Names, paths and values from a machine folder reach the terminal escaped: no ESC, no
+ * line breaks of their own; printable UTF-8 as it is. */
+static void assert_escaped(const char *text, int lines)
+{
+    g_assert_null(strchr(text, 0x1b));
+    g_assert_null(strchr(text, 0x07));
+    int n = 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    g_assert_cmpint(n, ==, lines);
+}
+
+static void test_escaped_names(void)
+{
+    const char *evil = "Ev\xc3\xafl\x1b[31m\nName\x07";
+    g_autofree char *dir = machine_folder(evil, "[machine]\nname=a\\nb\ncolour\x1b\x63=blue\n");
+    RunResult r = run_vireo("run", dir, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    assert_escaped(r.err, 1);
+    g_assert_nonnull(strstr(r.err, "Ev\xc3\xafl\\e[31m\\nName\\x07.vireo"));
+    g_assert_nonnull(strstr(r.err, "colour\\ec"));
+    run_result_clear(&r);
+
+    g_autofree char *arch = machine_folder("Arch", "[machine]\narch=riscv\x1b[2J\\n64\n");
+    r = run_vireo("run", arch, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    assert_escaped(r.err, 1);
+    g_assert_nonnull(strstr(r.err, "riscv\\e[2J\\n64"));
+    run_result_clear(&r);
+
+    /* The same folder in a library of its own, listed. */
+    g_autofree char *data = g_build_filename(tmpdir, "escaped-data", NULL);
+    g_autofree char *machines = g_build_filename(data, "vireo", "machines", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(machines, 0755), ==, 0);
+    g_autofree char *base = g_path_get_basename(dir);
+    g_autofree char *moved = g_build_filename(machines, base, NULL);
+    g_assert_cmpint(g_rename(dir, moved), ==, 0);
+    g_auto(GStrv) envp = g_get_environ();
+    envp = g_environ_setenv(envp, "XDG_DATA_HOME", data, TRUE);
+    r = run_vireo_env(envp, "list", "--paths", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    assert_escaped(r.out, 3); /* heading, the machine, its folder */
+    g_assert_nonnull(strstr(r.out, "Ev\xc3\xafl\\e[31m\\nName\\x07"));
+    run_result_clear(&r);
+}
+
 /* ---- in German ---- */
 
 /* The engine's errors, and the command line's own, come out in the user's language: vireo
@@ -954,6 +1009,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/kernel-not-an-image", test_kernel_not_an_image);
     g_test_add_func("/cli/missing-disk-and-firmware", test_missing_disk_and_firmware);
     g_test_add_func("/cli/machine-folder", test_machine_folder);
+    g_test_add_func("/cli/escaped-names", test_escaped_names);
     g_test_add_func("/cli/german", test_german);
     int status = g_test_run();
 
