@@ -294,6 +294,7 @@ static void monitor_prompt(void)
 /* ---- keyboard ---- */
 
 static gboolean retry_pending(gpointer data);
+static void offer_pending(RunSession *s);
 
 static void feed_guest(RunSession *s, const uint8_t *p, size_t n)
 {
@@ -305,19 +306,34 @@ static void feed_guest(RunSession *s, const uint8_t *p, size_t n)
     if (n) {
         g_byte_array_append(s->pending, p, (guint) n);
         if (!s->retry_source)
-            s->retry_source = g_timeout_add(5, retry_pending, s);
+            s->retry_source = g_timeout_add(50, retry_pending, s);
+    }
+}
+
+/* Offers the waiting keyboard bytes to the guest again: as soon as the machine says it has
+ * room, and on a slow timer besides, should a notice be missed. */
+static void offer_pending(RunSession *s)
+{
+    if (!s->pending->len)
+        return;
+    size_t taken = vr_machine_console_input(s->m, s->pending->data, s->pending->len);
+    g_byte_array_remove_range(s->pending, 0, (guint) taken);
+    if (!s->pending->len && s->retry_source) {
+        g_source_remove(s->retry_source);
+        s->retry_source = 0;
     }
 }
 
 static gboolean retry_pending(gpointer data)
 {
     RunSession *s = data;
-    size_t taken = vr_machine_console_input(s->m, s->pending->data, s->pending->len);
-    g_byte_array_remove_range(s->pending, 0, (guint) taken);
-    if (s->pending->len)
-        return G_SOURCE_CONTINUE;
-    s->retry_source = 0;
-    return G_SOURCE_REMOVE;
+    guint self = s->retry_source;
+    s->retry_source = 0; /* not removed by offer_pending() while it runs */
+    offer_pending(s);
+    if (!s->pending->len)
+        return G_SOURCE_REMOVE;
+    s->retry_source = self;
+    return G_SOURCE_CONTINUE;
 }
 
 static void monitor_byte(RunSession *s, uint8_t c)
@@ -411,6 +427,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
         break;
     }
     case VR_EVENT_RESET: break;
+    case VR_EVENT_CONSOLE_INPUT_READY: offer_pending(s); break;
     case VR_EVENT_STATE_CHANGED:
         if (ev->state == VR_MACHINE_STOPPED)
             g_main_loop_quit(s->loop);

@@ -616,6 +616,92 @@ static void test_monitor(void)
     g_assert_cmpuint(resumed, >, paused2);
 }
 
+/* A guest that echoes what it reads from the UART, waiting for each byte and for THRE. */
+static char *elf_echoing(void)
+{
+    uint32_t code[] = {
+        enc_lui(T0, 0x10000),         /* t0 = UART */
+        enc_i(0x03, T1, 4, T0, 5),    /* loop: lbu t1, 5(t0) (LSR) */
+        enc_i(0x13, T1, 7, T1, 0x01), /* andi t1, t1, DR */
+        enc_b(0, T1, 0, -8),          /* beqz t1, loop */
+        enc_i(0x03, T2, 4, T0, 0),    /* lbu t2, 0(t0) (RBR) */
+        enc_i(0x03, T1, 4, T0, 5),    /* wait: lbu t1, 5(t0) (LSR) */
+        enc_i(0x13, T1, 7, T1, 0x20), /* andi t1, t1, THRE */
+        enc_b(0, T1, 0, -8),          /* beqz t1, wait */
+        enc_s(0x23, 0, T0, T2, 0),    /* sb t2, 0(t0) */
+        enc_jal(0, -32),              /* j loop */
+    };
+    return write_elf("echo.elf", 0x80000000, code, G_N_ELEMENTS(code), 0, EM_RISCV);
+}
+
+/* Text of n bytes, printable (no Ctrl-A), numbered lines. */
+static GString *pasted_text(size_t n)
+{
+    GString *text = g_string_new(NULL);
+    for (unsigned line = 0; text->len < n; line++)
+        g_string_append_printf(text, "line %05u: the quick brown fox jumps over the lazy dog\n",
+                               line);
+    g_string_truncate(text, n);
+    return text;
+}
+
+typedef struct {
+    GOutputStream *in;
+    const GString *text;
+} Paste;
+
+static gpointer paste_thread(gpointer data)
+{
+    Paste *paste = data;
+    g_output_stream_write_all(paste->in, paste->text->str, paste->text->len, NULL, NULL, NULL);
+    return NULL;
+}
+
+/* Runs the echo guest with text on its standard input (written from a thread, so a full
+ * pipe never stops the reading here) until it has echoed as much; checks that it echoed
+ * exactly that and returns the microseconds it took. */
+static gint64 echo_through(const GString *text)
+{
+    g_autofree char *elf = elf_echoing();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                             G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                         &error, vireo_path, "run", "--arch", "riscv64", "--bios", "none",
+                         "--kernel", elf, "--timeout", "60", NULL);
+    g_assert_no_error(error);
+    g_usleep(300000);
+    gint64 start = g_get_monotonic_time();
+    Paste paste = {g_subprocess_get_stdin_pipe(p), text};
+    GThread *writer = g_thread_new("paste", paste_thread, &paste);
+    GInputStream *out = g_subprocess_get_stdout_pipe(p);
+    g_autoptr(GString) echoed = g_string_new(NULL);
+    char buf[4096];
+    while (echoed->len < text->len) {
+        gssize n = g_input_stream_read(out, buf, sizeof(buf), NULL, &error);
+        g_assert_no_error(error);
+        if (n <= 0)
+            break;
+        g_string_append_len(echoed, buf, n);
+    }
+    gint64 elapsed = g_get_monotonic_time() - start;
+    g_thread_join(writer);
+    g_subprocess_force_exit(p);
+    g_assert_true(g_subprocess_wait(p, NULL, &error));
+    g_assert_cmpuint(echoed->len, ==, text->len);
+    g_assert_true(memcmp(echoed->str, text->str, text->len) == 0);
+    return elapsed;
+}
+
+/* A pasted page reaches the guest at the speed it reads, not 16 bytes per retry timer. */
+static void test_console_input_speed(void)
+{
+    g_autoptr(GString) text = pasted_text(20000);
+    gint64 elapsed = echo_through(text);
+    g_test_message("20000 bytes echoed in %.2f s", elapsed / 1e6);
+    g_assert_cmpint(elapsed, <, G_USEC_PER_SEC);
+}
+
 /* ---- on a terminal ---- */
 
 typedef enum {
@@ -1004,6 +1090,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/help", test_help);
     g_test_add_func("/cli/bad-values", test_bad_values);
     g_test_add_func("/cli/monitor", test_monitor);
+    g_test_add_func("/cli/console-input-speed", test_console_input_speed);
     g_test_add_func("/cli/terminal-restored", test_terminal_restored);
     g_test_add_func("/cli/too-much-memory", test_too_much_memory);
     g_test_add_func("/cli/kernel-not-an-image", test_kernel_not_an_image);
