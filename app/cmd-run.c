@@ -19,6 +19,8 @@
 #include "vr-machine.h"
 
 #define ESCAPE_CHAR 0x01 /* Ctrl-A */
+/* Keyboard bytes held for a guest that does not read: past this, standard input waits. */
+#define PENDING_LIMIT (64u << 10)
 
 typedef struct {
     VrMachine *m;
@@ -36,6 +38,7 @@ typedef struct {
     GByteArray *out_pending; /* guest output standard output could not take yet */
     guint stdout_watch;
     guint stdin_watch;
+    bool stdin_paused; /* stdin_watch removed while pending is full */
     guint retry_source;
 } RunSession;
 
@@ -295,6 +298,7 @@ static void monitor_prompt(void)
 
 static gboolean retry_pending(gpointer data);
 static void offer_pending(RunSession *s);
+static void resume_stdin(RunSession *s);
 
 static void feed_guest(RunSession *s, const uint8_t *p, size_t n)
 {
@@ -322,6 +326,7 @@ static void offer_pending(RunSession *s)
         g_source_remove(s->retry_source);
         s->retry_source = 0;
     }
+    resume_stdin(s);
 }
 
 static gboolean retry_pending(gpointer data)
@@ -400,7 +405,7 @@ static void keyboard_byte(RunSession *s, uint8_t c)
 static gboolean stdin_ready(gint fd, GIOCondition cond, gpointer data)
 {
     RunSession *s = data;
-    uint8_t buf[256];
+    uint8_t buf[4096];
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return G_SOURCE_CONTINUE;
@@ -411,7 +416,21 @@ static gboolean stdin_ready(gint fd, GIOCondition cond, gpointer data)
     }
     for (ssize_t i = 0; i < n; i++)
         keyboard_byte(s, buf[i]);
+    if (s->pending->len >= PENDING_LIMIT) {
+        /* The guest is not reading: leave the rest in the pipe or the terminal. */
+        s->stdin_watch = 0;
+        s->stdin_paused = true;
+        return G_SOURCE_REMOVE;
+    }
     return G_SOURCE_CONTINUE;
+}
+
+static void resume_stdin(RunSession *s)
+{
+    if (s->stdin_paused && s->pending->len < PENDING_LIMIT) {
+        s->stdin_paused = false;
+        s->stdin_watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, s);
+    }
 }
 
 /* ---- machine events ---- */
