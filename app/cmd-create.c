@@ -141,7 +141,10 @@ int vireo_cmd_create(int argc, char **argv)
                                                                        : VIREO_EXIT_FAILED;
         goto out;
     }
-    printf("%s\n", folder);
+    {
+        g_autofree char *shown = vireo_cli_escape(folder);
+        printf("%s\n", shown);
+    }
     status = VIREO_EXIT_OK;
 out:
     vr_machine_config_clear(&cfg);
@@ -177,8 +180,9 @@ int vireo_cmd_list(int argc, char **argv)
     }
     if (entries_list->len == 0) {
         /* Translators: %s is the folder of the machine library; keep 'vireo create'. */
+        g_autofree char *shown = vireo_cli_escape(dir);
         fprintf(stderr, _("No machines in %s (create one with 'vireo create' or in the app).\n"),
-                dir);
+                shown);
         return VIREO_EXIT_OK;
     }
     /* Translators: the column headings of "vireo list", 24, 8, 4 and 8 characters wide. */
@@ -195,10 +199,14 @@ int vireo_cmd_list(int argc, char **argv)
             /* Translators: in "vireo list", a machine whose state was saved: its next start
              * resumes it. */
             status = C_("vireo list", "saved");
-        printf("%-24s %-8s %4u %8s  %s\n", e->id, e->cfg.arch ? e->cfg.arch : "?", e->cfg.cpus, mem,
-               status);
-        if (paths)
-            printf("    %s\n", e->folder);
+        g_autofree char *id = vireo_cli_escape(e->id);
+        g_autofree char *arch = vireo_cli_escape(e->cfg.arch ? e->cfg.arch : "?");
+        g_autofree char *shown_status = vireo_cli_escape(status);
+        printf("%-24s %-8s %4u %8s  %s\n", id, arch, e->cfg.cpus, mem, shown_status);
+        if (paths) {
+            g_autofree char *folder = vireo_cli_escape(e->folder);
+            printf("    %s\n", folder);
+        }
     }
     return VIREO_EXIT_OK;
 }

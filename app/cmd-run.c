@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -17,18 +19,18 @@
 #include "vr-machine.h"
 
 #define ESCAPE_CHAR 0x01 /* Ctrl-A */
+/* Keyboard bytes held for a guest that does not read: past this, standard input waits. */
+#define PENDING_LIMIT (64u << 10)
 
 typedef struct {
     VrMachine *m;
     GMainLoop *loop;
     int exit_status;
     bool timed_out;
-    guint timer;
-    double timeout;
+    int stop_signal; /* the signal that stopped the machine, or 0 */
+    GSource *timer;
     /* stdin */
     bool tty;
-    struct termios saved_termios;
-    bool termios_saved;
     bool escape;  /* the last byte was Ctrl-A */
     bool monitor; /* reading a monitor command line */
     GString *line;
@@ -36,30 +38,89 @@ typedef struct {
     GByteArray *out_pending; /* guest output standard output could not take yet */
     guint stdout_watch;
     guint stdin_watch;
+    bool stdin_paused; /* stdin_watch removed while pending is full */
     guint retry_source;
 } RunSession;
 
 static RunSession *active_session;
 
-static void restore_terminal(void)
+/* ---- the terminal ---- */
+
+/* What vireo run changed on its terminal and standard streams (raw mode, non-blocking
+ * descriptors, shared with the shell that started it), put back on every way out: on
+ * return, at exit, and from a handler for the signals that end the process. */
+static struct termios saved_termios;
+static volatile sig_atomic_t termios_saved;
+static volatile sig_atomic_t saved_stdin_flags = -1, saved_stdout_flags = -1;
+
+/* Async-signal-safe. */
+static void restore_terminal_now(int when)
 {
-    if (active_session && active_session->termios_saved) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &active_session->saved_termios);
-        active_session->termios_saved = false;
+    if (termios_saved) {
+        tcsetattr(STDIN_FILENO, when, &saved_termios);
+        termios_saved = 0;
+    }
+    if (saved_stdin_flags >= 0) {
+        fcntl(STDIN_FILENO, F_SETFL, (int) saved_stdin_flags);
+        saved_stdin_flags = -1;
+    }
+    if (saved_stdout_flags >= 0) {
+        fcntl(STDOUT_FILENO, F_SETFL, (int) saved_stdout_flags);
+        saved_stdout_flags = -1;
     }
 }
 
-static void raw_terminal(RunSession *s)
+static void restore_terminal(void)
 {
-    if (tcgetattr(STDIN_FILENO, &s->saved_termios) != 0)
+    restore_terminal_now(TCSAFLUSH);
+}
+
+static const int fatal_signals[] = {SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGQUIT};
+static struct sigaction previous_actions[G_N_ELEMENTS(fatal_signals)];
+
+static void on_fatal_signal(int sig, siginfo_t *info, void *context)
+{
+    restore_terminal_now(TCSANOW);
+    for (unsigned i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
+        if (fatal_signals[i] == sig)
+            sigaction(sig, &previous_actions[i], NULL);
+    /* A fault comes back when the instruction runs again; a sent signal is sent again. */
+    if (info->si_code <= 0 || sig == SIGABRT || sig == SIGQUIT)
+        raise(sig);
+}
+
+static void guard_terminal(void)
+{
+    static bool installed;
+    if (installed)
         return;
-    s->termios_saved = true;
+    installed = true;
     atexit(restore_terminal);
-    struct termios raw = s->saved_termios;
-    cfmakeraw(&raw);
-    /* Keep output processing, so a bare "\n" from the guest still starts a new line. */
-    raw.c_oflag |= OPOST | ONLCR;
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+    struct sigaction sa = {0};
+    sa.sa_sigaction = on_fatal_signal;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    for (unsigned i = 0; i < G_N_ELEMENTS(fatal_signals); i++)
+        sigaction(fatal_signals[i], &sa, &previous_actions[i]);
+}
+
+static void prepare_terminal(RunSession *s)
+{
+    guard_terminal();
+    /* Output to a closed pipe is dropped (write() fails with EPIPE), it does not kill us. */
+    signal(SIGPIPE, SIG_IGN);
+    saved_stdin_flags = fcntl(STDIN_FILENO, F_GETFL);
+    saved_stdout_flags = fcntl(STDOUT_FILENO, F_GETFL);
+    if (s->tty && tcgetattr(STDIN_FILENO, &saved_termios) == 0) {
+        termios_saved = 1;
+        struct termios raw = saved_termios;
+        cfmakeraw(&raw);
+        /* Keep output processing, so a bare "\n" from the guest still starts a new line. */
+        raw.c_oflag |= OPOST | ONLCR;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw);
+    }
+    g_unix_set_fd_nonblocking(STDIN_FILENO, TRUE, NULL);
+    g_unix_set_fd_nonblocking(STDOUT_FILENO, TRUE, NULL);
 }
 
 /* Guest output goes to standard output without ever blocking the main loop: what the
@@ -180,7 +241,8 @@ static void monitor_savevm(RunSession *s, const char *path)
     g_autoptr(GError) error = NULL;
     int64_t start = g_get_monotonic_time();
     if (!vr_machine_save_state(s->m, path, &error)) {
-        note("%s", error->message);
+        g_autofree char *message = vireo_cli_escape(error->message);
+        note("%s", message);
         return;
     }
     GStatBuf st;
@@ -235,6 +297,8 @@ static void monitor_prompt(void)
 /* ---- keyboard ---- */
 
 static gboolean retry_pending(gpointer data);
+static void offer_pending(RunSession *s);
+static void resume_stdin(RunSession *s);
 
 static void feed_guest(RunSession *s, const uint8_t *p, size_t n)
 {
@@ -246,19 +310,35 @@ static void feed_guest(RunSession *s, const uint8_t *p, size_t n)
     if (n) {
         g_byte_array_append(s->pending, p, (guint) n);
         if (!s->retry_source)
-            s->retry_source = g_timeout_add(5, retry_pending, s);
+            s->retry_source = g_timeout_add(50, retry_pending, s);
     }
+}
+
+/* Offers the waiting keyboard bytes to the guest again: as soon as the machine says it has
+ * room, and on a slow timer besides, should a notice be missed. */
+static void offer_pending(RunSession *s)
+{
+    if (!s->pending->len)
+        return;
+    size_t taken = vr_machine_console_input(s->m, s->pending->data, s->pending->len);
+    g_byte_array_remove_range(s->pending, 0, (guint) taken);
+    if (!s->pending->len && s->retry_source) {
+        g_source_remove(s->retry_source);
+        s->retry_source = 0;
+    }
+    resume_stdin(s);
 }
 
 static gboolean retry_pending(gpointer data)
 {
     RunSession *s = data;
-    size_t taken = vr_machine_console_input(s->m, s->pending->data, s->pending->len);
-    g_byte_array_remove_range(s->pending, 0, (guint) taken);
-    if (s->pending->len)
-        return G_SOURCE_CONTINUE;
-    s->retry_source = 0;
-    return G_SOURCE_REMOVE;
+    guint self = s->retry_source;
+    s->retry_source = 0; /* not removed by offer_pending() while it runs */
+    offer_pending(s);
+    if (!s->pending->len)
+        return G_SOURCE_REMOVE;
+    s->retry_source = self;
+    return G_SOURCE_CONTINUE;
 }
 
 static void monitor_byte(RunSession *s, uint8_t c)
@@ -325,7 +405,7 @@ static void keyboard_byte(RunSession *s, uint8_t c)
 static gboolean stdin_ready(gint fd, GIOCondition cond, gpointer data)
 {
     RunSession *s = data;
-    uint8_t buf[256];
+    uint8_t buf[4096];
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return G_SOURCE_CONTINUE;
@@ -336,7 +416,21 @@ static gboolean stdin_ready(gint fd, GIOCondition cond, gpointer data)
     }
     for (ssize_t i = 0; i < n; i++)
         keyboard_byte(s, buf[i]);
+    if (s->pending->len >= PENDING_LIMIT) {
+        /* The guest is not reading: leave the rest in the pipe or the terminal. */
+        s->stdin_watch = 0;
+        s->stdin_paused = true;
+        return G_SOURCE_REMOVE;
+    }
     return G_SOURCE_CONTINUE;
+}
+
+static void resume_stdin(RunSession *s)
+{
+    if (s->stdin_paused && s->pending->len < PENDING_LIMIT) {
+        s->stdin_paused = false;
+        s->stdin_watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, s);
+    }
 }
 
 /* ---- machine events ---- */
@@ -346,8 +440,13 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     RunSession *s = data;
     switch (ev->kind) {
     case VR_EVENT_CONSOLE_OUTPUT: drain_console(s); break;
-    case VR_EVENT_ERROR: note("vireo: %s", ev->message); break;
+    case VR_EVENT_ERROR: {
+        g_autofree char *message = vireo_cli_escape(ev->message);
+        note("vireo: %s", message);
+        break;
+    }
     case VR_EVENT_RESET: break;
+    case VR_EVENT_CONSOLE_INPUT_READY: offer_pending(s); break;
     case VR_EVENT_STATE_CHANGED:
         if (ev->state == VR_MACHINE_STOPPED)
             g_main_loop_quit(s->loop);
@@ -359,15 +458,53 @@ static gboolean on_timeout(gpointer data)
 {
     RunSession *s = data;
     s->timed_out = true;
-    s->timer = 0;
     vr_machine_power_off(s->m);
     return G_SOURCE_REMOVE;
 }
 
-static gboolean on_signal(gpointer data)
+static gboolean deadline_dispatch(GSource *source, GSourceFunc callback, gpointer data)
 {
-    RunSession *s = data;
+    g_source_set_ready_time(source, -1);
+    return callback(data);
+}
+
+/* A source that fires once at a monotonic time in microseconds: unlike g_timeout_add's guint
+ * of milliseconds, it holds any timeout up to hundreds of thousands of years. */
+static GSource *deadline_source_new(double seconds, GSourceFunc callback, gpointer data)
+{
+    static GSourceFuncs funcs = {.dispatch = deadline_dispatch};
+    GSource *source = g_source_new(&funcs, sizeof(GSource));
+    gint64 now = g_get_monotonic_time();
+    double us = seconds * G_USEC_PER_SEC;
+    gint64 deadline = us >= (double) (G_MAXINT64 - now) ? G_MAXINT64 : now + (gint64) us;
+    g_source_set_ready_time(source, deadline);
+    g_source_set_callback(source, callback, data, NULL);
+    g_source_attach(source, NULL);
+    return source;
+}
+
+static void stop_on_signal(RunSession *s, int sig)
+{
+    if (!s->stop_signal)
+        s->stop_signal = sig;
     vr_machine_power_off(s->m);
+}
+
+static gboolean on_sigint(gpointer data)
+{
+    stop_on_signal(data, SIGINT);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_sigterm(gpointer data)
+{
+    stop_on_signal(data, SIGTERM);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_sighup(gpointer data)
+{
+    stop_on_signal(data, SIGHUP);
     return G_SOURCE_CONTINUE;
 }
 
@@ -396,7 +533,18 @@ static bool parse_disk(VrMachineConfig *cfg, const char *spec, GError **error)
     return true;
 }
 
-/* Runs the machine cfg describes on this terminal; returns the exit status. */
+/* A number of seconds: finite and above zero ("1e10" is fine, "inf", "nan" and "0" are not). */
+static bool parse_timeout(const char *text, double *seconds)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = g_ascii_strtod(text, &end);
+    if (end == text || *end || errno == ERANGE || !isfinite(v) || v <= 0)
+        return false;
+    *seconds = v;
+    return true;
+}
+
 /* Runs the machine cfg describes, or the one restored from the state file restore, on this
  * terminal; returns the exit status. */
 static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout)
@@ -416,19 +564,17 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     s.line = g_string_new(NULL);
     s.pending = g_byte_array_new();
     s.out_pending = g_byte_array_new();
-    s.timeout = timeout;
     active_session = &s;
     vr_machine_set_event_handler(m, NULL, on_event, &s);
 
     s.tty = isatty(STDIN_FILENO);
-    if (s.tty)
-        raw_terminal(&s);
-    g_unix_set_fd_nonblocking(STDIN_FILENO, TRUE, NULL);
-    g_unix_set_fd_nonblocking(STDOUT_FILENO, TRUE, NULL);
+    prepare_terminal(&s);
     s.stdin_watch = g_unix_fd_add(STDIN_FILENO, G_IO_IN | G_IO_HUP | G_IO_ERR, stdin_ready, &s);
-    guint sigint = g_unix_signal_add(SIGINT, on_signal, &s);
-    guint sigterm = g_unix_signal_add(SIGTERM, on_signal, &s);
-    s.timer = timeout > 0 ? g_timeout_add((guint) (timeout * 1000), on_timeout, &s) : 0;
+    guint sigint = g_unix_signal_add(SIGINT, on_sigint, &s);
+    guint sigterm = g_unix_signal_add(SIGTERM, on_sigterm, &s);
+    guint sighup = g_unix_signal_add(SIGHUP, on_sighup, &s);
+    if (timeout > 0)
+        s.timer = deadline_source_new(timeout, on_timeout, &s);
 
     if (!vr_machine_start(m, &error)) {
         vireo_cli_error("run", "%s", error->message);
@@ -437,7 +583,10 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
         flush_console(&s);
         VrMachineResult result = vr_machine_get_result(m);
         restore_terminal();
-        if (s.timed_out) {
+        if (s.stop_signal) {
+            /* As a shell reports a command a signal ended: 128 + the signal's number. */
+            status = 128 + s.stop_signal;
+        } else if (s.timed_out) {
             vireo_cli_error("run", _("timed out after %g seconds"), timeout);
             status = VIREO_EXIT_TIMEOUT;
         } else if (result.end == VR_END_FAILED) {
@@ -450,14 +599,15 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     }
 
     restore_terminal();
-    g_unix_set_fd_nonblocking(STDIN_FILENO, FALSE, NULL);
-    g_unix_set_fd_nonblocking(STDOUT_FILENO, FALSE, NULL);
     if (s.stdout_watch)
         g_source_remove(s.stdout_watch);
-    if (s.timer)
-        g_source_remove(s.timer);
+    if (s.timer) {
+        g_source_destroy(s.timer);
+        g_source_unref(s.timer);
+    }
     g_source_remove(sigint);
     g_source_remove(sigterm);
+    g_source_remove(sighup);
     if (s.stdin_watch)
         g_source_remove(s.stdin_watch);
     if (s.retry_source)
@@ -476,11 +626,13 @@ int vireo_cmd_run(int argc, char **argv)
     g_autofree char *arch = NULL, *memory = NULL, *bios = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *restore = NULL;
     g_auto(GStrv) disks = NULL;
-    int cpus = -1; /* not given */
-    double timeout = 0;
+    g_autofree char *cpus_arg = NULL;
+    g_autofree char *timeout_arg = NULL;
+    double timeout = 0; /* none */
     GOptionEntry entries[] = {
         {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, N_("Guest architecture (riscv64)"), "ARCH"},
-        {"cpus", 0, 0, G_OPTION_ARG_INT, &cpus, N_("Number of virtual CPUs (default 1)"), "N"},
+        {"cpus", 0, 0, G_OPTION_ARG_STRING, &cpus_arg, N_("Number of virtual CPUs (default 1)"),
+         "N"},
         {"memory", 0, 0, G_OPTION_ARG_STRING, &memory, N_("Guest RAM, e.g. 512M or 2G"),
          N_("SIZE")},
         {"bios", 0, 0, G_OPTION_ARG_FILENAME, &bios,
@@ -503,7 +655,7 @@ int vireo_cmd_run(int argc, char **argv)
          "serial|virtio"},
         {"restore", 0, 0, G_OPTION_ARG_FILENAME, &restore,
          N_("Resume a machine from a state file written by the monitor's savevm"), N_("FILE")},
-        {"timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout,
+        {"timeout", 0, 0, G_OPTION_ARG_STRING, &timeout_arg,
          N_("Stop after this many seconds (exit status 124)"), N_("SECONDS")},
         {NULL},
     };
@@ -527,14 +679,16 @@ int vireo_cmd_run(int argc, char **argv)
         vireo_cli_error("run", _("unexpected argument '%s'"), argv[2]);
         return VIREO_EXIT_USAGE;
     }
-    if (timeout < 0) {
-        vireo_cli_error("run", _("--timeout must not be negative"));
+    if (timeout_arg && !parse_timeout(timeout_arg, &timeout)) {
+        vireo_cli_error("run",
+                        _("--timeout: '%s' is not a number of seconds (a finite number above 0)"),
+                        timeout_arg);
         return VIREO_EXIT_USAGE;
     }
 
     if (restore) {
         if (argc == 2 || arch || memory || bios || kernel || initrd || append || console || disks ||
-            cpus != -1) {
+            cpus_arg) {
             /* Translators: keep --restore and --timeout, the options. */
             vireo_cli_error("run", _("--restore takes no machine and no machine options (the "
                                      "state file names its machine); only --timeout"));
@@ -557,12 +711,15 @@ int vireo_cmd_run(int argc, char **argv)
         g_free(cfg.arch);
         cfg.arch = g_strdup(arch);
     }
-    if (cpus != -1 && cpus < 1) {
-        vireo_cli_error("run", _("--cpus must be at least 1"));
-        goto out;
-    }
-    if (cpus != -1)
+    if (cpus_arg) {
+        guint64 cpus = 0;
+        if (!g_ascii_string_to_unsigned(cpus_arg, 10, 1, G_MAXUINT32, &cpus, NULL)) {
+            /* Translators: keep --cpus, the option. */
+            vireo_cli_error("run", _("--cpus: '%s' is not a number of CPUs (1 or more)"), cpus_arg);
+            goto out;
+        }
         cfg.cpus = (unsigned) cpus;
+    }
     if (console && !vr_parse_console(console, &cfg.virtio_console)) {
         /* Translators: keep serial and virtio, the values the option takes. */
         vireo_cli_error("run", _("--console: '%s' is not serial or virtio"), console);

@@ -25,12 +25,45 @@ static void usage(FILE *out)
           out);
 }
 
+char *vireo_cli_escape(const char *text)
+{
+    if (!text)
+        return g_strdup("");
+    GString *out = g_string_sized_new(strlen(text));
+    for (const char *p = text; *p;) {
+        gunichar c = g_utf8_get_char_validated(p, -1);
+        if (c == (gunichar) -1 || c == (gunichar) -2) {
+            g_string_append_printf(out, "\\x%02x", (guint8) *p++);
+            continue;
+        }
+        const char *next = g_utf8_next_char(p);
+        switch (c) {
+        case '\n': g_string_append(out, "\\n"); break;
+        case '\r': g_string_append(out, "\\r"); break;
+        case '\t': g_string_append(out, "\\t"); break;
+        case 0x1b: g_string_append(out, "\\e"); break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                g_string_append_printf(out, "\\x%02x", (unsigned) c);
+            else if (c >= 0x80 && !g_unichar_isprint(c))
+                g_string_append_printf(out, "\\u{%04x}", (unsigned) c);
+            else
+                g_string_append_len(out, p, next - p);
+        }
+        p = next;
+    }
+    return g_string_free(out, FALSE);
+}
+
 void vireo_cli_error(const char *command, const char *format, ...)
 {
     va_list ap;
     va_start(ap, format);
-    g_autofree char *message = g_strdup_vprintf(format, ap);
+    g_autofree char *raw = g_strdup_vprintf(format, ap);
     va_end(ap);
+    /* Messages quote names, paths and values from outside (machine.ini, folder names, the
+     * guest): nothing in them reaches the terminal as a control sequence. */
+    g_autofree char *message = vireo_cli_escape(raw);
     if (command)
         fprintf(stderr, "vireo %s: %s\n", command, message);
     else

@@ -54,6 +54,9 @@ struct VrUart16550 {
     uint8_t thr;
     VrUartTxFn tx;
     void *tx_opaque;
+    VrUartRxRoomFn rx_room;
+    void *rx_room_opaque;
+    bool rx_refused; /* receive() turned bytes away: say so once the FIFO is empty */
     VrIrq irq;
     bool irq_level;
     bool quiesced; /* while a state is written: the host side neither sends nor takes bytes */
@@ -68,6 +71,21 @@ static void update_irq(VrUart16550 *u)
         u->irq_level = level;
         vr_irq_set(&u->irq, level);
     }
+}
+
+/* Whether to tell the host side the receive FIFO has room; called with the lock held. */
+static bool take_rx_room(VrUart16550 *u)
+{
+    if (!u->rx_refused || u->rx_count)
+        return false;
+    u->rx_refused = false;
+    return u->rx_room != NULL;
+}
+
+static void tell_rx_room(VrUart16550 *u, bool room)
+{
+    if (room)
+        u->rx_room(u->rx_room_opaque);
 }
 
 /* Offers the waiting byte to the host side; called with the lock held. */
@@ -122,7 +140,9 @@ static bool uart_read(void *opaque, uint64_t offset, unsigned size, uint64_t *va
     default: break;
     }
     update_irq(u);
+    bool room = take_rx_room(u);
     g_mutex_unlock(&u->lock);
+    tell_rx_room(u, room);
     *value = v;
     return true;
 }
@@ -173,7 +193,9 @@ static bool uart_write(void *opaque, uint64_t offset, unsigned size, uint64_t va
     default: break;
     }
     update_irq(u);
+    bool room = take_rx_room(u);
     g_mutex_unlock(&u->lock);
+    tell_rx_room(u, room);
     return true;
 }
 
@@ -341,6 +363,16 @@ void vr_uart16550_reset(VrUart16550 *u)
     u->thr_interrupt = false;
     u->thr_full = false;
     update_irq(u);
+    bool room = take_rx_room(u);
+    g_mutex_unlock(&u->lock);
+    tell_rx_room(u, room);
+}
+
+void vr_uart16550_set_rx_room(VrUart16550 *u, VrUartRxRoomFn fn, void *opaque)
+{
+    g_mutex_lock(&u->lock);
+    u->rx_room = fn;
+    u->rx_room_opaque = opaque;
     g_mutex_unlock(&u->lock);
 }
 
@@ -368,6 +400,8 @@ size_t vr_uart16550_receive(VrUart16550 *u, const uint8_t *data, size_t len)
         u->rx[(u->rx_head + u->rx_count) % RX_FIFO_SIZE] = data[n++];
         u->rx_count++;
     }
+    if (n < len)
+        u->rx_refused = true;
     update_irq(u);
     g_mutex_unlock(&u->lock);
     return n;

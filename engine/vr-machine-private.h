@@ -15,7 +15,7 @@ typedef struct VrBoardOps {
      * restored from a state file) and after each reset, once the CPUs and devices are back in
      * their power-on state. */
     bool (*boot)(VrMachine *m, void *board, GError **error);
-    size_t (*console_input)(void *board, const uint8_t *data, size_t len);
+    size_t (*console_input)(void *board, const uint8_t *data, size_t len); /* len may be 0 */
     /* The console buffer has room again. */
     void (*console_tx_ready)(void *board);
 } VrBoardOps;
@@ -60,6 +60,7 @@ struct VrMachine {
     GMutex event_lock;
     GQueue events;
     bool console_event_pending;
+    bool console_input_event_pending;
     GSource *event_source;
     VrMachineEventFn event_fn;
     void *event_data;
@@ -79,6 +80,9 @@ void vr_machine_finish(VrMachine *m, VrEnd end, unsigned code);
 void vr_machine_request_reset(VrMachine *m);
 /* Console output; returns false when the buffer is full (try again after console_tx_ready). */
 bool vr_machine_console_put(VrMachine *m, uint8_t byte);
+/* The console device has room for keyboard bytes it refused before (any thread): posts
+ * VR_EVENT_CONSOLE_INPUT_READY. */
+void vr_machine_console_input_room(VrMachine *m);
 /* An error for the user, e.g. a disk that failed. */
 void vr_machine_report_error(VrMachine *m, const char *message);
 

@@ -149,8 +149,11 @@ static gboolean event_dispatch(GSource *source, GSourceFunc cb, gpointer data)
         bool console = !q && m->console_event_pending;
         if (console)
             m->console_event_pending = false;
+        bool input = !q && !console && m->console_input_event_pending;
+        if (input)
+            m->console_input_event_pending = false;
         g_mutex_unlock(&m->event_lock);
-        if (!q && !console)
+        if (!q && !console && !input)
             break;
         if (q) {
             q->ev.message = q->message;
@@ -159,7 +162,8 @@ static gboolean event_dispatch(GSource *source, GSourceFunc cb, gpointer data)
             g_free(q->message);
             g_free(q);
         } else if (m->event_fn) {
-            VrMachineEvent ev = {.kind = VR_EVENT_CONSOLE_OUTPUT};
+            VrMachineEvent ev = {.kind = console ? VR_EVENT_CONSOLE_OUTPUT
+                                                 : VR_EVENT_CONSOLE_INPUT_READY};
             m->event_fn(m, &ev, m->event_data);
         }
     }
@@ -208,7 +212,7 @@ void vr_machine_set_event_handler(VrMachine *m, GMainContext *context, VrMachine
         g_source_set_name(s, "vireo machine events");
         g_source_attach(s, context ? context : g_main_context_get_thread_default());
         m->event_source = s;
-        if (m->events.length || m->console_event_pending)
+        if (m->events.length || m->console_event_pending || m->console_input_event_pending)
             g_source_set_ready_time(s, 0);
     }
     g_mutex_unlock(&m->event_lock);
@@ -262,6 +266,16 @@ size_t vr_machine_console_read(VrMachine *m, uint8_t *buf, size_t len)
     if (tell && m->board_ops->console_tx_ready)
         m->board_ops->console_tx_ready(m->board);
     return n;
+}
+
+void vr_machine_console_input_room(VrMachine *m)
+{
+    g_mutex_lock(&m->event_lock);
+    if (!m->console_input_event_pending) {
+        m->console_input_event_pending = true;
+        wake_event_source(m);
+    }
+    g_mutex_unlock(&m->event_lock);
 }
 
 size_t vr_machine_console_input(VrMachine *m, const uint8_t *data, size_t len)
@@ -491,6 +505,9 @@ void vr_machine_unquiesce_devices(VrMachine *m)
             dev->ops->unquiesce(dev);
     }
     m->devices_quiesced = false;
+    /* Keyboard bytes a quiesced console turned away wait in the board: hand them on. */
+    if (m->board_ops->console_input)
+        m->board_ops->console_input(m->board, NULL, 0);
 }
 
 void vr_machine_resume(VrMachine *m)

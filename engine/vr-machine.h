@@ -62,10 +62,12 @@ typedef struct VrMachineResult {
 } VrMachineResult;
 
 typedef enum {
-    VR_EVENT_STATE_CHANGED,  /* state: the new state */
-    VR_EVENT_CONSOLE_OUTPUT, /* console bytes are waiting: call vr_machine_console_read() */
-    VR_EVENT_RESET,          /* the machine was reset (by the guest or by a request) */
-    VR_EVENT_ERROR,          /* message: something went wrong that the user should see */
+    VR_EVENT_STATE_CHANGED,       /* state: the new state */
+    VR_EVENT_CONSOLE_OUTPUT,      /* console bytes are waiting: call vr_machine_console_read() */
+    VR_EVENT_RESET,               /* the machine was reset (by the guest or by a request) */
+    VR_EVENT_ERROR,               /* message: something went wrong that the user should see */
+    VR_EVENT_CONSOLE_INPUT_READY, /* vr_machine_console_input() refused bytes, and the guest
+                                   * has made room since: offer them again */
 } VrEventKind;
 
 typedef struct VrMachineEvent {
@@ -88,7 +90,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrMachine, vr_machine_free)
 void vr_machine_set_event_handler(VrMachine *m, GMainContext *context, VrMachineEventFn fn,
                                   void *data);
 
-/* Console: what the guest wrote, and keyboard bytes for it. Thread-safe. */
+/* Console: what the guest wrote, and keyboard bytes for it. Thread-safe. When input is
+ * refused, VR_EVENT_CONSOLE_INPUT_READY follows once the guest has made room. */
 size_t vr_machine_console_read(VrMachine *m, uint8_t *buf, size_t len);
 size_t vr_machine_console_input(VrMachine *m, const uint8_t *data, size_t len);
 

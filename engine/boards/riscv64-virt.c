@@ -61,6 +61,8 @@
 #define FW_DYNAMIC_VERSION     2
 #define FW_DYNAMIC_NEXT_MODE_S 1
 
+#define UART_INPUT_BACKLOG 4096
+
 typedef struct {
     VrMachine *m;
     VrAclint *clint;
@@ -73,6 +75,13 @@ typedef struct {
     VrVirtioMmio *virtio[VIRT_VIRTIO_COUNT];
     unsigned n_virtio;
     VrVirtioDevice *vconsole; /* the virtio console, when the machine has one */
+    /* Keyboard bytes the UART's 16-byte FIFO has no room for yet, under input_lock: handed
+     * to it from the guest's thread as soon as it reads the FIFO empty, so input runs at
+     * the guest's pace rather than at the pace its sender retries. */
+    GMutex input_lock;
+    uint8_t input[UART_INPUT_BACKLOG];
+    size_t input_len;
+    bool input_refused; /* console_input() turned bytes away: post a room event later */
 } VirtBoard;
 
 /* ---- device callbacks ---- */
@@ -83,12 +92,53 @@ static bool uart_tx(void *opaque, uint8_t byte)
     return vr_machine_console_put(b->m, byte);
 }
 
+/* Moves backlog bytes into the UART's FIFO; called with input_lock held. */
+static void uart_flush_input(VirtBoard *b)
+{
+    if (!b->input_len)
+        return;
+    size_t taken = vr_uart16550_receive(b->uart, b->input, b->input_len);
+    memmove(b->input, b->input + taken, b->input_len - taken);
+    b->input_len -= taken;
+}
+
 static size_t console_input(void *opaque, const uint8_t *data, size_t len)
 {
     VirtBoard *b = opaque;
     if (b->vconsole)
         return vr_virtio_console_input(b->vconsole, data, len);
-    return vr_uart16550_receive(b->uart, data, len);
+    g_mutex_lock(&b->input_lock);
+    uart_flush_input(b);
+    size_t n = MIN(len, UART_INPUT_BACKLOG - b->input_len);
+    if (n) {
+        memcpy(b->input + b->input_len, data, n);
+        b->input_len += n;
+        uart_flush_input(b);
+    }
+    if (n < len)
+        b->input_refused = true;
+    g_mutex_unlock(&b->input_lock);
+    return n;
+}
+
+/* The guest read the UART's receive FIFO empty after it refused bytes (its thread). */
+static void uart_rx_room(void *opaque)
+{
+    VirtBoard *b = opaque;
+    g_mutex_lock(&b->input_lock);
+    uart_flush_input(b);
+    bool room = b->input_refused && b->input_len <= UART_INPUT_BACKLOG / 2;
+    if (room)
+        b->input_refused = false;
+    g_mutex_unlock(&b->input_lock);
+    if (room)
+        vr_machine_console_input_room(b->m);
+}
+
+static void vconsole_input_ready(void *opaque)
+{
+    VirtBoard *b = opaque;
+    vr_machine_console_input_room(b->m);
 }
 
 static void vconsole_output(void *opaque, const uint8_t *data, size_t len)
@@ -425,7 +475,9 @@ static bool virt_boot(VrMachine *m, void *opaque, GError **error)
 /* The devices belong to the machine, which frees them. */
 static void virt_free(void *opaque)
 {
-    g_free(opaque);
+    VirtBoard *b = opaque;
+    g_mutex_clear(&b->input_lock);
+    g_free(b);
 }
 
 static void add_virtio(VirtBoard *b, VrVirtioDevice *dev)
@@ -454,6 +506,7 @@ static bool virt_build(VrMachine *m, GError **error)
         return false;
 
     VirtBoard *b = g_new0(VirtBoard, 1);
+    g_mutex_init(&b->input_lock);
     b->m = m;
     b->ram_size = cfg->memory;
     m->board = b;
@@ -483,6 +536,7 @@ static bool virt_build(VrMachine *m, GError **error)
                               b->plic);
     VrIrq uart_irq = vr_plic_irq(b->plic, VIRT_UART_IRQ);
     b->uart = vr_uart16550_new(uart_tx, b, &uart_irq);
+    vr_uart16550_set_rx_room(b->uart, uart_rx_room, b);
     vr_machine_add_device(m, vr_uart16550_device(b->uart), "uart0");
     vr_address_space_add_mmio(m->as, "uart0", VIRT_UART_BASE, VR_UART16550_SIZE, vr_uart16550_ops(),
                               b->uart);
@@ -529,6 +583,7 @@ static bool virt_build(VrMachine *m, GError **error)
     add_virtio(b, vr_virtio_rng_new());
     if (cfg->virtio_console) {
         b->vconsole = vr_virtio_console_new(vconsole_output, b);
+        vr_virtio_console_set_input_ready(b->vconsole, vconsole_input_ready, b);
         add_virtio(b, b->vconsole);
     }
     return true;

@@ -1,10 +1,20 @@
 /* The `vireo run` command line: exit statuses and messages for good and bad input.
  * Runs the vireo binary named by $VIREO on small RISC-V ELF files this test writes. */
 #include <elf.h>
+#include <fcntl.h>
 #include <gio/gio.h>
+#include <glib-unix.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
 #include <string.h>
 
 static const char *vireo_path;
@@ -206,6 +216,15 @@ static RunResult run_vireo_german(const char *first, ...)
     return r;
 }
 
+static RunResult run_vireo_env(char **envp, const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    RunResult r = run_vireo_va(envp, first, ap);
+    va_end(ap);
+    return r;
+}
+
 #define RUN_ELF(path, ...) \
     run_vireo("run", "--arch", "riscv64", "--bios", "none", "--kernel", path, ##__VA_ARGS__, NULL)
 #define RUN_ELF_GERMAN(path, ...)                                                    \
@@ -242,6 +261,62 @@ static void test_timeout(void)
     g_assert_null(strstr(r.err, "WARNING"));
     g_assert_cmpint(elapsed, >=, 400000);
     run_result_clear(&r);
+}
+
+/* --timeout takes a finite number of seconds above zero, and holds large ones. */
+static void test_timeout_values(void)
+{
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *elf = write_elf("spin.elf", 0x80000000, code, 1, 0, EM_RISCV);
+    const char *bad[] = {"nan", "inf", "-inf", "1e999", "0", "-1", "abc", "5s", ""};
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        gint64 t0 = g_get_monotonic_time();
+        RunResult r = RUN_ELF(elf, "--timeout", bad[i]);
+        g_assert_cmpint(r.status, ==, 2);
+        g_autofree char *quoted = g_strdup_printf("'%s'", bad[i]);
+        g_assert_nonnull(strstr(r.err, quoted));
+        g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+        run_result_clear(&r);
+    }
+    /* More milliseconds than a guint holds, and more than that again: still running later. */
+    const char *large[] = {"4294968", "1e10", "1e300"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(large); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GSubprocess) p =
+            g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, vireo_path, "run", "--arch", "riscv64", "--bios", "none",
+                             "--kernel", elf, "--timeout", large[i], NULL);
+        g_assert_no_error(error);
+        for (int t = 0; t < 30; t++) {
+            g_main_context_iteration(NULL, FALSE);
+            g_usleep(50000);
+        }
+        g_assert_nonnull(g_subprocess_get_identifier(p));
+        g_subprocess_force_exit(p);
+        g_assert_true(g_subprocess_wait(p, NULL, &error));
+    }
+}
+
+/* A signal stops the machine with 128 + its number, not with the guest's status. */
+static void test_signal_status(void)
+{
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *elf = write_elf("spin.elf", 0x80000000, code, 1, 0, EM_RISCV);
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    for (unsigned i = 0; i < G_N_ELEMENTS(signals); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GSubprocess) p =
+            g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                 G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, vireo_path, "run", "--arch", "riscv64", "--bios", "none",
+                             "--kernel", elf, "--timeout", "30", NULL);
+        g_assert_no_error(error);
+        g_usleep(1000000);
+        g_subprocess_send_signal(p, signals[i]);
+        g_assert_true(g_subprocess_wait(p, NULL, &error));
+        g_assert_true(g_subprocess_get_if_exited(p));
+        g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 128 + signals[i]);
+    }
 }
 
 /* A guest that writes to the UART as fast as it can, never looking at the line status. */
@@ -449,8 +524,17 @@ static void test_bad_values(void)
     g_assert_nonnull(strstr(r.err, "12X"));
     run_result_clear(&r);
 
-    r = RUN_ELF(elf, "--cpus", "0");
-    g_assert_cmpint(r.status, ==, 2);
+    /* -1 was once the "not given" marker, and taken as such. */
+    const char *bad_cpus[] = {"0", "-1", "-2", "abc", "4294967296", ""};
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad_cpus); i++) {
+        r = RUN_ELF(elf, "--cpus", bad_cpus[i], "--timeout", "20");
+        g_assert_cmpint(r.status, ==, 2);
+        g_autofree char *quoted = g_strdup_printf("--cpus: '%s'", bad_cpus[i]);
+        g_assert_nonnull(strstr(r.err, quoted));
+        run_result_clear(&r);
+    }
+    r = RUN_ELF(elf, "--cpus", "2", "--timeout", "20");
+    g_assert_cmpint(r.status, ==, 0);
     run_result_clear(&r);
 
     r = RUN_ELF(elf, "--cpus", "99");
@@ -531,6 +615,282 @@ static void test_monitor(void)
     g_assert_cmpuint(paused1, >=, running);
     g_assert_cmpuint(paused2, ==, paused1);
     g_assert_cmpuint(resumed, >, paused2);
+}
+
+/* A guest that echoes what it reads from the UART, waiting for each byte and for THRE. */
+static char *elf_echoing(void)
+{
+    uint32_t code[] = {
+        enc_lui(T0, 0x10000),         /* t0 = UART */
+        enc_i(0x03, T1, 4, T0, 5),    /* loop: lbu t1, 5(t0) (LSR) */
+        enc_i(0x13, T1, 7, T1, 0x01), /* andi t1, t1, DR */
+        enc_b(0, T1, 0, -8),          /* beqz t1, loop */
+        enc_i(0x03, T2, 4, T0, 0),    /* lbu t2, 0(t0) (RBR) */
+        enc_i(0x03, T1, 4, T0, 5),    /* wait: lbu t1, 5(t0) (LSR) */
+        enc_i(0x13, T1, 7, T1, 0x20), /* andi t1, t1, THRE */
+        enc_b(0, T1, 0, -8),          /* beqz t1, wait */
+        enc_s(0x23, 0, T0, T2, 0),    /* sb t2, 0(t0) */
+        enc_jal(0, -32),              /* j loop */
+    };
+    return write_elf("echo.elf", 0x80000000, code, G_N_ELEMENTS(code), 0, EM_RISCV);
+}
+
+/* Text of n bytes, printable (no Ctrl-A), numbered lines. */
+static GString *pasted_text(size_t n)
+{
+    GString *text = g_string_new(NULL);
+    for (unsigned line = 0; text->len < n; line++)
+        g_string_append_printf(text, "line %05u: the quick brown fox jumps over the lazy dog\n",
+                               line);
+    g_string_truncate(text, n);
+    return text;
+}
+
+typedef struct {
+    GOutputStream *in;
+    const GString *text;
+} Paste;
+
+static gpointer paste_thread(gpointer data)
+{
+    Paste *paste = data;
+    g_output_stream_write_all(paste->in, paste->text->str, paste->text->len, NULL, NULL, NULL);
+    return NULL;
+}
+
+/* Runs the echo guest with text on its standard input (written from a thread, so a full
+ * pipe never stops the reading here) until it has echoed as much; checks that it echoed
+ * exactly that and returns the microseconds it took. */
+static gint64 echo_through(const GString *text)
+{
+    g_autofree char *elf = elf_echoing();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                             G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                         &error, vireo_path, "run", "--arch", "riscv64", "--bios", "none",
+                         "--kernel", elf, "--timeout", "60", NULL);
+    g_assert_no_error(error);
+    g_usleep(300000);
+    gint64 start = g_get_monotonic_time();
+    Paste paste = {g_subprocess_get_stdin_pipe(p), text};
+    GThread *writer = g_thread_new("paste", paste_thread, &paste);
+    GInputStream *out = g_subprocess_get_stdout_pipe(p);
+    g_autoptr(GString) echoed = g_string_new(NULL);
+    char buf[4096];
+    while (echoed->len < text->len) {
+        gssize n = g_input_stream_read(out, buf, sizeof(buf), NULL, &error);
+        g_assert_no_error(error);
+        if (n <= 0)
+            break;
+        g_string_append_len(echoed, buf, n);
+    }
+    gint64 elapsed = g_get_monotonic_time() - start;
+    g_thread_join(writer);
+    g_subprocess_force_exit(p);
+    g_assert_true(g_subprocess_wait(p, NULL, &error));
+    g_assert_cmpuint(echoed->len, ==, text->len);
+    g_assert_true(memcmp(echoed->str, text->str, text->len) == 0);
+    return elapsed;
+}
+
+/* A pasted page reaches the guest at the speed it reads, not 16 bytes per retry timer. */
+static void test_console_input_speed(void)
+{
+    g_autoptr(GString) text = pasted_text(20000);
+    gint64 elapsed = echo_through(text);
+    g_test_message("20000 bytes echoed in %.2f s", elapsed / 1e6);
+    g_assert_cmpint(elapsed, <, G_USEC_PER_SEC);
+}
+
+/* Resident memory of process pid in KiB, from /proc/PID/status. */
+static guint64 vm_rss_kib(GPid pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int) pid);
+    g_autofree char *status = NULL;
+    g_assert_true(g_file_get_contents(path, &status, NULL, NULL));
+    const char *line = strstr(status, "VmRSS:");
+    g_assert_nonnull(line);
+    return g_ascii_strtoull(line + strlen("VmRSS:"), NULL, 10);
+}
+
+/* `yes | vireo run` with a guest that never reads: vireo holds a bounded amount of the
+ * input and leaves the rest in the pipe, however much comes. */
+static void test_console_input_bounded(void)
+{
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *elf = write_elf("spin.elf", 0x80000000, code, 1, 0, EM_RISCV);
+    const char *argv[] = {vireo_path, "run", "--arch",    "riscv64", "--bios", "none",
+                          "--kernel", elf,   "--timeout", "30",      NULL};
+    GPid pid;
+    int in = -1;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_spawn_async_with_pipes(NULL, (char **) argv, NULL,
+                                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+                                               G_SPAWN_STDERR_TO_DEV_NULL,
+                                           NULL, NULL, &pid, &in, NULL, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_unix_set_fd_nonblocking(in, TRUE, NULL));
+    g_usleep(500000);
+    guint64 rss_before = vm_rss_kib(pid);
+    char chunk[65536];
+    for (size_t i = 0; i < sizeof(chunk); i += 2)
+        memcpy(chunk + i, "y\n", 2);
+    size_t written = 0;
+    gint64 end = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+    while (g_get_monotonic_time() < end) {
+        struct pollfd pfd = {.fd = in, .events = POLLOUT};
+        if (poll(&pfd, 1, 20) > 0) {
+            ssize_t n = write(in, chunk, sizeof(chunk));
+            if (n > 0)
+                written += (size_t) n;
+        }
+    }
+    guint64 rss_after = vm_rss_kib(pid);
+    g_test_message("took %zu bytes; VmRSS %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT " KiB",
+                   written, rss_before, rss_after);
+    kill(pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    g_spawn_close_pid(pid);
+    close(in);
+    /* The pipe, the held bytes and the board's backlog: well under a few MB. */
+    g_assert_cmpuint(written, <, 4u << 20);
+    g_assert_cmpuint(rss_after, <, rss_before + 8 * 1024);
+}
+
+/* Input beyond the bound is only delayed: a guest that reads gets all of it, in order. */
+static void test_console_input_lossless(void)
+{
+    g_autoptr(GString) text = pasted_text(300000);
+    echo_through(text);
+}
+
+/* ---- on a terminal ---- */
+
+typedef enum {
+    PTY_WAIT,       /* the guest ends by itself */
+    PTY_QUIT_KEYS,  /* Ctrl-A X */
+    PTY_SIGNAL,     /* kill(sig) */
+    PTY_CLOSED_OUT, /* standard output is a pipe whose reader goes away after 100 bytes */
+} PtyAction;
+
+/* Runs `vireo run` on ELF with a new pseudo-terminal as its controlling terminal and
+ * standard streams, does what action says after a second, and checks that the terminal's
+ * settings and the descriptor's blocking mode are what they were before once vireo is gone.
+ * Returns the wait status. */
+static int run_on_pty(const char *elf, PtyAction action, int sig)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    g_assert_cmpint(master, >=, 0);
+    g_assert_cmpint(grantpt(master), ==, 0);
+    g_assert_cmpint(unlockpt(master), ==, 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    g_assert_cmpint(slave, >=, 0);
+    struct termios before, after;
+    g_assert_cmpint(tcgetattr(slave, &before), ==, 0);
+    g_assert_true(before.c_lflag & ICANON);
+    g_assert_true(before.c_lflag & ECHO);
+    int out[2] = {-1, -1};
+    if (action == PTY_CLOSED_OUT)
+        g_assert_cmpint(pipe(out), ==, 0);
+
+    pid_t pid = fork();
+    g_assert_cmpint(pid, >=, 0);
+    if (pid == 0) {
+        setsid();
+        ioctl(slave, TIOCSCTTY, 0);
+        dup2(slave, STDIN_FILENO);
+        dup2(out[1] >= 0 ? out[1] : slave, STDOUT_FILENO);
+        dup2(slave, STDERR_FILENO);
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        execl(vireo_path, vireo_path, "run", "--arch", "riscv64", "--bios", "none", "--kernel", elf,
+              "--timeout", "5", (char *) NULL);
+        _exit(127);
+    }
+    if (out[1] >= 0)
+        close(out[1]);
+
+    gint64 start = g_get_monotonic_time();
+    gboolean acted = action == PTY_WAIT;
+    size_t piped = 0;
+    int status = 0;
+    for (;;) {
+        pid_t done = waitpid(pid, &status, WNOHANG);
+        g_assert_cmpint(done, >=, 0);
+        if (done == pid)
+            break;
+        g_assert_cmpint(g_get_monotonic_time() - start, <, 20 * G_USEC_PER_SEC);
+        struct pollfd fds[2] = {{.fd = master, .events = POLLIN}, {.fd = out[0], .events = POLLIN}};
+        poll(fds, 2, 20);
+        char buf[4096];
+        if (fds[0].revents & POLLIN)
+            (void) !read(master, buf, sizeof(buf));
+        if (out[0] >= 0 && (fds[1].revents & POLLIN)) {
+            ssize_t n = read(out[0], buf, 100 - piped);
+            piped += n > 0 ? (size_t) n : 0;
+            if (n <= 0 || piped >= 100) {
+                close(out[0]);
+                out[0] = -1;
+            }
+        }
+        if (!acted && g_get_monotonic_time() - start > G_USEC_PER_SEC) {
+            acted = TRUE;
+            if (action == PTY_QUIT_KEYS)
+                g_assert_cmpint(write(master, "\001x", 2), ==, 2);
+            else if (action == PTY_SIGNAL)
+                kill(pid, sig);
+        }
+    }
+    if (action == PTY_CLOSED_OUT)
+        g_assert_cmpuint(piped, ==, 100);
+
+    g_assert_cmpint(tcgetattr(slave, &after), ==, 0);
+    g_assert_cmphex(after.c_lflag, ==, before.c_lflag);
+    g_assert_cmphex(after.c_iflag, ==, before.c_iflag);
+    g_assert_cmphex(after.c_oflag, ==, before.c_oflag);
+    g_assert_cmphex(after.c_cflag, ==, before.c_cflag);
+    g_assert_cmpint(fcntl(slave, F_GETFL) & O_NONBLOCK, ==, 0);
+    if (out[0] >= 0)
+        close(out[0]);
+    close(slave);
+    close(master);
+    return status;
+}
+
+static void test_terminal_restored(void)
+{
+    g_autofree char *pass = elf_reporting("pass.elf", 1);
+    uint32_t code[] = {JUMP_SELF};
+    g_autofree char *spin = write_elf("spin.elf", 0x80000000, code, 1, 0, EM_RISCV);
+    g_autofree char *flood = elf_flooding();
+
+    int status = run_on_pty(pass, PTY_WAIT, 0);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+
+    status = run_on_pty(spin, PTY_QUIT_KEYS, 0);
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+
+    const int signals[] = {SIGTERM, SIGINT, SIGHUP};
+    for (unsigned i = 0; i < G_N_ELEMENTS(signals); i++) {
+        status = run_on_pty(spin, PTY_SIGNAL, signals[i]);
+        g_assert_true(WIFEXITED(status));
+        g_assert_cmpint(WEXITSTATUS(status), ==, 128 + signals[i]);
+    }
+
+    /* Output to a closed pipe is dropped: vireo goes on to its timeout. */
+    status = run_on_pty(flood, PTY_CLOSED_OUT, 0);
+    g_assert_false(WIFSIGNALED(status));
+    g_assert_true(WIFEXITED(status));
+    g_assert_cmpint(WEXITSTATUS(status), ==, 124);
+
+    /* A crash still ends the process, and still hands the terminal back first. */
+    status = run_on_pty(spin, PTY_SIGNAL, SIGABRT);
+    g_assert_true(WIFSIGNALED(status));
+    g_assert_cmpint(WTERMSIG(status), ==, SIGABRT);
 }
 
 /* ---- firmware boot and machine folders ---- */
@@ -645,6 +1005,52 @@ static void test_machine_folder(void)
     run_result_clear(&r);
 }
 
+/* Names, paths and values from a machine folder reach the terminal escaped: no ESC, no
+ * line breaks of their own; printable UTF-8 as it is. */
+static void assert_escaped(const char *text, int lines)
+{
+    g_assert_null(strchr(text, 0x1b));
+    g_assert_null(strchr(text, 0x07));
+    int n = 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    g_assert_cmpint(n, ==, lines);
+}
+
+static void test_escaped_names(void)
+{
+    const char *evil = "Ev\xc3\xafl\x1b[31m\nName\x07";
+    g_autofree char *dir = machine_folder(evil, "[machine]\nname=a\\nb\ncolour\x1b\x63=blue\n");
+    RunResult r = run_vireo("run", dir, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    assert_escaped(r.err, 1);
+    g_assert_nonnull(strstr(r.err, "Ev\xc3\xafl\\e[31m\\nName\\x07.vireo"));
+    g_assert_nonnull(strstr(r.err, "colour\\ec"));
+    run_result_clear(&r);
+
+    g_autofree char *arch = machine_folder("Arch", "[machine]\narch=riscv\x1b[2J\\n64\n");
+    r = run_vireo("run", arch, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    assert_escaped(r.err, 1);
+    g_assert_nonnull(strstr(r.err, "riscv\\e[2J\\n64"));
+    run_result_clear(&r);
+
+    /* The same folder in a library of its own, listed. */
+    g_autofree char *data = g_build_filename(tmpdir, "escaped-data", NULL);
+    g_autofree char *machines = g_build_filename(data, "vireo", "machines", NULL);
+    g_assert_cmpint(g_mkdir_with_parents(machines, 0755), ==, 0);
+    g_autofree char *base = g_path_get_basename(dir);
+    g_autofree char *moved = g_build_filename(machines, base, NULL);
+    g_assert_cmpint(g_rename(dir, moved), ==, 0);
+    g_auto(GStrv) envp = g_get_environ();
+    envp = g_environ_setenv(envp, "XDG_DATA_HOME", data, TRUE);
+    r = run_vireo_env(envp, "list", "--paths", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    assert_escaped(r.out, 3); /* heading, the machine, its folder */
+    g_assert_nonnull(strstr(r.out, "Ev\xc3\xafl\\e[31m\\nName\\x07"));
+    run_result_clear(&r);
+}
+
 /* ---- in German ---- */
 
 /* The engine's errors, and the command line's own, come out in the user's language: vireo
@@ -733,6 +1139,8 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/pass", test_pass);
     g_test_add_func("/cli/fail-reports-number", test_fail_reports_number);
     g_test_add_func("/cli/timeout", test_timeout);
+    g_test_add_func("/cli/timeout-values", test_timeout_values);
+    g_test_add_func("/cli/signal-status", test_signal_status);
     g_test_add_func("/cli/console-flood", test_console_flood);
     g_test_add_func("/cli/console-flood-unread", test_console_flood_unread);
     g_test_add_func("/cli/console-slow-reader-lossless", test_console_slow_reader_lossless);
@@ -746,10 +1154,15 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/help", test_help);
     g_test_add_func("/cli/bad-values", test_bad_values);
     g_test_add_func("/cli/monitor", test_monitor);
+    g_test_add_func("/cli/console-input-speed", test_console_input_speed);
+    g_test_add_func("/cli/console-input-bounded", test_console_input_bounded);
+    g_test_add_func("/cli/console-input-lossless", test_console_input_lossless);
+    g_test_add_func("/cli/terminal-restored", test_terminal_restored);
     g_test_add_func("/cli/too-much-memory", test_too_much_memory);
     g_test_add_func("/cli/kernel-not-an-image", test_kernel_not_an_image);
     g_test_add_func("/cli/missing-disk-and-firmware", test_missing_disk_and_firmware);
     g_test_add_func("/cli/machine-folder", test_machine_folder);
+    g_test_add_func("/cli/escaped-names", test_escaped_names);
     g_test_add_func("/cli/german", test_german);
     int status = g_test_run();
 
