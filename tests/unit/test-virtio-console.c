@@ -458,6 +458,56 @@ static void test_state(void)
     host_free(&h);
 }
 
+/* A host that takes everything, at a cost per byte. */
+typedef struct {
+    gint64 bytes; /* atomic */
+    guint64 sum;
+} CountingHost;
+
+static void counting_output(void *opaque, const uint8_t *data, size_t len)
+{
+    CountingHost *h = opaque;
+    for (size_t i = 0; i < len; i++)
+        h->sum += data[i];
+    g_atomic_pointer_add(&h->bytes, (gssize) len);
+}
+
+/* One chain naming 3 GiB: the I/O thread writes it out a slice per turn, so stopping it
+ * does not wait for the whole chain. */
+static void test_output_huge_chain(void)
+{
+    TdMachine m;
+    TdQueue q[2];
+    CountingHost h = {0};
+    VrVirtioDevice *dev = vr_virtio_console_new(counting_output, &h);
+    const uint64_t ram = 64ull << 20, part = 48ull << 20;
+    td_init(&m, dev, ram, with_iothread());
+    const uint16_t n = VR_VIRTIO_CONSOLE_QUEUE_SIZE;
+    td_start(&m, 0, q, 2, n);
+    uint64_t buf = td_alloc(&m, part, 4096);
+    memset(td_host(&m, buf), 1, part);
+    for (uint16_t i = 0; i < n; i++)
+        td_set_desc(&m, &q[TXQ], i, buf, (uint32_t) part, i + 1 < n ? VR_VIRTQ_DESC_F_NEXT : 0,
+                    (uint16_t) (i + 1));
+    td_publish(&m, &q[TXQ], 0);
+    td_kick(&m, &q[TXQ]);
+    const gint64 total = (gint64) (n * part);
+    gint64 until = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (g_atomic_pointer_get(&h.bytes) == 0 && g_get_monotonic_time() < until)
+        g_usleep(100);
+    g_assert_cmpint(g_atomic_pointer_get(&h.bytes), >, 0);
+
+    gint64 start = g_get_monotonic_time();
+    td_free(&m);
+    gint64 took = g_get_monotonic_time() - start;
+    g_test_message("stopped after %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                   " bytes in %" G_GINT64_FORMAT " us",
+                   (gint64) g_atomic_pointer_get(&h.bytes), total, took);
+    /* The grace period, and a turn. */
+    g_assert_cmpint(g_atomic_pointer_get(&h.bytes), <, total / 2);
+    g_assert_cmpint(took, <, 3 * G_USEC_PER_SEC);
+}
+
 static void add_both(const char *path, GTestFunc fn)
 {
     g_autofree char *sync = g_strdup_printf("%s/sync", path);
@@ -471,6 +521,8 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     add_both("/virtio-console/state", test_state);
     add_both("/virtio-console/output", test_output);
+    /* With an I/O thread only: without one the kicking thread does all the turns. */
+    g_test_add_func("/virtio-console/output-huge-chain/io", test_output_huge_chain);
     add_both("/virtio-console/input-flow-control", test_input_flow_control);
     add_both("/virtio-console/input-before-driver", test_input_before_driver);
     add_both("/virtio-console/size-and-emergency-write", test_size_and_emergency_write);
