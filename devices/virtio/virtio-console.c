@@ -31,21 +31,24 @@ typedef struct {
 
     /* Used by queue_notify only (queue lock held). */
     VrVirtqElement *elem;
-    /* The transmit chain being written out, a slice per turn: it stays off the used ring
-     * until all of it went out. */
+    /* The transmit chain being written out: it stays off the used ring until the host took
+     * all of it, so a slow reader holds the guest back instead of losing its output. */
     VrVirtqElement *tx;
     bool tx_held;
-    size_t tx_done;    /* bytes of it written out */
+    size_t tx_done;    /* bytes of it the host took */
+    bool tx_blocked;   /* the host refused bytes: go on when it says it has room */
     bool tx_give_back; /* the queue stops or the machine is saved: return it as it is */
 } VrVirtioConsole;
 
-static void emit(VrVirtioConsole *c, const uint8_t *data, size_t len)
+/* Returns how many bytes the host took. */
+static size_t emit(VrVirtioConsole *c, const uint8_t *data, size_t len)
 {
     if (!c->output || len == 0)
-        return;
+        return len;
     g_mutex_lock(&c->output_lock);
-    c->output(c->output_opaque, data, len);
+    size_t took = c->output(c->output_opaque, data, len);
     g_mutex_unlock(&c->output_lock);
+    return MIN(took, len);
 }
 
 static void console_config_read(VrVirtioDevice *dev, uint32_t offset, uint8_t *buf, unsigned len)
@@ -67,7 +70,7 @@ static void console_config_write(VrVirtioDevice *dev, uint32_t offset, const uin
 {
     /* emerg_wr: the low byte is a character to print, before or without the queues. */
     if (offset == 8)
-        emit((VrVirtioConsole *) dev, buf, 1);
+        (void) emit((VrVirtioConsole *) dev, buf, 1);
 }
 
 /* Moves buffered host input into the guest's receive buffers. */
@@ -104,8 +107,8 @@ static void receive(VrVirtioConsole *c, VrVirtqueue *vq)
         c->input_ready(c->input_ready_opaque);
 }
 
-/* Writes out the held chain from where it stopped, at most *budget bytes; true when all of
- * it went out. */
+/* Hands the held chain to the host from where it stopped, at most *budget bytes; true when
+ * all of it went out. */
 static bool emit_held(VrVirtioConsole *c, size_t *budget)
 {
     const VrVirtqElement *e = c->tx;
@@ -119,9 +122,13 @@ static bool emit_held(VrVirtioConsole *c, size_t *budget)
         if (*budget == 0)
             return false;
         size_t n = MIN(len - skip, *budget);
-        emit(c, (const uint8_t *) e->iov[i].iov_base + skip, n);
-        c->tx_done += n;
-        *budget -= n;
+        size_t took = emit(c, (const uint8_t *) e->iov[i].iov_base + skip, n);
+        c->tx_done += took;
+        *budget -= took;
+        if (took < n) {
+            c->tx_blocked = true;
+            return false;
+        }
         skip = 0;
     }
     return true;
@@ -139,6 +146,7 @@ static void transmit(VrVirtioConsole *c, VrVirtqueue *vq)
     }
     unsigned budget = BATCH;
     size_t bytes = TX_BYTES_PER_TURN;
+    c->tx_blocked = false;
     do {
         vr_virtqueue_disable_notify(vq);
         for (;;) {
@@ -149,9 +157,10 @@ static void transmit(VrVirtioConsole *c, VrVirtqueue *vq)
                 c->tx_done = 0;
             }
             if (!emit_held(c, &bytes)) {
-                /* Out of budget: the rest in another turn. */
                 vr_virtqueue_notify(vq);
-                vr_virtio_device_kick(&c->dev, TXQ);
+                /* Out of budget: another turn. Refused: vr_virtio_console_output_ready. */
+                if (!c->tx_blocked)
+                    vr_virtio_device_kick(&c->dev, TXQ);
                 return;
             }
             vr_virtqueue_push(vq, c->tx, 0);
@@ -184,8 +193,8 @@ static void console_reset(VrVirtioDevice *dev)
 }
 
 /* Before a queue stops or the machine is saved nothing may stay taken from a ring: the
- * queue_notify that follows returns the held chain, with what was not written out yet left
- * out. */
+ * queue_notify that follows returns the held chain, with what the host has not taken yet
+ * left out. */
 static void console_drain(VrVirtioDevice *dev)
 {
     VrVirtioConsole *c = (VrVirtioConsole *) dev;
@@ -283,6 +292,11 @@ VrVirtioDevice *vr_virtio_console_new(VrVirtioConsoleOutputFn output, void *opaq
     c->elem = g_new0(VrVirtqElement, 1);
     c->tx = g_new0(VrVirtqElement, 1);
     return &c->dev;
+}
+
+void vr_virtio_console_output_ready(VrVirtioDevice *dev)
+{
+    vr_virtio_device_kick(dev, TXQ);
 }
 
 size_t vr_virtio_console_input(VrVirtioDevice *dev, const uint8_t *data, size_t len)

@@ -25,12 +25,13 @@ static bool with_iothread(void)
     return g_str_has_suffix(g_test_get_path(), "/io");
 }
 
-static void output(void *opaque, const uint8_t *data, size_t len)
+static size_t output(void *opaque, const uint8_t *data, size_t len)
 {
     Host *h = opaque;
     g_mutex_lock(&h->lock);
     g_byte_array_append(h->out, data, (guint) len);
     g_mutex_unlock(&h->lock);
+    return len;
 }
 
 static void input_ready(void *opaque)
@@ -248,11 +249,12 @@ typedef struct {
     gint bytes;
 } Echo;
 
-static void echo_output(void *opaque, const uint8_t *data, size_t len)
+static size_t echo_output(void *opaque, const uint8_t *data, size_t len)
 {
     Echo *e = opaque;
     g_assert_cmpuint(vr_virtio_console_input(e->dev, data, len), ==, len);
     g_atomic_int_add(&e->bytes, (gint) len);
+    return len;
 }
 
 static void test_echo(void)
@@ -287,10 +289,11 @@ typedef struct {
     VrVirtioDevice *a, *b;
 } Pair;
 
-static void a_output(void *opaque, const uint8_t *data, size_t len)
+static size_t a_output(void *opaque, const uint8_t *data, size_t len)
 {
     Pair *p = opaque;
     g_assert_cmpuint(vr_virtio_console_input(p->b, data, len), ==, len);
+    return len;
 }
 
 static void b_ready(void *opaque)
@@ -458,18 +461,90 @@ static void test_state(void)
     host_free(&h);
 }
 
+/* A host with little room: it takes what its room allows and refuses the rest. */
+typedef struct {
+    GMutex lock;
+    GByteArray *out;
+    size_t room;
+    guint refusals;
+} SlowHost;
+
+static size_t slow_output(void *opaque, const uint8_t *data, size_t len)
+{
+    SlowHost *h = opaque;
+    g_mutex_lock(&h->lock);
+    size_t n = MIN(len, h->room);
+    g_byte_array_append(h->out, data, (guint) n);
+    h->room -= n;
+    h->refusals += n < len;
+    g_mutex_unlock(&h->lock);
+    return n;
+}
+
+static size_t slow_taken(SlowHost *h)
+{
+    g_mutex_lock(&h->lock);
+    size_t n = h->out->len;
+    g_mutex_unlock(&h->lock);
+    return n;
+}
+
+/* A reader slower than the guest loses nothing: the guest's buffers wait in the transmit
+ * queue, unused, until the host has room again. */
+static void test_output_back_pressure(void)
+{
+    TdMachine m;
+    TdQueue q[2];
+    SlowHost h = {.out = g_byte_array_new(), .room = 100};
+    g_mutex_init(&h.lock);
+    VrVirtioDevice *dev = vr_virtio_console_new(slow_output, &h);
+    td_init(&m, dev, RAM_SIZE, with_iothread());
+    td_start(&m, 0, q, 2, QSIZE);
+
+    enum { N = 3, SIZE = 1000 };
+    uint64_t buf = td_alloc(&m, N * SIZE, 8);
+    uint8_t *src = td_host(&m, buf);
+    for (size_t i = 0; i < N * SIZE; i++)
+        src[i] = (uint8_t) (i * 7 + (i >> 8));
+    for (uint16_t i = 0; i < N; i++) {
+        td_set_desc(&m, &q[TXQ], i, buf + (uint64_t) i * SIZE, SIZE, 0, 0);
+        td_publish(&m, &q[TXQ], i);
+    }
+    td_kick(&m, &q[TXQ]);
+    td_sync(&m);
+    g_assert_cmpuint(slow_taken(&h), ==, 100);
+    g_assert_cmpuint(td_used_idx(&m, &q[TXQ]), ==, 0);
+
+    /* Room comes back a little at a time; each buffer is used once all of it went out. */
+    for (int round = 0; round < 100 && td_used_idx(&m, &q[TXQ]) < N; round++) {
+        g_mutex_lock(&h.lock);
+        h.room += 300;
+        g_mutex_unlock(&h.lock);
+        vr_virtio_console_output_ready(dev);
+        td_sync(&m);
+        g_assert_cmpuint(td_used_idx(&m, &q[TXQ]), ==, MIN(slow_taken(&h) / SIZE, N));
+    }
+    g_assert_cmpuint(td_used_idx(&m, &q[TXQ]), ==, N);
+    g_assert_cmpmem(h.out->data, h.out->len, src, N * SIZE);
+    g_assert_cmpuint(h.refusals, >, 5);
+    td_free(&m);
+    g_byte_array_unref(h.out);
+    g_mutex_clear(&h.lock);
+}
+
 /* A host that takes everything, at a cost per byte. */
 typedef struct {
     gint64 bytes; /* atomic */
     guint64 sum;
 } CountingHost;
 
-static void counting_output(void *opaque, const uint8_t *data, size_t len)
+static size_t counting_output(void *opaque, const uint8_t *data, size_t len)
 {
     CountingHost *h = opaque;
     for (size_t i = 0; i < len; i++)
         h->sum += data[i];
     g_atomic_pointer_add(&h->bytes, (gssize) len);
+    return len;
 }
 
 /* One chain naming 3 GiB: the I/O thread writes it out a slice per turn, so stopping it
@@ -521,6 +596,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     add_both("/virtio-console/state", test_state);
     add_both("/virtio-console/output", test_output);
+    add_both("/virtio-console/output-back-pressure", test_output_back_pressure);
     /* With an I/O thread only: without one the kicking thread does all the turns. */
     g_test_add_func("/virtio-console/output-huge-chain/io", test_output_huge_chain);
     add_both("/virtio-console/input-flow-control", test_input_flow_control);
