@@ -20,8 +20,11 @@ struct VrAclint {
     VrTimerCmp *timers;
 };
 
+/* Past the register's last byte (the window beyond mtime) there is nothing: zero. */
 static uint64_t sub_read(uint64_t reg, uint64_t offset_in_reg, unsigned size)
 {
+    if (offset_in_reg >= 8)
+        return 0;
     uint64_t v = reg >> (8 * offset_in_reg);
     return size == 8 ? v : v & ((1ull << (8 * size)) - 1);
 }

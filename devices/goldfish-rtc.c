@@ -43,7 +43,8 @@ struct VrGoldfishRtc {
 
 static uint64_t now_ns(const VrGoldfishRtc *r)
 {
-    return (uint64_t) (g_get_real_time() * 1000 + r->offset_ns);
+    /* Modulo 2^64: the guest may set any time, and the sum may pass INT64_MAX. */
+    return (uint64_t) g_get_real_time() * 1000 + (uint64_t) r->offset_ns;
 }
 
 static void update_irq(VrGoldfishRtc *r)
@@ -75,7 +76,7 @@ static void schedule_alarm(VrGoldfishRtc *r)
     uint64_t now = now_ns(r);
     uint64_t wait_ns = r->alarm > now ? r->alarm - now : 0;
     /* Whole milliseconds, rounded up; an alarm years ahead still fits a guint. */
-    uint64_t ms = MIN((wait_ns + 999999) / 1000000, (uint64_t) G_MAXUINT / 2);
+    uint64_t ms = MIN(wait_ns / 1000000 + (wait_ns % 1000000 != 0), (uint64_t) G_MAXUINT / 2);
     r->timer = g_timeout_source_new((guint) ms);
     g_source_set_name(r->timer, "goldfish-rtc alarm");
     g_source_set_callback(r->timer, alarm_due, r, NULL);

@@ -40,6 +40,14 @@ void vr_iothread_free(VrIoThread *t)
     g_source_set_priority(s, G_PRIORITY_LOW);
     g_source_attach(s, t->context);
     g_source_unref(s);
+    /* A device that always has more to do (a guest that keeps queueing work) would keep the
+     * idle source from ever running: after a grace period the loop stops between two turns
+     * of its devices' work, each of which is bounded. */
+    s = g_timeout_source_new(VR_IOTHREAD_STOP_GRACE_MS);
+    g_source_set_callback(s, quit_loop, t->loop, NULL);
+    g_source_set_priority(s, G_PRIORITY_HIGH);
+    g_source_attach(s, t->context);
+    g_source_unref(s);
     g_thread_join(t->thread);
     g_main_loop_unref(t->loop);
     g_main_context_unref(t->context);

@@ -8,7 +8,9 @@
 typedef struct VrIoThread VrIoThread;
 
 VrIoThread *vr_iothread_new(const char *name);
-/* Stops the thread after the work already queued, and frees it. */
+/* Stops the thread after the work already queued, but at most VR_IOTHREAD_STOP_GRACE_MS
+ * later (between two callbacks), and frees it. */
+#define VR_IOTHREAD_STOP_GRACE_MS 500
 void vr_iothread_free(VrIoThread *t);
 GMainContext *vr_iothread_context(VrIoThread *t);
 

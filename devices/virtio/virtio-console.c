@@ -11,6 +11,9 @@
 #define TXQ         1
 #define CONFIG_SIZE 12 /* cols, rows, max_nr_ports, emerg_wr (5.3.4) */
 #define BATCH       256
+/* Guest bytes handed to the host per turn of the I/O thread: a chain may name gigabytes, and
+ * the thread must get back to its other work (and to a request to stop) in between. */
+#define TX_BYTES_PER_TURN (64u << 10)
 
 typedef struct {
     VrVirtioDevice dev;
@@ -28,15 +31,24 @@ typedef struct {
 
     /* Used by queue_notify only (queue lock held). */
     VrVirtqElement *elem;
+    /* The transmit chain being written out: it stays off the used ring until the host took
+     * all of it, so a slow reader holds the guest back instead of losing its output. */
+    VrVirtqElement *tx;
+    bool tx_held;
+    size_t tx_done;    /* bytes of it the host took */
+    bool tx_blocked;   /* the host refused bytes: go on when it says it has room */
+    bool tx_give_back; /* the queue stops or the machine is saved: return it as it is */
 } VrVirtioConsole;
 
-static void emit(VrVirtioConsole *c, const uint8_t *data, size_t len)
+/* Returns how many bytes the host took. */
+static size_t emit(VrVirtioConsole *c, const uint8_t *data, size_t len)
 {
     if (!c->output || len == 0)
-        return;
+        return len;
     g_mutex_lock(&c->output_lock);
-    c->output(c->output_opaque, data, len);
+    size_t took = c->output(c->output_opaque, data, len);
     g_mutex_unlock(&c->output_lock);
+    return MIN(took, len);
 }
 
 static void console_config_read(VrVirtioDevice *dev, uint32_t offset, uint8_t *buf, unsigned len)
@@ -58,7 +70,7 @@ static void console_config_write(VrVirtioDevice *dev, uint32_t offset, const uin
 {
     /* emerg_wr: the low byte is a character to print, before or without the queues. */
     if (offset == 8)
-        emit((VrVirtioConsole *) dev, buf, 1);
+        (void) emit((VrVirtioConsole *) dev, buf, 1);
 }
 
 /* Moves buffered host input into the guest's receive buffers. */
@@ -95,16 +107,65 @@ static void receive(VrVirtioConsole *c, VrVirtqueue *vq)
         c->input_ready(c->input_ready_opaque);
 }
 
+/* Hands the held chain to the host from where it stopped, at most *budget bytes; true when
+ * all of it went out. */
+static bool emit_held(VrVirtioConsole *c, size_t *budget)
+{
+    const VrVirtqElement *e = c->tx;
+    size_t skip = c->tx_done;
+    for (unsigned i = 0; i < e->out_num; i++) {
+        size_t len = e->iov[i].iov_len;
+        if (skip >= len) {
+            skip -= len;
+            continue;
+        }
+        if (*budget == 0)
+            return false;
+        size_t n = MIN(len - skip, *budget);
+        size_t took = emit(c, (const uint8_t *) e->iov[i].iov_base + skip, n);
+        c->tx_done += took;
+        *budget -= took;
+        if (took < n) {
+            c->tx_blocked = true;
+            return false;
+        }
+        skip = 0;
+    }
+    return true;
+}
+
 static void transmit(VrVirtioConsole *c, VrVirtqueue *vq)
 {
+    if (c->tx_give_back) {
+        c->tx_give_back = false;
+        if (c->tx_held) {
+            vr_virtqueue_push(vq, c->tx, 0);
+            vr_virtqueue_notify(vq);
+            c->tx_held = false;
+        }
+    }
     unsigned budget = BATCH;
+    size_t bytes = TX_BYTES_PER_TURN;
+    c->tx_blocked = false;
     do {
         vr_virtqueue_disable_notify(vq);
-        while (vr_virtqueue_pop(vq, c->elem)) {
-            for (unsigned i = 0; i < c->elem->out_num; i++)
-                emit(c, c->elem->iov[i].iov_base, c->elem->iov[i].iov_len);
-            vr_virtqueue_push(vq, c->elem, 0);
-            if (--budget == 0) {
+        for (;;) {
+            if (!c->tx_held) {
+                if (!vr_virtqueue_pop(vq, c->tx))
+                    break;
+                c->tx_held = true;
+                c->tx_done = 0;
+            }
+            if (!emit_held(c, &bytes)) {
+                vr_virtqueue_notify(vq);
+                /* Out of budget: another turn. Refused: vr_virtio_console_output_ready. */
+                if (!c->tx_blocked)
+                    vr_virtio_device_kick(&c->dev, TXQ);
+                return;
+            }
+            vr_virtqueue_push(vq, c->tx, 0);
+            c->tx_held = false;
+            if (--budget == 0 || bytes == 0) {
                 vr_virtqueue_notify(vq);
                 vr_virtio_device_kick(&c->dev, TXQ);
                 return;
@@ -123,12 +184,30 @@ static void console_queue_notify(VrVirtioDevice *dev, unsigned index, VrVirtqueu
         transmit(c, vq);
 }
 
+/* The driver reset the device: the held chain is forgotten with the rings. */
+static void console_reset(VrVirtioDevice *dev)
+{
+    VrVirtioConsole *c = (VrVirtioConsole *) dev;
+    c->tx_held = false;
+    c->tx_give_back = false;
+}
+
+/* Before a queue stops or the machine is saved nothing may stay taken from a ring: the
+ * queue_notify that follows returns the held chain, with what the host has not taken yet
+ * left out. */
+static void console_drain(VrVirtioDevice *dev)
+{
+    VrVirtioConsole *c = (VrVirtioConsole *) dev;
+    c->tx_give_back = c->tx_held;
+}
+
 static void console_free(VrVirtioDevice *dev)
 {
     VrVirtioConsole *c = (VrVirtioConsole *) dev;
     g_mutex_clear(&c->lock);
     g_mutex_clear(&c->output_lock);
     g_free(c->elem);
+    g_free(c->tx);
     g_free(c);
 }
 
@@ -187,6 +266,8 @@ static const VrVirtioDeviceClass console_class = {
     .config_read = console_config_read,
     .config_write = console_config_write,
     .queue_notify = console_queue_notify,
+    .reset = console_reset,
+    .drain = console_drain,
     .save = console_save,
     .load = console_load,
     .free = console_free,
@@ -209,7 +290,13 @@ VrVirtioDevice *vr_virtio_console_new(VrVirtioConsoleOutputFn output, void *opaq
     c->cols = 80;
     c->rows = 24;
     c->elem = g_new0(VrVirtqElement, 1);
+    c->tx = g_new0(VrVirtqElement, 1);
     return &c->dev;
+}
+
+void vr_virtio_console_output_ready(VrVirtioDevice *dev)
+{
+    vr_virtio_device_kick(dev, TXQ);
 }
 
 size_t vr_virtio_console_input(VrVirtioDevice *dev, const uint8_t *data, size_t len)

@@ -16,8 +16,11 @@
 #define VR_VIRTIO_CONSOLE_INPUT_BUFFER 4096
 
 /* What the guest writes to the console. Called on the I/O thread (or, for an emergency
- * write, on a hart thread), never twice at once, with no console lock held. */
-typedef void (*VrVirtioConsoleOutputFn)(void *opaque, const uint8_t *data, size_t len);
+ * write, on a hart thread), never twice at once, with no console lock held. Returns how many
+ * bytes the host took: fewer than len when it has no room, and then the guest's buffer
+ * waits in its queue until vr_virtio_console_output_ready (an emergency write's byte is
+ * dropped). */
+typedef size_t (*VrVirtioConsoleOutputFn)(void *opaque, const uint8_t *data, size_t len);
 
 VrVirtioDevice *vr_virtio_console_new(VrVirtioConsoleOutputFn output, void *opaque);
 
@@ -32,6 +35,8 @@ size_t vr_virtio_console_input_room(VrVirtioDevice *dev);
  * device is attached. */
 void vr_virtio_console_set_input_ready(VrVirtioDevice *dev, void (*ready)(void *opaque),
                                        void *opaque);
+/* The host has room for output again after refusing some. Thread-safe. */
+void vr_virtio_console_output_ready(VrVirtioDevice *dev);
 /* Tells the guest the terminal's size (a configuration change). Thread-safe. */
 void vr_virtio_console_set_size(VrVirtioDevice *dev, uint16_t cols, uint16_t rows);
 

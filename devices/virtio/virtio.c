@@ -88,8 +88,10 @@ unsigned vr_iov_slice(const struct iovec *iov, unsigned n, size_t offset, size_t
 
 /* ---- Rate-limited log ---- */
 
-#define LOG_BURST     10 /* lines allowed per window */
-#define LOG_WINDOW_US G_USEC_PER_SEC
+/* A bucket of LOG_BURST lines that gets one line back each LOG_INTERVAL_US: a burst of ten,
+ * then one a second for as long as the flood lasts. */
+#define LOG_BURST       10
+#define LOG_INTERVAL_US G_USEC_PER_SEC
 
 static GMutex log_lock;
 static guint64 log_logged, log_suppressed;
@@ -101,15 +103,17 @@ void vr_virtio_log_guest_error(VrRateLimit *rl, const char *who, const char *fmt
     bool print;
 
     g_mutex_lock(&log_lock);
-    if (now - rl->window_start_us >= LOG_WINDOW_US) {
-        left_out = rl->suppressed;
-        rl->window_start_us = now;
-        rl->in_window = 0;
-        rl->suppressed = 0;
+    gint64 back = (now - rl->refilled_us) / LOG_INTERVAL_US;
+    if (back > 0) {
+        rl->spent = (gint64) rl->spent > back ? rl->spent - (unsigned) back : 0;
+        /* The part of an interval already waited still counts towards the next line. */
+        rl->refilled_us = rl->spent ? rl->refilled_us + back * LOG_INTERVAL_US : now;
     }
-    print = rl->in_window < LOG_BURST;
+    print = rl->spent < LOG_BURST;
     if (print) {
-        rl->in_window++;
+        rl->spent++;
+        left_out = rl->suppressed;
+        rl->suppressed = 0;
         log_logged++;
     } else {
         rl->suppressed++;

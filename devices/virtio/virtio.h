@@ -151,8 +151,8 @@ unsigned vr_iov_slice(const struct iovec *iov, unsigned n, size_t offset, size_t
 /* A burst of lines, then at most one a second, with a count of what was left out. One per
  * device, zero-initialized. */
 typedef struct VrRateLimit {
-    gint64 window_start_us;
-    unsigned in_window;
+    gint64 refilled_us; /* when the allowance last grew */
+    unsigned spent;     /* lines of the burst used and not yet given back */
     unsigned suppressed;
 } VrRateLimit;
 

@@ -141,18 +141,23 @@ static void vconsole_input_ready(void *opaque)
     vr_machine_console_input_room(b->m);
 }
 
-static void vconsole_output(void *opaque, const uint8_t *data, size_t len)
+/* What does not fit waits in the guest's queue until console_tx_ready, as the UART's
+ * byte waits in its holding register. */
+static size_t vconsole_output(void *opaque, const uint8_t *data, size_t len)
 {
     VirtBoard *b = opaque;
-    /* The virtio console has no line to stall: what does not fit is dropped. */
-    for (size_t i = 0; i < len; i++)
-        vr_machine_console_put(b->m, data[i]);
+    size_t n = 0;
+    while (n < len && vr_machine_console_put(b->m, data[n]))
+        n++;
+    return n;
 }
 
 static void console_tx_ready(void *opaque)
 {
     VirtBoard *b = opaque;
     vr_uart16550_tx_ready(b->uart);
+    if (b->vconsole)
+        vr_virtio_console_output_ready(b->vconsole);
 }
 
 static void finisher(void *opaque, VrFinish what, unsigned code)

@@ -212,14 +212,24 @@ VrBlock *vr_block_lookup(VrHart *h)
             return b;
     }
 
+    /* Retired blocks met on the way leave the chain: code patched over and over would
+     * otherwise make every lookup walk all the versions before it. Their memory stays in
+     * the arena (links to them check the epoch) until the cache is emptied. */
     unsigned t = table_index(c, pc, host);
-    for (b = c->table[t]; b; b = b->hash_next) {
-        if (b->vpc == pc && b->host == host && b->epoch != VR_BLOCK_DEAD_EPOCH) {
-            if (b->epoch == h->code_epoch || block_still_valid(h, b)) {
-                c->jump[j] = b;
-                return b;
-            }
+    for (VrBlock **link = &c->table[t]; (b = *link);) {
+        if (b->epoch == VR_BLOCK_DEAD_EPOCH) {
+            *link = b->hash_next;
+            if (c->jump[jump_index(b->vpc)] == b)
+                c->jump[jump_index(b->vpc)] = NULL;
+            continue;
         }
+        if (b->vpc == pc && b->host == host &&
+            (b->epoch == h->code_epoch || block_still_valid(h, b))) {
+            c->jump[j] = b;
+            return b;
+        }
+        /* block_still_valid may have just retired it: unlinked on the next pass. */
+        link = &b->hash_next;
     }
 
     b = decode_new(h, pc, host);

@@ -370,6 +370,16 @@ int vr_csr_access(VrHart *h, unsigned csr, uint64_t *value, uint64_t wdata, uint
         if (do_write)
             h->mtval = NEWVAL;
         break;
+    /* Sdtrig with no triggers (debug spec 1.0, 5.7): tselect holds 0, the only index it can
+     * hold; tdata1 reads type 0 ("no trigger here") and ignores writes, as do tdata2/3;
+     * tinfo says the selected trigger does not exist (bit 0) and ignores writes too. Software that
+     * reads back what it wrote sees that no breakpoint was set. tcontrol and the context CSRs do
+     * not exist. */
+    case CSR_TSELECT:
+    case CSR_TDATA1:
+    case CSR_TDATA2:
+    case CSR_TDATA3: old = 0; break;
+    case CSR_TINFO: old = 1; break;
 
     default:
         if (csr >= CSR_HPMCOUNTER3 && csr <= CSR_HPMCOUNTER31) {

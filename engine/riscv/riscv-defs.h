@@ -65,6 +65,7 @@
 #define CSR_TDATA1        0x7a1
 #define CSR_TDATA2        0x7a2
 #define CSR_TDATA3        0x7a3
+#define CSR_TINFO         0x7a4
 
 #define MSTATUS_SIE       (1ULL << 1)
 #define MSTATUS_MIE       (1ULL << 3)

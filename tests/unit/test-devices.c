@@ -312,6 +312,22 @@ static void test_clint_mtime(void)
     vr_aclint_free(c.clint);
 }
 
+/* Past mtime, up to the end of the window: nothing, read as zero at every size. */
+static void test_clint_past_mtime(void)
+{
+    Clint c;
+    clint_init(&c, N_HARTS);
+    vr_clock_set_paused(&c.clock, 0x123456789abll * 100);
+    g_assert_cmphex(CLINT_RD(&c, MTIME + 8, 8), ==, 0);
+    g_assert_cmphex(CLINT_RD(&c, MTIME + 8, 4), ==, 0);
+    g_assert_cmphex(CLINT_RD(&c, MTIME + 12, 4), ==, 0);
+    g_assert_cmphex(CLINT_RD(&c, 0xfff8, 8), ==, 0);
+    g_assert_cmphex(CLINT_RD(&c, 0xfffc, 4), ==, 0);
+    CLINT_WR(&c, 0xc000, 8, ~0ull);
+    g_assert_cmphex(CLINT_RD(&c, MTIME, 8), ==, 0x123456789abull);
+    vr_aclint_free(c.clint);
+}
+
 static void test_clint_reset(void)
 {
     Clint c;
@@ -1017,6 +1033,27 @@ static void rtc_set(VrGoldfishRtc *r, unsigned high_reg, unsigned low_reg, uint6
 
 #define NS_PER_S 1000000000ull
 
+/* A clock set anywhere in its 64-bit range runs on from there and wraps as a counter. */
+static void test_rtc_far_time(void)
+{
+    FakeLine l[1] = {0};
+    VrIrq irq = fake_irq(l, 0);
+    VrGoldfishRtc *r = vr_goldfish_rtc_new(&irq, NULL);
+    static const uint64_t times[] = {0x8000000000000000ull, 0x7fffffffffffffffull, ~0ull,
+                                     0xffffffff00000000ull, 0};
+    for (size_t i = 0; i < G_N_ELEMENTS(times); i++) {
+        rtc_set(r, TIME_HIGH, TIME_LOW, times[i]);
+        g_assert_cmpuint(rtc_time(r) - times[i], <, 60 * NS_PER_S);
+    }
+    /* An alarm far ahead is armed and not due. */
+    rtc_set(r, TIME_HIGH, TIME_LOW, 0);
+    rtc_set(r, ALARM_HIGH, ALARM_LOW, ~0ull);
+    RTC_WR(r, IRQ_ENABLED, 1);
+    g_assert_cmpuint(RTC_RD(r, ALARM_STATUS), ==, 1);
+    g_assert_false(l[0].level);
+    vr_goldfish_rtc_free(r);
+}
+
 static void test_rtc_state(void)
 {
     TempState t;
@@ -1125,6 +1162,7 @@ int main(int argc, char **argv)
     g_test_add_func("/devices/clint/out-of-range", test_clint_out_of_range);
     g_test_add_func("/devices/clint/mtimecmp", test_clint_mtimecmp);
     g_test_add_func("/devices/clint/mtime", test_clint_mtime);
+    g_test_add_func("/devices/clint/past-mtime", test_clint_past_mtime);
     g_test_add_func("/devices/clint/reset", test_clint_reset);
     g_test_add_func("/devices/clint/state", test_clint_state);
     g_test_add_func("/devices/plic/registers", test_plic_registers);
@@ -1141,6 +1179,7 @@ int main(int argc, char **argv)
     g_test_add_func("/devices/uart/state", test_uart_state);
     g_test_add_func("/devices/uart/state-waiting-byte", test_uart_state_waiting_byte);
     g_test_add_func("/devices/uart/quiesce", test_uart_quiesce);
+    g_test_add_func("/devices/rtc/far-time", test_rtc_far_time);
     g_test_add_func("/devices/rtc/state", test_rtc_state);
     g_test_add_func("/devices/rtc/state-alarm", test_rtc_state_alarm);
     return g_test_run();

@@ -25,12 +25,13 @@ static bool with_iothread(void)
     return g_str_has_suffix(g_test_get_path(), "/io");
 }
 
-static void output(void *opaque, const uint8_t *data, size_t len)
+static size_t output(void *opaque, const uint8_t *data, size_t len)
 {
     Host *h = opaque;
     g_mutex_lock(&h->lock);
     g_byte_array_append(h->out, data, (guint) len);
     g_mutex_unlock(&h->lock);
+    return len;
 }
 
 static void input_ready(void *opaque)
@@ -248,11 +249,12 @@ typedef struct {
     gint bytes;
 } Echo;
 
-static void echo_output(void *opaque, const uint8_t *data, size_t len)
+static size_t echo_output(void *opaque, const uint8_t *data, size_t len)
 {
     Echo *e = opaque;
     g_assert_cmpuint(vr_virtio_console_input(e->dev, data, len), ==, len);
     g_atomic_int_add(&e->bytes, (gint) len);
+    return len;
 }
 
 static void test_echo(void)
@@ -287,10 +289,11 @@ typedef struct {
     VrVirtioDevice *a, *b;
 } Pair;
 
-static void a_output(void *opaque, const uint8_t *data, size_t len)
+static size_t a_output(void *opaque, const uint8_t *data, size_t len)
 {
     Pair *p = opaque;
     g_assert_cmpuint(vr_virtio_console_input(p->b, data, len), ==, len);
+    return len;
 }
 
 static void b_ready(void *opaque)
@@ -458,6 +461,128 @@ static void test_state(void)
     host_free(&h);
 }
 
+/* A host with little room: it takes what its room allows and refuses the rest. */
+typedef struct {
+    GMutex lock;
+    GByteArray *out;
+    size_t room;
+    guint refusals;
+} SlowHost;
+
+static size_t slow_output(void *opaque, const uint8_t *data, size_t len)
+{
+    SlowHost *h = opaque;
+    g_mutex_lock(&h->lock);
+    size_t n = MIN(len, h->room);
+    g_byte_array_append(h->out, data, (guint) n);
+    h->room -= n;
+    h->refusals += n < len;
+    g_mutex_unlock(&h->lock);
+    return n;
+}
+
+static size_t slow_taken(SlowHost *h)
+{
+    g_mutex_lock(&h->lock);
+    size_t n = h->out->len;
+    g_mutex_unlock(&h->lock);
+    return n;
+}
+
+/* A reader slower than the guest loses nothing: the guest's buffers wait in the transmit
+ * queue, unused, until the host has room again. */
+static void test_output_back_pressure(void)
+{
+    TdMachine m;
+    TdQueue q[2];
+    SlowHost h = {.out = g_byte_array_new(), .room = 100};
+    g_mutex_init(&h.lock);
+    VrVirtioDevice *dev = vr_virtio_console_new(slow_output, &h);
+    td_init(&m, dev, RAM_SIZE, with_iothread());
+    td_start(&m, 0, q, 2, QSIZE);
+
+    enum { N = 3, SIZE = 1000 };
+    uint64_t buf = td_alloc(&m, N * SIZE, 8);
+    uint8_t *src = td_host(&m, buf);
+    for (size_t i = 0; i < N * SIZE; i++)
+        src[i] = (uint8_t) (i * 7 + (i >> 8));
+    for (uint16_t i = 0; i < N; i++) {
+        td_set_desc(&m, &q[TXQ], i, buf + (uint64_t) i * SIZE, SIZE, 0, 0);
+        td_publish(&m, &q[TXQ], i);
+    }
+    td_kick(&m, &q[TXQ]);
+    td_sync(&m);
+    g_assert_cmpuint(slow_taken(&h), ==, 100);
+    g_assert_cmpuint(td_used_idx(&m, &q[TXQ]), ==, 0);
+
+    /* Room comes back a little at a time; each buffer is used once all of it went out. */
+    for (int round = 0; round < 100 && td_used_idx(&m, &q[TXQ]) < N; round++) {
+        g_mutex_lock(&h.lock);
+        h.room += 300;
+        g_mutex_unlock(&h.lock);
+        vr_virtio_console_output_ready(dev);
+        td_sync(&m);
+        g_assert_cmpuint(td_used_idx(&m, &q[TXQ]), ==, MIN(slow_taken(&h) / SIZE, N));
+    }
+    g_assert_cmpuint(td_used_idx(&m, &q[TXQ]), ==, N);
+    g_assert_cmpmem(h.out->data, h.out->len, src, N * SIZE);
+    g_assert_cmpuint(h.refusals, >, 5);
+    td_free(&m);
+    g_byte_array_unref(h.out);
+    g_mutex_clear(&h.lock);
+}
+
+/* A host that takes everything, at a cost per byte. */
+typedef struct {
+    gint64 bytes; /* atomic */
+    guint64 sum;
+} CountingHost;
+
+static size_t counting_output(void *opaque, const uint8_t *data, size_t len)
+{
+    CountingHost *h = opaque;
+    for (size_t i = 0; i < len; i++)
+        h->sum += data[i];
+    g_atomic_pointer_add(&h->bytes, (gssize) len);
+    return len;
+}
+
+/* One chain naming 3 GiB: the I/O thread writes it out a slice per turn, so stopping it
+ * does not wait for the whole chain. */
+static void test_output_huge_chain(void)
+{
+    TdMachine m;
+    TdQueue q[2];
+    CountingHost h = {0};
+    VrVirtioDevice *dev = vr_virtio_console_new(counting_output, &h);
+    const uint64_t ram = 64ull << 20, part = 48ull << 20;
+    td_init(&m, dev, ram, with_iothread());
+    const uint16_t n = VR_VIRTIO_CONSOLE_QUEUE_SIZE;
+    td_start(&m, 0, q, 2, n);
+    uint64_t buf = td_alloc(&m, part, 4096);
+    memset(td_host(&m, buf), 1, part);
+    for (uint16_t i = 0; i < n; i++)
+        td_set_desc(&m, &q[TXQ], i, buf, (uint32_t) part, i + 1 < n ? VR_VIRTQ_DESC_F_NEXT : 0,
+                    (uint16_t) (i + 1));
+    td_publish(&m, &q[TXQ], 0);
+    td_kick(&m, &q[TXQ]);
+    const gint64 total = (gint64) (n * part);
+    gint64 until = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (g_atomic_pointer_get(&h.bytes) == 0 && g_get_monotonic_time() < until)
+        g_usleep(100);
+    g_assert_cmpint(g_atomic_pointer_get(&h.bytes), >, 0);
+
+    gint64 start = g_get_monotonic_time();
+    td_free(&m);
+    gint64 took = g_get_monotonic_time() - start;
+    g_test_message("stopped after %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                   " bytes in %" G_GINT64_FORMAT " us",
+                   (gint64) g_atomic_pointer_get(&h.bytes), total, took);
+    /* The grace period, and a turn. */
+    g_assert_cmpint(g_atomic_pointer_get(&h.bytes), <, total / 2);
+    g_assert_cmpint(took, <, 3 * G_USEC_PER_SEC);
+}
+
 static void add_both(const char *path, GTestFunc fn)
 {
     g_autofree char *sync = g_strdup_printf("%s/sync", path);
@@ -471,6 +596,9 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     add_both("/virtio-console/state", test_state);
     add_both("/virtio-console/output", test_output);
+    add_both("/virtio-console/output-back-pressure", test_output_back_pressure);
+    /* With an I/O thread only: without one the kicking thread does all the turns. */
+    g_test_add_func("/virtio-console/output-huge-chain/io", test_output_huge_chain);
     add_both("/virtio-console/input-flow-control", test_input_flow_control);
     add_both("/virtio-console/input-before-driver", test_input_before_driver);
     add_both("/virtio-console/size-and-emergency-write", test_size_and_emergency_write);

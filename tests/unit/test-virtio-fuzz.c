@@ -41,10 +41,11 @@ static guint32 seed = 20240601;
 static double seconds = 0.6;
 static char *tmpdir;
 
-static void discard_output(void *opaque, const uint8_t *data, size_t len)
+static size_t discard_output(void *opaque, const uint8_t *data, size_t len)
 {
     guint64 *count = opaque;
     *count += len;
+    return len;
 }
 
 static guint64 console_bytes;

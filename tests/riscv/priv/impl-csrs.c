@@ -47,10 +47,13 @@ int test_main(void)
     CHECK_EQ(7, rt_trap_count(), 2);
     CHECK_EQ(8, rt_trap_last.cause, CAUSE_ILLEGAL_INSTRUCTION);
 
-    /* No debug triggers (Sdtrig): tselect and tdata1 do not exist. */
-    rt_expect_trap();
-    __asm__ volatile("csrr t0, tselect\ncsrr t0, tdata1" ::: "t0");
-    CHECK_EQ(9, rt_trap_count(), 2);
+    /* Sdtrig with no triggers: tselect keeps 0 whatever is written, tdata1 reads type 0
+     * ("no trigger") and ignores writes, tinfo says the selected trigger does not exist. */
+    write_csr(tselect, 1);
+    write_csr(tdata1, (2UL << 60) | (1UL << 6) | (1UL << 2));
+    write_csr(tdata2, 0x80000000UL);
+    CHECK_EQ(9, read_csr(tselect) | read_csr(tdata1) | read_csr(tdata2) | read_csr(tdata3), 0);
+    CHECK_EQ(72, read_csr(tinfo), 1);
 
     /* XLEN is 64 in every mode: UXL and SXL read 2 whatever is written. */
     uint64_t ms = read_csr(mstatus);
