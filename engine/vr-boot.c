@@ -44,7 +44,7 @@ static bool read_file(BootFile what, const char *path, char **data, gsize *len, 
 static bool place(VrAddressSpace *as, BootFile what, const char *path, uint64_t addr,
                   const void *data, uint64_t len, uint64_t limit, GError **error)
 {
-    if (addr + len <= limit && vr_address_space_write_ram(as, addr, data, len))
+    if (addr <= limit && len <= limit - addr && vr_address_space_write_ram(as, addr, data, len))
         return true;
     unsigned long long kib = len >> 10, at = addr;
     switch (what) {
@@ -212,7 +212,8 @@ bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, ui
     }
     if (!place(as, BOOT_KERNEL, path, addr, data, len, ram_end, error))
         return false;
-    if (addr + size > ram_end) {
+    /* image_size comes from the file: compare without adding, so no value wraps around. */
+    if (addr > ram_end || size > ram_end - addr) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                     _("kernel %s needs %llu MiB; give the machine more memory"), path,
                     (unsigned long long) (size >> 20));
@@ -233,9 +234,11 @@ bool vr_boot_load_initrd(const char *path, VrAddressSpace *as, uint64_t after, u
         return false;
     /* Leave the kernel room to grow into: half way between it and the limit when it fits. */
     uint64_t at = (after + 0x1fffff) & ~0x1fffffull;
-    uint64_t mid = (after + (limit - after) / 2) & ~0x1fffffull;
-    if (mid > at && mid + len <= limit)
-        at = mid;
+    if (after <= limit) {
+        uint64_t mid = (after + (limit - after) / 2) & ~0x1fffffull;
+        if (mid > at && mid <= limit && len <= limit - mid)
+            at = mid;
+    }
     if (!place(as, BOOT_INITRD, path, at, data, len, limit, error))
         return false;
     *start = at;
