@@ -40,34 +40,43 @@ static bool range_ok(size_t file_len, uint64_t off, uint64_t size)
     return off <= file_len && size <= file_len - off;
 }
 
+/* Headers are copied out of the file before use: the file gives their offsets, and nothing
+ * makes those aligned. */
+static void read_shdr(const uint8_t *data, uint64_t shoff, unsigned i, Elf64_Shdr *sh)
+{
+    memcpy(sh, data + shoff + (uint64_t) i * sizeof(*sh), sizeof(*sh));
+}
+
 static void read_symbols(const uint8_t *data, size_t len, const Elf64_Ehdr *eh, GHashTable *symbols)
 {
     if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(Elf64_Shdr))
         return;
     if (!range_ok(len, eh->e_shoff, (uint64_t) eh->e_shnum * sizeof(Elf64_Shdr)))
         return;
-    const Elf64_Shdr *sh = (const Elf64_Shdr *) (data + eh->e_shoff);
     for (unsigned i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+        Elf64_Shdr sh, strtab;
+        read_shdr(data, eh->e_shoff, i, &sh);
+        if (sh.sh_type != SHT_SYMTAB || sh.sh_link >= eh->e_shnum)
             continue;
-        const Elf64_Shdr *strtab = &sh[sh[i].sh_link];
-        if (!range_ok(len, sh[i].sh_offset, sh[i].sh_size) ||
-            !range_ok(len, strtab->sh_offset, strtab->sh_size))
+        read_shdr(data, eh->e_shoff, sh.sh_link, &strtab);
+        if (!range_ok(len, sh.sh_offset, sh.sh_size) ||
+            !range_ok(len, strtab.sh_offset, strtab.sh_size))
             continue;
-        const Elf64_Sym *syms = (const Elf64_Sym *) (data + sh[i].sh_offset);
-        size_t n = sh[i].sh_size / sizeof(Elf64_Sym);
-        const char *str = (const char *) (data + strtab->sh_offset);
+        size_t n = sh.sh_size / sizeof(Elf64_Sym);
+        const char *str = (const char *) (data + strtab.sh_offset);
         for (size_t k = 0; k < n; k++) {
-            if (syms[k].st_name >= strtab->sh_size)
+            Elf64_Sym sym;
+            memcpy(&sym, data + sh.sh_offset + k * sizeof(sym), sizeof(sym));
+            if (sym.st_name >= strtab.sh_size)
                 continue;
-            const char *name = str + syms[k].st_name;
-            size_t max = strtab->sh_size - syms[k].st_name;
+            const char *name = str + sym.st_name;
+            size_t max = strtab.sh_size - sym.st_name;
             if (strnlen(name, max) == max)
                 continue;
             for (unsigned w = 0; wanted_symbols[w]; w++) {
                 if (strcmp(name, wanted_symbols[w]) == 0) {
                     uint64_t *v = g_new(uint64_t, 1);
-                    *v = syms[k].st_value;
+                    *v = sym.st_value;
                     g_hash_table_replace(symbols, g_strdup(name), v);
                 }
             }
@@ -104,7 +113,9 @@ bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddre
                     path);
         return false;
     }
-    const Elf64_Ehdr *eh = (const Elf64_Ehdr *) data;
+    Elf64_Ehdr ehdr;
+    memcpy(&ehdr, data, sizeof(ehdr));
+    const Elf64_Ehdr *eh = &ehdr;
     if (data[EI_DATA] != ELFDATA2LSB) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     _("%s is a big-endian ELF file; a little-endian RISC-V ELF is expected"), path);
@@ -135,30 +146,31 @@ bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddre
         return false;
     }
 
-    const Elf64_Phdr *ph = (const Elf64_Phdr *) (data + eh->e_phoff);
     unsigned loaded = 0;
     image->lowest = UINT64_MAX;
     for (unsigned i = 0; i < eh->e_phnum; i++) {
-        if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+        Elf64_Phdr ph;
+        memcpy(&ph, data + eh->e_phoff + (uint64_t) i * sizeof(ph), sizeof(ph));
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
             continue;
-        if (ph[i].p_filesz > ph[i].p_memsz || !range_ok(len, ph[i].p_offset, ph[i].p_filesz)) {
+        if (ph.p_filesz > ph.p_memsz || !range_ok(len, ph.p_offset, ph.p_filesz)) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                         /* Translators: %u is the number of a program header (segment). */
                         _("%s: segment %u extends past the end of the file"), path, i);
             return false;
         }
-        uint64_t pa = ph[i].p_paddr;
-        uint8_t *dst = vr_address_space_ram_ptr(as, pa, ph[i].p_memsz);
-        if (!dst || pa + ph[i].p_memsz < pa) {
+        uint64_t pa = ph.p_paddr;
+        uint8_t *dst = vr_address_space_ram_ptr(as, pa, ph.p_memsz);
+        if (!dst || pa + ph.p_memsz < pa) {
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                         _("%s: segment %u at 0x%llx-0x%llx lies outside guest RAM"), path, i,
-                        (unsigned long long) pa, (unsigned long long) (pa + ph[i].p_memsz));
+                        (unsigned long long) pa, (unsigned long long) (pa + ph.p_memsz));
             return false;
         }
-        memcpy(dst, data + ph[i].p_offset, ph[i].p_filesz);
-        memset(dst + ph[i].p_filesz, 0, ph[i].p_memsz - ph[i].p_filesz);
+        memcpy(dst, data + ph.p_offset, ph.p_filesz);
+        memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
         image->lowest = MIN(image->lowest, pa);
-        image->highest = MAX(image->highest, pa + ph[i].p_memsz);
+        image->highest = MAX(image->highest, pa + ph.p_memsz);
         loaded++;
     }
     if (loaded == 0) {

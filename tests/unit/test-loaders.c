@@ -39,6 +39,93 @@ static void put64(guint8 *p, guint64 v)
     memcpy(p, &v, 8);
 }
 
+static void put32(guint8 *p, guint32 v)
+{
+    v = GUINT32_TO_LE(v);
+    memcpy(p, &v, 4);
+}
+
+static void put16(guint8 *p, guint16 v)
+{
+    v = GUINT16_TO_LE(v);
+    memcpy(p, &v, 2);
+}
+
+/* A RISC-V ELF64 executable of len bytes: its program header table at phoff with phnum
+ * entries, each a PT_LOAD of filesz bytes from file offset 0x1000 to RAM_BASE, memsz long;
+ * when symoff is not 0, a symbol table there naming tohost (at RAM_BASE + 0x100). */
+static guint8 *build_elf(gsize len, guint64 phoff, guint16 phnum, guint64 filesz, guint64 memsz,
+                         guint64 symoff)
+{
+    guint8 *elf = g_malloc0(len);
+    memcpy(elf,
+           "\x7f"
+           "ELF",
+           4);
+    elf[4] = 2; /* 64-bit */
+    elf[5] = 1; /* little-endian */
+    elf[6] = 1;
+    put16(elf + 16, 2);   /* ET_EXEC */
+    put16(elf + 18, 243); /* EM_RISCV */
+    put32(elf + 20, 1);
+    put64(elf + 24, RAM_BASE);
+    put64(elf + 32, phoff);
+    put16(elf + 52, 64);
+    put16(elf + 54, 56);
+    put16(elf + 56, phnum);
+    for (unsigned i = 0; i < phnum; i++) {
+        guint8 *ph = elf + phoff + i * 56ull;
+        put32(ph, 1); /* PT_LOAD */
+        put32(ph + 4, 5);
+        put64(ph + 8, 0x1000);
+        put64(ph + 16, RAM_BASE);
+        put64(ph + 24, RAM_BASE);
+        put64(ph + 32, filesz);
+        put64(ph + 40, memsz);
+    }
+    if (symoff) {
+        /* Section headers: null, .symtab, .strtab; then two symbols and the names. */
+        guint8 *sh = elf + symoff;
+        guint64 syms = symoff + 3 * 64, strs = syms + 2 * 24;
+        put32(sh + 64 + 4, 2); /* SHT_SYMTAB */
+        put64(sh + 64 + 24, syms);
+        put64(sh + 64 + 32, 2 * 24);
+        put32(sh + 64 + 40, 2); /* sh_link: .strtab */
+        put32(sh + 128 + 4, 3); /* SHT_STRTAB */
+        put64(sh + 128 + 24, strs);
+        put64(sh + 128 + 32, 8);
+        put32(elf + syms + 24, 1); /* st_name */
+        put64(elf + syms + 24 + 8, RAM_BASE + 0x100);
+        memcpy(elf + strs, "\0tohost", 8);
+        put64(elf + 40, symoff); /* e_shoff */
+        put16(elf + 58, 64);     /* e_shentsize */
+        put16(elf + 60, 3);      /* e_shnum */
+    }
+    return elf;
+}
+
+/* Headers at odd offsets (legal in a file, misaligned in memory) load like aligned ones. */
+static void test_elf_misaligned_headers(void)
+{
+    g_autoptr(VrAddressSpace) as = ram_of(16ull << 20);
+    g_autofree guint8 *elf = build_elf(0x1000 + 16, 0x41, 1, 16, 64, 0x201);
+    memcpy(elf + 0x1000, "\x6f\x00\x00\x00", 4); /* j . */
+    g_autofree char *path = write_file("odd.elf", elf, 0x1000 + 16);
+    VrElfImage image;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vr_elf_load(path, as, &image, &error));
+    g_assert_no_error(error);
+    g_assert_cmphex(image.entry, ==, RAM_BASE);
+    g_assert_cmphex(image.highest, ==, RAM_BASE + 64);
+    uint64_t tohost = 0;
+    g_assert_true(vr_elf_symbol(&image, "tohost", &tohost));
+    g_assert_cmphex(tohost, ==, RAM_BASE + 0x100);
+    vr_elf_image_clear(&image);
+    guint32 insn = 0;
+    g_assert_true(vr_address_space_read_ram(as, RAM_BASE, &insn, 4));
+    g_assert_cmphex(insn, ==, 0x6f);
+}
+
 /* A RISC-V Linux Image header (Documentation/arch/riscv/boot-image-header.rst). */
 static void image_header(guint8 *h, guint64 image_size)
 {
@@ -83,6 +170,7 @@ int main(int argc, char **argv)
     g_assert_nonnull(tmp_root);
     g_test_add_func("/loaders/image/size-wraps", test_image_size_wraps);
     g_test_add_func("/loaders/image/size-fits", test_image_size_fits);
+    g_test_add_func("/loaders/elf/misaligned-headers", test_elf_misaligned_headers);
     int rc = g_test_run();
     g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmp_root);
     if (system(cmd) != 0)
