@@ -146,6 +146,14 @@ bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddre
         return false;
     }
 
+    /* Segments may overlap, so a file can ask for any amount of copying: what fills RAM once
+     * is all a real program needs. */
+    uint64_t ram_total = 0, copied = 0;
+    for (unsigned r = 0; r < vr_address_space_n_regions(as); r++) {
+        const VrRegion *region = vr_address_space_region(as, r);
+        if (region->host)
+            ram_total += region->size;
+    }
     unsigned loaded = 0;
     image->lowest = UINT64_MAX;
     for (unsigned i = 0; i < eh->e_phnum; i++) {
@@ -165,6 +173,14 @@ bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddre
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                         _("%s: segment %u at 0x%llx-0x%llx lies outside guest RAM"), path, i,
                         (unsigned long long) pa, (unsigned long long) (pa + ph.p_memsz));
+            return false;
+        }
+        copied += ph.p_memsz;
+        if (copied > ram_total) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                        /* Translators: %llu is a size in MiB. */
+                        _("%s: its segments add up to more than the machine's %llu MiB of RAM"),
+                        path, (unsigned long long) (ram_total >> 20));
             return false;
         }
         memcpy(dst, data + ph.p_offset, ph.p_filesz);

@@ -163,6 +163,24 @@ static void test_image_size_fits(void)
     g_assert_cmphex(k.end, ==, KERNEL_ADDR + (8ull << 20));
 }
 
+/* 65535 segments that each cover all of RAM: refused after filling RAM once, not after
+ * copying it 65535 times. */
+static void test_elf_many_segments(void)
+{
+    g_autoptr(VrAddressSpace) as = ram_of(64ull << 20);
+    gsize len = 64 + 65535 * 56ull + 0x1000;
+    g_autofree guint8 *elf = build_elf(len, 64, 65535, 0, 64ull << 20, 0);
+    g_autofree char *path = write_file("many.elf", elf, len);
+    VrElfImage image;
+    g_autoptr(GError) error = NULL;
+    gint64 start = g_get_monotonic_time();
+    g_assert_false(vr_elf_load(path, as, &image, &error));
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+    g_assert_nonnull(strstr(error->message, path));
+    g_assert_nonnull(strstr(error->message, "64 MiB"));
+    g_assert_cmpint(g_get_monotonic_time() - start, <, 10 * G_USEC_PER_SEC);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -171,6 +189,7 @@ int main(int argc, char **argv)
     g_test_add_func("/loaders/image/size-wraps", test_image_size_wraps);
     g_test_add_func("/loaders/image/size-fits", test_image_size_fits);
     g_test_add_func("/loaders/elf/misaligned-headers", test_elf_misaligned_headers);
+    g_test_add_func("/loaders/elf/many-segments", test_elf_many_segments);
     int rc = g_test_run();
     g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmp_root);
     if (system(cmd) != 0)
