@@ -7,6 +7,7 @@
 #include "vr-boot.h"
 #include "vr-elf.h"
 #include "vr-i18n.h"
+#include "vr-input-file.h"
 
 #define RISCV_IMAGE_MAGIC2 "RSC\x05"
 #define MAX_DECOMPRESSED   (1ull << 30)
@@ -22,8 +23,8 @@ typedef enum {
 static bool read_file(BootFile what, const char *path, char **data, gsize *len, GError **error)
 {
     g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents(path, data, len, &local)) {
-        bool missing = g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+    if (!vr_read_input_file(path, VR_INPUT_BOOT, G_MAXSIZE - 1, data, len, &local)) {
+        bool missing = g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
         GIOErrorEnum code = missing ? G_IO_ERROR_NOT_FOUND : G_IO_ERROR_FAILED;
         switch (what) {
         case BOOT_FIRMWARE:

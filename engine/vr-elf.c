@@ -5,6 +5,7 @@
 
 #include "vr-elf.h"
 #include "vr-i18n.h"
+#include "vr-input-file.h"
 
 #ifndef EM_RISCV
 #define EM_RISCV 243
@@ -89,7 +90,7 @@ bool vr_elf_load(const char *path, VrAddressSpace *as, VrElfImage *image, GError
     g_autofree char *contents = NULL;
     gsize len = 0;
     g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents(path, &contents, &len, &local)) {
+    if (!vr_read_input_file(path, VR_INPUT_BOOT, G_MAXSIZE - 1, &contents, &len, &local)) {
         memset(image, 0, sizeof(*image));
         g_set_error(error, local->domain, local->code, _("Cannot read kernel %s: %s"), path,
                     local->message);

@@ -9,6 +9,7 @@
 
 #include "vr-board.h"
 #include "vr-i18n.h"
+#include "vr-input-file.h"
 #include "vr-library.h"
 
 #define MAX_NAME_BYTES 100
@@ -113,8 +114,11 @@ const char *vr_library_entry_name(const VrLibraryEntry *entry)
 static bool check_readable(VrFileRole role, const char *path, bool write, int *err_out,
                            GError **error)
 {
-    if (access(path, R_OK | (write ? W_OK : 0)) == 0)
-        return true;
+    if (access(path, R_OK | (write ? W_OK : 0)) == 0) {
+        *err_out = 0;
+        return vr_check_input_file(path, role == VR_FILE_DISK ? VR_INPUT_DISK : VR_INPUT_BOOT,
+                                   error);
+    }
     int err = errno;
     *err_out = err;
     GIOErrorEnum code = err == ENOENT ? G_IO_ERROR_NOT_FOUND : g_io_error_from_errno(err);
@@ -256,7 +260,7 @@ VrLibraryEntry *vr_library_entry_load(const char *folder)
         e->problem = VR_PROBLEM_MISSING_FILE;
         e->problem_message = g_strdup(error->message);
         e->problem_missing = err == ENOENT;
-        e->problem_detail = g_strdup(g_strerror(err));
+        e->problem_detail = err ? g_strdup(g_strerror(err)) : g_strdup(error->message);
     }
     return e;
 }
@@ -706,7 +710,7 @@ char *vr_library_duplicate(const char *folder, const char *new_name, GCancellabl
 VrImageKind vr_image_probe(const char *path, GError **error)
 {
     g_autofree char *base = g_path_get_basename(path);
-    int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
+    int fd = vr_input_open(path, O_RDONLY);
     if (fd < 0) {
         int err = errno;
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), path,
@@ -782,7 +786,7 @@ VrImageKind vr_image_probe(const char *path, GError **error)
 
 bool vr_image_is_bare_metal(const char *path)
 {
-    int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
+    int fd = vr_open_input_file(path, VR_INPUT_BOOT, O_RDONLY, NULL, NULL);
     if (fd < 0)
         return false;
     uint8_t h[64];

@@ -12,7 +12,11 @@
 
 #include "vr-board.h"
 #include "vr-i18n.h"
+#include "vr-input-file.h"
 #include "vr-machine-config.h"
+
+/* Far more than any machine.ini needs; a bigger file is not one. */
+#define VR_MACHINE_CONFIG_MAX_SIZE (1u << 20)
 
 static const char *const machine_keys[] = {"name",   "arch",    "board", "cpus",
                                            "memory", "console", NULL};
@@ -74,7 +78,12 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) local = NULL;
-    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local)) {
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    if (!vr_read_input_file(path, VR_INPUT_SETTINGS, VR_MACHINE_CONFIG_MAX_SIZE, &text, &len,
+                            error))
+        return false;
+    if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &local)) {
         g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
         return false;
     }
@@ -248,7 +257,8 @@ char *vr_machine_config_find(const char *name_or_path, GError **error)
         g_autofree char *folder = g_strdup_printf("%s.vireo", name_or_path);
         candidate = g_build_filename(dir, folder, "machine.ini", NULL);
     }
-    if (!candidate || !g_file_test(candidate, G_FILE_TEST_IS_REGULAR)) {
+    /* One that is there but not a regular file is refused, with the reason, when loaded. */
+    if (!candidate || !g_file_test(candidate, G_FILE_TEST_EXISTS)) {
         g_autofree char *dir = vr_machines_dir();
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                     /* Translators: the second %s is the folder of the machine library. */

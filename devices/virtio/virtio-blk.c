@@ -14,6 +14,7 @@
 
 #include "virtqueue.h"
 #include "vr-i18n.h"
+#include "vr-input-file.h"
 
 #define SECTOR       512
 #define CONFIG_SIZE  60 /* through write_zeroes_may_unmap and its padding (5.2.4) */
@@ -553,7 +554,7 @@ static bool lock_image(int fd, const char *path, bool readonly, GError **error)
 
 VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **error)
 {
-    int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    int fd = vr_input_open(path, readonly ? O_RDONLY : O_RDWR);
     if (fd < 0) {
         int err = errno;
         if (err == EISDIR)
@@ -569,29 +570,16 @@ VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **erro
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) < 0) {
-        int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("Cannot look at disk image %s: %s"), path, g_strerror(err));
+    if (!vr_input_check(fd, path, VR_INPUT_DISK, &st, error)) {
         close(fd);
         return NULL;
     }
     uint64_t size;
-    if (S_ISDIR(st.st_mode)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                    _("Disk image %s is a directory; expected a raw disk image file"), path);
-        close(fd);
-        return NULL;
-    } else if (S_ISREG(st.st_mode)) {
+    if (S_ISREG(st.st_mode)) {
         size = (uint64_t) st.st_size;
-    } else if (S_ISBLK(st.st_mode)) {
+    } else {
         off_t end = lseek(fd, 0, SEEK_END);
         size = end < 0 ? 0 : (uint64_t) end;
-    } else {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                    _("Disk image %s is not a regular file or block device"), path);
-        close(fd);
-        return NULL;
     }
     if (size == 0 || size % SECTOR) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
