@@ -3,7 +3,10 @@
  * compiler has them), so a misaligned or out-of-bounds read fails the test. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "vr-boot.h"
 #include "vr-elf.h"
@@ -181,6 +184,137 @@ static void test_elf_many_segments(void)
     g_assert_cmpint(g_get_monotonic_time() - start, <, 10 * G_USEC_PER_SEC);
 }
 
+/* The process's peak resident memory in KiB since reset_peak_rss(). */
+static guint64 peak_rss_kib(void)
+{
+    g_autofree char *status = NULL;
+    g_assert_true(g_file_get_contents("/proc/self/status", &status, NULL, NULL));
+    const char *hwm = strstr(status, "VmHWM:");
+    g_assert_nonnull(hwm);
+    return g_ascii_strtoull(hwm + 6, NULL, 10);
+}
+
+static void reset_peak_rss(void)
+{
+    /* "5" resets VmHWM to the current RSS (Linux 4.0 and later). */
+    int fd = open("/proc/self/clear_refs", O_WRONLY);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(write(fd, "5", 1), ==, 1);
+    close(fd);
+}
+
+/* A sparse file of size bytes. */
+static char *sparse_file(const char *name, guint64 size)
+{
+    char *path = tmp_path(name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(ftruncate(fd, (off_t) size), ==, 0);
+    close(fd);
+    return path;
+}
+
+/* A 1.5 GB kernel or initrd for a 64 MiB machine: refused from its size, before a byte of it
+ * is read into host memory. */
+static void test_sparse_boot_files(void)
+{
+    g_autoptr(VrAddressSpace) as = ram_of(64ull << 20);
+    g_autofree char *path = sparse_file("sparse.Image", 1536ull << 20);
+    uint64_t ram_end = RAM_BASE + (64ull << 20);
+    reset_peak_rss();
+    guint64 before = peak_rss_kib();
+    gint64 start = g_get_monotonic_time();
+    VrBootImage k;
+    g_autoptr(GError) error = NULL;
+    g_assert_false(vr_boot_load_kernel(path, as, KERNEL_ADDR, ram_end, &k, &error));
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+    g_assert_nonnull(strstr(error->message, path));
+    g_assert_nonnull(strstr(error->message, "1572864 KiB"));
+    uint64_t s = 0, e = 0;
+    g_autoptr(GError) initrd_error = NULL;
+    g_assert_false(vr_boot_load_initrd(path, as, KERNEL_ADDR + (8 << 20), ram_end - (2 << 20), &s,
+                                       &e, &initrd_error));
+    g_assert_error(initrd_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+    g_assert_nonnull(strstr(initrd_error->message, path));
+    g_autoptr(GError) fw_error = NULL;
+    g_assert_false(vr_boot_load_firmware(path, as, RAM_BASE, 0x200000, &k, &fw_error));
+    g_assert_error(fw_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+    g_assert_cmpint(g_get_monotonic_time() - start, <, 5 * G_USEC_PER_SEC);
+    g_test_message("peak RSS %" G_GUINT64_FORMAT " KiB, before %" G_GUINT64_FORMAT " KiB",
+                   peak_rss_kib(), before);
+    g_assert_cmpuint(peak_rss_kib(), <, before + 32 * 1024);
+}
+
+/* Writes data gzip-compressed, repeated times times, to name. */
+static char *gzip_file(const char *name, const void *data, gsize len, unsigned times)
+{
+    char *path = tmp_path(name);
+    FILE *f = fopen(path, "wb");
+    g_assert_nonnull(f);
+    z_stream z = {0};
+    g_assert_cmpint(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY), ==,
+                    Z_OK);
+    g_autofree guint8 *out = g_malloc(1 << 16);
+    for (unsigned i = 0; i < times; i++) {
+        z.next_in = (Bytef *) data;
+        z.avail_in = (uInt) len;
+        int flush = i + 1 == times ? Z_FINISH : Z_NO_FLUSH;
+        int r;
+        do {
+            z.next_out = out;
+            z.avail_out = 1 << 16;
+            r = deflate(&z, flush);
+            g_assert_cmpint(r, !=, Z_STREAM_ERROR);
+            g_assert_cmpuint(fwrite(out, 1, (1 << 16) - z.avail_out, f), ==,
+                             (1 << 16) - z.avail_out);
+        } while (z.avail_out == 0 || (flush == Z_FINISH && r != Z_STREAM_END));
+    }
+    deflateEnd(&z);
+    fclose(f);
+    return path;
+}
+
+/* 1 GiB of zeros in about 1 MB of gzip, as the kernel of a 64 MiB machine: refused once
+ * the RAM there is for it is full, naming the file and that room. */
+static void test_gzip_bomb(void)
+{
+    g_autoptr(VrAddressSpace) as = ram_of(64ull << 20);
+    g_autofree guint8 *zeros = g_malloc0(1 << 20);
+    g_autofree char *path = gzip_file("bomb.Image.gz", zeros, 1 << 20, 1024);
+    reset_peak_rss();
+    guint64 before = peak_rss_kib();
+    VrBootImage k;
+    g_autoptr(GError) error = NULL;
+    g_assert_false(
+        vr_boot_load_kernel(path, as, KERNEL_ADDR, RAM_BASE + (64ull << 20), &k, &error));
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+    g_assert_nonnull(strstr(error->message, path));
+    g_assert_nonnull(strstr(error->message, "62 MiB"));
+    /* The guest RAM it filled (62 MiB), and little else. */
+    g_test_message("peak RSS %" G_GUINT64_FORMAT " KiB, before %" G_GUINT64_FORMAT " KiB",
+                   peak_rss_kib(), before);
+    g_assert_cmpuint(peak_rss_kib(), <, before + 96 * 1024);
+}
+
+/* A gzip-compressed Linux Image that fits is decompressed into place. */
+static void test_gzip_image(void)
+{
+    g_autoptr(VrAddressSpace) as = ram_of(64ull << 20);
+    guint8 image[8192];
+    memset(image, 0x13, sizeof(image));
+    memset(image, 0, 64);
+    image_header(image, 1 << 20);
+    g_autofree char *path = gzip_file("ok.Image.gz", image, sizeof(image), 1);
+    VrBootImage k;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vr_boot_load_kernel(path, as, KERNEL_ADDR, RAM_BASE + (64ull << 20), &k, &error));
+    g_assert_no_error(error);
+    g_assert_cmphex(k.end, ==, KERNEL_ADDR + (1 << 20));
+    guint8 back[sizeof(image)];
+    g_assert_true(vr_address_space_read_ram(as, KERNEL_ADDR, back, sizeof(back)));
+    g_assert_cmpmem(back, sizeof(back), image, sizeof(image));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -190,6 +324,9 @@ int main(int argc, char **argv)
     g_test_add_func("/loaders/image/size-fits", test_image_size_fits);
     g_test_add_func("/loaders/elf/misaligned-headers", test_elf_misaligned_headers);
     g_test_add_func("/loaders/elf/many-segments", test_elf_many_segments);
+    g_test_add_func("/loaders/size/sparse", test_sparse_boot_files);
+    g_test_add_func("/loaders/size/gzip-bomb", test_gzip_bomb);
+    g_test_add_func("/loaders/gzip/image", test_gzip_image);
     int rc = g_test_run();
     g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmp_root);
     if (system(cmd) != 0)
