@@ -523,15 +523,51 @@ uint64_t vr_virtio_blk_capacity(VrVirtioDevice *dev)
     return ((VrVirtioBlk *) dev)->capacity;
 }
 
-static bool lock_image(int fd, const char *path, bool readonly, GError **error)
+/* QEMU (block/file-posix.c) locks single bytes with OFD locks: a read lock on 100 + n while it
+ * holds permission n, and on 200 + n while it does not let others have it; permission 0 is
+ * "consistent read", 1 is "write". Vireo follows it so that each notices the other: a writer
+ * takes a write lock on the whole file (which conflicts with every byte QEMU locks); a reader
+ * holds "read" (100) and refuses others "write" (201), and first looks for a lock on QEMU's
+ * "write" byte (101), which only a writer holds. */
+#define QEMU_LOCK_PERM_BASE   100
+#define QEMU_LOCK_SHARED_BASE 200
+#define QEMU_PERM_READ        0
+#define QEMU_PERM_WRITE       1
+
+static int set_lock(int fd, short type, off_t start, off_t len)
+{
+    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = len};
+    return fcntl(fd, F_OFD_SETLK, &fl) == 0 ? 0 : errno;
+}
+
+/* 0 when nobody holds QEMU's "write" byte, EAGAIN when somebody does, else errno. */
+static int writer_present(int fd)
 {
     struct flock fl = {
-        .l_type = readonly ? F_RDLCK : F_WRLCK,
+        .l_type = F_WRLCK,
         .l_whence = SEEK_SET,
+        .l_start = QEMU_LOCK_PERM_BASE + QEMU_PERM_WRITE,
+        .l_len = 1,
     };
-    if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+    if (fcntl(fd, F_OFD_GETLK, &fl) != 0)
+        return errno;
+    return fl.l_type == F_UNLCK ? 0 : EAGAIN;
+}
+
+static bool lock_image(int fd, const char *path, bool readonly, GError **error)
+{
+    int err;
+    if (readonly) {
+        err = writer_present(fd);
+        if (err == 0)
+            err = set_lock(fd, F_RDLCK, QEMU_LOCK_PERM_BASE + QEMU_PERM_READ, 1);
+        if (err == 0)
+            err = set_lock(fd, F_RDLCK, QEMU_LOCK_SHARED_BASE + QEMU_PERM_WRITE, 1);
+    } else {
+        err = set_lock(fd, F_WRLCK, 0, 0);
+    }
+    if (err == 0)
         return true;
-    int err = errno;
     if (err == EAGAIN || err == EACCES) {
         if (readonly)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
