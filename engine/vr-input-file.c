@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gio/gio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "vr-i18n.h"
@@ -71,6 +72,23 @@ int vr_open_input_file(const char *path, VrInputKind kind, int flags, struct sta
         return -1;
     }
     return fd;
+}
+
+bool vr_input_check_link(const char *path, bool write, bool allowed, GError **error)
+{
+    struct stat st;
+    if (!write || allowed || lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return true;
+    char *real = realpath(path, NULL);
+    g_autofree char *target = real ? g_strdup(real) : g_file_read_link(path, NULL);
+    free(real);
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                /* Translators: follow-symlink=true and [disk N] stay as they are. */
+                _("Disk image %s is a symbolic link to %s; Vireo writes a disk only through its "
+                  "own path: open it read-only, name the file itself, or allow the link with "
+                  "follow-symlink=true in its [disk N] section"),
+                path, target ? target : "?");
+    return false;
 }
 
 bool vr_check_input_file(const char *path, VrInputKind kind, GError **error)

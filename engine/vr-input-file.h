@@ -26,6 +26,11 @@ bool vr_input_check(int fd, const char *path, VrInputKind kind, struct stat *st,
 int vr_open_input_file(const char *path, VrInputKind kind, int flags, struct stat *st,
                        GError **error);
 
+/* A disk image written through a symbolic link writes the file the link leads to, wherever
+ * that is: for a read-write disk (write) whose path ends in a symbolic link, unless allowed,
+ * false and an error naming the link and where it leads. */
+bool vr_input_check_link(const char *path, bool write, bool allowed, GError **error);
+
 /* vr_open_input_file() for reading, closed again: whether path can be used as kind. */
 bool vr_check_input_file(const char *path, VrInputKind kind, GError **error);
 

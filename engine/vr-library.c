@@ -111,13 +111,14 @@ const char *vr_library_entry_name(const VrLibraryEntry *entry)
 /* Whether the file a machine uses in this role is there and can be used (written too, for
  * a disk that is not read-only). Each role has its own sentences: they translate better than
  * one with the role put in. */
-static bool check_readable(VrFileRole role, const char *path, bool write, int *err_out,
+static bool check_readable(VrFileRole role, const char *path, bool write, bool follow, int *err_out,
                            GError **error)
 {
     if (access(path, R_OK | (write ? W_OK : 0)) == 0) {
         *err_out = 0;
         return vr_check_input_file(path, role == VR_FILE_DISK ? VR_INPUT_DISK : VR_INPUT_BOOT,
-                                   error);
+                                   error) &&
+               vr_input_check_link(path, write, follow, error);
     }
     int err = errno;
     *err_out = err;
@@ -170,19 +171,22 @@ bool vr_library_check_files_full(const VrMachineConfig *cfg, VrFileRole *role, c
     const char *failed = NULL;
     VrFileRole r = VR_FILE_SETTINGS;
     if (cfg->bios && strcmp(cfg->bios, "none") != 0 &&
-        !check_readable(VR_FILE_FIRMWARE, cfg->bios, false, &gone, error)) {
+        !check_readable(VR_FILE_FIRMWARE, cfg->bios, false, false, &gone, error)) {
         failed = cfg->bios;
         r = VR_FILE_FIRMWARE;
-    } else if (cfg->kernel && !check_readable(VR_FILE_KERNEL, cfg->kernel, false, &gone, error)) {
+    } else if (cfg->kernel &&
+               !check_readable(VR_FILE_KERNEL, cfg->kernel, false, false, &gone, error)) {
         failed = cfg->kernel;
         r = VR_FILE_KERNEL;
-    } else if (cfg->initrd && !check_readable(VR_FILE_INITRD, cfg->initrd, false, &gone, error)) {
+    } else if (cfg->initrd &&
+               !check_readable(VR_FILE_INITRD, cfg->initrd, false, false, &gone, error)) {
         failed = cfg->initrd;
         r = VR_FILE_INITRD;
     } else {
         for (guint i = 0; !failed && cfg->disks && i < cfg->disks->len; i++) {
             const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
-            if (!check_readable(VR_FILE_DISK, d->path, !d->readonly, &gone, error)) {
+            if (!check_readable(VR_FILE_DISK, d->path, !d->readonly, d->follow_symlink, &gone,
+                                error)) {
                 failed = d->path;
                 r = VR_FILE_DISK;
             }

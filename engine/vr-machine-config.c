@@ -21,7 +21,7 @@
 static const char *const machine_keys[] = {"name",   "arch",    "board", "cpus",
                                            "memory", "console", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
-static const char *const disk_keys[] = {"path", "readonly", NULL};
+static const char *const disk_keys[] = {"path", "readonly", "follow-symlink", NULL};
 
 static bool key_known(const char *const *known, const char *key)
 {
@@ -222,8 +222,19 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
                 return false;
             }
         }
+        bool follow = false;
+        if (g_key_file_has_key(kf, group, "follow-symlink", NULL)) {
+            follow = g_key_file_get_boolean(kf, group, "follow-symlink", &local);
+            if (local) {
+                g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                            /* Translators: the file, then a group ("disk 0"); keep the names. */
+                            _("%s: [%s] follow-symlink: expected true or false"), path, group);
+                return false;
+            }
+        }
         g_autofree char *full = resolve(dir, disk);
         vr_machine_config_add_disk(cfg, full, readonly);
+        g_array_index(cfg->disks, VrDiskConfig, cfg->disks->len - 1).follow_symlink = follow;
     }
     return true;
 }
@@ -358,6 +369,8 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
         g_autofree char *disk = path_for_file(dir, d->path);
         g_key_file_set_string(kf, group, "path", disk);
         g_key_file_set_boolean(kf, group, "readonly", d->readonly);
+        if (d->follow_symlink)
+            g_key_file_set_boolean(kf, group, "follow-symlink", true);
     }
 
     gsize len = 0;

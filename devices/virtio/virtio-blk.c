@@ -590,9 +590,21 @@ static bool lock_image(int fd, const char *path, bool readonly, GError **error)
 
 VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **error)
 {
-    int fd = vr_input_open(path, readonly ? O_RDONLY : O_RDWR);
+    return vr_virtio_blk_open(path, readonly, false, error);
+}
+
+VrVirtioDevice *vr_virtio_blk_open(const char *path, bool readonly, bool follow_symlink,
+                                   GError **error)
+{
+    /* Checked before the open, and made sure of by it (O_NOFOLLOW) without a race. */
+    if (!vr_input_check_link(path, !readonly, follow_symlink, error))
+        return NULL;
+    int nofollow = readonly || follow_symlink ? 0 : O_NOFOLLOW;
+    int fd = vr_input_open(path, (readonly ? O_RDONLY : O_RDWR) | nofollow);
     if (fd < 0) {
         int err = errno;
+        if (err == ELOOP && nofollow && !vr_input_check_link(path, true, false, error))
+            return NULL;
         if (err == EISDIR)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
                         _("Disk image %s is a directory; expected a raw disk image file"), path);
