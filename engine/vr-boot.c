@@ -1,15 +1,20 @@
 /* Boot image loading. Every file is untrusted: sizes are checked against RAM, formats are
  * recognised before use, and a wrong file gets a message that says what it is. */
+#include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
 
 #include "vr-boot.h"
 #include "vr-elf.h"
 #include "vr-i18n.h"
+#include "vr-input-file.h"
 
 #define RISCV_IMAGE_MAGIC2 "RSC\x05"
-#define MAX_DECOMPRESSED   (1ull << 30)
 
 /* The files a machine boots from; each has messages of its own (whole sentences translate
  * better than a noun put into one). */
@@ -19,12 +24,15 @@ typedef enum {
     BOOT_INITRD,
 } BootFile;
 
-static bool read_file(BootFile what, const char *path, char **data, gsize *len, GError **error)
+/* Opens a boot file (a regular file, without blocking) and says how long it is. */
+static int open_file(BootFile what, const char *path, uint64_t *len, GError **error)
 {
     g_autoptr(GError) local = NULL;
-    if (!g_file_get_contents(path, data, len, &local)) {
-        bool missing = g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT);
-        GIOErrorEnum code = missing ? G_IO_ERROR_NOT_FOUND : G_IO_ERROR_FAILED;
+    struct stat st;
+    int fd = vr_open_input_file(path, VR_INPUT_BOOT, O_RDONLY, &st, &local);
+    if (fd < 0) {
+        GIOErrorEnum code =
+            local->code == G_IO_ERROR_NOT_FOUND ? G_IO_ERROR_NOT_FOUND : G_IO_ERROR_FAILED;
         switch (what) {
         case BOOT_FIRMWARE:
             g_set_error(error, G_IO_ERROR, code, _("Cannot read the firmware: %s"), local->message);
@@ -36,16 +44,52 @@ static bool read_file(BootFile what, const char *path, char **data, gsize *len, 
             g_set_error(error, G_IO_ERROR, code, _("Cannot read the initrd: %s"), local->message);
             break;
         }
-        return false;
+        return -1;
+    }
+    *len = (uint64_t) st.st_size;
+    return fd;
+}
+
+/* Reads len bytes at offset off of the file into buf. */
+static bool read_at(int fd, const char *path, uint64_t off, void *buf, uint64_t len, GError **error)
+{
+    uint8_t *p = buf;
+    while (len > 0) {
+        ssize_t got = pread(fd, p, MIN(len, (uint64_t) 1 << 30), (off_t) off);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int err = errno;
+            g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), "%s: %s", path,
+                        g_strerror(err));
+            return false;
+        }
+        if (got == 0) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                        _("%s became shorter while it was read"), path);
+            return false;
+        }
+        p += got;
+        off += (uint64_t) got;
+        len -= (uint64_t) got;
     }
     return true;
 }
 
-static bool place(VrAddressSpace *as, BootFile what, const char *path, uint64_t addr,
-                  const void *data, uint64_t len, uint64_t limit, GError **error)
+/* Whether [addr, addr + len) lies below limit, without any sum wrapping around. */
+static bool fits(uint64_t addr, uint64_t len, uint64_t limit)
 {
-    if (addr + len <= limit && vr_address_space_write_ram(as, addr, data, len))
-        return true;
+    return addr <= limit && len <= limit - addr;
+}
+
+/* Reads the whole file into guest RAM at addr when it fits below limit; the size is checked
+ * before anything is read. */
+static bool place(VrAddressSpace *as, BootFile what, const char *path, int fd, uint64_t addr,
+                  uint64_t len, uint64_t limit, GError **error)
+{
+    uint8_t *dst = fits(addr, len, limit) ? vr_address_space_ram_ptr(as, addr, len) : NULL;
+    if (dst || len == 0)
+        return len == 0 || read_at(fd, path, 0, dst, len, error);
     unsigned long long kib = len >> 10, at = addr;
     switch (what) {
     case BOOT_FIRMWARE:
@@ -70,33 +114,50 @@ static bool place(VrAddressSpace *as, BootFile what, const char *path, uint64_t 
     return false;
 }
 
-static bool load_elf(const char *path, const uint8_t *data, gsize len, VrAddressSpace *as,
-                     VrBootImage *image, GError **error)
+static void elf_result(VrElfImage *elf, VrBootImage *image)
 {
-    VrElfImage elf;
-    if (!vr_elf_load_data(path, data, len, as, &elf, error))
-        return false;
-    image->entry = elf.entry;
-    image->start = elf.lowest;
-    image->end = elf.highest;
-    vr_elf_image_clear(&elf);
-    return true;
+    image->entry = elf->entry;
+    image->start = elf->lowest;
+    image->end = elf->highest;
+    vr_elf_image_clear(elf);
+}
+
+/* The first bytes of a file, enough to recognise what it is (up to sizeof(head->bytes)). */
+typedef struct {
+    uint8_t bytes[0x8100];
+    gsize len;
+} Head;
+
+static bool read_head(int fd, const char *path, uint64_t file_len, Head *head, GError **error)
+{
+    head->len = (gsize) MIN(file_len, sizeof(head->bytes));
+    return read_at(fd, path, 0, head->bytes, head->len, error);
 }
 
 bool vr_boot_load_firmware(const char *path, VrAddressSpace *as, uint64_t base,
                            uint64_t limit_offset, VrBootImage *image, GError **error)
 {
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    if (!read_file(BOOT_FIRMWARE, path, &data, &len, error))
+    uint64_t len = 0;
+    int fd = open_file(BOOT_FIRMWARE, path, &len, error);
+    if (fd < 0)
         return false;
-    if (vr_elf_is_elf((const uint8_t *) data, len))
-        return load_elf(path, (const uint8_t *) data, len, as, image, error);
-    if (len == 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("firmware %s is empty"), path);
-        return false;
+    g_autofree Head *head = g_new(Head, 1);
+    bool ok = read_head(fd, path, len, head, error);
+    if (ok && vr_elf_is_elf(head->bytes, head->len)) {
+        VrElfImage elf;
+        ok = vr_elf_load_fd(path, fd, len, as, &elf, error);
+        if (ok)
+            elf_result(&elf, image);
+        close(fd);
+        return ok;
     }
-    if (!place(as, BOOT_FIRMWARE, path, base, data, len, base + limit_offset, error))
+    if (ok && len == 0) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("firmware %s is empty"), path);
+        ok = false;
+    }
+    ok = ok && place(as, BOOT_FIRMWARE, path, fd, base, len, base + limit_offset, error);
+    close(fd);
+    if (!ok)
         return false;
     image->entry = base;
     image->start = base;
@@ -109,36 +170,66 @@ static bool is_gzip(const uint8_t *d, gsize len)
     return len >= 3 && d[0] == 0x1f && d[1] == 0x8b && d[2] == 8;
 }
 
-static char *gunzip(const char *path, const char *data, gsize len, gsize *out_len, GError **error)
+/* Decompresses the gzip file open on fd straight into guest RAM at dst, at most room bytes:
+ * a file that would decompress to more is refused as soon as it passes that, whatever it
+ * says its size is. */
+static bool gunzip_into(int fd, const char *path, uint8_t *dst, uint64_t room, uint64_t *out_len,
+                        GError **error)
 {
-    g_autoptr(GZlibDecompressor) z = g_zlib_decompressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-    g_autoptr(GByteArray) out = g_byte_array_new();
-    gsize in_pos = 0;
-    for (;;) {
-        guint8 buf[65536];
-        gsize read = 0, written = 0;
-        g_autoptr(GError) local = NULL;
-        GConverterResult r =
-            g_converter_convert(G_CONVERTER(z), data + in_pos, len - in_pos, buf, sizeof(buf),
-                                G_CONVERTER_INPUT_AT_END, &read, &written, &local);
-        if (r == G_CONVERTER_ERROR) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        /* Translators: the second %s is what the decompressor said. */
-                        _("kernel %s is damaged gzip data: %s"), path, local->message);
-            return NULL;
-        }
-        in_pos += read;
-        g_byte_array_append(out, buf, (guint) written);
-        if (out->len > MAX_DECOMPRESSED) {
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        _("kernel %s decompresses to more than 1 GiB"), path);
-            return NULL;
-        }
-        if (r == G_CONVERTER_FINISHED)
-            break;
+    z_stream z = {0};
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, _("kernel %s is damaged gzip data: %s"),
+                    path, z.msg ? z.msg : "zlib");
+        return false;
     }
-    *out_len = out->len;
-    return (char *) g_byte_array_free(g_steal_pointer(&out), FALSE);
+    g_autofree uint8_t *in = g_malloc(1 << 16);
+    uint64_t produced = 0, off = 0;
+    uint8_t spare;
+    int r = Z_OK;
+    bool ok = true;
+    while (ok && r != Z_STREAM_END) {
+        if (z.avail_in == 0) {
+            ssize_t got = pread(fd, in, 1 << 16, (off_t) off);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0) {
+                g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                            _("kernel %s is damaged gzip data: %s"), path,
+                            got < 0 ? g_strerror(errno) : "unexpected end of file");
+                ok = false;
+                break;
+            }
+            off += (uint64_t) got;
+            z.next_in = in;
+            z.avail_in = (uInt) got;
+        }
+        /* With the room used up, one more byte of output says the file does not fit. */
+        bool full = produced == room;
+        z.next_out = full ? &spare : dst + produced;
+        z.avail_out = full ? 1 : (uInt) MIN(room - produced, (uint64_t) 1 << 30);
+        uInt before = z.avail_out;
+        r = inflate(&z, Z_NO_FLUSH);
+        if (r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                        _("kernel %s is damaged gzip data: %s"), path, z.msg ? z.msg : "zlib");
+            ok = false;
+            break;
+        }
+        if (full && z.avail_out == 0) {
+            g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                        /* Translators: %llu is a size in MiB. */
+                        _("kernel %s decompresses to more than the %llu MiB of RAM there is room "
+                          "for; give the machine more memory"),
+                        path, (unsigned long long) (room >> 20));
+            ok = false;
+            break;
+        }
+        if (!full)
+            produced += before - z.avail_out;
+    }
+    inflateEnd(&z);
+    *out_len = produced;
+    return ok;
 }
 
 /* What a file that cannot be a RISC-V kernel is (to be translated), or NULL. */
@@ -173,36 +264,73 @@ static const char *foreign_kind(const uint8_t *d, gsize len)
 bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, uint64_t ram_end,
                          VrBootImage *image, GError **error)
 {
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    if (!read_file(BOOT_KERNEL, path, &data, &len, error))
+    uint64_t file_len = 0;
+    int fd = open_file(BOOT_KERNEL, path, &file_len, error);
+    if (fd < 0)
         return false;
-    if (len == 0) {
+    g_autofree Head *head = g_new(Head, 1);
+    if (!read_head(fd, path, file_len, head, error)) {
+        close(fd);
+        return false;
+    }
+    if (file_len == 0) {
+        close(fd);
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("kernel %s is empty"), path);
         return false;
     }
-    if (is_gzip((const uint8_t *) data, len)) {
-        gsize plain_len = 0;
-        char *plain = gunzip(path, data, len, &plain_len, error);
-        if (!plain)
-            return false;
-        g_free(data);
-        data = plain;
-        len = plain_len;
+    if (vr_elf_is_elf(head->bytes, head->len)) {
+        VrElfImage elf;
+        bool ok = vr_elf_load_fd(path, fd, file_len, as, &elf, error);
+        close(fd);
+        if (ok)
+            elf_result(&elf, image);
+        return ok;
     }
-    const uint8_t *d = (const uint8_t *) data;
-    if (vr_elf_is_elf(d, len))
-        return load_elf(path, d, len, as, image, error);
-    const char *kind = foreign_kind(d, len);
+
+    /* Everything else is read straight into RAM at addr: first checked against the room
+     * there, so a huge file costs neither time nor host memory. */
+    uint64_t room = addr <= ram_end ? ram_end - addr : 0;
+    uint8_t *dst = room ? vr_address_space_ram_ptr(as, addr, room) : NULL;
+    uint64_t len = file_len;
+    const uint8_t *d = head->bytes;
+    gsize d_len = head->len;
+    if (is_gzip(head->bytes, head->len)) {
+        bool ok = dst && gunzip_into(fd, path, dst, room, &len, error);
+        close(fd);
+        if (!dst)
+            return place(as, BOOT_KERNEL, path, -1, addr, file_len, ram_end, error);
+        if (!ok)
+            return false;
+        d = dst;
+        d_len = (gsize) MIN(len, sizeof(head->bytes));
+        if (vr_elf_is_elf(d, len)) {
+            /* An ELF inside: copied out, as loading it writes over where it is now. */
+            g_autofree uint8_t *copy = g_memdup2(dst, len);
+            VrElfImage elf;
+            if (!vr_elf_load_data(path, copy, len, as, &elf, error))
+                return false;
+            elf_result(&elf, image);
+            return true;
+        }
+    }
+    const char *kind = foreign_kind(d, d_len);
     if (kind) {
+        if (d == head->bytes)
+            close(fd);
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     /* Translators: the second %s is a kind of file, e.g. "a text file". */
                     _("%s is not a RISC-V kernel: it is %s"), path, _(kind));
         return false;
     }
+    if (d == head->bytes) {
+        bool ok = place(as, BOOT_KERNEL, path, fd, addr, len, ram_end, error);
+        close(fd);
+        if (!ok)
+            return false;
+    }
 
     uint64_t size = len;
-    if (len >= 64 && memcmp(d + 0x38, RISCV_IMAGE_MAGIC2, 4) == 0) {
+    if (d_len >= 64 && memcmp(d + 0x38, RISCV_IMAGE_MAGIC2, 4) == 0) {
         /* A Linux Image says how much memory it needs beyond the file (its bss). */
         uint64_t image_size;
         memcpy(&image_size, d + 0x10, 8);
@@ -210,9 +338,8 @@ bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, ui
         if (image_size > size)
             size = image_size;
     }
-    if (!place(as, BOOT_KERNEL, path, addr, data, len, ram_end, error))
-        return false;
-    if (addr + size > ram_end) {
+    /* image_size comes from the file: compare without adding, so no value wraps around. */
+    if (!fits(addr, size, ram_end)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
                     _("kernel %s needs %llu MiB; give the machine more memory"), path,
                     (unsigned long long) (size >> 20));
@@ -227,16 +354,20 @@ bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, ui
 bool vr_boot_load_initrd(const char *path, VrAddressSpace *as, uint64_t after, uint64_t limit,
                          uint64_t *start, uint64_t *end, GError **error)
 {
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    if (!read_file(BOOT_INITRD, path, &data, &len, error))
+    uint64_t len = 0;
+    int fd = open_file(BOOT_INITRD, path, &len, error);
+    if (fd < 0)
         return false;
     /* Leave the kernel room to grow into: half way between it and the limit when it fits. */
     uint64_t at = (after + 0x1fffff) & ~0x1fffffull;
-    uint64_t mid = (after + (limit - after) / 2) & ~0x1fffffull;
-    if (mid > at && mid + len <= limit)
-        at = mid;
-    if (!place(as, BOOT_INITRD, path, at, data, len, limit, error))
+    if (after <= limit) {
+        uint64_t mid = (after + (limit - after) / 2) & ~0x1fffffull;
+        if (mid > at && fits(mid, len, limit))
+            at = mid;
+    }
+    bool ok = place(as, BOOT_INITRD, path, fd, at, len, limit, error);
+    close(fd);
+    if (!ok)
         return false;
     *start = at;
     *end = at + len;

@@ -24,6 +24,10 @@ bool vr_elf_load(const char *path, VrAddressSpace *as, VrElfImage *image, GError
 /* The same for a file already in memory; path only names it in messages. */
 bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddressSpace *as,
                       VrElfImage *image, GError **error);
+/* The same for a file open on fd, len bytes long: headers and segments are read in place
+ * (straight into guest RAM), so the file's size costs no host memory. */
+bool vr_elf_load_fd(const char *path, int fd, uint64_t len, VrAddressSpace *as, VrElfImage *image,
+                    GError **error);
 void vr_elf_image_clear(VrElfImage *image);
 /* Value of a symbol found by vr_elf_load (tohost, fromhost, ...). */
 bool vr_elf_symbol(const VrElfImage *image, const char *name, uint64_t *value);

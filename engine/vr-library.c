@@ -9,6 +9,7 @@
 
 #include "vr-board.h"
 #include "vr-i18n.h"
+#include "vr-input-file.h"
 #include "vr-library.h"
 
 #define MAX_NAME_BYTES 100
@@ -110,11 +111,15 @@ const char *vr_library_entry_name(const VrLibraryEntry *entry)
 /* Whether the file a machine uses in this role is there and can be used (written too, for
  * a disk that is not read-only). Each role has its own sentences: they translate better than
  * one with the role put in. */
-static bool check_readable(VrFileRole role, const char *path, bool write, int *err_out,
+static bool check_readable(VrFileRole role, const char *path, bool write, bool follow, int *err_out,
                            GError **error)
 {
-    if (access(path, R_OK | (write ? W_OK : 0)) == 0)
-        return true;
+    if (access(path, R_OK | (write ? W_OK : 0)) == 0) {
+        *err_out = 0;
+        return vr_check_input_file(path, role == VR_FILE_DISK ? VR_INPUT_DISK : VR_INPUT_BOOT,
+                                   error) &&
+               vr_input_check_link(path, write, follow, error);
+    }
     int err = errno;
     *err_out = err;
     GIOErrorEnum code = err == ENOENT ? G_IO_ERROR_NOT_FOUND : g_io_error_from_errno(err);
@@ -166,19 +171,22 @@ bool vr_library_check_files_full(const VrMachineConfig *cfg, VrFileRole *role, c
     const char *failed = NULL;
     VrFileRole r = VR_FILE_SETTINGS;
     if (cfg->bios && strcmp(cfg->bios, "none") != 0 &&
-        !check_readable(VR_FILE_FIRMWARE, cfg->bios, false, &gone, error)) {
+        !check_readable(VR_FILE_FIRMWARE, cfg->bios, false, false, &gone, error)) {
         failed = cfg->bios;
         r = VR_FILE_FIRMWARE;
-    } else if (cfg->kernel && !check_readable(VR_FILE_KERNEL, cfg->kernel, false, &gone, error)) {
+    } else if (cfg->kernel &&
+               !check_readable(VR_FILE_KERNEL, cfg->kernel, false, false, &gone, error)) {
         failed = cfg->kernel;
         r = VR_FILE_KERNEL;
-    } else if (cfg->initrd && !check_readable(VR_FILE_INITRD, cfg->initrd, false, &gone, error)) {
+    } else if (cfg->initrd &&
+               !check_readable(VR_FILE_INITRD, cfg->initrd, false, false, &gone, error)) {
         failed = cfg->initrd;
         r = VR_FILE_INITRD;
     } else {
         for (guint i = 0; !failed && cfg->disks && i < cfg->disks->len; i++) {
             const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
-            if (!check_readable(VR_FILE_DISK, d->path, !d->readonly, &gone, error)) {
+            if (!check_readable(VR_FILE_DISK, d->path, !d->readonly, d->follow_symlink, &gone,
+                                error)) {
                 failed = d->path;
                 r = VR_FILE_DISK;
             }
@@ -256,7 +264,7 @@ VrLibraryEntry *vr_library_entry_load(const char *folder)
         e->problem = VR_PROBLEM_MISSING_FILE;
         e->problem_message = g_strdup(error->message);
         e->problem_missing = err == ENOENT;
-        e->problem_detail = g_strdup(g_strerror(err));
+        e->problem_detail = err ? g_strdup(g_strerror(err)) : g_strdup(error->message);
     }
     return e;
 }
@@ -706,7 +714,7 @@ char *vr_library_duplicate(const char *folder, const char *new_name, GCancellabl
 VrImageKind vr_image_probe(const char *path, GError **error)
 {
     g_autofree char *base = g_path_get_basename(path);
-    int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
+    int fd = vr_input_open(path, O_RDONLY);
     if (fd < 0) {
         int err = errno;
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), path,
@@ -782,7 +790,7 @@ VrImageKind vr_image_probe(const char *path, GError **error)
 
 bool vr_image_is_bare_metal(const char *path)
 {
-    int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
+    int fd = vr_open_input_file(path, VR_INPUT_BOOT, O_RDONLY, NULL, NULL);
     if (fd < 0)
         return false;
     uint8_t h[64];

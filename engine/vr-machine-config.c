@@ -12,12 +12,16 @@
 
 #include "vr-board.h"
 #include "vr-i18n.h"
+#include "vr-input-file.h"
 #include "vr-machine-config.h"
+
+/* Far more than any machine.ini needs; a bigger file is not one. */
+#define VR_MACHINE_CONFIG_MAX_SIZE (1u << 20)
 
 static const char *const machine_keys[] = {"name",   "arch",    "board", "cpus",
                                            "memory", "console", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
-static const char *const disk_keys[] = {"path", "readonly", NULL};
+static const char *const disk_keys[] = {"path", "readonly", "follow-symlink", NULL};
 
 static bool key_known(const char *const *known, const char *key)
 {
@@ -74,7 +78,12 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
     g_autoptr(GError) local = NULL;
-    if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local)) {
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    if (!vr_read_input_file(path, VR_INPUT_SETTINGS, VR_MACHINE_CONFIG_MAX_SIZE, &text, &len,
+                            error))
+        return false;
+    if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &local)) {
         g_set_error(error, local->domain, local->code, "%s: %s", path, local->message);
         return false;
     }
@@ -213,8 +222,19 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
                 return false;
             }
         }
+        bool follow = false;
+        if (g_key_file_has_key(kf, group, "follow-symlink", NULL)) {
+            follow = g_key_file_get_boolean(kf, group, "follow-symlink", &local);
+            if (local) {
+                g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                            /* Translators: the file, then a group ("disk 0"); keep the names. */
+                            _("%s: [%s] follow-symlink: expected true or false"), path, group);
+                return false;
+            }
+        }
         g_autofree char *full = resolve(dir, disk);
         vr_machine_config_add_disk(cfg, full, readonly);
+        g_array_index(cfg->disks, VrDiskConfig, cfg->disks->len - 1).follow_symlink = follow;
     }
     return true;
 }
@@ -248,7 +268,8 @@ char *vr_machine_config_find(const char *name_or_path, GError **error)
         g_autofree char *folder = g_strdup_printf("%s.vireo", name_or_path);
         candidate = g_build_filename(dir, folder, "machine.ini", NULL);
     }
-    if (!candidate || !g_file_test(candidate, G_FILE_TEST_IS_REGULAR)) {
+    /* One that is there but not a regular file is refused, with the reason, when loaded. */
+    if (!candidate || !g_file_test(candidate, G_FILE_TEST_EXISTS)) {
         g_autofree char *dir = vr_machines_dir();
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                     /* Translators: the second %s is the folder of the machine library. */
@@ -348,6 +369,8 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
         g_autofree char *disk = path_for_file(dir, d->path);
         g_key_file_set_string(kf, group, "path", disk);
         g_key_file_set_boolean(kf, group, "readonly", d->readonly);
+        if (d->follow_symlink)
+            g_key_file_set_boolean(kf, group, "follow-symlink", true);
     }
 
     gsize len = 0;

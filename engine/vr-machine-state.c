@@ -6,6 +6,7 @@
  * not all zero are written, in runs. */
 #include <errno.h>
 #include <gio/gio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -61,6 +62,15 @@ static void save_config(const VrMachineConfig *cfg, VrStateWriter *w)
     for (unsigned i = 0; i < n; i++) {
         const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
         g_autofree char *path = absolute(d->path);
+        if (d->follow_symlink && !d->readonly) {
+            /* The restore opens the file the link led to, which needs no permission to follow. */
+            char *real = realpath(path, NULL);
+            if (real) {
+                g_free(path);
+                path = g_strdup(real);
+                free(real);
+            }
+        }
         uint64_t size, mtime;
         disk_identity(path, &size, &mtime);
         vr_state_put_string(w, path);

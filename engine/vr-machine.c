@@ -64,6 +64,8 @@ void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
     for (guint i = 0; src->disks && i < src->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
         vr_machine_config_add_disk(dst, d->path, d->readonly);
+        g_array_index(dst->disks, VrDiskConfig, dst->disks->len - 1).follow_symlink =
+            d->follow_symlink;
     }
 }
 

@@ -17,6 +17,9 @@ typedef struct VrMachine VrMachine;
 typedef struct VrDiskConfig {
     char *path;
     bool readonly;
+    /* Written through path even where it is a symbolic link (machine.ini's follow-symlink):
+     * else a read-write disk must be the file itself. */
+    bool follow_symlink;
 } VrDiskConfig;
 
 typedef struct VrMachineConfig {

@@ -14,6 +14,7 @@
 
 #include "virtqueue.h"
 #include "vr-i18n.h"
+#include "vr-input-file.h"
 
 #define SECTOR       512
 #define CONFIG_SIZE  60 /* through write_zeroes_may_unmap and its padding (5.2.4) */
@@ -522,15 +523,51 @@ uint64_t vr_virtio_blk_capacity(VrVirtioDevice *dev)
     return ((VrVirtioBlk *) dev)->capacity;
 }
 
-static bool lock_image(int fd, const char *path, bool readonly, GError **error)
+/* QEMU (block/file-posix.c) locks single bytes with OFD locks: a read lock on 100 + n while it
+ * holds permission n, and on 200 + n while it does not let others have it; permission 0 is
+ * "consistent read", 1 is "write". Vireo follows it so that each notices the other: a writer
+ * takes a write lock on the whole file (which conflicts with every byte QEMU locks); a reader
+ * holds "read" (100) and refuses others "write" (201), and first looks for a lock on QEMU's
+ * "write" byte (101), which only a writer holds. */
+#define QEMU_LOCK_PERM_BASE   100
+#define QEMU_LOCK_SHARED_BASE 200
+#define QEMU_PERM_READ        0
+#define QEMU_PERM_WRITE       1
+
+static int set_lock(int fd, short type, off_t start, off_t len)
+{
+    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = len};
+    return fcntl(fd, F_OFD_SETLK, &fl) == 0 ? 0 : errno;
+}
+
+/* 0 when nobody holds QEMU's "write" byte, EAGAIN when somebody does, else errno. */
+static int writer_present(int fd)
 {
     struct flock fl = {
-        .l_type = readonly ? F_RDLCK : F_WRLCK,
+        .l_type = F_WRLCK,
         .l_whence = SEEK_SET,
+        .l_start = QEMU_LOCK_PERM_BASE + QEMU_PERM_WRITE,
+        .l_len = 1,
     };
-    if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+    if (fcntl(fd, F_OFD_GETLK, &fl) != 0)
+        return errno;
+    return fl.l_type == F_UNLCK ? 0 : EAGAIN;
+}
+
+static bool lock_image(int fd, const char *path, bool readonly, GError **error)
+{
+    int err;
+    if (readonly) {
+        err = writer_present(fd);
+        if (err == 0)
+            err = set_lock(fd, F_RDLCK, QEMU_LOCK_PERM_BASE + QEMU_PERM_READ, 1);
+        if (err == 0)
+            err = set_lock(fd, F_RDLCK, QEMU_LOCK_SHARED_BASE + QEMU_PERM_WRITE, 1);
+    } else {
+        err = set_lock(fd, F_WRLCK, 0, 0);
+    }
+    if (err == 0)
         return true;
-    int err = errno;
     if (err == EAGAIN || err == EACCES) {
         if (readonly)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
@@ -553,9 +590,21 @@ static bool lock_image(int fd, const char *path, bool readonly, GError **error)
 
 VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **error)
 {
-    int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    return vr_virtio_blk_open(path, readonly, false, error);
+}
+
+VrVirtioDevice *vr_virtio_blk_open(const char *path, bool readonly, bool follow_symlink,
+                                   GError **error)
+{
+    /* Checked before the open, and made sure of by it (O_NOFOLLOW) without a race. */
+    if (!vr_input_check_link(path, !readonly, follow_symlink, error))
+        return NULL;
+    int nofollow = readonly || follow_symlink ? 0 : O_NOFOLLOW;
+    int fd = vr_input_open(path, (readonly ? O_RDONLY : O_RDWR) | nofollow);
     if (fd < 0) {
         int err = errno;
+        if (err == ELOOP && nofollow && !vr_input_check_link(path, true, false, error))
+            return NULL;
         if (err == EISDIR)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
                         _("Disk image %s is a directory; expected a raw disk image file"), path);
@@ -569,29 +618,16 @@ VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **erro
         return NULL;
     }
     struct stat st;
-    if (fstat(fd, &st) < 0) {
-        int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
-                    _("Cannot look at disk image %s: %s"), path, g_strerror(err));
+    if (!vr_input_check(fd, path, VR_INPUT_DISK, &st, error)) {
         close(fd);
         return NULL;
     }
     uint64_t size;
-    if (S_ISDIR(st.st_mode)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                    _("Disk image %s is a directory; expected a raw disk image file"), path);
-        close(fd);
-        return NULL;
-    } else if (S_ISREG(st.st_mode)) {
+    if (S_ISREG(st.st_mode)) {
         size = (uint64_t) st.st_size;
-    } else if (S_ISBLK(st.st_mode)) {
+    } else {
         off_t end = lseek(fd, 0, SEEK_END);
         size = end < 0 ? 0 : (uint64_t) end;
-    } else {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                    _("Disk image %s is not a regular file or block device"), path);
-        close(fd);
-        return NULL;
     }
     if (size == 0 || size % SECTOR) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

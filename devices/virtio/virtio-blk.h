@@ -48,6 +48,11 @@
  * be opened, is a directory or not a file, is empty or not a multiple of 512 bytes, or is
  * locked by another machine. */
 VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **error);
+/* The same; read-write through a path that ends in a symbolic link only with follow_symlink
+ * (else refused, naming the link and the file it leads to). vr_virtio_blk_new() does not
+ * follow. */
+VrVirtioDevice *vr_virtio_blk_open(const char *path, bool readonly, bool follow_symlink,
+                                   GError **error);
 /* Sets the serial number the guest reads with VIRTIO_BLK_T_GET_ID (up to 20 ASCII
  * characters; longer is cut). The default is the image's file name. Call before the device
  * is attached to a transport. */

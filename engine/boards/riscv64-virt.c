@@ -578,7 +578,7 @@ static bool virt_build(VrMachine *m, GError **error)
     }
     for (unsigned i = 0; i < n_disks; i++) {
         const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
-        VrVirtioDevice *dev = vr_virtio_blk_new(d->path, d->readonly, error);
+        VrVirtioDevice *dev = vr_virtio_blk_open(d->path, d->readonly, d->follow_symlink, error);
         if (!dev)
             return false;
         g_autofree char *serial = g_strdup_printf("vireo-disk%u", i);
