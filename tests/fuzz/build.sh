@@ -12,4 +12,5 @@ if [ ! -f "$build/build.ninja" ]; then
         -Db_sanitize=address,undefined -Db_lundef=false \
         -Dgui=disabled -Driscv_tests=disabled -Ddifftest=disabled
 fi
+# shellcheck disable=SC2086 # NINJAFLAGS: options, split
 ninja -C "$build" ${NINJAFLAGS:-} fuzzers tests/fuzz/make-state-seed

@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (unsigned i = 0; i < vr_state_file_n_sections(f); i++) {
         g_autoptr(VrStateReader) r = vr_state_file_reader(f, i);
         (void) vr_state_file_section_name(f, i);
-        g_autofree char *s = vr_state_get_string(r);
+        g_free(vr_state_get_string(r));
         (void) vr_state_get_u64(r);
     }
     VrMachineConfig cfg;

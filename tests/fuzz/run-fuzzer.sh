@@ -17,9 +17,11 @@ mkdir -p "$corpus" "$crashes"
 ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export ASAN_OPTIONS UBSAN_OPTIONS
+# libFuzzer's own exit status for a crash, 77, would read as "skipped" to meson.
 "$fuzzer" -max_total_time="${VIREO_FUZZ_SECONDS:-20}" -timeout=10 -rss_limit_mb=4096 \
-    -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$seeds" "$@"
+    -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$seeds" "$@"
 status=$?
+[ $status -eq 77 ] && status=1
 if [ $status -ne 0 ]; then
     echo "run-fuzzer: $name failed (status $status); the input is in $crashes/:" >&2
     ls -l "$crashes" >&2
