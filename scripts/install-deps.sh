@@ -10,6 +10,7 @@ packages="
     libglib2.0-dev libfdt-dev zlib1g-dev
     gcc-riscv64-unknown-elf qemu-system-misc qemu-utils
     libunicorn-dev
+    clang-14 libclang-rt-14-dev
     libgtk-4-dev libadwaita-1-dev libvte-2.91-gtk4-dev libosinfo-1.0-dev osinfo-db
     libglib2.0-bin gettext appstream desktop-file-utils appstream-util
     adwaita-icon-theme fonts-dejavu-core opensbi u-boot-qemu e2fsprogs

@@ -1,0 +1,174 @@
+/* A virtio-mmio transport with a virtio-rng, virtio-console or virtio-blk device behind it,
+ * driven by a guest that sets the device up properly and then does what the input says:
+ * register accesses, descriptors and ring entries of its choosing, notifications, bytes
+ * anywhere in its RAM, and (host side) console input. Queue work runs on the caller's thread
+ * (no I/O thread), so an input replays exactly.
+ *
+ * The input: one byte picks the device and the features, then 13-byte steps of operation,
+ * queue, index, and a 64-bit and a 16-bit value. */
+#include <string.h>
+
+#include "../unit/virtio-test-driver.h"
+#include "fuzz-common.h"
+#include "virtio/virtio-blk.h"
+#include "virtio/virtio-console.h"
+#include "virtio/virtio-rng.h"
+
+#define RAM_SIZE   (1ull << 20)
+#define QUEUE_SIZE 8
+#define MAX_QUEUES 4
+
+static char *disk_image;
+
+static void discard_output(void *opaque, const uint8_t *data, size_t len)
+{
+}
+
+static const uint32_t registers[] = {
+    VR_VIRTIO_MMIO_MAGIC_VALUE,
+    VR_VIRTIO_MMIO_DEVICE_FEATURES,
+    VR_VIRTIO_MMIO_DEVICE_FEATURES_SEL,
+    VR_VIRTIO_MMIO_DRIVER_FEATURES,
+    VR_VIRTIO_MMIO_DRIVER_FEATURES_SEL,
+    VR_VIRTIO_MMIO_QUEUE_SEL,
+    VR_VIRTIO_MMIO_QUEUE_NUM_MAX,
+    VR_VIRTIO_MMIO_QUEUE_NUM,
+    VR_VIRTIO_MMIO_QUEUE_READY,
+    VR_VIRTIO_MMIO_QUEUE_NOTIFY,
+    VR_VIRTIO_MMIO_INTERRUPT_STATUS,
+    VR_VIRTIO_MMIO_INTERRUPT_ACK,
+    VR_VIRTIO_MMIO_STATUS,
+    VR_VIRTIO_MMIO_QUEUE_DESC_LOW,
+    VR_VIRTIO_MMIO_QUEUE_DESC_HIGH,
+    VR_VIRTIO_MMIO_QUEUE_DRIVER_LOW,
+    VR_VIRTIO_MMIO_QUEUE_DRIVER_HIGH,
+    VR_VIRTIO_MMIO_QUEUE_DEVICE_LOW,
+    VR_VIRTIO_MMIO_QUEUE_DEVICE_HIGH,
+    VR_VIRTIO_MMIO_SHM_SEL,
+    VR_VIRTIO_MMIO_SHM_LEN_LOW,
+    VR_VIRTIO_MMIO_QUEUE_RESET,
+    VR_VIRTIO_MMIO_CONFIG_GENERATION,
+    VR_VIRTIO_MMIO_CONFIG,
+};
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    fuzz_init_logging();
+    static const uint8_t sector[512] = {0};
+    g_autoptr(GByteArray) image = g_byte_array_new();
+    for (unsigned i = 0; i < 64; i++)
+        g_byte_array_append(image, sector, sizeof(sector));
+    disk_image = g_strdup(fuzz_write_file("disk.img", image->data, image->len));
+    return 0;
+}
+
+/* A guest address: mostly in RAM (where rings and buffers are), sometimes anywhere. */
+static uint64_t guest_addr(uint64_t v)
+{
+    if (v >> 63)
+        return v << 1;
+    return TD_RAM_BASE + (v % RAM_SIZE);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    FuzzInput in = {data, size};
+    uint8_t setup = fuzz_u8(&in);
+    VrVirtioDevice *dev;
+    unsigned nq;
+    switch (setup % 3) {
+    case 0:
+        dev = vr_virtio_rng_new();
+        nq = 1;
+        break;
+    case 1:
+        dev = vr_virtio_console_new(discard_output, NULL);
+        nq = 2;
+        break;
+    default: {
+        g_autoptr(GError) error = NULL;
+        dev = vr_virtio_blk_new(disk_image, (setup >> 2) & 1, &error);
+        if (!dev)
+            g_error("%s", error->message);
+        nq = 1;
+        break;
+    }
+    }
+    uint64_t features = 1ull << VR_VIRTIO_F_VERSION_1;
+    if (setup & 0x10)
+        features |= 1ull << VR_VIRTIO_F_INDIRECT_DESC;
+    if (setup & 0x20)
+        features |= 1ull << VR_VIRTIO_F_EVENT_IDX;
+
+    TdMachine m = {0};
+    td_init(&m, dev, RAM_SIZE, false);
+    TdQueue queues[MAX_QUEUES];
+    td_start(&m, features, queues, nq, QUEUE_SIZE);
+
+    while (in.left >= 13) {
+        uint8_t op = fuzz_u8(&in);
+        TdQueue *q = &queues[fuzz_u8(&in) % nq];
+        uint8_t index = fuzz_u8(&in);
+        uint64_t value = fuzz_u64(&in);
+        uint16_t extra = fuzz_u16(&in);
+        uint64_t mmio = TD_MMIO_BASE;
+        switch (op % 10) {
+        case 0: { /* a register store */
+            uint32_t reg = registers[index % G_N_ELEMENTS(registers)];
+            if (reg == VR_VIRTIO_MMIO_CONFIG)
+                reg += extra % 0x100;
+            unsigned width = reg >= VR_VIRTIO_MMIO_CONFIG ? 1u << (op >> 6) : 4;
+            reg &= ~(width - 1);
+            (void) vr_address_space_store(m.as, mmio + reg, width, value);
+            break;
+        }
+        case 1: { /* a register load, anywhere in the window */
+            unsigned width = 1u << (op >> 6);
+            uint64_t v;
+            (void) vr_address_space_load(
+                m.as, mmio + ((extra % VR_VIRTIO_MMIO_SIZE) & ~(width - 1)), width, &v);
+            break;
+        }
+        case 2: /* a descriptor */
+            td_set_desc(&m, q, index % q->size, guest_addr(value), (uint32_t) (value >> 32) ^ extra,
+                        (uint16_t) (op >> 4), extra % (QUEUE_SIZE + 2));
+            break;
+        case 3: /* a well-formed descriptor, in the data area */
+            td_set_desc(&m, q, index % q->size, TD_RAM_BASE + 0x80000 + (value % 0x70000),
+                        1 + extra % 4096, (uint16_t) ((op >> 4) & 3), (index + 1) % q->size);
+            break;
+        case 4: /* published and notified */
+            td_publish(&m, q, index % (QUEUE_SIZE + 1));
+            td_kick(&m, q);
+            break;
+        case 5: /* a notification alone */ td_kick(&m, q); break;
+        case 6: { /* eight bytes in the rings */
+            uint64_t base = (op & 0x10) ? q->avail : (op & 0x20) ? q->used : q->desc;
+            uint8_t *p = td_host(&m, base + (extra % 256) * 8 % (16 * QUEUE_SIZE));
+            memcpy(p, &value, 8);
+            break;
+        }
+        case 7: /* eight bytes anywhere in RAM */
+            memcpy(td_host(&m, TD_RAM_BASE + (value >> 32) % (RAM_SIZE - 8)), &extra, 2);
+            break;
+        case 8: /* an indirect table entry, in the data area */
+            td_set_desc_at(&m, TD_RAM_BASE + 0x40000 + 16 * (extra % 256), index % 64,
+                           guest_addr(value), (uint32_t) (value >> 40), (uint16_t) (op >> 4),
+                           (uint16_t) (extra >> 8));
+            break;
+        default:
+            if (setup % 3 == 1) {
+                uint8_t bytes[8];
+                memcpy(bytes, &value, 8);
+                (void) vr_virtio_console_input(dev, bytes, 1 + index % 8);
+            } else {
+                (void) vr_address_space_store(m.as, mmio + VR_VIRTIO_MMIO_STATUS, 4, 0);
+                m.next_alloc = TD_RAM_BASE + 0x1000;
+                td_start(&m, features, queues, nq, QUEUE_SIZE);
+            }
+            break;
+        }
+    }
+    td_free(&m);
+    return 0;
+}

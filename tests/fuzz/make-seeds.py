@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus in tests/fuzz/corpus/ (all but corpus/state/, which
+make-state-seed writes from corpus/elf/minimal; see README.md)."""
+import gzip
+import os
+import struct
+
+here = os.path.dirname(os.path.abspath(__file__))
+
+
+def put(target, name, data):
+    d = os.path.join(here, 'corpus', target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+
+
+def elf(entry=0x80000000, code=struct.pack('<I', 0x0000006f), symbols=True):
+    """A RISC-V ELF64 executable: one PT_LOAD at entry holding code, and (with symbols) a
+    symbol table naming tohost."""
+    ehsize, phentsize, shentsize = 64, 56, 64
+    phoff = ehsize
+    text_off = phoff + phentsize
+    text = code
+    strtab = b'\0tohost\0'
+    shstrtab = b'\0.text\0.symtab\0.strtab\0.shstrtab\0'
+    sym_off = text_off + len(text)
+    sym_off = (sym_off + 7) & ~7
+    syms = b'\0' * 24 + struct.pack('<IBBHQQ', 1, 0x11, 0, 1, entry + 0x1000, 8)
+    str_off = sym_off + len(syms)
+    shstr_off = str_off + len(strtab)
+    sh_off = (shstr_off + len(shstrtab) + 7) & ~7
+    sections = [b'\0' * shentsize,
+                struct.pack('<IIQQQQIIQQ', 1, 1, 6, entry, text_off, len(text), 0, 0, 4, 0),
+                struct.pack('<IIQQQQIIQQ', 7, 2, 0, 0, sym_off, len(syms), 3, 1, 8, 24),
+                struct.pack('<IIQQQQIIQQ', 15, 3, 0, 0, str_off, len(strtab), 0, 0, 1, 0),
+                struct.pack('<IIQQQQIIQQ', 23, 3, 0, 0, shstr_off, len(shstrtab), 0, 0, 1, 0)]
+    nsec = len(sections)
+    ident = b'\x7fELF' + bytes([2, 1, 1, 0]) + b'\0' * 8
+    eh = ident + struct.pack('<HHIQQQIHHHHHH', 2, 243, 1, entry, phoff, sh_off if symbols else 0,
+                             5, ehsize, phentsize, 1, shentsize, nsec if symbols else 0,
+                             nsec - 1 if symbols else 0)
+    ph = struct.pack('<IIQQQQQQ', 1, 5, text_off, entry, entry, len(text), 0x2000, 0x1000)
+    out = bytearray(eh + ph + text)
+    out += b'\0' * (sym_off - len(out)) + syms + strtab + shstrtab
+    out += b'\0' * (sh_off - len(out))
+    if symbols:
+        out += b''.join(sections)
+    return bytes(out)
+
+
+def linux_image(size=0x400000):
+    """The 64-byte header of a RISC-V Linux Image, then a little code."""
+    hdr = struct.pack('<IIQQQIIQ8sI4s', 0x0000006f, 0, 0x200000, size, 0, 2, 0, 0,
+                      b'RISCV\0\0\0', 0, b'RSC\x05')
+    hdr += b'\0' * (64 - len(hdr))
+    return hdr + struct.pack('<I', 0x0000006f) * 16
+
+
+minimal = elf()
+put('elf', 'minimal', minimal)
+put('elf', 'no-symbols', elf(symbols=False))
+# fuzz-kernel: the first byte picks the loader (0 kernel, 1 firmware, 2 initrd).
+put('kernel', 'image', b'\0' + linux_image())
+put('kernel', 'image.gz', b'\0' + gzip.compress(linux_image(), mtime=0))
+put('kernel', 'elf', b'\0' + minimal)
+put('kernel', 'firmware-elf', b'\1' + minimal)
+put('kernel', 'firmware-flat', b'\1' + struct.pack('<I', 0x0000006f) * 4)
+put('kernel', 'initrd', b'\2' + gzip.compress(b'070701' + b'0' * 104, mtime=0))
+
+put('machine-ini', 'demo.ini', b'''[machine]
+name=Demo
+arch=riscv64
+board=riscv64-virt
+cpus=2
+memory=512M
+console=serial
+
+[boot]
+firmware=default
+kernel=Image
+initrd=initramfs.cpio.gz
+cmdline=console=ttyS0 earlycon=sbi
+
+[disk 0]
+path=disk.img
+readonly=false
+
+[disk 1]
+path=/tmp/cd.iso
+readonly=true
+''')
+put('machine-ini', 'bare.ini', b'[machine]\narch=riscv64\ncpus=1\nmemory=16M\nconsole=virtio\n'
+    b'[boot]\nfirmware=none\nkernel=test.elf\n')
+
+
+def mmio(steps):
+    """fuzz-mmio steps: (device, op, offset, value)."""
+    return b''.join(struct.pack('<BBHBQB', d, op, off & 0xffff, off >> 16, v, 0)
+                    for d, op, off, v in steps)
+
+
+LOAD4, STORE4, STORE8, LOAD8 = 0 << 3 | 2 << 1, 2 << 3 | 2 << 1, 2 << 3 | 3 << 1, 0 << 3 | 3 << 1
+put('mmio', 'clint', mmio([(0, STORE4, 0, 1), (0, LOAD4, 0, 0), (0, STORE8, 0x4000, 100),
+                           (0, LOAD8, 0xbff8, 0), (0, 8 << 3, 0, 10**6), (0, LOAD8, 0x4008, 0)]))
+put('mmio', 'plic', mmio([(1, STORE4, 4 * 10, 7), (1, STORE4, 0x2000, 1 << 10),
+                          (1, STORE4, 0x200000, 0), (1, 5 << 3 | 1, 0, 9),
+                          (1, LOAD4, 0x200004, 0), (1, STORE4, 0x200004, 10),
+                          (1, LOAD4, 0x1000, 0)]))
+STORE1, LOAD1 = 2 << 3, 0
+put('mmio', 'uart', mmio([(2, STORE1, 3, 0x80), (2, STORE1, 0, 1), (2, STORE1, 3, 3),
+                          (2, STORE1, 1, 0xf), (2, STORE1, 0, ord('x')), (2, 6 << 3, 3, 0x41424344),
+                          (2, LOAD1, 5, 0), (2, LOAD1, 0, 0), (2, LOAD1, 2, 0),
+                          (2, 7 << 3 | 1, 0, 0), (2, STORE1, 0, ord('y')), (2, 7 << 3, 0, 0)]))
+put('mmio', 'rtc', mmio([(3, LOAD4, 0, 0), (3, LOAD4, 4, 0), (3, STORE4, 0x0c, 0),
+                         (3, STORE4, 0x08, 1000), (3, STORE4, 0x00, 0), (3, STORE4, 0x10, 1),
+                         (3, LOAD4, 0x14, 0), (3, STORE4, 0x1c, 1), (3, 9 << 3, 0, 0)]))
+
+
+def virtio(setup, steps):
+    """fuzz-virtio: setup byte, then (op, queue, index, value, extra) steps."""
+    return bytes([setup]) + b''.join(struct.pack('<BBBQH', *s) for s in steps)
+
+
+RAM = 0x80000000
+data = 0x80000 + 0x100  # offset into the data area the fuzzer uses for well-formed buffers
+# rng: one writable buffer, published and notified.
+put('virtio', 'rng', virtio(0, [(3 | 2 << 4, 0, 0, 0x100, 64), (4, 0, 0, 0, 0), (1, 0, 0, 0, 0x60)]))
+# console: output on queue 1, input on queue 0, host input.
+put('virtio', 'console', virtio(1, [(3 | 2 << 4, 0, 0, 0x200, 16), (4, 0, 0, 0, 0),
+                                    (9, 0, 3, 0x6f6c6c6568, 0), (3, 1, 0, 0x300, 5),
+                                    (4, 1, 0, 0, 0)]))
+# blk: a read request: header (16 bytes), a 512-byte buffer, a status byte.
+put('virtio', 'blk', virtio(2 | 0x10, [(7, 0, 0, (0x80000 + 0x100) << 32, 0),
+                                       (3 | 1 << 4, 0, 0, 0x100, 15), (3 | 3 << 4, 0, 1, 0x200, 511),
+                                       (3 | 2 << 4, 0, 2, 0x400, 0), (4, 0, 0, 0, 0),
+                                       (1, 0, 0, 0, 0x70)]))
+put('virtio', 'blk-indirect', virtio(2 | 0x30, [(8, 0, 0, RAM + 0x80100, 0),
+                                                (2, 0, 0, (16 << 32) | (RAM + 0x40000), 0),
+                                                (4, 0, 0, 0, 0)]))
