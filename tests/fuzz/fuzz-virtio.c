@@ -20,8 +20,9 @@
 
 static char *disk_image;
 
-static void discard_output(void *opaque, const uint8_t *data, size_t len)
+static size_t discard_output(void *opaque, const uint8_t *data, size_t len)
 {
+    return len;
 }
 
 static const uint32_t registers[] = {
