@@ -109,11 +109,6 @@ bool guest_expect(Guest *g, const char *needle, double timeout_s)
     return true;
 }
 
-char *guest_text_since(Guest *g, gsize from)
-{
-    return g_strndup(g->console->str + from, g->scan_from - from);
-}
-
 static bool input_done(Guest *g, const void *arg)
 {
     const GByteArray *pending = arg;
@@ -136,29 +131,46 @@ void guest_type(Guest *g, const char *text)
     g_assert_cmpuint(pending->len, ==, 0);
 }
 
-char *guest_run(Guest *g, const char *command, double timeout_s)
+void guest_command_init(GuestCommand *c, const char *command)
 {
     static unsigned serial;
     unsigned n = ++serial;
-    /* The markers are split in the typed line, so its echo does not match them. */
-    g_autofree char *line =
-        g_strdup_printf("echo '<<S''%u>>'; %s; echo '<<E''%u>>'\n", n, command, n);
-    g_autofree char *start = g_strdup_printf("<<S%u>>", n);
-    g_autofree char *end = g_strdup_printf("<<E%u>>", n);
-    guest_type(g, line);
-    if (!guest_expect(g, start, timeout_s))
-        return NULL;
-    gsize from = g->scan_from;
-    if (!guest_expect(g, end, timeout_s))
-        return NULL;
-    g_autofree char *raw = guest_text_since(g, from);
-    raw[strlen(raw) - strlen(end)] = '\0';
+    c->line = g_strdup_printf("echo '<<S''%u>>'; %s; echo '<<E''%u>>'\n", n, command, n);
+    c->start = g_strdup_printf("<<S%u>>", n);
+    c->end = g_strdup_printf("<<E%u>>", n);
+}
+
+void guest_command_clear(GuestCommand *c)
+{
+    g_free(c->line);
+    g_free(c->start);
+    g_free(c->end);
+}
+
+char *guest_command_output(const char *text, gsize len)
+{
     /* The serial line ends lines with \r\n. */
     g_autoptr(GString) out = g_string_new(NULL);
-    for (const char *p = raw; *p; p++)
-        if (*p != '\r')
-            g_string_append_c(out, *p);
+    for (gsize i = 0; i < len; i++)
+        if (text[i] != '\r')
+            g_string_append_c(out, text[i]);
     return g_strdup(g_strstrip(out->str));
+}
+
+char *guest_run(Guest *g, const char *command, double timeout_s)
+{
+    GuestCommand c;
+    guest_command_init(&c, command);
+    char *result = NULL;
+    guest_type(g, c.line);
+    if (guest_expect(g, c.start, timeout_s)) {
+        gsize from = g->scan_from;
+        if (guest_expect(g, c.end, timeout_s))
+            result =
+                guest_command_output(g->console->str + from, g->scan_from - strlen(c.end) - from);
+    }
+    guest_command_clear(&c);
+    return result;
 }
 
 static bool is_stopped(Guest *g, const void *arg)

@@ -29,10 +29,19 @@ Guest *guest_start(const char *name, const VrMachineConfig *cfg);
 /* Waits up to timeout_s for needle in what the guest wrote since the last match; on
  * success the next search starts after it. Returns false on timeout or power-off. */
 bool guest_expect(Guest *g, const char *needle, double timeout_s);
-/* The text between the last two matches' ends, for reading a command's answer. */
-char *guest_text_since(Guest *g, gsize from);
 /* Types text into the console. */
 void guest_type(Guest *g, const char *text);
+/* A shell command typed with markers around its output: line is what to type (the markers
+ * split by quotes, so its echo does not match them), start and end what to wait for. */
+typedef struct GuestCommand {
+    char *line, *start, *end;
+} GuestCommand;
+void guest_command_init(GuestCommand *c, const char *command);
+void guest_command_clear(GuestCommand *c);
+/* The command's output from len bytes of console text between the markers, without the
+ * serial line's carriage returns and surrounding white space. */
+char *guest_command_output(const char *text, gsize len);
+
 /* Runs a shell command and returns its output: types the command wrapped in markers, and
  * waits for the end marker. NULL on timeout. */
 char *guest_run(Guest *g, const char *command, double timeout_s);

@@ -1,5 +1,7 @@
 #include "vproc.h"
 
+#include "guest.h"
+
 #include <string.h>
 
 typedef struct {
@@ -151,22 +153,15 @@ void vproc_free(VProc *p)
 
 char *vproc_run_cmd(VProc *p, const char *command, double timeout_s)
 {
-    static unsigned serial;
-    unsigned n = ++serial;
-    /* The markers are split in the typed line, so its echo does not match them. */
-    g_autofree char *line =
-        g_strdup_printf("echo '<<S''%u>>'; %s; echo '<<E''%u>>'\n", n, command, n);
-    g_autofree char *start = g_strdup_printf("<<S%u>>", n);
-    g_autofree char *end = g_strdup_printf("<<E%u>>", n);
-    vproc_type(p, line);
-    if (!vproc_expect(p, start, timeout_s))
-        return NULL;
-    gsize from = p->scan_from;
-    if (!vproc_expect(p, end, timeout_s))
-        return NULL;
-    g_autoptr(GString) out = g_string_new(NULL);
-    for (gsize i = from; i < p->scan_from - strlen(end); i++)
-        if (p->out->str[i] != '\r')
-            g_string_append_c(out, p->out->str[i]);
-    return g_strdup(g_strstrip(out->str));
+    GuestCommand c;
+    guest_command_init(&c, command);
+    char *result = NULL;
+    vproc_type(p, c.line);
+    if (vproc_expect(p, c.start, timeout_s)) {
+        gsize from = p->scan_from;
+        if (vproc_expect(p, c.end, timeout_s))
+            result = guest_command_output(p->out->str + from, p->scan_from - strlen(c.end) - from);
+    }
+    guest_command_clear(&c);
+    return result;
 }
