@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -769,11 +770,30 @@ static void test_console_input_lossless(void)
 /* ---- on a terminal ---- */
 
 typedef enum {
-    PTY_WAIT,       /* the guest ends by itself */
-    PTY_QUIT_KEYS,  /* Ctrl-A X */
-    PTY_SIGNAL,     /* kill(sig) */
-    PTY_CLOSED_OUT, /* standard output is a pipe whose reader goes away after 100 bytes */
+    PTY_WAIT,          /* the guest ends by itself */
+    PTY_QUIT_KEYS,     /* Ctrl-A X */
+    PTY_SIGNAL,        /* kill(sig) */
+    PTY_THREAD_SIGNAL, /* sig sent to one of vireo's threads other than the main one */
+    PTY_CLOSED_OUT,    /* standard output is a pipe whose reader goes away after 100 bytes */
 } PtyAction;
+
+/* Sends sig to a thread of process pid other than its main thread (a CPU or I/O thread),
+ * as a fault on that thread would raise it there. */
+static void signal_other_thread(pid_t pid, int sig)
+{
+    g_autofree char *tasks = g_strdup_printf("/proc/%d/task", (int) pid);
+    g_autoptr(GDir) dir = g_dir_open(tasks, 0, NULL);
+    g_assert_nonnull(dir);
+    const char *name;
+    while ((name = g_dir_read_name(dir))) {
+        long tid = strtol(name, NULL, 10);
+        if (tid > 0 && tid != pid) {
+            g_assert_cmpint(syscall(SYS_tgkill, (long) pid, tid, (long) sig), ==, 0);
+            return;
+        }
+    }
+    g_error("vireo (pid %d) has no thread besides its main one", (int) pid);
+}
 
 /* Runs `vireo run` on ELF with a new pseudo-terminal as its controlling terminal and
  * standard streams, does what action says after a second, and checks that the terminal's
@@ -841,6 +861,8 @@ static int run_on_pty(const char *elf, PtyAction action, int sig)
                 g_assert_cmpint(write(master, "\001x", 2), ==, 2);
             else if (action == PTY_SIGNAL)
                 kill(pid, sig);
+            else if (action == PTY_THREAD_SIGNAL)
+                signal_other_thread(pid, sig);
         }
     }
     if (action == PTY_CLOSED_OUT)
@@ -891,6 +913,14 @@ static void test_terminal_restored(void)
     status = run_on_pty(spin, PTY_SIGNAL, SIGABRT);
     g_assert_true(WIFSIGNALED(status));
     g_assert_cmpint(WTERMSIG(status), ==, SIGABRT);
+
+    /* Likewise a fault signal that lands on a CPU or I/O thread, not the main one. */
+    const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
+    for (unsigned i = 0; i < G_N_ELEMENTS(faults); i++) {
+        status = run_on_pty(spin, PTY_THREAD_SIGNAL, faults[i]);
+        g_assert_true(WIFSIGNALED(status));
+        g_assert_cmpint(WTERMSIG(status), ==, faults[i]);
+    }
 }
 
 /* ---- firmware boot and machine folders ---- */
