@@ -261,7 +261,8 @@ static void monitor_command(RunSession *s, const char *line)
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "?") == 0) {
         note("%s\r\n%s",
              /* Translators: keep the commands; HART may be translated. */
-             _("commands: info registers [HART] | pause | resume | savevm FILE | quit | help"),
+             _("commands: info registers [HART] | pause | resume | savevm FILE | "
+               "system_powerdown | quit | help"),
              _("Ctrl-A C leaves the monitor; Ctrl-A X quits; Ctrl-A A sends Ctrl-A"));
     } else if (strcmp(cmd, "info") == 0 && words[1] && g_str_has_prefix("registers", words[1])) {
         guint64 hart = 0;
@@ -280,6 +281,13 @@ static void monitor_command(RunSession *s, const char *line)
         note("%s", _("running"));
     } else if (strcmp(cmd, "savevm") == 0) {
         monitor_savevm(s, words[1]);
+    } else if (strcmp(cmd, "system_powerdown") == 0) {
+        g_autoptr(GError) error = NULL;
+        if (vr_machine_request_shutdown(s->m, &error))
+            /* Translators: the monitor's answer to system_powerdown. */
+            note("%s", _("power button pressed; the guest shuts down"));
+        else
+            note("%s", error->message);
     } else if (strcmp(cmd, "quit") == 0 || strcmp(cmd, "q") == 0) {
         vr_machine_power_off(s->m);
     } else {

@@ -18,6 +18,9 @@ typedef struct VrBoardOps {
     size_t (*console_input)(void *board, const uint8_t *data, size_t len); /* len may be 0 */
     /* The console buffer has room again. */
     void (*console_tx_ready)(void *board);
+    /* Optional: asks the guest to shut down (presses its power button); an error says why
+     * the guest cannot be asked. The machine is running. */
+    bool (*request_shutdown)(void *board, GError **error);
 } VrBoardOps;
 
 struct VrMachine {

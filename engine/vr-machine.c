@@ -604,6 +604,23 @@ void vr_machine_power_off(VrMachine *m)
     vr_machine_finish(m, VR_END_STOPPED, 0);
 }
 
+bool vr_machine_request_shutdown(VrMachine *m, GError **error)
+{
+    VrMachineState state = vr_machine_get_state(m);
+    if (state != VR_MACHINE_RUNNING) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                    state == VR_MACHINE_PAUSED ? _("The machine is paused: resume it first")
+                                               : _("The machine is not running"));
+        return false;
+    }
+    if (!m->board_ops->request_shutdown) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    _("This machine has no power button to press"));
+        return false;
+    }
+    return m->board_ops->request_shutdown(m->board, error);
+}
+
 VrMachineState vr_machine_get_state(VrMachine *m)
 {
     g_mutex_lock(&m->lock);

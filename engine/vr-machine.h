@@ -105,6 +105,12 @@ void vr_machine_resume(VrMachine *m);
 /* Reboots: devices and harts back to their power-on state, boot images loaded again. */
 void vr_machine_reset(VrMachine *m);
 void vr_machine_power_off(VrMachine *m);
+/* Asks the guest to shut down, as the power button of a real machine does: presses and
+ * releases it (KEY_POWER down, SYN, up, SYN on the board's virtio-input power button). The
+ * guest decides what follows; the machine stops once it has powered off. Fails with an
+ * error for the user when the machine is not running or the guest cannot be asked (no
+ * driver for the button: it is not set up, or the guest's kernel has none). */
+bool vr_machine_request_shutdown(VrMachine *m, GError **error);
 VrMachineState vr_machine_get_state(VrMachine *m);
 VrMachineResult vr_machine_get_result(VrMachine *m);
 

@@ -7,6 +7,8 @@
 #include "vireo-window.h"
 
 #define THUMBNAIL_WIDTH 480
+/* How long a guest asked to shut down may take before the page offers Force Off. */
+#define SHUTDOWN_TIMEOUT_S 60
 
 struct _VireoMachinePage {
     AdwBin parent_instance;
@@ -18,7 +20,7 @@ struct _VireoMachinePage {
     GtkWidget *start_button;
     GtkWidget *pause_button;
     GtkWidget *resume_button;
-    GtkWidget *force_off_button;
+    GtkWidget *shut_down_button;
     GtkSpinner *saving_spinner;
     GtkRevealer *banner_revealer;
     GtkLabel *banner_label;
@@ -28,6 +30,11 @@ struct _VireoMachinePage {
     GtkStack *console_stack;
     AdwStatusPage *off_page;
     AdwStatusPage *problem_page;
+
+    /* The guest was asked to shut down and has not powered off yet. */
+    gboolean shutting_down;
+    guint shutdown_timer;
+    guint shutdown_timeout_s;
 };
 
 G_DEFINE_FINAL_TYPE(VireoMachinePage, vireo_machine_page, ADW_TYPE_BIN)
@@ -201,6 +208,102 @@ static void on_banner_close(GtkButton *button, gpointer data)
     hide_banner(data);
 }
 
+/* ---- shutting down ---- */
+
+static void shutdown_done(VireoMachinePage *self)
+{
+    self->shutting_down = FALSE;
+    g_clear_handle_id(&self->shutdown_timer, g_source_remove);
+}
+
+static void update(VireoMachinePage *self);
+
+static void on_force_off_response(AdwMessageDialog *dialog, const char *response, gpointer data)
+{
+    VireoMachinePage *self = data;
+    VireoMachine *m = g_object_get_data(G_OBJECT(dialog), "machine");
+    if (g_str_equal(response, "force-off")) {
+        vireo_machine_force_off(m);
+    } else if (g_object_get_data(G_OBJECT(dialog), "ends-shutdown") && self->machine == m) {
+        /* The user gives up waiting: Shut Down may be tried again. */
+        shutdown_done(self);
+        update(self);
+    }
+}
+
+/* A question about pulling the plug on the page's machine: answered "force-off" or not. */
+static AdwMessageDialog *ask_force_off(VireoMachinePage *self, const char *heading,
+                                       const char *body, const char *cancel_label)
+{
+    GtkRoot *root = gtk_widget_get_root(GTK_WIDGET(self));
+    AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG(
+        adw_message_dialog_new(GTK_IS_WINDOW(root) ? GTK_WINDOW(root) : NULL, heading, body));
+    adw_message_dialog_add_responses(dialog, "cancel", cancel_label, "force-off", _("_Force Off"),
+                                     NULL);
+    adw_message_dialog_set_response_appearance(dialog, "force-off", ADW_RESPONSE_DESTRUCTIVE);
+    adw_message_dialog_set_default_response(dialog, "cancel");
+    adw_message_dialog_set_close_response(dialog, "cancel");
+    g_object_set_data_full(G_OBJECT(dialog), "machine", g_object_ref(self->machine),
+                           g_object_unref);
+    g_signal_connect_object(dialog, "response", G_CALLBACK(on_force_off_response), self, 0);
+    gtk_window_present(GTK_WINDOW(dialog));
+    return dialog;
+}
+
+static void confirm_force_off(VireoMachinePage *self)
+{
+    (void) ask_force_off(self, _("Force Off?"),
+                         _("Unsaved work in the guest is lost, like pulling the plug."),
+                         _("_Cancel"));
+}
+
+static void guest_did_not_answer(VireoMachinePage *self, const char *why)
+{
+    g_autofree char *body = g_strdup_printf(
+        "%s\n\n%s", why,
+        _("Force Off stops it at once: unsaved work in the guest is lost, like pulling the "
+          "plug."));
+    AdwMessageDialog *dialog =
+        ask_force_off(self, _("The Guest Did Not Answer"), body, _("_Cancel"));
+    g_object_set_data(G_OBJECT(dialog), "ends-shutdown", GINT_TO_POINTER(TRUE));
+}
+
+static gboolean on_shutdown_timeout(gpointer data)
+{
+    VireoMachinePage *self = data;
+    self->shutdown_timer = 0;
+    g_autofree char *why = g_strdup_printf(
+        g_dngettext(GETTEXT_PACKAGE,
+                    "“%s” is still running %u second after it was asked to shut down: it may "
+                    "be busy, or it may not listen to its power button.",
+                    "“%s” is still running %u seconds after it was asked to shut down: it may "
+                    "be busy, or it may not listen to its power button.",
+                    self->shutdown_timeout_s),
+        vireo_machine_get_name(self->machine), self->shutdown_timeout_s);
+    guest_did_not_answer(self, why);
+    return G_SOURCE_REMOVE;
+}
+
+static void shut_down(VireoMachinePage *self)
+{
+    g_autoptr(GError) error = NULL;
+    if (!vireo_machine_request_shutdown(self->machine, &error)) {
+        g_autofree char *why = g_strdup_printf("%s.", error->message);
+        guest_did_not_answer(self, why);
+        return;
+    }
+    self->shutting_down = TRUE;
+    g_clear_handle_id(&self->shutdown_timer, g_source_remove);
+    self->shutdown_timer =
+        g_timeout_add_seconds(self->shutdown_timeout_s, on_shutdown_timeout, self);
+    update(self);
+}
+
+void vireo_machine_page_set_shutdown_timeout(VireoMachinePage *self, guint seconds)
+{
+    self->shutdown_timeout_s = seconds;
+}
+
 /* ---- state ---- */
 
 static void update(VireoMachinePage *self)
@@ -211,7 +314,7 @@ static void update(VireoMachinePage *self)
         "machine.start",         "machine.pause",     "machine.resume",   "machine.toggle-pause",
         "machine.reset",         "machine.force-off", "machine.settings", "machine.show-folder",
         "machine.copy",          "machine.paste",     "machine.clear",    "machine.save-state",
-        "machine.discard-state",
+        "machine.discard-state", "machine.shut-down",
     };
     if (!m) {
         for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
@@ -226,6 +329,8 @@ static void update(VireoMachinePage *self)
     g_object_get(m, "busy", &busy, NULL);
     gboolean saving = vireo_machine_is_saving(m);
     gboolean saved = vireo_machine_has_saved_state(m) && state == VIREO_MACHINE_OFF;
+    if (!running && !paused)
+        shutdown_done(self);
 
     adw_window_title_set_title(self->title, vireo_machine_get_name(m));
     const char *subtitle = vireo_machine_get_state_label(m);
@@ -233,6 +338,8 @@ static void update(VireoMachinePage *self)
         subtitle = _("Cannot start");
     else if (saved)
         subtitle = _("Saved · Start resumes it where it was");
+    else if (self->shutting_down)
+        subtitle = _("Shutting down…");
     adw_window_title_set_subtitle(self->title, subtitle);
     gtk_widget_set_visible(GTK_WIDGET(self->saving_spinner), saving);
     gtk_spinner_set_spinning(self->saving_spinner, saving);
@@ -240,7 +347,7 @@ static void update(VireoMachinePage *self)
     gtk_widget_set_visible(self->start_button, !running && !paused);
     gtk_widget_set_visible(self->pause_button, running);
     gtk_widget_set_visible(self->resume_button, paused);
-    gtk_widget_set_visible(self->force_off_button, running || paused);
+    gtk_widget_set_visible(self->shut_down_button, running || paused);
 
     gtk_widget_action_set_enabled(w, "machine.start", state == VIREO_MACHINE_OFF && !problem);
     gtk_widget_action_set_enabled(w, "machine.pause", running && !busy);
@@ -248,6 +355,8 @@ static void update(VireoMachinePage *self)
     gtk_widget_action_set_enabled(w, "machine.toggle-pause", (running || paused) && !busy);
     gtk_widget_action_set_enabled(w, "machine.reset", (running || paused) && !busy);
     gtk_widget_action_set_enabled(w, "machine.force-off", running || paused);
+    gtk_widget_action_set_enabled(w, "machine.shut-down",
+                                  running && !busy && !saving && !self->shutting_down);
     gtk_widget_action_set_enabled(w, "machine.settings", vireo_machine_get_entry(m)->cfg_loaded);
     gtk_widget_action_set_enabled(w, "machine.show-folder", TRUE);
     gtk_widget_action_set_enabled(w, "machine.save-state", (running || paused) && !busy);
@@ -317,6 +426,7 @@ void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machin
         g_signal_handlers_disconnect_by_data(self->machine, self);
         g_clear_object(&self->machine);
     }
+    shutdown_done(self);
     hide_banner(self);
     if (machine) {
         self->machine = g_object_ref(machine);
@@ -357,8 +467,10 @@ static void page_action(GtkWidget *widget, const char *name, GVariant *param)
             vireo_machine_pause(m);
     } else if (g_str_equal(name, "machine.reset")) {
         vireo_machine_reset(m);
+    } else if (g_str_equal(name, "machine.shut-down")) {
+        shut_down(self);
     } else if (g_str_equal(name, "machine.force-off")) {
-        vireo_machine_force_off(m);
+        confirm_force_off(self);
     } else if (g_str_equal(name, "machine.save-state")) {
         hide_banner(self);
         vireo_machine_save_state_and_quit(m);
@@ -414,6 +526,7 @@ static void add_capture_shortcuts(VireoMachinePage *self)
 static void vireo_machine_page_dispose(GObject *object)
 {
     VireoMachinePage *self = VIREO_MACHINE_PAGE(object);
+    shutdown_done(self);
     if (self->machine) {
         g_signal_handlers_disconnect_by_data(self->machine, self);
         g_clear_object(&self->machine);
@@ -435,7 +548,7 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, start_button);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, pause_button);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, resume_button);
-    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, force_off_button);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, shut_down_button);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, banner_revealer);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, banner_label);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, banner_discard);
@@ -450,7 +563,7 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
         "machine.start",         "machine.pause",     "machine.resume",   "machine.toggle-pause",
         "machine.reset",         "machine.force-off", "machine.settings", "machine.show-folder",
         "machine.copy",          "machine.paste",     "machine.clear",    "machine.save-state",
-        "machine.discard-state",
+        "machine.discard-state", "machine.shut-down",
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
         gtk_widget_class_install_action(widget_class, actions[i], NULL, page_action);
@@ -459,6 +572,7 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
 static void vireo_machine_page_init(VireoMachinePage *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
+    self->shutdown_timeout_s = SHUTDOWN_TIMEOUT_S;
     self->consoles = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
     g_signal_connect(self->banner_close, "clicked", G_CALLBACK(on_banner_close), self);
     add_capture_shortcuts(self);

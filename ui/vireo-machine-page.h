@@ -1,6 +1,6 @@
 /* VireoMachinePage: one machine on screen: its serial console in a terminal (keyboard input
- * goes to the guest), start/pause/resume/reset/force off with the right sensitivity for
- * its state, and a banner for what the engine reports. */
+ * goes to the guest), start/pause/resume/reset/shut down with the right sensitivity for
+ * its state (Force Off, in the menu, asks first), and a banner for what the engine reports. */
 #pragma once
 
 #include <adwaita.h>
@@ -21,6 +21,8 @@ void vireo_machine_page_focus_console(VireoMachinePage *self);
 void vireo_machine_page_leave(VireoMachinePage *self);
 /* The machine was deleted: drop its terminal. */
 void vireo_machine_page_forget(VireoMachinePage *self, VireoMachine *machine);
+/* Seconds a guest asked to shut down may take before the page offers Force Off (60). */
+void vireo_machine_page_set_shutdown_timeout(VireoMachinePage *self, guint seconds);
 /* What the banner says now, or NULL when it is hidden. */
 const char *vireo_machine_page_get_banner(VireoMachinePage *self);
 

@@ -773,6 +773,16 @@ void vireo_machine_force_off(VireoMachine *self)
     }
 }
 
+gboolean vireo_machine_request_shutdown(VireoMachine *self, GError **error)
+{
+    if (!self->vm) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("“%s” is not running"),
+                    vireo_machine_get_name(self));
+        return FALSE;
+    }
+    return vr_machine_request_shutdown(self->vm, error);
+}
+
 void vireo_machine_shutdown(VireoMachine *self)
 {
     self->start_after_teardown = FALSE;

@@ -69,6 +69,10 @@ void vireo_machine_pause(VireoMachine *self);
 void vireo_machine_resume(VireoMachine *self);
 void vireo_machine_reset(VireoMachine *self);
 void vireo_machine_force_off(VireoMachine *self);
+/* Asks the guest to shut down (presses its power button); the machine goes off when the guest
+ * has powered off. FALSE with an error for the user when the guest cannot be asked (not
+ * running, or it has no driver for the button). */
+gboolean vireo_machine_request_shutdown(VireoMachine *self, GError **error);
 /* Pauses the machine, writes its state to the folder's saved-state.vstate on a worker
  * thread, then powers it off; the next start resumes it. When writing fails, the "error"
  * signal says why and the machine goes on as it was. FALSE when it is not running or paused

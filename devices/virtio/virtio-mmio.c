@@ -195,9 +195,19 @@ static void transport_config_update(void *opaque, void (*update)(VrVirtioDevice 
     g_mutex_unlock(&t->lock);
 }
 
+static bool transport_driver_ok(void *opaque)
+{
+    VrVirtioMmio *t = opaque;
+    g_mutex_lock(&t->lock);
+    bool live = device_live(t);
+    g_mutex_unlock(&t->lock);
+    return live;
+}
+
 static const VrVirtioTransportHooks transport_hooks = {
     .kick = transport_kick,
     .config_update = transport_config_update,
+    .driver_ok = transport_driver_ok,
 };
 
 /* Takes both locks, asking whoever processes queues to let go soon. */

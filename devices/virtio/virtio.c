@@ -23,6 +23,12 @@ void vr_virtio_device_config_update(VrVirtioDevice *dev,
         update(dev, data);
 }
 
+bool vr_virtio_device_driver_ok(VrVirtioDevice *dev)
+{
+    const VrVirtioTransportHooks *hooks = g_atomic_pointer_get(&dev->transport);
+    return hooks && hooks->driver_ok(dev->transport_opaque);
+}
+
 void vr_virtio_device_free(VrVirtioDevice *dev)
 {
     if (!dev)

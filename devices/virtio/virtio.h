@@ -41,6 +41,7 @@
 #define VR_VIRTIO_ID_BLOCK   2
 #define VR_VIRTIO_ID_CONSOLE 3
 #define VR_VIRTIO_ID_ENTROPY 4
+#define VR_VIRTIO_ID_INPUT   18
 
 /* The most queues a device may have. */
 #define VR_VIRTIO_MAX_QUEUES 8
@@ -94,6 +95,8 @@ typedef struct VrVirtioTransportHooks {
     void (*kick)(void *opaque, unsigned index);
     void (*config_update)(void *opaque, void (*update)(VrVirtioDevice *dev, void *data),
                           void *data);
+    /* Whether the driver set DRIVER_OK (and the device does not need a reset). */
+    bool (*driver_ok)(void *opaque);
 } VrVirtioTransportHooks;
 
 /* The base of every device model: embed it first in the device's own struct. */
@@ -126,6 +129,10 @@ void vr_virtio_device_kick(VrVirtioDevice *dev, unsigned index);
  * nothing else. Without a transport it just calls update. */
 void vr_virtio_device_config_update(VrVirtioDevice *dev,
                                     void (*update)(VrVirtioDevice *dev, void *data), void *data);
+/* Whether a driver runs the device: DRIVER_OK is set and DEVICE_NEEDS_RESET is not. False
+ * before the device is attached. Thread-safe (takes the transport's register lock, so not
+ * from config_read or a config_update callback). */
+bool vr_virtio_device_driver_ok(VrVirtioDevice *dev);
 /* Whether the driver accepted feature bit (valid from FEATURES_OK). */
 static inline bool vr_virtio_has_feature(const VrVirtioDevice *dev, unsigned bit)
 {

@@ -6,6 +6,7 @@
  *   0x0c00_0000  PLIC
  *   0x1000_0000  NS16550A UART                             PLIC source 10
  *   0x1000_1000  virtio-mmio transports, 0x1000 apart       PLIC sources 1..8
+ *   0x1000_9000  virtio-mmio: the power button (virtio-input)  PLIC source 9
  *   0x8000_0000  RAM
  *
  * Boot: with firmware (OpenSBI fw_dynamic), the firmware sits at the start of RAM, the
@@ -33,6 +34,7 @@
 #include "vr-machine-private.h"
 #include "virtio/virtio-blk.h"
 #include "virtio/virtio-console.h"
+#include "virtio/virtio-input.h"
 #include "virtio/virtio-mmio.h"
 #include "virtio/virtio-rng.h"
 
@@ -49,6 +51,9 @@
 #define VIRT_RTC_IRQ       11
 #define VIRT_VIRTIO_IRQ(i) (1 + (i))
 #define VIRT_VIRTIO_COUNT  8
+/* The power button sits past the slots for disks and the like, so it takes none of them. */
+#define VIRT_POWER_BUTTON_BASE (VIRT_VIRTIO_BASE + VIRT_VIRTIO_COUNT * VIRT_VIRTIO_SIZE)
+#define VIRT_POWER_BUTTON_IRQ  VIRT_VIRTIO_IRQ(VIRT_VIRTIO_COUNT)
 
 #define VIRT_MAX_CPUS 8
 #define KERNEL_OFFSET 0x200000ull
@@ -75,6 +80,7 @@ typedef struct {
     VrVirtioMmio *virtio[VIRT_VIRTIO_COUNT];
     unsigned n_virtio;
     VrVirtioDevice *vconsole; /* the virtio console, when the machine has one */
+    VrVirtioDevice *power_button;
     /* Keyboard bytes the UART's 16-byte FIFO has no room for yet, under input_lock: handed
      * to it from the guest's thread as soon as it reads the FIFO empty, so input runs at
      * the guest's pace rather than at the pace its sender retries. */
@@ -158,6 +164,23 @@ static void console_tx_ready(void *opaque)
     vr_uart16550_tx_ready(b->uart);
     if (b->vconsole)
         vr_virtio_console_output_ready(b->vconsole);
+}
+
+static bool request_shutdown(void *opaque, GError **error)
+{
+    VirtBoard *b = opaque;
+    if (!vr_virtio_device_driver_ok(b->power_button)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    _("The guest has no driver for the power button (virtio-input), so it "
+                      "cannot be asked to shut down"));
+        return false;
+    }
+    if (!vr_virtio_input_press_power(b->power_button)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                    _("The guest is not reading its power button"));
+        return false;
+    }
+    return true;
 }
 
 static void finisher(void *opaque, VrFinish what, unsigned code)
@@ -343,6 +366,14 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
         FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_VIRTIO_IRQ(i)));
         FDT_CHECK(fdt_end_node(fdt));
     }
+    /* After the others, so the guest numbers its disks and consoles as before. */
+    g_snprintf(name, sizeof(name), "virtio_mmio@%llx", VIRT_POWER_BUTTON_BASE);
+    FDT_CHECK(fdt_begin_node(fdt, name));
+    FDT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+    FDT_CHECK(prop_reg(fdt, VIRT_POWER_BUTTON_BASE, VIRT_VIRTIO_SIZE));
+    FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
+    FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_POWER_BUTTON_IRQ));
+    FDT_CHECK(fdt_end_node(fdt));
     FDT_CHECK(fdt_end_node(fdt)); /* soc */
 
     FDT_CHECK(fdt_begin_node(fdt, "poweroff"));
@@ -502,6 +533,7 @@ static const VrBoardOps virt_ops = {
     .boot = virt_boot,
     .console_input = console_input,
     .console_tx_ready = console_tx_ready,
+    .request_shutdown = request_shutdown,
 };
 
 static bool virt_build(VrMachine *m, GError **error)
@@ -591,6 +623,12 @@ static bool virt_build(VrMachine *m, GError **error)
         vr_virtio_console_set_input_ready(b->vconsole, vconsole_input_ready, b);
         add_virtio(b, b->vconsole);
     }
+    b->power_button = vr_virtio_input_power_button_new();
+    VrIrq button_irq = vr_plic_irq(b->plic, VIRT_POWER_BUTTON_IRQ);
+    VrVirtioMmio *button = vr_virtio_mmio_new(m->as, b->power_button, &button_irq, m->io);
+    vr_machine_add_device(m, vr_virtio_mmio_base(button), "power-button");
+    vr_address_space_add_mmio(m->as, "power-button", VIRT_POWER_BUTTON_BASE, VR_VIRTIO_MMIO_SIZE,
+                              vr_virtio_mmio_ops(), button);
     return true;
 }
 

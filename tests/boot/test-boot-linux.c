@@ -1,7 +1,7 @@
 /* Boot tests: OpenSBI + Linux with the busybox initramfs, on one and on four harts; OpenSBI
- * + U-Boot booting Linux from an ext4 disk on virtio-blk; virtio-rng and the RTC seen from
- * Linux. The guests come from tests/guests/ (see its README); a test whose guest is not
- * built is skipped and says so. */
+ * + U-Boot booting Linux from an ext4 disk on virtio-blk; virtio-rng, the RTC and the power
+ * button seen from Linux. The guests come from tests/guests/ (see its README); a test whose guest
+ * is not built is skipped and says so. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -143,6 +143,35 @@ static void test_hwrng(void)
     guest_free(g);
 }
 
+/* Shut Down: the power button (virtio-input) pressed from the host. Before the guest's
+ * driver is up the press is refused with a reason; once it is, the guest's init sees
+ * KEY_POWER, as systemd-logind would, and powers the machine off. */
+static void test_power_button(void)
+{
+    char *paths[] = {art.kernel, art.initrd, (char *) -1};
+    if (!need(paths, "the Linux kernel or the initramfs"))
+        return;
+    VrMachineConfig cfg;
+    linux_config(&cfg, 1);
+    Guest *g = guest_start("power-button", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_autoptr(GError) error = NULL;
+    g_assert_false(vr_machine_request_shutdown(g->m, &error));
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    g_clear_error(&error);
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_autofree char *name =
+        guest_run(g, "for e in /sys/class/input/event*; do cat $e/device/name; done", CMD_TIMEOUT);
+    g_assert_cmpstr(name, ==, "Vireo Power Button");
+    g_assert_true(vr_machine_request_shutdown(g->m, &error));
+    g_assert_no_error(error);
+    g_assert_true(
+        guest_expect(g, "vireo-initramfs: power button pressed, powering off", CMD_TIMEOUT));
+    g_assert_true(guest_wait_stopped(g, CMD_TIMEOUT));
+    g_assert_cmpint(g->result.end, ==, VR_END_POWER_OFF);
+    guest_free(g);
+}
+
 static void test_rtc_date(void)
 {
     char *paths[] = {art.kernel, art.initrd, (char *) -1};
@@ -240,6 +269,7 @@ int main(int argc, char **argv)
     g_test_add_func("/boot/reboot", test_reboot);
     g_test_add_func("/boot/hwrng", test_hwrng);
     g_test_add_func("/boot/rtc-date", test_rtc_date);
+    g_test_add_func("/boot/power-button", test_power_button);
     g_test_add_func("/boot/uboot-disk", test_uboot_disk);
     return g_test_run();
 }

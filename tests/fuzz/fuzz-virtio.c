@@ -1,17 +1,19 @@
-/* A virtio-mmio transport with a virtio-rng, virtio-console or virtio-blk device behind it,
+/* A virtio-mmio transport with a virtio-rng, virtio-console, virtio-blk or virtio-input (the
+ * power button) device behind it,
  * driven by a guest that sets the device up properly and then does what the input says:
  * register accesses, descriptors and ring entries of its choosing, notifications, bytes
- * anywhere in its RAM, and (host side) console input. Queue work runs on the caller's thread
- * (no I/O thread), so an input replays exactly.
+ * anywhere in its RAM, and (host side) console input or input events. Queue work runs on the
+ * caller's thread (no I/O thread), so an input replays exactly.
  *
- * The input: one byte picks the device and the features, then 13-byte steps of operation,
- * queue, index, and a 64-bit and a 16-bit value. */
+ * The input: one byte picks the device (its low two bits) and the features, then 13-byte steps of
+ * operation, queue, index, and a 64-bit and a 16-bit value. */
 #include <string.h>
 
 #include "../unit/virtio-test-driver.h"
 #include "fuzz-common.h"
 #include "virtio/virtio-blk.h"
 #include "virtio/virtio-console.h"
+#include "virtio/virtio-input.h"
 #include "virtio/virtio-rng.h"
 
 #define RAM_SIZE   (1ull << 20)
@@ -77,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t setup = fuzz_u8(&in);
     VrVirtioDevice *dev;
     unsigned nq;
-    switch (setup % 3) {
+    switch (setup % 4) {
     case 0:
         dev = vr_virtio_rng_new();
         nq = 1;
@@ -86,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dev = vr_virtio_console_new(discard_output, NULL);
         nq = 2;
         break;
-    default: {
+    case 2: {
         g_autoptr(GError) error = NULL;
         dev = vr_virtio_blk_new(disk_image, (setup >> 2) & 1, &error);
         if (!dev)
@@ -94,6 +96,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nq = 1;
         break;
     }
+    default:
+        dev = vr_virtio_input_power_button_new();
+        nq = 2;
+        break;
     }
     uint64_t features = 1ull << VR_VIRTIO_F_VERSION_1;
     if (setup & 0x10)
@@ -158,10 +164,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                            (uint16_t) (extra >> 8));
             break;
         default:
-            if (setup % 3 == 1) {
+            if (setup % 4 == 1) {
                 uint8_t bytes[8];
                 memcpy(bytes, &value, 8);
                 (void) vr_virtio_console_input(dev, bytes, 1 + index % 8);
+            } else if (setup % 4 == 3) {
+                VrVirtioInputEvent e = {(uint16_t) value, (uint16_t) (value >> 16),
+                                        (int32_t) (value >> 32)};
+                if (index & 1)
+                    (void) vr_virtio_input_press_power(dev);
+                else
+                    (void) vr_virtio_input_send(dev, &e, 1);
             } else {
                 (void) vr_address_space_store(m.as, mmio + VR_VIRTIO_MMIO_STATUS, 4, 0);
                 m.next_alloc = TD_RAM_BASE + 0x1000;

@@ -135,6 +135,9 @@ put('virtio', 'blk', virtio(2 | 0x10, [(7, 0, 0, (0x80000 + 0x100) << 32, 0),
                                        (3 | 1 << 4, 0, 0, 0x100, 15), (3 | 3 << 4, 0, 1, 0x200, 511),
                                        (3 | 2 << 4, 0, 2, 0x400, 0), (4, 0, 0, 0, 0),
                                        (1, 0, 0, 0, 0x70)]))
+# input (the power button): an event buffer, a press from the host, a status buffer.
+put('virtio', 'input', virtio(3, [(3 | 2 << 4, 0, 0, 0x100, 7), (4, 0, 0, 0, 0),
+                                  (9, 0, 1, 0, 0), (3, 1, 0, 0x200, 7), (4, 1, 0, 0, 0)]))
 put('virtio', 'blk-indirect', virtio(2 | 0x30, [(8, 0, 0, RAM + 0x80100, 0),
                                                 (2, 0, 0, (16 << 32) | (RAM + 0x40000), 0),
                                                 (4, 0, 0, 0, 0)]))

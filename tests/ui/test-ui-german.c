@@ -180,6 +180,40 @@ static void test_german(void)
     g_assert_null(strstr(banner, "ELF file"));
     ui_screenshot(GTK_WIDGET(window), "german-engine-error");
 
+    /* A running machine: Shut Down in the header, the dialog of a guest that cannot be
+     * asked (no driver for the power button), and Force Off's question. */
+    if (ui_guest("echo.elf")) {
+        g_autofree char *echo = ui_make_machine("Echo", ui_guest("echo.elf"), "none", 64ull << 20);
+        vireo_library_reload(ui_library());
+        ui_iterate(100);
+        VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Echo"));
+        vireo_window_open_machine(window, m);
+        page = vireo_window_get_machine_page(window);
+        gtk_widget_activate_action(GTK_WIDGET(page), "machine.start", NULL);
+        UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 20000, "Echo to run");
+        GtkWidget *shut_down = ui_find(GTK_WIDGET(page), "shut_down_button");
+        g_assert_cmpstr(gtk_widget_get_tooltip_text(shut_down), ==, "Herunterfahren");
+        assert_no_english(GTK_WIDGET(window));
+        ui_screenshot(GTK_WIDGET(window), "german-machine-running");
+        ui_click(shut_down);
+        GtkWidget *dialog = NULL;
+        UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, "the dialog");
+        g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==,
+                        "Der Gast hat nicht geantwortet");
+        g_assert_true(g_str_has_prefix(adw_message_dialog_get_body(ADW_MESSAGE_DIALOG(dialog)),
+                                       "Der Gast hat keinen Treiber"));
+        ui_screenshot(dialog, "german-shut-down-no-answer");
+        ui_click(ui_find_button(dialog, "_Abbrechen"));
+        UI_WAIT_FOR(!ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG), 5000, "the dialog to go");
+        gtk_widget_activate_action(GTK_WIDGET(page), "machine.force-off", NULL);
+        UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, "the question");
+        g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==,
+                        "Ausschalten erzwingen?");
+        ui_screenshot(dialog, "german-force-off-confirm");
+        ui_click(ui_find_button(dialog, "Ausschalten _erzwingen"));
+        UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Echo to stop");
+    }
+
     /* The assistant, on each of its pages. */
     vireo_window_show_library(window);
     VireoAssistant *a = vireo_window_new_machine(window);

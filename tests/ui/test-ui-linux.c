@@ -1,8 +1,9 @@
 /* The desktop application with real Linux guests (from tests/guests/, when built): the
  * README's demo machine (kernel + initramfs, as scripts/demo.sh makes it) boots to a shell in
- * the window's console and answers typed commands; a disk image dropped on the window becomes
- * a machine (through the assistant) that U-Boot boots. Skipped (77) when the guests are not
- * built: run tests/guests/build-all.sh. */
+ * the window's console, answers typed commands and shuts down when asked (and when it does
+ * not, Force Off is offered); a disk image dropped on
+ * the window becomes a machine (through the assistant) that U-Boot boots. Skipped (77) when the
+ * guests are not built: run tests/guests/build-all.sh. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <sys/wait.h>
@@ -80,9 +81,60 @@ static void test_demo(void)
     UI_WAIT_FOR(tail_shows("42\r\nriscv64") || tail_shows("42\nriscv64"), 60000,
                 "the answer to typed commands");
     ui_screenshot(GTK_WIDGET(ui_window()), "linux-demo-console");
-    type("poweroff -f\r");
+    /* Shut Down presses the power button; the guest's init powers off, as logind would. */
     VireoMachine *m = vireo_machine_row_get_machine(row);
-    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 60000, "the demo to power off");
+    GtkWidget *shut_down = ui_find(GTK_WIDGET(page()), "shut_down_button");
+    ui_click(shut_down);
+    GtkWidget *title = ui_find(GTK_WIDGET(page()), "title");
+    g_assert_true(
+        vireo_machine_get_state(m) == VIREO_MACHINE_OFF ||
+        g_str_equal(adw_window_title_get_subtitle(ADW_WINDOW_TITLE(title)), "Shutting down…"));
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 60000, "the demo to shut down");
+    g_assert_true(tail_shows("power button pressed, powering off"));
+    g_assert_null(ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG));
+    vireo_window_show_library(ui_window());
+}
+
+/* A guest that hears the power button and does nothing: after the page's wait it says the
+ * guest did not answer; Cancel lets Shut Down be tried again, and Force Off stops it. */
+static void test_shut_down_ignored(void)
+{
+    VireoMachineRow *row = ui_row_for("Demo");
+    g_assert_nonnull(row);
+    VireoMachine *m = vireo_machine_row_get_machine(row);
+    vireo_window_open_machine(ui_window(), m);
+    VireoMachinePage *p = page();
+    vireo_machine_page_set_shutdown_timeout(p, 2);
+    gtk_widget_activate_action(GTK_WIDGET(p), "machine.start", NULL);
+    /* Running means the last boot's console is cleared. */
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 30000, "the start");
+    UI_WAIT_FOR(tail_shows("vireo-initramfs: ready"), BOOT_TIMEOUT_MS, "the shell");
+    /* The init's listener goes; the button still has its driver. */
+    type("kill $(pidof head) && echo listener-''gone\r");
+    UI_WAIT_FOR(tail_shows("listener-gone"), 60000, "the listener to go");
+    GtkWidget *title = ui_find(GTK_WIDGET(p), "title");
+    GtkWidget *shut_down = ui_find(GTK_WIDGET(p), "shut_down_button");
+    ui_click(shut_down);
+    g_assert_cmpstr(adw_window_title_get_subtitle(ADW_WINDOW_TITLE(title)), ==, "Shutting down…");
+    g_assert_false(gtk_widget_is_sensitive(shut_down));
+    ui_screenshot(GTK_WIDGET(ui_window()), "linux-shutting-down");
+    GtkWidget *dialog = NULL;
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 10000, "the dialog");
+    g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==,
+                    "The Guest Did Not Answer");
+    const char *body = adw_message_dialog_get_body(ADW_MESSAGE_DIALOG(dialog));
+    g_assert_true(g_str_has_prefix(body, "“Demo” is still running 2 seconds after it was asked"));
+    ui_screenshot(dialog, "linux-shut-down-timeout");
+    ui_click(ui_find_button(dialog, "_Cancel"));
+    UI_WAIT_FOR(!ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG), 5000, "the dialog to go");
+    g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
+    g_assert_cmpstr(adw_window_title_get_subtitle(ADW_WINDOW_TITLE(title)), ==, "Running");
+
+    ui_click(shut_down);
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 10000, "the dialog again");
+    ui_click(ui_find_button(dialog, "_Force Off"));
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Force Off");
+    vireo_machine_page_set_shutdown_timeout(p, 60);
     vireo_window_show_library(ui_window());
 }
 
@@ -134,6 +186,7 @@ int main(int argc, char **argv)
     }
     ui_test_init(&argc, &argv);
     g_test_add_func("/ui/linux/demo", test_demo);
+    g_test_add_func("/ui/linux/shut-down-ignored", test_shut_down_ignored);
     g_test_add_func("/ui/linux/disk-image", test_disk_image);
     int status = g_test_run();
     ui_test_finish();

@@ -1,8 +1,8 @@
 /* UI tests of running machines: the demo machine (made by `vireo create`, as the README's
  * demo script does) started from the library, its console output read in the VTE widget;
  * keyboard input to a guest that echoes; pause and resume; a guest flooding its console
- * while the window stays responsive; an engine error; closing the window with a machine
- * running. */
+ * while the window stays responsive; an engine error; Shut Down and Force Off; closing the
+ * window with a machine running. */
 #include <glib/gstdio.h>
 #include <sys/wait.h>
 
@@ -236,6 +236,82 @@ static void test_engine_error(void)
     ui_screenshot(GTK_WIDGET(ui_window()), "machine-error-banner");
 }
 
+static AdwMessageDialog *wait_dialog(const char *heading)
+{
+    GtkWidget *dialog = NULL;
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, heading);
+    g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==, heading);
+    return ADW_MESSAGE_DIALOG(dialog);
+}
+
+/* Clicks the dialog's button labelled label, as the user does; the dialog goes. */
+static void respond(AdwMessageDialog *dialog, const char *label)
+{
+    g_object_add_weak_pointer(G_OBJECT(dialog), (gpointer *) &dialog);
+    ui_click(ui_find_button(GTK_WIDGET(dialog), label));
+    UI_WAIT_FOR(!dialog || !gtk_widget_get_visible(GTK_WIDGET(dialog)), 5000, "the dialog to go");
+    if (dialog)
+        g_object_remove_weak_pointer(G_OBJECT(dialog), (gpointer *) &dialog);
+}
+
+/* Shut Down is the header's button; a guest that cannot be asked (this bare-metal one has no
+ * driver for the power button) gets a dialog that says so and offers Force Off. Force Off,
+ * from the menu, asks first and says what is lost; Cancel leaves the machine running. */
+static void test_shut_down_and_force_off(void)
+{
+    if (skip_without("echo.elf"))
+        return;
+    g_autofree char *folder = ui_make_machine("Plug", ui_guest("echo.elf"), "none", 64ull << 20);
+    vireo_library_reload(ui_library());
+    VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Plug"));
+    vireo_window_open_machine(ui_window(), m);
+    g_assert_false(gtk_widget_get_visible(P("shut_down_button")));
+    ui_click(P("big_start_button"));
+    UI_WAIT_FOR(console_shows("echo> "), 20000, "the prompt");
+    UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "the page to say Running");
+    g_assert_null(ui_find(GTK_WIDGET(page()), "force_off_button"));
+    g_assert_true(gtk_widget_get_visible(P("shut_down_button")));
+    g_assert_cmpstr(gtk_widget_get_tooltip_text(P("shut_down_button")), ==, "Shut Down");
+    ui_screenshot(GTK_WIDGET(ui_window()), "machine-header-shut-down");
+
+    ui_click(P("shut_down_button"));
+    AdwMessageDialog *dialog = wait_dialog("The Guest Did Not Answer");
+    g_assert_nonnull(strstr(adw_message_dialog_get_body(dialog), "no driver for the power button"));
+    g_assert_true(adw_message_dialog_has_response(dialog, "force-off"));
+    ui_screenshot(GTK_WIDGET(dialog), "shut-down-no-answer");
+    respond(dialog, "_Cancel");
+    ui_iterate(300);
+    g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
+    g_assert_cmpstr(state_label(), ==, "Running");
+
+    /* Force Off asks; Cancel keeps the machine running. */
+    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.force-off", NULL);
+    dialog = wait_dialog("Force Off?");
+    g_assert_cmpstr(adw_message_dialog_get_body(dialog), ==,
+                    "Unsaved work in the guest is lost, like pulling the plug.");
+    g_assert_cmpint(adw_message_dialog_get_response_appearance(dialog, "force-off"), ==,
+                    ADW_RESPONSE_DESTRUCTIVE);
+    g_assert_cmpstr(adw_message_dialog_get_default_response(dialog), ==, "cancel");
+    ui_screenshot(GTK_WIDGET(dialog), "force-off-confirm");
+    respond(dialog, "_Cancel");
+    ui_iterate(300);
+    g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
+
+    /* Confirmed, it stops. */
+    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.force-off", NULL);
+    dialog = wait_dialog("Force Off?");
+    respond(dialog, "_Force Off");
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Plug to stop");
+
+    /* And from the dialog of a guest that did not answer. */
+    ui_click(P("start_button"));
+    UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 10000, "the page to say Running");
+    ui_click(P("shut_down_button"));
+    dialog = wait_dialog("The Guest Did Not Answer");
+    respond(dialog, "_Force Off");
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Plug to stop again");
+}
+
 /* Closing the window with a machine running asks; "Power Off" stops it. */
 static void test_close_with_running(void)
 {
@@ -283,6 +359,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ui/run/echo-pause-resume", test_echo_pause_resume);
     g_test_add_func("/ui/run/flood", test_flood);
     g_test_add_func("/ui/run/engine-error", test_engine_error);
+    g_test_add_func("/ui/run/shut-down-and-force-off", test_shut_down_and_force_off);
     g_test_add_func("/ui/run/close-with-running", test_close_with_running);
     int status = g_test_run();
     ui_test_finish();

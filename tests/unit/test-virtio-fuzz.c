@@ -14,6 +14,7 @@
 #include "virtio-test-driver.h"
 #include "virtio/virtio-blk.h"
 #include "virtio/virtio-console.h"
+#include "virtio/virtio-input.h"
 #include "virtio/virtio-rng.h"
 
 #define RAM_SIZE   (4ull << 20)
@@ -25,7 +26,7 @@
 #define USED_OFF   0x6000
 #define SANE_QSIZE 16
 
-enum { DEV_RNG, DEV_CONSOLE, DEV_BLK, N_DEVS };
+enum { DEV_RNG, DEV_CONSOLE, DEV_BLK, DEV_INPUT, N_DEVS };
 
 typedef struct {
     TdMachine m;
@@ -228,6 +229,10 @@ static void scribble(Fuzz *f)
 
 static void host_side(Fuzz *f)
 {
+    if (f->kind == DEV_INPUT) {
+        (void) vr_virtio_input_press_power(f->m.dev);
+        return;
+    }
     if (f->kind != DEV_CONSOLE)
         return;
     uint8_t junk[300];
@@ -293,6 +298,13 @@ static void sanity(Fuzz *f)
         g_assert_cmpuint(*(uint8_t *) td_host(m, buf + 1024), ==, VR_VIRTIO_BLK_S_OK);
         break;
     }
+    case DEV_INPUT: {
+        g_assert_true(vr_virtio_input_press_power(m->dev));
+        TdBuf b = {buf, 8, true};
+        g_assert_cmpuint(td_submit(m, &q[0], &b, 1), ==, 8);
+        g_assert_cmpuint(*(uint16_t *) td_host(m, buf + 2), ==, GUINT16_TO_LE(VR_KEY_POWER));
+        break;
+    }
     default: g_assert_not_reached();
     }
     g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_STATUS), ==, 0xf);
@@ -324,6 +336,10 @@ static void fuzz(int kind, bool io)
         f.nq = 1;
         break;
     }
+    case DEV_INPUT:
+        dev = vr_virtio_input_power_button_new();
+        f.nq = 2;
+        break;
     default: g_assert_not_reached();
     }
     td_init(&f.m, dev, RAM_SIZE, io);
@@ -377,7 +393,7 @@ int main(int argc, char **argv)
         seconds = g_ascii_strtod(t, NULL);
     g_test_message("seed %u, %.2f s per case", seed, seconds);
     tmpdir = g_dir_make_tmp("vireo-virtio-fuzz-XXXXXX", NULL);
-    static const char *names[] = {"rng", "console", "blk"};
+    static const char *names[] = {"rng", "console", "blk", "input"};
     for (int kind = 0; kind < N_DEVS; kind++) {
         for (int io = 0; io < 2; io++) {
             g_autofree char *path =
