@@ -35,6 +35,10 @@ struct VrDevice {
     const VrDeviceOps *ops;
     /* Set by vr_machine_add_device: unique in its machine ("clint", "uart0", "virtio-mmio2"). */
     char *name;
+    /* The board added this device after state files existed: a state file without its
+     * section is still restored, with the device left in its power-on state (its guest never
+     * saw it, so it never drove it). Set by the board, after vr_machine_add_device. */
+    bool optional_in_state;
 };
 
 #endif

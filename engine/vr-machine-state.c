@@ -428,7 +428,7 @@ static bool restore_sections(VrMachine *m, VrStateFile *f, GError **error)
     for (guint i = 0; i < m->devices->len; i++) {
         VrDevice *dev = m->devices->pdata[i];
         g_autofree char *name = g_strdup_printf("dev:%s", dev->name);
-        if (dev->ops->load && !g_hash_table_contains(done, name)) {
+        if (dev->ops->load && !dev->optional_in_state && !g_hash_table_contains(done, name)) {
             g_autofree char *what =
                 g_strdup_printf(_("it holds no state for the device %s"), dev->name);
             return missing(error, path, what);

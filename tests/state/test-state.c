@@ -333,6 +333,58 @@ static void test_machine_damaged(void)
     vproc_free(p);
 }
 
+/* Writes the sections of the state file at from to path, leaving out the one named skip. */
+static void copy_state_without(const char *from, const char *path, const char *skip)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VrStateFile) f = vr_state_file_open(from, &error);
+    g_assert_no_error(error);
+    VrStateWriter *w = vr_state_writer_new(path, &error);
+    g_assert_no_error(error);
+    bool skipped = false;
+    for (unsigned i = 0; i < vr_state_file_n_sections(f); i++) {
+        const char *name = vr_state_file_section_name(f, i);
+        if (strcmp(name, skip) == 0) {
+            skipped = true;
+            continue;
+        }
+        g_autoptr(VrStateReader) r = vr_state_file_reader(f, i);
+        size_t n = vr_state_reader_remaining(r);
+        vr_state_begin_section(w, name);
+        vr_state_put_bytes(w, vr_state_get_ptr(r, n), n);
+        vr_state_end_section(w);
+    }
+    g_assert_true(skipped);
+    g_assert_true(vr_state_writer_finish(w, &error));
+    g_assert_no_error(error);
+}
+
+/* A state file saved before the board had its power button restores, and runs on; a file
+ * missing any other device's section is still refused. */
+static void test_machine_older_file(void)
+{
+    g_autofree char *path = save_compute_machine("current.vstate");
+    g_autofree char *older = tmp_path("older.vstate");
+    g_autoptr(GError) error = NULL;
+
+    copy_state_without(path, older, "dev:power-button");
+    {
+        g_autoptr(VrMachine) m = vr_machine_new_from_state(older, &error);
+        g_assert_no_error(error);
+        g_assert_nonnull(m);
+        g_assert_true(vr_machine_start(m, &error));
+        g_assert_no_error(error);
+        VrMachineResult result;
+        g_assert_true(vr_machine_wait(m, 60 * G_USEC_PER_SEC, &result));
+        g_assert_cmpint(result.end, ==, VR_END_POWER_OFF);
+    }
+
+    copy_state_without(path, older, "dev:clint");
+    g_autoptr(VrMachine) m = vr_machine_new_from_state(older, &error);
+    g_assert_null(m);
+    g_assert_nonnull(strstr(error->message, "clint"));
+}
+
 /* The compute program, uninterrupted and in `vireo run`: its whole console output. */
 static char *compute_reference(void)
 {
@@ -614,6 +666,7 @@ int main(int argc, char **argv)
     g_test_add_func("/state/format/flipped", test_format_flipped);
     g_test_add_func("/state/format/foreign", test_format_foreign);
     g_test_add_func("/state/machine/damaged", test_machine_damaged);
+    g_test_add_func("/state/machine/older-file", test_machine_older_file);
     g_test_add_func("/state/machine/compute-restored-50", test_compute_restored_50);
     g_test_add_func("/state/linux/shell", test_linux_shell);
     g_test_add_func("/state/linux/shell-virtio-console", test_linux_shell_virtio_console);
