@@ -437,7 +437,7 @@ static void test_close_with_running(void)
     GtkWidget *dialog = NULL;
     UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, "the question");
     g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==,
-                    "Machines Are Running");
+                    "A Machine Is Running");
     g_assert_nonnull(strstr(adw_message_dialog_get_body(ADW_MESSAGE_DIALOG(dialog)), "Echo"));
     g_assert_true(gtk_widget_get_visible(GTK_WIDGET(ui_window())));
     ui_screenshot(dialog, "close-question");
