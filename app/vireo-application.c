@@ -154,9 +154,11 @@ static void action_about(GSimpleAction *action, GVariant *param, gpointer data)
     adw_about_window_set_version(ADW_ABOUT_WINDOW(about), VIREO_VERSION);
     adw_about_window_set_developer_name(ADW_ABOUT_WINDOW(about), _("The Vireo developers"));
     adw_about_window_set_developers(ADW_ABOUT_WINDOW(about), developers);
+    /* "RISC-V 64" holds together on one line: a word joiner (U+2060) after its hyphen and
+     * a no-break space (U+00A0) before 64. */
     adw_about_window_set_comments(ADW_ABOUT_WINDOW(about),
                                   _("Create and run virtual machines with an engine of its own: "
-                                    "RISC-V 64 guests on Vireo’s interpreter, with virtio "
+                                    "RISC-⁠V 64 guests on Vireo’s interpreter, with virtio "
                                     "devices."));
     adw_about_window_set_license_type(ADW_ABOUT_WINDOW(about), GTK_LICENSE_GPL_3_0);
     /* Translators: your names, one per line, to be credited in the About window. */

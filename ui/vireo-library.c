@@ -246,22 +246,35 @@ void vireo_library_purge(VireoLibrary *self, const char *staged)
     g_object_unref(task);
 }
 
+static gboolean has_control_chars(const char *name)
+{
+    for (const char *c = name; *c; c++)
+        if ((unsigned char) *c < 0x20 || *c == 0x7f)
+            return TRUE;
+    return FALSE;
+}
+
 gboolean vireo_library_check_new_name(VireoLibrary *self, VireoMachine *machine, const char *name,
                                       GError **error)
 {
     g_autoptr(GError) local = NULL;
     if (!vr_library_check_name(name, &local)) {
-        /* The engine's words are English: say it again in the user's language. */
-        const char *why = _("A name cannot be empty, start with a dot, or contain a slash or "
-                            "control characters.");
-        if (!name || !*name)
+        /* The engine's words are English: say it again in the user's language, naming only
+         * the rule the name breaks. */
+        const char *why = local->message;
+        gsize len = name ? strlen(name) : 0;
+        if (!name || !*name || !g_utf8_validate(name, -1, NULL))
             why = _("A machine needs a name.");
-        else if (strlen(name) > 100)
+        else if (len > 100)
             why = _("The name is too long.");
-        else if (g_ascii_isspace(name[0]) || g_ascii_isspace(name[strlen(name) - 1]))
-            why = _("A name cannot start or end with a space.");
+        else if (name[0] == '.')
+            why = _("A name cannot start with a dot.");
         else if (strchr(name, '/'))
             why = _("A name cannot contain a slash (/).");
+        else if (has_control_chars(name))
+            why = _("A name cannot contain control characters.");
+        else if (g_ascii_isspace(name[0]) || g_ascii_isspace(name[len - 1]))
+            why = _("A name cannot start or end with a space.");
         g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, why);
         return FALSE;
     }

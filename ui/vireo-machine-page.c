@@ -35,6 +35,9 @@ struct _VireoMachinePage {
     gboolean shutting_down;
     guint shutdown_timer;
     guint shutdown_timeout_s;
+    GtkWidget *problem_settings_button;
+    GtkWidget *paused_cue;
+    guint focus_source; /* gives the console the keyboard once an action is done */
 };
 
 G_DEFINE_FINAL_TYPE(VireoMachinePage, vireo_machine_page, ADW_TYPE_BIN)
@@ -91,7 +94,74 @@ static void on_console_cleared(VireoMachine *machine, gpointer data)
 
 static void on_commit(VteTerminal *term, const char *text, guint size, gpointer data)
 {
-    vireo_machine_console_input(VIREO_MACHINE(data), text, size);
+    /* Keys typed while the machine is paused are not kept for later (the page says so). */
+    if (vireo_machine_get_state(VIREO_MACHINE(data)) == VIREO_MACHINE_RUNNING)
+        vireo_machine_console_input(VIREO_MACHINE(data), text, size);
+}
+
+/* The screen of a terminal that is not on screen (its page was left), drawn from its
+ * text: GTK draws no widget that is not mapped. */
+static GdkTexture *render_text(VteTerminal *term, int max_width)
+{
+    long cols = vte_terminal_get_column_count(term), rows = vte_terminal_get_row_count(term);
+    long char_width = vte_terminal_get_char_width(term);
+    long char_height = vte_terminal_get_char_height(term);
+    if (!gtk_widget_get_realized(GTK_WIDGET(term)) || cols <= 0 || rows <= 0 || char_width <= 0 ||
+        char_height <= 0)
+        return NULL;
+    const int pad = 6;
+    int width = (int) (cols * char_width) + 2 * pad, height = (int) (rows * char_height) + 2 * pad;
+    double scale = width > max_width ? (double) max_width / width : 1.0;
+    int out_width = MAX(1, (int) (width * scale)), out_height = MAX(1, (int) (height * scale));
+    cairo_surface_t *surface =
+        cairo_image_surface_create(CAIRO_FORMAT_ARGB32, out_width, out_height);
+    cairo_t *cr = cairo_create(surface);
+    cairo_scale(cr, scale, scale);
+    cairo_set_source_rgb(cr, 0x1e / 255.0, 0x1e / 255.0, 0x1e / 255.0);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0xde / 255.0, 0xdd / 255.0, 0xda / 255.0);
+    /* The last screenful, up to the cursor. */
+    long cursor_col = 0, cursor_row = 0;
+    vte_terminal_get_cursor_position(term, &cursor_col, &cursor_row);
+    long top = MAX(0, cursor_row - rows + 1);
+    g_autofree char *text =
+        vte_terminal_get_text_range(term, top, 0, top + rows - 1, cols - 1, NULL, NULL, NULL);
+    PangoLayout *layout = pango_cairo_create_layout(cr);
+    pango_layout_set_font_description(layout, vte_terminal_get_font(term));
+    g_auto(GStrv) lines = g_strsplit(text ? text : "", "\n", (int) rows + 1);
+    for (long i = 0; lines[i] && i < rows; i++) {
+        pango_layout_set_text(layout, lines[i], -1);
+        cairo_move_to(cr, pad, pad + (double) i * char_height);
+        pango_cairo_show_layout(cr, layout);
+    }
+    g_object_unref(layout);
+    cairo_destroy(cr);
+    cairo_surface_flush(surface);
+    int stride = cairo_image_surface_get_stride(surface);
+    g_autoptr(GBytes) bytes =
+        g_bytes_new(cairo_image_surface_get_data(surface), (gsize) stride * (gsize) out_height);
+    cairo_surface_destroy(surface);
+    return gdk_memory_texture_new(out_width, out_height, GDK_MEMORY_DEFAULT, bytes, (gsize) stride);
+}
+
+/* A picture of the console for the library (the machine's "last screen"). */
+static void save_thumbnail_of(VireoMachine *machine, VteTerminal *term)
+{
+    if (!term)
+        return;
+    g_autoptr(GdkTexture) texture = gtk_widget_get_mapped(GTK_WIDGET(term))
+                                        ? vireo_widget_render(GTK_WIDGET(term), THUMBNAIL_WIDTH)
+                                        : render_text(term, THUMBNAIL_WIDTH);
+    g_autoptr(GError) error = NULL;
+    if (texture && !vireo_machine_save_thumbnail(machine, texture, &error))
+        g_message("%s", error->message);
+}
+
+/* Every machine with a console here, on screen or not, leaves its last screen to the
+ * library when it stops (a Force Off from the library included). */
+static void on_console_stopped(VireoMachine *machine, const char *how, gpointer data)
+{
+    save_thumbnail_of(machine, VTE_TERMINAL(data));
 }
 
 static GtkWidget *console_for(VireoMachinePage *self, VireoMachine *machine, gboolean create)
@@ -120,6 +190,7 @@ static GtkWidget *console_for(VireoMachinePage *self, VireoMachine *machine, gbo
     g_signal_connect_object(term, "commit", G_CALLBACK(on_commit), machine, 0);
     g_signal_connect_object(machine, "console-output", G_CALLBACK(on_console_output), term, 0);
     g_signal_connect_object(machine, "console-cleared", G_CALLBACK(on_console_cleared), term, 0);
+    g_signal_connect_object(machine, "stopped", G_CALLBACK(on_console_stopped), term, 0);
     g_autoptr(GBytes) log = vireo_machine_get_console_log(machine);
     gsize len;
     const guint8 *p = g_bytes_get_data(log, &len);
@@ -149,6 +220,25 @@ void vireo_machine_page_focus_console(VireoMachinePage *self)
         gtk_widget_grab_focus(term);
 }
 
+/* After a button, a menu item or a shortcut, the keyboard goes back to the guest (a
+ * clicked button keeps the focus, a closed menu gives it to its button, a hidden button
+ * passes it on: a Space would then press a button instead of reaching the guest). */
+static gboolean focus_console_now(gpointer data)
+{
+    VireoMachinePage *self = data;
+    self->focus_source = 0;
+    if (self->machine && vireo_machine_is_active(self->machine) &&
+        gtk_widget_get_mapped(GTK_WIDGET(self)))
+        vireo_machine_page_focus_console(self);
+    return G_SOURCE_REMOVE;
+}
+
+static void focus_console_later(VireoMachinePage *self)
+{
+    if (!self->focus_source)
+        self->focus_source = g_idle_add(focus_console_now, self);
+}
+
 void vireo_machine_page_forget(VireoMachinePage *self, VireoMachine *machine)
 {
     GtkWidget *console = g_hash_table_lookup(self->consoles, machine);
@@ -160,16 +250,11 @@ void vireo_machine_page_forget(VireoMachinePage *self, VireoMachine *machine)
         vireo_machine_page_set_machine(self, NULL);
 }
 
-/* A picture of the console for the library (the machine's "last screen"). */
 static void save_thumbnail(VireoMachinePage *self)
 {
     GtkWidget *term = vireo_machine_page_get_terminal(self);
-    if (!term || !gtk_widget_get_mapped(term))
-        return;
-    g_autoptr(GdkTexture) texture = vireo_widget_render(term, THUMBNAIL_WIDTH);
-    g_autoptr(GError) error = NULL;
-    if (texture && !vireo_machine_save_thumbnail(self->machine, texture, &error))
-        g_message("%s", error->message);
+    if (term && gtk_widget_get_mapped(term))
+        save_thumbnail_of(self->machine, VTE_TERMINAL(term));
 }
 
 void vireo_machine_page_leave(VireoMachinePage *self)
@@ -319,6 +404,7 @@ static void update(VireoMachinePage *self)
     if (!m) {
         for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
             gtk_widget_action_set_enabled(w, actions[i], FALSE);
+        gtk_widget_set_visible(self->paused_cue, FALSE);
         return;
     }
     VireoMachineState state = vireo_machine_get_state(m);
@@ -372,6 +458,9 @@ static void update(VireoMachinePage *self)
     if (problem && !active) {
         page = "problem";
         adw_status_page_set_description(self->problem_page, problem);
+        /* Settings that could not be read cannot be edited here. */
+        gtk_widget_set_visible(self->problem_settings_button,
+                               vireo_machine_get_entry(m)->cfg_loaded);
     } else if (console && show_console) {
         page = "console";
         gtk_stack_set_visible_child(self->console_stack, console);
@@ -387,8 +476,10 @@ static void update(VireoMachinePage *self)
     gtk_widget_action_set_enabled(w, "machine.paste", have_console && running);
     gtk_widget_action_set_enabled(w, "machine.clear", have_console);
     if (console)
-        /* Keys typed while the state is written would be lost with the power-off. */
-        vte_terminal_set_input_enabled(terminal_of(console), (running || paused) && !saving);
+        /* A paused guest takes no keys (they would arrive all at once, long after they were
+         * typed); keys typed while the state is written would be lost with the power-off. */
+        vte_terminal_set_input_enabled(terminal_of(console), running && !saving);
+    gtk_widget_set_visible(self->paused_cue, paused && !saving && have_console);
 }
 
 static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)
@@ -400,20 +491,16 @@ static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)
     update(self);
     if (now == VIREO_MACHINE_PAUSED && before != VIREO_MACHINE_PAUSED)
         save_thumbnail(self);
-    if (now == VIREO_MACHINE_RUNNING && before == VIREO_MACHINE_STARTING) {
+    if (now == VIREO_MACHINE_RUNNING && before == VIREO_MACHINE_STARTING)
         hide_banner(self);
-        vireo_machine_page_focus_console(self);
-    }
+    /* The button that was pressed may have gone with the new state (Pause, Resume). */
+    if (now != before && (now == VIREO_MACHINE_RUNNING || now == VIREO_MACHINE_PAUSED))
+        focus_console_later(self);
 }
 
 static void on_machine_error(VireoMachine *machine, const char *message, gpointer data)
 {
     show_banner(data, message);
-}
-
-static void on_machine_stopped(VireoMachine *machine, const char *how, gpointer data)
-{
-    save_thumbnail(data);
 }
 
 void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machine)
@@ -436,7 +523,6 @@ void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machin
                           GINT_TO_POINTER(vireo_machine_get_state(machine)));
         g_signal_connect(machine, "notify", G_CALLBACK(on_machine_notify), self);
         g_signal_connect(machine, "error", G_CALLBACK(on_machine_error), self);
-        g_signal_connect(machine, "stopped", G_CALLBACK(on_machine_stopped), self);
     }
     update(self);
 }
@@ -493,6 +579,7 @@ static void page_action(GtkWidget *widget, const char *name, GVariant *param)
     } else if (term && g_str_equal(name, "machine.clear")) {
         clear_terminal(term);
     }
+    focus_console_later(self);
 }
 
 /* Shortcuts that must win over the terminal, which takes every other key for the guest. */
@@ -527,6 +614,7 @@ static void vireo_machine_page_dispose(GObject *object)
 {
     VireoMachinePage *self = VIREO_MACHINE_PAGE(object);
     shutdown_done(self);
+    g_clear_handle_id(&self->focus_source, g_source_remove);
     if (self->machine) {
         g_signal_handlers_disconnect_by_data(self->machine, self);
         g_clear_object(&self->machine);
@@ -558,6 +646,8 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, console_stack);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, off_page);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, problem_page);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, problem_settings_button);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, paused_cue);
 
     static const char *const actions[] = {
         "machine.start",         "machine.pause",     "machine.resume",   "machine.toggle-pause",

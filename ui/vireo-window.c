@@ -1,6 +1,7 @@
 /* VireoWindow: the library, a machine's page, drag and drop, and the dialogs of the
  * library's operations (delete with undo, rename, duplicate). */
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "vireo-assistant.h"
 #include "vireo-machine-page.h"
@@ -18,6 +19,7 @@ struct _VireoWindow {
     gboolean close_confirmed;
     GPtrArray *closing_saves; /* machines saving their state before the window closes */
     AdwToast *info_toast;     /* the news toast while it shows (not owned) */
+    guint gone_check;         /* looks whether the open machine left the library */
 
     AdwToastOverlay *toast_overlay;
     GtkStack *main_stack;
@@ -57,11 +59,81 @@ static void on_info_toast_dismissed(AdwToast *toast, gpointer data)
         self->info_toast = NULL;
 }
 
+/* A text shown in full, selectable (a command in it can be copied). */
+static GtkWidget *selectable_label(const char *text, gboolean monospace)
+{
+    GtkWidget *label = gtk_label_new(text);
+    gtk_label_set_wrap(GTK_LABEL(label), TRUE);
+    gtk_label_set_wrap_mode(GTK_LABEL(label), PANGO_WRAP_WORD_CHAR);
+    gtk_label_set_selectable(GTK_LABEL(label), TRUE);
+    gtk_label_set_xalign(GTK_LABEL(label), 0);
+    gtk_widget_set_name(label, "details_label");
+    if (monospace)
+        gtk_widget_add_css_class(label, "monospace");
+    return label;
+}
+
+/* A dialog that shows all of a long message: body (may be NULL), then text in a
+ * selectable label. */
+static GtkWidget *show_details(VireoWindow *self, const char *heading, const char *body,
+                               const char *text, gboolean monospace)
+{
+    GtkWidget *dialog = adw_message_dialog_new(GTK_WINDOW(self), heading, body);
+    adw_message_dialog_add_response(ADW_MESSAGE_DIALOG(dialog), "close", _("_Close"));
+    adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(dialog), "close");
+    adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(dialog), "close");
+    adw_message_dialog_set_extra_child(ADW_MESSAGE_DIALOG(dialog),
+                                       selectable_label(text, monospace));
+    gtk_window_present(GTK_WINDOW(dialog));
+    return dialog;
+}
+
+static void on_details_clicked(AdwToast *toast, gpointer data)
+{
+    show_details(data, g_object_get_data(G_OBJECT(toast), "summary"), NULL,
+                 g_object_get_data(G_OBJECT(toast), "details"), FALSE);
+}
+
+/* A toast shows about this many characters before it cuts the rest off. */
+#define TOAST_MAX_CHARS 56
+
+/* The start of a long text that fits a toast: up to its first ": " (“Echo” could not
+ * start: …), else whole words and an ellipsis. */
+static char *summarize(const char *text)
+{
+    const char *colon = strstr(text, ": ");
+    if (colon && g_utf8_strlen(text, colon - text) <= TOAST_MAX_CHARS)
+        return g_strndup(text, (gsize) (colon - text));
+    const char *cut = g_utf8_offset_to_pointer(text, TOAST_MAX_CHARS - 1);
+    const char *space = cut;
+    while (space > text && *space != ' ')
+        space--;
+    if (space > text)
+        cut = space;
+    g_autofree char *start = g_strndup(text, (gsize) (cut - text));
+    return g_strconcat(start, "…", NULL);
+}
+
 /* News (a machine stopped, a file was refused) goes to one toast, updated in place, so the
  * newest never waits behind stale ones. (Dismissing several toasts in a row, or a
- * high-priority toast, trips libadwaita 1.2's toast animations.) */
+ * high-priority toast, trips libadwaita 1.2's toast animations.) A text too long for a
+ * toast gets a toast of its start, and its Details button shows all of it. */
 void vireo_window_toast(VireoWindow *self, const char *text)
 {
+    if (g_utf8_strlen(text, -1) > TOAST_MAX_CHARS) {
+        g_autofree char *summary = summarize(text);
+        g_autofree char *escaped = g_markup_escape_text(summary, -1);
+        AdwToast *toast = adw_toast_new(escaped);
+        adw_toast_set_timeout(toast, 10);
+        adw_toast_set_button_label(toast, _("_Details"));
+        g_object_set_data_full(G_OBJECT(toast), "summary", g_steal_pointer(&summary), g_free);
+        g_object_set_data_full(G_OBJECT(toast), "details", g_strdup(text), g_free);
+        g_signal_connect_object(toast, "button-clicked", G_CALLBACK(on_details_clicked), self, 0);
+        if (self->info_toast)
+            adw_toast_dismiss(self->info_toast);
+        vireo_window_add_toast(self, toast);
+        return;
+    }
     /* A toast's title is markup. */
     g_autofree char *escaped = g_markup_escape_text(text, -1);
     if (self->info_toast) {
@@ -97,6 +169,34 @@ static void on_items_changed(GListModel *model, guint position, guint removed, g
                              gpointer data)
 {
     update_library_state(data);
+}
+
+/* The machine on screen left the library (another program removed its folder): its page
+ * goes too. Looked at once the library settled (a rename takes a machine out and puts it
+ * back). */
+static gboolean check_gone(gpointer data)
+{
+    VireoWindow *self = data;
+    self->gone_check = 0;
+    VireoMachine *machine = vireo_machine_page_get_machine(self->machine_page);
+    guint position;
+    if (!machine || g_strcmp0(gtk_stack_get_visible_child_name(self->main_stack), "machine") != 0 ||
+        g_list_store_find(G_LIST_STORE(vireo_library_get_model(self->library)), machine, &position))
+        return G_SOURCE_REMOVE;
+    g_autofree char *text =
+        g_strdup_printf(_("“%s” is gone: its folder was removed"), vireo_machine_get_name(machine));
+    vireo_window_show_library(self);
+    vireo_machine_page_forget(self->machine_page, machine);
+    vireo_window_toast(self, text);
+    return G_SOURCE_REMOVE;
+}
+
+static void on_library_changed(GListModel *model, guint position, guint removed, guint added,
+                               gpointer data)
+{
+    VireoWindow *self = data;
+    if (removed && !self->gone_check)
+        self->gone_check = g_idle_add(check_gone, self);
 }
 
 static GtkWidget *create_row(gpointer item, gpointer data)
@@ -215,11 +315,19 @@ VireoAssistant *vireo_window_open_file(VireoWindow *self, GFile *file)
     g_autoptr(GError) error = NULL;
     VrImageKind kind = vr_image_probe(path, &error);
     if (kind == VR_IMAGE_QCOW2) {
-        g_autofree char *text = g_strdup_printf(
-            _("“%s” is a qcow2 image, which Vireo cannot use yet. Convert it to a raw image "
-              "with “qemu-img convert -O raw”."),
+        g_autofree char *body = g_strdup_printf(
+            _("“%s” is a qcow2 image, which Vireo cannot use yet. This command converts it to a "
+              "raw image, which Vireo can use:"),
             name);
-        vireo_window_toast(self, text);
+        g_autofree char *stem = g_str_has_suffix(path, ".qcow2")
+                                    ? g_strndup(path, strlen(path) - strlen(".qcow2"))
+                                    : g_strdup(path);
+        g_autofree char *raw = g_strconcat(stem, ".img", NULL);
+        g_autofree char *quoted_in = g_shell_quote(path);
+        g_autofree char *quoted_out = g_shell_quote(raw);
+        g_autofree char *command =
+            g_strdup_printf("qemu-img convert -O raw %s %s", quoted_in, quoted_out);
+        show_details(self, _("Convert the Image First"), body, command, TRUE);
         return NULL;
     }
     if (kind == VR_IMAGE_UNKNOWN) {
@@ -355,8 +463,13 @@ static void on_rename_response(AdwMessageDialog *dialog, const char *response, g
 static void rename_activate(GtkEntry *entry, gpointer data)
 {
     AdwMessageDialog *dialog = data;
-    if (adw_message_dialog_get_response_enabled(dialog, "rename"))
-        adw_message_dialog_response(dialog, "rename");
+    if (!adw_message_dialog_get_response_enabled(dialog, "rename"))
+        return;
+    /* As the Rename button does: answer, then close. */
+    g_object_ref(dialog);
+    adw_message_dialog_response(dialog, "rename");
+    gtk_window_destroy(GTK_WINDOW(dialog));
+    g_object_unref(dialog);
 }
 
 void vireo_window_rename_machine(VireoWindow *self, VireoMachine *machine)
@@ -634,7 +747,10 @@ static gboolean vireo_window_close_request(GtkWindow *window)
                                            "start resumes them), or power them off?",
                                            active->len),
                                active->len);
-    GtkWidget *dialog = adw_message_dialog_new(window, _("Machines Are Running"), body);
+    GtkWidget *dialog = adw_message_dialog_new(
+        window,
+        g_dngettext(GETTEXT_PACKAGE, "A Machine Is Running", "Machines Are Running", active->len),
+        body);
     adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(dialog), "cancel", _("_Cancel"),
                                      "power-off", _("_Power Off"), "save-state", _("_Save State"),
                                      "background", _("_Keep Running"), NULL);
@@ -686,6 +802,8 @@ VireoWindow *vireo_window_new(GtkApplication *app, VireoLibrary *library)
     gtk_list_box_bind_model(self->machine_list, G_LIST_MODEL(self->filtered), create_row, self,
                             NULL);
     g_signal_connect_object(self->filtered, "items-changed", G_CALLBACK(on_items_changed), self, 0);
+    g_signal_connect_object(vireo_library_get_model(library), "items-changed",
+                            G_CALLBACK(on_library_changed), self, 0);
     g_signal_connect_object(library, "machine-error", G_CALLBACK(on_machine_error), self, 0);
     g_signal_connect_object(library, "machine-stopped", G_CALLBACK(on_machine_stopped), self, 0);
     update_library_state(self);
@@ -702,14 +820,17 @@ VireoWindow *vireo_window_new(GtkApplication *app, VireoLibrary *library)
 static void vireo_window_dispose(GObject *object)
 {
     VireoWindow *self = VIREO_WINDOW(object);
+    g_clear_handle_id(&self->gone_check, g_source_remove);
     if (self->closing_saves) {
         for (guint i = 0; i < self->closing_saves->len; i++)
             g_signal_handlers_disconnect_by_func(g_ptr_array_index(self->closing_saves, i),
                                                  on_closing_save_notify, self);
         g_clear_pointer(&self->closing_saves, g_ptr_array_unref);
     }
-    if (self->library)
+    if (self->library) {
         g_signal_handlers_disconnect_by_data(self->library, self);
+        g_signal_handlers_disconnect_by_data(vireo_library_get_model(self->library), self);
+    }
     if (self->machine_list)
         gtk_list_box_bind_model(self->machine_list, NULL, NULL, NULL, NULL);
     g_clear_object(&self->filtered);

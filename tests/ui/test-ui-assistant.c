@@ -205,13 +205,17 @@ static void test_drop_not_an_image(void)
     g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(label)), "shopping-list.txt"));
     ui_screenshot(GTK_WIDGET(ui_window()), "drop-not-an-image");
 
-    /* A qcow2 image: says what to do with it. */
+    /* A qcow2 image: a dialog says what to do with it (the whole command). */
     g_autofree char *qcow = g_build_filename(ui_scratch_dir(), "old.qcow2", NULL);
     g_assert_true(g_file_set_contents(qcow, "QFI\xfb\0\0\0\3", 8, NULL));
     const char *qpaths[] = {qcow, NULL};
     drop_files(qpaths);
-    UI_WAIT_FOR(ui_find_label(overlay, "qemu-img convert"), 8000, "the qcow2 toast");
+    GtkWidget *dialog = NULL;
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)) &&
+                    ui_find_label(dialog, "qemu-img convert -O raw"),
+                8000, "the qcow2 dialog");
     g_assert_null(ui_find_toplevel(VIREO_TYPE_ASSISTANT));
+    gtk_window_destroy(GTK_WINDOW(dialog));
 }
 
 /* A bare-metal kernel: recognized (no firmware), named from the file; the name is checked

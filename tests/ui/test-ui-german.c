@@ -2,9 +2,12 @@
  * screens visited is left in English where po/de.po has a translation for it, and the engine's
  * reasons the window shows (a machine.ini it refuses, a kernel it cannot start) are German
  * too. */
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "ui-test.h"
+#include "vireo-preferences-window.h"
 #include "vr-library.h"
 
 /* English messages whose German differs (from po/de.po), with and without mnemonics. */
@@ -130,7 +133,7 @@ static void test_german(void)
     g_assert_null(strstr(why, "unknown key"));
     GtkWidget *description = ui_find(GTK_WIDGET(ui_row_for("Gut")), "description_label");
     g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(description)), ==,
-                    "RISC-V 64 · 1 Prozessor · 256 MiB");
+                    "RISC-\u2060V\u00a064 · 1 Prozessor · 256 MiB");
     assert_no_english(GTK_WIDGET(window));
     ui_screenshot(GTK_WIDGET(window), "german-library");
 
@@ -245,10 +248,173 @@ static void test_german(void)
     gtk_window_destroy(GTK_WINDOW(shortcuts));
 }
 
+static GtkWidget *wait_for_toplevel(GType type, const char *what)
+{
+    GtkWidget *w = NULL;
+    UI_WAIT_FOR((w = ui_find_toplevel(type)) && gtk_widget_get_mapped(w), 5000, what);
+    ui_iterate(100);
+    return w;
+}
+
+/* words stay on one line wherever label's text wraps (laid out at many widths). */
+static void assert_kept_together(GtkWidget *label, const char *words)
+{
+    const char *text = gtk_label_get_text(GTK_LABEL(label));
+    const char *at = strstr(text, words);
+    g_assert_nonnull(at);
+    int from = (int) (at - text), to = from + (int) strlen(words);
+    PangoLayout *layout = gtk_widget_create_pango_layout(label, text);
+    pango_layout_set_wrap(layout, gtk_label_get_wrap_mode(GTK_LABEL(label)));
+    for (int width = 120; width <= 600; width += 3) {
+        pango_layout_set_width(layout, width * PANGO_SCALE);
+        for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+            int start = ((PangoLayoutLine *) l->data)->start_index;
+            if (start > from && start < to)
+                g_error("“%s” breaks across lines at a width of %d pixels", words, width);
+        }
+    }
+    g_object_unref(layout);
+}
+
+/* Preferences, About, and the dialogs and pages of the library's and the page's fixes, in
+ * German. */
+static void test_german_dialogs(void)
+{
+    VireoWindow *window = ui_window();
+    vireo_window_show_library(window);
+    g_action_group_activate_action(G_ACTION_GROUP(ui_app()), "preferences", NULL);
+    GtkWidget *prefs = wait_for_toplevel(VIREO_TYPE_PREFERENCES_WINDOW, "Preferences");
+    g_assert_cmpstr(
+        adw_preferences_row_get_title(ADW_PREFERENCES_ROW(ui_find(prefs, "machines_row"))), ==,
+        "Maschinen werden gespeichert in");
+    assert_no_english(prefs);
+    ui_screenshot(prefs, "german-preferences");
+    gtk_window_destroy(GTK_WINDOW(prefs));
+
+    g_action_group_activate_action(G_ACTION_GROUP(ui_app()), "about", NULL);
+    GtkWidget *about = wait_for_toplevel(ADW_TYPE_ABOUT_WINDOW, "About");
+    GtkWidget *comments = ui_find_label(about, "Gäste mit");
+    g_assert_nonnull(comments);
+    assert_kept_together(comments, "RISC-\u2060V\u00a064");
+    ui_screenshot(about, "german-about");
+    gtk_window_destroy(GTK_WINDOW(about));
+
+    /* Rename: the one rule a name breaks. */
+    VireoMachine *gut = vireo_machine_row_get_machine(ui_row_for("Gut"));
+    vireo_window_rename_machine(window, gut);
+    GtkWidget *dialog = wait_for_toplevel(ADW_TYPE_MESSAGE_DIALOG, "the rename dialog");
+    gtk_editable_set_text(GTK_EDITABLE(ui_find_type(dialog, GTK_TYPE_ENTRY)), "..");
+    g_assert_nonnull(ui_find_label(dialog, "Ein Name darf nicht mit einem Punkt beginnen."));
+    assert_no_english(dialog);
+    ui_screenshot(dialog, "german-rename-dot-refused");
+    gtk_window_destroy(GTK_WINDOW(dialog));
+
+    /* A qcow2 image. */
+    g_autofree char *qcow = g_build_filename(ui_scratch_dir(), "alt.qcow2", NULL);
+    g_assert_true(g_file_set_contents(qcow, "QFI\xfb\0\0\0\3", 8, NULL));
+    g_autoptr(GFile) file = g_file_new_for_path(qcow);
+    vireo_window_open_file(window, file);
+    dialog = wait_for_toplevel(ADW_TYPE_MESSAGE_DIALOG, "the qcow2 dialog");
+    g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==,
+                    "Erst das Abbild umwandeln");
+    assert_no_english(dialog);
+    ui_screenshot(dialog, "german-qcow2-convert");
+    gtk_window_destroy(GTK_WINDOW(dialog));
+
+    /* A damaged machine's page: no Settings button that cannot work. */
+    vireo_window_open_machine(window, vireo_machine_row_get_machine(ui_row_for("Kaputt")));
+    ui_iterate(100);
+    GtkWidget *page = GTK_WIDGET(vireo_window_get_machine_page(window));
+    g_assert_false(gtk_widget_get_visible(ui_find(page, "problem_settings_button")));
+    assert_no_english(GTK_WIDGET(window));
+    ui_screenshot(GTK_WIDGET(window), "german-machine-damaged");
+
+    /* Its folder removed by another program: back to the library, saying so. */
+    g_autofree char *kaputt = g_build_filename(ui_machines_dir(), "Kaputt.vireo", NULL);
+    const char *rm[] = {"rm", "-rf", kaputt, NULL};
+    g_assert_true(g_spawn_sync(NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, NULL, NULL));
+    GtkWidget *overlay = ui_find(GTK_WIDGET(window), "toast_overlay");
+    UI_WAIT_FOR(ui_find_label(overlay, "„Kaputt“ ist nicht mehr da"), 5000, "the toast");
+    ui_screenshot(GTK_WIDGET(window), "german-machine-folder-removed");
+}
+
+/* A running machine: paused, its disk held by another program, the question on closing. */
+static void test_german_running(void)
+{
+    const char *echo = ui_guest("echo.elf");
+    if (!echo) {
+        g_test_skip("echo.elf was not built (no riscv64-unknown-elf-gcc)");
+        return;
+    }
+    VireoWindow *window = ui_window();
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.name = g_strdup("Echo");
+    cfg.bios = g_strdup("none");
+    cfg.kernel = g_strdup(echo);
+    cfg.memory = 64ull << 20;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *folder = vr_library_create(ui_machines_dir(), &cfg, 1 << 20, &error);
+    g_assert_no_error(error);
+    vr_machine_config_clear(&cfg);
+    vireo_library_reload(ui_library());
+    ui_iterate(100);
+    VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Echo"));
+
+    /* Its disk held by another program: a short toast, all of it behind Details. */
+    g_autofree char *disk = g_build_filename(folder, "disk.img", NULL);
+    int fd = open(disk, O_RDONLY);
+    g_assert_cmpint(fd, >=, 0);
+    struct flock lock = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+    g_assert_cmpint(fcntl(fd, F_OFD_SETLK, &lock), ==, 0);
+    vireo_window_show_library(window);
+    gtk_widget_activate_action(GTK_WIDGET(ui_row_for("Echo")), "row.start", NULL);
+    GtkWidget *overlay = ui_find(GTK_WIDGET(window), "toast_overlay");
+    GtkWidget *details = NULL;
+    UI_WAIT_FOR((details = ui_find_button(overlay, "_Details")), 10000, "the toast");
+    ui_screenshot(GTK_WIDGET(window), "german-toast-disk-in-use");
+    ui_click(details);
+    GtkWidget *dialog = wait_for_toplevel(ADW_TYPE_MESSAGE_DIALOG, "the details");
+    g_assert_nonnull(ui_find_label(dialog, "von einer anderen Maschine"));
+    assert_no_english(dialog);
+    ui_screenshot(dialog, "german-details-disk-in-use");
+    gtk_window_destroy(GTK_WINDOW(dialog));
+    close(fd);
+
+    /* Paused: the console says keys wait. */
+    vireo_window_open_machine(window, m);
+    gtk_widget_activate_action(GTK_WIDGET(vireo_window_get_machine_page(window)), "machine.start",
+                               NULL);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 10000, "Echo to run");
+    gtk_widget_activate_action(GTK_WIDGET(vireo_window_get_machine_page(window)), "machine.pause",
+                               NULL);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_PAUSED, 5000, "Echo to pause");
+    ui_iterate(200);
+    GtkWidget *cue = ui_find(GTK_WIDGET(window), "paused_cue");
+    g_assert_true(gtk_widget_get_mapped(cue));
+    assert_no_english(GTK_WIDGET(window));
+    ui_screenshot(GTK_WIDGET(window), "german-console-paused");
+
+    /* Closing asks, in the singular for one machine. */
+    gtk_window_close(GTK_WINDOW(window));
+    dialog = wait_for_toplevel(ADW_TYPE_MESSAGE_DIALOG, "the question");
+    g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==,
+                    "Eine Maschine läuft");
+    assert_no_english(dialog);
+    ui_screenshot(dialog, "german-close-question");
+    adw_message_dialog_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
+    gtk_window_destroy(GTK_WINDOW(dialog));
+    vireo_machine_force_off(m);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Echo to stop");
+}
+
 int main(int argc, char **argv)
 {
     ui_test_init(&argc, &argv);
     g_test_add_func("/ui/german", test_german);
+    g_test_add_func("/ui/german/dialogs", test_german_dialogs);
+    g_test_add_func("/ui/german/running", test_german_running);
     int status = g_test_run();
     ui_test_finish();
     return status;

@@ -142,6 +142,7 @@ static void test_search(void)
     gtk_editable_set_text(GTK_EDITABLE(entry), "nothing like it");
     UI_WAIT_FOR(g_str_equal(visible_page("library_stack"), "no-results"), 3000,
                 "the no-results page");
+    ui_screenshot(GTK_WIDGET(window), "library-no-results");
     gtk_editable_set_text(GTK_EDITABLE(entry), "");
     UI_WAIT_FOR(n_rows() == 3, 3000, "all rows back");
     g_assert_cmpstr(visible_page("library_stack"), ==, "list");

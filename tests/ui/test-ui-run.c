@@ -133,6 +133,7 @@ static void test_echo_pause_resume(void)
     VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Echo"));
     vireo_window_open_machine(ui_window(), m);
     g_assert_cmpstr(gtk_stack_get_visible_child_name(GTK_STACK(P("content_stack"))), ==, "off");
+    ui_screenshot(GTK_WIDGET(ui_window()), "machine-off");
     ui_click(P("big_start_button"));
     UI_WAIT_FOR(console_shows("echo> "), 20000, "the prompt");
     UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "the page to say Running");
@@ -156,19 +157,208 @@ static void test_echo_pause_resume(void)
     unsigned ticks = count_in_console("[tick ");
     ui_iterate(2500);
     g_assert_cmpuint(count_in_console("[tick "), ==, ticks);
+    /* The console says it is paused, and keys typed now are not kept to arrive later. */
+    GtkWidget *cue = P("paused_cue");
+    g_assert_true(gtk_widget_get_mapped(cue));
+    g_assert_nonnull(ui_find_label(cue, "Paused"));
     ui_screenshot(GTK_WIDGET(ui_window()), "console-paused");
-    /* Keys typed while paused wait for the guest. */
-    vte_terminal_feed_child(terminal(), "later\r", -1);
+    if (ui_have_xdotool()) {
+        ui_type(GTK_WIDGET(ui_window()), "later");
+        ui_keys(GTK_WIDGET(ui_window()), "Return");
+    }
+    vte_terminal_feed_child(terminal(), "later too\r", -1);
 
     ui_click(P("resume_button"));
     UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "the page to say Running");
-    UI_WAIT_FOR(count_in_console("[tick ") > ticks, 5000, "the heartbeat to go on");
-    UI_WAIT_FOR(console_shows("you typed: later"), 10000, "the keys typed while paused");
+    g_assert_false(gtk_widget_get_visible(cue));
+    UI_WAIT_FOR(count_in_console("[tick ") > ticks + 1, 5000, "the heartbeat to go on");
+    g_assert_false(console_shows("you typed: later"));
 
     /* Reset: the guest starts over (its banner again). */
     unsigned banners = count_in_console("Vireo echo guest");
     gtk_widget_activate_action(GTK_WIDGET(page()), "machine.reset", NULL);
     UI_WAIT_FOR(count_in_console("Vireo echo guest") > banners, 10000, "the guest to restart");
+}
+
+/* What the user types on the keyboard (X key events) reaches the guest: it echoes it. */
+static void type_to_guest(const char *word)
+{
+
+    ui_type(GTK_WIDGET(ui_window()), word);
+    ui_keys(GTK_WIDGET(ui_window()), "Return");
+    g_autofree char *echo = g_strdup_printf("you typed: %s", word);
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    while (!console_shows(echo)) {
+        if (g_get_monotonic_time() > deadline) {
+            g_autofree char *tail = ui_terminal_tail(terminal(), 8);
+            GtkWidget *focus = gtk_root_get_focus(GTK_ROOT(ui_window()));
+            g_error("“%s” did not reach the guest (the focus is on a %s); the console ends "
+                    "with:\n%s",
+                    word, focus ? G_OBJECT_TYPE_NAME(focus) : "nothing", tail);
+        }
+        ui_iterate(20);
+    }
+}
+
+static GtkWidget *menu_item(const char *label)
+{
+    GtkWidget *menu = P("menu_button");
+    ui_real_click(menu);
+    GtkPopover *popover = gtk_menu_button_get_popover(GTK_MENU_BUTTON(menu));
+    UI_WAIT_FOR(gtk_widget_get_mapped(GTK_WIDGET(popover)), 5000, "the machine menu");
+    ui_iterate(200);
+    /* Menu items are buttons with a "text" (GtkModelButton). */
+    GType model_button = g_type_from_name("GtkModelButton");
+    g_assert_true(model_button != 0);
+    GtkWidget *found = NULL;
+    GQueue queue = G_QUEUE_INIT;
+    g_queue_push_tail(&queue, popover);
+    while (!found && !g_queue_is_empty(&queue)) {
+        GtkWidget *w = g_queue_pop_head(&queue);
+        if (G_TYPE_CHECK_INSTANCE_TYPE(w, model_button)) {
+            g_autofree char *text = NULL;
+            g_object_get(w, "text", &text, NULL);
+            if (g_strcmp0(text, label) == 0 && gtk_widget_get_mapped(w))
+                found = w;
+        }
+        for (GtkWidget *c = gtk_widget_get_first_child(w); c; c = gtk_widget_get_next_sibling(c))
+            g_queue_push_tail(&queue, c);
+    }
+    g_queue_clear(&queue);
+    if (!found)
+        g_error("no item '%s' in the machine menu", label);
+    return found;
+}
+
+static gboolean on_machine_page(void)
+{
+    GtkWidget *stack = ui_find(GTK_WIDGET(ui_window()), "main_stack");
+    return g_strcmp0(gtk_stack_get_visible_child_name(GTK_STACK(stack)), "machine") == 0;
+}
+
+/* After each action, by a header button (a real click, which takes the focus), the menu or a
+ * shortcut, the keyboard is the guest's again: what is typed reaches it, and a Space
+ * presses no button. */
+static void test_keyboard_after_actions(void)
+{
+    if (skip_without("echo.elf"))
+        return;
+    if (!ui_have_xdotool()) {
+        g_test_skip("xdotool is not installed");
+        return;
+    }
+    GtkWidget *window = GTK_WIDGET(ui_window());
+    VireoMachine *m = vireo_machine_page_get_machine(page());
+    g_assert_cmpstr(vireo_machine_get_name(m), ==, "Echo");
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 10000, "Echo to run");
+    type_to_guest("first");
+
+    /* Pause from the header: the console keeps the keyboard (a Space stays there). */
+    ui_real_click(P("pause_button"));
+    UI_WAIT_FOR(g_str_equal(state_label(), "Paused"), 5000, "Paused");
+    ui_iterate(100);
+    g_assert_true(gtk_widget_has_focus(GTK_WIDGET(terminal())));
+    ui_keys(window, "space");
+    g_assert_true(on_machine_page());
+    ui_screenshot(window, "console-paused-focus");
+
+    /* Resume from the header. */
+    ui_real_click(P("resume_button"));
+    UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "Running");
+    type_to_guest("resumed with spaces");
+    g_assert_true(on_machine_page());
+
+    /* Pause and resume by the shortcut. */
+    ui_keys(window, "ctrl+shift+p");
+    UI_WAIT_FOR(g_str_equal(state_label(), "Paused"), 5000, "Paused by the shortcut");
+    ui_keys(window, "ctrl+shift+p");
+    UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "Running by the shortcut");
+    type_to_guest("shortcut");
+
+    /* Reset from the menu: the guest starts over and takes keys. */
+    unsigned banners = count_in_console("Vireo echo guest");
+    ui_real_click(menu_item("Reset"));
+    UI_WAIT_FOR(count_in_console("Vireo echo guest") > banners, 10000, "the guest to restart");
+    UI_WAIT_FOR(tail_shows("echo> "), 10000, "the prompt after the reset");
+    type_to_guest("reset");
+
+    /* Clear from the menu. */
+    ui_real_click(menu_item("Clear Console"));
+    UI_WAIT_FOR(!console_shows("you typed: reset"), 5000, "the console to clear");
+    type_to_guest("cleared it");
+    g_assert_true(on_machine_page());
+    ui_screenshot(window, "console-keyboard");
+}
+
+static GBytes *texture_bytes(GdkTexture *texture)
+{
+    g_assert_nonnull(texture);
+    int w = gdk_texture_get_width(texture), h = gdk_texture_get_height(texture);
+    guchar *data = g_malloc((gsize) w * h * 4);
+    gdk_texture_download(texture, data, (gsize) w * 4);
+    return g_bytes_new_take(data, (gsize) w * h * 4);
+}
+
+/* Force Off from the menu: the library's picture is the console's last screen, not the one
+ * from an earlier pause. */
+static void test_force_off_thumbnail(void)
+{
+    if (skip_without("echo.elf"))
+        return;
+    VireoMachine *m = vireo_machine_page_get_machine(page());
+    g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
+    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.pause", NULL);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_PAUSED, 5000, "Paused");
+    g_autoptr(GBytes) paused = texture_bytes(vireo_machine_get_thumbnail(m));
+    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.resume", NULL);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 5000, "Running");
+    vte_terminal_feed_child(terminal(), "the last words\r", -1);
+    UI_WAIT_FOR(console_shows("you typed: the last words"), 10000, "the echo");
+    ui_iterate(300);
+
+    if (ui_have_xdotool())
+        ui_real_click(menu_item("Force Off"));
+    else
+        gtk_widget_activate_action(GTK_WIDGET(page()), "machine.force-off", NULL);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Echo to be off");
+    ui_iterate(200);
+    g_autoptr(GBytes) last = texture_bytes(vireo_machine_get_thumbnail(m));
+    g_assert_false(g_bytes_equal(paused, last));
+    /* The file in the folder is that picture too. */
+    g_autofree char *shot = g_build_filename(vireo_machine_get_folder(m), "screenshot.png", NULL);
+    g_autoptr(GdkTexture) on_disk = gdk_texture_new_from_filename(shot, NULL);
+    g_autoptr(GBytes) file_bytes = texture_bytes(on_disk);
+    g_assert_true(g_bytes_equal(file_bytes, last));
+    vireo_window_show_library(ui_window());
+    ui_iterate(100);
+    ui_screenshot(GTK_WIDGET(ui_window()), "library-thumbnail-after-force-off");
+
+    /* Forced off from the library, its page left a while before: the picture is of the
+     * console as it was at the end, not as it was when the page was left. */
+    vireo_window_open_machine(ui_window(), m);
+    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.start", NULL);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 10000, "Echo to run again");
+    UI_WAIT_FOR(tail_shows("echo> "), 10000, "the prompt");
+    ui_iterate(300);
+    vireo_window_show_library(ui_window());
+    ui_iterate(100);
+    g_autoptr(GBytes) left = texture_bytes(vireo_machine_get_thumbnail(m));
+    vte_terminal_feed_child(terminal(), "typed before the end\r", -1);
+    UI_WAIT_FOR(console_shows("you typed: typed before the end"), 10000, "the echo");
+    unsigned ticks = count_in_console("[tick ");
+    UI_WAIT_FOR(count_in_console("[tick ") > ticks + 2, 10000, "more heartbeats");
+    gtk_widget_activate_action(GTK_WIDGET(ui_row_for("Echo")), "row.force-off", NULL);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Echo to be off");
+    ui_iterate(200);
+    g_autoptr(GBytes) end = texture_bytes(vireo_machine_get_thumbnail(m));
+    g_assert_false(g_bytes_equal(left, end));
+    ui_screenshot(GTK_WIDGET(ui_window()), "library-thumbnail-forced-off-from-library");
+
+    /* Started again for the tests that follow. */
+    vireo_window_open_machine(ui_window(), m);
+    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.start", NULL);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 10000, "Echo to run again");
+    UI_WAIT_FOR(tail_shows("echo> "), 10000, "the prompt");
 }
 
 /* A guest that floods its console: the main loop keeps turning (no gap over half a
@@ -323,7 +513,7 @@ static void test_close_with_running(void)
     GtkWidget *dialog = NULL;
     UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, "the question");
     g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==,
-                    "Machines Are Running");
+                    "A Machine Is Running");
     g_assert_nonnull(strstr(adw_message_dialog_get_body(ADW_MESSAGE_DIALOG(dialog)), "Echo"));
     g_assert_true(gtk_widget_get_visible(GTK_WIDGET(ui_window())));
     ui_screenshot(dialog, "close-question");
@@ -357,6 +547,8 @@ int main(int argc, char **argv)
     ui_test_init(&argc, &argv);
     g_test_add_func("/ui/run/demo", test_demo);
     g_test_add_func("/ui/run/echo-pause-resume", test_echo_pause_resume);
+    g_test_add_func("/ui/run/keyboard-after-actions", test_keyboard_after_actions);
+    g_test_add_func("/ui/run/force-off-thumbnail", test_force_off_thumbnail);
     g_test_add_func("/ui/run/flood", test_flood);
     g_test_add_func("/ui/run/engine-error", test_engine_error);
     g_test_add_func("/ui/run/shut-down-and-force-off", test_shut_down_and_force_off);

@@ -1,4 +1,5 @@
 /* Helpers for the UI tests. */
+#include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -245,6 +246,93 @@ void ui_click(GtkWidget *button)
     g_assert_true(gtk_widget_is_visible(button));
     g_signal_emit_by_name(button, "clicked");
     ui_iterate(20);
+}
+
+gboolean ui_have_xdotool(void)
+{
+    g_autofree char *path = g_find_program_in_path("xdotool");
+    return path != NULL;
+}
+
+static void xdotool(const char *const *args)
+{
+    g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+    g_strv_builder_add(b, "xdotool");
+    g_strv_builder_addv(b, (const char **) args);
+    g_auto(GStrv) argv = g_strv_builder_end(b);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *err = NULL;
+    int status = 0;
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, &err, &status, &error));
+    g_assert_no_error(error);
+    if (!g_spawn_check_wait_status(status, NULL))
+        g_error("xdotool %s failed: %s", args[0], err);
+}
+
+/* The X window of widget's toplevel, given the input focus. */
+static char *focus_toplevel(GtkWidget *widget)
+{
+    g_assert_true(ui_have_xdotool());
+    GtkNative *native = gtk_widget_get_native(widget);
+    g_assert_nonnull(native);
+    GdkSurface *surface = gtk_native_get_surface(native);
+    g_assert_true(GDK_IS_X11_SURFACE(surface));
+    char *xid = g_strdup_printf("%lu", (unsigned long) gdk_x11_surface_get_xid(surface));
+    const char *args[] = {"windowfocus", "--sync", xid, NULL};
+    xdotool(args);
+    ui_iterate(50);
+    return xid;
+}
+
+void ui_keys(GtkWidget *widget, const char *keys)
+{
+    g_autofree char *xid = focus_toplevel(widget);
+    g_auto(GStrv) list = g_strsplit(keys, " ", -1);
+    for (unsigned i = 0; list[i]; i++) {
+        const char *args[] = {"key", "--clearmodifiers", list[i], NULL};
+        xdotool(args);
+        ui_iterate(30);
+    }
+    ui_iterate(100);
+}
+
+void ui_type(GtkWidget *widget, const char *text)
+{
+    g_autofree char *xid = focus_toplevel(widget);
+    const char *args[] = {"type", "--delay", "15", text, NULL};
+    xdotool(args);
+    ui_iterate(150);
+}
+
+void ui_real_click(GtkWidget *widget)
+{
+    g_assert_true(gtk_widget_is_sensitive(widget));
+    g_assert_true(gtk_widget_is_visible(widget));
+    GtkNative *native = gtk_widget_get_native(widget);
+    g_autofree char *xid = NULL;
+    if (GTK_IS_WINDOW(native)) {
+        xid = focus_toplevel(widget);
+    } else {
+        /* A popover (a menu): the pointer goes to it where it is, focus or not. */
+        g_assert_true(ui_have_xdotool());
+        xid = g_strdup_printf(
+            "%lu", (unsigned long) gdk_x11_surface_get_xid(gtk_native_get_surface(native)));
+    }
+    graphene_point_t in = GRAPHENE_POINT_INIT(gtk_widget_get_width(widget) / 2.f,
+                                              gtk_widget_get_height(widget) / 2.f);
+    graphene_point_t out;
+    g_assert_true(gtk_widget_compute_point(widget, GTK_WIDGET(native), &in, &out));
+    double dx = 0, dy = 0;
+    gtk_native_get_surface_transform(native, &dx, &dy);
+    g_autofree char *x = g_strdup_printf("%d", (int) (out.x + dx));
+    g_autofree char *y = g_strdup_printf("%d", (int) (out.y + dy));
+    const char *move[] = {"mousemove", "--sync", "--window", xid, x, y, NULL};
+    xdotool(move);
+    ui_iterate(50);
+    const char *click[] = {"click", "1", NULL};
+    xdotool(click);
+    ui_iterate(150);
 }
 
 GtkWidget *ui_find_toplevel(GType type)

@@ -49,6 +49,18 @@ GtkWidget *ui_find_button(GtkWidget *root, const char *label);
 /* Clicks a button (as a pointer click does: "clicked", not the delayed keyboard
  * activation); fails the test when it is insensitive or hidden. */
 void ui_click(GtkWidget *button);
+/* Input as a user's keyboard and mouse make it: X events synthesized with xdotool (XTEST),
+ * to the toplevel of widget, which gets the X input focus first. They go through GTK's
+ * whole event path (focus, key bindings, capture controllers, the terminal's input
+ * method). ui_have_xdotool() is FALSE where xdotool is missing; the test then skips. */
+gboolean ui_have_xdotool(void);
+/* Keys by their X names ("Return", "space", "ctrl+shift+p"), one after the other. */
+void ui_keys(GtkWidget *widget, const char *keys);
+/* Text typed key by key. */
+void ui_type(GtkWidget *widget, const char *text);
+/* A left click in the middle of widget (which takes the focus, as a real click does). */
+void ui_real_click(GtkWidget *widget);
+
 /* The newest toplevel window of type (dialogs, the assistant, settings). */
 GtkWidget *ui_find_toplevel(GType type);
 
