@@ -558,7 +558,7 @@ char *vr_library_rename(const char *folder, const char *new_name, GError **error
 static bool copy_file_sparse(const char *from, const char *to, GCancellable *cancellable,
                              GError **error)
 {
-    int in = g_open(from, O_RDONLY | O_CLOEXEC, 0);
+    int in = vr_input_open(from, O_RDONLY);
     if (in < 0) {
         int err = errno;
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), from,
@@ -571,6 +571,13 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
         close(in);
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), from,
                     g_strerror(err));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(in);
+        /* Translators: %s is a disk's path; a device (e.g. /dev/sdb) cannot be copied. */
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                    _("%s is not a disk image file and cannot be copied"), from);
         return false;
     }
     int out = g_open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0777);
@@ -672,9 +679,114 @@ static bool copy_tree(const char *from, const char *to, GCancellable *cancellabl
     return true;
 }
 
+void vr_duplicate_report_clear(VrDuplicateReport *report)
+{
+    if (report->shared)
+        g_ptr_array_unref(report->shared);
+    memset(report, 0, sizeof(*report));
+}
+
+/* A free name in folder for a copy of the disk at path: its own name, else "name-2.ext" ... */
+static char *free_disk_name(const char *folder, const char *path)
+{
+    g_autofree char *base = g_path_get_basename(path);
+    char *dot = strrchr(base, '.');
+    g_autofree char *stem =
+        g_strndup(base, dot && dot != base ? (gsize) (dot - base) : strlen(base));
+    const char *ext = dot && dot != base ? dot : "";
+    char *candidate = g_build_filename(folder, base, NULL);
+    for (unsigned n = 2; g_file_test(candidate, G_FILE_TEST_EXISTS) ||
+                         g_file_test(candidate, G_FILE_TEST_IS_SYMLINK);
+         n++) {
+        g_free(candidate);
+        g_autofree char *name = g_strdup_printf("%s-%u%s", stem, n, ext);
+        candidate = g_build_filename(folder, name, NULL);
+    }
+    return candidate;
+}
+
+/* The copy in folder (machine.ini already copied) gets disks of its own: every writable disk
+ * that lies outside the original's folder, or is a symbolic link, is copied into folder and
+ * machine.ini names the copy; read-only disks (install images) stay shared. Writes name and
+ * the new paths to machine.ini. */
+static bool own_disks(const char *folder, const char *name, VrDuplicateReport *report,
+                      GCancellable *cancellable, GError **error)
+{
+    g_autofree char *ini = g_build_filename(folder, "machine.ini", NULL);
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    bool ok = vr_machine_config_load_file(&cfg, ini, error);
+    g_autofree char *canonical = g_canonicalize_filename(folder, NULL);
+    g_autofree char *prefix = g_strconcat(canonical, G_DIR_SEPARATOR_S, NULL);
+    for (guint i = 0; ok && cfg.disks && i < cfg.disks->len; i++) {
+        VrDiskConfig *d = &g_array_index(cfg.disks, VrDiskConfig, i);
+        g_autofree char *path = g_canonicalize_filename(d->path, NULL);
+        bool inside = g_str_has_prefix(path, prefix);
+        bool link = g_file_test(path, G_FILE_TEST_IS_SYMLINK);
+        if (d->readonly && (!inside || link)) {
+            g_ptr_array_add(report->shared, g_strdup(path));
+            continue;
+        }
+        if (inside && !link) {
+            report->copied++;
+            continue;
+        }
+        /* A writable disk of the original's, outside its folder or behind a link. */
+        g_autofree char *source = NULL;
+        if (link) {
+            source = g_file_read_link(path, error);
+            if (!source) {
+                ok = false;
+                break;
+            }
+            if (!g_path_is_absolute(source)) {
+                g_autofree char *dir = g_path_get_dirname(d->path);
+                g_autofree char *joined = g_build_filename(dir, source, NULL);
+                g_free(source);
+                source = g_canonicalize_filename(joined, NULL);
+            }
+        }
+        char *target;
+        if (inside) {
+            /* The link was copied as a link: the copy takes its place. */
+            g_unlink(path);
+            target = g_strdup(path);
+        } else {
+            target = free_disk_name(folder, path);
+        }
+        ok = copy_file_sparse(source ? source : path, target, cancellable, error);
+        if (ok) {
+            g_free(d->path);
+            d->path = target;
+            d->follow_symlink = false;
+            report->copied++;
+        } else {
+            g_free(target);
+        }
+    }
+    if (ok) {
+        g_free(cfg.name);
+        cfg.name = g_strdup(name);
+        ok = vr_machine_config_save_file(&cfg, ini, error);
+    }
+    vr_machine_config_clear(&cfg);
+    return ok;
+}
+
 char *vr_library_duplicate(const char *folder, const char *new_name, GCancellable *cancellable,
                            GError **error)
 {
+    VrDuplicateReport report;
+    char *copy = vr_library_duplicate_full(folder, new_name, &report, cancellable, error);
+    vr_duplicate_report_clear(&report);
+    return copy;
+}
+
+char *vr_library_duplicate_full(const char *folder, const char *new_name, VrDuplicateReport *report,
+                                GCancellable *cancellable, GError **error)
+{
+    memset(report, 0, sizeof(*report));
+    report->shared = g_ptr_array_new_with_free_func(g_free);
     if (!vr_library_check_name(new_name, error))
         return NULL;
     g_autofree char *dir = g_path_get_dirname(folder);
@@ -689,8 +801,10 @@ char *vr_library_duplicate(const char *folder, const char *new_name, GCancellabl
     g_autofree char *hidden = g_build_filename(dir, hidden_base, NULL);
     remove_tree(hidden, NULL);
     if (!copy_tree(folder, hidden, cancellable, error) ||
-        !set_name_in_ini(hidden, new_name, error)) {
+        !own_disks(hidden, new_name, report, cancellable, error)) {
         remove_tree(hidden, NULL);
+        g_ptr_array_set_size(report->shared, 0);
+        report->copied = 0;
         return NULL;
     }
     g_autofree char *shot = g_build_filename(hidden, "screenshot.png", NULL);

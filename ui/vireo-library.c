@@ -295,15 +295,31 @@ gboolean vireo_library_rename(VireoLibrary *self, VireoMachine *machine, const c
     return TRUE;
 }
 
+typedef struct {
+    char *folder;
+    VrDuplicateReport report;
+} Duplicate;
+
+static void duplicate_free(gpointer data)
+{
+    Duplicate *d = data;
+    g_free(d->folder);
+    vr_duplicate_report_clear(&d->report);
+    g_free(d);
+}
+
 static void duplicate_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
     char **args = data; /* folder, name */
     GError *error = NULL;
-    char *folder = vr_library_duplicate(args[0], args[1], cancellable, &error);
-    if (folder)
-        g_task_return_pointer(task, folder, g_free);
-    else
+    Duplicate *d = g_new0(Duplicate, 1);
+    d->folder = vr_library_duplicate_full(args[0], args[1], &d->report, cancellable, &error);
+    if (d->folder) {
+        g_task_return_pointer(task, d, duplicate_free);
+    } else {
+        duplicate_free(d);
         g_task_return_error(task, error);
+    }
 }
 
 void vireo_library_duplicate_async(VireoLibrary *self, VireoMachine *machine, const char *name,
@@ -325,12 +341,20 @@ void vireo_library_duplicate_async(VireoLibrary *self, VireoMachine *machine, co
 }
 
 VireoMachine *vireo_library_duplicate_finish(VireoLibrary *self, GAsyncResult *result,
-                                             GError **error)
+                                             VrDuplicateReport *report, GError **error)
 {
-    g_autofree char *folder = g_task_propagate_pointer(G_TASK(result), error);
-    if (!folder)
+    Duplicate *d = g_task_propagate_pointer(G_TASK(result), error);
+    if (report)
+        memset(report, 0, sizeof(*report));
+    if (!d)
         return NULL;
-    return vireo_library_add(self, folder);
+    VireoMachine *machine = vireo_library_add(self, d->folder);
+    if (report) {
+        *report = d->report;
+        memset(&d->report, 0, sizeof(d->report));
+    }
+    duplicate_free(d);
+    return machine;
 }
 
 void vireo_library_shutdown(VireoLibrary *self)

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "vireo-machine.h"
+#include "vr-library.h"
 
 G_BEGIN_DECLS
 
@@ -36,8 +37,10 @@ gboolean vireo_library_check_new_name(VireoLibrary *self, VireoMachine *machine,
                                       GError **error);
 void vireo_library_duplicate_async(VireoLibrary *self, VireoMachine *machine, const char *name,
                                    GAsyncReadyCallback callback, gpointer data);
+/* The new machine; report (may be NULL; clear it with vr_duplicate_report_clear) says which
+ * disks were copied and which stay shared. */
 VireoMachine *vireo_library_duplicate_finish(VireoLibrary *self, GAsyncResult *result,
-                                             GError **error);
+                                             VrDuplicateReport *report, GError **error);
 /* Powers every machine off and removes what is staged (the application quits). */
 void vireo_library_shutdown(VireoLibrary *self);
 

@@ -406,13 +406,41 @@ static void duplicate_done(GObject *source, GAsyncResult *result, gpointer data)
 {
     g_autoptr(VireoWindow) self = data;
     g_autoptr(GError) error = NULL;
-    VireoMachine *copy = vireo_library_duplicate_finish(VIREO_LIBRARY(source), result, &error);
+    VrDuplicateReport report;
+    VireoMachine *copy =
+        vireo_library_duplicate_finish(VIREO_LIBRARY(source), result, &report, &error);
     if (!copy) {
         g_autofree char *text = g_strdup_printf(_("Could not duplicate: %s"), error->message);
         vireo_window_toast(self, text);
         return;
     }
-    g_autofree char *text = g_strdup_printf(_("“%s” created"), vireo_machine_get_name(copy));
+    /* Which disks the copy has of its own and which it shares with the original. */
+    g_autoptr(GString) what = g_string_new(NULL);
+    if (report.copied)
+        g_string_append_printf(
+            what, g_dngettext(GETTEXT_PACKAGE, "copied %u disk", "copied %u disks", report.copied),
+            report.copied);
+    if (report.shared->len) {
+        if (what->len)
+            g_string_append(what, _("; "));
+        if (report.shared->len == 1) {
+            g_autofree char *base = g_path_get_basename(g_ptr_array_index(report.shared, 0));
+            /* Translators: %s is a disk image's file name, e.g. an installer ISO. */
+            g_string_append_printf(what, _("“%s” is shared (read-only)"), base);
+        } else {
+            g_string_append_printf(what,
+                                   g_dngettext(GETTEXT_PACKAGE, "%u read-only image is shared",
+                                               "%u read-only images are shared",
+                                               report.shared->len),
+                                   report.shared->len);
+        }
+    }
+    g_autofree char *text =
+        what->len
+            /* Translators: the new machine's name, then what was copied and what is shared. */
+            ? g_strdup_printf(_("“%s” created: %s"), vireo_machine_get_name(copy), what->str)
+            : g_strdup_printf(_("“%s” created"), vireo_machine_get_name(copy));
+    vr_duplicate_report_clear(&report);
     vireo_window_toast(self, text);
 }
 
