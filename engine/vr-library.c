@@ -554,10 +554,30 @@ char *vr_library_rename(const char *folder, const char *new_name, GError **error
     return g_steal_pointer(&target);
 }
 
-/* Copies a regular file, keeping holes as holes so a sparse disk stays sparse. */
-static bool copy_file_sparse(const char *from, const char *to, GCancellable *cancellable,
-                             GError **error)
+/* A copy under way: what stops it, and how far it is. */
+typedef struct {
+    GCancellable *cancellable;
+    VrCopyProgress progress;
+    gpointer progress_data;
+    uint64_t done, total; /* bytes read from data extents; what is allocated to copy */
+    gint64 reported;      /* monotonic time of the last report */
+} CopyJob;
+
+static void copy_job_advance(CopyJob *job, uint64_t bytes)
 {
+    job->done += bytes;
+    gint64 now = g_get_monotonic_time();
+    /* A few reports a second are plenty for a progress display. */
+    if (job->progress && now - job->reported >= 200000) {
+        job->reported = now;
+        job->progress(MIN(job->done, job->total), job->total, job->progress_data);
+    }
+}
+
+/* Copies a regular file, keeping holes as holes so a sparse disk stays sparse. */
+static bool copy_file_sparse(const char *from, const char *to, CopyJob *job, GError **error)
+{
+    GCancellable *cancellable = job->cancellable;
     int in = vr_input_open(from, O_RDONLY);
     if (in < 0) {
         int err = errno;
@@ -623,6 +643,7 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
                 break;
             }
             at += r;
+            copy_job_advance(job, (uint64_t) r);
             if (g_cancellable_is_cancelled(cancellable))
                 break;
         }
@@ -646,7 +667,28 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
     return ok;
 }
 
-static bool copy_tree(const char *from, const char *to, GCancellable *cancellable, GError **error)
+/* The bytes allocated to the regular files under dir: what copying it reads. */
+static uint64_t tree_bytes(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    if (!d)
+        return 0;
+    uint64_t bytes = 0;
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        GStatBuf st;
+        if (g_lstat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            bytes += tree_bytes(path);
+        else if (S_ISREG(st.st_mode))
+            bytes += (uint64_t) st.st_blocks * 512;
+    }
+    return bytes;
+}
+
+static bool copy_tree(const char *from, const char *to, CopyJob *job, GError **error)
 {
     if (g_mkdir(to, 0755) != 0) {
         int err = errno;
@@ -666,9 +708,9 @@ static bool copy_tree(const char *from, const char *to, GCancellable *cancellabl
             continue;
         bool ok = true;
         if (S_ISDIR(st.st_mode))
-            ok = copy_tree(src, dst, cancellable, error);
+            ok = copy_tree(src, dst, job, error);
         else if (S_ISREG(st.st_mode))
-            ok = copy_file_sparse(src, dst, cancellable, error);
+            ok = copy_file_sparse(src, dst, job, error);
         else if (S_ISLNK(st.st_mode)) {
             g_autofree char *target = g_file_read_link(src, error);
             ok = target && symlink(target, dst) == 0;
@@ -709,8 +751,41 @@ static char *free_disk_name(const char *folder, const char *path)
  * that lies outside the original's folder, or is a symbolic link, is copied into folder and
  * machine.ini names the copy; read-only disks (install images) stay shared. Writes name and
  * the new paths to machine.ini. */
-static bool own_disks(const char *folder, const char *name, VrDuplicateReport *report,
-                      GCancellable *cancellable, GError **error)
+/* Whether a disk of the machine whose folder is prefix (ending in '/') needs a copy of its
+ * own beyond the folder's: a writable one outside it or behind a link. inside and link say
+ * which. */
+static bool needs_own_copy(const VrDiskConfig *d, const char *prefix, bool *inside, bool *link)
+{
+    g_autofree char *path = g_canonicalize_filename(d->path, NULL);
+    *inside = g_str_has_prefix(path, prefix);
+    *link = g_file_test(path, G_FILE_TEST_IS_SYMLINK);
+    return !d->readonly && (!*inside || *link);
+}
+
+/* The bytes allocated to the disks of folder's machine that need a copy of their own. */
+static uint64_t own_disk_bytes(const char *folder)
+{
+    g_autofree char *ini = g_build_filename(folder, "machine.ini", NULL);
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    uint64_t bytes = 0;
+    g_autofree char *canonical = g_canonicalize_filename(folder, NULL);
+    g_autofree char *prefix = g_strconcat(canonical, G_DIR_SEPARATOR_S, NULL);
+    if (vr_machine_config_load_file(&cfg, ini, NULL)) {
+        for (guint i = 0; cfg.disks && i < cfg.disks->len; i++) {
+            const VrDiskConfig *d = &g_array_index(cfg.disks, VrDiskConfig, i);
+            bool inside, link;
+            GStatBuf st;
+            if (needs_own_copy(d, prefix, &inside, &link) && g_stat(d->path, &st) == 0)
+                bytes += (uint64_t) st.st_blocks * 512;
+        }
+    }
+    vr_machine_config_clear(&cfg);
+    return bytes;
+}
+
+static bool own_disks(const char *folder, const char *name, VrDuplicateReport *report, CopyJob *job,
+                      GError **error)
 {
     g_autofree char *ini = g_build_filename(folder, "machine.ini", NULL);
     VrMachineConfig cfg;
@@ -721,13 +796,13 @@ static bool own_disks(const char *folder, const char *name, VrDuplicateReport *r
     for (guint i = 0; ok && cfg.disks && i < cfg.disks->len; i++) {
         VrDiskConfig *d = &g_array_index(cfg.disks, VrDiskConfig, i);
         g_autofree char *path = g_canonicalize_filename(d->path, NULL);
-        bool inside = g_str_has_prefix(path, prefix);
-        bool link = g_file_test(path, G_FILE_TEST_IS_SYMLINK);
+        bool inside, link;
+        bool own = needs_own_copy(d, prefix, &inside, &link);
         if (d->readonly && (!inside || link)) {
             g_ptr_array_add(report->shared, g_strdup(path));
             continue;
         }
-        if (inside && !link) {
+        if (!own) {
             report->copied++;
             continue;
         }
@@ -754,7 +829,7 @@ static bool own_disks(const char *folder, const char *name, VrDuplicateReport *r
         } else {
             target = free_disk_name(folder, path);
         }
-        ok = copy_file_sparse(source ? source : path, target, cancellable, error);
+        ok = copy_file_sparse(source ? source : path, target, job, error);
         if (ok) {
             g_free(d->path);
             d->path = target;
@@ -777,12 +852,14 @@ char *vr_library_duplicate(const char *folder, const char *new_name, GCancellabl
                            GError **error)
 {
     VrDuplicateReport report;
-    char *copy = vr_library_duplicate_full(folder, new_name, &report, cancellable, error);
+    char *copy =
+        vr_library_duplicate_full(folder, new_name, &report, NULL, NULL, cancellable, error);
     vr_duplicate_report_clear(&report);
     return copy;
 }
 
 char *vr_library_duplicate_full(const char *folder, const char *new_name, VrDuplicateReport *report,
+                                VrCopyProgress progress, gpointer progress_data,
                                 GCancellable *cancellable, GError **error)
 {
     memset(report, 0, sizeof(*report));
@@ -800,13 +877,22 @@ char *vr_library_duplicate_full(const char *folder, const char *new_name, VrDupl
     g_autofree char *hidden_base = g_strdup_printf(".%s.copying", new_name);
     g_autofree char *hidden = g_build_filename(dir, hidden_base, NULL);
     remove_tree(hidden, NULL);
-    if (!copy_tree(folder, hidden, cancellable, error) ||
-        !own_disks(hidden, new_name, report, cancellable, error)) {
+    CopyJob job = {
+        .cancellable = cancellable,
+        .progress = progress,
+        .progress_data = progress_data,
+        .total = tree_bytes(folder) + own_disk_bytes(folder),
+        .reported = g_get_monotonic_time(),
+    };
+    if (!copy_tree(folder, hidden, &job, error) ||
+        !own_disks(hidden, new_name, report, &job, error)) {
         remove_tree(hidden, NULL);
         g_ptr_array_set_size(report->shared, 0);
         report->copied = 0;
         return NULL;
     }
+    if (progress)
+        progress(job.total, job.total, progress_data);
     g_autofree char *shot = g_build_filename(hidden, "screenshot.png", NULL);
     g_unlink(shot);
     /* A saved state names the original's disks by their paths: resuming it in the copy

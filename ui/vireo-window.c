@@ -402,9 +402,32 @@ void vireo_window_rename_machine(VireoWindow *self, VireoMachine *machine)
     gtk_widget_grab_focus(entry);
 }
 
+/* A duplicate under way. */
+typedef struct {
+    VireoWindow *window;
+    char *name; /* the original's */
+    int percent;
+} DuplicateJob;
+
+/* Long copies say how far they are, in the "Duplicating" toast. */
+static void duplicate_progress(double fraction, gpointer data)
+{
+    DuplicateJob *job = data;
+    int percent = (int) (fraction * 100);
+    if (percent == job->percent || percent >= 100)
+        return;
+    job->percent = percent;
+    /* Translators: the machine's name, then how much of the copy is done ("42 %"). */
+    g_autofree char *text = g_strdup_printf(_("Duplicating “%s”… %d %%"), job->name, percent);
+    vireo_window_toast(job->window, text);
+}
+
 static void duplicate_done(GObject *source, GAsyncResult *result, gpointer data)
 {
-    g_autoptr(VireoWindow) self = data;
+    DuplicateJob *job = data;
+    g_autoptr(VireoWindow) self = job->window;
+    g_free(job->name);
+    g_free(job);
     g_autoptr(GError) error = NULL;
     VrDuplicateReport report;
     VireoMachine *copy =
@@ -459,7 +482,12 @@ void vireo_window_duplicate_machine(VireoWindow *self, VireoMachine *machine)
     g_autofree char *text =
         g_strdup_printf(_("Duplicating “%s”…"), vireo_machine_get_name(machine));
     vireo_window_toast(self, text);
-    vireo_library_duplicate_async(self->library, machine, name, duplicate_done, g_object_ref(self));
+    DuplicateJob *job = g_new0(DuplicateJob, 1);
+    job->window = g_object_ref(self);
+    job->name = g_strdup(vireo_machine_get_name(machine));
+    job->percent = -1;
+    vireo_library_duplicate_async(self->library, machine, name, duplicate_progress, duplicate_done,
+                                  job);
 }
 
 /* ---- what machines report ---- */

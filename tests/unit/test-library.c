@@ -549,6 +549,23 @@ static void assert_same_content(const char *a, const char *b)
     g_assert_cmpmem(data_a, len_a, data_b, len_b);
 }
 
+/* What a copy's progress reports said. */
+typedef struct {
+    guint calls;
+    guint64 last_done, total;
+    gboolean backwards;
+} Progress;
+
+static void record_progress(uint64_t done, uint64_t total, gpointer data)
+{
+    Progress *p = data;
+    if (done < p->last_done || (p->calls && total != p->total) || done > total)
+        p->backwards = TRUE;
+    p->calls++;
+    p->last_done = done;
+    p->total = total;
+}
+
 /* A writable disk outside the machine's folder gets copied into the duplicate's folder (the
  * two machines must never write one image); a read-only one (an install image) stays shared. */
 static void test_duplicate_external_disks(void)
@@ -587,8 +604,9 @@ static void test_duplicate_external_disks(void)
     g_assert_true(g_file_get_contents(ini, &ini_before, NULL, NULL));
 
     VrDuplicateReport report;
-    g_autofree char *copy =
-        vr_library_duplicate_full(folder, "External Copy", &report, NULL, &error);
+    Progress progress = {0};
+    g_autofree char *copy = vr_library_duplicate_full(folder, "External Copy", &report,
+                                                      record_progress, &progress, NULL, &error);
     g_assert_no_error(error);
     g_assert_nonnull(copy);
     /* disk.img in the folder, data.img and the other data.img: three of its own. */
@@ -596,6 +614,13 @@ static void test_duplicate_external_disks(void)
     g_assert_cmpuint(report.shared->len, ==, 1);
     g_assert_cmpstr(g_ptr_array_index(report.shared, 0), ==, iso);
     vr_duplicate_report_clear(&report);
+    /* Progress only goes forward and ends at what was there to copy: at least the blocks
+     * written on the outside disks, far less than their size (holes are not counted). */
+    g_assert_cmpuint(progress.calls, >=, 1);
+    g_assert_false(progress.backwards);
+    g_assert_cmpuint(progress.last_done, ==, progress.total);
+    g_assert_cmpuint(progress.total, >=, 3 * 512);
+    g_assert_cmpuint(progress.total, <, 4 << 20);
 
     g_autoptr(VrLibraryEntry) e = vr_library_entry_load(copy);
     g_assert_cmpint(e->problem, ==, VR_PROBLEM_NONE);
@@ -663,7 +688,8 @@ static void test_duplicate_linked_disk(void)
     config_free(cfg);
 
     VrDuplicateReport report;
-    g_autofree char *copy = vr_library_duplicate_full(folder, "Linked Copy", &report, NULL, &error);
+    g_autofree char *copy =
+        vr_library_duplicate_full(folder, "Linked Copy", &report, NULL, NULL, NULL, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(report.copied, ==, 1);
     g_assert_cmpuint(report.shared->len, ==, 0);
