@@ -554,11 +554,31 @@ char *vr_library_rename(const char *folder, const char *new_name, GError **error
     return g_steal_pointer(&target);
 }
 
-/* Copies a regular file, keeping holes as holes so a sparse disk stays sparse. */
-static bool copy_file_sparse(const char *from, const char *to, GCancellable *cancellable,
-                             GError **error)
+/* A copy under way: what stops it, and how far it is. */
+typedef struct {
+    GCancellable *cancellable;
+    VrCopyProgress progress;
+    gpointer progress_data;
+    uint64_t done, total; /* bytes read from data extents; what is allocated to copy */
+    gint64 reported;      /* monotonic time of the last report */
+} CopyJob;
+
+static void copy_job_advance(CopyJob *job, uint64_t bytes)
 {
-    int in = g_open(from, O_RDONLY | O_CLOEXEC, 0);
+    job->done += bytes;
+    gint64 now = g_get_monotonic_time();
+    /* A few reports a second are plenty for a progress display. */
+    if (job->progress && now - job->reported >= 200000) {
+        job->reported = now;
+        job->progress(MIN(job->done, job->total), job->total, job->progress_data);
+    }
+}
+
+/* Copies a regular file, keeping holes as holes so a sparse disk stays sparse. */
+static bool copy_file_sparse(const char *from, const char *to, CopyJob *job, GError **error)
+{
+    GCancellable *cancellable = job->cancellable;
+    int in = vr_input_open(from, O_RDONLY);
     if (in < 0) {
         int err = errno;
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), from,
@@ -571,6 +591,13 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
         close(in);
         g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), from,
                     g_strerror(err));
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(in);
+        /* Translators: %s is a disk's path; a device (e.g. /dev/sdb) cannot be copied. */
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                    _("%s is not a disk image file and cannot be copied"), from);
         return false;
     }
     int out = g_open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0777);
@@ -616,6 +643,7 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
                 break;
             }
             at += r;
+            copy_job_advance(job, (uint64_t) r);
             if (g_cancellable_is_cancelled(cancellable))
                 break;
         }
@@ -639,7 +667,28 @@ static bool copy_file_sparse(const char *from, const char *to, GCancellable *can
     return ok;
 }
 
-static bool copy_tree(const char *from, const char *to, GCancellable *cancellable, GError **error)
+/* The bytes allocated to the regular files under dir: what copying it reads. */
+static uint64_t tree_bytes(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    if (!d)
+        return 0;
+    uint64_t bytes = 0;
+    const char *name;
+    while ((name = g_dir_read_name(d))) {
+        g_autofree char *path = g_build_filename(dir, name, NULL);
+        GStatBuf st;
+        if (g_lstat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            bytes += tree_bytes(path);
+        else if (S_ISREG(st.st_mode))
+            bytes += (uint64_t) st.st_blocks * 512;
+    }
+    return bytes;
+}
+
+static bool copy_tree(const char *from, const char *to, CopyJob *job, GError **error)
 {
     if (g_mkdir(to, 0755) != 0) {
         int err = errno;
@@ -659,9 +708,9 @@ static bool copy_tree(const char *from, const char *to, GCancellable *cancellabl
             continue;
         bool ok = true;
         if (S_ISDIR(st.st_mode))
-            ok = copy_tree(src, dst, cancellable, error);
+            ok = copy_tree(src, dst, job, error);
         else if (S_ISREG(st.st_mode))
-            ok = copy_file_sparse(src, dst, cancellable, error);
+            ok = copy_file_sparse(src, dst, job, error);
         else if (S_ISLNK(st.st_mode)) {
             g_autofree char *target = g_file_read_link(src, error);
             ok = target && symlink(target, dst) == 0;
@@ -672,9 +721,149 @@ static bool copy_tree(const char *from, const char *to, GCancellable *cancellabl
     return true;
 }
 
+void vr_duplicate_report_clear(VrDuplicateReport *report)
+{
+    if (report->shared)
+        g_ptr_array_unref(report->shared);
+    memset(report, 0, sizeof(*report));
+}
+
+/* A free name in folder for a copy of the disk at path: its own name, else "name-2.ext" ... */
+static char *free_disk_name(const char *folder, const char *path)
+{
+    g_autofree char *base = g_path_get_basename(path);
+    char *dot = strrchr(base, '.');
+    g_autofree char *stem =
+        g_strndup(base, dot && dot != base ? (gsize) (dot - base) : strlen(base));
+    const char *ext = dot && dot != base ? dot : "";
+    char *candidate = g_build_filename(folder, base, NULL);
+    for (unsigned n = 2; g_file_test(candidate, G_FILE_TEST_EXISTS) ||
+                         g_file_test(candidate, G_FILE_TEST_IS_SYMLINK);
+         n++) {
+        g_free(candidate);
+        g_autofree char *name = g_strdup_printf("%s-%u%s", stem, n, ext);
+        candidate = g_build_filename(folder, name, NULL);
+    }
+    return candidate;
+}
+
+/* The copy in folder (machine.ini already copied) gets disks of its own: every writable disk
+ * that lies outside the original's folder, or is a symbolic link, is copied into folder and
+ * machine.ini names the copy; read-only disks (install images) stay shared. Writes name and
+ * the new paths to machine.ini. */
+/* Whether a disk of the machine whose folder is prefix (ending in '/') needs a copy of its
+ * own beyond the folder's: a writable one outside it or behind a link. inside and link say
+ * which. */
+static bool needs_own_copy(const VrDiskConfig *d, const char *prefix, bool *inside, bool *link)
+{
+    g_autofree char *path = g_canonicalize_filename(d->path, NULL);
+    *inside = g_str_has_prefix(path, prefix);
+    *link = g_file_test(path, G_FILE_TEST_IS_SYMLINK);
+    return !d->readonly && (!*inside || *link);
+}
+
+/* The bytes allocated to the disks of folder's machine that need a copy of their own. */
+static uint64_t own_disk_bytes(const char *folder)
+{
+    g_autofree char *ini = g_build_filename(folder, "machine.ini", NULL);
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    uint64_t bytes = 0;
+    g_autofree char *canonical = g_canonicalize_filename(folder, NULL);
+    g_autofree char *prefix = g_strconcat(canonical, G_DIR_SEPARATOR_S, NULL);
+    if (vr_machine_config_load_file(&cfg, ini, NULL)) {
+        for (guint i = 0; cfg.disks && i < cfg.disks->len; i++) {
+            const VrDiskConfig *d = &g_array_index(cfg.disks, VrDiskConfig, i);
+            bool inside, link;
+            GStatBuf st;
+            if (needs_own_copy(d, prefix, &inside, &link) && g_stat(d->path, &st) == 0)
+                bytes += (uint64_t) st.st_blocks * 512;
+        }
+    }
+    vr_machine_config_clear(&cfg);
+    return bytes;
+}
+
+static bool own_disks(const char *folder, const char *name, VrDuplicateReport *report, CopyJob *job,
+                      GError **error)
+{
+    g_autofree char *ini = g_build_filename(folder, "machine.ini", NULL);
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    bool ok = vr_machine_config_load_file(&cfg, ini, error);
+    g_autofree char *canonical = g_canonicalize_filename(folder, NULL);
+    g_autofree char *prefix = g_strconcat(canonical, G_DIR_SEPARATOR_S, NULL);
+    for (guint i = 0; ok && cfg.disks && i < cfg.disks->len; i++) {
+        VrDiskConfig *d = &g_array_index(cfg.disks, VrDiskConfig, i);
+        g_autofree char *path = g_canonicalize_filename(d->path, NULL);
+        bool inside, link;
+        bool own = needs_own_copy(d, prefix, &inside, &link);
+        if (d->readonly && (!inside || link)) {
+            g_ptr_array_add(report->shared, g_strdup(path));
+            continue;
+        }
+        if (!own) {
+            report->copied++;
+            continue;
+        }
+        /* A writable disk of the original's, outside its folder or behind a link. */
+        g_autofree char *source = NULL;
+        if (link) {
+            source = g_file_read_link(path, error);
+            if (!source) {
+                ok = false;
+                break;
+            }
+            if (!g_path_is_absolute(source)) {
+                g_autofree char *dir = g_path_get_dirname(d->path);
+                g_autofree char *joined = g_build_filename(dir, source, NULL);
+                g_free(source);
+                source = g_canonicalize_filename(joined, NULL);
+            }
+        }
+        char *target;
+        if (inside) {
+            /* The link was copied as a link: the copy takes its place. */
+            g_unlink(path);
+            target = g_strdup(path);
+        } else {
+            target = free_disk_name(folder, path);
+        }
+        ok = copy_file_sparse(source ? source : path, target, job, error);
+        if (ok) {
+            g_free(d->path);
+            d->path = target;
+            d->follow_symlink = false;
+            report->copied++;
+        } else {
+            g_free(target);
+        }
+    }
+    if (ok) {
+        g_free(cfg.name);
+        cfg.name = g_strdup(name);
+        ok = vr_machine_config_save_file(&cfg, ini, error);
+    }
+    vr_machine_config_clear(&cfg);
+    return ok;
+}
+
 char *vr_library_duplicate(const char *folder, const char *new_name, GCancellable *cancellable,
                            GError **error)
 {
+    VrDuplicateReport report;
+    char *copy =
+        vr_library_duplicate_full(folder, new_name, &report, NULL, NULL, cancellable, error);
+    vr_duplicate_report_clear(&report);
+    return copy;
+}
+
+char *vr_library_duplicate_full(const char *folder, const char *new_name, VrDuplicateReport *report,
+                                VrCopyProgress progress, gpointer progress_data,
+                                GCancellable *cancellable, GError **error)
+{
+    memset(report, 0, sizeof(*report));
+    report->shared = g_ptr_array_new_with_free_func(g_free);
     if (!vr_library_check_name(new_name, error))
         return NULL;
     g_autofree char *dir = g_path_get_dirname(folder);
@@ -688,11 +877,22 @@ char *vr_library_duplicate(const char *folder, const char *new_name, GCancellabl
     g_autofree char *hidden_base = g_strdup_printf(".%s.copying", new_name);
     g_autofree char *hidden = g_build_filename(dir, hidden_base, NULL);
     remove_tree(hidden, NULL);
-    if (!copy_tree(folder, hidden, cancellable, error) ||
-        !set_name_in_ini(hidden, new_name, error)) {
+    CopyJob job = {
+        .cancellable = cancellable,
+        .progress = progress,
+        .progress_data = progress_data,
+        .total = tree_bytes(folder) + own_disk_bytes(folder),
+        .reported = g_get_monotonic_time(),
+    };
+    if (!copy_tree(folder, hidden, &job, error) ||
+        !own_disks(hidden, new_name, report, &job, error)) {
         remove_tree(hidden, NULL);
+        g_ptr_array_set_size(report->shared, 0);
+        report->copied = 0;
         return NULL;
     }
+    if (progress)
+        progress(job.total, job.total, progress_data);
     g_autofree char *shot = g_build_filename(hidden, "screenshot.png", NULL);
     g_unlink(shot);
     /* A saved state names the original's disks by their paths: resuming it in the copy

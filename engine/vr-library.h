@@ -98,8 +98,26 @@ void vr_library_purge_all_staged(const char *dir);
 
 /* Renames the folder and the name in its machine.ini; returns the new folder. */
 char *vr_library_rename(const char *folder, const char *new_name, GError **error);
+/* How far a copy is: bytes copied of total (what the files hold, holes left out), called on
+ * the copying thread a few times a second. */
+typedef void (*VrCopyProgress)(uint64_t done, uint64_t total, gpointer data);
+
+/* What a duplicate shares with its original and what it has of its own. */
+typedef struct VrDuplicateReport {
+    unsigned copied;   /* disks the copy has of its own (in its folder) */
+    GPtrArray *shared; /* paths of read-only disks (install images) both machines use */
+} VrDuplicateReport;
+void vr_duplicate_report_clear(VrDuplicateReport *report);
+
 /* Copies the folder (disk images stay sparse) to dir/new_name.vireo with new_name in its
- * machine.ini; returns the new folder. Cancellable between files and chunks. */
+ * machine.ini; returns the new folder. Writable disks outside the folder (or behind a
+ * symbolic link) are copied into the new folder too and machine.ini names the copies, so the
+ * two machines never write one image; read-only disks stay shared. Cancellable between files
+ * and chunks. report (cleared with vr_duplicate_report_clear) says which it did; progress
+ * (may be NULL) hears how far the copy is. */
+char *vr_library_duplicate_full(const char *folder, const char *new_name, VrDuplicateReport *report,
+                                VrCopyProgress progress, gpointer progress_data,
+                                GCancellable *cancellable, GError **error);
 char *vr_library_duplicate(const char *folder, const char *new_name, GCancellable *cancellable,
                            GError **error);
 

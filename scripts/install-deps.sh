@@ -14,7 +14,7 @@ packages="
     libgtk-4-dev libadwaita-1-dev libvte-2.91-gtk4-dev libosinfo-1.0-dev osinfo-db
     libglib2.0-bin gettext appstream desktop-file-utils appstream-util
     adwaita-icon-theme fonts-dejavu-core opensbi u-boot-qemu e2fsprogs
-    xvfb xauth dbus xdotool
+    xvfb xauth dbus xdotool xorriso
     mmdebstrap
 "
 

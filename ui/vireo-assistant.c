@@ -7,6 +7,7 @@
 #include "vireo-util.h"
 #include "vireo-osinfo.h"
 #include "vr-board.h"
+#include "vr-iso.h"
 
 /* S-mode U-Boot boots what is on a machine's disks (Debian package u-boot-qemu). */
 #define UBOOT_PATH "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
@@ -34,6 +35,7 @@ struct _VireoAssistant {
     gboolean detecting;
     GCancellable *cancellable;
     char *os_warning; /* what the detection found worth a warning */
+    char *refusal;    /* why the chosen image cannot make a machine (another architecture) */
 
     AdwToastOverlay *toast_overlay;
     GtkWidget *cancel_button;
@@ -207,6 +209,7 @@ typedef struct {
     VireoOsInfo info;
     gboolean readable;
     char *error;
+    VrIsoBoot boot; /* what the image's boot catalog and EFI loaders say */
 } Detection;
 
 static void detection_free(gpointer data)
@@ -224,7 +227,36 @@ static void detect_thread(GTask *task, gpointer source, gpointer data, GCancella
     d->readable = vireo_osinfo_detect(data, &d->info, &error);
     if (!d->readable)
         d->error = g_strdup(error->message);
+    vr_iso_read_boot(data, &d->boot, NULL);
     g_task_return_pointer(task, d, detection_free);
+}
+
+/* The architecture the image is for: a RISC-V EFI loader on it settles it; else libosinfo's
+ * word where it knows the image, else the image's boot catalog and loaders (x86 BIOS or EFI,
+ * ARM EFI). An image that may be for another machine than Vireo runs is refused, with the
+ * reason, rather than made into a machine that stops at U-Boot's prompt. */
+static void refuse_other_arch(VireoAssistant *self, const Detection *d)
+{
+    g_clear_pointer(&self->refusal, g_free);
+    const char *arch = vr_iso_boot_arch(&d->boot);
+    if (!d->boot.efi_riscv && d->info.identified && d->info.arch &&
+        g_strcmp0(d->info.arch, "all") != 0)
+        arch = d->info.arch;
+    if (!arch || g_strv_contains(vr_supported_archs(), arch))
+        return;
+    gboolean pc = g_str_equal(arch, "x86_64") || g_str_equal(arch, "i386") ||
+                  g_str_equal(arch, "i486") || g_str_equal(arch, "i586") ||
+                  g_str_equal(arch, "i686");
+    self->refusal =
+        pc ? g_strdup_printf(
+                 /* Translators: both %s are architectures ("x86-64", "RISC-V 64"). */
+                 _("This is an installer for %s PCs; Vireo runs %s machines so far."),
+                 vireo_arch_label(g_str_equal(arch, "x86_64") ? arch : "x86"),
+                 vireo_arch_label("riscv64"))
+           : g_strdup_printf(
+                 /* Translators: both %s are architectures ("aarch64", "RISC-V 64"). */
+                 _("This is an installer for %s computers; Vireo runs %s machines so far."),
+                 vireo_arch_label(arch), vireo_arch_label("riscv64"));
 }
 
 static void detect_done(GObject *source, GAsyncResult *result, gpointer data)
@@ -243,13 +275,6 @@ static void detect_done(GObject *source, GAsyncResult *result, gpointer data)
     if (d->readable && d->info.identified) {
         g_autofree char *subtitle = g_strdup_printf(_("Recognized from the image “%s”"), base);
         set_os_row(self, "media-optical-symbolic", d->info.name, subtitle);
-        if (d->info.arch && !g_strv_contains(vr_supported_archs(), d->info.arch) &&
-            g_strcmp0(d->info.arch, "all") != 0)
-            self->os_warning = g_strdup_printf(
-                _("%s is made for %s. Vireo runs %s machines only for now, so this system will "
-                  "not start on it; the machine is created for %s."),
-                d->info.name, vireo_arch_label(d->info.arch), vireo_arch_label("riscv64"),
-                vireo_arch_label("riscv64"));
         /* libosinfo's CPU figures are minimums: two make an installer bearable. */
         propose(self, MAX(d->info.cpus, 2u), d->info.memory ? d->info.memory : 2 * GIB,
                 d->info.storage ? d->info.storage : 20 * GIB);
@@ -273,6 +298,7 @@ static void detect_done(GObject *source, GAsyncResult *result, gpointer data)
         g_autofree char *name = name_from_path(self->image_path);
         set_name(self, name);
     }
+    refuse_other_arch(self, d);
     set_warning(self);
     detection_free(d);
     check_machine(self, FALSE);
@@ -299,6 +325,7 @@ static void start_detection(VireoAssistant *self)
 static void use_iso(VireoAssistant *self, const char *path)
 {
     self->source = SOURCE_ISO;
+    g_clear_pointer(&self->refusal, g_free);
     g_free(self->image_path);
     self->image_path = g_strdup(path);
     gtk_widget_set_visible(GTK_WIDGET(self->image_row), FALSE);
@@ -312,6 +339,7 @@ static void use_iso(VireoAssistant *self, const char *path)
 static void use_disk(VireoAssistant *self, const char *path)
 {
     self->source = SOURCE_DISK;
+    g_clear_pointer(&self->refusal, g_free);
     g_free(self->image_path);
     self->image_path = g_strdup(path);
     g_clear_pointer(&self->os_warning, g_free);
@@ -383,6 +411,7 @@ static void on_next(GtkButton *button, gpointer data)
     if (!self->kernel_path)
         return;
     self->source = SOURCE_KERNEL;
+    g_clear_pointer(&self->refusal, g_free);
     g_clear_pointer(&self->os_warning, g_free);
     gboolean bare = adw_combo_row_get_selected(self->firmware_row) == 1;
     g_autofree char *base = g_path_get_basename(self->kernel_path);
@@ -634,7 +663,11 @@ static void check_machine(VireoAssistant *self, gboolean point)
     GtkWidget *row = NULL, *focus = NULL;
     const char *name = gtk_editable_get_text(GTK_EDITABLE(self->name_row));
     gboolean ok = vireo_library_check_new_name(self->library, NULL, name, &error);
-    if (!ok) {
+    if (self->refusal) {
+        ok = FALSE;
+        g_clear_error(&error);
+        g_set_error_literal(&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, self->refusal);
+    } else if (!ok) {
         row = GTK_WIDGET(self->name_row);
     } else {
         VrMachineConfig cfg;
@@ -748,6 +781,7 @@ static void vireo_assistant_finalize(GObject *object)
     g_free(self->kernel_path);
     g_free(self->initrd_path);
     g_free(self->os_warning);
+    g_free(self->refusal);
     G_OBJECT_CLASS(vireo_assistant_parent_class)->finalize(object);
 }
 

@@ -308,25 +308,92 @@ gboolean vireo_library_rename(VireoLibrary *self, VireoMachine *machine, const c
     return TRUE;
 }
 
+typedef struct {
+    char *folder;
+    VrDuplicateReport report;
+} Duplicate;
+
+static void duplicate_free(gpointer data)
+{
+    Duplicate *d = data;
+    g_free(d->folder);
+    vr_duplicate_report_clear(&d->report);
+    g_free(d);
+}
+
+typedef struct {
+    char *folder, *name;
+    VireoProgressFunc progress;
+    gpointer data; /* the caller's, valid until its callback ran */
+} DuplicateArgs;
+
+static void duplicate_args_free(gpointer data)
+{
+    DuplicateArgs *args = data;
+    g_free(args->folder);
+    g_free(args->name);
+    g_free(args);
+}
+
+typedef struct {
+    GTask *task;
+    double fraction;
+} DuplicateProgress;
+
+static void duplicate_progress_free(gpointer data)
+{
+    DuplicateProgress *p = data;
+    g_object_unref(p->task);
+    g_free(p);
+}
+
+/* On the caller's main context: the caller hears of progress until its callback ran. */
+static gboolean duplicate_progress_report(gpointer data)
+{
+    DuplicateProgress *p = data;
+    DuplicateArgs *args = g_task_get_task_data(p->task);
+    if (!g_task_get_completed(p->task))
+        args->progress(p->fraction, args->data);
+    return G_SOURCE_REMOVE;
+}
+
+/* On the copying thread. */
+static void duplicate_progress(uint64_t done, uint64_t total, gpointer data)
+{
+    DuplicateProgress *p = g_new0(DuplicateProgress, 1);
+    p->task = g_object_ref(data);
+    p->fraction = total ? (double) done / (double) total : 1.0;
+    g_main_context_invoke_full(g_task_get_context(p->task), G_PRIORITY_DEFAULT,
+                               duplicate_progress_report, p, duplicate_progress_free);
+}
+
 static void duplicate_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
-    char **args = data; /* folder, name */
+    DuplicateArgs *args = data;
     GError *error = NULL;
-    char *folder = vr_library_duplicate(args[0], args[1], cancellable, &error);
-    if (folder)
-        g_task_return_pointer(task, folder, g_free);
-    else
+    Duplicate *d = g_new0(Duplicate, 1);
+    d->folder = vr_library_duplicate_full(args->folder, args->name, &d->report,
+                                          args->progress ? duplicate_progress : NULL, task,
+                                          cancellable, &error);
+    if (d->folder) {
+        g_task_return_pointer(task, d, duplicate_free);
+    } else {
+        duplicate_free(d);
         g_task_return_error(task, error);
+    }
 }
 
 void vireo_library_duplicate_async(VireoLibrary *self, VireoMachine *machine, const char *name,
-                                   GAsyncReadyCallback callback, gpointer data)
+                                   VireoProgressFunc progress, GAsyncReadyCallback callback,
+                                   gpointer data)
 {
     GTask *task = g_task_new(self, NULL, callback, data);
-    char **args = g_new0(char *, 3);
-    args[0] = g_strdup(vireo_machine_get_folder(machine));
-    args[1] = g_strdup(name);
-    g_task_set_task_data(task, args, (GDestroyNotify) g_strfreev);
+    DuplicateArgs *args = g_new0(DuplicateArgs, 1);
+    args->folder = g_strdup(vireo_machine_get_folder(machine));
+    args->name = g_strdup(name);
+    args->progress = progress;
+    args->data = data;
+    g_task_set_task_data(task, args, duplicate_args_free);
     if (vireo_machine_is_active(machine)) {
         g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_BUSY,
                                 _("“%s” is running; turn it off before duplicating it"),
@@ -338,12 +405,20 @@ void vireo_library_duplicate_async(VireoLibrary *self, VireoMachine *machine, co
 }
 
 VireoMachine *vireo_library_duplicate_finish(VireoLibrary *self, GAsyncResult *result,
-                                             GError **error)
+                                             VrDuplicateReport *report, GError **error)
 {
-    g_autofree char *folder = g_task_propagate_pointer(G_TASK(result), error);
-    if (!folder)
+    Duplicate *d = g_task_propagate_pointer(G_TASK(result), error);
+    if (report)
+        memset(report, 0, sizeof(*report));
+    if (!d)
         return NULL;
-    return vireo_library_add(self, folder);
+    VireoMachine *machine = vireo_library_add(self, d->folder);
+    if (report) {
+        *report = d->report;
+        memset(&d->report, 0, sizeof(d->report));
+    }
+    duplicate_free(d);
+    return machine;
 }
 
 void vireo_library_shutdown(VireoLibrary *self)

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "vireo-machine.h"
+#include "vr-library.h"
 
 G_BEGIN_DECLS
 
@@ -34,10 +35,17 @@ gboolean vireo_library_rename(VireoLibrary *self, VireoMachine *machine, const c
 /* Checks a new name: valid and not taken by another machine. */
 gboolean vireo_library_check_new_name(VireoLibrary *self, VireoMachine *machine, const char *name,
                                       GError **error);
+/* How far a long operation is (0 to 1), on the main context. */
+typedef void (*VireoProgressFunc)(double fraction, gpointer data);
+/* Copies machine as name on a worker thread; progress (may be NULL) hears how far the copy
+ * is, with data, until callback runs. */
 void vireo_library_duplicate_async(VireoLibrary *self, VireoMachine *machine, const char *name,
-                                   GAsyncReadyCallback callback, gpointer data);
+                                   VireoProgressFunc progress, GAsyncReadyCallback callback,
+                                   gpointer data);
+/* The new machine; report (may be NULL; clear it with vr_duplicate_report_clear) says which
+ * disks were copied and which stay shared. */
 VireoMachine *vireo_library_duplicate_finish(VireoLibrary *self, GAsyncResult *result,
-                                             GError **error);
+                                             VrDuplicateReport *report, GError **error);
 /* Powers every machine off and removes what is staged (the application quits). */
 void vireo_library_shutdown(VireoLibrary *self);
 

@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 #include <vte/vte.h>
 
+#include "vireo-console-palette.h"
 #include "vireo-machine-page.h"
 #include "vireo-util.h"
 #include "vireo-window.h"
@@ -178,10 +179,7 @@ static GtkWidget *console_for(VireoMachinePage *self, VireoMachine *machine, gbo
     PangoFontDescription *font = pango_font_description_from_string("Monospace 11");
     vte_terminal_set_font(term, font);
     pango_font_description_free(font);
-    GdkRGBA fg, bg;
-    gdk_rgba_parse(&fg, "#deddda");
-    gdk_rgba_parse(&bg, "#1e1e1e");
-    vte_terminal_set_colors(term, &fg, &bg, NULL, 0);
+    vireo_console_set_colors(term);
     gtk_widget_set_hexpand(GTK_WIDGET(term), TRUE);
     gtk_widget_set_vexpand(GTK_WIDGET(term), TRUE);
     gtk_widget_add_css_class(GTK_WIDGET(term), "console-terminal");

@@ -515,17 +515,68 @@ void vireo_window_rename_machine(VireoWindow *self, VireoMachine *machine)
     gtk_widget_grab_focus(entry);
 }
 
+/* A duplicate under way. */
+typedef struct {
+    VireoWindow *window;
+    char *name; /* the original's */
+    int percent;
+} DuplicateJob;
+
+/* Long copies say how far they are, in the "Duplicating" toast. */
+static void duplicate_progress(double fraction, gpointer data)
+{
+    DuplicateJob *job = data;
+    int percent = (int) (fraction * 100);
+    if (percent == job->percent || percent >= 100)
+        return;
+    job->percent = percent;
+    /* Translators: the machine's name, then how much of the copy is done ("42 %"). */
+    g_autofree char *text = g_strdup_printf(_("Duplicating “%s”… %d %%"), job->name, percent);
+    vireo_window_toast(job->window, text);
+}
+
 static void duplicate_done(GObject *source, GAsyncResult *result, gpointer data)
 {
-    g_autoptr(VireoWindow) self = data;
+    DuplicateJob *job = data;
+    g_autoptr(VireoWindow) self = job->window;
+    g_free(job->name);
+    g_free(job);
     g_autoptr(GError) error = NULL;
-    VireoMachine *copy = vireo_library_duplicate_finish(VIREO_LIBRARY(source), result, &error);
+    VrDuplicateReport report;
+    VireoMachine *copy =
+        vireo_library_duplicate_finish(VIREO_LIBRARY(source), result, &report, &error);
     if (!copy) {
         g_autofree char *text = g_strdup_printf(_("Could not duplicate: %s"), error->message);
         vireo_window_toast(self, text);
         return;
     }
-    g_autofree char *text = g_strdup_printf(_("“%s” created"), vireo_machine_get_name(copy));
+    /* Which disks the copy has of its own and which it shares with the original. */
+    g_autoptr(GString) what = g_string_new(NULL);
+    if (report.copied)
+        g_string_append_printf(
+            what, g_dngettext(GETTEXT_PACKAGE, "copied %u disk", "copied %u disks", report.copied),
+            report.copied);
+    if (report.shared->len) {
+        if (what->len)
+            g_string_append(what, _("; "));
+        if (report.shared->len == 1) {
+            g_autofree char *base = g_path_get_basename(g_ptr_array_index(report.shared, 0));
+            /* Translators: %s is a disk image's file name, e.g. an installer ISO. */
+            g_string_append_printf(what, _("“%s” is shared (read-only)"), base);
+        } else {
+            g_string_append_printf(what,
+                                   g_dngettext(GETTEXT_PACKAGE, "%u read-only image is shared",
+                                               "%u read-only images are shared",
+                                               report.shared->len),
+                                   report.shared->len);
+        }
+    }
+    g_autofree char *text =
+        what->len
+            /* Translators: the new machine's name, then what was copied and what is shared. */
+            ? g_strdup_printf(_("“%s” created: %s"), vireo_machine_get_name(copy), what->str)
+            : g_strdup_printf(_("“%s” created"), vireo_machine_get_name(copy));
+    vr_duplicate_report_clear(&report);
     vireo_window_toast(self, text);
 }
 
@@ -544,7 +595,12 @@ void vireo_window_duplicate_machine(VireoWindow *self, VireoMachine *machine)
     g_autofree char *text =
         g_strdup_printf(_("Duplicating “%s”…"), vireo_machine_get_name(machine));
     vireo_window_toast(self, text);
-    vireo_library_duplicate_async(self->library, machine, name, duplicate_done, g_object_ref(self));
+    DuplicateJob *job = g_new0(DuplicateJob, 1);
+    job->window = g_object_ref(self);
+    job->name = g_strdup(vireo_machine_get_name(machine));
+    job->percent = -1;
+    vireo_library_duplicate_async(self->library, machine, name, duplicate_progress, duplicate_done,
+                                  job);
 }
 
 /* ---- what machines report ---- */

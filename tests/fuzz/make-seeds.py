@@ -141,3 +141,64 @@ put('virtio', 'input', virtio(3, [(3 | 2 << 4, 0, 0, 0x100, 7), (4, 0, 0, 0, 0),
 put('virtio', 'blk-indirect', virtio(2 | 0x30, [(8, 0, 0, RAM + 0x80100, 0),
                                                 (2, 0, 0, (16 << 32) | (RAM + 0x40000), 0),
                                                 (4, 0, 0, 0, 0)]))
+
+
+def iso(platforms, loader, rr_name=None):
+    """fuzz-iso: an ISO 9660 image of 23 sectors: the primary volume descriptor, an El Torito
+    boot record and catalog (a bootable entry for each platform id), and /EFI/BOOT holding
+    loader (with rr_name as its Rock Ridge name)."""
+    sector = 2048
+    img = bytearray(23 * sector)
+
+    def both16(v):
+        return struct.pack('<H', v) + struct.pack('>H', v)
+
+    def both32(v):
+        return struct.pack('<I', v) + struct.pack('>I', v)
+
+    def record(name, extent, size, directory, nm=None):
+        su = b''
+        if nm:
+            su = b'NM' + bytes([5 + len(nm), 1, 0]) + nm
+        body = (b'\0' + both32(extent) + both32(size) + bytes(7) + bytes([2 if directory else 0, 0, 0]) +
+                both16(1) + bytes([len(name)]) + name)
+        if len(name) % 2 == 0:
+            body += b'\0'
+        body += su
+        return bytes([len(body) + 1]) + body
+
+    def directory(at, entries):
+        data = record(b'\0', at, sector, True) + record(b'\1', 20, sector, True) + b''.join(entries)
+        img[at * sector:at * sector + len(data)] = data
+
+    pvd = bytearray(sector)
+    pvd[0:7] = b'\1CD001\1'
+    pvd[80:88] = both32(23)
+    pvd[128:132] = both16(sector)
+    pvd[156:190] = record(b'\0', 20, sector, True)
+    img[16 * sector:17 * sector] = pvd
+    boot = bytearray(sector)
+    boot[0:7] = b'\0CD001\1'
+    boot[7:30] = b'EL TORITO SPECIFICATION'
+    boot[71:75] = struct.pack('<I', 19)
+    img[17 * sector:18 * sector] = boot
+    img[18 * sector:18 * sector + 7] = b'\xffCD001\1'
+    cat = bytearray(sector)
+    cat[0], cat[1], cat[30], cat[31] = 1, platforms[0], 0x55, 0xaa
+    cat[28:30] = struct.pack('<H', -sum(struct.unpack('<16H', bytes(cat[:32]))) & 0xffff)
+    cat[32] = 0x88
+    at = 64
+    for i, platform in enumerate(platforms[1:]):
+        cat[at:at + 4] = bytes([0x91 if i == len(platforms) - 2 else 0x90, platform]) + \
+            struct.pack('<H', 1)
+        cat[at + 32] = 0x88
+        at += 64
+    img[19 * sector:20 * sector] = cat
+    directory(20, [record(b'EFI', 21, sector, True)])
+    directory(21, [record(b'BOOT', 22, sector, True)])
+    directory(22, [record(loader, 0, 0, False, rr_name)])
+    return bytes(img)
+
+
+put('iso', 'x86', iso([0x00, 0xef], b'BOOTX64.EFI;1'))
+put('iso', 'riscv64', iso([0xef], b'BOOTRISC.EFI;1', b'BOOTRISCV64.EFI'))

@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "boot-iso.h"
 #include "fake-iso.h"
 #include "ui-test.h"
 #include "vireo-i18n.h"
@@ -419,6 +420,11 @@ char *ui_make_iso(const char *name, const char *volume_id)
     char *path = g_build_filename(scratch_dir, name, NULL);
     g_assert_true(fake_iso_write(path, volume_id, FALSE));
     return path;
+}
+
+char *ui_make_boot_iso(const char *name, const char *volume_id, int kind)
+{
+    return boot_iso_make(scratch_dir, name, volume_id, (BootIsoKind) kind);
 }
 
 const char *ui_guest(const char *name)

@@ -83,6 +83,9 @@ char *ui_terminal_tail(VteTerminal *terminal, long rows);
  * (demo.elf, echo.elf) or NULL when it was not built (no cross compiler). */
 char *ui_make_iso(const char *name, const char *volume_id);
 const char *ui_guest(const char *name);
+/* A bootable ISO made by xorriso (tests/unit/boot-iso.h): kind is a BootIsoKind (x86 BIOS and
+ * EFI, x86 BIOS only, RISC-V EFI). */
+char *ui_make_boot_iso(const char *name, const char *volume_id, int kind);
 /* A machine folder made directly (as `vireo create` does). */
 char *ui_make_machine(const char *name, const char *kernel, const char *bios, guint64 memory);
 /* machine.ini of the machine named name, as a key file. */

@@ -530,6 +530,179 @@ static void test_duplicate(void)
     g_assert_cmpuint(list->len, ==, 2);
 }
 
+/* Writes text at offset of the file at path. */
+static void write_at(const char *path, long offset, const char *text)
+{
+    FILE *f = fopen(path, "r+b");
+    g_assert_nonnull(f);
+    g_assert_cmpint(fseek(f, offset, SEEK_SET), ==, 0);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void assert_same_content(const char *a, const char *b)
+{
+    g_autofree char *data_a = NULL, *data_b = NULL;
+    gsize len_a, len_b;
+    g_assert_true(g_file_get_contents(a, &data_a, &len_a, NULL));
+    g_assert_true(g_file_get_contents(b, &data_b, &len_b, NULL));
+    g_assert_cmpmem(data_a, len_a, data_b, len_b);
+}
+
+/* What a copy's progress reports said. */
+typedef struct {
+    guint calls;
+    guint64 last_done, total;
+    gboolean backwards;
+} Progress;
+
+static void record_progress(uint64_t done, uint64_t total, gpointer data)
+{
+    Progress *p = data;
+    if (done < p->last_done || (p->calls && total != p->total) || done > total)
+        p->backwards = TRUE;
+    p->calls++;
+    p->last_done = done;
+    p->total = total;
+}
+
+/* A writable disk outside the machine's folder gets copied into the duplicate's folder (the
+ * two machines must never write one image); a read-only one (an install image) stays shared. */
+static void test_duplicate_external_disks(void)
+{
+    g_autofree char *lib = tmp_path("lib-duplicate-external");
+    g_autofree char *outside = fresh_dir("outside-disks");
+    g_autofree char *elf = write_elf("duplicate-external.elf");
+    g_autoptr(GError) error = NULL;
+
+    /* 64 MiB, sparse, with a few blocks written. */
+    g_autofree char *data_disk = g_build_filename(outside, "data.img", NULL);
+    g_assert_true(vr_disk_create_raw(data_disk, 64 << 20, &error));
+    write_at(data_disk, 0, "first block");
+    write_at(data_disk, 10 << 20, "a block at 10 MiB");
+    write_at(data_disk, (64 << 20) - 4096, "the last block");
+    g_autofree char *iso = g_build_filename(outside, "installer.iso", NULL);
+    g_assert_true(vr_disk_create_raw(iso, 1 << 20, &error));
+    write_at(iso, 0x8000, "\001CD001");
+    /* A second writable disk of the same name, so the copies need names of their own. */
+    g_autofree char *other_dir = fresh_dir("outside-disks/other");
+    g_autofree char *data_disk2 = g_build_filename(other_dir, "data.img", NULL);
+    g_assert_true(vr_disk_create_raw(data_disk2, 1 << 20, &error));
+    write_at(data_disk2, 512, "the other disk");
+
+    VrMachineConfig *cfg = sample_config("External", elf);
+    vr_machine_config_add_disk(cfg, data_disk, false);
+    vr_machine_config_add_disk(cfg, iso, true);
+    vr_machine_config_add_disk(cfg, data_disk2, false);
+    g_autofree char *folder = vr_library_create(lib, cfg, 1 << 20, &error);
+    g_assert_no_error(error);
+    config_free(cfg);
+    GStatBuf before;
+    g_assert_cmpint(g_stat(data_disk, &before), ==, 0);
+    g_autofree char *ini = g_build_filename(folder, "machine.ini", NULL);
+    g_autofree char *ini_before = NULL;
+    g_assert_true(g_file_get_contents(ini, &ini_before, NULL, NULL));
+
+    VrDuplicateReport report;
+    Progress progress = {0};
+    g_autofree char *copy = vr_library_duplicate_full(folder, "External Copy", &report,
+                                                      record_progress, &progress, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(copy);
+    /* disk.img in the folder, data.img and the other data.img: three of its own. */
+    g_assert_cmpuint(report.copied, ==, 3);
+    g_assert_cmpuint(report.shared->len, ==, 1);
+    g_assert_cmpstr(g_ptr_array_index(report.shared, 0), ==, iso);
+    vr_duplicate_report_clear(&report);
+    /* Progress only goes forward and ends at what was there to copy: at least the blocks
+     * written on the outside disks, far less than their size (holes are not counted). */
+    g_assert_cmpuint(progress.calls, >=, 1);
+    g_assert_false(progress.backwards);
+    g_assert_cmpuint(progress.last_done, ==, progress.total);
+    g_assert_cmpuint(progress.total, >=, 3 * 512);
+    g_assert_cmpuint(progress.total, <, 4 << 20);
+
+    g_autoptr(VrLibraryEntry) e = vr_library_entry_load(copy);
+    g_assert_cmpint(e->problem, ==, VR_PROBLEM_NONE);
+    g_assert_cmpuint(e->cfg.disks->len, ==, 4);
+    g_autofree char *copy_disk0 = g_build_filename(copy, "disk.img", NULL);
+    g_autofree char *copy_data = g_build_filename(copy, "data.img", NULL);
+    g_autofree char *copy_data2 = g_build_filename(copy, "data-2.img", NULL);
+    const VrDiskConfig *d = &g_array_index(e->cfg.disks, VrDiskConfig, 0);
+    g_assert_cmpstr(d[0].path, ==, copy_disk0);
+    g_assert_cmpstr(d[1].path, ==, copy_data);
+    g_assert_false(d[1].readonly);
+    g_assert_cmpstr(d[2].path, ==, iso);
+    g_assert_true(d[2].readonly);
+    g_assert_cmpstr(d[3].path, ==, copy_data2);
+    g_assert_false(d[3].readonly);
+    /* machine.ini names the copies relative to the folder, so the folder can move. */
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autofree char *copy_ini = g_build_filename(copy, "machine.ini", NULL);
+    g_assert_true(g_key_file_load_from_file(kf, copy_ini, G_KEY_FILE_NONE, NULL));
+    g_autofree char *path1 = g_key_file_get_string(kf, "disk 1", "path", NULL);
+    g_assert_cmpstr(path1, ==, "data.img");
+
+    assert_same_content(data_disk, copy_data);
+    assert_same_content(data_disk2, copy_data2);
+    GStatBuf st;
+    g_assert_cmpint(g_stat(copy_data, &st), ==, 0);
+    g_assert_cmpuint((guint64) st.st_size, ==, 64 << 20);
+    g_assert_cmpuint((guint64) st.st_blocks * 512, <, 1 << 20); /* still sparse */
+
+    /* The original is untouched: its machine.ini and its disk. */
+    g_autofree char *ini_after = NULL;
+    g_assert_true(g_file_get_contents(ini, &ini_after, NULL, NULL));
+    g_assert_cmpstr(ini_before, ==, ini_after);
+    GStatBuf after;
+    g_assert_cmpint(g_stat(data_disk, &after), ==, 0);
+    g_assert_cmpint(after.st_ino, ==, before.st_ino);
+    g_assert_cmpint(after.st_mtime, ==, before.st_mtime);
+    /* Writing the copy does not write the original. */
+    write_at(copy_data, 0, "changed in the copy");
+    g_autofree char *head = NULL;
+    g_assert_true(g_file_get_contents(data_disk, &head, NULL, NULL));
+    g_assert_cmpstr(head, ==, "first block");
+}
+
+/* A writable disk that is a symbolic link in the folder (follow-symlink) is copied too. */
+static void test_duplicate_linked_disk(void)
+{
+    g_autofree char *lib = tmp_path("lib-duplicate-link");
+    g_autofree char *outside = fresh_dir("linked-disks");
+    g_autofree char *elf = write_elf("duplicate-link.elf");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *target = g_build_filename(outside, "real.img", NULL);
+    g_assert_true(vr_disk_create_raw(target, 1 << 20, &error));
+    write_at(target, 4096, "behind the link");
+
+    VrMachineConfig *cfg = sample_config("Linked", elf);
+    g_autofree char *folder = vr_library_create(lib, cfg, 0, &error);
+    g_assert_no_error(error);
+    g_autofree char *link = g_build_filename(folder, "linked.img", NULL);
+    g_assert_cmpint(symlink(target, link), ==, 0);
+    vr_machine_config_add_disk(cfg, link, false);
+    g_array_index(cfg->disks, VrDiskConfig, 0).follow_symlink = true;
+    g_autofree char *ini = g_build_filename(folder, "machine.ini", NULL);
+    g_assert_true(vr_machine_config_save_file(cfg, ini, &error));
+    config_free(cfg);
+
+    VrDuplicateReport report;
+    g_autofree char *copy =
+        vr_library_duplicate_full(folder, "Linked Copy", &report, NULL, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(report.copied, ==, 1);
+    g_assert_cmpuint(report.shared->len, ==, 0);
+    vr_duplicate_report_clear(&report);
+    g_autofree char *copied = g_build_filename(copy, "linked.img", NULL);
+    g_assert_false(g_file_test(copied, G_FILE_TEST_IS_SYMLINK));
+    assert_same_content(target, copied);
+    g_autoptr(VrLibraryEntry) e = vr_library_entry_load(copy);
+    g_assert_cmpint(e->problem, ==, VR_PROBLEM_NONE);
+    g_assert_false(g_array_index(e->cfg.disks, VrDiskConfig, 0).follow_symlink);
+    g_assert_true(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+}
+
 /* ---- what a file is ---- */
 
 static char *write_file(const char *name, const void *data, gsize len, gsize size)
@@ -721,6 +894,8 @@ int main(int argc, char **argv)
     g_test_add_func("/library/delete-undo", test_delete_undo);
     g_test_add_func("/library/rename", test_rename);
     g_test_add_func("/library/duplicate", test_duplicate);
+    g_test_add_func("/library/duplicate-external-disks", test_duplicate_external_disks);
+    g_test_add_func("/library/duplicate-linked-disk", test_duplicate_linked_disk);
     g_test_add_func("/library/probe", test_probe);
     g_test_add_func("/library/names", test_names);
     g_test_add_func("/cli/create-list", test_cli_create_list);
