@@ -590,6 +590,7 @@ static void add_capture_shortcuts(VireoMachinePage *self)
         {"<Control><Shift>s", "machine.start"},
         {"<Control><Shift>p", "machine.toggle-pause"},
         {"<Control><Shift>r", "machine.reset"},
+        {"<Control><Shift>d", "machine.shut-down"},
         {"<Control><Shift>o", "machine.force-off"},
         {"<Control><Shift>comma", "machine.settings"},
         {"<Control><Shift>c", "machine.copy"},

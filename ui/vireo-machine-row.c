@@ -76,6 +76,7 @@ static void update(VireoMachineRow *self)
     g_object_get(m, "busy", &busy, NULL);
     gtk_widget_action_set_enabled(
         w, "row.reset", (state == VIREO_MACHINE_RUNNING || state == VIREO_MACHINE_PAUSED) && !busy);
+    gtk_widget_action_set_enabled(w, "row.shut-down", state == VIREO_MACHINE_RUNNING && !busy);
     gtk_widget_action_set_enabled(w, "row.force-off",
                                   state == VIREO_MACHINE_RUNNING || state == VIREO_MACHINE_PAUSED);
     gtk_widget_action_set_enabled(w, "row.settings", vireo_machine_get_entry(m)->cfg_loaded);
@@ -127,8 +128,10 @@ static void row_action(GtkWidget *widget, const char *name, GVariant *param)
         vireo_machine_resume(m);
     else if (g_str_equal(name, "row.reset"))
         vireo_machine_reset(m);
+    else if (g_str_equal(name, "row.shut-down"))
+        vireo_window_shut_down_machine(window, m);
     else if (g_str_equal(name, "row.force-off"))
-        vireo_machine_force_off(m);
+        vireo_window_confirm_force_off(window, m);
     else if (g_str_equal(name, "row.save-state"))
         vireo_machine_save_state_and_quit(m);
     else if (g_str_equal(name, "row.discard-state")) {
@@ -180,10 +183,10 @@ static void vireo_machine_row_class_init(VireoMachineRowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachineRow, pause_button);
     gtk_widget_class_bind_template_child(widget_class, VireoMachineRow, resume_button);
 
-    static const char *const actions[] = {"row.open",     "row.start",      "row.pause",
-                                          "row.resume",   "row.reset",      "row.force-off",
-                                          "row.settings", "row.rename",     "row.duplicate",
-                                          "row.delete",   "row.save-state", "row.discard-state"};
+    static const char *const actions[] = {
+        "row.open",       "row.start",         "row.pause",    "row.resume",    "row.reset",
+        "row.force-off",  "row.settings",      "row.rename",   "row.duplicate", "row.delete",
+        "row.save-state", "row.discard-state", "row.shut-down"};
     for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
         gtk_widget_class_install_action(widget_class, actions[i], NULL, row_action);
 }

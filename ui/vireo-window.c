@@ -90,8 +90,9 @@ static GtkWidget *show_details(VireoWindow *self, const char *heading, const cha
 
 static void on_details_clicked(AdwToast *toast, gpointer data)
 {
-    show_details(data, g_object_get_data(G_OBJECT(toast), "summary"), NULL,
-                 g_object_get_data(G_OBJECT(toast), "details"), FALSE);
+    const char *details = g_object_get_data(G_OBJECT(toast), "details");
+    if (details)
+        show_details(data, g_object_get_data(G_OBJECT(toast), "summary"), NULL, details, FALSE);
 }
 
 /* A toast shows about this many characters before it cuts the rest off. */
@@ -120,33 +121,28 @@ static char *summarize(const char *text)
  * toast gets a toast of its start, and its Details button shows all of it. */
 void vireo_window_toast(VireoWindow *self, const char *text)
 {
-    if (g_utf8_strlen(text, -1) > TOAST_MAX_CHARS) {
-        g_autofree char *summary = summarize(text);
-        g_autofree char *escaped = g_markup_escape_text(summary, -1);
-        AdwToast *toast = adw_toast_new(escaped);
-        adw_toast_set_timeout(toast, 10);
-        adw_toast_set_button_label(toast, _("_Details"));
-        g_object_set_data_full(G_OBJECT(toast), "summary", g_steal_pointer(&summary), g_free);
-        g_object_set_data_full(G_OBJECT(toast), "details", g_strdup(text), g_free);
-        g_signal_connect_object(toast, "button-clicked", G_CALLBACK(on_details_clicked), self, 0);
-        if (self->info_toast)
-            adw_toast_dismiss(self->info_toast);
-        vireo_window_add_toast(self, toast);
-        return;
-    }
+    gboolean long_text = g_utf8_strlen(text, -1) > TOAST_MAX_CHARS;
+    g_autofree char *summary = long_text ? summarize(text) : g_strdup(text);
     /* A toast's title is markup. */
-    g_autofree char *escaped = g_markup_escape_text(text, -1);
-    if (self->info_toast) {
-        adw_toast_set_title(self->info_toast, escaped);
-        /* Shown already: its timeout starts again. */
-        adw_toast_overlay_add_toast(self->toast_overlay, g_object_ref(self->info_toast));
-        return;
+    g_autofree char *escaped = g_markup_escape_text(summary, -1);
+    AdwToast *toast = self->info_toast;
+    gboolean fresh = !toast;
+    if (fresh) {
+        toast = adw_toast_new(escaped);
+        self->info_toast = toast;
+        g_signal_connect_object(toast, "dismissed", G_CALLBACK(on_info_toast_dismissed), self, 0);
+        g_signal_connect_object(toast, "button-clicked", G_CALLBACK(on_details_clicked), self, 0);
     }
-    AdwToast *toast = adw_toast_new(escaped);
-    adw_toast_set_timeout(toast, 5);
-    self->info_toast = toast;
-    g_signal_connect_object(toast, "dismissed", G_CALLBACK(on_info_toast_dismissed), self, 0);
-    vireo_window_add_toast(self, toast);
+    adw_toast_set_title(toast, escaped);
+    adw_toast_set_timeout(toast, long_text ? 10 : 5);
+    adw_toast_set_button_label(toast, long_text ? _("_Details") : NULL);
+    g_object_set_data_full(G_OBJECT(toast), "summary", long_text ? g_strdup(summary) : NULL,
+                           g_free);
+    g_object_set_data_full(G_OBJECT(toast), "details", long_text ? g_strdup(text) : NULL, g_free);
+    if (fresh)
+        vireo_window_add_toast(self, toast);
+    else /* Shown already: its timeout starts again. */
+        adw_toast_overlay_add_toast(self->toast_overlay, g_object_ref(toast));
 }
 
 /* ---- the library ---- */
@@ -427,6 +423,49 @@ void vireo_window_confirm_delete(VireoWindow *self, VireoMachine *machine)
     g_object_set_data_full(G_OBJECT(dialog), "machine", g_object_ref(machine), g_object_unref);
     g_signal_connect_object(dialog, "response", G_CALLBACK(on_delete_response), self, 0);
     gtk_window_present(GTK_WINDOW(dialog));
+}
+
+static void on_force_off_response(AdwMessageDialog *dialog, const char *response, gpointer data)
+{
+    VireoMachine *machine = g_object_get_data(G_OBJECT(dialog), "machine");
+    if (g_strcmp0(response, "force-off") == 0)
+        vireo_machine_force_off(machine);
+}
+
+/* Asks whether to pull the plug on machine. */
+static void ask_force_off(VireoWindow *self, VireoMachine *machine, const char *heading,
+                          const char *body)
+{
+    GtkWidget *dialog = adw_message_dialog_new(GTK_WINDOW(self), heading, body);
+    adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(dialog), "cancel", _("_Cancel"),
+                                     "force-off", _("_Force Off"), NULL);
+    adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(dialog), "force-off",
+                                               ADW_RESPONSE_DESTRUCTIVE);
+    adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
+    adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
+    g_object_set_data_full(G_OBJECT(dialog), "machine", g_object_ref(machine), g_object_unref);
+    g_signal_connect(dialog, "response", G_CALLBACK(on_force_off_response), NULL);
+    gtk_window_present(GTK_WINDOW(dialog));
+}
+
+void vireo_window_confirm_force_off(VireoWindow *self, VireoMachine *machine)
+{
+    g_autofree char *heading =
+        g_strdup_printf(_("Force Off “%s”?"), vireo_machine_get_name(machine));
+    ask_force_off(self, machine, heading,
+                  _("Unsaved work in the guest is lost, like pulling the plug."));
+}
+
+void vireo_window_shut_down_machine(VireoWindow *self, VireoMachine *machine)
+{
+    g_autoptr(GError) error = NULL;
+    if (vireo_machine_request_shutdown(machine, &error))
+        return;
+    g_autofree char *body = g_strdup_printf(
+        "%s.\n\n%s", error->message,
+        _("Force Off stops it at once: unsaved work in the guest is lost, like pulling the "
+          "plug."));
+    ask_force_off(self, machine, _("The Guest Did Not Answer"), body);
 }
 
 /* The rename dialog: an entry whose text is checked as it is typed. */

@@ -33,6 +33,10 @@ void vireo_window_start_machine(VireoWindow *self, VireoMachine *machine);
 VireoMachineSettings *vireo_window_open_settings(VireoWindow *self, VireoMachine *machine);
 /* Asks first; deleting can be undone from the toast that follows. */
 void vireo_window_confirm_delete(VireoWindow *self, VireoMachine *machine);
+/* Asks before pulling the plug on machine. */
+void vireo_window_confirm_force_off(VireoWindow *self, VireoMachine *machine);
+/* Asks machine's guest to shut down (its power button); says why when it cannot. */
+void vireo_window_shut_down_machine(VireoWindow *self, VireoMachine *machine);
 /* Deletes now (after the question), with an undo toast. */
 void vireo_window_delete_machine(VireoWindow *self, VireoMachine *machine);
 /* A dialog asking for the new name. */

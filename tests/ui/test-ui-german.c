@@ -350,7 +350,7 @@ static void test_german_running(void)
     VireoWindow *window = ui_window();
     VrMachineConfig cfg;
     vr_machine_config_init(&cfg);
-    cfg.name = g_strdup("Echo");
+    cfg.name = g_strdup("Echo Zwei");
     cfg.bios = g_strdup("none");
     cfg.kernel = g_strdup(echo);
     cfg.memory = 64ull << 20;
@@ -360,7 +360,7 @@ static void test_german_running(void)
     vr_machine_config_clear(&cfg);
     vireo_library_reload(ui_library());
     ui_iterate(100);
-    VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Echo"));
+    VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Echo Zwei"));
 
     /* Its disk held by another program: a short toast, all of it behind Details. */
     g_autofree char *disk = g_build_filename(folder, "disk.img", NULL);
@@ -369,7 +369,7 @@ static void test_german_running(void)
     struct flock lock = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
     g_assert_cmpint(fcntl(fd, F_OFD_SETLK, &lock), ==, 0);
     vireo_window_show_library(window);
-    gtk_widget_activate_action(GTK_WIDGET(ui_row_for("Echo")), "row.start", NULL);
+    gtk_widget_activate_action(GTK_WIDGET(ui_row_for("Echo Zwei")), "row.start", NULL);
     GtkWidget *overlay = ui_find(GTK_WIDGET(window), "toast_overlay");
     GtkWidget *details = NULL;
     UI_WAIT_FOR((details = ui_find_button(overlay, "_Details")), 10000, "the toast");

@@ -299,6 +299,24 @@ static GBytes *texture_bytes(GdkTexture *texture)
     return g_bytes_new_take(data, (gsize) w * h * 4);
 }
 
+static AdwMessageDialog *wait_dialog(const char *heading)
+{
+    GtkWidget *dialog = NULL;
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, heading);
+    g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==, heading);
+    return ADW_MESSAGE_DIALOG(dialog);
+}
+
+/* Clicks the dialog's button labelled label, as the user does; the dialog goes. */
+static void respond(AdwMessageDialog *dialog, const char *label)
+{
+    g_object_add_weak_pointer(G_OBJECT(dialog), (gpointer *) &dialog);
+    ui_click(ui_find_button(GTK_WIDGET(dialog), label));
+    UI_WAIT_FOR(!dialog || !gtk_widget_get_visible(GTK_WIDGET(dialog)), 5000, "the dialog to go");
+    if (dialog)
+        g_object_remove_weak_pointer(G_OBJECT(dialog), (gpointer *) &dialog);
+}
+
 /* Force Off from the menu: the library's picture is the console's last screen, not the one
  * from an earlier pause. */
 static void test_force_off_thumbnail(void)
@@ -317,9 +335,10 @@ static void test_force_off_thumbnail(void)
     ui_iterate(300);
 
     if (ui_have_xdotool())
-        ui_real_click(menu_item("Force Off"));
+        ui_real_click(menu_item("Force Off…"));
     else
         gtk_widget_activate_action(GTK_WIDGET(page()), "machine.force-off", NULL);
+    respond(wait_dialog("Force Off?"), "_Force Off");
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Echo to be off");
     ui_iterate(200);
     g_autoptr(GBytes) last = texture_bytes(vireo_machine_get_thumbnail(m));
@@ -347,7 +366,24 @@ static void test_force_off_thumbnail(void)
     UI_WAIT_FOR(console_shows("you typed: typed before the end"), 10000, "the echo");
     unsigned ticks = count_in_console("[tick ");
     UI_WAIT_FOR(count_in_console("[tick ") > ticks + 2, 10000, "more heartbeats");
+    /* The library's Force Off asks too, naming the machine. */
     gtk_widget_activate_action(GTK_WIDGET(ui_row_for("Echo")), "row.force-off", NULL);
+    AdwMessageDialog *dialog = wait_dialog("Force Off “Echo”?");
+    g_assert_cmpstr(adw_message_dialog_get_body(dialog), ==,
+                    "Unsaved work in the guest is lost, like pulling the plug.");
+    ui_screenshot(GTK_WIDGET(dialog), "library-force-off-confirm");
+    respond(dialog, "_Cancel");
+    ui_iterate(300);
+    g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
+    /* Its Shut Down cannot ask this guest (no power button driver) and says so. */
+    gtk_widget_activate_action(GTK_WIDGET(ui_row_for("Echo")), "row.shut-down", NULL);
+    dialog = wait_dialog("The Guest Did Not Answer");
+    g_assert_nonnull(strstr(adw_message_dialog_get_body(dialog), "no driver for the power button"));
+    respond(dialog, "_Cancel");
+    ui_iterate(300);
+    g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
+    gtk_widget_activate_action(GTK_WIDGET(ui_row_for("Echo")), "row.force-off", NULL);
+    respond(wait_dialog("Force Off “Echo”?"), "_Force Off");
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Echo to be off");
     ui_iterate(200);
     g_autoptr(GBytes) end = texture_bytes(vireo_machine_get_thumbnail(m));
@@ -424,24 +460,6 @@ static void test_engine_error(void)
                 5000, "the off page");
     g_assert_true(gtk_widget_is_sensitive(P("big_start_button")));
     ui_screenshot(GTK_WIDGET(ui_window()), "machine-error-banner");
-}
-
-static AdwMessageDialog *wait_dialog(const char *heading)
-{
-    GtkWidget *dialog = NULL;
-    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, heading);
-    g_assert_cmpstr(adw_message_dialog_get_heading(ADW_MESSAGE_DIALOG(dialog)), ==, heading);
-    return ADW_MESSAGE_DIALOG(dialog);
-}
-
-/* Clicks the dialog's button labelled label, as the user does; the dialog goes. */
-static void respond(AdwMessageDialog *dialog, const char *label)
-{
-    g_object_add_weak_pointer(G_OBJECT(dialog), (gpointer *) &dialog);
-    ui_click(ui_find_button(GTK_WIDGET(dialog), label));
-    UI_WAIT_FOR(!dialog || !gtk_widget_get_visible(GTK_WIDGET(dialog)), 5000, "the dialog to go");
-    if (dialog)
-        g_object_remove_weak_pointer(G_OBJECT(dialog), (gpointer *) &dialog);
 }
 
 /* Shut Down is the header's button; a guest that cannot be asked (this bare-metal one has no
