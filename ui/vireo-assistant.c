@@ -7,6 +7,7 @@
 #include "vireo-util.h"
 #include "vireo-osinfo.h"
 #include "vr-board.h"
+#include "vr-boot.h"
 
 /* S-mode U-Boot boots what is on a machine's disks (Debian package u-boot-qemu). */
 #define UBOOT_PATH "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
@@ -347,13 +348,10 @@ static void update_kernel_page(VireoAssistant *self)
 
     g_autoptr(GError) error = NULL;
     gboolean ok = self->kernel_path != NULL;
-    if (ok && vr_image_probe(self->kernel_path, &error) != VR_IMAGE_KERNEL) {
+    if (ok && vr_boot_probe_kernel(self->kernel_path, &error) == VR_BOOT_FILE_UNUSABLE) {
+        /* The loader's own recognition: what it boots is offered, with its reason if not. */
         ok = FALSE;
-        g_autofree char *base = g_path_get_basename(self->kernel_path);
-        g_autofree char *text = g_strdup_printf(
-            _("“%s” is not a kernel: a RISC-V Linux Image or a RISC-V ELF program is expected."),
-            base);
-        gtk_label_set_text(self->kernel_error, text);
+        gtk_label_set_text(self->kernel_error, error->message);
     } else if (self->initrd_path && access(self->initrd_path, R_OK) != 0) {
         ok = FALSE;
         g_autofree char *text =

@@ -7,6 +7,7 @@
 #include "vireo-machine-settings.h"
 #include "vireo-util.h"
 #include "vr-board.h"
+#include "vr-boot.h"
 
 #define GIB (1ull << 30)
 #define MIB (1ull << 20)
@@ -189,15 +190,9 @@ static gboolean change_file(VireoMachineSettings *self, VrMachineConfig *cfg, gp
         return FALSE;
     }
     if (g_str_equal(fc->which, "kernel") && fc->path) {
-        g_autoptr(GError) probe_error = NULL;
-        if (vr_image_probe(fc->path, &probe_error) != VR_IMAGE_KERNEL) {
-            g_autofree char *base = g_path_get_basename(fc->path);
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        _("“%s” is not a kernel: a RISC-V Linux Image or a RISC-V ELF program is "
-                          "expected."),
-                        base);
+        /* What the loader boots (U-Boot and Image.gz too), refused with its reason if not. */
+        if (vr_boot_probe_kernel(fc->path, error) == VR_BOOT_FILE_UNUSABLE)
             return FALSE;
-        }
     }
     g_free(*slot);
     *slot = g_strdup(fc->path);
@@ -261,13 +256,23 @@ static void on_cmdline_apply(AdwEntryRow *row, gpointer data)
     load(self);
 }
 
+gboolean vireo_machine_settings_set_boot_file(VireoMachineSettings *self, const char *which,
+                                              const char *path, GError **error)
+{
+    g_return_val_if_fail(g_str_equal(which, "firmware") || g_str_equal(which, "kernel") ||
+                             g_str_equal(which, "initrd"),
+                         FALSE);
+    FileChange fc = {which, path};
+    gboolean ok = save(self, change_file, &fc, error);
+    load(self);
+    return ok;
+}
+
 static void set_file(VireoMachineSettings *self, const char *which, const char *path)
 {
     clear_errors(self);
-    FileChange fc = {which, path};
     g_autoptr(GError) error = NULL;
-    gboolean ok = save(self, change_file, &fc, &error);
-    load(self);
+    gboolean ok = vireo_machine_settings_set_boot_file(self, which, path, &error);
     if (!ok) {
         GtkWidget *row = g_str_equal(which, "firmware") ? GTK_WIDGET(self->firmware_row)
                          : g_str_equal(which, "kernel") ? GTK_WIDGET(self->kernel_row)

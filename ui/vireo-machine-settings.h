@@ -19,6 +19,10 @@ VireoMachineSettings *vireo_machine_settings_new(GtkWindow *parent, VireoLibrary
 /* What the file chooser and the size dialog lead to. */
 gboolean vireo_machine_settings_attach_disk(VireoMachineSettings *self, const char *path,
                                             GError **error);
+/* What the firmware, kernel and initramfs choosers lead to: which is "firmware", "kernel" or
+ * "initrd"; path NULL for none (firmware: the default, "none": no firmware). */
+gboolean vireo_machine_settings_set_boot_file(VireoMachineSettings *self, const char *which,
+                                              const char *path, GError **error);
 gboolean vireo_machine_settings_new_disk(VireoMachineSettings *self, guint64 size, GError **error);
 gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint index,
                                             gboolean delete_file, GError **error);

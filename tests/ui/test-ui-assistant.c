@@ -8,6 +8,38 @@
 #include "vr-board.h"
 #include "vr-library.h"
 
+/* Boot files as Vireo boots them: a flat binary the way U-Boot is (code from its first
+ * byte, no header), and a gzip-compressed Linux Image (Image.gz) with a RISC-V header. */
+static char *make_flat_binary(const char *name)
+{
+    guint8 code[8192];
+    for (unsigned i = 0; i < sizeof(code); i++)
+        code[i] = (guint8) (i * 13 + 0x97);
+    char *path = g_build_filename(ui_scratch_dir(), name, NULL);
+    g_assert_true(g_file_set_contents(path, (const char *) code, sizeof(code), NULL));
+    return path;
+}
+
+static char *make_image_gz(const char *name)
+{
+    guint8 image[16384] = {0};
+    guint64 size = GUINT64_TO_LE(4ull << 20);
+    memcpy(image + 0x10, &size, 8);
+    memcpy(image + 0x30, "RISCV\0\0\0", 8);
+    memcpy(image + 0x38, "RSC\x05", 4);
+    g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+    guint8 out[32768];
+    gsize read = 0, written = 0;
+    g_assert_cmpint(g_converter_convert(G_CONVERTER(gz), image, sizeof(image), out, sizeof(out),
+                                        G_CONVERTER_INPUT_AT_END, &read, &written, NULL),
+                    ==, G_CONVERTER_FINISHED);
+    char *path = g_build_filename(ui_scratch_dir(), name, NULL);
+    g_assert_true(g_file_set_contents(path, (const char *) out, (gssize) written, NULL));
+    return path;
+}
+
+#define DEBIAN_UBOOT "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+
 static GtkWidget *A(VireoAssistant *a, const char *id)
 {
     GtkWidget *w = ui_find(GTK_WIDGET(a), id);
@@ -233,9 +265,12 @@ static void test_kernel(void)
     g_assert_false(gtk_widget_is_sensitive(A(a, "next_button")));
     /* Not a kernel: said inline, Next stays off. */
     g_autofree char *text = g_build_filename(ui_scratch_dir(), "readme.txt", NULL);
-    g_file_set_contents(text, "hello", -1, NULL);
+    g_file_set_contents(text, "Read me first: how this machine is set up.\n", -1, NULL);
     vireo_assistant_set_kernel(a, text, NULL);
     g_assert_true(gtk_widget_get_visible(A(a, "kernel_error")));
+    g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(A(a, "kernel_error"))),
+                            "is not a RISC-V kernel: it is a text file"));
+    ui_screenshot(GTK_WIDGET(a), "assistant-kernel-refused");
     g_assert_false(gtk_widget_is_sensitive(A(a, "next_button")));
 
     vireo_assistant_set_kernel(a, elf, NULL);
@@ -304,6 +339,33 @@ static void test_kernel(void)
     vireo_window_show_library(ui_window());
 }
 
+/* The kernel page takes what Vireo boots: U-Boot and a gzip-compressed Image; a machine made
+ * from U-Boot keeps it as its kernel. */
+static void test_boot_files(void)
+{
+    VireoAssistant *a = vireo_window_new_machine(ui_window());
+    wait_for_assistant();
+    g_signal_emit_by_name(A(a, "kernel_row"), "activated");
+    g_autofree char *image_gz = make_image_gz("Image.gz");
+    vireo_assistant_set_kernel(a, image_gz, NULL);
+    g_assert_false(gtk_widget_get_visible(A(a, "kernel_error")));
+    g_assert_true(gtk_widget_is_sensitive(A(a, "next_button")));
+
+    g_autofree char *flat = make_flat_binary("u-boot.bin");
+    const char *uboot = g_file_test(DEBIAN_UBOOT, G_FILE_TEST_IS_REGULAR) ? DEBIAN_UBOOT : flat;
+    vireo_assistant_set_kernel(a, uboot, NULL);
+    g_assert_false(gtk_widget_get_visible(A(a, "kernel_error")));
+    g_assert_true(gtk_widget_is_sensitive(A(a, "next_button")));
+    ui_screenshot(GTK_WIDGET(a), "assistant-kernel-u-boot");
+    ui_click(A(a, "next_button"));
+    g_assert_cmpstr(page_of(a), ==, "details");
+    gtk_editable_set_text(GTK_EDITABLE(A(a, "name_row")), "U-Boot");
+    g_autoptr(GKeyFile) kf = create(a, "U-Boot");
+    g_autofree char *kernel = g_key_file_get_string(kf, "boot", "kernel", NULL);
+    g_assert_cmpstr(kernel, ==, uboot);
+    vireo_window_show_library(ui_window());
+}
+
 int main(int argc, char **argv)
 {
     ui_test_init(&argc, &argv);
@@ -313,6 +375,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ui/assistant/drop-disk", test_drop_disk);
     g_test_add_func("/ui/assistant/drop-not-an-image", test_drop_not_an_image);
     g_test_add_func("/ui/assistant/kernel", test_kernel);
+    g_test_add_func("/ui/assistant/boot-files", test_boot_files);
     int status = g_test_run();
     ui_test_finish();
     return status;

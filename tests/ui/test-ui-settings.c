@@ -8,6 +8,38 @@
 
 static VireoMachineSettings *settings;
 
+/* Boot files as Vireo boots them: a flat binary the way U-Boot is (code from its first
+ * byte, no header), and a gzip-compressed Linux Image (Image.gz) with a RISC-V header. */
+static char *make_flat_binary(const char *name)
+{
+    guint8 code[8192];
+    for (unsigned i = 0; i < sizeof(code); i++)
+        code[i] = (guint8) (i * 13 + 0x97);
+    char *path = g_build_filename(ui_scratch_dir(), name, NULL);
+    g_assert_true(g_file_set_contents(path, (const char *) code, sizeof(code), NULL));
+    return path;
+}
+
+static char *make_image_gz(const char *name)
+{
+    guint8 image[16384] = {0};
+    guint64 size = GUINT64_TO_LE(4ull << 20);
+    memcpy(image + 0x10, &size, 8);
+    memcpy(image + 0x30, "RISCV\0\0\0", 8);
+    memcpy(image + 0x38, "RSC\x05", 4);
+    g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+    guint8 out[32768];
+    gsize read = 0, written = 0;
+    g_assert_cmpint(g_converter_convert(G_CONVERTER(gz), image, sizeof(image), out, sizeof(out),
+                                        G_CONVERTER_INPUT_AT_END, &read, &written, NULL),
+                    ==, G_CONVERTER_FINISHED);
+    char *path = g_build_filename(ui_scratch_dir(), name, NULL);
+    g_assert_true(g_file_set_contents(path, (const char *) out, (gssize) written, NULL));
+    return path;
+}
+
+#define DEBIAN_UBOOT "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+
 static GtkWidget *S(const char *id)
 {
     GtkWidget *w = ui_find(GTK_WIDGET(settings), id);
@@ -248,12 +280,46 @@ static void test_running(void)
     UI_WAIT_FOR(!gtk_widget_get_visible(S("running_group")), 5000, "the settings to follow");
 }
 
+/* The kernel choosers take what Vireo boots: U-Boot (which Vireo itself writes as the kernel of
+ * disk and ISO machines) and a gzip-compressed Image; what it cannot boot is refused with the
+ * loader's reason, and machine.ini keeps its value. */
+static void test_boot_files(void)
+{
+    gtk_window_destroy(GTK_WINDOW(settings));
+    g_autofree char *uboot = make_flat_binary("u-boot.bin");
+    g_autofree char *folder = ui_make_machine("Booted", uboot, NULL, 256ull << 20);
+    open_settings("Booted");
+    g_autoptr(GError) error = NULL;
+    const char *debian = g_file_test(DEBIAN_UBOOT, G_FILE_TEST_IS_REGULAR) ? DEBIAN_UBOOT : uboot;
+    g_assert_true(vireo_machine_settings_set_boot_file(settings, "kernel", debian, &error));
+    g_assert_no_error(error);
+    g_autofree char *kernel = ini_string("Booted", "boot", "kernel");
+    g_assert_cmpstr(kernel, ==, debian);
+
+    g_autofree char *image_gz = make_image_gz("Image.gz");
+    g_assert_true(vireo_machine_settings_set_boot_file(settings, "kernel", image_gz, &error));
+    g_assert_no_error(error);
+    g_free(kernel);
+    kernel = ini_string("Booted", "boot", "kernel");
+    g_assert_cmpstr(kernel, ==, image_gz);
+    g_assert_cmpstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(S("kernel_row"))), ==, image_gz);
+
+    g_autofree char *text = g_build_filename(ui_scratch_dir(), "kernel-notes.txt", NULL);
+    g_file_set_contents(text, "These are notes about a kernel.\n", -1, NULL);
+    g_assert_false(vireo_machine_settings_set_boot_file(settings, "kernel", text, &error));
+    g_assert_nonnull(strstr(error->message, "not a RISC-V kernel: it is a text file"));
+    g_free(kernel);
+    kernel = ini_string("Booted", "boot", "kernel");
+    g_assert_cmpstr(kernel, ==, image_gz);
+}
+
 int main(int argc, char **argv)
 {
     ui_test_init(&argc, &argv);
     g_test_add_func("/ui/settings/save", test_save);
     g_test_add_func("/ui/settings/refuse", test_refuse);
     g_test_add_func("/ui/settings/running", test_running);
+    g_test_add_func("/ui/settings/boot-files", test_boot_files);
     int status = g_test_run();
     ui_test_finish();
     return status;

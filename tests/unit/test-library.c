@@ -584,6 +584,23 @@ static void test_probe(void)
     g_autofree char *linux_image = write_file("Image", image, sizeof(image), 8192);
     g_assert_cmpint(vr_image_probe(linux_image, &error), ==, VR_IMAGE_KERNEL);
     g_assert_false(vr_image_is_bare_metal(linux_image));
+    /* Compressed (Image.gz): a kernel too; a compressed file of anything else is not. */
+    g_autofree char *image_bytes = NULL;
+    gsize image_len = 0;
+    g_assert_true(g_file_get_contents(linux_image, &image_bytes, &image_len, NULL));
+    g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+    guint8 packed[4096];
+    gsize used = 0, made = 0;
+    g_assert_cmpint(g_converter_convert(G_CONVERTER(gz), image_bytes, image_len, packed,
+                                        sizeof(packed), G_CONVERTER_INPUT_AT_END, &used, &made,
+                                        NULL),
+                    ==, G_CONVERTER_FINISHED);
+    g_autofree char *image_gz = write_file("Image.gz", packed, made, made);
+    g_assert_cmpint(vr_image_probe(image_gz, &error), ==, VR_IMAGE_KERNEL);
+    g_assert_no_error(error);
+    g_autofree char *tar_gz = write_file("notes.tar.gz", packed, 10, 10);
+    g_assert_cmpint(vr_image_probe(tar_gz, &error), ==, VR_IMAGE_UNKNOWN);
+    g_clear_error(&error);
 
     g_autofree char *text = write_file("notes.txt", "hello", 5, 5);
     g_assert_cmpint(vr_image_probe(text, &error), ==, VR_IMAGE_UNKNOWN);
