@@ -33,6 +33,10 @@ struct _VireoAssistant {
     gboolean name_edited;
     gboolean setting_name;
     gboolean detecting;
+    /* Values the user set stay when the assistant proposes again (after Back). */
+    gboolean proposing;
+    gboolean cpus_edited;
+    gboolean memory_edited;
     GCancellable *cancellable;
     char *os_warning; /* what the detection found worth a warning */
 
@@ -63,7 +67,7 @@ struct _VireoAssistant {
     AdwActionRow *cpus_row;
     GtkSpinButton *cpus_spin;
     AdwActionRow *memory_row;
-    GtkSpinButton *memory_spin;
+    GtkEntry *memory_entry;
     GtkLabel *validation_label;
     AdwActionRow *image_row;
     AdwActionRow *disk_switch_row;
@@ -167,8 +171,16 @@ static void propose(VireoAssistant *self, unsigned cpus, guint64 memory, guint64
     guint64 host = host_memory();
     memory = MIN(memory, MAX(host / 2, 256 * MIB));
     memory = MAX(memory, 64 * MIB);
-    gtk_spin_button_set_value(self->cpus_spin, cpus);
-    gtk_spin_button_set_value(self->memory_spin, (double) (memory / MIB));
+    /* A round amount, as a person would write it. */
+    memory = memory >= GIB ? memory / (GIB / 4) * (GIB / 4) : memory / MIB * MIB;
+    self->proposing = TRUE;
+    if (!self->cpus_edited)
+        gtk_spin_button_set_value(self->cpus_spin, cpus);
+    if (!self->memory_edited) {
+        g_autofree char *text = vireo_format_memory_exact(memory);
+        gtk_editable_set_text(GTK_EDITABLE(self->memory_entry), text);
+    }
+    self->proposing = FALSE;
     if (disk)
         gtk_spin_button_set_value(self->disk_spin, (double) ((disk + GIB - 1) / GIB));
 }
@@ -515,13 +527,14 @@ static const VrBoardInfo *selected_board(VireoAssistant *self)
 }
 
 /* The spin buttons offer what the board takes (and memory no more than this computer has). */
+/* The CPUs spin button offers what the board takes; the memory entry takes any amount, which
+ * the engine's validator then judges. */
 static void set_board_limits(VireoAssistant *self)
 {
     const VrBoardInfo *board = selected_board(self);
+    self->proposing = TRUE;
     gtk_spin_button_set_range(self->cpus_spin, board->min_cpus, board->max_cpus);
-    guint64 max_memory = MIN(board->max_memory, host_memory());
-    gtk_spin_button_set_range(self->memory_spin, (double) ((board->min_memory + MIB - 1) / MIB),
-                              (double) (max_memory / MIB));
+    self->proposing = FALSE;
 }
 
 static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
@@ -531,7 +544,8 @@ static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
     g_free(cfg->arch);
     cfg->arch = g_strdup(selected_arch(self));
     cfg->cpus = (unsigned) gtk_spin_button_get_value_as_int(self->cpus_spin);
-    cfg->memory = (guint64) gtk_spin_button_get_value_as_int(self->memory_spin) * MIB;
+    /* An entry that does not parse leaves 0, which check_machine() has refused already. */
+    vireo_parse_memory(gtk_editable_get_text(GTK_EDITABLE(self->memory_entry)), &cfg->memory, NULL);
     switch (self->source) {
     case SOURCE_ISO:
         cfg->kernel = g_strdup(UBOOT_PATH);
@@ -596,7 +610,7 @@ static GtkWidget *row_for_field(VireoAssistant *self, const char *field, GtkWidg
         *focus = GTK_WIDGET(self->cpus_spin);
     } else if (g_strcmp0(field, "memory") == 0) {
         row = GTK_WIDGET(self->memory_row);
-        *focus = GTK_WIDGET(self->memory_spin);
+        *focus = GTK_WIDGET(self->memory_entry);
     } else if (g_strcmp0(field, "arch") == 0 || g_strcmp0(field, "board") == 0) {
         row = GTK_WIDGET(self->arch_row);
     } else if (g_strcmp0(field, "disks") == 0) {
@@ -631,9 +645,15 @@ static void check_machine(VireoAssistant *self, gboolean point)
     g_autoptr(GError) error = NULL;
     GtkWidget *row = NULL, *focus = NULL;
     const char *name = gtk_editable_get_text(GTK_EDITABLE(self->name_row));
+    guint64 memory = 0;
     gboolean ok = vireo_library_check_new_name(self->library, NULL, name, &error);
     if (!ok) {
         row = GTK_WIDGET(self->name_row);
+    } else if (!vireo_parse_memory(gtk_editable_get_text(GTK_EDITABLE(self->memory_entry)), &memory,
+                                   &error)) {
+        ok = FALSE;
+        row = GTK_WIDGET(self->memory_row);
+        focus = GTK_WIDGET(self->memory_entry);
     } else {
         VrMachineConfig cfg;
         build_config(self, &cfg);
@@ -667,6 +687,44 @@ static void on_name_changed(GtkEditable *editable, gpointer data)
 static void on_value_changed(gpointer widget, gpointer data)
 {
     check_machine(data, FALSE);
+}
+
+static void on_cpus_changed(GtkSpinButton *spin, gpointer data)
+{
+    VireoAssistant *self = data;
+    if (!self->proposing)
+        self->cpus_edited = TRUE;
+    check_machine(self, FALSE);
+}
+
+static void on_memory_changed(GtkEditable *editable, gpointer data)
+{
+    VireoAssistant *self = data;
+    if (!self->proposing)
+        self->memory_edited = TRUE;
+    check_machine(self, FALSE);
+}
+
+/* What the entry holds, written the one way (2 GiB, 1.5 GiB, 512 MiB) once the user is done. */
+static void normalize_memory(VireoAssistant *self)
+{
+    guint64 bytes = 0;
+    const char *text = gtk_editable_get_text(GTK_EDITABLE(self->memory_entry));
+    if (!vireo_parse_memory(text, &bytes, NULL))
+        return;
+    g_autofree char *normal = vireo_format_memory_exact(bytes);
+    if (g_strcmp0(normal, text) != 0)
+        gtk_editable_set_text(GTK_EDITABLE(self->memory_entry), normal);
+}
+
+static void on_memory_activate(GtkEntry *entry, gpointer data)
+{
+    normalize_memory(data);
+}
+
+static void on_memory_leave(GtkEventControllerFocus *controller, gpointer data)
+{
+    normalize_memory(data);
 }
 
 static void on_switch_active(GObject *object, GParamSpec *pspec, gpointer data)
@@ -789,7 +847,7 @@ static void vireo_assistant_class_init(VireoAssistantClass *klass)
     BIND(cpus_row);
     BIND(cpus_spin);
     BIND(memory_row);
-    BIND(memory_spin);
+    BIND(memory_entry);
     BIND(validation_label);
     BIND(image_row);
     BIND(disk_switch_row);
@@ -814,8 +872,12 @@ static void vireo_assistant_init(VireoAssistant *self)
     g_signal_connect(self->initrd_choose_button, "clicked", G_CALLBACK(on_initrd_choose), self);
     g_signal_connect(self->initrd_clear_button, "clicked", G_CALLBACK(on_initrd_clear), self);
     g_signal_connect(self->name_row, "changed", G_CALLBACK(on_name_changed), self);
-    g_signal_connect(self->cpus_spin, "value-changed", G_CALLBACK(on_value_changed), self);
-    g_signal_connect(self->memory_spin, "value-changed", G_CALLBACK(on_value_changed), self);
+    g_signal_connect(self->cpus_spin, "value-changed", G_CALLBACK(on_cpus_changed), self);
+    g_signal_connect(self->memory_entry, "changed", G_CALLBACK(on_memory_changed), self);
+    g_signal_connect(self->memory_entry, "activate", G_CALLBACK(on_memory_activate), self);
+    GtkEventController *focus = gtk_event_controller_focus_new();
+    g_signal_connect(focus, "leave", G_CALLBACK(on_memory_leave), self);
+    gtk_widget_add_controller(GTK_WIDGET(self->memory_entry), focus);
     g_signal_connect(self->disk_spin, "value-changed", G_CALLBACK(on_value_changed), self);
     g_signal_connect(self->disk_switch, "notify::active", G_CALLBACK(on_switch_active), self);
 }

@@ -153,16 +153,7 @@ static gboolean change_cpus(VireoMachineSettings *self, VrMachineConfig *cfg, gp
 static gboolean change_memory(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
                               GError **error)
 {
-    const char *text = data;
-    g_autofree char *trimmed = g_strstrip(g_strdup(text));
-    if (!vr_parse_size(trimmed, &cfg->memory, NULL)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    _("“%s” is not an amount of memory: write a number with M or G, such as "
-                      "512M or 2G."),
-                    text);
-        return FALSE;
-    }
-    return check(cfg, error);
+    return vireo_parse_memory(data, &cfg->memory, error) && check(cfg, error);
 }
 
 static gboolean change_cmdline(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
@@ -638,7 +629,7 @@ static void load(VireoMachineSettings *self)
     if (board)
         gtk_spin_button_set_range(self->cpus_spin, board->min_cpus, board->max_cpus);
     gtk_spin_button_set_value(self->cpus_spin, cfg->cpus);
-    g_autofree char *memory = vr_format_size(cfg->memory);
+    g_autofree char *memory = vireo_format_memory_exact(cfg->memory);
     gtk_editable_set_text(GTK_EDITABLE(self->memory_row), memory);
 
     guint fw = !cfg->bios ? 0 : g_str_equal(cfg->bios, "none") ? 1 : 2;

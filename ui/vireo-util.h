@@ -9,6 +9,13 @@ G_BEGIN_DECLS
 
 /* "512 MiB", "2 GiB", "1.5 GiB", "4 KiB" */
 char *vireo_format_memory(guint64 bytes);
+/* The same where it is round, else in KiB (or bytes): never rounded, so what a memory entry
+ * shows is the amount it holds. */
+char *vireo_format_memory_exact(guint64 bytes);
+/* An amount of memory as people write it: "2048" (MiB), "2048M", "2 GiB", "1.5G", "512 MB",
+ * "1,5 GiB" (either decimal mark); a fraction is rounded to whole KiB. Whether a machine may
+ * have it is the engine's validator's call. */
+gboolean vireo_parse_memory(const char *text, guint64 *bytes, GError **error);
 
 /* Why vr_machine_config_validate() refused cfg, said in the user's words with the limits of
  * the machine's board; error is what it returned (another error: its message). */

@@ -105,12 +105,22 @@ static void test_save(void)
     const char *kernel = ui_guest("demo.elf") ? ui_guest("demo.elf") : "/bin/sh";
     g_autofree char *folder = ui_make_machine("Tweaked", kernel, "none", 128ull << 20);
     open_settings("Tweaked");
-    g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(S("memory_row"))), ==, "128M");
+    g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(S("memory_row"))), ==, "128 MiB");
 
-    apply_entry("memory_row", "256M");
+    /* Memory as people write it, shown back the one way. */
+    apply_entry("memory_row", "1.5G");
     g_assert_null(error_text("machine_error"));
     g_autofree char *memory = ini_string("Tweaked", "machine", "memory");
+    g_assert_cmpstr(memory, ==, "1536M");
+    g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(S("memory_row"))), ==, "1.5 GiB");
+    apply_entry("memory_row", "2048");
+    g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(S("memory_row"))), ==, "2 GiB");
+    apply_entry("memory_row", "256M");
+    g_assert_null(error_text("machine_error"));
+    g_free(memory);
+    memory = ini_string("Tweaked", "machine", "memory");
     g_assert_cmpstr(memory, ==, "256M");
+    g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(S("memory_row"))), ==, "256 MiB");
 
     gtk_spin_button_set_value(GTK_SPIN_BUTTON(S("cpus_spin")), 3);
     ui_iterate(50);
