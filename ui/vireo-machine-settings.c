@@ -1,4 +1,5 @@
 /* VireoMachineSettings: a machine's settings, saved as they are changed. */
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -449,12 +450,96 @@ gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint in
     return TRUE;
 }
 
+typedef struct {
+    guint index;
+    gboolean value;
+} DiskFlag;
+
+static gboolean change_readonly(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                                GError **error)
+{
+    DiskFlag *f = data;
+    if (!cfg->disks || f->index >= cfg->disks->len) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No such disk."));
+        return FALSE;
+    }
+    VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, f->index);
+    if (!f->value && access(d->path, W_OK) != 0) {
+        int err = errno;
+        g_autofree char *base = g_path_get_basename(d->path);
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("“%s” can only be used read-only: %s."), base, g_strerror(err));
+        return FALSE;
+    }
+    d->readonly = f->value;
+    return check(cfg, error);
+}
+
+/* Disk settings other than adding and removing: also only while the machine is off, as the
+ * running machine keeps the disks it started with. */
+static gboolean refuse_disk_change_if_running(VireoMachineSettings *self, GError **error)
+{
+    if (!vireo_machine_is_active(self->machine))
+        return FALSE;
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                        _("A disk’s settings can be changed while the machine is off."));
+    return TRUE;
+}
+
+gboolean vireo_machine_settings_set_disk_readonly(VireoMachineSettings *self, guint index,
+                                                  gboolean readonly, GError **error)
+{
+    if (refuse_disk_change_if_running(self, error))
+        return FALSE;
+    DiskFlag f = {index, readonly};
+    return save(self, change_readonly, &f, error);
+}
+
 static void disk_result(VireoMachineSettings *self, gboolean ok, GError *error)
 {
     clear_errors(self);
     load(self);
     if (!ok)
         refuse(self, error, NULL, self->disks_error);
+}
+
+typedef struct {
+    VireoMachineSettings *self;
+    gboolean ok;
+    GError *error;
+} LaterResult;
+
+static gboolean show_later_result(gpointer data)
+{
+    LaterResult *r = data;
+    disk_result(r->self, r->ok, r->error);
+    g_clear_error(&r->error);
+    g_object_unref(r->self);
+    g_free(r);
+    return G_SOURCE_REMOVE;
+}
+
+/* disk_result() once the widget that asked has finished its signal: the rows it is in are
+ * made again. Takes error. */
+static void later_disk_result(VireoMachineSettings *self, gboolean ok, GError *error)
+{
+    LaterResult *r = g_new(LaterResult, 1);
+    r->self = g_object_ref(self);
+    r->ok = ok;
+    r->error = error;
+    g_idle_add(show_later_result, r);
+}
+
+static void on_readonly_switched(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    if (self->loading)
+        return;
+    guint index = GPOINTER_TO_UINT(g_object_get_data(object, "index"));
+    GError *error = NULL;
+    gboolean ok = vireo_machine_settings_set_disk_readonly(
+        self, index, gtk_switch_get_active(GTK_SWITCH(object)), &error);
+    later_disk_result(self, ok, error);
 }
 
 static void on_remove_response(AdwMessageDialog *dialog, const char *response, gpointer data)
@@ -567,7 +652,8 @@ static void on_new_disk(GtkButton *button, gpointer data)
 
 static GtkWidget *disk_row(VireoMachineSettings *self, guint index, const VrDiskConfig *d)
 {
-    GtkWidget *row = adw_action_row_new();
+    gboolean active = vireo_machine_is_active(self->machine);
+    GtkWidget *row = adw_expander_row_new();
     g_autofree char *base = g_path_get_basename(d->path);
     adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), base);
     adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
@@ -580,19 +666,40 @@ static GtkWidget *disk_row(VireoMachineSettings *self, guint index, const VrDisk
     unsigned n = 2;
     if (d->readonly)
         parts[n++] = _("read-only");
-    parts[n] = d->path;
     g_autofree char *subtitle = g_strjoinv(" · ", (char **) parts);
-    adw_action_row_set_subtitle(ADW_ACTION_ROW(row), subtitle);
-    adw_action_row_set_icon_name(ADW_ACTION_ROW(row), g_str_has_suffix(d->path, ".iso")
-                                                          ? "media-optical-symbolic"
-                                                          : "drive-harddisk-symbolic");
+    adw_expander_row_set_subtitle(ADW_EXPANDER_ROW(row), subtitle);
+    adw_expander_row_set_icon_name(ADW_EXPANDER_ROW(row), g_str_has_suffix(d->path, ".iso")
+                                                              ? "media-optical-symbolic"
+                                                              : "drive-harddisk-symbolic");
     GtkWidget *remove = gtk_button_new_from_icon_name("user-trash-symbolic");
     gtk_widget_set_valign(remove, GTK_ALIGN_CENTER);
     gtk_widget_add_css_class(remove, "flat");
     gtk_widget_set_tooltip_text(remove, _("Remove Disk"));
     g_object_set_data(G_OBJECT(remove), "index", GUINT_TO_POINTER(index));
     g_signal_connect(remove, "clicked", G_CALLBACK(on_remove_disk), self);
-    adw_action_row_add_suffix(ADW_ACTION_ROW(row), remove);
+    adw_expander_row_add_action(ADW_EXPANDER_ROW(row), remove);
+
+    GtkWidget *readonly_row = adw_action_row_new();
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(readonly_row), _("Read-Only"));
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(readonly_row),
+                                _("The guest can read the disk but not change it"));
+    GtkWidget *readonly = gtk_switch_new();
+    gtk_widget_set_valign(readonly, GTK_ALIGN_CENTER);
+    gtk_switch_set_active(GTK_SWITCH(readonly), d->readonly);
+    gtk_widget_set_sensitive(readonly, !active);
+    g_autofree char *readonly_name = g_strdup_printf("disk-readonly-%u", index);
+    gtk_widget_set_name(readonly, readonly_name);
+    g_object_set_data(G_OBJECT(readonly), "index", GUINT_TO_POINTER(index));
+    g_signal_connect(readonly, "notify::active", G_CALLBACK(on_readonly_switched), self);
+    adw_action_row_add_suffix(ADW_ACTION_ROW(readonly_row), readonly);
+    adw_action_row_set_activatable_widget(ADW_ACTION_ROW(readonly_row), readonly);
+    adw_expander_row_add_row(ADW_EXPANDER_ROW(row), readonly_row);
+
+    GtkWidget *where = adw_action_row_new();
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(where), _("Location"));
+    adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(where), FALSE);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(where), d->path);
+    adw_expander_row_add_row(ADW_EXPANDER_ROW(row), where);
     return row;
 }
 
@@ -640,12 +747,22 @@ static void load(VireoMachineSettings *self)
     set_file_row(self->initrd_row, cfg->initrd, self->initrd_clear_button);
     gtk_editable_set_text(GTK_EDITABLE(self->cmdline_row), cfg->append ? cfg->append : "");
 
+    /* The rows are made again: those the user had open stay open. */
+    guint expanded = 0, i = 0;
     GtkWidget *child;
+    for (child = gtk_widget_get_first_child(GTK_WIDGET(self->disk_list)); child;
+         child = gtk_widget_get_next_sibling(child), i++)
+        if (ADW_IS_EXPANDER_ROW(child) && adw_expander_row_get_expanded(ADW_EXPANDER_ROW(child)) &&
+            i < 32)
+            expanded |= 1u << i;
     while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->disk_list))))
         gtk_list_box_remove(self->disk_list, child);
-    for (guint i = 0; cfg->disks && i < cfg->disks->len; i++)
-        gtk_list_box_append(self->disk_list,
-                            disk_row(self, i, &g_array_index(cfg->disks, VrDiskConfig, i)));
+    for (i = 0; cfg->disks && i < cfg->disks->len; i++) {
+        GtkWidget *row = disk_row(self, i, &g_array_index(cfg->disks, VrDiskConfig, i));
+        if (i < 32 && (expanded & (1u << i)))
+            adw_expander_row_set_expanded(ADW_EXPANDER_ROW(row), TRUE);
+        gtk_list_box_append(self->disk_list, row);
+    }
     if (!cfg->disks || cfg->disks->len == 0) {
         GtkWidget *row = adw_action_row_new();
         adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), _("No disks"));

@@ -24,6 +24,9 @@ gboolean vireo_machine_settings_attach_disk(VireoMachineSettings *self, const ch
 gboolean vireo_machine_settings_set_boot_file(VireoMachineSettings *self, const char *which,
                                               const char *path, GError **error);
 gboolean vireo_machine_settings_new_disk(VireoMachineSettings *self, guint64 size, GError **error);
+/* What a disk's read-only switch leads to. */
+gboolean vireo_machine_settings_set_disk_readonly(VireoMachineSettings *self, guint index,
+                                                  gboolean readonly, GError **error);
 gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint index,
                                             gboolean delete_file, GError **error);
 

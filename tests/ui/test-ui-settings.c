@@ -87,6 +87,26 @@ static void assert_marked(const char *id)
     }
 }
 
+/* A widget the settings made in code, by its widget name. */
+static GtkWidget *named(GtkWidget *root, const char *name)
+{
+    if (g_strcmp0(gtk_widget_get_name(root), name) == 0)
+        return root;
+    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = named(c, name);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+static gboolean ini_disk_readonly(const char *machine, guint index)
+{
+    g_autoptr(GKeyFile) kf = ui_read_ini(machine);
+    g_autofree char *group = g_strdup_printf("disk %u", index);
+    return g_key_file_get_boolean(kf, group, "readonly", NULL);
+}
+
 static void open_settings(const char *name)
 {
     vireo_library_reload(ui_library());
@@ -323,6 +343,42 @@ static void test_boot_files(void)
     g_assert_cmpstr(kernel, ==, image_gz);
 }
 
+/* Each disk has a read-only switch, saved as [disk N] readonly= at once. */
+static void test_disk_readonly(void)
+{
+    gtk_window_destroy(GTK_WINDOW(settings));
+    g_autofree char *kernel = make_flat_binary("u-boot.bin");
+    g_autofree char *folder = ui_make_machine("Careful", kernel, NULL, 256ull << 20);
+    open_settings("Careful");
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vireo_machine_settings_new_disk(settings, 1 << 20, &error));
+    g_assert_false(ini_disk_readonly("Careful", 0));
+    adw_preferences_window_set_visible_page(ADW_PREFERENCES_WINDOW(settings),
+                                            ADW_PREFERENCES_PAGE(S("disks_page")));
+    GtkWidget *row = ui_find_type(S("disk_list"), ADW_TYPE_EXPANDER_ROW);
+    g_assert_nonnull(row);
+    adw_expander_row_set_expanded(ADW_EXPANDER_ROW(row), TRUE);
+    GtkWidget *sw = named(S("disk_list"), "disk-readonly-0");
+    g_assert_nonnull(sw);
+    g_assert_false(gtk_switch_get_active(GTK_SWITCH(sw)));
+    gtk_switch_set_active(GTK_SWITCH(sw), TRUE);
+    ui_iterate(50);
+    g_assert_true(ini_disk_readonly("Careful", 0));
+    /* Shown again from machine.ini, still open. */
+    row = ui_find_type(S("disk_list"), ADW_TYPE_EXPANDER_ROW);
+    g_assert_true(adw_expander_row_get_expanded(ADW_EXPANDER_ROW(row)));
+    g_assert_nonnull(strstr(adw_expander_row_get_subtitle(ADW_EXPANDER_ROW(row)), "read-only"));
+    sw = named(S("disk_list"), "disk-readonly-0");
+    g_assert_true(gtk_switch_get_active(GTK_SWITCH(sw)));
+    gtk_window_set_default_size(GTK_WINDOW(settings), 640, 700);
+    ui_iterate(100);
+    ui_screenshot(GTK_WIDGET(settings), "settings-disk-readonly");
+    gtk_switch_set_active(GTK_SWITCH(sw), FALSE);
+    ui_iterate(50);
+    g_assert_false(ini_disk_readonly("Careful", 0));
+    g_assert_null(error_text("disks_error"));
+}
+
 int main(int argc, char **argv)
 {
     ui_test_init(&argc, &argv);
@@ -330,6 +386,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ui/settings/refuse", test_refuse);
     g_test_add_func("/ui/settings/running", test_running);
     g_test_add_func("/ui/settings/boot-files", test_boot_files);
+    g_test_add_func("/ui/settings/disk-readonly", test_disk_readonly);
     int status = g_test_run();
     ui_test_finish();
     return status;
