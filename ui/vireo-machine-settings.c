@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vireo-machine-settings.h"
@@ -495,6 +497,27 @@ gboolean vireo_machine_settings_set_disk_readonly(VireoMachineSettings *self, gu
     return save(self, change_readonly, &f, error);
 }
 
+static gboolean change_follow_symlink(VireoMachineSettings *self, VrMachineConfig *cfg,
+                                      gpointer data, GError **error)
+{
+    DiskFlag *f = data;
+    if (!cfg->disks || f->index >= cfg->disks->len) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No such disk."));
+        return FALSE;
+    }
+    g_array_index(cfg->disks, VrDiskConfig, f->index).follow_symlink = f->value;
+    return check(cfg, error);
+}
+
+gboolean vireo_machine_settings_set_disk_follow_symlink(VireoMachineSettings *self, guint index,
+                                                        gboolean allow, GError **error)
+{
+    if (refuse_disk_change_if_running(self, error))
+        return FALSE;
+    DiskFlag f = {index, allow};
+    return save(self, change_follow_symlink, &f, error);
+}
+
 static void disk_result(VireoMachineSettings *self, gboolean ok, GError *error)
 {
     clear_errors(self);
@@ -540,6 +563,54 @@ static void on_readonly_switched(GObject *object, GParamSpec *pspec, gpointer da
     gboolean ok = vireo_machine_settings_set_disk_readonly(
         self, index, gtk_switch_get_active(GTK_SWITCH(object)), &error);
     later_disk_result(self, ok, error);
+}
+
+static void on_allow_link_response(AdwMessageDialog *dialog, const char *response, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    if (g_strcmp0(response, "allow") != 0)
+        return;
+    guint index = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(dialog), "index"));
+    g_autoptr(GError) error = NULL;
+    gboolean ok = vireo_machine_settings_set_disk_follow_symlink(self, index, TRUE, &error);
+    disk_result(self, ok, error);
+}
+
+/* The link row's button: allowing asks first, saying what may happen; stopping does not. */
+static void on_link_button(GtkButton *button, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    guint index = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(button), "index"));
+    const VrMachineConfig *cfg = vireo_machine_get_config(self->machine);
+    if (!cfg->disks || index >= cfg->disks->len)
+        return;
+    const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, index);
+    if (d->follow_symlink) {
+        GError *error = NULL;
+        gboolean ok = vireo_machine_settings_set_disk_follow_symlink(self, index, FALSE, &error);
+        later_disk_result(self, ok, error);
+        return;
+    }
+    g_autofree char *base = g_path_get_basename(d->path);
+    char *real = realpath(d->path, NULL);
+    g_autofree char *target = real ? g_strdup(real) : g_file_read_link(d->path, NULL);
+    free(real);
+    g_autofree char *body = g_strdup_printf(
+        _("“%s” is a symbolic link to %s. If you allow it, the guest writes to that file: "
+          "whatever else uses the file sees the changes, and if the link is changed later, the "
+          "guest writes wherever it then leads."),
+        base, target ? target : "?");
+    GtkWidget *dialog =
+        adw_message_dialog_new(GTK_WINDOW(self), _("Write Through the Link?"), body);
+    adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(dialog), "cancel", _("_Cancel"), "allow",
+                                     _("_Allow Writing"), NULL);
+    adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(dialog), "allow",
+                                               ADW_RESPONSE_DESTRUCTIVE);
+    adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
+    adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
+    g_object_set_data(G_OBJECT(dialog), "index", GUINT_TO_POINTER(index));
+    g_signal_connect_object(dialog, "response", G_CALLBACK(on_allow_link_response), self, 0);
+    gtk_window_present(GTK_WINDOW(dialog));
 }
 
 static void on_remove_response(AdwMessageDialog *dialog, const char *response, gpointer data)
@@ -662,10 +733,24 @@ static GtkWidget *disk_row(VireoMachineSettings *self, guint index, const VrDisk
                                 ? g_format_size_full((guint64) st.st_size, G_FORMAT_SIZE_IEC_UNITS)
                                 : g_strdup(_("missing"));
     g_autofree char *device = g_strdup_printf("vd%c", 'a' + index);
-    const char *parts[5] = {device, size, NULL, NULL, NULL};
+    /* Where the disk is: a file elsewhere (or a link) is worth knowing before it is removed,
+     * copied with the machine, or written. */
+    g_autofree char *prefix = g_strconcat(vireo_machine_get_folder(self->machine), "/", NULL);
+    gboolean inside = g_str_has_prefix(d->path, prefix);
+    GStatBuf lst;
+    gboolean link = g_lstat(d->path, &lst) == 0 && S_ISLNK(lst.st_mode);
+    char *real = link ? realpath(d->path, NULL) : NULL;
+    g_autofree char *target = real ? g_strdup(real) : link ? g_file_read_link(d->path, NULL) : NULL;
+    free(real);
+    gboolean blocked = link && !d->readonly && !d->follow_symlink;
+    const char *parts[6] = {device, size, NULL, NULL, NULL, NULL};
     unsigned n = 2;
     if (d->readonly)
         parts[n++] = _("read-only");
+    if (!inside)
+        parts[n++] = _("outside the machine’s folder");
+    if (link)
+        parts[n++] = _("symbolic link");
     g_autofree char *subtitle = g_strjoinv(" · ", (char **) parts);
     adw_expander_row_set_subtitle(ADW_EXPANDER_ROW(row), subtitle);
     adw_expander_row_set_icon_name(ADW_EXPANDER_ROW(row), g_str_has_suffix(d->path, ".iso")
@@ -698,8 +783,41 @@ static GtkWidget *disk_row(VireoMachineSettings *self, guint index, const VrDisk
     GtkWidget *where = adw_action_row_new();
     adw_preferences_row_set_title(ADW_PREFERENCES_ROW(where), _("Location"));
     adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(where), FALSE);
-    adw_action_row_set_subtitle(ADW_ACTION_ROW(where), d->path);
+    g_autofree char *location =
+        target ? g_strdup_printf("%s → %s", d->path, target) : g_strdup(d->path);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(where), location);
     adw_expander_row_add_row(ADW_EXPANDER_ROW(row), where);
+
+    if (link) {
+        GtkWidget *link_row = adw_action_row_new();
+        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(link_row), _("Symbolic Link"));
+        adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(link_row), FALSE);
+        g_autofree char *why = NULL;
+        if (d->follow_symlink)
+            why = g_strdup_printf(_("Writing through the link is allowed: the guest writes %s."),
+                                  target ? target : "?");
+        else if (blocked)
+            why = g_strdup_printf(_("It leads to %s. Vireo writes a disk only through its own "
+                                    "path, so the machine cannot start until writing through "
+                                    "the link is allowed or the disk is read-only."),
+                                  target ? target : "?");
+        else
+            why = g_strdup_printf(_("It leads to %s."), target ? target : "?");
+        adw_action_row_set_subtitle(ADW_ACTION_ROW(link_row), why);
+        if (d->follow_symlink || blocked) {
+            GtkWidget *button = gtk_button_new_with_mnemonic(d->follow_symlink ? _("_Stop Allowing")
+                                                                               : _("_Allow…"));
+            gtk_widget_set_valign(button, GTK_ALIGN_CENTER);
+            gtk_widget_set_sensitive(button, !active);
+            g_object_set_data(G_OBJECT(button), "index", GUINT_TO_POINTER(index));
+            g_signal_connect(button, "clicked", G_CALLBACK(on_link_button), self);
+            adw_action_row_add_suffix(ADW_ACTION_ROW(link_row), button);
+        }
+        adw_expander_row_add_row(ADW_EXPANDER_ROW(row), link_row);
+    }
+    /* A disk that keeps the machine from starting is shown open. */
+    if (blocked)
+        adw_expander_row_set_expanded(ADW_EXPANDER_ROW(row), TRUE);
     return row;
 }
 

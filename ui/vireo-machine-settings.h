@@ -27,6 +27,10 @@ gboolean vireo_machine_settings_new_disk(VireoMachineSettings *self, guint64 siz
 /* What a disk's read-only switch leads to. */
 gboolean vireo_machine_settings_set_disk_readonly(VireoMachineSettings *self, guint index,
                                                   gboolean readonly, GError **error);
+/* What the dialog that allows writing a disk through its symbolic link leads to (and the
+ * button that stops it). */
+gboolean vireo_machine_settings_set_disk_follow_symlink(VireoMachineSettings *self, guint index,
+                                                        gboolean allow, GError **error);
 gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint index,
                                             gboolean delete_file, GError **error);
 

@@ -1,6 +1,7 @@
 /* UI tests of a machine's settings: each change lands in machine.ini; values the engine
  * would refuse are refused with the reason, and machine.ini keeps its old value. */
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "ui-test.h"
 #include "vr-board.h"
@@ -379,6 +380,73 @@ static void test_disk_readonly(void)
     g_assert_null(error_text("disks_error"));
 }
 
+/* A disk outside the machine's folder says so; one reached through a symbolic link, which the
+ * engine will not write, offers to allow it after a confirmation that says what may happen,
+ * and then the engine takes it. */
+static void test_disk_link(void)
+{
+    g_autofree char *target = g_build_filename(ui_scratch_dir(), "shared-data.img", NULL);
+    g_autofree char *zeros = g_malloc0(1 << 20);
+    g_assert_true(g_file_set_contents(target, zeros, 1 << 20, NULL));
+    g_autofree char *link = g_build_filename(ui_scratch_dir(), "data-link.img", NULL);
+    g_assert_cmpint(symlink(target, link), ==, 0);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vireo_machine_settings_attach_disk(settings, link, &error));
+    g_assert_no_error(error);
+    ui_iterate(50);
+    g_assert_false(ini_disk_readonly("Careful", 1));
+    g_autofree char *folder = g_build_filename(ui_machines_dir(), "Careful.vireo", NULL);
+    g_autoptr(VrLibraryEntry) before = vr_library_entry_load(folder);
+    g_assert_cmpint(before->problem, !=, VR_PROBLEM_NONE);
+    g_assert_nonnull(strstr(before->problem_message, "symbolic link"));
+
+    /* The disk in the folder says nothing of the kind; the linked one says both. */
+    GtkWidget *first = gtk_widget_get_first_child(S("disk_list"));
+    GtkWidget *second = gtk_widget_get_next_sibling(first);
+    g_assert_null(strstr(adw_expander_row_get_subtitle(ADW_EXPANDER_ROW(first)), "outside"));
+    const char *subtitle = adw_expander_row_get_subtitle(ADW_EXPANDER_ROW(second));
+    g_assert_nonnull(strstr(subtitle, "outside the machine’s folder"));
+    g_assert_nonnull(strstr(subtitle, "symbolic link"));
+    g_assert_true(adw_expander_row_get_expanded(ADW_EXPANDER_ROW(second)));
+    g_assert_nonnull(ui_find_label(second, target));
+    ui_screenshot(GTK_WIDGET(settings), "settings-disk-link");
+
+    /* Cancel changes nothing. */
+    ui_click(ui_find_button(second, "_Allow…"));
+    GtkWidget *dialog = NULL;
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, "the question");
+    const char *body = adw_message_dialog_get_body(ADW_MESSAGE_DIALOG(dialog));
+    g_assert_nonnull(strstr(body, target));
+    g_assert_nonnull(strstr(body, "the guest writes to that file"));
+    UI_WAIT_FOR(gtk_widget_get_mapped(dialog), 5000, "the question on screen");
+    ui_screenshot(dialog, "settings-disk-link-question");
+    adw_message_dialog_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
+    ui_iterate(50);
+    g_autoptr(GKeyFile) kf = ui_read_ini("Careful");
+    g_assert_false(g_key_file_has_key(kf, "disk 1", "follow-symlink", NULL));
+
+    second = gtk_widget_get_next_sibling(gtk_widget_get_first_child(S("disk_list")));
+    ui_click(ui_find_button(second, "_Allow…"));
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, "the question");
+    adw_message_dialog_response(ADW_MESSAGE_DIALOG(dialog), "allow");
+    ui_iterate(50);
+    g_clear_pointer(&kf, g_key_file_unref);
+    kf = ui_read_ini("Careful");
+    g_assert_true(g_key_file_get_boolean(kf, "disk 1", "follow-symlink", NULL));
+    g_autoptr(VrLibraryEntry) after = vr_library_entry_load(folder);
+    g_assert_cmpint(after->problem, ==, VR_PROBLEM_NONE);
+    second = gtk_widget_get_next_sibling(gtk_widget_get_first_child(S("disk_list")));
+    g_assert_nonnull(ui_find_label(second, "Writing through the link is allowed"));
+    ui_screenshot(GTK_WIDGET(settings), "settings-disk-link-allowed");
+
+    /* And back. */
+    ui_click(ui_find_button(second, "_Stop Allowing"));
+    ui_iterate(50);
+    g_clear_pointer(&kf, g_key_file_unref);
+    kf = ui_read_ini("Careful");
+    g_assert_false(g_key_file_has_key(kf, "disk 1", "follow-symlink", NULL));
+}
+
 int main(int argc, char **argv)
 {
     ui_test_init(&argc, &argv);
@@ -387,6 +455,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ui/settings/running", test_running);
     g_test_add_func("/ui/settings/boot-files", test_boot_files);
     g_test_add_func("/ui/settings/disk-readonly", test_disk_readonly);
+    g_test_add_func("/ui/settings/disk-link", test_disk_link);
     int status = g_test_run();
     ui_test_finish();
     return status;
