@@ -274,11 +274,11 @@ static void detect_done(GObject *source, GAsyncResult *result, gpointer data)
                                          "settings are proposed below."),
                                        base);
         else if (d->info.volume_id && *d->info.volume_id)
-            subtitle = g_strdup_printf(_("The system on “%s” (volume “%s”) is not in libosinfo’s "
-                                         "database. General settings are proposed below."),
+            subtitle = g_strdup_printf(_("The system on “%s” (volume “%s”) is not in the list of "
+                                         "known systems. General settings are proposed below."),
                                        base, d->info.volume_id);
         else
-            subtitle = g_strdup_printf(_("The system on “%s” is not in libosinfo’s database. "
+            subtitle = g_strdup_printf(_("The system on “%s” is not in the list of known systems. "
                                          "General settings are proposed below."),
                                        base);
         set_os_row(self, "media-optical-symbolic", _("Unknown Operating System"), subtitle);
@@ -727,6 +727,14 @@ static void on_memory_leave(GtkEventControllerFocus *controller, gpointer data)
     normalize_memory(data);
 }
 
+static void on_firmware_selected(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoAssistant *self = data;
+    adw_action_row_set_subtitle(
+        ADW_ACTION_ROW(self->firmware_row),
+        vireo_firmware_choice_text(adw_combo_row_get_selected(self->firmware_row)));
+}
+
 static void on_switch_active(GObject *object, GParamSpec *pspec, gpointer data)
 {
     check_machine(data, FALSE);
@@ -880,4 +888,7 @@ static void vireo_assistant_init(VireoAssistant *self)
     gtk_widget_add_controller(GTK_WIDGET(self->memory_entry), focus);
     g_signal_connect(self->disk_spin, "value-changed", G_CALLBACK(on_value_changed), self);
     g_signal_connect(self->disk_switch, "notify::active", G_CALLBACK(on_switch_active), self);
+    g_signal_connect(self->firmware_row, "notify::selected", G_CALLBACK(on_firmware_selected),
+                     self);
+    on_firmware_selected(NULL, NULL, self);
 }

@@ -281,6 +281,7 @@ static void on_firmware_selected(GObject *object, GParamSpec *pspec, gpointer da
     if (self->loading)
         return;
     guint i = adw_combo_row_get_selected(self->firmware_row);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(self->firmware_row), vireo_firmware_choice_text(i));
     if (i == 0)
         set_file(self, "firmware", NULL);
     else if (i == 1)
@@ -859,6 +860,7 @@ static void load(VireoMachineSettings *self)
 
     guint fw = !cfg->bios ? 0 : g_str_equal(cfg->bios, "none") ? 1 : 2;
     adw_combo_row_set_selected(self->firmware_row, fw);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(self->firmware_row), vireo_firmware_choice_text(fw));
     gtk_widget_set_visible(GTK_WIDGET(self->firmware_file_row), fw == 2);
     set_file_row(self->firmware_file_row, fw == 2 ? cfg->bios : NULL, NULL);
     set_file_row(self->kernel_row, cfg->kernel, self->kernel_clear_button);

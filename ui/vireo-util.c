@@ -179,6 +179,15 @@ void vireo_point_at_row(GtkWidget *row, GtkWidget *focus)
     gtk_widget_grab_focus(focus ? focus : row);
 }
 
+const char *vireo_firmware_choice_text(guint index)
+{
+    switch (index) {
+    case 0: return _("Debian’s OpenSBI starts first and then hands over to the kernel");
+    case 1: return _("The kernel runs alone from the start, as a bare-metal program does");
+    default: return _("A firmware file of your choice");
+    }
+}
+
 const char *vireo_arch_label(const char *arch)
 {
     if (g_strcmp0(arch, "riscv64") == 0)

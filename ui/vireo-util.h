@@ -23,6 +23,10 @@ char *vireo_config_error_text(const VrMachineConfig *cfg, const GError *error);
 /* Marks row as holding a refused value (the "error" style), shows the page it is on and
  * moves the keyboard focus to focus (or to row) so the user sees which value it is. */
 void vireo_point_at_row(GtkWidget *row, GtkWidget *focus);
+/* What the firmware choice at index (0: the default, 1: none, 2: a file) of the assistant's and
+ * Settings' firmware rows means, for the row's subtitle (the choices themselves are short, so
+ * the row shows them whole). */
+const char *vireo_firmware_choice_text(guint index);
 /* "RISC-V 64" for "riscv64"; the name itself for others. */
 const char *vireo_arch_label(const char *arch);
 

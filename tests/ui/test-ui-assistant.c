@@ -148,6 +148,9 @@ static void test_unknown_iso(void)
     g_assert_cmpstr(row_title(a, "os_row"), ==, "Unknown Operating System");
     g_assert_nonnull(
         strstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(A(a, "os_row"))), "HOMEBREW_OS_0_1"));
+    /* Said without naming the library behind it. */
+    g_assert_nonnull(strstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(A(a, "os_row"))),
+                            "is not in the list of known systems"));
     g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(A(a, "name_row"))), ==, "homebrew-os");
     g_assert_cmpint(spin(a, "disk_spin"), ==, 20);
     g_assert_nonnull(strstr(memory_text(a), "GiB"));

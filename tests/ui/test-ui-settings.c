@@ -108,6 +108,13 @@ static gboolean ini_disk_readonly(const char *machine, guint index)
     return g_key_file_get_boolean(kf, group, "readonly", NULL);
 }
 
+/* Whether a label shows all of its text on one line (not cut short with "…", not wrapped). */
+static gboolean shown_whole_on_one_line(GtkWidget *label)
+{
+    PangoLayout *layout = gtk_label_get_layout(GTK_LABEL(label));
+    return !pango_layout_is_ellipsized(layout) && pango_layout_get_line_count(layout) == 1;
+}
+
 static void open_settings(const char *name)
 {
     vireo_library_reload(ui_library());
@@ -447,6 +454,32 @@ static void test_disk_link(void)
     g_assert_false(g_key_file_has_key(kf, "disk 1", "follow-symlink", NULL));
 }
 
+/* The firmware row shows its choice whole (what it means is its subtitle), and the Disks
+ * description has the width of the page rather than wrapping beside the buttons. */
+static void test_layout(void)
+{
+    gtk_window_destroy(GTK_WINDOW(settings));
+    g_autofree char *kernel = make_flat_binary("bare.bin");
+    g_autofree char *folder = ui_make_machine("Bare", kernel, "none", 64ull << 20);
+    open_settings("Bare");
+    ui_iterate(100);
+    GtkWidget *row = S("firmware_row");
+    g_assert_cmpuint(adw_combo_row_get_selected(ADW_COMBO_ROW(row)), ==, 1);
+    g_assert_nonnull(strstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(row)), "bare-metal"));
+    GtkWidget *choice = ui_find_label(row, "None");
+    g_assert_nonnull(choice);
+    g_assert_true(shown_whole_on_one_line(choice));
+    ui_screenshot(GTK_WIDGET(settings), "settings-general");
+
+    adw_preferences_window_set_visible_page(ADW_PREFERENCES_WINDOW(settings),
+                                            ADW_PREFERENCES_PAGE(S("disks_page")));
+    ui_iterate(100);
+    GtkWidget *description = ui_find_label(S("disks_group"), "The guest sees them in this order");
+    g_assert_nonnull(description);
+    g_assert_true(shown_whole_on_one_line(description));
+    ui_screenshot(GTK_WIDGET(settings), "settings-disks-empty");
+}
+
 int main(int argc, char **argv)
 {
     ui_test_init(&argc, &argv);
@@ -456,6 +489,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ui/settings/boot-files", test_boot_files);
     g_test_add_func("/ui/settings/disk-readonly", test_disk_readonly);
     g_test_add_func("/ui/settings/disk-link", test_disk_link);
+    g_test_add_func("/ui/settings/layout", test_layout);
     int status = g_test_run();
     ui_test_finish();
     return status;
