@@ -709,6 +709,8 @@ static void on_memory_changed(GtkEditable *editable, gpointer data)
 static void normalize_memory(VireoAssistant *self)
 {
     guint64 bytes = 0;
+    if (!self->memory_entry) /* the window is going away */
+        return;
     const char *text = gtk_editable_get_text(GTK_EDITABLE(self->memory_entry));
     if (!vireo_parse_memory(text, &bytes, NULL))
         return;
