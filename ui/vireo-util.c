@@ -182,7 +182,7 @@ void vireo_point_at_row(GtkWidget *row, GtkWidget *focus)
 const char *vireo_firmware_choice_text(guint index)
 {
     switch (index) {
-    case 0: return _("Debian’s OpenSBI starts first and then hands over to the kernel");
+    case 0: return _("The default: Debian’s OpenSBI starts first, then the kernel");
     case 1: return _("The kernel runs alone from the start, as a bare-metal program does");
     default: return _("A firmware file of your choice");
     }

@@ -49,6 +49,19 @@ static GtkWidget *A(VireoAssistant *a, const char *id)
     return w;
 }
 
+/* The label under root whose whole text is text. */
+static GtkWidget *exact_label(GtkWidget *root, const char *text)
+{
+    if (GTK_IS_LABEL(root) && g_strcmp0(gtk_label_get_text(GTK_LABEL(root)), text) == 0)
+        return root;
+    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = exact_label(c, text);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
 static const char *page_of(VireoAssistant *a)
 {
     return gtk_stack_get_visible_child_name(GTK_STACK(A(a, "stack")));
@@ -370,6 +383,14 @@ static void test_boot_files(void)
     vireo_assistant_set_kernel(a, uboot, NULL);
     g_assert_false(gtk_widget_get_visible(A(a, "kernel_error")));
     g_assert_true(gtk_widget_is_sensitive(A(a, "next_button")));
+    /* The firmware choice is shown whole beside what it means. */
+    ui_iterate(50);
+    GtkWidget *firmware = A(a, "firmware_row");
+    g_assert_nonnull(strstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(firmware)), "OpenSBI"));
+    GtkWidget *label = exact_label(firmware, "OpenSBI");
+    g_assert_nonnull(label);
+    PangoLayout *choice = gtk_label_get_layout(GTK_LABEL(label));
+    g_assert_false(pango_layout_is_ellipsized(choice));
     ui_screenshot(GTK_WIDGET(a), "assistant-kernel-u-boot");
     ui_click(A(a, "next_button"));
     g_assert_cmpstr(page_of(a), ==, "details");
