@@ -223,6 +223,12 @@ static void test_german(void)
     ui_screenshot(GTK_WIDGET(a), "german-assistant-details");
     vireo_assistant_set_kernel(a, "/bin/sh", NULL);
     assert_no_english(GTK_WIDGET(a));
+    /* The loader's own reason, in German. */
+    GtkWidget *kernel_error = ui_find(GTK_WIDGET(a), "kernel_error");
+    g_assert_true(gtk_widget_get_visible(kernel_error));
+    g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(kernel_error)), "nicht für RISC-V"));
+    ui_iterate(50);
+    ui_screenshot(GTK_WIDGET(a), "german-assistant-kernel");
     gtk_window_destroy(GTK_WINDOW(a));
 
     /* The shortcuts window. */
