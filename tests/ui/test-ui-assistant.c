@@ -9,38 +9,6 @@
 #include "vr-board.h"
 #include "vr-library.h"
 
-/* Boot files as Vireo boots them: a flat binary the way U-Boot is (code from its first
- * byte, no header), and a gzip-compressed Linux Image (Image.gz) with a RISC-V header. */
-static char *make_flat_binary(const char *name)
-{
-    guint8 code[8192];
-    for (unsigned i = 0; i < sizeof(code); i++)
-        code[i] = (guint8) (i * 13 + 0x97);
-    char *path = g_build_filename(ui_scratch_dir(), name, NULL);
-    g_assert_true(g_file_set_contents(path, (const char *) code, sizeof(code), NULL));
-    return path;
-}
-
-static char *make_image_gz(const char *name)
-{
-    guint8 image[16384] = {0};
-    guint64 size = GUINT64_TO_LE(4ull << 20);
-    memcpy(image + 0x10, &size, 8);
-    memcpy(image + 0x30, "RISCV\0\0\0", 8);
-    memcpy(image + 0x38, "RSC\x05", 4);
-    g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
-    guint8 out[32768];
-    gsize read = 0, written = 0;
-    g_assert_cmpint(g_converter_convert(G_CONVERTER(gz), image, sizeof(image), out, sizeof(out),
-                                        G_CONVERTER_INPUT_AT_END, &read, &written, NULL),
-                    ==, G_CONVERTER_FINISHED);
-    char *path = g_build_filename(ui_scratch_dir(), name, NULL);
-    g_assert_true(g_file_set_contents(path, (const char *) out, (gssize) written, NULL));
-    return path;
-}
-
-#define DEBIAN_UBOOT "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
-
 static GtkWidget *A(VireoAssistant *a, const char *id)
 {
     GtkWidget *w = ui_find(GTK_WIDGET(a), id);
@@ -373,13 +341,14 @@ static void test_boot_files(void)
     VireoAssistant *a = vireo_window_new_machine(ui_window());
     wait_for_assistant();
     g_signal_emit_by_name(A(a, "kernel_row"), "activated");
-    g_autofree char *image_gz = make_image_gz("Image.gz");
+    g_autofree char *image_gz = ui_make_image_gz("Image.gz");
     vireo_assistant_set_kernel(a, image_gz, NULL);
     g_assert_false(gtk_widget_get_visible(A(a, "kernel_error")));
     g_assert_true(gtk_widget_is_sensitive(A(a, "next_button")));
 
-    g_autofree char *flat = make_flat_binary("u-boot.bin");
-    const char *uboot = g_file_test(DEBIAN_UBOOT, G_FILE_TEST_IS_REGULAR) ? DEBIAN_UBOOT : flat;
+    g_autofree char *flat = ui_make_flat_binary("u-boot.bin");
+    const char *uboot =
+        g_file_test(UI_DEBIAN_UBOOT, G_FILE_TEST_IS_REGULAR) ? UI_DEBIAN_UBOOT : flat;
     vireo_assistant_set_kernel(a, uboot, NULL);
     g_assert_false(gtk_widget_get_visible(A(a, "kernel_error")));
     g_assert_true(gtk_widget_is_sensitive(A(a, "next_button")));
@@ -447,7 +416,7 @@ static void test_memory_and_back(void)
     VireoAssistant *a = vireo_window_new_machine(ui_window());
     wait_for_assistant();
     g_signal_emit_by_name(A(a, "kernel_row"), "activated");
-    g_autofree char *kernel = make_image_gz("Image.gz");
+    g_autofree char *kernel = ui_make_image_gz("Image.gz");
     vireo_assistant_set_kernel(a, kernel, NULL);
     ui_click(A(a, "next_button"));
     g_assert_cmpstr(page_of(a), ==, "details");

@@ -9,38 +9,6 @@
 
 static VireoMachineSettings *settings;
 
-/* Boot files as Vireo boots them: a flat binary the way U-Boot is (code from its first
- * byte, no header), and a gzip-compressed Linux Image (Image.gz) with a RISC-V header. */
-static char *make_flat_binary(const char *name)
-{
-    guint8 code[8192];
-    for (unsigned i = 0; i < sizeof(code); i++)
-        code[i] = (guint8) (i * 13 + 0x97);
-    char *path = g_build_filename(ui_scratch_dir(), name, NULL);
-    g_assert_true(g_file_set_contents(path, (const char *) code, sizeof(code), NULL));
-    return path;
-}
-
-static char *make_image_gz(const char *name)
-{
-    guint8 image[16384] = {0};
-    guint64 size = GUINT64_TO_LE(4ull << 20);
-    memcpy(image + 0x10, &size, 8);
-    memcpy(image + 0x30, "RISCV\0\0\0", 8);
-    memcpy(image + 0x38, "RSC\x05", 4);
-    g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
-    guint8 out[32768];
-    gsize read = 0, written = 0;
-    g_assert_cmpint(g_converter_convert(G_CONVERTER(gz), image, sizeof(image), out, sizeof(out),
-                                        G_CONVERTER_INPUT_AT_END, &read, &written, NULL),
-                    ==, G_CONVERTER_FINISHED);
-    char *path = g_build_filename(ui_scratch_dir(), name, NULL);
-    g_assert_true(g_file_set_contents(path, (const char *) out, (gssize) written, NULL));
-    return path;
-}
-
-#define DEBIAN_UBOOT "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
-
 static GtkWidget *S(const char *id)
 {
     GtkWidget *w = ui_find(GTK_WIDGET(settings), id);
@@ -324,17 +292,18 @@ static void test_running(void)
 static void test_boot_files(void)
 {
     gtk_window_destroy(GTK_WINDOW(settings));
-    g_autofree char *uboot = make_flat_binary("u-boot.bin");
+    g_autofree char *uboot = ui_make_flat_binary("u-boot.bin");
     g_autofree char *folder = ui_make_machine("Booted", uboot, NULL, 256ull << 20);
     open_settings("Booted");
     g_autoptr(GError) error = NULL;
-    const char *debian = g_file_test(DEBIAN_UBOOT, G_FILE_TEST_IS_REGULAR) ? DEBIAN_UBOOT : uboot;
+    const char *debian =
+        g_file_test(UI_DEBIAN_UBOOT, G_FILE_TEST_IS_REGULAR) ? UI_DEBIAN_UBOOT : uboot;
     g_assert_true(vireo_machine_settings_set_boot_file(settings, "kernel", debian, &error));
     g_assert_no_error(error);
     g_autofree char *kernel = ini_string("Booted", "boot", "kernel");
     g_assert_cmpstr(kernel, ==, debian);
 
-    g_autofree char *image_gz = make_image_gz("Image.gz");
+    g_autofree char *image_gz = ui_make_image_gz("Image.gz");
     g_assert_true(vireo_machine_settings_set_boot_file(settings, "kernel", image_gz, &error));
     g_assert_no_error(error);
     g_free(kernel);
@@ -355,7 +324,7 @@ static void test_boot_files(void)
 static void test_disk_readonly(void)
 {
     gtk_window_destroy(GTK_WINDOW(settings));
-    g_autofree char *kernel = make_flat_binary("u-boot.bin");
+    g_autofree char *kernel = ui_make_flat_binary("u-boot.bin");
     g_autofree char *folder = ui_make_machine("Careful", kernel, NULL, 256ull << 20);
     open_settings("Careful");
     g_autoptr(GError) error = NULL;
@@ -459,7 +428,7 @@ static void test_disk_link(void)
 static void test_layout(void)
 {
     gtk_window_destroy(GTK_WINDOW(settings));
-    g_autofree char *kernel = make_flat_binary("bare.bin");
+    g_autofree char *kernel = ui_make_flat_binary("bare.bin");
     g_autofree char *folder = ui_make_machine("Bare", kernel, "none", 64ull << 20);
     open_settings("Bare");
     ui_iterate(100);
