@@ -421,6 +421,14 @@ static void test_disk_link(void)
     g_clear_pointer(&kf, g_key_file_unref);
     kf = ui_read_ini("Careful");
     g_assert_false(g_key_file_has_key(kf, "disk 1", "follow-symlink", NULL));
+
+    /* A switch flipped just before the window closes is saved all the same. */
+    ui_iterate(50);
+    gtk_switch_set_active(GTK_SWITCH(named(S("disk_list"), "disk-readonly-0")), TRUE);
+    gtk_window_destroy(GTK_WINDOW(settings));
+    ui_iterate(100);
+    g_assert_true(ini_disk_readonly("Careful", 0));
+    open_settings("Careful");
 }
 
 /* The firmware row shows its choice whole (what it means is its subtitle), and the Disks
