@@ -867,19 +867,21 @@ static void load(VireoMachineSettings *self)
     set_file_row(self->initrd_row, cfg->initrd, self->initrd_clear_button);
     gtk_editable_set_text(GTK_EDITABLE(self->cmdline_row), cfg->append ? cfg->append : "");
 
-    /* The rows are made again: those the user had open stay open. */
-    guint expanded = 0, i = 0;
+    /* The rows are made again: those the user had open stay open (known by their file, as
+     * removing a disk moves the others up). */
+    g_autoptr(GHashTable) expanded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GtkWidget *child;
     for (child = gtk_widget_get_first_child(GTK_WIDGET(self->disk_list)); child;
-         child = gtk_widget_get_next_sibling(child), i++)
-        if (ADW_IS_EXPANDER_ROW(child) && adw_expander_row_get_expanded(ADW_EXPANDER_ROW(child)) &&
-            i < 32)
-            expanded |= 1u << i;
+         child = gtk_widget_get_next_sibling(child))
+        if (ADW_IS_EXPANDER_ROW(child) && adw_expander_row_get_expanded(ADW_EXPANDER_ROW(child)))
+            g_hash_table_add(expanded, g_strdup(g_object_get_data(G_OBJECT(child), "path")));
     while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->disk_list))))
         gtk_list_box_remove(self->disk_list, child);
-    for (i = 0; cfg->disks && i < cfg->disks->len; i++) {
-        GtkWidget *row = disk_row(self, i, &g_array_index(cfg->disks, VrDiskConfig, i));
-        if (i < 32 && (expanded & (1u << i)))
+    for (guint i = 0; cfg->disks && i < cfg->disks->len; i++) {
+        const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
+        GtkWidget *row = disk_row(self, i, d);
+        g_object_set_data_full(G_OBJECT(row), "path", g_strdup(d->path), g_free);
+        if (g_hash_table_contains(expanded, d->path))
             adw_expander_row_set_expanded(ADW_EXPANDER_ROW(row), TRUE);
         gtk_list_box_append(self->disk_list, row);
     }

@@ -455,6 +455,21 @@ static void test_layout(void)
     g_assert_nonnull(description);
     g_assert_true(shown_whole_on_one_line(description));
     ui_screenshot(GTK_WIDGET(settings), "settings-disks-empty");
+
+    /* A disk the user opened stays open when one above it is removed. */
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vireo_machine_settings_new_disk(settings, 1 << 20, &error));
+    g_assert_true(vireo_machine_settings_new_disk(settings, 1 << 20, &error));
+    GtkWidget *first = gtk_widget_get_first_child(S("disk_list"));
+    GtkWidget *second = gtk_widget_get_next_sibling(first);
+    g_autofree char *second_title =
+        g_strdup(adw_preferences_row_get_title(ADW_PREFERENCES_ROW(second)));
+    adw_expander_row_set_expanded(ADW_EXPANDER_ROW(second), TRUE);
+    g_assert_true(vireo_machine_settings_remove_disk(settings, 0, TRUE, &error));
+    GtkWidget *left = gtk_widget_get_first_child(S("disk_list"));
+    g_assert_null(gtk_widget_get_next_sibling(left));
+    g_assert_cmpstr(adw_preferences_row_get_title(ADW_PREFERENCES_ROW(left)), ==, second_title);
+    g_assert_true(adw_expander_row_get_expanded(ADW_EXPANDER_ROW(left)));
 }
 
 int main(int argc, char **argv)
