@@ -526,7 +526,6 @@ static const VrBoardInfo *selected_board(VireoAssistant *self)
     return vr_board_default_for_arch(selected_arch(self));
 }
 
-/* The spin buttons offer what the board takes (and memory no more than this computer has). */
 /* The CPUs spin button offers what the board takes; the memory entry takes any amount, which
  * the engine's validator then judges. */
 static void set_board_limits(VireoAssistant *self)
@@ -544,7 +543,8 @@ static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
     g_free(cfg->arch);
     cfg->arch = g_strdup(selected_arch(self));
     cfg->cpus = (unsigned) gtk_spin_button_get_value_as_int(self->cpus_spin);
-    /* An entry that does not parse leaves 0, which check_machine() has refused already. */
+    /* An entry that does not parse leaves the default: check_machine() refuses it before
+     * anything is made. */
     vireo_parse_memory(gtk_editable_get_text(GTK_EDITABLE(self->memory_entry)), &cfg->memory, NULL);
     switch (self->source) {
     case SOURCE_ISO:
