@@ -5,6 +5,7 @@
 
 #include "vireo-cli.h"
 #include "vireo-config.h"
+#include "vr-boot.h"
 #include "vr-library.h"
 #include "vr-machine-config.h"
 
@@ -123,6 +124,11 @@ int vireo_cmd_create(int argc, char **argv)
     if (!vr_library_check_name(name, &error) || !vr_machine_config_validate(&cfg, &error) ||
         !vr_library_check_files(&cfg, &error)) {
         vireo_cli_error("create", "%s", error->message);
+        goto out;
+    }
+    /* The kernel as the loader will see it: U-Boot and Image.gz are taken, a text file is not. */
+    if (cfg.kernel && vr_boot_probe_kernel(cfg.kernel, &error) == VR_BOOT_FILE_UNUSABLE) {
+        vireo_cli_error("create", "--kernel: %s", error->message);
         goto out;
     }
     if (replace && vr_library_name_taken(dir, name)) {

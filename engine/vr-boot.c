@@ -261,6 +261,66 @@ static const char *foreign_kind(const uint8_t *d, gsize len)
     return NULL;
 }
 
+/* What the kernel loader makes of a file that is neither ELF nor gzip, from its first len
+ * bytes: a RISC-V Linux Image, another flat binary, or something recognisably else (an
+ * error that says what). */
+static VrBootFileKind classify_flat(const char *path, const uint8_t *d, gsize len, GError **error)
+{
+    const char *kind = foreign_kind(d, len);
+    if (kind) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    /* Translators: the second %s is a kind of file, e.g. "a text file". */
+                    _("%s is not a RISC-V kernel: it is %s"), path, _(kind));
+        return VR_BOOT_FILE_UNUSABLE;
+    }
+    if (len >= 64 && memcmp(d + 0x38, RISCV_IMAGE_MAGIC2, 4) == 0)
+        return VR_BOOT_FILE_LINUX;
+    return VR_BOOT_FILE_FLAT;
+}
+
+VrBootFileKind vr_boot_probe_kernel(const char *path, GError **error)
+{
+    uint64_t file_len = 0;
+    int fd = open_file(BOOT_KERNEL, path, &file_len, error);
+    if (fd < 0)
+        return VR_BOOT_FILE_UNUSABLE;
+    g_autofree Head *head = g_new(Head, 1);
+    VrBootFileKind kind = VR_BOOT_FILE_UNUSABLE;
+    if (!read_head(fd, path, file_len, head, error)) {
+        close(fd);
+        return VR_BOOT_FILE_UNUSABLE;
+    }
+    if (file_len == 0) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("kernel %s is empty"), path);
+    } else if (vr_elf_is_elf(head->bytes, head->len)) {
+        if (vr_elf_check_header(path, head->bytes, head->len, file_len, error))
+            kind = VR_BOOT_FILE_ELF;
+    } else if (is_gzip(head->bytes, head->len)) {
+        /* The start of what it decompresses to, as the loader would see it. */
+        g_autofree Head *inner = g_new(Head, 1);
+        g_autoptr(GError) local = NULL;
+        uint64_t produced = 0;
+        bool ok = gunzip_into(fd, path, inner->bytes, sizeof(inner->bytes), &produced, &local);
+        bool more = !ok && g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+        inner->len = (gsize) produced;
+        if (!ok && !more) {
+            g_propagate_error(error, g_steal_pointer(&local));
+        } else if (vr_elf_is_elf(inner->bytes, inner->len)) {
+            if (vr_elf_check_header(path, inner->bytes, inner->len, more ? UINT64_MAX : inner->len,
+                                    error))
+                kind = VR_BOOT_FILE_ELF;
+        } else {
+            kind = classify_flat(path, inner->bytes, inner->len, error);
+            if (kind == VR_BOOT_FILE_LINUX)
+                kind = VR_BOOT_FILE_LINUX_GZIP;
+        }
+    } else {
+        kind = classify_flat(path, head->bytes, head->len, error);
+    }
+    close(fd);
+    return kind;
+}
+
 bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, uint64_t ram_end,
                          VrBootImage *image, GError **error)
 {
@@ -313,13 +373,10 @@ bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, ui
             return true;
         }
     }
-    const char *kind = foreign_kind(d, d_len);
-    if (kind) {
+    VrBootFileKind kind = classify_flat(path, d, d_len, error);
+    if (kind == VR_BOOT_FILE_UNUSABLE) {
         if (d == head->bytes)
             close(fd);
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    /* Translators: the second %s is a kind of file, e.g. "a text file". */
-                    _("%s is not a RISC-V kernel: it is %s"), path, _(kind));
         return false;
     }
     if (d == head->bytes) {
@@ -330,7 +387,7 @@ bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, ui
     }
 
     uint64_t size = len;
-    if (d_len >= 64 && memcmp(d + 0x38, RISCV_IMAGE_MAGIC2, 4) == 0) {
+    if (kind == VR_BOOT_FILE_LINUX) {
         /* A Linux Image says how much memory it needs beyond the file (its bss). */
         uint64_t image_size;
         memcpy(&image_size, d + 0x10, 8);

@@ -24,6 +24,20 @@ bool vr_boot_load_firmware(const char *path, VrAddressSpace *as, uint64_t base,
 bool vr_boot_load_kernel(const char *path, VrAddressSpace *as, uint64_t addr, uint64_t ram_end,
                          VrBootImage *image, GError **error);
 
+/* What a file given as the kernel is to vr_boot_load_kernel(). */
+typedef enum {
+    VR_BOOT_FILE_UNUSABLE,   /* not bootable: the error says why */
+    VR_BOOT_FILE_LINUX,      /* a RISC-V Linux Image */
+    VR_BOOT_FILE_LINUX_GZIP, /* the same, gzip-compressed (Image.gz) */
+    VR_BOOT_FILE_ELF,        /* a RISC-V ELF program (gzip-compressed too) */
+    VR_BOOT_FILE_FLAT,       /* another flat binary: U-Boot, firmware, a bare-metal program */
+} VrBootFileKind;
+
+/* Recognises path as the kernel loader does (from its first bytes, decompressed for gzip),
+ * without guest RAM: everything but VR_BOOT_FILE_UNUSABLE is what the loader boots, given the
+ * room; UNUSABLE comes with the loader's message. */
+VrBootFileKind vr_boot_probe_kernel(const char *path, GError **error);
+
 /* The initrd goes at a 2 MiB boundary above after, ending below limit. */
 bool vr_boot_load_initrd(const char *path, VrAddressSpace *as, uint64_t after, uint64_t limit,
                          uint64_t *start, uint64_t *end, GError **error);

@@ -153,33 +153,29 @@ bool vr_elf_load_data(const char *path, const uint8_t *data, size_t len, VrAddre
     return load(path, &src, as, image, error);
 }
 
-static bool load(const char *path, const Source *src, VrAddressSpace *as, VrElfImage *image,
-                 GError **error)
+bool vr_elf_check_header(const char *path, const uint8_t *data, size_t len, uint64_t file_len,
+                         GError **error)
 {
-    memset(image, 0, sizeof(*image));
-    uint8_t ident[EI_NIDENT] = {0};
-    if (!source_read(src, 0, ident, MIN(src->len, sizeof(ident))) ||
-        !vr_elf_is_elf(ident, MIN(src->len, sizeof(ident)))) {
+    if (!vr_elf_is_elf(data, len)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     _("%s is not an ELF file (no ELF magic at its start)"), path);
         return false;
     }
-    Elf64_Ehdr ehdr;
-    if (src->len < sizeof(Elf64_Ehdr) || ident[EI_CLASS] != ELFCLASS64 ||
-        !source_read(src, 0, &ehdr, sizeof(ehdr))) {
+    Elf64_Ehdr eh;
+    if (len < sizeof(Elf64_Ehdr) || file_len < sizeof(Elf64_Ehdr) || data[EI_CLASS] != ELFCLASS64) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     _("%s is a 32-bit or truncated ELF file; a 64-bit RISC-V ELF is expected"),
                     path);
         return false;
     }
-    const Elf64_Ehdr *eh = &ehdr;
-    if (ident[EI_DATA] != ELFDATA2LSB) {
+    memcpy(&eh, data, sizeof(eh));
+    if (data[EI_DATA] != ELFDATA2LSB) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     _("%s is a big-endian ELF file; a little-endian RISC-V ELF is expected"), path);
         return false;
     }
-    if (eh->e_machine != EM_RISCV) {
-        const char *m = machine_name(eh->e_machine);
+    if (eh.e_machine != EM_RISCV) {
+        const char *m = machine_name(eh.e_machine);
         if (m)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                         /* Translators: the second %s is a processor, e.g. "x86-64". */
@@ -188,20 +184,36 @@ static bool load(const char *path, const Source *src, VrAddressSpace *as, VrElfI
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                         /* Translators: %u is the ELF header's machine number. */
                         _("%s is an ELF file for machine %u, not RISC-V (243)"), path,
-                        eh->e_machine);
+                        eh.e_machine);
         return false;
     }
-    if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN) {
+    if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                    _("%s is not an executable ELF file (type %u)"), path, eh->e_type);
+                    _("%s is not an executable ELF file (type %u)"), path, eh.e_type);
         return false;
     }
-    if (eh->e_phentsize != sizeof(Elf64_Phdr) ||
-        !range_ok(src->len, eh->e_phoff, (uint64_t) eh->e_phnum * sizeof(Elf64_Phdr))) {
+    if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
+        !range_ok(file_len, eh.e_phoff, (uint64_t) eh.e_phnum * sizeof(Elf64_Phdr))) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     _("%s has a damaged program header table"), path);
         return false;
     }
+    return true;
+}
+
+static bool load(const char *path, const Source *src, VrAddressSpace *as, VrElfImage *image,
+                 GError **error)
+{
+    memset(image, 0, sizeof(*image));
+    uint8_t head[sizeof(Elf64_Ehdr)] = {0};
+    size_t head_len = (size_t) MIN(src->len, sizeof(head));
+    if (!source_read(src, 0, head, head_len))
+        head_len = 0;
+    if (!vr_elf_check_header(path, head, head_len, src->len, error))
+        return false;
+    Elf64_Ehdr ehdr;
+    memcpy(&ehdr, head, sizeof(ehdr));
+    const Elf64_Ehdr *eh = &ehdr;
 
     /* Segments may overlap, so a file can ask for any amount of copying: what fills RAM once
      * is all a real program needs. */

@@ -17,6 +17,12 @@ typedef struct VrElfImage {
 /* Whether data starts like an ELF file at all. */
 bool vr_elf_is_elf(const uint8_t *data, size_t len);
 
+/* Whether the first len bytes of a file_len byte file (at least the ELF header, else it is
+ * refused as truncated) are the header of a RISC-V ELF64 program the loaders take; else an
+ * error naming path and what it is instead. */
+bool vr_elf_check_header(const char *path, const uint8_t *data, size_t len, uint64_t file_len,
+                         GError **error);
+
 /* Loads the PT_LOAD segments of the RISC-V ELF64 file at path into RAM. Errors name the
  * file and what is wrong with it (not ELF, wrong class or machine, a segment outside RAM,
  * a truncated file). */

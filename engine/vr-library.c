@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "vr-board.h"
+#include "vr-boot.h"
 #include "vr-i18n.h"
 #include "vr-input-file.h"
 #include "vr-library.h"
@@ -963,6 +964,12 @@ VrImageKind vr_image_probe(const char *path, GError **error)
     }
     if (n >= 0x40 && memcmp(head + 0x38, "RSC\x05", 4) == 0)
         return VR_IMAGE_KERNEL;
+    if (n >= 3 && head[0] == 0x1f && head[1] == 0x8b) {
+        /* Compressed: a kernel when the loader would boot what it holds as one (Image.gz). */
+        VrBootFileKind kind = vr_boot_probe_kernel(path, NULL);
+        if (kind == VR_BOOT_FILE_LINUX_GZIP || kind == VR_BOOT_FILE_ELF)
+            return VR_IMAGE_KERNEL;
+    }
 
     bool sectors = st.st_size > 0 && st.st_size % SECTOR == 0;
     bool mbr = n >= 512 && head[510] == 0x55 && head[511] == 0xaa;

@@ -127,7 +127,7 @@ typedef enum {
     VR_IMAGE_ISO,     /* an ISO 9660 image (install media) */
     VR_IMAGE_DISK,    /* a raw disk image */
     VR_IMAGE_QCOW2,   /* a qcow2 image: not supported yet */
-    VR_IMAGE_KERNEL,  /* a RISC-V ELF, or a Linux Image */
+    VR_IMAGE_KERNEL,  /* a RISC-V ELF, or a Linux Image (gzip-compressed too) */
 } VrImageKind;
 
 /* Looks at a file's first bytes and size. The error says why a file is not usable. */

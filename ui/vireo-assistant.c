@@ -8,6 +8,7 @@
 #include "vireo-osinfo.h"
 #include "vr-board.h"
 #include "vr-iso.h"
+#include "vr-boot.h"
 
 /* S-mode U-Boot boots what is on a machine's disks (Debian package u-boot-qemu). */
 #define UBOOT_PATH "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
@@ -33,6 +34,10 @@ struct _VireoAssistant {
     gboolean name_edited;
     gboolean setting_name;
     gboolean detecting;
+    /* Values the user set stay when the assistant proposes again (after Back). */
+    gboolean proposing;
+    gboolean cpus_edited;
+    gboolean memory_edited;
     GCancellable *cancellable;
     char *os_warning; /* what the detection found worth a warning */
     char *refusal;    /* why the chosen image cannot make a machine (another architecture) */
@@ -64,7 +69,7 @@ struct _VireoAssistant {
     AdwActionRow *cpus_row;
     GtkSpinButton *cpus_spin;
     AdwActionRow *memory_row;
-    GtkSpinButton *memory_spin;
+    GtkEntry *memory_entry;
     GtkLabel *validation_label;
     AdwActionRow *image_row;
     AdwActionRow *disk_switch_row;
@@ -168,8 +173,16 @@ static void propose(VireoAssistant *self, unsigned cpus, guint64 memory, guint64
     guint64 host = host_memory();
     memory = MIN(memory, MAX(host / 2, 256 * MIB));
     memory = MAX(memory, 64 * MIB);
-    gtk_spin_button_set_value(self->cpus_spin, cpus);
-    gtk_spin_button_set_value(self->memory_spin, (double) (memory / MIB));
+    /* A round amount, as a person would write it. */
+    memory = memory >= GIB ? memory / (GIB / 4) * (GIB / 4) : memory / MIB * MIB;
+    self->proposing = TRUE;
+    if (!self->cpus_edited)
+        gtk_spin_button_set_value(self->cpus_spin, cpus);
+    if (!self->memory_edited) {
+        g_autofree char *text = vireo_format_memory_exact(memory);
+        gtk_editable_set_text(GTK_EDITABLE(self->memory_entry), text);
+    }
+    self->proposing = FALSE;
     if (disk)
         gtk_spin_button_set_value(self->disk_spin, (double) ((disk + GIB - 1) / GIB));
 }
@@ -286,11 +299,11 @@ static void detect_done(GObject *source, GAsyncResult *result, gpointer data)
                                          "settings are proposed below."),
                                        base);
         else if (d->info.volume_id && *d->info.volume_id)
-            subtitle = g_strdup_printf(_("The system on “%s” (volume “%s”) is not in libosinfo’s "
-                                         "database. General settings are proposed below."),
+            subtitle = g_strdup_printf(_("The system on “%s” (volume “%s”) is not in the list of "
+                                         "known systems. General settings are proposed below."),
                                        base, d->info.volume_id);
         else
-            subtitle = g_strdup_printf(_("The system on “%s” is not in libosinfo’s database. "
+            subtitle = g_strdup_printf(_("The system on “%s” is not in the list of known systems. "
                                          "General settings are proposed below."),
                                        base);
         set_os_row(self, "media-optical-symbolic", _("Unknown Operating System"), subtitle);
@@ -375,13 +388,10 @@ static void update_kernel_page(VireoAssistant *self)
 
     g_autoptr(GError) error = NULL;
     gboolean ok = self->kernel_path != NULL;
-    if (ok && vr_image_probe(self->kernel_path, &error) != VR_IMAGE_KERNEL) {
+    if (ok && vr_boot_probe_kernel(self->kernel_path, &error) == VR_BOOT_FILE_UNUSABLE) {
+        /* The loader's own recognition: what it boots is offered, with its reason if not. */
         ok = FALSE;
-        g_autofree char *base = g_path_get_basename(self->kernel_path);
-        g_autofree char *text = g_strdup_printf(
-            _("“%s” is not a kernel: a RISC-V Linux Image or a RISC-V ELF program is expected."),
-            base);
-        gtk_label_set_text(self->kernel_error, text);
+        gtk_label_set_text(self->kernel_error, error->message);
     } else if (self->initrd_path && access(self->initrd_path, R_OK) != 0) {
         ok = FALSE;
         g_autofree char *text =
@@ -545,14 +555,14 @@ static const VrBoardInfo *selected_board(VireoAssistant *self)
     return vr_board_default_for_arch(selected_arch(self));
 }
 
-/* The spin buttons offer what the board takes (and memory no more than this computer has). */
+/* The CPUs spin button offers what the board takes; the memory entry takes any amount, which
+ * the engine's validator then judges. */
 static void set_board_limits(VireoAssistant *self)
 {
     const VrBoardInfo *board = selected_board(self);
+    self->proposing = TRUE;
     gtk_spin_button_set_range(self->cpus_spin, board->min_cpus, board->max_cpus);
-    guint64 max_memory = MIN(board->max_memory, host_memory());
-    gtk_spin_button_set_range(self->memory_spin, (double) ((board->min_memory + MIB - 1) / MIB),
-                              (double) (max_memory / MIB));
+    self->proposing = FALSE;
 }
 
 static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
@@ -562,7 +572,9 @@ static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
     g_free(cfg->arch);
     cfg->arch = g_strdup(selected_arch(self));
     cfg->cpus = (unsigned) gtk_spin_button_get_value_as_int(self->cpus_spin);
-    cfg->memory = (guint64) gtk_spin_button_get_value_as_int(self->memory_spin) * MIB;
+    /* An entry that does not parse leaves the default: check_machine() refuses it before
+     * anything is made. */
+    vireo_parse_memory(gtk_editable_get_text(GTK_EDITABLE(self->memory_entry)), &cfg->memory, NULL);
     switch (self->source) {
     case SOURCE_ISO:
         cfg->kernel = g_strdup(UBOOT_PATH);
@@ -627,7 +639,7 @@ static GtkWidget *row_for_field(VireoAssistant *self, const char *field, GtkWidg
         *focus = GTK_WIDGET(self->cpus_spin);
     } else if (g_strcmp0(field, "memory") == 0) {
         row = GTK_WIDGET(self->memory_row);
-        *focus = GTK_WIDGET(self->memory_spin);
+        *focus = GTK_WIDGET(self->memory_entry);
     } else if (g_strcmp0(field, "arch") == 0 || g_strcmp0(field, "board") == 0) {
         row = GTK_WIDGET(self->arch_row);
     } else if (g_strcmp0(field, "disks") == 0) {
@@ -662,6 +674,7 @@ static void check_machine(VireoAssistant *self, gboolean point)
     g_autoptr(GError) error = NULL;
     GtkWidget *row = NULL, *focus = NULL;
     const char *name = gtk_editable_get_text(GTK_EDITABLE(self->name_row));
+    guint64 memory = 0;
     gboolean ok = vireo_library_check_new_name(self->library, NULL, name, &error);
     if (self->refusal) {
         ok = FALSE;
@@ -669,6 +682,11 @@ static void check_machine(VireoAssistant *self, gboolean point)
         g_set_error_literal(&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, self->refusal);
     } else if (!ok) {
         row = GTK_WIDGET(self->name_row);
+    } else if (!vireo_parse_memory(gtk_editable_get_text(GTK_EDITABLE(self->memory_entry)), &memory,
+                                   &error)) {
+        ok = FALSE;
+        row = GTK_WIDGET(self->memory_row);
+        focus = GTK_WIDGET(self->memory_entry);
     } else {
         VrMachineConfig cfg;
         build_config(self, &cfg);
@@ -702,6 +720,54 @@ static void on_name_changed(GtkEditable *editable, gpointer data)
 static void on_value_changed(gpointer widget, gpointer data)
 {
     check_machine(data, FALSE);
+}
+
+static void on_cpus_changed(GtkSpinButton *spin, gpointer data)
+{
+    VireoAssistant *self = data;
+    if (!self->proposing)
+        self->cpus_edited = TRUE;
+    check_machine(self, FALSE);
+}
+
+static void on_memory_changed(GtkEditable *editable, gpointer data)
+{
+    VireoAssistant *self = data;
+    if (!self->proposing)
+        self->memory_edited = TRUE;
+    check_machine(self, FALSE);
+}
+
+/* What the entry holds, written the one way (2 GiB, 1.5 GiB, 512 MiB) once the user is done. */
+static void normalize_memory(VireoAssistant *self)
+{
+    guint64 bytes = 0;
+    if (!self->memory_entry) /* the window is going away */
+        return;
+    const char *text = gtk_editable_get_text(GTK_EDITABLE(self->memory_entry));
+    if (!vireo_parse_memory(text, &bytes, NULL))
+        return;
+    g_autofree char *normal = vireo_format_memory_exact(bytes);
+    if (g_strcmp0(normal, text) != 0)
+        gtk_editable_set_text(GTK_EDITABLE(self->memory_entry), normal);
+}
+
+static void on_memory_activate(GtkEntry *entry, gpointer data)
+{
+    normalize_memory(data);
+}
+
+static void on_memory_leave(GtkEventControllerFocus *controller, gpointer data)
+{
+    normalize_memory(data);
+}
+
+static void on_firmware_selected(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoAssistant *self = data;
+    adw_action_row_set_subtitle(
+        ADW_ACTION_ROW(self->firmware_row),
+        vireo_firmware_choice_text(adw_combo_row_get_selected(self->firmware_row)));
 }
 
 static void on_switch_active(GObject *object, GParamSpec *pspec, gpointer data)
@@ -825,7 +891,7 @@ static void vireo_assistant_class_init(VireoAssistantClass *klass)
     BIND(cpus_row);
     BIND(cpus_spin);
     BIND(memory_row);
-    BIND(memory_spin);
+    BIND(memory_entry);
     BIND(validation_label);
     BIND(image_row);
     BIND(disk_switch_row);
@@ -850,8 +916,15 @@ static void vireo_assistant_init(VireoAssistant *self)
     g_signal_connect(self->initrd_choose_button, "clicked", G_CALLBACK(on_initrd_choose), self);
     g_signal_connect(self->initrd_clear_button, "clicked", G_CALLBACK(on_initrd_clear), self);
     g_signal_connect(self->name_row, "changed", G_CALLBACK(on_name_changed), self);
-    g_signal_connect(self->cpus_spin, "value-changed", G_CALLBACK(on_value_changed), self);
-    g_signal_connect(self->memory_spin, "value-changed", G_CALLBACK(on_value_changed), self);
+    g_signal_connect(self->cpus_spin, "value-changed", G_CALLBACK(on_cpus_changed), self);
+    g_signal_connect(self->memory_entry, "changed", G_CALLBACK(on_memory_changed), self);
+    g_signal_connect(self->memory_entry, "activate", G_CALLBACK(on_memory_activate), self);
+    GtkEventController *focus = gtk_event_controller_focus_new();
+    g_signal_connect(focus, "leave", G_CALLBACK(on_memory_leave), self);
+    gtk_widget_add_controller(GTK_WIDGET(self->memory_entry), focus);
     g_signal_connect(self->disk_spin, "value-changed", G_CALLBACK(on_value_changed), self);
     g_signal_connect(self->disk_switch, "notify::active", G_CALLBACK(on_switch_active), self);
+    g_signal_connect(self->firmware_row, "notify::selected", G_CALLBACK(on_firmware_selected),
+                     self);
+    on_firmware_selected(NULL, NULL, self);
 }

@@ -1,12 +1,16 @@
 /* VireoMachineSettings: a machine's settings, saved as they are changed. */
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vireo-machine-settings.h"
 #include "vireo-util.h"
 #include "vr-board.h"
+#include "vr-boot.h"
 
 #define GIB (1ull << 30)
 #define MIB (1ull << 20)
@@ -152,16 +156,7 @@ static gboolean change_cpus(VireoMachineSettings *self, VrMachineConfig *cfg, gp
 static gboolean change_memory(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
                               GError **error)
 {
-    const char *text = data;
-    g_autofree char *trimmed = g_strstrip(g_strdup(text));
-    if (!vr_parse_size(trimmed, &cfg->memory, NULL)) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                    _("“%s” is not an amount of memory: write a number with M or G, such as "
-                      "512M or 2G."),
-                    text);
-        return FALSE;
-    }
-    return check(cfg, error);
+    return vireo_parse_memory(data, &cfg->memory, error) && check(cfg, error);
 }
 
 static gboolean change_cmdline(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
@@ -189,15 +184,9 @@ static gboolean change_file(VireoMachineSettings *self, VrMachineConfig *cfg, gp
         return FALSE;
     }
     if (g_str_equal(fc->which, "kernel") && fc->path) {
-        g_autoptr(GError) probe_error = NULL;
-        if (vr_image_probe(fc->path, &probe_error) != VR_IMAGE_KERNEL) {
-            g_autofree char *base = g_path_get_basename(fc->path);
-            g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                        _("“%s” is not a kernel: a RISC-V Linux Image or a RISC-V ELF program is "
-                          "expected."),
-                        base);
+        /* What the loader boots (U-Boot and Image.gz too), refused with its reason if not. */
+        if (vr_boot_probe_kernel(fc->path, error) == VR_BOOT_FILE_UNUSABLE)
             return FALSE;
-        }
     }
     g_free(*slot);
     *slot = g_strdup(fc->path);
@@ -261,13 +250,23 @@ static void on_cmdline_apply(AdwEntryRow *row, gpointer data)
     load(self);
 }
 
+gboolean vireo_machine_settings_set_boot_file(VireoMachineSettings *self, const char *which,
+                                              const char *path, GError **error)
+{
+    g_return_val_if_fail(g_str_equal(which, "firmware") || g_str_equal(which, "kernel") ||
+                             g_str_equal(which, "initrd"),
+                         FALSE);
+    FileChange fc = {which, path};
+    gboolean ok = save(self, change_file, &fc, error);
+    load(self);
+    return ok;
+}
+
 static void set_file(VireoMachineSettings *self, const char *which, const char *path)
 {
     clear_errors(self);
-    FileChange fc = {which, path};
     g_autoptr(GError) error = NULL;
-    gboolean ok = save(self, change_file, &fc, &error);
-    load(self);
+    gboolean ok = vireo_machine_settings_set_boot_file(self, which, path, &error);
     if (!ok) {
         GtkWidget *row = g_str_equal(which, "firmware") ? GTK_WIDGET(self->firmware_row)
                          : g_str_equal(which, "kernel") ? GTK_WIDGET(self->kernel_row)
@@ -282,6 +281,7 @@ static void on_firmware_selected(GObject *object, GParamSpec *pspec, gpointer da
     if (self->loading)
         return;
     guint i = adw_combo_row_get_selected(self->firmware_row);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(self->firmware_row), vireo_firmware_choice_text(i));
     if (i == 0)
         set_file(self, "firmware", NULL);
     else if (i == 1)
@@ -453,12 +453,165 @@ gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint in
     return TRUE;
 }
 
+typedef struct {
+    guint index;
+    gboolean value;
+} DiskFlag;
+
+static gboolean change_readonly(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                                GError **error)
+{
+    DiskFlag *f = data;
+    if (!cfg->disks || f->index >= cfg->disks->len) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No such disk."));
+        return FALSE;
+    }
+    VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, f->index);
+    if (!f->value && access(d->path, W_OK) != 0) {
+        int err = errno;
+        g_autofree char *base = g_path_get_basename(d->path);
+        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
+                    _("“%s” can only be used read-only: %s."), base, g_strerror(err));
+        return FALSE;
+    }
+    d->readonly = f->value;
+    return check(cfg, error);
+}
+
+/* Disk settings other than adding and removing: also only while the machine is off, as the
+ * running machine keeps the disks it started with. */
+static gboolean refuse_disk_change_if_running(VireoMachineSettings *self, GError **error)
+{
+    if (!vireo_machine_is_active(self->machine))
+        return FALSE;
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                        _("A disk’s settings can be changed while the machine is off."));
+    return TRUE;
+}
+
+gboolean vireo_machine_settings_set_disk_readonly(VireoMachineSettings *self, guint index,
+                                                  gboolean readonly, GError **error)
+{
+    if (refuse_disk_change_if_running(self, error))
+        return FALSE;
+    DiskFlag f = {index, readonly};
+    return save(self, change_readonly, &f, error);
+}
+
+static gboolean change_follow_symlink(VireoMachineSettings *self, VrMachineConfig *cfg,
+                                      gpointer data, GError **error)
+{
+    DiskFlag *f = data;
+    if (!cfg->disks || f->index >= cfg->disks->len) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No such disk."));
+        return FALSE;
+    }
+    g_array_index(cfg->disks, VrDiskConfig, f->index).follow_symlink = f->value;
+    return check(cfg, error);
+}
+
+gboolean vireo_machine_settings_set_disk_follow_symlink(VireoMachineSettings *self, guint index,
+                                                        gboolean allow, GError **error)
+{
+    if (refuse_disk_change_if_running(self, error))
+        return FALSE;
+    DiskFlag f = {index, allow};
+    return save(self, change_follow_symlink, &f, error);
+}
+
 static void disk_result(VireoMachineSettings *self, gboolean ok, GError *error)
 {
     clear_errors(self);
     load(self);
     if (!ok)
         refuse(self, error, NULL, self->disks_error);
+}
+
+typedef struct {
+    VireoMachineSettings *self;
+    gboolean ok;
+    GError *error;
+} LaterResult;
+
+static gboolean show_later_result(gpointer data)
+{
+    LaterResult *r = data;
+    disk_result(r->self, r->ok, r->error);
+    g_clear_error(&r->error);
+    g_object_unref(r->self);
+    g_free(r);
+    return G_SOURCE_REMOVE;
+}
+
+/* disk_result() once the widget that asked has finished its signal: the rows it is in are
+ * made again. Takes error. */
+static void later_disk_result(VireoMachineSettings *self, gboolean ok, GError *error)
+{
+    LaterResult *r = g_new(LaterResult, 1);
+    r->self = g_object_ref(self);
+    r->ok = ok;
+    r->error = error;
+    g_idle_add(show_later_result, r);
+}
+
+static void on_readonly_switched(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    if (self->loading)
+        return;
+    guint index = GPOINTER_TO_UINT(g_object_get_data(object, "index"));
+    GError *error = NULL;
+    gboolean ok = vireo_machine_settings_set_disk_readonly(
+        self, index, gtk_switch_get_active(GTK_SWITCH(object)), &error);
+    later_disk_result(self, ok, error);
+}
+
+static void on_allow_link_response(AdwMessageDialog *dialog, const char *response, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    if (g_strcmp0(response, "allow") != 0)
+        return;
+    guint index = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(dialog), "index"));
+    g_autoptr(GError) error = NULL;
+    gboolean ok = vireo_machine_settings_set_disk_follow_symlink(self, index, TRUE, &error);
+    disk_result(self, ok, error);
+}
+
+/* The link row's button: allowing asks first, saying what may happen; stopping does not. */
+static void on_link_button(GtkButton *button, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    guint index = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(button), "index"));
+    const VrMachineConfig *cfg = vireo_machine_get_config(self->machine);
+    if (!cfg->disks || index >= cfg->disks->len)
+        return;
+    const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, index);
+    if (d->follow_symlink) {
+        GError *error = NULL;
+        gboolean ok = vireo_machine_settings_set_disk_follow_symlink(self, index, FALSE, &error);
+        later_disk_result(self, ok, error);
+        return;
+    }
+    g_autofree char *base = g_path_get_basename(d->path);
+    char *real = realpath(d->path, NULL);
+    g_autofree char *target = real ? g_strdup(real) : g_file_read_link(d->path, NULL);
+    free(real);
+    g_autofree char *body = g_strdup_printf(
+        _("“%s” is a symbolic link to %s. If you allow it, the guest writes to that file: "
+          "whatever else uses the file sees the changes, and if the link is changed later, the "
+          "guest writes wherever it then leads."),
+        base, target ? target : "?");
+    GtkWidget *dialog =
+        adw_message_dialog_new(GTK_WINDOW(self), _("Write Through the Link?"), body);
+    adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(dialog), "cancel", _("_Cancel"), "allow",
+                                     _("_Allow Writing"), NULL);
+    adw_message_dialog_set_response_appearance(ADW_MESSAGE_DIALOG(dialog), "allow",
+                                               ADW_RESPONSE_DESTRUCTIVE);
+    adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
+    adw_message_dialog_set_close_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
+    g_object_set_data(G_OBJECT(dialog), "index", GUINT_TO_POINTER(index));
+    g_signal_connect_object(dialog, "response", G_CALLBACK(on_allow_link_response), self, 0);
+    gtk_window_present(GTK_WINDOW(dialog));
 }
 
 static void on_remove_response(AdwMessageDialog *dialog, const char *response, gpointer data)
@@ -571,7 +724,8 @@ static void on_new_disk(GtkButton *button, gpointer data)
 
 static GtkWidget *disk_row(VireoMachineSettings *self, guint index, const VrDiskConfig *d)
 {
-    GtkWidget *row = adw_action_row_new();
+    gboolean active = vireo_machine_is_active(self->machine);
+    GtkWidget *row = adw_expander_row_new();
     g_autofree char *base = g_path_get_basename(d->path);
     adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), base);
     adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
@@ -580,23 +734,91 @@ static GtkWidget *disk_row(VireoMachineSettings *self, guint index, const VrDisk
                                 ? g_format_size_full((guint64) st.st_size, G_FORMAT_SIZE_IEC_UNITS)
                                 : g_strdup(_("missing"));
     g_autofree char *device = g_strdup_printf("vd%c", 'a' + index);
-    const char *parts[5] = {device, size, NULL, NULL, NULL};
+    /* Where the disk is: a file elsewhere (or a link) is worth knowing before it is removed,
+     * copied with the machine, or written. */
+    g_autofree char *prefix = g_strconcat(vireo_machine_get_folder(self->machine), "/", NULL);
+    gboolean inside = g_str_has_prefix(d->path, prefix);
+    GStatBuf lst;
+    gboolean link = g_lstat(d->path, &lst) == 0 && S_ISLNK(lst.st_mode);
+    char *real = link ? realpath(d->path, NULL) : NULL;
+    g_autofree char *target = real ? g_strdup(real) : link ? g_file_read_link(d->path, NULL) : NULL;
+    free(real);
+    gboolean blocked = link && !d->readonly && !d->follow_symlink;
+    const char *parts[6] = {device, size, NULL, NULL, NULL, NULL};
     unsigned n = 2;
     if (d->readonly)
         parts[n++] = _("read-only");
-    parts[n] = d->path;
+    if (!inside)
+        parts[n++] = _("outside the machine’s folder");
+    if (link)
+        parts[n++] = _("symbolic link");
     g_autofree char *subtitle = g_strjoinv(" · ", (char **) parts);
-    adw_action_row_set_subtitle(ADW_ACTION_ROW(row), subtitle);
-    adw_action_row_set_icon_name(ADW_ACTION_ROW(row), g_str_has_suffix(d->path, ".iso")
-                                                          ? "media-optical-symbolic"
-                                                          : "drive-harddisk-symbolic");
+    adw_expander_row_set_subtitle(ADW_EXPANDER_ROW(row), subtitle);
+    adw_expander_row_set_icon_name(ADW_EXPANDER_ROW(row), g_str_has_suffix(d->path, ".iso")
+                                                              ? "media-optical-symbolic"
+                                                              : "drive-harddisk-symbolic");
     GtkWidget *remove = gtk_button_new_from_icon_name("user-trash-symbolic");
     gtk_widget_set_valign(remove, GTK_ALIGN_CENTER);
     gtk_widget_add_css_class(remove, "flat");
     gtk_widget_set_tooltip_text(remove, _("Remove Disk"));
     g_object_set_data(G_OBJECT(remove), "index", GUINT_TO_POINTER(index));
     g_signal_connect(remove, "clicked", G_CALLBACK(on_remove_disk), self);
-    adw_action_row_add_suffix(ADW_ACTION_ROW(row), remove);
+    adw_expander_row_add_action(ADW_EXPANDER_ROW(row), remove);
+
+    GtkWidget *readonly_row = adw_action_row_new();
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(readonly_row), _("Read-Only"));
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(readonly_row),
+                                _("The guest can read the disk but not change it"));
+    GtkWidget *readonly = gtk_switch_new();
+    gtk_widget_set_valign(readonly, GTK_ALIGN_CENTER);
+    gtk_switch_set_active(GTK_SWITCH(readonly), d->readonly);
+    gtk_widget_set_sensitive(readonly, !active);
+    g_autofree char *readonly_name = g_strdup_printf("disk-readonly-%u", index);
+    gtk_widget_set_name(readonly, readonly_name);
+    g_object_set_data(G_OBJECT(readonly), "index", GUINT_TO_POINTER(index));
+    g_signal_connect(readonly, "notify::active", G_CALLBACK(on_readonly_switched), self);
+    adw_action_row_add_suffix(ADW_ACTION_ROW(readonly_row), readonly);
+    adw_action_row_set_activatable_widget(ADW_ACTION_ROW(readonly_row), readonly);
+    adw_expander_row_add_row(ADW_EXPANDER_ROW(row), readonly_row);
+
+    GtkWidget *where = adw_action_row_new();
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(where), _("Location"));
+    adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(where), FALSE);
+    g_autofree char *location =
+        target ? g_strdup_printf("%s → %s", d->path, target) : g_strdup(d->path);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(where), location);
+    adw_expander_row_add_row(ADW_EXPANDER_ROW(row), where);
+
+    if (link) {
+        GtkWidget *link_row = adw_action_row_new();
+        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(link_row), _("Symbolic Link"));
+        adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(link_row), FALSE);
+        g_autofree char *why = NULL;
+        if (d->follow_symlink)
+            why = g_strdup_printf(_("Writing through the link is allowed: the guest writes %s."),
+                                  target ? target : "?");
+        else if (blocked)
+            why = g_strdup_printf(_("It leads to %s. Vireo writes a disk only through its own "
+                                    "path, so the machine cannot start until writing through "
+                                    "the link is allowed or the disk is read-only."),
+                                  target ? target : "?");
+        else
+            why = g_strdup_printf(_("It leads to %s."), target ? target : "?");
+        adw_action_row_set_subtitle(ADW_ACTION_ROW(link_row), why);
+        if (d->follow_symlink || blocked) {
+            GtkWidget *button = gtk_button_new_with_mnemonic(d->follow_symlink ? _("_Stop Allowing")
+                                                                               : _("_Allow…"));
+            gtk_widget_set_valign(button, GTK_ALIGN_CENTER);
+            gtk_widget_set_sensitive(button, !active);
+            g_object_set_data(G_OBJECT(button), "index", GUINT_TO_POINTER(index));
+            g_signal_connect(button, "clicked", G_CALLBACK(on_link_button), self);
+            adw_action_row_add_suffix(ADW_ACTION_ROW(link_row), button);
+        }
+        adw_expander_row_add_row(ADW_EXPANDER_ROW(row), link_row);
+    }
+    /* A disk that keeps the machine from starting is shown open. */
+    if (blocked)
+        adw_expander_row_set_expanded(ADW_EXPANDER_ROW(row), TRUE);
     return row;
 }
 
@@ -633,23 +855,36 @@ static void load(VireoMachineSettings *self)
     if (board)
         gtk_spin_button_set_range(self->cpus_spin, board->min_cpus, board->max_cpus);
     gtk_spin_button_set_value(self->cpus_spin, cfg->cpus);
-    g_autofree char *memory = vr_format_size(cfg->memory);
+    g_autofree char *memory = vireo_format_memory_exact(cfg->memory);
     gtk_editable_set_text(GTK_EDITABLE(self->memory_row), memory);
 
     guint fw = !cfg->bios ? 0 : g_str_equal(cfg->bios, "none") ? 1 : 2;
     adw_combo_row_set_selected(self->firmware_row, fw);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(self->firmware_row), vireo_firmware_choice_text(fw));
     gtk_widget_set_visible(GTK_WIDGET(self->firmware_file_row), fw == 2);
     set_file_row(self->firmware_file_row, fw == 2 ? cfg->bios : NULL, NULL);
     set_file_row(self->kernel_row, cfg->kernel, self->kernel_clear_button);
     set_file_row(self->initrd_row, cfg->initrd, self->initrd_clear_button);
     gtk_editable_set_text(GTK_EDITABLE(self->cmdline_row), cfg->append ? cfg->append : "");
 
+    /* The rows are made again: those the user had open stay open (known by their file, as
+     * removing a disk moves the others up). */
+    g_autoptr(GHashTable) expanded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GtkWidget *child;
+    for (child = gtk_widget_get_first_child(GTK_WIDGET(self->disk_list)); child;
+         child = gtk_widget_get_next_sibling(child))
+        if (ADW_IS_EXPANDER_ROW(child) && adw_expander_row_get_expanded(ADW_EXPANDER_ROW(child)))
+            g_hash_table_add(expanded, g_strdup(g_object_get_data(G_OBJECT(child), "path")));
     while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->disk_list))))
         gtk_list_box_remove(self->disk_list, child);
-    for (guint i = 0; cfg->disks && i < cfg->disks->len; i++)
-        gtk_list_box_append(self->disk_list,
-                            disk_row(self, i, &g_array_index(cfg->disks, VrDiskConfig, i)));
+    for (guint i = 0; cfg->disks && i < cfg->disks->len; i++) {
+        const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
+        GtkWidget *row = disk_row(self, i, d);
+        g_object_set_data_full(G_OBJECT(row), "path", g_strdup(d->path), g_free);
+        if (g_hash_table_contains(expanded, d->path))
+            adw_expander_row_set_expanded(ADW_EXPANDER_ROW(row), TRUE);
+        gtk_list_box_append(self->disk_list, row);
+    }
     if (!cfg->disks || cfg->disks->len == 0) {
         GtkWidget *row = adw_action_row_new();
         adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), _("No disks"));

@@ -19,7 +19,18 @@ VireoMachineSettings *vireo_machine_settings_new(GtkWindow *parent, VireoLibrary
 /* What the file chooser and the size dialog lead to. */
 gboolean vireo_machine_settings_attach_disk(VireoMachineSettings *self, const char *path,
                                             GError **error);
+/* What the firmware, kernel and initramfs choosers lead to: which is "firmware", "kernel" or
+ * "initrd"; path NULL for none (firmware: the default, "none": no firmware). */
+gboolean vireo_machine_settings_set_boot_file(VireoMachineSettings *self, const char *which,
+                                              const char *path, GError **error);
 gboolean vireo_machine_settings_new_disk(VireoMachineSettings *self, guint64 size, GError **error);
+/* What a disk's read-only switch leads to. */
+gboolean vireo_machine_settings_set_disk_readonly(VireoMachineSettings *self, guint index,
+                                                  gboolean readonly, GError **error);
+/* What the dialog that allows writing a disk through its symbolic link leads to (and the
+ * button that stops it). */
+gboolean vireo_machine_settings_set_disk_follow_symlink(VireoMachineSettings *self, guint index,
+                                                        gboolean allow, GError **error);
 gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint index,
                                             gboolean delete_file, GError **error);
 

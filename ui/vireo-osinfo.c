@@ -1,7 +1,5 @@
 /* OS detection of install images with libosinfo. */
-#include <errno.h>
 #include <fcntl.h>
-#include <glib/gstdio.h>
 #include <osinfo/osinfo.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "vireo-osinfo.h"
+#include "vr-input-file.h"
 
 /* libosinfo's objects are not meant for concurrent use: one detection at a time. */
 static GMutex db_lock;
@@ -68,23 +67,24 @@ static uint32_t le32(const uint8_t *p)
     return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t) p[3] << 24);
 }
 
-/* The parts of an ISO 9660 image libosinfo reads, checked first: it trusts them (an empty
- * root directory record makes libosinfo 1.10 read into a NULL buffer), and the image may be
- * damaged or hostile. */
-static bool check_iso(const char *path, GError **error)
+/* Opens the image as Vireo opens every disk and ISO (engine/vr-input-file.c: a regular file
+ * or a block device, never blocking on a FIFO), and checks the parts of an ISO 9660 image
+ * libosinfo reads: it trusts them (an empty root directory record makes libosinfo 1.10 read
+ * into a NULL buffer), and the image may be damaged or hostile. Returns the open descriptor,
+ * or -1 with an error. */
+static int open_iso(const char *path, GError **error)
 {
     g_autofree char *base = g_path_get_basename(path);
-    int fd = g_open(path, O_RDONLY | O_CLOEXEC, 0);
-    if (fd < 0) {
-        int err = errno;
-        g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err), _("cannot read %s: %s"), base,
-                    g_strerror(err));
-        return false;
-    }
     struct stat st;
+    int fd = vr_open_input_file(path, VR_INPUT_DISK, O_RDONLY, &st, error);
+    if (fd < 0)
+        return -1;
+    /* A block device (a CD drive) has no st_size: its end says how long it is. */
+    off_t end = lseek(fd, 0, SEEK_END);
+    uint64_t size = end > 0 ? (uint64_t) end : (uint64_t) st.st_size;
     uint8_t pvd[2048];
-    bool read_ok = fstat(fd, &st) == 0 && pread(fd, pvd, sizeof(pvd), 0x8000) == sizeof(pvd);
-    close(fd);
+    bool read_ok =
+        size >= 0x8000 + sizeof(pvd) && pread(fd, pvd, sizeof(pvd), 0x8000) == sizeof(pvd);
     const char *why = NULL;
     if (!read_ok || pvd[0] != 1 || memcmp(pvd + 1, "CD001", 5) != 0) {
         /* Translators: completes "%s is not an install image that can be read: %s". */
@@ -95,28 +95,37 @@ static bool check_iso(const char *path, GError **error)
         uint64_t extent = (uint64_t) le32(root + 2) * block, length = le32(root + 10);
         if (block != 512 && block != 1024 && block != 2048)
             why = N_("its logical block size is not 512, 1024 or 2048");
-        else if (root[0] < 34 || length == 0 || length > (64u << 20) ||
-                 extent + length > (uint64_t) st.st_size)
+        else if (root[0] < 34 || length == 0 || length > (64u << 20) || extent + length > size)
             why = N_("its root directory record is damaged or lies outside the file");
     }
     if (why) {
+        close(fd);
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     /* Translators: the first %s is the image's file name, the second why. */
                     _("%s is not an install image that can be read: %s"), base, _(why));
-        return false;
+        return -1;
     }
-    return true;
+    return fd;
 }
 
 bool vireo_osinfo_detect(const char *path, VireoOsInfo *info, GError **error)
 {
     memset(info, 0, sizeof(*info));
-    if (!check_iso(path, error))
+    int fd = open_iso(path, error);
+    if (fd < 0)
         return false;
+    /* libosinfo opens what it is given by name: the file checked above, through its open
+     * descriptor, so a file put in its place meanwhile is not what it reads. */
+    g_autofree char *location = g_strdup_printf("/proc/self/fd/%d", fd);
+    if (!g_file_test(location, G_FILE_TEST_EXISTS)) {
+        g_free(location);
+        location = g_strdup(path);
+    }
     g_autoptr(GError) local = NULL;
     /* Not only bootable images: a live or data image still says what it holds. */
     g_autoptr(OsinfoMedia) media =
-        osinfo_media_create_from_location_with_flags(path, NULL, 0, &local);
+        osinfo_media_create_from_location_with_flags(location, NULL, 0, &local);
+    close(fd);
     if (!media) {
         g_autofree char *base = g_path_get_basename(path);
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,

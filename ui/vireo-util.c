@@ -8,20 +8,110 @@
 #include "vr-board.h"
 #include "vr-machine-config.h"
 
-char *vireo_format_memory(guint64 bytes)
+/* A whole number of quarters (1.25, 1.5, 1.75) written with the locale's decimal mark, and
+ * without trailing zeros. */
+static char *quarters_text(guint64 bytes, guint64 unit)
+{
+    g_autofree char *number = g_strdup_printf("%.2f", (double) bytes / (double) unit);
+    gsize len = strlen(number);
+    while (len > 0 && number[len - 1] == '0')
+        number[--len] = '\0';
+    return g_steal_pointer(&number);
+}
+
+/* "N GiB", "1.5 GiB", "N MiB": the round forms both formats share; NULL for others. */
+static char *round_memory(guint64 bytes)
 {
     const guint64 tib = 1ull << 40, gib = 1ull << 30, mib = 1ull << 20;
     if (bytes >= tib && bytes % tib == 0)
         return g_strdup_printf(_("%llu TiB"), (unsigned long long) (bytes / tib));
     if (bytes >= gib && bytes % gib == 0)
         return g_strdup_printf(_("%llu GiB"), (unsigned long long) (bytes / gib));
-    if (bytes >= gib && bytes % (gib / 4) == 0)
-        return g_strdup_printf(_("%.2g GiB"), (double) bytes / (double) gib);
+    if (bytes >= gib && bytes % (gib / 4) == 0) {
+        g_autofree char *number = quarters_text(bytes, gib);
+        /* Translators: %s is a number with a fraction, e.g. 1.5 or 2.75. */
+        return g_strdup_printf(_("%s GiB"), number);
+    }
     if (bytes >= mib && bytes % mib == 0)
         return g_strdup_printf(_("%llu MiB"), (unsigned long long) (bytes / mib));
-    if (bytes < mib && bytes >= 1024 && bytes % 1024 == 0)
+    return NULL;
+}
+
+char *vireo_format_memory(guint64 bytes)
+{
+    char *round = round_memory(bytes);
+    if (round)
+        return round;
+    if (bytes < (1ull << 20) && bytes >= 1024 && bytes % 1024 == 0)
         return g_strdup_printf(_("%llu KiB"), (unsigned long long) (bytes / 1024));
     return g_format_size_full(bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+char *vireo_format_memory_exact(guint64 bytes)
+{
+    char *round = round_memory(bytes);
+    if (round)
+        return round;
+    if (bytes % 1024 == 0)
+        return g_strdup_printf(_("%llu KiB"), (unsigned long long) (bytes / 1024));
+    return g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%llu byte", "%llu bytes", (gulong) bytes),
+                           (unsigned long long) bytes);
+}
+
+gboolean vireo_parse_memory(const char *text, guint64 *bytes, GError **error)
+{
+    g_autofree char *t = g_strstrip(g_strdup(text ? text : ""));
+    const char *p = t;
+    guint64 whole = 0, frac = 0, frac_scale = 1;
+    gboolean digits = FALSE;
+    for (; g_ascii_isdigit(*p); p++, digits = TRUE) {
+        if (whole > (G_MAXUINT64 - 9) / 10)
+            goto bad;
+        whole = whole * 10 + (guint64) (*p - '0');
+    }
+    /* Either decimal mark: what the other locale's users type, and what we show them. */
+    if (*p == '.' || *p == ',') {
+        p++;
+        for (; g_ascii_isdigit(*p); p++, digits = TRUE) {
+            if (frac_scale < 1000000000ull) {
+                frac = frac * 10 + (guint64) (*p - '0');
+                frac_scale *= 10;
+            }
+        }
+    }
+    if (!digits)
+        goto bad;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    /* No unit: MiB, what a machine's memory is usually counted in. */
+    unsigned shift = 20;
+    switch (g_ascii_toupper(*p)) {
+    case '\0': break;
+    case 'K': shift = 10; break;
+    case 'M': shift = 20; break;
+    case 'G': shift = 30; break;
+    case 'T': shift = 40; break;
+    default: goto bad;
+    }
+    if (*p) {
+        p++;
+        if (g_ascii_strcasecmp(p, "iB") != 0 && g_ascii_strcasecmp(p, "B") != 0 && *p != '\0')
+            goto bad;
+    }
+    if (whole > (G_MAXUINT64 >> shift) - 1)
+        goto bad;
+    /* A fraction is rounded to whole KiB: the engine then says whether the amount fits. */
+    guint64 part = (((frac << (shift - 10)) + frac_scale / 2) / frac_scale) << 10;
+    *bytes = (whole << shift) + part;
+    if (*bytes == 0)
+        goto bad;
+    return TRUE;
+bad:
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                _("“%s” is not an amount of memory: write a number with M or G, such as "
+                  "512M or 2G."),
+                text ? text : "");
+    return FALSE;
 }
 
 static guint64 host_memory(void)
@@ -87,6 +177,15 @@ void vireo_point_at_row(GtkWidget *row, GtkWidget *focus)
                                                 ADW_PREFERENCES_PAGE(page));
     /* The page's scrolled window brings the focused widget into view. */
     gtk_widget_grab_focus(focus ? focus : row);
+}
+
+const char *vireo_firmware_choice_text(guint index)
+{
+    switch (index) {
+    case 0: return _("The default: Debian’s OpenSBI starts first, then the kernel");
+    case 1: return _("The kernel runs alone from the start, as a bare-metal program does");
+    default: return _("A firmware file of your choice");
+    }
 }
 
 const char *vireo_arch_label(const char *arch)

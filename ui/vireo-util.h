@@ -9,6 +9,13 @@ G_BEGIN_DECLS
 
 /* "512 MiB", "2 GiB", "1.5 GiB", "4 KiB" */
 char *vireo_format_memory(guint64 bytes);
+/* The same where it is round, else in KiB (or bytes): never rounded, so what a memory entry
+ * shows is the amount it holds. */
+char *vireo_format_memory_exact(guint64 bytes);
+/* An amount of memory as people write it: "2048" (MiB), "2048M", "2 GiB", "1.5G", "512 MB",
+ * "1,5 GiB" (either decimal mark); a fraction is rounded to whole KiB. Whether a machine may
+ * have it is the engine's validator's call. */
+gboolean vireo_parse_memory(const char *text, guint64 *bytes, GError **error);
 
 /* Why vr_machine_config_validate() refused cfg, said in the user's words with the limits of
  * the machine's board; error is what it returned (another error: its message). */
@@ -16,6 +23,10 @@ char *vireo_config_error_text(const VrMachineConfig *cfg, const GError *error);
 /* Marks row as holding a refused value (the "error" style), shows the page it is on and
  * moves the keyboard focus to focus (or to row) so the user sees which value it is. */
 void vireo_point_at_row(GtkWidget *row, GtkWidget *focus);
+/* What the firmware choice at index (0: the default, 1: none, 2: a file) of the assistant's and
+ * Settings' firmware rows means, for the row's subtitle (the choices themselves are short, so
+ * the row shows them whole). */
+const char *vireo_firmware_choice_text(guint index);
 /* "RISC-V 64" for "riscv64"; the name itself for others. */
 const char *vireo_arch_label(const char *arch);
 

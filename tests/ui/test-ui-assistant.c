@@ -6,6 +6,7 @@
 
 #include "boot-iso.h"
 #include "ui-test.h"
+#include "vireo-util.h"
 #include "vr-board.h"
 #include "vr-library.h"
 
@@ -15,6 +16,19 @@ static GtkWidget *A(VireoAssistant *a, const char *id)
     if (!w)
         g_error("no widget '%s' in the assistant", id);
     return w;
+}
+
+/* The label under root whose whole text is text. */
+static GtkWidget *exact_label(GtkWidget *root, const char *text)
+{
+    if (GTK_IS_LABEL(root) && g_strcmp0(gtk_label_get_text(GTK_LABEL(root)), text) == 0)
+        return root;
+    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = exact_label(c, text);
+        if (found)
+            return found;
+    }
+    return NULL;
 }
 
 static const char *page_of(VireoAssistant *a)
@@ -30,6 +44,11 @@ static const char *row_title(VireoAssistant *a, const char *id)
 static int spin(VireoAssistant *a, const char *id)
 {
     return gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(A(a, id)));
+}
+
+static const char *memory_text(VireoAssistant *a)
+{
+    return gtk_editable_get_text(GTK_EDITABLE(A(a, "memory_entry")));
 }
 
 static VireoAssistant *wait_for_assistant(void)
@@ -71,8 +90,8 @@ static void test_known_iso(void)
 
     g_assert_cmpstr(row_title(a, "os_row"), ==, "Debian 11");
     g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(A(a, "name_row"))), ==, "Debian 11");
-    g_assert_cmpint(spin(a, "memory_spin"), ==, 1024); /* osinfo-db: 1 GiB recommended */
-    g_assert_cmpint(spin(a, "disk_spin"), ==, 20);     /* 20 GiB recommended */
+    g_assert_cmpstr(memory_text(a), ==, "1 GiB");  /* osinfo-db: 1 GiB recommended */
+    g_assert_cmpint(spin(a, "disk_spin"), ==, 20); /* 20 GiB recommended */
     g_assert_true(gtk_switch_get_active(GTK_SWITCH(A(a, "disk_switch"))));
     g_assert_true(gtk_widget_is_sensitive(A(a, "create_button")));
     ui_screenshot(GTK_WIDGET(a), "assistant-known-iso");
@@ -110,9 +129,12 @@ static void test_unknown_iso(void)
     g_assert_cmpstr(row_title(a, "os_row"), ==, "Unknown Operating System");
     g_assert_nonnull(
         strstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(A(a, "os_row"))), "HOMEBREW_OS_0_1"));
+    /* Said without naming the library behind it. */
+    g_assert_nonnull(strstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(A(a, "os_row"))),
+                            "is not in the list of known systems"));
     g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(A(a, "name_row"))), ==, "homebrew-os");
     g_assert_cmpint(spin(a, "disk_spin"), ==, 20);
-    g_assert_cmpint(spin(a, "memory_spin"), >=, 256);
+    g_assert_nonnull(strstr(memory_text(a), "GiB"));
     g_assert_cmpint(spin(a, "cpus_spin"), >=, 1);
     ui_screenshot(GTK_WIDGET(a), "assistant-unknown-iso");
     g_autoptr(GKeyFile) kf = create(a, "homebrew-os");
@@ -238,9 +260,12 @@ static void test_kernel(void)
     g_assert_false(gtk_widget_is_sensitive(A(a, "next_button")));
     /* Not a kernel: said inline, Next stays off. */
     g_autofree char *text = g_build_filename(ui_scratch_dir(), "readme.txt", NULL);
-    g_file_set_contents(text, "hello", -1, NULL);
+    g_file_set_contents(text, "Read me first: how this machine is set up.\n", -1, NULL);
     vireo_assistant_set_kernel(a, text, NULL);
     g_assert_true(gtk_widget_get_visible(A(a, "kernel_error")));
+    g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(A(a, "kernel_error"))),
+                            "is not a RISC-V kernel: it is a text file"));
+    ui_screenshot(GTK_WIDGET(a), "assistant-kernel-refused");
     g_assert_false(gtk_widget_is_sensitive(A(a, "next_button")));
 
     vireo_assistant_set_kernel(a, elf, NULL);
@@ -273,9 +298,7 @@ static void test_kernel(void)
      * give) is refused by the validator and marks its own row, not the name's. */
     const VrBoardInfo *board = vr_board_find("riscv64-virt");
     GtkAdjustment *cpus = gtk_spin_button_get_adjustment(GTK_SPIN_BUTTON(A(a, "cpus_spin")));
-    GtkAdjustment *mem = gtk_spin_button_get_adjustment(GTK_SPIN_BUTTON(A(a, "memory_spin")));
     g_assert_cmpfloat(gtk_adjustment_get_upper(cpus), ==, board->max_cpus);
-    g_assert_cmpfloat(gtk_adjustment_get_lower(mem), ==, (double) (board->min_memory >> 20));
     int proposed_cpus = spin(a, "cpus_spin");
     gtk_adjustment_set_upper(cpus, 64);
     gtk_spin_button_set_value(GTK_SPIN_BUTTON(A(a, "cpus_spin")), board->max_cpus + 1);
@@ -289,14 +312,21 @@ static void test_kernel(void)
     g_assert_false(gtk_widget_has_css_class(A(a, "cpus_row"), "error"));
     g_assert_true(gtk_widget_is_sensitive(A(a, "create_button")));
 
-    gtk_adjustment_set_lower(mem, 1);
-    gtk_spin_button_set_value(GTK_SPIN_BUTTON(A(a, "memory_spin")), 8);
+    gtk_editable_set_text(GTK_EDITABLE(A(a, "memory_entry")), "8M");
     g_assert_false(gtk_widget_is_sensitive(A(a, "create_button")));
     g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(why)), ==,
                     "A machine needs at least 16 MiB of memory.");
     g_assert_true(gtk_widget_has_css_class(A(a, "memory_row"), "error"));
     g_assert_false(gtk_widget_has_css_class(A(a, "cpus_row"), "error"));
-    gtk_spin_button_set_value(GTK_SPIN_BUTTON(A(a, "memory_spin")), 64);
+    gtk_editable_set_text(GTK_EDITABLE(A(a, "memory_entry")), "lots");
+    g_assert_false(gtk_widget_is_sensitive(A(a, "create_button")));
+    g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(why)), "is not an amount of memory"));
+    g_assert_true(gtk_widget_has_css_class(A(a, "memory_row"), "error"));
+    /* A number alone is MiB; written the one way once the user is done with the entry. */
+    gtk_editable_set_text(GTK_EDITABLE(A(a, "memory_entry")), "64");
+    g_assert_true(gtk_widget_is_sensitive(A(a, "create_button")));
+    g_signal_emit_by_name(A(a, "memory_entry"), "activate");
+    g_assert_cmpstr(memory_text(a), ==, "64 MiB");
 
     g_autoptr(GKeyFile) kf = create(a, "Bare Metal");
     g_autofree char *fw = g_key_file_get_string(kf, "boot", "firmware", NULL);
@@ -309,6 +339,120 @@ static void test_kernel(void)
     vireo_window_show_library(ui_window());
 }
 
+/* The kernel page takes what Vireo boots: U-Boot and a gzip-compressed Image; a machine made
+ * from U-Boot keeps it as its kernel. */
+static void test_boot_files(void)
+{
+    VireoAssistant *a = vireo_window_new_machine(ui_window());
+    wait_for_assistant();
+    g_signal_emit_by_name(A(a, "kernel_row"), "activated");
+    g_autofree char *image_gz = ui_make_image_gz("Image.gz");
+    vireo_assistant_set_kernel(a, image_gz, NULL);
+    g_assert_false(gtk_widget_get_visible(A(a, "kernel_error")));
+    g_assert_true(gtk_widget_is_sensitive(A(a, "next_button")));
+
+    g_autofree char *flat = ui_make_flat_binary("u-boot.bin");
+    const char *uboot =
+        g_file_test(UI_DEBIAN_UBOOT, G_FILE_TEST_IS_REGULAR) ? UI_DEBIAN_UBOOT : flat;
+    vireo_assistant_set_kernel(a, uboot, NULL);
+    g_assert_false(gtk_widget_get_visible(A(a, "kernel_error")));
+    g_assert_true(gtk_widget_is_sensitive(A(a, "next_button")));
+    /* The firmware choice is shown whole beside what it means. */
+    ui_iterate(50);
+    GtkWidget *firmware = A(a, "firmware_row");
+    g_assert_nonnull(strstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(firmware)), "OpenSBI"));
+    GtkWidget *label = exact_label(firmware, "OpenSBI");
+    g_assert_nonnull(label);
+    PangoLayout *choice = gtk_label_get_layout(GTK_LABEL(label));
+    g_assert_false(pango_layout_is_ellipsized(choice));
+    ui_screenshot(GTK_WIDGET(a), "assistant-kernel-u-boot");
+    ui_click(A(a, "next_button"));
+    g_assert_cmpstr(page_of(a), ==, "details");
+    gtk_editable_set_text(GTK_EDITABLE(A(a, "name_row")), "U-Boot");
+    g_autoptr(GKeyFile) kf = create(a, "U-Boot");
+    g_autofree char *kernel = g_key_file_get_string(kf, "boot", "kernel", NULL);
+    g_assert_cmpstr(kernel, ==, uboot);
+    vireo_window_show_library(ui_window());
+}
+
+/* Memory as people write it, and written back the one way. */
+static void test_memory_parse(void)
+{
+    static const struct {
+        const char *text;
+        guint64 bytes;
+        const char *shown;
+    } good[] = {
+        {"2048", 2ull << 30, "2 GiB"},      {"2048M", 2ull << 30, "2 GiB"},
+        {"2 GiB", 2ull << 30, "2 GiB"},     {"2GB", 2ull << 30, "2 GiB"},
+        {" 2g ", 2ull << 30, "2 GiB"},      {"1.5G", 3ull << 29, "1.5 GiB"},
+        {"1,5 GiB", 3ull << 29, "1.5 GiB"}, {"1.25 GiB", 5ull << 28, "1.25 GiB"},
+        {"512", 512ull << 20, "512 MiB"},   {"512 MB", 512ull << 20, "512 MiB"},
+        {"0.5G", 512ull << 20, "512 MiB"},  {"65540K", 65540ull << 10, "65540 KiB"},
+        {"1T", 1ull << 40, "1 TiB"},        {"3 mib", 3ull << 20, "3 MiB"},
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(good); i++) {
+        guint64 bytes = 0;
+        g_autoptr(GError) error = NULL;
+        if (!vireo_parse_memory(good[i].text, &bytes, &error))
+            g_error("“%s” refused: %s", good[i].text, error->message);
+        g_assert_cmpuint(bytes, ==, good[i].bytes);
+        g_autofree char *shown = vireo_format_memory_exact(bytes);
+        g_assert_cmpstr(shown, ==, good[i].shown);
+        guint64 again = 0;
+        g_assert_true(vireo_parse_memory(shown, &again, NULL));
+        g_assert_cmpuint(again, ==, bytes);
+    }
+    static const char *const bad[] = {
+        "", "lots", "G", "2X", "2 GiBs", "0", "-1G", "1.5.5G", "99999999999999999999", "20000000T"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        guint64 bytes = 0;
+        g_autoptr(GError) error = NULL;
+        if (vireo_parse_memory(bad[i], &bytes, &error))
+            g_error("“%s” taken as %" G_GUINT64_FORMAT " bytes", bad[i], bytes);
+        g_assert_nonnull(strstr(error->message, "is not an amount of memory"));
+    }
+}
+
+/* The memory entry takes "1.5G"; Back and Next again keep the CPUs and memory the user chose
+ * rather than proposing them again. */
+static void test_memory_and_back(void)
+{
+    VireoAssistant *a = vireo_window_new_machine(ui_window());
+    wait_for_assistant();
+    g_signal_emit_by_name(A(a, "kernel_row"), "activated");
+    g_autofree char *kernel = ui_make_image_gz("Image.gz");
+    vireo_assistant_set_kernel(a, kernel, NULL);
+    ui_click(A(a, "next_button"));
+    g_assert_cmpstr(page_of(a), ==, "details");
+    g_assert_cmpstr(memory_text(a), ==, "512 MiB");
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(A(a, "cpus_spin")), 3);
+    GtkWidget *memory = A(a, "memory_entry");
+    gtk_editable_set_text(GTK_EDITABLE(memory), "1.5G");
+    g_assert_true(gtk_widget_is_sensitive(A(a, "create_button")));
+    gtk_widget_grab_focus(memory);
+    gtk_widget_grab_focus(A(a, "name_row"));
+    ui_iterate(50);
+    g_assert_cmpstr(memory_text(a), ==, "1.5 GiB");
+    ui_screenshot(GTK_WIDGET(a), "assistant-memory");
+
+    ui_click(A(a, "back_button"));
+    g_assert_cmpstr(page_of(a), ==, "kernel");
+    ui_click(A(a, "next_button"));
+    g_assert_cmpstr(page_of(a), ==, "details");
+    g_assert_cmpint(spin(a, "cpus_spin"), ==, 3);
+    g_assert_cmpstr(memory_text(a), ==, "1.5 GiB");
+    gtk_editable_set_text(GTK_EDITABLE(A(a, "name_row")), "Roomy");
+    /* The window closes with the keyboard in the memory entry. */
+    gtk_widget_grab_focus(A(a, "memory_entry"));
+    ui_iterate(20);
+    g_autoptr(GKeyFile) kf = create(a, "Roomy");
+    g_autofree char *saved = g_key_file_get_string(kf, "machine", "memory", NULL);
+    g_assert_cmpstr(saved, ==, "1536M");
+    g_assert_cmpint(g_key_file_get_integer(kf, "machine", "cpus", NULL), ==, 3);
+    vireo_window_show_library(ui_window());
+}
+
 int main(int argc, char **argv)
 {
     ui_test_init(&argc, &argv);
@@ -318,6 +462,9 @@ int main(int argc, char **argv)
     g_test_add_func("/ui/assistant/drop-disk", test_drop_disk);
     g_test_add_func("/ui/assistant/drop-not-an-image", test_drop_not_an_image);
     g_test_add_func("/ui/assistant/kernel", test_kernel);
+    g_test_add_func("/ui/assistant/boot-files", test_boot_files);
+    g_test_add_func("/ui/assistant/memory-parse", test_memory_parse);
+    g_test_add_func("/ui/assistant/memory-and-back", test_memory_and_back);
     int status = g_test_run();
     ui_test_finish();
     return status;

@@ -156,9 +156,26 @@ static void test_german(void)
     g_signal_emit_by_name(memory, "apply");
     ui_iterate(50);
     GtkWidget *error = ui_find(GTK_WIDGET(settings), "machine_error");
-    g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(error)), "ist keine Speichermenge"));
+    /* Memory is "Arbeitsspeicher": "Speicher" alone also means storage. */
+    g_assert_nonnull(
+        strstr(gtk_label_get_text(GTK_LABEL(error)), "ist keine Arbeitsspeichermenge"));
+    g_assert_true(g_str_has_prefix(adw_preferences_row_get_title(ADW_PREFERENCES_ROW(memory)),
+                                   "Arbeitsspeicher"));
     assert_no_english(GTK_WIDGET(settings));
     ui_screenshot(GTK_WIDGET(settings), "german-settings");
+    /* The disks page, with a disk opened to its switches. */
+    g_autoptr(GError) disk_error = NULL;
+    g_assert_true(vireo_machine_settings_new_disk(settings, 1 << 20, &disk_error));
+    adw_preferences_window_set_visible_page(
+        ADW_PREFERENCES_WINDOW(settings),
+        ADW_PREFERENCES_PAGE(ui_find(GTK_WIDGET(settings), "disks_page")));
+    GtkWidget *disk =
+        ui_find_type(ui_find(GTK_WIDGET(settings), "disk_list"), ADW_TYPE_EXPANDER_ROW);
+    adw_expander_row_set_expanded(ADW_EXPANDER_ROW(disk), TRUE);
+    ui_iterate(100);
+    g_assert_nonnull(ui_find_label(disk, "Schreibgeschützt"));
+    assert_no_english(GTK_WIDGET(settings));
+    ui_screenshot(GTK_WIDGET(settings), "german-settings-disks");
     gtk_window_destroy(GTK_WINDOW(settings));
 
     /* A machine the engine cannot start: the banner gives the engine's reason in German. */
@@ -231,10 +248,24 @@ static void test_german(void)
     GtkWidget *os = ui_find(GTK_WIDGET(a), "os_row");
     g_assert_cmpstr(adw_preferences_row_get_title(ADW_PREFERENCES_ROW(os)), ==,
                     "Unbekanntes Betriebssystem");
+    g_assert_nonnull(strstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(os)),
+                            "nicht in der Liste bekannter Systeme"));
+    g_assert_cmpstr(adw_preferences_group_get_title(
+                        ADW_PREFERENCES_GROUP(ui_find(GTK_WIDGET(a), "storage_group"))),
+                    ==, "Laufwerke");
+    g_assert_cmpstr(
+        adw_preferences_row_get_title(ADW_PREFERENCES_ROW(ui_find(GTK_WIDGET(a), "memory_row"))),
+        ==, "Arbeitsspeicher");
     assert_no_english(GTK_WIDGET(a));
     ui_screenshot(GTK_WIDGET(a), "german-assistant-details");
     vireo_assistant_set_kernel(a, "/bin/sh", NULL);
     assert_no_english(GTK_WIDGET(a));
+    /* The loader's own reason, in German. */
+    GtkWidget *kernel_error = ui_find(GTK_WIDGET(a), "kernel_error");
+    g_assert_true(gtk_widget_get_visible(kernel_error));
+    g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(kernel_error)), "nicht für RISC-V"));
+    ui_iterate(50);
+    ui_screenshot(GTK_WIDGET(a), "german-assistant-kernel");
     gtk_window_destroy(GTK_WINDOW(a));
 
     /* The shortcuts window. */

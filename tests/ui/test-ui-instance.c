@@ -60,9 +60,11 @@ static void test_single_instance(void)
     GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &error);
     g_assert_no_error(error);
 
-    /* A machine to ask for. */
-    const char *create[] = {vireo,  "create",   "--name",  "Solo", "--bios",
-                            "none", "--kernel", "/bin/sh", NULL};
+    /* A machine to ask for; its kernel a flat binary (it never starts). */
+    g_autofree char *kernel = g_build_filename(data_dir, "solo.bin", NULL);
+    g_assert_true(g_file_set_contents(kernel, "\x13\x00\x00\x00\x6f\x00\x00\x00", 8, NULL));
+    const char *create[] = {vireo,  "create",   "--name", "Solo", "--bios",
+                            "none", "--kernel", kernel,   NULL};
     g_assert_cmpint(run_sync(create, NULL), ==, 0);
 
     /* The first: it owns the application's name. */

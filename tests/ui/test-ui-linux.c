@@ -155,8 +155,8 @@ static void test_disk_image(void)
     VireoAssistant *a = vireo_window_open_file(ui_window(), file);
     g_assert_nonnull(a);
     UI_WAIT_FOR(gtk_widget_get_mapped(GTK_WIDGET(a)), 5000, "the assistant");
-    GtkWidget *memory = ui_find(GTK_WIDGET(a), "memory_spin");
-    gtk_spin_button_set_value(GTK_SPIN_BUTTON(memory), 256);
+    GtkWidget *memory = ui_find(GTK_WIDGET(a), "memory_entry");
+    gtk_editable_set_text(GTK_EDITABLE(memory), "256M");
     g_object_add_weak_pointer(G_OBJECT(a), (gpointer *) &a);
     ui_click(ui_find(GTK_WIDGET(a), "create_button"));
     UI_WAIT_FOR(a == NULL, 5000, "the assistant to close");

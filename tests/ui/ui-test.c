@@ -472,3 +472,31 @@ GKeyFile *ui_read_ini(const char *name)
     g_assert_no_error(error);
     return kf;
 }
+
+char *ui_make_flat_binary(const char *name)
+{
+    guint8 code[8192];
+    for (unsigned i = 0; i < sizeof(code); i++)
+        code[i] = (guint8) (i * 13 + 0x97);
+    char *path = g_build_filename(ui_scratch_dir(), name, NULL);
+    g_assert_true(g_file_set_contents(path, (const char *) code, sizeof(code), NULL));
+    return path;
+}
+
+char *ui_make_image_gz(const char *name)
+{
+    guint8 image[16384] = {0};
+    guint64 size = GUINT64_TO_LE(4ull << 20);
+    memcpy(image + 0x10, &size, 8);
+    memcpy(image + 0x30, "RISCV\0\0\0", 8);
+    memcpy(image + 0x38, "RSC\x05", 4);
+    g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+    guint8 out[32768];
+    gsize read = 0, written = 0;
+    g_assert_cmpint(g_converter_convert(G_CONVERTER(gz), image, sizeof(image), out, sizeof(out),
+                                        G_CONVERTER_INPUT_AT_END, &read, &written, NULL),
+                    ==, G_CONVERTER_FINISHED);
+    char *path = g_build_filename(ui_scratch_dir(), name, NULL);
+    g_assert_true(g_file_set_contents(path, (const char *) out, (gssize) written, NULL));
+    return path;
+}

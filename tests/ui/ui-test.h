@@ -90,3 +90,10 @@ char *ui_make_boot_iso(const char *name, const char *volume_id, int kind);
 char *ui_make_machine(const char *name, const char *kernel, const char *bios, guint64 memory);
 /* machine.ini of the machine named name, as a key file. */
 GKeyFile *ui_read_ini(const char *name);
+
+/* Boot files as Vireo boots them, in the scratch folder: a flat binary the way U-Boot is (code
+ * from its first byte, no header), and a gzip-compressed RISC-V Linux Image (Image.gz). */
+char *ui_make_flat_binary(const char *name);
+char *ui_make_image_gz(const char *name);
+/* Debian's S-mode U-Boot (package u-boot-qemu), when installed. */
+#define UI_DEBIAN_UBOOT "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"

@@ -757,6 +757,23 @@ static void test_probe(void)
     g_autofree char *linux_image = write_file("Image", image, sizeof(image), 8192);
     g_assert_cmpint(vr_image_probe(linux_image, &error), ==, VR_IMAGE_KERNEL);
     g_assert_false(vr_image_is_bare_metal(linux_image));
+    /* Compressed (Image.gz): a kernel too; a compressed file of anything else is not. */
+    g_autofree char *image_bytes = NULL;
+    gsize image_len = 0;
+    g_assert_true(g_file_get_contents(linux_image, &image_bytes, &image_len, NULL));
+    g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+    guint8 packed[4096];
+    gsize used = 0, made = 0;
+    g_assert_cmpint(g_converter_convert(G_CONVERTER(gz), image_bytes, image_len, packed,
+                                        sizeof(packed), G_CONVERTER_INPUT_AT_END, &used, &made,
+                                        NULL),
+                    ==, G_CONVERTER_FINISHED);
+    g_autofree char *image_gz = write_file("Image.gz", packed, made, made);
+    g_assert_cmpint(vr_image_probe(image_gz, &error), ==, VR_IMAGE_KERNEL);
+    g_assert_no_error(error);
+    g_autofree char *tar_gz = write_file("notes.tar.gz", packed, 10, 10);
+    g_assert_cmpint(vr_image_probe(tar_gz, &error), ==, VR_IMAGE_UNKNOWN);
+    g_clear_error(&error);
 
     g_autofree char *text = write_file("notes.txt", "hello", 5, 5);
     g_assert_cmpint(vr_image_probe(text, &error), ==, VR_IMAGE_UNKNOWN);
@@ -859,7 +876,6 @@ static void test_cli_create_list(void)
     g_assert_nonnull(strstr(err, "missing"));
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
-
     g_assert_cmpint(run_vireo(&out, &err, "list", NULL), ==, 0);
     g_assert_nonnull(strstr(out, "Demo"));
     g_assert_nonnull(strstr(out, "riscv64"));
@@ -879,6 +895,38 @@ static void test_cli_create_list(void)
 
     /* The machine runs from the command line by its name. */
     g_assert_cmpint(run_vireo(&out, &err, "run", "Demo", "--timeout", "0.5", NULL), ==, 124);
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+
+    /* Kernels as the loader sees them: a flat binary (as U-Boot is) and a gzip-compressed Image
+     * are taken, a text file is refused with the loader's reason. */
+    guint8 flat[4096];
+    for (unsigned i = 0; i < sizeof(flat); i++)
+        flat[i] = (guint8) (i * 13 + 0x97);
+    g_autofree char *uboot = write_file("u-boot.bin", flat, sizeof(flat), sizeof(flat));
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Booter", "--kernel", uboot, NULL),
+                    ==, 0);
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    guint8 header[0x40] = {0};
+    memcpy(header + 0x38, "RSC\x05", 4);
+    g_autoptr(GZlibCompressor) gz = g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+    guint8 packed[256];
+    gsize used = 0, made = 0;
+    g_assert_cmpint(g_converter_convert(G_CONVERTER(gz), header, sizeof(header), packed,
+                                        sizeof(packed), G_CONVERTER_INPUT_AT_END, &used, &made,
+                                        NULL),
+                    ==, G_CONVERTER_FINISHED);
+    g_autofree char *image_gz = write_file("cli-Image.gz", packed, made, made);
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Zipped", "--kernel", image_gz, NULL),
+                    ==, 0);
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    g_autofree char *notes =
+        write_file("cli-notes.txt", "A note about the kernel to use.\n", 32, 32);
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Noted", "--kernel", notes, NULL), ==,
+                    2);
+    g_assert_nonnull(strstr(err, "is not a RISC-V kernel: it is a text file"));
 }
 
 int main(int argc, char **argv)

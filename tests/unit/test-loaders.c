@@ -315,6 +315,88 @@ static void test_gzip_image(void)
     g_assert_cmpmem(back, sizeof(back), image, sizeof(image));
 }
 
+/* The probe and the loader agree on path: it boots exactly when the probe says it is a kernel
+ * (given the room), and a refusal gives the same reason. */
+static VrBootFileKind probe_as_loader(const char *path)
+{
+    g_autoptr(VrAddressSpace) as = ram_of(64ull << 20);
+    g_autoptr(GError) probe_error = NULL, load_error = NULL;
+    VrBootFileKind kind = vr_boot_probe_kernel(path, &probe_error);
+    VrBootImage k;
+    gboolean loaded =
+        vr_boot_load_kernel(path, as, KERNEL_ADDR, RAM_BASE + (64ull << 20), &k, &load_error);
+    if (kind == VR_BOOT_FILE_UNUSABLE) {
+        g_assert_nonnull(probe_error);
+        g_assert_false(loaded);
+        g_assert_cmpstr(probe_error->message, ==, load_error->message);
+    } else {
+        g_assert_no_error(probe_error);
+        g_assert_no_error(load_error);
+        g_assert_true(loaded);
+    }
+    return kind;
+}
+
+/* What each kind of boot file is to the probe: Linux Images (gzip'd too), ELF programs, flat
+ * binaries such as U-Boot; and what is not bootable, with the reason. */
+static void test_probe_kernel(void)
+{
+    guint8 image[8192];
+    memset(image, 0x13, sizeof(image));
+    memset(image, 0, 64);
+    image_header(image, 1 << 20);
+    g_autofree char *image_path = write_file("Image", image, sizeof(image));
+    g_assert_cmpint(probe_as_loader(image_path), ==, VR_BOOT_FILE_LINUX);
+    g_autofree char *linux_gz = gzip_file("Image.gz", image, sizeof(image), 1);
+    g_assert_cmpint(probe_as_loader(linux_gz), ==, VR_BOOT_FILE_LINUX_GZIP);
+    /* Larger than the part the probe decompresses. */
+    g_autofree char *big_gz = gzip_file("big.Image.gz", image, sizeof(image), 64);
+    g_assert_cmpint(probe_as_loader(big_gz), ==, VR_BOOT_FILE_LINUX_GZIP);
+
+    g_autofree guint8 *elf = build_elf(0x1000 + 16, 64, 1, 16, 64, 0);
+    g_autofree char *elf_path = write_file("prog.elf", elf, 0x1000 + 16);
+    g_assert_cmpint(probe_as_loader(elf_path), ==, VR_BOOT_FILE_ELF);
+    g_autofree char *elf_gz = gzip_file("prog.elf.gz", elf, 0x1000 + 16, 1);
+    g_assert_cmpint(probe_as_loader(elf_gz), ==, VR_BOOT_FILE_ELF);
+
+    /* A flat binary as U-Boot is: code from its first byte, no header. */
+    guint8 flat[4096];
+    for (unsigned i = 0; i < sizeof(flat); i++)
+        flat[i] = (guint8) (i * 7 + 0x97);
+    g_autofree char *uboot = write_file("u-boot.bin", flat, sizeof(flat));
+    g_assert_cmpint(probe_as_loader(uboot), ==, VR_BOOT_FILE_FLAT);
+    const char *debian_uboot = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin";
+    if (g_file_test(debian_uboot, G_FILE_TEST_IS_REGULAR))
+        g_assert_cmpint(probe_as_loader(debian_uboot), ==, VR_BOOT_FILE_FLAT);
+
+    /* Not bootable, each with its reason. */
+    g_autoptr(GError) error = NULL;
+    g_autofree char *empty = write_file("empty", "", 0);
+    g_assert_cmpint(probe_as_loader(empty), ==, VR_BOOT_FILE_UNUSABLE);
+    g_autofree char *text = write_file("notes.txt", "this is a note, not a kernel\n", 29);
+    g_assert_cmpint(probe_as_loader(text), ==, VR_BOOT_FILE_UNUSABLE);
+    g_assert_cmpint(vr_boot_probe_kernel(text, &error), ==, VR_BOOT_FILE_UNUSABLE);
+    g_assert_nonnull(strstr(error->message, "a text file"));
+    g_clear_error(&error);
+    g_autofree guint8 *x86 = build_elf(0x1000 + 16, 64, 1, 16, 64, 0);
+    put16(x86 + 18, 62); /* EM_X86_64 */
+    g_autofree char *x86_path = write_file("x86.elf", x86, 0x1000 + 16);
+    g_assert_cmpint(probe_as_loader(x86_path), ==, VR_BOOT_FILE_UNUSABLE);
+    g_assert_cmpint(vr_boot_probe_kernel(x86_path, &error), ==, VR_BOOT_FILE_UNUSABLE);
+    g_assert_nonnull(strstr(error->message, "not RISC-V"));
+    g_clear_error(&error);
+    g_autofree char *text_gz = gzip_file("notes.gz", "#!/bin/sh\necho this is a script\n", 32, 1);
+    g_assert_cmpint(probe_as_loader(text_gz), ==, VR_BOOT_FILE_UNUSABLE);
+    guint8 damaged[64] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff};
+    g_autofree char *damaged_path = write_file("damaged.gz", damaged, sizeof(damaged));
+    g_assert_cmpint(probe_as_loader(damaged_path), ==, VR_BOOT_FILE_UNUSABLE);
+    g_assert_cmpint(vr_boot_probe_kernel(damaged_path, &error), ==, VR_BOOT_FILE_UNUSABLE);
+    g_assert_nonnull(strstr(error->message, "gzip"));
+    g_clear_error(&error);
+    g_assert_cmpint(vr_boot_probe_kernel(tmp_root, &error), ==, VR_BOOT_FILE_UNUSABLE);
+    g_assert_nonnull(strstr(error->message, "directory"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -327,6 +409,7 @@ int main(int argc, char **argv)
     g_test_add_func("/loaders/size/sparse", test_sparse_boot_files);
     g_test_add_func("/loaders/size/gzip-bomb", test_gzip_bomb);
     g_test_add_func("/loaders/gzip/image", test_gzip_image);
+    g_test_add_func("/loaders/probe/kernel", test_probe_kernel);
     int rc = g_test_run();
     g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmp_root);
     if (system(cmd) != 0)

@@ -2,6 +2,8 @@
  * knows, one it does not, and a file that is no install image at all. */
 #include <glib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fake-iso.h"
 #include "vireo-osinfo.h"
@@ -84,6 +86,26 @@ static void test_damaged(void)
     vireo_osinfo_clear(&info);
 }
 
+/* A named pipe or a device given as the image is refused as Vireo refuses it everywhere else,
+ * without waiting for a writer that never comes or reading forever (alarm: a hang fails). */
+static void test_not_a_file(void)
+{
+    g_autofree char *fifo = g_build_filename(tmp_root, "pipe.iso", NULL);
+    g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+    const char *paths[] = {fifo, "/dev/zero", tmp_root};
+    const char *kinds[] = {"named pipe", "character device", "directory"};
+    alarm(20);
+    for (unsigned i = 0; i < G_N_ELEMENTS(paths); i++) {
+        VireoOsInfo info;
+        g_autoptr(GError) error = NULL;
+        g_assert_false(vireo_osinfo_detect(paths[i], &info, &error));
+        g_assert_nonnull(error);
+        g_assert_nonnull(strstr(error->message, kinds[i]));
+        vireo_osinfo_clear(&info);
+    }
+    alarm(0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -92,6 +114,7 @@ int main(int argc, char **argv)
     g_test_add_func("/osinfo/unknown", test_unknown);
     g_test_add_func("/osinfo/not-an-image", test_not_an_image);
     g_test_add_func("/osinfo/damaged", test_damaged);
+    g_test_add_func("/osinfo/not-a-file", test_not_a_file);
     int status = g_test_run();
     g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmp_root);
     if (system(cmd) != 0)
