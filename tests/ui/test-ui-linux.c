@@ -76,7 +76,8 @@ static void test_demo(void)
     VireoMachineRow *row = ui_row_for("Demo");
     ui_click(ui_find(GTK_WIDGET(row), "start_button"));
     vireo_window_open_machine(ui_window(), vireo_machine_row_get_machine(row));
-    UI_WAIT_FOR(tail_shows("vireo-initramfs: ready"), BOOT_TIMEOUT_MS, "the shell");
+    /* Typed only once the shell reads (its prompt), as a user would. */
+    UI_WAIT_FOR(tail_shows("vireo:/#"), BOOT_TIMEOUT_MS, "the shell");
     type("echo $((6 * 7)); uname -m\r");
     UI_WAIT_FOR(tail_shows("42\r\nriscv64") || tail_shows("42\nriscv64"), 60000,
                 "the answer to typed commands");
@@ -108,9 +109,9 @@ static void test_shut_down_ignored(void)
     gtk_widget_activate_action(GTK_WIDGET(p), "machine.start", NULL);
     /* Running means the last boot's console is cleared. */
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 30000, "the start");
-    UI_WAIT_FOR(tail_shows("vireo-initramfs: ready"), BOOT_TIMEOUT_MS, "the shell");
-    /* The init's listener goes; the button still has its driver. */
-    type("kill $(pidof head) && echo listener-''gone\r");
+    UI_WAIT_FOR(tail_shows("vireo:/#"), BOOT_TIMEOUT_MS, "the shell");
+    /* The init's listener goes (once it has started); the button still has its driver. */
+    type("until pidof head; do sleep 1; done; kill $(pidof head) && echo listener-''gone\r");
     UI_WAIT_FOR(tail_shows("listener-gone"), 60000, "the listener to go");
     GtkWidget *title = ui_find(GTK_WIDGET(p), "title");
     GtkWidget *shut_down = ui_find(GTK_WIDGET(p), "shut_down_button");
