@@ -287,26 +287,6 @@ static GtkWidget *wait_for_toplevel(GType type, const char *what)
     return w;
 }
 
-/* words stay on one line wherever label's text wraps (laid out at many widths). */
-static void assert_kept_together(GtkWidget *label, const char *words)
-{
-    const char *text = gtk_label_get_text(GTK_LABEL(label));
-    const char *at = strstr(text, words);
-    g_assert_nonnull(at);
-    int from = (int) (at - text), to = from + (int) strlen(words);
-    PangoLayout *layout = gtk_widget_create_pango_layout(label, text);
-    pango_layout_set_wrap(layout, gtk_label_get_wrap_mode(GTK_LABEL(label)));
-    for (int width = 120; width <= 600; width += 3) {
-        pango_layout_set_width(layout, width * PANGO_SCALE);
-        for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
-            int start = ((PangoLayoutLine *) l->data)->start_index;
-            if (start > from && start < to)
-                g_error("“%s” breaks across lines at a width of %d pixels", words, width);
-        }
-    }
-    g_object_unref(layout);
-}
-
 /* Preferences, About, and the dialogs and pages of the library's and the page's fixes, in
  * German. */
 static void test_german_dialogs(void)
@@ -326,7 +306,7 @@ static void test_german_dialogs(void)
     GtkWidget *about = wait_for_toplevel(ADW_TYPE_ABOUT_WINDOW, "About");
     GtkWidget *comments = ui_find_label(about, "Gäste mit");
     g_assert_nonnull(comments);
-    assert_kept_together(comments, "RISC-\u2060V\u00a064");
+    ui_assert_kept_together(comments, "RISC-\u2060V\u00a064");
     ui_screenshot(about, "german-about");
     gtk_window_destroy(GTK_WINDOW(about));
 

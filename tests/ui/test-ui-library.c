@@ -205,19 +205,6 @@ static GtkWidget *find_toast_button(const char *label)
     return ui_find_button(overlay, label);
 }
 
-static GtkWidget *find_icon_button(GtkWidget *root, const char *icon)
-{
-    if (GTK_IS_BUTTON(root) && g_strcmp0(gtk_button_get_icon_name(GTK_BUTTON(root)), icon) == 0 &&
-        gtk_widget_is_visible(root))
-        return root;
-    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
-        GtkWidget *found = find_icon_button(c, icon);
-        if (found)
-            return found;
-    }
-    return NULL;
-}
-
 /* Nothing left in the staging place of deleted machines. */
 static gboolean staging_empty(void)
 {
@@ -257,7 +244,7 @@ static void test_delete_undo(void)
     g_assert_false(g_file_test(folder, G_FILE_TEST_EXISTS));
     UI_WAIT_FOR((undo = find_toast_button("_Undo")), 3000, "the undo toast");
     /* The close button of that toast dismisses it. */
-    GtkWidget *close = find_icon_button(gtk_widget_get_parent(undo), "window-close-symbolic");
+    GtkWidget *close = ui_find_icon_button(gtk_widget_get_parent(undo), "window-close-symbolic");
     g_assert_nonnull(close);
     ui_click(close);
     UI_WAIT_FOR(staging_empty(), 5000, "the deleted folder to be removed");

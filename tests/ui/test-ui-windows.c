@@ -58,26 +58,6 @@ static void test_preferences(void)
     close_toplevel(prefs);
 }
 
-/* words stay on one line wherever label's text wraps (laid out at many widths). */
-static void assert_kept_together(GtkWidget *label, const char *words)
-{
-    const char *text = gtk_label_get_text(GTK_LABEL(label));
-    const char *at = strstr(text, words);
-    g_assert_nonnull(at);
-    int from = (int) (at - text), to = from + (int) strlen(words);
-    PangoLayout *layout = gtk_widget_create_pango_layout(label, text);
-    pango_layout_set_wrap(layout, gtk_label_get_wrap_mode(GTK_LABEL(label)));
-    for (int width = 120; width <= 600; width += 3) {
-        pango_layout_set_width(layout, width * PANGO_SCALE);
-        for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
-            int start = ((PangoLayoutLine *) l->data)->start_index;
-            if (start > from && start < to)
-                g_error("“%s” breaks across lines at a width of %d pixels", words, width);
-        }
-    }
-    g_object_unref(layout);
-}
-
 /* About names the application; "RISC-V 64" never breaks across lines. */
 static void test_about(void)
 {
@@ -88,7 +68,7 @@ static void test_about(void)
     g_assert_cmpstr(adw_about_window_get_application_name(ADW_ABOUT_WINDOW(about)), ==, "Vireo");
     GtkWidget *comments = ui_find_label(about, "guests on Vireo");
     g_assert_nonnull(comments);
-    assert_kept_together(comments, "RISC-\u2060V\u00a064");
+    ui_assert_kept_together(comments, "RISC-\u2060V\u00a064");
     ui_screenshot(about, "about");
     close_toplevel(about);
 }
@@ -361,19 +341,6 @@ static void test_thumbnail_alignment(void)
     ui_screenshot(GTK_WIDGET(ui_window()), "library-thumbnails-aligned");
 }
 
-static GtkWidget *find_icon_button(GtkWidget *root, const char *icon)
-{
-    if (GTK_IS_BUTTON(root) && g_strcmp0(gtk_button_get_icon_name(GTK_BUTTON(root)), icon) == 0 &&
-        gtk_widget_is_visible(root))
-        return root;
-    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
-        GtkWidget *found = find_icon_button(c, icon);
-        if (found)
-            return found;
-    }
-    return NULL;
-}
-
 /* The dialogs of a machine's settings: a new disk, removing a disk. */
 static void test_settings_dialogs(void)
 {
@@ -400,7 +367,7 @@ static void test_settings_dialogs(void)
     adw_message_dialog_response(ADW_MESSAGE_DIALOG(dialog), "cancel");
     close_toplevel(dialog);
 
-    GtkWidget *trash = find_icon_button(GTK_WIDGET(settings), "user-trash-symbolic");
+    GtkWidget *trash = ui_find_icon_button(GTK_WIDGET(settings), "user-trash-symbolic");
     g_assert_nonnull(trash);
     ui_click(trash);
     dialog = wait_for_dialog("the remove disk dialog");

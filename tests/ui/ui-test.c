@@ -500,3 +500,37 @@ char *ui_make_image_gz(const char *name)
     g_assert_true(g_file_set_contents(path, (const char *) out, (gssize) written, NULL));
     return path;
 }
+
+/* words stay on one line wherever label's text wraps (laid out at many widths). */
+void ui_assert_kept_together(GtkWidget *label, const char *words)
+{
+    const char *text = gtk_label_get_text(GTK_LABEL(label));
+    const char *at = strstr(text, words);
+    g_assert_nonnull(at);
+    int from = (int) (at - text), to = from + (int) strlen(words);
+    PangoLayout *layout = gtk_widget_create_pango_layout(label, text);
+    pango_layout_set_wrap(layout, gtk_label_get_wrap_mode(GTK_LABEL(label)));
+    for (int width = 120; width <= 600; width += 3) {
+        pango_layout_set_width(layout, width * PANGO_SCALE);
+        for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+            int start = ((PangoLayoutLine *) l->data)->start_index;
+            if (start > from && start < to)
+                g_error("“%s” breaks across lines at a width of %d pixels", words, width);
+        }
+    }
+    g_object_unref(layout);
+}
+
+/* A visible button under root that shows the icon named icon. */
+GtkWidget *ui_find_icon_button(GtkWidget *root, const char *icon)
+{
+    if (GTK_IS_BUTTON(root) && g_strcmp0(gtk_button_get_icon_name(GTK_BUTTON(root)), icon) == 0 &&
+        gtk_widget_is_visible(root))
+        return root;
+    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = ui_find_icon_button(c, icon);
+        if (found)
+            return found;
+    }
+    return NULL;
+}

@@ -97,3 +97,9 @@ char *ui_make_flat_binary(const char *name);
 char *ui_make_image_gz(const char *name);
 /* Debian's S-mode U-Boot (package u-boot-qemu), when installed. */
 #define UI_DEBIAN_UBOOT "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+
+/* Fails the test when words (a part of label's text) break across lines at any width from
+ * 120 to 600 pixels. */
+void ui_assert_kept_together(GtkWidget *label, const char *words);
+/* A visible button under root that shows the icon named icon, or NULL. */
+GtkWidget *ui_find_icon_button(GtkWidget *root, const char *icon);
