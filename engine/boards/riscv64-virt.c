@@ -627,6 +627,8 @@ static bool virt_build(VrMachine *m, GError **error)
     VrIrq button_irq = vr_plic_irq(b->plic, VIRT_POWER_BUTTON_IRQ);
     VrVirtioMmio *button = vr_virtio_mmio_new(m->as, b->power_button, &button_irq, m->io);
     vr_machine_add_device(m, vr_virtio_mmio_base(button), "power-button");
+    /* State files saved before the board had a power button restore without it. */
+    vr_virtio_mmio_base(button)->optional_in_state = true;
     vr_address_space_add_mmio(m->as, "power-button", VIRT_POWER_BUTTON_BASE, VR_VIRTIO_MMIO_SIZE,
                               vr_virtio_mmio_ops(), button);
     return true;

@@ -925,6 +925,12 @@ static void test_terminal_restored(void)
     for (unsigned i = 0; i < G_N_ELEMENTS(faults); i++) {
         status = run_on_pty(spin, PTY_THREAD_SIGNAL, faults[i]);
         g_assert_true(WIFSIGNALED(status));
+#if defined(__SANITIZE_ADDRESS__)
+        /* AddressSanitizer's own handler, which vireo's hands the signal on to, reports it
+         * and aborts. */
+        if (WTERMSIG(status) == SIGABRT)
+            continue;
+#endif
         g_assert_cmpint(WTERMSIG(status), ==, faults[i]);
     }
 }
