@@ -8,7 +8,9 @@
 #   build-all.sh --no-build NAME     print NAME's main file if cached, else exit 2
 # NAME: linux (Image), busybox (static binary), initramfs (initramfs.cpio.gz),
 #       disk (disk.img), opensbi (fw_dynamic.bin), u-boot (u-boot.bin); the last two come
-#       straight from Debian packages (opensbi, u-boot-qemu).
+#       straight from Debian packages (opensbi, u-boot-qemu); debian-kernel (Debian 13's
+#       stock riscv64 kernel and an initramfs with its modules, downloaded from Debian: when
+#       that fails, the other guests still count as built and its test is skipped).
 
 set -euo pipefail
 GUESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,10 +31,10 @@ debian_file() {
 path_of() {
     local name=$1 mode=$2
     case "$name" in
-        linux|busybox|initramfs|disk) "$GUESTS_DIR/build-$name.sh" "$mode" ;;
+        linux|busybox|initramfs|disk|debian-kernel) "$GUESTS_DIR/build-$name.sh" "$mode" ;;
         opensbi) debian_file opensbi "$OPENSBI" "$mode" ;;
         u-boot|uboot) debian_file u-boot-qemu "$UBOOT" "$mode" ;;
-        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot)" >&2
+        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel)" >&2
            exit 1 ;;
     esac
 }
@@ -54,6 +56,13 @@ for name in linux busybox initramfs disk opensbi u-boot; do
     paths[$name]=$(path_of "$name" --print-path)
     echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
 done
+t=$SECONDS
+if paths[debian-kernel]=$(path_of debian-kernel --print-path); then
+    echo "build-all: debian-kernel ready ($((SECONDS - t)) s)" >&2
+else
+    paths[debian-kernel]="(not built: Debian's trixie riscv64 packages could not be fetched)"
+    echo "build-all: debian-kernel could not be built; its boot test will be skipped" >&2
+fi
 echo
 echo "Vireo test guests (built or found in ${VIREO_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vireo} in $((SECONDS - start)) s):"
 printf '  %-10s %s\n' \
@@ -62,7 +71,8 @@ printf '  %-10s %s\n' \
     initramfs "${paths[initramfs]}" \
     disk "${paths[disk]}" \
     opensbi "${paths[opensbi]}" \
-    u-boot "${paths[u-boot]}"
+    u-boot "${paths[u-boot]}" \
+    debian "${paths[debian-kernel]}"
 cat <<EOF
 
 Boot the initramfs:  qemu-system-riscv64 -M virt -m 512M -smp 4 -nographic \\
