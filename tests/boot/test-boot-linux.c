@@ -1,6 +1,7 @@
 /* Boot tests: OpenSBI + Linux with the busybox initramfs, on one and on four harts; OpenSBI
  * + U-Boot booting Linux from an ext4 disk on virtio-blk; virtio-rng, the RTC and the power
- * button seen from Linux; Debian 13's stock kernel finding every device. The guests come from
+ * button seen from Linux; Debian 13's stock kernel finding every device, and booted through
+ * UEFI (U-Boot, GRUB). The guests come from
  * tests/guests/ (see its README); a test whose guest is not built is skipped and says so. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -15,6 +16,7 @@
 typedef struct {
     char *kernel, *initrd, *disk, *uboot;
     char *debian_kernel, *debian_initrd; /* Debian 13's stock kernel (build-debian-kernel.sh) */
+    char *efi_disk;                      /* GRUB and that kernel on an EFI system partition */
 } Artifacts;
 
 static Artifacts art;
@@ -313,6 +315,53 @@ static void test_debian_kernel(void)
     guest_free(g);
 }
 
+/* UEFI: OpenSBI, then U-Boot's EFI boot manager finds GRUB (Debian 13's riscv64-efi) as the
+ * removable-media loader on the disk's EFI system partition, GRUB loads Debian's kernel
+ * through its EFI stub, and Linux runs with EFI runtime services. */
+static void test_uefi_grub(void)
+{
+    char *paths[] = {art.efi_disk, art.uboot, (char *) -1};
+    if (!need(paths, "the EFI disk (build-efi-disk.sh) or U-Boot"))
+        return;
+    /* U-Boot may write its EFI variables to the disk: the test boots a copy. */
+    g_autofree char *dir = g_dir_make_tmp("vireo-boot-XXXXXX", NULL);
+    g_autofree char *copy = g_build_filename(dir, "efi-disk.img", NULL);
+    g_autoptr(GFile) src = g_file_new_for_path(art.efi_disk);
+    g_autoptr(GFile) dst = g_file_new_for_path(copy);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_file_copy(src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+    g_assert_no_error(error);
+
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.cpus = 2;
+    cfg.memory = 512ull << 20;
+    cfg.kernel = g_strdup(art.uboot);
+    vr_machine_config_add_disk(&cfg, copy, false);
+    Guest *g = guest_start("uefi-grub", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(guest_expect(g, "U-Boot", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "efi/boot/bootriscv64.efi", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-grub: loading Linux", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "EFI stub: Booting Linux Kernel", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_free(guest_run(g, "dmesg -n 1", CMD_TIMEOUT));
+    g_autofree char *efi =
+        guest_run(g, "[ -d /sys/firmware/efi ] && echo efi; cat /sys/firmware/efi/fw_platform_size",
+                  CMD_TIMEOUT);
+    g_assert_cmpstr(efi, ==, "efi\n64");
+    g_autofree char *vendor =
+        guest_run(g, "dmesg | grep -o 'EFI v[0-9.]* by [A-Za-z -]*'", CMD_TIMEOUT);
+    g_assert_true(g_str_has_suffix(vendor, "by Das U-Boot"));
+    g_assert_true(vr_machine_request_shutdown(g->m, &error));
+    g_assert_no_error(error);
+    g_assert_true(guest_wait_stopped(g, CMD_TIMEOUT));
+    g_assert_cmpint(g->result.end, ==, VR_END_POWER_OFF);
+    guest_free(g);
+    g_unlink(copy);
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -321,6 +370,7 @@ int main(int argc, char **argv)
     art.disk = guest_artifact("build-disk.sh", NULL);
     art.debian_kernel = guest_artifact("build-debian-kernel.sh", NULL);
     art.debian_initrd = guest_artifact("build-debian-kernel.sh", "initramfs.cpio.gz");
+    art.efi_disk = guest_artifact("build-efi-disk.sh", NULL);
     art.uboot = g_file_test("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin", G_FILE_TEST_EXISTS)
                     ? g_strdup("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin")
                     : NULL;
@@ -332,5 +382,6 @@ int main(int argc, char **argv)
     g_test_add_func("/boot/power-button", test_power_button);
     g_test_add_func("/boot/uboot-disk", test_uboot_disk);
     g_test_add_func("/boot/debian-kernel", test_debian_kernel);
+    g_test_add_func("/boot/uefi-grub", test_uefi_grub);
     return g_test_run();
 }

@@ -10,7 +10,8 @@
 #       disk (disk.img), opensbi (fw_dynamic.bin), u-boot (u-boot.bin); the last two come
 #       straight from Debian packages (opensbi, u-boot-qemu); debian-kernel (Debian 13's
 #       stock riscv64 kernel and an initramfs with its modules, downloaded from Debian: when
-#       that fails, the other guests still count as built and its test is skipped).
+#       that fails, the other guests still count as built and its test is skipped);
+#       efi-disk (an EFI system partition with Debian 13's GRUB and that kernel; the same).
 
 set -euo pipefail
 GUESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,10 +32,10 @@ debian_file() {
 path_of() {
     local name=$1 mode=$2
     case "$name" in
-        linux|busybox|initramfs|disk|debian-kernel) "$GUESTS_DIR/build-$name.sh" "$mode" ;;
+        linux|busybox|initramfs|disk|debian-kernel|efi-disk) "$GUESTS_DIR/build-$name.sh" "$mode" ;;
         opensbi) debian_file opensbi "$OPENSBI" "$mode" ;;
         u-boot|uboot) debian_file u-boot-qemu "$UBOOT" "$mode" ;;
-        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel)" >&2
+        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel, efi-disk)" >&2
            exit 1 ;;
     esac
 }
@@ -56,13 +57,16 @@ for name in linux busybox initramfs disk opensbi u-boot; do
     paths[$name]=$(path_of "$name" --print-path)
     echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
 done
-t=$SECONDS
-if paths[debian-kernel]=$(path_of debian-kernel --print-path); then
-    echo "build-all: debian-kernel ready ($((SECONDS - t)) s)" >&2
-else
-    paths[debian-kernel]="(not built: Debian's trixie riscv64 packages could not be fetched)"
-    echo "build-all: debian-kernel could not be built; its boot test will be skipped" >&2
-fi
+# From Debian 13's packages, downloaded: when that fails, only their tests are skipped.
+for name in debian-kernel efi-disk; do
+    t=$SECONDS
+    if paths[$name]=$(path_of "$name" --print-path); then
+        echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
+    else
+        paths[$name]="(not built: Debian's trixie riscv64 packages could not be fetched)"
+        echo "build-all: $name could not be built; its boot test will be skipped" >&2
+    fi
+done
 echo
 echo "Vireo test guests (built or found in ${VIREO_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vireo} in $((SECONDS - start)) s):"
 printf '  %-10s %s\n' \
@@ -72,7 +76,8 @@ printf '  %-10s %s\n' \
     disk "${paths[disk]}" \
     opensbi "${paths[opensbi]}" \
     u-boot "${paths[u-boot]}" \
-    debian "${paths[debian-kernel]}"
+    debian "${paths[debian-kernel]}" \
+    efi-disk "${paths[efi-disk]}"
 cat <<EOF
 
 Boot the initramfs:  qemu-system-riscv64 -M virt -m 512M -smp 4 -nographic \\

@@ -15,45 +15,21 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$GUESTS_DIR/rootfs/rootfs.sh"
+source "$GUESTS_DIR/trixie.sh"
 
 GUEST_NAME=debian-kernel
-GUEST_KEY_INPUTS=("$GUESTS_DIR/build-debian-kernel.sh" "$GUESTS_DIR/rootfs/init"
-                  "$GUESTS_DIR/rootfs/rootfs.sh")
+GUEST_KEY_INPUTS=("$GUESTS_DIR/build-debian-kernel.sh" "$GUESTS_DIR/trixie.sh"
+                  "$GUESTS_DIR/rootfs/init" "$GUESTS_DIR/rootfs/rootfs.sh")
 GUEST_MAIN=vmlinux
 GUEST_OUTPUTS=(vmlinux initramfs.cpio.gz version)
 PACKAGES=(cpio gzip xz-utils apt debian-archive-keyring)
 # The modules for Vireo's devices (their dependencies are added).
 MODULES=(virtio_mmio virtio_blk virtio-rng virtio_input evdev crc32c_generic ext4)
 
-APT_DIR="$VIREO_GUEST_CACHE/debian-trixie-apt"
-
-apt_opts() {
-    echo -o "Dir::Etc=$APT_DIR/etc" -o "Dir::State=$APT_DIR/state" \
-        -o "Dir::Cache=$APT_DIR/cache" -o "Dir::State::status=$APT_DIR/state/status" \
-        -o APT::Architecture=riscv64 -o APT::Architectures=riscv64 \
-        -o APT::Sandbox::User=root
-}
-
-# The package lists of trixie/riscv64, refreshed when older than a day.
-trixie_lists() {
-    mkdir -p "$APT_DIR/etc/sources.list.d" "$APT_DIR/etc/preferences.d" \
-        "$APT_DIR/state/lists/partial" "$APT_DIR/cache/archives/partial"
-    touch "$APT_DIR/state/status"
-    echo "deb [arch=riscv64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
-        "http://deb.debian.org/debian trixie main" > "$APT_DIR/etc/sources.list"
-    local stamp="$APT_DIR/state/updated"
-    if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
-        log "updating the package lists of Debian 13 (trixie) riscv64"
-        # shellcheck disable=SC2046
-        apt-get $(apt_opts) -qq update >&2 || die "could not reach Debian's trixie riscv64 packages"
-        touch "$stamp"
-    fi
-}
-
 # The versioned kernel package linux-image-riscv64 depends on, and its version.
 kernel_package() {
     # shellcheck disable=SC2046
-    apt-cache $(apt_opts) depends linux-image-riscv64 2>/dev/null |
+    apt-cache $(trixie_apt_opts) depends linux-image-riscv64 2>/dev/null |
         awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
 }
 
@@ -66,8 +42,7 @@ guest_compute_key() {
     local pkg version
     pkg=$(kernel_package)
     [ -n "$pkg" ] || die "trixie riscv64 has no linux-image-riscv64 (run without --no-build once)"
-    # shellcheck disable=SC2046
-    version=$(apt-cache $(apt_opts) show "$pkg" 2>/dev/null | awk '/^Version:/ { print $2; exit }')
+    version=$(trixie_version "$pkg")
     guest_key "$pkg=$version" "busybox=$("$GUESTS_DIR/build-busybox.sh" --key)"
 }
 
@@ -93,11 +68,7 @@ add_module() {
 guest_build() {
     local dest=$1 pkg bb kver m
     pkg=$(kernel_package)
-    log "downloading $pkg"
-    # shellcheck disable=SC2046
-    (cd "$WORK" && apt-get $(apt_opts) -qq download "$pkg" >&2) ||
-        die "could not download $pkg"
-    dpkg -x "$WORK"/"$pkg"_*.deb "$WORK/pkg"
+    trixie_unpack "$pkg" "$WORK/pkg"
     kver=${pkg#linux-image-}
     cp "$WORK/pkg/boot/vmlinux-$kver" "$dest/vmlinux"
     echo "$pkg $(dpkg-deb -f "$WORK"/"$pkg"_*.deb Version)" > "$dest/version"
