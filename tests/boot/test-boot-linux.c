@@ -215,19 +215,36 @@ static char *debugfs(const char *image, const char *request)
     return g_steal_pointer(&out);
 }
 
+/* A copy of the image at path in a new temporary folder (the tests boot copies, so the cached
+ * images stay as built); remove_copy removes both. */
+static char *copy_image(const char *path)
+{
+    g_autofree char *dir = g_dir_make_tmp("vireo-boot-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    g_autofree char *base = g_path_get_basename(path);
+    char *copy = g_build_filename(dir, base, NULL);
+    g_autoptr(GFile) src = g_file_new_for_path(path);
+    g_autoptr(GFile) dst = g_file_new_for_path(copy);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_file_copy(src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+    g_assert_no_error(error);
+    return copy;
+}
+
+static void remove_copy(const char *copy)
+{
+    g_autofree char *dir = g_path_get_dirname(copy);
+    g_unlink(copy);
+    g_rmdir(dir);
+}
+
 static void test_uboot_disk(void)
 {
     char *paths[] = {art.disk, art.uboot, (char *) -1};
     if (!need(paths, "the ext4 disk image or U-Boot"))
         return;
     /* The test writes to a copy, so the cached image stays as built. */
-    g_autofree char *dir = g_dir_make_tmp("vireo-boot-XXXXXX", NULL);
-    g_autofree char *copy = g_build_filename(dir, "disk.img", NULL);
-    g_autoptr(GFile) src = g_file_new_for_path(art.disk);
-    g_autoptr(GFile) dst = g_file_new_for_path(copy);
-    g_autoptr(GError) error = NULL;
-    g_assert_true(g_file_copy(src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
-    g_assert_no_error(error);
+    g_autofree char *copy = copy_image(art.disk);
 
     VrMachineConfig cfg;
     vr_machine_config_init(&cfg);
@@ -254,8 +271,7 @@ static void test_uboot_disk(void)
 
     g_autofree char *content = debugfs(copy, "cat /proof.txt");
     g_assert_nonnull(strstr(content, stamp));
-    g_unlink(copy);
-    g_rmdir(dir);
+    remove_copy(copy);
 }
 
 /* Debian 13's own riscv64 kernel, as the distribution ships it: every device of the board is
@@ -324,13 +340,8 @@ static void test_uefi_grub(void)
     if (!need(paths, "the EFI disk (build-efi-disk.sh) or U-Boot"))
         return;
     /* U-Boot may write its EFI variables to the disk: the test boots a copy. */
-    g_autofree char *dir = g_dir_make_tmp("vireo-boot-XXXXXX", NULL);
-    g_autofree char *copy = g_build_filename(dir, "efi-disk.img", NULL);
-    g_autoptr(GFile) src = g_file_new_for_path(art.efi_disk);
-    g_autoptr(GFile) dst = g_file_new_for_path(copy);
+    g_autofree char *copy = copy_image(art.efi_disk);
     g_autoptr(GError) error = NULL;
-    g_assert_true(g_file_copy(src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
-    g_assert_no_error(error);
 
     VrMachineConfig cfg;
     vr_machine_config_init(&cfg);
@@ -358,8 +369,7 @@ static void test_uefi_grub(void)
     g_assert_true(guest_wait_stopped(g, CMD_TIMEOUT));
     g_assert_cmpint(g->result.end, ==, VR_END_POWER_OFF);
     guest_free(g);
-    g_unlink(copy);
-    g_rmdir(dir);
+    remove_copy(copy);
 }
 
 int main(int argc, char **argv)
