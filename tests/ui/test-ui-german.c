@@ -359,16 +359,8 @@ static void test_german_running(void)
         return;
     }
     VireoWindow *window = ui_window();
-    VrMachineConfig cfg;
-    vr_machine_config_init(&cfg);
-    cfg.name = g_strdup("Echo Zwei");
-    cfg.bios = g_strdup("none");
-    cfg.kernel = g_strdup(echo);
-    cfg.memory = 64ull << 20;
-    g_autoptr(GError) error = NULL;
-    g_autofree char *folder = vr_library_create(ui_machines_dir(), &cfg, 1 << 20, &error);
-    g_assert_no_error(error);
-    vr_machine_config_clear(&cfg);
+    g_autofree char *folder =
+        ui_make_machine_with_disk("Echo Zwei", echo, "none", 64ull << 20, 1 << 20);
     vireo_library_reload(ui_library());
     ui_iterate(100);
     VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Echo Zwei"));

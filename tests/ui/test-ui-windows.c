@@ -230,16 +230,8 @@ static void test_disk_in_use(void)
         return;
     }
     vireo_window_show_library(ui_window());
-    VrMachineConfig cfg;
-    vr_machine_config_init(&cfg);
-    cfg.name = g_strdup("Locked");
-    cfg.bios = g_strdup("none");
-    cfg.kernel = g_strdup(echo);
-    cfg.memory = 64ull << 20;
-    g_autoptr(GError) error = NULL;
-    g_autofree char *folder = vr_library_create(ui_machines_dir(), &cfg, 1 << 20, &error);
-    g_assert_no_error(error);
-    vr_machine_config_clear(&cfg);
+    g_autofree char *folder =
+        ui_make_machine_with_disk("Locked", echo, "none", 64ull << 20, 1 << 20);
     vireo_library_reload(ui_library());
     ui_iterate(100);
 

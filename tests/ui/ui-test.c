@@ -449,6 +449,12 @@ const char *ui_guest(const char *name)
 
 char *ui_make_machine(const char *name, const char *kernel, const char *bios, guint64 memory)
 {
+    return ui_make_machine_with_disk(name, kernel, bios, memory, 0);
+}
+
+char *ui_make_machine_with_disk(const char *name, const char *kernel, const char *bios,
+                                guint64 memory, guint64 disk_size)
+{
     VrMachineConfig cfg;
     vr_machine_config_init(&cfg);
     cfg.name = g_strdup(name);
@@ -456,7 +462,7 @@ char *ui_make_machine(const char *name, const char *kernel, const char *bios, gu
     cfg.bios = g_strdup(bios);
     cfg.memory = memory;
     g_autoptr(GError) error = NULL;
-    char *folder = vr_library_create(machines_dir, &cfg, 0, &error);
+    char *folder = vr_library_create(machines_dir, &cfg, disk_size, &error);
     g_assert_no_error(error);
     vr_machine_config_clear(&cfg);
     return folder;

@@ -88,6 +88,9 @@ const char *ui_guest(const char *name);
 char *ui_make_boot_iso(const char *name, const char *volume_id, int kind);
 /* A machine folder made directly (as `vireo create` does). */
 char *ui_make_machine(const char *name, const char *kernel, const char *bios, guint64 memory);
+/* The same with a new empty disk image of disk_size bytes (disk.img) in its folder. */
+char *ui_make_machine_with_disk(const char *name, const char *kernel, const char *bios,
+                                guint64 memory, guint64 disk_size);
 /* machine.ini of the machine named name, as a key file. */
 GKeyFile *ui_read_ini(const char *name);
 
