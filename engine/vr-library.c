@@ -186,6 +186,8 @@ bool vr_library_check_files_full(const VrMachineConfig *cfg, VrFileRole *role, c
     } else {
         for (guint i = 0; !failed && cfg->disks && i < cfg->disks->len; i++) {
             const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
+            if (!d->path) /* an empty CD drive */
+                continue;
             if (!check_readable(VR_FILE_DISK, d->path, !d->readonly, d->follow_symlink, &gone,
                                 error)) {
                 failed = d->path;
@@ -396,8 +398,9 @@ char *vr_library_create(const char *dir, const VrMachineConfig *cfg, uint64_t di
             vr_machine_config_add_disk(&c, disk, false);
     }
     for (guint i = 0; ok && cfg->disks && i < cfg->disks->len; i++) {
-        const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
-        vr_machine_config_add_disk(&c, d->path, d->readonly);
+        VrDiskConfig d = g_array_index(cfg->disks, VrDiskConfig, i);
+        d.path = g_strdup(d.path);
+        g_array_append_val(c.disks, d);
     }
     g_autofree char *ini = g_build_filename(folder, "machine.ini", NULL);
     ok = ok && vr_machine_config_validate(&c, error) && vr_machine_config_save_file(&c, ini, error);
@@ -757,6 +760,9 @@ static char *free_disk_name(const char *folder, const char *path)
  * which. */
 static bool needs_own_copy(const VrDiskConfig *d, const char *prefix, bool *inside, bool *link)
 {
+    *inside = *link = false;
+    if (!d->path) /* an empty CD drive */
+        return false;
     g_autofree char *path = g_canonicalize_filename(d->path, NULL);
     *inside = g_str_has_prefix(path, prefix);
     *link = g_file_test(path, G_FILE_TEST_IS_SYMLINK);
@@ -796,6 +802,8 @@ static bool own_disks(const char *folder, const char *name, VrDuplicateReport *r
     g_autofree char *prefix = g_strconcat(canonical, G_DIR_SEPARATOR_S, NULL);
     for (guint i = 0; ok && cfg.disks && i < cfg.disks->len; i++) {
         VrDiskConfig *d = &g_array_index(cfg.disks, VrDiskConfig, i);
+        if (!d->path) /* an empty CD drive */
+            continue;
         g_autofree char *path = g_canonicalize_filename(d->path, NULL);
         bool inside, link;
         bool own = needs_own_copy(d, prefix, &inside, &link);

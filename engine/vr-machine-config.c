@@ -2,7 +2,8 @@
  *
  *   [machine]  name, arch, board (optional), cpus, memory, console (serial | virtio)
  *   [boot]     firmware (default | none | path), kernel, initrd, cmdline
- *   [disk N]   path, readonly        (N = 0, 1, ...)
+ *   [disk N]   path, readonly, follow-symlink, cdrom, eject-on-reboot   (N = 0, 1, ...)
+ *              a CD drive (cdrom=true) is read-only; its path is empty when no disc is in it
  *
  * Paths are relative to the machine folder unless absolute. Every value is checked; an
  * error names the file, the group, the key and what was expected. */
@@ -21,7 +22,26 @@
 static const char *const machine_keys[] = {"name",   "arch",    "board", "cpus",
                                            "memory", "console", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
-static const char *const disk_keys[] = {"path", "readonly", "follow-symlink", NULL};
+static const char *const disk_keys[] = {"path",  "readonly",        "follow-symlink",
+                                        "cdrom", "eject-on-reboot", NULL};
+
+/* An optional boolean key of group; false when absent. */
+static bool get_flag(GKeyFile *kf, const char *file, const char *group, const char *key,
+                     bool *value, GError **error)
+{
+    *value = false;
+    if (!g_key_file_has_key(kf, group, key, NULL))
+        return true;
+    g_autoptr(GError) local = NULL;
+    *value = g_key_file_get_boolean(kf, group, key, &local);
+    if (local) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    /* Translators: the file, a group ("disk 0"), a key; keep the names. */
+                    _("%s: [%s] %s: expected true or false"), file, group, key);
+        return false;
+    }
+    return true;
+}
 
 static bool key_known(const char *const *known, const char *key)
 {
@@ -206,35 +226,34 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
         g_autofree char *disk = NULL;
         if (!get_string(kf, path, group, "path", &disk, error))
             return false;
-        if (!disk || !*disk) {
+        bool readonly, follow, cdrom, eject;
+        if (!get_flag(kf, path, group, "readonly", &readonly, error) ||
+            !get_flag(kf, path, group, "follow-symlink", &follow, error) ||
+            !get_flag(kf, path, group, "cdrom", &cdrom, error) ||
+            !get_flag(kf, path, group, "eject-on-reboot", &eject, error))
+            return false;
+        if ((!disk || !*disk) && !cdrom) {
             g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
                         /* Translators: the file, then a group of it, e.g. "disk 0". */
                         _("%s: [%s] has no path"), path, group);
             return false;
         }
-        bool readonly = false;
-        if (g_key_file_has_key(kf, group, "readonly", NULL)) {
-            readonly = g_key_file_get_boolean(kf, group, "readonly", &local);
-            if (local) {
-                g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                            /* Translators: the file, then a group ("disk 0"); keep the names. */
-                            _("%s: [%s] readonly: expected true or false"), path, group);
-                return false;
-            }
+        if (cdrom && g_key_file_has_key(kf, group, "readonly", NULL) && !readonly) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                        /* Translators: the file, then a group ("disk 0"); keep the names. */
+                        _("%s: [%s] a CD drive (cdrom=true) cannot be written: readonly must "
+                          "be true"),
+                        path, group);
+            return false;
         }
-        bool follow = false;
-        if (g_key_file_has_key(kf, group, "follow-symlink", NULL)) {
-            follow = g_key_file_get_boolean(kf, group, "follow-symlink", &local);
-            if (local) {
-                g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                            /* Translators: the file, then a group ("disk 0"); keep the names. */
-                            _("%s: [%s] follow-symlink: expected true or false"), path, group);
-                return false;
-            }
-        }
-        g_autofree char *full = resolve(dir, disk);
-        vr_machine_config_add_disk(cfg, full, readonly);
-        g_array_index(cfg->disks, VrDiskConfig, cfg->disks->len - 1).follow_symlink = follow;
+        g_autofree char *full = disk && *disk ? resolve(dir, disk) : NULL;
+        if (cdrom)
+            vr_machine_config_add_cdrom(cfg, full);
+        else
+            vr_machine_config_add_disk(cfg, full, readonly);
+        VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, cfg->disks->len - 1);
+        d->follow_symlink = follow;
+        d->eject_on_reboot = eject && full;
     }
     return true;
 }
@@ -366,11 +385,15 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
     for (guint i = 0; cfg->disks && i < cfg->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
         g_autofree char *group = g_strdup_printf("disk %u", i);
-        g_autofree char *disk = path_for_file(dir, d->path);
+        g_autofree char *disk = d->path ? path_for_file(dir, d->path) : g_strdup("");
         g_key_file_set_string(kf, group, "path", disk);
-        g_key_file_set_boolean(kf, group, "readonly", d->readonly);
+        g_key_file_set_boolean(kf, group, "readonly", d->readonly || d->cdrom);
         if (d->follow_symlink)
             g_key_file_set_boolean(kf, group, "follow-symlink", true);
+        if (d->cdrom)
+            g_key_file_set_boolean(kf, group, "cdrom", true);
+        if (d->cdrom && d->path && d->eject_on_reboot)
+            g_key_file_set_boolean(kf, group, "eject-on-reboot", true);
     }
 
     gsize len = 0;

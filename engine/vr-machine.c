@@ -47,6 +47,12 @@ void vr_machine_config_add_disk(VrMachineConfig *cfg, const char *path, bool rea
     g_array_append_val(cfg->disks, d);
 }
 
+void vr_machine_config_add_cdrom(VrMachineConfig *cfg, const char *path)
+{
+    VrDiskConfig d = {.path = g_strdup(path), .readonly = true, .cdrom = true};
+    g_array_append_val(cfg->disks, d);
+}
+
 void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
 {
     vr_machine_config_init(dst);
@@ -63,9 +69,9 @@ void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
     dst->virtio_console = src->virtio_console;
     for (guint i = 0; src->disks && i < src->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
-        vr_machine_config_add_disk(dst, d->path, d->readonly);
-        g_array_index(dst->disks, VrDiskConfig, dst->disks->len - 1).follow_symlink =
-            d->follow_symlink;
+        VrDiskConfig copy = *d;
+        copy.path = g_strdup(d->path);
+        g_array_append_val(dst->disks, copy);
     }
 }
 

@@ -15,11 +15,17 @@
 typedef struct VrMachine VrMachine;
 
 typedef struct VrDiskConfig {
-    char *path;
+    char *path; /* NULL: a CD drive with no disc in it */
     bool readonly;
     /* Written through path even where it is a symbolic link (machine.ini's follow-symlink):
      * else a read-write disk must be the file itself. */
     bool follow_symlink;
+    /* A CD drive: always read-only, its disc (path) can be ejected and changed while the
+     * machine runs, and the drive may be empty. */
+    bool cdrom;
+    /* Eject the disc when the guest restarts (a machine installing from it: the restart
+     * after the install boots the installed system). Done once; the flag goes with the disc. */
+    bool eject_on_reboot;
 } VrDiskConfig;
 
 typedef struct VrMachineConfig {
@@ -39,6 +45,8 @@ typedef struct VrMachineConfig {
 void vr_machine_config_init(VrMachineConfig *cfg);
 void vr_machine_config_clear(VrMachineConfig *cfg);
 void vr_machine_config_add_disk(VrMachineConfig *cfg, const char *path, bool readonly);
+/* A CD drive holding path (NULL: empty). */
+void vr_machine_config_add_cdrom(VrMachineConfig *cfg, const char *path);
 /* A deep copy: dst is initialised first. */
 void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src);
 

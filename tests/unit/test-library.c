@@ -82,6 +82,55 @@ static void assert_configs_equal(const VrMachineConfig *a, const VrMachineConfig
         const VrDiskConfig *db = &g_array_index(b->disks, VrDiskConfig, i);
         g_assert_cmpstr(da->path, ==, db->path);
         g_assert_cmpint(da->readonly, ==, db->readonly);
+        g_assert_cmpint(da->cdrom, ==, db->cdrom);
+        g_assert_cmpint(da->eject_on_reboot, ==, db->eject_on_reboot);
+    }
+}
+
+/* CD drives: one with a disc to eject at the next restart, one empty; both read-only. */
+static void test_cdrom_round_trip(void)
+{
+    g_autofree char *dir = fresh_dir("cdrom.vireo");
+    g_autofree char *ini = g_build_filename(dir, "machine.ini", NULL);
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.name = g_strdup("cd");
+    g_autofree char *disk = g_build_filename(dir, "disk.img", NULL);
+    g_autofree char *iso = g_build_filename(dir, "installer.iso", NULL);
+    g_assert_true(g_file_set_contents(disk, "", 0, NULL));
+    g_assert_true(g_file_set_contents(iso, "", 0, NULL));
+    vr_machine_config_add_disk(&cfg, disk, false);
+    vr_machine_config_add_cdrom(&cfg, iso);
+    g_array_index(cfg.disks, VrDiskConfig, 1).eject_on_reboot = true;
+    vr_machine_config_add_cdrom(&cfg, NULL);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vr_machine_config_save_file(&cfg, ini, &error));
+    g_assert_no_error(error);
+    VrMachineConfig back;
+    vr_machine_config_init(&back);
+    g_assert_true(vr_machine_config_load_file(&back, ini, &error));
+    g_assert_no_error(error);
+    assert_configs_equal(&cfg, &back);
+    g_assert_true(g_array_index(back.disks, VrDiskConfig, 1).readonly);
+    g_assert_null(g_array_index(back.disks, VrDiskConfig, 2).path);
+    /* An empty drive has nothing to check; the library does not call it missing. */
+    g_assert_true(vr_library_check_files(&back, &error));
+    vr_machine_config_clear(&back);
+    vr_machine_config_clear(&cfg);
+
+    static const char *const bad[] = {
+        "[disk 0]\npath=a.iso\ncdrom=true\nreadonly=false\n",
+        "[disk 0]\npath=a.iso\ncdrom=maybe\n",
+        "[disk 0]\npath=\n",
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_assert_true(g_file_set_contents(ini, bad[i], -1, NULL));
+        vr_machine_config_init(&back);
+        g_clear_error(&error);
+        g_assert_false(vr_machine_config_load_file(&back, ini, &error));
+        g_assert_nonnull(error);
+        g_assert_nonnull(strstr(error->message, "[disk 0]"));
+        vr_machine_config_clear(&back);
     }
 }
 
@@ -934,6 +983,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     tmp_root = g_dir_make_tmp("vireo-library-XXXXXX", NULL);
     g_test_add_func("/config/save-round-trip", test_save_round_trip);
+    g_test_add_func("/config/cdrom", test_cdrom_round_trip);
     g_test_add_func("/config/save-keeps-comments", test_save_keeps_comments_drops_stale_disks);
     g_test_add_func("/config/validate", test_validate);
     g_test_add_func("/config/format-size", test_format_size);
