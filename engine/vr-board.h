@@ -29,6 +29,9 @@ typedef struct VrBoardInfo {
     unsigned console_slots;
     size_t max_cmdline; /* bytes of kernel command line, the terminating NUL not counted */
     const char *default_firmware; /* started when the machine names none; NULL: none */
+    /* The UEFI firmware a machine without a kernel of its own boots through (it finds the
+     * operating system on the machine's disks and CDs); NULL: the board has none. */
+    const char *default_uefi;
 
     /* Builds RAM, harts and devices for m->cfg, which vr_machine_config_validate() has
      * checked against the limits above. */

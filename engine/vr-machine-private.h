@@ -52,6 +52,9 @@ struct VrMachine {
      * they do may change the guest's disks or RAM until it resumes. */
     bool devices_quiesced;
     uint64_t resets_done;
+    /* The next boot waits in the firmware's menu rather than booting (under op_lock while a
+     * reset runs; the board clears it when it boots). */
+    bool firmware_menu;
 
     /* Console bytes from the guest, under console_lock. */
     GMutex console_lock;

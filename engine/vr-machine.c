@@ -554,6 +554,30 @@ void vr_machine_release(VrMachine *m)
     g_mutex_unlock(&m->op_lock);
 }
 
+bool vr_machine_boots_uefi(VrMachine *m)
+{
+    return !m->cfg.kernel && g_strcmp0(m->cfg.bios, "none") != 0;
+}
+
+bool vr_machine_restart_to_firmware(VrMachine *m, GError **error)
+{
+    if (!vr_machine_boots_uefi(m)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    _("This machine starts its own kernel; it has no firmware menu."));
+        return false;
+    }
+    VrMachineState state = vr_machine_get_state(m);
+    if (state != VR_MACHINE_RUNNING && state != VR_MACHINE_PAUSED) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, _("The machine is not running."));
+        return false;
+    }
+    g_mutex_lock(&m->op_lock);
+    m->firmware_menu = true;
+    g_mutex_unlock(&m->op_lock);
+    vr_machine_reset(m);
+    return true;
+}
+
 void vr_machine_reset(VrMachine *m)
 {
     vr_machine_hold(m);

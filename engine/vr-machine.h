@@ -113,6 +113,13 @@ void vr_machine_resume(VrMachine *m);
 /* Reboots: devices and harts back to their power-on state, boot images loaded again. */
 void vr_machine_reset(VrMachine *m);
 void vr_machine_power_off(VrMachine *m);
+/* Restarts the machine into its firmware's menu: a machine that boots through UEFI (it has
+ * no kernel of its own) stops at the firmware's prompt instead of counting down to the
+ * first bootable disk, once. False with an error for the user when the machine is not
+ * running or boots its own kernel. */
+bool vr_machine_restart_to_firmware(VrMachine *m, GError **error);
+/* Whether the machine boots through UEFI (it has no kernel of its own). */
+bool vr_machine_boots_uefi(VrMachine *m);
 /* Asks the guest to shut down, as the power button of a real machine does: presses and
  * releases it (KEY_POWER down, SYN, up, SYN on the board's virtio-input power button). The
  * guest decides what follows; the machine stops once it has powered off. Fails with an

@@ -60,6 +60,9 @@
 #define FDT_MAX_SIZE  0x10000
 
 #define OPENSBI_DEFAULT "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
+/* U-Boot for QEMU virt in S-mode (Debian's u-boot-qemu): UEFI boot services, and an EFI boot
+ * manager that starts /EFI/BOOT/BOOTRISCV64.EFI from an EFI system partition. */
+#define UBOOT_EFI_DEFAULT "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
 
 /* fw_dynamic's boot information block (OpenSBI's docs/firmware/fw_dynamic.md). */
 #define FW_DYNAMIC_MAGIC       0x4942534fULL /* "OSBI" */
@@ -88,6 +91,8 @@ typedef struct {
     uint8_t input[UART_INPUT_BACKLOG];
     size_t input_len;
     bool input_refused; /* console_input() turned bytes away: post a room event later */
+    bool uefi;          /* this boot goes through UEFI (U-Boot): the machine has no kernel */
+    bool firmware_menu; /* and stops at U-Boot's prompt */
 } VirtBoard;
 
 /* ---- device callbacks ---- */
@@ -242,6 +247,31 @@ static int prop_hart_interrupts(void *fdt, unsigned n_harts, uint32_t first, uin
 }
 
 /* Builds the flattened device tree from the board's actual devices. */
+/* U-Boot reads its boot command and delay from /config when the device tree has one. Its
+ * own command scans only the first virtio disk; this one tries every disk in order, the
+ * machine's disks before its CDs, so an installed system boots before the installer it came
+ * from, and an empty disk lets the CD boot. */
+static int fdt_uefi_config(void *fdt, VirtBoard *b)
+{
+    const VrMachineConfig *cfg = &b->m->cfg;
+    g_autoptr(GString) cmd = g_string_new("virtio_need_init=; for devnum in");
+    unsigned n = cfg->disks ? cfg->disks->len : 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < n; i++)
+            if (g_array_index(cfg->disks, VrDiskConfig, i).cdrom == (pass == 1))
+                g_string_append_printf(cmd, " %u", i);
+    g_string_append(cmd, "; do run virtio_boot; done");
+    int err = fdt_begin_node(fdt, "config");
+    if (!err)
+        err = fdt_property_string(fdt, "bootcmd", cmd->str);
+    if (!err && b->firmware_menu)
+        /* No countdown: U-Boot waits at its prompt. */
+        err = fdt_property_u32(fdt, "bootdelay", (uint32_t) -1);
+    if (!err)
+        err = fdt_end_node(fdt);
+    return err;
+}
+
 static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end, GError **error)
 {
     VrMachine *m = b->m;
@@ -266,6 +296,9 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
         FDT_CHECK(fdt_property_u64(fdt, "linux,initrd-end", initrd_end));
     }
     FDT_CHECK(fdt_end_node(fdt));
+
+    if (b->uefi)
+        FDT_CHECK(fdt_uefi_config(fdt, b));
 
     g_snprintf(name, sizeof(name), "memory@%llx", (unsigned long long) VIRT_RAM_BASE);
     FDT_CHECK(fdt_begin_node(fdt, name));
@@ -446,13 +479,21 @@ static bool boot_firmware(VrMachine *m, VirtBoard *b, GError **error)
 
     uint64_t kernel_addr = VIRT_RAM_BASE + KERNEL_OFFSET, kernel_end = kernel_addr;
     uint64_t next_addr = kernel_addr;
-    if (m->cfg.kernel) {
-        VrBootImage k;
-        if (!vr_boot_load_kernel(m->cfg.kernel, m->as, kernel_addr, ram_end, &k, error))
-            return false;
-        next_addr = k.entry;
-        kernel_end = k.end;
+    /* Without a kernel of its own the machine boots through UEFI. */
+    const char *kernel = m->cfg.kernel ? m->cfg.kernel : UBOOT_EFI_DEFAULT;
+    b->uefi = !m->cfg.kernel;
+    b->firmware_menu = b->uefi && m->firmware_menu;
+    m->firmware_menu = false;
+    VrBootImage k;
+    if (!vr_boot_load_kernel(kernel, m->as, kernel_addr, ram_end, &k, error)) {
+        if (b->uefi && g_error_matches(*error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            /* Translators: followed by why the file cannot be read; keep the ": " at the end. */
+            g_prefix_error(error, _("Starting from a disk or a CD needs the UEFI firmware "
+                                    "(Debian package u-boot-qemu), which is missing: "));
+        return false;
     }
+    next_addr = k.entry;
+    kernel_end = k.end;
 
     uint64_t fdt_addr = MIN(ram_end, VIRT_RAM_BASE + (3ull << 30)) - FDT_MAX_SIZE;
     fdt_addr &= ~0xfffull;
@@ -648,5 +689,6 @@ const VrBoardInfo vr_board_riscv64_virt = {
     .console_slots = 1,  /* the virtio console */
     .max_cmdline = 1023, /* Linux's COMMAND_LINE_SIZE on riscv, less its NUL */
     .default_firmware = OPENSBI_DEFAULT,
+    .default_uefi = UBOOT_EFI_DEFAULT,
     .build = virt_build,
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "guest.h"
+#include "vr-library.h"
 
 #define BOOT_TIMEOUT 180
 #define CMD_TIMEOUT  60
@@ -331,9 +332,11 @@ static void test_debian_kernel(void)
     guest_free(g);
 }
 
-/* UEFI: OpenSBI, then U-Boot's EFI boot manager finds GRUB (Debian 13's riscv64-efi) as the
- * removable-media loader on the disk's EFI system partition, GRUB loads Debian's kernel
- * through its EFI stub, and Linux runs with EFI runtime services. */
+/* UEFI: a machine without a kernel of its own boots through U-Boot's EFI (the board's
+ * default). Its first disk is empty, so the boot command goes on to the second, where U-Boot's
+ * EFI boot manager finds GRUB (Debian 13's riscv64-efi) as the removable-media loader on the
+ * EFI system partition; GRUB loads Debian's kernel through its EFI stub, and Linux runs with
+ * EFI runtime services. */
 static void test_uefi_grub(void)
 {
     char *paths[] = {art.efi_disk, art.uboot, (char *) -1};
@@ -341,17 +344,21 @@ static void test_uefi_grub(void)
         return;
     /* U-Boot may write its EFI variables to the disk: the test boots a copy. */
     g_autofree char *copy = copy_image(art.efi_disk);
+    g_autofree char *empty = g_strconcat(copy, ".empty", NULL);
     g_autoptr(GError) error = NULL;
+    g_assert_true(vr_disk_create_raw(empty, 16ull << 20, &error));
 
     VrMachineConfig cfg;
     vr_machine_config_init(&cfg);
     cfg.cpus = 2;
     cfg.memory = 512ull << 20;
-    cfg.kernel = g_strdup(art.uboot);
+    vr_machine_config_add_disk(&cfg, empty, false);
     vr_machine_config_add_disk(&cfg, copy, false);
     Guest *g = guest_start("uefi-grub", &cfg);
     vr_machine_config_clear(&cfg);
+    g_assert_true(vr_machine_boots_uefi(g->m));
     g_assert_true(guest_expect(g, "U-Boot", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "Scanning virtio 1:1", BOOT_TIMEOUT));
     g_assert_true(guest_expect(g, "efi/boot/bootriscv64.efi", BOOT_TIMEOUT));
     g_assert_true(guest_expect(g, "vireo-grub: loading Linux", BOOT_TIMEOUT));
     g_assert_true(guest_expect(g, "EFI stub: Booting Linux Kernel", BOOT_TIMEOUT));
@@ -370,6 +377,55 @@ static void test_uefi_grub(void)
     g_assert_cmpint(g->result.end, ==, VR_END_POWER_OFF);
     guest_free(g);
     remove_copy(copy);
+    g_unlink(empty);
+}
+
+/* The firmware's menu: a key on the console during U-Boot's countdown stops it at its prompt;
+ * vr_machine_restart_to_firmware() restarts straight to that prompt, once. A machine with a
+ * kernel of its own has no firmware menu. */
+static void test_firmware_menu(void)
+{
+    char *paths[] = {art.efi_disk, art.uboot, (char *) -1};
+    if (!need(paths, "the EFI disk (build-efi-disk.sh) or U-Boot"))
+        return;
+    g_autofree char *copy = copy_image(art.efi_disk);
+    g_autoptr(GError) error = NULL;
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.memory = 256ull << 20;
+    vr_machine_config_add_disk(&cfg, copy, false);
+    Guest *g = guest_start("firmware-menu", &cfg);
+    g_assert_true(guest_expect(g, "Hit any key to stop autoboot", BOOT_TIMEOUT));
+    guest_type(g, "\x1b");
+    g_assert_true(guest_expect(g, "=> ", CMD_TIMEOUT));
+    guest_type(g, "echo vireo-menu-answer\r");
+    g_assert_true(guest_expect(g, "\nvireo-menu-answer", CMD_TIMEOUT));
+
+    g_assert_true(vr_machine_restart_to_firmware(g->m, &error));
+    g_assert_no_error(error);
+    g_assert_true(guest_expect(g, "U-Boot 20", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "=> ", BOOT_TIMEOUT));
+    g_assert_false(guest_expect(g, "Hit any key", 0.5));
+    /* Once: the firmware's own restart counts down and boots again. */
+    guest_type(g, "reset\r");
+    g_assert_true(guest_expect(g, "Hit any key to stop autoboot", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-grub: loading Linux", BOOT_TIMEOUT));
+    vr_machine_power_off(g->m);
+    guest_free(g);
+    remove_copy(copy);
+
+    /* With a kernel of its own there is no firmware menu to restart to. */
+    vr_machine_config_clear(&cfg);
+    vr_machine_config_init(&cfg);
+    cfg.memory = 256ull << 20;
+    cfg.kernel = g_strdup(art.uboot);
+    g = guest_start("firmware-menu-kernel", &cfg);
+    g_assert_false(vr_machine_boots_uefi(g->m));
+    g_assert_false(vr_machine_restart_to_firmware(g->m, &error));
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    vr_machine_power_off(g->m);
+    guest_free(g);
+    vr_machine_config_clear(&cfg);
 }
 
 int main(int argc, char **argv)
@@ -393,5 +449,6 @@ int main(int argc, char **argv)
     g_test_add_func("/boot/uboot-disk", test_uboot_disk);
     g_test_add_func("/boot/debian-kernel", test_debian_kernel);
     g_test_add_func("/boot/uefi-grub", test_uefi_grub);
+    g_test_add_func("/boot/firmware-menu", test_firmware_menu);
     return g_test_run();
 }
