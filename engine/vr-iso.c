@@ -190,6 +190,7 @@ bool vr_iso_read_boot(const char *path, VrIsoBoot *boot, GError **error)
         iso.size = end > 0 ? (uint64_t) end : 0;
     }
     bool have_pvd = false;
+    uint64_t volume_bytes = 0;
     uint8_t root[34] = {0};
     for (unsigned i = 0; i < MAX_DESCRIPTORS; i++) {
         uint8_t vd[ISO_SECTOR];
@@ -203,6 +204,7 @@ bool vr_iso_read_boot(const char *path, VrIsoBoot *boot, GError **error)
         if (vd[0] == 1 && !have_pvd) {
             have_pvd = true;
             iso.block = le16(vd + 128);
+            volume_bytes = (uint64_t) le32(vd + 80) * iso.block;
             memcpy(root, vd + 156, sizeof(root));
         }
     }
@@ -211,6 +213,19 @@ bool vr_iso_read_boot(const char *path, VrIsoBoot *boot, GError **error)
         g_autofree char *base = g_path_get_basename(path);
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                     _("%s is not an ISO image: it has no ISO 9660 volume descriptor"), base);
+        return false;
+    }
+    if (volume_bytes > iso.size) {
+        /* Cut short: a download or copy that did not finish. */
+        close(fd);
+        g_autofree char *base = g_path_get_basename(path);
+        g_autofree char *want = g_format_size_full(volume_bytes, G_FORMAT_SIZE_IEC_UNITS);
+        g_autofree char *have = g_format_size_full(iso.size, G_FORMAT_SIZE_IEC_UNITS);
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                    /* Translators: the file, then two sizes ("700 MiB", "312 MiB"). */
+                    _("%s is damaged: its file system is %s long but the file holds only %s (a "
+                      "download that did not finish?)"),
+                    base, want, have);
         return false;
     }
     if (iso.block == 512 || iso.block == 1024 || iso.block == 2048) {

@@ -222,7 +222,8 @@ typedef struct {
     VireoOsInfo info;
     gboolean readable;
     char *error;
-    VrIsoBoot boot; /* what the image's boot catalog and EFI loaders say */
+    VrIsoBoot boot;  /* what the image's boot catalog and EFI loaders say */
+    char *iso_error; /* why the image cannot be read as an ISO 9660 image (damaged) */
 } Detection;
 
 static void detection_free(gpointer data)
@@ -230,6 +231,7 @@ static void detection_free(gpointer data)
     Detection *d = data;
     vireo_osinfo_clear(&d->info);
     g_free(d->error);
+    g_free(d->iso_error);
     g_free(d);
 }
 
@@ -240,7 +242,9 @@ static void detect_thread(GTask *task, gpointer source, gpointer data, GCancella
     d->readable = vireo_osinfo_detect(data, &d->info, &error);
     if (!d->readable)
         d->error = g_strdup(error->message);
-    vr_iso_read_boot(data, &d->boot, NULL);
+    g_autoptr(GError) iso_error = NULL;
+    if (!vr_iso_read_boot(data, &d->boot, &iso_error))
+        d->iso_error = g_strdup(iso_error->message);
     g_task_return_pointer(task, d, detection_free);
 }
 
@@ -270,6 +274,26 @@ static void refuse_other_arch(VireoAssistant *self, const Detection *d)
                  /* Translators: both %s are architectures ("aarch64", "RISC-V 64"). */
                  _("This is an installer for %s computers; Vireo runs %s machines so far."),
                  vireo_arch_label(arch), vireo_arch_label("riscv64"));
+}
+
+/* A damaged image, or one with nothing to start (no boot record, no EFI loader: a disc of
+ * files rather than an installer), is refused with the reason: a machine made from it would
+ * stop at the firmware's prompt. */
+static void refuse_unbootable(VireoAssistant *self, const Detection *d)
+{
+    if (self->refusal)
+        return;
+    g_autofree char *base = g_path_get_basename(self->image_path);
+    if (d->iso_error)
+        /* Translators: %s says what is wrong with the image, naming it. */
+        self->refusal = g_strdup_printf(_("This image cannot be used: %s"), d->iso_error);
+    else if (!d->boot.bios && !d->boot.efi && !d->boot.efi_x86 && !d->boot.efi_arm &&
+             !d->boot.efi_riscv)
+        self->refusal = g_strdup_printf(
+            /* Translators: %s is the image's file name. */
+            _("“%s” is not an installer: it holds files but nothing to start (no boot record "
+              "and no EFI loader)."),
+            base);
 }
 
 static void detect_done(GObject *source, GAsyncResult *result, gpointer data)
@@ -312,6 +336,7 @@ static void detect_done(GObject *source, GAsyncResult *result, gpointer data)
         set_name(self, name);
     }
     refuse_other_arch(self, d);
+    refuse_unbootable(self, d);
     set_warning(self);
     detection_free(d);
     check_machine(self, FALSE);
@@ -576,14 +601,14 @@ static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
      * anything is made. */
     vireo_parse_memory(gtk_editable_get_text(GTK_EDITABLE(self->memory_entry)), &cfg->memory, NULL);
     switch (self->source) {
-    case SOURCE_ISO:
-        cfg->kernel = g_strdup(UBOOT_PATH);
-        vr_machine_config_add_disk(cfg, self->image_path, true);
+    case SOURCE_ISO: {
+        /* No kernel: the machine boots through UEFI, from its new disk once something is
+         * installed there, else from the CD. The installer's restart ejects the CD. */
+        vr_machine_config_add_cdrom(cfg, self->image_path);
+        g_array_index(cfg->disks, VrDiskConfig, cfg->disks->len - 1).eject_on_reboot = true;
         break;
-    case SOURCE_DISK:
-        cfg->kernel = g_strdup(UBOOT_PATH);
-        vr_machine_config_add_disk(cfg, self->image_path, false);
-        break;
+    }
+    case SOURCE_DISK: vr_machine_config_add_disk(cfg, self->image_path, false); break;
     case SOURCE_KERNEL: {
         if (adw_combo_row_get_selected(self->firmware_row) == 1)
             cfg->bios = g_strdup("none");

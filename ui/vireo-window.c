@@ -286,9 +286,21 @@ VireoMachineSettings *vireo_window_open_settings(VireoWindow *self, VireoMachine
 static void on_assistant_created(VireoAssistant *assistant, VireoMachine *machine, gpointer data)
 {
     VireoWindow *self = data;
-    g_autofree char *text = g_strdup_printf(_("“%s” created"), vireo_machine_get_name(machine));
+    /* A machine made to install from a CD starts its installer at once. */
+    const VrMachineConfig *cfg = vireo_machine_get_config(machine);
+    gboolean installer = FALSE;
+    for (guint i = 0; cfg->disks && i < cfg->disks->len; i++) {
+        const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
+        installer |= d->cdrom && d->path && d->eject_on_reboot;
+    }
+    g_autofree char *text =
+        installer ? g_strdup_printf(_("“%s” created; its installer is starting"),
+                                    vireo_machine_get_name(machine))
+                  : g_strdup_printf(_("“%s” created"), vireo_machine_get_name(machine));
     vireo_window_toast(self, text);
     vireo_window_open_machine(self, machine);
+    if (installer)
+        vireo_window_start_machine(self, machine);
 }
 
 VireoAssistant *vireo_window_new_machine(VireoWindow *self)

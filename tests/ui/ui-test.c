@@ -417,6 +417,11 @@ char *ui_terminal_text(VteTerminal *terminal)
 
 char *ui_make_iso(const char *name, const char *volume_id)
 {
+    return boot_iso_make(scratch_dir, name, volume_id, BOOT_ISO_RISCV64);
+}
+
+char *ui_make_data_iso(const char *name, const char *volume_id)
+{
     char *path = g_build_filename(scratch_dir, name, NULL);
     g_assert_true(fake_iso_write(path, volume_id, FALSE));
     return path;

@@ -79,9 +79,12 @@ char *ui_terminal_text(VteTerminal *terminal);
 /* The last rows lines up to the cursor. */
 char *ui_terminal_tail(VteTerminal *terminal, long rows);
 
-/* Test files: an ISO 9660 image with this volume label; a RISC-V test guest by name
- * (demo.elf, echo.elf) or NULL when it was not built (no cross compiler). */
+/* Test files: an installer ISO for RISC-V (an El Torito EFI entry and
+ * /EFI/BOOT/BOOTRISCV64.EFI, whose contents are no real loader) with this volume label; an
+ * ISO 9660 image of files with nothing to boot; a RISC-V test guest by name (demo.elf,
+ * echo.elf) or NULL when it was not built (no cross compiler). */
 char *ui_make_iso(const char *name, const char *volume_id);
+char *ui_make_data_iso(const char *name, const char *volume_id);
 const char *ui_guest(const char *name);
 /* A bootable ISO made by xorriso (tests/unit/boot-iso.h): kind is a BootIsoKind (x86 BIOS and
  * EFI, x86 BIOS only, RISC-V EFI). */
