@@ -459,6 +459,17 @@ static void test_install_iso(void)
 
     g_autofree char *after = file_sha256(iso);
     g_assert_cmpstr(after, ==, sum);
+    /* The installer's MBR: a bootable EFI system partition from 1 MiB, then Linux. */
+    guint8 mbr[512];
+    FILE *f = fopen(disk, "rb");
+    g_assert_nonnull(f);
+    g_assert_cmpuint(fread(mbr, 1, sizeof(mbr), f), ==, sizeof(mbr));
+    fclose(f);
+    const guint8 *e = mbr + 0x1be;
+    g_assert_cmpuint(e[0], ==, 0x80);
+    g_assert_cmpuint(e[4], ==, 0xef);
+    g_assert_cmpuint(e[8] | e[9] << 8 | e[10] << 16 | (guint32) e[11] << 24, ==, 2048);
+    g_assert_cmpuint(e[16 + 4], ==, 0x83);
     g_unlink(disk);
     g_rmdir(dir);
 }
