@@ -248,13 +248,21 @@ static int prop_hart_interrupts(void *fdt, unsigned n_harts, uint32_t first, uin
 
 /* Builds the flattened device tree from the board's actual devices. */
 /* U-Boot reads its boot command and delay from /config when the device tree has one. Its
- * own command scans only the first virtio disk; this one tries every disk in order, the
- * machine's disks before its CDs, so an installed system boots before the installer it came
- * from, and an empty disk lets the CD boot. */
+ * own command tries only the first virtio disk, and on it only partitions marked bootable
+ * (else the first): an installer CD behind an empty disk, or an EFI system partition that is
+ * not the first, would not boot. This one tries every disk in order, the machine's disks
+ * before its CDs (an installed system boots before the installer it came from; an empty disk
+ * lets the CD boot), and every partition on each, with U-Boot's own scan of a partition
+ * (extlinux, boot scripts, the EFI boot manager and the removable-media loader). */
 static int fdt_uefi_config(void *fdt, VirtBoard *b)
 {
     const VrMachineConfig *cfg = &b->m->cfg;
-    g_autoptr(GString) cmd = g_string_new("virtio_need_init=; for devnum in");
+    g_autoptr(GString) cmd = g_string_new(
+        "setenv scan_dev_for_boot_part 'part list ${devtype} ${devnum} devplist; "
+        "env exists devplist || setenv devplist 1; for distro_bootpart in ${devplist}; do "
+        "if fstype ${devtype} ${devnum}:${distro_bootpart} bootfstype; then "
+        "run scan_dev_for_boot; fi; done; setenv devplist'; "
+        "virtio_need_init=; for devnum in");
     unsigned n = cfg->disks ? cfg->disks->len : 0;
     for (int pass = 0; pass < 2; pass++)
         for (unsigned i = 0; i < n; i++)

@@ -1,7 +1,8 @@
 /* Boot tests: OpenSBI + Linux with the busybox initramfs, on one and on four harts; OpenSBI
  * + U-Boot booting Linux from an ext4 disk on virtio-blk; virtio-rng, the RTC and the power
  * button seen from Linux; Debian 13's stock kernel finding every device, and booted through
- * UEFI (U-Boot, GRUB). The guests come from
+ * UEFI (U-Boot, GRUB); an installer CD that installs a system to an empty disk, which then
+ * boots from the disk. The guests come from
  * tests/guests/ (see its README); a test whose guest is not built is skipped and says so. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "guest.h"
+#include "vr-iso.h"
 #include "vr-library.h"
 
 #define BOOT_TIMEOUT 180
@@ -428,6 +430,103 @@ static void test_firmware_menu(void)
     vr_machine_config_clear(&cfg);
 }
 
+static char *file_sha256(const char *path)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    return g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *) data, len);
+}
+
+/* An installer CD (build-installer-iso.sh: Debian 13's GRUB and kernel) behind an empty disk:
+ * U-Boot's EFI boot manager finds nothing on the disk and boots the CD's EFI system
+ * partition; the installer partitions the disk, installs a system with GRUB and reboots the
+ * machine; U-Boot then boots the disk, and the installed system answers on the console. The
+ * CD is attached read-only and stays unchanged. */
+static void test_install_iso(void)
+{
+    /* Looked up here, not in main: its cache key asks apt for package versions (seconds). */
+    g_autofree char *iso = guest_artifact("build-installer-iso.sh", NULL);
+    g_autofree char *folder = iso ? g_path_get_dirname(iso) : NULL;
+    g_autofree char *plain = iso ? g_build_filename(folder, "not-installer.iso", NULL) : NULL;
+    char *paths[] = {iso, plain, art.uboot, (char *) -1};
+    if (!need(paths, "the installer ISO (build-installer-iso.sh)"))
+        return;
+    g_autoptr(GError) error = NULL;
+
+    /* What Vireo reads from the images to tell what they boot on. */
+    VrIsoBoot boot;
+    g_assert_true(vr_iso_read_boot(iso, &boot, &error));
+    g_assert_no_error(error);
+    g_assert_true(boot.efi);
+    g_assert_true(boot.efi_riscv);
+    g_assert_false(boot.bios);
+    g_assert_cmpstr(vr_iso_boot_arch(&boot), ==, "riscv64");
+    g_assert_true(vr_iso_read_boot(plain, &boot, &error));
+    g_assert_no_error(error);
+    g_assert_false(boot.efi || boot.bios || boot.efi_riscv || boot.efi_x86 || boot.efi_arm);
+    g_assert_null(vr_iso_boot_arch(&boot));
+
+    g_autofree char *sum = file_sha256(iso);
+    g_autofree char *dir = g_dir_make_tmp("vireo-install-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    g_autofree char *disk = g_build_filename(dir, "disk.img", NULL);
+    g_assert_true(vr_disk_create_raw(disk, 512ull << 20, &error));
+    g_assert_no_error(error);
+
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.cpus = 2;
+    cfg.memory = 512ull << 20;
+    /* No kernel: the board's UEFI (Debian 12's U-Boot) with the board's boot order. */
+    vr_machine_config_add_disk(&cfg, disk, false);
+    vr_machine_config_add_disk(&cfg, iso, true);
+    Guest *g = guest_start("install-iso", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(guest_expect(g, "U-Boot", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-grub: loading the installer", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-installer: starting", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-installer: installer CD on /dev/vdb", BOOT_TIMEOUT));
+    g_assert_true(
+        guest_expect(g, "vireo-installer: installing to /dev/vda (512 MiB)", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-installer: done, rebooting", BOOT_TIMEOUT));
+    /* The reset: the firmware starts again and U-Boot boots the disk this time. */
+    g_assert_true(guest_expect(g, "OpenSBI", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "U-Boot", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-grub: loading the installed system", BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-installed: ready", BOOT_TIMEOUT));
+    g_assert_false(g->stopped);
+    g_assert_null(strstr(g->console->str, "vireo-installer: error"));
+    g_free(guest_run(g, "dmesg -n 1", CMD_TIMEOUT));
+    g_autofree char *arch = guest_run(g, "uname -m", CMD_TIMEOUT);
+    g_assert_cmpstr(arch, ==, "riscv64");
+    /* The root is the ext4 partition of the first disk, the EFI system partition beside it. */
+    g_autofree char *root = guest_run(
+        g,
+        "[ \"$(mountpoint -d /)\" = \"$(cat /sys/block/vda/vda2/dev)\" ] && echo root-is-vda2; "
+        "grep ' / ' /proc/mounts | cut -d' ' -f3; cat /etc/vireo-guest",
+        CMD_TIMEOUT);
+    g_assert_cmpstr(root, ==, "root-is-vda2\next4\ninstalled");
+    power_off(g);
+    guest_free(g);
+
+    g_autofree char *after = file_sha256(iso);
+    g_assert_cmpstr(after, ==, sum);
+    /* The installer's MBR: a bootable EFI system partition from 1 MiB, then Linux. */
+    guint8 mbr[512];
+    FILE *f = fopen(disk, "rb");
+    g_assert_nonnull(f);
+    g_assert_cmpuint(fread(mbr, 1, sizeof(mbr), f), ==, sizeof(mbr));
+    fclose(f);
+    const guint8 *e = mbr + 0x1be;
+    g_assert_cmpuint(e[0], ==, 0x80);
+    g_assert_cmpuint(e[4], ==, 0xef);
+    g_assert_cmpuint(e[8] | e[9] << 8 | e[10] << 16 | (guint32) e[11] << 24, ==, 2048);
+    g_assert_cmpuint(e[16 + 4], ==, 0x83);
+    g_unlink(disk);
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -450,5 +549,6 @@ int main(int argc, char **argv)
     g_test_add_func("/boot/debian-kernel", test_debian_kernel);
     g_test_add_func("/boot/uefi-grub", test_uefi_grub);
     g_test_add_func("/boot/firmware-menu", test_firmware_menu);
+    g_test_add_func("/boot/install-iso", test_install_iso);
     return g_test_run();
 }

@@ -11,7 +11,11 @@
 #       straight from Debian packages (opensbi, u-boot-qemu); debian-kernel (Debian 13's
 #       stock riscv64 kernel and an initramfs with its modules, downloaded from Debian: when
 #       that fails, the other guests still count as built and its test is skipped);
-#       efi-disk (an EFI system partition with Debian 13's GRUB and that kernel; the same).
+#       efi-disk (an EFI system partition with Debian 13's GRUB and that kernel; the same);
+#       installer-iso (installer.iso: a UEFI installer CD of Debian 13's packages; the same),
+#       not-installer-iso (a data-only ISO 9660 image, no boot loader) and trixie-u-boot
+#       (Debian 13's S-mode U-Boot, which boots the CD behind an empty disk), made by the
+#       same script.
 
 set -euo pipefail
 GUESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,10 +36,16 @@ debian_file() {
 path_of() {
     local name=$1 mode=$2
     case "$name" in
-        linux|busybox|initramfs|disk|debian-kernel|efi-disk) "$GUESTS_DIR/build-$name.sh" "$mode" ;;
+        linux|busybox|initramfs|disk|debian-kernel|efi-disk|installer-iso)
+            "$GUESTS_DIR/build-$name.sh" "$mode" ;;
+        not-installer-iso|trixie-u-boot)
+            local iso file=not-installer.iso
+            [ "$name" = trixie-u-boot ] && file=u-boot.bin
+            iso=$("$GUESTS_DIR/build-installer-iso.sh" "$mode") || exit $?
+            echo "${iso%/*}/$file" ;;
         opensbi) debian_file opensbi "$OPENSBI" "$mode" ;;
         u-boot|uboot) debian_file u-boot-qemu "$UBOOT" "$mode" ;;
-        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel, efi-disk)" >&2
+        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel, efi-disk, installer-iso, not-installer-iso, trixie-u-boot)" >&2
            exit 1 ;;
     esac
 }
@@ -58,7 +68,7 @@ for name in linux busybox initramfs disk opensbi u-boot; do
     echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
 done
 # From Debian 13's packages, downloaded: when that fails, only their tests are skipped.
-for name in debian-kernel efi-disk; do
+for name in debian-kernel efi-disk installer-iso; do
     t=$SECONDS
     if paths[$name]=$(path_of "$name" --print-path); then
         echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
@@ -77,7 +87,8 @@ printf '  %-10s %s\n' \
     opensbi "${paths[opensbi]}" \
     u-boot "${paths[u-boot]}" \
     debian "${paths[debian-kernel]}" \
-    efi-disk "${paths[efi-disk]}"
+    efi-disk "${paths[efi-disk]}" \
+    installer "${paths[installer-iso]}"
 cat <<EOF
 
 Boot the initramfs:  qemu-system-riscv64 -M virt -m 512M -smp 4 -nographic \\

@@ -11,6 +11,11 @@
 #      afterwards (read back with debugfs, no root needed), e2fsck finds it clean and
 #      sector 0 (the MBR) is unchanged.
 #   4. The same disk with a /vireo-run script put in with debugfs: runs once, powers off.
+#   5. installer.iso (build-installer-iso.sh) read-only behind an empty 512 MiB disk, with
+#      Debian 13's U-Boot: the installer installs to the disk and reboots, the installed
+#      system boots from the disk and answers `uname -m`; the ISO is unchanged. Also notes
+#      that Debian 12's U-Boot stops at its prompt with the same two disks (it tries only
+#      virtio0). Skipped when the ISO cannot be built (Debian 13's packages not reachable).
 #
 # Prints the QEMU time from start to init's first line and to power-off for each boot.
 # Builds the guests first if they are not cached. Exit status 0 when every check passed.
@@ -205,6 +210,42 @@ check_disk_run_file() {
     fi
 }
 
+# 5. The installer CD behind an empty disk: install, reboot, boot the installed system.
+check_installer_iso() {
+    local iso uboot13 disk="$T/install-disk.img" sum
+    if ! iso=$("$GUESTS_DIR/build-installer-iso.sh" --print-path); then
+        echo "SKIP installer: build-installer-iso.sh could not build the ISO"; return
+    fi
+    uboot13=${iso%/*}/u-boot.bin
+    sum=$(sha256sum < "$iso")
+    truncate -s 512M "$disk"
+    start install -smp 2 -kernel "$UBOOT" -drive "file=$disk,format=raw,if=virtio" \
+        -drive "file=$iso,format=raw,if=virtio,readonly=on"
+    if wait_for "Couldn't find partition virtio 0:1" && wait_for '^=> ' &&
+            ! tr -d '\r' < "$LOG" | grep -q 'vireo-grub'; then
+        echo "NOTE installer: Debian 12's U-Boot tries only virtio0 and stops at its prompt"
+    fi
+    kill "$QPID"; wait "$QPID" 2>/dev/null || true; QPID=; exec 3>&-
+    start install -smp 2 -kernel "$uboot13" -drive "file=$disk,format=raw,if=virtio" \
+        -drive "file=$iso,format=raw,if=virtio,readonly=on"
+    if ! wait_for '^vireo-installer: done, rebooting'; then
+        fail "installer: no 'vireo-installer: done, rebooting'"; show_log install; return
+    fi
+    pass "installer: booted from the CD, installed to the empty disk"
+    if ! wait_for '^vireo-installed: ready'; then
+        fail "installer: the installed system did not boot"; show_log install; return
+    fi
+    T_INIT=$T_MATCH
+    pass "installer: U-Boot booted the installed system from the disk after the reboot"
+    wait_for 'shell on the console' || true
+    sleep 0.5
+    send 'echo "installed-arch=$(uname -m)"'
+    if wait_for '^installed-arch=riscv64$'; then pass "installer: the installed system answers uname -m"; else fail "installer: uname -m"; fi
+    send 'poweroff -f'
+    if wait_exit; then report_times "installer CD, install, reboot (-smp 2)"; else fail "installer: poweroff -f"; fi
+    if [ "$(sha256sum < "$iso")" = "$sum" ]; then pass "installer: the ISO is unchanged"; else fail "installer: the ISO changed"; fi
+}
+
 echo "kernel:    $IMAGE"
 echo "initramfs: $INITRAMFS"
 echo "disk:      $DISK"
@@ -215,5 +256,6 @@ check_initramfs_shell
 check_initramfs_run
 check_disk_uboot
 check_disk_run_file
+check_installer_iso
 if [ $failures -eq 0 ]; then echo "all QEMU checks passed"; else echo "$failures QEMU check(s) failed"; fi
 [ $failures -eq 0 ]

@@ -10,6 +10,9 @@ typedef enum {
     BOOT_ISO_X86,      /* a BIOS entry and an EFI entry; /EFI/BOOT/BOOTX64.EFI */
     BOOT_ISO_X86_BIOS, /* a BIOS entry only, no /EFI */
     BOOT_ISO_RISCV64,  /* an EFI entry; /EFI/BOOT/BOOTRISCV64.EFI */
+    /* As BOOT_ISO_RISCV64, hybrid as Debian's ISOs: the EFI image is also appended as MBR
+     * partition 2 of type 0xEF, and the El Torito entry points at that partition. */
+    BOOT_ISO_RISCV64_HYBRID,
 } BootIsoKind;
 
 /* Makes dir/name with the volume label volume_id; fails the test when xorriso is missing or
@@ -34,7 +37,7 @@ static inline char *boot_iso_make(const char *dir, const char *name, const char 
     if (kind != BOOT_ISO_X86_BIOS) {
         g_assert_cmpint(g_mkdir_with_parents(efi_dir, 0755), ==, 0);
         g_autofree char *loader = g_build_filename(
-            efi_dir, kind == BOOT_ISO_RISCV64 ? "BOOTRISCV64.EFI" : "BOOTX64.EFI", NULL);
+            efi_dir, kind == BOOT_ISO_X86 ? "BOOTX64.EFI" : "BOOTRISCV64.EFI", NULL);
         g_assert_true(g_file_set_contents(loader, "MZ", 2, NULL));
     }
     char *path = g_build_filename(dir, name, NULL);
@@ -44,14 +47,26 @@ static inline char *boot_iso_make(const char *dir, const char *name, const char 
                             path,    "-V",  volume_id, "-R",     "-J"};
     for (unsigned i = 0; i < G_N_ELEMENTS(common); i++)
         g_ptr_array_add(argv, (char *) common[i]);
-    if (kind != BOOT_ISO_RISCV64) {
+    if (kind == BOOT_ISO_X86 || kind == BOOT_ISO_X86_BIOS) {
         const char *bios[] = {"-b", "boot/bios.bin", "-no-emul-boot", "-boot-load-size", "4"};
         for (unsigned i = 0; i < G_N_ELEMENTS(bios); i++)
             g_ptr_array_add(argv, (char *) bios[i]);
     }
     if (kind == BOOT_ISO_X86)
         g_ptr_array_add(argv, "-eltorito-alt-boot");
-    if (kind != BOOT_ISO_X86_BIOS) {
+    if (kind == BOOT_ISO_RISCV64_HYBRID) {
+        const char *efi[] = {"-e",
+                             "--interval:appended_partition_2:all::",
+                             "-no-emul-boot",
+                             "-append_partition",
+                             "2",
+                             "0xef",
+                             efi_img,
+                             "-partition_cyl_align",
+                             "all"};
+        for (unsigned i = 0; i < G_N_ELEMENTS(efi); i++)
+            g_ptr_array_add(argv, (char *) efi[i]);
+    } else if (kind != BOOT_ISO_X86_BIOS) {
         const char *efi[] = {"-e", "boot/efi.img", "-no-emul-boot"};
         for (unsigned i = 0; i < G_N_ELEMENTS(efi); i++)
             g_ptr_array_add(argv, (char *) efi[i]);

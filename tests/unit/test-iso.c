@@ -49,6 +49,29 @@ static void test_riscv64(void)
     g_assert_cmpstr(vr_iso_boot_arch(&boot), ==, "riscv64");
 }
 
+/* Hybrid as Debian's ISOs (and tests/guests/build-installer-iso.sh): an MBR in sector 0 whose
+ * partition 2 is the EFI image, which the El Torito entry points at outside the ISO 9660 tree. */
+static void test_riscv64_hybrid(void)
+{
+    g_autofree char *iso =
+        boot_iso_make(tmp_root, "hybrid.iso", "RISCV_HYBRID", BOOT_ISO_RISCV64_HYBRID);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(iso, &data, &len, NULL));
+    g_assert_cmpuint(len, >, 512);
+    g_assert_cmpuint((guint8) data[510], ==, 0x55);
+    g_assert_cmpuint((guint8) data[511], ==, 0xaa);
+    g_assert_cmpuint((guint8) data[0x1be + 16 + 4], ==, 0xef); /* partition 2's type */
+    VrIsoBoot boot;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vr_iso_read_boot(iso, &boot, &error));
+    g_assert_no_error(error);
+    g_assert_false(boot.bios);
+    g_assert_true(boot.efi);
+    g_assert_true(boot.efi_riscv);
+    g_assert_cmpstr(vr_iso_boot_arch(&boot), ==, "riscv64");
+}
+
 /* No boot catalog, no /EFI: nothing to tell, and no error. */
 static void test_plain(void)
 {
@@ -126,6 +149,7 @@ int main(int argc, char **argv)
     tmp_root = g_dir_make_tmp("vireo-iso-XXXXXX", NULL);
     g_test_add_func("/iso/x86", test_x86);
     g_test_add_func("/iso/riscv64", test_riscv64);
+    g_test_add_func("/iso/riscv64-hybrid", test_riscv64_hybrid);
     g_test_add_func("/iso/plain", test_plain);
     g_test_add_func("/iso/damaged", test_damaged);
     int status = g_test_run();
