@@ -22,12 +22,12 @@
 # not-installer.iso is a valid ISO 9660 image with a few data files: no El Torito catalog,
 # no /EFI directory.
 #
-# U-Boot: Debian 12's U-Boot (2023.01, distro boot) tries only the first virtio disk
-# (boot_targets "qemu virtio0 scsi0 dhcp") and there only partition 1 or the bootable ones,
-# so it never reaches a CD behind an empty disk. Debian 13's (2025.01, bootstd) scans
-# virtio0, then virtio1 and every partition, and its EFI boot manager boots the removable-
-# media loader of the first disk that has one: the CD while the disk is empty, the disk
-# after the install. Its S-mode build (qemu-riscv64_smode/u-boot.bin from trixie's
+# U-Boot: Debian 12's U-Boot (2023.01, distro boot) by itself tries only the first virtio
+# disk (boot_targets "qemu virtio0 scsi0 dhcp") and there only partition 1 or the bootable
+# ones, so it never reaches a CD behind an empty disk; Vireo gives it a boot command that
+# tries every disk and partition through the device tree, QEMU does not. For QEMU the script
+# ships Debian 13's (2025.01, bootstd), which scans virtio0, then virtio1 and every partition
+# itself. Its S-mode build (qemu-riscv64_smode/u-boot.bin from trixie's
 # u-boot-qemu) is the third output, u-boot.bin.
 #
 # Outputs: ~/.cache/vireo/installer-iso-<key>/{installer.iso,not-installer.iso,u-boot.bin}.
