@@ -4,7 +4,8 @@
  * The file travels over XDND as text/uri-list. The drop overlay shows while the file is over
  * the window and says what can be dropped; the drop opens the new-machine assistant with the
  * file. No window manager is needed: xdotool places the windows itself. Runs in English and
- * in German (LANGUAGE=de). */
+ * in German (LANGUAGE=de). In English, a real installer ISO dropped this way installs a
+ * system that then starts from the machine's disk (skipped by name when the ISO is not built). */
 #include <gdk/x11/gdkx.h>
 #include <glib/gi18n-lib.h>
 
@@ -98,20 +99,22 @@ static void test_overlay_text(void)
         g_assert_cmpstr(description, ==, "An ISO image, a disk image or a Linux kernel");
 }
 
-static void test_xdnd_drop(void)
+/* Drags file from the drag source program onto the middle of Vireo's window and lets go, as
+ * a person does from a file manager; returns the assistant the drop opened, once it has
+ * looked at the file. source_out (may be NULL) keeps the source program running. */
+static GtkWidget *xdnd_drop(const char *file, gboolean shoot, Child **source_out)
 {
     const char *source_exe = g_getenv("VIREO_DRAG_SOURCE");
     g_assert_nonnull(source_exe);
     g_autofree char *xdotool_exe = g_find_program_in_path("xdotool");
     if (!xdotool_exe)
         g_error("xdotool is not installed (Debian package xdotool; scripts/install-deps.sh)");
-    g_autofree char *iso = ui_make_iso("dragged-in.iso", "DRAGGED_IN_OS");
 
     /* Vireo's window at the top left, the source to its right. */
     GdkSurface *surface = gtk_native_get_surface(GTK_NATIVE(ui_window()));
     g_assert_true(GDK_IS_X11_SURFACE(surface));
     gulong vireo_xid = gdk_x11_surface_get_xid(surface);
-    const char *argv[] = {source_exe, iso, NULL};
+    const char *argv[] = {source_exe, file, NULL};
     Child *source = child_start(argv);
     UI_WAIT_FOR(strstr(source->out->str, "ready"), 10000, "the drag source's window");
     g_autofree char *source_ids = xdotool("search --sync --name ^vireo-drag-source$");
@@ -143,7 +146,8 @@ static void test_xdnd_drop(void)
     GtkWidget *overlay = ui_find(GTK_WIDGET(ui_window()), "drop_highlight");
     UI_WAIT_FOR(gtk_widget_get_visible(overlay), 5000, "the drop overlay");
     g_assert_null(ui_find_toplevel(VIREO_TYPE_ASSISTANT));
-    ui_screenshot(GTK_WIDGET(ui_window()), german() ? "drop-overlay-german" : "drop-overlay");
+    if (shoot)
+        ui_screenshot(GTK_WIDGET(ui_window()), german() ? "drop-overlay-german" : "drop-overlay");
 
     /* Let go: the assistant opens with the file. */
     g_autofree char *release = g_strdup_printf("mousemove %d %d sleep 0.1 mouseup 1", x1, y1);
@@ -155,6 +159,17 @@ static void test_xdnd_drop(void)
     UI_WAIT_FOR(strstr(source->out->str, "drag-end"), 5000, "the drag to end");
     g_assert_nonnull(strstr(source->out->str, "dropped"));
     g_assert_false(gtk_widget_get_visible(overlay));
+    if (source_out)
+        *source_out = source;
+    else
+        child_free(source);
+    return a;
+}
+
+static void test_xdnd_drop(void)
+{
+    g_autofree char *iso = ui_make_iso("dragged-in.iso", "DRAGGED_IN_OS");
+    GtkWidget *a = xdnd_drop(iso, TRUE, NULL);
     /* The assistant is about the dropped file. */
     GtkWidget *os_row = ui_find(a, "os_row");
     const char *subtitle = adw_action_row_get_subtitle(ADW_ACTION_ROW(os_row));
@@ -163,7 +178,124 @@ static void test_xdnd_drop(void)
     g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(name_row)), ==, "dragged-in");
     ui_screenshot(a, german() ? "xdnd-dropped-iso-german" : "xdnd-dropped-iso");
     gtk_window_close(GTK_WINDOW(a));
-    child_free(source);
+}
+
+/* ---- installing from a dropped installer ---- */
+
+/* tests/guests/build-all.sh --no-build NAME: the cached guest's path, or NULL. */
+static char *guest_artifact(const char *name)
+{
+    g_autofree char *script =
+        g_build_filename(g_getenv("VIREO_SOURCE_ROOT"), "tests", "guests", "build-all.sh", NULL);
+    const char *argv[] = {script, "--no-build", name, NULL};
+    g_autofree char *out = NULL;
+    int status = 0;
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                      NULL, &status, NULL) ||
+        !g_spawn_check_wait_status(status, NULL))
+        return NULL;
+    g_strstrip(out);
+    return *out && g_file_test(out, G_FILE_TEST_EXISTS) ? g_steal_pointer(&out) : NULL;
+}
+
+static char *console_tail(void)
+{
+    GtkWidget *t = vireo_machine_page_get_terminal(vireo_window_get_machine_page(ui_window()));
+    return t ? ui_terminal_tail(VTE_TERMINAL(t), 60) : g_strdup("");
+}
+
+/* Waits until the console's last lines show text; on a timeout the failure shows them. */
+static void wait_console(const char *text, int timeout_ms, const char *what)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
+    for (;;) {
+        g_autofree char *tail = console_tail();
+        if (strstr(tail, text))
+            return;
+        if (g_get_monotonic_time() > deadline)
+            g_error("timed out after %d ms waiting for %s; the console ends with:\n%s", timeout_ms,
+                    what, tail);
+        ui_iterate(50);
+    }
+}
+
+static char *file_sha256(const char *path)
+{
+    g_autoptr(GMappedFile) map = g_mapped_file_new(path, FALSE, NULL);
+    g_assert_nonnull(map);
+    return g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+                                       (const guchar *) g_mapped_file_get_contents(map),
+                                       g_mapped_file_get_length(map));
+}
+
+/* The whole path a person takes with an installer: the ISO (built by
+ * tests/guests/build-installer-iso.sh from Debian 13's GRUB and kernel, with an installer of
+ * Vireo's tests) is dragged onto the window; the assistant proposes a machine with a new
+ * empty disk; Create starts it; the installer runs on its own (partitions the disk, copies a
+ * system, installs GRUB) and restarts the machine; the CD is ejected at that restart and the
+ * page says so; the installed system starts from the disk and answers on the console. The ISO
+ * is never written. */
+static void test_install(void)
+{
+    g_autofree char *iso = guest_artifact("installer-iso");
+    if (!iso || !g_file_test("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin", G_FILE_TEST_EXISTS)) {
+        g_test_skip("the installer ISO (tests/guests/build-installer-iso.sh) or U-Boot "
+                    "(u-boot-qemu) is not there");
+        return;
+    }
+    g_autofree char *sum = file_sha256(iso);
+    GtkWidget *a = xdnd_drop(iso, FALSE, NULL);
+    GtkWidget *name_row = ui_find(a, "name_row");
+    gtk_editable_set_text(GTK_EDITABLE(name_row), "Installed");
+    /* A small disk: the installer makes a file system on all of it. */
+    gtk_spin_button_set_value(GTK_SPIN_BUTTON(ui_find(a, "disk_spin")), 1);
+    GtkWidget *create = ui_find(a, "create_button");
+    UI_WAIT_FOR(gtk_widget_is_sensitive(create), 5000, "Create to be offered");
+    ui_screenshot(a, "install-assistant");
+    g_object_add_weak_pointer(G_OBJECT(a), (gpointer *) &a);
+    ui_real_click(create);
+    UI_WAIT_FOR(a == NULL, 10000, "the assistant to close");
+
+    /* Created and started at once, on its page. */
+    VireoMachinePage *page = vireo_window_get_machine_page(ui_window());
+    VireoMachine *machine = vireo_machine_page_get_machine(page);
+    g_assert_nonnull(machine);
+    g_assert_cmpstr(vireo_machine_get_name(machine), ==, "Installed");
+    UI_WAIT_FOR(vireo_machine_get_state(machine) == VIREO_MACHINE_RUNNING, 10000,
+                "the machine to run");
+    g_autoptr(GKeyFile) before = ui_read_ini("Installed");
+    g_autofree char *cd = g_key_file_get_string(before, "disk 1", "path", NULL);
+    g_assert_cmpstr(cd, ==, iso);
+    g_assert_true(g_key_file_get_boolean(before, "disk 1", "eject-on-reboot", NULL));
+
+    wait_console("vireo-installer: installing to /dev/vda", 300000, "the installer");
+    ui_screenshot(GTK_WIDGET(ui_window()), "install-running");
+    wait_console("vireo-installer: done, rebooting", 300000, "the install to finish");
+    wait_console("vireo-installed: ready", 300000, "the installed system");
+
+    /* The restart ejected the CD: the page says so and machine.ini keeps it. */
+    UI_WAIT_FOR(vireo_machine_page_get_banner(page) != NULL, 10000, "the banner");
+    g_autofree char *ejected = g_strdup_printf(
+        _("The installer restarted the machine, so its CD was ejected: it now starts from its "
+          "disk."));
+    g_assert_cmpstr(vireo_machine_page_get_banner(page), ==, ejected);
+    g_autoptr(GKeyFile) after = ui_read_ini("Installed");
+    g_autofree char *cd_after = g_key_file_get_string(after, "disk 1", "path", NULL);
+    g_assert_cmpstr(cd_after, ==, "");
+    g_assert_true(g_key_file_get_boolean(after, "disk 1", "cdrom", NULL));
+    g_assert_false(g_key_file_has_key(after, "disk 1", "eject-on-reboot", NULL));
+
+    /* The installed system answers typed commands. */
+    GtkWidget *terminal = vireo_machine_page_get_terminal(page);
+    ui_real_click(terminal);
+    ui_type(terminal, "echo vireo-$(uname -m)-$(cat /sys/block/vdb/size)\n");
+    wait_console("vireo-riscv64-0", 60000, "the installed system's answer");
+    ui_screenshot(GTK_WIDGET(ui_window()), "install-done");
+
+    vireo_machine_force_off(machine);
+    UI_WAIT_FOR(vireo_machine_get_state(machine) == VIREO_MACHINE_OFF, 20000, "the machine off");
+    g_autofree char *sum_after = file_sha256(iso);
+    g_assert_cmpstr(sum, ==, sum_after);
 }
 
 int main(int argc, char **argv)
@@ -171,6 +303,9 @@ int main(int argc, char **argv)
     ui_test_init(&argc, &argv);
     g_test_add_func("/ui/dnd/overlay-text", test_overlay_text);
     g_test_add_func("/ui/dnd/xdnd-drop", test_xdnd_drop);
+    /* The install is shown once, in English: in German it would only take its minutes again. */
+    if (!german())
+        g_test_add_func("/ui/dnd/install", test_install);
     int status = g_test_run();
     ui_test_finish();
     return status;
