@@ -455,6 +455,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     }
     case VR_EVENT_RESET: break;
     case VR_EVENT_CONSOLE_INPUT_READY: offer_pending(s); break;
+    case VR_EVENT_MEDIA_CHANGED: break;
     case VR_EVENT_STATE_CHANGED:
         if (ev->state == VR_MACHINE_STOPPED)
             g_main_loop_quit(s->loop);

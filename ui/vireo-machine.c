@@ -390,6 +390,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     case VR_EVENT_ERROR: g_signal_emit(self, signals[SIGNAL_ERROR], 0, ev->message); break;
     case VR_EVENT_RESET: break;
     case VR_EVENT_CONSOLE_INPUT_READY: break;
+    case VR_EVENT_MEDIA_CHANGED: break;
     case VR_EVENT_STATE_CHANGED:
         switch (ev->state) {
         case VR_MACHINE_RUNNING: set_state(self, VIREO_MACHINE_RUNNING); break;
