@@ -310,6 +310,13 @@ gboolean vireo_machine_change_cd(VireoMachine *self, guint disk, const char *pat
                     _("The machine is starting; change the CD once it runs"));
         return FALSE;
     }
+    /* The engine holds the machine for a save or a reset on a worker thread: waiting for it
+     * here would stop the window. */
+    if (self->saving || self->resetting) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY, "%s",
+                    _("The machine is busy saving or restarting; change the CD in a moment"));
+        return FALSE;
+    }
     /* A running machine takes the disc at once; its event writes machine.ini. */
     if (self->vm)
         return vr_machine_change_cd(self->vm, disk, path, error);

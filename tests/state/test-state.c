@@ -470,6 +470,11 @@ static void test_machine_cdrom(void)
         g_assert_true(vr_machine_start(m, &error));
         g_assert_true(vr_machine_change_cd(m, 2, other, &error));
         g_assert_no_error(error);
+        /* A restart asked for by the host (Reset) is no installer's reboot: nothing ejects. */
+        vr_machine_reset(m);
+        g_autofree char *kept = vr_machine_cd_path(m, 1);
+        g_assert_cmpstr(kept, ==, installer);
+        g_assert_true(vr_machine_cd_eject_on_reboot(m, 1));
         g_assert_true(vr_machine_save_state(m, path, &error));
         g_assert_no_error(error);
         vr_machine_power_off(m);
