@@ -416,7 +416,7 @@ static void blk_drain(VrVirtioDevice *dev)
 {
     VrVirtioBlk *b = (VrVirtioBlk *) dev;
     g_mutex_lock(&b->lock);
-    while (b->running > 0 || b->changing || (b->waiting.head && !b->closing))
+    while (b->running > 0 || (b->waiting.head && !b->closing))
         g_cond_wait(&b->idle, &b->lock);
     g_mutex_unlock(&b->lock);
 }
@@ -733,10 +733,14 @@ VrVirtioDevice *vr_virtio_blk_new_cdrom(const char *path, GError **error)
     return blk_create(fd, path, size, true, true);
 }
 
+/* Under the transport's register lock: the capacity of the disc in the drive now, so that
+ * of two quick changes the later one's capacity is what stays. */
 static void set_capacity(VrVirtioDevice *dev, void *data)
 {
     VrVirtioBlk *b = (VrVirtioBlk *) dev;
-    put_le64(b->config + 0, *(uint64_t *) data);
+    g_mutex_lock(&b->lock);
+    put_le64(b->config + 0, b->capacity);
+    g_mutex_unlock(&b->lock);
 }
 
 bool vr_virtio_blk_change_medium(VrVirtioDevice *dev, const char *path, GError **error)
@@ -747,7 +751,8 @@ bool vr_virtio_blk_change_medium(VrVirtioDevice *dev, const char *path, GError *
     uint64_t size = 0;
     if (path && !open_image(path, true, false, &fd, &size, error))
         return false;
-    /* No new request starts on the workers; those running finish on the old disc. */
+    /* No new request starts on the workers while those running finish on the old disc. No
+     * transport lock is held meanwhile: a driver's reset may be waiting for the requests. */
     g_mutex_lock(&b->lock);
     b->changing = true;
     while (b->running > 0)
@@ -757,20 +762,16 @@ bool vr_virtio_blk_change_medium(VrVirtioDevice *dev, const char *path, GError *
     g_free(b->path);
     b->path = g_strdup(path);
     b->capacity = size / SECTOR;
+    /* Requests that waited meanwhile go to the new disc (or fail on an empty drive). */
+    b->changing = false;
+    dispatch_locked(b);
+    g_cond_broadcast(&b->idle);
     g_mutex_unlock(&b->lock);
     if (old_fd >= 0)
         close(old_fd); /* drops its read lock */
     /* 5.2.2 and 4.2.2.1: the capacity changes as one step, with a configuration change
      * interrupt; Linux's virtio_blk reads the new size and tells the block layer. */
-    uint64_t capacity = size / SECTOR;
-    vr_virtio_device_config_update(dev, set_capacity, &capacity);
-    /* Requests that waited meanwhile go on the new disc (or fail on an empty drive). */
-    g_mutex_lock(&b->lock);
-    b->changing = false;
-    dispatch_locked(b);
-    if (b->running == 0)
-        g_cond_broadcast(&b->idle);
-    g_mutex_unlock(&b->lock);
+    vr_virtio_device_config_update(dev, set_capacity, NULL);
     return true;
 }
 
