@@ -41,6 +41,10 @@ typedef struct {
     guint stdin_watch;
     bool stdin_paused; /* stdin_watch removed while pending is full */
     guint retry_source;
+    /* The machine folder's machine.ini and how many disks it names (the command line adds
+     * its own after them): their CD drives' discs are kept there. */
+    const char *ini;
+    unsigned ini_disks;
 } RunSession;
 
 static RunSession *active_session;
@@ -539,6 +543,39 @@ static void resume_stdin(RunSession *s)
 
 /* ---- machine events ---- */
 
+/* A CD drive of the machine folder's machine.ini got another disc (or none): the next run
+ * starts with it, as the window's would. Only that drive's keys change; the rest of the file
+ * stays as it is (options given here are not written). */
+static void save_cd(RunSession *s, unsigned disk)
+{
+    if (!s->ini || disk >= s->ini_disks)
+        return;
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *group = g_strdup_printf("disk %u", disk);
+    if (g_key_file_load_from_file(kf, s->ini, G_KEY_FILE_KEEP_COMMENTS, &error) &&
+        g_key_file_get_boolean(kf, group, "cdrom", NULL)) {
+        g_autofree char *disc = vr_machine_cd_path(s->m, disk);
+        g_autofree char *dir = g_path_get_dirname(s->ini);
+        g_autofree char *folder = g_canonicalize_filename(dir, NULL);
+        g_autofree char *prefix = g_strconcat(folder, G_DIR_SEPARATOR_S, NULL);
+        /* A disc in the folder is named relative to it, so a copied folder keeps it. */
+        const char *value = !disc                            ? ""
+                            : g_str_has_prefix(disc, prefix) ? disc + strlen(prefix)
+                                                             : disc;
+        g_key_file_set_string(kf, group, "path", value);
+        if (disc && vr_machine_cd_eject_on_reboot(s->m, disk))
+            g_key_file_set_boolean(kf, group, "eject-on-reboot", true);
+        else
+            g_key_file_remove_key(kf, group, "eject-on-reboot", NULL);
+        g_key_file_save_to_file(kf, s->ini, &error); /* a temporary file renamed over it */
+    }
+    if (error) {
+        g_autofree char *message = vireo_cli_escape(error->message);
+        note("vireo: %s", message);
+    }
+}
+
 static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
 {
     RunSession *s = data;
@@ -552,6 +589,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     case VR_EVENT_RESET: break;
     case VR_EVENT_CONSOLE_INPUT_READY: offer_pending(s); break;
     case VR_EVENT_MEDIA_CHANGED:
+        save_cd(s, ev->disk);
         if (ev->ejected_on_reboot) {
             unsigned cd = 0;
             for (unsigned i = 0; i < ev->disk; i++)
@@ -660,7 +698,8 @@ static bool parse_timeout(const char *text, double *seconds)
 
 /* Runs the machine cfg describes, or the one restored from the state file restore, on this
  * terminal; returns the exit status. */
-static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout)
+static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout,
+                       const char *ini, unsigned ini_disks)
 {
     g_autoptr(GError) error = NULL;
     int status = VIREO_EXIT_USAGE;
@@ -677,6 +716,8 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     s.line = g_string_new(NULL);
     s.pending = g_byte_array_new();
     s.out_pending = g_byte_array_new();
+    s.ini = ini;
+    s.ini_disks = ini_disks;
     active_session = &s;
     vr_machine_set_event_handler(m, NULL, on_event, &s);
 
@@ -813,18 +854,21 @@ int vireo_cmd_run(int argc, char **argv)
                                      "state file names its machine); only --timeout"));
             return VIREO_EXIT_USAGE;
         }
-        return run_machine(NULL, restore, timeout);
+        return run_machine(NULL, restore, timeout, NULL, 0);
     }
 
     VrMachineConfig cfg;
     vr_machine_config_init(&cfg);
     int status = VIREO_EXIT_USAGE;
+    g_autofree char *ini = NULL;
+    unsigned ini_disks = 0;
     if (argc == 2) {
-        g_autofree char *ini = vr_machine_config_find(argv[1], &error);
+        ini = vr_machine_config_find(argv[1], &error);
         if (!ini || !vr_machine_config_load_file(&cfg, ini, &error)) {
             vireo_cli_error("run", "%s", error->message);
             goto out;
         }
+        ini_disks = cfg.disks ? cfg.disks->len : 0;
     }
     if (arch) {
         g_free(cfg.arch);
@@ -867,7 +911,7 @@ int vireo_cmd_run(int argc, char **argv)
     for (unsigned i = 0; cdroms && cdroms[i]; i++)
         vr_machine_config_add_cdrom(&cfg, *cdroms[i] ? cdroms[i] : NULL);
 
-    status = run_machine(&cfg, NULL, timeout);
+    status = run_machine(&cfg, NULL, timeout, ini, ini_disks);
 out:
     vr_machine_config_clear(&cfg);
     return status;

@@ -1082,6 +1082,46 @@ static char *machine_folder(const char *name, const char *ini)
     return dir;
 }
 
+/* A machine folder whose CD drive ejects on reboot, run from the command line by a guest that
+ * reboots (through the test finisher) again and again: the first restart takes the disc out,
+ * the monitor's line says so, and machine.ini no longer names it. */
+static void test_run_eject_on_reboot(void)
+{
+    uint32_t code[] = {
+        enc_lui(T0, 0x100),            /* the test finisher, 0x100000 */
+        enc_lui(T1, 0x7),              /* 0x7000 */
+        enc_i(0x13, T1, 0, T1, 0x777), /* 0x7777: reset */
+        enc_s(0x23, 2, T0, T1, 0),     /* sw t1, 0(t0) */
+        enc_jal(0, 0),                 /* wait for it */
+    };
+    g_autofree char *elf = write_elf("rebooter.elf", 0x80000000, code, 5, 0, EM_RISCV);
+    g_autofree char *dir = machine_folder(
+        "Installer", "[machine]\nname=Installer\narch=riscv64\nmemory=64M\n\n[boot]\n"
+                     "firmware=none\nkernel=../rebooter.elf\n\n[disk 0]\npath=installer.iso\n"
+                     "cdrom=true\nreadonly=true\neject-on-reboot=true\n");
+    g_autofree char *disc = g_build_filename(dir, "installer.iso", NULL);
+    g_autofree char *sectors = g_malloc0(4096);
+    memset(sectors, 'i', 4096);
+    g_assert_true(g_file_set_contents(disc, sectors, 4096, NULL));
+    RunResult r = run_vireo("run", dir, "--timeout", "2", NULL);
+    g_assert_cmpint(r.status, ==, 124);
+    g_assert_nonnull(strstr(r.err, "cd0: the guest restarted, so its disc was ejected"));
+    run_result_clear(&r);
+    g_autofree char *ini = g_build_filename(dir, "machine.ini", NULL);
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_assert_true(g_key_file_load_from_file(kf, ini, G_KEY_FILE_NONE, NULL));
+    g_autofree char *path = g_key_file_get_string(kf, "disk 0", "path", NULL);
+    g_assert_cmpstr(path, ==, "");
+    g_assert_true(g_key_file_get_boolean(kf, "disk 0", "cdrom", NULL));
+    g_assert_false(g_key_file_has_key(kf, "disk 0", "eject-on-reboot", NULL));
+    g_autofree char *kernel = g_key_file_get_string(kf, "boot", "kernel", NULL);
+    g_assert_cmpstr(kernel, ==, "../rebooter.elf");
+    g_autofree char *data = NULL;
+    gsize len;
+    g_assert_true(g_file_get_contents(disc, &data, &len, NULL));
+    g_assert_cmpmem(data, len, sectors, 4096);
+}
+
 static void test_machine_folder(void)
 {
     /* A good folder: the bare-metal program next to machine.ini, found by relative path. */
@@ -1283,6 +1323,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/kernel-not-an-image", test_kernel_not_an_image);
     g_test_add_func("/cli/missing-disk-and-firmware", test_missing_disk_and_firmware);
     g_test_add_func("/cli/machine-folder", test_machine_folder);
+    g_test_add_func("/cli/run-eject-on-reboot", test_run_eject_on_reboot);
     g_test_add_func("/cli/escaped-names", test_escaped_names);
     g_test_add_func("/cli/german", test_german);
     int status = g_test_run();
