@@ -2,11 +2,25 @@
  * Eject and Change CD… work while the machine runs and machine.ini follows (eject-on-reboot
  * dropped); the disc is never written; the settings list the drive as a CD drive; and a
  * guest that restarts with an eject-on-reboot disc gets the banner that says why the CD is
- * gone. */
+ * gone. Runs in English and in German (LANGUAGE=de): the words checked come from the
+ * translation. */
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "ui-test.h"
 #include "vr-library.h"
+
+static gboolean german(void)
+{
+    return g_strcmp0(g_getenv("LANGUAGE"), "de") == 0;
+}
+
+static const char *shot(const char *name)
+{
+    static char buf[128];
+    g_snprintf(buf, sizeof(buf), "%s%s", name, german() ? "-german" : "");
+    return buf;
+}
 
 static VireoMachinePage *page(void)
 {
@@ -94,7 +108,7 @@ static void test_change_and_eject(void)
     g_assert_true(media_shows("installer-one.iso"));
     ui_click(P("big_start_button"));
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 20000, "the machine to run");
-    ui_screenshot(GTK_WIDGET(ui_window()), "cdrom-page");
+    ui_screenshot(GTK_WIDGET(ui_window()), shot("cdrom-page"));
 
     /* Change CD… (the chooser's answer, which a test cannot give through the portal). */
     vireo_machine_page_change_cd(page(), 0, two);
@@ -107,20 +121,20 @@ static void test_change_and_eject(void)
     g_assert_true(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING);
 
     /* Eject. */
-    ui_click(ui_find_button(P("media_bar"), "_Eject"));
-    UI_WAIT_FOR(media_shows("No Disc"), 5000, "the page to show an empty drive");
+    ui_click(ui_find_button(P("media_bar"), _("_Eject")));
+    UI_WAIT_FOR(media_shows(_("No Disc")), 5000, "the page to show an empty drive");
     g_autofree char *ejected = ini_cd_path("Discs");
     g_assert_cmpstr(ejected, ==, "");
     g_assert_null(vireo_machine_get_cd_path(m, 0));
-    g_assert_false(gtk_widget_get_sensitive(ui_find_button(P("media_bar"), "_Eject")));
-    ui_screenshot(GTK_WIDGET(ui_window()), "cdrom-no-disc");
+    g_assert_false(gtk_widget_get_sensitive(ui_find_button(P("media_bar"), _("_Eject"))));
+    ui_screenshot(GTK_WIDGET(ui_window()), shot("cdrom-no-disc"));
 
     /* A file that cannot be a disc is refused in the banner; the drive stays empty. */
     g_autofree char *missing = g_build_filename(ui_scratch_dir(), "missing.iso", NULL);
     vireo_machine_page_change_cd(page(), 0, missing);
     g_assert_nonnull(vireo_machine_page_get_banner(page()));
     g_assert_nonnull(strstr(vireo_machine_page_get_banner(page()), "missing.iso"));
-    g_assert_true(media_shows("No Disc"));
+    g_assert_true(media_shows(_("No Disc")));
 
     /* The settings list the drive as a CD drive, empty, with no read-only switch. */
     VireoMachineSettings *settings = vireo_window_open_settings(ui_window(), m);
@@ -129,10 +143,11 @@ static void test_change_and_eject(void)
         ADW_PREFERENCES_PAGE(ui_find(GTK_WIDGET(settings), "disks_page")));
     ui_iterate(200);
     GtkWidget *disks = ui_find(GTK_WIDGET(settings), "disk_list");
-    g_assert_nonnull(ui_find_label(disks, "CD Drive"));
-    g_assert_nonnull(ui_find_label(disks, "vda · Empty"));
+    g_autofree char *empty = g_strdup_printf(_("%s · %s"), "vda", _("Empty"));
+    g_assert_nonnull(ui_find_label(disks, _("CD Drive")));
+    g_assert_nonnull(ui_find_label(disks, empty));
     g_assert_null(ui_find_type(disks, GTK_TYPE_SWITCH));
-    ui_screenshot(GTK_WIDGET(settings), "cdrom-settings");
+    ui_screenshot(GTK_WIDGET(settings), shot("cdrom-settings"));
     gtk_window_destroy(GTK_WINDOW(settings));
 
     vireo_machine_page_change_cd(page(), 0, one);
@@ -141,8 +156,8 @@ static void test_change_and_eject(void)
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 20000, "the machine to stop");
     g_assert_true(media_shows("installer-one.iso"));
     /* Off, the drive still takes a disc: machine.ini says which. */
-    ui_click(ui_find_button(P("media_bar"), "_Eject"));
-    UI_WAIT_FOR(media_shows("No Disc"), 5000, "the drive of the machine that is off to empty");
+    ui_click(ui_find_button(P("media_bar"), _("_Eject")));
+    UI_WAIT_FOR(media_shows(_("No Disc")), 5000, "the drive of the machine that is off to empty");
     g_autofree char *off = ini_cd_path("Discs");
     g_assert_cmpstr(off, ==, "");
     g_assert_true(disc_unchanged(one, 1 << 20, 'a'));
@@ -167,14 +182,15 @@ static void test_eject_on_reboot(void)
     g_assert_true(media_shows("debian-installer.iso"));
     g_assert_true(ini_has_eject_on_reboot("Installer"));
     ui_click(P("big_start_button"));
-    UI_WAIT_FOR(vireo_machine_page_get_banner(page()) &&
-                    strstr(vireo_machine_page_get_banner(page()), "CD was ejected"),
-                20000, "the banner about the ejected CD");
-    UI_WAIT_FOR(media_shows("No Disc"), 5000, "the page to show an empty drive");
+    const char *news = _("The installer restarted the machine, so its CD was ejected: the "
+                         "machine now starts from its disk.");
+    UI_WAIT_FOR(g_strcmp0(vireo_machine_page_get_banner(page()), news) == 0, 20000,
+                "the banner about the ejected CD");
+    UI_WAIT_FOR(media_shows(_("No Disc")), 5000, "the page to show an empty drive");
     g_autofree char *path = ini_cd_path("Installer");
     g_assert_cmpstr(path, ==, "");
     g_assert_false(ini_has_eject_on_reboot("Installer"));
-    ui_screenshot(GTK_WIDGET(ui_window()), "cdrom-ejected-on-reboot");
+    ui_screenshot(GTK_WIDGET(ui_window()), shot("cdrom-ejected-on-reboot"));
     /* The guest's second boot ends it; the banner stays until dismissed. */
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 20000, "the guest to finish");
     g_assert_nonnull(vireo_machine_page_get_banner(page()));
