@@ -20,6 +20,7 @@ int vireo_cmd_create(int argc, char **argv)
     g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *disk_size = NULL;
     g_autofree char *iso = NULL;
     g_auto(GStrv) disks = NULL;
+    g_auto(GStrv) cdroms = NULL;
     int cpus = 1;
     gboolean replace = FALSE;
     GOptionEntry entries[] = {
@@ -40,6 +41,11 @@ int vireo_cmd_create(int argc, char **argv)
          N_("An existing raw disk image, used where it is (repeatable)"), N_("PATH[,readonly]")},
         {"iso", 0, 0, G_OPTION_ARG_FILENAME, &iso, N_("An ISO image, attached read-only"),
          N_("PATH")},
+        {"cdrom", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &cdroms,
+         /* Translators: keep '' (an empty argument). */
+         N_("An ISO image in a CD drive, never written; its disc can be changed while the machine "
+            "runs (repeatable; '' for an empty drive)"),
+         N_("FILE")},
         {"disk-size", 0, 0, G_OPTION_ARG_STRING, &disk_size,
          N_("Create a new empty disk of this size in the machine's folder, e.g. 16G"), N_("SIZE")},
         {"console", 0, 0, G_OPTION_ARG_STRING, &console,
@@ -120,6 +126,10 @@ int vireo_cmd_create(int argc, char **argv)
     if (iso) {
         g_autofree char *abs = absolute(iso);
         vr_machine_config_add_disk(&cfg, abs, true);
+    }
+    for (unsigned i = 0; cdroms && cdroms[i]; i++) {
+        g_autofree char *abs = *cdroms[i] ? absolute(cdroms[i]) : NULL;
+        vr_machine_config_add_cdrom(&cfg, abs);
     }
     if (!vr_library_check_name(name, &error) || !vr_machine_config_validate(&cfg, &error) ||
         !vr_library_check_files(&cfg, &error)) {

@@ -1,5 +1,6 @@
 /* vireo run: a machine on this terminal. The guest's serial console is the terminal (raw
- * mode when it is one); Ctrl-A X quits, Ctrl-A C opens a small monitor. */
+ * mode when it is one); Ctrl-A X quits, Ctrl-A C opens a small monitor (which also changes
+ * and ejects CD drives' discs). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -40,6 +41,10 @@ typedef struct {
     guint stdin_watch;
     bool stdin_paused; /* stdin_watch removed while pending is full */
     guint retry_source;
+    /* The machine folder's machine.ini and how many disks it names (the command line adds
+     * its own after them): their CD drives' discs are kept there. */
+    const char *ini;
+    unsigned ini_disks;
 } RunSession;
 
 static RunSession *active_session;
@@ -252,6 +257,97 @@ static void monitor_savevm(RunSession *s, const char *path)
          (double) (g_get_monotonic_time() - start) / 1e6);
 }
 
+/* Drives are named as the monitor's info block lists them: diskN for disk N of the
+ * configuration, and cdN for the N-th CD drive (counting CD drives only, from 0). Returns
+ * the disk index, or -1 (and says why) when name is no CD drive. */
+static int monitor_cd_drive(RunSession *s, const char *name)
+{
+    guint64 n = 0;
+    unsigned disks = vr_machine_n_disks(s->m);
+    if (name && g_str_has_prefix(name, "cd") &&
+        g_ascii_string_to_unsigned(name + 2, 10, 0, 63, &n, NULL)) {
+        for (unsigned i = 0, cd = 0; i < disks; i++)
+            if (vr_machine_disk_is_cd(s->m, i) && cd++ == n)
+                return (int) i;
+    } else if (name && g_str_has_prefix(name, "disk") &&
+               g_ascii_string_to_unsigned(name + 4, 10, 0, 63, &n, NULL) && n < disks &&
+               vr_machine_disk_is_cd(s->m, (unsigned) n)) {
+        return (int) n;
+    }
+    /* Translators: keep "info block", the monitor's command. */
+    note(_("'%s' is not a CD drive (info block lists the drives)"), name ? name : "");
+    return -1;
+}
+
+static void monitor_info_block(RunSession *s)
+{
+    unsigned disks = vr_machine_n_disks(s->m);
+    if (disks == 0) {
+        /* Translators: the monitor's answer to info block. */
+        note("%s", _("no drives"));
+        return;
+    }
+    for (unsigned i = 0, cd = 0; i < disks; i++) {
+        if (!vr_machine_disk_is_cd(s->m, i)) {
+            /* Translators: info block's line for a disk (not a CD drive). */
+            note(_("disk%u: disk"), i);
+            continue;
+        }
+        g_autofree char *disc = vr_machine_cd_path(s->m, i);
+        g_autofree char *shown = disc ? vireo_cli_escape(disc) : NULL;
+        if (!disc)
+            /* Translators: info block's line for an empty CD drive. */
+            note(_("cd%u (disk%u): CD drive, no disc"), cd, i);
+        else if (vr_machine_cd_eject_on_reboot(s->m, i))
+            /* Translators: info block's line for a CD drive; the last %s is the disc's file. */
+            note(_("cd%u (disk%u): CD drive, disc %s (ejected when the guest restarts)"), cd, i,
+                 shown);
+        else
+            /* Translators: info block's line for a CD drive; the last %s is the disc's file. */
+            note(_("cd%u (disk%u): CD drive, disc %s"), cd, i, shown);
+        cd++;
+    }
+}
+
+/* eject DRIVE, change DRIVE FILE (FILE is the rest of the line: it may hold spaces). */
+static void monitor_change(RunSession *s, const char *line, bool eject)
+{
+    g_autofree char *copy = g_strdup(line);
+    char *drive = g_strstrip(copy);
+    drive += strcspn(drive, " \t"); /* past the command */
+    drive += strspn(drive, " \t");
+    char *file = drive + strcspn(drive, " \t");
+    if (*file)
+        *file++ = '\0';
+    file = g_strstrip(file);
+    if (!*drive || (!eject && !*file)) {
+        /* Translators: keep the commands; DRIVE and FILE may be translated. */
+        note("%s", eject ? _("eject needs a drive: eject DRIVE (e.g. eject cd0)")
+                         : _("change needs a drive and a file: change DRIVE FILE"));
+        return;
+    }
+    if (eject && *file) {
+        note(_("unexpected argument '%s'"), file);
+        return;
+    }
+    int index = monitor_cd_drive(s, drive);
+    if (index < 0)
+        return;
+    g_autoptr(GError) error = NULL;
+    if (!vr_machine_change_cd(s->m, (unsigned) index, eject ? NULL : file, &error)) {
+        g_autofree char *message = vireo_cli_escape(error->message);
+        note("%s", message);
+        return;
+    }
+    g_autofree char *shown = vireo_cli_escape(file);
+    if (eject)
+        /* Translators: the monitor's answer to eject; %s names the drive, e.g. cd0. */
+        note(_("%s: disc ejected"), drive);
+    else
+        /* Translators: the monitor's answer to change: the drive (cd0), then the file. */
+        note(_("%s: disc %s inserted"), drive, shown);
+}
+
 static void monitor_command(RunSession *s, const char *line)
 {
     g_auto(GStrv) words = g_strsplit_set(line, " \t", -1);
@@ -261,8 +357,8 @@ static void monitor_command(RunSession *s, const char *line)
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "?") == 0) {
         note("%s\r\n%s",
              /* Translators: keep the commands; HART may be translated. */
-             _("commands: info registers [HART] | pause | resume | savevm FILE | "
-               "system_powerdown | quit | help"),
+             _("commands: info registers [HART] | info block | eject DRIVE | change DRIVE FILE | "
+               "pause | resume | savevm FILE | system_powerdown | quit | help"),
              _("Ctrl-A C leaves the monitor; Ctrl-A X quits; Ctrl-A A sends Ctrl-A"));
     } else if (strcmp(cmd, "info") == 0 && words[1] && g_str_has_prefix("registers", words[1])) {
         guint64 hart = 0;
@@ -271,6 +367,10 @@ static void monitor_command(RunSession *s, const char *line)
             return;
         }
         monitor_info_registers(s, (unsigned) hart);
+    } else if (strcmp(cmd, "info") == 0 && words[1] && strcmp(words[1], "block") == 0) {
+        monitor_info_block(s);
+    } else if (strcmp(cmd, "eject") == 0 || strcmp(cmd, "change") == 0) {
+        monitor_change(s, line, strcmp(cmd, "eject") == 0);
     } else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "stop") == 0) {
         vr_machine_pause(s->m);
         /* Translators: the monitor's answer to its pause command. */
@@ -443,6 +543,39 @@ static void resume_stdin(RunSession *s)
 
 /* ---- machine events ---- */
 
+/* A CD drive of the machine folder's machine.ini got another disc (or none): the next run
+ * starts with it, as the window's would. Only that drive's keys change; the rest of the file
+ * stays as it is (options given here are not written). */
+static void save_cd(RunSession *s, unsigned disk)
+{
+    if (!s->ini || disk >= s->ini_disks)
+        return;
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *group = g_strdup_printf("disk %u", disk);
+    if (g_key_file_load_from_file(kf, s->ini, G_KEY_FILE_KEEP_COMMENTS, &error) &&
+        g_key_file_get_boolean(kf, group, "cdrom", NULL)) {
+        g_autofree char *disc = vr_machine_cd_path(s->m, disk);
+        g_autofree char *dir = g_path_get_dirname(s->ini);
+        g_autofree char *folder = g_canonicalize_filename(dir, NULL);
+        g_autofree char *prefix = g_strconcat(folder, G_DIR_SEPARATOR_S, NULL);
+        /* A disc in the folder is named relative to it, so a copied folder keeps it. */
+        const char *value = !disc                            ? ""
+                            : g_str_has_prefix(disc, prefix) ? disc + strlen(prefix)
+                                                             : disc;
+        g_key_file_set_string(kf, group, "path", value);
+        if (disc && vr_machine_cd_eject_on_reboot(s->m, disk))
+            g_key_file_set_boolean(kf, group, "eject-on-reboot", true);
+        else
+            g_key_file_remove_key(kf, group, "eject-on-reboot", NULL);
+        g_key_file_save_to_file(kf, s->ini, &error); /* a temporary file renamed over it */
+    }
+    if (error) {
+        g_autofree char *message = vireo_cli_escape(error->message);
+        note("vireo: %s", message);
+    }
+}
+
 static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
 {
     RunSession *s = data;
@@ -455,6 +588,16 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     }
     case VR_EVENT_RESET: break;
     case VR_EVENT_CONSOLE_INPUT_READY: offer_pending(s); break;
+    case VR_EVENT_MEDIA_CHANGED:
+        save_cd(s, ev->disk);
+        if (ev->ejected_on_reboot) {
+            unsigned cd = 0;
+            for (unsigned i = 0; i < ev->disk; i++)
+                cd += vr_machine_disk_is_cd(m, i);
+            /* Translators: %u numbers the CD drive (cd0, cd1, ...). */
+            note(_("cd%u: the guest restarted, so its disc was ejected"), cd);
+        }
+        break;
     case VR_EVENT_STATE_CHANGED:
         if (ev->state == VR_MACHINE_STOPPED)
             g_main_loop_quit(s->loop);
@@ -555,7 +698,8 @@ static bool parse_timeout(const char *text, double *seconds)
 
 /* Runs the machine cfg describes, or the one restored from the state file restore, on this
  * terminal; returns the exit status. */
-static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout)
+static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout,
+                       const char *ini, unsigned ini_disks)
 {
     g_autoptr(GError) error = NULL;
     int status = VIREO_EXIT_USAGE;
@@ -572,6 +716,8 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     s.line = g_string_new(NULL);
     s.pending = g_byte_array_new();
     s.out_pending = g_byte_array_new();
+    s.ini = ini;
+    s.ini_disks = ini_disks;
     active_session = &s;
     vr_machine_set_event_handler(m, NULL, on_event, &s);
 
@@ -634,6 +780,7 @@ int vireo_cmd_run(int argc, char **argv)
     g_autofree char *arch = NULL, *memory = NULL, *bios = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *restore = NULL;
     g_auto(GStrv) disks = NULL;
+    g_auto(GStrv) cdroms = NULL;
     g_autofree char *cpus_arg = NULL;
     g_autofree char *timeout_arg = NULL;
     double timeout = 0; /* none */
@@ -657,6 +804,11 @@ int vireo_cmd_run(int argc, char **argv)
          N_("A raw disk image as a virtio disk (repeatable)"),
          /* Translators: keep ",readonly"; PATH may be translated. */
          N_("PATH[,readonly]")},
+        {"cdrom", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &cdroms,
+         /* Translators: keep '' (an empty argument). */
+         N_("An ISO image in a CD drive, never written; the monitor's change and eject swap it "
+            "(repeatable; '' for an empty drive)"),
+         N_("FILE")},
         {"console", 0, 0, G_OPTION_ARG_STRING, &console,
          /* Translators: keep serial and virtio, the values the option takes. */
          N_("The console device: serial (the UART, ttyS0; default) or virtio (hvc0)"),
@@ -696,24 +848,27 @@ int vireo_cmd_run(int argc, char **argv)
 
     if (restore) {
         if (argc == 2 || arch || memory || bios || kernel || initrd || append || console || disks ||
-            cpus_arg) {
+            cdroms || cpus_arg) {
             /* Translators: keep --restore and --timeout, the options. */
             vireo_cli_error("run", _("--restore takes no machine and no machine options (the "
                                      "state file names its machine); only --timeout"));
             return VIREO_EXIT_USAGE;
         }
-        return run_machine(NULL, restore, timeout);
+        return run_machine(NULL, restore, timeout, NULL, 0);
     }
 
     VrMachineConfig cfg;
     vr_machine_config_init(&cfg);
     int status = VIREO_EXIT_USAGE;
+    g_autofree char *ini = NULL;
+    unsigned ini_disks = 0;
     if (argc == 2) {
-        g_autofree char *ini = vr_machine_config_find(argv[1], &error);
+        ini = vr_machine_config_find(argv[1], &error);
         if (!ini || !vr_machine_config_load_file(&cfg, ini, &error)) {
             vireo_cli_error("run", "%s", error->message);
             goto out;
         }
+        ini_disks = cfg.disks ? cfg.disks->len : 0;
     }
     if (arch) {
         g_free(cfg.arch);
@@ -753,8 +908,10 @@ int vireo_cmd_run(int argc, char **argv)
             goto out;
         }
     }
+    for (unsigned i = 0; cdroms && cdroms[i]; i++)
+        vr_machine_config_add_cdrom(&cfg, *cdroms[i] ? cdroms[i] : NULL);
 
-    status = run_machine(&cfg, NULL, timeout);
+    status = run_machine(&cfg, NULL, timeout, ini, ini_disks);
 out:
     vr_machine_config_clear(&cfg);
     return status;

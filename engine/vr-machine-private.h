@@ -21,6 +21,9 @@ typedef struct VrBoardOps {
     /* Optional: asks the guest to shut down (presses its power button); an error says why
      * the guest cannot be asked. The machine is running. */
     bool (*request_shutdown)(void *board, GError **error);
+    /* Optional: puts the image at path (NULL: none) in the CD drive of disk index (a CD drive
+     * of the configuration), checking it first; op_lock held. */
+    bool (*change_cd)(void *board, unsigned index, const char *path, GError **error);
 } VrBoardOps;
 
 struct VrMachine {
@@ -55,6 +58,9 @@ struct VrMachine {
     /* The next boot waits in the firmware's menu rather than booting (under op_lock while a
      * reset runs; the board clears it when it boots). */
     bool firmware_menu;
+    /* cfg.disks' paths and eject_on_reboot flags: changed under op_lock and media_lock
+     * (taken after it), read under either. */
+    GMutex media_lock;
 
     /* Console bytes from the guest, under console_lock. */
     GMutex console_lock;

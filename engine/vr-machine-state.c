@@ -16,7 +16,9 @@
 #include "vr-machine-private.h"
 #include "vr-state.h"
 
-#define MACHINE_SECTION_VERSION 1
+/* 2: each disk also says whether it is a CD drive (whose path may be NULL: no disc) and
+ * whether it ejects on reboot. Version 1 files are read as they were. */
+#define MACHINE_SECTION_VERSION 2
 #define RAM_PAGE                4096u
 #define RAM_RUN_PAGES           256u
 #define RAM_END                 UINT64_MAX
@@ -71,12 +73,15 @@ static void save_config(const VrMachineConfig *cfg, VrStateWriter *w)
                 free(real);
             }
         }
-        uint64_t size, mtime;
-        disk_identity(path, &size, &mtime);
+        uint64_t size = 0, mtime = 0;
+        if (path)
+            disk_identity(path, &size, &mtime);
         vr_state_put_string(w, path);
         vr_state_put_bool(w, d->readonly);
         vr_state_put_u64(w, size);
         vr_state_put_u64(w, mtime);
+        vr_state_put_bool(w, d->cdrom);
+        vr_state_put_bool(w, d->eject_on_reboot);
     }
 }
 
@@ -87,7 +92,7 @@ typedef struct {
 static bool load_config(VrStateReader *r, VrMachineConfig *cfg, GArray *identities)
 {
     uint32_t version = vr_state_get_u32(r);
-    if (!vr_state_reader_failed(r) && version != MACHINE_SECTION_VERSION) {
+    if (!vr_state_reader_failed(r) && (version < 1 || version > MACHINE_SECTION_VERSION)) {
         vr_state_reader_invalid(r, _("machine description version %u is not known"), version);
         return false;
     }
@@ -125,13 +130,21 @@ static bool load_config(VrStateReader *r, VrMachineConfig *cfg, GArray *identiti
         DiskIdentity id;
         id.size = vr_state_get_u64(r);
         id.mtime_ns = vr_state_get_u64(r);
+        bool cdrom = version >= 2 && vr_state_get_bool(r);
+        bool eject = version >= 2 && vr_state_get_bool(r);
         if (vr_state_reader_failed(r))
             return false;
-        if (!path || !g_path_is_absolute(path)) {
+        if ((path || !cdrom) && (!path || !g_path_is_absolute(path))) {
             vr_state_reader_invalid(r, _("disk %u has no absolute path"), i);
             return false;
         }
-        vr_machine_config_add_disk(cfg, path, readonly);
+        if (cdrom) {
+            vr_machine_config_add_cdrom(cfg, path);
+            g_array_index(cfg->disks, VrDiskConfig, cfg->disks->len - 1).eject_on_reboot =
+                eject && path;
+        } else {
+            vr_machine_config_add_disk(cfg, path, readonly);
+        }
         g_array_append_val(identities, id);
     }
     return true;
@@ -145,6 +158,8 @@ static bool check_disks(const char *state_path, const VrMachineConfig *cfg, GArr
     for (guint i = 0; cfg->disks && i < cfg->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
         const DiskIdentity *id = &g_array_index(identities, DiskIdentity, i);
+        if (!d->path) /* an empty CD drive */
+            continue;
         struct stat st;
         if (stat(d->path, &st) != 0) {
             int err = errno;

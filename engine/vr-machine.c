@@ -188,10 +188,13 @@ static void wake_event_source(VrMachine *m)
         g_source_set_ready_time(m->event_source, 0);
 }
 
-static void post_event(VrMachine *m, VrEventKind kind, const char *message)
+static void post_event_for_disk(VrMachine *m, VrEventKind kind, const char *message, unsigned disk,
+                                bool on_reboot)
 {
     QueuedEvent *q = g_new0(QueuedEvent, 1);
     q->ev.kind = kind;
+    q->ev.disk = disk;
+    q->ev.ejected_on_reboot = on_reboot;
     q->message = g_strdup(message);
     g_mutex_lock(&m->lock);
     q->ev.state = m->state;
@@ -201,6 +204,11 @@ static void post_event(VrMachine *m, VrEventKind kind, const char *message)
     g_queue_push_tail(&m->events, q);
     wake_event_source(m);
     g_mutex_unlock(&m->event_lock);
+}
+
+static void post_event(VrMachine *m, VrEventKind kind, const char *message)
+{
+    post_event_for_disk(m, kind, message, 0, false);
 }
 
 void vr_machine_set_event_handler(VrMachine *m, GMainContext *context, VrMachineEventFn fn,
@@ -302,6 +310,7 @@ static VrMachine *machine_new(const VrMachineConfig *cfg, bool boot, GError **er
     vr_machine_config_copy(&m->cfg, cfg);
     g_mutex_init(&m->lock);
     g_mutex_init(&m->op_lock);
+    g_mutex_init(&m->media_lock);
     g_cond_init(&m->cond);
     m->devices = g_ptr_array_new();
     g_mutex_init(&m->console_lock);
@@ -392,6 +401,7 @@ void vr_machine_free(VrMachine *m)
     g_free(m->console_buf);
     g_mutex_clear(&m->lock);
     g_mutex_clear(&m->op_lock);
+    g_mutex_clear(&m->media_lock);
     g_cond_clear(&m->cond);
     g_mutex_clear(&m->console_lock);
     g_mutex_clear(&m->event_lock);
@@ -578,7 +588,75 @@ bool vr_machine_restart_to_firmware(VrMachine *m, GError **error)
     return true;
 }
 
-void vr_machine_reset(VrMachine *m)
+static VrDiskConfig *cd_drive(VrMachine *m, unsigned index)
+{
+    if (!m->cfg.disks || index >= m->cfg.disks->len)
+        return NULL;
+    VrDiskConfig *d = &g_array_index(m->cfg.disks, VrDiskConfig, index);
+    return d->cdrom ? d : NULL;
+}
+
+/* op_lock held. */
+static bool change_cd_locked(VrMachine *m, unsigned index, const char *path, GError **error)
+{
+    VrDiskConfig *d = cd_drive(m, index);
+    if (!d || !m->board_ops->change_cd) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    /* Translators: %u counts the machine's disks from 0. */
+                    _("Disk %u of the machine is not a CD drive"), index);
+        return false;
+    }
+    g_autofree char *full = path ? g_canonicalize_filename(path, NULL) : NULL;
+    if (!m->board_ops->change_cd(m->board, index, full, error))
+        return false;
+    g_mutex_lock(&m->media_lock);
+    g_free(d->path);
+    d->path = g_steal_pointer(&full);
+    d->eject_on_reboot = false;
+    g_mutex_unlock(&m->media_lock);
+    return true;
+}
+
+bool vr_machine_change_cd(VrMachine *m, unsigned disk_index, const char *path, GError **error)
+{
+    g_mutex_lock(&m->op_lock);
+    bool ok = change_cd_locked(m, disk_index, path, error);
+    g_mutex_unlock(&m->op_lock);
+    if (ok)
+        post_event_for_disk(m, VR_EVENT_MEDIA_CHANGED, NULL, disk_index, false);
+    return ok;
+}
+
+char *vr_machine_cd_path(VrMachine *m, unsigned disk_index)
+{
+    g_mutex_lock(&m->media_lock);
+    VrDiskConfig *d = cd_drive(m, disk_index);
+    char *path = d ? g_strdup(d->path) : NULL;
+    g_mutex_unlock(&m->media_lock);
+    return path;
+}
+
+bool vr_machine_cd_eject_on_reboot(VrMachine *m, unsigned disk_index)
+{
+    g_mutex_lock(&m->media_lock);
+    VrDiskConfig *d = cd_drive(m, disk_index);
+    bool eject = d && d->path && d->eject_on_reboot;
+    g_mutex_unlock(&m->media_lock);
+    return eject;
+}
+
+unsigned vr_machine_n_disks(VrMachine *m)
+{
+    return m->cfg.disks ? m->cfg.disks->len : 0;
+}
+
+bool vr_machine_disk_is_cd(VrMachine *m, unsigned disk_index)
+{
+    return cd_drive(m, disk_index) != NULL;
+}
+
+/* by_guest: the guest asked to restart, which is when CD drives eject on reboot. */
+static void reset(VrMachine *m, bool by_guest)
 {
     vr_machine_hold(m);
     if (vr_machine_get_state(m) == VR_MACHINE_STOPPED) {
@@ -594,11 +672,27 @@ void vr_machine_reset(VrMachine *m)
     }
     for (unsigned i = 0; i < m->n_cpus; i++)
         m->cpus[i]->ops->reset(m->cpus[i]);
+    /* An installer restarted the machine: the firmware that runs next boots the installed
+     * disk rather than the installer again. */
+    g_autoptr(GArray) ejected = g_array_new(FALSE, FALSE, sizeof(unsigned));
+    for (unsigned i = 0; by_guest && i < vr_machine_n_disks(m); i++) {
+        VrDiskConfig *d = cd_drive(m, i);
+        g_autoptr(GError) eject_error = NULL;
+        if (!d || !d->path || !d->eject_on_reboot)
+            continue;
+        if (change_cd_locked(m, i, NULL, &eject_error))
+            g_array_append_val(ejected, i);
+        else
+            g_warning("%s", eject_error->message);
+    }
     g_autoptr(GError) error = NULL;
     bool booted = m->board_ops->boot(m, m->board, &error);
     m->resets_in_progress--;
     m->resets_done++;
     vr_machine_release(m);
+    for (guint i = 0; i < ejected->len; i++)
+        post_event_for_disk(m, VR_EVENT_MEDIA_CHANGED, NULL, g_array_index(ejected, unsigned, i),
+                            true);
     if (booted) {
         post_event(m, VR_EVENT_RESET, NULL);
     } else {
@@ -608,6 +702,11 @@ void vr_machine_reset(VrMachine *m)
         vr_machine_report_error(m, msg);
         vr_machine_finish(m, VR_END_STOPPED, 0);
     }
+}
+
+void vr_machine_reset(VrMachine *m)
+{
+    reset(m, false);
 }
 
 uint64_t vr_machine_resets(VrMachine *m)
@@ -620,7 +719,7 @@ uint64_t vr_machine_resets(VrMachine *m)
 
 static gboolean reset_on_io_thread(gpointer data)
 {
-    vr_machine_reset(data);
+    reset(data, true);
     return G_SOURCE_REMOVE;
 }
 

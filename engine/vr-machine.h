@@ -79,6 +79,10 @@ typedef enum {
     VR_EVENT_ERROR,               /* message: something went wrong that the user should see */
     VR_EVENT_CONSOLE_INPUT_READY, /* vr_machine_console_input() refused bytes, and the guest
                                    * has made room since: offer them again */
+    VR_EVENT_MEDIA_CHANGED,       /* disk: the CD drive whose disc changed (or was ejected);
+                                   * ejected_on_reboot: the guest restarted and the drive's
+                                   * eject_on_reboot took the disc out. Ask vr_machine_cd_path()
+                                   * for the disc now in it. */
 } VrEventKind;
 
 typedef struct VrMachineEvent {
@@ -86,6 +90,8 @@ typedef struct VrMachineEvent {
     VrMachineState state;
     VrMachineResult result; /* with VR_EVENT_STATE_CHANGED to STOPPED */
     const char *message;
+    unsigned disk;          /* with VR_EVENT_MEDIA_CHANGED: the index in cfg->disks */
+    bool ejected_on_reboot; /* with VR_EVENT_MEDIA_CHANGED */
 } VrMachineEvent;
 
 typedef void (*VrMachineEventFn)(VrMachine *m, const VrMachineEvent *event, void *data);
@@ -143,6 +149,24 @@ struct VrHart *vr_machine_hart(VrMachine *m, unsigned i);
 bool vr_machine_dump_registers(VrMachine *m, unsigned i, GString *out);
 /* How many resets the machine has gone through (caller's and guest's). */
 uint64_t vr_machine_resets(VrMachine *m);
+
+/* CD drives. disk_index counts cfg->disks (CD drives and disks together). Puts the image at
+ * path in the CD drive (NULL: ejects the disc), whatever state the machine is in: the image
+ * is opened read-only and checked first (an error names it, and the old disc stays); the
+ * guest sees the drive's size change with a configuration change interrupt. The drive's
+ * eject_on_reboot is cleared. Refuses a disk that is not a CD drive. Posts
+ * VR_EVENT_MEDIA_CHANGED. Thread-safe; it may wait for the disk requests in flight (and for
+ * a state being saved). */
+bool vr_machine_change_cd(VrMachine *m, unsigned disk_index, const char *path, GError **error);
+/* The disc in the CD drive disk_index (an absolute path, free it), or NULL: the drive is
+ * empty or disk_index is no CD drive. Thread-safe. */
+char *vr_machine_cd_path(VrMachine *m, unsigned disk_index);
+/* Whether disk_index is a CD drive that ejects its disc when the guest restarts. */
+bool vr_machine_cd_eject_on_reboot(VrMachine *m, unsigned disk_index);
+/* The number of disks and CD drives (cfg->disks' length). */
+unsigned vr_machine_n_disks(VrMachine *m);
+/* Whether disk_index is a CD drive. */
+bool vr_machine_disk_is_cd(VrMachine *m, unsigned disk_index);
 
 /* ---- Machine state (vr-machine-state.c) ---- */
 

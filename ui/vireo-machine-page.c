@@ -38,6 +38,7 @@ struct _VireoMachinePage {
     guint shutdown_timeout_s;
     GtkWidget *problem_settings_button;
     GtkWidget *paused_cue;
+    GtkBox *media_bar;
     guint focus_source; /* gives the console the keyboard once an action is done */
 };
 
@@ -265,12 +266,20 @@ void vireo_machine_page_leave(VireoMachinePage *self)
 
 static void show_banner(VireoMachinePage *self, const char *text)
 {
+    gtk_widget_add_css_class(gtk_widget_get_parent(GTK_WIDGET(self->banner_label)), "error");
     gtk_label_set_text(self->banner_label, text);
     /* A saved state that cannot be resumed: the way out is right there. */
     const char *restore_error =
         self->machine ? vireo_machine_get_restore_error(self->machine) : NULL;
     gtk_widget_set_visible(self->banner_discard, g_strcmp0(restore_error, text) == 0);
     gtk_revealer_set_reveal_child(self->banner_revealer, TRUE);
+}
+
+/* News rather than trouble: the banner without the error colour. */
+static void show_info_banner(VireoMachinePage *self, const char *text)
+{
+    show_banner(self, text);
+    gtk_widget_remove_css_class(gtk_widget_get_parent(GTK_WIDGET(self->banner_label)), "error");
 }
 
 static void hide_banner(VireoMachinePage *self)
@@ -385,6 +394,108 @@ static void shut_down(VireoMachinePage *self)
 void vireo_machine_page_set_shutdown_timeout(VireoMachinePage *self, guint seconds)
 {
     self->shutdown_timeout_s = seconds;
+}
+
+/* ---- CD drives ---- */
+
+void vireo_machine_page_change_cd(VireoMachinePage *self, guint disk, const char *path)
+{
+    if (!self->machine)
+        return;
+    g_autoptr(GError) error = NULL;
+    if (!vireo_machine_change_cd(self->machine, disk, path, &error))
+        show_banner(self, error->message);
+}
+
+typedef struct {
+    VireoMachinePage *self;
+    guint disk;
+} CdChoice;
+
+static void on_cd_chosen(GFile *file, gpointer data)
+{
+    CdChoice *c = data;
+    if (file) {
+        g_autofree char *path = g_file_get_path(file);
+        if (path)
+            vireo_machine_page_change_cd(c->self, c->disk, path);
+    }
+    g_object_unref(c->self);
+    g_free(c);
+}
+
+static void on_change_cd_clicked(GtkButton *button, gpointer data)
+{
+    VireoMachinePage *self = data;
+    CdChoice *c = g_new0(CdChoice, 1);
+    c->self = g_object_ref(self);
+    c->disk = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(button), "disk"));
+    GtkRoot *root = gtk_widget_get_root(GTK_WIDGET(self));
+    vireo_choose_file(GTK_IS_WINDOW(root) ? GTK_WINDOW(root) : NULL, _("Choose a CD Image"),
+                      VIREO_FILES_ISO, on_cd_chosen, c);
+}
+
+static void on_eject_clicked(GtkButton *button, gpointer data)
+{
+    vireo_machine_page_change_cd(
+        data, GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(button), "disk")), NULL);
+}
+
+/* One row per CD drive: the disc's name (or No Disc), Eject and Change CD…. */
+static void update_media(VireoMachinePage *self)
+{
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->media_bar))))
+        gtk_box_remove(self->media_bar, child);
+    VireoMachine *m = self->machine;
+    const VrMachineConfig *cfg = m ? vireo_machine_get_config(m) : NULL;
+    guint n = cfg && cfg->disks && vireo_machine_get_entry(m)->cfg_loaded ? cfg->disks->len : 0;
+    guint drives = 0;
+    for (guint i = 0; i < n; i++) {
+        if (!vireo_machine_is_cd_drive(m, i))
+            continue;
+        drives++;
+        g_autofree char *path = vireo_machine_get_cd_path(m, i);
+        g_autofree char *name = path ? g_path_get_basename(path) : NULL;
+        GtkWidget *row = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+        gtk_box_append(GTK_BOX(row), gtk_image_new_from_icon_name("media-optical-symbolic"));
+        GtkWidget *label = gtk_label_new(name ? name : _("No Disc"));
+        gtk_label_set_ellipsize(GTK_LABEL(label), PANGO_ELLIPSIZE_MIDDLE);
+        gtk_label_set_xalign(GTK_LABEL(label), 0);
+        gtk_widget_set_hexpand(label, TRUE);
+        if (path)
+            gtk_widget_set_tooltip_text(label, path);
+        else
+            gtk_widget_add_css_class(label, "dim-label");
+        gtk_widget_set_name(label, "cd_label");
+        gtk_box_append(GTK_BOX(row), label);
+        GtkWidget *eject = gtk_button_new_with_mnemonic(_("_Eject"));
+        gtk_widget_set_sensitive(eject, path != NULL);
+        g_object_set_data(G_OBJECT(eject), "disk", GUINT_TO_POINTER(i));
+        g_signal_connect(eject, "clicked", G_CALLBACK(on_eject_clicked), self);
+        gtk_box_append(GTK_BOX(row), eject);
+        GtkWidget *change = gtk_button_new_with_mnemonic(_("_Change CD…"));
+        g_object_set_data(G_OBJECT(change), "disk", GUINT_TO_POINTER(i));
+        g_signal_connect(change, "clicked", G_CALLBACK(on_change_cd_clicked), self);
+        gtk_box_append(GTK_BOX(row), change);
+        gtk_box_append(self->media_bar, row);
+    }
+    gtk_widget_set_visible(GTK_WIDGET(self->media_bar), drives > 0);
+}
+
+static void on_media_changed(VireoMachine *machine, guint disk, gboolean ejected_on_reboot,
+                             gpointer data)
+{
+    VireoMachinePage *self = data;
+    update_media(self);
+    if (ejected_on_reboot)
+        show_info_banner(self, _("The installer restarted the machine, so its CD was ejected: "
+                                 "the machine now starts from its disk."));
+}
+
+static void on_config_changed(VireoMachine *machine, gpointer data)
+{
+    update_media(data);
 }
 
 /* ---- state ---- */
@@ -521,7 +632,10 @@ void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machin
                           GINT_TO_POINTER(vireo_machine_get_state(machine)));
         g_signal_connect(machine, "notify", G_CALLBACK(on_machine_notify), self);
         g_signal_connect(machine, "error", G_CALLBACK(on_machine_error), self);
+        g_signal_connect(machine, "media-changed", G_CALLBACK(on_media_changed), self);
+        g_signal_connect(machine, "config-changed", G_CALLBACK(on_config_changed), self);
     }
+    update_media(self);
     update(self);
 }
 
@@ -647,6 +761,7 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, problem_page);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, problem_settings_button);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, paused_cue);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, media_bar);
 
     static const char *const actions[] = {
         "machine.start",         "machine.pause",     "machine.resume",   "machine.toggle-pause",

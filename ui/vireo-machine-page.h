@@ -1,6 +1,7 @@
 /* VireoMachinePage: one machine on screen: its serial console in a terminal (keyboard input
  * goes to the guest), start/pause/resume/reset/shut down with the right sensitivity for
- * its state (Force Off, in the menu, asks first), and a banner for what the engine reports. */
+ * its state (Force Off, in the menu, asks first), a row for each CD drive (its disc, Eject,
+ * Change CD…), and a banner for what the engine reports. */
 #pragma once
 
 #include <adwaita.h>
@@ -23,6 +24,9 @@ void vireo_machine_page_leave(VireoMachinePage *self);
 void vireo_machine_page_forget(VireoMachinePage *self, VireoMachine *machine);
 /* Seconds a guest asked to shut down may take before the page offers Force Off (60). */
 void vireo_machine_page_set_shutdown_timeout(VireoMachinePage *self, guint seconds);
+/* What the Change CD… chooser of CD drive disk leads to (path NULL: Eject). Works while the
+ * machine runs; machine.ini follows. A refusal shows in the banner. */
+void vireo_machine_page_change_cd(VireoMachinePage *self, guint disk, const char *path);
 /* What the banner says now, or NULL when it is hidden. */
 const char *vireo_machine_page_get_banner(VireoMachinePage *self);
 

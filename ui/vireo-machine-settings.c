@@ -447,7 +447,7 @@ gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint in
     g_autofree char *path = g_strdup(g_array_index(cfg->disks, VrDiskConfig, index).path);
     if (!save(self, change_remove_disk, GUINT_TO_POINTER(index), error))
         return FALSE;
-    if (delete_file && g_unlink(path) != 0)
+    if (delete_file && path && g_unlink(path) != 0)
         g_message("cannot delete %s: %s", path, g_strerror(errno));
     load(self);
     return TRUE;
@@ -467,6 +467,13 @@ static gboolean change_readonly(VireoMachineSettings *self, VrMachineConfig *cfg
         return FALSE;
     }
     VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, f->index);
+    if (d->cdrom) {
+        if (f->value)
+            return TRUE;
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                            _("A CD drive is always read-only."));
+        return FALSE;
+    }
     if (!f->value && access(d->path, W_OK) != 0) {
         int err = errno;
         g_autofree char *base = g_path_get_basename(d->path);
@@ -639,14 +646,17 @@ static void on_remove_disk(GtkButton *button, gpointer data)
     if (!cfg->disks || index >= cfg->disks->len)
         return;
     const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, index);
-    g_autofree char *base = g_path_get_basename(d->path);
-    g_autofree char *heading = g_strdup_printf(_("Remove “%s”?"), base);
+    g_autofree char *base = d->path ? g_path_get_basename(d->path) : NULL;
+    g_autofree char *heading =
+        d->cdrom ? g_strdup(_("Remove the CD Drive?")) : g_strdup_printf(_("Remove “%s”?"), base);
     g_autofree char *prefix = g_strconcat(vireo_machine_get_folder(self->machine), "/", NULL);
-    gboolean inside = g_str_has_prefix(d->path, prefix);
+    /* A CD's disc is never deleted from here. */
+    gboolean inside = !d->cdrom && g_str_has_prefix(d->path, prefix);
     GtkWidget *dialog = adw_message_dialog_new(
         GTK_WINDOW(self), heading,
-        inside ? _("The disk image is in the machine’s folder. Delete the file too, or keep it?")
-               : _("The machine stops using this file; the file itself is kept."));
+        d->cdrom ? _("The machine loses this drive; the disc image itself is kept.")
+        : inside ? _("The disk image is in the machine’s folder. Delete the file too, or keep it?")
+                 : _("The machine stops using this file; the file itself is kept."));
     adw_message_dialog_add_response(ADW_MESSAGE_DIALOG(dialog), "cancel", _("_Cancel"));
     if (inside) {
         adw_message_dialog_add_responses(ADW_MESSAGE_DIALOG(dialog), "keep", _("_Keep File"),
@@ -722,8 +732,34 @@ static void on_new_disk(GtkButton *button, gpointer data)
     gtk_window_present(GTK_WINDOW(dialog));
 }
 
+/* A CD drive: always read-only, its disc changed on the machine's page. */
+static GtkWidget *cd_row(VireoMachineSettings *self, guint index, const VrDiskConfig *d)
+{
+    GtkWidget *row = adw_action_row_new();
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), _("CD Drive"));
+    adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
+    g_autofree char *device = g_strdup_printf("vd%c", 'a' + index);
+    g_autofree char *base = d->path ? g_path_get_basename(d->path) : g_strdup(_("Empty"));
+    /* Translators: the guest's name of the drive (vdb), then its disc's file or "Empty". */
+    g_autofree char *subtitle = g_strdup_printf(_("%s · %s"), device, base);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(row), subtitle);
+    adw_action_row_set_icon_name(ADW_ACTION_ROW(row), "media-optical-symbolic");
+    if (d->path)
+        gtk_widget_set_tooltip_text(row, d->path);
+    GtkWidget *remove = gtk_button_new_from_icon_name("user-trash-symbolic");
+    gtk_widget_set_valign(remove, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class(remove, "flat");
+    gtk_widget_set_tooltip_text(remove, _("Remove CD Drive"));
+    g_object_set_data(G_OBJECT(remove), "index", GUINT_TO_POINTER(index));
+    g_signal_connect(remove, "clicked", G_CALLBACK(on_remove_disk), self);
+    adw_action_row_add_suffix(ADW_ACTION_ROW(row), remove);
+    return row;
+}
+
 static GtkWidget *disk_row(VireoMachineSettings *self, guint index, const VrDiskConfig *d)
 {
+    if (d->cdrom)
+        return cd_row(self, index, d);
     gboolean active = vireo_machine_is_active(self->machine);
     GtkWidget *row = adw_expander_row_new();
     g_autofree char *base = g_path_get_basename(d->path);
@@ -881,7 +917,7 @@ static void load(VireoMachineSettings *self)
         const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
         GtkWidget *row = disk_row(self, i, d);
         g_object_set_data_full(G_OBJECT(row), "path", g_strdup(d->path), g_free);
-        if (g_hash_table_contains(expanded, d->path))
+        if (d->path && ADW_IS_EXPANDER_ROW(row) && g_hash_table_contains(expanded, d->path))
             adw_expander_row_set_expanded(ADW_EXPANDER_ROW(row), TRUE);
         gtk_list_box_append(self->disk_list, row);
     }

@@ -68,6 +68,7 @@ enum {
     SIGNAL_ERROR,
     SIGNAL_STOPPED,
     SIGNAL_CONFIG_CHANGED,
+    SIGNAL_MEDIA_CHANGED,
     N_SIGNALS,
 };
 static guint signals[N_SIGNALS];
@@ -258,6 +259,98 @@ gboolean vireo_machine_save_config(VireoMachine *self, const VrMachineConfig *cf
     return TRUE;
 }
 
+/* ---- CD drives ---- */
+
+static const VrDiskConfig *cd_config(VireoMachine *self, guint disk)
+{
+    const VrMachineConfig *cfg = &self->entry->cfg;
+    if (!self->entry->cfg_loaded || !cfg->disks || disk >= cfg->disks->len)
+        return NULL;
+    const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, disk);
+    return d->cdrom ? d : NULL;
+}
+
+gboolean vireo_machine_is_cd_drive(VireoMachine *self, guint disk)
+{
+    return cd_config(self, disk) != NULL;
+}
+
+char *vireo_machine_get_cd_path(VireoMachine *self, guint disk)
+{
+    if (self->vm)
+        return vr_machine_cd_path(self->vm, disk);
+    const VrDiskConfig *d = cd_config(self, disk);
+    return d ? g_strdup(d->path) : NULL;
+}
+
+/* Writes the disc of CD drive disk (and its eject-on-reboot) to machine.ini. */
+static gboolean save_cd(VireoMachine *self, guint disk, const char *path, gboolean eject_on_reboot,
+                        GError **error)
+{
+    const VrDiskConfig *now = cd_config(self, disk);
+    if (!now) /* the settings changed meanwhile: nothing to keep */
+        return TRUE;
+    if (g_strcmp0(now->path, path) == 0 && now->eject_on_reboot == (eject_on_reboot && path))
+        return TRUE;
+    VrMachineConfig cfg;
+    vr_machine_config_copy(&cfg, &self->entry->cfg);
+    VrDiskConfig *d = &g_array_index(cfg.disks, VrDiskConfig, disk);
+    g_free(d->path);
+    d->path = g_strdup(path);
+    d->eject_on_reboot = eject_on_reboot && path;
+    gboolean ok = vireo_machine_save_config(self, &cfg, error);
+    vr_machine_config_clear(&cfg);
+    return ok;
+}
+
+gboolean vireo_machine_change_cd(VireoMachine *self, guint disk, const char *path, GError **error)
+{
+    if (self->building) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY, "%s",
+                    _("The machine is starting; change the CD once it runs"));
+        return FALSE;
+    }
+    /* The engine holds the machine for a save or a reset on a worker thread: waiting for it
+     * here would stop the window. */
+    if (self->saving || self->resetting) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY, "%s",
+                    _("The machine is busy saving or restarting; change the CD in a moment"));
+        return FALSE;
+    }
+    /* A running machine takes the disc at once; its event writes machine.ini. */
+    if (self->vm)
+        return vr_machine_change_cd(self->vm, disk, path, error);
+    if (!cd_config(self, disk)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    /* Translators: %u counts the machine's disks from 0. */
+                    _("Disk %u of the machine is not a CD drive"), disk);
+        return FALSE;
+    }
+    g_autofree char *full = path ? g_canonicalize_filename(path, NULL) : NULL;
+    if (full) {
+        VrMachineConfig one;
+        vr_machine_config_init(&one);
+        vr_machine_config_add_cdrom(&one, full);
+        gboolean readable = vr_library_check_files(&one, error);
+        vr_machine_config_clear(&one);
+        if (!readable)
+            return FALSE;
+    }
+    if (!save_cd(self, disk, full, FALSE, error))
+        return FALSE;
+    g_signal_emit(self, signals[SIGNAL_MEDIA_CHANGED], 0, disk, FALSE);
+    return TRUE;
+}
+
+static void on_media_changed(VireoMachine *self, VrMachine *m, const VrMachineEvent *ev)
+{
+    g_autofree char *path = vr_machine_cd_path(m, ev->disk);
+    g_autoptr(GError) error = NULL;
+    if (!save_cd(self, ev->disk, path, vr_machine_cd_eject_on_reboot(m, ev->disk), &error))
+        g_signal_emit(self, signals[SIGNAL_ERROR], 0, error->message);
+    g_signal_emit(self, signals[SIGNAL_MEDIA_CHANGED], 0, ev->disk, ev->ejected_on_reboot);
+}
+
 gboolean vireo_machine_save_thumbnail(VireoMachine *self, GdkTexture *texture, GError **error)
 {
     g_autofree char *path = g_build_filename(self->entry->folder, "screenshot.png", NULL);
@@ -390,6 +483,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     case VR_EVENT_ERROR: g_signal_emit(self, signals[SIGNAL_ERROR], 0, ev->message); break;
     case VR_EVENT_RESET: break;
     case VR_EVENT_CONSOLE_INPUT_READY: break;
+    case VR_EVENT_MEDIA_CHANGED: on_media_changed(self, m, ev); break;
     case VR_EVENT_STATE_CHANGED:
         switch (ev->state) {
         case VR_MACHINE_RUNNING: set_state(self, VIREO_MACHINE_RUNNING); break;
@@ -902,6 +996,11 @@ static void vireo_machine_class_init(VireoMachineClass *klass)
     signals[SIGNAL_CONFIG_CHANGED] =
         g_signal_new("config-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                      NULL, G_TYPE_NONE, 0);
+    /* A CD drive's disc changed (disk: its index in the configuration); ejected_on_reboot:
+     * the guest restarted and the drive gave up its disc. machine.ini already says so. */
+    signals[SIGNAL_MEDIA_CHANGED] =
+        g_signal_new("media-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
 }
 
 static void vireo_machine_init(VireoMachine *self)

@@ -59,6 +59,14 @@ void vireo_machine_reload(VireoMachine *self);
 gboolean vireo_machine_save_config(VireoMachine *self, const VrMachineConfig *cfg, GError **error);
 /* After a rename: the machine's new folder. */
 void vireo_machine_set_folder(VireoMachine *self, const char *folder);
+/* CD drives (disk counts the configuration's disks). Whether disk is a CD drive; the disc in
+ * it now (NULL: empty; free it). */
+gboolean vireo_machine_is_cd_drive(VireoMachine *self, guint disk);
+char *vireo_machine_get_cd_path(VireoMachine *self, guint disk);
+/* Puts the image at path in the CD drive (NULL: ejects it), at once when the machine runs,
+ * and writes it to machine.ini (dropping eject-on-reboot); "media-changed" follows. An error
+ * for the user when the file cannot be read or the machine is still being built. */
+gboolean vireo_machine_change_cd(VireoMachine *self, guint disk, const char *path, GError **error);
 /* Writes a PNG (the console's last picture) to the folder's screenshot.png. */
 gboolean vireo_machine_save_thumbnail(VireoMachine *self, GdkTexture *texture, GError **error);
 

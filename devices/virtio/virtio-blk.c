@@ -1,4 +1,4 @@
-/* virtio-blk on a raw image. */
+/* virtio-blk on a raw image, or a CD drive whose disc can change. */
 #define G_LOG_DOMAIN "vireo-virtio"
 
 #include "virtio-blk.h"
@@ -35,10 +35,11 @@ typedef struct {
 
 typedef struct {
     VrVirtioDevice dev;
-    int fd;
+    int fd; /* -1: a CD drive with no disc */
     bool readonly;
+    bool cdrom;
     uint64_t capacity; /* sectors */
-    char *path;
+    char *path;        /* NULL: no disc */
     char serial[VR_VIRTIO_BLK_ID_BYTES];
     uint8_t config[CONFIG_SIZE];
     VrRateLimit log;
@@ -57,6 +58,7 @@ typedef struct {
     unsigned running; /* handed to the pool */
     bool flush_running;
     bool closing;
+    bool changing; /* the disc is being changed: nothing goes to the pool */
 } VrVirtioBlk;
 
 #define blk_error(b, ...) vr_virtio_log_guest_error(&(b)->log, (b)->dev.name, __VA_ARGS__)
@@ -76,7 +78,9 @@ static void put_le64(uint8_t *p, uint64_t v)
 static void blk_config_read(VrVirtioDevice *dev, uint32_t offset, uint8_t *buf, unsigned len)
 {
     VrVirtioBlk *b = (VrVirtioBlk *) dev;
-    memcpy(buf, b->config + offset, len); /* immutable after creation: no lock */
+    /* Changed only by a disc change, through vr_virtio_device_config_update: the register
+     * lock held here keeps it whole. */
+    memcpy(buf, b->config + offset, len);
 }
 
 /* Whether [sector, sector + bytes / 512) lies on the disk. */
@@ -90,6 +94,10 @@ static uint8_t do_rw(VrVirtioBlk *b, BlkRequest *req, bool write, uint64_t secto
                      const struct iovec *iov, unsigned n, size_t skip, size_t len)
 {
     const char *what = write ? "write" : "read";
+    if (b->fd < 0) {
+        blk_error(b, "%s of an empty CD drive", what);
+        return VR_VIRTIO_BLK_S_IOERR;
+    }
     if (len % SECTOR) {
         blk_error(b, "%s of %zu bytes, not a multiple of 512", what, len);
         return VR_VIRTIO_BLK_S_IOERR;
@@ -304,7 +312,7 @@ static void request_put_locked(VrVirtioBlk *b, BlkRequest *req)
 /* Hands waiting requests to the pool as far as flushes allow. b->lock held. */
 static void dispatch_locked(VrVirtioBlk *b)
 {
-    while (!b->closing && !b->flush_running && b->waiting.head) {
+    while (!b->closing && !b->changing && !b->flush_running && b->waiting.head) {
         BlkRequest *req = b->waiting.head->data;
         bool flush = req->type == VR_VIRTIO_BLK_T_FLUSH;
         if (flush && b->running > 0)
@@ -456,7 +464,8 @@ static bool blk_load(VrVirtioDevice *dev, VrStateReader *r)
         vr_state_reader_invalid(r,
                                 "it holds a %s disk of %" G_GUINT64_FORMAT
                                 " sectors, but %s is a %s one of %" G_GUINT64_FORMAT,
-                                readonly ? "read-only" : "read-write", capacity, b->path,
+                                readonly ? "read-only" : "read-write", capacity,
+                                b->path ? b->path : "the empty CD drive",
                                 b->readonly ? "read-only" : "read-write", b->capacity);
         return false;
     }
@@ -593,18 +602,19 @@ VrVirtioDevice *vr_virtio_blk_new(const char *path, bool readonly, GError **erro
     return vr_virtio_blk_open(path, readonly, false, error);
 }
 
-VrVirtioDevice *vr_virtio_blk_open(const char *path, bool readonly, bool follow_symlink,
-                                   GError **error)
+/* Opens, checks and locks the image at path; *fd and *size (bytes) on success. */
+static bool open_image(const char *path, bool readonly, bool follow_symlink, int *fd_out,
+                       uint64_t *size_out, GError **error)
 {
     /* Checked before the open, and made sure of by it (O_NOFOLLOW) without a race. */
     if (!vr_input_check_link(path, !readonly, follow_symlink, error))
-        return NULL;
+        return false;
     int nofollow = readonly || follow_symlink ? 0 : O_NOFOLLOW;
     int fd = vr_input_open(path, (readonly ? O_RDONLY : O_RDWR) | nofollow);
     if (fd < 0) {
         int err = errno;
         if (err == ELOOP && nofollow && !vr_input_check_link(path, true, false, error))
-            return NULL;
+            return false;
         if (err == EISDIR)
             g_set_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
                         _("Disk image %s is a directory; expected a raw disk image file"), path);
@@ -615,12 +625,12 @@ VrVirtioDevice *vr_virtio_blk_open(const char *path, bool readonly, bool follow_
             g_set_error(error, G_IO_ERROR, g_io_error_from_errno(err),
                         _("Cannot open disk image %s for reading and writing: %s"), path,
                         g_strerror(err));
-        return NULL;
+        return false;
     }
     struct stat st;
     if (!vr_input_check(fd, path, VR_INPUT_DISK, &st, error)) {
         close(fd);
-        return NULL;
+        return false;
     }
     uint64_t size;
     if (S_ISREG(st.st_mode)) {
@@ -639,17 +649,32 @@ VrVirtioDevice *vr_virtio_blk_open(const char *path, bool readonly, bool follow_
                                 (gulong) size),
                     path, (unsigned long long) size);
         close(fd);
-        return NULL;
+        return false;
     }
     if (!lock_image(fd, path, readonly, error)) {
         close(fd);
-        return NULL;
+        return false;
     }
+    *fd_out = fd;
+    *size_out = size;
+    return true;
+}
 
+/* Fixed for the device's life: log lines on other threads read it. */
+static char *device_name(const char *path, bool cdrom)
+{
+    if (cdrom)
+        return g_strdup("virtio-blk CD drive");
+    g_autofree char *base = g_path_get_basename(path);
+    return g_strdup_printf("virtio-blk %s", base);
+}
+
+static VrVirtioDevice *blk_create(int fd, const char *path, uint64_t size, bool readonly,
+                                  bool cdrom)
+{
     VrVirtioBlk *b = g_new0(VrVirtioBlk, 1);
     b->dev.cls = &blk_class;
-    g_autofree char *base = g_path_get_basename(path);
-    b->dev.name = g_strdup_printf("virtio-blk %s", base);
+    b->dev.name = device_name(path, cdrom);
     b->dev.num_queues = 1;
     b->dev.queue_max_size = VR_VIRTIO_BLK_QUEUE_SIZE;
     b->dev.config_size = CONFIG_SIZE;
@@ -663,6 +688,7 @@ VrVirtioDevice *vr_virtio_blk_open(const char *path, bool readonly, bool follow_
             VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_DISCARD) | VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_WRITE_ZEROES);
     b->fd = fd;
     b->readonly = readonly;
+    b->cdrom = cdrom;
     b->capacity = size / SECTOR;
     b->path = g_strdup(path);
     g_mutex_init(&b->lock);
@@ -671,6 +697,7 @@ VrVirtioDevice *vr_virtio_blk_open(const char *path, bool readonly, bool follow_
     g_queue_init(&b->done);
     g_queue_init(&b->spare);
     b->pool = g_thread_pool_new(worker, b, WORKERS, FALSE, NULL);
+    g_autofree char *base = path ? g_path_get_basename(path) : g_strdup("cdrom");
     vr_virtio_blk_set_serial(&b->dev, base);
 
     /* struct virtio_blk_config (5.2.4); padding and unused fields stay zero. */
@@ -685,4 +712,70 @@ VrVirtioDevice *vr_virtio_blk_open(const char *path, bool readonly, bool follow_
     put_le32(b->config + 52, VR_VIRTIO_BLK_DISCARD_SEGS);
     b->config[56] = 1; /* write_zeroes_may_unmap */
     return &b->dev;
+}
+
+VrVirtioDevice *vr_virtio_blk_open(const char *path, bool readonly, bool follow_symlink,
+                                   GError **error)
+{
+    int fd;
+    uint64_t size;
+    if (!open_image(path, readonly, follow_symlink, &fd, &size, error))
+        return NULL;
+    return blk_create(fd, path, size, readonly, false);
+}
+
+VrVirtioDevice *vr_virtio_blk_new_cdrom(const char *path, GError **error)
+{
+    int fd = -1;
+    uint64_t size = 0;
+    if (path && !open_image(path, true, false, &fd, &size, error))
+        return NULL;
+    return blk_create(fd, path, size, true, true);
+}
+
+/* Under the transport's register lock: the capacity of the disc in the drive now, so that
+ * of two quick changes the later one's capacity is what stays. */
+static void set_capacity(VrVirtioDevice *dev, void *data)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    g_mutex_lock(&b->lock);
+    put_le64(b->config + 0, b->capacity);
+    g_mutex_unlock(&b->lock);
+}
+
+bool vr_virtio_blk_change_medium(VrVirtioDevice *dev, const char *path, GError **error)
+{
+    VrVirtioBlk *b = (VrVirtioBlk *) dev;
+    g_return_val_if_fail(b->cdrom, false);
+    int fd = -1;
+    uint64_t size = 0;
+    if (path && !open_image(path, true, false, &fd, &size, error))
+        return false;
+    /* No new request starts on the workers while those running finish on the old disc. No
+     * transport lock is held meanwhile: a driver's reset may be waiting for the requests. */
+    g_mutex_lock(&b->lock);
+    b->changing = true;
+    while (b->running > 0)
+        g_cond_wait(&b->idle, &b->lock);
+    int old_fd = b->fd;
+    b->fd = fd;
+    g_free(b->path);
+    b->path = g_strdup(path);
+    b->capacity = size / SECTOR;
+    /* Requests that waited meanwhile go to the new disc (or fail on an empty drive). */
+    b->changing = false;
+    dispatch_locked(b);
+    g_cond_broadcast(&b->idle);
+    g_mutex_unlock(&b->lock);
+    if (old_fd >= 0)
+        close(old_fd); /* drops its read lock */
+    /* 5.2.2 and 4.2.2.1: the capacity changes as one step, with a configuration change
+     * interrupt; Linux's virtio_blk reads the new size and tells the block layer. */
+    vr_virtio_device_config_update(dev, set_capacity, NULL);
+    return true;
+}
+
+bool vr_virtio_blk_is_cdrom(VrVirtioDevice *dev)
+{
+    return ((VrVirtioBlk *) dev)->cdrom;
 }

@@ -8,6 +8,10 @@
  * they finish, and a flush waits for every request before it. A device reset and the
  * machine's quiesce wait for the requests in flight; freeing the device joins the workers.
  *
+ * A CD drive (vr_virtio_blk_new_cdrom) is a read-only virtio-blk device whose disc can be
+ * changed or taken out while the guest runs: an empty drive has capacity 0 and fails every
+ * read; a change is a capacity change with a configuration change interrupt (5.2.2).
+ *
  * The image is locked with an open file description lock (F_OFD_SETLK): a write lock for a
  * read-write device, a read lock for a read-only one, so two machines cannot write the
  * same image, and none reads an image another one writes.
@@ -62,6 +66,13 @@ void vr_virtio_blk_set_serial(VrVirtioDevice *dev, const char *serial);
  * attached. */
 typedef void (*VrVirtioBlkRequestHook)(void *opaque, uint32_t type);
 void vr_virtio_blk_set_request_hook(VrVirtioDevice *dev, VrVirtioBlkRequestHook hook, void *opaque);
+/* A CD drive holding the image at path (read-only), or an empty one (path NULL). */
+VrVirtioDevice *vr_virtio_blk_new_cdrom(const char *path, GError **error);
+/* Puts the image at path in the CD drive dev (NULL: ejects the disc). The new image is
+ * opened and checked first: on an error the old disc stays. Requests already running finish
+ * on the old disc, later ones go to the new one. Thread-safe; not from a device callback. */
+bool vr_virtio_blk_change_medium(VrVirtioDevice *dev, const char *path, GError **error);
+bool vr_virtio_blk_is_cdrom(VrVirtioDevice *dev);
 /* Capacity in 512-byte sectors. */
 uint64_t vr_virtio_blk_capacity(VrVirtioDevice *dev);
 

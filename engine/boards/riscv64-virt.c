@@ -82,7 +82,8 @@ typedef struct {
     uint64_t ram_size;
     VrVirtioMmio *virtio[VIRT_VIRTIO_COUNT];
     unsigned n_virtio;
-    VrVirtioDevice *vconsole; /* the virtio console, when the machine has one */
+    VrVirtioDevice *disks[VIRT_VIRTIO_COUNT]; /* by index in cfg->disks */
+    VrVirtioDevice *vconsole;                 /* the virtio console, when the machine has one */
     VrVirtioDevice *power_button;
     /* Keyboard bytes the UART's 16-byte FIFO has no room for yet, under input_lock: handed
      * to it from the guest's thread as soon as it reads the FIFO empty, so input runs at
@@ -577,12 +578,20 @@ static void add_virtio(VirtBoard *b, VrVirtioDevice *dev)
                               VR_VIRTIO_MMIO_SIZE, vr_virtio_mmio_ops(), b->virtio[i]);
 }
 
+static bool change_cd(void *opaque, unsigned index, const char *path, GError **error)
+{
+    VirtBoard *b = opaque;
+    g_assert(index < G_N_ELEMENTS(b->disks) && b->disks[index]);
+    return vr_virtio_blk_change_medium(b->disks[index], path, error);
+}
+
 static const VrBoardOps virt_ops = {
     .free = virt_free,
     .boot = virt_boot,
     .console_input = console_input,
     .console_tx_ready = console_tx_ready,
     .request_shutdown = request_shutdown,
+    .change_cd = change_cd,
 };
 
 static bool virt_build(VrMachine *m, GError **error)
@@ -659,9 +668,12 @@ static bool virt_build(VrMachine *m, GError **error)
     }
     for (unsigned i = 0; i < n_disks; i++) {
         const VrDiskConfig *d = &g_array_index(cfg->disks, VrDiskConfig, i);
-        VrVirtioDevice *dev = vr_virtio_blk_open(d->path, d->readonly, d->follow_symlink, error);
+        VrVirtioDevice *dev =
+            d->cdrom ? vr_virtio_blk_new_cdrom(d->path, error)
+                     : vr_virtio_blk_open(d->path, d->readonly, d->follow_symlink, error);
         if (!dev)
             return false;
+        b->disks[i] = dev;
         g_autofree char *serial = g_strdup_printf("vireo-disk%u", i);
         vr_virtio_blk_set_serial(dev, serial);
         add_virtio(b, dev);

@@ -3,6 +3,7 @@
  * button seen from Linux; Debian 13's stock kernel finding every device, and booted through
  * UEFI (U-Boot, GRUB); an installer CD that installs a system to an empty disk, which then
  * boots from the disk. The guests come from
+ * UEFI (U-Boot, GRUB); a CD drive whose disc changes and ejects on reboot. The guests come from
  * tests/guests/ (see its README); a test whose guest is not built is skipped and says so. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -479,8 +480,10 @@ static void test_install_iso(void)
     cfg.cpus = 2;
     cfg.memory = 512ull << 20;
     /* No kernel: the board's UEFI (Debian 12's U-Boot) with the board's boot order. */
+    /* The ISO in a CD drive that ejects it when the installer restarts the machine. */
     vr_machine_config_add_disk(&cfg, disk, false);
-    vr_machine_config_add_disk(&cfg, iso, true);
+    vr_machine_config_add_cdrom(&cfg, iso);
+    g_array_index(cfg.disks, VrDiskConfig, 1).eject_on_reboot = true;
     Guest *g = guest_start("install-iso", &cfg);
     vr_machine_config_clear(&cfg);
     g_assert_true(guest_expect(g, "U-Boot", BOOT_TIMEOUT));
@@ -507,6 +510,10 @@ static void test_install_iso(void)
         "grep ' / ' /proc/mounts | cut -d' ' -f3; cat /etc/vireo-guest",
         CMD_TIMEOUT);
     g_assert_cmpstr(root, ==, "root-is-vda2\next4\ninstalled");
+    /* The restart ejected the CD: the drive is there, empty. */
+    g_assert_null(vr_machine_cd_path(g->m, 1));
+    g_autofree char *cd = guest_run(g, "cat /sys/block/vdb/size /sys/block/vdb/ro", CMD_TIMEOUT);
+    g_assert_cmpstr(cd, ==, "0\n1");
     power_off(g);
     guest_free(g);
 
@@ -524,6 +531,134 @@ static void test_install_iso(void)
     g_assert_cmpuint(e[8] | e[9] << 8 | e[10] << 16 | (guint32) e[11] << 24, ==, 2048);
     g_assert_cmpuint(e[16 + 4], ==, 0x83);
     g_unlink(disk);
+    g_rmdir(dir);
+}
+
+/* ---- CD drives ---- */
+
+/* A disc image of sectors 512-byte sectors that starts with label. */
+static char *make_disc(const char *dir, const char *name, const char *label, unsigned sectors)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    g_autofree char *data = g_malloc0((gsize) sectors * 512);
+    memcpy(data, label, strlen(label));
+    g_assert_true(g_file_set_contents(path, data, (gssize) sectors * 512, NULL));
+    return path;
+}
+
+static bool file_starts_with(const char *path, const char *label, gsize size)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    return len == size && memcmp(data, label, strlen(label)) == 0;
+}
+
+/* The size Linux gives /dev/vdb, once it is not old any more (the change reaches the block
+ * layer from a work queue after the configuration change interrupt). */
+static char *vdb_size_after_change(Guest *g, const char *old)
+{
+    g_autofree char *cmd =
+        g_strdup_printf("for i in 1 2 3 4 5 6 7 8 9 10; do s=$(cat /sys/block/vdb/size); "
+                        "[ \"$s\" != %s ] && break; sleep 1; done; echo $s",
+                        old);
+    return guest_run(g, cmd, CMD_TIMEOUT);
+}
+
+/* A CD drive (vdb) whose disc changes while Linux runs: Linux sees each new size, reads the
+ * new disc, and nothing reaches the images. */
+static void test_cdrom_change(void)
+{
+    char *paths[] = {art.kernel, art.initrd, (char *) -1};
+    if (!need(paths, "the Linux kernel or the initramfs"))
+        return;
+    g_autofree char *dir = g_dir_make_tmp("vireo-cdrom-XXXXXX", NULL);
+    g_autofree char *scratch = make_disc(dir, "scratch.img", "", 2048);
+    g_autofree char *one = make_disc(dir, "one.iso", "VIREO-DISC-ONE", 4096);
+    g_autofree char *two = make_disc(dir, "two.iso", "VIREO-DISC-TWO", 6144);
+    VrMachineConfig cfg;
+    linux_config(&cfg, 1);
+    vr_machine_config_add_disk(&cfg, scratch, true);
+    vr_machine_config_add_cdrom(&cfg, NULL);
+    Guest *g = guest_start("cdrom-change", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_autofree char *empty = guest_run(g, "cat /sys/block/vdb/size /sys/block/vdb/ro", CMD_TIMEOUT);
+    g_assert_cmpstr(empty, ==, "0\n1");
+    g_assert_null(vr_machine_cd_path(g->m, 1));
+
+    g_autoptr(GError) error = NULL;
+    g_assert_false(vr_machine_change_cd(g->m, 0, one, &error)); /* vda is no CD drive */
+    g_assert_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_clear_error(&error);
+    g_assert_true(vr_machine_change_cd(g->m, 1, one, &error));
+    g_assert_no_error(error);
+    g_autofree char *cd = vr_machine_cd_path(g->m, 1);
+    g_assert_cmpstr(cd, ==, one);
+    g_autofree char *size = vdb_size_after_change(g, "0");
+    g_assert_cmpstr(size, ==, "4096");
+    g_autofree char *label = guest_run(g, "head -c 14 /dev/vdb", CMD_TIMEOUT);
+    g_assert_cmpstr(label, ==, "VIREO-DISC-ONE");
+    /* Writes fail, and the disc keeps its bytes. */
+    g_autofree char *write = guest_run(
+        g, "echo scribble | dd of=/dev/vdb conv=fsync 2>/dev/null || echo refused", CMD_TIMEOUT);
+    g_assert_cmpstr(write, ==, "refused");
+
+    g_assert_true(vr_machine_change_cd(g->m, 1, two, &error));
+    g_autofree char *size2 = vdb_size_after_change(g, "4096");
+    g_assert_cmpstr(size2, ==, "6144");
+    /* The page cache may still hold the first disc's sectors (the kernel says so). */
+    g_autofree char *dropped = guest_run(g, "echo 3 > /proc/sys/vm/drop_caches", CMD_TIMEOUT);
+    g_autofree char *label2 = guest_run(g, "head -c 14 /dev/vdb", CMD_TIMEOUT);
+    g_assert_cmpstr(label2, ==, "VIREO-DISC-TWO");
+
+    g_assert_true(vr_machine_change_cd(g->m, 1, NULL, &error));
+    g_assert_null(vr_machine_cd_path(g->m, 1));
+    g_autofree char *size3 = vdb_size_after_change(g, "6144");
+    g_assert_cmpstr(size3, ==, "0");
+    g_autofree char *read = guest_run(g, "head -c 14 /dev/vdb 2>/dev/null | wc -c", CMD_TIMEOUT);
+    g_assert_cmpstr(read, ==, "0");
+    power_off(g);
+    guest_free(g);
+
+    g_assert_true(file_starts_with(one, "VIREO-DISC-ONE", 4096 * 512));
+    g_assert_true(file_starts_with(two, "VIREO-DISC-TWO", 6144 * 512));
+    g_unlink(one);
+    g_unlink(two);
+    g_unlink(scratch);
+    g_rmdir(dir);
+}
+
+/* A CD drive marked eject-on-reboot: the guest's restart takes the disc out before the
+ * firmware runs again, and the restarted Linux finds the drive empty. */
+static void test_cdrom_eject_on_reboot(void)
+{
+    char *paths[] = {art.kernel, art.initrd, (char *) -1};
+    if (!need(paths, "the Linux kernel or the initramfs"))
+        return;
+    g_autofree char *dir = g_dir_make_tmp("vireo-cdrom-XXXXXX", NULL);
+    g_autofree char *one = make_disc(dir, "installer.iso", "VIREO-INSTALLER", 4096);
+    VrMachineConfig cfg;
+    linux_config(&cfg, 1);
+    vr_machine_config_add_cdrom(&cfg, one);
+    g_array_index(cfg.disks, VrDiskConfig, 0).eject_on_reboot = true;
+    Guest *g = guest_start("cdrom-eject-on-reboot", &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_autofree char *size = guest_run(g, "cat /sys/block/vda/size", CMD_TIMEOUT);
+    g_assert_cmpstr(size, ==, "4096");
+    g_assert_true(vr_machine_cd_eject_on_reboot(g->m, 0));
+    guest_type(g, "reboot -f\n");
+    g_assert_true(guest_expect(g, "reboot: Restarting system", CMD_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    g_autofree char *after = guest_run(g, "cat /sys/block/vda/size", CMD_TIMEOUT);
+    g_assert_cmpstr(after, ==, "0");
+    g_assert_null(vr_machine_cd_path(g->m, 0));
+    g_assert_false(vr_machine_cd_eject_on_reboot(g->m, 0));
+    power_off(g);
+    guest_free(g);
+    g_assert_true(file_starts_with(one, "VIREO-INSTALLER", 4096 * 512));
+    g_unlink(one);
     g_rmdir(dir);
 }
 
@@ -550,5 +685,7 @@ int main(int argc, char **argv)
     g_test_add_func("/boot/uefi-grub", test_uefi_grub);
     g_test_add_func("/boot/firmware-menu", test_firmware_menu);
     g_test_add_func("/boot/install-iso", test_install_iso);
+    g_test_add_func("/boot/cdrom-change", test_cdrom_change);
+    g_test_add_func("/boot/cdrom-eject-on-reboot", test_cdrom_eject_on_reboot);
     return g_test_run();
 }

@@ -385,6 +385,159 @@ static void test_machine_older_file(void)
     g_assert_nonnull(strstr(error->message, "clint"));
 }
 
+/* A disc image of size bytes, filled with byte. */
+static char *make_disc(const char *name, gsize size, char byte)
+{
+    char *path = tmp_path(name);
+    g_autofree char *data = g_malloc(size);
+    memset(data, byte, size);
+    write_file(path, data, size);
+    return path;
+}
+
+/* The "machine" section of the state file at from, written at path as format version 1
+ * (before CD drives): each disk without its cdrom and eject-on-reboot flags. */
+static void copy_state_as_version1(const char *from, const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VrStateFile) f = vr_state_file_open(from, &error);
+    g_assert_no_error(error);
+    VrStateWriter *w = vr_state_writer_new(path, &error);
+    g_assert_no_error(error);
+    for (unsigned i = 0; i < vr_state_file_n_sections(f); i++) {
+        const char *name = vr_state_file_section_name(f, i);
+        g_autoptr(VrStateReader) r = vr_state_file_reader(f, i);
+        vr_state_begin_section(w, name);
+        if (strcmp(name, "machine") == 0) {
+            g_assert_cmpuint(vr_state_get_u32(r), ==, 2);
+            vr_state_put_u32(w, 1);
+            for (int k = 0; k < 3; k++) { /* name, arch, board */
+                g_autofree char *text = vr_state_get_string(r);
+                vr_state_put_string(w, text);
+            }
+            vr_state_put_u32(w, vr_state_get_u32(r));
+            vr_state_put_u64(w, vr_state_get_u64(r));
+            for (int k = 0; k < 4; k++) { /* bios, kernel, initrd, append */
+                g_autofree char *text = vr_state_get_string(r);
+                vr_state_put_string(w, text);
+            }
+            vr_state_put_bool(w, vr_state_get_bool(r));
+            uint32_t n = vr_state_get_u32(r);
+            vr_state_put_u32(w, n);
+            for (uint32_t d = 0; d < n; d++) {
+                g_autofree char *disk = vr_state_get_string(r);
+                vr_state_put_string(w, disk);
+                vr_state_put_bool(w, vr_state_get_bool(r));
+                vr_state_put_u64(w, vr_state_get_u64(r));
+                vr_state_put_u64(w, vr_state_get_u64(r));
+                (void) vr_state_get_bool(r); /* cdrom */
+                (void) vr_state_get_bool(r); /* eject-on-reboot */
+            }
+            g_assert_true(vr_state_reader_check(r, &error));
+        } else {
+            size_t n = vr_state_reader_remaining(r);
+            vr_state_put_bytes(w, vr_state_get_ptr(r, n), n);
+        }
+        vr_state_end_section(w);
+    }
+    g_assert_true(vr_state_writer_finish(w, &error));
+    g_assert_no_error(error);
+}
+
+/* CD drives in a state file: each drive's disc as it was when saved (a disc changed while
+ * the machine ran included), an empty drive, and eject-on-reboot; a file from before CD
+ * drives still restores. */
+static void test_machine_cdrom(void)
+{
+    g_autofree char *disk = make_disc("cd-disk.img", 1 << 20, 0);
+    g_autofree char *installer = make_disc("installer.iso", 2 << 20, 'i');
+    g_autofree char *other = make_disc("other.iso", 3 << 20, 'o');
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.bios = g_strdup("none");
+    cfg.kernel = g_strdup(compute_elf());
+    cfg.memory = 64ull << 20;
+    vr_machine_config_add_disk(&cfg, disk, true);
+    vr_machine_config_add_cdrom(&cfg, installer);
+    g_array_index(cfg.disks, VrDiskConfig, 1).eject_on_reboot = true;
+    vr_machine_config_add_cdrom(&cfg, NULL);
+    vr_machine_config_add_cdrom(&cfg, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = tmp_path("cdrom.vstate");
+    {
+        g_autoptr(VrMachine) m = vr_machine_new(&cfg, &error);
+        g_assert_no_error(error);
+        g_assert_true(vr_machine_start(m, &error));
+        g_assert_true(vr_machine_change_cd(m, 2, other, &error));
+        g_assert_no_error(error);
+        /* A restart asked for by the host (Reset) is no installer's reboot: nothing ejects. */
+        vr_machine_reset(m);
+        g_autofree char *kept = vr_machine_cd_path(m, 1);
+        g_assert_cmpstr(kept, ==, installer);
+        g_assert_true(vr_machine_cd_eject_on_reboot(m, 1));
+        g_assert_true(vr_machine_save_state(m, path, &error));
+        g_assert_no_error(error);
+        vr_machine_power_off(m);
+    }
+    vr_machine_config_clear(&cfg);
+
+    VrMachineConfig saved;
+    vr_machine_config_init(&saved);
+    g_assert_true(vr_machine_state_read_config(path, &saved, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(saved.disks->len, ==, 4);
+    const VrDiskConfig *d = (const VrDiskConfig *) saved.disks->data;
+    g_assert_false(d[0].cdrom);
+    g_assert_true(d[1].cdrom && d[1].eject_on_reboot && d[1].readonly);
+    g_assert_cmpstr(d[1].path, ==, installer);
+    g_assert_true(d[2].cdrom && !d[2].eject_on_reboot);
+    g_assert_cmpstr(d[2].path, ==, other);
+    g_assert_true(d[3].cdrom);
+    g_assert_null(d[3].path);
+    vr_machine_config_clear(&saved);
+    {
+        g_autoptr(VrMachine) m = vr_machine_new_from_state(path, &error);
+        g_assert_no_error(error);
+        g_autofree char *cd1 = vr_machine_cd_path(m, 1);
+        g_autofree char *cd2 = vr_machine_cd_path(m, 2);
+        g_assert_cmpstr(cd1, ==, installer);
+        g_assert_cmpstr(cd2, ==, other);
+        g_assert_null(vr_machine_cd_path(m, 3));
+        g_assert_true(vr_machine_cd_eject_on_reboot(m, 1));
+        g_assert_true(vr_machine_disk_is_cd(m, 3));
+        g_assert_false(vr_machine_disk_is_cd(m, 0));
+    }
+
+    /* Version 1 had no CD drives: the same machine without its empty drive, written that
+     * way, restores with plain read-only disks. */
+    vr_machine_config_init(&cfg);
+    cfg.bios = g_strdup("none");
+    cfg.kernel = g_strdup(compute_elf());
+    cfg.memory = 64ull << 20;
+    vr_machine_config_add_disk(&cfg, disk, true);
+    vr_machine_config_add_disk(&cfg, installer, true);
+    g_autofree char *current = tmp_path("disks.vstate");
+    g_autofree char *older = tmp_path("disks-v1.vstate");
+    {
+        g_autoptr(VrMachine) m = vr_machine_new(&cfg, &error);
+        g_assert_no_error(error);
+        g_assert_true(vr_machine_start(m, &error));
+        g_assert_true(vr_machine_save_state(m, current, &error));
+        vr_machine_power_off(m);
+    }
+    vr_machine_config_clear(&cfg);
+    copy_state_as_version1(current, older);
+    g_autoptr(VrMachine) m = vr_machine_new_from_state(older, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(m);
+    g_assert_cmpuint(vr_machine_n_disks(m), ==, 2);
+    g_assert_false(vr_machine_disk_is_cd(m, 1));
+    g_assert_true(vr_machine_start(m, &error));
+    VrMachineResult result;
+    g_assert_true(vr_machine_wait(m, 60 * G_USEC_PER_SEC, &result));
+    g_assert_cmpint(result.end, ==, VR_END_POWER_OFF);
+}
+
 /* The compute program, uninterrupted and in `vireo run`: its whole console output. */
 static char *compute_reference(void)
 {
@@ -667,6 +820,7 @@ int main(int argc, char **argv)
     g_test_add_func("/state/format/foreign", test_format_foreign);
     g_test_add_func("/state/machine/damaged", test_machine_damaged);
     g_test_add_func("/state/machine/older-file", test_machine_older_file);
+    g_test_add_func("/state/machine/cdrom", test_machine_cdrom);
     g_test_add_func("/state/machine/compute-restored-50", test_compute_restored_50);
     g_test_add_func("/state/linux/shell", test_linux_shell);
     g_test_add_func("/state/linux/shell-virtio-console", test_linux_shell_virtio_console);

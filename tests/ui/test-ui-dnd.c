@@ -275,9 +275,8 @@ static void test_install(void)
 
     /* The restart ejected the CD: the page says so and machine.ini keeps it. */
     UI_WAIT_FOR(vireo_machine_page_get_banner(page) != NULL, 10000, "the banner");
-    g_autofree char *ejected = g_strdup_printf(
-        _("The installer restarted the machine, so its CD was ejected: it now starts from its "
-          "disk."));
+    g_autofree char *ejected = g_strdup(_("The installer restarted the machine, so its CD was "
+                                          "ejected: the machine now starts from its disk."));
     g_assert_cmpstr(vireo_machine_page_get_banner(page), ==, ejected);
     g_autoptr(GKeyFile) after = ui_read_ini("Installed");
     g_autofree char *cd_after = g_key_file_get_string(after, "disk 1", "path", NULL);
@@ -300,6 +299,9 @@ static void test_install(void)
 
 int main(int argc, char **argv)
 {
+    /* The guests' cache, before ui_test_init() points XDG_CACHE_HOME at a scratch folder. */
+    g_autofree char *guests = g_build_filename(g_get_user_cache_dir(), "vireo", NULL);
+    g_setenv("VIREO_GUEST_CACHE", guests, FALSE);
     ui_test_init(&argc, &argv);
     g_test_add_func("/ui/dnd/overlay-text", test_overlay_text);
     g_test_add_func("/ui/dnd/xdnd-drop", test_xdnd_drop);

@@ -624,6 +624,84 @@ static void test_monitor(void)
     g_assert_cmpuint(resumed, >, paused2);
 }
 
+static char *write_disc(const char *name, gsize size, char byte)
+{
+    char *path = g_build_filename(tmpdir, name, NULL);
+    g_autofree char *data = g_malloc(size);
+    memset(data, byte, size);
+    g_assert_true(g_file_set_contents(path, data, (gssize) size, NULL));
+    return path;
+}
+
+/* --cdrom adds CD drives; the monitor's info block lists them with their discs, change and
+ * eject swap discs while the guest runs, and mistakes are answered without harm. */
+static void test_monitor_cdrom(void)
+{
+    uint32_t code[] = {enc_i(0x13, T1, 0, T1, 1), enc_jal(0, -4)};
+    g_autofree char *elf = write_elf("cd-count.elf", 0x80000000, code, 2, 0, EM_RISCV);
+    g_autofree char *one = write_disc("cd one.iso", 1 << 20, 'a');
+    g_autofree char *two = write_disc("two.iso", 2 << 20, 'b');
+    g_autofree char *disk = write_disc("plain.img", 1 << 20, 0);
+    g_autofree char *disk_arg = g_strdup_printf("%s,readonly", disk);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                             G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                         &error, vireo_path, "run", "--bios", "none", "--kernel", elf, "--timeout",
+                         "30", "--disk", disk_arg, "--cdrom", one, "--cdrom", "", NULL);
+    g_assert_no_error(error);
+    g_usleep(300000);
+    send_keys(p, "\001c");
+    send_keys(p, "info block\r");
+    g_autofree char *change = g_strdup_printf("change cd1 %s\r", two);
+    send_keys(p, change);
+    send_keys(p, "eject cd0\r");
+    send_keys(p, "info block\r");
+    send_keys(p, "eject cd7\r");
+    send_keys(p, "eject disk0\r");
+    send_keys(p, "change cd0\r");
+    g_autofree char *missing = g_strdup_printf("change cd0 %s/missing.iso\r", tmpdir);
+    send_keys(p, missing);
+    g_autofree char *spaced = g_strdup_printf("change disk1 %s\r", one);
+    send_keys(p, spaced);
+    send_keys(p, "info block\r");
+    send_keys(p, "quit\r");
+    g_autofree char *err = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, NULL, &err, &error));
+    g_assert_no_error(error);
+    g_test_message("monitor said: %s", err);
+    g_assert_cmpint(g_subprocess_get_exit_status(p), ==, 0);
+    g_autofree char *first = g_strdup_printf("cd0 (disk1): CD drive, disc %s", one);
+    const char *at = strstr(err, first);
+    g_assert_nonnull(at);
+    at = strstr(at, "cd1 (disk2): CD drive, no disc");
+    g_assert_nonnull(at);
+    g_autofree char *inserted = g_strdup_printf("cd1: disc %s inserted", two);
+    at = strstr(at, inserted);
+    g_assert_nonnull(at);
+    at = strstr(at, "cd0: disc ejected");
+    g_assert_nonnull(at);
+    at = strstr(at, "cd0 (disk1): CD drive, no disc");
+    g_assert_nonnull(at);
+    g_autofree char *second = g_strdup_printf("cd1 (disk2): CD drive, disc %s", two);
+    at = strstr(at, second);
+    g_assert_nonnull(at);
+    g_assert_nonnull(strstr(at, "'cd7' is not a CD drive"));
+    g_assert_nonnull(strstr(at, "'disk0' is not a CD drive"));
+    g_assert_nonnull(strstr(at, "change needs a drive and a file"));
+    g_assert_nonnull(strstr(at, "missing.iso"));
+    g_assert_nonnull(strstr(at, "disk1: disc"));
+    g_assert_nonnull(strstr(at, first)); /* a path with a space, by its disk name */
+    g_assert_nonnull(strstr(err, "disk0: disk"));
+    /* No disc was written. */
+    g_autofree char *data = NULL;
+    gsize len;
+    g_assert_true(g_file_get_contents(one, &data, &len, NULL));
+    g_assert_cmpuint(len, ==, 1 << 20);
+    for (gsize i = 0; i < len; i++)
+        g_assert_cmpint(data[i], ==, 'a');
+}
+
 /* A guest that echoes what it reads from the UART, waiting for each byte and for THRE. */
 static char *elf_echoing(void)
 {
@@ -1004,6 +1082,46 @@ static char *machine_folder(const char *name, const char *ini)
     return dir;
 }
 
+/* A machine folder whose CD drive ejects on reboot, run from the command line by a guest that
+ * reboots (through the test finisher) again and again: the first restart takes the disc out,
+ * the monitor's line says so, and machine.ini no longer names it. */
+static void test_run_eject_on_reboot(void)
+{
+    uint32_t code[] = {
+        enc_lui(T0, 0x100),            /* the test finisher, 0x100000 */
+        enc_lui(T1, 0x7),              /* 0x7000 */
+        enc_i(0x13, T1, 0, T1, 0x777), /* 0x7777: reset */
+        enc_s(0x23, 2, T0, T1, 0),     /* sw t1, 0(t0) */
+        enc_jal(0, 0),                 /* wait for it */
+    };
+    g_autofree char *elf = write_elf("rebooter.elf", 0x80000000, code, 5, 0, EM_RISCV);
+    g_autofree char *dir = machine_folder(
+        "Installer", "[machine]\nname=Installer\narch=riscv64\nmemory=64M\n\n[boot]\n"
+                     "firmware=none\nkernel=../rebooter.elf\n\n[disk 0]\npath=installer.iso\n"
+                     "cdrom=true\nreadonly=true\neject-on-reboot=true\n");
+    g_autofree char *disc = g_build_filename(dir, "installer.iso", NULL);
+    g_autofree char *sectors = g_malloc0(4096);
+    memset(sectors, 'i', 4096);
+    g_assert_true(g_file_set_contents(disc, sectors, 4096, NULL));
+    RunResult r = run_vireo("run", dir, "--timeout", "2", NULL);
+    g_assert_cmpint(r.status, ==, 124);
+    g_assert_nonnull(strstr(r.err, "cd0: the guest restarted, so its disc was ejected"));
+    run_result_clear(&r);
+    g_autofree char *ini = g_build_filename(dir, "machine.ini", NULL);
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_assert_true(g_key_file_load_from_file(kf, ini, G_KEY_FILE_NONE, NULL));
+    g_autofree char *path = g_key_file_get_string(kf, "disk 0", "path", NULL);
+    g_assert_cmpstr(path, ==, "");
+    g_assert_true(g_key_file_get_boolean(kf, "disk 0", "cdrom", NULL));
+    g_assert_false(g_key_file_has_key(kf, "disk 0", "eject-on-reboot", NULL));
+    g_autofree char *kernel = g_key_file_get_string(kf, "boot", "kernel", NULL);
+    g_assert_cmpstr(kernel, ==, "../rebooter.elf");
+    g_autofree char *data = NULL;
+    gsize len;
+    g_assert_true(g_file_get_contents(disc, &data, &len, NULL));
+    g_assert_cmpmem(data, len, sectors, 4096);
+}
+
 static void test_machine_folder(void)
 {
     /* A good folder: the bare-metal program next to machine.ini, found by relative path. */
@@ -1196,6 +1314,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/help", test_help);
     g_test_add_func("/cli/bad-values", test_bad_values);
     g_test_add_func("/cli/monitor", test_monitor);
+    g_test_add_func("/cli/monitor-cdrom", test_monitor_cdrom);
     g_test_add_func("/cli/console-input-speed", test_console_input_speed);
     g_test_add_func("/cli/console-input-bounded", test_console_input_bounded);
     g_test_add_func("/cli/console-input-lossless", test_console_input_lossless);
@@ -1204,6 +1323,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/kernel-not-an-image", test_kernel_not_an_image);
     g_test_add_func("/cli/missing-disk-and-firmware", test_missing_disk_and_firmware);
     g_test_add_func("/cli/machine-folder", test_machine_folder);
+    g_test_add_func("/cli/run-eject-on-reboot", test_run_eject_on_reboot);
     g_test_add_func("/cli/escaped-names", test_escaped_names);
     g_test_add_func("/cli/german", test_german);
     int status = g_test_run();

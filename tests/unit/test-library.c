@@ -942,6 +942,26 @@ static void test_cli_create_list(void)
     g_clear_pointer(&err, g_free);
     g_unlink(state);
 
+    /* --cdrom: CD drives, one with a disc and one empty, in machine.ini. */
+    g_autofree char *iso = tmp_path("cli.iso");
+    g_autofree char *sectors = g_malloc0(4096);
+    g_assert_true(g_file_set_contents(iso, sectors, 4096, NULL));
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Installer", "--bios", "none",
+                              "--kernel", elf, "--cdrom", iso, "--cdrom", "", NULL),
+                    ==, 0);
+    {
+        g_autoptr(VrLibraryEntry) cd = vr_library_entry_load(g_strstrip(out));
+        g_assert_cmpint(cd->problem, ==, VR_PROBLEM_NONE);
+        g_assert_cmpuint(cd->cfg.disks->len, ==, 2);
+        const VrDiskConfig *d = (const VrDiskConfig *) cd->cfg.disks->data;
+        g_assert_true(d[0].cdrom && d[0].readonly);
+        g_assert_cmpstr(d[0].path, ==, iso);
+        g_assert_true(d[1].cdrom);
+        g_assert_null(d[1].path);
+    }
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+
     /* The machine runs from the command line by its name. */
     g_assert_cmpint(run_vireo(&out, &err, "run", "Demo", "--timeout", "0.5", NULL), ==, 124);
     g_clear_pointer(&out, g_free);

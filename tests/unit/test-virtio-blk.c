@@ -983,6 +983,218 @@ static void test_slow_disk(void)
     hook_reset();
 }
 
+/* ---- CD drives ---- */
+
+#define F_RO      VR_VIRTIO_BIT(VR_VIRTIO_BLK_F_RO)
+#define DISC_SIZE (1ull << 20)
+
+/* A CD drive holding path (NULL: empty), with hook when hooked. */
+static void cd_open(Blk *b, const char *path, bool hooked)
+{
+    memset(b, 0, sizeof(*b));
+    g_autoptr(GError) error = NULL;
+    VrVirtioDevice *dev = vr_virtio_blk_new_cdrom(path, &error);
+    g_assert_no_error(error);
+    g_assert_true(vr_virtio_blk_is_cdrom(dev));
+    if (hooked)
+        vr_virtio_blk_set_request_hook(dev, request_hook, &hook);
+    td_init(&b->m, dev, RAM_SIZE, with_iothread());
+    td_start(&b->m, F_INDIR | F_FLUSH | F_RO, &b->q, 1, VR_VIRTIO_BLK_QUEUE_SIZE);
+    b->hdr = td_alloc(&b->m, 16, 16);
+    b->status = td_alloc(&b->m, 16, 16);
+    b->data = td_alloc(&b->m, 2 << 20, 4096);
+}
+
+static char *make_filled(const char *name, uint64_t size, uint8_t byte)
+{
+    char *path = g_build_filename(tmpdir, name, NULL);
+    g_autofree uint8_t *data = g_malloc(size);
+    memset(data, byte, size);
+    g_assert_true(g_file_set_contents(path, (const char *) data, (gssize) size, NULL));
+    return path;
+}
+
+static bool file_is_filled(const char *path, uint64_t size, uint8_t byte)
+{
+    g_assert_cmpuint(file_size(path), ==, size);
+    g_autofree uint8_t *buf = g_malloc(size);
+    read_file_at(path, 0, buf, size);
+    for (uint64_t i = 0; i < size; i++)
+        if (buf[i] != byte)
+            return false;
+    return true;
+}
+
+static uint64_t capacity(TdMachine *m)
+{
+    return td_read_sized(m, VR_VIRTIO_MMIO_CONFIG + 0, 8);
+}
+
+/* Writes, discards and write-zeroes all fail, and the disc keeps its bytes. */
+static void check_unwritable(Blk *b, const char *disc, uint64_t size, uint8_t byte)
+{
+    memset(td_host(&b->m, b->data), 0x5a, 4096);
+    g_assert_cmpuint(simple(b, VR_VIRTIO_BLK_T_OUT, 0, 4096, false), ==, VR_VIRTIO_BLK_S_IOERR);
+    const uint64_t segs[][3] = {{0, 8, 0}};
+    g_assert_cmpuint(discard(b, VR_VIRTIO_BLK_T_DISCARD, segs, 1), ==, VR_VIRTIO_BLK_S_UNSUPP);
+    g_assert_cmpuint(discard(b, VR_VIRTIO_BLK_T_WRITE_ZEROES, segs, 1), ==, VR_VIRTIO_BLK_S_UNSUPP);
+    g_assert_cmpuint(simple(b, VR_VIRTIO_BLK_T_FLUSH, 0, 0, false), ==, VR_VIRTIO_BLK_S_OK);
+    if (disc)
+        g_assert_true(file_is_filled(disc, size, byte));
+}
+
+/* An empty drive: read-only, capacity 0, every read fails, GET_ID answers. */
+static void test_cdrom_empty(void)
+{
+    Blk b;
+    cd_open(&b, NULL, false);
+    TdMachine *m = &b.m;
+    g_assert_true(td_device_features(m) & F_RO);
+    g_assert_false(td_device_features(m) & F_DISCARD);
+    g_assert_cmpuint(capacity(m), ==, 0);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, 0, 512, true), ==, VR_VIRTIO_BLK_S_IOERR);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, 0, 0, true), ==, VR_VIRTIO_BLK_S_IOERR);
+    check_unwritable(&b, NULL, 0, 0);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_GET_ID, 0, 20, true), ==, VR_VIRTIO_BLK_S_OK);
+    td_free(&b.m);
+}
+
+/* A disc goes in, is changed and taken out while the driver runs: each time the capacity
+ * changes as one step (ConfigGeneration moves) with a configuration change interrupt
+ * (InterruptStatus bit 1), reads come from the disc in the drive, and no disc is written. */
+static void test_cdrom_change(void)
+{
+    g_autofree char *one = make_filled("one.iso", DISC_SIZE, 0x11);
+    g_autofree char *two = make_filled("two.iso", 2 * DISC_SIZE, 0x22);
+    Blk b;
+    cd_open(&b, NULL, false);
+    TdMachine *m = &b.m;
+    uint8_t *data = td_host(m, b.data);
+    g_autoptr(GError) error = NULL;
+
+    const struct {
+        const char *disc;
+        uint64_t size;
+        uint8_t byte;
+    } steps[] = {
+        {one, DISC_SIZE, 0x11}, {two, 2 * DISC_SIZE, 0x22}, {NULL, 0, 0}, {one, DISC_SIZE, 0x11}};
+    for (unsigned i = 0; i < G_N_ELEMENTS(steps); i++) {
+        td_write(m, VR_VIRTIO_MMIO_INTERRUPT_ACK, td_read(m, VR_VIRTIO_MMIO_INTERRUPT_STATUS));
+        g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_INTERRUPT_STATUS), ==, 0);
+        int rises = g_atomic_int_get(&m->irq_rises);
+        uint32_t generation = td_read(m, VR_VIRTIO_MMIO_CONFIG_GENERATION);
+        g_assert_true(vr_virtio_blk_change_medium(m->dev, steps[i].disc, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_CONFIG_GENERATION), !=, generation);
+        g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_INTERRUPT_STATUS), ==,
+                         VR_VIRTIO_MMIO_INT_CONFIG);
+        g_assert_cmpint(g_atomic_int_get(&m->irq_rises), ==, rises + 1);
+        g_assert_cmpuint(capacity(m), ==, steps[i].size / 512);
+        g_assert_cmpuint(vr_virtio_blk_capacity(m->dev), ==, steps[i].size / 512);
+        memset(data, 0, 4096);
+        if (steps[i].disc) {
+            uint64_t last = steps[i].size / 512 - 8;
+            g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, last, 4096, true), ==,
+                             VR_VIRTIO_BLK_S_OK);
+            g_assert_cmpuint(data[0], ==, steps[i].byte);
+            g_assert_cmpuint(data[4095], ==, steps[i].byte);
+            g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, last + 8, 512, true), ==,
+                             VR_VIRTIO_BLK_S_IOERR);
+        } else {
+            g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, 0, 512, true), ==,
+                             VR_VIRTIO_BLK_S_IOERR);
+        }
+        check_unwritable(&b, steps[i].disc, steps[i].size, steps[i].byte);
+    }
+
+    /* A disc that cannot be read is refused, naming it; the one in the drive stays. */
+    g_autofree char *missing = g_build_filename(tmpdir, "missing.iso", NULL);
+    uint32_t generation = td_read(m, VR_VIRTIO_MMIO_CONFIG_GENERATION);
+    g_assert_false(vr_virtio_blk_change_medium(m->dev, missing, &error));
+    g_assert_nonnull(strstr(error->message, missing));
+    g_clear_error(&error);
+    g_assert_false(vr_virtio_blk_change_medium(m->dev, tmpdir, &error));
+    g_clear_error(&error);
+    g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_CONFIG_GENERATION), ==, generation);
+    g_assert_cmpuint(capacity(m), ==, DISC_SIZE / 512);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, 0, 512, true), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpuint(data[0], ==, 0x11);
+
+    /* The drive holds a reader's lock on its disc: nothing may write it meanwhile. */
+    VrVirtioDevice *writer = vr_virtio_blk_new(one, false, &error);
+    g_assert_null(writer);
+    g_clear_error(&error);
+    g_assert_true(vr_virtio_blk_change_medium(m->dev, NULL, &error));
+    writer = vr_virtio_blk_new(one, false, &error);
+    g_assert_no_error(error);
+    vr_virtio_device_free(writer);
+
+    td_free(&b.m);
+    g_assert_true(file_is_filled(one, DISC_SIZE, 0x11));
+    g_assert_true(file_is_filled(two, 2 * DISC_SIZE, 0x22));
+    g_unlink(one);
+    g_unlink(two);
+}
+
+typedef struct {
+    VrVirtioDevice *dev;
+    const char *disc;
+    gint done;
+} ChangeJob;
+
+static gpointer change_thread(gpointer data)
+{
+    ChangeJob *j = data;
+    g_assert_true(vr_virtio_blk_change_medium(j->dev, j->disc, NULL));
+    g_atomic_int_set(&j->done, 1);
+    return NULL;
+}
+
+/* A read running on the workers when the disc changes finishes on the old disc; the change
+ * waits for it, and reads after it see the new disc. */
+static void test_cdrom_change_in_flight(void)
+{
+    g_autofree char *one = make_filled("flight-one.iso", DISC_SIZE, 0x11);
+    g_autofree char *two = make_filled("flight-two.iso", DISC_SIZE, 0x22);
+    hook_reset();
+    hook.gate_closed = true;
+    Blk b;
+    cd_open(&b, one, true);
+    TdMachine *m = &b.m;
+    set_header(&b, VR_VIRTIO_BLK_T_IN, 0);
+    *(uint8_t *) td_host(m, b.status) = 0xee;
+    td_set_desc(m, &b.q, 0, b.hdr, 16, VR_VIRTQ_DESC_F_NEXT, 1);
+    td_set_desc(m, &b.q, 1, b.data, 512, VR_VIRTQ_DESC_F_NEXT | VR_VIRTQ_DESC_F_WRITE, 2);
+    td_set_desc(m, &b.q, 2, b.status, 1, VR_VIRTQ_DESC_F_WRITE, 0);
+    td_publish(m, &b.q, 0);
+    td_kick(m, &b.q);
+    g_mutex_lock(&hook.lock);
+    gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    while (hook.in_hook < 1)
+        g_assert_true(g_cond_wait_until(&hook.cond, &hook.lock, end));
+    g_mutex_unlock(&hook.lock);
+
+    ChangeJob job = {m->dev, two, 0};
+    GThread *th = g_thread_new("change", change_thread, &job);
+    g_usleep(100000);
+    g_assert_cmpint(g_atomic_int_get(&job.done), ==, 0); /* waits for the read */
+    g_mutex_lock(&hook.lock);
+    hook.gate_closed = false;
+    g_cond_broadcast(&hook.cond);
+    g_mutex_unlock(&hook.lock);
+    g_thread_join(th);
+    uint32_t id, len;
+    g_assert_true(td_wait_used(m, &b.q, &id, &len));
+    g_assert_cmpuint(*(uint8_t *) td_host(m, b.status), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpuint(*(uint8_t *) td_host(m, b.data), ==, 0x11);
+    g_assert_cmpuint(simple(&b, VR_VIRTIO_BLK_T_IN, 0, 512, true), ==, VR_VIRTIO_BLK_S_OK);
+    g_assert_cmpuint(*(uint8_t *) td_host(m, b.data), ==, 0x22);
+    td_free(&b.m);
+    hook_reset();
+    g_unlink(one);
+    g_unlink(two);
+}
+
 static void add_both(const char *path, GTestFunc fn)
 {
     g_autofree char *sync = g_strdup_printf("%s/sync", path);
@@ -1012,6 +1224,9 @@ int main(int argc, char **argv)
     add_both("/virtio-blk/workers/concurrent", test_concurrent);
     add_both("/virtio-blk/workers/reset-waits", test_reset_waits);
     g_test_add_func("/virtio-blk/workers/slow-disk/io", test_slow_disk);
+    add_both("/virtio-blk/cdrom/empty", test_cdrom_empty);
+    add_both("/virtio-blk/cdrom/change", test_cdrom_change);
+    g_test_add_func("/virtio-blk/cdrom/change-in-flight/io", test_cdrom_change_in_flight);
     int rc = g_test_run();
     g_rmdir(tmpdir);
     g_free(tmpdir);
