@@ -505,10 +505,11 @@ static void update(VireoMachinePage *self)
     VireoMachine *m = self->machine;
     GtkWidget *w = GTK_WIDGET(self);
     static const char *const actions[] = {
-        "machine.start",         "machine.pause",     "machine.resume",   "machine.toggle-pause",
-        "machine.reset",         "machine.force-off", "machine.settings", "machine.show-folder",
-        "machine.copy",          "machine.paste",     "machine.clear",    "machine.save-state",
-        "machine.discard-state", "machine.shut-down",
+        "machine.start",         "machine.pause",       "machine.resume",
+        "machine.toggle-pause",  "machine.reset",       "machine.force-off",
+        "machine.settings",      "machine.show-folder", "machine.copy",
+        "machine.paste",         "machine.clear",       "machine.save-state",
+        "machine.discard-state", "machine.shut-down",   "machine.firmware-menu",
     };
     if (!m) {
         for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
@@ -549,6 +550,8 @@ static void update(VireoMachinePage *self)
     gtk_widget_action_set_enabled(w, "machine.resume", paused && !busy);
     gtk_widget_action_set_enabled(w, "machine.toggle-pause", (running || paused) && !busy);
     gtk_widget_action_set_enabled(w, "machine.reset", (running || paused) && !busy);
+    gtk_widget_action_set_enabled(w, "machine.firmware-menu",
+                                  (running || paused) && !busy && vireo_machine_boots_uefi(m));
     gtk_widget_action_set_enabled(w, "machine.force-off", running || paused);
     gtk_widget_action_set_enabled(w, "machine.shut-down",
                                   running && !busy && !saving && !self->shutting_down);
@@ -665,6 +668,8 @@ static void page_action(GtkWidget *widget, const char *name, GVariant *param)
             vireo_machine_pause(m);
     } else if (g_str_equal(name, "machine.reset")) {
         vireo_machine_reset(m);
+    } else if (g_str_equal(name, "machine.firmware-menu")) {
+        vireo_machine_restart_to_firmware(m);
     } else if (g_str_equal(name, "machine.shut-down")) {
         shut_down(self);
     } else if (g_str_equal(name, "machine.force-off")) {
@@ -764,10 +769,11 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, media_bar);
 
     static const char *const actions[] = {
-        "machine.start",         "machine.pause",     "machine.resume",   "machine.toggle-pause",
-        "machine.reset",         "machine.force-off", "machine.settings", "machine.show-folder",
-        "machine.copy",          "machine.paste",     "machine.clear",    "machine.save-state",
-        "machine.discard-state", "machine.shut-down",
+        "machine.start",         "machine.pause",       "machine.resume",
+        "machine.toggle-pause",  "machine.reset",       "machine.force-off",
+        "machine.settings",      "machine.show-folder", "machine.copy",
+        "machine.paste",         "machine.clear",       "machine.save-state",
+        "machine.discard-state", "machine.shut-down",   "machine.firmware-menu",
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
         gtk_widget_class_install_action(widget_class, actions[i], NULL, page_action);

@@ -731,7 +731,15 @@ static void reset_done(GObject *source, GAsyncResult *result, gpointer data)
     }
 }
 
-void vireo_machine_reset(VireoMachine *self)
+static void firmware_thread(GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+    /* Refused only when the machine stopped meanwhile or boots its own kernel, which the
+     * caller checked. */
+    vr_machine_restart_to_firmware(data, NULL);
+    g_task_return_boolean(task, TRUE);
+}
+
+static void start_reset(VireoMachine *self, GTaskThreadFunc func)
 {
     if (!self->vm || self->resetting || self->saving)
         return;
@@ -740,8 +748,25 @@ void vireo_machine_reset(VireoMachine *self)
     g_object_notify_by_pspec(G_OBJECT(self), props[PROP_BUSY]);
     GTask *task = g_task_new(self, NULL, reset_done, NULL);
     g_task_set_task_data(task, self->vm, NULL);
-    g_task_run_in_thread(task, reset_thread);
+    g_task_run_in_thread(task, func);
     g_object_unref(task);
+}
+
+void vireo_machine_reset(VireoMachine *self)
+{
+    start_reset(self, reset_thread);
+}
+
+gboolean vireo_machine_boots_uefi(VireoMachine *self)
+{
+    const VrMachineConfig *cfg = &self->entry->cfg;
+    return self->entry->cfg_loaded && !cfg->kernel && g_strcmp0(cfg->bios, "none") != 0;
+}
+
+void vireo_machine_restart_to_firmware(VireoMachine *self)
+{
+    if (vireo_machine_boots_uefi(self))
+        start_reset(self, firmware_thread);
 }
 
 /* ---- saving the state ---- */

@@ -76,6 +76,10 @@ gboolean vireo_machine_start(VireoMachine *self, GError **error);
 void vireo_machine_pause(VireoMachine *self);
 void vireo_machine_resume(VireoMachine *self);
 void vireo_machine_reset(VireoMachine *self);
+/* Whether the machine boots through UEFI (it has no kernel of its own), so it has a firmware
+ * menu; and a restart that stops there (vr_machine_restart_to_firmware()). */
+gboolean vireo_machine_boots_uefi(VireoMachine *self);
+void vireo_machine_restart_to_firmware(VireoMachine *self);
 void vireo_machine_force_off(VireoMachine *self);
 /* Asks the guest to shut down (presses its power button); the machine goes off when the guest
  * has powered off. FALSE with an error for the user when the guest cannot be asked (not

@@ -291,6 +291,19 @@ static void test_install(void)
     wait_console("vireo-riscv64-0", 60000, "the installed system's answer");
     ui_screenshot(GTK_WIDGET(ui_window()), "install-done");
 
+    /* Restart to Firmware Menu: U-Boot's prompt with no countdown; "boot" boots the disk. */
+    gtk_widget_activate_action(GTK_WIDGET(page), "machine.clear", NULL);
+    UI_WAIT_FOR(gtk_widget_is_sensitive(GTK_WIDGET(page)), 1000, "the page");
+    g_assert_true(gtk_widget_activate_action(GTK_WIDGET(page), "machine.firmware-menu", NULL));
+    wait_console("=> ", 120000, "U-Boot's prompt");
+    g_autofree char *menu = console_tail();
+    g_assert_null(strstr(menu, "Hit any key"));
+    g_assert_null(strstr(menu, "vireo-installed"));
+    ui_screenshot(GTK_WIDGET(ui_window()), "install-firmware-menu");
+    ui_real_click(terminal);
+    ui_type(terminal, "boot\n");
+    wait_console("vireo-installed: ready", 300000, "the installed system after the menu");
+
     vireo_machine_force_off(machine);
     UI_WAIT_FOR(vireo_machine_get_state(machine) == VIREO_MACHINE_OFF, 20000, "the machine off");
     g_autofree char *sum_after = file_sha256(iso);
