@@ -39,7 +39,9 @@ int vireo_cmd_create(int argc, char **argv)
         {"append", 0, 0, G_OPTION_ARG_STRING, &append, N_("Kernel command line"), N_("STRING")},
         {"disk", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &disks,
          N_("An existing raw disk image, used where it is (repeatable)"), N_("PATH[,readonly]")},
-        {"iso", 0, 0, G_OPTION_ARG_FILENAME, &iso, N_("An ISO image, attached read-only"),
+        {"iso", 0, 0, G_OPTION_ARG_FILENAME, &iso,
+         N_("An installer ISO: in a CD drive that ejects it when the installer restarts the "
+            "machine (with --disk-size, the new disk to install to comes first)"),
          N_("PATH")},
         {"cdrom", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &cdroms,
          /* Translators: keep '' (an empty argument). */
@@ -125,7 +127,8 @@ int vireo_cmd_create(int argc, char **argv)
     }
     if (iso) {
         g_autofree char *abs = absolute(iso);
-        vr_machine_config_add_disk(&cfg, abs, true);
+        vr_machine_config_add_cdrom(&cfg, abs);
+        g_array_index(cfg.disks, VrDiskConfig, cfg.disks->len - 1).eject_on_reboot = true;
     }
     for (unsigned i = 0; cdroms && cdroms[i]; i++) {
         g_autofree char *abs = *cdroms[i] ? absolute(cdroms[i]) : NULL;

@@ -961,6 +961,23 @@ static void test_cli_create_list(void)
     }
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
+    /* --iso: an installer, as the desktop application makes one: the new disk first, then the
+     * ISO in a CD drive that ejects it at the installer's restart; no kernel (UEFI). */
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Install", "--iso", iso,
+                              "--disk-size", "64M", NULL),
+                    ==, 0);
+    {
+        g_autoptr(VrLibraryEntry) cd = vr_library_entry_load(g_strstrip(out));
+        g_assert_cmpint(cd->problem, ==, VR_PROBLEM_NONE);
+        g_assert_null(cd->cfg.kernel);
+        g_assert_cmpuint(cd->cfg.disks->len, ==, 2);
+        const VrDiskConfig *d = (const VrDiskConfig *) cd->cfg.disks->data;
+        g_assert_false(d[0].cdrom || d[0].readonly);
+        g_assert_true(d[1].cdrom && d[1].readonly && d[1].eject_on_reboot);
+        g_assert_cmpstr(d[1].path, ==, iso);
+    }
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
 
     /* The machine runs from the command line by its name. */
     g_assert_cmpint(run_vireo(&out, &err, "run", "Demo", "--timeout", "0.5", NULL), ==, 124);
