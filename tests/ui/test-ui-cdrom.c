@@ -22,19 +22,6 @@ static const char *shot(const char *name)
     return buf;
 }
 
-static VireoMachinePage *page(void)
-{
-    return vireo_window_get_machine_page(ui_window());
-}
-
-static GtkWidget *P(const char *id)
-{
-    GtkWidget *w = ui_find(GTK_WIDGET(page()), id);
-    if (!w)
-        g_error("no widget '%s' on the machine page", id);
-    return w;
-}
-
 /* A disc image of size bytes filled with byte. */
 static char *make_disc(const char *name, gsize size, char byte)
 {
@@ -86,7 +73,7 @@ static gboolean ini_has_eject_on_reboot(const char *name)
 
 static gboolean media_shows(const char *text)
 {
-    return ui_find_label(P("media_bar"), text) != NULL;
+    return ui_find_label(ui_page_widget("media_bar"), text) != NULL;
 }
 
 /* Eject and Change CD… on a running machine: the guest's drive, the page and machine.ini all
@@ -104,14 +91,14 @@ static void test_change_and_eject(void)
     vireo_library_reload(ui_library());
     VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Discs"));
     vireo_window_open_machine(ui_window(), m);
-    g_assert_true(gtk_widget_get_visible(P("media_bar")));
+    g_assert_true(gtk_widget_get_visible(ui_page_widget("media_bar")));
     g_assert_true(media_shows("installer-one.iso"));
-    ui_click(P("big_start_button"));
+    ui_click(ui_page_widget("big_start_button"));
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 20000, "the machine to run");
     ui_screenshot(GTK_WIDGET(ui_window()), shot("cdrom-page"));
 
     /* Change CD… (the chooser's answer, which a test cannot give through the portal). */
-    vireo_machine_page_change_cd(page(), 0, two);
+    vireo_machine_page_change_cd(ui_page(), 0, two);
     UI_WAIT_FOR(media_shows("rescue-two.iso"), 5000, "the page to show the new disc");
     g_autofree char *changed = ini_cd_path("Discs");
     g_assert_cmpstr(changed, ==, two);
@@ -121,19 +108,20 @@ static void test_change_and_eject(void)
     g_assert_true(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING);
 
     /* Eject. */
-    ui_click(ui_find_button(P("media_bar"), _("_Eject")));
+    ui_click(ui_find_button(ui_page_widget("media_bar"), _("_Eject")));
     UI_WAIT_FOR(media_shows(_("No Disc")), 5000, "the page to show an empty drive");
     g_autofree char *ejected = ini_cd_path("Discs");
     g_assert_cmpstr(ejected, ==, "");
     g_assert_null(vireo_machine_get_cd_path(m, 0));
-    g_assert_false(gtk_widget_get_sensitive(ui_find_button(P("media_bar"), _("_Eject"))));
+    g_assert_false(
+        gtk_widget_get_sensitive(ui_find_button(ui_page_widget("media_bar"), _("_Eject"))));
     ui_screenshot(GTK_WIDGET(ui_window()), shot("cdrom-no-disc"));
 
     /* A file that cannot be a disc is refused in the banner; the drive stays empty. */
     g_autofree char *missing = g_build_filename(ui_scratch_dir(), "missing.iso", NULL);
-    vireo_machine_page_change_cd(page(), 0, missing);
-    g_assert_nonnull(vireo_machine_page_get_banner(page()));
-    g_assert_nonnull(strstr(vireo_machine_page_get_banner(page()), "missing.iso"));
+    vireo_machine_page_change_cd(ui_page(), 0, missing);
+    g_assert_nonnull(vireo_machine_page_get_banner(ui_page()));
+    g_assert_nonnull(strstr(vireo_machine_page_get_banner(ui_page()), "missing.iso"));
     g_assert_true(media_shows(_("No Disc")));
 
     /* The settings list the drive as a CD drive, empty, with no read-only switch. */
@@ -150,13 +138,13 @@ static void test_change_and_eject(void)
     ui_screenshot(GTK_WIDGET(settings), shot("cdrom-settings"));
     gtk_window_destroy(GTK_WINDOW(settings));
 
-    vireo_machine_page_change_cd(page(), 0, one);
+    vireo_machine_page_change_cd(ui_page(), 0, one);
     UI_WAIT_FOR(media_shows("installer-one.iso"), 5000, "the first disc again");
     vireo_machine_force_off(m);
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 20000, "the machine to stop");
     g_assert_true(media_shows("installer-one.iso"));
     /* Off, the drive still takes a disc: machine.ini says which. */
-    ui_click(ui_find_button(P("media_bar"), _("_Eject")));
+    ui_click(ui_find_button(ui_page_widget("media_bar"), _("_Eject")));
     UI_WAIT_FOR(media_shows(_("No Disc")), 5000, "the drive of the machine that is off to empty");
     g_autofree char *off = ini_cd_path("Discs");
     g_assert_cmpstr(off, ==, "");
@@ -181,10 +169,10 @@ static void test_eject_on_reboot(void)
     vireo_window_open_machine(ui_window(), m);
     g_assert_true(media_shows("debian-installer.iso"));
     g_assert_true(ini_has_eject_on_reboot("Installer"));
-    ui_click(P("big_start_button"));
+    ui_click(ui_page_widget("big_start_button"));
     const char *news = _("The installer restarted the machine, so its CD was ejected: the "
                          "machine now starts from its disk.");
-    UI_WAIT_FOR(g_strcmp0(vireo_machine_page_get_banner(page()), news) == 0, 20000,
+    UI_WAIT_FOR(g_strcmp0(vireo_machine_page_get_banner(ui_page()), news) == 0, 20000,
                 "the banner about the ejected CD");
     UI_WAIT_FOR(media_shows(_("No Disc")), 5000, "the page to show an empty drive");
     g_autofree char *path = ini_cd_path("Installer");
@@ -193,7 +181,7 @@ static void test_eject_on_reboot(void)
     ui_screenshot(GTK_WIDGET(ui_window()), shot("cdrom-ejected-on-reboot"));
     /* The guest's second boot ends it; the banner stays until dismissed. */
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 20000, "the guest to finish");
-    g_assert_nonnull(vireo_machine_page_get_banner(page()));
+    g_assert_nonnull(vireo_machine_page_get_banner(ui_page()));
     g_assert_true(disc_unchanged(disc, 1 << 20, 'd'));
 }
 

@@ -182,22 +182,6 @@ static void test_xdnd_drop(void)
 
 /* ---- installing from a dropped installer ---- */
 
-/* tests/guests/build-all.sh --no-build NAME: the cached guest's path, or NULL. */
-static char *guest_artifact(const char *name)
-{
-    g_autofree char *script =
-        g_build_filename(g_getenv("VIREO_SOURCE_ROOT"), "tests", "guests", "build-all.sh", NULL);
-    const char *argv[] = {script, "--no-build", name, NULL};
-    g_autofree char *out = NULL;
-    int status = 0;
-    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
-                      NULL, &status, NULL) ||
-        !g_spawn_check_wait_status(status, NULL))
-        return NULL;
-    g_strstrip(out);
-    return *out && g_file_test(out, G_FILE_TEST_EXISTS) ? g_steal_pointer(&out) : NULL;
-}
-
 static char *console_tail(void)
 {
     GtkWidget *t = vireo_machine_page_get_terminal(vireo_window_get_machine_page(ui_window()));
@@ -237,7 +221,7 @@ static char *file_sha256(const char *path)
  * is never written. */
 static void test_install(void)
 {
-    g_autofree char *iso = guest_artifact("installer-iso");
+    g_autofree char *iso = ui_guest_artifact("installer-iso");
     if (!iso || !g_file_test("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin", G_FILE_TEST_EXISTS)) {
         g_test_skip("the installer ISO (tests/guests/build-installer-iso.sh) or U-Boot "
                     "(u-boot-qemu) is not there");

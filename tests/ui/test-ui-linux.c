@@ -13,22 +13,6 @@
 
 #define BOOT_TIMEOUT_MS (240 * 1000)
 
-/* The cached guest's main file, or NULL when it is not built. */
-static char *guest_artifact(const char *name)
-{
-    g_autofree char *script =
-        g_build_filename(g_getenv("VIREO_SOURCE_ROOT"), "tests", "guests", "build-all.sh", NULL);
-    const char *argv[] = {script, "--no-build", name, NULL};
-    g_autofree char *out = NULL;
-    int status = 0;
-    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
-                      NULL, &status, NULL) ||
-        !g_spawn_check_wait_status(status, NULL))
-        return NULL;
-    g_strstrip(out);
-    return *out && g_file_test(out, G_FILE_TEST_EXISTS) ? g_steal_pointer(&out) : NULL;
-}
-
 static char *kernel, *initrd, *disk;
 
 static VireoMachinePage *page(void)
@@ -195,9 +179,9 @@ static void test_disk_image(void)
 
 int main(int argc, char **argv)
 {
-    kernel = guest_artifact("linux");
-    initrd = guest_artifact("initramfs");
-    disk = guest_artifact("disk");
+    kernel = ui_guest_artifact("linux");
+    initrd = ui_guest_artifact("initramfs");
+    disk = ui_guest_artifact("disk");
     if (!kernel || !initrd) {
         g_print("SKIP: the Linux test guests are not built (run tests/guests/build-all.sh)\n");
         return 77;

@@ -9,34 +9,21 @@
 #include "ui-test.h"
 #include "vr-library.h"
 
-static VireoMachinePage *page(void)
-{
-    return vireo_window_get_machine_page(ui_window());
-}
-
-static GtkWidget *P(const char *id)
-{
-    GtkWidget *w = ui_find(GTK_WIDGET(page()), id);
-    if (!w)
-        g_error("no widget '%s' on the machine page", id);
-    return w;
-}
-
 static const char *state_label(void)
 {
-    return adw_window_title_get_subtitle(ADW_WINDOW_TITLE(P("title")));
+    return adw_window_title_get_subtitle(ADW_WINDOW_TITLE(ui_page_widget("title")));
 }
 
 static VteTerminal *terminal(void)
 {
-    GtkWidget *t = vireo_machine_page_get_terminal(page());
+    GtkWidget *t = vireo_machine_page_get_terminal(ui_page());
     g_assert_nonnull(t);
     return VTE_TERMINAL(t);
 }
 
 static gboolean console_shows(const char *text)
 {
-    GtkWidget *t = vireo_machine_page_get_terminal(page());
+    GtkWidget *t = vireo_machine_page_get_terminal(ui_page());
     if (!t)
         return FALSE;
     g_autofree char *all = ui_terminal_text(VTE_TERMINAL(t));
@@ -102,11 +89,11 @@ static void test_demo(void)
     g_assert_true(console_shows("@@@")); /* the Mandelbrot set */
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 20000, "the demo to power off");
     UI_WAIT_FOR(g_str_equal(state_label(), "Off"), 5000, "the page to say Off");
-    g_assert_true(gtk_widget_get_visible(P("start_button")));
-    g_assert_false(gtk_widget_get_visible(P("pause_button")));
+    g_assert_true(gtk_widget_get_visible(ui_page_widget("start_button")));
+    g_assert_false(gtk_widget_get_visible(ui_page_widget("pause_button")));
 
     /* Again from the page's own button: the console starts afresh. */
-    ui_click(P("start_button"));
+    ui_click(ui_page_widget("start_button"));
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF &&
                     count_in_console("Hello from a RISC-V guest") == 1 &&
                     console_shows("powers off"),
@@ -132,13 +119,14 @@ static void test_echo_pause_resume(void)
     vireo_library_reload(ui_library());
     VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Echo"));
     vireo_window_open_machine(ui_window(), m);
-    g_assert_cmpstr(gtk_stack_get_visible_child_name(GTK_STACK(P("content_stack"))), ==, "off");
+    g_assert_cmpstr(gtk_stack_get_visible_child_name(GTK_STACK(ui_page_widget("content_stack"))),
+                    ==, "off");
     ui_screenshot(GTK_WIDGET(ui_window()), "machine-off");
-    ui_click(P("big_start_button"));
+    ui_click(ui_page_widget("big_start_button"));
     UI_WAIT_FOR(console_shows("echo> "), 20000, "the prompt");
     UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "the page to say Running");
-    g_assert_true(gtk_widget_get_visible(P("pause_button")));
-    g_assert_false(gtk_widget_get_visible(P("start_button")));
+    g_assert_true(gtk_widget_get_visible(ui_page_widget("pause_button")));
+    g_assert_false(gtk_widget_get_visible(ui_page_widget("start_button")));
     g_assert_true(gtk_widget_has_focus(GTK_WIDGET(terminal())));
 
     /* Typed keys: what VTE hands on when the user types (its "commit"). */
@@ -148,17 +136,17 @@ static void test_echo_pause_resume(void)
 
     /* Pause: the heartbeat stops. */
     UI_WAIT_FOR(count_in_console("[tick ") >= 1, 10000, "a heartbeat");
-    ui_click(P("pause_button"));
+    ui_click(ui_page_widget("pause_button"));
     UI_WAIT_FOR(g_str_equal(state_label(), "Paused"), 5000, "the page to say Paused");
-    g_assert_true(gtk_widget_get_visible(P("resume_button")));
-    g_assert_false(gtk_widget_get_visible(P("pause_button")));
+    g_assert_true(gtk_widget_get_visible(ui_page_widget("resume_button")));
+    g_assert_false(gtk_widget_get_visible(ui_page_widget("pause_button")));
     GtkWidget *badge = ui_find(GTK_WIDGET(ui_row_for("Echo")), "state_label");
     g_assert_cmpstr(gtk_label_get_text(GTK_LABEL(badge)), ==, "Paused");
     unsigned ticks = count_in_console("[tick ");
     ui_iterate(2500);
     g_assert_cmpuint(count_in_console("[tick "), ==, ticks);
     /* The console says it is paused, and keys typed now are not kept to arrive later. */
-    GtkWidget *cue = P("paused_cue");
+    GtkWidget *cue = ui_page_widget("paused_cue");
     g_assert_true(gtk_widget_get_mapped(cue));
     g_assert_nonnull(ui_find_label(cue, "Paused"));
     ui_screenshot(GTK_WIDGET(ui_window()), "console-paused");
@@ -168,7 +156,7 @@ static void test_echo_pause_resume(void)
     }
     vte_terminal_feed_child(terminal(), "later too\r", -1);
 
-    ui_click(P("resume_button"));
+    ui_click(ui_page_widget("resume_button"));
     UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "the page to say Running");
     g_assert_false(gtk_widget_get_visible(cue));
     UI_WAIT_FOR(count_in_console("[tick ") > ticks + 1, 5000, "the heartbeat to go on");
@@ -176,7 +164,7 @@ static void test_echo_pause_resume(void)
 
     /* Reset: the guest starts over (its banner again). */
     unsigned banners = count_in_console("Vireo echo guest");
-    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.reset", NULL);
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.reset", NULL);
     UI_WAIT_FOR(count_in_console("Vireo echo guest") > banners, 10000, "the guest to restart");
 }
 
@@ -202,7 +190,7 @@ static void type_to_guest(const char *word)
 
 static GtkWidget *menu_item(const char *label)
 {
-    GtkWidget *menu = P("menu_button");
+    GtkWidget *menu = ui_page_widget("menu_button");
     ui_real_click(menu);
     GtkPopover *popover = gtk_menu_button_get_popover(GTK_MENU_BUTTON(menu));
     UI_WAIT_FOR(gtk_widget_get_mapped(GTK_WIDGET(popover)), 5000, "the machine menu");
@@ -248,13 +236,13 @@ static void test_keyboard_after_actions(void)
         return;
     }
     GtkWidget *window = GTK_WIDGET(ui_window());
-    VireoMachine *m = vireo_machine_page_get_machine(page());
+    VireoMachine *m = vireo_machine_page_get_machine(ui_page());
     g_assert_cmpstr(vireo_machine_get_name(m), ==, "Echo");
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 10000, "Echo to run");
     type_to_guest("first");
 
     /* Pause from the header: the console keeps the keyboard (a Space stays there). */
-    ui_real_click(P("pause_button"));
+    ui_real_click(ui_page_widget("pause_button"));
     UI_WAIT_FOR(g_str_equal(state_label(), "Paused"), 5000, "Paused");
     ui_iterate(100);
     g_assert_true(gtk_widget_has_focus(GTK_WIDGET(terminal())));
@@ -263,7 +251,7 @@ static void test_keyboard_after_actions(void)
     ui_screenshot(window, "console-paused-focus");
 
     /* Resume from the header. */
-    ui_real_click(P("resume_button"));
+    ui_real_click(ui_page_widget("resume_button"));
     UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "Running");
     type_to_guest("resumed with spaces");
     g_assert_true(on_machine_page());
@@ -323,12 +311,12 @@ static void test_force_off_thumbnail(void)
 {
     if (skip_without("echo.elf"))
         return;
-    VireoMachine *m = vireo_machine_page_get_machine(page());
+    VireoMachine *m = vireo_machine_page_get_machine(ui_page());
     g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
-    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.pause", NULL);
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.pause", NULL);
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_PAUSED, 5000, "Paused");
     g_autoptr(GBytes) paused = texture_bytes(vireo_machine_get_thumbnail(m));
-    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.resume", NULL);
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.resume", NULL);
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 5000, "Running");
     vte_terminal_feed_child(terminal(), "the last words\r", -1);
     UI_WAIT_FOR(console_shows("you typed: the last words"), 10000, "the echo");
@@ -337,7 +325,7 @@ static void test_force_off_thumbnail(void)
     if (ui_have_xdotool())
         ui_real_click(menu_item("Force Off…"));
     else
-        gtk_widget_activate_action(GTK_WIDGET(page()), "machine.force-off", NULL);
+        gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.force-off", NULL);
     respond(wait_dialog("Force Off?"), "_Force Off");
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Echo to be off");
     ui_iterate(200);
@@ -355,7 +343,7 @@ static void test_force_off_thumbnail(void)
     /* Forced off from the library, its page left a while before: the picture is of the
      * console as it was at the end, not as it was when the page was left. */
     vireo_window_open_machine(ui_window(), m);
-    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.start", NULL);
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.start", NULL);
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 10000, "Echo to run again");
     UI_WAIT_FOR(tail_shows("echo> "), 10000, "the prompt");
     ui_iterate(300);
@@ -392,7 +380,7 @@ static void test_force_off_thumbnail(void)
 
     /* Started again for the tests that follow. */
     vireo_window_open_machine(ui_window(), m);
-    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.start", NULL);
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.start", NULL);
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 10000, "Echo to run again");
     UI_WAIT_FOR(tail_shows("echo> "), 10000, "the prompt");
 }
@@ -414,7 +402,7 @@ static void test_flood(void)
 {
     if (skip_without("echo.elf"))
         return;
-    VireoMachine *m = vireo_machine_page_get_machine(page());
+    VireoMachine *m = vireo_machine_page_get_machine(ui_page());
     g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
     guint source = g_timeout_add(20, heartbeat, NULL);
     last_tick = 0;
@@ -426,9 +414,9 @@ static void test_flood(void)
                    worst_gap / 1000);
     g_assert_cmpint(worst_gap, <, 500000);
     /* The buttons still answer. */
-    ui_click(P("pause_button"));
+    ui_click(ui_page_widget("pause_button"));
     UI_WAIT_FOR(g_str_equal(state_label(), "Paused"), 5000, "pause after the flood");
-    ui_click(P("resume_button"));
+    ui_click(ui_page_widget("resume_button"));
     UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "resume after the flood");
     ui_screenshot(GTK_WIDGET(ui_window()), "console-flood");
 }
@@ -449,16 +437,18 @@ static void test_engine_error(void)
     vireo_library_reload(ui_library());
     VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Faulty"));
     vireo_window_open_machine(ui_window(), m);
-    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.start", NULL);
-    UI_WAIT_FOR(vireo_machine_page_get_banner(page()), 10000, "the error banner");
-    g_test_message("banner: %s", vireo_machine_page_get_banner(page()));
-    g_assert_nonnull(strstr(vireo_machine_page_get_banner(page()), "could not start"));
-    g_assert_nonnull(strstr(vireo_machine_page_get_banner(page()), "fake.elf"));
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.start", NULL);
+    UI_WAIT_FOR(vireo_machine_page_get_banner(ui_page()), 10000, "the error banner");
+    g_test_message("banner: %s", vireo_machine_page_get_banner(ui_page()));
+    g_assert_nonnull(strstr(vireo_machine_page_get_banner(ui_page()), "could not start"));
+    g_assert_nonnull(strstr(vireo_machine_page_get_banner(ui_page()), "fake.elf"));
     g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_OFF);
     /* Back on the "off" page, Start there to try again. */
-    UI_WAIT_FOR(g_str_equal(gtk_stack_get_visible_child_name(GTK_STACK(P("content_stack"))), "off"),
-                5000, "the off page");
-    g_assert_true(gtk_widget_is_sensitive(P("big_start_button")));
+    UI_WAIT_FOR(
+        g_str_equal(gtk_stack_get_visible_child_name(GTK_STACK(ui_page_widget("content_stack"))),
+                    "off"),
+        5000, "the off page");
+    g_assert_true(gtk_widget_is_sensitive(ui_page_widget("big_start_button")));
     ui_screenshot(GTK_WIDGET(ui_window()), "machine-error-banner");
 }
 
@@ -473,16 +463,17 @@ static void test_shut_down_and_force_off(void)
     vireo_library_reload(ui_library());
     VireoMachine *m = vireo_machine_row_get_machine(ui_row_for("Plug"));
     vireo_window_open_machine(ui_window(), m);
-    g_assert_false(gtk_widget_get_visible(P("shut_down_button")));
-    ui_click(P("big_start_button"));
+    g_assert_false(gtk_widget_get_visible(ui_page_widget("shut_down_button")));
+    ui_click(ui_page_widget("big_start_button"));
     UI_WAIT_FOR(console_shows("echo> "), 20000, "the prompt");
     UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 5000, "the page to say Running");
-    g_assert_null(ui_find(GTK_WIDGET(page()), "force_off_button"));
-    g_assert_true(gtk_widget_get_visible(P("shut_down_button")));
-    g_assert_cmpstr(gtk_widget_get_tooltip_text(P("shut_down_button")), ==, "Shut Down");
+    g_assert_null(ui_find(GTK_WIDGET(ui_page()), "force_off_button"));
+    g_assert_true(gtk_widget_get_visible(ui_page_widget("shut_down_button")));
+    g_assert_cmpstr(gtk_widget_get_tooltip_text(ui_page_widget("shut_down_button")), ==,
+                    "Shut Down");
     ui_screenshot(GTK_WIDGET(ui_window()), "machine-header-shut-down");
 
-    ui_click(P("shut_down_button"));
+    ui_click(ui_page_widget("shut_down_button"));
     AdwMessageDialog *dialog = wait_dialog("The Guest Did Not Answer");
     g_assert_nonnull(strstr(adw_message_dialog_get_body(dialog), "no driver for the power button"));
     g_assert_true(adw_message_dialog_has_response(dialog, "force-off"));
@@ -493,7 +484,7 @@ static void test_shut_down_and_force_off(void)
     g_assert_cmpstr(state_label(), ==, "Running");
 
     /* Force Off asks; Cancel keeps the machine running. */
-    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.force-off", NULL);
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.force-off", NULL);
     dialog = wait_dialog("Force Off?");
     g_assert_cmpstr(adw_message_dialog_get_body(dialog), ==,
                     "Unsaved work in the guest is lost, like pulling the plug.");
@@ -506,15 +497,15 @@ static void test_shut_down_and_force_off(void)
     g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
 
     /* Confirmed, it stops. */
-    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.force-off", NULL);
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.force-off", NULL);
     dialog = wait_dialog("Force Off?");
     respond(dialog, "_Force Off");
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Plug to stop");
 
     /* And from the dialog of a guest that did not answer. */
-    ui_click(P("start_button"));
+    ui_click(ui_page_widget("start_button"));
     UI_WAIT_FOR(g_str_equal(state_label(), "Running"), 10000, "the page to say Running");
-    ui_click(P("shut_down_button"));
+    ui_click(ui_page_widget("shut_down_button"));
     dialog = wait_dialog("The Guest Did Not Answer");
     respond(dialog, "_Force Off");
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 10000, "Plug to stop again");

@@ -9,34 +9,21 @@
 #include "ui-test.h"
 #include "vr-library.h"
 
-static VireoMachinePage *page(void)
-{
-    return vireo_window_get_machine_page(ui_window());
-}
-
-static GtkWidget *P(const char *id)
-{
-    GtkWidget *w = ui_find(GTK_WIDGET(page()), id);
-    if (!w)
-        g_error("no widget '%s' on the machine page", id);
-    return w;
-}
-
 static const char *subtitle(void)
 {
-    return adw_window_title_get_subtitle(ADW_WINDOW_TITLE(P("title")));
+    return adw_window_title_get_subtitle(ADW_WINDOW_TITLE(ui_page_widget("title")));
 }
 
 static VteTerminal *terminal(void)
 {
-    GtkWidget *t = vireo_machine_page_get_terminal(page());
+    GtkWidget *t = vireo_machine_page_get_terminal(ui_page());
     g_assert_nonnull(t);
     return VTE_TERMINAL(t);
 }
 
 static unsigned count_in_console(const char *text)
 {
-    GtkWidget *t = vireo_machine_page_get_terminal(page());
+    GtkWidget *t = vireo_machine_page_get_terminal(ui_page());
     if (!t)
         return 0;
     g_autofree char *all = ui_terminal_text(VTE_TERMINAL(t));
@@ -82,7 +69,7 @@ static VireoMachine *start_echo(const char *name)
     vireo_library_reload(ui_library());
     VireoMachine *m = vireo_machine_row_get_machine(ui_row_for(name));
     vireo_window_open_machine(ui_window(), m);
-    ui_click(P("big_start_button"));
+    ui_click(ui_page_widget("big_start_button"));
     UI_WAIT_FOR(count_in_console("echo> ") > 0, 20000, "the prompt");
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 5000, "Running");
     return m;
@@ -90,15 +77,15 @@ static VireoMachine *start_echo(const char *name)
 
 static void save_and_quit(VireoMachine *m)
 {
-    g_assert_true(gtk_widget_activate_action(GTK_WIDGET(page()), "machine.save-state", NULL));
+    g_assert_true(gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.save-state", NULL));
     /* While it writes, the page says so and the machine is held still. */
     g_assert_true(vireo_machine_is_saving(m) || vireo_machine_get_state(m) == VIREO_MACHINE_OFF);
     if (vireo_machine_is_saving(m)) {
         g_assert_cmpstr(subtitle(), ==, "Saving…");
-        g_assert_true(gtk_widget_get_visible(P("saving_spinner")));
+        g_assert_true(gtk_widget_get_visible(ui_page_widget("saving_spinner")));
     }
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 20000, "the machine to stop");
-    g_assert_false(gtk_widget_get_visible(P("saving_spinner")));
+    g_assert_false(gtk_widget_get_visible(ui_page_widget("saving_spinner")));
 }
 
 /* Save State and Quit, then Start: the guest goes on where it was. */
@@ -121,8 +108,8 @@ static void test_save_and_resume(void)
     g_assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
     g_assert_true(vireo_machine_has_saved_state(m));
     g_assert_cmpstr(subtitle(), ==, "Saved · Start resumes it where it was");
-    g_assert_true(gtk_widget_get_visible(P("start_button")));
-    g_assert_null(vireo_machine_page_get_banner(page()));
+    g_assert_true(gtk_widget_get_visible(ui_page_widget("start_button")));
+    g_assert_null(vireo_machine_page_get_banner(ui_page()));
     ui_screenshot(GTK_WIDGET(ui_window()), "state-saved-page");
     /* No temporary file is left beside it. */
     g_autofree char *folder = g_path_get_dirname(path);
@@ -145,7 +132,7 @@ static void test_save_and_resume(void)
     /* The heartbeat stood still while it was saved. */
     ui_iterate(1500);
     vireo_window_open_machine(ui_window(), m);
-    ui_click(P("start_button"));
+    ui_click(ui_page_widget("start_button"));
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 20000,
                 "the machine to resume");
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
@@ -170,7 +157,7 @@ static void test_save_fails(void)
 {
     if (skip_without_echo())
         return;
-    VireoMachine *m = vireo_machine_page_get_machine(page());
+    VireoMachine *m = vireo_machine_page_get_machine(ui_page());
     g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
     g_autofree char *path = state_file("Echo");
     g_autofree char *inside = g_build_filename(path, "keep", NULL);
@@ -179,13 +166,13 @@ static void test_save_fails(void)
     vte_terminal_feed_child(terminal(), "kept", -1);
     UI_WAIT_FOR(count_in_console("echo> kept") > 0, 10000, "the half line echoed");
 
-    g_assert_true(gtk_widget_activate_action(GTK_WIDGET(page()), "machine.save-state", NULL));
-    UI_WAIT_FOR(vireo_machine_page_get_banner(page()), 20000, "the banner");
-    const char *banner = vireo_machine_page_get_banner(page());
+    g_assert_true(gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.save-state", NULL));
+    UI_WAIT_FOR(vireo_machine_page_get_banner(ui_page()), 20000, "the banner");
+    const char *banner = vireo_machine_page_get_banner(ui_page());
     g_test_message("banner: %s", banner);
     g_assert_nonnull(strstr(banner, "could not save its state"));
     g_assert_nonnull(strstr(banner, VR_LIBRARY_SAVED_STATE));
-    g_assert_false(gtk_widget_get_visible(P("banner_discard")));
+    g_assert_false(gtk_widget_get_visible(ui_page_widget("banner_discard")));
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 5000, "it to run on");
     g_assert_false(vireo_machine_is_saving(m));
     g_assert_false(vireo_machine_has_saved_state(m));
@@ -210,7 +197,7 @@ static void test_damaged_state(void)
 {
     if (skip_without_echo())
         return;
-    VireoMachine *m = vireo_machine_page_get_machine(page());
+    VireoMachine *m = vireo_machine_page_get_machine(ui_page());
     g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
     save_and_quit(m);
     g_autofree char *path = state_file("Echo");
@@ -222,16 +209,16 @@ static void test_damaged_state(void)
     data[len / 2] ^= 0x5a;
     g_assert_true(g_file_set_contents(path, data, (gssize) len, NULL));
 
-    ui_click(P("start_button"));
-    UI_WAIT_FOR(vireo_machine_page_get_banner(page()), 20000, "the banner");
-    const char *banner = vireo_machine_page_get_banner(page());
+    ui_click(ui_page_widget("start_button"));
+    UI_WAIT_FOR(vireo_machine_page_get_banner(ui_page()), 20000, "the banner");
+    const char *banner = vireo_machine_page_get_banner(ui_page());
     g_test_message("banner: %s", banner);
     g_assert_nonnull(strstr(banner, "could not resume its saved state"));
     g_assert_nonnull(strstr(banner, VR_LIBRARY_SAVED_STATE));
     g_assert_nonnull(strstr(banner, "damaged"));
     g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_OFF);
     g_assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
-    g_assert_true(gtk_widget_get_visible(P("banner_discard")));
+    g_assert_true(gtk_widget_get_visible(ui_page_widget("banner_discard")));
     ui_screenshot(GTK_WIDGET(ui_window()), "state-damaged-banner");
 
     /* The library keeps it as saved; leaving and coming back keeps the reason on show. */
@@ -239,16 +226,16 @@ static void test_damaged_state(void)
     ui_iterate(100);
     g_assert_cmpstr(badge("Echo"), ==, "Saved");
     vireo_window_open_machine(ui_window(), m);
-    g_assert_nonnull(vireo_machine_page_get_banner(page()));
+    g_assert_nonnull(vireo_machine_page_get_banner(ui_page()));
 
-    ui_click(P("banner_discard"));
+    ui_click(ui_page_widget("banner_discard"));
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
-    g_assert_null(vireo_machine_page_get_banner(page()));
+    g_assert_null(vireo_machine_page_get_banner(ui_page()));
     g_assert_cmpstr(subtitle(), ==, "Off");
     g_assert_cmpstr(badge("Echo"), ==, "Off");
 
     /* Start boots afresh now. */
-    ui_click(P("start_button"));
+    ui_click(ui_page_widget("start_button"));
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING &&
                     count_in_console("you typed") == 0 && count_in_console("Vireo echo guest") == 1,
                 20000, "the guest to boot afresh (a fresh console)");
@@ -260,11 +247,11 @@ static void test_settings_locked(void)
 {
     if (skip_without_echo())
         return;
-    VireoMachine *m = vireo_machine_page_get_machine(page());
+    VireoMachine *m = vireo_machine_page_get_machine(ui_page());
     save_and_quit(m);
     g_autofree char *path = state_file("Echo");
     g_assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
-    g_assert_true(gtk_widget_activate_action(GTK_WIDGET(page()), "machine.settings", NULL));
+    g_assert_true(gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.settings", NULL));
     GtkWidget *settings = NULL;
     UI_WAIT_FOR((settings = ui_find_toplevel(VIREO_TYPE_MACHINE_SETTINGS)), 5000, "the settings");
     ui_iterate(200);
@@ -295,8 +282,8 @@ static void test_close_saves(void)
 {
     if (skip_without_echo())
         return;
-    VireoMachine *m = vireo_machine_page_get_machine(page());
-    ui_click(P("start_button"));
+    VireoMachine *m = vireo_machine_page_get_machine(ui_page());
+    ui_click(ui_page_widget("start_button"));
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 20000, "Running");
     g_object_ref(m);
     gtk_window_close(GTK_WINDOW(ui_window()));

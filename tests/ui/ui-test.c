@@ -359,9 +359,16 @@ void ui_screenshot(GtkWidget *widget, const char *name)
     g_assert_cmpint(width, >, 0);
     g_assert_cmpint(height, >, 0);
     g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new(widget);
-    GtkSnapshot *snapshot = gtk_snapshot_new();
-    gdk_paintable_snapshot(paintable, snapshot, width, height);
-    g_autoptr(GskRenderNode) node = gtk_snapshot_free_to_node(snapshot);
+    g_autoptr(GskRenderNode) node = NULL;
+    /* A window between two frames (a widget just changed) may draw nothing yet: try again
+     * after its next frames. */
+    for (int tries = 0; !node && tries < 20; tries++) {
+        if (tries)
+            ui_iterate(100);
+        GtkSnapshot *snapshot = gtk_snapshot_new();
+        gdk_paintable_snapshot(paintable, snapshot, width, height);
+        node = gtk_snapshot_free_to_node(snapshot);
+    }
     g_assert_nonnull(node);
     GskRenderer *renderer = gtk_native_get_renderer(gtk_widget_get_native(widget));
     graphene_rect_t bounds = GRAPHENE_RECT_INIT(0, 0, (float) width, (float) height);
@@ -418,6 +425,34 @@ char *ui_terminal_text(VteTerminal *terminal)
 char *ui_make_iso(const char *name, const char *volume_id)
 {
     return boot_iso_make(scratch_dir, name, volume_id, BOOT_ISO_RISCV64);
+}
+
+VireoMachinePage *ui_page(void)
+{
+    return vireo_window_get_machine_page(ui_window());
+}
+
+GtkWidget *ui_page_widget(const char *id)
+{
+    GtkWidget *w = ui_find(GTK_WIDGET(ui_page()), id);
+    if (!w)
+        g_error("no widget '%s' on the machine page", id);
+    return w;
+}
+
+char *ui_guest_artifact(const char *name)
+{
+    g_autofree char *script =
+        g_build_filename(g_getenv("VIREO_SOURCE_ROOT"), "tests", "guests", "build-all.sh", NULL);
+    const char *argv[] = {script, "--no-build", name, NULL};
+    g_autofree char *out = NULL;
+    int status = 0;
+    if (!g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+                      NULL, &status, NULL) ||
+        !g_spawn_check_wait_status(status, NULL))
+        return NULL;
+    g_strstrip(out);
+    return *out && g_file_test(out, G_FILE_TEST_EXISTS) ? g_steal_pointer(&out) : NULL;
 }
 
 char *ui_make_data_iso(const char *name, const char *volume_id)

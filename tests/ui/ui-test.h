@@ -84,6 +84,14 @@ char *ui_terminal_tail(VteTerminal *terminal, long rows);
  * ISO 9660 image of files with nothing to boot; a RISC-V test guest by name (demo.elf,
  * echo.elf) or NULL when it was not built (no cross compiler). */
 char *ui_make_iso(const char *name, const char *volume_id);
+/* The window's machine page, and the widget of its template with that id (the test fails
+ * when there is none). */
+VireoMachinePage *ui_page(void);
+GtkWidget *ui_page_widget(const char *id);
+/* tests/guests/build-all.sh --no-build NAME (VIREO_SOURCE_ROOT names the source tree): the
+ * cached guest's main file, or NULL when it is not built. Call before ui_test_init() or with
+ * VIREO_GUEST_CACHE set: ui_test_init() moves XDG_CACHE_HOME. */
+char *ui_guest_artifact(const char *name);
 char *ui_make_data_iso(const char *name, const char *volume_id);
 const char *ui_guest(const char *name);
 /* A bootable ISO made by xorriso (tests/unit/boot-iso.h): kind is a BootIsoKind (x86 BIOS and
