@@ -320,6 +320,7 @@ static void test_force_off_thumbnail(void)
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 5000, "Running");
     vte_terminal_feed_child(terminal(), "the last words\r", -1);
     UI_WAIT_FOR(console_shows("you typed: the last words"), 10000, "the echo");
+    ui_wait_frames(GTK_WIDGET(terminal()), 3);
     ui_iterate(300);
 
     if (ui_have_xdotool())

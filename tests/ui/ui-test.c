@@ -427,6 +427,21 @@ char *ui_make_iso(const char *name, const char *volume_id)
     return boot_iso_make(scratch_dir, name, volume_id, BOOT_ISO_RISCV64);
 }
 
+void ui_wait_frames(GtkWidget *widget, int n)
+{
+    GdkFrameClock *clock = gtk_widget_get_frame_clock(widget);
+    if (!clock)
+        return;
+    gint64 start = gdk_frame_clock_get_frame_counter(clock);
+    gtk_widget_queue_draw(widget);
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    while (gdk_frame_clock_get_frame_counter(clock) < start + n &&
+           g_get_monotonic_time() < deadline) {
+        gtk_widget_queue_draw(widget);
+        ui_iterate(20);
+    }
+}
+
 VireoMachinePage *ui_page(void)
 {
     return vireo_window_get_machine_page(ui_window());

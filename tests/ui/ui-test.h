@@ -87,6 +87,9 @@ char *ui_make_iso(const char *name, const char *volume_id);
 /* The window's machine page, and the widget of its template with that id (the test fails
  * when there is none). */
 VireoMachinePage *ui_page(void);
+/* Runs the main loop until widget's window has drawn n more frames (text a terminal was just
+ * fed is on screen then), or 5 s passed. */
+void ui_wait_frames(GtkWidget *widget, int n);
 GtkWidget *ui_page_widget(const char *id);
 /* tests/guests/build-all.sh --no-build NAME (VIREO_SOURCE_ROOT names the source tree): the
  * cached guest's main file, or NULL when it is not built. Call before ui_test_init() or with
