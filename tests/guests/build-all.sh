@@ -11,7 +11,9 @@
 #       straight from Debian packages (opensbi, u-boot-qemu); debian-kernel (Debian 13's
 #       stock riscv64 kernel and an initramfs with its modules, downloaded from Debian: when
 #       that fails, the other guests still count as built and its test is skipped);
-#       efi-disk (an EFI system partition with Debian 13's GRUB and that kernel; the same).
+#       efi-disk (an EFI system partition with Debian 13's GRUB and that kernel; the same);
+#       debian-root (a Debian 13 system with systemd on a disk booting through UEFI, made by
+#       mmdebstrap; the same).
 
 set -euo pipefail
 GUESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,10 +34,10 @@ debian_file() {
 path_of() {
     local name=$1 mode=$2
     case "$name" in
-        linux|busybox|initramfs|disk|debian-kernel|efi-disk) "$GUESTS_DIR/build-$name.sh" "$mode" ;;
+        linux|busybox|initramfs|disk|debian-kernel|efi-disk|debian-root) "$GUESTS_DIR/build-$name.sh" "$mode" ;;
         opensbi) debian_file opensbi "$OPENSBI" "$mode" ;;
         u-boot|uboot) debian_file u-boot-qemu "$UBOOT" "$mode" ;;
-        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel, efi-disk)" >&2
+        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel, efi-disk, debian-root)" >&2
            exit 1 ;;
     esac
 }
@@ -58,12 +60,12 @@ for name in linux busybox initramfs disk opensbi u-boot; do
     echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
 done
 # From Debian 13's packages, downloaded: when that fails, only their tests are skipped.
-for name in debian-kernel efi-disk; do
+for name in debian-kernel efi-disk debian-root; do
     t=$SECONDS
     if paths[$name]=$(path_of "$name" --print-path); then
         echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
     else
-        paths[$name]="(not built: Debian's trixie riscv64 packages could not be fetched)"
+        paths[$name]="(not built: Debian's trixie riscv64 packages could not be fetched or installed)"
         echo "build-all: $name could not be built; its boot test will be skipped" >&2
     fi
 done
@@ -77,7 +79,8 @@ printf '  %-10s %s\n' \
     opensbi "${paths[opensbi]}" \
     u-boot "${paths[u-boot]}" \
     debian "${paths[debian-kernel]}" \
-    efi-disk "${paths[efi-disk]}"
+    efi-disk "${paths[efi-disk]}" \
+    debian-root "${paths[debian-root]}"
 cat <<EOF
 
 Boot the initramfs:  qemu-system-riscv64 -M virt -m 512M -smp 4 -nographic \\
