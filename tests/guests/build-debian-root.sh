@@ -12,7 +12,7 @@
 #      /EFI/BOOT/BOOTRISCV64.EFI, /grub/grub.cfg, and the kernel and initrd from the root's /boot;
 #   2. the root file system, ext4, filled by `mke2fs -d` (no mounts, no loop devices).
 # Both have fixed UUIDs, named by /etc/fstab and the kernel command line.
-# Output: ~/.cache/vireo/debian-root-<key>/debian-root.img (2 GiB, sparse; about 600 MB used)
+# Output: ~/.cache/vireo/debian-root-<key>/debian-root.img (2 GiB, sparse; about 400 MB used)
 # and versions.txt. The key includes the trixie versions of the packages that matter (kernel,
 # systemd, initramfs-tools, apt, login, libc6, GRUB). Boot a copy: the system writes to it.
 #
