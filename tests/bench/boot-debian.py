@@ -12,7 +12,7 @@ both alike. Prints every run, the best and the median of each machine, and the r
 Vireo/QEMU (above 1: Vireo takes longer or uses more).
 
 usage: tests/bench/boot-debian.py [--reps N] [--timeout S] [--vireo PATH]
-The disk is built if missing (mmdebstrap, 10 to 13 minutes the first time).
+The disk is built if missing (mmdebstrap, 5 to 13 minutes the first time).
 """
 import argparse
 import importlib.util
