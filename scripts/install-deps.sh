@@ -15,7 +15,7 @@ packages="
     libglib2.0-bin gettext appstream desktop-file-utils appstream-util
     adwaita-icon-theme fonts-dejavu-core opensbi u-boot-qemu e2fsprogs
     xvfb xauth dbus xdotool xorriso
-    mmdebstrap
+    mmdebstrap arch-test qemu-user-static binfmt-support dosfstools mtools
 "
 
 missing=""

@@ -2,8 +2,8 @@
  * + U-Boot booting Linux from an ext4 disk on virtio-blk; virtio-rng, the RTC and the power
  * button seen from Linux; Debian 13's stock kernel finding every device, and booted through
  * UEFI (U-Boot, GRUB); an installer CD that installs a system to an empty disk, which then
- * boots from the disk. The guests come from
- * UEFI (U-Boot, GRUB); a CD drive whose disc changes and ejects on reboot. The guests come from
+ * boots from the disk; a CD drive whose disc changes and ejects on reboot; a Debian 13 system
+ * with systemd booted through UEFI to its login prompt. The guests come from
  * tests/guests/ (see its README); a test whose guest is not built is skipped and says so. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -21,6 +21,7 @@ typedef struct {
     char *kernel, *initrd, *disk, *uboot;
     char *debian_kernel, *debian_initrd; /* Debian 13's stock kernel (build-debian-kernel.sh) */
     char *efi_disk;                      /* GRUB and that kernel on an EFI system partition */
+    char *debian_root;                   /* Debian 13 with systemd (build-debian-root.sh) */
 } Artifacts;
 
 static Artifacts art;
@@ -220,17 +221,21 @@ static char *debugfs(const char *image, const char *request)
 }
 
 /* A copy of the image at path in a new temporary folder (the tests boot copies, so the cached
- * images stay as built); remove_copy removes both. */
+ * images stay as built); remove_copy removes both. The copy keeps the image's holes: Debian's
+ * system disk is 2 GiB with a fifth of it written. */
 static char *copy_image(const char *path)
 {
     g_autofree char *dir = g_dir_make_tmp("vireo-boot-XXXXXX", NULL);
     g_assert_nonnull(dir);
     g_autofree char *base = g_path_get_basename(path);
     char *copy = g_build_filename(dir, base, NULL);
-    g_autoptr(GFile) src = g_file_new_for_path(path);
-    g_autoptr(GFile) dst = g_file_new_for_path(copy);
+    const char *argv[] = {"cp", "--sparse=always", path, copy, NULL};
+    int status = 0;
     g_autoptr(GError) error = NULL;
-    g_assert_true(g_file_copy(src, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                               NULL, &status, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_spawn_check_wait_status(status, &error));
     g_assert_no_error(error);
     return copy;
 }
@@ -662,6 +667,73 @@ static void test_cdrom_eject_on_reboot(void)
     g_rmdir(dir);
 }
 
+/* Debian 13 as installed by mmdebstrap, booted as a distribution boots: OpenSBI, U-Boot's EFI
+ * boot manager, GRUB from the EFI system partition, Debian's kernel with the initramfs of
+ * initramfs-tools, systemd from the ext4 root on the second partition, a getty on the serial
+ * console. The test logs in as root and waits for systemd to finish starting the system.
+ * On 2 shared cores the login prompt came after about 115 s and power-off after 130 s;
+ * the limits leave room for a machine three times as busy. */
+#define SYSTEMD_BOOT_TIMEOUT 360
+#define SYSTEMD_CMD_TIMEOUT  120
+
+static void test_debian_systemd(void)
+{
+    char *paths[] = {art.debian_root, art.uboot, (char *) -1};
+    if (!need(paths, "the Debian 13 system disk (build-debian-root.sh) or U-Boot"))
+        return;
+    /* The system writes to its disk (journal, machine id, U-Boot's EFI variables). */
+    g_autofree char *copy = copy_image(art.debian_root);
+
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.cpus = 2;
+    cfg.memory = 1024ull << 20;
+    /* No kernel: UEFI, the board's default. */
+    vr_machine_config_add_disk(&cfg, copy, false);
+    Guest *g = guest_start("debian-systemd", &cfg);
+    vr_machine_config_clear(&cfg);
+    gint64 t0 = g_get_monotonic_time();
+    g_assert_true(guest_expect(g, "EFI stub: Booting Linux Kernel", SYSTEMD_BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "systemd", SYSTEMD_BOOT_TIMEOUT));
+    g_assert_true(guest_expect(g, "vireo-trixie login:", SYSTEMD_BOOT_TIMEOUT));
+    g_test_message("login prompt after %.1f s",
+                   (double) (g_get_monotonic_time() - t0) / G_USEC_PER_SEC);
+    guest_type(g, "root\n");
+    g_assert_true(guest_expect(g, "Password:", SYSTEMD_CMD_TIMEOUT));
+    guest_type(g, "vireo\n");
+    g_assert_true(guest_expect(g, "root@vireo-trixie:~#", SYSTEMD_CMD_TIMEOUT));
+    /* Plain output: no pager, no colours, no kernel messages between the lines. */
+    g_free(guest_run(g, "export SYSTEMD_PAGER= SYSTEMD_COLORS=0; dmesg -n 1", SYSTEMD_CMD_TIMEOUT));
+    g_autofree char *state =
+        guest_run(g, "systemctl is-system-running --wait", SYSTEMD_BOOT_TIMEOUT);
+    g_test_message("system state '%s' after %.1f s", state ? state : "(none)",
+                   (double) (g_get_monotonic_time() - t0) / G_USEC_PER_SEC);
+    g_autofree char *failed =
+        guest_run(g, "systemctl --failed --plain --no-legend | cut -d' ' -f1 | tr '\\n' ' '",
+                  SYSTEMD_CMD_TIMEOUT);
+    g_assert_nonnull(failed);
+    /* No unit fails on the board as the system is installed (QEMU agrees: the reference test
+     * qemu-boot-debian-systemd), so `degraded` is a failure; the assertion names the units. */
+    g_assert_cmpstr(failed, ==, "");
+    g_assert_cmpstr(state, ==, "running");
+    g_autofree char *apt = guest_run(g, "apt-get --version | head -1", SYSTEMD_CMD_TIMEOUT);
+    g_assert_true(g_str_has_prefix(apt, "apt "));
+    g_autofree char *uname = guest_run(g, "uname -a", SYSTEMD_CMD_TIMEOUT);
+    g_assert_true(g_str_has_prefix(uname, "Linux vireo-trixie "));
+    g_assert_true(g_str_has_suffix(uname, " riscv64 GNU/Linux"));
+    g_autofree char *root =
+        guest_run(g, "for m in / /boot/efi; do findmnt -n -o SOURCE,FSTYPE $m; done | tr -s ' '",
+                  SYSTEMD_CMD_TIMEOUT);
+    g_assert_cmpstr(root, ==, "/dev/vda2 ext4\n/dev/vda1 vfat");
+    guest_type(g, "poweroff\n");
+    g_assert_true(guest_wait_stopped(g, SYSTEMD_CMD_TIMEOUT));
+    g_assert_cmpint(g->result.end, ==, VR_END_POWER_OFF);
+    g_test_message("powered off after %.1f s",
+                   (double) (g_get_monotonic_time() - t0) / G_USEC_PER_SEC);
+    guest_free(g);
+    remove_copy(copy);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -671,6 +743,7 @@ int main(int argc, char **argv)
     art.debian_kernel = guest_artifact("build-debian-kernel.sh", NULL);
     art.debian_initrd = guest_artifact("build-debian-kernel.sh", "initramfs.cpio.gz");
     art.efi_disk = guest_artifact("build-efi-disk.sh", NULL);
+    art.debian_root = guest_artifact("build-debian-root.sh", NULL);
     art.uboot = g_file_test("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin", G_FILE_TEST_EXISTS)
                     ? g_strdup("/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin")
                     : NULL;
@@ -687,5 +760,6 @@ int main(int argc, char **argv)
     g_test_add_func("/boot/install-iso", test_install_iso);
     g_test_add_func("/boot/cdrom-change", test_cdrom_change);
     g_test_add_func("/boot/cdrom-eject-on-reboot", test_cdrom_eject_on_reboot);
+    g_test_add_func("/boot/debian-systemd", test_debian_systemd);
     return g_test_run();
 }

@@ -16,6 +16,8 @@
 #       not-installer-iso (a data-only ISO 9660 image, no boot loader) and trixie-u-boot
 #       (Debian 13's S-mode U-Boot, which boots the CD behind an empty disk), made by the
 #       same script.
+#       debian-root (a Debian 13 system with systemd on a disk booting through UEFI, made by
+#       mmdebstrap; the same).
 
 set -euo pipefail
 GUESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -36,7 +38,7 @@ debian_file() {
 path_of() {
     local name=$1 mode=$2
     case "$name" in
-        linux|busybox|initramfs|disk|debian-kernel|efi-disk|installer-iso)
+        linux|busybox|initramfs|disk|debian-kernel|efi-disk|installer-iso|debian-root)
             "$GUESTS_DIR/build-$name.sh" "$mode" ;;
         not-installer-iso|trixie-u-boot)
             local iso file=not-installer.iso
@@ -45,7 +47,7 @@ path_of() {
             echo "${iso%/*}/$file" ;;
         opensbi) debian_file opensbi "$OPENSBI" "$mode" ;;
         u-boot|uboot) debian_file u-boot-qemu "$UBOOT" "$mode" ;;
-        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel, efi-disk, installer-iso, not-installer-iso, trixie-u-boot)" >&2
+        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel, efi-disk, installer-iso, not-installer-iso, trixie-u-boot, debian-root)" >&2
            exit 1 ;;
     esac
 }
@@ -68,12 +70,12 @@ for name in linux busybox initramfs disk opensbi u-boot; do
     echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
 done
 # From Debian 13's packages, downloaded: when that fails, only their tests are skipped.
-for name in debian-kernel efi-disk installer-iso; do
+for name in debian-kernel efi-disk installer-iso debian-root; do
     t=$SECONDS
     if paths[$name]=$(path_of "$name" --print-path); then
         echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
     else
-        paths[$name]="(not built: Debian's trixie riscv64 packages could not be fetched)"
+        paths[$name]="(not built: Debian's trixie riscv64 packages could not be fetched or installed)"
         echo "build-all: $name could not be built; its boot test will be skipped" >&2
     fi
 done
@@ -89,6 +91,7 @@ printf '  %-10s %s\n' \
     debian "${paths[debian-kernel]}" \
     efi-disk "${paths[efi-disk]}" \
     installer "${paths[installer-iso]}"
+    debian-root "${paths[debian-root]}"
 cat <<EOF
 
 Boot the initramfs:  qemu-system-riscv64 -M virt -m 512M -smp 4 -nographic \\
