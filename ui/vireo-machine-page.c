@@ -27,6 +27,11 @@ struct _VireoMachinePage {
     GtkLabel *banner_label;
     GtkWidget *banner_discard;
     GtkButton *banner_close;
+    /* Which start the machine is in (counted when it begins starting), and the start during
+     * which the banner's news came (0: the banner holds an error). News that came while the
+     * machine was starting stays when it is up. */
+    guint start_serial;
+    guint banner_news_serial;
     GtkStack *content_stack;
     GtkStack *console_stack;
     AdwStatusPage *off_page;
@@ -151,9 +156,13 @@ static void save_thumbnail_of(VireoMachine *machine, VteTerminal *term)
 {
     if (!term)
         return;
+    /* The widget as drawn; when it has no frame to give (between frames, or behind a dialog
+     * that just opened), its text drawn here. */
     g_autoptr(GdkTexture) texture = gtk_widget_get_mapped(GTK_WIDGET(term))
                                         ? vireo_widget_render(GTK_WIDGET(term), THUMBNAIL_WIDTH)
-                                        : render_text(term, THUMBNAIL_WIDTH);
+                                        : NULL;
+    if (!texture)
+        texture = render_text(term, THUMBNAIL_WIDTH);
     g_autoptr(GError) error = NULL;
     if (texture && !vireo_machine_save_thumbnail(machine, texture, &error))
         g_message("%s", error->message);
@@ -266,6 +275,7 @@ void vireo_machine_page_leave(VireoMachinePage *self)
 
 static void show_banner(VireoMachinePage *self, const char *text)
 {
+    self->banner_news_serial = 0;
     gtk_widget_add_css_class(gtk_widget_get_parent(GTK_WIDGET(self->banner_label)), "error");
     gtk_label_set_text(self->banner_label, text);
     /* A saved state that cannot be resumed: the way out is right there. */
@@ -280,6 +290,7 @@ static void show_info_banner(VireoMachinePage *self, const char *text)
 {
     show_banner(self, text);
     gtk_widget_remove_css_class(gtk_widget_get_parent(GTK_WIDGET(self->banner_label)), "error");
+    self->banner_news_serial = self->start_serial;
 }
 
 static void hide_banner(VireoMachinePage *self)
@@ -603,7 +614,11 @@ static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)
     update(self);
     if (now == VIREO_MACHINE_PAUSED && before != VIREO_MACHINE_PAUSED)
         save_thumbnail(self);
-    if (now == VIREO_MACHINE_RUNNING && before == VIREO_MACHINE_STARTING)
+    if (now == VIREO_MACHINE_STARTING && before != VIREO_MACHINE_STARTING)
+        self->start_serial++;
+    /* Up: what the banner said about an earlier run is over, news of this start is not. */
+    if (now == VIREO_MACHINE_RUNNING && before == VIREO_MACHINE_STARTING &&
+        self->banner_news_serial != self->start_serial)
         hide_banner(self);
     /* The button that was pressed may have gone with the new state (Pause, Resume). */
     if (now != before && (now == VIREO_MACHINE_RUNNING || now == VIREO_MACHINE_PAUSED))
