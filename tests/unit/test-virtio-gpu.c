@@ -894,6 +894,104 @@ static void test_state_bad(void)
     g_rmdir(dir);
 }
 
+/* Random commands, mostly near the edge of what is valid, from a fixed seed: every answer is
+ * an OK or an error, the limits hold, and the device goes on answering. */
+static uint32_t rnd_size(GRand *r)
+{
+    static const uint32_t edges[] = {0, 1, 2, 63, 64, 65, 4096, 0x3fffffff, 0x40000000, 0xffffffff};
+    return g_rand_boolean(r) ? (uint32_t) g_rand_int_range(r, 0, 80)
+                             : edges[g_rand_int_range(r, 0, G_N_ELEMENTS(edges))];
+}
+
+static void test_random_commands(void)
+{
+    static const uint32_t types[] = {
+        VR_VIRTIO_GPU_CMD_GET_DISPLAY_INFO,
+        VR_VIRTIO_GPU_CMD_RESOURCE_CREATE_2D,
+        VR_VIRTIO_GPU_CMD_RESOURCE_UNREF,
+        VR_VIRTIO_GPU_CMD_SET_SCANOUT,
+        VR_VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+        VR_VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
+        VR_VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING,
+        VR_VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING,
+        VR_VIRTIO_GPU_CMD_GET_EDID,
+        0x10c,
+    };
+    static const uint32_t formats[] = {VR_GPU_FORMAT_B8G8R8A8, VR_GPU_FORMAT_X8B8G8R8, 0, 5};
+    Gpu g;
+    gpu_init_memory(&g, 800, 600, 4 << 20);
+    g_autoptr(GRand) r = g_rand_new_with_seed(20261202);
+    uint64_t area = td_alloc(&g.m, 1 << 20, 4096);
+    for (unsigned i = 0; i < 20000; i++) {
+        uint8_t c[64];
+        hdr(c, types[g_rand_int_range(r, 0, G_N_ELEMENTS(types))]);
+        put32(c, 4, g_rand_int(r) & 3);
+        for (unsigned off = 24; off < 64; off += 4)
+            put32(c, off, rnd_size(r));
+        uint32_t type = get32(c, 0);
+        bool rect = type == VR_VIRTIO_GPU_CMD_SET_SCANOUT ||
+                    type == VR_VIRTIO_GPU_CMD_RESOURCE_FLUSH ||
+                    type == VR_VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D;
+        if (rect && g_rand_int_range(r, 0, 4)) {
+            put_rect(c, 24,
+                     (VrGpuRect){g_rand_int_range(r, 0, 8), g_rand_int_range(r, 0, 8),
+                                 g_rand_int_range(r, 0, 24), g_rand_int_range(r, 0, 24)});
+            put32(c, 40, 0); /* scanout 0, or the offset's low half */
+            if (type == VR_VIRTIO_GPU_CMD_RESOURCE_FLUSH)
+                put32(c, 40, (uint32_t) g_rand_int_range(r, 0, 5));
+        }
+        if (type == VR_VIRTIO_GPU_CMD_GET_EDID && g_rand_int_range(r, 0, 4))
+            put32(c, 24, 0);
+        if (type == VR_VIRTIO_GPU_CMD_RESOURCE_CREATE_2D)
+            put32(c, 28, formats[g_rand_int_range(r, 0, G_N_ELEMENTS(formats))]);
+        if (g_rand_int_range(r, 0, 4) && type != VR_VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D)
+            put32(c, type == VR_VIRTIO_GPU_CMD_SET_SCANOUT ? 44 : 24,
+                  (uint32_t) g_rand_int_range(r, 0, 5));
+        if (type == VR_VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D) {
+            put64(c, 40,
+                  g_rand_boolean(r) ? (uint64_t) g_rand_int_range(r, 0, 8192)
+                                    : (uint64_t) g_rand_int(r) << 32 | g_rand_int(r));
+            put32(c, 48, (uint32_t) g_rand_int_range(r, 0, 5));
+        }
+        size_t len = g_rand_int_range(r, 0, 10) ? 64 : (size_t) g_rand_int_range(r, 0, 64);
+        uint32_t answer;
+        if (type == VR_VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING && g_rand_boolean(r)) {
+            Entry e[3];
+            for (unsigned k = 0; k < 3; k++)
+                e[k] = (Entry){g_rand_int_range(r, 0, 8) ? area + g_rand_int_range(r, 0, 1 << 20)
+                                                         : (uint64_t) g_rand_int(r) << 20,
+                               g_rand_int_range(r, 0, 4) ? (uint32_t) g_rand_int_range(r, 1, 8192)
+                                                         : rnd_size(r)};
+            answer = attach(&g, (uint32_t) g_rand_int_range(r, 0, 5), e, 3);
+        } else if (g_rand_int_range(r, 0, 8) == 0) {
+            cursor_cmd(&g,
+                       g_rand_boolean(r) ? VR_VIRTIO_GPU_CMD_UPDATE_CURSOR
+                                         : VR_VIRTIO_GPU_CMD_MOVE_CURSOR,
+                       g_rand_int_range(r, 0, 8) == 0, g_rand_int(r) % 900, g_rand_int(r) % 700,
+                       (uint32_t) g_rand_int_range(r, 0, 5), rnd_size(r), rnd_size(r),
+                       g_rand_int_range(r, 0, 8) ? 56 : 20);
+            continue;
+        } else {
+            answer = ctrl(&g, c, len);
+        }
+        g_assert_true(
+            (answer >= VR_VIRTIO_GPU_RESP_OK_NODATA && answer <= VR_VIRTIO_GPU_RESP_OK_EDID) ||
+            (answer >= VR_VIRTIO_GPU_RESP_ERR_UNSPEC &&
+             answer <= VR_VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER));
+        g_assert_cmpuint(vr_virtio_gpu_memory_used(g.m.dev), <=, 4 << 20);
+        VrGpuFrame *f = vr_virtio_gpu_get_frame(g.m.dev);
+        if (f) {
+            g_assert_cmpuint((uint64_t) f->width * f->height * 4, <=, 4 << 20);
+            vr_gpu_frame_unref(f);
+        }
+    }
+    g_assert_false(td_read(&g.m, VR_VIRTIO_MMIO_STATUS) & VR_VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+    uint8_t c[64];
+    hdr(c, VR_VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
+    g_assert_cmphex(ctrl(&g, c, 24), ==, VR_VIRTIO_GPU_RESP_OK_DISPLAY_INFO);
+    td_free(&g.m);
+}
+
 static void add_both(const char *path, GTestFunc fn)
 {
     g_autofree char *sync = g_strdup_printf("%s/sync", path);
@@ -916,5 +1014,6 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-gpu/reset/sync", test_reset);
     add_both("/virtio-gpu/state", test_state);
     g_test_add_func("/virtio-gpu/state-bad", test_state_bad);
+    add_both("/virtio-gpu/random-commands", test_random_commands);
     return g_test_run();
 }
