@@ -521,7 +521,7 @@ static uint32_t process_control(VrVirtioGpu *g, VrAddressSpace *as, VrVirtqEleme
     memset(g->resp, 0, VR_VIRTIO_GPU_HDR_SIZE);
     wr32(g->resp, 0, resp);
     if (flags & VR_VIRTIO_GPU_FLAG_FENCE) {
-        wr32(g->resp, 4, VR_VIRTIO_GPU_FLAG_FENCE | (flags & 2));
+        wr32(g->resp, 4, VR_VIRTIO_GPU_FLAG_FENCE | (flags & VR_VIRTIO_GPU_FLAG_INFO_RING_IDX));
         memcpy(g->resp + 8, cmd + 8, 16); /* fence_id, ctx_id, ring_idx */
     }
     if (e->in_len < q.resp_len) {

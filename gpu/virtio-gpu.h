@@ -48,7 +48,8 @@
 #define VR_VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID 0x1203
 #define VR_VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER   0x1205
 
-#define VR_VIRTIO_GPU_FLAG_FENCE 1u
+#define VR_VIRTIO_GPU_FLAG_FENCE         1u
+#define VR_VIRTIO_GPU_FLAG_INFO_RING_IDX 2u
 
 #define VR_VIRTIO_GPU_HDR_SIZE     24
 #define VR_VIRTIO_GPU_MAX_SCANOUTS 16 /* entries in a display info response */
@@ -76,7 +77,7 @@ bool vr_virtio_gpu_set_display_size(VrVirtioDevice *dev, uint32_t width, uint32_
 /* The newest frame of the scanout, or NULL while the guest shows nothing. Thread-safe. */
 VrGpuFrame *vr_virtio_gpu_get_frame(VrVirtioDevice *dev);
 
-/* Host memory the resources hold now. Queue handling's view; for tests. */
+/* Host memory the resources hold now (for tests). Thread-safe. */
 uint64_t vr_virtio_gpu_memory_used(VrVirtioDevice *dev);
 
 /* Fills edid (VR_VIRTIO_GPU_EDID_SIZE bytes) with a block whose preferred mode is

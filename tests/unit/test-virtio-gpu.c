@@ -992,6 +992,55 @@ static void test_random_commands(void)
     td_free(&g.m);
 }
 
+/* A viewer on another thread takes frames while the guest redraws the whole screen in one
+ * pattern or the other: every frame it gets is wholly one of them, and never changes while
+ * it holds it. */
+typedef struct {
+    VrVirtioDevice *dev;
+    gint stop;
+    gint frames; /* atomic */
+} Viewer;
+
+static gpointer viewer_thread(gpointer data)
+{
+    Viewer *v = data;
+    while (!g_atomic_int_get(&v->stop)) {
+        g_autoptr(VrGpuFrame) f = vr_virtio_gpu_get_frame(v->dev);
+        if (!f)
+            continue;
+        unsigned salt = frame_px(f, 0, 0) == pattern_xrgb(0, 0, 1) ? 1 : 2;
+        for (unsigned pass = 0; pass < 2; pass++)
+            for (uint32_t y = 0; y < H; y++)
+                for (uint32_t x = 0; x < W; x++)
+                    g_assert_cmphex(frame_px(f, x, y), ==, pattern_xrgb(x, y, salt));
+        g_atomic_int_inc(&v->frames);
+    }
+    return NULL;
+}
+
+static void test_viewer_thread(void)
+{
+    Gpu g;
+    gpu_init(&g);
+    Backing b;
+    show_pattern(&g, &b);
+    Viewer v = {g.m.dev, 0, 0};
+    GThread *t = g_thread_new("viewer", viewer_thread, &v);
+    VrGpuRect all = {0, 0, W, H};
+    /* At least 400 redraws, and on until the viewer has looked at 20 frames (up to 10 s). */
+    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+    for (unsigned i = 0;
+         i < 400 || (g_atomic_int_get(&v.frames) < 20 && g_get_monotonic_time() < deadline); i++) {
+        fill(&g, &b, 1 + i % 2);
+        g_assert_cmphex(transfer(&g, 1, all, 0), ==, VR_VIRTIO_GPU_RESP_OK_NODATA);
+        g_assert_cmphex(flush(&g, 1, all), ==, VR_VIRTIO_GPU_RESP_OK_NODATA);
+    }
+    g_atomic_int_set(&v.stop, 1);
+    g_thread_join(t);
+    g_assert_cmpint(g_atomic_int_get(&v.frames), >=, 20);
+    td_free(&g.m);
+}
+
 static void add_both(const char *path, GTestFunc fn)
 {
     g_autofree char *sync = g_strdup_printf("%s/sync", path);
@@ -1015,5 +1064,6 @@ int main(int argc, char **argv)
     add_both("/virtio-gpu/state", test_state);
     g_test_add_func("/virtio-gpu/state-bad", test_state_bad);
     add_both("/virtio-gpu/random-commands", test_random_commands);
+    add_both("/virtio-gpu/viewer-thread", test_viewer_thread);
     return g_test_run();
 }
