@@ -911,7 +911,12 @@ static void test_random_commands(void)
         VR_VIRTIO_GPU_CMD_RESOURCE_UNREF,
         VR_VIRTIO_GPU_CMD_SET_SCANOUT,
         VR_VIRTIO_GPU_CMD_RESOURCE_FLUSH,
+        VR_VIRTIO_GPU_CMD_RESOURCE_FLUSH,
         VR_VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
+        VR_VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
+        VR_VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
+        VR_VIRTIO_GPU_CMD_TRANSFER_TO_HOST_2D,
+        VR_VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING,
         VR_VIRTIO_GPU_CMD_RESOURCE_ATTACH_BACKING,
         VR_VIRTIO_GPU_CMD_RESOURCE_DETACH_BACKING,
         VR_VIRTIO_GPU_CMD_GET_EDID,
@@ -922,6 +927,13 @@ static void test_random_commands(void)
     gpu_init_memory(&g, 800, 600, 4 << 20);
     g_autoptr(GRand) r = g_rand_new_with_seed(20261202);
     uint64_t area = td_alloc(&g.m, 1 << 20, 4096);
+    /* Two resources ready for transfers, so that many random ones get through. */
+    for (uint32_t id = 1; id <= 2; id++) {
+        g_assert_cmphex(create(&g, id, VR_GPU_FORMAT_B8G8R8A8, 64, 64), ==,
+                        VR_VIRTIO_GPU_RESP_OK_NODATA);
+        Entry e = {area + (id - 1) * 16384, 16384};
+        g_assert_cmphex(attach(&g, id, &e, 1), ==, VR_VIRTIO_GPU_RESP_OK_NODATA);
+    }
     for (unsigned i = 0; i < 20000; i++) {
         uint8_t c[64];
         hdr(c, types[g_rand_int_range(r, 0, G_N_ELEMENTS(types))]);
