@@ -1,11 +1,12 @@
-/* A virtio-mmio transport with a virtio-rng, virtio-console, virtio-blk or virtio-input (the
- * power button) device behind it,
+/* A virtio-mmio transport with a virtio-rng, virtio-console, virtio-blk, virtio-input (the
+ * power button) or virtio-gpu (the CPU renderer) device behind it,
  * driven by a guest that sets the device up properly and then does what the input says:
  * register accesses, descriptors and ring entries of its choosing, notifications, bytes
  * anywhere in its RAM, and (host side) console input or input events. Queue work runs on the
  * caller's thread (no I/O thread), so an input replays exactly.
  *
- * The input: one byte picks the device (its low two bits) and the features, then 13-byte steps of
+ * The input: one byte picks the device (its low two bits, or bit 6 for the gpu) and the
+ * features, then 13-byte steps of
  * operation, queue, index, and a 64-bit and a 16-bit value. */
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "virtio/virtio-console.h"
 #include "virtio/virtio-input.h"
 #include "virtio/virtio-rng.h"
+#include "virtio-gpu.h"
 
 #define RAM_SIZE   (1ull << 20)
 #define QUEUE_SIZE 8
@@ -79,7 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t setup = fuzz_u8(&in);
     VrVirtioDevice *dev;
     unsigned nq;
-    switch (setup % 4) {
+    bool gpu = setup & 0x40;
+    switch (gpu ? 4 : setup % 4) {
     case 0:
         dev = vr_virtio_rng_new();
         nq = 1;
@@ -96,8 +99,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nq = 1;
         break;
     }
-    default:
+    case 3:
         dev = vr_virtio_input_power_button_new();
+        nq = 2;
+        break;
+    default:
+        dev = vr_virtio_gpu_new(vr_renderer_cpu_new(), 800, 600, 16 << 20);
         nq = 2;
         break;
     }
@@ -164,7 +171,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                            (uint16_t) (extra >> 8));
             break;
         default:
-            if (setup % 4 == 1) {
+            if (gpu) {
+                (void) vr_virtio_gpu_set_display_size(dev, (uint32_t) value % 5000,
+                                                      (uint32_t) (value >> 32) % 5000);
+            } else if (setup % 4 == 1) {
                 uint8_t bytes[8];
                 memcpy(bytes, &value, 8);
                 (void) vr_virtio_console_input(dev, bytes, 1 + index % 8);

@@ -138,6 +138,10 @@ put('virtio', 'blk', virtio(2 | 0x10, [(7, 0, 0, (0x80000 + 0x100) << 32, 0),
 # input (the power button): an event buffer, a press from the host, a status buffer.
 put('virtio', 'input', virtio(3, [(3 | 2 << 4, 0, 0, 0x100, 7), (4, 0, 0, 0, 0),
                                   (9, 0, 1, 0, 0), (3, 1, 0, 0x200, 7), (4, 1, 0, 0, 0)]))
+# gpu: GET_DISPLAY_INFO (the type written into the request), its response buffer.
+put('virtio', 'gpu', virtio(0x40, [(7, 0, 0, (0x80000 + 0x100) << 32, 0x0100),
+                                   (3 | 1 << 4, 0, 0, 0x100, 23), (3 | 2 << 4, 0, 1, 0x300, 407),
+                                   (4, 0, 0, 0, 0), (9, 0, 0, (600 << 32) | 800, 0)]))
 put('virtio', 'blk-indirect', virtio(2 | 0x30, [(8, 0, 0, RAM + 0x80100, 0),
                                                 (2, 0, 0, (16 << 32) | (RAM + 0x40000), 0),
                                                 (4, 0, 0, 0, 0)]))

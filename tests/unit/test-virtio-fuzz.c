@@ -16,6 +16,7 @@
 #include "virtio/virtio-console.h"
 #include "virtio/virtio-input.h"
 #include "virtio/virtio-rng.h"
+#include "virtio-gpu.h"
 
 #define RAM_SIZE   (4ull << 20)
 #define RING_AREA  (TD_RAM_BASE + 0x10000) /* queue i: + i * 0x8000 */
@@ -26,7 +27,7 @@
 #define USED_OFF   0x6000
 #define SANE_QSIZE 16
 
-enum { DEV_RNG, DEV_CONSOLE, DEV_BLK, DEV_INPUT, N_DEVS };
+enum { DEV_RNG, DEV_CONSOLE, DEV_BLK, DEV_INPUT, DEV_GPU, N_DEVS };
 
 typedef struct {
     TdMachine m;
@@ -233,6 +234,11 @@ static void host_side(Fuzz *f)
         (void) vr_virtio_input_press_power(f->m.dev);
         return;
     }
+    if (f->kind == DEV_GPU) {
+        (void) vr_virtio_gpu_set_display_size(f->m.dev, (uint32_t) rnd(f, 5000),
+                                              (uint32_t) rnd(f, 5000));
+        return;
+    }
     if (f->kind != DEV_CONSOLE)
         return;
     uint8_t junk[300];
@@ -305,6 +311,15 @@ static void sanity(Fuzz *f)
         g_assert_cmpuint(*(uint16_t *) td_host(m, buf + 2), ==, GUINT16_TO_LE(VR_KEY_POWER));
         break;
     }
+    case DEV_GPU: {
+        uint32_t type = GUINT32_TO_LE(VR_VIRTIO_GPU_CMD_GET_DISPLAY_INFO);
+        memcpy(td_host(m, buf), &type, 4);
+        TdBuf b[] = {{buf, VR_VIRTIO_GPU_HDR_SIZE, false}, {buf + 512, 512, true}};
+        g_assert_cmpuint(td_submit(m, &q[0], b, 2), ==, VR_VIRTIO_GPU_HDR_SIZE + 16 * 24);
+        g_assert_cmpuint(*(uint32_t *) td_host(m, buf + 512), ==,
+                         GUINT32_TO_LE(VR_VIRTIO_GPU_RESP_OK_DISPLAY_INFO));
+        break;
+    }
     default: g_assert_not_reached();
     }
     g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_STATUS), ==, 0xf);
@@ -338,6 +353,10 @@ static void fuzz(int kind, bool io)
     }
     case DEV_INPUT:
         dev = vr_virtio_input_power_button_new();
+        f.nq = 2;
+        break;
+    case DEV_GPU:
+        dev = vr_virtio_gpu_new(vr_renderer_cpu_new(), 800, 600, 16 << 20);
         f.nq = 2;
         break;
     default: g_assert_not_reached();
@@ -393,7 +412,7 @@ int main(int argc, char **argv)
         seconds = g_ascii_strtod(t, NULL);
     g_test_message("seed %u, %.2f s per case", seed, seconds);
     tmpdir = g_dir_make_tmp("vireo-virtio-fuzz-XXXXXX", NULL);
-    static const char *names[] = {"rng", "console", "blk", "input"};
+    static const char *names[] = {"rng", "console", "blk", "input", "gpu"};
     for (int kind = 0; kind < N_DEVS; kind++) {
         for (int io = 0; io < 2; io++) {
             g_autofree char *path =

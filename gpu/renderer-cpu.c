@@ -1,0 +1,380 @@
+/* The CPU renderer: resources are host pixel buffers in the guest's format; a flush converts
+ * the flushed part of the scanout to XRGB8888 and draws the cursor over it. A frame handed
+ * out stays as it is: the next change is made in place only while nobody else holds the
+ * frame, and into a copy otherwise. */
+#include "vr-renderer.h"
+
+#include <string.h>
+
+struct VrRendererResource {
+    uint32_t format, width, height;
+    uint8_t *pixels; /* width * 4 bytes a row */
+};
+
+typedef struct {
+    VrRenderer base;
+
+    VrRendererResource *scanout; /* scanout 0; NULL: disabled */
+    VrGpuRect scanout_rect;
+
+    uint32_t *cursor; /* 0xAARRGGBB (straight alpha) per pixel; NULL: no cursor */
+    uint32_t cursor_width, cursor_height;
+    uint32_t hot_x, hot_y;
+    int64_t cursor_x, cursor_y; /* where the hot spot is, scanout coordinates */
+
+    GMutex lock; /* frame and sequence: get_frame runs on other threads */
+    VrGpuFrame *frame;
+    uint64_t sequence;
+} CpuRenderer;
+
+/* Byte offsets of red, green, blue and alpha (-1: none) within a pixel, per format. */
+typedef struct {
+    int8_t r, g, b, a;
+} Layout;
+
+static bool layout_of(uint32_t format, Layout *l)
+{
+    switch (format) {
+    case VR_GPU_FORMAT_B8G8R8A8: *l = (Layout){2, 1, 0, 3}; return true;
+    case VR_GPU_FORMAT_B8G8R8X8: *l = (Layout){2, 1, 0, -1}; return true;
+    case VR_GPU_FORMAT_A8R8G8B8: *l = (Layout){1, 2, 3, 0}; return true;
+    case VR_GPU_FORMAT_X8R8G8B8: *l = (Layout){1, 2, 3, -1}; return true;
+    case VR_GPU_FORMAT_R8G8B8A8: *l = (Layout){0, 1, 2, 3}; return true;
+    case VR_GPU_FORMAT_X8B8G8R8: *l = (Layout){3, 2, 1, -1}; return true;
+    case VR_GPU_FORMAT_A8B8G8R8: *l = (Layout){3, 2, 1, 0}; return true;
+    case VR_GPU_FORMAT_R8G8B8X8: *l = (Layout){0, 1, 2, -1}; return true;
+    default: return false;
+    }
+}
+
+bool vr_gpu_format_known(uint32_t format)
+{
+    Layout l;
+    return layout_of(format, &l);
+}
+
+bool vr_gpu_format_has_alpha(uint32_t format)
+{
+    Layout l;
+    return layout_of(format, &l) && l.a >= 0;
+}
+
+static inline uint32_t to_argb(const Layout *l, const uint8_t *p)
+{
+    uint32_t a = l->a >= 0 ? p[l->a] : 0xff;
+    return a << 24 | (uint32_t) p[l->r] << 16 | (uint32_t) p[l->g] << 8 | p[l->b];
+}
+
+/* ---- Frames ---- */
+
+VrGpuFrame *vr_gpu_frame_ref(VrGpuFrame *frame)
+{
+    g_atomic_ref_count_inc(&frame->refcount);
+    return frame;
+}
+
+void vr_gpu_frame_unref(VrGpuFrame *frame)
+{
+    if (frame && g_atomic_ref_count_dec(&frame->refcount)) {
+        g_free(frame->pixels);
+        g_free(frame);
+    }
+}
+
+static VrGpuFrame *frame_new(uint32_t width, uint32_t height)
+{
+    VrGpuFrame *f = g_new0(VrGpuFrame, 1);
+    g_atomic_ref_count_init(&f->refcount);
+    f->width = width;
+    f->height = height;
+    f->stride = width * 4;
+    f->pixels = g_malloc0((size_t) f->stride * height);
+    return f;
+}
+
+/* ---- Composition ---- */
+
+static uint8_t blend(uint32_t src, uint32_t dst, uint32_t a)
+{
+    return (uint8_t) ((src * a + dst * (255 - a) + 127) / 255);
+}
+
+/* Draws rect (frame coordinates, inside the frame) of the scanout and the cursor into f. */
+static void compose(CpuRenderer *cr, VrGpuFrame *f, const VrGpuRect *rect)
+{
+    const VrRendererResource *res = cr->scanout;
+    Layout l;
+    layout_of(res->format, &l);
+    int64_t cx0 = cr->cursor_x - cr->hot_x, cy0 = cr->cursor_y - cr->hot_y;
+    for (uint32_t y = rect->y; y < rect->y + rect->height; y++) {
+        const uint8_t *src =
+            res->pixels +
+            ((size_t) (cr->scanout_rect.y + y) * res->width + cr->scanout_rect.x + rect->x) * 4;
+        uint32_t *dst = (uint32_t *) (f->pixels + (size_t) y * f->stride) + rect->x;
+        for (uint32_t x = 0; x < rect->width; x++)
+            dst[x] = to_argb(&l, src + 4 * x) | 0xff000000u;
+        if (!cr->cursor || y < cy0 || y >= cy0 + cr->cursor_height)
+            continue;
+        const uint32_t *crow = cr->cursor + (size_t) (y - cy0) * cr->cursor_width;
+        int64_t from = MAX((int64_t) rect->x, cx0);
+        int64_t to = MIN((int64_t) rect->x + rect->width, cx0 + cr->cursor_width);
+        for (int64_t x = from; x < to; x++) {
+            uint32_t c = crow[x - cx0], a = c >> 24, d = dst[x - rect->x];
+            if (a == 0)
+                continue;
+            dst[x - rect->x] = 0xff000000u |
+                               (uint32_t) blend(c >> 16 & 0xff, d >> 16 & 0xff, a) << 16 |
+                               (uint32_t) blend(c >> 8 & 0xff, d >> 8 & 0xff, a) << 8 |
+                               blend(c & 0xff, d & 0xff, a);
+        }
+    }
+}
+
+static bool intersect(const VrGpuRect *a, int64_t x, int64_t y, int64_t w, int64_t h,
+                      VrGpuRect *out)
+{
+    int64_t x0 = MAX((int64_t) a->x, x), y0 = MAX((int64_t) a->y, y);
+    int64_t x1 = MIN((int64_t) a->x + a->width, x + w), y1 = MIN((int64_t) a->y + a->height, y + h);
+    if (x1 <= x0 || y1 <= y0)
+        return false;
+    *out = (VrGpuRect){(uint32_t) x0, (uint32_t) y0, (uint32_t) (x1 - x0), (uint32_t) (y1 - y0)};
+    return true;
+}
+
+static void rect_union(VrGpuRect *acc, bool *have, const VrGpuRect *r)
+{
+    if (!*have) {
+        *acc = *r;
+        *have = true;
+        return;
+    }
+    uint64_t x1 = MAX((uint64_t) acc->x + acc->width, (uint64_t) r->x + r->width);
+    uint64_t y1 = MAX((uint64_t) acc->y + acc->height, (uint64_t) r->y + r->height);
+    acc->x = MIN(acc->x, r->x);
+    acc->y = MIN(acc->y, r->y);
+    acc->width = (uint32_t) (x1 - acc->x);
+    acc->height = (uint32_t) (y1 - acc->y);
+}
+
+/* Recomposes the n given frame rectangles (already clipped to the frame) and publishes the
+ * result as the next frame; a new frame of the scanout's size, composed whole, when full. */
+static void update_frame(CpuRenderer *cr, const VrGpuRect *rects, unsigned n, bool full)
+{
+    if (!cr->scanout)
+        return;
+    uint32_t w = cr->scanout_rect.width, h = cr->scanout_rect.height;
+    g_mutex_lock(&cr->lock);
+    VrGpuFrame *f = cr->frame;
+    if (full || !f || f->width != w || f->height != h) {
+        f = frame_new(w, h);
+        VrGpuRect all = {0, 0, w, h};
+        compose(cr, f, &all);
+        f->dirty = all;
+    } else {
+        if (!g_atomic_ref_count_compare(&f->refcount, 1)) {
+            /* A viewer holds the current frame: change a copy. */
+            VrGpuFrame *copy = frame_new(w, h);
+            memcpy(copy->pixels, f->pixels, (size_t) f->stride * h);
+            f = copy;
+        } else {
+            cr->frame = NULL; /* changed in place below */
+        }
+        bool have = false;
+        for (unsigned i = 0; i < n; i++) {
+            compose(cr, f, &rects[i]);
+            rect_union(&f->dirty, &have, &rects[i]);
+        }
+        if (!have) {
+            f->dirty = (VrGpuRect){0, 0, 0, 0};
+        }
+    }
+    f->sequence = ++cr->sequence;
+    if (cr->frame != f)
+        g_clear_pointer(&cr->frame, vr_gpu_frame_unref);
+    cr->frame = f;
+    g_mutex_unlock(&cr->lock);
+}
+
+/* The cursor's rectangle within the frame, if any of it is there. */
+static bool cursor_rect(CpuRenderer *cr, VrGpuRect *out)
+{
+    if (!cr->cursor || !cr->scanout)
+        return false;
+    VrGpuRect frame = {0, 0, cr->scanout_rect.width, cr->scanout_rect.height};
+    return intersect(&frame, cr->cursor_x - cr->hot_x, cr->cursor_y - cr->hot_y, cr->cursor_width,
+                     cr->cursor_height, out);
+}
+
+/* ---- Operations ---- */
+
+static VrRendererResource *cpu_resource_create(VrRenderer *r, uint32_t format, uint32_t width,
+                                               uint32_t height)
+{
+    VrRendererResource *res = g_new0(VrRendererResource, 1);
+    res->format = format;
+    res->width = width;
+    res->height = height;
+    res->pixels = g_try_malloc0((size_t) width * height * 4);
+    if (!res->pixels) {
+        g_free(res);
+        return NULL;
+    }
+    return res;
+}
+
+static void cpu_resource_destroy(VrRenderer *r, VrRendererResource *res)
+{
+    g_free(res->pixels);
+    g_free(res);
+}
+
+static void cpu_resource_write(VrRenderer *r, VrRendererResource *res, const VrGpuRect *rect,
+                               const struct iovec *backing, unsigned n_backing, uint64_t offset,
+                               uint32_t stride)
+{
+    /* Walks the backing once, row by row (rows come in increasing offsets). */
+    unsigned i = 0;
+    uint64_t entry_start = 0;
+    size_t row_bytes = (size_t) rect->width * 4;
+    for (uint32_t y = 0; y < rect->height; y++) {
+        uint64_t src = offset + (uint64_t) y * stride;
+        uint8_t *dst = res->pixels + ((size_t) (rect->y + y) * res->width + rect->x) * 4;
+        size_t done = 0;
+        while (done < row_bytes && i < n_backing) {
+            uint64_t at = src + done;
+            if (at >= entry_start + backing[i].iov_len) {
+                entry_start += backing[i].iov_len;
+                i++;
+                continue;
+            }
+            size_t n = MIN(row_bytes - done, (size_t) (entry_start + backing[i].iov_len - at));
+            memcpy(dst + done, (const uint8_t *) backing[i].iov_base + (at - entry_start), n);
+            done += n;
+        }
+    }
+}
+
+static void cpu_resource_read_all(VrRenderer *r, VrRendererResource *res, uint8_t *buf)
+{
+    memcpy(buf, res->pixels, (size_t) res->width * res->height * 4);
+}
+
+static void cpu_resource_write_all(VrRenderer *r, VrRendererResource *res, const uint8_t *buf)
+{
+    memcpy(res->pixels, buf, (size_t) res->width * res->height * 4);
+}
+
+static void cpu_set_scanout(VrRenderer *r, unsigned index, VrRendererResource *res,
+                            const VrGpuRect *rect)
+{
+    CpuRenderer *cr = (CpuRenderer *) r;
+    cr->scanout = res;
+    if (!res) {
+        g_mutex_lock(&cr->lock);
+        g_clear_pointer(&cr->frame, vr_gpu_frame_unref);
+        g_mutex_unlock(&cr->lock);
+        return;
+    }
+    cr->scanout_rect = *rect;
+    update_frame(cr, NULL, 0, true);
+}
+
+static void cpu_flush(VrRenderer *r, VrRendererResource *res, const VrGpuRect *rect)
+{
+    CpuRenderer *cr = (CpuRenderer *) r;
+    VrGpuRect part;
+    if (res != cr->scanout ||
+        !intersect(&cr->scanout_rect, rect->x, rect->y, rect->width, rect->height, &part))
+        return;
+    part.x -= cr->scanout_rect.x;
+    part.y -= cr->scanout_rect.y;
+    update_frame(cr, &part, 1, false);
+}
+
+/* Recomposes where the cursor was and where it is after change() ran. */
+static void cursor_changed(CpuRenderer *cr, const VrGpuRect *before, bool had_before)
+{
+    VrGpuRect rects[2];
+    unsigned n = 0;
+    if (had_before)
+        rects[n++] = *before;
+    if (cursor_rect(cr, &rects[n]))
+        n++;
+    if (n > 0)
+        update_frame(cr, rects, n, false);
+}
+
+static void cpu_set_cursor(VrRenderer *r, VrRendererResource *res, uint32_t hot_x, uint32_t hot_y,
+                           unsigned index, uint32_t x, uint32_t y)
+{
+    CpuRenderer *cr = (CpuRenderer *) r;
+    VrGpuRect before;
+    bool had = cursor_rect(cr, &before);
+    g_clear_pointer(&cr->cursor, g_free);
+    if (res) {
+        Layout l;
+        layout_of(res->format, &l);
+        size_t n = (size_t) res->width * res->height;
+        cr->cursor = g_new(uint32_t, n);
+        for (size_t i = 0; i < n; i++)
+            cr->cursor[i] = to_argb(&l, res->pixels + 4 * i);
+        cr->cursor_width = res->width;
+        cr->cursor_height = res->height;
+    }
+    cr->hot_x = hot_x;
+    cr->hot_y = hot_y;
+    cr->cursor_x = (int32_t) x;
+    cr->cursor_y = (int32_t) y;
+    cursor_changed(cr, &before, had);
+}
+
+static void cpu_move_cursor(VrRenderer *r, unsigned index, uint32_t x, uint32_t y)
+{
+    CpuRenderer *cr = (CpuRenderer *) r;
+    VrGpuRect before;
+    bool had = cursor_rect(cr, &before);
+    cr->cursor_x = (int32_t) x;
+    cr->cursor_y = (int32_t) y;
+    cursor_changed(cr, &before, had);
+}
+
+static VrGpuFrame *cpu_get_frame(VrRenderer *r, unsigned index)
+{
+    CpuRenderer *cr = (CpuRenderer *) r;
+    g_mutex_lock(&cr->lock);
+    VrGpuFrame *f = cr->frame ? vr_gpu_frame_ref(cr->frame) : NULL;
+    g_mutex_unlock(&cr->lock);
+    return f;
+}
+
+static void cpu_free(VrRenderer *r)
+{
+    CpuRenderer *cr = (CpuRenderer *) r;
+    g_clear_pointer(&cr->frame, vr_gpu_frame_unref);
+    g_free(cr->cursor);
+    g_mutex_clear(&cr->lock);
+    g_free(cr);
+}
+
+static const VrRendererOps cpu_ops = {
+    .name = "cpu",
+    .resource_create = cpu_resource_create,
+    .resource_destroy = cpu_resource_destroy,
+    .resource_write = cpu_resource_write,
+    .resource_read_all = cpu_resource_read_all,
+    .resource_write_all = cpu_resource_write_all,
+    .set_scanout = cpu_set_scanout,
+    .flush = cpu_flush,
+    .set_cursor = cpu_set_cursor,
+    .move_cursor = cpu_move_cursor,
+    .get_frame = cpu_get_frame,
+    .free = cpu_free,
+};
+
+VrRenderer *vr_renderer_cpu_new(void)
+{
+    CpuRenderer *cr = g_new0(CpuRenderer, 1);
+    cr->base.ops = &cpu_ops;
+    g_mutex_init(&cr->lock);
+    return &cr->base;
+}

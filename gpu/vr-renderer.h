@@ -1,0 +1,102 @@
+/* What executes virtio-gpu's 2D commands on the host: resources (images the guest draws
+ * into), transfers from guest backing into them, scanouts that show a rectangle of one, a
+ * cursor, and the frames a viewer picks up. The device model (virtio-gpu.c) validates every
+ * value it passes here; a renderer trusts them. The CPU renderer (renderer-cpu.c) keeps
+ * resources as host pixel buffers; a Vulkan renderer keeps them in VkImages behind the same
+ * operations.
+ *
+ * Threads: every operation but get_frame is called from the device's queue handling, one at
+ * a time. get_frame may be called from any thread at any time.
+ */
+#ifndef VR_RENDERER_H
+#define VR_RENDERER_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+/* Pixel formats (virtio-gpu's numbering; components named in memory order). */
+#define VR_GPU_FORMAT_B8G8R8A8 1
+#define VR_GPU_FORMAT_B8G8R8X8 2
+#define VR_GPU_FORMAT_A8R8G8B8 3
+#define VR_GPU_FORMAT_X8R8G8B8 4
+#define VR_GPU_FORMAT_R8G8B8A8 67
+#define VR_GPU_FORMAT_X8B8G8R8 68
+#define VR_GPU_FORMAT_A8B8G8R8 121
+#define VR_GPU_FORMAT_R8G8B8X8 134
+
+/* Every supported format has 4 bytes a pixel. */
+#define VR_GPU_BYTES_PER_PIXEL 4
+
+typedef struct VrGpuRect {
+    uint32_t x, y, width, height;
+} VrGpuRect;
+
+/* One picture of a scanout: pixels in XRGB8888 (a native-endian 32-bit word 0xffRRGGBB per
+ * pixel, so B, G, R, 0xff in memory on a little-endian host), rows stride bytes apart.
+ * A frame never changes once handed out. dirty is what changed since the frame with the
+ * previous sequence number; a viewer that missed one redraws the whole frame. */
+typedef struct VrGpuFrame {
+    uint64_t sequence;
+    uint32_t width, height, stride;
+    VrGpuRect dirty;
+    uint8_t *pixels;
+    gatomicrefcount refcount;
+} VrGpuFrame;
+
+VrGpuFrame *vr_gpu_frame_ref(VrGpuFrame *frame);
+void vr_gpu_frame_unref(VrGpuFrame *frame);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrGpuFrame, vr_gpu_frame_unref)
+
+/* A renderer's own resource; opaque to the device. */
+typedef struct VrRendererResource VrRendererResource;
+typedef struct VrRenderer VrRenderer;
+
+typedef struct VrRendererOps {
+    const char *name; /* "cpu", shown to the user */
+    /* A width x height image of format, contents zero; NULL when the host has no memory for
+     * it. */
+    VrRendererResource *(*resource_create)(VrRenderer *r, uint32_t format, uint32_t width,
+                                           uint32_t height);
+    /* Frees a resource; a scanout or cursor showing it has been unset before. */
+    void (*resource_destroy)(VrRenderer *r, VrRendererResource *res);
+    /* Copies rect of the image from the guest's backing: row i of the rectangle starts at byte
+     * offset + i * stride of the backing (the device checked that all of it lies inside). */
+    void (*resource_write)(VrRenderer *r, VrRendererResource *res, const VrGpuRect *rect,
+                           const struct iovec *backing, unsigned n_backing, uint64_t offset,
+                           uint32_t stride);
+    /* The whole image, width * height * 4 bytes in the resource's format, from or into buf
+     * (for state files). */
+    void (*resource_read_all)(VrRenderer *r, VrRendererResource *res, uint8_t *buf);
+    void (*resource_write_all)(VrRenderer *r, VrRendererResource *res, const uint8_t *buf);
+    /* Scanout index shows rect of res from now on (res NULL: it is disabled). The frame is
+     * composed anew. */
+    void (*set_scanout)(VrRenderer *r, unsigned index, VrRendererResource *res,
+                        const VrGpuRect *rect);
+    /* rect of res (resource coordinates) changed: every scanout showing it gets a new frame. */
+    void (*flush)(VrRenderer *r, VrRendererResource *res, const VrGpuRect *rect);
+    /* The cursor image becomes a copy of res (NULL: no cursor) with its hot spot; shown on
+     * scanout index at (x, y) minus the hot spot. move_cursor only moves it. */
+    void (*set_cursor)(VrRenderer *r, VrRendererResource *res, uint32_t hot_x, uint32_t hot_y,
+                       unsigned index, uint32_t x, uint32_t y);
+    void (*move_cursor)(VrRenderer *r, unsigned index, uint32_t x, uint32_t y);
+    /* The newest frame of scanout index (a reference for the caller), or NULL while it is
+     * disabled. Any thread. */
+    VrGpuFrame *(*get_frame)(VrRenderer *r, unsigned index);
+    void (*free)(VrRenderer *r);
+} VrRendererOps;
+
+/* Embed first in the renderer's own struct. */
+struct VrRenderer {
+    const VrRendererOps *ops;
+};
+
+/* The renderer on the host CPU; always available. */
+VrRenderer *vr_renderer_cpu_new(void);
+
+/* Whether format is one of the above, and whether it carries alpha. */
+bool vr_gpu_format_known(uint32_t format);
+bool vr_gpu_format_has_alpha(uint32_t format);
+
+#endif
