@@ -27,11 +27,6 @@
 
 static char *tmpdir;
 
-static bool with_iothread(void)
-{
-    return g_str_has_suffix(g_test_get_path(), "/io");
-}
-
 static uint8_t pattern(uint64_t offset)
 {
     return (uint8_t) (offset * 7 + offset / 512 + 1);
@@ -97,7 +92,7 @@ static void blk_open(Blk *b, const char *name, bool readonly, uint64_t features)
     g_autoptr(GError) error = NULL;
     VrVirtioDevice *dev = vr_virtio_blk_new(b->path, readonly, &error);
     g_assert_no_error(error);
-    td_init(&b->m, dev, RAM_SIZE, with_iothread());
+    td_init(&b->m, dev, RAM_SIZE, td_with_iothread());
     td_start(&b->m, features, &b->q, 1, VR_VIRTIO_BLK_QUEUE_SIZE);
     b->hdr = td_alloc(&b->m, 16, 16);
     b->status = td_alloc(&b->m, 16, 16);
@@ -766,7 +761,7 @@ static void open_hooked(Blk *b, const char *name)
     VrVirtioDevice *dev = vr_virtio_blk_new(b->path, false, &error);
     g_assert_no_error(error);
     vr_virtio_blk_set_request_hook(dev, request_hook, &hook);
-    td_init(&b->m, dev, RAM_SIZE, with_iothread());
+    td_init(&b->m, dev, RAM_SIZE, td_with_iothread());
     td_start(&b->m, ALL_RW, &b->q, 1, VR_VIRTIO_BLK_QUEUE_SIZE);
     b->hdr = td_alloc(&b->m, 16, 16);
     b->status = td_alloc(&b->m, 16, 16);
@@ -998,7 +993,7 @@ static void cd_open(Blk *b, const char *path, bool hooked)
     g_assert_true(vr_virtio_blk_is_cdrom(dev));
     if (hooked)
         vr_virtio_blk_set_request_hook(dev, request_hook, &hook);
-    td_init(&b->m, dev, RAM_SIZE, with_iothread());
+    td_init(&b->m, dev, RAM_SIZE, td_with_iothread());
     td_start(&b->m, F_INDIR | F_FLUSH | F_RO, &b->q, 1, VR_VIRTIO_BLK_QUEUE_SIZE);
     b->hdr = td_alloc(&b->m, 16, 16);
     b->status = td_alloc(&b->m, 16, 16);
@@ -1195,14 +1190,6 @@ static void test_cdrom_change_in_flight(void)
     g_unlink(two);
 }
 
-static void add_both(const char *path, GTestFunc fn)
-{
-    g_autofree char *sync = g_strdup_printf("%s/sync", path);
-    g_autofree char *io = g_strdup_printf("%s/io", path);
-    g_test_add_func(sync, fn);
-    g_test_add_func(io, fn);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1213,19 +1200,19 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-blk/open-errors", test_open_errors);
     g_test_add_func("/virtio-blk/locks", test_locks);
     g_test_add_func("/virtio-blk/serial", test_serial);
-    add_both("/virtio-blk/config", test_config);
-    add_both("/virtio-blk/read-write", test_read_write);
-    add_both("/virtio-blk/read-only", test_read_only);
-    add_both("/virtio-blk/bad-requests", test_bad_requests);
-    add_both("/virtio-blk/many-requests", test_many_requests);
+    td_add_both("/virtio-blk/config", test_config);
+    td_add_both("/virtio-blk/read-write", test_read_write);
+    td_add_both("/virtio-blk/read-only", test_read_only);
+    td_add_both("/virtio-blk/bad-requests", test_bad_requests);
+    td_add_both("/virtio-blk/many-requests", test_many_requests);
     g_test_add_func("/virtio-blk/reset-while-busy/io", test_reset_while_busy);
-    add_both("/virtio-blk/state/round-trip", test_state_round_trip);
+    td_add_both("/virtio-blk/state/round-trip", test_state_round_trip);
     g_test_add_func("/virtio-blk/state/wrong-device", test_state_wrong_device);
-    add_both("/virtio-blk/workers/concurrent", test_concurrent);
-    add_both("/virtio-blk/workers/reset-waits", test_reset_waits);
+    td_add_both("/virtio-blk/workers/concurrent", test_concurrent);
+    td_add_both("/virtio-blk/workers/reset-waits", test_reset_waits);
     g_test_add_func("/virtio-blk/workers/slow-disk/io", test_slow_disk);
-    add_both("/virtio-blk/cdrom/empty", test_cdrom_empty);
-    add_both("/virtio-blk/cdrom/change", test_cdrom_change);
+    td_add_both("/virtio-blk/cdrom/empty", test_cdrom_empty);
+    td_add_both("/virtio-blk/cdrom/change", test_cdrom_change);
     g_test_add_func("/virtio-blk/cdrom/change-in-flight/io", test_cdrom_change_in_flight);
     int rc = g_test_run();
     g_rmdir(tmpdir);

@@ -20,11 +20,6 @@ typedef struct {
     gint ready_calls;
 } Host;
 
-static bool with_iothread(void)
-{
-    return g_str_has_suffix(g_test_get_path(), "/io");
-}
-
 static size_t output(void *opaque, const uint8_t *data, size_t len)
 {
     Host *h = opaque;
@@ -66,7 +61,7 @@ static VrVirtioDevice *console_machine(TdMachine *m, Host *h, TdQueue q[2], uint
     host_init(h);
     VrVirtioDevice *dev = vr_virtio_console_new(output, h);
     vr_virtio_console_set_input_ready(dev, input_ready, h);
-    td_init(m, dev, RAM_SIZE, with_iothread());
+    td_init(m, dev, RAM_SIZE, td_with_iothread());
     if (q)
         td_start(m, features, q, 2, QSIZE);
     return dev;
@@ -262,7 +257,7 @@ static void test_echo(void)
     Echo e = {0};
     e.dev = vr_virtio_console_new(echo_output, &e);
     TdMachine m;
-    td_init(&m, e.dev, RAM_SIZE, with_iothread());
+    td_init(&m, e.dev, RAM_SIZE, td_with_iothread());
     TdQueue q[2];
     td_start(&m, 0, q, 2, QSIZE);
     uint64_t rx = td_alloc(&m, 64, 8), tx = td_alloc(&m, 64, 8);
@@ -309,8 +304,8 @@ static void test_cross_feed(void)
     p.b = vr_virtio_console_new(NULL, NULL);
     vr_virtio_console_set_input_ready(p.b, b_ready, &p);
     TdMachine ma, mb;
-    td_init(&ma, p.a, RAM_SIZE, with_iothread());
-    td_init(&mb, p.b, RAM_SIZE, with_iothread());
+    td_init(&ma, p.a, RAM_SIZE, td_with_iothread());
+    td_init(&mb, p.b, RAM_SIZE, td_with_iothread());
     TdQueue qa[2], qb[2];
     td_start(&ma, 0, qa, 2, QSIZE);
     td_start(&mb, 0, qb, 2, QSIZE);
@@ -498,7 +493,7 @@ static void test_output_back_pressure(void)
     SlowHost h = {.out = g_byte_array_new(), .room = 100};
     g_mutex_init(&h.lock);
     VrVirtioDevice *dev = vr_virtio_console_new(slow_output, &h);
-    td_init(&m, dev, RAM_SIZE, with_iothread());
+    td_init(&m, dev, RAM_SIZE, td_with_iothread());
     td_start(&m, 0, q, 2, QSIZE);
 
     enum { N = 3, SIZE = 1000 };
@@ -556,7 +551,7 @@ static void test_output_huge_chain(void)
     CountingHost h = {0};
     VrVirtioDevice *dev = vr_virtio_console_new(counting_output, &h);
     const uint64_t ram = 64ull << 20, part = 48ull << 20;
-    td_init(&m, dev, ram, with_iothread());
+    td_init(&m, dev, ram, td_with_iothread());
     const uint16_t n = VR_VIRTIO_CONSOLE_QUEUE_SIZE;
     td_start(&m, 0, q, 2, n);
     uint64_t buf = td_alloc(&m, part, 4096);
@@ -583,27 +578,19 @@ static void test_output_huge_chain(void)
     g_assert_cmpint(took, <, 3 * G_USEC_PER_SEC);
 }
 
-static void add_both(const char *path, GTestFunc fn)
-{
-    g_autofree char *sync = g_strdup_printf("%s/sync", path);
-    g_autofree char *io = g_strdup_printf("%s/io", path);
-    g_test_add_func(sync, fn);
-    g_test_add_func(io, fn);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    add_both("/virtio-console/state", test_state);
-    add_both("/virtio-console/output", test_output);
-    add_both("/virtio-console/output-back-pressure", test_output_back_pressure);
+    td_add_both("/virtio-console/state", test_state);
+    td_add_both("/virtio-console/output", test_output);
+    td_add_both("/virtio-console/output-back-pressure", test_output_back_pressure);
     /* With an I/O thread only: without one the kicking thread does all the turns. */
     g_test_add_func("/virtio-console/output-huge-chain/io", test_output_huge_chain);
-    add_both("/virtio-console/input-flow-control", test_input_flow_control);
-    add_both("/virtio-console/input-before-driver", test_input_before_driver);
-    add_both("/virtio-console/size-and-emergency-write", test_size_and_emergency_write);
-    add_both("/virtio-console/echo", test_echo);
-    add_both("/virtio-console/cross-feed", test_cross_feed);
-    add_both("/virtio-console/threaded-input", test_threaded_input);
+    td_add_both("/virtio-console/input-flow-control", test_input_flow_control);
+    td_add_both("/virtio-console/input-before-driver", test_input_before_driver);
+    td_add_both("/virtio-console/size-and-emergency-write", test_size_and_emergency_write);
+    td_add_both("/virtio-console/echo", test_echo);
+    td_add_both("/virtio-console/cross-feed", test_cross_feed);
+    td_add_both("/virtio-console/threaded-input", test_threaded_input);
     return g_test_run();
 }

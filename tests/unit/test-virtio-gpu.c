@@ -15,11 +15,6 @@
 #define W        64
 #define H        48
 
-static bool with_iothread(void)
-{
-    return g_str_has_suffix(g_test_get_path(), "/io");
-}
-
 typedef struct {
     TdMachine m;
     TdQueue q[2];
@@ -29,7 +24,7 @@ typedef struct {
 static void gpu_init_memory(Gpu *g, uint32_t width, uint32_t height, uint64_t max_memory)
 {
     VrVirtioDevice *dev = vr_virtio_gpu_new(vr_renderer_cpu_new(), width, height, max_memory);
-    td_init(&g->m, dev, RAM_SIZE, with_iothread());
+    td_init(&g->m, dev, RAM_SIZE, td_with_iothread());
     td_start(&g->m, VR_VIRTIO_BIT(VR_VIRTIO_GPU_F_EDID), g->q, 2, QSIZE);
     g->cmd = td_alloc(&g->m, 64 + 16ull * (VR_VIRTIO_GPU_MAX_BACKING + 1), 16);
     g->resp = td_alloc(&g->m, 2048, 16);
@@ -346,7 +341,7 @@ static void test_edid(void)
     /* A driver that did not accept VIRTIO_GPU_F_EDID gets none. */
     VrVirtioDevice *dev =
         vr_virtio_gpu_new(vr_renderer_cpu_new(), 800, 600, VR_VIRTIO_GPU_DEFAULT_MEMORY);
-    td_init(&g.m, dev, RAM_SIZE, with_iothread());
+    td_init(&g.m, dev, RAM_SIZE, td_with_iothread());
     td_start(&g.m, 0, g.q, 2, QSIZE);
     g.cmd = td_alloc(&g.m, 64, 16);
     g.resp = td_alloc(&g.m, 2048, 16);
@@ -1053,29 +1048,21 @@ static void test_viewer_thread(void)
     td_free(&g.m);
 }
 
-static void add_both(const char *path, GTestFunc fn)
-{
-    g_autofree char *sync = g_strdup_printf("%s/sync", path);
-    g_autofree char *io = g_strdup_printf("%s/io", path);
-    g_test_add_func(sync, fn);
-    g_test_add_func(io, fn);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    add_both("/virtio-gpu/display-info", test_display_info);
-    add_both("/virtio-gpu/edid", test_edid);
-    add_both("/virtio-gpu/display-event", test_display_event);
-    add_both("/virtio-gpu/frames", test_frames);
+    td_add_both("/virtio-gpu/display-info", test_display_info);
+    td_add_both("/virtio-gpu/edid", test_edid);
+    td_add_both("/virtio-gpu/display-event", test_display_event);
+    td_add_both("/virtio-gpu/frames", test_frames);
     g_test_add_func("/virtio-gpu/formats/sync", test_formats);
-    add_both("/virtio-gpu/cursor", test_cursor);
-    add_both("/virtio-gpu/malformed", test_malformed);
+    td_add_both("/virtio-gpu/cursor", test_cursor);
+    td_add_both("/virtio-gpu/malformed", test_malformed);
     g_test_add_func("/virtio-gpu/memory-cap/sync", test_memory_cap);
     g_test_add_func("/virtio-gpu/reset/sync", test_reset);
-    add_both("/virtio-gpu/state", test_state);
+    td_add_both("/virtio-gpu/state", test_state);
     g_test_add_func("/virtio-gpu/state-bad", test_state_bad);
-    add_both("/virtio-gpu/random-commands", test_random_commands);
-    add_both("/virtio-gpu/viewer-thread", test_viewer_thread);
+    td_add_both("/virtio-gpu/random-commands", test_random_commands);
+    td_add_both("/virtio-gpu/viewer-thread", test_viewer_thread);
     return g_test_run();
 }

@@ -14,11 +14,6 @@
 #define EVENTQ   0
 #define STATUSQ  1
 
-static bool with_iothread(void)
-{
-    return g_str_has_suffix(g_test_get_path(), "/io");
-}
-
 /* Selects (select, subsel) as Linux does, one byte each; returns size. */
 static unsigned cfg_select(TdMachine *m, uint8_t select, uint8_t subsel)
 {
@@ -78,7 +73,7 @@ static void test_config(void)
 {
     TdMachine m;
     VrVirtioDevice *dev = vr_virtio_input_power_button_new();
-    td_init(&m, dev, RAM_SIZE, with_iothread());
+    td_init(&m, dev, RAM_SIZE, td_with_iothread());
     g_assert_cmpuint(td_read(&m, VR_VIRTIO_MMIO_DEVICE_ID), ==, 18);
     g_assert_true(td_negotiate(&m, VR_VIRTIO_BIT(VR_VIRTIO_F_VERSION_1)));
 
@@ -125,7 +120,7 @@ static void test_config_tablet(void)
     vr_virtio_input_set_serial(dev, "0001");
     vr_virtio_input_set_prop_bit(dev, 1);
     vr_virtio_input_set_abs_info(dev, 1, -5, 32767, 2, 3, 4);
-    td_init(&m, dev, RAM_SIZE, with_iothread());
+    td_init(&m, dev, RAM_SIZE, td_with_iothread());
     unsigned size = cfg_select(&m, VR_VIRTIO_INPUT_CFG_ID_SERIAL, 0);
     g_autofree char *serial = cfg_string(&m, size);
     g_assert_cmpstr(serial, ==, "0001");
@@ -147,7 +142,7 @@ static void test_power_press(void)
 {
     TdMachine m;
     VrVirtioDevice *dev = vr_virtio_input_power_button_new();
-    td_init(&m, dev, RAM_SIZE, with_iothread());
+    td_init(&m, dev, RAM_SIZE, td_with_iothread());
     TdQueue q[2];
     td_start(&m, 0, q, 2, QSIZE);
     g_assert_true(vr_virtio_device_driver_ok(dev));
@@ -185,7 +180,7 @@ static void test_small_buffer(void)
 {
     TdMachine m;
     VrVirtioDevice *dev = vr_virtio_input_power_button_new();
-    td_init(&m, dev, RAM_SIZE, with_iothread());
+    td_init(&m, dev, RAM_SIZE, td_with_iothread());
     TdQueue q[2];
     td_start(&m, 0, q, 2, QSIZE);
     VrVirtioInputEvent e = {VR_EV_KEY, VR_KEY_POWER, 1};
@@ -207,7 +202,7 @@ static void test_bounded_and_reset(void)
     TdMachine m;
     VrVirtioDevice *dev = vr_virtio_input_power_button_new();
     g_assert_false(vr_virtio_device_driver_ok(dev)); /* not attached */
-    td_init(&m, dev, RAM_SIZE, with_iothread());
+    td_init(&m, dev, RAM_SIZE, td_with_iothread());
     g_assert_false(vr_virtio_device_driver_ok(dev));
     TdQueue q[2];
     td_start(&m, 0, q, 2, QSIZE);
@@ -241,7 +236,7 @@ static void test_state(void)
 {
     TdMachine m;
     VrVirtioDevice *dev = vr_virtio_input_power_button_new();
-    td_init(&m, dev, RAM_SIZE, with_iothread());
+    td_init(&m, dev, RAM_SIZE, td_with_iothread());
     TdQueue q[2];
     td_start(&m, 0, q, 2, QSIZE);
     g_assert_true(vr_virtio_input_press_power(dev));
@@ -315,23 +310,15 @@ static void test_state_bad_count(void)
     g_rmdir(dir);
 }
 
-static void add_both(const char *path, GTestFunc fn)
-{
-    g_autofree char *sync = g_strdup_printf("%s/sync", path);
-    g_autofree char *io = g_strdup_printf("%s/io", path);
-    g_test_add_func(sync, fn);
-    g_test_add_func(io, fn);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    add_both("/virtio-input/config", test_config);
-    add_both("/virtio-input/config-tablet", test_config_tablet);
-    add_both("/virtio-input/power-press", test_power_press);
-    add_both("/virtio-input/small-buffer", test_small_buffer);
-    add_both("/virtio-input/bounded-and-reset", test_bounded_and_reset);
-    add_both("/virtio-input/state", test_state);
+    td_add_both("/virtio-input/config", test_config);
+    td_add_both("/virtio-input/config-tablet", test_config_tablet);
+    td_add_both("/virtio-input/power-press", test_power_press);
+    td_add_both("/virtio-input/small-buffer", test_small_buffer);
+    td_add_both("/virtio-input/bounded-and-reset", test_bounded_and_reset);
+    td_add_both("/virtio-input/state", test_state);
     g_test_add_func("/virtio-input/state-bad-count", test_state_bad_count);
     return g_test_run();
 }

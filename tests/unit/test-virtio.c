@@ -16,14 +16,9 @@
 #define F_INDIR  VR_VIRTIO_BIT(VR_VIRTIO_F_INDIRECT_DESC)
 #define F_EVIDX  VR_VIRTIO_BIT(VR_VIRTIO_F_EVENT_IDX)
 
-static bool with_iothread(void)
-{
-    return g_str_has_suffix(g_test_get_path(), "/io");
-}
-
 static void rng_machine(TdMachine *m, uint64_t ram)
 {
-    td_init(m, vr_virtio_rng_new(), ram, with_iothread());
+    td_init(m, vr_virtio_rng_new(), ram, td_with_iothread());
 }
 
 static bool all_zero(const uint8_t *p, size_t n)
@@ -877,14 +872,6 @@ static void test_state_damaged(void)
     td_free(&m);
 }
 
-static void add_both(const char *path, GTestFunc fn)
-{
-    g_autofree char *sync = g_strdup_printf("%s/sync", path);
-    g_autofree char *io = g_strdup_printf("%s/io", path);
-    g_test_add_func(sync, fn);
-    g_test_add_func(io, fn);
-}
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -892,18 +879,18 @@ int main(int argc, char **argv)
     g_assert_nonnull(state_dir);
     g_test_add_func("/virtio/log-rate-limit-sustained", test_log_rate_limit_sustained);
     g_test_add_func("/virtio/iov-helpers", test_iov_helpers);
-    add_both("/virtio/state/round-trip", test_state_round_trip);
+    td_add_both("/virtio/state/round-trip", test_state_round_trip);
     g_test_add_func("/virtio/state/damaged", test_state_damaged);
-    add_both("/virtio/mmio/identity", test_identity);
-    add_both("/virtio/mmio/features", test_features);
-    add_both("/virtio/mmio/queue-setup", test_queue_setup);
-    add_both("/virtio/mmio/buffers-before-driver-ok", test_buffers_before_driver_ok);
-    add_both("/virtio/mmio/interrupts", test_interrupts);
-    add_both("/virtio/mmio/event-idx", test_event_idx);
-    add_both("/virtio/mmio/log-rate-limit", test_log_rate_limit);
-    add_both("/virtio/virtqueue/batch", test_batch);
-    add_both("/virtio/virtqueue/direct-then-indirect", test_direct_then_indirect);
-    add_both("/virtio/rng", test_rng);
+    td_add_both("/virtio/mmio/identity", test_identity);
+    td_add_both("/virtio/mmio/features", test_features);
+    td_add_both("/virtio/mmio/queue-setup", test_queue_setup);
+    td_add_both("/virtio/mmio/buffers-before-driver-ok", test_buffers_before_driver_ok);
+    td_add_both("/virtio/mmio/interrupts", test_interrupts);
+    td_add_both("/virtio/mmio/event-idx", test_event_idx);
+    td_add_both("/virtio/mmio/log-rate-limit", test_log_rate_limit);
+    td_add_both("/virtio/virtqueue/batch", test_batch);
+    td_add_both("/virtio/virtqueue/direct-then-indirect", test_direct_then_indirect);
+    td_add_both("/virtio/rng", test_rng);
     for (unsigned i = 0; i < G_N_ELEMENTS(break_cases); i++) {
         for (int io = 0; io < 2; io++) {
             g_autofree char *path =

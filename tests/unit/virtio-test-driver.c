@@ -3,6 +3,19 @@
 
 #include <string.h>
 
+void td_add_both(const char *path, GTestFunc fn)
+{
+    g_autofree char *sync = g_strdup_printf("%s/sync", path);
+    g_autofree char *io = g_strdup_printf("%s/io", path);
+    g_test_add_func(sync, fn);
+    g_test_add_func(io, fn);
+}
+
+bool td_with_iothread(void)
+{
+    return g_str_has_suffix(g_test_get_path(), "/io");
+}
+
 static void irq_set(void *opaque, unsigned line, bool level)
 {
     TdMachine *m = opaque;

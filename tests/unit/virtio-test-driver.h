@@ -46,6 +46,10 @@ typedef struct {
     bool writable;
 } TdBuf;
 
+/* Registers fn twice, as path/sync and path/io: td_with_iothread() tells which one runs. */
+void td_add_both(const char *path, GTestFunc fn);
+bool td_with_iothread(void);
+
 /* Guest RAM of ram_size bytes at TD_RAM_BASE, the device at TD_MMIO_BASE; an I/O thread
  * when with_iothread. */
 void td_init(TdMachine *m, VrVirtioDevice *dev, uint64_t ram_size, bool with_iothread);
