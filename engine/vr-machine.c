@@ -564,9 +564,14 @@ void vr_machine_release(VrMachine *m)
     g_mutex_unlock(&m->op_lock);
 }
 
+bool vr_machine_config_boots_uefi(const VrMachineConfig *cfg)
+{
+    return !cfg->kernel && g_strcmp0(cfg->bios, "none") != 0;
+}
+
 bool vr_machine_boots_uefi(VrMachine *m)
 {
-    return !m->cfg.kernel && g_strcmp0(m->cfg.bios, "none") != 0;
+    return vr_machine_config_boots_uefi(&m->cfg);
 }
 
 bool vr_machine_restart_to_firmware(VrMachine *m, GError **error)

@@ -47,6 +47,9 @@ void vr_machine_config_clear(VrMachineConfig *cfg);
 void vr_machine_config_add_disk(VrMachineConfig *cfg, const char *path, bool readonly);
 /* A CD drive holding path (NULL: empty). */
 void vr_machine_config_add_cdrom(VrMachineConfig *cfg, const char *path);
+/* Whether a machine of cfg boots through UEFI: it has no kernel of its own and does not run
+ * without firmware (--bios none). */
+bool vr_machine_config_boots_uefi(const VrMachineConfig *cfg);
 /* A deep copy: dst is initialised first. */
 void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src);
 

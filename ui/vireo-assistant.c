@@ -10,9 +10,6 @@
 #include "vr-iso.h"
 #include "vr-boot.h"
 
-/* S-mode U-Boot boots what is on a machine's disks (Debian package u-boot-qemu). */
-#define UBOOT_PATH "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
-
 #define GIB (1ull << 30)
 #define MIB (1ull << 20)
 
@@ -192,8 +189,10 @@ static void set_warning(VireoAssistant *self)
     g_autoptr(GString) text = g_string_new(NULL);
     if (self->os_warning)
         g_string_append(text, self->os_warning);
+    /* Disks and ISOs boot through the board's UEFI firmware. */
+    const char *uefi = selected_board(self)->default_uefi;
     if ((self->source == SOURCE_ISO || self->source == SOURCE_DISK) &&
-        !g_file_test(UBOOT_PATH, G_FILE_TEST_EXISTS)) {
+        (!uefi || !g_file_test(uefi, G_FILE_TEST_EXISTS))) {
         if (text->len)
             g_string_append(text, "\n");
         g_string_append(text, _("Starting from a disk or an ISO image needs U-Boot (Debian "

@@ -759,8 +759,7 @@ void vireo_machine_reset(VireoMachine *self)
 
 gboolean vireo_machine_boots_uefi(VireoMachine *self)
 {
-    const VrMachineConfig *cfg = &self->entry->cfg;
-    return self->entry->cfg_loaded && !cfg->kernel && g_strcmp0(cfg->bios, "none") != 0;
+    return self->entry->cfg_loaded && vr_machine_config_boots_uefi(&self->entry->cfg);
 }
 
 void vireo_machine_restart_to_firmware(VireoMachine *self)

@@ -490,7 +490,7 @@ static bool boot_firmware(VrMachine *m, VirtBoard *b, GError **error)
     uint64_t next_addr = kernel_addr;
     /* Without a kernel of its own the machine boots through UEFI. */
     const char *kernel = m->cfg.kernel ? m->cfg.kernel : UBOOT_EFI_DEFAULT;
-    b->uefi = !m->cfg.kernel;
+    b->uefi = vr_machine_config_boots_uefi(&m->cfg);
     b->firmware_menu = b->uefi && m->firmware_menu;
     m->firmware_menu = false;
     VrBootImage k;
