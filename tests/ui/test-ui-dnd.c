@@ -182,27 +182,6 @@ static void test_xdnd_drop(void)
 
 /* ---- installing from a dropped installer ---- */
 
-static char *console_tail(void)
-{
-    GtkWidget *t = vireo_machine_page_get_terminal(vireo_window_get_machine_page(ui_window()));
-    return t ? ui_terminal_tail(VTE_TERMINAL(t), 60) : g_strdup("");
-}
-
-/* Waits until the console's last lines show text; on a timeout the failure shows them. */
-static void wait_console(const char *text, int timeout_ms, const char *what)
-{
-    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
-    for (;;) {
-        g_autofree char *tail = console_tail();
-        if (strstr(tail, text))
-            return;
-        if (g_get_monotonic_time() > deadline)
-            g_error("timed out after %d ms waiting for %s; the console ends with:\n%s", timeout_ms,
-                    what, tail);
-        ui_iterate(50);
-    }
-}
-
 static char *file_sha256(const char *path)
 {
     g_autoptr(GMappedFile) map = g_mapped_file_new(path, FALSE, NULL);
@@ -252,10 +231,10 @@ static void test_install(void)
     g_assert_cmpstr(cd, ==, iso);
     g_assert_true(g_key_file_get_boolean(before, "disk 1", "eject-on-reboot", NULL));
 
-    wait_console("vireo-installer: installing to /dev/vda", 300000, "the installer");
+    ui_wait_console("vireo-installer: installing to /dev/vda", 300000, "the installer");
     ui_screenshot(GTK_WIDGET(ui_window()), "install-running");
-    wait_console("vireo-installer: done, rebooting", 300000, "the install to finish");
-    wait_console("vireo-installed: ready", 300000, "the installed system");
+    ui_wait_console("vireo-installer: done, rebooting", 300000, "the install to finish");
+    ui_wait_console("vireo-installed: ready", 300000, "the installed system");
 
     /* The restart ejected the CD: the page says so and machine.ini keeps it. */
     UI_WAIT_FOR(vireo_machine_page_get_banner(page) != NULL, 10000, "the banner");
@@ -272,21 +251,21 @@ static void test_install(void)
     GtkWidget *terminal = vireo_machine_page_get_terminal(page);
     ui_real_click(terminal);
     ui_type(terminal, "echo vireo-$(uname -m)-$(cat /sys/block/vdb/size)\n");
-    wait_console("vireo-riscv64-0", 60000, "the installed system's answer");
+    ui_wait_console("vireo-riscv64-0", 60000, "the installed system's answer");
     ui_screenshot(GTK_WIDGET(ui_window()), "install-done");
 
     /* Restart to Firmware Menu: U-Boot's prompt with no countdown; "boot" boots the disk. */
     gtk_widget_activate_action(GTK_WIDGET(page), "machine.clear", NULL);
     UI_WAIT_FOR(gtk_widget_is_sensitive(GTK_WIDGET(page)), 1000, "the page");
     g_assert_true(gtk_widget_activate_action(GTK_WIDGET(page), "machine.firmware-menu", NULL));
-    wait_console("=> ", 120000, "U-Boot's prompt");
-    g_autofree char *menu = console_tail();
+    ui_wait_console("=> ", 120000, "U-Boot's prompt");
+    g_autofree char *menu = ui_console_tail();
     g_assert_null(strstr(menu, "Hit any key"));
     g_assert_null(strstr(menu, "vireo-installed"));
     ui_screenshot(GTK_WIDGET(ui_window()), "install-firmware-menu");
     ui_real_click(terminal);
     ui_type(terminal, "boot\n");
-    wait_console("vireo-installed: ready", 300000, "the installed system after the menu");
+    ui_wait_console("vireo-installed: ready", 300000, "the installed system after the menu");
 
     vireo_machine_force_off(machine);
     UI_WAIT_FOR(vireo_machine_get_state(machine) == VIREO_MACHINE_OFF, 20000, "the machine off");

@@ -15,38 +15,9 @@
 
 static char *kernel, *initrd, *disk;
 
-static VireoMachinePage *page(void)
-{
-    return vireo_window_get_machine_page(ui_window());
-}
-
-static gboolean tail_shows(const char *text)
-{
-    GtkWidget *t = vireo_machine_page_get_terminal(page());
-    if (!t)
-        return FALSE;
-    g_autofree char *tail = ui_terminal_tail(VTE_TERMINAL(t), 60);
-    return strstr(tail, text) != NULL;
-}
-
-/* Waits until the console's last lines show text; on a timeout the failure shows them. */
-static void wait_tail(const char *text, int timeout_ms, const char *what)
-{
-    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
-    while (!tail_shows(text)) {
-        if (g_get_monotonic_time() > deadline) {
-            GtkWidget *t = vireo_machine_page_get_terminal(page());
-            g_autofree char *tail = t ? ui_terminal_tail(VTE_TERMINAL(t), 60) : NULL;
-            g_error("timed out after %d ms waiting for %s; the console ends with:\n%s", timeout_ms,
-                    what, tail ? tail : "(no console)");
-        }
-        ui_iterate(20);
-    }
-}
-
 static void type(const char *text)
 {
-    vte_terminal_feed_child(VTE_TERMINAL(vireo_machine_page_get_terminal(page())), text, -1);
+    vte_terminal_feed_child(VTE_TERMINAL(vireo_machine_page_get_terminal(ui_page())), text, -1);
 }
 
 static void test_demo(void)
@@ -76,21 +47,21 @@ static void test_demo(void)
     ui_click(ui_find(GTK_WIDGET(row), "start_button"));
     vireo_window_open_machine(ui_window(), vireo_machine_row_get_machine(row));
     /* Typed only once the shell reads (its prompt), as a user would. */
-    wait_tail("vireo:/#", BOOT_TIMEOUT_MS, "the shell");
+    ui_wait_console("vireo:/#", BOOT_TIMEOUT_MS, "the shell");
     type("echo $((6 * 7)); uname -m\r");
-    UI_WAIT_FOR(tail_shows("42\r\nriscv64") || tail_shows("42\nriscv64"), 60000,
+    UI_WAIT_FOR(ui_console_shows("42\r\nriscv64") || ui_console_shows("42\nriscv64"), 60000,
                 "the answer to typed commands");
     ui_screenshot(GTK_WIDGET(ui_window()), "linux-demo-console");
     /* Shut Down presses the power button; the guest's init powers off, as logind would. */
     VireoMachine *m = vireo_machine_row_get_machine(row);
-    GtkWidget *shut_down = ui_find(GTK_WIDGET(page()), "shut_down_button");
+    GtkWidget *shut_down = ui_find(GTK_WIDGET(ui_page()), "shut_down_button");
     ui_click(shut_down);
-    GtkWidget *title = ui_find(GTK_WIDGET(page()), "title");
+    GtkWidget *title = ui_find(GTK_WIDGET(ui_page()), "title");
     g_assert_true(
         vireo_machine_get_state(m) == VIREO_MACHINE_OFF ||
         g_str_equal(adw_window_title_get_subtitle(ADW_WINDOW_TITLE(title)), "Shutting down…"));
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 60000, "the demo to shut down");
-    g_assert_true(tail_shows("power button pressed, powering off"));
+    g_assert_true(ui_console_shows("power button pressed, powering off"));
     g_assert_null(ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG));
     vireo_window_show_library(ui_window());
 }
@@ -103,17 +74,17 @@ static void test_shut_down_ignored(void)
     g_assert_nonnull(row);
     VireoMachine *m = vireo_machine_row_get_machine(row);
     vireo_window_open_machine(ui_window(), m);
-    VireoMachinePage *p = page();
+    VireoMachinePage *p = ui_page();
     vireo_machine_page_set_shutdown_timeout(p, 2);
     gtk_widget_activate_action(GTK_WIDGET(p), "machine.start", NULL);
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 30000, "the start");
     /* The terminal clears the last boot's text when it next processes its input, which can
      * be a while on a busy host: until then that boot's prompt is still on screen. */
-    UI_WAIT_FOR(!tail_shows("powering off"), 30000, "the last boot's console to be cleared");
-    wait_tail("vireo:/#", BOOT_TIMEOUT_MS, "the shell");
+    UI_WAIT_FOR(!ui_console_shows("powering off"), 30000, "the last boot's console to be cleared");
+    ui_wait_console("vireo:/#", BOOT_TIMEOUT_MS, "the shell");
     /* The init's listener goes (once it has started); the button still has its driver. */
     type("until pidof head; do sleep 1; done; kill $(pidof head) && echo listener-''gone\r");
-    wait_tail("listener-gone", 60000, "the listener to go");
+    ui_wait_console("listener-gone", 60000, "the listener to go");
     GtkWidget *title = ui_find(GTK_WIDGET(p), "title");
     GtkWidget *shut_down = ui_find(GTK_WIDGET(p), "shut_down_button");
     ui_click(shut_down);
@@ -163,15 +134,15 @@ static void test_disk_image(void)
     ui_click(ui_find(GTK_WIDGET(a), "create_button"));
     UI_WAIT_FOR(a == NULL, 5000, "the assistant to close");
 
-    VireoMachine *m = vireo_machine_page_get_machine(page());
+    VireoMachine *m = vireo_machine_page_get_machine(ui_page());
     g_assert_cmpstr(vireo_machine_get_name(m), ==, "debian-riscv");
-    gtk_widget_activate_action(GTK_WIDGET(page()), "machine.start", NULL);
-    UI_WAIT_FOR(tail_shows("U-Boot") || tail_shows("Linux version") ||
-                    tail_shows("vireo-disk: ready"),
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.start", NULL);
+    UI_WAIT_FOR(ui_console_shows("U-Boot") || ui_console_shows("Linux version") ||
+                    ui_console_shows("vireo-disk: ready"),
                 BOOT_TIMEOUT_MS, "U-Boot");
-    wait_tail("vireo-disk: ready", BOOT_TIMEOUT_MS, "Linux from the disk");
+    ui_wait_console("vireo-disk: ready", BOOT_TIMEOUT_MS, "Linux from the disk");
     type("grep ' / ' /proc/mounts | cut -d' ' -f3\r");
-    wait_tail("ext4", 60000, "the root file system");
+    ui_wait_console("ext4", 60000, "the root file system");
     ui_screenshot(GTK_WIDGET(ui_window()), "linux-disk-console");
     type("poweroff -f\r");
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 60000, "power off");

@@ -442,6 +442,32 @@ void ui_wait_frames(GtkWidget *widget, int n)
     }
 }
 
+char *ui_console_tail(void)
+{
+    GtkWidget *t = vireo_machine_page_get_terminal(ui_page());
+    return t ? ui_terminal_tail(VTE_TERMINAL(t), 60) : g_strdup("");
+}
+
+gboolean ui_console_shows(const char *text)
+{
+    g_autofree char *tail = ui_console_tail();
+    return strstr(tail, text) != NULL;
+}
+
+void ui_wait_console(const char *text, int timeout_ms, const char *what)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
+    for (;;) {
+        g_autofree char *tail = ui_console_tail();
+        if (strstr(tail, text))
+            return;
+        if (g_get_monotonic_time() > deadline)
+            g_error("timed out after %d ms waiting for %s; the console ends with:\n%s", timeout_ms,
+                    what, *tail ? tail : "(no console)");
+        ui_iterate(20);
+    }
+}
+
 VireoMachinePage *ui_page(void)
 {
     return vireo_window_get_machine_page(ui_window());

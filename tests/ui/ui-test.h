@@ -87,6 +87,11 @@ char *ui_make_iso(const char *name, const char *volume_id);
 /* The window's machine page, and the widget of its template with that id (the test fails
  * when there is none). */
 VireoMachinePage *ui_page(void);
+/* The last 60 lines of the machine page's console ("" when it has none); whether they show
+ * text; waiting until they do (a timeout fails the test, showing them). */
+char *ui_console_tail(void);
+gboolean ui_console_shows(const char *text);
+void ui_wait_console(const char *text, int timeout_ms, const char *what);
 /* Runs the main loop until widget's window has drawn n more frames (text a terminal was just
  * fed is on screen then), or 5 s passed. */
 void ui_wait_frames(GtkWidget *widget, int n);
