@@ -18,7 +18,7 @@ int vireo_cmd_create(int argc, char **argv)
 {
     g_autofree char *name = NULL, *arch = NULL, *memory = NULL, *bios = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *disk_size = NULL;
-    g_autofree char *iso = NULL;
+    g_autofree char *iso = NULL, *display = NULL;
     g_auto(GStrv) disks = NULL;
     g_auto(GStrv) cdroms = NULL;
     int cpus = 1;
@@ -53,6 +53,11 @@ int vireo_cmd_create(int argc, char **argv)
         {"console", 0, 0, G_OPTION_ARG_STRING, &console,
          /* Translators: keep serial and virtio, the values the option takes. */
          N_("The console device: serial (default) or virtio"), "serial|virtio"},
+        {"display", 0, 0, G_OPTION_ARG_STRING, &display,
+         /* Translators: keep gpu and none, the values the option takes. */
+         N_("A screen with keyboard and mouse (gpu: virtio-gpu and virtio-input) or none "
+            "(default)"),
+         "gpu|none"},
         {"replace", 0, 0, G_OPTION_ARG_NONE, &replace,
          N_("Replace a machine of the same name (its folder is removed first)"), NULL},
         {NULL},
@@ -112,6 +117,11 @@ int vireo_cmd_create(int argc, char **argv)
     if (console && !vr_parse_console(console, &cfg.virtio_console)) {
         /* Translators: keep serial and virtio, the values the option takes. */
         vireo_cli_error("create", _("--console: '%s' is not serial or virtio"), console);
+        goto out;
+    }
+    if (display && !vr_parse_display(display, &cfg.display)) {
+        /* Translators: keep gpu and none, the values the option takes. */
+        vireo_cli_error("create", _("--display: '%s' is not gpu or none"), display);
         goto out;
     }
     for (unsigned i = 0; disks && disks[i]; i++) {

@@ -18,6 +18,9 @@
 #include "vireo-config.h"
 #include "vr-machine-config.h"
 #include "vr-machine.h"
+#ifdef VIREO_HAVE_SDL
+#include "vr-sdl-viewer.h"
+#endif
 
 #define ESCAPE_CHAR 0x01 /* Ctrl-A */
 /* Keyboard bytes held for a guest that does not read: past this, standard input waits. */
@@ -45,6 +48,9 @@ typedef struct {
      * its own after them): their CD drives' discs are kept there. */
     const char *ini;
     unsigned ini_disks;
+#ifdef VIREO_HAVE_SDL
+    VrSdlViewer *viewer; /* --display sdl */
+#endif
 } RunSession;
 
 static RunSession *active_session;
@@ -588,6 +594,12 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     }
     case VR_EVENT_RESET: break;
     case VR_EVENT_CONSOLE_INPUT_READY: offer_pending(s); break;
+    case VR_EVENT_DISPLAY_UPDATED:
+#ifdef VIREO_HAVE_SDL
+        if (s->viewer)
+            vr_sdl_viewer_update(s->viewer);
+#endif
+        break;
     case VR_EVENT_MEDIA_CHANGED:
         save_cd(s, ev->disk);
         if (ev->ejected_on_reboot) {
@@ -633,6 +645,15 @@ static GSource *deadline_source_new(double seconds, GSourceFunc callback, gpoint
     g_source_attach(source, NULL);
     return source;
 }
+
+#ifdef VIREO_HAVE_SDL
+/* Closing the window ends the machine, as Ctrl-A X does. */
+static void on_viewer_closed(void *data)
+{
+    RunSession *s = data;
+    vr_machine_power_off(s->m);
+}
+#endif
 
 static void stop_on_signal(RunSession *s, int sig)
 {
@@ -699,7 +720,7 @@ static bool parse_timeout(const char *text, double *seconds)
 /* Runs the machine cfg describes, or the one restored from the state file restore, on this
  * terminal; returns the exit status. */
 static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout,
-                       const char *ini, unsigned ini_disks)
+                       const char *ini, unsigned ini_disks, bool sdl)
 {
     g_autoptr(GError) error = NULL;
     int status = VIREO_EXIT_USAGE;
@@ -720,6 +741,22 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     s.ini_disks = ini_disks;
     active_session = &s;
     vr_machine_set_event_handler(m, NULL, on_event, &s);
+    bool viewer_ok = true;
+#ifdef VIREO_HAVE_SDL
+    if (sdl && !vr_machine_has_display(m)) {
+        /* Translators: keep --display sdl. */
+        vireo_cli_error("run", "%s", _("--display sdl: the restored machine has no screen"));
+        viewer_ok = false;
+    } else if (sdl) {
+        g_autofree char *title =
+            g_strdup_printf("%s – Vireo", cfg && cfg->name ? cfg->name : _("Virtual machine"));
+        s.viewer = vr_sdl_viewer_new(m, title, on_viewer_closed, &s, &error);
+        if (!s.viewer) {
+            vireo_cli_error("run", "--display sdl: %s", error->message);
+            viewer_ok = false;
+        }
+    }
+#endif
 
     s.tty = isatty(STDIN_FILENO);
     prepare_terminal(&s);
@@ -730,7 +767,9 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     if (timeout > 0)
         s.timer = deadline_source_new(timeout, on_timeout, &s);
 
-    if (!vr_machine_start(m, &error)) {
+    if (!viewer_ok) {
+        status = VIREO_EXIT_USAGE;
+    } else if (!vr_machine_start(m, &error)) {
         vireo_cli_error("run", "%s", error->message);
     } else {
         g_main_loop_run(s.loop);
@@ -767,6 +806,9 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     if (s.retry_source)
         g_source_remove(s.retry_source);
     vr_machine_set_event_handler(m, NULL, NULL, NULL);
+#ifdef VIREO_HAVE_SDL
+    g_clear_pointer(&s.viewer, vr_sdl_viewer_free);
+#endif
     active_session = NULL;
     g_main_loop_unref(s.loop);
     g_string_free(s.line, TRUE);
@@ -781,7 +823,7 @@ int vireo_cmd_run(int argc, char **argv)
     g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *restore = NULL;
     g_auto(GStrv) disks = NULL;
     g_auto(GStrv) cdroms = NULL;
-    g_autofree char *cpus_arg = NULL;
+    g_autofree char *cpus_arg = NULL, *display = NULL;
     g_autofree char *timeout_arg = NULL;
     double timeout = 0; /* none */
     GOptionEntry entries[] = {
@@ -813,6 +855,11 @@ int vireo_cmd_run(int argc, char **argv)
          /* Translators: keep serial and virtio, the values the option takes. */
          N_("The console device: serial (the UART, ttyS0; default) or virtio (hvc0)"),
          "serial|virtio"},
+        {"display", 0, 0, G_OPTION_ARG_STRING, &display,
+         /* Translators: keep none, sdl and gpu, the values the option takes. */
+         N_("Where the screen goes: none (default; a machine with a screen keeps it, unseen), sdl "
+            "(a window; the machine gets a screen), or gpu (a screen nobody sees)"),
+         "none|sdl|gpu"},
         {"restore", 0, 0, G_OPTION_ARG_FILENAME, &restore,
          N_("Resume a machine from a state file written by the monitor's savevm"), N_("FILE")},
         {"timeout", 0, 0, G_OPTION_ARG_STRING, &timeout_arg,
@@ -839,6 +886,22 @@ int vireo_cmd_run(int argc, char **argv)
         vireo_cli_error("run", _("unexpected argument '%s'"), argv[2]);
         return VIREO_EXIT_USAGE;
     }
+    bool sdl = false, gpu = false;
+    if (display) {
+        if (strcmp(display, "sdl") == 0) {
+#ifndef VIREO_HAVE_SDL
+            vireo_cli_error("run", "%s", _("--display sdl: this Vireo was built without SDL2"));
+            return VIREO_EXIT_USAGE;
+#endif
+            sdl = gpu = true;
+        } else if (strcmp(display, "gpu") == 0) {
+            gpu = true;
+        } else if (strcmp(display, "none") != 0) {
+            /* Translators: keep none, sdl and gpu, the values the option takes. */
+            vireo_cli_error("run", _("--display: '%s' is not none, sdl or gpu"), display);
+            return VIREO_EXIT_USAGE;
+        }
+    }
     if (timeout_arg && !parse_timeout(timeout_arg, &timeout)) {
         vireo_cli_error("run",
                         _("--timeout: '%s' is not a number of seconds (a finite number above 0)"),
@@ -854,7 +917,7 @@ int vireo_cmd_run(int argc, char **argv)
                                      "state file names its machine); only --timeout"));
             return VIREO_EXIT_USAGE;
         }
-        return run_machine(NULL, restore, timeout, NULL, 0);
+        return run_machine(NULL, restore, timeout, NULL, 0, sdl);
     }
 
     VrMachineConfig cfg;
@@ -892,6 +955,8 @@ int vireo_cmd_run(int argc, char **argv)
         vireo_cli_error("run", "--memory: %s", error->message);
         goto out;
     }
+    if (gpu)
+        cfg.display = true;
 #define OVERRIDE(field, value)       \
     if (value) {                     \
         g_free(cfg.field);           \
@@ -911,7 +976,7 @@ int vireo_cmd_run(int argc, char **argv)
     for (unsigned i = 0; cdroms && cdroms[i]; i++)
         vr_machine_config_add_cdrom(&cfg, *cdroms[i] ? cdroms[i] : NULL);
 
-    status = run_machine(&cfg, NULL, timeout, ini, ini_disks);
+    status = run_machine(&cfg, NULL, timeout, ini, ini_disks, sdl);
 out:
     vr_machine_config_clear(&cfg);
     return status;

@@ -1,6 +1,7 @@
 /* machine.ini: a machine folder's settings, read and written as a GKeyFile.
  *
- *   [machine]  name, arch, board (optional), cpus, memory, console (serial | virtio)
+ *   [machine]  name, arch, board (optional), cpus, memory, console (serial | virtio),
+ *              display (none | gpu; none when absent)
  *   [boot]     firmware (default | none | path), kernel, initrd, cmdline
  *   [disk N]   path, readonly, follow-symlink, cdrom, eject-on-reboot   (N = 0, 1, ...)
  *              a CD drive (cdrom=true) is read-only; its path is empty when no disc is in it
@@ -19,8 +20,8 @@
 /* Far more than any machine.ini needs; a bigger file is not one. */
 #define VR_MACHINE_CONFIG_MAX_SIZE (1u << 20)
 
-static const char *const machine_keys[] = {"name",   "arch",    "board", "cpus",
-                                           "memory", "console", NULL};
+static const char *const machine_keys[] = {"name",   "arch",    "board",   "cpus",
+                                           "memory", "console", "display", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
 static const char *const disk_keys[] = {"path",  "readonly",        "follow-symlink",
                                         "cdrom", "eject-on-reboot", NULL};
@@ -130,8 +131,9 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
         if (!check_keys(kf, path, "machine", machine_keys, error))
             return false;
         g_autofree char *name = NULL, *arch = NULL, *memory = NULL, *cpus = NULL;
-        g_autofree char *console = NULL, *board = NULL;
+        g_autofree char *console = NULL, *board = NULL, *display = NULL;
         if (!get_string(kf, path, "machine", "console", &console, error) ||
+            !get_string(kf, path, "machine", "display", &display, error) ||
             !get_string(kf, path, "machine", "board", &board, error) ||
             !get_string(kf, path, "machine", "name", &name, error) ||
             !get_string(kf, path, "machine", "arch", &arch, error) ||
@@ -176,6 +178,13 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
                         /* Translators: the first %s is the file; keep the names of settings. */
                         _("%s: [machine] console: '%s' is not a console (serial or virtio)"), path,
                         console);
+            return false;
+        }
+        if (display && !vr_parse_display(display, &cfg->display)) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                        /* Translators: the first %s is the file; keep the names of settings. */
+                        _("%s: [machine] display: '%s' is not a display (none or gpu)"), path,
+                        display);
             return false;
         }
         if (memory && !vr_parse_size(memory, &cfg->memory, &local)) {
@@ -264,6 +273,17 @@ bool vr_parse_console(const char *text, bool *virtio)
         *virtio = false;
     else if (strcmp(text, "virtio") == 0)
         *virtio = true;
+    else
+        return false;
+    return true;
+}
+
+bool vr_parse_display(const char *text, bool *gpu)
+{
+    if (strcmp(text, "none") == 0)
+        *gpu = false;
+    else if (strcmp(text, "gpu") == 0)
+        *gpu = true;
     else
         return false;
     return true;
@@ -365,6 +385,7 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
     g_autofree char *memory = vr_format_size(cfg->memory);
     g_key_file_set_string(kf, "machine", "memory", memory);
     g_key_file_set_string(kf, "machine", "console", cfg->virtio_console ? "virtio" : "serial");
+    g_key_file_set_string(kf, "machine", "display", cfg->display ? "gpu" : "none");
 
     g_autofree char *fw = NULL, *kernel = NULL, *initrd = NULL;
     if (!cfg->bios)

@@ -11,6 +11,8 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
 char *vr_machine_config_find(const char *name_or_path, GError **error);
 /* "serial" or "virtio": which device is the console. */
 bool vr_parse_console(const char *text, bool *virtio);
+/* "none" or "gpu": whether the machine has a screen (VrMachineConfig.display). */
+bool vr_parse_display(const char *text, bool *gpu);
 /* Where machine folders live: $XDG_DATA_HOME/vireo/machines. */
 char *vr_machines_dir(void);
 

@@ -38,6 +38,12 @@ struct VrMachine {
     const VrBoardOps *board_ops;
     void *board;
 
+    /* The screen, set by the board when cfg.display: the virtio-gpu device and the input
+     * devices (owned by their transports, freed with the machine). */
+    struct VrVirtioDevice *gpu;
+    struct VrVirtioDevice *input[VR_INPUT_N];
+    char *renderer_note;
+
     /* Life cycle, under lock. */
     GMutex lock;
     GCond cond;
@@ -73,6 +79,7 @@ struct VrMachine {
     GQueue events;
     bool console_event_pending;
     bool console_input_event_pending;
+    bool display_event_pending;
     GSource *event_source;
     VrMachineEventFn event_fn;
     void *event_data;
@@ -95,6 +102,9 @@ bool vr_machine_console_put(VrMachine *m, uint8_t byte);
 /* The console device has room for keyboard bytes it refused before (any thread): posts
  * VR_EVENT_CONSOLE_INPUT_READY. */
 void vr_machine_console_input_room(VrMachine *m);
+/* The screen has a new frame (any thread): posts VR_EVENT_DISPLAY_UPDATED unless one is
+ * pending. */
+void vr_machine_display_updated(VrMachine *m);
 /* An error for the user, e.g. a disk that failed. */
 void vr_machine_report_error(VrMachine *m, const char *message);
 

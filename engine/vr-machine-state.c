@@ -18,7 +18,7 @@
 
 /* 2: each disk also says whether it is a CD drive (whose path may be NULL: no disc) and
  * whether it ejects on reboot. Version 1 files are read as they were. */
-#define MACHINE_SECTION_VERSION 2
+#define MACHINE_SECTION_VERSION 3
 #define RAM_PAGE                4096u
 #define RAM_RUN_PAGES           256u
 #define RAM_END                 UINT64_MAX
@@ -83,6 +83,7 @@ static void save_config(const VrMachineConfig *cfg, VrStateWriter *w)
         vr_state_put_bool(w, d->cdrom);
         vr_state_put_bool(w, d->eject_on_reboot);
     }
+    vr_state_put_bool(w, cfg->display); /* version 3 */
 }
 
 typedef struct {
@@ -147,7 +148,8 @@ static bool load_config(VrStateReader *r, VrMachineConfig *cfg, GArray *identiti
         }
         g_array_append_val(identities, id);
     }
-    return true;
+    cfg->display = version >= 3 && vr_state_get_bool(r);
+    return !vr_state_reader_failed(r);
 }
 
 /* A disk must be the one the guest saw when the state was written: its filesystem is in the

@@ -9,6 +9,8 @@
 #include "vr-i18n.h"
 #include "vr-machine-config.h"
 #include "vr-machine-private.h"
+#include "virtio-gpu.h"
+#include "virtio/virtio-input.h"
 
 /* Instructions a CPU runs between looks at the machine's state. */
 #define CPU_SLICE           (1u << 20)
@@ -67,6 +69,7 @@ void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
     dst->initrd = g_strdup(src->initrd);
     dst->append = g_strdup(src->append);
     dst->virtio_console = src->virtio_console;
+    dst->display = src->display;
     for (guint i = 0; src->disks && i < src->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
         VrDiskConfig copy = *d;
@@ -160,8 +163,11 @@ static gboolean event_dispatch(GSource *source, GSourceFunc cb, gpointer data)
         bool input = !q && !console && m->console_input_event_pending;
         if (input)
             m->console_input_event_pending = false;
+        bool display = !q && !console && !input && m->display_event_pending;
+        if (display)
+            m->display_event_pending = false;
         g_mutex_unlock(&m->event_lock);
-        if (!q && !console && !input)
+        if (!q && !console && !input && !display)
             break;
         if (q) {
             q->ev.message = q->message;
@@ -171,7 +177,8 @@ static gboolean event_dispatch(GSource *source, GSourceFunc cb, gpointer data)
             g_free(q);
         } else if (m->event_fn) {
             VrMachineEvent ev = {.kind = console ? VR_EVENT_CONSOLE_OUTPUT
-                                                 : VR_EVENT_CONSOLE_INPUT_READY};
+                                         : input ? VR_EVENT_CONSOLE_INPUT_READY
+                                                 : VR_EVENT_DISPLAY_UPDATED};
             m->event_fn(m, &ev, m->event_data);
         }
     }
@@ -228,8 +235,19 @@ void vr_machine_set_event_handler(VrMachine *m, GMainContext *context, VrMachine
         g_source_set_name(s, "vireo machine events");
         g_source_attach(s, context ? context : g_main_context_get_thread_default());
         m->event_source = s;
-        if (m->events.length || m->console_event_pending || m->console_input_event_pending)
+        if (m->events.length || m->console_event_pending || m->console_input_event_pending ||
+            m->display_event_pending)
             g_source_set_ready_time(s, 0);
+    }
+    g_mutex_unlock(&m->event_lock);
+}
+
+void vr_machine_display_updated(VrMachine *m)
+{
+    g_mutex_lock(&m->event_lock);
+    if (!m->display_event_pending) {
+        m->display_event_pending = true;
+        wake_event_source(m);
     }
     g_mutex_unlock(&m->event_lock);
 }
@@ -398,6 +416,7 @@ void vr_machine_free(VrMachine *m)
         g_free(q);
     }
     vr_machine_config_clear(&m->cfg);
+    g_free(m->renderer_note);
     g_free(m->console_buf);
     g_mutex_clear(&m->lock);
     g_mutex_clear(&m->op_lock);
@@ -811,4 +830,38 @@ bool vr_machine_dump_registers(VrMachine *m, unsigned i, GString *out)
     cpu->ops->dump_registers(cpu, out);
     vr_machine_release(m);
     return true;
+}
+
+/* ---- the screen ---- */
+
+bool vr_machine_has_display(VrMachine *m)
+{
+    return m->gpu != NULL;
+}
+
+VrGpuFrame *vr_machine_get_frame(VrMachine *m)
+{
+    return m->gpu ? vr_virtio_gpu_get_frame(m->gpu) : NULL;
+}
+
+bool vr_machine_set_display_size(VrMachine *m, uint32_t width, uint32_t height)
+{
+    return m->gpu && vr_virtio_gpu_set_display_size(m->gpu, width, height);
+}
+
+const char *vr_machine_renderer_name(VrMachine *m)
+{
+    return m->gpu ? vr_virtio_gpu_renderer_name(m->gpu) : NULL;
+}
+
+const char *vr_machine_renderer_note(VrMachine *m)
+{
+    return m->gpu ? m->renderer_note : NULL;
+}
+
+bool vr_machine_input_send(VrMachine *m, VrInputDevice device, const VrVirtioInputEvent *events,
+                           size_t n)
+{
+    g_return_val_if_fail(device < VR_INPUT_N, false);
+    return m->input[device] && vr_virtio_input_send(m->input[device], events, n);
 }

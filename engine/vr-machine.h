@@ -40,6 +40,8 @@ typedef struct VrMachineConfig {
     char *append;
     GArray *disks;       /* VrDiskConfig */
     bool virtio_console; /* the console is a virtio console (hvc0) rather than the UART */
+    /* A screen: virtio-gpu with a keyboard, a tablet, a mouse and a gamepad (virtio-input). */
+    bool display;
 } VrMachineConfig;
 
 void vr_machine_config_init(VrMachineConfig *cfg);
@@ -86,6 +88,8 @@ typedef enum {
                                    * ejected_on_reboot: the guest restarted and the drive's
                                    * eject_on_reboot took the disc out. Ask vr_machine_cd_path()
                                    * for the disc now in it. */
+    VR_EVENT_DISPLAY_UPDATED,     /* the screen has a new frame: vr_machine_get_frame(); one
+                                   * event for any number of frames since the last */
 } VrEventKind;
 
 typedef struct VrMachineEvent {
@@ -98,6 +102,17 @@ typedef struct VrMachineEvent {
 } VrMachineEvent;
 
 typedef void (*VrMachineEventFn)(VrMachine *m, const VrMachineEvent *event, void *data);
+
+/* The input devices of a machine with a screen (cfg.display). */
+typedef enum {
+    VR_INPUT_KEYBOARD,
+    VR_INPUT_TABLET, /* absolute pointer: ABS_X/ABS_Y 0 .. VR_INPUT_ABS_MAX */
+    VR_INPUT_MOUSE,  /* relative pointer */
+    VR_INPUT_GAMEPAD,
+    VR_INPUT_N,
+} VrInputDevice;
+
+#define VR_INPUT_ABS_MAX 32767
 
 /* Builds the machine: board, RAM, devices, boot images. Errors name what is wrong (a
  * missing file, a kernel that is not a kernel, more memory than the host has, ...). */
@@ -187,5 +202,27 @@ bool vr_machine_state_read_config(const char *path, VrMachineConfig *cfg, GError
 /* Parses a memory size: a number with an optional K, M, G or T suffix (optionally followed
  * by "iB" or "B"); a bare number is MiB. */
 bool vr_parse_size(const char *text, uint64_t *bytes, GError **error);
+
+/* ---- the screen (a machine built with cfg.display) ---- */
+
+struct VrGpuFrame;
+struct VrVirtioInputEvent;
+
+/* Whether the machine has a screen. */
+bool vr_machine_has_display(VrMachine *m);
+/* The newest frame of the screen (a reference: vr_gpu_frame_unref), or NULL while the guest
+ * shows nothing or the machine has no screen. Any thread. */
+struct VrGpuFrame *vr_machine_get_frame(VrMachine *m);
+/* The viewer's size in pixels: the guest is told and may follow. False when the machine has
+ * no screen or the size is out of range (1 .. 4095 each). Any thread. */
+bool vr_machine_set_display_size(VrMachine *m, uint32_t width, uint32_t height);
+/* What draws the screen ("vulkan" or "cpu"), and why not Vulkan when it is the CPU (NULL
+ * otherwise, and both NULL without a screen). */
+const char *vr_machine_renderer_name(VrMachine *m);
+const char *vr_machine_renderer_note(VrMachine *m);
+/* Queues evdev events for one input device of the screen, all or none: false when the
+ * machine has no screen or the guest is not reading them. Any thread. */
+bool vr_machine_input_send(VrMachine *m, VrInputDevice device,
+                           const struct VrVirtioInputEvent *events, size_t n);
 
 #endif

@@ -314,6 +314,9 @@ static void cpu_set_cursor(VrRenderer *r, VrRendererResource *res, uint32_t hot_
     if (res) {
         Layout l;
         layout_of(res->format, &l);
+        /* A cursor's fourth byte is its alpha whatever the format says (see vr-renderer.h). */
+        if (l.a < 0)
+            l.a = (int8_t) (6 - l.r - l.g - l.b);
         size_t n = (size_t) res->width * res->height;
         cr->cursor = g_new(uint32_t, n);
         for (size_t i = 0; i < n; i++)

@@ -35,6 +35,8 @@ typedef struct {
     VrRateLimit log;
     VrRenderer *renderer;
     uint64_t max_memory;
+    void (*frame_notify)(void *data);
+    void *frame_notify_data;
 
     GMutex lock; /* what follows, up to the queue handling's own state */
     uint32_t display_width, display_height;
@@ -49,7 +51,15 @@ typedef struct {
     uint32_t hot_x, hot_y, cursor_x, cursor_y;
     VrVirtqElement *elem;
     uint8_t resp[RESP_EDID_SIZE];
+    bool frame_changed; /* since the last notification */
 } VrVirtioGpu;
+
+static void notify_frame(VrVirtioGpu *g)
+{
+    g->frame_changed = false;
+    if (g->frame_notify)
+        g->frame_notify(g->frame_notify_data);
+}
 
 static uint32_t rd32(const uint8_t *p, size_t off)
 {
@@ -289,6 +299,7 @@ static void destroy_resource(VrVirtioGpu *g, GpuResource *r)
     if (g->scanout_id == r->id) {
         g->renderer->ops->set_scanout(g->renderer, 0, NULL, NULL);
         g->scanout_id = 0;
+        g->frame_changed = true;
     }
     if (g->cursor_id == r->id)
         g->cursor_id = 0; /* the cursor keeps its copy of the image */
@@ -418,6 +429,7 @@ static uint32_t cmd_set_scanout(VrVirtioGpu *g, Request *q)
     if (id == 0) {
         g->renderer->ops->set_scanout(g->renderer, 0, NULL, NULL);
         g->scanout_id = 0;
+        g->frame_changed = true;
         return VR_VIRTIO_GPU_RESP_OK_NODATA;
     }
     GpuResource *r = lookup(g, "SET_SCANOUT", id);
@@ -432,6 +444,7 @@ static uint32_t cmd_set_scanout(VrVirtioGpu *g, Request *q)
     g->scanout_id = id;
     g->scanout_rect = rect;
     g->renderer->ops->set_scanout(g->renderer, 0, r->res, &rect);
+    g->frame_changed = true;
     return VR_VIRTIO_GPU_RESP_OK_NODATA;
 }
 
@@ -445,8 +458,10 @@ static uint32_t cmd_resource_flush(VrVirtioGpu *g, Request *q)
         return VR_VIRTIO_GPU_RESP_ERR_INVALID_RESOURCE_ID;
     if (!check_rect(g, "RESOURCE_FLUSH", r, &rect))
         return VR_VIRTIO_GPU_RESP_ERR_INVALID_PARAMETER;
-    if (rect.width > 0 && rect.height > 0)
+    if (rect.width > 0 && rect.height > 0) {
         g->renderer->ops->flush(g->renderer, r->res, &rect);
+        g->frame_changed |= g->scanout_id == r->id;
+    }
     return VR_VIRTIO_GPU_RESP_OK_NODATA;
 }
 
@@ -554,6 +569,7 @@ static void process_cursor(VrVirtioGpu *g, VrVirtqElement *e)
         g->cursor_x = x;
         g->cursor_y = y;
         g->renderer->ops->move_cursor(g->renderer, 0, x, y);
+        g->frame_changed = true;
         return;
     }
     uint32_t id = rd32(cmd, 40), hot_x = rd32(cmd, 44), hot_y = rd32(cmd, 48);
@@ -574,6 +590,7 @@ static void process_cursor(VrVirtioGpu *g, VrVirtqElement *e)
     g->cursor_x = x;
     g->cursor_y = y;
     g->renderer->ops->set_cursor(g->renderer, r ? r->res : NULL, hot_x, hot_y, 0, x, y);
+    g->frame_changed = true;
 }
 
 static void gpu_queue_notify(VrVirtioDevice *dev, unsigned index, VrVirtqueue *vq)
@@ -590,6 +607,8 @@ static void gpu_queue_notify(VrVirtioDevice *dev, unsigned index, VrVirtqueue *v
                 process_cursor(g, g->elem);
             vr_virtqueue_push(vq, g->elem, written);
             if (--budget == 0) {
+                if (g->frame_changed)
+                    notify_frame(g);
                 vr_virtqueue_notify(vq);
                 vr_virtio_device_kick(dev, index); /* come back after the others */
                 return;
@@ -597,6 +616,8 @@ static void gpu_queue_notify(VrVirtioDevice *dev, unsigned index, VrVirtqueue *v
         }
         vr_virtqueue_notify(vq);
     } while (vr_virtqueue_enable_notify(vq));
+    if (g->frame_changed)
+        notify_frame(g);
 }
 
 /* ---- Configuration space ---- */
@@ -693,6 +714,7 @@ static void gpu_reset(VrVirtioDevice *dev)
     g_mutex_lock(&g->lock);
     g->events_read = 0;
     g_mutex_unlock(&g->lock);
+    notify_frame(g);
 }
 
 /* Payload: u32 version (1); u32 display width, height, events_read; u32 resources, each as
@@ -857,6 +879,7 @@ static bool gpu_load(VrVirtioDevice *dev, VrStateReader *r)
         g->scanout_rect = rect;
         g->renderer->ops->set_scanout(g->renderer, 0, scanout->res, &rect);
     }
+    notify_frame(g);
     return true;
 }
 
@@ -904,4 +927,16 @@ VrVirtioDevice *vr_virtio_gpu_new(VrRenderer *renderer, uint32_t width, uint32_t
     g_mutex_init(&g->lock);
     g->elem = g_new0(VrVirtqElement, 1);
     return &g->dev;
+}
+
+void vr_virtio_gpu_set_frame_notify(VrVirtioDevice *dev, void (*fn)(void *data), void *data)
+{
+    VrVirtioGpu *g = (VrVirtioGpu *) dev;
+    g->frame_notify = fn;
+    g->frame_notify_data = data;
+}
+
+const char *vr_virtio_gpu_renderer_name(VrVirtioDevice *dev)
+{
+    return ((VrVirtioGpu *) dev)->renderer->ops->name;
 }

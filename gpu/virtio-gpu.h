@@ -77,6 +77,14 @@ bool vr_virtio_gpu_set_display_size(VrVirtioDevice *dev, uint32_t width, uint32_
 /* The newest frame of the scanout, or NULL while the guest shows nothing. Thread-safe. */
 VrGpuFrame *vr_virtio_gpu_get_frame(VrVirtioDevice *dev);
 
+/* fn(data) is called, on the device's thread, after each command that gave the scanout a
+ * new frame (a flush, a scanout or cursor change, a reset, a restore). Set it before the
+ * device runs. */
+void vr_virtio_gpu_set_frame_notify(VrVirtioDevice *dev, void (*fn)(void *data), void *data);
+
+/* The renderer's name ("cpu", "vulkan"). */
+const char *vr_virtio_gpu_renderer_name(VrVirtioDevice *dev);
+
 /* Host memory the resources hold now (for tests). Thread-safe. */
 uint64_t vr_virtio_gpu_memory_used(VrVirtioDevice *dev);
 

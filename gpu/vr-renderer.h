@@ -77,7 +77,9 @@ typedef struct VrRendererOps {
     /* rect of res (resource coordinates) changed: every scanout showing it gets a new frame. */
     void (*flush)(VrRenderer *r, VrRendererResource *res, const VrGpuRect *rect);
     /* The cursor image becomes a copy of res (NULL: no cursor) with its hot spot; shown on
-     * scanout index at (x, y) minus the hot spot. move_cursor only moves it. */
+     * scanout index at (x, y) minus the hot spot, blended with straight alpha. The byte an
+     * X format leaves unused is the cursor's alpha all the same: Linux creates its cursor
+     * buffers as XRGB8888 and writes ARGB into them. move_cursor only moves it. */
     void (*set_cursor)(VrRenderer *r, VrRendererResource *res, uint32_t hot_x, uint32_t hot_y,
                        unsigned index, uint32_t x, uint32_t y);
     void (*move_cursor)(VrRenderer *r, unsigned index, uint32_t x, uint32_t y);

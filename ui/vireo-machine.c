@@ -69,6 +69,7 @@ enum {
     SIGNAL_STOPPED,
     SIGNAL_CONFIG_CHANGED,
     SIGNAL_MEDIA_CHANGED,
+    SIGNAL_DISPLAY_UPDATED,
     N_SIGNALS,
 };
 static guint signals[N_SIGNALS];
@@ -483,6 +484,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     case VR_EVENT_ERROR: g_signal_emit(self, signals[SIGNAL_ERROR], 0, ev->message); break;
     case VR_EVENT_RESET: break;
     case VR_EVENT_CONSOLE_INPUT_READY: break;
+    case VR_EVENT_DISPLAY_UPDATED: g_signal_emit(self, signals[SIGNAL_DISPLAY_UPDATED], 0); break;
     case VR_EVENT_MEDIA_CHANGED: on_media_changed(self, m, ev); break;
     case VR_EVENT_STATE_CHANGED:
         switch (ev->state) {
@@ -1025,10 +1027,46 @@ static void vireo_machine_class_init(VireoMachineClass *klass)
     signals[SIGNAL_MEDIA_CHANGED] =
         g_signal_new("media-changed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                      NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);
+    /* The screen has a new frame (vireo_machine_get_frame). */
+    signals[SIGNAL_DISPLAY_UPDATED] =
+        g_signal_new("display-updated", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 0);
 }
 
 static void vireo_machine_init(VireoMachine *self)
 {
     self->console_log = g_byte_array_new();
     self->input_pending = g_byte_array_new();
+}
+
+/* ---- the screen ---- */
+
+gboolean vireo_machine_has_display(VireoMachine *self)
+{
+    return self->vm ? vr_machine_has_display(self->vm) : self->entry->cfg.display;
+}
+
+VrGpuFrame *vireo_machine_get_frame(VireoMachine *self)
+{
+    return self->vm ? vr_machine_get_frame(self->vm) : NULL;
+}
+
+void vireo_machine_set_display_size(VireoMachine *self, guint width, guint height)
+{
+    if (self->vm)
+        vr_machine_set_display_size(self->vm, width, height);
+}
+
+gboolean vireo_machine_send_input(VireoMachine *self, VrInputDevice device,
+                                  const VrVirtioInputEvent *events, gsize n)
+{
+    return self->vm && vireo_machine_get_state(self) == VIREO_MACHINE_RUNNING &&
+           vr_machine_input_send(self->vm, device, events, n);
+}
+
+const char *vireo_machine_get_renderer(VireoMachine *self, const char **note)
+{
+    if (note)
+        *note = self->vm ? vr_machine_renderer_note(self->vm) : NULL;
+    return self->vm ? vr_machine_renderer_name(self->vm) : NULL;
 }

@@ -10,6 +10,8 @@
 #include <gdk/gdk.h>
 
 #include "vr-library.h"
+#include "vr-renderer.h"
+#include "virtio/virtio-input.h"
 
 G_BEGIN_DECLS
 
@@ -99,5 +101,19 @@ void vireo_machine_shutdown(VireoMachine *self);
 void vireo_machine_console_input(VireoMachine *self, const char *data, gsize len);
 /* What the console printed since the machine last started (at most the last megabyte). */
 GBytes *vireo_machine_get_console_log(VireoMachine *self);
+
+/* The screen of a machine configured with one (cfg.display). The newest frame while it runs
+ * (NULL otherwise; unref it); "display-updated" says when there is a new one. */
+gboolean vireo_machine_has_display(VireoMachine *self);
+VrGpuFrame *vireo_machine_get_frame(VireoMachine *self);
+/* The viewer's size: the guest may follow. */
+void vireo_machine_set_display_size(VireoMachine *self, guint width, guint height);
+/* evdev events for an input device of the screen; FALSE when the machine is not running or
+ * the guest does not read them. */
+gboolean vireo_machine_send_input(VireoMachine *self, VrInputDevice device,
+                                  const VrVirtioInputEvent *events, gsize n);
+/* What draws the screen ("vulkan", "cpu"; NULL while the machine is off) and, in note, why
+ * not Vulkan. */
+const char *vireo_machine_get_renderer(VireoMachine *self, const char **note);
 
 G_END_DECLS

@@ -37,6 +37,7 @@
 #include "virtio/virtio-input.h"
 #include "virtio/virtio-mmio.h"
 #include "virtio/virtio-rng.h"
+#include "virtio-gpu.h"
 
 #define VIRT_TEST_BASE   0x00100000ull
 #define VIRT_RTC_BASE    0x00101000ull
@@ -54,6 +55,14 @@
 /* The power button sits past the slots for disks and the like, so it takes none of them. */
 #define VIRT_POWER_BUTTON_BASE (VIRT_VIRTIO_BASE + VIRT_VIRTIO_COUNT * VIRT_VIRTIO_SIZE)
 #define VIRT_POWER_BUTTON_IRQ  VIRT_VIRTIO_IRQ(VIRT_VIRTIO_COUNT)
+/* The screen's devices (a machine with cfg.display) follow the power button at fixed
+ * addresses, with interrupts past the UART's and the RTC's. */
+enum { SCREEN_GPU, SCREEN_KEYBOARD, SCREEN_TABLET, SCREEN_MOUSE, SCREEN_GAMEPAD, N_SCREEN };
+#define VIRT_SCREEN_BASE(k) (VIRT_POWER_BUTTON_BASE + (1 + (k)) * VIRT_VIRTIO_SIZE)
+#define VIRT_SCREEN_IRQ(k)  (12 + (k))
+/* The display size the guest sees until a viewer says otherwise. */
+#define VIRT_DISPLAY_WIDTH  1280
+#define VIRT_DISPLAY_HEIGHT 800
 
 #define VIRT_MAX_CPUS 8
 #define KERNEL_OFFSET 0x200000ull
@@ -85,6 +94,7 @@ typedef struct {
     VrVirtioDevice *disks[VIRT_VIRTIO_COUNT]; /* by index in cfg->disks */
     VrVirtioDevice *vconsole;                 /* the virtio console, when the machine has one */
     VrVirtioDevice *power_button;
+    VrVirtioDevice *screen[N_SCREEN]; /* NULL without cfg.display */
     /* Keyboard bytes the UART's 16-byte FIFO has no room for yet, under input_lock: handed
      * to it from the guest's thread as soon as it reads the FIFO empty, so input runs at
      * the guest's pace rather than at the pace its sender retries. */
@@ -416,6 +426,17 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
     FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
     FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_POWER_BUTTON_IRQ));
     FDT_CHECK(fdt_end_node(fdt));
+    for (unsigned k = 0; k < N_SCREEN; k++) {
+        if (!b->screen[k])
+            continue;
+        g_snprintf(name, sizeof(name), "virtio_mmio@%llx", VIRT_SCREEN_BASE(k));
+        FDT_CHECK(fdt_begin_node(fdt, name));
+        FDT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+        FDT_CHECK(prop_reg(fdt, VIRT_SCREEN_BASE(k), VIRT_VIRTIO_SIZE));
+        FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
+        FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_SCREEN_IRQ(k)));
+        FDT_CHECK(fdt_end_node(fdt));
+    }
     FDT_CHECK(fdt_end_node(fdt)); /* soc */
 
     FDT_CHECK(fdt_begin_node(fdt, "poweroff"));
@@ -578,6 +599,41 @@ static void add_virtio(VirtBoard *b, VrVirtioDevice *dev)
                               VR_VIRTIO_MMIO_SIZE, vr_virtio_mmio_ops(), b->virtio[i]);
 }
 
+/* A device at a fixed address outside the numbered slots. */
+static void add_fixed_virtio(VirtBoard *b, VrVirtioDevice *dev, uint64_t base, unsigned irq_line,
+                             const char *name)
+{
+    VrMachine *m = b->m;
+    VrIrq irq = vr_plic_irq(b->plic, irq_line);
+    VrVirtioMmio *mmio = vr_virtio_mmio_new(m->as, dev, &irq, m->io);
+    vr_machine_add_device(m, vr_virtio_mmio_base(mmio), name);
+    vr_address_space_add_mmio(m->as, name, base, VR_VIRTIO_MMIO_SIZE, vr_virtio_mmio_ops(), mmio);
+}
+
+static void frame_ready(void *opaque)
+{
+    VirtBoard *b = opaque;
+    vr_machine_display_updated(b->m);
+}
+
+static void add_screen(VirtBoard *b)
+{
+    VrMachine *m = b->m;
+    VrRenderer *renderer = vr_renderer_cpu_new();
+    m->renderer_note = g_strdup("TEMP");
+    VrVirtioDevice *gpu = vr_virtio_gpu_new(renderer, VIRT_DISPLAY_WIDTH, VIRT_DISPLAY_HEIGHT,
+                                            VR_VIRTIO_GPU_DEFAULT_MEMORY);
+    vr_virtio_gpu_set_frame_notify(gpu, frame_ready, b);
+    b->screen[SCREEN_GPU] = m->gpu = gpu;
+    b->screen[SCREEN_KEYBOARD] = m->input[VR_INPUT_KEYBOARD] = vr_virtio_input_new("TEMP kbd");
+    b->screen[SCREEN_TABLET] = m->input[VR_INPUT_TABLET] = vr_virtio_input_new("TEMP tablet");
+    b->screen[SCREEN_MOUSE] = m->input[VR_INPUT_MOUSE] = vr_virtio_input_new("TEMP mouse");
+    b->screen[SCREEN_GAMEPAD] = m->input[VR_INPUT_GAMEPAD] = vr_virtio_input_new("TEMP pad");
+    static const char *const names[N_SCREEN] = {"gpu", "keyboard", "tablet", "mouse", "gamepad"};
+    for (unsigned k = 0; k < N_SCREEN; k++)
+        add_fixed_virtio(b, b->screen[k], VIRT_SCREEN_BASE(k), VIRT_SCREEN_IRQ(k), names[k]);
+}
+
 static bool change_cd(void *opaque, unsigned index, const char *path, GError **error)
 {
     VirtBoard *b = opaque;
@@ -692,6 +748,8 @@ static bool virt_build(VrMachine *m, GError **error)
     vr_virtio_mmio_base(button)->optional_in_state = true;
     vr_address_space_add_mmio(m->as, "power-button", VIRT_POWER_BUTTON_BASE, VR_VIRTIO_MMIO_SIZE,
                               vr_virtio_mmio_ops(), button);
+    if (cfg->display)
+        add_screen(b);
     return true;
 }
 

@@ -1,0 +1,380 @@
+/* Screen tests: Linux with its virtio-gpu DRM driver and virtio-input on a machine with a
+ * screen (cfg.display). A guest program (tests/guests/tools/vireo-drawtest.c) draws known
+ * patterns through DRM dumb buffers (the whole screen, a damaged rectangle, a cursor that
+ * moves); the test computes the same patterns and checks every pixel of the frame the
+ * engine hands a viewer. The framebuffer console shows the kernel's text; keyboard, tablet
+ * and gamepad events sent from the host are read in the guest (vireo-evtest); and a new
+ * display size reaches the guest's DRM connector. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "guest.h"
+#include "virtio-gpu.h"
+#include "virtio/virtio-input.h"
+
+#define BOOT_TIMEOUT  180
+#define CMD_TIMEOUT   60
+#define FRAME_TIMEOUT 30
+#define CURSOR_SIZE   64
+
+static char *kernel, *initrd;
+
+static bool need_guest(void)
+{
+    if (!kernel || !initrd) {
+        g_test_skip("the Linux kernel or the initramfs is not built: run tests/guests/build-all.sh");
+        return false;
+    }
+    return true;
+}
+
+static Guest *start(const char *name, const char *append)
+{
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.cpus = 1;
+    cfg.memory = 256ull << 20;
+    cfg.kernel = g_strdup(kernel);
+    cfg.initrd = g_strdup(initrd);
+    cfg.append = g_strdup(append ? append : "console=ttyS0 earlycon=sbi");
+    cfg.display = true;
+    Guest *g = guest_start(name, &cfg);
+    vr_machine_config_clear(&cfg);
+    g_assert_true(vr_machine_has_display(g->m));
+    g_assert_true(guest_expect(g, "vireo-initramfs: ready", BOOT_TIMEOUT));
+    return g;
+}
+
+static void power_off(Guest *g)
+{
+    guest_type(g, "poweroff -f\n");
+    g_assert_true(guest_wait_stopped(g, CMD_TIMEOUT));
+    guest_free(g);
+}
+
+/* ---- the pictures vireo-drawtest draws (the same functions as there) ---- */
+
+static uint32_t pattern_a(uint32_t x, uint32_t y)
+{
+    return (x * 7 & 0xff) << 16 | (y * 3 & 0xff) << 8 | ((x ^ y) & 0xff);
+}
+
+static uint32_t pattern_b(uint32_t x, uint32_t y)
+{
+    return (255 - (y & 0xff)) << 16 | (x * 5 & 0xff) << 8 | ((x + y) * 11 & 0xff);
+}
+
+static uint32_t cursor_pixel(uint32_t x, uint32_t y)
+{
+    if ((x < 8 && y < 8) || (x >= 56 && y >= 56))
+        return 0;
+    if (x < 4 || y < 4 || x >= 60 || y >= 60)
+        return 0xffff0000u;
+    return 0x8000c000u | (x * 4 & 0xff);
+}
+
+/* What the screen should show: a background of pattern A with rectangle B drawn in pattern
+ * B, and the cursor (straight alpha) with its top-left corner at cx, cy when shown. */
+typedef struct {
+    uint32_t width, height;
+    bool has_b;
+    uint32_t bx, by, bw, bh;
+    bool cursor;
+    int cx, cy;
+} Expected;
+
+static uint32_t blend(uint32_t src, uint32_t dst, uint32_t a)
+{
+    return (src * a + dst * (255 - a) + 127) / 255;
+}
+
+static uint32_t expected_pixel(const Expected *e, uint32_t x, uint32_t y)
+{
+    uint32_t p = e->has_b && x >= e->bx && x < e->bx + e->bw && y >= e->by && y < e->by + e->bh
+                     ? pattern_b(x, y)
+                     : pattern_a(x, y);
+    if (e->cursor && (int) x >= e->cx && (int) x < e->cx + CURSOR_SIZE && (int) y >= e->cy &&
+        (int) y < e->cy + CURSOR_SIZE) {
+        uint32_t c = cursor_pixel((uint32_t) ((int) x - e->cx), (uint32_t) ((int) y - e->cy));
+        uint32_t a = c >> 24;
+        p = blend(c >> 16 & 0xff, p >> 16 & 0xff, a) << 16 |
+            blend(c >> 8 & 0xff, p >> 8 & 0xff, a) << 8 | blend(c & 0xff, p & 0xff, a);
+    }
+    return 0xff000000u | p;
+}
+
+/* How many pixels of frame differ from e; the first few are described in first. */
+static uint64_t count_mismatches(const VrGpuFrame *f, const Expected *e, GString *first)
+{
+    if (f->width != e->width || f->height != e->height) {
+        g_string_printf(first, "frame %ux%u, expected %ux%u", f->width, f->height, e->width,
+                        e->height);
+        return (uint64_t) e->width * e->height;
+    }
+    uint64_t bad = 0;
+    g_string_truncate(first, 0);
+    for (uint32_t y = 0; y < f->height; y++) {
+        const uint32_t *row = (const uint32_t *) (f->pixels + (size_t) y * f->stride);
+        for (uint32_t x = 0; x < f->width; x++) {
+            uint32_t want = expected_pixel(e, x, y);
+            if (row[x] != want) {
+                if (bad < 5)
+                    g_string_append_printf(first, " (%u,%u)=%08x want %08x", x, y, row[x], want);
+                bad++;
+            }
+        }
+    }
+    return bad;
+}
+
+/* Waits until the newest frame is exactly e. */
+static void assert_frame(Guest *g, const Expected *e, const char *what)
+{
+    g_autoptr(GString) first = g_string_new(NULL);
+    uint64_t bad = 0;
+    gint64 deadline = g_get_monotonic_time() + FRAME_TIMEOUT * G_USEC_PER_SEC;
+    while (g_get_monotonic_time() < deadline) {
+        while (g_main_context_iteration(g->ctx, FALSE))
+            ;
+        g_autoptr(VrGpuFrame) f = vr_machine_get_frame(g->m);
+        if (f) {
+            bad = count_mismatches(f, e, first);
+            if (bad == 0)
+                return;
+        } else {
+            g_string_assign(first, "no frame");
+        }
+        g_usleep(50 * 1000);
+    }
+    g_error("%s: %" G_GUINT64_FORMAT " pixels differ:%s", what, bad, first->str);
+}
+
+static void drawtest(Guest *g, const char *command)
+{
+    g_autofree char *line = g_strdup_printf("echo %s >&3\n", command);
+    guest_type(g, line);
+    g_autofree char *word = g_strndup(command, strcspn(command, " "));
+    g_autofree char *done = g_strdup_printf("drawtest: %s done", word);
+    g_assert_true(guest_expect(g, done, CMD_TIMEOUT));
+}
+
+static void test_drm_patterns(void)
+{
+    if (!need_guest())
+        return;
+    Guest *g = start("screen-drm-patterns", NULL);
+    guest_type(g, "mkfifo /tmp/draw; vireo-drawtest < /tmp/draw & exec 3> /tmp/draw\n");
+    g_assert_true(guest_expect(g, "drawtest: ready 1280x800", CMD_TIMEOUT));
+
+    Expected e = {.width = 1280, .height = 800};
+    assert_frame(g, &e, "pattern A on the whole screen");
+
+    drawtest(g, "partial 100 50 200 120");
+    e.has_b = true;
+    e.bx = 100, e.by = 50, e.bw = 200, e.bh = 120;
+    assert_frame(g, &e, "pattern B in a damaged rectangle");
+    {
+        g_autoptr(VrGpuFrame) f = vr_machine_get_frame(g->m);
+        /* The last change was the rectangle: the frame says so, not the whole screen. */
+        g_assert_cmpuint(f->dirty.width, <, 1280);
+    }
+
+    drawtest(g, "cursor 300 200");
+    e.cursor = true;
+    e.cx = 300, e.cy = 200;
+    assert_frame(g, &e, "the cursor over pattern A");
+    drawtest(g, "move 120 100");
+    e.cx = 120, e.cy = 100;
+    assert_frame(g, &e, "the cursor moved over the rectangle");
+    drawtest(g, "move 1250 780");
+    e.cx = 1250, e.cy = 780;
+    assert_frame(g, &e, "the cursor partly off the screen");
+    drawtest(g, "hide");
+    e.cursor = false;
+    assert_frame(g, &e, "the cursor hidden");
+    drawtest(g, "full");
+    e.has_b = false;
+    assert_frame(g, &e, "pattern A again");
+    drawtest(g, "quit");
+    power_off(g);
+}
+
+/* With the virtual terminal as a console, the kernel's messages and the shell's prompt are
+ * drawn on the screen by the framebuffer console: the frame has more than one colour. */
+static void test_fbcon(void)
+{
+    if (!need_guest())
+        return;
+    Guest *g = start("screen-fbcon", "console=tty0 console=ttyS0 earlycon=sbi");
+    g_autofree char *fb = guest_run(g, "cat /sys/class/graphics/fb0/name", CMD_TIMEOUT);
+    g_assert_cmpstr(fb, ==, "virtio_gpudrmfb");
+    guest_type(g, "echo vireo-on-the-screen > /dev/tty1\n");
+    uint32_t colours = 0;
+    gint64 deadline = g_get_monotonic_time() + FRAME_TIMEOUT * G_USEC_PER_SEC;
+    g_autoptr(VrGpuFrame) f = NULL;
+    while (g_get_monotonic_time() < deadline) {
+        while (g_main_context_iteration(g->ctx, FALSE))
+            ;
+        g_clear_pointer(&f, vr_gpu_frame_unref);
+        f = vr_machine_get_frame(g->m);
+        if (f) {
+            uint32_t first = *(uint32_t *) f->pixels, lit = 0;
+            for (uint32_t y = 0; y < 64 && y < f->height; y++)
+                for (uint32_t x = 0; x < f->width; x++)
+                    lit += ((uint32_t *) (f->pixels + (size_t) y * f->stride))[x] != first;
+            colours = lit;
+            if (lit > 100)
+                break;
+        }
+        g_usleep(100 * 1000);
+    }
+    g_assert_nonnull(f);
+    g_assert_cmpuint(f->width, ==, 1280);
+    g_assert_cmpuint(f->height, ==, 800);
+    g_assert_cmpuint(colours, >, 100);
+    /* Kept for people to look at: a PPM of the screen. */
+    const char *out = g_getenv("VIREO_TEST_OUTPUT");
+    if (out) {
+        g_mkdir_with_parents(out, 0755);
+        g_autofree char *path = g_build_filename(out, "screen-fbcon.ppm", NULL);
+        g_autoptr(GString) ppm = g_string_new(NULL);
+        g_string_printf(ppm, "P6\n%u %u\n255\n", f->width, f->height);
+        for (uint32_t y = 0; y < f->height; y++)
+            for (uint32_t x = 0; x < f->width; x++) {
+                uint32_t p = ((uint32_t *) (f->pixels + (size_t) y * f->stride))[x];
+                char rgb[3] = {(char) (p >> 16), (char) (p >> 8), (char) p};
+                g_string_append_len(ppm, rgb, 3);
+            }
+        g_assert_true(g_file_set_contents(path, ppm->str, (gssize) ppm->len, NULL));
+    }
+    power_off(g);
+}
+
+/* The guest follows the viewer's size: its connector's preferred mode becomes the new size. */
+static void test_resize(void)
+{
+    if (!need_guest())
+        return;
+    Guest *g = start("screen-resize", NULL);
+    g_autofree char *before = guest_run(g, "head -n1 /sys/class/drm/card0-Virtual-1/modes", CMD_TIMEOUT);
+    g_assert_cmpstr(before, ==, "1280x800");
+    g_assert_true(vr_machine_set_display_size(g->m, 1024, 640));
+    g_assert_false(vr_machine_set_display_size(g->m, 0, 640));
+    g_autofree char *after = NULL;
+    for (int i = 0; i < 50; i++) {
+        g_free(after);
+        after = guest_run(g, "head -n1 /sys/class/drm/card0-Virtual-1/modes", CMD_TIMEOUT);
+        if (g_strcmp0(after, "1024x640") == 0)
+            break;
+        g_usleep(200 * 1000);
+    }
+    g_assert_cmpstr(after, ==, "1024x640");
+    guest_type(g, "mkfifo /tmp/draw; vireo-drawtest < /tmp/draw & exec 3> /tmp/draw\n");
+    g_assert_true(guest_expect(g, "drawtest: ready 1024x640", CMD_TIMEOUT));
+    Expected e = {.width = 1024, .height = 640};
+    assert_frame(g, &e, "pattern A at the new size");
+    drawtest(g, "quit");
+    power_off(g);
+}
+
+/* ---- input ---- */
+
+static void send(Guest *g, VrInputDevice device, const VrVirtioInputEvent *events, size_t n)
+{
+    g_assert_true(vr_machine_input_send(g->m, device, events, n));
+}
+
+#define SYN {VR_EV_SYN, VR_SYN_REPORT, 0}
+
+static void start_evtest(Guest *g, const char *name, unsigned count)
+{
+    g_autofree char *line = g_strdup_printf("vireo-evtest '%s' %u &\n", name, count);
+    g_autofree char *ready = g_strdup_printf("evtest: ready %s", name);
+    guest_type(g, line);
+    g_assert_true(guest_expect(g, ready, CMD_TIMEOUT));
+}
+
+static void expect_event(Guest *g, unsigned type, unsigned code, int value)
+{
+    g_autofree char *want = g_strdup_printf("evtest: %u %u %d\r", type, code, value);
+    if (!guest_expect(g, want, CMD_TIMEOUT))
+        g_error("the guest did not report event %u %u %d", type, code, value);
+}
+
+static void test_keyboard(void)
+{
+    if (!need_guest())
+        return;
+    Guest *g = start("screen-keyboard", NULL);
+    start_evtest(g, "Vireo Keyboard", 6);
+    /* Shift+A, then Ctrl+Alt+Delete's first key. */
+    VrVirtioInputEvent ev[] = {
+        {VR_EV_KEY, 42, 1}, SYN, {VR_EV_KEY, 30, 1}, SYN,
+        {VR_EV_KEY, 30, 0}, SYN, {VR_EV_KEY, 42, 0}, SYN,
+        {VR_EV_KEY, 29, 1}, SYN, {VR_EV_KEY, 29, 0}, SYN,
+    };
+    send(g, VR_INPUT_KEYBOARD, ev, G_N_ELEMENTS(ev));
+    expect_event(g, 1, 42, 1);
+    expect_event(g, 1, 30, 1);
+    expect_event(g, 1, 30, 0);
+    expect_event(g, 1, 42, 0);
+    expect_event(g, 1, 29, 1);
+    expect_event(g, 1, 29, 0);
+    power_off(g);
+}
+
+static void test_tablet(void)
+{
+    if (!need_guest())
+        return;
+    Guest *g = start("screen-tablet", NULL);
+    g_autofree char *range = guest_run(g, "for e in /sys/class/input/event*; do "
+                                          "n=$(cat $e/device/name); [ \"$n\" = 'Vireo Tablet' ] "
+                                          "&& cat $e/device/capabilities/abs; done",
+                                       CMD_TIMEOUT);
+    g_assert_cmpstr(range, ==, "3"); /* ABS_X and ABS_Y */
+    start_evtest(g, "Vireo Tablet", 4);
+    VrVirtioInputEvent ev[] = {
+        {VR_EV_ABS, 0, 16384}, {VR_EV_ABS, 1, 8192}, SYN,
+        {VR_EV_KEY, 0x110, 1}, SYN, {VR_EV_KEY, 0x110, 0}, SYN,
+    };
+    send(g, VR_INPUT_TABLET, ev, G_N_ELEMENTS(ev));
+    expect_event(g, 3, 0, 16384);
+    expect_event(g, 3, 1, 8192);
+    expect_event(g, 1, 0x110, 1);
+    expect_event(g, 1, 0x110, 0);
+    power_off(g);
+}
+
+static void test_gamepad(void)
+{
+    if (!need_guest())
+        return;
+    Guest *g = start("screen-gamepad", NULL);
+    g_autofree char *js = guest_run(g, "ls /dev/input/ | grep -c '^js'", CMD_TIMEOUT);
+    g_assert_cmpstr(js, ==, "1");
+    start_evtest(g, "Vireo Gamepad", 3);
+    VrVirtioInputEvent ev[] = {
+        {VR_EV_KEY, 0x130, 1}, SYN, {VR_EV_ABS, 0, -20000}, SYN, {VR_EV_KEY, 0x130, 0}, SYN,
+    };
+    send(g, VR_INPUT_GAMEPAD, ev, G_N_ELEMENTS(ev));
+    expect_event(g, 1, 0x130, 1);
+    expect_event(g, 3, 0, -20000);
+    expect_event(g, 1, 0x130, 0);
+    power_off(g);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    kernel = guest_artifact("build-linux.sh", NULL);
+    initrd = guest_artifact("build-initramfs.sh", NULL);
+    g_test_add_func("/screen/drm-patterns", test_drm_patterns);
+    g_test_add_func("/screen/fbcon", test_fbcon);
+    g_test_add_func("/screen/resize", test_resize);
+    g_test_add_func("/screen/keyboard", test_keyboard);
+    g_test_add_func("/screen/tablet", test_tablet);
+    g_test_add_func("/screen/gamepad", test_gamepad);
+    return g_test_run();
+}
