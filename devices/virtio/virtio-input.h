@@ -85,11 +85,13 @@ VrVirtioDevice *vr_virtio_input_keyboard_new(void);
  * VR_INPUT_ABS_MAX the right (bottom) one. */
 #define VR_INPUT_ABS_MAX 32767
 /* An absolute pointer, "Vireo Tablet": ABS_X and ABS_Y 0..VR_INPUT_ABS_MAX, BTN_LEFT,
- * BTN_RIGHT and BTN_MIDDLE, REL_WHEEL and REL_HWHEEL. */
+ * BTN_RIGHT and BTN_MIDDLE, REL_WHEEL and REL_HWHEEL (a notch: +1 up, away from the user,
+ * or right). No side or extra button: with them Linux's joydev would take it for a joystick.
+ * It also declares MSC_SCAN, for the same reason, and never sends it. */
 VrVirtioDevice *vr_virtio_input_tablet_new(void);
 
-/* A relative mouse, "Vireo Mouse": REL_X, REL_Y, REL_WHEEL, REL_HWHEEL, BTN_LEFT, BTN_RIGHT,
- * BTN_MIDDLE, BTN_SIDE and BTN_EXTRA. */
+/* A relative mouse, "Vireo Mouse": REL_X, REL_Y (down positive), REL_WHEEL, REL_HWHEEL (as
+ * the tablet's), BTN_LEFT, BTN_RIGHT, BTN_MIDDLE, BTN_SIDE and BTN_EXTRA. */
 VrVirtioDevice *vr_virtio_input_mouse_new(void);
 
 /* The gamepad's axes, as Linux's xpad driver gives an Xbox 360 pad's. */
