@@ -178,7 +178,8 @@ static void deliver(VrVirtioInput *in, VrVirtqueue *vq)
     } while (vr_virtqueue_enable_notify(vq));
 }
 
-/* Status events (LEDs, sounds) are taken and ignored: none of the devices has any. */
+/* Status events (the keyboard's LEDs) are taken and ignored: the host's keyboard keeps its own
+ * LEDs. */
 static void take_status(VrVirtioInput *in, VrVirtqueue *vq)
 {
     unsigned budget = BATCH;
@@ -392,4 +393,82 @@ bool vr_virtio_input_press_power(VrVirtioDevice *dev)
         {VR_EV_SYN, VR_SYN_REPORT, 0},
     };
     return vr_virtio_input_send(dev, press, G_N_ELEMENTS(press));
+}
+
+VrVirtioDevice *vr_virtio_input_keyboard_new(void)
+{
+    VrVirtioDevice *dev = vr_virtio_input_new("Vireo Keyboard");
+    vr_virtio_input_set_ids(dev, VR_BUS_VIRTUAL, 0, VR_VIRTIO_INPUT_PRODUCT_KEYBOARD, 1);
+    for (unsigned code = 0; code < VR_VIRTIO_INPUT_MAX_CODES; code++) {
+        if (vr_evdev_is_keyboard_key(code))
+            vr_virtio_input_set_event_bit(dev, VR_EV_KEY, code);
+    }
+    /* Linux's driver turns on its software autorepeat when the EV_REP bitmap is not empty. */
+    vr_virtio_input_set_event_bit(dev, VR_EV_REP, VR_REP_DELAY);
+    vr_virtio_input_set_event_bit(dev, VR_EV_REP, VR_REP_PERIOD);
+    vr_virtio_input_set_event_bit(dev, VR_EV_LED, VR_LED_NUML);
+    vr_virtio_input_set_event_bit(dev, VR_EV_LED, VR_LED_CAPSL);
+    vr_virtio_input_set_event_bit(dev, VR_EV_LED, VR_LED_SCROLLL);
+    return dev;
+}
+
+/* An absolute pointer the way QEMU's and VMware's tablets are one: absolute axes, mouse
+ * buttons, no BTN_TOUCH and no INPUT_PROP_DIRECT. udev then tags it ID_INPUT_MOUSE and
+ * libinput and X drive it as a pointer that jumps to where the host's pointer is; with
+ * BTN_TOUCH or INPUT_PROP_DIRECT it would be a touchscreen (taps, no hover, no right button).
+ * Linux's joydev binds every device with ABS_X except an "absolute mouse": event types exactly
+ * SYN, KEY, ABS (and MSC, and REL), axes exactly ABS_X and ABS_Y, keys exactly the left, right
+ * and middle buttons. So the tablet has no side or extra button, and declares MSC_SCAN (never
+ * sent) because its wheels bring EV_REL, allowed only beside EV_MSC; otherwise the guest would
+ * see the tablet as a joystick too, /dev/input/js0 ahead of the gamepad. */
+VrVirtioDevice *vr_virtio_input_tablet_new(void)
+{
+    VrVirtioDevice *dev = vr_virtio_input_new("Vireo Tablet");
+    vr_virtio_input_set_ids(dev, VR_BUS_VIRTUAL, 0, VR_VIRTIO_INPUT_PRODUCT_TABLET, 1);
+    vr_virtio_input_set_abs_info(dev, VR_ABS_X, 0, VR_INPUT_ABS_MAX, 0, 0, 0);
+    vr_virtio_input_set_abs_info(dev, VR_ABS_Y, 0, VR_INPUT_ABS_MAX, 0, 0, 0);
+    vr_virtio_input_set_event_bit(dev, VR_EV_KEY, VR_BTN_LEFT);
+    vr_virtio_input_set_event_bit(dev, VR_EV_KEY, VR_BTN_RIGHT);
+    vr_virtio_input_set_event_bit(dev, VR_EV_KEY, VR_BTN_MIDDLE);
+    vr_virtio_input_set_event_bit(dev, VR_EV_REL, VR_REL_WHEEL);
+    vr_virtio_input_set_event_bit(dev, VR_EV_REL, VR_REL_HWHEEL);
+    vr_virtio_input_set_event_bit(dev, VR_EV_MSC, VR_MSC_SCAN);
+    return dev;
+}
+
+VrVirtioDevice *vr_virtio_input_mouse_new(void)
+{
+    VrVirtioDevice *dev = vr_virtio_input_new("Vireo Mouse");
+    vr_virtio_input_set_ids(dev, VR_BUS_VIRTUAL, 0, VR_VIRTIO_INPUT_PRODUCT_MOUSE, 1);
+    vr_virtio_input_set_event_bit(dev, VR_EV_REL, VR_REL_X);
+    vr_virtio_input_set_event_bit(dev, VR_EV_REL, VR_REL_Y);
+    vr_virtio_input_set_event_bit(dev, VR_EV_REL, VR_REL_WHEEL);
+    vr_virtio_input_set_event_bit(dev, VR_EV_REL, VR_REL_HWHEEL);
+    for (unsigned b = VR_BTN_LEFT; b <= VR_BTN_EXTRA; b++)
+        vr_virtio_input_set_event_bit(dev, VR_EV_KEY, b);
+    return dev;
+}
+
+/* Triggers are axes, not BTN_TL2/BTN_TR2 buttons, and the d-pad a hat, as xpad reports an Xbox
+ * 360 pad: the layout SDL's and most games' evdev code know without a mapping. BTN_A (BTN_GAMEPAD)
+ * and ABS_X each make joydev bind it. */
+VrVirtioDevice *vr_virtio_input_gamepad_new(void)
+{
+    static const unsigned buttons[] = {
+        VR_BTN_A,      VR_BTN_B,     VR_BTN_X,    VR_BTN_Y,      VR_BTN_TL,     VR_BTN_TR,
+        VR_BTN_SELECT, VR_BTN_START, VR_BTN_MODE, VR_BTN_THUMBL, VR_BTN_THUMBR,
+    };
+    static const unsigned sticks[] = {VR_ABS_X, VR_ABS_Y, VR_ABS_RX, VR_ABS_RY};
+    VrVirtioDevice *dev = vr_virtio_input_new("Vireo Gamepad");
+    vr_virtio_input_set_ids(dev, VR_BUS_VIRTUAL, 0, VR_VIRTIO_INPUT_PRODUCT_GAMEPAD, 1);
+    for (size_t i = 0; i < G_N_ELEMENTS(buttons); i++)
+        vr_virtio_input_set_event_bit(dev, VR_EV_KEY, buttons[i]);
+    for (size_t i = 0; i < G_N_ELEMENTS(sticks); i++)
+        vr_virtio_input_set_abs_info(dev, sticks[i], VR_GAMEPAD_STICK_MIN, VR_GAMEPAD_STICK_MAX,
+                                     VR_GAMEPAD_STICK_FUZZ, VR_GAMEPAD_STICK_FLAT, 0);
+    vr_virtio_input_set_abs_info(dev, VR_ABS_Z, 0, VR_GAMEPAD_TRIGGER_MAX, 0, 0, 0);
+    vr_virtio_input_set_abs_info(dev, VR_ABS_RZ, 0, VR_GAMEPAD_TRIGGER_MAX, 0, 0, 0);
+    vr_virtio_input_set_abs_info(dev, VR_ABS_HAT0X, -1, 1, 0, 0, 0);
+    vr_virtio_input_set_abs_info(dev, VR_ABS_HAT0Y, -1, 1, 0, 0, 0);
+    return dev;
 }

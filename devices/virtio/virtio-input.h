@@ -12,6 +12,7 @@
 #ifndef VR_VIRTIO_INPUT_H
 #define VR_VIRTIO_INPUT_H
 
+#include "virtio-input-codes.h"
 #include "virtio.h"
 
 #define VR_VIRTIO_INPUT_QUEUE_SIZE 64
@@ -28,16 +29,6 @@
 #define VR_VIRTIO_INPUT_CFG_ABS_INFO   0x12
 #define VR_VIRTIO_INPUT_CONFIG_SIZE    136 /* select, subsel, size, 5 reserved, 128 */
 #define VR_VIRTIO_INPUT_CONFIG_PAYLOAD 8
-
-/* evdev event types and codes (Linux's input-event-codes.h; the virtio-input ABI). */
-#define VR_EV_SYN      0x00
-#define VR_EV_KEY      0x01
-#define VR_EV_REL      0x02
-#define VR_EV_ABS      0x03
-#define VR_EV_CNT      0x20
-#define VR_SYN_REPORT  0
-#define VR_KEY_POWER   116
-#define VR_BUS_VIRTUAL 0x06
 
 /* The most event codes of one type the configuration space can describe (128 bytes). */
 #define VR_VIRTIO_INPUT_MAX_CODES 1024
@@ -77,5 +68,44 @@ VrVirtioDevice *vr_virtio_input_power_button_new(void);
 /* Presses and releases the power button (KEY_POWER 1, SYN, KEY_POWER 0, SYN); false when
  * the events do not fit. */
 bool vr_virtio_input_press_power(VrVirtioDevice *dev);
+
+/* The standard devices, described as a Linux guest expects them (on the virtual bus, Vireo's
+ * own product numbers below). Each shows in the guest as one /dev/input/eventN. */
+#define VR_VIRTIO_INPUT_PRODUCT_KEYBOARD 0x0001
+#define VR_VIRTIO_INPUT_PRODUCT_MOUSE    0x0002
+#define VR_VIRTIO_INPUT_PRODUCT_TABLET   0x0003
+#define VR_VIRTIO_INPUT_PRODUCT_GAMEPAD  0x0004
+
+/* A keyboard, "Vireo Keyboard": every key of vr_evdev_is_keyboard_key (EV_KEY), the guest's
+ * own autorepeat (EV_REP: send a press once, not the host's repeats), the caps, num and
+ * scroll lock LEDs (EV_LED; the guest's LED changes are taken and ignored). */
+VrVirtioDevice *vr_virtio_input_keyboard_new(void);
+
+/* The absolute axes' range of the tablet: 0 is the left (top) edge of the screen,
+ * VR_INPUT_ABS_MAX the right (bottom) one. */
+#define VR_INPUT_ABS_MAX 32767
+/* An absolute pointer, "Vireo Tablet": ABS_X and ABS_Y 0..VR_INPUT_ABS_MAX, BTN_LEFT,
+ * BTN_RIGHT and BTN_MIDDLE, REL_WHEEL and REL_HWHEEL (a notch: +1 up, away from the user,
+ * or right). No side or extra button: with them Linux's joydev would take it for a joystick.
+ * It also declares MSC_SCAN, for the same reason, and never sends it. */
+VrVirtioDevice *vr_virtio_input_tablet_new(void);
+
+/* A relative mouse, "Vireo Mouse": REL_X, REL_Y (down positive), REL_WHEEL, REL_HWHEEL (as
+ * the tablet's), BTN_LEFT, BTN_RIGHT, BTN_MIDDLE, BTN_SIDE and BTN_EXTRA. */
+VrVirtioDevice *vr_virtio_input_mouse_new(void);
+
+/* The gamepad's axes, as Linux's xpad driver gives an Xbox 360 pad's. */
+#define VR_GAMEPAD_STICK_MIN   (-32768)
+#define VR_GAMEPAD_STICK_MAX   32767
+#define VR_GAMEPAD_STICK_FUZZ  16
+#define VR_GAMEPAD_STICK_FLAT  128
+#define VR_GAMEPAD_TRIGGER_MAX 255
+/* A gamepad, "Vireo Gamepad", laid out as xpad lays out an Xbox 360 pad: BTN_A, BTN_B, BTN_X,
+ * BTN_Y, BTN_TL, BTN_TR, BTN_SELECT, BTN_START, BTN_MODE, BTN_THUMBL, BTN_THUMBR; sticks
+ * ABS_X/ABS_Y (left) and ABS_RX/ABS_RY (right), VR_GAMEPAD_STICK_MIN..MAX, up and left
+ * negative; triggers ABS_Z (left) and ABS_RZ (right), 0..VR_GAMEPAD_TRIGGER_MAX; the d-pad as
+ * ABS_HAT0X and ABS_HAT0Y, -1..1 (left, up negative). Linux's joydev gives it a
+ * /dev/input/jsN. */
+VrVirtioDevice *vr_virtio_input_gamepad_new(void);
 
 #endif
