@@ -1,7 +1,9 @@
 /* The SDL2 window viewer (see vr-sdl-viewer.h). */
 #include <SDL2/SDL.h>
+#include <gio/gio.h>
 #include <string.h>
 
+#include "vr-gamepads.h"
 #include "vr-i18n.h"
 #include "vr-keymap.h"
 #include "vr-renderer.h"
@@ -30,6 +32,7 @@ struct VrSdlViewer {
     int pending_width, pending_height;
     VrSdlViewerCloseFn on_close;
     void *close_data;
+    VrGamepads *pads; /* NULL: no game controller support */
 };
 
 static void send(VrSdlViewer *v, VrInputDevice device, const VrVirtioInputEvent *ev, size_t n)
@@ -226,10 +229,20 @@ static void handle(VrSdlViewer *v, const SDL_Event *e)
 static gboolean poll_events(gpointer data)
 {
     VrSdlViewer *v = data;
+    SDL_PumpEvents();
+    /* The game controllers' events first: the rest are the window's. */
+    if (v->pads)
+        vr_gamepads_poll(v->pads);
     SDL_Event e;
     while (SDL_PollEvent(&e))
         handle(v, &e);
     return G_SOURCE_CONTINUE;
+}
+
+static void on_pad_events(const VrVirtioInputEvent *events, size_t n, void *data)
+{
+    VrSdlViewer *v = data;
+    send(v, VR_INPUT_GAMEPAD, events, n);
 }
 
 VrSdlViewer *vr_sdl_viewer_new(VrMachine *m, const char *title, VrSdlViewerCloseFn on_close,
@@ -264,6 +277,10 @@ VrSdlViewer *vr_sdl_viewer_new(VrMachine *m, const char *title, VrSdlViewerClose
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
     /* The guest draws its own cursor where the tablet puts it. */
     SDL_ShowCursor(SDL_DISABLE);
+    g_autoptr(GError) pad_error = NULL;
+    v->pads = vr_gamepads_new(on_pad_events, v, &pad_error);
+    if (!v->pads)
+        g_message("%s", pad_error->message);
     v->poll_source = g_timeout_add(POLL_MS, poll_events, v);
     present(v);
     vr_sdl_viewer_update(v);
@@ -278,6 +295,7 @@ void vr_sdl_viewer_free(VrSdlViewer *v)
         g_source_remove(v->poll_source);
     if (v->resize_source)
         g_source_remove(v->resize_source);
+    g_clear_pointer(&v->pads, vr_gamepads_free);
     if (v->texture)
         SDL_DestroyTexture(v->texture);
     if (v->renderer)

@@ -106,13 +106,11 @@ typedef void (*VrMachineEventFn)(VrMachine *m, const VrMachineEvent *event, void
 /* The input devices of a machine with a screen (cfg.display). */
 typedef enum {
     VR_INPUT_KEYBOARD,
-    VR_INPUT_TABLET, /* absolute pointer: ABS_X/ABS_Y 0 .. VR_INPUT_ABS_MAX */
+    VR_INPUT_TABLET, /* absolute pointer: ABS_X/ABS_Y 0 .. VR_INPUT_ABS_MAX (virtio-input.h) */
     VR_INPUT_MOUSE,  /* relative pointer */
     VR_INPUT_GAMEPAD,
     VR_INPUT_N,
 } VrInputDevice;
-
-#define VR_INPUT_ABS_MAX 32767
 
 /* Builds the machine: board, RAM, devices, boot images. Errors name what is wrong (a
  * missing file, a kernel that is not a kernel, more memory than the host has, ...). */

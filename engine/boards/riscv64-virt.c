@@ -625,10 +625,10 @@ static void add_screen(VirtBoard *b)
                                             VR_VIRTIO_GPU_DEFAULT_MEMORY);
     vr_virtio_gpu_set_frame_notify(gpu, frame_ready, b);
     b->screen[SCREEN_GPU] = m->gpu = gpu;
-    b->screen[SCREEN_KEYBOARD] = m->input[VR_INPUT_KEYBOARD] = vr_virtio_input_new("TEMP kbd");
-    b->screen[SCREEN_TABLET] = m->input[VR_INPUT_TABLET] = vr_virtio_input_new("TEMP tablet");
-    b->screen[SCREEN_MOUSE] = m->input[VR_INPUT_MOUSE] = vr_virtio_input_new("TEMP mouse");
-    b->screen[SCREEN_GAMEPAD] = m->input[VR_INPUT_GAMEPAD] = vr_virtio_input_new("TEMP pad");
+    b->screen[SCREEN_KEYBOARD] = m->input[VR_INPUT_KEYBOARD] = vr_virtio_input_keyboard_new();
+    b->screen[SCREEN_TABLET] = m->input[VR_INPUT_TABLET] = vr_virtio_input_tablet_new();
+    b->screen[SCREEN_MOUSE] = m->input[VR_INPUT_MOUSE] = vr_virtio_input_mouse_new();
+    b->screen[SCREEN_GAMEPAD] = m->input[VR_INPUT_GAMEPAD] = vr_virtio_input_gamepad_new();
     static const char *const names[N_SCREEN] = {"gpu", "keyboard", "tablet", "mouse", "gamepad"};
     for (unsigned k = 0; k < N_SCREEN; k++)
         add_fixed_virtio(b, b->screen[k], VIRT_SCREEN_BASE(k), VIRT_SCREEN_IRQ(k), names[k]);
