@@ -1,7 +1,9 @@
 /* virtio-gpu 2D on the CPU renderer, driven as Linux's driver drives it: display info, EDID,
  * a display resize event, resources with scattered backing, full and partial transfers and
  * flushes giving pixel-exact frames in every format, the cursor drawn over the frame, each
- * malformed command answered with its error, the memory limit, reset, and state files. */
+ * malformed command answered with its error, the memory limit, reset, and state files. The
+ * tests of frames, formats, the cursor, state files, random commands and a viewer thread run
+ * again on the Vulkan renderer (/virtio-gpu/vulkan/), skipped where it does not start. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
