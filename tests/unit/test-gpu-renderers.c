@@ -553,10 +553,44 @@ static void test_choice(void)
         g_assert_true(error->message[0] != '\0');
 }
 
+/* With no Vulkan driver at all (the loader pointed at one that does not exist), the CPU
+ * renderer is chosen, forced Vulkan or not, with the reason. */
+static void test_no_driver(void)
+{
+    if (!g_test_subprocess()) {
+        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+        g_test_trap_assert_passed();
+        return;
+    }
+    g_setenv("VK_ICD_FILENAMES", "/nonexistent/vireo_icd.json", true);
+    g_setenv("VK_DRIVER_FILES", "/nonexistent/vireo_icd.json", true);
+    g_autoptr(GError) error = NULL;
+    g_assert_null(vr_renderer_vulkan_new(&error));
+    g_assert_nonnull(error);
+    g_assert_true(strstr(error->message, "Vulkan") != NULL);
+    static const char *const choices[] = {NULL, "vulkan", "neither"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(choices); i++) {
+        if (choices[i])
+            g_setenv("VIREO_RENDERER", choices[i], true);
+        else
+            g_unsetenv("VIREO_RENDERER");
+        g_autofree char *why = NULL;
+        VrRenderer *r = vr_renderer_new_best(&why);
+        g_assert_cmpstr(r->ops->name, ==, "cpu");
+        g_assert_cmpstr(why, ==, error->message);
+        r->ops->free(r);
+    }
+    /* No reason asked for: still the CPU renderer. */
+    VrRenderer *r = vr_renderer_new_best(NULL);
+    g_assert_cmpstr(r->ops->name, ==, "cpu");
+    r->ops->free(r);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/gpu-renderers/choice", test_choice);
+    g_test_add_func("/gpu-renderers/no-driver", test_no_driver);
     g_test_add_func("/gpu-renderers/formats-and-transfers", test_formats_and_transfers);
     g_test_add_func("/gpu-renderers/cursor", test_cursor);
     g_test_add_func("/gpu-renderers/held-frames", test_held_frames);
