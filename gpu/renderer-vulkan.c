@@ -386,6 +386,8 @@ typedef void (*PieceFn)(VkRenderer *vr, const VrGpuRect *piece, void *data);
 static bool transfer_pieces(VkRenderer *vr, Image *img, const VrGpuRect *rect, bool to_image,
                             PieceFn fn, void *data)
 {
+    if (rect->width == 0 || rect->height == 0)
+        return true;
     uint64_t row_bytes = (uint64_t) rect->width * 4;
     uint32_t rows = (uint32_t) MIN((uint64_t) rect->height, MAX(1, STAGING_MAX / row_bytes));
     uint32_t cols = row_bytes > STAGING_MAX ? STAGING_MAX / 4 : rect->width;
