@@ -69,7 +69,9 @@ typedef struct {
     VkPipelineLayout pipeline_layout;
     VkPipeline pipeline;
     VkFormat frame_format;
-    bool broken; /* a submission failed (device lost): nothing more is drawn */
+    char device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
+    bool software; /* a CPU device, such as Mesa's lavapipe */
+    bool broken;   /* a submission failed (device lost): nothing more is drawn */
 
     Buffer staging;  /* uploads and state-file reads */
     Buffer readback; /* the frame's size: composed rectangles come back here */
@@ -1102,6 +1104,8 @@ static bool setup(VkRenderer *vr, char **why)
             g_strdup_printf(_("The Vulkan device %s failed its first command."), props.deviceName);
         return false;
     }
+    g_strlcpy(vr->device_name, props.deviceName, sizeof(vr->device_name));
+    vr->software = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
     g_debug("Vulkan renderer on %s", props.deviceName);
     return true;
 }
@@ -1137,4 +1141,14 @@ VrRenderer *vr_renderer_vulkan_new(GError **error)
         return NULL;
     }
     return &vr->base;
+}
+
+const char *vr_renderer_vulkan_device_name(VrRenderer *r, bool *software)
+{
+    if (r->ops != &vulkan_ops)
+        return NULL;
+    VkRenderer *vr = (VkRenderer *) r;
+    if (software)
+        *software = vr->software;
+    return vr->device_name;
 }

@@ -1,4 +1,4 @@
-/* Choosing a renderer: Vulkan where it works, the CPU otherwise. */
+/* Choosing a renderer: Vulkan where it works on a GPU, the CPU otherwise. */
 #include "vr-i18n.h"
 #include "vr-renderer.h"
 
@@ -10,6 +10,11 @@ VrRenderer *vr_renderer_vulkan_new(GError **error)
 {
     g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                         _("Vireo was built without Vulkan."));
+    return NULL;
+}
+
+const char *vr_renderer_vulkan_device_name(VrRenderer *r, bool *software)
+{
     return NULL;
 }
 #endif
@@ -28,6 +33,19 @@ VrRenderer *vr_renderer_new_best(char **why_not_vulkan)
                   choice);
     g_autoptr(GError) error = NULL;
     VrRenderer *r = vr_renderer_vulkan_new(&error);
+    bool software = false;
+    const char *device = r ? vr_renderer_vulkan_device_name(r, &software) : NULL;
+    if (r && software && !forced) {
+        /* Translators: the name of a Vulkan device that runs on the CPU, such as
+         * "llvmpipe (LLVM 15.0.6, 256 bits)". */
+        g_autofree char *why = g_strdup_printf(
+            _("The only usable Vulkan device, %s, runs on the CPU; the CPU renderer is faster."),
+            device);
+        r->ops->free(r);
+        if (why_not_vulkan)
+            *why_not_vulkan = g_steal_pointer(&why);
+        return vr_renderer_cpu_new();
+    }
     if (r) {
         if (why_not_vulkan)
             *why_not_vulkan = NULL;

@@ -100,11 +100,17 @@ VrRenderer *vr_renderer_cpu_new(void);
  * something the renderer needs, or Vireo was built without Vulkan. */
 VrRenderer *vr_renderer_vulkan_new(GError **error);
 
-/* The Vulkan renderer where it works, the CPU renderer otherwise. *why_not_vulkan (when
- * why_not_vulkan is not NULL) gets the reason the CPU renderer was chosen, for the user, or
- * NULL when it was not; the caller frees it. The environment variable VIREO_RENDERER=cpu
- * chooses the CPU renderer without trying Vulkan; VIREO_RENDERER=vulkan insists on Vulkan,
- * falling back to the CPU with a log message when it fails. */
+/* The name of the Vulkan device r renders on, and in *software (when not NULL) whether it is
+ * one that runs on the CPU (Mesa's lavapipe); NULL when r is not the Vulkan renderer. */
+const char *vr_renderer_vulkan_device_name(VrRenderer *r, bool *software);
+
+/* The Vulkan renderer where it works on a GPU, the CPU renderer otherwise: also when the only
+ * Vulkan device runs on the CPU, where composing on it is slower than the CPU renderer.
+ * *why_not_vulkan (when why_not_vulkan is not NULL) gets the reason the CPU renderer was
+ * chosen, for the user, or NULL when it was not; the caller frees it. The environment
+ * variable VIREO_RENDERER=cpu chooses the CPU renderer without trying Vulkan (the reason is
+ * then "VIREO_RENDERER=cpu"); VIREO_RENDERER=vulkan takes any Vulkan device, software ones
+ * too, and falls back to the CPU with a log message when there is none. */
 VrRenderer *vr_renderer_new_best(char **why_not_vulkan);
 
 /* Whether format is one of the above, and whether it carries alpha. */

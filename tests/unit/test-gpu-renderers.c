@@ -529,6 +529,11 @@ static void test_choice(void)
 
     g_autoptr(GError) error = NULL;
     VrRenderer *vk = vr_renderer_vulkan_new(&error);
+    bool software = false;
+    const char *device = vk ? vr_renderer_vulkan_device_name(vk, &software) : NULL;
+    g_assert_true(!vk || (device && device[0]));
+    g_assert_null(vr_renderer_vulkan_device_name(r = vr_renderer_cpu_new(), NULL));
+    r->ops->free(r);
     for (unsigned forced = 0; forced < 2; forced++) {
         if (forced)
             g_setenv("VIREO_RENDERER", "vulkan", true);
@@ -536,9 +541,16 @@ static void test_choice(void)
             g_unsetenv("VIREO_RENDERER");
         why = (char *) "unset";
         r = vr_renderer_new_best(&why);
-        if (vk) {
+        if (vk && (forced || !software)) {
+            /* A GPU, or a software device insisted on. */
             g_assert_cmpstr(r->ops->name, ==, "vulkan");
+            g_assert_cmpstr(vr_renderer_vulkan_device_name(r, NULL), ==, device);
             g_assert_null(why);
+        } else if (vk) {
+            /* Only lavapipe or the like: the CPU renderer is faster. */
+            g_assert_cmpstr(r->ops->name, ==, "cpu");
+            g_assert_nonnull(strstr(why, device));
+            g_free(why);
         } else {
             g_assert_cmpstr(r->ops->name, ==, "cpu");
             g_assert_cmpstr(why, ==, error->message);
