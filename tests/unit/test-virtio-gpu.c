@@ -2,8 +2,9 @@
  * a display resize event, resources with scattered backing, full and partial transfers and
  * flushes giving pixel-exact frames in every format, the cursor drawn over the frame, each
  * malformed command answered with its error, the memory limit, reset, and state files. The
- * tests of frames, formats, the cursor, state files, random commands and a viewer thread run
- * again on the Vulkan renderer (/virtio-gpu/vulkan/), skipped where it does not start. */
+ * tests of frames, formats, the cursor, the memory limit, reset, state files, random commands
+ * and a viewer thread run again on the Vulkan renderer (/virtio-gpu/vulkan/), skipped where
+ * it does not start. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -1108,6 +1109,8 @@ int main(int argc, char **argv)
     add_on_vulkan("frames", test_frames, true);
     add_on_vulkan("formats", test_formats, false);
     add_on_vulkan("cursor", test_cursor, true);
+    add_on_vulkan("memory-cap", test_memory_cap, false);
+    add_on_vulkan("reset", test_reset, false);
     add_on_vulkan("state", test_state, true);
     add_on_vulkan("random-commands", test_random_commands, false);
     add_on_vulkan("viewer-thread", test_viewer_thread, true);
