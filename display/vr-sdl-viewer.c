@@ -87,9 +87,9 @@ void vr_sdl_viewer_update(VrSdlViewer *v)
         if (v->texture)
             SDL_DestroyTexture(v->texture);
         /* ARGB8888 is SDL's name for a native 0xAARRGGBB word: the frame's XRGB8888. */
-        v->texture = SDL_CreateTexture(v->renderer, SDL_PIXELFORMAT_ARGB8888,
-                                       SDL_TEXTUREACCESS_STREAMING, (int) f->width,
-                                       (int) f->height);
+        v->texture =
+            SDL_CreateTexture(v->renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
+                              (int) f->width, (int) f->height);
         if (!v->texture) {
             g_warning("SDL: no texture of %ux%u: %s", f->width, f->height, SDL_GetError());
             return;
@@ -253,16 +253,16 @@ VrSdlViewer *vr_sdl_viewer_new(VrMachine *m, const char *title, VrSdlViewerClose
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
-        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                    _("SDL cannot open a window: %s"), SDL_GetError());
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("SDL cannot open a window: %s"),
+                    SDL_GetError());
         return NULL;
     }
     VrSdlViewer *v = g_new0(VrSdlViewer, 1);
     v->m = m;
     v->on_close = on_close;
     v->close_data = data;
-    v->window = SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 1280,
-                                 800, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    v->window = SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 1280, 800,
+                                 SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (v->window) {
         v->renderer = SDL_CreateRenderer(v->window, -1, SDL_RENDERER_PRESENTVSYNC);
         if (!v->renderer)

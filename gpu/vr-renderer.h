@@ -54,7 +54,7 @@ typedef struct VrRendererResource VrRendererResource;
 typedef struct VrRenderer VrRenderer;
 
 typedef struct VrRendererOps {
-    const char *name; /* "cpu", shown to the user */
+    const char *name; /* "cpu" or "vulkan", shown to the user */
     /* A width x height image of format, contents zero; NULL when the host has no memory for
      * it. */
     VrRendererResource *(*resource_create)(VrRenderer *r, uint32_t format, uint32_t width,
@@ -96,6 +96,24 @@ struct VrRenderer {
 
 /* The renderer on the host CPU; always available. */
 VrRenderer *vr_renderer_cpu_new(void);
+
+/* The renderer on a Vulkan device (renderer-vulkan.c), a real GPU preferred over a software
+ * one; NULL with error saying why when there is no Vulkan driver or device, the device lacks
+ * something the renderer needs, or Vireo was built without Vulkan. */
+VrRenderer *vr_renderer_vulkan_new(GError **error);
+
+/* The name of the Vulkan device r renders on, and in *software (when not NULL) whether it is
+ * one that runs on the CPU (Mesa's lavapipe); NULL when r is not the Vulkan renderer. */
+const char *vr_renderer_vulkan_device_name(VrRenderer *r, bool *software);
+
+/* The Vulkan renderer where it works on a GPU, the CPU renderer otherwise: also when the only
+ * Vulkan device runs on the CPU, where composing on it is slower than the CPU renderer.
+ * *why_not_vulkan (when why_not_vulkan is not NULL) gets the reason the CPU renderer was
+ * chosen, for the user, or NULL when it was not; the caller frees it. The environment
+ * variable VIREO_RENDERER=cpu chooses the CPU renderer without trying Vulkan (the reason is
+ * then "VIREO_RENDERER=cpu"); VIREO_RENDERER=vulkan takes any Vulkan device, software ones
+ * too, and falls back to the CPU with a log message when there is none. */
+VrRenderer *vr_renderer_new_best(char **why_not_vulkan);
 
 /* Whether format is one of the above, and whether it carries alpha. */
 bool vr_gpu_format_known(uint32_t format);

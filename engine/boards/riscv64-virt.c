@@ -619,8 +619,7 @@ static void frame_ready(void *opaque)
 static void add_screen(VirtBoard *b)
 {
     VrMachine *m = b->m;
-    VrRenderer *renderer = vr_renderer_cpu_new();
-    m->renderer_note = g_strdup("TEMP");
+    VrRenderer *renderer = vr_renderer_new_best(&m->renderer_note);
     VrVirtioDevice *gpu = vr_virtio_gpu_new(renderer, VIRT_DISPLAY_WIDTH, VIRT_DISPLAY_HEIGHT,
                                             VR_VIRTIO_GPU_DEFAULT_MEMORY);
     vr_virtio_gpu_set_frame_notify(gpu, frame_ready, b);

@@ -23,7 +23,8 @@ static char *kernel, *initrd;
 static bool need_guest(void)
 {
     if (!kernel || !initrd) {
-        g_test_skip("the Linux kernel or the initramfs is not built: run tests/guests/build-all.sh");
+        g_test_skip(
+            "the Linux kernel or the initramfs is not built: run tests/guests/build-all.sh");
         return false;
     }
     return true;
@@ -257,7 +258,8 @@ static void test_resize(void)
     if (!need_guest())
         return;
     Guest *g = start("screen-resize", NULL);
-    g_autofree char *before = guest_run(g, "head -n1 /sys/class/drm/card0-Virtual-1/modes", CMD_TIMEOUT);
+    g_autofree char *before =
+        guest_run(g, "head -n1 /sys/class/drm/card0-Virtual-1/modes", CMD_TIMEOUT);
     g_assert_cmpstr(before, ==, "1280x800");
     g_assert_true(vr_machine_set_display_size(g->m, 1024, 640));
     g_assert_false(vr_machine_set_display_size(g->m, 0, 640));
@@ -285,7 +287,10 @@ static void send(Guest *g, VrInputDevice device, const VrVirtioInputEvent *event
     g_assert_true(vr_machine_input_send(g->m, device, events, n));
 }
 
-#define SYN {VR_EV_SYN, VR_SYN_REPORT, 0}
+#define SYN                         \
+    {                               \
+        VR_EV_SYN, VR_SYN_REPORT, 0 \
+    }
 
 static void start_evtest(Guest *g, const char *name, unsigned count)
 {
@@ -310,9 +315,8 @@ static void test_keyboard(void)
     start_evtest(g, "Vireo Keyboard", 6);
     /* Shift+A, then Ctrl+Alt+Delete's first key. */
     VrVirtioInputEvent ev[] = {
-        {VR_EV_KEY, 42, 1}, SYN, {VR_EV_KEY, 30, 1}, SYN,
-        {VR_EV_KEY, 30, 0}, SYN, {VR_EV_KEY, 42, 0}, SYN,
-        {VR_EV_KEY, 29, 1}, SYN, {VR_EV_KEY, 29, 0}, SYN,
+        {VR_EV_KEY, 42, 1}, SYN, {VR_EV_KEY, 30, 1}, SYN, {VR_EV_KEY, 30, 0}, SYN,
+        {VR_EV_KEY, 42, 0}, SYN, {VR_EV_KEY, 29, 1}, SYN, {VR_EV_KEY, 29, 0}, SYN,
     };
     send(g, VR_INPUT_KEYBOARD, ev, G_N_ELEMENTS(ev));
     expect_event(g, 1, 42, 1);
@@ -329,15 +333,21 @@ static void test_tablet(void)
     if (!need_guest())
         return;
     Guest *g = start("screen-tablet", NULL);
-    g_autofree char *range = guest_run(g, "for e in /sys/class/input/event*; do "
-                                          "n=$(cat $e/device/name); [ \"$n\" = 'Vireo Tablet' ] "
-                                          "&& cat $e/device/capabilities/abs; done",
+    g_autofree char *range = guest_run(g,
+                                       "for e in /sys/class/input/event*; do "
+                                       "n=$(cat $e/device/name); [ \"$n\" = 'Vireo Tablet' ] "
+                                       "&& cat $e/device/capabilities/abs; done",
                                        CMD_TIMEOUT);
     g_assert_cmpstr(range, ==, "3"); /* ABS_X and ABS_Y */
     start_evtest(g, "Vireo Tablet", 4);
     VrVirtioInputEvent ev[] = {
-        {VR_EV_ABS, 0, 16384}, {VR_EV_ABS, 1, 8192}, SYN,
-        {VR_EV_KEY, 0x110, 1}, SYN, {VR_EV_KEY, 0x110, 0}, SYN,
+        {VR_EV_ABS, 0, 16384},
+        {VR_EV_ABS, 1, 8192},
+        SYN,
+        {VR_EV_KEY, 0x110, 1},
+        SYN,
+        {VR_EV_KEY, 0x110, 0},
+        SYN,
     };
     send(g, VR_INPUT_TABLET, ev, G_N_ELEMENTS(ev));
     expect_event(g, 3, 0, 16384);

@@ -1,7 +1,10 @@
 /* virtio-gpu 2D on the CPU renderer, driven as Linux's driver drives it: display info, EDID,
  * a display resize event, resources with scattered backing, full and partial transfers and
  * flushes giving pixel-exact frames in every format, the cursor drawn over the frame, each
- * malformed command answered with its error, the memory limit, reset, and state files. */
+ * malformed command answered with its error, the memory limit, reset, and state files. The
+ * tests of frames, formats, the cursor, the memory limit, reset, state files, random commands
+ * and a viewer thread run again on the Vulkan renderer (/virtio-gpu/vulkan/), skipped where
+ * it does not start. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -21,9 +24,25 @@ typedef struct {
     uint64_t cmd, resp; /* guest buffers for a request and its response */
 } Gpu;
 
+/* The tests under /virtio-gpu/vulkan/ run the device on the Vulkan renderer. */
+static bool on_vulkan(void)
+{
+    return strstr(g_test_get_path(), "/vulkan/") != NULL;
+}
+
+static VrRenderer *renderer_new(void)
+{
+    if (!on_vulkan())
+        return vr_renderer_cpu_new();
+    g_autoptr(GError) error = NULL;
+    VrRenderer *r = vr_renderer_vulkan_new(&error);
+    g_assert_no_error(error);
+    return r;
+}
+
 static void gpu_init_memory(Gpu *g, uint32_t width, uint32_t height, uint64_t max_memory)
 {
-    VrVirtioDevice *dev = vr_virtio_gpu_new(vr_renderer_cpu_new(), width, height, max_memory);
+    VrVirtioDevice *dev = vr_virtio_gpu_new(renderer_new(), width, height, max_memory);
     td_init(&g->m, dev, RAM_SIZE, td_with_iothread());
     td_start(&g->m, VR_VIRTIO_BIT(VR_VIRTIO_GPU_F_EDID), g->q, 2, QSIZE);
     g->cmd = td_alloc(&g->m, 64 + 16ull * (VR_VIRTIO_GPU_MAX_BACKING + 1), 16);
@@ -1048,6 +1067,29 @@ static void test_viewer_thread(void)
     td_free(&g.m);
 }
 
+/* A test of the device run again on the Vulkan renderer, or skipped naming why not. */
+static void run_on_vulkan(gconstpointer test)
+{
+    g_autoptr(GError) error = NULL;
+    VrRenderer *r = vr_renderer_vulkan_new(&error);
+    if (!r) {
+        g_autofree char *why = g_strdup_printf("no Vulkan renderer: %s", error->message);
+        g_test_skip(why);
+        return;
+    }
+    r->ops->free(r);
+    ((void (*)(void)) test)();
+}
+
+static void add_on_vulkan(const char *name, void (*test)(void), bool both)
+{
+    for (unsigned io = 0; io < (both ? 2u : 1u); io++) {
+        g_autofree char *path =
+            g_strdup_printf("/virtio-gpu/vulkan/%s/%s", name, io ? "io" : "sync");
+        g_test_add_data_func(path, (gconstpointer) test, run_on_vulkan);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1064,5 +1106,13 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio-gpu/state-bad", test_state_bad);
     td_add_both("/virtio-gpu/random-commands", test_random_commands);
     td_add_both("/virtio-gpu/viewer-thread", test_viewer_thread);
+    add_on_vulkan("frames", test_frames, true);
+    add_on_vulkan("formats", test_formats, false);
+    add_on_vulkan("cursor", test_cursor, true);
+    add_on_vulkan("memory-cap", test_memory_cap, false);
+    add_on_vulkan("reset", test_reset, false);
+    add_on_vulkan("state", test_state, true);
+    add_on_vulkan("random-commands", test_random_commands, false);
+    add_on_vulkan("viewer-thread", test_viewer_thread, true);
     return g_test_run();
 }

@@ -87,8 +87,12 @@ static void create_buffer(Buffer *b, uint32_t width, uint32_t height, int with_f
     b->pitch = create.pitch;
     b->size = create.size;
     if (with_fb) {
-        struct drm_mode_fb_cmd fb = {.width = width, .height = height, .pitch = create.pitch,
-                                     .bpp = 32, .depth = 24, .handle = create.handle};
+        struct drm_mode_fb_cmd fb = {.width = width,
+                                     .height = height,
+                                     .pitch = create.pitch,
+                                     .bpp = 32,
+                                     .depth = 24,
+                                     .handle = create.handle};
         xioctl(DRM_IOCTL_MODE_ADDFB, &fb, "ADDFB");
         b->fb = fb.fb_id;
     }
@@ -152,8 +156,12 @@ int main(int argc, char **argv)
     for (uint32_t y = 0; y < height; y++)
         for (uint32_t x = 0; x < width; x++)
             fb.map[y * stride + x] = pattern_a(x, y);
-    struct drm_mode_crtc set = {.crtc_id = crtc, .fb_id = fb.fb, .set_connectors_ptr = (uintptr_t) &connector,
-                                .count_connectors = 1, .mode = mode, .mode_valid = 1};
+    struct drm_mode_crtc set = {.crtc_id = crtc,
+                                .fb_id = fb.fb,
+                                .set_connectors_ptr = (uintptr_t) &connector,
+                                .count_connectors = 1,
+                                .mode = mode,
+                                .mode_valid = 1};
     xioctl(DRM_IOCTL_MODE_SETCRTC, &set, "SETCRTC");
 
     Buffer cursor;
@@ -191,17 +199,21 @@ int main(int argc, char **argv)
                     fb.map[yy * stride + xx] = pattern_b(xx, yy);
             struct drm_clip_rect clip = {(unsigned short) x, (unsigned short) y,
                                          (unsigned short) (x + w), (unsigned short) (y + h)};
-            struct drm_mode_fb_dirty_cmd dirty = {.fb_id = fb.fb, .num_clips = 1,
-                                                  .clips_ptr = (uintptr_t) &clip};
+            struct drm_mode_fb_dirty_cmd dirty = {
+                .fb_id = fb.fb, .num_clips = 1, .clips_ptr = (uintptr_t) &clip};
             xioctl(DRM_IOCTL_MODE_DIRTYFB, &dirty, "DIRTYFB");
         } else if (strcmp(cmd, "cursor") == 0 && n == 3) {
             struct drm_mode_cursor c = {.flags = DRM_MODE_CURSOR_BO | DRM_MODE_CURSOR_MOVE,
-                                        .crtc_id = crtc, .x = x, .y = y, .width = CURSOR_SIZE,
-                                        .height = CURSOR_SIZE, .handle = cursor.handle};
+                                        .crtc_id = crtc,
+                                        .x = x,
+                                        .y = y,
+                                        .width = CURSOR_SIZE,
+                                        .height = CURSOR_SIZE,
+                                        .handle = cursor.handle};
             xioctl(DRM_IOCTL_MODE_CURSOR, &c, "CURSOR");
         } else if (strcmp(cmd, "move") == 0 && n == 3) {
-            struct drm_mode_cursor c = {.flags = DRM_MODE_CURSOR_MOVE, .crtc_id = crtc, .x = x,
-                                        .y = y};
+            struct drm_mode_cursor c = {
+                .flags = DRM_MODE_CURSOR_MOVE, .crtc_id = crtc, .x = x, .y = y};
             xioctl(DRM_IOCTL_MODE_CURSOR, &c, "CURSOR");
         } else if (strcmp(cmd, "hide") == 0) {
             struct drm_mode_cursor c = {.flags = DRM_MODE_CURSOR_BO, .crtc_id = crtc};

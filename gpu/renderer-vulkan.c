@@ -1,0 +1,1157 @@
+/* The Vulkan renderer: each resource is a VkImage holding the guest's bytes as they are
+ * (R8G8B8A8_UINT, one byte a component, whatever the guest's format); transfers go through a
+ * host-visible staging buffer; a frame is composed by a compute shader (compose.comp) into a
+ * frame image of its own memory, then the composed rectangles are copied back into a host
+ * buffer and from there into the VrGpuFrame a viewer picks up. Every operation is submitted
+ * and waited for before it returns, on one command buffer.
+ *
+ * The shader converts formats and blends the cursor in integers with the CPU renderer's
+ * rounding, so both renderers give the same bytes. Frames follow the CPU renderer's rule:
+ * changed in place only while nobody else holds them. */
+#include "vr-i18n.h"
+#include "vr-renderer.h"
+
+#include <gio/gio.h>
+#include <string.h>
+#include <vulkan/vulkan.h>
+
+static const uint32_t compose_spv[] =
+#include "compose.comp.inc"
+    ;
+
+#define CURSOR_MAX 256
+/* The most a staging buffer holds; larger transfers go in pieces. */
+#define STAGING_MAX (16u << 20)
+#define GROUP_SIZE  16
+
+/* An image, its own memory and the view the shader or copies use. */
+typedef struct {
+    VkImage image;
+    VkDeviceMemory memory;
+    VkImageView view;
+} Image;
+
+typedef struct {
+    VkBuffer buffer;
+    VkDeviceMemory memory;
+    uint8_t *map;
+    VkDeviceSize size;
+    bool coherent;
+} Buffer;
+
+struct VrRendererResource {
+    uint32_t format, width, height;
+    Image image;
+};
+
+/* compose.comp's push constants. */
+typedef struct {
+    int32_t scanout_bytes[4], cursor_bytes[4];
+    int32_t src[2], dst[2], size[2], cursor_pos[2], cursor_size[2];
+} ComposeParams;
+
+typedef struct {
+    VrRenderer base;
+
+    VkInstance instance;
+    VkPhysicalDevice physical;
+    VkPhysicalDeviceMemoryProperties memory_props;
+    uint32_t max_allocations, allocations;
+    uint32_t max_dimension;
+    VkDevice device;
+    VkQueue queue;
+    VkCommandPool pool;
+    VkCommandBuffer cmd;
+    VkFence fence;
+    VkDescriptorSetLayout set_layout;
+    VkDescriptorPool descriptor_pool;
+    VkDescriptorSet set;
+    VkPipelineLayout pipeline_layout;
+    VkPipeline pipeline;
+    VkFormat frame_format;
+    char device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
+    bool software; /* a CPU device, such as Mesa's lavapipe */
+    bool broken;   /* a submission failed (device lost): nothing more is drawn */
+
+    Buffer staging;  /* uploads and state-file reads */
+    Buffer readback; /* the frame's size: composed rectangles come back here */
+    Image frame_image;
+    uint32_t frame_width, frame_height; /* of frame_image; 0: none */
+    Image cursor_image;                 /* CURSOR_MAX x CURSOR_MAX */
+
+    VrRendererResource *scanout; /* scanout 0; NULL: disabled */
+    VrGpuRect scanout_rect;
+
+    bool have_cursor;
+    uint32_t cursor_format, cursor_width, cursor_height;
+    uint32_t hot_x, hot_y;
+    int64_t cursor_x, cursor_y; /* where the hot spot is, scanout coordinates */
+
+    GMutex lock; /* frame and sequence: get_frame runs on other threads */
+    VrGpuFrame *frame;
+    uint64_t sequence;
+} VkRenderer;
+
+/* Byte index of red, green, blue and alpha (-1: none) within a pixel, per format. */
+static void format_bytes(uint32_t format, int32_t out[4])
+{
+    static const struct {
+        uint32_t format;
+        int32_t bytes[4];
+    } table[] = {
+        {VR_GPU_FORMAT_B8G8R8A8, {2, 1, 0, 3}}, {VR_GPU_FORMAT_B8G8R8X8, {2, 1, 0, -1}},
+        {VR_GPU_FORMAT_A8R8G8B8, {1, 2, 3, 0}}, {VR_GPU_FORMAT_X8R8G8B8, {1, 2, 3, -1}},
+        {VR_GPU_FORMAT_R8G8B8A8, {0, 1, 2, 3}}, {VR_GPU_FORMAT_X8B8G8R8, {3, 2, 1, -1}},
+        {VR_GPU_FORMAT_A8B8G8R8, {3, 2, 1, 0}}, {VR_GPU_FORMAT_R8G8B8X8, {0, 1, 2, -1}},
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(table); i++)
+        if (table[i].format == format) {
+            memcpy(out, table[i].bytes, sizeof(table[i].bytes));
+            return;
+        }
+    memcpy(out, table[0].bytes, sizeof(table[0].bytes));
+}
+
+static const char *result_name(VkResult r)
+{
+    switch (r) {
+    case VK_SUCCESS: return "VK_SUCCESS";
+    case VK_ERROR_OUT_OF_HOST_MEMORY: return "VK_ERROR_OUT_OF_HOST_MEMORY";
+    case VK_ERROR_OUT_OF_DEVICE_MEMORY: return "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+    case VK_ERROR_INITIALIZATION_FAILED: return "VK_ERROR_INITIALIZATION_FAILED";
+    case VK_ERROR_DEVICE_LOST: return "VK_ERROR_DEVICE_LOST";
+    case VK_ERROR_LAYER_NOT_PRESENT: return "VK_ERROR_LAYER_NOT_PRESENT";
+    case VK_ERROR_EXTENSION_NOT_PRESENT: return "VK_ERROR_EXTENSION_NOT_PRESENT";
+    case VK_ERROR_FEATURE_NOT_PRESENT: return "VK_ERROR_FEATURE_NOT_PRESENT";
+    case VK_ERROR_INCOMPATIBLE_DRIVER: return "VK_ERROR_INCOMPATIBLE_DRIVER";
+    case VK_ERROR_TOO_MANY_OBJECTS: return "VK_ERROR_TOO_MANY_OBJECTS";
+    case VK_ERROR_FORMAT_NOT_SUPPORTED: return "VK_ERROR_FORMAT_NOT_SUPPORTED";
+    default: return "VkResult";
+    }
+}
+
+/* ---- Memory, images, buffers ---- */
+
+/* A memory type allowed by bits with all of need, preferring one that also has prefer. */
+static bool find_memory(VkRenderer *vr, uint32_t bits, VkMemoryPropertyFlags need,
+                        VkMemoryPropertyFlags prefer, uint32_t *out)
+{
+    const VkPhysicalDeviceMemoryProperties *p = &vr->memory_props;
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t i = 0; i < p->memoryTypeCount; i++) {
+            VkMemoryPropertyFlags want = pass == 0 ? need | prefer : need;
+            if ((bits & (1u << i)) && (p->memoryTypes[i].propertyFlags & want) == want) {
+                *out = i;
+                return true;
+            }
+        }
+    return false;
+}
+
+static bool allocate(VkRenderer *vr, const VkMemoryRequirements *req, VkMemoryPropertyFlags need,
+                     VkMemoryPropertyFlags prefer, VkDeviceMemory *out, VkMemoryPropertyFlags *got)
+{
+    uint32_t type;
+    if (vr->allocations >= vr->max_allocations ||
+        !find_memory(vr, req->memoryTypeBits, need, prefer, &type))
+        return false;
+    VkMemoryAllocateInfo ai = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+        .allocationSize = req->size,
+        .memoryTypeIndex = type,
+    };
+    if (vkAllocateMemory(vr->device, &ai, NULL, out) != VK_SUCCESS)
+        return false;
+    vr->allocations++;
+    if (got)
+        *got = vr->memory_props.memoryTypes[type].propertyFlags;
+    return true;
+}
+
+static void release(VkRenderer *vr, VkDeviceMemory *memory)
+{
+    if (*memory) {
+        vkFreeMemory(vr->device, *memory, NULL);
+        vr->allocations--;
+        *memory = VK_NULL_HANDLE;
+    }
+}
+
+static void image_destroy(VkRenderer *vr, Image *img)
+{
+    if (img->view)
+        vkDestroyImageView(vr->device, img->view, NULL);
+    if (img->image)
+        vkDestroyImage(vr->device, img->image, NULL);
+    release(vr, &img->memory);
+    *img = (Image){0};
+}
+
+/* A 2D image in device memory of its own, with a view of view_format. */
+static bool image_create(VkRenderer *vr, Image *img, VkFormat format, VkFormat view_format,
+                         VkImageCreateFlags flags, VkImageUsageFlags usage, uint32_t width,
+                         uint32_t height)
+{
+    *img = (Image){0};
+    VkImageCreateInfo ci = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+        .flags = flags,
+        .imageType = VK_IMAGE_TYPE_2D,
+        .format = format,
+        .extent = {width, height, 1},
+        .mipLevels = 1,
+        .arrayLayers = 1,
+        .samples = VK_SAMPLE_COUNT_1_BIT,
+        .tiling = VK_IMAGE_TILING_OPTIMAL,
+        .usage = usage,
+        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+    };
+    if (vkCreateImage(vr->device, &ci, NULL, &img->image) != VK_SUCCESS) {
+        img->image = VK_NULL_HANDLE;
+        return false;
+    }
+    VkMemoryRequirements req;
+    vkGetImageMemoryRequirements(vr->device, img->image, &req);
+    if (!allocate(vr, &req, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &img->memory, NULL) ||
+        vkBindImageMemory(vr->device, img->image, img->memory, 0) != VK_SUCCESS) {
+        image_destroy(vr, img);
+        return false;
+    }
+    VkImageViewCreateInfo vi = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO,
+        .image = img->image,
+        .viewType = VK_IMAGE_VIEW_TYPE_2D,
+        .format = view_format,
+        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+    };
+    if (vkCreateImageView(vr->device, &vi, NULL, &img->view) != VK_SUCCESS) {
+        img->view = VK_NULL_HANDLE;
+        image_destroy(vr, img);
+        return false;
+    }
+    return true;
+}
+
+static void buffer_destroy(VkRenderer *vr, Buffer *b)
+{
+    if (b->map)
+        vkUnmapMemory(vr->device, b->memory);
+    if (b->buffer)
+        vkDestroyBuffer(vr->device, b->buffer, NULL);
+    release(vr, &b->memory);
+    *b = (Buffer){0};
+}
+
+/* Makes b a mapped host-visible buffer of at least size bytes. */
+static bool buffer_ensure(VkRenderer *vr, Buffer *b, VkDeviceSize size)
+{
+    if (b->buffer && b->size >= size)
+        return true;
+    buffer_destroy(vr, b);
+    VkBufferCreateInfo ci = {
+        .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+        .size = size,
+        .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+    };
+    if (vkCreateBuffer(vr->device, &ci, NULL, &b->buffer) != VK_SUCCESS) {
+        b->buffer = VK_NULL_HANDLE;
+        return false;
+    }
+    VkMemoryRequirements req;
+    vkGetBufferMemoryRequirements(vr->device, b->buffer, &req);
+    VkMemoryPropertyFlags got = 0;
+    void *map = NULL;
+    if (!allocate(vr, &req, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT,
+                  VK_MEMORY_PROPERTY_HOST_CACHED_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                  &b->memory, &got) ||
+        vkBindBufferMemory(vr->device, b->buffer, b->memory, 0) != VK_SUCCESS ||
+        vkMapMemory(vr->device, b->memory, 0, VK_WHOLE_SIZE, 0, &map) != VK_SUCCESS) {
+        buffer_destroy(vr, b);
+        return false;
+    }
+    b->map = map;
+    b->size = size;
+    b->coherent = (got & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) != 0;
+    return true;
+}
+
+/* Host writes to b become visible to the device (before a submission), or the device's
+ * writes to the host (after one). */
+static void buffer_flush(VkRenderer *vr, Buffer *b)
+{
+    if (b->coherent)
+        return;
+    VkMappedMemoryRange range = {
+        .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
+        .memory = b->memory,
+        .size = VK_WHOLE_SIZE,
+    };
+    vkFlushMappedMemoryRanges(vr->device, 1, &range);
+}
+
+static void buffer_invalidate(VkRenderer *vr, Buffer *b)
+{
+    if (b->coherent)
+        return;
+    VkMappedMemoryRange range = {
+        .sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE,
+        .memory = b->memory,
+        .size = VK_WHOLE_SIZE,
+    };
+    vkInvalidateMappedMemoryRanges(vr->device, 1, &range);
+}
+
+/* ---- Submission ---- */
+
+/* The only stages the renderer uses. */
+#define STAGES (VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT)
+
+/* Every access before it is done and visible to every access after it. Submissions follow
+ * each other with a fence wait in between, which orders them but does not make one's writes
+ * visible to the next; each command buffer starts with this. */
+static void barrier_all(VkRenderer *vr, VkPipelineStageFlags dst_stage, VkAccessFlags dst_access)
+{
+    VkMemoryBarrier mb = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+        .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
+        .dstAccessMask = dst_access,
+    };
+    vkCmdPipelineBarrier(vr->cmd, STAGES, dst_stage, 0, 1, &mb, 0, NULL, 0, NULL);
+}
+
+static void begin(VkRenderer *vr)
+{
+    vkResetCommandBuffer(vr->cmd, 0);
+    VkCommandBufferBeginInfo bi = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+        .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+    };
+    vkBeginCommandBuffer(vr->cmd, &bi);
+    barrier_all(vr, STAGES,
+                VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+                    VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT);
+}
+
+/* Ends, submits and waits; afterwards the host sees what the commands wrote. */
+static bool submit(VkRenderer *vr)
+{
+    barrier_all(vr, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+    VkResult r = vkEndCommandBuffer(vr->cmd);
+    if (r == VK_SUCCESS) {
+        VkSubmitInfo si = {
+            .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+            .commandBufferCount = 1,
+            .pCommandBuffers = &vr->cmd,
+        };
+        r = vkQueueSubmit(vr->queue, 1, &si, vr->fence);
+    }
+    if (r == VK_SUCCESS)
+        r = vkWaitForFences(vr->device, 1, &vr->fence, VK_TRUE, UINT64_MAX);
+    vkResetFences(vr->device, 1, &vr->fence);
+    if (r != VK_SUCCESS) {
+        g_warning("Vulkan renderer: a submission failed (%s); the display stops changing",
+                  result_name(r));
+        vr->broken = true;
+        return false;
+    }
+    return true;
+}
+
+/* A new image goes to the layout it keeps for life. */
+static void to_general(VkRenderer *vr, VkImage image)
+{
+    VkImageMemoryBarrier ib = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+        .srcAccessMask = 0,
+        .dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+                         VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT,
+        .oldLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+        .newLayout = VK_IMAGE_LAYOUT_GENERAL,
+        .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+        .image = image,
+        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+    };
+    vkCmdPipelineBarrier(vr->cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, STAGES, 0, 0, NULL, 0, NULL, 1,
+                         &ib);
+}
+
+/* ---- Transfers in pieces that fit the staging buffer ---- */
+
+/* Calls fn for each piece of rect (in rows, then along a row when one row is too large),
+ * in increasing order of position. fn fills or reads the staging buffer; the copy between it
+ * and the image runs in between: to_image says which way. */
+typedef void (*PieceFn)(VkRenderer *vr, const VrGpuRect *piece, void *data);
+
+static bool transfer_pieces(VkRenderer *vr, Image *img, const VrGpuRect *rect, bool to_image,
+                            PieceFn fn, void *data)
+{
+    if (rect->width == 0 || rect->height == 0)
+        return true;
+    uint64_t row_bytes = (uint64_t) rect->width * 4;
+    uint32_t rows = (uint32_t) MIN((uint64_t) rect->height, MAX(1, STAGING_MAX / row_bytes));
+    uint32_t cols = row_bytes > STAGING_MAX ? STAGING_MAX / 4 : rect->width;
+    if (!buffer_ensure(vr, &vr->staging, MIN((uint64_t) STAGING_MAX, row_bytes * rect->height)))
+        return false;
+    for (uint32_t y = 0; y < rect->height; y += rows)
+        for (uint32_t x = 0; x < rect->width; x += cols) {
+            VrGpuRect piece = {x, y, MIN(cols, rect->width - x), MIN(rows, rect->height - y)};
+            if (to_image) {
+                fn(vr, &piece, data);
+                buffer_flush(vr, &vr->staging);
+            }
+            VkBufferImageCopy region = {
+                .bufferOffset = 0,
+                .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+                .imageOffset = {(int32_t) (rect->x + x), (int32_t) (rect->y + y), 0},
+                .imageExtent = {piece.width, piece.height, 1},
+            };
+            begin(vr);
+            if (to_image)
+                vkCmdCopyBufferToImage(vr->cmd, vr->staging.buffer, img->image,
+                                       VK_IMAGE_LAYOUT_GENERAL, 1, &region);
+            else
+                vkCmdCopyImageToBuffer(vr->cmd, img->image, VK_IMAGE_LAYOUT_GENERAL,
+                                       vr->staging.buffer, 1, &region);
+            if (!submit(vr))
+                return false;
+            if (!to_image) {
+                buffer_invalidate(vr, &vr->staging);
+                fn(vr, &piece, data);
+            }
+        }
+    return true;
+}
+
+/* The guest's backing: an iovec list read at increasing offsets. */
+typedef struct {
+    const struct iovec *iov;
+    unsigned n, i;
+    uint64_t entry_start; /* offset of entry i */
+    uint64_t offset;
+    uint32_t stride;
+} Backing;
+
+static void backing_read(Backing *b, uint64_t at, uint8_t *dst, size_t len)
+{
+    if (at < b->entry_start) {
+        b->i = 0;
+        b->entry_start = 0;
+    }
+    while (len > 0 && b->i < b->n) {
+        uint64_t end = b->entry_start + b->iov[b->i].iov_len;
+        if (at >= end) {
+            b->entry_start = end;
+            b->i++;
+            continue;
+        }
+        size_t n = (size_t) MIN((uint64_t) len, end - at);
+        memcpy(dst, (const uint8_t *) b->iov[b->i].iov_base + (at - b->entry_start), n);
+        dst += n;
+        at += n;
+        len -= n;
+    }
+}
+
+static void gather_piece(VkRenderer *vr, const VrGpuRect *piece, void *data)
+{
+    Backing *b = data;
+    size_t row = (size_t) piece->width * 4;
+    for (uint32_t y = 0; y < piece->height; y++)
+        backing_read(b, b->offset + (uint64_t) (piece->y + y) * b->stride + (uint64_t) piece->x * 4,
+                     vr->staging.map + y * row, row);
+}
+
+/* A whole image's bytes in a host buffer, rows width * 4 bytes apart. */
+typedef struct {
+    uint8_t *buf;
+    uint32_t width;
+} HostImage;
+
+static void host_to_piece(VkRenderer *vr, const VrGpuRect *piece, void *data)
+{
+    HostImage *h = data;
+    size_t row = (size_t) piece->width * 4;
+    for (uint32_t y = 0; y < piece->height; y++)
+        memcpy(vr->staging.map + y * row,
+               h->buf + ((size_t) (piece->y + y) * h->width + piece->x) * 4, row);
+}
+
+static void piece_to_host(VkRenderer *vr, const VrGpuRect *piece, void *data)
+{
+    HostImage *h = data;
+    size_t row = (size_t) piece->width * 4;
+    for (uint32_t y = 0; y < piece->height; y++)
+        memcpy(h->buf + ((size_t) (piece->y + y) * h->width + piece->x) * 4,
+               vr->staging.map + y * row, row);
+}
+
+/* ---- Frames ---- */
+
+static VrGpuFrame *frame_new(uint32_t width, uint32_t height)
+{
+    VrGpuFrame *f = g_new0(VrGpuFrame, 1);
+    g_atomic_ref_count_init(&f->refcount);
+    f->width = width;
+    f->height = height;
+    f->stride = width * 4;
+    f->pixels = g_malloc((size_t) f->stride * height);
+    return f;
+}
+
+static bool intersect(const VrGpuRect *a, int64_t x, int64_t y, int64_t w, int64_t h,
+                      VrGpuRect *out)
+{
+    int64_t x0 = MAX((int64_t) a->x, x), y0 = MAX((int64_t) a->y, y);
+    int64_t x1 = MIN((int64_t) a->x + a->width, x + w), y1 = MIN((int64_t) a->y + a->height, y + h);
+    if (x1 <= x0 || y1 <= y0)
+        return false;
+    *out = (VrGpuRect){(uint32_t) x0, (uint32_t) y0, (uint32_t) (x1 - x0), (uint32_t) (y1 - y0)};
+    return true;
+}
+
+static void rect_union(VrGpuRect *acc, bool *have, const VrGpuRect *r)
+{
+    if (!*have) {
+        *acc = *r;
+        *have = true;
+        return;
+    }
+    uint64_t x1 = MAX((uint64_t) acc->x + acc->width, (uint64_t) r->x + r->width);
+    uint64_t y1 = MAX((uint64_t) acc->y + acc->height, (uint64_t) r->y + r->height);
+    acc->x = MIN(acc->x, r->x);
+    acc->y = MIN(acc->y, r->y);
+    acc->width = (uint32_t) (x1 - acc->x);
+    acc->height = (uint32_t) (y1 - acc->y);
+}
+
+/* The cursor's rectangle within the frame, if any of it is there. */
+static bool cursor_rect(VkRenderer *vr, VrGpuRect *out)
+{
+    if (!vr->have_cursor || !vr->scanout)
+        return false;
+    VrGpuRect frame = {0, 0, vr->scanout_rect.width, vr->scanout_rect.height};
+    return intersect(&frame, vr->cursor_x - vr->hot_x, vr->cursor_y - vr->hot_y, vr->cursor_width,
+                     vr->cursor_height, out);
+}
+
+/* A frame image and readback buffer of width x height. */
+static bool frame_image_ensure(VkRenderer *vr, uint32_t width, uint32_t height)
+{
+    if (vr->frame_image.image && vr->frame_width == width && vr->frame_height == height)
+        return true;
+    image_destroy(vr, &vr->frame_image);
+    vr->frame_width = vr->frame_height = 0;
+    if (!image_create(vr, &vr->frame_image, vr->frame_format, VK_FORMAT_R8G8B8A8_UINT,
+                      VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT,
+                      VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
+                          VK_IMAGE_USAGE_SAMPLED_BIT,
+                      width, height) ||
+        !buffer_ensure(vr, &vr->readback, (VkDeviceSize) width * height * 4)) {
+        image_destroy(vr, &vr->frame_image);
+        return false;
+    }
+    begin(vr);
+    to_general(vr, vr->frame_image.image);
+    if (!submit(vr))
+        return false;
+    vr->frame_width = width;
+    vr->frame_height = height;
+    return true;
+}
+
+/* Composes the n frame rectangles (already clipped to the frame) on the device, reads them
+ * back, and publishes the result as the next frame; a new frame of the scanout's size,
+ * composed whole, when full. */
+static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, bool full)
+{
+    if (!vr->scanout || vr->broken)
+        return;
+    uint32_t w = vr->scanout_rect.width, h = vr->scanout_rect.height;
+    VrGpuRect all = {0, 0, w, h};
+    g_mutex_lock(&vr->lock);
+    if (!vr->frame || vr->frame->width != w || vr->frame->height != h)
+        full = true;
+    g_mutex_unlock(&vr->lock);
+    if (full) {
+        rects = &all;
+        n = 1;
+    }
+    if (!frame_image_ensure(vr, w, h)) {
+        g_warning("Vulkan renderer: no device memory for a %ux%u frame", w, h);
+        return;
+    }
+
+    VkDescriptorImageInfo images[3] = {
+        {VK_NULL_HANDLE, vr->scanout->image.view, VK_IMAGE_LAYOUT_GENERAL},
+        {VK_NULL_HANDLE, vr->cursor_image.view, VK_IMAGE_LAYOUT_GENERAL},
+        {VK_NULL_HANDLE, vr->frame_image.view, VK_IMAGE_LAYOUT_GENERAL},
+    };
+    VkWriteDescriptorSet write = {
+        .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+        .dstSet = vr->set,
+        .dstBinding = 0,
+        .descriptorCount = 3,
+        .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
+        .pImageInfo = images,
+    };
+    vkUpdateDescriptorSets(vr->device, 1, &write, 0, NULL);
+
+    ComposeParams p = {0};
+    format_bytes(vr->scanout->format, p.scanout_bytes);
+    format_bytes(vr->cursor_format, p.cursor_bytes);
+    /* A cursor's fourth byte is its alpha whatever the format says (see vr-renderer.h). */
+    if (p.cursor_bytes[3] < 0)
+        p.cursor_bytes[3] = 6 - p.cursor_bytes[0] - p.cursor_bytes[1] - p.cursor_bytes[2];
+    VrGpuRect on_frame;
+    if (cursor_rect(vr, &on_frame)) {
+        /* Some of the cursor is on the frame, so its corner is within 256 of it. */
+        p.cursor_pos[0] = (int32_t) (vr->cursor_x - vr->hot_x);
+        p.cursor_pos[1] = (int32_t) (vr->cursor_y - vr->hot_y);
+        p.cursor_size[0] = (int32_t) vr->cursor_width;
+        p.cursor_size[1] = (int32_t) vr->cursor_height;
+    }
+
+    begin(vr);
+    vkCmdBindPipeline(vr->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, vr->pipeline);
+    vkCmdBindDescriptorSets(vr->cmd, VK_PIPELINE_BIND_POINT_COMPUTE, vr->pipeline_layout, 0, 1,
+                            &vr->set, 0, NULL);
+    VkBufferImageCopy regions[2];
+    g_assert(n <= G_N_ELEMENTS(regions));
+    for (unsigned i = 0; i < n; i++) {
+        const VrGpuRect *r = &rects[i];
+        p.src[0] = (int32_t) (vr->scanout_rect.x + r->x);
+        p.src[1] = (int32_t) (vr->scanout_rect.y + r->y);
+        p.dst[0] = (int32_t) r->x;
+        p.dst[1] = (int32_t) r->y;
+        p.size[0] = (int32_t) r->width;
+        p.size[1] = (int32_t) r->height;
+        vkCmdPushConstants(vr->cmd, vr->pipeline_layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(p),
+                           &p);
+        vkCmdDispatch(vr->cmd, (r->width + GROUP_SIZE - 1) / GROUP_SIZE,
+                      (r->height + GROUP_SIZE - 1) / GROUP_SIZE, 1);
+        regions[i] = (VkBufferImageCopy){
+            .bufferOffset = ((VkDeviceSize) r->y * w + r->x) * 4,
+            .bufferRowLength = w,
+            .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+            .imageOffset = {(int32_t) r->x, (int32_t) r->y, 0},
+            .imageExtent = {r->width, r->height, 1},
+        };
+    }
+    VkMemoryBarrier mb = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+        .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+        .dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT,
+    };
+    vkCmdPipelineBarrier(vr->cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                         VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &mb, 0, NULL, 0, NULL);
+    vkCmdCopyImageToBuffer(vr->cmd, vr->frame_image.image, VK_IMAGE_LAYOUT_GENERAL,
+                           vr->readback.buffer, n, regions);
+    if (!submit(vr))
+        return;
+    buffer_invalidate(vr, &vr->readback);
+
+    g_mutex_lock(&vr->lock);
+    VrGpuFrame *f = vr->frame;
+    if (full) {
+        f = frame_new(w, h);
+    } else if (!g_atomic_ref_count_compare(&f->refcount, 1)) {
+        /* A viewer holds the current frame: change a copy. */
+        VrGpuFrame *copy = frame_new(w, h);
+        memcpy(copy->pixels, f->pixels, (size_t) f->stride * h);
+        f = copy;
+    } else {
+        vr->frame = NULL; /* changed in place below */
+    }
+    bool have = false;
+    for (unsigned i = 0; i < n; i++) {
+        const VrGpuRect *r = &rects[i];
+        for (uint32_t y = r->y; y < r->y + r->height; y++) {
+            size_t at = ((size_t) y * w + r->x) * 4;
+            memcpy(f->pixels + at, vr->readback.map + at, (size_t) r->width * 4);
+        }
+        rect_union(&f->dirty, &have, r);
+    }
+    if (!have)
+        f->dirty = (VrGpuRect){0, 0, 0, 0};
+    f->sequence = ++vr->sequence;
+    if (vr->frame != f)
+        g_clear_pointer(&vr->frame, vr_gpu_frame_unref);
+    vr->frame = f;
+    g_mutex_unlock(&vr->lock);
+}
+
+/* ---- Operations ---- */
+
+static VrRendererResource *vk_resource_create(VrRenderer *r, uint32_t format, uint32_t width,
+                                              uint32_t height)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    if (vr->broken || width > vr->max_dimension || height > vr->max_dimension)
+        return NULL;
+    VrRendererResource *res = g_new0(VrRendererResource, 1);
+    res->format = format;
+    res->width = width;
+    res->height = height;
+    if (!image_create(vr, &res->image, VK_FORMAT_R8G8B8A8_UINT, VK_FORMAT_R8G8B8A8_UINT, 0,
+                      VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT |
+                          VK_IMAGE_USAGE_STORAGE_BIT,
+                      width, height)) {
+        g_free(res);
+        return NULL;
+    }
+    begin(vr);
+    to_general(vr, res->image.image);
+    VkClearColorValue zero = {.uint32 = {0, 0, 0, 0}};
+    VkImageSubresourceRange range = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+    vkCmdClearColorImage(vr->cmd, res->image.image, VK_IMAGE_LAYOUT_GENERAL, &zero, 1, &range);
+    if (!submit(vr)) {
+        image_destroy(vr, &res->image);
+        g_free(res);
+        return NULL;
+    }
+    return res;
+}
+
+static void vk_resource_destroy(VrRenderer *r, VrRendererResource *res)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    image_destroy(vr, &res->image);
+    g_free(res);
+}
+
+static void vk_resource_write(VrRenderer *r, VrRendererResource *res, const VrGpuRect *rect,
+                              const struct iovec *backing, unsigned n_backing, uint64_t offset,
+                              uint32_t stride)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    if (vr->broken || rect->width == 0 || rect->height == 0)
+        return;
+    Backing b = {backing, n_backing, 0, 0, offset, stride};
+    if (!transfer_pieces(vr, &res->image, rect, true, gather_piece, &b))
+        g_warning("Vulkan renderer: a transfer of %ux%u pixels failed", rect->width, rect->height);
+}
+
+static void vk_resource_read_all(VrRenderer *r, VrRendererResource *res, uint8_t *buf)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    HostImage h = {buf, res->width};
+    VrGpuRect all = {0, 0, res->width, res->height};
+    if (vr->broken || !transfer_pieces(vr, &res->image, &all, false, piece_to_host, &h))
+        memset(buf, 0, (size_t) res->width * res->height * 4);
+}
+
+static void vk_resource_write_all(VrRenderer *r, VrRendererResource *res, const uint8_t *buf)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    HostImage h = {(uint8_t *) buf, res->width};
+    VrGpuRect all = {0, 0, res->width, res->height};
+    if (!vr->broken)
+        transfer_pieces(vr, &res->image, &all, true, host_to_piece, &h);
+}
+
+static void vk_set_scanout(VrRenderer *r, unsigned index, VrRendererResource *res,
+                           const VrGpuRect *rect)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    vr->scanout = res;
+    if (!res) {
+        g_mutex_lock(&vr->lock);
+        g_clear_pointer(&vr->frame, vr_gpu_frame_unref);
+        g_mutex_unlock(&vr->lock);
+        return;
+    }
+    vr->scanout_rect = *rect;
+    update_frame(vr, NULL, 0, true);
+}
+
+static void vk_flush(VrRenderer *r, VrRendererResource *res, const VrGpuRect *rect)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    VrGpuRect part;
+    if (res != vr->scanout ||
+        !intersect(&vr->scanout_rect, rect->x, rect->y, rect->width, rect->height, &part))
+        return;
+    part.x -= vr->scanout_rect.x;
+    part.y -= vr->scanout_rect.y;
+    update_frame(vr, &part, 1, false);
+}
+
+/* Recomposes where the cursor was and where it is now. */
+static void cursor_changed(VkRenderer *vr, const VrGpuRect *before, bool had_before)
+{
+    VrGpuRect rects[2];
+    unsigned n = 0;
+    if (had_before)
+        rects[n++] = *before;
+    if (cursor_rect(vr, &rects[n]))
+        n++;
+    if (n > 0)
+        update_frame(vr, rects, n, false);
+}
+
+static void vk_set_cursor(VrRenderer *r, VrRendererResource *res, uint32_t hot_x, uint32_t hot_y,
+                          unsigned index, uint32_t x, uint32_t y)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    VrGpuRect before;
+    bool had = cursor_rect(vr, &before);
+    vr->have_cursor = false;
+    if (res && !vr->broken) {
+        uint32_t w = MIN(res->width, CURSOR_MAX), h = MIN(res->height, CURSOR_MAX);
+        VkImageCopy region = {
+            .srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+            .dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+            .extent = {w, h, 1},
+        };
+        begin(vr);
+        vkCmdCopyImage(vr->cmd, res->image.image, VK_IMAGE_LAYOUT_GENERAL, vr->cursor_image.image,
+                       VK_IMAGE_LAYOUT_GENERAL, 1, &region);
+        if (submit(vr)) {
+            vr->have_cursor = true;
+            vr->cursor_format = res->format;
+            vr->cursor_width = w;
+            vr->cursor_height = h;
+        }
+    }
+    vr->hot_x = hot_x;
+    vr->hot_y = hot_y;
+    vr->cursor_x = (int32_t) x;
+    vr->cursor_y = (int32_t) y;
+    cursor_changed(vr, &before, had);
+}
+
+static void vk_move_cursor(VrRenderer *r, unsigned index, uint32_t x, uint32_t y)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    VrGpuRect before;
+    bool had = cursor_rect(vr, &before);
+    vr->cursor_x = (int32_t) x;
+    vr->cursor_y = (int32_t) y;
+    cursor_changed(vr, &before, had);
+}
+
+static VrGpuFrame *vk_get_frame(VrRenderer *r, unsigned index)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    g_mutex_lock(&vr->lock);
+    VrGpuFrame *f = vr->frame ? vr_gpu_frame_ref(vr->frame) : NULL;
+    g_mutex_unlock(&vr->lock);
+    return f;
+}
+
+static void vk_free(VrRenderer *r)
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    if (vr->device) {
+        vkDeviceWaitIdle(vr->device);
+        image_destroy(vr, &vr->frame_image);
+        image_destroy(vr, &vr->cursor_image);
+        buffer_destroy(vr, &vr->staging);
+        buffer_destroy(vr, &vr->readback);
+        if (vr->pipeline)
+            vkDestroyPipeline(vr->device, vr->pipeline, NULL);
+        if (vr->pipeline_layout)
+            vkDestroyPipelineLayout(vr->device, vr->pipeline_layout, NULL);
+        if (vr->descriptor_pool)
+            vkDestroyDescriptorPool(vr->device, vr->descriptor_pool, NULL);
+        if (vr->set_layout)
+            vkDestroyDescriptorSetLayout(vr->device, vr->set_layout, NULL);
+        if (vr->fence)
+            vkDestroyFence(vr->device, vr->fence, NULL);
+        if (vr->pool)
+            vkDestroyCommandPool(vr->device, vr->pool, NULL);
+        vkDestroyDevice(vr->device, NULL);
+    }
+    if (vr->instance)
+        vkDestroyInstance(vr->instance, NULL);
+    g_mutex_lock(&vr->lock);
+    g_clear_pointer(&vr->frame, vr_gpu_frame_unref);
+    g_mutex_unlock(&vr->lock);
+    g_mutex_clear(&vr->lock);
+    g_free(vr);
+}
+
+static const VrRendererOps vulkan_ops = {
+    .name = "vulkan",
+    .resource_create = vk_resource_create,
+    .resource_destroy = vk_resource_destroy,
+    .resource_write = vk_resource_write,
+    .resource_read_all = vk_resource_read_all,
+    .resource_write_all = vk_resource_write_all,
+    .set_scanout = vk_set_scanout,
+    .flush = vk_flush,
+    .set_cursor = vk_set_cursor,
+    .move_cursor = vk_move_cursor,
+    .get_frame = vk_get_frame,
+    .free = vk_free,
+};
+
+/* ---- Set-up ---- */
+
+static bool has_features(VkPhysicalDevice pd, VkFormat format, VkFormatFeatureFlags need)
+{
+    VkFormatProperties fp;
+    vkGetPhysicalDeviceFormatProperties(pd, format, &fp);
+    return (fp.optimalTilingFeatures & need) == need;
+}
+
+/* How much a device type is preferred: a real GPU before a software one. */
+static int type_rank(VkPhysicalDeviceType type)
+{
+    switch (type) {
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 4;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 3;
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
+    case VK_PHYSICAL_DEVICE_TYPE_CPU: return 1;
+    default: return 0;
+    }
+}
+
+/* Picks the best device with a compute queue and the image formats the renderer needs; its
+ * queue family in *family. On failure, *why says what the last device lacked. */
+static bool pick_device(VkRenderer *vr, uint32_t *family, char **why)
+{
+    uint32_t n = 0;
+    vkEnumeratePhysicalDevices(vr->instance, &n, NULL);
+    if (n == 0) {
+        *why = g_strdup(_("There is no Vulkan device."));
+        return false;
+    }
+    g_autofree VkPhysicalDevice *devices = g_new(VkPhysicalDevice, n);
+    vkEnumeratePhysicalDevices(vr->instance, &n, devices);
+    int best_rank = -1;
+    for (uint32_t d = 0; d < n; d++) {
+        VkPhysicalDeviceProperties props;
+        vkGetPhysicalDeviceProperties(devices[d], &props);
+        const VkFormatFeatureFlags resource_features = VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT |
+                                                       VK_FORMAT_FEATURE_TRANSFER_SRC_BIT |
+                                                       VK_FORMAT_FEATURE_TRANSFER_DST_BIT;
+        if (!has_features(devices[d], VK_FORMAT_R8G8B8A8_UINT, resource_features) ||
+            !has_features(devices[d], VK_FORMAT_R8G8B8A8_UNORM,
+                          VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT |
+                              VK_FORMAT_FEATURE_TRANSFER_SRC_BIT)) {
+            g_free(*why);
+            *why = g_strdup_printf(_("The Vulkan device %s cannot store 8-bit RGBA images."),
+                                   props.deviceName);
+            continue;
+        }
+        uint32_t nq = 0;
+        vkGetPhysicalDeviceQueueFamilyProperties(devices[d], &nq, NULL);
+        g_autofree VkQueueFamilyProperties *queues = g_new(VkQueueFamilyProperties, nq);
+        vkGetPhysicalDeviceQueueFamilyProperties(devices[d], &nq, queues);
+        uint32_t q = 0;
+        while (q < nq && !(queues[q].queueFlags & VK_QUEUE_COMPUTE_BIT))
+            q++;
+        if (q == nq) {
+            g_free(*why);
+            *why =
+                g_strdup_printf(_("The Vulkan device %s has no compute queue."), props.deviceName);
+            continue;
+        }
+        if (type_rank(props.deviceType) > best_rank) {
+            best_rank = type_rank(props.deviceType);
+            vr->physical = devices[d];
+            *family = q;
+        }
+    }
+    return best_rank >= 0;
+}
+
+static bool create_pipeline(VkRenderer *vr)
+{
+    VkDescriptorSetLayoutBinding bindings[3];
+    for (uint32_t i = 0; i < 3; i++)
+        bindings[i] = (VkDescriptorSetLayoutBinding){
+            .binding = i,
+            .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_IMAGE,
+            .descriptorCount = 1,
+            .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
+        };
+    VkDescriptorSetLayoutCreateInfo sli = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+        .bindingCount = 3,
+        .pBindings = bindings,
+    };
+    if (vkCreateDescriptorSetLayout(vr->device, &sli, NULL, &vr->set_layout) != VK_SUCCESS)
+        return false;
+    VkDescriptorPoolSize size = {VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 3};
+    VkDescriptorPoolCreateInfo dpi = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+        .maxSets = 1,
+        .poolSizeCount = 1,
+        .pPoolSizes = &size,
+    };
+    if (vkCreateDescriptorPool(vr->device, &dpi, NULL, &vr->descriptor_pool) != VK_SUCCESS)
+        return false;
+    VkDescriptorSetAllocateInfo dai = {
+        .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+        .descriptorPool = vr->descriptor_pool,
+        .descriptorSetCount = 1,
+        .pSetLayouts = &vr->set_layout,
+    };
+    if (vkAllocateDescriptorSets(vr->device, &dai, &vr->set) != VK_SUCCESS)
+        return false;
+    VkPushConstantRange pcr = {VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(ComposeParams)};
+    VkPipelineLayoutCreateInfo pli = {
+        .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+        .setLayoutCount = 1,
+        .pSetLayouts = &vr->set_layout,
+        .pushConstantRangeCount = 1,
+        .pPushConstantRanges = &pcr,
+    };
+    if (vkCreatePipelineLayout(vr->device, &pli, NULL, &vr->pipeline_layout) != VK_SUCCESS)
+        return false;
+    VkShaderModuleCreateInfo smi = {
+        .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
+        .codeSize = sizeof(compose_spv),
+        .pCode = compose_spv,
+    };
+    VkShaderModule module;
+    if (vkCreateShaderModule(vr->device, &smi, NULL, &module) != VK_SUCCESS)
+        return false;
+    VkComputePipelineCreateInfo cpi = {
+        .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+        .stage =
+            {
+                .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+                .module = module,
+                .pName = "main",
+            },
+        .layout = vr->pipeline_layout,
+    };
+    VkResult r = vkCreateComputePipelines(vr->device, VK_NULL_HANDLE, 1, &cpi, NULL, &vr->pipeline);
+    vkDestroyShaderModule(vr->device, module, NULL);
+    return r == VK_SUCCESS;
+}
+
+/* Everything after the instance; *why says what failed. */
+static bool setup(VkRenderer *vr, char **why)
+{
+    uint32_t family = 0;
+    if (!pick_device(vr, &family, why))
+        return false;
+    g_clear_pointer(why, g_free);
+    VkPhysicalDeviceProperties props;
+    vkGetPhysicalDeviceProperties(vr->physical, &props);
+    vkGetPhysicalDeviceMemoryProperties(vr->physical, &vr->memory_props);
+    vr->max_allocations = props.limits.maxMemoryAllocationCount;
+    vr->max_dimension = props.limits.maxImageDimension2D;
+    /* The frame image has the bytes of B8G8R8A8 (XRGB8888): typed so where the device can
+     * write such images, R8G8B8A8 (the same bytes, red and blue named the other way) where
+     * it cannot. The shader writes it through an R8G8B8A8_UINT view either way. */
+    vr->frame_format =
+        has_features(vr->physical, VK_FORMAT_B8G8R8A8_UNORM,
+                     VK_FORMAT_FEATURE_STORAGE_IMAGE_BIT | VK_FORMAT_FEATURE_TRANSFER_SRC_BIT)
+            ? VK_FORMAT_B8G8R8A8_UNORM
+            : VK_FORMAT_R8G8B8A8_UNORM;
+
+    float priority = 1.0f;
+    VkDeviceQueueCreateInfo qi = {
+        .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+        .queueFamilyIndex = family,
+        .queueCount = 1,
+        .pQueuePriorities = &priority,
+    };
+    VkDeviceCreateInfo di = {
+        .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+        .queueCreateInfoCount = 1,
+        .pQueueCreateInfos = &qi,
+    };
+    VkResult r = vkCreateDevice(vr->physical, &di, NULL, &vr->device);
+    if (r != VK_SUCCESS) {
+        vr->device = VK_NULL_HANDLE;
+        /* Translators: the device's name, then a Vulkan error code such as
+         * VK_ERROR_INITIALIZATION_FAILED. */
+        *why = g_strdup_printf(_("The Vulkan device %s could not be opened (%s)."),
+                               props.deviceName, result_name(r));
+        return false;
+    }
+    vkGetDeviceQueue(vr->device, family, 0, &vr->queue);
+    VkCommandPoolCreateInfo pi = {
+        .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+        .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+        .queueFamilyIndex = family,
+    };
+    VkFenceCreateInfo fi = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    bool ok = vkCreateCommandPool(vr->device, &pi, NULL, &vr->pool) == VK_SUCCESS &&
+              vkCreateFence(vr->device, &fi, NULL, &vr->fence) == VK_SUCCESS;
+    if (ok) {
+        VkCommandBufferAllocateInfo ai = {
+            .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+            .commandPool = vr->pool,
+            .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+            .commandBufferCount = 1,
+        };
+        ok = vkAllocateCommandBuffers(vr->device, &ai, &vr->cmd) == VK_SUCCESS;
+    }
+    if (!ok || !create_pipeline(vr)) {
+        *why = g_strdup_printf(_("The Vulkan device %s could not set up the compute shader."),
+                               props.deviceName);
+        return false;
+    }
+    if (!image_create(vr, &vr->cursor_image, VK_FORMAT_R8G8B8A8_UINT, VK_FORMAT_R8G8B8A8_UINT, 0,
+                      VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_DST_BIT, CURSOR_MAX,
+                      CURSOR_MAX)) {
+        *why = g_strdup_printf(_("The Vulkan device %s has no memory for the renderer."),
+                               props.deviceName);
+        return false;
+    }
+    begin(vr);
+    to_general(vr, vr->cursor_image.image);
+    if (!submit(vr)) {
+        *why =
+            g_strdup_printf(_("The Vulkan device %s failed its first command."), props.deviceName);
+        return false;
+    }
+    g_strlcpy(vr->device_name, props.deviceName, sizeof(vr->device_name));
+    vr->software = props.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    g_debug("Vulkan renderer on %s", props.deviceName);
+    return true;
+}
+
+VrRenderer *vr_renderer_vulkan_new(GError **error)
+{
+    VkRenderer *vr = g_new0(VkRenderer, 1);
+    vr->base.ops = &vulkan_ops;
+    g_mutex_init(&vr->lock);
+    VkApplicationInfo app = {
+        .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
+        .pApplicationName = "Vireo",
+        .pEngineName = "Vireo",
+        .apiVersion = VK_API_VERSION_1_0,
+    };
+    VkInstanceCreateInfo ci = {
+        .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
+        .pApplicationInfo = &app,
+    };
+    VkResult r = vkCreateInstance(&ci, NULL, &vr->instance);
+    if (r != VK_SUCCESS) {
+        vr->instance = VK_NULL_HANDLE;
+        vk_free(&vr->base);
+        /* Translators: a Vulkan error code such as VK_ERROR_INCOMPATIBLE_DRIVER. */
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                    _("There is no Vulkan driver (%s)."), result_name(r));
+        return NULL;
+    }
+    g_autofree char *why = NULL;
+    if (!setup(vr, &why)) {
+        vk_free(&vr->base);
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, why);
+        return NULL;
+    }
+    return &vr->base;
+}
+
+const char *vr_renderer_vulkan_device_name(VrRenderer *r, bool *software)
+{
+    if (r->ops != &vulkan_ops)
+        return NULL;
+    VkRenderer *vr = (VkRenderer *) r;
+    if (software)
+        *software = vr->software;
+    return vr->device_name;
+}
