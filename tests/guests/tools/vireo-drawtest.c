@@ -1,11 +1,11 @@
 /* vireo-drawtest: draws known pictures on the first connected DRM output through dumb
  * buffers, so a host test can check the frames it receives pixel by pixel.
  *
- *   vireo-drawtest [CARD]      (default /dev/dri/card0)
+ *   vireo-drawtest [CARD [WxH]]      (default /dev/dri/card0, the preferred mode)
  *
- * It sets the output's preferred mode with a framebuffer holding pattern A and then reads
- * commands from stdin, one per line, answering each with "drawtest: <command> done" once the
- * kernel has taken the update (or "drawtest: error ..." and exit status 1):
+ * It sets the output's preferred mode (or the mode WxH) with a framebuffer holding pattern A and
+ * then reads commands from stdin, one per line, answering each with "drawtest: <command> done" once
+ * the kernel has taken the update (or "drawtest: error ..." and exit status 1):
  *
  *   info                  prints "drawtest: mode WxH"
  *   full                  the whole framebuffer gets pattern A again, flushed whole
@@ -14,6 +14,10 @@
  *                         corner at X, Y
  *   move X Y              moves the cursor
  *   hide                  removes the cursor
+ *   bench N full|small    N updates as fast as the kernel takes them: one pixel changes
+ *                         and the whole screen (full) or a 64x64 square that moves (small)
+ *                         is flushed; prints "drawtest: bench N frames in T us" (monotonic
+ *                         clock) before its "done"
  *   quit                  exits (the console takes the screen back)
  *
  * The patterns are functions of the pixel position (pattern_a, pattern_b, cursor_pixel),
@@ -29,6 +33,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CURSOR_SIZE 64
@@ -106,6 +111,11 @@ static void create_buffer(Buffer *b, uint32_t width, uint32_t height, int with_f
 int main(int argc, char **argv)
 {
     const char *card = argc > 1 ? argv[1] : "/dev/dri/card0";
+    unsigned want_w = 0, want_h = 0;
+    if (argc > 2 && sscanf(argv[2], "%ux%u", &want_w, &want_h) != 2) {
+        errno = EINVAL;
+        die(argv[2]);
+    }
     fd = open(card, O_RDWR | O_CLOEXEC);
     if (fd < 0)
         die(card);
@@ -123,24 +133,31 @@ int main(int argc, char **argv)
     res.encoder_id_ptr = (uintptr_t) enc_ids;
     xioctl(DRM_IOCTL_MODE_GETRESOURCES, &res, "GETRESOURCES");
 
-    struct drm_mode_modeinfo modes[32], mode;
+    struct drm_mode_modeinfo modes[128], mode;
     uint32_t connector = 0;
     for (uint32_t i = 0; i < res.count_connectors && !connector; i++) {
         struct drm_mode_get_connector c = {.connector_id = conn_ids[i]};
         xioctl(DRM_IOCTL_MODE_GETCONNECTOR, &c, "GETCONNECTOR");
         if (c.connection != 1 || c.count_modes == 0)
             continue;
-        if (c.count_modes > 32)
-            c.count_modes = 32;
+        if (c.count_modes > 128)
+            c.count_modes = 128;
         c.count_props = c.count_encoders = 0;
         c.modes_ptr = (uintptr_t) modes;
         xioctl(DRM_IOCTL_MODE_GETCONNECTOR, &c, "GETCONNECTOR");
-        mode = modes[0];
-        for (uint32_t k = 0; k < c.count_modes; k++)
-            if (modes[k].type & DRM_MODE_TYPE_PREFERRED) {
+        int found = 0;
+        for (uint32_t k = 0; k < c.count_modes && !found; k++)
+            if (want_w ? modes[k].hdisplay == want_w && modes[k].vdisplay == want_h
+                       : (modes[k].type & DRM_MODE_TYPE_PREFERRED) != 0) {
                 mode = modes[k];
-                break;
+                found = 1;
             }
+        if (!found && want_w) {
+            errno = ENOENT;
+            die("no such mode");
+        }
+        if (!found)
+            mode = modes[0];
         connector = conn_ids[i];
     }
     if (!connector) {
@@ -218,6 +235,26 @@ int main(int argc, char **argv)
         } else if (strcmp(cmd, "hide") == 0) {
             struct drm_mode_cursor c = {.flags = DRM_MODE_CURSOR_BO, .crtc_id = crtc};
             xioctl(DRM_IOCTL_MODE_CURSOR, &c, "CURSOR");
+        } else if (strcmp(cmd, "bench") == 0 && n >= 2 && x > 0) {
+            char kind[16] = "";
+            sscanf(line, "%*s %*d %15s", kind);
+            int small = strcmp(kind, "small") == 0;
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            for (int i = 0; i < x; i++) {
+                uint32_t sx = small ? (uint32_t) (i * 37) % (width - 64) : 0;
+                uint32_t sy = small ? (uint32_t) (i * 23) % (height - 64) : 0;
+                fb.map[(sy + 1) * stride + sx + 1] ^= 0x00ffffffu;
+                struct drm_clip_rect clip = {(unsigned short) sx, (unsigned short) sy,
+                                             (unsigned short) (small ? sx + 64 : width),
+                                             (unsigned short) (small ? sy + 64 : height)};
+                struct drm_mode_fb_dirty_cmd dirty = {
+                    .fb_id = fb.fb, .num_clips = 1, .clips_ptr = (uintptr_t) &clip};
+                xioctl(DRM_IOCTL_MODE_DIRTYFB, &dirty, "DIRTYFB");
+            }
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            long long us = (t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
+            printf("drawtest: bench %d frames in %lld us\n", x, us);
         } else if (strcmp(cmd, "quit") == 0) {
             printf("drawtest: quit done\n");
             return 0;
