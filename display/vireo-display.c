@@ -704,6 +704,20 @@ static void vireo_display_unmap(GtkWidget *widget)
     GTK_WIDGET_CLASS(vireo_display_parent_class)->unmap(widget);
 }
 
+/* The grab note's box, once per display connection (the widget works without the
+ * application's style sheet). */
+static void add_style(GdkDisplay *display)
+{
+    if (g_object_get_data(G_OBJECT(display), "vireo-display-style"))
+        return;
+    GtkCssProvider *provider = gtk_css_provider_new();
+    gtk_css_provider_load_from_data(
+        provider, "vireo-display > label.grab-note { padding: 6px 12px; border-radius: 8px; }", -1);
+    gtk_style_context_add_provider_for_display(display, GTK_STYLE_PROVIDER(provider),
+                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_object_set_data_full(G_OBJECT(display), "vireo-display-style", provider, g_object_unref);
+}
+
 /* Keys are taken on the window, in the capture phase, while the widget has the focus: a
  * controller added there after the window's own runs before them, so Tab, the arrows and F10
  * (which opens the window's primary menu) reach the guest. */
@@ -711,6 +725,7 @@ static void vireo_display_root(GtkWidget *widget)
 {
     GTK_WIDGET_CLASS(vireo_display_parent_class)->root(widget);
     VireoDisplay *self = VIREO_DISPLAY(widget);
+    add_style(gtk_widget_get_display(widget));
     self->key_root = GTK_WIDGET(gtk_widget_get_root(widget));
     self->root_keys = gtk_event_controller_key_new();
     gtk_event_controller_set_propagation_phase(self->root_keys, GTK_PHASE_CAPTURE);
@@ -824,7 +839,7 @@ static void vireo_display_init(VireoDisplay *self)
 
     self->grab_label = gtk_label_new(NULL);
     gtk_widget_add_css_class(self->grab_label, "osd");
-    gtk_widget_add_css_class(self->grab_label, "vireo-display-grab");
+    gtk_widget_add_css_class(self->grab_label, "grab-note");
     gtk_label_set_ellipsize(GTK_LABEL(self->grab_label), PANGO_ELLIPSIZE_END);
     gtk_widget_set_can_target(self->grab_label, FALSE);
     gtk_widget_set_visible(self->grab_label, FALSE);
