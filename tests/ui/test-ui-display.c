@@ -662,6 +662,41 @@ static void test_grab(void)
     g_autofree char *rest = take_events();
 }
 
+static void on_app_action(GSimpleAction *action, GVariant *parameter, int *count)
+{
+    (*count)++;
+}
+
+/* The application's accelerators stay the host's while the display only has the focus, and
+ * become the guest's keys while it holds the grab. */
+static void test_app_accelerators(void)
+{
+    g_autoptr(GtkApplication) app =
+        gtk_application_new("org.vireo.DisplayTest", G_APPLICATION_NON_UNIQUE);
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_application_register(G_APPLICATION(app), NULL, &error));
+    g_assert_no_error(error);
+    int runs = 0;
+    g_autoptr(GSimpleAction) action = g_simple_action_new("act", NULL);
+    g_signal_connect(action, "activate", G_CALLBACK(on_app_action), &runs);
+    g_action_map_add_action(G_ACTION_MAP(app), G_ACTION(action));
+    const char *accels[] = {"<Primary><Shift>q", NULL};
+    gtk_application_set_accels_for_action(app, "app.act", accels);
+    gtk_window_set_application(window, app);
+    focus_display();
+
+    const char *keys = "keydown ctrl keydown shift keydown q keyup q keyup shift keyup ctrl";
+    check_keys(keys, "k29,1 k42,1 k42,0 k29,0");
+    g_assert_cmpint(runs, ==, 1);
+    check_keys("type q", "k16,1 k16,0");
+
+    vireo_display_set_grab(display, TRUE);
+    check_keys(keys, "k29,1 k42,1 k16,1 k16,0 k42,0 k29,0");
+    g_assert_cmpint(runs, ==, 1);
+    vireo_display_set_grab(display, FALSE);
+    gtk_window_set_application(window, NULL);
+}
+
 static gboolean on_window_f10(GtkWidget *widget, GVariant *args, gpointer data)
 {
     window_f10++;
@@ -727,6 +762,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ui/display/german-layout", test_german_layout);
     g_test_add_func("/ui/display/resize-guest", test_resize_guest);
     g_test_add_func("/ui/display/grab", test_grab);
+    g_test_add_func("/ui/display/app-accelerators", test_app_accelerators);
     int status = g_test_run();
 
     gtk_window_destroy(window);
