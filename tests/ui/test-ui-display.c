@@ -83,6 +83,27 @@ static char *take_key_events(void)
     return take_events();
 }
 
+static guint count_events(gboolean keys_only)
+{
+    guint n = 0;
+    for (guint i = 0; i < events->len; i++)
+        n += !keys_only || g_array_index(events, Event, i).kind == 'k';
+    return n;
+}
+
+/* The events once as many as want has (in take_events' words) have come, or after 3 s: X
+ * events may take a while on a busy machine. */
+static char *await_events(const char *want, gboolean keys_only)
+{
+    g_auto(GStrv) words = g_strsplit(want, " ", -1);
+    guint n = *want ? g_strv_length(words) : 0;
+    gint64 deadline = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+    while (count_events(keys_only) < n && g_get_monotonic_time() < deadline)
+        ui_iterate(20);
+    ui_iterate(100); /* and anything that should not have come */
+    return keys_only ? take_key_events() : take_events();
+}
+
 static VrGpuFrame *frame_source(gpointer data)
 {
     frame_fetches++;
@@ -402,27 +423,33 @@ static void check_pointer(int width, int height, const PointerCase *cases, unsig
         const PointerCase *c = &cases[i];
         g_autofree char *dropped = take_events();
         pointer_to(c->x, c->y);
+        /* The last position is where the pointer is (X may report the way there, too). */
+        g_autofree char *want_move = c->abs ? g_strdup_printf("a%s", c->abs) : NULL;
+        gint64 deadline = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+        while (want_move && g_get_monotonic_time() < deadline) {
+            g_autofree char *text = events_text();
+            if (g_str_has_suffix(text, want_move))
+                break;
+            ui_iterate(20);
+        }
+        ui_iterate(50);
         g_autofree char *moved = take_events();
-        g_autofree char *want_move = c->abs ? g_strdup_printf("a%s", c->abs) : g_strdup("");
-        /* The last motion is where the pointer is (X may report the way there, too). */
         const char *last = strrchr(moved, ' ');
         last = last ? last + 1 : moved;
-        if (c->abs)
-            g_assert_cmpstr(last, ==, want_move);
-        else
-            g_assert_cmpstr(moved, ==, "");
+        g_assert_cmpstr(c->abs ? last : moved, ==, c->abs ? want_move : "");
         guint evdev[] = {BTN_LEFT, BTN_MIDDLE, BTN_RIGHT, BTN_SIDE, BTN_EXTRA};
         guint x_button[] = {1, 2, 3, 8, 9};
         unsigned b = i % G_N_ELEMENTS(evdev);
         xdo("click %u", x_button[b]);
-        g_autofree char *clicked = take_events();
         g_autofree char *want_click =
             c->abs ? g_strdup_printf("a%s b%u,1 b%u,0", c->abs, evdev[b], evdev[b]) : g_strdup("");
+        g_autofree char *clicked = await_events(want_click, FALSE);
         g_assert_cmpstr(clicked, ==, want_click);
         /* The wheel: one click up, two down. */
         xdo("click 4 click 5 click 5");
-        g_autofree char *wheel = take_events();
-        g_assert_cmpstr(wheel, ==, c->abs ? "s0,1 s0,-1 s0,-1" : "");
+        const char *want_wheel = c->abs ? "s0,1 s0,-1 s0,-1" : "";
+        g_autofree char *wheel = await_events(want_wheel, FALSE);
+        g_assert_cmpstr(wheel, ==, want_wheel);
     }
 }
 
@@ -464,7 +491,7 @@ static void check_keys(const char *xdotool_args, const char *want)
 {
     g_autofree char *dropped = take_events();
     xdo("%s", xdotool_args);
-    g_autofree char *got = take_key_events();
+    g_autofree char *got = await_events(want, TRUE);
     if (g_strcmp0(got, want) != 0)
         g_error("xdotool %s gave “%s”, not “%s”", xdotool_args, got, want);
 }
@@ -475,7 +502,7 @@ static void focus_display(void)
     focus_window();
     pointer_to(400, 300);
     xdo("click 1");
-    g_assert_true(gtk_widget_has_focus(GTK_WIDGET(display)));
+    UI_WAIT_FOR(gtk_widget_has_focus(GTK_WIDGET(display)), 3000, "the focus on the display");
     g_autofree char *clicks = take_events();
 }
 
@@ -551,7 +578,7 @@ static void test_german_layout(void)
     for (unsigned i = 0; i < G_N_ELEMENTS(typed); i++) {
         g_autofree char *dropped = take_events();
         xdo("%s", typed[i]);
-        g_autofree char *e = take_events();
+        g_autofree char *e = await_events("k,1 k,0", TRUE);
         g_string_append_printf(got, "%s%s", i ? " | " : "", e);
     }
     set_layout(layout);
@@ -629,7 +656,7 @@ static void test_grab(void)
     g_assert_null(ui_find_label(GTK_WIDGET(display), keys));
 
     xdo("key ctrl+alt+g");
-    g_assert_true(vireo_display_get_grabbed(display));
+    UI_WAIT_FOR(vireo_display_get_grabbed(display), 3000, "the grab");
     g_assert_cmpint(notes, ==, 1);
     GtkWidget *note = ui_find_label(GTK_WIDGET(display), keys);
     g_assert_nonnull(note);
@@ -637,24 +664,24 @@ static void test_grab(void)
     g_assert_true(keyboard_taken());
     /* Ctrl and Alt reached the guest before the G made them the grab key: they are let go
      * again, and the G itself never arrives. */
-    g_autofree char *grab_keys = take_key_events();
+    g_autofree char *grab_keys = await_events("k29,1 k56,1 k29,0 k56,0", TRUE);
     g_assert_cmpstr(grab_keys, ==, "k29,1 k56,1 k29,0 k56,0");
     ui_screenshot(GTK_WIDGET(window), "display-grabbed");
     check_keys("type a", "k30,1 k30,0");
 
     xdo("key ctrl+alt+g");
-    g_assert_false(vireo_display_get_grabbed(display));
+    UI_WAIT_FOR(!vireo_display_get_grabbed(display), 3000, "the grab to end");
     g_assert_cmpint(notes, ==, 2);
     g_assert_null(ui_find_label(GTK_WIDGET(display), keys));
     g_assert_false(keyboard_taken());
-    g_autofree char *ungrab_keys = take_key_events();
+    g_autofree char *ungrab_keys = await_events("k29,1 k56,1 k29,0 k56,0", TRUE);
     g_assert_cmpstr(ungrab_keys, ==, "k29,1 k56,1 k29,0 k56,0");
 
     /* A click into the picture grabs when asked to. */
     vireo_display_set_grab_on_click(display, TRUE);
     pointer_to(400, 300);
     xdo("click 1");
-    g_assert_true(vireo_display_get_grabbed(display));
+    UI_WAIT_FOR(vireo_display_get_grabbed(display), 3000, "the grab on a click");
     vireo_display_set_grab(display, FALSE);
     g_assert_false(vireo_display_get_grabbed(display));
     vireo_display_set_grab_on_click(display, FALSE);
