@@ -22,7 +22,8 @@ struct _VireoDisplay {
     VireoDisplayFrameFn frame_fn;
     gpointer frame_data;
     GDestroyNotify frame_destroy;
-    guint tick_id; /* a frame is to be fetched at the next tick */
+    guint tick_id;       /* a frame is to be fetched at the next tick */
+    gboolean new_source; /* its sequence numbers are not those of the frame shown */
 
     VrGpuFrame *frame;
     GdkTexture *texture;
@@ -143,10 +144,18 @@ gboolean vireo_display_widget_to_guest(VireoDisplay *self, double wx, double wy,
 static void set_frame(VireoDisplay *self, VrGpuFrame *frame)
 {
     VrGpuFrame *old = self->frame;
-    if (frame && old && frame->sequence == old->sequence && frame->width == old->width &&
-        frame->height == old->height) {
+    gboolean new_source = self->new_source;
+    self->new_source = FALSE;
+    if (frame && old && !new_source && frame->sequence == old->sequence &&
+        frame->width == old->width && frame->height == old->height) {
         vr_gpu_frame_unref(frame);
         return;
+    }
+    if (frame && (!frame->pixels || frame->width > G_MAXINT / 4 || frame->height > G_MAXINT ||
+                  frame->stride < frame->width * 4)) {
+        g_warning("A frame of %ux%u pixels with rows %u bytes apart cannot be shown", frame->width,
+                  frame->height, frame->stride);
+        g_clear_pointer(&frame, vr_gpu_frame_unref);
     }
     gboolean resized = !frame || !old || frame->width != old->width || frame->height != old->height;
     g_clear_object(&self->texture);
@@ -191,6 +200,7 @@ void vireo_display_set_frame_source(VireoDisplay *self, VireoDisplayFrameFn fn, 
     self->frame_fn = fn;
     self->frame_data = data;
     self->frame_destroy = destroy;
+    self->new_source = TRUE;
     vireo_display_queue_update(self);
 }
 
