@@ -469,6 +469,15 @@ static void test_pointer(void)
         {400, 560, NULL},          /* the bar below */
     };
     check_pointer(800, 600, big, G_N_ELEMENTS(big));
+    guint gx = 0, gy = 0;
+    g_assert_true(vireo_display_widget_to_guest(display, 400, 300, &gx, &gy));
+    g_assert_cmpuint(gx, ==, 320);
+    g_assert_cmpuint(gy, ==, 200);
+    g_assert_true(vireo_display_widget_to_guest(display, 799.9, 549.9, &gx, &gy));
+    g_assert_cmpuint(gx, ==, FW - 1);
+    g_assert_cmpuint(gy, ==, FH - 1);
+    g_assert_false(vireo_display_widget_to_guest(display, 400, 49.9, &gx, &gy));
+    g_assert_false(vireo_display_widget_to_guest(display, 400, 550, &gx, &gy));
     g_assert_null(gtk_widget_get_cursor(GTK_WIDGET(display))); /* over the bar */
     pointer_to(400, 300);
     g_assert_nonnull(gtk_widget_get_cursor(GTK_WIDGET(display)));
