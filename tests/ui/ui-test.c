@@ -350,6 +350,11 @@ GtkWidget *ui_find_toplevel(GType type)
 
 void ui_screenshot(GtkWidget *widget, const char *name)
 {
+    g_autoptr(GdkTexture) texture = ui_render(widget, name);
+}
+
+GdkTexture *ui_render(GtkWidget *widget, const char *name)
+{
     /* Let layout and drawing settle first. */
     ui_iterate(300);
     const char *dir = g_getenv("VIREO_TEST_OUTPUT");
@@ -377,6 +382,7 @@ void ui_screenshot(GtkWidget *widget, const char *name)
     g_autofree char *path = g_build_filename(dir, file, NULL);
     g_assert_true(gdk_texture_save_to_png(texture, path));
     g_test_message("screenshot: %s", path);
+    return g_steal_pointer(&texture);
 }
 
 GList *ui_library_rows(void)

@@ -69,6 +69,8 @@ const char *ui_last_notification(void);
 
 /* Saves what the window shows to <build>/test-output/ui/<name>.png. */
 void ui_screenshot(GtkWidget *widget, const char *name);
+/* The same, and returns the picture for a test to look at its pixels. */
+GdkTexture *ui_render(GtkWidget *widget, const char *name);
 
 /* The rows of the library list. */
 GList *ui_library_rows(void);
