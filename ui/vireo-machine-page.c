@@ -3,6 +3,8 @@
 #include <vte/vte.h>
 
 #include "vireo-console-palette.h"
+#include "vireo-display.h"
+#include "vr-keymap.h"
 #include "vireo-machine-page.h"
 #include "vireo-util.h"
 #include "vireo-window.h"
@@ -16,6 +18,11 @@ struct _VireoMachinePage {
 
     VireoMachine *machine;
     GHashTable *consoles; /* VireoMachine -> GtkScrolledWindow holding its VteTerminal */
+    GHashTable *screens;  /* VireoMachine -> its VireoDisplay (machines with a screen) */
+    GtkWidget *console_toggle;
+    /* The serial console is shown instead of the screen (machine.view-console). */
+    gboolean view_console;
+    VireoDisplayScaleMode scale;
 
     AdwWindowTitle *title;
     GtkWidget *start_button;
@@ -168,10 +175,141 @@ static void save_thumbnail_of(VireoMachine *machine, VteTerminal *term)
         g_message("%s", error->message);
 }
 
+/* ---- the screen ---- */
+
+static VireoDisplay *screen_of(VireoMachinePage *self, VireoMachine *machine)
+{
+    return machine ? g_hash_table_lookup(self->screens, machine) : NULL;
+}
+
+/* The screen's last picture for the library: as drawn when it is on show, else the guest's
+ * own pixels. FALSE when it has none. */
+static gboolean save_screen_thumbnail(VireoMachinePage *self, VireoMachine *machine)
+{
+    VireoDisplay *d = screen_of(self, machine);
+    if (!d)
+        return FALSE;
+    g_autoptr(GdkTexture) picture = vireo_display_get_texture(d);
+    if (!picture)
+        return FALSE;
+    g_autoptr(GdkTexture) texture = gtk_widget_get_mapped(GTK_WIDGET(d))
+                                        ? vireo_widget_render(GTK_WIDGET(d), THUMBNAIL_WIDTH)
+                                        : NULL;
+    g_autoptr(GError) error = NULL;
+    if (!vireo_machine_save_thumbnail(machine, texture ? texture : picture, &error))
+        g_message("%s", error->message);
+    return TRUE;
+}
+
+static VrGpuFrame *screen_frame(gpointer data)
+{
+    return vireo_machine_get_frame(VIREO_MACHINE(data));
+}
+
+static void send_events(VireoMachine *m, VrInputDevice device, const VrVirtioInputEvent *ev,
+                        gsize n)
+{
+    /* A guest that reads no input loses it, as a real device would drop it. */
+    vireo_machine_send_input(m, device, ev, n);
+}
+
+static void on_screen_key(VireoDisplay *d, guint code, gboolean pressed, gpointer data)
+{
+    VrVirtioInputEvent ev[] = {{VR_EV_KEY, (uint16_t) code, pressed},
+                               {VR_EV_SYN, VR_SYN_REPORT, 0}};
+    send_events(data, VR_INPUT_KEYBOARD, ev, 2);
+}
+
+static void on_screen_pointer(VireoDisplay *d, guint x, guint y, gpointer data)
+{
+    /* Kept for the next button, which says where it is pressed. */
+    g_object_set_data(G_OBJECT(d), "vireo-pointer", GUINT_TO_POINTER(x << 16 | y));
+    VrVirtioInputEvent ev[] = {{VR_EV_ABS, VR_ABS_X, (int32_t) x},
+                               {VR_EV_ABS, VR_ABS_Y, (int32_t) y},
+                               {VR_EV_SYN, VR_SYN_REPORT, 0}};
+    send_events(data, VR_INPUT_TABLET, ev, 3);
+}
+
+static void on_screen_button(VireoDisplay *d, guint button, gboolean pressed, gpointer data)
+{
+    /* With the pointer's position: a guest that moved its pointer itself still gets the
+     * click where the user clicked. */
+    guint xy = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(d), "vireo-pointer"));
+    VrVirtioInputEvent ev[] = {{VR_EV_ABS, VR_ABS_X, (int32_t) (xy >> 16)},
+                               {VR_EV_ABS, VR_ABS_Y, (int32_t) (xy & 0xffff)},
+                               {VR_EV_KEY, (uint16_t) button, pressed},
+                               {VR_EV_SYN, VR_SYN_REPORT, 0}};
+    send_events(data, VR_INPUT_TABLET, ev, 4);
+}
+
+static void on_screen_scroll(VireoDisplay *d, gint dx, gint dy, gpointer data)
+{
+    VrVirtioInputEvent ev[3];
+    gsize n = 0;
+    if (dy)
+        ev[n++] = (VrVirtioInputEvent){VR_EV_REL, VR_REL_WHEEL, dy};
+    if (dx)
+        ev[n++] = (VrVirtioInputEvent){VR_EV_REL, VR_REL_HWHEEL, dx};
+    if (!n)
+        return;
+    ev[n++] = (VrVirtioInputEvent){VR_EV_SYN, VR_SYN_REPORT, 0};
+    send_events(data, VR_INPUT_TABLET, ev, n);
+}
+
+static void on_screen_resize(VireoDisplay *d, guint width, guint height, gpointer data)
+{
+    vireo_machine_set_display_size(data, width, height);
+}
+
+static void on_display_updated(VireoMachine *machine, gpointer data)
+{
+    vireo_display_queue_update(VIREO_DISPLAY(data));
+}
+
+static VireoDisplay *screen_for(VireoMachinePage *self, VireoMachine *machine)
+{
+    VireoDisplay *d = screen_of(self, machine);
+    if (d || !vireo_machine_has_display(machine))
+        return d;
+    d = VIREO_DISPLAY(vireo_display_new());
+    gtk_widget_set_hexpand(GTK_WIDGET(d), TRUE);
+    gtk_widget_set_vexpand(GTK_WIDGET(d), TRUE);
+    gtk_accessible_update_property(GTK_ACCESSIBLE(d), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Screen"),
+                                   -1);
+    vireo_display_set_hide_cursor(d, TRUE);
+    vireo_display_set_scale_mode(d, self->scale);
+    vireo_display_set_frame_source(d, screen_frame, machine, NULL);
+    g_signal_connect_object(d, "key", G_CALLBACK(on_screen_key), machine, 0);
+    g_signal_connect_object(d, "pointer-absolute", G_CALLBACK(on_screen_pointer), machine, 0);
+    g_signal_connect_object(d, "pointer-button", G_CALLBACK(on_screen_button), machine, 0);
+    g_signal_connect_object(d, "scroll", G_CALLBACK(on_screen_scroll), machine, 0);
+    g_signal_connect_object(d, "resize-guest", G_CALLBACK(on_screen_resize), machine, 0);
+    g_signal_connect_object(machine, "display-updated", G_CALLBACK(on_display_updated), d, 0);
+    gtk_stack_add_child(self->console_stack, GTK_WIDGET(d));
+    g_hash_table_insert(self->screens, g_object_ref(machine), d);
+    return d;
+}
+
+/* The screen of the page's machine when it is the one on show. */
+static VireoDisplay *shown_screen(VireoMachinePage *self)
+{
+    VireoDisplay *d = screen_of(self, self->machine);
+    return d && gtk_stack_get_visible_child(self->console_stack) == GTK_WIDGET(d) ? d : NULL;
+}
+
+GtkWidget *vireo_machine_page_get_screen(VireoMachinePage *self)
+{
+    return GTK_WIDGET(screen_of(self, self->machine));
+}
+
 /* Every machine with a console here, on screen or not, leaves its last screen to the
- * library when it stops (a Force Off from the library included). */
+ * library when it stops (a Force Off from the library included): the picture of its screen
+ * when it has one, else the console's. */
 static void on_console_stopped(VireoMachine *machine, const char *how, gpointer data)
 {
+    VireoMachinePage *self = g_object_get_data(G_OBJECT(data), "vireo-page");
+    if (self && save_screen_thumbnail(self, machine))
+        return;
     save_thumbnail_of(machine, VTE_TERMINAL(data));
 }
 
@@ -198,6 +336,7 @@ static GtkWidget *console_for(VireoMachinePage *self, VireoMachine *machine, gbo
     g_signal_connect_object(term, "commit", G_CALLBACK(on_commit), machine, 0);
     g_signal_connect_object(machine, "console-output", G_CALLBACK(on_console_output), term, 0);
     g_signal_connect_object(machine, "console-cleared", G_CALLBACK(on_console_cleared), term, 0);
+    g_object_set_data(G_OBJECT(term), "vireo-page", self);
     g_signal_connect_object(machine, "stopped", G_CALLBACK(on_console_stopped), term, 0);
     g_autoptr(GBytes) log = vireo_machine_get_console_log(machine);
     gsize len;
@@ -223,6 +362,12 @@ GtkWidget *vireo_machine_page_get_terminal(VireoMachinePage *self)
 
 void vireo_machine_page_focus_console(VireoMachinePage *self)
 {
+    VireoDisplay *screen = shown_screen(self);
+    if (screen &&
+        g_strcmp0(gtk_stack_get_visible_child_name(self->content_stack), "console") == 0) {
+        gtk_widget_grab_focus(GTK_WIDGET(screen));
+        return;
+    }
     GtkWidget *term = vireo_machine_page_get_terminal(self);
     if (term && g_strcmp0(gtk_stack_get_visible_child_name(self->content_stack), "console") == 0)
         gtk_widget_grab_focus(term);
@@ -254,12 +399,19 @@ void vireo_machine_page_forget(VireoMachinePage *self, VireoMachine *machine)
         gtk_stack_remove(self->console_stack, console);
         g_hash_table_remove(self->consoles, machine);
     }
+    GtkWidget *screen = g_hash_table_lookup(self->screens, machine);
+    if (screen) {
+        gtk_stack_remove(self->console_stack, screen);
+        g_hash_table_remove(self->screens, machine);
+    }
     if (self->machine == machine)
         vireo_machine_page_set_machine(self, NULL);
 }
 
 static void save_thumbnail(VireoMachinePage *self)
 {
+    if (shown_screen(self) && save_screen_thumbnail(self, self->machine))
+        return;
     GtkWidget *term = vireo_machine_page_get_terminal(self);
     if (term && gtk_widget_get_mapped(term))
         save_thumbnail_of(self->machine, VTE_TERMINAL(term));
@@ -586,7 +738,9 @@ static void update(VireoMachinePage *self)
                                vireo_machine_get_entry(m)->cfg_loaded);
     } else if (console && show_console) {
         page = "console";
-        gtk_stack_set_visible_child(self->console_stack, console);
+        VireoDisplay *screen = screen_for(self, m);
+        gtk_stack_set_visible_child(self->console_stack,
+                                    screen && !self->view_console ? GTK_WIDGET(screen) : console);
     } else {
         adw_status_page_set_title(self->off_page, vireo_machine_get_name(m));
         adw_status_page_set_description(
@@ -594,7 +748,15 @@ static void update(VireoMachinePage *self)
                                   : _("This machine is off. Start it to see its console here."));
     }
     gtk_stack_set_visible_child_name(self->content_stack, page);
-    gboolean have_console = console && g_str_equal(page, "console");
+    gboolean have_screen = vireo_machine_has_display(m);
+    gtk_widget_set_visible(self->console_toggle, have_screen);
+    gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(self->console_toggle), self->view_console);
+    gboolean screen_shown = shown_screen(self) && g_str_equal(page, "console");
+    gtk_widget_action_set_enabled(w, "machine.send-keys", screen_shown && running);
+    gtk_widget_action_set_enabled(w, "machine.screenshot", screen_shown);
+    gtk_widget_action_set_enabled(w, "machine.scale", have_screen);
+    gtk_widget_action_set_enabled(w, "machine.view-console", have_screen);
+    gboolean have_console = console && g_str_equal(page, "console") && !screen_shown;
     gtk_widget_action_set_enabled(w, "machine.copy", have_console);
     gtk_widget_action_set_enabled(w, "machine.paste", have_console && running);
     gtk_widget_action_set_enabled(w, "machine.clear", have_console);
@@ -659,6 +821,93 @@ void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machin
 
 /* ---- actions ---- */
 
+/* Presses the keys of combo ("ctrl+alt+delete") in order and lets them go in reverse. */
+static void send_keys(VireoMachine *m, const char *combo)
+{
+    g_auto(GStrv) names = g_strsplit(combo, "+", -1);
+    int keys[8];
+    gsize n = 0;
+    for (gsize i = 0; names[i] && n < G_N_ELEMENTS(keys); i++) {
+        int code = vr_keymap_evdev_from_name(names[i]);
+        if (code < 0) {
+            g_warning("no key called %s", names[i]);
+            return;
+        }
+        keys[n++] = code;
+    }
+    VrVirtioInputEvent ev[VR_KEYMAP_COMBO_EVENTS(8)];
+    gsize count = vr_keymap_combo_events(keys, n, ev, G_N_ELEMENTS(ev));
+    if (count)
+        vireo_machine_send_input(m, VR_INPUT_KEYBOARD, ev, count);
+}
+
+/* Saves the guest's picture, at its own size, to the Pictures folder and says where. */
+static void take_screenshot(VireoMachinePage *self)
+{
+    VireoDisplay *d = shown_screen(self);
+    if (!d)
+        return;
+    const char *dir = g_get_user_special_dir(G_USER_DIRECTORY_PICTURES);
+    if (!dir)
+        dir = g_get_home_dir();
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d %H-%M-%S");
+    /* Translators: a file name: the machine's name, then the date and time. */
+    g_autofree char *base =
+        g_strdup_printf(_("%s screenshot %s.png"), vireo_machine_get_name(self->machine), stamp);
+    g_autofree char *path = g_build_filename(dir, base, NULL);
+    g_autoptr(GError) error = NULL;
+    GtkRoot *root = gtk_widget_get_root(GTK_WIDGET(self));
+    g_mkdir_with_parents(dir, 0755);
+    if (!vireo_display_save_png(d, path, &error)) {
+        show_banner(self, error->message);
+        return;
+    }
+    if (VIREO_IS_WINDOW(root)) {
+        /* Translators: %s is the file the screenshot was saved to. */
+        g_autofree char *text = g_strdup_printf(_("Screenshot saved to %s"), path);
+        vireo_window_toast(VIREO_WINDOW(root), text);
+    }
+}
+
+/* The screen's scale ("fit", "one", "resize"): a property behind the stateful action
+ * machine.scale. */
+enum { PROP_0, PROP_SCREEN_SCALE, N_PAGE_PROPS };
+
+static const char *const scale_names[] = {"fit", "one", "resize"};
+
+static void set_scale(VireoMachinePage *self, VireoDisplayScaleMode mode)
+{
+    self->scale = mode;
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, self->screens);
+    while (g_hash_table_iter_next(&it, NULL, &value))
+        vireo_display_set_scale_mode(VIREO_DISPLAY(value), mode);
+}
+
+static void page_get_property(GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+    VireoMachinePage *self = VIREO_MACHINE_PAGE(object);
+    if (id == PROP_SCREEN_SCALE)
+        g_value_set_string(value, scale_names[self->scale]);
+    else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+}
+
+static void page_set_property(GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+    VireoMachinePage *self = VIREO_MACHINE_PAGE(object);
+    if (id != PROP_SCREEN_SCALE) {
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+        return;
+    }
+    const char *name = g_value_get_string(value);
+    for (guint i = 0; i < G_N_ELEMENTS(scale_names); i++)
+        if (g_strcmp0(name, scale_names[i]) == 0)
+            set_scale(self, (VireoDisplayScaleMode) i);
+}
+
 static void page_action(GtkWidget *widget, const char *name, GVariant *param)
 {
     VireoMachinePage *self = VIREO_MACHINE_PAGE(widget);
@@ -704,6 +953,13 @@ static void page_action(GtkWidget *widget, const char *name, GVariant *param)
         g_autoptr(GFile) folder = g_file_new_for_path(vireo_machine_get_folder(m));
         g_autofree char *uri = g_file_get_uri(folder);
         gtk_show_uri(GTK_IS_WINDOW(root) ? GTK_WINDOW(root) : NULL, uri, GDK_CURRENT_TIME);
+    } else if (g_str_equal(name, "machine.view-console")) {
+        self->view_console = !self->view_console;
+        update(self);
+    } else if (g_str_equal(name, "machine.send-keys")) {
+        send_keys(m, g_variant_get_string(param, NULL));
+    } else if (g_str_equal(name, "machine.screenshot")) {
+        take_screenshot(self);
     } else if (term && g_str_equal(name, "machine.copy")) {
         vte_terminal_copy_clipboard_format(term, VTE_FORMAT_TEXT);
     } else if (term && g_str_equal(name, "machine.paste")) {
@@ -753,6 +1009,7 @@ static void vireo_machine_page_dispose(GObject *object)
         g_clear_object(&self->machine);
     }
     g_clear_pointer(&self->consoles, g_hash_table_unref);
+    g_clear_pointer(&self->screens, g_hash_table_unref);
     gtk_widget_dispose_template(GTK_WIDGET(self), VIREO_TYPE_MACHINE_PAGE);
     G_OBJECT_CLASS(vireo_machine_page_parent_class)->dispose(object);
 }
@@ -762,6 +1019,12 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     GObjectClass *object_class = G_OBJECT_CLASS(klass);
     GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
     object_class->dispose = vireo_machine_page_dispose;
+    object_class->get_property = page_get_property;
+    object_class->set_property = page_set_property;
+    g_object_class_install_property(
+        object_class, PROP_SCREEN_SCALE,
+        g_param_spec_string("screen-scale", NULL, NULL, "fit",
+                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
     gtk_widget_class_set_template_from_resource(widget_class,
                                                 "/org/vireo/Vireo/ui/vireo-machine-page.ui");
@@ -782,6 +1045,7 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, problem_settings_button);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, paused_cue);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, media_bar);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, console_toggle);
 
     static const char *const actions[] = {
         "machine.start",         "machine.pause",       "machine.resume",
@@ -792,6 +1056,10 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(actions); i++)
         gtk_widget_class_install_action(widget_class, actions[i], NULL, page_action);
+    gtk_widget_class_install_action(widget_class, "machine.view-console", NULL, page_action);
+    gtk_widget_class_install_action(widget_class, "machine.screenshot", NULL, page_action);
+    gtk_widget_class_install_action(widget_class, "machine.send-keys", "s", page_action);
+    gtk_widget_class_install_property_action(widget_class, "machine.scale", "screen-scale");
 }
 
 static void vireo_machine_page_init(VireoMachinePage *self)
@@ -799,6 +1067,7 @@ static void vireo_machine_page_init(VireoMachinePage *self)
     gtk_widget_init_template(GTK_WIDGET(self));
     self->shutdown_timeout_s = SHUTDOWN_TIMEOUT_S;
     self->consoles = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
+    self->screens = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
     g_signal_connect(self->banner_close, "clicked", G_CALLBACK(on_banner_close), self);
     add_capture_shortcuts(self);
     update(self);

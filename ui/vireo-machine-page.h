@@ -17,6 +17,8 @@ void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machin
 VireoMachine *vireo_machine_page_get_machine(VireoMachinePage *self);
 /* The terminal of the machine shown (VteTerminal), or NULL before it first ran here. */
 GtkWidget *vireo_machine_page_get_terminal(VireoMachinePage *self);
+/* The screen (a VireoDisplay) of the page's machine, or NULL when it has none (yet). */
+GtkWidget *vireo_machine_page_get_screen(VireoMachinePage *self);
 void vireo_machine_page_focus_console(VireoMachinePage *self);
 /* The page goes off screen (back to the library): keep a picture of the console. */
 void vireo_machine_page_leave(VireoMachinePage *self);

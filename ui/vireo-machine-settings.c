@@ -32,6 +32,8 @@ struct _VireoMachineSettings {
     AdwActionRow *arch_row;
     AdwActionRow *cpus_row;
     GtkSpinButton *cpus_spin;
+    GtkWidget *display_row;
+    GtkSwitch *display_switch;
     AdwEntryRow *memory_row;
     GtkLabel *machine_error;
     AdwComboRow *firmware_row;
@@ -206,6 +208,27 @@ static void on_name_apply(AdwEntryRow *row, gpointer data)
         return;
     }
     load(self);
+}
+
+static gboolean change_display(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                               GError **error)
+{
+    cfg->display = GPOINTER_TO_INT(data);
+    return check(cfg, error);
+}
+
+static void on_display_changed(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    gboolean on = gtk_switch_get_active(self->display_switch);
+    if (self->loading || on == vireo_machine_get_config(self->machine)->display)
+        return;
+    clear_errors(self);
+    g_autoptr(GError) error = NULL;
+    if (!save(self, change_display, GINT_TO_POINTER(on), &error)) {
+        load(self);
+        refuse(self, error, self->display_row, self->machine_error);
+    }
 }
 
 static void on_cpus_changed(GtkSpinButton *spin, gpointer data)
@@ -891,6 +914,9 @@ static void load(VireoMachineSettings *self)
     if (board)
         gtk_spin_button_set_range(self->cpus_spin, board->min_cpus, board->max_cpus);
     gtk_spin_button_set_value(self->cpus_spin, cfg->cpus);
+    gtk_switch_set_active(self->display_switch, cfg->display);
+    /* The machine's devices are fixed while it runs. */
+    gtk_widget_set_sensitive(self->display_row, !active);
     g_autofree char *memory = vireo_format_memory_exact(cfg->memory);
     gtk_editable_set_text(GTK_EDITABLE(self->memory_row), memory);
 
@@ -988,6 +1014,8 @@ static void vireo_machine_settings_class_init(VireoMachineSettingsClass *klass)
     BIND(arch_row);
     BIND(cpus_row);
     BIND(cpus_spin);
+    BIND(display_row);
+    BIND(display_switch);
     BIND(memory_row);
     BIND(machine_error);
     BIND(firmware_row);
@@ -1013,6 +1041,7 @@ static void vireo_machine_settings_init(VireoMachineSettings *self)
     gtk_widget_init_template(GTK_WIDGET(self));
     g_signal_connect(self->name_row, "apply", G_CALLBACK(on_name_apply), self);
     g_signal_connect(self->cpus_spin, "value-changed", G_CALLBACK(on_cpus_changed), self);
+    g_signal_connect(self->display_switch, "notify::active", G_CALLBACK(on_display_changed), self);
     g_signal_connect(self->memory_row, "apply", G_CALLBACK(on_memory_apply), self);
     g_signal_connect(self->cmdline_row, "apply", G_CALLBACK(on_cmdline_apply), self);
     g_signal_connect(self->firmware_row, "notify::selected", G_CALLBACK(on_firmware_selected),

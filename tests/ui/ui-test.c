@@ -308,6 +308,12 @@ void ui_type(GtkWidget *widget, const char *text)
 
 void ui_real_click(GtkWidget *widget)
 {
+    ui_real_click_at(widget, gtk_widget_get_width(widget) / 2.f,
+                     gtk_widget_get_height(widget) / 2.f);
+}
+
+void ui_real_click_at(GtkWidget *widget, float wx, float wy)
+{
     g_assert_true(gtk_widget_is_sensitive(widget));
     g_assert_true(gtk_widget_is_visible(widget));
     GtkNative *native = gtk_widget_get_native(widget);
@@ -320,8 +326,7 @@ void ui_real_click(GtkWidget *widget)
         xid = g_strdup_printf(
             "%lu", (unsigned long) gdk_x11_surface_get_xid(gtk_native_get_surface(native)));
     }
-    graphene_point_t in = GRAPHENE_POINT_INIT(gtk_widget_get_width(widget) / 2.f,
-                                              gtk_widget_get_height(widget) / 2.f);
+    graphene_point_t in = GRAPHENE_POINT_INIT(wx, wy);
     graphene_point_t out;
     g_assert_true(gtk_widget_compute_point(widget, GTK_WIDGET(native), &in, &out));
     double dx = 0, dy = 0;

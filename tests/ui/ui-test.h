@@ -60,6 +60,8 @@ void ui_keys(GtkWidget *widget, const char *keys);
 void ui_type(GtkWidget *widget, const char *text);
 /* A left click in the middle of widget (which takes the focus, as a real click does). */
 void ui_real_click(GtkWidget *widget);
+/* The same at the point (x, y) of widget. */
+void ui_real_click_at(GtkWidget *widget, float x, float y);
 
 /* The newest toplevel window of type (dialogs, the assistant, settings). */
 GtkWidget *ui_find_toplevel(GType type);

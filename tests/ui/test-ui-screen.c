@@ -1,0 +1,236 @@
+/* The guest's screen in the window, with a real Linux guest (tests/guests/, when built): a
+ * machine with a screen shows Linux's text console on the machine page (screenshot kept),
+ * keys typed with xdotool reach the guest's keyboard (a program reading /dev/input/event*
+ * reports the evdev codes, Shift included, and the German layout's Z arrives as the key
+ * that is Y on a US keyboard), clicks reach the guest's tablet at the clicked point at two
+ * window sizes, the guest follows the window when asked to, Ctrl+Alt+Del from the menu
+ * restarts it, the serial console is one click away, and the library's thumbnail is the
+ * screen. Skipped (77) when the guests are not built. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "ui-test.h"
+#include "vireo-display.h"
+
+#define BOOT_TIMEOUT_MS (240 * 1000)
+
+static char *kernel, *initrd;
+static VireoMachine *machine;
+static gsize log_from; /* where the next wait_log looks from */
+
+static char *console_log(void)
+{
+    g_autoptr(GBytes) log = vireo_machine_get_console_log(machine);
+    gsize len = 0;
+    const char *p = g_bytes_get_data(log, &len);
+    return g_strndup(p ? p : "", len);
+}
+
+static gboolean log_has(gpointer data)
+{
+    g_autofree char *text = console_log();
+    return strlen(text) > log_from && strstr(text + log_from, data) != NULL;
+}
+
+/* Waits for needle in the serial console's output after the last match. */
+static void wait_log(const char *needle, int timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
+    while (!log_has((gpointer) needle) && g_get_monotonic_time() < deadline)
+        ui_iterate(50);
+    g_autofree char *text = console_log();
+    if (!log_has((gpointer) needle))
+        g_error("the serial console did not show %s after:\n%s", needle, text + log_from);
+    log_from = (gsize) (strstr(text + log_from, needle) - text) + strlen(needle);
+}
+
+static void serial(const char *line)
+{
+    vireo_machine_console_input(machine, line, strlen(line));
+}
+
+static VireoDisplay *screen(void)
+{
+    GtkWidget *d = vireo_machine_page_get_screen(ui_page());
+    g_assert_nonnull(d);
+    return VIREO_DISPLAY(d);
+}
+
+/* The screen shows a picture with text on it: more than a few pixels differ from the
+ * first. */
+static gboolean screen_has_text(gpointer data)
+{
+    g_autoptr(GdkTexture) t = vireo_display_get_texture(screen());
+    if (!t)
+        return FALSE;
+    int w = gdk_texture_get_width(t), h = gdk_texture_get_height(t);
+    g_autofree guint32 *px = g_new(guint32, (gsize) w * h);
+    gdk_texture_download(t, (guchar *) px, (gsize) w * 4);
+    guint lit = 0;
+    for (int i = 0; i < w * MIN(h, 64); i++)
+        lit += px[i] != px[0];
+    return lit > 200;
+}
+
+static void test_screen(void)
+{
+    const char *argv[] = {g_getenv("VIREO"),
+                          "create",
+                          "--name",
+                          "Screen",
+                          "--display",
+                          "gpu",
+                          "--kernel",
+                          kernel,
+                          "--initrd",
+                          initrd,
+                          "--append",
+                          "console=tty0 console=ttyS0 earlycon=sbi",
+                          "--memory",
+                          "256M",
+                          NULL};
+    int status = 0;
+    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, NULL, &status, NULL));
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    UI_WAIT_FOR(ui_row_for("Screen"), 5000, "the Screen machine in the library");
+    machine = vireo_machine_row_get_machine(ui_row_for("Screen"));
+    g_assert_true(vireo_machine_has_display(machine));
+    vireo_window_open_machine(ui_window(), machine);
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.start", NULL);
+    wait_log("vireo-initramfs: ready", BOOT_TIMEOUT_MS);
+
+    /* Linux's console on the screen, the serial console one click away. */
+    GtkWidget *toggle = ui_page_widget("console_toggle");
+    g_assert_true(gtk_widget_get_visible(toggle));
+    ui_wait(screen_has_text, NULL, 60000, "Linux's text console on the screen");
+    g_assert_true(gtk_widget_get_mapped(GTK_WIDGET(screen())));
+    const char *renderer_note = NULL;
+    const char *renderer = vireo_machine_get_renderer(machine, &renderer_note);
+    g_test_message("renderer %s (%s)", renderer, renderer_note ? renderer_note : "");
+    ui_screenshot(GTK_WIDGET(ui_window()), "screen-linux-console");
+    ui_click(toggle);
+    g_assert_true(gtk_widget_get_mapped(vireo_machine_page_get_terminal(ui_page())));
+    g_assert_false(gtk_widget_get_mapped(GTK_WIDGET(screen())));
+    ui_screenshot(GTK_WIDGET(ui_window()), "screen-serial-console");
+    ui_click(toggle);
+    g_assert_true(gtk_widget_get_mapped(GTK_WIDGET(screen())));
+
+    /* Keys typed on the screen reach the guest's keyboard. */
+    serial("vireo-evtest 'Vireo Keyboard' 6 &\n");
+    wait_log("evtest: ready Vireo Keyboard", 60000);
+    ui_real_click(GTK_WIDGET(screen()));
+    ui_keys(GTK_WIDGET(screen()), "shift+a");
+    ui_keys(GTK_WIDGET(screen()), "Tab");
+    wait_log("evtest: 1 42 1", 30000);
+    wait_log("evtest: 1 30 1", 30000);
+    wait_log("evtest: 1 15 0", 30000);
+
+    /* A German keyboard's Z is the key a US keyboard calls Y: evdev KEY_Y (21). */
+    if (g_find_program_in_path("setxkbmap")) {
+        serial("vireo-evtest 'Vireo Keyboard' 2 &\n");
+        wait_log("evtest: ready Vireo Keyboard", 60000);
+        g_assert_true(g_spawn_command_line_sync("setxkbmap de", NULL, NULL, NULL, NULL));
+        ui_type(GTK_WIDGET(screen()), "z");
+        g_assert_true(g_spawn_command_line_sync("setxkbmap us", NULL, NULL, NULL, NULL));
+        wait_log("evtest: 1 21 1", 30000);
+        wait_log("evtest: 1 21 0", 30000);
+    } else {
+        g_test_message("setxkbmap is missing: the German layout is not checked");
+    }
+
+    /* Clicks reach the tablet where they are, at two window sizes. */
+    int sizes[2][2] = {{1100, 800}, {700, 560}};
+    for (int k = 0; k < 2; k++) {
+        gtk_window_set_default_size(GTK_WINDOW(ui_window()), sizes[k][0], sizes[k][1]);
+        ui_wait_frames(GTK_WIDGET(ui_window()), 4);
+        ui_iterate(300);
+        VireoDisplay *d = screen();
+        guint gx = 0, gy = 0;
+        /* A point off the middle (which any scale maps to the middle). */
+        float cx = gtk_widget_get_width(GTK_WIDGET(d)) * 0.3f;
+        float cy = gtk_widget_get_height(GTK_WIDGET(d)) * 0.7f;
+        g_assert_true(vireo_display_widget_to_guest(d, cx, cy, &gx, &gy));
+        /* The guest's pointer elsewhere first, so the click's position is news to it (Linux
+         * reports an axis only when it changes). */
+        VrVirtioInputEvent corner[] = {
+            {VR_EV_ABS, VR_ABS_X, 0}, {VR_EV_ABS, VR_ABS_Y, 0}, {VR_EV_SYN, VR_SYN_REPORT, 0}};
+        g_assert_true(vireo_machine_send_input(machine, VR_INPUT_TABLET, corner, 3));
+        serial("vireo-evtest 'Vireo Tablet' 3 &\n");
+        wait_log("evtest: ready Vireo Tablet", 60000);
+        ui_real_click_at(GTK_WIDGET(d), cx, cy);
+        wait_log("evtest: 1 272 1", 30000);
+        g_autofree char *text = console_log();
+        /* The position came before the button: the last ABS_X and ABS_Y the guest saw. */
+        g_autoptr(GdkTexture) t = vireo_display_get_texture(d);
+        int width = gdk_texture_get_width(t), height = gdk_texture_get_height(t);
+        const char *ax = g_strrstr(text, "evtest: 3 0 "), *ay = g_strrstr(text, "evtest: 3 1 ");
+        g_assert_nonnull(ax);
+        g_assert_nonnull(ay);
+        long vx = strtol(ax + strlen("evtest: 3 0 "), NULL, 10);
+        long vy = strtol(ay + strlen("evtest: 3 1 "), NULL, 10);
+        long px = vx * width / 32768, py = vy * height / 32768;
+        g_test_message("window %dx%d: clicked guest pixel %u,%u; the tablet says %ld,%ld (%ld,%ld)",
+                       sizes[k][0], sizes[k][1], gx, gy, px, py, vx, vy);
+        g_assert_cmpint(labs(px - (long) gx), <=, 1);
+        g_assert_cmpint(labs(py - (long) gy), <=, 1);
+    }
+
+    /* The guest follows the window. */
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.scale", "s", "resize");
+    g_assert_cmpint(vireo_display_get_scale_mode(screen()), ==, VIREO_DISPLAY_SCALE_RESIZE_GUEST);
+    gtk_window_set_default_size(GTK_WINDOW(ui_window()), 900, 700);
+    ui_wait_frames(GTK_WIDGET(ui_window()), 4);
+    ui_iterate(1000);
+    int w = gtk_widget_get_width(GTK_WIDGET(screen())) * gtk_widget_get_scale_factor(GTK_WIDGET(ui_window()));
+    int h = gtk_widget_get_height(GTK_WIDGET(screen())) * gtk_widget_get_scale_factor(GTK_WIDGET(ui_window()));
+    g_autofree char *want = g_strdup_printf("mode %dx%d", w, h);
+    gboolean followed = FALSE;
+    for (int i = 0; i < 40 && !followed; i++) {
+        serial("echo mode $(head -n1 /sys/class/drm/card0-Virtual-1/modes)\n");
+        ui_iterate(500);
+        followed = log_has((gpointer) want);
+    }
+    wait_log(want, 5000);
+    ui_wait_frames(GTK_WIDGET(ui_window()), 4);
+    ui_screenshot(GTK_WIDGET(ui_window()), "screen-resized-guest");
+
+    /* Ctrl+Alt+Del from the menu: Linux's keyboard handler restarts the machine at once (its
+     * default for the combination), and the guest comes up again. */
+    g_assert_true(gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.send-keys", "s",
+                                             "ctrl+alt+delete"));
+    wait_log("reboot: Restarting system", 30000);
+    wait_log("vireo-initramfs: ready", BOOT_TIMEOUT_MS);
+    ui_wait(screen_has_text, NULL, 60000, "the console on the screen after the restart");
+
+    /* Off: the library's thumbnail is the screen's last picture. */
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.force-off", NULL);
+    GtkWidget *dialog = NULL;
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, "the Force Off question");
+    ui_click(ui_find_button(dialog, "_Force Off"));
+    UI_WAIT_FOR(vireo_machine_get_state(machine) == VIREO_MACHINE_OFF, 30000, "the machine off");
+    g_autofree char *thumb =
+        g_build_filename(vireo_machine_get_folder(machine), "screenshot.png", NULL);
+    UI_WAIT_FOR(g_file_test(thumb, G_FILE_TEST_EXISTS), 5000, "the thumbnail");
+    vireo_window_show_library(ui_window());
+}
+
+int main(int argc, char **argv)
+{
+    kernel = ui_guest_artifact("linux");
+    initrd = ui_guest_artifact("initramfs");
+    if (!kernel || !initrd) {
+        g_print("SKIP: the Linux test guests are not built (run tests/guests/build-all.sh)\n");
+        return 77;
+    }
+    ui_test_init(&argc, &argv);
+    if (!ui_have_xdotool()) {
+        g_print("SKIP: xdotool is not installed\n");
+        return 77;
+    }
+    g_test_add_func("/ui/screen/linux", test_screen);
+    int status = g_test_run();
+    ui_test_finish();
+    return status;
+}
