@@ -13,7 +13,8 @@ interval: it includes running the guest). Every machine runs on one X server (Xv
 the windows are really drawn), best of --reps runs.
 
 usage: tests/bench/screen.py [--reps N] [--full N] [--small M] [--vireo PATH]
-Needs Xvfb, qemu-system-riscv64 with its GTK display (Debian: qemu-system-gui) and the
+Vireo's window is made 1920x1080 (xdotool) and its guest follows. Needs Xvfb, xdotool,
+qemu-system-riscv64 with its GTK display (Debian: qemu-system-gui) and the
 test kernel and initramfs (tests/guests/, built if missing). Not part of the test suite.
 """
 import argparse
@@ -75,10 +76,26 @@ class Machine:
         self.p.wait()
 
 
+def size_window(env, size):
+    """Vireo's SDL window to size: the guest's display follows it (the preferred mode)."""
+    for _ in range(50):
+        r = subprocess.run(["xdotool", "search", "--class", "vireo"], env=env, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        if r.stdout.split():
+            subprocess.run(["xdotool", "windowsize", "--sync", r.stdout.split()[0]] +
+                           size.split("x"), env=env, check=True)
+            return
+        time.sleep(0.2)
+    raise RuntimeError("no Vireo window")
+
+
 def run_once(name, argv, env, n_full, n_small):
     m = Machine(argv, env)
     try:
         m.expect("vireo-initramfs: ready")
+        if name.startswith("vireo"):
+            size_window(env, "1920x1080")
+            time.sleep(2)
         m.type("mkfifo /tmp/d; vireo-drawtest /dev/dri/card0 1920x1080 < /tmp/d & "
                "exec 3> /tmp/d\n")
         m.expect(r"drawtest: ready 1920x1080")
