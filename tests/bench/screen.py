@@ -119,8 +119,8 @@ def run_once(name, argv, env, n_full, n_small):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=2)
-    ap.add_argument("--full", type=int, default=60)
-    ap.add_argument("--small", type=int, default=300)
+    ap.add_argument("--full", type=int, default=300)
+    ap.add_argument("--small", type=int, default=2000)
     ap.add_argument("--vireo", default=os.path.join(ROOT, "build", "app", "vireo"))
     args = ap.parse_args()
     for tool in ("Xvfb", "qemu-system-riscv64"):
@@ -141,6 +141,8 @@ def main():
              "--initrd", initrd, "--append", APPEND]
     qemu = ["qemu-system-riscv64", "-M", "virt", "-m", "256M", "-smp", "1", "-bios", OPENSBI,
             "-kernel", kernel, "-initrd", initrd, "-append", APPEND,
+            # virtio-gpu needs a virtio 1.0 transport (QEMU's virt defaults to legacy).
+            "-global", "virtio-mmio.force-legacy=false",
             "-device", "virtio-gpu-device,xres=1920,yres=1080", "-display", "gtk",
             "-serial", "stdio", "-monitor", "none"]
     machines = [
@@ -155,7 +157,7 @@ def main():
                 try:
                     r = run_once(name, argv, menv, args.full, args.small)
                 except Exception as e:  # a machine that cannot run is reported, not fatal
-                    print("%s: not available (%s)" % (name, str(e).splitlines()[0]))
+                    print("%s: not available (%s)" % (name, str(e)))
                     continue
                 print("run %d %s: full %.1f fps %.1f ms CPU/frame, small %.1f fps %.2f ms "
                       "CPU/frame" % (rep + 1, name, r["full"][0], r["full"][1], r["small"][0],

@@ -75,21 +75,11 @@ static gboolean screen_has_text(gpointer data)
 
 static void test_screen(void)
 {
-    const char *argv[] = {g_getenv("VIREO"),
-                          "create",
-                          "--name",
-                          "Screen",
-                          "--display",
-                          "gpu",
-                          "--kernel",
-                          kernel,
-                          "--initrd",
-                          initrd,
-                          "--append",
-                          "console=tty0 console=ttyS0 earlycon=sbi",
-                          "--memory",
-                          "256M",
-                          NULL};
+    const char *argv[] = {
+        g_getenv("VIREO"), "create", "--name",   "Screen",
+        "--display",       "gpu",    "--kernel", kernel,
+        "--initrd",        initrd,   "--append", "console=tty0 console=ttyS0 earlycon=sbi",
+        "--memory",        "256M",   NULL};
     int status = 0;
     g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                                NULL, NULL, &status, NULL));
@@ -183,8 +173,10 @@ static void test_screen(void)
     gtk_window_set_default_size(GTK_WINDOW(ui_window()), 900, 700);
     ui_wait_frames(GTK_WIDGET(ui_window()), 4);
     ui_iterate(1000);
-    int w = gtk_widget_get_width(GTK_WIDGET(screen())) * gtk_widget_get_scale_factor(GTK_WIDGET(ui_window()));
-    int h = gtk_widget_get_height(GTK_WIDGET(screen())) * gtk_widget_get_scale_factor(GTK_WIDGET(ui_window()));
+    int w = gtk_widget_get_width(GTK_WIDGET(screen())) *
+            gtk_widget_get_scale_factor(GTK_WIDGET(ui_window()));
+    int h = gtk_widget_get_height(GTK_WIDGET(screen())) *
+            gtk_widget_get_scale_factor(GTK_WIDGET(ui_window()));
     g_autofree char *want = g_strdup_printf("mode %dx%d", w, h);
     gboolean followed = FALSE;
     for (int i = 0; i < 40 && !followed; i++) {
@@ -207,7 +199,8 @@ static void test_screen(void)
     /* Off: the library's thumbnail is the screen's last picture. */
     gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.force-off", NULL);
     GtkWidget *dialog = NULL;
-    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000, "the Force Off question");
+    UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000,
+                "the Force Off question");
     ui_click(ui_find_button(dialog, "_Force Off"));
     UI_WAIT_FOR(vireo_machine_get_state(machine) == VIREO_MACHINE_OFF, 30000, "the machine off");
     g_autofree char *thumb =

@@ -16,8 +16,10 @@
  *   hide                  removes the cursor
  *   bench N full|small    N updates as fast as the kernel takes them: one pixel changes
  *                         and the whole screen (full) or a 64x64 square that moves (small)
- *                         is flushed; prints "drawtest: bench N frames in T us" (monotonic
- *                         clock) before its "done"
+ *                         is flushed, then the other framebuffer on the same buffer is shown
+ *                         (which waits for the host to have done them all); prints
+ *                         "drawtest: bench N frames in T us" (monotonic clock) before its
+ *                         "done"
  *   quit                  exits (the console takes the screen back)
  *
  * The patterns are functions of the pixel position (pattern_a, pattern_b, cursor_pixel),
@@ -180,6 +182,15 @@ int main(int argc, char **argv)
                                 .mode = mode,
                                 .mode_valid = 1};
     xioctl(DRM_IOCTL_MODE_SETCRTC, &set, "SETCRTC");
+    /* A second framebuffer on the same buffer, for bench to show in turn. */
+    struct drm_mode_fb_cmd fb_cmd2 = {.width = width,
+                                      .height = height,
+                                      .pitch = fb.pitch,
+                                      .bpp = 32,
+                                      .depth = 24,
+                                      .handle = fb.handle};
+    xioctl(DRM_IOCTL_MODE_ADDFB, &fb_cmd2, "ADDFB");
+    uint32_t fb2 = fb_cmd2.fb_id, shown = fb.fb;
 
     Buffer cursor;
     create_buffer(&cursor, CURSOR_SIZE, CURSOR_SIZE, 0);
@@ -203,7 +214,7 @@ int main(int argc, char **argv)
             for (uint32_t yy = 0; yy < height; yy++)
                 for (uint32_t xx = 0; xx < width; xx++)
                     fb.map[yy * stride + xx] = pattern_a(xx, yy);
-            struct drm_mode_fb_dirty_cmd dirty = {.fb_id = fb.fb};
+            struct drm_mode_fb_dirty_cmd dirty = {.fb_id = shown};
             xioctl(DRM_IOCTL_MODE_DIRTYFB, &dirty, "DIRTYFB");
         } else if (strcmp(cmd, "partial") == 0 && n == 5) {
             if (x < 0 || y < 0 || w <= 0 || h <= 0 || (uint32_t) (x + w) > width ||
@@ -217,7 +228,7 @@ int main(int argc, char **argv)
             struct drm_clip_rect clip = {(unsigned short) x, (unsigned short) y,
                                          (unsigned short) (x + w), (unsigned short) (y + h)};
             struct drm_mode_fb_dirty_cmd dirty = {
-                .fb_id = fb.fb, .num_clips = 1, .clips_ptr = (uintptr_t) &clip};
+                .fb_id = shown, .num_clips = 1, .clips_ptr = (uintptr_t) &clip};
             xioctl(DRM_IOCTL_MODE_DIRTYFB, &dirty, "DIRTYFB");
         } else if (strcmp(cmd, "cursor") == 0 && n == 3) {
             struct drm_mode_cursor c = {.flags = DRM_MODE_CURSOR_BO | DRM_MODE_CURSOR_MOVE,
@@ -249,9 +260,20 @@ int main(int argc, char **argv)
                                              (unsigned short) (small ? sx + 64 : width),
                                              (unsigned short) (small ? sy + 64 : height)};
                 struct drm_mode_fb_dirty_cmd dirty = {
-                    .fb_id = fb.fb, .num_clips = 1, .clips_ptr = (uintptr_t) &clip};
+                    .fb_id = shown, .num_clips = 1, .clips_ptr = (uintptr_t) &clip};
                 xioctl(DRM_IOCTL_MODE_DIRTYFB, &dirty, "DIRTYFB");
             }
+            /* The kernel queues flushes of the framebuffer on the screen without waiting for
+             * the host; showing another framebuffer waits for it, and so for every flush
+             * queued before. */
+            shown = shown == fb.fb ? fb2 : fb.fb;
+            struct drm_mode_crtc flip = {.crtc_id = crtc,
+                                         .fb_id = shown,
+                                         .set_connectors_ptr = (uintptr_t) &connector,
+                                         .count_connectors = 1,
+                                         .mode = mode,
+                                         .mode_valid = 1};
+            xioctl(DRM_IOCTL_MODE_SETCRTC, &flip, "SETCRTC");
             clock_gettime(CLOCK_MONOTONIC, &t1);
             long long us = (t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
             printf("drawtest: bench %d frames in %lld us\n", x, us);
