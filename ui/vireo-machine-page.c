@@ -754,6 +754,7 @@ static void update(VireoMachinePage *self)
     gboolean screen_shown = shown_screen(self) && g_str_equal(page, "console");
     gtk_widget_action_set_enabled(w, "machine.send-keys", screen_shown && running);
     gtk_widget_action_set_enabled(w, "machine.screenshot", screen_shown);
+    gtk_widget_action_set_enabled(w, "machine.fullscreen", screen_shown);
     gtk_widget_action_set_enabled(w, "machine.scale", have_screen);
     gtk_widget_action_set_enabled(w, "machine.view-console", have_screen);
     gboolean have_console = console && g_str_equal(page, "console") && !screen_shown;
@@ -960,6 +961,12 @@ static void page_action(GtkWidget *widget, const char *name, GVariant *param)
         send_keys(m, g_variant_get_string(param, NULL));
     } else if (g_str_equal(name, "machine.screenshot")) {
         take_screenshot(self);
+    } else if (g_str_equal(name, "machine.fullscreen") && GTK_IS_WINDOW(root)) {
+        /* The screen fills the monitor; the same again (or F11) leaves. */
+        if (gtk_window_is_fullscreen(GTK_WINDOW(root)))
+            gtk_window_unfullscreen(GTK_WINDOW(root));
+        else
+            gtk_window_fullscreen(GTK_WINDOW(root));
     } else if (term && g_str_equal(name, "machine.copy")) {
         vte_terminal_copy_clipboard_format(term, VTE_FORMAT_TEXT);
     } else if (term && g_str_equal(name, "machine.paste")) {
@@ -983,6 +990,7 @@ static void add_capture_shortcuts(VireoMachinePage *self)
         {"<Control><Shift>d", "machine.shut-down"},
         {"<Control><Shift>o", "machine.force-off"},
         {"<Control><Shift>comma", "machine.settings"},
+        {"F11", "machine.fullscreen"},
         {"<Control><Shift>c", "machine.copy"},
         {"<Control><Shift>v", "machine.paste"},
         {"<Alt>Left", "win.back"},
@@ -1058,6 +1066,7 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
         gtk_widget_class_install_action(widget_class, actions[i], NULL, page_action);
     gtk_widget_class_install_action(widget_class, "machine.view-console", NULL, page_action);
     gtk_widget_class_install_action(widget_class, "machine.screenshot", NULL, page_action);
+    gtk_widget_class_install_action(widget_class, "machine.fullscreen", NULL, page_action);
     gtk_widget_class_install_action(widget_class, "machine.send-keys", "s", page_action);
     gtk_widget_class_install_property_action(widget_class, "machine.scale", "screen-scale");
 }

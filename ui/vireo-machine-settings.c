@@ -34,6 +34,7 @@ struct _VireoMachineSettings {
     GtkSpinButton *cpus_spin;
     GtkWidget *display_row;
     GtkSwitch *display_switch;
+    char *display_subtitle; /* the row's own, shown while the machine is off */
     AdwEntryRow *memory_row;
     GtkLabel *machine_error;
     AdwComboRow *firmware_row;
@@ -915,6 +916,22 @@ static void load(VireoMachineSettings *self)
         gtk_spin_button_set_range(self->cpus_spin, board->min_cpus, board->max_cpus);
     gtk_spin_button_set_value(self->cpus_spin, cfg->cpus);
     gtk_switch_set_active(self->display_switch, cfg->display);
+    /* While it runs: what draws its screen, and why not Vulkan. */
+    const char *note = NULL;
+    const char *renderer = vireo_machine_get_renderer(self->machine, &note);
+    g_autofree char *drawn = NULL;
+    if (g_strcmp0(renderer, "vulkan") == 0)
+        drawn = g_strdup(_("Drawn with Vulkan"));
+    else if (renderer && note)
+        /* Translators: %s says why Vulkan is not used. */
+        drawn = g_strdup_printf(_("Drawn by the CPU: %s"), note);
+    else if (renderer)
+        drawn = g_strdup(_("Drawn by the CPU"));
+    if (!self->display_subtitle)
+        self->display_subtitle =
+            g_strdup(adw_action_row_get_subtitle(ADW_ACTION_ROW(self->display_row)));
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(self->display_row),
+                                drawn ? drawn : self->display_subtitle);
     /* The machine's devices are fixed while it runs. */
     gtk_widget_set_sensitive(self->display_row, !active);
     g_autofree char *memory = vireo_format_memory_exact(cfg->memory);
@@ -989,6 +1006,7 @@ VireoMachineSettings *vireo_machine_settings_new(GtkWindow *parent, VireoLibrary
 static void vireo_machine_settings_dispose(GObject *object)
 {
     VireoMachineSettings *self = VIREO_MACHINE_SETTINGS(object);
+    g_clear_pointer(&self->display_subtitle, g_free);
     g_clear_object(&self->machine);
     g_clear_object(&self->library);
     gtk_widget_dispose_template(GTK_WIDGET(self), VIREO_TYPE_MACHINE_SETTINGS);

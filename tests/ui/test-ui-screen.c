@@ -107,6 +107,21 @@ static void test_screen(void)
     ui_click(toggle);
     g_assert_true(gtk_widget_get_mapped(GTK_WIDGET(screen())));
 
+    /* The machine's settings say what draws the screen while it runs. */
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.settings", NULL);
+    GtkWidget *settings = NULL;
+    UI_WAIT_FOR((settings = ui_find_toplevel(VIREO_TYPE_MACHINE_SETTINGS)), 5000, "the settings");
+    UI_WAIT_FOR(gtk_widget_get_mapped(settings), 5000, "the settings on screen");
+    const char *drawn =
+        adw_action_row_get_subtitle(ADW_ACTION_ROW(ui_find(settings, "display_row")));
+    g_test_message("settings: %s", drawn);
+    g_assert_true(g_str_has_prefix(drawn, g_strcmp0(renderer, "vulkan") == 0 ? "Drawn with Vulkan"
+                                                                             : "Drawn by the CPU"));
+    ui_screenshot(settings, "screen-settings-renderer");
+    gtk_window_destroy(GTK_WINDOW(settings));
+    ui_iterate(100);
+    g_assert_true(gtk_widget_is_sensitive(GTK_WIDGET(ui_page())));
+
     /* Keys typed on the screen reach the guest's keyboard. */
     serial("vireo-evtest 'Vireo Keyboard' 6 &\n");
     wait_log("evtest: ready Vireo Keyboard", 60000);
