@@ -4,6 +4,7 @@
 
 #include "vireo-console-palette.h"
 #include "vireo-display.h"
+#include "vr-gamepads.h"
 #include "vr-keymap.h"
 #include "vireo-machine-page.h"
 #include "vireo-util.h"
@@ -23,6 +24,10 @@ struct _VireoMachinePage {
     /* The serial console is shown instead of the screen (machine.view-console). */
     gboolean view_console;
     VireoDisplayScaleMode scale;
+    /* Game controllers (SDL2), feeding the gamepad of the machine whose screen is on show. */
+    VrGamepads *pads;
+    gboolean pads_failed;
+    guint pads_source;
 
     AdwWindowTitle *title;
     GtkWidget *start_button;
@@ -288,6 +293,38 @@ static VireoDisplay *screen_for(VireoMachinePage *self, VireoMachine *machine)
     gtk_stack_add_child(self->console_stack, GTK_WIDGET(d));
     g_hash_table_insert(self->screens, g_object_ref(machine), d);
     return d;
+}
+
+static void on_pad_events(const VrVirtioInputEvent *events, size_t n, void *data)
+{
+    VireoMachinePage *self = data;
+    if (self->machine && screen_of(self, self->machine))
+        vireo_machine_send_input(self->machine, VR_INPUT_GAMEPAD, events, n);
+}
+
+static gboolean poll_pads(gpointer data)
+{
+    VireoMachinePage *self = data;
+    vr_gamepads_poll(self->pads);
+    return G_SOURCE_CONTINUE;
+}
+
+/* Game controllers are read while a running machine's screen is on show (SDL2 opened the
+ * first time; without it, or without controller support, the screen works without them). */
+static void update_pads(VireoMachinePage *self, gboolean want)
+{
+    if (want && !self->pads && !self->pads_failed) {
+        g_autoptr(GError) error = NULL;
+        self->pads = vr_gamepads_new(on_pad_events, self, &error);
+        if (!self->pads) {
+            self->pads_failed = TRUE;
+            g_message("%s", error->message);
+        }
+    }
+    if (want && self->pads && !self->pads_source)
+        self->pads_source = g_timeout_add(VR_GAMEPADS_POLL_MS, poll_pads, self);
+    else if (!want)
+        g_clear_handle_id(&self->pads_source, g_source_remove);
 }
 
 /* The screen of the page's machine when it is the one on show. */
@@ -755,6 +792,7 @@ static void update(VireoMachinePage *self)
     gtk_widget_action_set_enabled(w, "machine.send-keys", screen_shown && running);
     gtk_widget_action_set_enabled(w, "machine.screenshot", screen_shown);
     gtk_widget_action_set_enabled(w, "machine.fullscreen", screen_shown);
+    update_pads(self, screen_shown && running);
     gtk_widget_action_set_enabled(w, "machine.scale", have_screen);
     gtk_widget_action_set_enabled(w, "machine.view-console", have_screen);
     gboolean have_console = console && g_str_equal(page, "console") && !screen_shown;
@@ -1018,6 +1056,8 @@ static void vireo_machine_page_dispose(GObject *object)
     }
     g_clear_pointer(&self->consoles, g_hash_table_unref);
     g_clear_pointer(&self->screens, g_hash_table_unref);
+    g_clear_handle_id(&self->pads_source, g_source_remove);
+    g_clear_pointer(&self->pads, vr_gamepads_free);
     gtk_widget_dispose_template(GTK_WIDGET(self), VIREO_TYPE_MACHINE_PAGE);
     G_OBJECT_CLASS(vireo_machine_page_parent_class)->dispose(object);
 }

@@ -11,7 +11,11 @@
 #include <string.h>
 
 #include "ui-test.h"
+#include "vireo-config.h"
 #include "vireo-display.h"
+#if VR_HAVE_SDL2
+#include <SDL2/SDL.h>
+#endif
 
 #define BOOT_TIMEOUT_MS (240 * 1000)
 
@@ -131,6 +135,34 @@ static void test_screen(void)
     wait_log("evtest: 1 42 1", 30000);
     wait_log("evtest: 1 30 1", 30000);
     wait_log("evtest: 1 15 0", 30000);
+
+    /* A game controller (SDL's virtual one, plugged in now) is the guest's gamepad. */
+#if VR_HAVE_SDL2 && SDL_VERSION_ATLEAST(2, 24, 0)
+    serial("vireo-evtest 'Vireo Gamepad' 2 &\n");
+    wait_log("evtest: ready Vireo Gamepad", 60000);
+    SDL_VirtualJoystickDesc desc;
+    memset(&desc, 0, sizeof(desc));
+    desc.version = SDL_VIRTUAL_JOYSTICK_DESC_VERSION;
+    desc.type = SDL_JOYSTICK_TYPE_GAMECONTROLLER;
+    desc.naxes = SDL_CONTROLLER_AXIS_MAX;
+    desc.nbuttons = SDL_CONTROLLER_BUTTON_DPAD_RIGHT + 1;
+    desc.name = "Vireo test pad";
+    int index = SDL_JoystickAttachVirtualEx(&desc);
+    g_assert_cmpint(index, >=, 0);
+    SDL_Joystick *joy = SDL_JoystickOpen(index);
+    g_assert_nonnull(joy);
+    ui_iterate(300);
+    g_assert_cmpint(SDL_JoystickSetVirtualButton(joy, SDL_CONTROLLER_BUTTON_A, SDL_PRESSED), ==, 0);
+    ui_iterate(100);
+    g_assert_cmpint(SDL_JoystickSetVirtualButton(joy, SDL_CONTROLLER_BUTTON_A, SDL_RELEASED), ==,
+                    0);
+    wait_log("evtest: 1 304 1", 30000);
+    wait_log("evtest: 1 304 0", 30000);
+    SDL_JoystickClose(joy);
+    SDL_JoystickDetachVirtual(index);
+#else
+    g_test_message("no SDL 2.24 virtual controllers: the gamepad is not checked here");
+#endif
 
     /* A German keyboard's Z is the key a US keyboard calls Y: evdev KEY_Y (21). */
     if (g_find_program_in_path("setxkbmap")) {
