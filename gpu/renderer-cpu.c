@@ -3,6 +3,7 @@
  * out stays as it is: the next change is made in place only while nobody else holds the
  * frame, and into a copy otherwise. */
 #include "vr-renderer.h"
+#include "vr-renderer-util.h"
 
 #include <string.h>
 
@@ -27,69 +28,11 @@ typedef struct {
     uint64_t sequence;
 } CpuRenderer;
 
-/* Byte offsets of red, green, blue and alpha (-1: none) within a pixel, per format. */
-typedef struct {
-    int8_t r, g, b, a;
-} Layout;
-
-static bool layout_of(uint32_t format, Layout *l)
+/* A pixel whose bytes (red, green, blue, alpha) are where b says, as 0xAARRGGBB. */
+static inline uint32_t to_argb(const int8_t b[4], const uint8_t *p)
 {
-    switch (format) {
-    case VR_GPU_FORMAT_B8G8R8A8: *l = (Layout){2, 1, 0, 3}; return true;
-    case VR_GPU_FORMAT_B8G8R8X8: *l = (Layout){2, 1, 0, -1}; return true;
-    case VR_GPU_FORMAT_A8R8G8B8: *l = (Layout){1, 2, 3, 0}; return true;
-    case VR_GPU_FORMAT_X8R8G8B8: *l = (Layout){1, 2, 3, -1}; return true;
-    case VR_GPU_FORMAT_R8G8B8A8: *l = (Layout){0, 1, 2, 3}; return true;
-    case VR_GPU_FORMAT_X8B8G8R8: *l = (Layout){3, 2, 1, -1}; return true;
-    case VR_GPU_FORMAT_A8B8G8R8: *l = (Layout){3, 2, 1, 0}; return true;
-    case VR_GPU_FORMAT_R8G8B8X8: *l = (Layout){0, 1, 2, -1}; return true;
-    default: return false;
-    }
-}
-
-bool vr_gpu_format_known(uint32_t format)
-{
-    Layout l;
-    return layout_of(format, &l);
-}
-
-bool vr_gpu_format_has_alpha(uint32_t format)
-{
-    Layout l;
-    return layout_of(format, &l) && l.a >= 0;
-}
-
-static inline uint32_t to_argb(const Layout *l, const uint8_t *p)
-{
-    uint32_t a = l->a >= 0 ? p[l->a] : 0xff;
-    return a << 24 | (uint32_t) p[l->r] << 16 | (uint32_t) p[l->g] << 8 | p[l->b];
-}
-
-/* ---- Frames ---- */
-
-VrGpuFrame *vr_gpu_frame_ref(VrGpuFrame *frame)
-{
-    g_atomic_ref_count_inc(&frame->refcount);
-    return frame;
-}
-
-void vr_gpu_frame_unref(VrGpuFrame *frame)
-{
-    if (frame && g_atomic_ref_count_dec(&frame->refcount)) {
-        g_free(frame->pixels);
-        g_free(frame);
-    }
-}
-
-static VrGpuFrame *frame_new(uint32_t width, uint32_t height)
-{
-    VrGpuFrame *f = g_new0(VrGpuFrame, 1);
-    g_atomic_ref_count_init(&f->refcount);
-    f->width = width;
-    f->height = height;
-    f->stride = width * 4;
-    f->pixels = g_malloc0((size_t) f->stride * height);
-    return f;
+    uint32_t a = b[3] >= 0 ? p[b[3]] : 0xff;
+    return a << 24 | (uint32_t) p[b[0]] << 16 | (uint32_t) p[b[1]] << 8 | p[b[2]];
 }
 
 /* ---- Composition ---- */
@@ -103,8 +46,8 @@ static uint8_t blend(uint32_t src, uint32_t dst, uint32_t a)
 static void compose(CpuRenderer *cr, VrGpuFrame *f, const VrGpuRect *rect)
 {
     const VrRendererResource *res = cr->scanout;
-    Layout l;
-    layout_of(res->format, &l);
+    int8_t l[4];
+    vr_gpu_format_bytes(res->format, l);
     int64_t cx0 = cr->cursor_x - cr->hot_x, cy0 = cr->cursor_y - cr->hot_y;
     for (uint32_t y = rect->y; y < rect->y + rect->height; y++) {
         const uint8_t *src =
@@ -112,7 +55,7 @@ static void compose(CpuRenderer *cr, VrGpuFrame *f, const VrGpuRect *rect)
             ((size_t) (cr->scanout_rect.y + y) * res->width + cr->scanout_rect.x + rect->x) * 4;
         uint32_t *dst = (uint32_t *) (f->pixels + (size_t) y * f->stride) + rect->x;
         for (uint32_t x = 0; x < rect->width; x++)
-            dst[x] = to_argb(&l, src + 4 * x) | 0xff000000u;
+            dst[x] = to_argb(l, src + 4 * x) | 0xff000000u;
         if (!cr->cursor || y < cy0 || y >= cy0 + cr->cursor_height)
             continue;
         const uint32_t *crow = cr->cursor + (size_t) (y - cy0) * cr->cursor_width;
@@ -130,32 +73,6 @@ static void compose(CpuRenderer *cr, VrGpuFrame *f, const VrGpuRect *rect)
     }
 }
 
-static bool intersect(const VrGpuRect *a, int64_t x, int64_t y, int64_t w, int64_t h,
-                      VrGpuRect *out)
-{
-    int64_t x0 = MAX((int64_t) a->x, x), y0 = MAX((int64_t) a->y, y);
-    int64_t x1 = MIN((int64_t) a->x + a->width, x + w), y1 = MIN((int64_t) a->y + a->height, y + h);
-    if (x1 <= x0 || y1 <= y0)
-        return false;
-    *out = (VrGpuRect){(uint32_t) x0, (uint32_t) y0, (uint32_t) (x1 - x0), (uint32_t) (y1 - y0)};
-    return true;
-}
-
-static void rect_union(VrGpuRect *acc, bool *have, const VrGpuRect *r)
-{
-    if (!*have) {
-        *acc = *r;
-        *have = true;
-        return;
-    }
-    uint64_t x1 = MAX((uint64_t) acc->x + acc->width, (uint64_t) r->x + r->width);
-    uint64_t y1 = MAX((uint64_t) acc->y + acc->height, (uint64_t) r->y + r->height);
-    acc->x = MIN(acc->x, r->x);
-    acc->y = MIN(acc->y, r->y);
-    acc->width = (uint32_t) (x1 - acc->x);
-    acc->height = (uint32_t) (y1 - acc->y);
-}
-
 /* Recomposes the n given frame rectangles (already clipped to the frame) and publishes the
  * result as the next frame; a new frame of the scanout's size, composed whole, when full. */
 static void update_frame(CpuRenderer *cr, const VrGpuRect *rects, unsigned n, bool full)
@@ -166,14 +83,14 @@ static void update_frame(CpuRenderer *cr, const VrGpuRect *rects, unsigned n, bo
     g_mutex_lock(&cr->lock);
     VrGpuFrame *f = cr->frame;
     if (full || !f || f->width != w || f->height != h) {
-        f = frame_new(w, h);
+        f = vr_gpu_frame_new(w, h, true);
         VrGpuRect all = {0, 0, w, h};
         compose(cr, f, &all);
         f->dirty = all;
     } else {
         if (!g_atomic_ref_count_compare(&f->refcount, 1)) {
             /* A viewer holds the current frame: change a copy. */
-            VrGpuFrame *copy = frame_new(w, h);
+            VrGpuFrame *copy = vr_gpu_frame_new(w, h, true);
             memcpy(copy->pixels, f->pixels, (size_t) f->stride * h);
             f = copy;
         } else {
@@ -182,7 +99,7 @@ static void update_frame(CpuRenderer *cr, const VrGpuRect *rects, unsigned n, bo
         bool have = false;
         for (unsigned i = 0; i < n; i++) {
             compose(cr, f, &rects[i]);
-            rect_union(&f->dirty, &have, &rects[i]);
+            vr_gpu_rect_union(&f->dirty, &have, &rects[i]);
         }
         if (!have) {
             f->dirty = (VrGpuRect){0, 0, 0, 0};
@@ -201,8 +118,8 @@ static bool cursor_rect(CpuRenderer *cr, VrGpuRect *out)
     if (!cr->cursor || !cr->scanout)
         return false;
     VrGpuRect frame = {0, 0, cr->scanout_rect.width, cr->scanout_rect.height};
-    return intersect(&frame, cr->cursor_x - cr->hot_x, cr->cursor_y - cr->hot_y, cr->cursor_width,
-                     cr->cursor_height, out);
+    return vr_gpu_rect_intersect(&frame, cr->cursor_x - cr->hot_x, cr->cursor_y - cr->hot_y,
+                                 cr->cursor_width, cr->cursor_height, out);
 }
 
 /* ---- Operations ---- */
@@ -283,8 +200,8 @@ static void cpu_flush(VrRenderer *r, VrRendererResource *res, const VrGpuRect *r
 {
     CpuRenderer *cr = (CpuRenderer *) r;
     VrGpuRect part;
-    if (res != cr->scanout ||
-        !intersect(&cr->scanout_rect, rect->x, rect->y, rect->width, rect->height, &part))
+    if (res != cr->scanout || !vr_gpu_rect_intersect(&cr->scanout_rect, rect->x, rect->y,
+                                                     rect->width, rect->height, &part))
         return;
     part.x -= cr->scanout_rect.x;
     part.y -= cr->scanout_rect.y;
@@ -312,15 +229,12 @@ static void cpu_set_cursor(VrRenderer *r, VrRendererResource *res, uint32_t hot_
     bool had = cursor_rect(cr, &before);
     g_clear_pointer(&cr->cursor, g_free);
     if (res) {
-        Layout l;
-        layout_of(res->format, &l);
-        /* A cursor's fourth byte is its alpha whatever the format says (see vr-renderer.h). */
-        if (l.a < 0)
-            l.a = (int8_t) (6 - l.r - l.g - l.b);
+        int8_t l[4];
+        vr_gpu_cursor_bytes(res->format, l);
         size_t n = (size_t) res->width * res->height;
         cr->cursor = g_new(uint32_t, n);
         for (size_t i = 0; i < n; i++)
-            cr->cursor[i] = to_argb(&l, res->pixels + 4 * i);
+            cr->cursor[i] = to_argb(l, res->pixels + 4 * i);
         cr->cursor_width = res->width;
         cr->cursor_height = res->height;
     }

@@ -10,6 +10,7 @@
  * changed in place only while nobody else holds them. */
 #include "vr-i18n.h"
 #include "vr-renderer.h"
+#include "vr-renderer-util.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -93,23 +94,14 @@ typedef struct {
 } VkRenderer;
 
 /* Byte index of red, green, blue and alpha (-1: none) within a pixel, per format. */
-static void format_bytes(uint32_t format, int32_t out[4])
+/* The byte layout of format (vr-renderer-util.h) as the shader takes it. */
+static void format_bytes(uint32_t format, bool cursor, int32_t out[4])
 {
-    static const struct {
-        uint32_t format;
-        int32_t bytes[4];
-    } table[] = {
-        {VR_GPU_FORMAT_B8G8R8A8, {2, 1, 0, 3}}, {VR_GPU_FORMAT_B8G8R8X8, {2, 1, 0, -1}},
-        {VR_GPU_FORMAT_A8R8G8B8, {1, 2, 3, 0}}, {VR_GPU_FORMAT_X8R8G8B8, {1, 2, 3, -1}},
-        {VR_GPU_FORMAT_R8G8B8A8, {0, 1, 2, 3}}, {VR_GPU_FORMAT_X8B8G8R8, {3, 2, 1, -1}},
-        {VR_GPU_FORMAT_A8B8G8R8, {3, 2, 1, 0}}, {VR_GPU_FORMAT_R8G8B8X8, {0, 1, 2, -1}},
-    };
-    for (unsigned i = 0; i < G_N_ELEMENTS(table); i++)
-        if (table[i].format == format) {
-            memcpy(out, table[i].bytes, sizeof(table[i].bytes));
-            return;
-        }
-    memcpy(out, table[0].bytes, sizeof(table[0].bytes));
+    int8_t b[4];
+    if (!(cursor ? vr_gpu_cursor_bytes(format, b) : vr_gpu_format_bytes(format, b)))
+        vr_gpu_format_bytes(VR_GPU_FORMAT_B8G8R8A8, b);
+    for (int i = 0; i < 4; i++)
+        out[i] = b[i];
 }
 
 static const char *result_name(VkResult r)
@@ -490,51 +482,14 @@ static void piece_to_host(VkRenderer *vr, const VrGpuRect *piece, void *data)
 
 /* ---- Frames ---- */
 
-static VrGpuFrame *frame_new(uint32_t width, uint32_t height)
-{
-    VrGpuFrame *f = g_new0(VrGpuFrame, 1);
-    g_atomic_ref_count_init(&f->refcount);
-    f->width = width;
-    f->height = height;
-    f->stride = width * 4;
-    f->pixels = g_malloc((size_t) f->stride * height);
-    return f;
-}
-
-static bool intersect(const VrGpuRect *a, int64_t x, int64_t y, int64_t w, int64_t h,
-                      VrGpuRect *out)
-{
-    int64_t x0 = MAX((int64_t) a->x, x), y0 = MAX((int64_t) a->y, y);
-    int64_t x1 = MIN((int64_t) a->x + a->width, x + w), y1 = MIN((int64_t) a->y + a->height, y + h);
-    if (x1 <= x0 || y1 <= y0)
-        return false;
-    *out = (VrGpuRect){(uint32_t) x0, (uint32_t) y0, (uint32_t) (x1 - x0), (uint32_t) (y1 - y0)};
-    return true;
-}
-
-static void rect_union(VrGpuRect *acc, bool *have, const VrGpuRect *r)
-{
-    if (!*have) {
-        *acc = *r;
-        *have = true;
-        return;
-    }
-    uint64_t x1 = MAX((uint64_t) acc->x + acc->width, (uint64_t) r->x + r->width);
-    uint64_t y1 = MAX((uint64_t) acc->y + acc->height, (uint64_t) r->y + r->height);
-    acc->x = MIN(acc->x, r->x);
-    acc->y = MIN(acc->y, r->y);
-    acc->width = (uint32_t) (x1 - acc->x);
-    acc->height = (uint32_t) (y1 - acc->y);
-}
-
 /* The cursor's rectangle within the frame, if any of it is there. */
 static bool cursor_rect(VkRenderer *vr, VrGpuRect *out)
 {
     if (!vr->have_cursor || !vr->scanout)
         return false;
     VrGpuRect frame = {0, 0, vr->scanout_rect.width, vr->scanout_rect.height};
-    return intersect(&frame, vr->cursor_x - vr->hot_x, vr->cursor_y - vr->hot_y, vr->cursor_width,
-                     vr->cursor_height, out);
+    return vr_gpu_rect_intersect(&frame, vr->cursor_x - vr->hot_x, vr->cursor_y - vr->hot_y,
+                                 vr->cursor_width, vr->cursor_height, out);
 }
 
 /* A frame image and readback buffer of width x height. */
@@ -600,11 +555,8 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
     vkUpdateDescriptorSets(vr->device, 1, &write, 0, NULL);
 
     ComposeParams p = {0};
-    format_bytes(vr->scanout->format, p.scanout_bytes);
-    format_bytes(vr->cursor_format, p.cursor_bytes);
-    /* A cursor's fourth byte is its alpha whatever the format says (see vr-renderer.h). */
-    if (p.cursor_bytes[3] < 0)
-        p.cursor_bytes[3] = 6 - p.cursor_bytes[0] - p.cursor_bytes[1] - p.cursor_bytes[2];
+    format_bytes(vr->scanout->format, false, p.scanout_bytes);
+    format_bytes(vr->cursor_format, true, p.cursor_bytes);
     VrGpuRect on_frame;
     if (cursor_rect(vr, &on_frame)) {
         /* Some of the cursor is on the frame, so its corner is within 256 of it. */
@@ -656,10 +608,10 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
     g_mutex_lock(&vr->lock);
     VrGpuFrame *f = vr->frame;
     if (full) {
-        f = frame_new(w, h);
+        f = vr_gpu_frame_new(w, h, false);
     } else if (!g_atomic_ref_count_compare(&f->refcount, 1)) {
         /* A viewer holds the current frame: change a copy. */
-        VrGpuFrame *copy = frame_new(w, h);
+        VrGpuFrame *copy = vr_gpu_frame_new(w, h, false);
         memcpy(copy->pixels, f->pixels, (size_t) f->stride * h);
         f = copy;
     } else {
@@ -672,7 +624,7 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
             size_t at = ((size_t) y * w + r->x) * 4;
             memcpy(f->pixels + at, vr->readback.map + at, (size_t) r->width * 4);
         }
-        rect_union(&f->dirty, &have, r);
+        vr_gpu_rect_union(&f->dirty, &have, r);
     }
     if (!have)
         f->dirty = (VrGpuRect){0, 0, 0, 0};
@@ -771,8 +723,8 @@ static void vk_flush(VrRenderer *r, VrRendererResource *res, const VrGpuRect *re
 {
     VkRenderer *vr = (VkRenderer *) r;
     VrGpuRect part;
-    if (res != vr->scanout ||
-        !intersect(&vr->scanout_rect, rect->x, rect->y, rect->width, rect->height, &part))
+    if (res != vr->scanout || !vr_gpu_rect_intersect(&vr->scanout_rect, rect->x, rect->y,
+                                                     rect->width, rect->height, &part))
         return;
     part.x -= vr->scanout_rect.x;
     part.y -= vr->scanout_rect.y;

@@ -1,6 +1,7 @@
 /* Choosing a renderer: Vulkan where it works on a GPU, the CPU otherwise. */
 #include "vr-i18n.h"
 #include "vr-renderer.h"
+#include "vr-renderer-util.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -56,4 +57,98 @@ VrRenderer *vr_renderer_new_best(char **why_not_vulkan)
     if (why_not_vulkan)
         *why_not_vulkan = g_strdup(error->message);
     return vr_renderer_cpu_new();
+}
+
+/* ---- what the renderers share ---- */
+
+VrGpuFrame *vr_gpu_frame_new(uint32_t width, uint32_t height, bool zeroed)
+{
+    VrGpuFrame *f = g_new0(VrGpuFrame, 1);
+    g_atomic_ref_count_init(&f->refcount);
+    f->width = width;
+    f->height = height;
+    f->stride = width * 4;
+    f->pixels =
+        zeroed ? g_malloc0((size_t) f->stride * height) : g_malloc((size_t) f->stride * height);
+    return f;
+}
+
+VrGpuFrame *vr_gpu_frame_ref(VrGpuFrame *frame)
+{
+    g_atomic_ref_count_inc(&frame->refcount);
+    return frame;
+}
+
+void vr_gpu_frame_unref(VrGpuFrame *frame)
+{
+    if (frame && g_atomic_ref_count_dec(&frame->refcount)) {
+        g_free(frame->pixels);
+        g_free(frame);
+    }
+}
+
+bool vr_gpu_rect_intersect(const VrGpuRect *a, int64_t x, int64_t y, int64_t w, int64_t h,
+                           VrGpuRect *out)
+{
+    int64_t x0 = MAX((int64_t) a->x, x), y0 = MAX((int64_t) a->y, y);
+    int64_t x1 = MIN((int64_t) a->x + a->width, x + w), y1 = MIN((int64_t) a->y + a->height, y + h);
+    if (x1 <= x0 || y1 <= y0)
+        return false;
+    *out = (VrGpuRect){(uint32_t) x0, (uint32_t) y0, (uint32_t) (x1 - x0), (uint32_t) (y1 - y0)};
+    return true;
+}
+
+void vr_gpu_rect_union(VrGpuRect *acc, bool *have, const VrGpuRect *r)
+{
+    if (!*have) {
+        *acc = *r;
+        *have = true;
+        return;
+    }
+    uint64_t x1 = MAX((uint64_t) acc->x + acc->width, (uint64_t) r->x + r->width);
+    uint64_t y1 = MAX((uint64_t) acc->y + acc->height, (uint64_t) r->y + r->height);
+    acc->x = MIN(acc->x, r->x);
+    acc->y = MIN(acc->y, r->y);
+    acc->width = (uint32_t) (x1 - acc->x);
+    acc->height = (uint32_t) (y1 - acc->y);
+}
+
+bool vr_gpu_format_bytes(uint32_t format, int8_t bytes[4])
+{
+    static const struct {
+        uint32_t format;
+        int8_t bytes[4];
+    } table[] = {
+        {VR_GPU_FORMAT_B8G8R8A8, {2, 1, 0, 3}}, {VR_GPU_FORMAT_B8G8R8X8, {2, 1, 0, -1}},
+        {VR_GPU_FORMAT_A8R8G8B8, {1, 2, 3, 0}}, {VR_GPU_FORMAT_X8R8G8B8, {1, 2, 3, -1}},
+        {VR_GPU_FORMAT_R8G8B8A8, {0, 1, 2, 3}}, {VR_GPU_FORMAT_X8B8G8R8, {3, 2, 1, -1}},
+        {VR_GPU_FORMAT_A8B8G8R8, {3, 2, 1, 0}}, {VR_GPU_FORMAT_R8G8B8X8, {0, 1, 2, -1}},
+    };
+    for (unsigned i = 0; i < G_N_ELEMENTS(table); i++)
+        if (table[i].format == format) {
+            memcpy(bytes, table[i].bytes, sizeof(table[i].bytes));
+            return true;
+        }
+    return false;
+}
+
+bool vr_gpu_cursor_bytes(uint32_t format, int8_t bytes[4])
+{
+    if (!vr_gpu_format_bytes(format, bytes))
+        return false;
+    if (bytes[3] < 0)
+        bytes[3] = (int8_t) (6 - bytes[0] - bytes[1] - bytes[2]);
+    return true;
+}
+
+bool vr_gpu_format_known(uint32_t format)
+{
+    int8_t b[4];
+    return vr_gpu_format_bytes(format, b);
+}
+
+bool vr_gpu_format_has_alpha(uint32_t format)
+{
+    int8_t b[4];
+    return vr_gpu_format_bytes(format, b) && b[3] >= 0;
 }
