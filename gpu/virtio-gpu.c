@@ -130,9 +130,20 @@ void vr_virtio_gpu_make_edid(uint8_t *e, uint32_t width, uint32_t height)
                        (chroma[7] & 3));
     for (unsigned i = 0; i < 8; i++)
         e[27 + i] = (uint8_t) (chroma[i] >> 2);
-    /* No established timings; standard timings unused. */
-    for (unsigned i = 38; i < 54; i++)
-        e[i] = 0x01;
+    /* Other modes a guest may offer besides the window's: the established 640x480, 800x600
+     * and 1024x768, and standard timings (width / 8 - 31; aspect in the top two bits: 16:10,
+     * 4:3, 5:4, 16:9), all at 60 Hz. */
+    e[35] = 0x21;
+    e[36] = 0x08;
+    static const struct {
+        uint16_t width;
+        uint8_t aspect;
+    } standard[8] = {{1152, 1}, {1280, 3}, {1280, 2}, {1440, 0},
+                     {1600, 3}, {1680, 0}, {1920, 3}, {1920, 0}};
+    for (unsigned i = 0; i < 8; i++) {
+        e[38 + 2 * i] = (uint8_t) (standard[i].width / 8 - 31);
+        e[39 + 2 * i] = (uint8_t) (standard[i].aspect << 6);
+    }
 
     /* Descriptor 1: the preferred mode's detailed timing, 60 Hz with reduced blanking. */
     uint8_t *d = e + 54;

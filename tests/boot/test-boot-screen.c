@@ -323,6 +323,11 @@ static void test_resize(void)
     g_autofree char *before =
         guest_run(g, "head -n1 /sys/class/drm/card0-Virtual-1/modes", CMD_TIMEOUT);
     g_assert_cmpstr(before, ==, "1280x800");
+    /* The EDID's other modes are there to choose from. */
+    g_autofree char *modes = guest_run(
+        g, "grep -c -x -e 1920x1080 -e 1024x768 -e 1280x720 /sys/class/drm/card0-Virtual-1/modes",
+        CMD_TIMEOUT);
+    g_assert_cmpstr(modes, ==, "3");
     g_assert_true(vr_machine_set_display_size(g->m, 1024, 640));
     g_assert_false(vr_machine_set_display_size(g->m, 0, 640));
     g_autofree char *after = NULL;
