@@ -13,7 +13,7 @@ packages="
     clang-14 libclang-rt-14-dev
     libgtk-4-dev libadwaita-1-dev libvte-2.91-gtk4-dev libosinfo-1.0-dev osinfo-db
     libglib2.0-bin gettext appstream desktop-file-utils appstream-util
-    libvulkan-dev mesa-vulkan-drivers glslc libepoxy-dev libsdl2-dev qemu-system-gui vulkan-validationlayers
+    libvulkan-dev mesa-vulkan-drivers glslc libepoxy-dev libsdl2-dev libx11-dev libxi-dev qemu-system-gui vulkan-validationlayers
     adwaita-icon-theme fonts-dejavu-core opensbi u-boot-qemu e2fsprogs
     xvfb xauth dbus xdotool xorriso
     mmdebstrap arch-test qemu-user-static binfmt-support dosfstools mtools
