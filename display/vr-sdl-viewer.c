@@ -12,13 +12,6 @@
 
 #define POLL_MS          10
 #define RESIZE_SETTLE_MS 250
-#define VR_BTN_LEFT      0x110
-#define VR_BTN_RIGHT     0x111
-#define VR_BTN_MIDDLE    0x112
-#define VR_BTN_SIDE      0x113
-#define VR_BTN_EXTRA     0x114
-#define VR_REL_HWHEEL    0x06
-#define VR_REL_WHEEL     0x08
 
 struct VrSdlViewer {
     VrMachine *m;
