@@ -14,6 +14,7 @@
 
 #include <gio/gio.h>
 #include <string.h>
+#include <unistd.h>
 #include <vulkan/vulkan.h>
 
 static const uint32_t compose_spv[] =
@@ -24,6 +25,9 @@ static const uint32_t compose_spv[] =
 /* The most a staging buffer holds; larger transfers go in pieces. */
 #define STAGING_MAX (16u << 20)
 #define GROUP_SIZE  16
+/* The most exported images a renderer keeps: the one being written, the newest frame's, and
+ * those a viewer still shows. */
+#define MAX_SLOTS 4
 
 /* An image, its own memory and the view the shader or copies use. */
 typedef struct {
@@ -45,6 +49,27 @@ struct VrRendererResource {
     Image image;
 };
 
+/* What outlives the renderer while frames still show its exported images: the device, its
+ * queue, and what reading an exported image back takes. Reference-counted: the renderer
+ * holds one, each exported image one. */
+typedef struct {
+    gatomicrefcount ref;
+    VkInstance instance;
+    VkDevice device;
+    VkQueue queue;
+    uint32_t family;   /* the queue's family */
+    GMutex queue_lock; /* vkQueueSubmit and vkDeviceWaitIdle, called from several threads */
+    VkPhysicalDeviceMemoryProperties memory_props;
+    uint32_t max_allocations;
+    gint allocations;                   /* atomic */
+    PFN_vkGetMemoryFdKHR get_memory_fd; /* NULL: the device cannot export memory */
+    GMutex read_lock;                   /* what follows: reading exported images back */
+    VkCommandPool read_pool;
+    VkCommandBuffer read_cmd;
+    VkFence read_fence;
+    Buffer read_buffer;
+} Shared;
+
 /* compose.comp's push constants. */
 typedef struct {
     int32_t scanout_bytes[4], cursor_bytes[4];
@@ -54,13 +79,10 @@ typedef struct {
 typedef struct {
     VrRenderer base;
 
-    VkInstance instance;
+    Shared *sh;
     VkPhysicalDevice physical;
-    VkPhysicalDeviceMemoryProperties memory_props;
-    uint32_t max_allocations, allocations;
     uint32_t max_dimension;
-    VkDevice device;
-    VkQueue queue;
+    VkDevice device; /* sh->device */
     VkCommandPool pool;
     VkCommandBuffer cmd;
     VkFence fence;
@@ -91,7 +113,30 @@ typedef struct {
     GMutex lock; /* frame and sequence: get_frame runs on other threads */
     VrGpuFrame *frame;
     uint64_t sequence;
+
+    /* Exported frames (vk_export_frames): slots of exportable images the frame image is
+     * copied into; a frame shows one, and a slot is not written while a frame does. */
+    uint8_t device_uuid[VK_UUID_SIZE], driver_uuid[VK_UUID_SIZE];
+    gint export_on; /* atomic: asked for */
+    struct Slot *slots[MAX_SLOTS];
 } VkRenderer;
+
+/* An exportable image (see VrGpuFrameImage). in_use and retired are under slots_lock:
+ * frames are released on any thread. stale (the renderer's thread only) is where it differs
+ * from the frame image. */
+typedef struct Slot {
+    VrGpuFrameImage pub;
+    Shared *sh;
+    VkImage image;
+    VkDeviceMemory memory;
+    bool in_use;  /* a frame shows it */
+    bool retired; /* the renderer let it go: freed when no frame shows it */
+    VrGpuRect stale;
+    bool have_stale;
+} Slot;
+
+static GMutex slots_lock;
+static uint64_t next_image_id = 1; /* under slots_lock */
 
 /* Byte index of red, green, blue and alpha (-1: none) within a pixel, per format. */
 /* The byte layout of format (vr-renderer-util.h) as the shader takes it. */
@@ -125,10 +170,10 @@ static const char *result_name(VkResult r)
 /* ---- Memory, images, buffers ---- */
 
 /* A memory type allowed by bits with all of need, preferring one that also has prefer. */
-static bool find_memory(VkRenderer *vr, uint32_t bits, VkMemoryPropertyFlags need,
+static bool find_memory(Shared *sh, uint32_t bits, VkMemoryPropertyFlags need,
                         VkMemoryPropertyFlags prefer, uint32_t *out)
 {
-    const VkPhysicalDeviceMemoryProperties *p = &vr->memory_props;
+    const VkPhysicalDeviceMemoryProperties *p = &sh->memory_props;
     for (int pass = 0; pass < 2; pass++)
         for (uint32_t i = 0; i < p->memoryTypeCount; i++) {
             VkMemoryPropertyFlags want = pass == 0 ? need | prefer : need;
@@ -140,42 +185,45 @@ static bool find_memory(VkRenderer *vr, uint32_t bits, VkMemoryPropertyFlags nee
     return false;
 }
 
-static bool allocate(VkRenderer *vr, const VkMemoryRequirements *req, VkMemoryPropertyFlags need,
-                     VkMemoryPropertyFlags prefer, VkDeviceMemory *out, VkMemoryPropertyFlags *got)
+/* Memory for req; next (may be NULL) extends the allocation's description. */
+static bool allocate(Shared *sh, const VkMemoryRequirements *req, VkMemoryPropertyFlags need,
+                     VkMemoryPropertyFlags prefer, const void *next, VkDeviceMemory *out,
+                     VkMemoryPropertyFlags *got)
 {
     uint32_t type;
-    if (vr->allocations >= vr->max_allocations ||
-        !find_memory(vr, req->memoryTypeBits, need, prefer, &type))
+    if ((uint32_t) g_atomic_int_get(&sh->allocations) >= sh->max_allocations ||
+        !find_memory(sh, req->memoryTypeBits, need, prefer, &type))
         return false;
     VkMemoryAllocateInfo ai = {
         .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+        .pNext = next,
         .allocationSize = req->size,
         .memoryTypeIndex = type,
     };
-    if (vkAllocateMemory(vr->device, &ai, NULL, out) != VK_SUCCESS)
+    if (vkAllocateMemory(sh->device, &ai, NULL, out) != VK_SUCCESS)
         return false;
-    vr->allocations++;
+    g_atomic_int_inc(&sh->allocations);
     if (got)
-        *got = vr->memory_props.memoryTypes[type].propertyFlags;
+        *got = sh->memory_props.memoryTypes[type].propertyFlags;
     return true;
 }
 
-static void release(VkRenderer *vr, VkDeviceMemory *memory)
+static void release(Shared *sh, VkDeviceMemory *memory)
 {
     if (*memory) {
-        vkFreeMemory(vr->device, *memory, NULL);
-        vr->allocations--;
+        vkFreeMemory(sh->device, *memory, NULL);
+        g_atomic_int_add(&sh->allocations, -1);
         *memory = VK_NULL_HANDLE;
     }
 }
 
-static void image_destroy(VkRenderer *vr, Image *img)
+static void image_destroy(Shared *sh, Image *img)
 {
     if (img->view)
-        vkDestroyImageView(vr->device, img->view, NULL);
+        vkDestroyImageView(sh->device, img->view, NULL);
     if (img->image)
-        vkDestroyImage(vr->device, img->image, NULL);
-    release(vr, &img->memory);
+        vkDestroyImage(sh->device, img->image, NULL);
+    release(sh, &img->memory);
     *img = (Image){0};
 }
 
@@ -205,9 +253,9 @@ static bool image_create(VkRenderer *vr, Image *img, VkFormat format, VkFormat v
     }
     VkMemoryRequirements req;
     vkGetImageMemoryRequirements(vr->device, img->image, &req);
-    if (!allocate(vr, &req, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &img->memory, NULL) ||
+    if (!allocate(vr->sh, &req, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, NULL, &img->memory, NULL) ||
         vkBindImageMemory(vr->device, img->image, img->memory, 0) != VK_SUCCESS) {
-        image_destroy(vr, img);
+        image_destroy(vr->sh, img);
         return false;
     }
     VkImageViewCreateInfo vi = {
@@ -219,48 +267,48 @@ static bool image_create(VkRenderer *vr, Image *img, VkFormat format, VkFormat v
     };
     if (vkCreateImageView(vr->device, &vi, NULL, &img->view) != VK_SUCCESS) {
         img->view = VK_NULL_HANDLE;
-        image_destroy(vr, img);
+        image_destroy(vr->sh, img);
         return false;
     }
     return true;
 }
 
-static void buffer_destroy(VkRenderer *vr, Buffer *b)
+static void buffer_destroy(Shared *sh, Buffer *b)
 {
     if (b->map)
-        vkUnmapMemory(vr->device, b->memory);
+        vkUnmapMemory(sh->device, b->memory);
     if (b->buffer)
-        vkDestroyBuffer(vr->device, b->buffer, NULL);
-    release(vr, &b->memory);
+        vkDestroyBuffer(sh->device, b->buffer, NULL);
+    release(sh, &b->memory);
     *b = (Buffer){0};
 }
 
 /* Makes b a mapped host-visible buffer of at least size bytes. */
-static bool buffer_ensure(VkRenderer *vr, Buffer *b, VkDeviceSize size)
+static bool buffer_ensure(Shared *sh, Buffer *b, VkDeviceSize size)
 {
     if (b->buffer && b->size >= size)
         return true;
-    buffer_destroy(vr, b);
+    buffer_destroy(sh, b);
     VkBufferCreateInfo ci = {
         .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
         .size = size,
         .usage = VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
     };
-    if (vkCreateBuffer(vr->device, &ci, NULL, &b->buffer) != VK_SUCCESS) {
+    if (vkCreateBuffer(sh->device, &ci, NULL, &b->buffer) != VK_SUCCESS) {
         b->buffer = VK_NULL_HANDLE;
         return false;
     }
     VkMemoryRequirements req;
-    vkGetBufferMemoryRequirements(vr->device, b->buffer, &req);
+    vkGetBufferMemoryRequirements(sh->device, b->buffer, &req);
     VkMemoryPropertyFlags got = 0;
     void *map = NULL;
-    if (!allocate(vr, &req, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT,
-                  VK_MEMORY_PROPERTY_HOST_CACHED_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+    if (!allocate(sh, &req, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT,
+                  VK_MEMORY_PROPERTY_HOST_CACHED_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT, NULL,
                   &b->memory, &got) ||
-        vkBindBufferMemory(vr->device, b->buffer, b->memory, 0) != VK_SUCCESS ||
-        vkMapMemory(vr->device, b->memory, 0, VK_WHOLE_SIZE, 0, &map) != VK_SUCCESS) {
-        buffer_destroy(vr, b);
+        vkBindBufferMemory(sh->device, b->buffer, b->memory, 0) != VK_SUCCESS ||
+        vkMapMemory(sh->device, b->memory, 0, VK_WHOLE_SIZE, 0, &map) != VK_SUCCESS) {
+        buffer_destroy(sh, b);
         return false;
     }
     b->map = map;
@@ -271,7 +319,7 @@ static bool buffer_ensure(VkRenderer *vr, Buffer *b, VkDeviceSize size)
 
 /* Host writes to b become visible to the device (before a submission), or the device's
  * writes to the host (after one). */
-static void buffer_flush(VkRenderer *vr, Buffer *b)
+static void buffer_flush(Shared *sh, Buffer *b)
 {
     if (b->coherent)
         return;
@@ -280,10 +328,10 @@ static void buffer_flush(VkRenderer *vr, Buffer *b)
         .memory = b->memory,
         .size = VK_WHOLE_SIZE,
     };
-    vkFlushMappedMemoryRanges(vr->device, 1, &range);
+    vkFlushMappedMemoryRanges(sh->device, 1, &range);
 }
 
-static void buffer_invalidate(VkRenderer *vr, Buffer *b)
+static void buffer_invalidate(Shared *sh, Buffer *b)
 {
     if (b->coherent)
         return;
@@ -292,7 +340,7 @@ static void buffer_invalidate(VkRenderer *vr, Buffer *b)
         .memory = b->memory,
         .size = VK_WHOLE_SIZE,
     };
-    vkInvalidateMappedMemoryRanges(vr->device, 1, &range);
+    vkInvalidateMappedMemoryRanges(sh->device, 1, &range);
 }
 
 /* ---- Submission ---- */
@@ -337,7 +385,9 @@ static bool submit(VkRenderer *vr)
             .commandBufferCount = 1,
             .pCommandBuffers = &vr->cmd,
         };
-        r = vkQueueSubmit(vr->queue, 1, &si, vr->fence);
+        g_mutex_lock(&vr->sh->queue_lock);
+        r = vkQueueSubmit(vr->sh->queue, 1, &si, vr->fence);
+        g_mutex_unlock(&vr->sh->queue_lock);
     }
     if (r == VK_SUCCESS)
         r = vkWaitForFences(vr->device, 1, &vr->fence, VK_TRUE, UINT64_MAX);
@@ -385,14 +435,14 @@ static bool transfer_pieces(VkRenderer *vr, Image *img, const VrGpuRect *rect, b
     uint64_t row_bytes = (uint64_t) rect->width * 4;
     uint32_t rows = (uint32_t) MIN((uint64_t) rect->height, MAX(1, STAGING_MAX / row_bytes));
     uint32_t cols = row_bytes > STAGING_MAX ? STAGING_MAX / 4 : rect->width;
-    if (!buffer_ensure(vr, &vr->staging, MIN((uint64_t) STAGING_MAX, row_bytes * rect->height)))
+    if (!buffer_ensure(vr->sh, &vr->staging, MIN((uint64_t) STAGING_MAX, row_bytes * rect->height)))
         return false;
     for (uint32_t y = 0; y < rect->height; y += rows)
         for (uint32_t x = 0; x < rect->width; x += cols) {
             VrGpuRect piece = {x, y, MIN(cols, rect->width - x), MIN(rows, rect->height - y)};
             if (to_image) {
                 fn(vr, &piece, data);
-                buffer_flush(vr, &vr->staging);
+                buffer_flush(vr->sh, &vr->staging);
             }
             VkBufferImageCopy region = {
                 .bufferOffset = 0,
@@ -410,7 +460,7 @@ static bool transfer_pieces(VkRenderer *vr, Image *img, const VrGpuRect *rect, b
             if (!submit(vr))
                 return false;
             if (!to_image) {
-                buffer_invalidate(vr, &vr->staging);
+                buffer_invalidate(vr->sh, &vr->staging);
                 fn(vr, &piece, data);
             }
         }
@@ -497,15 +547,15 @@ static bool frame_image_ensure(VkRenderer *vr, uint32_t width, uint32_t height)
 {
     if (vr->frame_image.image && vr->frame_width == width && vr->frame_height == height)
         return true;
-    image_destroy(vr, &vr->frame_image);
+    image_destroy(vr->sh, &vr->frame_image);
     vr->frame_width = vr->frame_height = 0;
     if (!image_create(vr, &vr->frame_image, vr->frame_format, VK_FORMAT_R8G8B8A8_UINT,
                       VK_IMAGE_CREATE_MUTABLE_FORMAT_BIT,
                       VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
                           VK_IMAGE_USAGE_SAMPLED_BIT,
                       width, height) ||
-        !buffer_ensure(vr, &vr->readback, (VkDeviceSize) width * height * 4)) {
-        image_destroy(vr, &vr->frame_image);
+        !buffer_ensure(vr->sh, &vr->readback, (VkDeviceSize) width * height * 4)) {
+        image_destroy(vr->sh, &vr->frame_image);
         return false;
     }
     begin(vr);
@@ -517,26 +567,323 @@ static bool frame_image_ensure(VkRenderer *vr, uint32_t width, uint32_t height)
     return true;
 }
 
-/* Composes the n frame rectangles (already clipped to the frame) on the device, reads them
- * back, and publishes the result as the next frame; a new frame of the scanout's size,
- * composed whole, when full. */
+/* ---- Exported frames ---- */
+
+static void shared_unref(Shared *sh);
+
+static void slot_free(Slot *slot)
+{
+    Shared *sh = slot->sh;
+    if (slot->pub.memory_fd >= 0)
+        close(slot->pub.memory_fd);
+    if (slot->image)
+        vkDestroyImage(sh->device, slot->image, NULL);
+    release(sh, &slot->memory);
+    g_free(slot);
+    shared_unref(sh);
+}
+
+static void slot_release(VrGpuFrameImage *image)
+{
+    Slot *slot = (Slot *) image;
+    g_mutex_lock(&slots_lock);
+    slot->in_use = false;
+    bool gone = slot->retired;
+    g_mutex_unlock(&slots_lock);
+    if (gone)
+        slot_free(slot);
+}
+
+static void slot_retire(Slot *slot)
+{
+    g_mutex_lock(&slots_lock);
+    slot->retired = true;
+    bool free_now = !slot->in_use;
+    g_mutex_unlock(&slots_lock);
+    if (free_now)
+        slot_free(slot);
+}
+
+/* The renderer lets its slots go: those no frame shows now, the others with their last
+ * frame. */
+static void slots_retire(VkRenderer *vr)
+{
+    for (unsigned i = 0; i < MAX_SLOTS; i++)
+        if (vr->slots[i]) {
+            slot_retire(vr->slots[i]);
+            vr->slots[i] = NULL;
+        }
+}
+
+/* The image's ownership between the renderer's queue and the importer (GL): taken back
+ * before the renderer touches it (from "undefined" when it is new), handed over after. */
+static void slot_barrier(VkCommandBuffer cmd, uint32_t family, Slot *slot, bool acquire, bool fresh,
+                         VkAccessFlags access)
+{
+    VkImageMemoryBarrier ib = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER,
+        .srcAccessMask = acquire ? 0 : access,
+        .dstAccessMask = acquire ? access : 0,
+        .oldLayout = fresh ? VK_IMAGE_LAYOUT_UNDEFINED : VK_IMAGE_LAYOUT_GENERAL,
+        .newLayout = VK_IMAGE_LAYOUT_GENERAL,
+        .srcQueueFamilyIndex = fresh     ? VK_QUEUE_FAMILY_IGNORED
+                               : acquire ? VK_QUEUE_FAMILY_EXTERNAL
+                                         : family,
+        .dstQueueFamilyIndex = fresh     ? VK_QUEUE_FAMILY_IGNORED
+                               : acquire ? family
+                                         : VK_QUEUE_FAMILY_EXTERNAL,
+        .image = slot->image,
+        .subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1},
+    };
+    vkCmdPipelineBarrier(
+        cmd, acquire ? VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT : VK_PIPELINE_STAGE_TRANSFER_BIT,
+        acquire ? VK_PIPELINE_STAGE_TRANSFER_BIT : VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0, NULL,
+        0, NULL, 1, &ib);
+}
+
+/* The pixels of an exported image, read back on the caller's thread with a command buffer
+ * of their own; R, G, B, A become B, G, R, 0xff (XRGB8888). */
+static bool slot_read(VrGpuFrameImage *image, uint8_t *pixels, uint32_t stride)
+{
+    Slot *slot = (Slot *) image;
+    Shared *sh = slot->sh;
+    uint32_t w = image->width, h = image->height;
+    g_mutex_lock(&sh->read_lock);
+    bool ok = buffer_ensure(sh, &sh->read_buffer, (VkDeviceSize) w * h * 4);
+    if (ok) {
+        VkCommandBufferBeginInfo bi = {
+            .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+            .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+        };
+        vkResetCommandBuffer(sh->read_cmd, 0);
+        vkBeginCommandBuffer(sh->read_cmd, &bi);
+        slot_barrier(sh->read_cmd, sh->family, slot, true, false, VK_ACCESS_TRANSFER_READ_BIT);
+        VkBufferImageCopy region = {
+            .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+            .imageExtent = {w, h, 1},
+        };
+        vkCmdCopyImageToBuffer(sh->read_cmd, slot->image, VK_IMAGE_LAYOUT_GENERAL,
+                               sh->read_buffer.buffer, 1, &region);
+        VkMemoryBarrier mb = {
+            .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+            .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+            .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
+        };
+        vkCmdPipelineBarrier(sh->read_cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                             VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, NULL, 0, NULL);
+        slot_barrier(sh->read_cmd, sh->family, slot, false, false, VK_ACCESS_TRANSFER_READ_BIT);
+        VkResult r = vkEndCommandBuffer(sh->read_cmd);
+        if (r == VK_SUCCESS) {
+            VkSubmitInfo si = {
+                .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+                .commandBufferCount = 1,
+                .pCommandBuffers = &sh->read_cmd,
+            };
+            g_mutex_lock(&sh->queue_lock);
+            r = vkQueueSubmit(sh->queue, 1, &si, sh->read_fence);
+            g_mutex_unlock(&sh->queue_lock);
+        }
+        if (r == VK_SUCCESS)
+            r = vkWaitForFences(sh->device, 1, &sh->read_fence, VK_TRUE, UINT64_MAX);
+        vkResetFences(sh->device, 1, &sh->read_fence);
+        ok = r == VK_SUCCESS;
+        if (!ok)
+            g_warning("Vulkan renderer: reading a frame back failed (%s)", result_name(r));
+    }
+    if (ok) {
+        buffer_invalidate(sh, &sh->read_buffer);
+        for (uint32_t y = 0; y < h; y++) {
+            const uint8_t *src = sh->read_buffer.map + (size_t) y * w * 4;
+            uint8_t *dst = pixels + (size_t) y * stride;
+            for (uint32_t x = 0; x < w; x++, src += 4, dst += 4) {
+                dst[0] = src[2];
+                dst[1] = src[1];
+                dst[2] = src[0];
+                dst[3] = 0xff;
+            }
+        }
+    }
+    g_mutex_unlock(&sh->read_lock);
+    return ok;
+}
+
+/* A new exportable image of width x height, its memory's file descriptor taken. */
+static Slot *slot_create(VkRenderer *vr, uint32_t width, uint32_t height)
+{
+    Shared *sh = vr->sh;
+    Slot *slot = g_new0(Slot, 1);
+    slot->pub.memory_fd = -1;
+    slot->sh = sh;
+    g_atomic_ref_count_inc(&sh->ref);
+    VkExternalMemoryImageCreateInfo ext = {
+        .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_IMAGE_CREATE_INFO,
+        .handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT,
+    };
+    VkImageCreateInfo ci = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+        .pNext = &ext,
+        .imageType = VK_IMAGE_TYPE_2D,
+        .format = VK_FORMAT_R8G8B8A8_UNORM,
+        .extent = {width, height, 1},
+        .mipLevels = 1,
+        .arrayLayers = 1,
+        .samples = VK_SAMPLE_COUNT_1_BIT,
+        .tiling = VK_IMAGE_TILING_OPTIMAL,
+        .usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
+                 VK_IMAGE_USAGE_SAMPLED_BIT,
+        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
+    };
+    if (vkCreateImage(sh->device, &ci, NULL, &slot->image) != VK_SUCCESS) {
+        slot->image = VK_NULL_HANDLE;
+        slot_free(slot);
+        return NULL;
+    }
+    VkMemoryRequirements req;
+    vkGetImageMemoryRequirements(sh->device, slot->image, &req);
+    VkMemoryDedicatedAllocateInfo dedicated = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO,
+        .image = slot->image,
+    };
+    VkExportMemoryAllocateInfo export = {
+        .sType = VK_STRUCTURE_TYPE_EXPORT_MEMORY_ALLOCATE_INFO,
+        .pNext = &dedicated,
+        .handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT,
+    };
+    VkMemoryGetFdInfoKHR fd_info = {
+        .sType = VK_STRUCTURE_TYPE_MEMORY_GET_FD_INFO_KHR,
+        .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT,
+    };
+    if (!allocate(sh, &req, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, &export, &slot->memory, NULL) ||
+        vkBindImageMemory(sh->device, slot->image, slot->memory, 0) != VK_SUCCESS ||
+        (fd_info.memory = slot->memory,
+         sh->get_memory_fd(sh->device, &fd_info, &slot->pub.memory_fd) != VK_SUCCESS)) {
+        slot->pub.memory_fd = -1;
+        slot_free(slot);
+        return NULL;
+    }
+    g_mutex_lock(&slots_lock);
+    slot->pub.id = next_image_id++;
+    g_mutex_unlock(&slots_lock);
+    slot->pub.memory_size = req.size;
+    slot->pub.width = width;
+    slot->pub.height = height;
+    memcpy(slot->pub.device_uuid, vr->device_uuid, VK_UUID_SIZE);
+    memcpy(slot->pub.driver_uuid, vr->driver_uuid, VK_UUID_SIZE);
+    slot->pub.read = slot_read;
+    slot->pub.release = slot_release;
+    slot->stale = (VrGpuRect){0, 0, width, height};
+    slot->have_stale = true;
+    return slot;
+}
+
+/* A slot of width x height that no frame shows, marked as shown; *fresh when it was just
+ * made. NULL when all MAX_SLOTS are shown or there is no memory for another. */
+static Slot *slot_pick(VkRenderer *vr, uint32_t width, uint32_t height, bool *fresh)
+{
+    int empty = -1;
+    for (unsigned i = 0; i < MAX_SLOTS; i++) {
+        Slot *slot = vr->slots[i];
+        if (slot && (slot->pub.width != width || slot->pub.height != height)) {
+            slot_retire(slot);
+            vr->slots[i] = slot = NULL;
+        }
+        if (!slot) {
+            if (empty < 0)
+                empty = (int) i;
+            continue;
+        }
+        g_mutex_lock(&slots_lock);
+        bool free_slot = !slot->in_use;
+        slot->in_use = true;
+        g_mutex_unlock(&slots_lock);
+        if (free_slot) {
+            *fresh = false;
+            return slot;
+        }
+    }
+    if (empty < 0)
+        return NULL;
+    Slot *slot = slot_create(vr, width, height);
+    if (!slot)
+        return NULL;
+    slot->in_use = true;
+    vr->slots[empty] = slot;
+    *fresh = true;
+    return slot;
+}
+
+/* Whether exportable images of the frame format's kind can be made at all. */
+static bool can_export_images(VkRenderer *vr)
+{
+    VkPhysicalDeviceExternalImageFormatInfo ext_info = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_IMAGE_FORMAT_INFO,
+        .handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT,
+    };
+    VkPhysicalDeviceImageFormatInfo2 info = {
+        .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_FORMAT_INFO_2,
+        .pNext = &ext_info,
+        .format = VK_FORMAT_R8G8B8A8_UNORM,
+        .type = VK_IMAGE_TYPE_2D,
+        .tiling = VK_IMAGE_TILING_OPTIMAL,
+        .usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
+                 VK_IMAGE_USAGE_SAMPLED_BIT,
+    };
+    VkExternalImageFormatProperties ext_props = {
+        .sType = VK_STRUCTURE_TYPE_EXTERNAL_IMAGE_FORMAT_PROPERTIES,
+    };
+    VkImageFormatProperties2 props = {
+        .sType = VK_STRUCTURE_TYPE_IMAGE_FORMAT_PROPERTIES_2,
+        .pNext = &ext_props,
+    };
+    if (vkGetPhysicalDeviceImageFormatProperties2(vr->physical, &info, &props) != VK_SUCCESS)
+        return false;
+    return (ext_props.externalMemoryProperties.externalMemoryFeatures &
+            VK_EXTERNAL_MEMORY_FEATURE_EXPORTABLE_BIT) != 0;
+}
+
+static bool vk_export_frames(VrRenderer *r, bool on, uint8_t device_uuid[16],
+                             uint8_t driver_uuid[16])
+{
+    VkRenderer *vr = (VkRenderer *) r;
+    if (!vr->sh->get_memory_fd || !can_export_images(vr))
+        return false;
+    g_atomic_int_set(&vr->export_on, on);
+    memcpy(device_uuid, vr->device_uuid, VK_UUID_SIZE);
+    memcpy(driver_uuid, vr->driver_uuid, VK_UUID_SIZE);
+    return true;
+}
+
+/* Composes the n frame rectangles (already clipped to the frame) on the device and
+ * publishes the result as the next frame; a new frame of the scanout's size, composed whole,
+ * when full. Exporting, the frame image is copied into a free slot that the frame shows;
+ * otherwise (or with no slot free) the rectangles are read back into the frame's pixels. */
 static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, bool full)
 {
     if (!vr->scanout || vr->broken)
         return;
     uint32_t w = vr->scanout_rect.width, h = vr->scanout_rect.height;
     VrGpuRect all = {0, 0, w, h};
+    if (!vr->frame_image.image || vr->frame_width != w || vr->frame_height != h)
+        full = true; /* a new frame image: nothing composed in it yet */
+    if (!frame_image_ensure(vr, w, h)) {
+        g_warning("Vulkan renderer: no device memory for a %ux%u frame", w, h);
+        return;
+    }
+    bool fresh = false;
+    Slot *slot = g_atomic_int_get(&vr->export_on) ? slot_pick(vr, w, h, &fresh) : NULL;
+    /* Pixels are read back only for what changed, onto the pixels of the frame before; all
+     * of them when that frame has none (it showed an image). */
+    bool read_all = false;
     g_mutex_lock(&vr->lock);
-    if (!vr->frame || vr->frame->width != w || vr->frame->height != h)
+    if (!slot && (!vr->frame || vr->frame->width != w || vr->frame->height != h))
         full = true;
+    else if (!slot && vr->frame->image)
+        read_all = true;
     g_mutex_unlock(&vr->lock);
     if (full) {
         rects = &all;
         n = 1;
-    }
-    if (!frame_image_ensure(vr, w, h)) {
-        g_warning("Vulkan renderer: no device memory for a %ux%u frame", w, h);
-        return;
     }
 
     VkDescriptorImageInfo images[3] = {
@@ -572,6 +919,8 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
                             &vr->set, 0, NULL);
     VkBufferImageCopy regions[2];
     g_assert(n <= G_N_ELEMENTS(regions));
+    VrGpuRect changed = {0, 0, 0, 0};
+    bool have_changed = false;
     for (unsigned i = 0; i < n; i++) {
         const VrGpuRect *r = &rects[i];
         p.src[0] = (int32_t) (vr->scanout_rect.x + r->x);
@@ -591,6 +940,7 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
             .imageOffset = {(int32_t) r->x, (int32_t) r->y, 0},
             .imageExtent = {r->width, r->height, 1},
         };
+        vr_gpu_rect_union(&changed, &have_changed, r);
     }
     VkMemoryBarrier mb = {
         .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
@@ -599,35 +949,84 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
     };
     vkCmdPipelineBarrier(vr->cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                          VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &mb, 0, NULL, 0, NULL);
-    vkCmdCopyImageToBuffer(vr->cmd, vr->frame_image.image, VK_IMAGE_LAYOUT_GENERAL,
-                           vr->readback.buffer, n, regions);
-    if (!submit(vr))
-        return;
-    buffer_invalidate(vr, &vr->readback);
-
-    g_mutex_lock(&vr->lock);
-    VrGpuFrame *f = vr->frame;
-    if (full) {
-        f = vr_gpu_frame_new(w, h, false);
-    } else if (!g_atomic_ref_count_compare(&f->refcount, 1)) {
-        /* A viewer holds the current frame: change a copy. */
-        VrGpuFrame *copy = vr_gpu_frame_new(w, h, false);
-        memcpy(copy->pixels, f->pixels, (size_t) f->stride * h);
-        f = copy;
-    } else {
-        vr->frame = NULL; /* changed in place below */
-    }
-    bool have = false;
-    for (unsigned i = 0; i < n; i++) {
-        const VrGpuRect *r = &rects[i];
-        for (uint32_t y = r->y; y < r->y + r->height; y++) {
-            size_t at = ((size_t) y * w + r->x) * 4;
-            memcpy(f->pixels + at, vr->readback.map + at, (size_t) r->width * 4);
+    if (slot) {
+        /* What changed now and what the slot missed while other frames were drawn. */
+        VrGpuRect copy = changed;
+        bool have_copy = have_changed;
+        if (slot->have_stale)
+            vr_gpu_rect_union(&copy, &have_copy, &slot->stale);
+        slot_barrier(vr->cmd, vr->sh->family, slot, true, fresh, VK_ACCESS_TRANSFER_WRITE_BIT);
+        if (have_copy) {
+            VkOffset3D from = {(int32_t) copy.x, (int32_t) copy.y, 0};
+            VkOffset3D to = {(int32_t) (copy.x + copy.width), (int32_t) (copy.y + copy.height), 1};
+            VkImageBlit blit = {
+                .srcSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+                .srcOffsets = {from, to},
+                .dstSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+                .dstOffsets = {from, to},
+            };
+            /* A blit converts: B8G8R8A8 in the frame image, R8G8B8A8 in the slot. */
+            vkCmdBlitImage(vr->cmd, vr->frame_image.image, VK_IMAGE_LAYOUT_GENERAL, slot->image,
+                           VK_IMAGE_LAYOUT_GENERAL, 1, &blit, VK_FILTER_NEAREST);
         }
-        vr_gpu_rect_union(&f->dirty, &have, r);
+        slot_barrier(vr->cmd, vr->sh->family, slot, false, false, VK_ACCESS_TRANSFER_WRITE_BIT);
+    } else {
+        if (read_all)
+            regions[0] = (VkBufferImageCopy){
+                .bufferRowLength = w,
+                .imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1},
+                .imageExtent = {w, h, 1},
+            };
+        vkCmdCopyImageToBuffer(vr->cmd, vr->frame_image.image, VK_IMAGE_LAYOUT_GENERAL,
+                               vr->readback.buffer, read_all ? 1 : n, regions);
     }
-    if (!have)
-        f->dirty = (VrGpuRect){0, 0, 0, 0};
+    if (!submit(vr)) {
+        if (slot)
+            slot_release(&slot->pub);
+        return;
+    }
+    /* Every other slot now misses what changed. */
+    for (unsigned i = 0; i < MAX_SLOTS; i++) {
+        Slot *other = vr->slots[i];
+        if (!other)
+            continue;
+        if (other == slot)
+            other->have_stale = false;
+        else if (have_changed)
+            vr_gpu_rect_union(&other->stale, &other->have_stale, &changed);
+    }
+
+    VrGpuFrame *f;
+    if (slot) {
+        f = vr_gpu_frame_new_image(&slot->pub);
+        g_mutex_lock(&vr->lock);
+    } else {
+        buffer_invalidate(vr->sh, &vr->readback);
+        g_mutex_lock(&vr->lock);
+        f = vr->frame;
+        if (read_all) {
+            f = vr_gpu_frame_new(w, h, false);
+            memcpy(f->pixels, vr->readback.map, (size_t) f->stride * h);
+            n = 0;
+        } else if (full) {
+            f = vr_gpu_frame_new(w, h, false);
+        } else if (!g_atomic_ref_count_compare(&f->refcount, 1)) {
+            /* A viewer holds the current frame: change a copy. */
+            VrGpuFrame *copy = vr_gpu_frame_new(w, h, false);
+            memcpy(copy->pixels, f->pixels, (size_t) f->stride * h);
+            f = copy;
+        } else {
+            vr->frame = NULL; /* changed in place below */
+        }
+        for (unsigned i = 0; i < n; i++) {
+            const VrGpuRect *r = &rects[i];
+            for (uint32_t y = r->y; y < r->y + r->height; y++) {
+                size_t at = ((size_t) y * w + r->x) * 4;
+                memcpy(f->pixels + at, vr->readback.map + at, (size_t) r->width * 4);
+            }
+        }
+    }
+    f->dirty = have_changed ? changed : (VrGpuRect){0, 0, 0, 0};
     f->sequence = ++vr->sequence;
     if (vr->frame != f)
         g_clear_pointer(&vr->frame, vr_gpu_frame_unref);
@@ -660,7 +1059,7 @@ static VrRendererResource *vk_resource_create(VrRenderer *r, uint32_t format, ui
     VkImageSubresourceRange range = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
     vkCmdClearColorImage(vr->cmd, res->image.image, VK_IMAGE_LAYOUT_GENERAL, &zero, 1, &range);
     if (!submit(vr)) {
-        image_destroy(vr, &res->image);
+        image_destroy(vr->sh, &res->image);
         g_free(res);
         return NULL;
     }
@@ -670,7 +1069,7 @@ static VrRendererResource *vk_resource_create(VrRenderer *r, uint32_t format, ui
 static void vk_resource_destroy(VrRenderer *r, VrRendererResource *res)
 {
     VkRenderer *vr = (VkRenderer *) r;
-    image_destroy(vr, &res->image);
+    image_destroy(vr->sh, &res->image);
     g_free(res);
 }
 
@@ -794,15 +1193,39 @@ static VrGpuFrame *vk_get_frame(VrRenderer *r, unsigned index)
     return f;
 }
 
+static void shared_unref(Shared *sh)
+{
+    if (!g_atomic_ref_count_dec(&sh->ref))
+        return;
+    if (sh->device) {
+        vkDeviceWaitIdle(sh->device);
+        buffer_destroy(sh, &sh->read_buffer);
+        if (sh->read_fence)
+            vkDestroyFence(sh->device, sh->read_fence, NULL);
+        if (sh->read_pool)
+            vkDestroyCommandPool(sh->device, sh->read_pool, NULL);
+        vkDestroyDevice(sh->device, NULL);
+    }
+    if (sh->instance)
+        vkDestroyInstance(sh->instance, NULL);
+    g_mutex_clear(&sh->queue_lock);
+    g_mutex_clear(&sh->read_lock);
+    g_free(sh);
+}
+
 static void vk_free(VrRenderer *r)
 {
     VkRenderer *vr = (VkRenderer *) r;
+    Shared *sh = vr->sh;
     if (vr->device) {
+        g_mutex_lock(&sh->queue_lock);
         vkDeviceWaitIdle(vr->device);
-        image_destroy(vr, &vr->frame_image);
-        image_destroy(vr, &vr->cursor_image);
-        buffer_destroy(vr, &vr->staging);
-        buffer_destroy(vr, &vr->readback);
+        g_mutex_unlock(&sh->queue_lock);
+        slots_retire(vr);
+        image_destroy(sh, &vr->frame_image);
+        image_destroy(sh, &vr->cursor_image);
+        buffer_destroy(sh, &vr->staging);
+        buffer_destroy(sh, &vr->readback);
         if (vr->pipeline)
             vkDestroyPipeline(vr->device, vr->pipeline, NULL);
         if (vr->pipeline_layout)
@@ -815,14 +1238,12 @@ static void vk_free(VrRenderer *r)
             vkDestroyFence(vr->device, vr->fence, NULL);
         if (vr->pool)
             vkDestroyCommandPool(vr->device, vr->pool, NULL);
-        vkDestroyDevice(vr->device, NULL);
     }
-    if (vr->instance)
-        vkDestroyInstance(vr->instance, NULL);
     g_mutex_lock(&vr->lock);
     g_clear_pointer(&vr->frame, vr_gpu_frame_unref);
     g_mutex_unlock(&vr->lock);
     g_mutex_clear(&vr->lock);
+    shared_unref(sh);
     g_free(vr);
 }
 
@@ -838,6 +1259,7 @@ static const VrRendererOps vulkan_ops = {
     .set_cursor = vk_set_cursor,
     .move_cursor = vk_move_cursor,
     .get_frame = vk_get_frame,
+    .export_frames = vk_export_frames,
     .free = vk_free,
 };
 
@@ -848,6 +1270,18 @@ static bool has_features(VkPhysicalDevice pd, VkFormat format, VkFormatFeatureFl
     VkFormatProperties fp;
     vkGetPhysicalDeviceFormatProperties(pd, format, &fp);
     return (fp.optimalTilingFeatures & need) == need;
+}
+
+static bool has_extension(VkPhysicalDevice pd, const char *name)
+{
+    uint32_t n = 0;
+    vkEnumerateDeviceExtensionProperties(pd, NULL, &n, NULL);
+    g_autofree VkExtensionProperties *ext = g_new(VkExtensionProperties, MAX(n, 1));
+    vkEnumerateDeviceExtensionProperties(pd, NULL, &n, ext);
+    for (uint32_t i = 0; i < n; i++)
+        if (strcmp(ext[i].extensionName, name) == 0)
+            return true;
+    return false;
 }
 
 /* How much a device type is preferred: a real GPU before a software one. */
@@ -867,13 +1301,13 @@ static int type_rank(VkPhysicalDeviceType type)
 static bool pick_device(VkRenderer *vr, uint32_t *family, char **why)
 {
     uint32_t n = 0;
-    vkEnumeratePhysicalDevices(vr->instance, &n, NULL);
+    vkEnumeratePhysicalDevices(vr->sh->instance, &n, NULL);
     if (n == 0) {
         *why = g_strdup(_("There is no Vulkan device."));
         return false;
     }
     g_autofree VkPhysicalDevice *devices = g_new(VkPhysicalDevice, n);
-    vkEnumeratePhysicalDevices(vr->instance, &n, devices);
+    vkEnumeratePhysicalDevices(vr->sh->instance, &n, devices);
     int best_rank = -1;
     for (uint32_t d = 0; d < n; d++) {
         VkPhysicalDeviceProperties props;
@@ -989,8 +1423,8 @@ static bool setup(VkRenderer *vr, char **why)
     g_clear_pointer(why, g_free);
     VkPhysicalDeviceProperties props;
     vkGetPhysicalDeviceProperties(vr->physical, &props);
-    vkGetPhysicalDeviceMemoryProperties(vr->physical, &vr->memory_props);
-    vr->max_allocations = props.limits.maxMemoryAllocationCount;
+    vkGetPhysicalDeviceMemoryProperties(vr->physical, &vr->sh->memory_props);
+    vr->sh->max_allocations = props.limits.maxMemoryAllocationCount;
     vr->max_dimension = props.limits.maxImageDimension2D;
     /* The frame image has the bytes of B8G8R8A8 (XRGB8888): typed so where the device can
      * write such images, R8G8B8A8 (the same bytes, red and blue named the other way) where
@@ -1008,21 +1442,49 @@ static bool setup(VkRenderer *vr, char **why)
         .queueCount = 1,
         .pQueuePriorities = &priority,
     };
+    /* Exporting frames takes Vulkan 1.1 (dedicated allocations, device UUIDs), external
+     * memory as file descriptors and images that can be blitted to R8G8B8A8 (the order
+     * GL_RGBA8 has). */
+    const char *extensions[] = {VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME};
+    bool can_export =
+        props.apiVersion >= VK_API_VERSION_1_1 &&
+        has_extension(vr->physical, VK_KHR_EXTERNAL_MEMORY_FD_EXTENSION_NAME) &&
+        vr->frame_format == VK_FORMAT_B8G8R8A8_UNORM &&
+        has_features(vr->physical, VK_FORMAT_B8G8R8A8_UNORM, VK_FORMAT_FEATURE_BLIT_SRC_BIT) &&
+        has_features(vr->physical, VK_FORMAT_R8G8B8A8_UNORM,
+                     VK_FORMAT_FEATURE_BLIT_DST_BIT | VK_FORMAT_FEATURE_TRANSFER_SRC_BIT);
     VkDeviceCreateInfo di = {
         .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
         .queueCreateInfoCount = 1,
         .pQueueCreateInfos = &qi,
+        .enabledExtensionCount = can_export ? 1 : 0,
+        .ppEnabledExtensionNames = extensions,
     };
-    VkResult r = vkCreateDevice(vr->physical, &di, NULL, &vr->device);
+    VkResult r = vkCreateDevice(vr->physical, &di, NULL, &vr->sh->device);
+    vr->device = vr->sh->device;
     if (r != VK_SUCCESS) {
-        vr->device = VK_NULL_HANDLE;
+        vr->device = vr->sh->device = VK_NULL_HANDLE;
         /* Translators: the device's name, then a Vulkan error code such as
          * VK_ERROR_INITIALIZATION_FAILED. */
         *why = g_strdup_printf(_("The Vulkan device %s could not be opened (%s)."),
                                props.deviceName, result_name(r));
         return false;
     }
-    vkGetDeviceQueue(vr->device, family, 0, &vr->queue);
+    vkGetDeviceQueue(vr->device, family, 0, &vr->sh->queue);
+    vr->sh->family = family;
+    if (can_export) {
+        VkPhysicalDeviceIDProperties id = {.sType =
+                                               VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
+        VkPhysicalDeviceProperties2 props2 = {
+            .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+            .pNext = &id,
+        };
+        vkGetPhysicalDeviceProperties2(vr->physical, &props2);
+        memcpy(vr->device_uuid, id.deviceUUID, VK_UUID_SIZE);
+        memcpy(vr->driver_uuid, id.driverUUID, VK_UUID_SIZE);
+        vr->sh->get_memory_fd =
+            (PFN_vkGetMemoryFdKHR) vkGetDeviceProcAddr(vr->device, "vkGetMemoryFdKHR");
+    }
     VkCommandPoolCreateInfo pi = {
         .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
         .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
@@ -1030,7 +1492,9 @@ static bool setup(VkRenderer *vr, char **why)
     };
     VkFenceCreateInfo fi = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     bool ok = vkCreateCommandPool(vr->device, &pi, NULL, &vr->pool) == VK_SUCCESS &&
-              vkCreateFence(vr->device, &fi, NULL, &vr->fence) == VK_SUCCESS;
+              vkCreateFence(vr->device, &fi, NULL, &vr->fence) == VK_SUCCESS &&
+              vkCreateCommandPool(vr->device, &pi, NULL, &vr->sh->read_pool) == VK_SUCCESS &&
+              vkCreateFence(vr->device, &fi, NULL, &vr->sh->read_fence) == VK_SUCCESS;
     if (ok) {
         VkCommandBufferAllocateInfo ai = {
             .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
@@ -1039,6 +1503,8 @@ static bool setup(VkRenderer *vr, char **why)
             .commandBufferCount = 1,
         };
         ok = vkAllocateCommandBuffers(vr->device, &ai, &vr->cmd) == VK_SUCCESS;
+        ai.commandPool = vr->sh->read_pool;
+        ok = ok && vkAllocateCommandBuffers(vr->device, &ai, &vr->sh->read_cmd) == VK_SUCCESS;
     }
     if (!ok || !create_pipeline(vr)) {
         *why = g_strdup_printf(_("The Vulkan device %s could not set up the compute shader."),
@@ -1070,19 +1536,23 @@ VrRenderer *vr_renderer_vulkan_new(GError **error)
     VkRenderer *vr = g_new0(VkRenderer, 1);
     vr->base.ops = &vulkan_ops;
     g_mutex_init(&vr->lock);
+    vr->sh = g_new0(Shared, 1);
+    g_atomic_ref_count_init(&vr->sh->ref);
+    g_mutex_init(&vr->sh->queue_lock);
+    g_mutex_init(&vr->sh->read_lock);
     VkApplicationInfo app = {
         .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
         .pApplicationName = "Vireo",
         .pEngineName = "Vireo",
-        .apiVersion = VK_API_VERSION_1_0,
+        .apiVersion = VK_API_VERSION_1_1,
     };
     VkInstanceCreateInfo ci = {
         .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
         .pApplicationInfo = &app,
     };
-    VkResult r = vkCreateInstance(&ci, NULL, &vr->instance);
+    VkResult r = vkCreateInstance(&ci, NULL, &vr->sh->instance);
     if (r != VK_SUCCESS) {
-        vr->instance = VK_NULL_HANDLE;
+        vr->sh->instance = VK_NULL_HANDLE;
         vk_free(&vr->base);
         /* Translators: a Vulkan error code such as VK_ERROR_INCOMPATIBLE_DRIVER. */
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,

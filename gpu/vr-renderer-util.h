@@ -7,6 +7,9 @@
 
 /* A frame of width x height, stride width * 4, its pixels zeroed or not; reference count 1. */
 VrGpuFrame *vr_gpu_frame_new(uint32_t width, uint32_t height, bool zeroed);
+/* A frame of image's size showing image (taken over: released with the frame), pixels not
+ * read back yet; reference count 1. */
+VrGpuFrame *vr_gpu_frame_new_image(VrGpuFrameImage *image);
 
 /* a clipped to the rectangle (x, y, w, h) of 64-bit values; false when nothing is left. */
 bool vr_gpu_rect_intersect(const VrGpuRect *a, int64_t x, int64_t y, int64_t w, int64_t h,

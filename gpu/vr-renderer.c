@@ -70,7 +70,51 @@ VrGpuFrame *vr_gpu_frame_new(uint32_t width, uint32_t height, bool zeroed)
     f->stride = width * 4;
     f->pixels =
         zeroed ? g_malloc0((size_t) f->stride * height) : g_malloc((size_t) f->stride * height);
+    g_mutex_init(&f->pixels_lock);
     return f;
+}
+
+VrGpuFrame *vr_gpu_frame_new_image(VrGpuFrameImage *image)
+{
+    VrGpuFrame *f = g_new0(VrGpuFrame, 1);
+    g_atomic_ref_count_init(&f->refcount);
+    f->width = image->width;
+    f->height = image->height;
+    f->stride = image->width * 4;
+    f->image = image;
+    g_mutex_init(&f->pixels_lock);
+    return f;
+}
+
+const uint8_t *vr_gpu_frame_pixels(VrGpuFrame *frame)
+{
+    if (!frame->image)
+        return frame->pixels;
+    g_mutex_lock(&frame->pixels_lock);
+    if (!frame->pixels) {
+        uint8_t *pixels = g_malloc((size_t) frame->stride * frame->height);
+        if (frame->image->read(frame->image, pixels, frame->stride))
+            frame->pixels = pixels;
+        else
+            g_free(pixels);
+    }
+    g_mutex_unlock(&frame->pixels_lock);
+    return frame->pixels;
+}
+
+bool vr_renderer_export_frames(VrRenderer *r, bool on, uint8_t device_uuid[16],
+                               uint8_t driver_uuid[16])
+{
+    uint8_t dev[16], drv[16];
+    if (!r->ops->export_frames)
+        return false;
+    if (!r->ops->export_frames(r, on, dev, drv))
+        return false;
+    if (device_uuid)
+        memcpy(device_uuid, dev, 16);
+    if (driver_uuid)
+        memcpy(driver_uuid, drv, 16);
+    return true;
 }
 
 VrGpuFrame *vr_gpu_frame_ref(VrGpuFrame *frame)
@@ -82,6 +126,9 @@ VrGpuFrame *vr_gpu_frame_ref(VrGpuFrame *frame)
 void vr_gpu_frame_unref(VrGpuFrame *frame)
 {
     if (frame && g_atomic_ref_count_dec(&frame->refcount)) {
+        if (frame->image)
+            frame->image->release(frame->image);
+        g_mutex_clear(&frame->pixels_lock);
         g_free(frame->pixels);
         g_free(frame);
     }

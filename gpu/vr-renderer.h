@@ -33,21 +33,52 @@ typedef struct VrGpuRect {
     uint32_t x, y, width, height;
 } VrGpuRect;
 
+/* A picture in GPU memory that another API can import (a renderer exporting its frames,
+ * vr_renderer_export_frames): a width x height image with the bytes R, G, B, 0xff per pixel
+ * (VK_FORMAT_R8G8B8A8_UNORM, GL_RGBA8), optimal tiling, alone in a memory allocation of
+ * memory_size bytes that memory_fd names as an opaque file descriptor
+ * (VK_KHR_external_memory_fd, GL_EXT_memory_object_fd). It is only imported where the
+ * importer's device and driver UUIDs are these. Its pixels do not change while a frame
+ * refers to it. id is never reused, so an importer may keep its import under it; an import
+ * takes a dup() of memory_fd. */
+typedef struct VrGpuFrameImage VrGpuFrameImage;
+struct VrGpuFrameImage {
+    uint64_t id;
+    int memory_fd;
+    uint64_t memory_size;
+    uint32_t width, height;
+    uint8_t device_uuid[16], driver_uuid[16];
+    /* The renderer's: copies the picture into pixels (XRGB8888, rows stride bytes apart);
+     * false when the device failed. Any thread. */
+    bool (*read)(VrGpuFrameImage *image, uint8_t *pixels, uint32_t stride);
+    /* The renderer's: the last frame showing the image is gone. */
+    void (*release)(VrGpuFrameImage *image);
+};
+
 /* One picture of a scanout: pixels in XRGB8888 (a native-endian 32-bit word 0xffRRGGBB per
  * pixel, so B, G, R, 0xff in memory on a little-endian host), rows stride bytes apart.
  * A frame never changes once handed out. dirty is what changed since the frame with the
- * previous sequence number; a viewer that missed one redraws the whole frame. */
+ * previous sequence number; a viewer that missed one redraws the whole frame.
+ *
+ * A frame of a renderer exporting its frames also has image, the same picture on the GPU;
+ * its pixels are then read back only when first asked for: use vr_gpu_frame_pixels(), as
+ * pixels itself is NULL until then. */
 typedef struct VrGpuFrame {
     uint64_t sequence;
     uint32_t width, height, stride;
     VrGpuRect dirty;
     uint8_t *pixels;
+    VrGpuFrameImage *image;
     gatomicrefcount refcount;
+    GMutex pixels_lock; /* pixels being read back */
 } VrGpuFrame;
 
 VrGpuFrame *vr_gpu_frame_ref(VrGpuFrame *frame);
 void vr_gpu_frame_unref(VrGpuFrame *frame);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VrGpuFrame, vr_gpu_frame_unref)
+/* The frame's pixels, read back from its image the first time when it has one; NULL only
+ * when that failed (a lost device). Any thread. */
+const uint8_t *vr_gpu_frame_pixels(VrGpuFrame *frame);
 
 /* A renderer's own resource; opaque to the device. */
 typedef struct VrRendererResource VrRendererResource;
@@ -86,6 +117,11 @@ typedef struct VrRendererOps {
     /* The newest frame of scanout index (a reference for the caller), or NULL while it is
      * disabled. Any thread. */
     VrGpuFrame *(*get_frame)(VrRenderer *r, unsigned index);
+    /* Optional (NULL: the renderer cannot export): whether frames from the next change on
+     * carry an exported image (VrGpuFrameImage) and leave their pixels to be read back when
+     * asked; the device's and driver's UUIDs in device_uuid and driver_uuid. Any thread. */
+    bool (*export_frames)(VrRenderer *r, bool on, uint8_t device_uuid[16], uint8_t driver_uuid[16]);
+    /* Frees the renderer; frames handed out stay valid, their images too. */
     void (*free)(VrRenderer *r);
 } VrRendererOps;
 
@@ -114,6 +150,12 @@ const char *vr_renderer_vulkan_device_name(VrRenderer *r, bool *software);
  * then "VIREO_RENDERER=cpu"); VIREO_RENDERER=vulkan takes any Vulkan device, software ones
  * too, and falls back to the CPU with a log message when there is none. */
 VrRenderer *vr_renderer_new_best(char **why_not_vulkan);
+
+/* Asks r to export its frames (on) or to stop; false when it cannot: the CPU renderer, a
+ * Vulkan device without external memory. device_uuid and driver_uuid (may be NULL) get the
+ * UUIDs an importer must match (VkPhysicalDeviceIDProperties, GL_DEVICE_UUID_EXT). */
+bool vr_renderer_export_frames(VrRenderer *r, bool on, uint8_t device_uuid[16],
+                               uint8_t driver_uuid[16]);
 
 /* Whether format is one of the above, and whether it carries alpha. */
 bool vr_gpu_format_known(uint32_t format);

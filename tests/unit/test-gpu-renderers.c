@@ -3,7 +3,9 @@
  * a resource, partial flushes, cursors with alpha at and beyond the edges, resources
  * destroyed and made again, state-file reads and writes, a long random sequence) and must
  * give the same frames: size, sequence number, changed rectangle and every byte. Frames held
- * by a viewer must not change. Skipped where there is no Vulkan device (lavapipe is one). */
+ * by a viewer must not change. The same again with the Vulkan renderer exporting its frames
+ * (GPU images, pixels read back when asked). Skipped where there is no Vulkan device
+ * (lavapipe is one). */
 #include <glib.h>
 #include <string.h>
 
@@ -15,6 +17,9 @@ static const uint32_t formats[] = {
 };
 
 #define MAX_RES 8
+
+/* The Vulkan renderer exports its frames (the /exported/ tests). */
+static bool exporting;
 
 /* The two renderers and, per slot, a resource of each made alike. */
 typedef struct {
@@ -35,7 +40,14 @@ static bool pair_init(Pair *p)
         return false;
     }
     g_assert_cmpstr(p->r[1]->ops->name, ==, "vulkan");
+    uint8_t device_uuid[16];
+    if (exporting && !vr_renderer_export_frames(p->r[1], true, device_uuid, NULL)) {
+        g_test_skip("the Vulkan device cannot export images");
+        p->r[1]->ops->free(p->r[1]);
+        return false;
+    }
     p->r[0] = vr_renderer_cpu_new();
+    g_assert_false(vr_renderer_export_frames(p->r[0], true, NULL, NULL));
     return true;
 }
 
@@ -70,9 +82,22 @@ static void check(Pair *p)
     g_assert_cmpuint(b->dirty.width, ==, a->dirty.width);
     g_assert_cmpuint(b->dirty.height, ==, a->dirty.height);
     g_assert_cmpuint(b->stride, >=, b->width * 4);
+    g_assert_null(a->image);
+    if (exporting) {
+        /* An image of the frame's size. */
+        g_assert_nonnull(b->image);
+        g_assert_cmpuint(b->image->width, ==, b->width);
+        g_assert_cmpuint(b->image->height, ==, b->height);
+        g_assert_cmpint(b->image->memory_fd, >=, 0);
+        g_assert_cmpuint(b->image->memory_size, >=, (uint64_t) b->width * b->height * 4);
+    } else {
+        g_assert_null(b->image);
+    }
+    const uint8_t *pa_all = vr_gpu_frame_pixels(a), *pb_all = vr_gpu_frame_pixels(b);
+    g_assert_nonnull(pb_all);
     for (uint32_t y = 0; y < a->height; y++) {
-        const uint8_t *ra = a->pixels + (size_t) y * a->stride;
-        const uint8_t *rb = b->pixels + (size_t) y * b->stride;
+        const uint8_t *ra = pa_all + (size_t) y * a->stride;
+        const uint8_t *rb = pb_all + (size_t) y * b->stride;
         if (memcmp(ra, rb, (size_t) a->width * 4) == 0)
             continue;
         for (uint32_t x = 0; x < a->width; x++) {
@@ -319,19 +344,75 @@ static void test_held_frames(void)
     scanout(&p, 0, (VrGpuRect){0, 0, w, h});
     VrRenderer *vk = p.r[1];
     g_autoptr(VrGpuFrame) held = vk->ops->get_frame(vk, 0);
-    g_autofree uint8_t *copy = g_memdup2(held->pixels, (size_t) held->stride * h);
+    g_autofree uint8_t *copy = g_memdup2(vr_gpu_frame_pixels(held), (size_t) held->stride * h);
     for (unsigned i = 0; i < 5; i++) {
         backing_scramble(&b, rnd);
         write_rect(&p, 0, (VrGpuRect){0, 0, w, h}, &b, 0, w * 4);
         flush(&p, 0, (VrGpuRect){i, i, w - 2 * i, h - 2 * i});
     }
-    g_assert_true(memcmp(held->pixels, copy, (size_t) held->stride * h) == 0);
+    g_assert_true(memcmp(vr_gpu_frame_pixels(held), copy, (size_t) held->stride * h) == 0);
     g_autoptr(VrGpuFrame) now = vk->ops->get_frame(vk, 0);
     g_assert_true(now != held);
     g_assert_cmpuint(now->sequence, ==, held->sequence + 5);
-    g_assert_true(memcmp(now->pixels, copy, (size_t) now->stride * h) != 0);
+    g_assert_true(memcmp(vr_gpu_frame_pixels(now), copy, (size_t) now->stride * h) != 0);
     backing_clear(&b);
     pair_free(&p);
+}
+
+/* Exporting: frames held by viewers keep their images; with every image held the renderer
+ * reads back instead, and goes back to images once they are free; a frame outlives its
+ * renderer, and its pixels can still be read. */
+static void test_exported_held(void)
+{
+    Pair p;
+    if (!pair_init(&p))
+        return;
+    g_autoptr(GRand) rnd = g_rand_new_with_seed(14);
+    const uint32_t w = 64, h = 48;
+    create(&p, 0, VR_GPU_FORMAT_B8G8R8A8, w, h);
+    size_t lens[1] = {w * h * 4};
+    Backing b;
+    backing_init(&b, rnd, lens, 1);
+    write_rect(&p, 0, (VrGpuRect){0, 0, w, h}, &b, 0, w * 4);
+    scanout(&p, 0, (VrGpuRect){0, 0, w, h});
+    VrRenderer *vk = p.r[1];
+    VrGpuFrame *held[6];
+    uint8_t *copies[6];
+    uint64_t ids[6];
+    for (unsigned i = 0; i < 6; i++) {
+        held[i] = vk->ops->get_frame(vk, 0);
+        /* Four images at most: one is being written while the others are shown. */
+        g_assert_true((held[i]->image != NULL) == (i < 4));
+        ids[i] = held[i]->image ? held[i]->image->id : 0;
+        for (unsigned k = 0; k < i; k++)
+            g_assert_true(ids[i] == 0 || ids[k] != ids[i]);
+        copies[i] = g_memdup2(vr_gpu_frame_pixels(held[i]), (size_t) held[i]->stride * h);
+        backing_scramble(&b, rnd);
+        write_rect(&p, 0, (VrGpuRect){0, 0, w, h}, &b, 0, w * 4);
+        exporting = i < 3; /* the fourth frame on: no image is free, pixels are read back */
+        flush(&p, 0, (VrGpuRect){i, 2 * i, w - 3 * i, h - 2 * i});
+        exporting = true;
+    }
+    for (unsigned i = 0; i < 6; i++)
+        g_assert_true(
+            memcmp(vr_gpu_frame_pixels(held[i]), copies[i], (size_t) held[i]->stride * h) == 0);
+    /* Images free again: the next frame shows one, reused, and its pixels are right. */
+    for (unsigned i = 0; i < 6; i++)
+        vr_gpu_frame_unref(held[i]);
+    backing_scramble(&b, rnd);
+    write_rect(&p, 0, (VrGpuRect){0, 0, w, h}, &b, 0, w * 4);
+    flush(&p, 0, (VrGpuRect){5, 5, 10, 10});
+    g_autoptr(VrGpuFrame) last = vk->ops->get_frame(vk, 0);
+    g_assert_nonnull(last->image);
+    g_assert_true(last->image->id <= ids[3]);
+    g_autoptr(VrGpuFrame) cpu_last = p.r[0]->ops->get_frame(p.r[0], 0);
+    pair_free(&p);
+    /* The renderer is gone; the frame and its image are not. */
+    g_assert_true(memcmp(vr_gpu_frame_pixels(last), vr_gpu_frame_pixels(cpu_last),
+                         (size_t) last->stride * h) == 0);
+    for (unsigned i = 0; i < 6; i++)
+        g_free(copies[i]);
+    backing_clear(&b);
 }
 
 static void test_destroy_and_state(void)
@@ -598,6 +679,13 @@ static void test_no_driver(void)
     r->ops->free(r);
 }
 
+static void run_exported(gconstpointer test)
+{
+    exporting = true;
+    ((void (*)(void)) test)();
+    exporting = false;
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -609,5 +697,10 @@ int main(int argc, char **argv)
     g_test_add_func("/gpu-renderers/destroy-and-state", test_destroy_and_state);
     g_test_add_func("/gpu-renderers/large", test_large);
     g_test_add_func("/gpu-renderers/random", test_random);
+    g_test_add_data_func("/gpu-renderers/exported/formats-and-transfers",
+                         test_formats_and_transfers, run_exported);
+    g_test_add_data_func("/gpu-renderers/exported/cursor", test_cursor, run_exported);
+    g_test_add_data_func("/gpu-renderers/exported/held", test_exported_held, run_exported);
+    g_test_add_data_func("/gpu-renderers/exported/random", test_random, run_exported);
     return g_test_run();
 }
