@@ -1,11 +1,14 @@
-/* VireoDisplay: the guest's screen as a widget (see vireo-display.h). Frames become
- * GdkMemoryTextures that share the frame's pixels (a frame never changes, so nothing is
- * copied on the UI thread). Input leaves as evdev events. */
+/* VireoDisplay: the guest's screen as a widget (see vireo-display.h). A frame with an
+ * exported GPU image becomes a GdkGLTexture on it where GL can import it
+ * (vireo-gl-frames.h); any other becomes a GdkMemoryTexture that shares the frame's pixels
+ * (a frame never changes, so nothing is copied on the UI thread). Input leaves as evdev
+ * events. */
 #include <glib/gi18n.h>
 #include <linux/input-event-codes.h>
 #include <math.h>
 
 #include "vireo-display.h"
+#include "vireo-gl-frames.h"
 #ifdef GDK_WINDOWING_X11
 #include <X11/extensions/XInput2.h>
 #include <gdk/x11/gdkx.h>
@@ -151,7 +154,7 @@ static void set_frame(VireoDisplay *self, VrGpuFrame *frame)
         vr_gpu_frame_unref(frame);
         return;
     }
-    if (frame && (!frame->pixels || frame->width > G_MAXINT / 4 || frame->height > G_MAXINT ||
+    if (frame && (frame->width > G_MAXINT / 4 || frame->height > G_MAXINT ||
                   frame->stride < frame->width * 4)) {
         g_warning("A frame of %ux%u pixels with rows %u bytes apart cannot be shown", frame->width,
                   frame->height, frame->stride);
@@ -162,12 +165,21 @@ static void set_frame(VireoDisplay *self, VrGpuFrame *frame)
     g_clear_pointer(&self->surface, cairo_surface_destroy);
     self->frame = frame;
     if (frame && frame->width && frame->height) {
-        /* The texture holds a reference to the frame and reads its pixels in place. */
-        gsize size = (gsize) frame->stride * (frame->height - 1) + (gsize) frame->width * 4;
-        g_autoptr(GBytes) bytes = g_bytes_new_with_free_func(
-            frame->pixels, size, (GDestroyNotify) vr_gpu_frame_unref, vr_gpu_frame_ref(frame));
-        self->texture = gdk_memory_texture_new((int) frame->width, (int) frame->height,
-                                               GDK_MEMORY_DEFAULT, bytes, frame->stride);
+        VireoGlFrames *gl =
+            frame->image ? vireo_gl_frames_get(gtk_widget_get_display(GTK_WIDGET(self)), NULL)
+                         : NULL;
+        if (gl && vireo_gl_frames_can_import(gl, frame->image->device_uuid,
+                                             frame->image->driver_uuid, NULL))
+            self->texture = vireo_gl_frames_texture(gl, frame);
+        const uint8_t *pixels = self->texture ? NULL : vr_gpu_frame_pixels(frame);
+        if (pixels) {
+            /* The texture holds a reference to the frame and reads its pixels in place. */
+            gsize size = (gsize) frame->stride * (frame->height - 1) + (gsize) frame->width * 4;
+            g_autoptr(GBytes) bytes = g_bytes_new_with_free_func(
+                pixels, size, (GDestroyNotify) vr_gpu_frame_unref, vr_gpu_frame_ref(frame));
+            self->texture = gdk_memory_texture_new((int) frame->width, (int) frame->height,
+                                                   GDK_MEMORY_DEFAULT, bytes, frame->stride);
+        }
     }
     g_clear_pointer(&old, vr_gpu_frame_unref);
     gtk_widget_set_visible(self->empty_label, self->texture == NULL);
@@ -232,8 +244,12 @@ static void draw_nearest(VireoDisplay *self, GtkSnapshot *snapshot, const Placem
 {
     if (!self->surface) {
         VrGpuFrame *f = self->frame;
+        /* Read back from the GPU when the frame is shown through GL. */
+        uint8_t *pixels = (uint8_t *) vr_gpu_frame_pixels(f);
+        if (!pixels)
+            return;
         self->surface = cairo_image_surface_create_for_data(
-            f->pixels, CAIRO_FORMAT_RGB24, (int) f->width, (int) f->height, (int) f->stride);
+            pixels, CAIRO_FORMAT_RGB24, (int) f->width, (int) f->height, (int) f->stride);
         static cairo_user_data_key_t frame_key;
         cairo_surface_set_user_data(self->surface, &frame_key, vr_gpu_frame_ref(f),
                                     (cairo_destroy_func_t) vr_gpu_frame_unref);

@@ -90,13 +90,16 @@ void vr_sdl_viewer_update(VrSdlViewer *v)
         v->tex_width = f->width;
         v->tex_height = f->height;
     }
+    const uint8_t *pixels = vr_gpu_frame_pixels(f);
+    if (!pixels)
+        return;
     if (whole) {
-        SDL_UpdateTexture(v->texture, NULL, f->pixels, (int) f->stride);
+        SDL_UpdateTexture(v->texture, NULL, pixels, (int) f->stride);
     } else if (f->dirty.width && f->dirty.height) {
         SDL_Rect r = {(int) f->dirty.x, (int) f->dirty.y, (int) f->dirty.width,
                       (int) f->dirty.height};
         SDL_UpdateTexture(v->texture, &r,
-                          f->pixels + (size_t) f->dirty.y * f->stride + (size_t) f->dirty.x * 4,
+                          pixels + (size_t) f->dirty.y * f->stride + (size_t) f->dirty.x * 4,
                           (int) f->stride);
     }
     v->sequence = f->sequence;

@@ -1,6 +1,8 @@
 /* The display widget (display/vireo-display.c) in a window of its own, fed by the CPU
  * renderer: what it draws at 1:1 and scaled, and the guest input that X pointer and keyboard
- * events (xdotool) become. */
+ * events (xdotool) become. With VIREO_TEST_DISPLAY_PATH=gl, fed by the Vulkan renderer
+ * exporting its frames instead, every picture must reach the window through GL
+ * (GdkGLTextures on the imported images), pixel for pixel the same. */
 #include <gdk/x11/gdkx.h>
 #include <glib/gi18n.h>
 #include <linux/input-event-codes.h>
@@ -8,6 +10,7 @@
 
 #include "ui-test.h"
 #include "vireo-display.h"
+#include "vireo-gl-frames.h"
 #include "vireo-i18n.h"
 
 #define FW     640
@@ -21,6 +24,7 @@ static int window_f10;          /* the window's own F10 shortcut ran */
 
 /* The guest side: one resource shown on scanout 0 of the CPU renderer. */
 static VrRenderer *renderer;
+static gboolean gl_path; /* the Vulkan renderer's frames shown through GL */
 static VrRendererResource *resource;
 static guint32 pixels[FH * STRIDE / 4]; /* B8G8R8X8: the word 0x00RRGGBB */
 static int frame_fetches;
@@ -172,6 +176,15 @@ static void show_newest(void)
                 }),
                 5000, "the new frame on the display");
     g_assert_true(display_has_sequence(sequence));
+    g_autoptr(GdkTexture) t = vireo_display_get_texture(display);
+    if (gl_path) {
+        g_assert_true(GDK_IS_GL_TEXTURE(t));
+        /* One import for each image the renderer made; not one for each frame. */
+        VireoGlFrames *gl = vireo_gl_frames_get(gdk_display_get_default(), NULL);
+        g_assert_cmpuint(vireo_gl_frames_n_imported(gl), <=, 8);
+    } else {
+        g_assert_true(GDK_IS_MEMORY_TEXTURE(t));
+    }
     ui_wait_frames(GTK_WIDGET(display), 2);
 }
 
@@ -748,7 +761,28 @@ int main(int argc, char **argv)
         return 77;
     }
     events = g_array_new(FALSE, FALSE, sizeof(Event));
-    renderer = vr_renderer_cpu_new();
+    gl_path = g_strcmp0(g_getenv("VIREO_TEST_DISPLAY_PATH"), "gl") == 0;
+    if (gl_path) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *why = NULL;
+        renderer = vr_renderer_vulkan_new(&error);
+        if (!renderer) {
+            g_test_message("SKIP: no Vulkan renderer: %s", error->message);
+            return 77;
+        }
+        guint8 device_uuid[16], driver_uuid[16];
+        if (!vr_renderer_export_frames(renderer, TRUE, device_uuid, driver_uuid)) {
+            g_test_message("SKIP: the Vulkan device cannot export its frames");
+            return 77;
+        }
+        VireoGlFrames *gl = vireo_gl_frames_get(gdk_display_get_default(), &why);
+        if (!gl || !vireo_gl_frames_can_import(gl, device_uuid, driver_uuid, &why)) {
+            g_test_message("SKIP: frames cannot be shown through GL here: %s", why);
+            return 77;
+        }
+    } else {
+        renderer = vr_renderer_cpu_new();
+    }
 
     window = GTK_WINDOW(gtk_window_new());
     gtk_window_set_title(window, "Display");
