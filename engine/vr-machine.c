@@ -859,6 +859,12 @@ const char *vr_machine_renderer_note(VrMachine *m)
     return m->gpu ? m->renderer_note : NULL;
 }
 
+bool vr_machine_export_frames(VrMachine *m, bool on, uint8_t device_uuid[16],
+                              uint8_t driver_uuid[16])
+{
+    return m->gpu && vr_virtio_gpu_export_frames(m->gpu, on, device_uuid, driver_uuid);
+}
+
 bool vr_machine_input_send(VrMachine *m, VrInputDevice device, const VrVirtioInputEvent *events,
                            size_t n)
 {

@@ -218,6 +218,12 @@ bool vr_machine_set_display_size(VrMachine *m, uint32_t width, uint32_t height);
  * otherwise, and both NULL without a screen). */
 const char *vr_machine_renderer_name(VrMachine *m);
 const char *vr_machine_renderer_note(VrMachine *m);
+/* Asks the renderer to export its frames as GPU images (on) for a viewer that imports them
+ * (VrGpuFrameImage), or to stop; false when it cannot (no screen, the CPU renderer, a Vulkan
+ * device without external memory). device_uuid and driver_uuid (may be NULL) get the UUIDs
+ * an importer must match; on = false only asks for them. Any thread. */
+bool vr_machine_export_frames(VrMachine *m, bool on, uint8_t device_uuid[16],
+                              uint8_t driver_uuid[16]);
 /* Queues evdev events for one input device of the screen, all or none: false when the
  * machine has no screen or the guest is not reading them. Any thread. */
 bool vr_machine_input_send(VrMachine *m, VrInputDevice device,

@@ -951,3 +951,9 @@ const char *vr_virtio_gpu_renderer_name(VrVirtioDevice *dev)
 {
     return ((VrVirtioGpu *) dev)->renderer->ops->name;
 }
+
+bool vr_virtio_gpu_export_frames(VrVirtioDevice *dev, bool on, uint8_t device_uuid[16],
+                                 uint8_t driver_uuid[16])
+{
+    return vr_renderer_export_frames(((VrVirtioGpu *) dev)->renderer, on, device_uuid, driver_uuid);
+}

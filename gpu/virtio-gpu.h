@@ -84,6 +84,9 @@ void vr_virtio_gpu_set_frame_notify(VrVirtioDevice *dev, void (*fn)(void *data),
 
 /* The renderer's name ("cpu", "vulkan"). */
 const char *vr_virtio_gpu_renderer_name(VrVirtioDevice *dev);
+/* vr_renderer_export_frames on the device's renderer. Any thread. */
+bool vr_virtio_gpu_export_frames(VrVirtioDevice *dev, bool on, uint8_t device_uuid[16],
+                                 uint8_t driver_uuid[16]);
 
 /* Host memory the resources hold now (for tests). Thread-safe. */
 uint64_t vr_virtio_gpu_memory_used(VrVirtioDevice *dev);

@@ -920,8 +920,15 @@ static void load(VireoMachineSettings *self)
     const char *note = NULL;
     const char *renderer = vireo_machine_get_renderer(self->machine, &note);
     g_autofree char *drawn = NULL;
-    if (g_strcmp0(renderer, "vulkan") == 0)
-        drawn = g_strdup(_("Drawn with Vulkan"));
+    const char *copy_note = NULL;
+    gboolean through_gl = vireo_machine_get_display_gl(self->machine, &copy_note);
+    if (g_strcmp0(renderer, "vulkan") == 0 && through_gl)
+        drawn = g_strdup(_("Drawn with Vulkan, shown through OpenGL"));
+    else if (g_strcmp0(renderer, "vulkan") == 0 && copy_note)
+        /* Translators: %s says why the picture cannot go from Vulkan to OpenGL directly. */
+        drawn = g_strdup_printf(_("Drawn with Vulkan, copied by the CPU: %s"), copy_note);
+    else if (g_strcmp0(renderer, "vulkan") == 0)
+        drawn = g_strdup(_("Drawn with Vulkan, copied by the CPU"));
     else if (renderer && note)
         /* Translators: %s says why Vulkan is not used. */
         drawn = g_strdup_printf(_("Drawn by the CPU: %s"), note);

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "vireo-config.h"
+#include "vireo-gl-frames.h"
 #include "vireo-machine.h"
 #include "vireo-util.h"
 
@@ -32,6 +33,8 @@ struct _VireoMachine {
     gboolean resume_after_save;   /* it ran before it was paused for saving */
     gboolean quit_saved;          /* powered off after its state was saved */
     char *restore_error;          /* why the saved state was refused, until discarded */
+    gboolean display_gl;          /* the screen's frames are shown through GL */
+    char *display_note;           /* why not, when the renderer could have exported them */
 
     GByteArray *console_log;
     GByteArray *input_pending;
@@ -597,6 +600,22 @@ static void config_free(gpointer data)
     g_free(data);
 }
 
+/* How the screen reaches the window, chosen once for the machine's run: the renderer's
+ * frames as GPU images imported into GL where both sides can, else their pixels copied. */
+static void choose_display_path(VireoMachine *self)
+{
+    self->display_gl = FALSE;
+    g_clear_pointer(&self->display_note, g_free);
+    guint8 device_uuid[16], driver_uuid[16];
+    GdkDisplay *display = gdk_display_get_default();
+    if (!display || !vr_machine_export_frames(self->vm, false, device_uuid, driver_uuid))
+        return;
+    VireoGlFrames *gl = vireo_gl_frames_get(display, &self->display_note);
+    if (gl && vireo_gl_frames_can_import(gl, device_uuid, driver_uuid, &self->display_note) &&
+        vr_machine_export_frames(self->vm, true, NULL, NULL))
+        self->display_gl = TRUE;
+}
+
 static void build_done(GObject *source, GAsyncResult *result, gpointer data)
 {
     VireoMachine *self = VIREO_MACHINE(source);
@@ -630,6 +649,7 @@ static void build_done(GObject *source, GAsyncResult *result, gpointer data)
         return;
     }
     self->vm = vm;
+    choose_display_path(self);
     if (!restored) {
         /* A resumed guest goes on where its console left off. */
         g_byte_array_set_size(self->console_log, 0);
@@ -976,6 +996,7 @@ static void vireo_machine_finalize(GObject *object)
     g_clear_pointer(&self->entry, vr_library_entry_free);
     g_free(self->problem);
     g_free(self->restore_error);
+    g_free(self->display_note);
     g_byte_array_unref(self->console_log);
     g_byte_array_unref(self->input_pending);
     G_OBJECT_CLASS(vireo_machine_parent_class)->finalize(object);
@@ -1062,6 +1083,13 @@ gboolean vireo_machine_send_input(VireoMachine *self, VrInputDevice device,
 {
     return self->vm && vireo_machine_get_state(self) == VIREO_MACHINE_RUNNING &&
            vr_machine_input_send(self->vm, device, events, n);
+}
+
+gboolean vireo_machine_get_display_gl(VireoMachine *self, const char **note)
+{
+    if (note)
+        *note = self->vm && !self->display_gl ? self->display_note : NULL;
+    return self->vm && self->display_gl;
 }
 
 const char *vireo_machine_get_renderer(VireoMachine *self, const char **note)

@@ -115,5 +115,9 @@ gboolean vireo_machine_send_input(VireoMachine *self, VrInputDevice device,
 /* What draws the screen ("vulkan", "cpu"; NULL while the machine is off) and, in note, why
  * not Vulkan. */
 const char *vireo_machine_get_renderer(VireoMachine *self, const char **note);
+/* Whether the screen's frames go from the Vulkan renderer to the window through GL (chosen
+ * when the machine starts); when not, note says why where the renderer could have exported
+ * them (NULL otherwise). */
+gboolean vireo_machine_get_display_gl(VireoMachine *self, const char **note);
 
 G_END_DECLS

@@ -5,7 +5,9 @@
  * that is Y on a US keyboard), clicks reach the guest's tablet at the clicked point at two
  * window sizes, the guest follows the window when asked to, Ctrl+Alt+Del from the menu
  * restarts it, the serial console is one click away, and the library's thumbnail is the
- * screen. Skipped (77) when the guests are not built. */
+ * screen. With VIREO_TEST_SCREEN_PATH=gl (and VIREO_RENDERER=vulkan), only the console on the
+ * screen, drawn by the Vulkan renderer and shown through GL, the settings saying so, and the
+ * thumbnail. Skipped (77) when the guests are not built. */
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #define BOOT_TIMEOUT_MS (240 * 1000)
 
 static char *kernel, *initrd;
+static gboolean gl_path; /* the frames are to reach the window through GL */
 static VireoMachine *machine;
 static gsize log_from; /* where the next wait_log looks from */
 
@@ -77,6 +80,8 @@ static gboolean screen_has_text(gpointer data)
     return lit > 200;
 }
 
+static void power_off_and_thumbnail(void);
+
 static void test_screen(void)
 {
     const char *argv[] = {
@@ -121,10 +126,21 @@ static void test_screen(void)
     g_test_message("settings: %s", drawn);
     g_assert_true(g_str_has_prefix(drawn, g_strcmp0(renderer, "vulkan") == 0 ? "Drawn with Vulkan"
                                                                              : "Drawn by the CPU"));
-    ui_screenshot(settings, "screen-settings-renderer");
+    ui_screenshot(settings, gl_path ? "screen-settings-gl" : "screen-settings-renderer");
     gtk_window_destroy(GTK_WINDOW(settings));
     ui_iterate(100);
     g_assert_true(gtk_widget_is_sensitive(GTK_WIDGET(ui_page())));
+    if (gl_path) {
+        g_assert_cmpstr(renderer, ==, "vulkan");
+        g_assert_cmpstr(drawn, ==, "Drawn with Vulkan, shown through OpenGL");
+        g_assert_true(vireo_machine_get_display_gl(machine, NULL));
+        g_autoptr(GdkTexture) t = vireo_display_get_texture(screen());
+        g_assert_true(GDK_IS_GL_TEXTURE(t));
+        ui_screenshot(GTK_WIDGET(ui_window()), "screen-linux-console-gl");
+        power_off_and_thumbnail();
+        return;
+    }
+    g_assert_false(vireo_machine_get_display_gl(machine, NULL));
 
     /* Keys typed on the screen reach the guest's keyboard. */
     serial("vireo-evtest 'Vireo Keyboard' 6 &\n");
@@ -243,7 +259,12 @@ static void test_screen(void)
     wait_log("vireo-initramfs: ready", BOOT_TIMEOUT_MS);
     ui_wait(screen_has_text, NULL, 60000, "the console on the screen after the restart");
 
-    /* Off: the library's thumbnail is the screen's last picture. */
+    power_off_and_thumbnail();
+}
+
+/* Off: the library's thumbnail is the screen's last picture. */
+static void power_off_and_thumbnail(void)
+{
     gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.force-off", NULL);
     GtkWidget *dialog = NULL;
     UI_WAIT_FOR((dialog = ui_find_toplevel(ADW_TYPE_MESSAGE_DIALOG)), 5000,
@@ -269,6 +290,7 @@ int main(int argc, char **argv)
         g_print("SKIP: xdotool is not installed\n");
         return 77;
     }
+    gl_path = g_strcmp0(g_getenv("VIREO_TEST_SCREEN_PATH"), "gl") == 0;
     g_test_add_func("/ui/screen/linux", test_screen);
     int status = g_test_run();
     ui_test_finish();
