@@ -5,6 +5,7 @@
 
 #include "vr-gamepads.h"
 #include "vr-i18n.h"
+#include "vr-input-events.h"
 #include "vr-keymap.h"
 #include "vr-renderer.h"
 #include "vr-sdl-viewer.h"
@@ -173,17 +174,16 @@ static void handle(VrSdlViewer *v, const SDL_Event *e)
         int code = vr_keymap_sdl_to_evdev(e->key.keysym.scancode);
         if (code < 0)
             break;
-        VrVirtioInputEvent ev[] = {{VR_EV_KEY, (uint16_t) code, e->type == SDL_KEYDOWN},
-                                   {VR_EV_SYN, VR_SYN_REPORT, 0}};
-        send(v, VR_INPUT_KEYBOARD, ev, 2);
+        VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+        send(v, VR_INPUT_KEYBOARD, ev,
+             vr_input_key_events((unsigned) code, e->type == SDL_KEYDOWN, ev));
         break;
     }
     case SDL_MOUSEMOTION: {
         int32_t x, y;
         if (to_tablet(v, e->motion.x, e->motion.y, &x, &y)) {
-            VrVirtioInputEvent ev[] = {
-                {VR_EV_ABS, 0, x}, {VR_EV_ABS, 1, y}, {VR_EV_SYN, VR_SYN_REPORT, 0}};
-            send(v, VR_INPUT_TABLET, ev, 3);
+            VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+            send(v, VR_INPUT_TABLET, ev, vr_input_tablet_events(x, y, 0, false, ev));
         }
         break;
     }
@@ -193,11 +193,9 @@ static void handle(VrSdlViewer *v, const SDL_Event *e)
         int32_t x, y;
         if (!button || !to_tablet(v, e->button.x, e->button.y, &x, &y))
             break;
-        VrVirtioInputEvent ev[] = {{VR_EV_ABS, 0, x},
-                                   {VR_EV_ABS, 1, y},
-                                   {VR_EV_KEY, (uint16_t) button, e->type == SDL_MOUSEBUTTONDOWN},
-                                   {VR_EV_SYN, VR_SYN_REPORT, 0}};
-        send(v, VR_INPUT_TABLET, ev, 4);
+        VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+        send(v, VR_INPUT_TABLET, ev,
+             vr_input_tablet_events(x, y, button, e->type == SDL_MOUSEBUTTONDOWN, ev));
         break;
     }
     case SDL_MOUSEWHEEL: {
@@ -206,16 +204,10 @@ static void handle(VrSdlViewer *v, const SDL_Event *e)
             dy = -dy;
             dx = -dx;
         }
-        VrVirtioInputEvent ev[3];
-        size_t n = 0;
-        if (dy)
-            ev[n++] = (VrVirtioInputEvent){VR_EV_REL, VR_REL_WHEEL, dy};
-        if (dx)
-            ev[n++] = (VrVirtioInputEvent){VR_EV_REL, VR_REL_HWHEEL, dx};
-        if (n) {
-            ev[n++] = (VrVirtioInputEvent){VR_EV_SYN, VR_SYN_REPORT, 0};
+        VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+        size_t n = vr_input_wheel_events(dx, dy, ev);
+        if (n)
             send(v, VR_INPUT_TABLET, ev, n);
-        }
         break;
     }
     default: break;

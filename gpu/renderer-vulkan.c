@@ -28,6 +28,10 @@ static const uint32_t compose_spv[] =
 /* The most exported images a renderer keeps: the one being written, the newest frame's, and
  * those a viewer still shows. */
 #define MAX_SLOTS 4
+/* What an exported image is: the bytes GL_RGBA8 has, copied into, read back, sampled. */
+#define SLOT_FORMAT VK_FORMAT_R8G8B8A8_UNORM
+#define SLOT_USAGE \
+    (VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT | VK_IMAGE_USAGE_SAMPLED_BIT)
 
 /* An image, its own memory and the view the shader or copies use. */
 typedef struct {
@@ -227,14 +231,15 @@ static void image_destroy(Shared *sh, Image *img)
     *img = (Image){0};
 }
 
-/* A 2D image in device memory of its own, with a view of view_format. */
-static bool image_create(VkRenderer *vr, Image *img, VkFormat format, VkFormat view_format,
-                         VkImageCreateFlags flags, VkImageUsageFlags usage, uint32_t width,
-                         uint32_t height)
+/* A 2D image with optimal tiling, its description extended by next (may be NULL); false
+ * when the device refuses it. */
+static bool new_image(Shared *sh, VkImage *out, const void *next, VkFormat format,
+                      VkImageCreateFlags flags, VkImageUsageFlags usage, uint32_t width,
+                      uint32_t height)
 {
-    *img = (Image){0};
     VkImageCreateInfo ci = {
         .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+        .pNext = next,
         .flags = flags,
         .imageType = VK_IMAGE_TYPE_2D,
         .format = format,
@@ -247,10 +252,21 @@ static bool image_create(VkRenderer *vr, Image *img, VkFormat format, VkFormat v
         .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
         .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
     };
-    if (vkCreateImage(vr->device, &ci, NULL, &img->image) != VK_SUCCESS) {
-        img->image = VK_NULL_HANDLE;
+    if (vkCreateImage(sh->device, &ci, NULL, out) != VK_SUCCESS) {
+        *out = VK_NULL_HANDLE;
         return false;
     }
+    return true;
+}
+
+/* A 2D image in device memory of its own, with a view of view_format. */
+static bool image_create(VkRenderer *vr, Image *img, VkFormat format, VkFormat view_format,
+                         VkImageCreateFlags flags, VkImageUsageFlags usage, uint32_t width,
+                         uint32_t height)
+{
+    *img = (Image){0};
+    if (!new_image(vr->sh, &img->image, NULL, format, flags, usage, width, height))
+        return false;
     VkMemoryRequirements req;
     vkGetImageMemoryRequirements(vr->device, img->image, &req);
     if (!allocate(vr->sh, &req, 0, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, NULL, &img->memory, NULL) ||
@@ -719,23 +735,7 @@ static Slot *slot_create(VkRenderer *vr, uint32_t width, uint32_t height)
         .sType = VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_IMAGE_CREATE_INFO,
         .handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_OPAQUE_FD_BIT,
     };
-    VkImageCreateInfo ci = {
-        .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
-        .pNext = &ext,
-        .imageType = VK_IMAGE_TYPE_2D,
-        .format = VK_FORMAT_R8G8B8A8_UNORM,
-        .extent = {width, height, 1},
-        .mipLevels = 1,
-        .arrayLayers = 1,
-        .samples = VK_SAMPLE_COUNT_1_BIT,
-        .tiling = VK_IMAGE_TILING_OPTIMAL,
-        .usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
-                 VK_IMAGE_USAGE_SAMPLED_BIT,
-        .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-        .initialLayout = VK_IMAGE_LAYOUT_UNDEFINED,
-    };
-    if (vkCreateImage(sh->device, &ci, NULL, &slot->image) != VK_SUCCESS) {
-        slot->image = VK_NULL_HANDLE;
+    if (!new_image(sh, &slot->image, &ext, SLOT_FORMAT, 0, SLOT_USAGE, width, height)) {
         slot_free(slot);
         return NULL;
     }
@@ -823,11 +823,10 @@ static bool can_export_images(VkRenderer *vr)
     VkPhysicalDeviceImageFormatInfo2 info = {
         .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_IMAGE_FORMAT_INFO_2,
         .pNext = &ext_info,
-        .format = VK_FORMAT_R8G8B8A8_UNORM,
+        .format = SLOT_FORMAT,
         .type = VK_IMAGE_TYPE_2D,
         .tiling = VK_IMAGE_TILING_OPTIMAL,
-        .usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
-                 VK_IMAGE_USAGE_SAMPLED_BIT,
+        .usage = SLOT_USAGE,
     };
     VkExternalImageFormatProperties ext_props = {
         .sType = VK_STRUCTURE_TYPE_EXTERNAL_IMAGE_FORMAT_PROPERTIES,

@@ -5,6 +5,7 @@
 #include "vireo-console-palette.h"
 #include "vireo-display.h"
 #include "vr-gamepads.h"
+#include "vr-input-events.h"
 #include "vr-keymap.h"
 #include "vireo-machine-page.h"
 #include "vireo-util.h"
@@ -220,19 +221,17 @@ static void send_events(VireoMachine *m, VrInputDevice device, const VrVirtioInp
 
 static void on_screen_key(VireoDisplay *d, guint code, gboolean pressed, gpointer data)
 {
-    VrVirtioInputEvent ev[] = {{VR_EV_KEY, (uint16_t) code, pressed},
-                               {VR_EV_SYN, VR_SYN_REPORT, 0}};
-    send_events(data, VR_INPUT_KEYBOARD, ev, 2);
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    send_events(data, VR_INPUT_KEYBOARD, ev, vr_input_key_events(code, pressed, ev));
 }
 
 static void on_screen_pointer(VireoDisplay *d, guint x, guint y, gpointer data)
 {
     /* Kept for the next button, which says where it is pressed. */
     g_object_set_data(G_OBJECT(d), "vireo-pointer", GUINT_TO_POINTER(x << 16 | y));
-    VrVirtioInputEvent ev[] = {{VR_EV_ABS, VR_ABS_X, (int32_t) x},
-                               {VR_EV_ABS, VR_ABS_Y, (int32_t) y},
-                               {VR_EV_SYN, VR_SYN_REPORT, 0}};
-    send_events(data, VR_INPUT_TABLET, ev, 3);
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    send_events(data, VR_INPUT_TABLET, ev,
+                vr_input_tablet_events((int32_t) x, (int32_t) y, 0, false, ev));
 }
 
 static void on_screen_button(VireoDisplay *d, guint button, gboolean pressed, gpointer data)
@@ -240,25 +239,18 @@ static void on_screen_button(VireoDisplay *d, guint button, gboolean pressed, gp
     /* With the pointer's position: a guest that moved its pointer itself still gets the
      * click where the user clicked. */
     guint xy = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(d), "vireo-pointer"));
-    VrVirtioInputEvent ev[] = {{VR_EV_ABS, VR_ABS_X, (int32_t) (xy >> 16)},
-                               {VR_EV_ABS, VR_ABS_Y, (int32_t) (xy & 0xffff)},
-                               {VR_EV_KEY, (uint16_t) button, pressed},
-                               {VR_EV_SYN, VR_SYN_REPORT, 0}};
-    send_events(data, VR_INPUT_TABLET, ev, 4);
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    send_events(
+        data, VR_INPUT_TABLET, ev,
+        vr_input_tablet_events((int32_t) (xy >> 16), (int32_t) (xy & 0xffff), button, pressed, ev));
 }
 
 static void on_screen_scroll(VireoDisplay *d, gint dx, gint dy, gpointer data)
 {
-    VrVirtioInputEvent ev[3];
-    gsize n = 0;
-    if (dy)
-        ev[n++] = (VrVirtioInputEvent){VR_EV_REL, VR_REL_WHEEL, dy};
-    if (dx)
-        ev[n++] = (VrVirtioInputEvent){VR_EV_REL, VR_REL_HWHEEL, dx};
-    if (!n)
-        return;
-    ev[n++] = (VrVirtioInputEvent){VR_EV_SYN, VR_SYN_REPORT, 0};
-    send_events(data, VR_INPUT_TABLET, ev, n);
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    gsize n = vr_input_wheel_events(dx, dy, ev);
+    if (n)
+        send_events(data, VR_INPUT_TABLET, ev, n);
 }
 
 static void on_screen_resize(VireoDisplay *d, guint width, guint height, gpointer data)

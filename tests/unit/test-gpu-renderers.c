@@ -328,20 +328,30 @@ static void test_cursor(void)
     pair_free(&p);
 }
 
+/* Both renderers with a w x h resource of format in slot 0, filled from b (made here, random
+ * bytes) and shown on the scanout; false (skipped) without Vulkan. */
+static bool pair_with_picture(Pair *p, GRand *rnd, uint32_t format, uint32_t w, uint32_t h,
+                              Backing *b)
+{
+    if (!pair_init(p))
+        return false;
+    create(p, 0, format, w, h);
+    size_t lens[1] = {w * h * 4};
+    backing_init(b, rnd, lens, 1);
+    write_rect(p, 0, (VrGpuRect){0, 0, w, h}, b, 0, w * 4);
+    scanout(p, 0, (VrGpuRect){0, 0, w, h});
+    return true;
+}
+
 /* A frame held by a viewer never changes; one nobody holds may be reused. */
 static void test_held_frames(void)
 {
     Pair p;
-    if (!pair_init(&p))
-        return;
     g_autoptr(GRand) rnd = g_rand_new_with_seed(13);
     const uint32_t w = 40, h = 30;
-    create(&p, 0, VR_GPU_FORMAT_B8G8R8X8, w, h);
-    size_t lens[1] = {w * h * 4};
     Backing b;
-    backing_init(&b, rnd, lens, 1);
-    write_rect(&p, 0, (VrGpuRect){0, 0, w, h}, &b, 0, w * 4);
-    scanout(&p, 0, (VrGpuRect){0, 0, w, h});
+    if (!pair_with_picture(&p, rnd, VR_GPU_FORMAT_B8G8R8X8, w, h, &b))
+        return;
     VrRenderer *vk = p.r[1];
     g_autoptr(VrGpuFrame) held = vk->ops->get_frame(vk, 0);
     g_autofree uint8_t *copy = g_memdup2(vr_gpu_frame_pixels(held), (size_t) held->stride * h);
@@ -365,16 +375,11 @@ static void test_held_frames(void)
 static void test_exported_held(void)
 {
     Pair p;
-    if (!pair_init(&p))
-        return;
     g_autoptr(GRand) rnd = g_rand_new_with_seed(14);
     const uint32_t w = 64, h = 48;
-    create(&p, 0, VR_GPU_FORMAT_B8G8R8A8, w, h);
-    size_t lens[1] = {w * h * 4};
     Backing b;
-    backing_init(&b, rnd, lens, 1);
-    write_rect(&p, 0, (VrGpuRect){0, 0, w, h}, &b, 0, w * 4);
-    scanout(&p, 0, (VrGpuRect){0, 0, w, h});
+    if (!pair_with_picture(&p, rnd, VR_GPU_FORMAT_B8G8R8A8, w, h, &b))
+        return;
     VrRenderer *vk = p.r[1];
     VrGpuFrame *held[6];
     uint8_t *copies[6];

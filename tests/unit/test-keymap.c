@@ -1,9 +1,11 @@
 /* Key maps: GDK's keycodes (checked against xkb's own evdev keycode file where it is
- * installed), SDL's scancodes (checked against SDL's header and names), key names, and key
- * combinations as events. */
+ * installed), SDL's scancodes (checked against SDL's header and names), key names, key
+ * combinations as events, and the viewers' event groups (checked against Linux's header). */
 #include <glib.h>
+#include <linux/input-event-codes.h>
 #include <string.h>
 
+#include "vr-input-events.h"
 #include "vr-keymap.h"
 
 #if __has_include(<SDL.h>)
@@ -326,6 +328,44 @@ static void test_combos(void)
     g_assert_cmpuint(ev[0].type, ==, 0xffff);
 }
 
+/* The event groups of a key, a tablet position with and without a button, and the wheel. */
+static void test_event_groups(void)
+{
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    g_assert_cmpuint(vr_input_key_events(KEY_A, true, ev), ==, 2);
+    g_assert_cmpuint(ev[0].type, ==, EV_KEY);
+    g_assert_cmpuint(ev[0].code, ==, KEY_A);
+    g_assert_cmpint(ev[0].value, ==, 1);
+    g_assert_cmpuint(ev[1].type, ==, EV_SYN);
+    g_assert_cmpuint(ev[1].code, ==, SYN_REPORT);
+    g_assert_cmpuint(vr_input_key_events(KEY_LEFTSHIFT, false, ev), ==, 2);
+    g_assert_cmpint(ev[0].value, ==, 0);
+
+    g_assert_cmpuint(vr_input_tablet_events(100, 32767, 0, false, ev), ==, 3);
+    g_assert_cmpuint(ev[0].type, ==, EV_ABS);
+    g_assert_cmpuint(ev[0].code, ==, ABS_X);
+    g_assert_cmpint(ev[0].value, ==, 100);
+    g_assert_cmpuint(ev[1].code, ==, ABS_Y);
+    g_assert_cmpint(ev[1].value, ==, 32767);
+    g_assert_cmpuint(ev[2].type, ==, EV_SYN);
+    g_assert_cmpuint(vr_input_tablet_events(5, 6, BTN_RIGHT, true, ev), ==, 4);
+    g_assert_cmpuint(ev[2].type, ==, EV_KEY);
+    g_assert_cmpuint(ev[2].code, ==, BTN_RIGHT);
+    g_assert_cmpint(ev[2].value, ==, 1);
+    g_assert_cmpuint(ev[3].type, ==, EV_SYN);
+
+    g_assert_cmpuint(vr_input_wheel_events(0, 0, ev), ==, 0);
+    g_assert_cmpuint(vr_input_wheel_events(0, -2, ev), ==, 2);
+    g_assert_cmpuint(ev[0].type, ==, EV_REL);
+    g_assert_cmpuint(ev[0].code, ==, REL_WHEEL);
+    g_assert_cmpint(ev[0].value, ==, -2);
+    g_assert_cmpuint(vr_input_wheel_events(3, 1, ev), ==, 3);
+    g_assert_cmpuint(ev[0].code, ==, REL_WHEEL);
+    g_assert_cmpuint(ev[1].code, ==, REL_HWHEEL);
+    g_assert_cmpint(ev[1].value, ==, 3);
+    g_assert_cmpuint(ev[2].type, ==, EV_SYN);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -335,5 +375,6 @@ int main(int argc, char **argv)
     g_test_add_func("/keymap/sdl-all", test_sdl_all);
     g_test_add_func("/keymap/names", test_names);
     g_test_add_func("/keymap/combos", test_combos);
+    g_test_add_func("/keymap/event-groups", test_event_groups);
     return g_test_run();
 }
