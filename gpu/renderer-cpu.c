@@ -14,18 +14,8 @@ struct VrRendererResource {
 
 typedef struct {
     VrRenderer base;
-
-    VrRendererResource *scanout; /* scanout 0; NULL: disabled */
-    VrGpuRect scanout_rect;
-
+    VrScreenState screen;
     uint32_t *cursor; /* 0xAARRGGBB (straight alpha) per pixel; NULL: no cursor */
-    uint32_t cursor_width, cursor_height;
-    uint32_t hot_x, hot_y;
-    int64_t cursor_x, cursor_y; /* where the hot spot is, scanout coordinates */
-
-    GMutex lock; /* frame and sequence: get_frame runs on other threads */
-    VrGpuFrame *frame;
-    uint64_t sequence;
 } CpuRenderer;
 
 /* A pixel whose bytes (red, green, blue, alpha) are where b says, as 0xAARRGGBB. */
@@ -45,22 +35,23 @@ static uint8_t blend(uint32_t src, uint32_t dst, uint32_t a)
 /* Draws rect (frame coordinates, inside the frame) of the scanout and the cursor into f. */
 static void compose(CpuRenderer *cr, VrGpuFrame *f, const VrGpuRect *rect)
 {
-    const VrRendererResource *res = cr->scanout;
+    const VrRendererResource *res = cr->screen.scanout;
     int8_t l[4];
     vr_gpu_format_bytes(res->format, l);
-    int64_t cx0 = cr->cursor_x - cr->hot_x, cy0 = cr->cursor_y - cr->hot_y;
+    int64_t cx0 = cr->screen.cursor_x - cr->screen.hot_x,
+            cy0 = cr->screen.cursor_y - cr->screen.hot_y;
     for (uint32_t y = rect->y; y < rect->y + rect->height; y++) {
-        const uint8_t *src =
-            res->pixels +
-            ((size_t) (cr->scanout_rect.y + y) * res->width + cr->scanout_rect.x + rect->x) * 4;
+        const uint8_t *src = res->pixels + ((size_t) (cr->screen.scanout_rect.y + y) * res->width +
+                                            cr->screen.scanout_rect.x + rect->x) *
+                                               4;
         uint32_t *dst = (uint32_t *) (f->pixels + (size_t) y * f->stride) + rect->x;
         for (uint32_t x = 0; x < rect->width; x++)
             dst[x] = to_argb(l, src + 4 * x) | 0xff000000u;
-        if (!cr->cursor || y < cy0 || y >= cy0 + cr->cursor_height)
+        if (!cr->cursor || y < cy0 || y >= cy0 + cr->screen.cursor_height)
             continue;
-        const uint32_t *crow = cr->cursor + (size_t) (y - cy0) * cr->cursor_width;
+        const uint32_t *crow = cr->cursor + (size_t) (y - cy0) * cr->screen.cursor_width;
         int64_t from = MAX((int64_t) rect->x, cx0);
-        int64_t to = MIN((int64_t) rect->x + rect->width, cx0 + cr->cursor_width);
+        int64_t to = MIN((int64_t) rect->x + rect->width, cx0 + cr->screen.cursor_width);
         for (int64_t x = from; x < to; x++) {
             uint32_t c = crow[x - cx0], a = c >> 24, d = dst[x - rect->x];
             if (a == 0)
@@ -75,13 +66,14 @@ static void compose(CpuRenderer *cr, VrGpuFrame *f, const VrGpuRect *rect)
 
 /* Recomposes the n given frame rectangles (already clipped to the frame) and publishes the
  * result as the next frame; a new frame of the scanout's size, composed whole, when full. */
-static void update_frame(CpuRenderer *cr, const VrGpuRect *rects, unsigned n, bool full)
+static void update_frame(VrRenderer *r, const VrGpuRect *rects, unsigned n, bool full)
 {
-    if (!cr->scanout)
+    CpuRenderer *cr = (CpuRenderer *) r;
+    if (!cr->screen.scanout)
         return;
-    uint32_t w = cr->scanout_rect.width, h = cr->scanout_rect.height;
-    g_mutex_lock(&cr->lock);
-    VrGpuFrame *f = cr->frame;
+    uint32_t w = cr->screen.scanout_rect.width, h = cr->screen.scanout_rect.height;
+    g_mutex_lock(&cr->screen.lock);
+    VrGpuFrame *f = cr->screen.frame;
     if (full || !f || f->width != w || f->height != h) {
         f = vr_gpu_frame_new(w, h, true);
         VrGpuRect all = {0, 0, w, h};
@@ -94,7 +86,7 @@ static void update_frame(CpuRenderer *cr, const VrGpuRect *rects, unsigned n, bo
             memcpy(copy->pixels, f->pixels, (size_t) f->stride * h);
             f = copy;
         } else {
-            cr->frame = NULL; /* changed in place below */
+            cr->screen.frame = NULL; /* changed in place below */
         }
         bool have = false;
         for (unsigned i = 0; i < n; i++) {
@@ -105,21 +97,8 @@ static void update_frame(CpuRenderer *cr, const VrGpuRect *rects, unsigned n, bo
             f->dirty = (VrGpuRect){0, 0, 0, 0};
         }
     }
-    f->sequence = ++cr->sequence;
-    if (cr->frame != f)
-        g_clear_pointer(&cr->frame, vr_gpu_frame_unref);
-    cr->frame = f;
-    g_mutex_unlock(&cr->lock);
-}
-
-/* The cursor's rectangle within the frame, if any of it is there. */
-static bool cursor_rect(CpuRenderer *cr, VrGpuRect *out)
-{
-    if (!cr->cursor || !cr->scanout)
-        return false;
-    VrGpuRect frame = {0, 0, cr->scanout_rect.width, cr->scanout_rect.height};
-    return vr_gpu_rect_intersect(&frame, cr->cursor_x - cr->hot_x, cr->cursor_y - cr->hot_y,
-                                 cr->cursor_width, cr->cursor_height, out);
+    vr_screen_publish_locked(&cr->screen, f);
+    g_mutex_unlock(&cr->screen.lock);
 }
 
 /* ---- Operations ---- */
@@ -181,52 +160,12 @@ static void cpu_resource_write_all(VrRenderer *r, VrRendererResource *res, const
     memcpy(res->pixels, buf, (size_t) res->width * res->height * 4);
 }
 
-static void cpu_set_scanout(VrRenderer *r, unsigned index, VrRendererResource *res,
-                            const VrGpuRect *rect)
-{
-    CpuRenderer *cr = (CpuRenderer *) r;
-    cr->scanout = res;
-    if (!res) {
-        g_mutex_lock(&cr->lock);
-        g_clear_pointer(&cr->frame, vr_gpu_frame_unref);
-        g_mutex_unlock(&cr->lock);
-        return;
-    }
-    cr->scanout_rect = *rect;
-    update_frame(cr, NULL, 0, true);
-}
-
-static void cpu_flush(VrRenderer *r, VrRendererResource *res, const VrGpuRect *rect)
-{
-    CpuRenderer *cr = (CpuRenderer *) r;
-    VrGpuRect part;
-    if (res != cr->scanout || !vr_gpu_rect_intersect(&cr->scanout_rect, rect->x, rect->y,
-                                                     rect->width, rect->height, &part))
-        return;
-    part.x -= cr->scanout_rect.x;
-    part.y -= cr->scanout_rect.y;
-    update_frame(cr, &part, 1, false);
-}
-
-/* Recomposes where the cursor was and where it is after change() ran. */
-static void cursor_changed(CpuRenderer *cr, const VrGpuRect *before, bool had_before)
-{
-    VrGpuRect rects[2];
-    unsigned n = 0;
-    if (had_before)
-        rects[n++] = *before;
-    if (cursor_rect(cr, &rects[n]))
-        n++;
-    if (n > 0)
-        update_frame(cr, rects, n, false);
-}
-
 static void cpu_set_cursor(VrRenderer *r, VrRendererResource *res, uint32_t hot_x, uint32_t hot_y,
                            unsigned index, uint32_t x, uint32_t y)
 {
     CpuRenderer *cr = (CpuRenderer *) r;
     VrGpuRect before;
-    bool had = cursor_rect(cr, &before);
+    bool had = vr_screen_cursor_rect(&cr->screen, &before);
     g_clear_pointer(&cr->cursor, g_free);
     if (res) {
         int8_t l[4];
@@ -235,42 +174,40 @@ static void cpu_set_cursor(VrRenderer *r, VrRendererResource *res, uint32_t hot_
         cr->cursor = g_new(uint32_t, n);
         for (size_t i = 0; i < n; i++)
             cr->cursor[i] = to_argb(l, res->pixels + 4 * i);
-        cr->cursor_width = res->width;
-        cr->cursor_height = res->height;
+        cr->screen.cursor_width = res->width;
+        cr->screen.cursor_height = res->height;
     }
-    cr->hot_x = hot_x;
-    cr->hot_y = hot_y;
-    cr->cursor_x = (int32_t) x;
-    cr->cursor_y = (int32_t) y;
-    cursor_changed(cr, &before, had);
-}
-
-static void cpu_move_cursor(VrRenderer *r, unsigned index, uint32_t x, uint32_t y)
-{
-    CpuRenderer *cr = (CpuRenderer *) r;
-    VrGpuRect before;
-    bool had = cursor_rect(cr, &before);
-    cr->cursor_x = (int32_t) x;
-    cr->cursor_y = (int32_t) y;
-    cursor_changed(cr, &before, had);
-}
-
-static VrGpuFrame *cpu_get_frame(VrRenderer *r, unsigned index)
-{
-    CpuRenderer *cr = (CpuRenderer *) r;
-    g_mutex_lock(&cr->lock);
-    VrGpuFrame *f = cr->frame ? vr_gpu_frame_ref(cr->frame) : NULL;
-    g_mutex_unlock(&cr->lock);
-    return f;
+    cr->screen.have_cursor = cr->cursor != NULL;
+    vr_screen_cursor_set(&cr->screen, &before, had, hot_x, hot_y, x, y);
 }
 
 static void cpu_free(VrRenderer *r)
 {
     CpuRenderer *cr = (CpuRenderer *) r;
-    g_clear_pointer(&cr->frame, vr_gpu_frame_unref);
+    vr_screen_clear(&cr->screen);
     g_free(cr->cursor);
-    g_mutex_clear(&cr->lock);
     g_free(cr);
+}
+
+static void cpu_set_scanout(VrRenderer *r, unsigned index, VrRendererResource *res,
+                            const VrGpuRect *rect)
+{
+    vr_screen_set_scanout(&((CpuRenderer *) r)->screen, res, rect);
+}
+
+static void cpu_flush(VrRenderer *r, VrRendererResource *res, const VrGpuRect *rect)
+{
+    vr_screen_flush(&((CpuRenderer *) r)->screen, res, rect);
+}
+
+static void cpu_move_cursor(VrRenderer *r, unsigned index, uint32_t x, uint32_t y)
+{
+    vr_screen_move_cursor(&((CpuRenderer *) r)->screen, x, y);
+}
+
+static VrGpuFrame *cpu_get_frame(VrRenderer *r, unsigned index)
+{
+    return vr_screen_get_frame(&((CpuRenderer *) r)->screen);
 }
 
 static const VrRendererOps cpu_ops = {
@@ -292,6 +229,6 @@ VrRenderer *vr_renderer_cpu_new(void)
 {
     CpuRenderer *cr = g_new0(CpuRenderer, 1);
     cr->base.ops = &cpu_ops;
-    g_mutex_init(&cr->lock);
+    vr_screen_init(&cr->screen, &cr->base, update_frame);
     return &cr->base;
 }

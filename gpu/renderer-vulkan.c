@@ -106,17 +106,8 @@ typedef struct {
     uint32_t frame_width, frame_height; /* of frame_image; 0: none */
     Image cursor_image;                 /* CURSOR_MAX x CURSOR_MAX */
 
-    VrRendererResource *scanout; /* scanout 0; NULL: disabled */
-    VrGpuRect scanout_rect;
-
-    bool have_cursor;
-    uint32_t cursor_format, cursor_width, cursor_height;
-    uint32_t hot_x, hot_y;
-    int64_t cursor_x, cursor_y; /* where the hot spot is, scanout coordinates */
-
-    GMutex lock; /* frame and sequence: get_frame runs on other threads */
-    VrGpuFrame *frame;
-    uint64_t sequence;
+    VrScreenState screen;
+    uint32_t cursor_format;
 
     /* Exported frames (vk_export_frames): slots of exportable images the frame image is
      * copied into; a frame shows one, and a slot is not written while a frame does. */
@@ -548,16 +539,6 @@ static void piece_to_host(VkRenderer *vr, const VrGpuRect *piece, void *data)
 
 /* ---- Frames ---- */
 
-/* The cursor's rectangle within the frame, if any of it is there. */
-static bool cursor_rect(VkRenderer *vr, VrGpuRect *out)
-{
-    if (!vr->have_cursor || !vr->scanout)
-        return false;
-    VrGpuRect frame = {0, 0, vr->scanout_rect.width, vr->scanout_rect.height};
-    return vr_gpu_rect_intersect(&frame, vr->cursor_x - vr->hot_x, vr->cursor_y - vr->hot_y,
-                                 vr->cursor_width, vr->cursor_height, out);
-}
-
 /* A frame image and readback buffer of width x height. */
 static bool frame_image_ensure(VkRenderer *vr, uint32_t width, uint32_t height)
 {
@@ -857,11 +838,12 @@ static bool vk_export_frames(VrRenderer *r, bool on, uint8_t device_uuid[16],
  * publishes the result as the next frame; a new frame of the scanout's size, composed whole,
  * when full. Exporting, the frame image is copied into a free slot that the frame shows;
  * otherwise (or with no slot free) the rectangles are read back into the frame's pixels. */
-static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, bool full)
+static void update_frame(VrRenderer *renderer, const VrGpuRect *rects, unsigned n, bool full)
 {
-    if (!vr->scanout || vr->broken)
+    VkRenderer *vr = (VkRenderer *) renderer;
+    if (!vr->screen.scanout || vr->broken)
         return;
-    uint32_t w = vr->scanout_rect.width, h = vr->scanout_rect.height;
+    uint32_t w = vr->screen.scanout_rect.width, h = vr->screen.scanout_rect.height;
     VrGpuRect all = {0, 0, w, h};
     if (!vr->frame_image.image || vr->frame_width != w || vr->frame_height != h)
         full = true; /* a new frame image: nothing composed in it yet */
@@ -874,19 +856,20 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
     /* Pixels are read back only for what changed, onto the pixels of the frame before; all
      * of them when that frame has none (it showed an image). */
     bool read_all = false;
-    g_mutex_lock(&vr->lock);
-    if (!slot && (!vr->frame || vr->frame->width != w || vr->frame->height != h))
+    g_mutex_lock(&vr->screen.lock);
+    if (!slot &&
+        (!vr->screen.frame || vr->screen.frame->width != w || vr->screen.frame->height != h))
         full = true;
-    else if (!slot && vr->frame->image)
+    else if (!slot && vr->screen.frame->image)
         read_all = true;
-    g_mutex_unlock(&vr->lock);
+    g_mutex_unlock(&vr->screen.lock);
     if (full) {
         rects = &all;
         n = 1;
     }
 
     VkDescriptorImageInfo images[3] = {
-        {VK_NULL_HANDLE, vr->scanout->image.view, VK_IMAGE_LAYOUT_GENERAL},
+        {VK_NULL_HANDLE, vr->screen.scanout->image.view, VK_IMAGE_LAYOUT_GENERAL},
         {VK_NULL_HANDLE, vr->cursor_image.view, VK_IMAGE_LAYOUT_GENERAL},
         {VK_NULL_HANDLE, vr->frame_image.view, VK_IMAGE_LAYOUT_GENERAL},
     };
@@ -901,15 +884,15 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
     vkUpdateDescriptorSets(vr->device, 1, &write, 0, NULL);
 
     ComposeParams p = {0};
-    format_bytes(vr->scanout->format, false, p.scanout_bytes);
+    format_bytes(vr->screen.scanout->format, false, p.scanout_bytes);
     format_bytes(vr->cursor_format, true, p.cursor_bytes);
     VrGpuRect on_frame;
-    if (cursor_rect(vr, &on_frame)) {
+    if (vr_screen_cursor_rect(&vr->screen, &on_frame)) {
         /* Some of the cursor is on the frame, so its corner is within 256 of it. */
-        p.cursor_pos[0] = (int32_t) (vr->cursor_x - vr->hot_x);
-        p.cursor_pos[1] = (int32_t) (vr->cursor_y - vr->hot_y);
-        p.cursor_size[0] = (int32_t) vr->cursor_width;
-        p.cursor_size[1] = (int32_t) vr->cursor_height;
+        p.cursor_pos[0] = (int32_t) (vr->screen.cursor_x - vr->screen.hot_x);
+        p.cursor_pos[1] = (int32_t) (vr->screen.cursor_y - vr->screen.hot_y);
+        p.cursor_size[0] = (int32_t) vr->screen.cursor_width;
+        p.cursor_size[1] = (int32_t) vr->screen.cursor_height;
     }
 
     begin(vr);
@@ -922,8 +905,8 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
     bool have_changed = false;
     for (unsigned i = 0; i < n; i++) {
         const VrGpuRect *r = &rects[i];
-        p.src[0] = (int32_t) (vr->scanout_rect.x + r->x);
-        p.src[1] = (int32_t) (vr->scanout_rect.y + r->y);
+        p.src[0] = (int32_t) (vr->screen.scanout_rect.x + r->x);
+        p.src[1] = (int32_t) (vr->screen.scanout_rect.y + r->y);
         p.dst[0] = (int32_t) r->x;
         p.dst[1] = (int32_t) r->y;
         p.size[0] = (int32_t) r->width;
@@ -998,11 +981,11 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
     VrGpuFrame *f;
     if (slot) {
         f = vr_gpu_frame_new_image(&slot->pub);
-        g_mutex_lock(&vr->lock);
+        g_mutex_lock(&vr->screen.lock);
     } else {
         buffer_invalidate(vr->sh, &vr->readback);
-        g_mutex_lock(&vr->lock);
-        f = vr->frame;
+        g_mutex_lock(&vr->screen.lock);
+        f = vr->screen.frame;
         if (read_all) {
             f = vr_gpu_frame_new(w, h, false);
             memcpy(f->pixels, vr->readback.map, (size_t) f->stride * h);
@@ -1015,7 +998,7 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
             memcpy(copy->pixels, f->pixels, (size_t) f->stride * h);
             f = copy;
         } else {
-            vr->frame = NULL; /* changed in place below */
+            vr->screen.frame = NULL; /* changed in place below */
         }
         for (unsigned i = 0; i < n; i++) {
             const VrGpuRect *r = &rects[i];
@@ -1026,11 +1009,8 @@ static void update_frame(VkRenderer *vr, const VrGpuRect *rects, unsigned n, boo
         }
     }
     f->dirty = have_changed ? changed : (VrGpuRect){0, 0, 0, 0};
-    f->sequence = ++vr->sequence;
-    if (vr->frame != f)
-        g_clear_pointer(&vr->frame, vr_gpu_frame_unref);
-    vr->frame = f;
-    g_mutex_unlock(&vr->lock);
+    vr_screen_publish_locked(&vr->screen, f);
+    g_mutex_unlock(&vr->screen.lock);
 }
 
 /* ---- Operations ---- */
@@ -1105,41 +1085,22 @@ static void vk_resource_write_all(VrRenderer *r, VrRendererResource *res, const 
 static void vk_set_scanout(VrRenderer *r, unsigned index, VrRendererResource *res,
                            const VrGpuRect *rect)
 {
-    VkRenderer *vr = (VkRenderer *) r;
-    vr->scanout = res;
-    if (!res) {
-        g_mutex_lock(&vr->lock);
-        g_clear_pointer(&vr->frame, vr_gpu_frame_unref);
-        g_mutex_unlock(&vr->lock);
-        return;
-    }
-    vr->scanout_rect = *rect;
-    update_frame(vr, NULL, 0, true);
+    vr_screen_set_scanout(&((VkRenderer *) r)->screen, res, rect);
 }
 
 static void vk_flush(VrRenderer *r, VrRendererResource *res, const VrGpuRect *rect)
 {
-    VkRenderer *vr = (VkRenderer *) r;
-    VrGpuRect part;
-    if (res != vr->scanout || !vr_gpu_rect_intersect(&vr->scanout_rect, rect->x, rect->y,
-                                                     rect->width, rect->height, &part))
-        return;
-    part.x -= vr->scanout_rect.x;
-    part.y -= vr->scanout_rect.y;
-    update_frame(vr, &part, 1, false);
+    vr_screen_flush(&((VkRenderer *) r)->screen, res, rect);
 }
 
-/* Recomposes where the cursor was and where it is now. */
-static void cursor_changed(VkRenderer *vr, const VrGpuRect *before, bool had_before)
+static void vk_move_cursor(VrRenderer *r, unsigned index, uint32_t x, uint32_t y)
 {
-    VrGpuRect rects[2];
-    unsigned n = 0;
-    if (had_before)
-        rects[n++] = *before;
-    if (cursor_rect(vr, &rects[n]))
-        n++;
-    if (n > 0)
-        update_frame(vr, rects, n, false);
+    vr_screen_move_cursor(&((VkRenderer *) r)->screen, x, y);
+}
+
+static VrGpuFrame *vk_get_frame(VrRenderer *r, unsigned index)
+{
+    return vr_screen_get_frame(&((VkRenderer *) r)->screen);
 }
 
 static void vk_set_cursor(VrRenderer *r, VrRendererResource *res, uint32_t hot_x, uint32_t hot_y,
@@ -1147,8 +1108,8 @@ static void vk_set_cursor(VrRenderer *r, VrRendererResource *res, uint32_t hot_x
 {
     VkRenderer *vr = (VkRenderer *) r;
     VrGpuRect before;
-    bool had = cursor_rect(vr, &before);
-    vr->have_cursor = false;
+    bool had = vr_screen_cursor_rect(&vr->screen, &before);
+    vr->screen.have_cursor = false;
     if (res && !vr->broken) {
         uint32_t w = MIN(res->width, CURSOR_MAX), h = MIN(res->height, CURSOR_MAX);
         VkImageCopy region = {
@@ -1160,36 +1121,13 @@ static void vk_set_cursor(VrRenderer *r, VrRendererResource *res, uint32_t hot_x
         vkCmdCopyImage(vr->cmd, res->image.image, VK_IMAGE_LAYOUT_GENERAL, vr->cursor_image.image,
                        VK_IMAGE_LAYOUT_GENERAL, 1, &region);
         if (submit(vr)) {
-            vr->have_cursor = true;
+            vr->screen.have_cursor = true;
             vr->cursor_format = res->format;
-            vr->cursor_width = w;
-            vr->cursor_height = h;
+            vr->screen.cursor_width = w;
+            vr->screen.cursor_height = h;
         }
     }
-    vr->hot_x = hot_x;
-    vr->hot_y = hot_y;
-    vr->cursor_x = (int32_t) x;
-    vr->cursor_y = (int32_t) y;
-    cursor_changed(vr, &before, had);
-}
-
-static void vk_move_cursor(VrRenderer *r, unsigned index, uint32_t x, uint32_t y)
-{
-    VkRenderer *vr = (VkRenderer *) r;
-    VrGpuRect before;
-    bool had = cursor_rect(vr, &before);
-    vr->cursor_x = (int32_t) x;
-    vr->cursor_y = (int32_t) y;
-    cursor_changed(vr, &before, had);
-}
-
-static VrGpuFrame *vk_get_frame(VrRenderer *r, unsigned index)
-{
-    VkRenderer *vr = (VkRenderer *) r;
-    g_mutex_lock(&vr->lock);
-    VrGpuFrame *f = vr->frame ? vr_gpu_frame_ref(vr->frame) : NULL;
-    g_mutex_unlock(&vr->lock);
-    return f;
+    vr_screen_cursor_set(&vr->screen, &before, had, hot_x, hot_y, x, y);
 }
 
 static void shared_unref(Shared *sh)
@@ -1238,10 +1176,7 @@ static void vk_free(VrRenderer *r)
         if (vr->pool)
             vkDestroyCommandPool(vr->device, vr->pool, NULL);
     }
-    g_mutex_lock(&vr->lock);
-    g_clear_pointer(&vr->frame, vr_gpu_frame_unref);
-    g_mutex_unlock(&vr->lock);
-    g_mutex_clear(&vr->lock);
+    vr_screen_clear(&vr->screen);
     shared_unref(sh);
     g_free(vr);
 }
@@ -1534,7 +1469,7 @@ VrRenderer *vr_renderer_vulkan_new(GError **error)
 {
     VkRenderer *vr = g_new0(VkRenderer, 1);
     vr->base.ops = &vulkan_ops;
-    g_mutex_init(&vr->lock);
+    vr_screen_init(&vr->screen, &vr->base, update_frame);
     vr->sh = g_new0(Shared, 1);
     g_atomic_ref_count_init(&vr->sh->ref);
     g_mutex_init(&vr->sh->queue_lock);

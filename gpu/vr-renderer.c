@@ -134,6 +134,102 @@ void vr_gpu_frame_unref(VrGpuFrame *frame)
     }
 }
 
+void vr_screen_init(VrScreenState *s, VrRenderer *r, VrScreenUpdateFn update)
+{
+    memset(s, 0, sizeof(*s));
+    s->renderer = r;
+    s->update = update;
+    g_mutex_init(&s->lock);
+}
+
+void vr_screen_clear(VrScreenState *s)
+{
+    g_mutex_lock(&s->lock);
+    g_clear_pointer(&s->frame, vr_gpu_frame_unref);
+    g_mutex_unlock(&s->lock);
+    g_mutex_clear(&s->lock);
+}
+
+bool vr_screen_cursor_rect(const VrScreenState *s, VrGpuRect *out)
+{
+    if (!s->have_cursor || !s->scanout)
+        return false;
+    VrGpuRect frame = {0, 0, s->scanout_rect.width, s->scanout_rect.height};
+    return vr_gpu_rect_intersect(&frame, s->cursor_x - s->hot_x, s->cursor_y - s->hot_y,
+                                 s->cursor_width, s->cursor_height, out);
+}
+
+void vr_screen_set_scanout(VrScreenState *s, VrRendererResource *res, const VrGpuRect *rect)
+{
+    s->scanout = res;
+    if (!res) {
+        g_mutex_lock(&s->lock);
+        g_clear_pointer(&s->frame, vr_gpu_frame_unref);
+        g_mutex_unlock(&s->lock);
+        return;
+    }
+    s->scanout_rect = *rect;
+    s->update(s->renderer, NULL, 0, true);
+}
+
+void vr_screen_flush(VrScreenState *s, VrRendererResource *res, const VrGpuRect *rect)
+{
+    VrGpuRect part;
+    if (res != s->scanout || !vr_gpu_rect_intersect(&s->scanout_rect, rect->x, rect->y, rect->width,
+                                                    rect->height, &part))
+        return;
+    part.x -= s->scanout_rect.x;
+    part.y -= s->scanout_rect.y;
+    s->update(s->renderer, &part, 1, false);
+}
+
+void vr_screen_cursor_changed(VrScreenState *s, const VrGpuRect *before, bool had_before)
+{
+    VrGpuRect rects[2];
+    unsigned n = 0;
+    if (had_before)
+        rects[n++] = *before;
+    if (vr_screen_cursor_rect(s, &rects[n]))
+        n++;
+    if (n > 0)
+        s->update(s->renderer, rects, n, false);
+}
+
+void vr_screen_cursor_set(VrScreenState *s, const VrGpuRect *before, bool had_before,
+                          uint32_t hot_x, uint32_t hot_y, uint32_t x, uint32_t y)
+{
+    s->hot_x = hot_x;
+    s->hot_y = hot_y;
+    s->cursor_x = (int32_t) x;
+    s->cursor_y = (int32_t) y;
+    vr_screen_cursor_changed(s, before, had_before);
+}
+
+void vr_screen_move_cursor(VrScreenState *s, uint32_t x, uint32_t y)
+{
+    VrGpuRect before;
+    bool had = vr_screen_cursor_rect(s, &before);
+    s->cursor_x = (int32_t) x;
+    s->cursor_y = (int32_t) y;
+    vr_screen_cursor_changed(s, &before, had);
+}
+
+VrGpuFrame *vr_screen_get_frame(VrScreenState *s)
+{
+    g_mutex_lock(&s->lock);
+    VrGpuFrame *f = s->frame ? vr_gpu_frame_ref(s->frame) : NULL;
+    g_mutex_unlock(&s->lock);
+    return f;
+}
+
+void vr_screen_publish_locked(VrScreenState *s, VrGpuFrame *f)
+{
+    f->sequence = ++s->sequence;
+    if (s->frame != f)
+        g_clear_pointer(&s->frame, vr_gpu_frame_unref);
+    s->frame = f;
+}
+
 bool vr_gpu_rect_intersect(const VrGpuRect *a, int64_t x, int64_t y, int64_t w, int64_t h,
                            VrGpuRect *out)
 {
