@@ -27,6 +27,9 @@ struct VrSdlViewer {
     VrSdlViewerCloseFn on_close;
     void *close_data;
     VrGamepads *pads; /* NULL: no game controller support */
+    char *title;
+    bool grabbed;     /* keys and a relative mouse: Ctrl+Alt+G */
+    bool hotkey_held; /* the G of Ctrl+Alt+G is down (its release is not sent) */
 };
 
 static void send(VrSdlViewer *v, VrInputDevice device, const VrVirtioInputEvent *ev, size_t n)
@@ -145,6 +148,44 @@ static unsigned sdl_button(uint8_t b)
     }
 }
 
+/* The grab: every key the guest's (the desktop's shortcuts too), and the pointer hidden,
+ * held in the window and moving the guest's relative mouse; the title says how to let go. */
+static void set_grab(VrSdlViewer *v, bool grab)
+{
+    v->grabbed = grab;
+    SDL_SetWindowKeyboardGrab(v->window, grab);
+    SDL_SetRelativeMouseMode(grab);
+    g_autofree char *note = g_strdup_printf(_("Press %s to release"), "Ctrl+Alt+G");
+    /* Translators: the window's title, then how to release the grab. */
+    g_autofree char *title =
+        grab ? g_strdup_printf(C_("window title", "%s — %s"), v->title, note) : g_strdup(v->title);
+    SDL_SetWindowTitle(v->window, title);
+}
+
+/* Ctrl+Alt+G: the grab taken or let go. The Ctrl and Alt the guest saw go down are released
+ * to it; the G is not sent. */
+static bool hotkey(VrSdlViewer *v, const SDL_KeyboardEvent *k)
+{
+    if (k->keysym.scancode != SDL_SCANCODE_G)
+        return false;
+    if (k->type == SDL_KEYUP) {
+        bool held = v->hotkey_held;
+        v->hotkey_held = false;
+        return held;
+    }
+    if (!(k->keysym.mod & KMOD_CTRL) || !(k->keysym.mod & KMOD_ALT))
+        return false;
+    static const unsigned modifiers[] = {VR_KEY_LEFTCTRL, VR_KEY_RIGHTCTRL, VR_KEY_LEFTALT,
+                                         VR_KEY_RIGHTALT};
+    for (unsigned i = 0; i < G_N_ELEMENTS(modifiers); i++) {
+        VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+        send(v, VR_INPUT_KEYBOARD, ev, vr_input_key_events(modifiers[i], false, ev));
+    }
+    v->hotkey_held = true;
+    set_grab(v, !v->grabbed);
+    return true;
+}
+
 static void handle(VrSdlViewer *v, const SDL_Event *e)
 {
     switch (e->type) {
@@ -169,7 +210,7 @@ static void handle(VrSdlViewer *v, const SDL_Event *e)
     case SDL_KEYDOWN:
     case SDL_KEYUP: {
         /* The guest repeats keys itself. */
-        if (e->key.repeat)
+        if (e->key.repeat || hotkey(v, &e->key))
             break;
         int code = vr_keymap_sdl_to_evdev(e->key.keysym.scancode);
         if (code < 0)
@@ -181,8 +222,12 @@ static void handle(VrSdlViewer *v, const SDL_Event *e)
     }
     case SDL_MOUSEMOTION: {
         int32_t x, y;
-        if (to_tablet(v, e->motion.x, e->motion.y, &x, &y)) {
-            VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+        VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+        if (v->grabbed) {
+            size_t n = vr_input_mouse_events(e->motion.xrel, e->motion.yrel, ev);
+            if (n)
+                send(v, VR_INPUT_MOUSE, ev, n);
+        } else if (to_tablet(v, e->motion.x, e->motion.y, &x, &y)) {
             send(v, VR_INPUT_TABLET, ev, vr_input_tablet_events(x, y, 0, false, ev));
         }
         break;
@@ -191,9 +236,14 @@ static void handle(VrSdlViewer *v, const SDL_Event *e)
     case SDL_MOUSEBUTTONUP: {
         unsigned button = sdl_button(e->button.button);
         int32_t x, y;
+        VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+        if (button && v->grabbed) {
+            send(v, VR_INPUT_MOUSE, ev,
+                 vr_input_key_events(button, e->type == SDL_MOUSEBUTTONDOWN, ev));
+            break;
+        }
         if (!button || !to_tablet(v, e->button.x, e->button.y, &x, &y))
             break;
-        VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
         send(v, VR_INPUT_TABLET, ev,
              vr_input_tablet_events(x, y, button, e->type == SDL_MOUSEBUTTONDOWN, ev));
         break;
@@ -207,7 +257,7 @@ static void handle(VrSdlViewer *v, const SDL_Event *e)
         VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
         size_t n = vr_input_wheel_events(dx, dy, ev);
         if (n)
-            send(v, VR_INPUT_TABLET, ev, n);
+            send(v, v->grabbed ? VR_INPUT_MOUSE : VR_INPUT_TABLET, ev, n);
         break;
     }
     default: break;
@@ -249,6 +299,7 @@ VrSdlViewer *vr_sdl_viewer_new(VrMachine *m, const char *title, VrSdlViewerClose
     v->m = m;
     v->on_close = on_close;
     v->close_data = data;
+    v->title = g_strdup(title);
     v->window = SDL_CreateWindow(title, SDL_WINDOWPOS_UNDEFINED, SDL_WINDOWPOS_UNDEFINED, 1280, 800,
                                  SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     if (v->window) {
@@ -291,5 +342,6 @@ void vr_sdl_viewer_free(VrSdlViewer *v)
     if (v->window)
         SDL_DestroyWindow(v->window);
     SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    g_free(v->title);
     g_free(v);
 }

@@ -2,6 +2,8 @@
  * window, for people who want no GTK. Keys (SDL scancodes translated to evdev), the pointer
  * (the guest's tablet, so the host cursor and the guest's line up), the wheel and gamepads
  * (input/vr-gamepads.h) go to the guest; resizing the window asks the guest to follow.
+ * Ctrl+Alt+G grabs (and releases): every key goes to the guest, and the pointer, held in
+ * the window, moves the guest's relative mouse; the title says how to release.
  *
  * It lives on the thread that created it (SDL's video wants one thread), polling SDL's
  * events from a GLib source on that thread's default main context.

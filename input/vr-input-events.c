@@ -26,6 +26,16 @@ size_t vr_input_tablet_events(int32_t x, int32_t y, unsigned button, bool presse
     return syn(out, n);
 }
 
+size_t vr_input_mouse_events(int dx, int dy, VrVirtioInputEvent *out)
+{
+    size_t n = 0;
+    if (dx)
+        out[n++] = (VrVirtioInputEvent){VR_EV_REL, VR_REL_X, dx};
+    if (dy)
+        out[n++] = (VrVirtioInputEvent){VR_EV_REL, VR_REL_Y, dy};
+    return n ? syn(out, n) : 0;
+}
+
 size_t vr_input_wheel_events(int dx, int dy, VrVirtioInputEvent *out)
 {
     size_t n = 0;

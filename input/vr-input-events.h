@@ -21,6 +21,10 @@ size_t vr_input_key_events(unsigned code, bool pressed, VrVirtioInputEvent *out)
 size_t vr_input_tablet_events(int32_t x, int32_t y, unsigned button, bool pressed,
                               VrVirtioInputEvent *out);
 
+/* A relative mouse's motion (dy > 0 down): REL_X, REL_Y (those not 0), SYN; 0 events when
+ * both are 0. */
+size_t vr_input_mouse_events(int dx, int dy, VrVirtioInputEvent *out);
+
 /* Wheel clicks, dy > 0 up and dx > 0 right: REL_WHEEL, REL_HWHEEL (those not 0), SYN; 0
  * events when both are 0. */
 size_t vr_input_wheel_events(int dx, int dy, VrVirtioInputEvent *out);

@@ -10,6 +10,8 @@ guest's serial console (vireo run's standard input and output) starts the guest 
   Shift included;
 - vireo-evtest on "Vireo Tablet": clicks and moves at known window points arrive at the
   tablet coordinates of those points;
+- Ctrl+Alt+G grabs: the title says so, and the pointer moves the guest's relative mouse
+  ("Vireo Mouse"); Ctrl+Alt+G again releases;
 - the window resized: the guest's connector follows.
 
 A screenshot of the window is kept under $VIREO_TEST_OUTPUT. Exit status 0 passed, 1
@@ -245,6 +247,33 @@ def main():
         con.expect("evtest: 3 0 %d\r" % ax)
         con.expect("evtest: 3 1 %d\r" % ay)
         print("the pointer reached the guest's tablet at (%d, %d)" % (ax, ay))
+
+        # Ctrl+Alt+G grabs: the title says how to let go, the pointer moves the guest's
+        # relative mouse (right and down: positive), a click is the mouse's; again releases.
+        con.type("vireo-evtest 'Vireo Mouse' 100 &\n")
+        con.expect("evtest: ready Vireo Mouse")
+        mark = con.pos
+        xdotool(display, "key", "ctrl+alt+g")
+        time.sleep(0.5)
+        title = xdotool(display, "getwindowname", win).strip()
+        if "Ctrl+Alt+G" not in title:
+            fail("the grabbed window's title does not say how to release: %r" % title)
+        xdotool(display, "mousemove_relative", "--sync", "--", "40", "30")
+        time.sleep(0.3)
+        xdotool(display, "click", "1")
+        con.expect("evtest: 1 272 1\r")
+        moved = con.text[mark:con.pos]
+        for axis in ("0", "1"):
+            total = sum(int(line.split()[3]) for line in moved.splitlines()
+                        if line.startswith("evtest: 2 %s " % axis))
+            if total <= 0:
+                fail("the relative mouse did not move right and down: %r" % moved)
+        xdotool(display, "key", "ctrl+alt+g")
+        time.sleep(0.5)
+        title = xdotool(display, "getwindowname", win).strip()
+        if "Ctrl+Alt+G" in title:
+            fail("the released window's title still speaks of the grab: %r" % title)
+        print("the grab moved the guest's relative mouse; the title said how to release it")
 
         # The guest follows the window's size (its console's framebuffer does, once
         # vireo-drawtest, the DRM master, has let go of the screen).

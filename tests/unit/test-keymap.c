@@ -328,7 +328,8 @@ static void test_combos(void)
     g_assert_cmpuint(ev[0].type, ==, 0xffff);
 }
 
-/* The event groups of a key, a tablet position with and without a button, and the wheel. */
+/* The event groups of a key, a tablet position with and without a button, the relative
+ * mouse and the wheel. */
 static void test_event_groups(void)
 {
     VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
@@ -353,6 +354,16 @@ static void test_event_groups(void)
     g_assert_cmpuint(ev[2].code, ==, BTN_RIGHT);
     g_assert_cmpint(ev[2].value, ==, 1);
     g_assert_cmpuint(ev[3].type, ==, EV_SYN);
+
+    g_assert_cmpuint(vr_input_mouse_events(0, 0, ev), ==, 0);
+    g_assert_cmpuint(vr_input_mouse_events(-4, 0, ev), ==, 2);
+    g_assert_cmpuint(ev[0].type, ==, EV_REL);
+    g_assert_cmpuint(ev[0].code, ==, REL_X);
+    g_assert_cmpint(ev[0].value, ==, -4);
+    g_assert_cmpuint(vr_input_mouse_events(7, 9, ev), ==, 3);
+    g_assert_cmpuint(ev[1].code, ==, REL_Y);
+    g_assert_cmpint(ev[1].value, ==, 9);
+    g_assert_cmpuint(ev[2].type, ==, EV_SYN);
 
     g_assert_cmpuint(vr_input_wheel_events(0, 0, ev), ==, 0);
     g_assert_cmpuint(vr_input_wheel_events(0, -2, ev), ==, 2);
