@@ -34,6 +34,8 @@ struct _VireoDisplay {
 
     VireoDisplayScaleMode scale_mode;
     gboolean grabbed, grab_on_click, hide_cursor, cursor_hidden;
+    gboolean relative_pointer; /* asked for: relative motion while grabbed */
+    gboolean relative;         /* in effect now (grabbed, on X11) */
 
     GtkWidget *key_root;           /* the window whose keys we look at first */
     GtkEventController *root_keys; /* on key_root */
@@ -58,10 +60,26 @@ G_DEFINE_ENUM_TYPE(VireoDisplayScaleMode, vireo_display_scale_mode,
                    G_DEFINE_ENUM_VALUE(VIREO_DISPLAY_SCALE_ONE, "one"),
                    G_DEFINE_ENUM_VALUE(VIREO_DISPLAY_SCALE_RESIZE_GUEST, "resize-guest"))
 
-enum { PROP_0, PROP_SCALE_MODE, PROP_GRABBED, PROP_GRAB_ON_CLICK, PROP_HIDE_CURSOR, N_PROPS };
+enum {
+    PROP_0,
+    PROP_SCALE_MODE,
+    PROP_GRABBED,
+    PROP_GRAB_ON_CLICK,
+    PROP_HIDE_CURSOR,
+    PROP_RELATIVE_POINTER,
+    N_PROPS
+};
 static GParamSpec *props[N_PROPS];
 
-enum { SIG_KEY, SIG_POINTER_ABSOLUTE, SIG_POINTER_BUTTON, SIG_SCROLL, SIG_RESIZE_GUEST, N_SIGS };
+enum {
+    SIG_KEY,
+    SIG_POINTER_ABSOLUTE,
+    SIG_POINTER_RELATIVE,
+    SIG_POINTER_BUTTON,
+    SIG_SCROLL,
+    SIG_RESIZE_GUEST,
+    N_SIGS
+};
 static guint signals[N_SIGS];
 
 /* GDK's buttons 1, 2, 3, 8, 9 as evdev codes. */
@@ -503,6 +521,101 @@ static void x11_grab_keyboard(GdkToplevel *toplevel, gboolean grab)
 #endif
 }
 
+static void update_cursor(VireoDisplay *self)
+{
+    gboolean hide = self->relative || (self->hide_cursor && self->pointer_inside);
+    if (hide != self->cursor_hidden) {
+        self->cursor_hidden = hide;
+        gtk_widget_set_cursor_from_name(GTK_WIDGET(self), hide ? "none" : NULL);
+    }
+}
+
+/* The relative pointer on X11 (GTK 4.8 has no pointer lock): the pointer grabbed for the
+ * window, hidden, and put back in the middle of the widget after each move, which is then
+ * reported as a distance from there. */
+static gboolean x11_pointer(VireoDisplay *self, Display **xdisplay, int *id, unsigned long *xid)
+{
+#ifdef GDK_WINDOWING_X11
+    GdkToplevel *toplevel = toplevel_of(self);
+    GdkSurface *surface = toplevel ? GDK_SURFACE(toplevel) : NULL;
+    if (!surface || !GDK_IS_X11_SURFACE(surface))
+        return FALSE;
+    GdkDisplay *display = gdk_surface_get_display(surface);
+    GdkDevice *pointer = gdk_seat_get_pointer(gdk_display_get_default_seat(display));
+    if (!pointer)
+        return FALSE;
+    *xdisplay = gdk_x11_display_get_xdisplay(display);
+    *id = gdk_x11_device_get_id(pointer);
+    *xid = gdk_x11_surface_get_xid(surface);
+    return TRUE;
+#else
+    return FALSE;
+#endif
+}
+
+/* The middle of the widget, in its own coordinates and in the toplevel surface's. */
+static gboolean widget_middle(VireoDisplay *self, double *wx, double *wy, double *sx, double *sy)
+{
+    GtkNative *native = gtk_widget_get_native(GTK_WIDGET(self));
+    if (!native)
+        return FALSE;
+    *wx = floor(gtk_widget_get_width(GTK_WIDGET(self)) / 2.0);
+    *wy = floor(gtk_widget_get_height(GTK_WIDGET(self)) / 2.0);
+    graphene_point_t in = GRAPHENE_POINT_INIT((float) *wx, (float) *wy), out;
+    if (!gtk_widget_compute_point(GTK_WIDGET(self), GTK_WIDGET(native), &in, &out))
+        return FALSE;
+    double nx = 0, ny = 0;
+    gtk_native_get_surface_transform(native, &nx, &ny);
+    *sx = out.x + nx;
+    *sy = out.y + ny;
+    return TRUE;
+}
+
+static void warp_to_middle(VireoDisplay *self)
+{
+#ifdef GDK_WINDOWING_X11
+    Display *xdisplay;
+    int id;
+    unsigned long xid;
+    double wx, wy, sx, sy;
+    if (!x11_pointer(self, &xdisplay, &id, &xid) || !widget_middle(self, &wx, &wy, &sx, &sy))
+        return;
+    int scale = gtk_widget_get_scale_factor(GTK_WIDGET(self));
+    XIWarpPointer(xdisplay, id, None, xid, 0, 0, 0, 0, sx * scale, sy * scale);
+    XFlush(xdisplay);
+#endif
+}
+
+static void set_relative(VireoDisplay *self, gboolean on)
+{
+#ifdef GDK_WINDOWING_X11
+    Display *xdisplay;
+    int id;
+    unsigned long xid;
+    if (on == self->relative || !x11_pointer(self, &xdisplay, &id, &xid))
+        return;
+    if (on) {
+        unsigned char bits[XIMaskLen(XI_LASTEVENT)] = {0};
+        XISetMask(bits, XI_Motion);
+        XISetMask(bits, XI_ButtonPress);
+        XISetMask(bits, XI_ButtonRelease);
+        XISetMask(bits, XI_Enter);
+        XISetMask(bits, XI_Leave);
+        XIEventMask mask = {id, sizeof(bits), bits};
+        if (XIGrabDevice(xdisplay, id, xid, CurrentTime, None, XIGrabModeAsync, XIGrabModeAsync,
+                         True, &mask) != Success)
+            return;
+    } else {
+        XIUngrabDevice(xdisplay, id, CurrentTime);
+    }
+    XFlush(xdisplay);
+    self->relative = on;
+    update_cursor(self);
+    if (on)
+        warp_to_middle(self);
+#endif
+}
+
 void vireo_display_set_grab(VireoDisplay *self, gboolean grab)
 {
     g_return_if_fail(VIREO_IS_DISPLAY(self));
@@ -521,6 +634,7 @@ void vireo_display_set_grab(VireoDisplay *self, gboolean grab)
         x11_grab_keyboard(toplevel, FALSE);
     }
     self->grabbed = grab;
+    set_relative(self, grab && self->relative_pointer);
     if (grab)
         update_grab_label(self);
     gtk_widget_set_visible(self->grab_label, grab);
@@ -534,15 +648,6 @@ gboolean vireo_display_get_grabbed(VireoDisplay *self)
 }
 
 /* Pointer */
-
-static void update_cursor(VireoDisplay *self)
-{
-    gboolean hide = self->hide_cursor && self->pointer_inside;
-    if (hide != self->cursor_hidden) {
-        self->cursor_hidden = hide;
-        gtk_widget_set_cursor_from_name(GTK_WIDGET(self), hide ? "none" : NULL);
-    }
-}
 
 /* The pointer is at (wx, wy): the guest is told when that is over the picture. */
 static gboolean pointer_at(VireoDisplay *self, double wx, double wy)
@@ -560,7 +665,21 @@ static gboolean pointer_at(VireoDisplay *self, double wx, double wy)
 
 static void on_motion(GtkEventControllerMotion *controller, double x, double y, VireoDisplay *self)
 {
-    pointer_at(self, x, y);
+    double mx, my, sx, sy;
+    if (!self->relative) {
+        pointer_at(self, x, y);
+        return;
+    }
+    /* Relative: the distance from the middle, where the pointer is put back (its arrival
+     * there is no motion). */
+    if (!widget_middle(self, &mx, &my, &sx, &sy))
+        return;
+    int scale = gtk_widget_get_scale_factor(GTK_WIDGET(self));
+    int dx = (int) lround((x - mx) * scale), dy = (int) lround((y - my) * scale);
+    if (dx == 0 && dy == 0)
+        return;
+    g_signal_emit(self, signals[SIG_POINTER_RELATIVE], 0, dx, dy);
+    warp_to_middle(self);
 }
 
 static void on_leave(GtkEventControllerMotion *controller, VireoDisplay *self)
@@ -597,8 +716,9 @@ static gboolean on_event(GtkEventControllerLegacy *controller, GdkEvent *event, 
     if (type == GDK_BUTTON_PRESS) {
         gtk_widget_grab_focus(GTK_WIDGET(self));
         double x, y;
-        /* A press outside the picture is the host's. */
-        if (!event_position(self, event, &x, &y) || !pointer_at(self, x, y))
+        /* A press outside the picture is the host's (with a relative pointer, every press
+         * is the guest's). */
+        if (!self->relative && (!event_position(self, event, &x, &y) || !pointer_at(self, x, y)))
             return TRUE;
         if (self->grab_on_click && !self->grabbed)
             vireo_display_set_grab(self, TRUE);
@@ -616,7 +736,7 @@ static gboolean on_event(GtkEventControllerLegacy *controller, GdkEvent *event, 
 static gboolean on_scroll(GtkEventControllerScroll *controller, double dx, double dy,
                           VireoDisplay *self)
 {
-    if (!self->pointer_inside)
+    if (!self->pointer_inside && !self->relative)
         return FALSE;
     /* GTK counts down and right as positive; REL_WHEEL counts up. */
     int h = (int) dx, v = -(int) dy;
@@ -648,6 +768,29 @@ VireoDisplayScaleMode vireo_display_get_scale_mode(VireoDisplay *self)
 {
     g_return_val_if_fail(VIREO_IS_DISPLAY(self), VIREO_DISPLAY_SCALE_FIT);
     return self->scale_mode;
+}
+
+void vireo_display_set_relative_pointer(VireoDisplay *self, gboolean relative)
+{
+    g_return_if_fail(VIREO_IS_DISPLAY(self));
+    relative = !!relative;
+    if (relative == self->relative_pointer)
+        return;
+    self->relative_pointer = relative;
+    set_relative(self, self->grabbed && relative);
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_RELATIVE_POINTER]);
+}
+
+gboolean vireo_display_get_relative_pointer(VireoDisplay *self)
+{
+    g_return_val_if_fail(VIREO_IS_DISPLAY(self), FALSE);
+    return self->relative_pointer;
+}
+
+gboolean vireo_display_get_pointer_is_relative(VireoDisplay *self)
+{
+    g_return_val_if_fail(VIREO_IS_DISPLAY(self), FALSE);
+    return self->relative;
 }
 
 void vireo_display_set_grab_on_click(VireoDisplay *self, gboolean grab_on_click)
@@ -691,6 +834,7 @@ static void vireo_display_get_property(GObject *object, guint id, GValue *value,
     case PROP_GRABBED: g_value_set_boolean(value, self->grabbed); break;
     case PROP_GRAB_ON_CLICK: g_value_set_boolean(value, self->grab_on_click); break;
     case PROP_HIDE_CURSOR: g_value_set_boolean(value, self->hide_cursor); break;
+    case PROP_RELATIVE_POINTER: g_value_set_boolean(value, self->relative_pointer); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
     }
 }
@@ -706,6 +850,9 @@ static void vireo_display_set_property(GObject *object, guint id, const GValue *
         vireo_display_set_grab_on_click(self, g_value_get_boolean(value));
         break;
     case PROP_HIDE_CURSOR: vireo_display_set_hide_cursor(self, g_value_get_boolean(value)); break;
+    case PROP_RELATIVE_POINTER:
+        vireo_display_set_relative_pointer(self, g_value_get_boolean(value));
+        break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
     }
 }
@@ -828,6 +975,9 @@ static void vireo_display_class_init(VireoDisplayClass *klass)
     props[PROP_HIDE_CURSOR] =
         g_param_spec_boolean("hide-cursor", NULL, NULL, FALSE,
                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    props[PROP_RELATIVE_POINTER] =
+        g_param_spec_boolean("relative-pointer", NULL, NULL, FALSE,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
     g_object_class_install_properties(object_class, N_PROPS, props);
 
     signals[SIG_KEY] = g_signal_new("key", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL,
@@ -835,6 +985,9 @@ static void vireo_display_class_init(VireoDisplayClass *klass)
     signals[SIG_POINTER_ABSOLUTE] =
         g_signal_new("pointer-absolute", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                      NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+    signals[SIG_POINTER_RELATIVE] =
+        g_signal_new("pointer-relative", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                     NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
     signals[SIG_POINTER_BUTTON] =
         g_signal_new("pointer-button", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                      NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BOOLEAN);

@@ -8,6 +8,10 @@
  *                      released when the widget loses the focus
  *   "pointer-absolute" (guint x, guint y)   the pointer over the picture, 0..32767 across
  *                      its width and height (a tablet's range); nothing outside the picture
+ *   "pointer-relative" (gint dx, gint dy)   with "relative-pointer" set, while the grab is
+ *                      taken (X11): how far the pointer moved, in device pixels, down and
+ *                      right positive, as a relative mouse's REL_X and REL_Y count; no
+ *                      "pointer-absolute" meanwhile, and buttons and the wheel count anywhere
  *   "pointer-button"   (guint evdev_button, gboolean pressed)   BTN_LEFT 0x110, BTN_RIGHT,
  *                      BTN_MIDDLE, BTN_SIDE, BTN_EXTRA
  *   "scroll"           (gint dx, gint dy)   wheel clicks as REL_HWHEEL and REL_WHEEL count
@@ -58,6 +62,12 @@ gboolean vireo_display_get_grabbed(VireoDisplay *self);
 /* Whether a click into the picture takes the grab (default FALSE). */
 void vireo_display_set_grab_on_click(VireoDisplay *self, gboolean grab_on_click);
 gboolean vireo_display_get_grab_on_click(VireoDisplay *self);
+/* Whether the pointer becomes relative while the grab is taken (default FALSE): it is held
+ * in the window, hidden, and reported by "pointer-relative". Only on X11 (GTK 4.8 has no
+ * pointer lock elsewhere); vireo_display_get_pointer_is_relative() says whether it is now. */
+void vireo_display_set_relative_pointer(VireoDisplay *self, gboolean relative);
+gboolean vireo_display_get_relative_pointer(VireoDisplay *self);
+gboolean vireo_display_get_pointer_is_relative(VireoDisplay *self);
 /* Whether the host's pointer is hidden over the picture (default FALSE). */
 void vireo_display_set_hide_cursor(VireoDisplay *self, gboolean hide);
 gboolean vireo_display_get_hide_cursor(VireoDisplay *self);

@@ -234,8 +234,21 @@ static void on_screen_pointer(VireoDisplay *d, guint x, guint y, gpointer data)
                 vr_input_tablet_events((int32_t) x, (int32_t) y, 0, false, ev));
 }
 
+static void on_screen_relative(VireoDisplay *d, gint dx, gint dy, gpointer data)
+{
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    gsize n = vr_input_mouse_events(dx, dy, ev);
+    if (n)
+        send_events(data, VR_INPUT_MOUSE, ev, n);
+}
+
 static void on_screen_button(VireoDisplay *d, guint button, gboolean pressed, gpointer data)
 {
+    if (vireo_display_get_pointer_is_relative(d)) {
+        VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+        send_events(data, VR_INPUT_MOUSE, ev, vr_input_key_events(button, pressed, ev));
+        return;
+    }
     /* With the pointer's position: a guest that moved its pointer itself still gets the
      * click where the user clicked. */
     guint xy = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(d), "vireo-pointer"));
@@ -250,7 +263,9 @@ static void on_screen_scroll(VireoDisplay *d, gint dx, gint dy, gpointer data)
     VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
     gsize n = vr_input_wheel_events(dx, dy, ev);
     if (n)
-        send_events(data, VR_INPUT_TABLET, ev, n);
+        send_events(data,
+                    vireo_display_get_pointer_is_relative(d) ? VR_INPUT_MOUSE : VR_INPUT_TABLET, ev,
+                    n);
 }
 
 static void on_screen_resize(VireoDisplay *d, guint width, guint height, gpointer data)
@@ -274,10 +289,13 @@ static VireoDisplay *screen_for(VireoMachinePage *self, VireoMachine *machine)
     gtk_accessible_update_property(GTK_ACCESSIBLE(d), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Screen"),
                                    -1);
     vireo_display_set_hide_cursor(d, TRUE);
+    /* While the keyboard is grabbed the pointer is the guest's relative mouse (X11). */
+    vireo_display_set_relative_pointer(d, TRUE);
     vireo_display_set_scale_mode(d, self->scale);
     vireo_display_set_frame_source(d, screen_frame, machine, NULL);
     g_signal_connect_object(d, "key", G_CALLBACK(on_screen_key), machine, 0);
     g_signal_connect_object(d, "pointer-absolute", G_CALLBACK(on_screen_pointer), machine, 0);
+    g_signal_connect_object(d, "pointer-relative", G_CALLBACK(on_screen_relative), machine, 0);
     g_signal_connect_object(d, "pointer-button", G_CALLBACK(on_screen_button), machine, 0);
     g_signal_connect_object(d, "scroll", G_CALLBACK(on_screen_scroll), machine, 0);
     g_signal_connect_object(d, "resize-guest", G_CALLBACK(on_screen_resize), machine, 0);

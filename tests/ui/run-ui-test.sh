@@ -14,7 +14,8 @@ for tool in xvfb-run dbus-run-session xauth; do
     fi
 done
 export GDK_BACKEND=x11
-export GSK_RENDERER=cairo
+# The cairo renderer unless a test asks for another (the GL path of the screen asks for gl).
+export GSK_RENDERER=${GSK_RENDERER:-cairo}
 export GSETTINGS_BACKEND=memory
 export G_DEBUG=fatal-warnings
 export NO_AT_BRIDGE=1

@@ -30,7 +30,8 @@ static guint32 pixels[FH * STRIDE / 4]; /* B8G8R8X8: the word 0x00RRGGBB */
 static int frame_fetches;
 
 typedef struct {
-    char kind; /* k: key, a: pointer-absolute, b: button, s: scroll, r: resize-guest */
+    char kind; /* k: key, a: pointer-absolute, m: pointer-relative, b: button, s: scroll,
+                  r: resize-guest */
     int a, b;
 } Event;
 static GArray *events;
@@ -43,6 +44,11 @@ static void on_key(VireoDisplay *d, guint code, gboolean pressed)
 static void on_abs(VireoDisplay *d, guint x, guint y)
 {
     g_array_append_val(events, ((Event){'a', (int) x, (int) y}));
+}
+
+static void on_rel(VireoDisplay *d, int dx, int dy)
+{
+    g_array_append_val(events, ((Event){'m', dx, dy}));
 }
 
 static void on_button(VireoDisplay *d, guint button, gboolean pressed)
@@ -711,6 +717,67 @@ static void test_grab(void)
     g_autofree char *rest = take_events();
 }
 
+/* The sum of the relative motions among the events, and whether only those came. */
+static gboolean relative_sum(const char *text, int *dx, int *dy)
+{
+    g_auto(GStrv) parts = g_strsplit(text, " ", -1);
+    *dx = *dy = 0;
+    for (char **p = parts; *p && **p; p++) {
+        int x, y;
+        if (sscanf(*p, "m%d,%d", &x, &y) != 2)
+            return FALSE;
+        *dx += x;
+        *dy += y;
+    }
+    return TRUE;
+}
+
+/* With "relative-pointer", the grab makes the pointer relative: moves become distances (and
+ * no tablet positions), the pointer stays in the window, a click anywhere is the guest's;
+ * letting go of the grab makes it absolute again. */
+static void test_relative_pointer(void)
+{
+    g_autoptr(GdkTexture) picture = vireo_display_get_texture(display);
+    g_assert_nonnull(picture);
+    focus_display();
+    vireo_display_set_relative_pointer(display, TRUE);
+    g_assert_false(vireo_display_get_pointer_is_relative(display));
+    pointer_to(300, 200);
+    g_autofree char *before = take_events();
+    vireo_display_set_grab(display, TRUE);
+    UI_WAIT_FOR(vireo_display_get_pointer_is_relative(display), 3000, "the relative pointer");
+    ui_iterate(300);
+    g_autofree char *grabbed = take_events();
+    xdo("mousemove_relative --sync -- 40 30");
+    g_autofree char *moved = await_events("m40,30", FALSE);
+    int dx = 0, dy = 0;
+    g_test_message("relative motion: %s", moved);
+    g_assert_true(relative_sum(moved, &dx, &dy));
+    g_assert_cmpint(dx, ==, 40);
+    g_assert_cmpint(dy, ==, 30);
+    xdo("mousemove_relative --sync -- -25 0");
+    g_autofree char *back = await_events("m-25,0", FALSE);
+    g_assert_true(relative_sum(back, &dx, &dy));
+    g_assert_cmpint(dx, ==, -25);
+    g_assert_cmpint(dy, ==, 0);
+    /* The pointer was put back in the middle: a big move still fits in the window. */
+    xdo("mousemove_relative --sync -- 300 250");
+    g_autofree char *big = await_events("m300,250", FALSE);
+    g_assert_true(relative_sum(big, &dx, &dy));
+    g_assert_cmpint(dx, ==, 300);
+    g_assert_cmpint(dy, ==, 250);
+    xdo("click 3");
+    g_autofree char *click = await_events("b273,1 b273,0", FALSE);
+    g_assert_cmpstr(click, ==, "b273,1 b273,0");
+
+    vireo_display_set_grab(display, FALSE);
+    g_assert_false(vireo_display_get_pointer_is_relative(display));
+    pointer_to(100, 100);
+    g_autofree char *after = take_events();
+    g_assert_true(after[0] == 'a');
+    vireo_display_set_relative_pointer(display, FALSE);
+}
+
 static void on_app_action(GSimpleAction *action, GVariant *parameter, int *count)
 {
     (*count)++;
@@ -812,6 +879,7 @@ int main(int argc, char **argv)
 
     g_signal_connect(display, "key", G_CALLBACK(on_key), NULL);
     g_signal_connect(display, "pointer-absolute", G_CALLBACK(on_abs), NULL);
+    g_signal_connect(display, "pointer-relative", G_CALLBACK(on_rel), NULL);
     g_signal_connect(display, "pointer-button", G_CALLBACK(on_button), NULL);
     g_signal_connect(display, "scroll", G_CALLBACK(on_scroll), NULL);
     g_signal_connect(display, "resize-guest", G_CALLBACK(on_resize), NULL);
@@ -832,6 +900,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ui/display/german-layout", test_german_layout);
     g_test_add_func("/ui/display/resize-guest", test_resize_guest);
     g_test_add_func("/ui/display/grab", test_grab);
+    g_test_add_func("/ui/display/relative-pointer", test_relative_pointer);
     g_test_add_func("/ui/display/app-accelerators", test_app_accelerators);
     int status = g_test_run();
 

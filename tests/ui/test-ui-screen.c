@@ -152,6 +152,18 @@ static void test_screen(void)
     wait_log("evtest: 1 30 1", 30000);
     wait_log("evtest: 1 15 0", 30000);
 
+    /* Grabbed (Ctrl+Alt+G), the pointer is the guest's relative mouse; again lets go. */
+    serial("vireo-evtest 'Vireo Mouse' 100 &\n");
+    wait_log("evtest: ready Vireo Mouse", 60000);
+    ui_keys(GTK_WIDGET(screen()), "ctrl+alt+g");
+    UI_WAIT_FOR(vireo_display_get_pointer_is_relative(screen()), 5000, "the relative pointer");
+    g_assert_true(g_spawn_command_line_sync("xdotool mousemove_relative --sync -- 30 20", NULL,
+                                            NULL, NULL, NULL));
+    wait_log("evtest: 2 0 ", 30000);
+    wait_log("evtest: 2 1 ", 30000);
+    ui_keys(GTK_WIDGET(screen()), "ctrl+alt+g");
+    UI_WAIT_FOR(!vireo_display_get_pointer_is_relative(screen()), 5000, "the pointer absolute");
+
     /* A game controller (SDL's virtual one, plugged in now) is the guest's gamepad. */
 #if VR_HAVE_SDL2 && SDL_VERSION_ATLEAST(2, 24, 0)
     serial("vireo-evtest 'Vireo Gamepad' 2 &\n");
