@@ -17,7 +17,7 @@
 #       (Debian 13's S-mode U-Boot, which boots the CD behind an empty disk), made by the
 #       same script.
 #       debian-root (a Debian 13 system with systemd on a disk booting through UEFI, made by
-#       mmdebstrap; the same).
+#       mmdebstrap; the same); debian-desktop (that system with weston; the same).
 
 set -euo pipefail
 GUESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,7 +38,7 @@ debian_file() {
 path_of() {
     local name=$1 mode=$2
     case "$name" in
-        linux|busybox|initramfs|disk|debian-kernel|efi-disk|installer-iso|debian-root)
+        linux|busybox|initramfs|disk|debian-kernel|efi-disk|installer-iso|debian-root|debian-desktop)
             "$GUESTS_DIR/build-$name.sh" "$mode" ;;
         not-installer-iso|trixie-u-boot)
             local iso file=not-installer.iso
@@ -47,7 +47,7 @@ path_of() {
             echo "${iso%/*}/$file" ;;
         opensbi) debian_file opensbi "$OPENSBI" "$mode" ;;
         u-boot|uboot) debian_file u-boot-qemu "$UBOOT" "$mode" ;;
-        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel, efi-disk, installer-iso, not-installer-iso, trixie-u-boot, debian-root)" >&2
+        *) echo "build-all.sh: unknown guest '$name' (linux, busybox, initramfs, disk, opensbi, u-boot, debian-kernel, efi-disk, installer-iso, not-installer-iso, trixie-u-boot, debian-root, debian-desktop)" >&2
            exit 1 ;;
     esac
 }
@@ -70,7 +70,7 @@ for name in linux busybox initramfs disk opensbi u-boot; do
     echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
 done
 # From Debian 13's packages, downloaded: when that fails, only their tests are skipped.
-for name in debian-kernel efi-disk installer-iso debian-root; do
+for name in debian-kernel efi-disk installer-iso debian-root debian-desktop; do
     t=$SECONDS
     if paths[$name]=$(path_of "$name" --print-path); then
         echo "build-all: $name ready ($((SECONDS - t)) s)" >&2
@@ -90,8 +90,9 @@ printf '  %-10s %s\n' \
     u-boot "${paths[u-boot]}" \
     debian "${paths[debian-kernel]}" \
     efi-disk "${paths[efi-disk]}" \
-    installer "${paths[installer-iso]}"
-    debian-root "${paths[debian-root]}"
+    installer "${paths[installer-iso]}" \
+    debian-root "${paths[debian-root]}" \
+    desktop "${paths[debian-desktop]}"
 cat <<EOF
 
 Boot the initramfs:  qemu-system-riscv64 -M virt -m 512M -smp 4 -nographic \\
