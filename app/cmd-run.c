@@ -21,6 +21,12 @@
 #ifdef VIREO_HAVE_SDL
 #include "vr-sdl-viewer.h"
 #endif
+#ifdef VIREO_HAVE_GUI
+#include "vireo-run-window.h"
+#endif
+
+/* The window --display asks for. */
+typedef enum { VIEWER_NONE, VIEWER_SDL, VIEWER_GTK } Viewer;
 
 #define ESCAPE_CHAR 0x01 /* Ctrl-A */
 /* Keyboard bytes held for a guest that does not read: past this, standard input waits. */
@@ -50,6 +56,9 @@ typedef struct {
     unsigned ini_disks;
 #ifdef VIREO_HAVE_SDL
     VrSdlViewer *viewer; /* --display sdl */
+#endif
+#ifdef VIREO_HAVE_GUI
+    VireoRunWindow *window; /* --display gtk */
 #endif
 } RunSession;
 
@@ -599,6 +608,10 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
         if (s->viewer)
             vr_sdl_viewer_update(s->viewer);
 #endif
+#ifdef VIREO_HAVE_GUI
+        if (s->window)
+            vireo_run_window_update(s->window);
+#endif
         break;
     case VR_EVENT_MEDIA_CHANGED:
         save_cd(s, ev->disk);
@@ -646,7 +659,7 @@ static GSource *deadline_source_new(double seconds, GSourceFunc callback, gpoint
     return source;
 }
 
-#ifdef VIREO_HAVE_SDL
+#if defined(VIREO_HAVE_SDL) || defined(VIREO_HAVE_GUI)
 /* Closing the window ends the machine, as Ctrl-A X does. */
 static void on_viewer_closed(void *data)
 {
@@ -720,7 +733,7 @@ static bool parse_timeout(const char *text, double *seconds)
 /* Runs the machine cfg describes, or the one restored from the state file restore, on this
  * terminal; returns the exit status. */
 static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout,
-                       const char *ini, unsigned ini_disks, bool sdl)
+                       const char *ini, unsigned ini_disks, Viewer viewer)
 {
     g_autoptr(GError) error = NULL;
     int status = VIREO_EXIT_USAGE;
@@ -742,18 +755,35 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     active_session = &s;
     vr_machine_set_event_handler(m, NULL, on_event, &s);
     bool viewer_ok = true;
-#ifdef VIREO_HAVE_SDL
-    if (sdl && !vr_machine_has_display(m)) {
-        /* Translators: keep --display sdl. */
-        vireo_cli_error("run", "%s", _("--display sdl: the restored machine has no screen"));
+    const char *option = viewer == VIEWER_SDL ? "--display sdl" : "--display gtk";
+    g_autofree char *title =
+        g_strdup_printf("%s – Vireo", cfg && cfg->name ? cfg->name : _("Virtual machine"));
+    if (viewer != VIEWER_NONE && !vr_machine_has_display(m)) {
+        /* Translators: %s is the option, --display sdl or --display gtk. */
+        vireo_cli_error("run", _("%s: the restored machine has no screen"), option);
         viewer_ok = false;
-    } else if (sdl) {
-        g_autofree char *title =
-            g_strdup_printf("%s – Vireo", cfg && cfg->name ? cfg->name : _("Virtual machine"));
+    }
+#ifdef VIREO_HAVE_SDL
+    if (viewer_ok && viewer == VIEWER_SDL) {
         s.viewer = vr_sdl_viewer_new(m, title, on_viewer_closed, &s, &error);
         if (!s.viewer) {
-            vireo_cli_error("run", "--display sdl: %s", error->message);
+            vireo_cli_error("run", "%s: %s", option, error->message);
             viewer_ok = false;
+        }
+    }
+#endif
+#ifdef VIREO_HAVE_GUI
+    if (viewer_ok && viewer == VIEWER_GTK) {
+        s.window = vireo_run_window_new(m, title, on_viewer_closed, &s, &error);
+        if (!s.window) {
+            vireo_cli_error("run", "%s: %s", option, error->message);
+            viewer_ok = false;
+        } else {
+            const char *why = NULL;
+            if (vireo_run_window_through_gl(s.window, &why))
+                note("%s", _("vireo: the screen is drawn with Vulkan and shown through OpenGL"));
+            else if (why)
+                note(_("vireo: the screen's frames are copied by the CPU: %s"), why);
         }
     }
 #endif
@@ -809,6 +839,9 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
 #ifdef VIREO_HAVE_SDL
     g_clear_pointer(&s.viewer, vr_sdl_viewer_free);
 #endif
+#ifdef VIREO_HAVE_GUI
+    g_clear_pointer(&s.window, vireo_run_window_free);
+#endif
     active_session = NULL;
     g_main_loop_unref(s.loop);
     g_string_free(s.line, TRUE);
@@ -856,10 +889,10 @@ int vireo_cmd_run(int argc, char **argv)
          N_("The console device: serial (the UART, ttyS0; default) or virtio (hvc0)"),
          "serial|virtio"},
         {"display", 0, 0, G_OPTION_ARG_STRING, &display,
-         /* Translators: keep none, sdl and gpu, the values the option takes. */
+         /* Translators: keep none, sdl, gtk and gpu, the values the option takes. */
          N_("Where the screen goes: none (default; a machine with a screen keeps it, unseen), sdl "
-            "(a window; the machine gets a screen), or gpu (a screen nobody sees)"),
-         "none|sdl|gpu"},
+            "or gtk (a window; the machine gets a screen), or gpu (a screen nobody sees)"),
+         "none|sdl|gtk|gpu"},
         {"restore", 0, 0, G_OPTION_ARG_FILENAME, &restore,
          N_("Resume a machine from a state file written by the monitor's savevm"), N_("FILE")},
         {"timeout", 0, 0, G_OPTION_ARG_STRING, &timeout_arg,
@@ -886,19 +919,28 @@ int vireo_cmd_run(int argc, char **argv)
         vireo_cli_error("run", _("unexpected argument '%s'"), argv[2]);
         return VIREO_EXIT_USAGE;
     }
-    bool sdl = false, gpu = false;
+    bool gpu = false;
+    Viewer viewer = VIEWER_NONE;
     if (display) {
         if (strcmp(display, "sdl") == 0) {
 #ifndef VIREO_HAVE_SDL
             vireo_cli_error("run", "%s", _("--display sdl: this Vireo was built without SDL2"));
             return VIREO_EXIT_USAGE;
 #endif
-            sdl = gpu = true;
+            viewer = VIEWER_SDL;
+            gpu = true;
+        } else if (strcmp(display, "gtk") == 0) {
+#ifndef VIREO_HAVE_GUI
+            vireo_cli_error("run", "%s", _("--display gtk: this Vireo was built without GTK"));
+            return VIREO_EXIT_USAGE;
+#endif
+            viewer = VIEWER_GTK;
+            gpu = true;
         } else if (strcmp(display, "gpu") == 0) {
             gpu = true;
         } else if (strcmp(display, "none") != 0) {
-            /* Translators: keep none, sdl and gpu, the values the option takes. */
-            vireo_cli_error("run", _("--display: '%s' is not none, sdl or gpu"), display);
+            /* Translators: keep none, sdl, gtk and gpu, the values the option takes. */
+            vireo_cli_error("run", _("--display: '%s' is not none, sdl, gtk or gpu"), display);
             return VIREO_EXIT_USAGE;
         }
     }
@@ -917,7 +959,7 @@ int vireo_cmd_run(int argc, char **argv)
                                      "state file names its machine); only --timeout"));
             return VIREO_EXIT_USAGE;
         }
-        return run_machine(NULL, restore, timeout, NULL, 0, sdl);
+        return run_machine(NULL, restore, timeout, NULL, 0, viewer);
     }
 
     VrMachineConfig cfg;
@@ -976,7 +1018,7 @@ int vireo_cmd_run(int argc, char **argv)
     for (unsigned i = 0; cdroms && cdroms[i]; i++)
         vr_machine_config_add_cdrom(&cfg, *cdroms[i] ? cdroms[i] : NULL);
 
-    status = run_machine(&cfg, NULL, timeout, ini, ini_disks, sdl);
+    status = run_machine(&cfg, NULL, timeout, ini, ini_disks, viewer);
 out:
     vr_machine_config_clear(&cfg);
     return status;

@@ -9,6 +9,7 @@
 
 #include "vireo-display.h"
 #include "vireo-gl-frames.h"
+#include "vr-input-events.h"
 #ifdef GDK_WINDOWING_X11
 #include <X11/extensions/XInput2.h>
 #include <gdk/x11/gdkx.h>
@@ -34,8 +35,11 @@ struct _VireoDisplay {
 
     VireoDisplayScaleMode scale_mode;
     gboolean grabbed, grab_on_click, hide_cursor, cursor_hidden;
-    gboolean relative_pointer; /* asked for: relative motion while grabbed */
-    gboolean relative;         /* in effect now (grabbed, on X11) */
+    gboolean relative_pointer;      /* asked for: relative motion while grabbed */
+    VireoDisplayInputFn forward_fn; /* vireo_display_forward_input */
+    gpointer forward_data;
+    guint forward_x, forward_y; /* the tablet position of the last move */
+    gboolean relative;          /* in effect now (grabbed, on X11) */
 
     GtkWidget *key_root;           /* the window whose keys we look at first */
     GtkEventController *root_keys; /* on key_root */
@@ -1049,4 +1053,69 @@ static void vireo_display_init(VireoDisplay *self)
 GtkWidget *vireo_display_new(void)
 {
     return g_object_new(VIREO_TYPE_DISPLAY, NULL);
+}
+
+/* Input as virtio-input events */
+
+static void forward(VireoDisplay *self, VrInputDevice device, const VrVirtioInputEvent *ev, gsize n)
+{
+    /* A guest that reads no input loses it, as a real device would drop it. */
+    if (n && self->forward_fn)
+        self->forward_fn(device, ev, n, self->forward_data);
+}
+
+static void forward_key(VireoDisplay *self, guint code, gboolean pressed)
+{
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    forward(self, VR_INPUT_KEYBOARD, ev, vr_input_key_events(code, pressed, ev));
+}
+
+static void forward_absolute(VireoDisplay *self, guint x, guint y)
+{
+    self->forward_x = x;
+    self->forward_y = y;
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    forward(self, VR_INPUT_TABLET, ev,
+            vr_input_tablet_events((int32_t) x, (int32_t) y, 0, false, ev));
+}
+
+static void forward_relative(VireoDisplay *self, gint dx, gint dy)
+{
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    forward(self, VR_INPUT_MOUSE, ev, vr_input_mouse_events(dx, dy, ev));
+}
+
+static void forward_button(VireoDisplay *self, guint button, gboolean pressed)
+{
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    if (self->relative) {
+        forward(self, VR_INPUT_MOUSE, ev, vr_input_key_events(button, pressed, ev));
+        return;
+    }
+    /* With the pointer's position: a guest that moved its pointer itself still gets the
+     * click where the user clicked. */
+    forward(self, VR_INPUT_TABLET, ev,
+            vr_input_tablet_events((int32_t) self->forward_x, (int32_t) self->forward_y, button,
+                                   pressed, ev));
+}
+
+static void forward_scroll(VireoDisplay *self, gint dx, gint dy)
+{
+    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
+    forward(self, self->relative ? VR_INPUT_MOUSE : VR_INPUT_TABLET, ev,
+            vr_input_wheel_events(dx, dy, ev));
+}
+
+void vireo_display_forward_input(VireoDisplay *self, VireoDisplayInputFn fn, gpointer data)
+{
+    g_return_if_fail(VIREO_IS_DISPLAY(self));
+    if (!self->forward_fn && fn) {
+        g_signal_connect(self, "key", G_CALLBACK(forward_key), NULL);
+        g_signal_connect(self, "pointer-absolute", G_CALLBACK(forward_absolute), NULL);
+        g_signal_connect(self, "pointer-relative", G_CALLBACK(forward_relative), NULL);
+        g_signal_connect(self, "pointer-button", G_CALLBACK(forward_button), NULL);
+        g_signal_connect(self, "scroll", G_CALLBACK(forward_scroll), NULL);
+    }
+    self->forward_fn = fn;
+    self->forward_data = data;
 }

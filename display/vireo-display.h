@@ -23,7 +23,9 @@
 
 #include <gtk/gtk.h>
 
+#include "vr-machine.h"
 #include "vr-renderer.h"
+#include "virtio/virtio-input.h"
 
 G_BEGIN_DECLS
 
@@ -76,6 +78,15 @@ gboolean vireo_display_get_hide_cursor(VireoDisplay *self);
 GdkTexture *vireo_display_get_texture(VireoDisplay *self);
 /* Saves the guest's picture at its own size as a PNG file. */
 gboolean vireo_display_save_png(VireoDisplay *self, const char *path, GError **error);
+
+/* Sends events to one of a machine's input devices; FALSE when they were not taken. */
+typedef gboolean (*VireoDisplayInputFn)(VrInputDevice device, const VrVirtioInputEvent *events,
+                                        gsize n, gpointer data);
+/* Turns the widget's input into virtio-input events, each group ending with SYN_REPORT
+ * (input/vr-input-events.h), given to fn with data: keys to VR_INPUT_KEYBOARD; positions,
+ * buttons (with the position of the last move) and the wheel to VR_INPUT_TABLET; while the
+ * pointer is relative, moves, buttons and the wheel to VR_INPUT_MOUSE. fn NULL stops it. */
+void vireo_display_forward_input(VireoDisplay *self, VireoDisplayInputFn fn, gpointer data);
 
 /* The guest pixel under the widget point (wx, wy); FALSE when the point is outside the
  * picture or there is none. */

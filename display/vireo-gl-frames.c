@@ -220,3 +220,18 @@ guint vireo_gl_frames_n_imported(VireoGlFrames *gl)
 {
     return g_hash_table_size(gl->imports);
 }
+
+gboolean vireo_gl_frames_choose(VrMachine *m, GdkDisplay *display, char **why)
+{
+    guint8 device_uuid[16], driver_uuid[16];
+    char *reason = NULL;
+    if (!display || !vr_machine_export_frames(m, false, device_uuid, driver_uuid))
+        return FALSE;
+    VireoGlFrames *gl = vireo_gl_frames_get(display, &reason);
+    gboolean ok = gl && vireo_gl_frames_can_import(gl, device_uuid, driver_uuid, &reason) &&
+                  vr_machine_export_frames(m, true, NULL, NULL);
+    if (why && !ok)
+        *why = g_steal_pointer(&reason);
+    g_free(reason);
+    return ok;
+}

@@ -11,6 +11,7 @@
 
 #include <gtk/gtk.h>
 
+#include "vr-machine.h"
 #include "vr-renderer.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,12 @@ gboolean vireo_gl_frames_can_import(VireoGlFrames *gl, const guint8 device_uuid[
 /* A texture showing frame->image (frame must have one that can_import accepts): it holds a
  * reference to frame as long as GTK uses it. NULL when the import failed (logged). */
 GdkTexture *vireo_gl_frames_texture(VireoGlFrames *gl, VrGpuFrame *frame);
+
+/* The path for machine m's screen shown on display, chosen once when it starts: when its
+ * renderer can export frames (the Vulkan renderer) and GL can import them, it is asked to,
+ * and TRUE is returned; otherwise FALSE, with *why (may be NULL) saying why where the
+ * renderer could have exported (else *why is left NULL). */
+gboolean vireo_gl_frames_choose(VrMachine *m, GdkDisplay *display, char **why);
 
 /* How many images are imported now (for tests). */
 guint vireo_gl_frames_n_imported(VireoGlFrames *gl);

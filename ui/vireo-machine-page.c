@@ -5,7 +5,6 @@
 #include "vireo-console-palette.h"
 #include "vireo-display.h"
 #include "vr-gamepads.h"
-#include "vr-input-events.h"
 #include "vr-keymap.h"
 #include "vireo-machine-page.h"
 #include "vireo-util.h"
@@ -212,60 +211,10 @@ static VrGpuFrame *screen_frame(gpointer data)
     return vireo_machine_get_frame(VIREO_MACHINE(data));
 }
 
-static void send_events(VireoMachine *m, VrInputDevice device, const VrVirtioInputEvent *ev,
-                        gsize n)
+static gboolean send_events(VrInputDevice device, const VrVirtioInputEvent *ev, gsize n,
+                            gpointer machine)
 {
-    /* A guest that reads no input loses it, as a real device would drop it. */
-    vireo_machine_send_input(m, device, ev, n);
-}
-
-static void on_screen_key(VireoDisplay *d, guint code, gboolean pressed, gpointer data)
-{
-    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
-    send_events(data, VR_INPUT_KEYBOARD, ev, vr_input_key_events(code, pressed, ev));
-}
-
-static void on_screen_pointer(VireoDisplay *d, guint x, guint y, gpointer data)
-{
-    /* Kept for the next button, which says where it is pressed. */
-    g_object_set_data(G_OBJECT(d), "vireo-pointer", GUINT_TO_POINTER(x << 16 | y));
-    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
-    send_events(data, VR_INPUT_TABLET, ev,
-                vr_input_tablet_events((int32_t) x, (int32_t) y, 0, false, ev));
-}
-
-static void on_screen_relative(VireoDisplay *d, gint dx, gint dy, gpointer data)
-{
-    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
-    gsize n = vr_input_mouse_events(dx, dy, ev);
-    if (n)
-        send_events(data, VR_INPUT_MOUSE, ev, n);
-}
-
-static void on_screen_button(VireoDisplay *d, guint button, gboolean pressed, gpointer data)
-{
-    if (vireo_display_get_pointer_is_relative(d)) {
-        VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
-        send_events(data, VR_INPUT_MOUSE, ev, vr_input_key_events(button, pressed, ev));
-        return;
-    }
-    /* With the pointer's position: a guest that moved its pointer itself still gets the
-     * click where the user clicked. */
-    guint xy = GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(d), "vireo-pointer"));
-    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
-    send_events(
-        data, VR_INPUT_TABLET, ev,
-        vr_input_tablet_events((int32_t) (xy >> 16), (int32_t) (xy & 0xffff), button, pressed, ev));
-}
-
-static void on_screen_scroll(VireoDisplay *d, gint dx, gint dy, gpointer data)
-{
-    VrVirtioInputEvent ev[VR_INPUT_EVENTS_MAX];
-    gsize n = vr_input_wheel_events(dx, dy, ev);
-    if (n)
-        send_events(data,
-                    vireo_display_get_pointer_is_relative(d) ? VR_INPUT_MOUSE : VR_INPUT_TABLET, ev,
-                    n);
+    return vireo_machine_send_input(machine, device, ev, n);
 }
 
 static void on_screen_resize(VireoDisplay *d, guint width, guint height, gpointer data)
@@ -293,11 +242,8 @@ static VireoDisplay *screen_for(VireoMachinePage *self, VireoMachine *machine)
     vireo_display_set_relative_pointer(d, TRUE);
     vireo_display_set_scale_mode(d, self->scale);
     vireo_display_set_frame_source(d, screen_frame, machine, NULL);
-    g_signal_connect_object(d, "key", G_CALLBACK(on_screen_key), machine, 0);
-    g_signal_connect_object(d, "pointer-absolute", G_CALLBACK(on_screen_pointer), machine, 0);
-    g_signal_connect_object(d, "pointer-relative", G_CALLBACK(on_screen_relative), machine, 0);
-    g_signal_connect_object(d, "pointer-button", G_CALLBACK(on_screen_button), machine, 0);
-    g_signal_connect_object(d, "scroll", G_CALLBACK(on_screen_scroll), machine, 0);
+    /* The machine outlives the widget: the screens table holds it. */
+    vireo_display_forward_input(d, send_events, machine);
     g_signal_connect_object(d, "resize-guest", G_CALLBACK(on_screen_resize), machine, 0);
     g_signal_connect_object(machine, "display-updated", G_CALLBACK(on_display_updated), d, 0);
     gtk_stack_add_child(self->console_stack, GTK_WIDGET(d));

@@ -604,16 +604,9 @@ static void config_free(gpointer data)
  * frames as GPU images imported into GL where both sides can, else their pixels copied. */
 static void choose_display_path(VireoMachine *self)
 {
-    self->display_gl = FALSE;
     g_clear_pointer(&self->display_note, g_free);
-    guint8 device_uuid[16], driver_uuid[16];
-    GdkDisplay *display = gdk_display_get_default();
-    if (!display || !vr_machine_export_frames(self->vm, false, device_uuid, driver_uuid))
-        return;
-    VireoGlFrames *gl = vireo_gl_frames_get(display, &self->display_note);
-    if (gl && vireo_gl_frames_can_import(gl, device_uuid, driver_uuid, &self->display_note) &&
-        vr_machine_export_frames(self->vm, true, NULL, NULL))
-        self->display_gl = TRUE;
+    self->display_gl =
+        vireo_gl_frames_choose(self->vm, gdk_display_get_default(), &self->display_note);
 }
 
 static void build_done(GObject *source, GAsyncResult *result, gpointer data)

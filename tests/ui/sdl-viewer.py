@@ -18,123 +18,13 @@ A screenshot of the window is kept under $VIREO_TEST_OUTPUT. Exit status 0 passe
 failed, 77 skipped (no Xvfb or xdotool, the guest not built, vireo without SDL2).
 """
 import os
-import select
 import shutil
-import struct
 import subprocess
 import sys
-import tempfile
 import time
-import zlib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ABS_MAX = 32767
-
-
-def skip(why):
-    print("SKIP: " + why)
-    sys.exit(77)
-
-
-def fail(why):
-    print("FAIL: " + why)
-    sys.exit(1)
-
-
-def artifact(script):
-    r = subprocess.run([os.path.join(ROOT, "tests", "guests", script), "--no-build"],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    path = r.stdout.strip()
-    return path if r.returncode == 0 and path and os.path.exists(path) else None
-
-
-def pattern_a(x, y):
-    return ((x * 7) & 0xff) << 16 | ((y * 3) & 0xff) << 8 | ((x ^ y) & 0xff)
-
-
-class Console:
-    """vireo run's standard input and output: the guest's serial console."""
-
-    def __init__(self, proc):
-        self.proc = proc
-        self.text = ""
-        self.pos = 0
-
-    def expect(self, needle, timeout=60):
-        deadline = time.monotonic() + timeout
-        while True:
-            i = self.text.find(needle, self.pos)
-            if i >= 0:
-                self.pos = i + len(needle)
-                return
-            left = deadline - time.monotonic()
-            if left <= 0 or self.proc.poll() is not None:
-                if "built without SDL2" in self.text:
-                    skip("vireo was built without SDL2")
-                tail = self.text[-1500:]
-                fail("the console did not show %r; its end:\n%s" % (needle, tail))
-            r, _, _ = select.select([self.proc.stdout], [], [], min(left, 0.5))
-            if r:
-                data = os.read(self.proc.stdout.fileno(), 65536)
-                if data:
-                    self.text += data.decode("utf-8", "replace")
-
-    def type(self, line):
-        self.proc.stdin.write(line.encode())
-        self.proc.stdin.flush()
-
-
-def read_xwd(path):
-    """The X screen Xvfb mirrors to path: (width, height, rows of BGRX bytes)."""
-    with open(path, "rb") as f:
-        data = f.read()
-    h = struct.unpack(">25I", data[:100])
-    header_size, width, height = h[0], h[4], h[5]
-    bits_per_pixel, bytes_per_line, ncolors = h[11], h[12], h[19]
-    if bits_per_pixel != 32:
-        fail("the X screen has %d bits a pixel, not 32" % bits_per_pixel)
-    start = header_size + ncolors * 12
-    return width, height, bytes_per_line, data[start:]
-
-
-def screen_pixel(screen, x, y):
-    width, height, bpl, pixels = screen
-    o = y * bpl + x * 4
-    b, g, r = pixels[o], pixels[o + 1], pixels[o + 2]
-    return r << 16 | g << 8 | b
-
-
-def save_png(screen, x0, y0, w, h, path):
-    _, _, bpl, pixels = screen
-    raw = bytearray()
-    for y in range(y0, y0 + h):
-        raw.append(0)
-        row = pixels[y * bpl + x0 * 4:y * bpl + (x0 + w) * 4]
-        for i in range(0, len(row), 4):
-            raw += bytes((row[i + 2], row[i + 1], row[i]))
-
-    def chunk(t, b):
-        return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b))
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-    png += chunk(b"IDAT", zlib.compress(bytes(raw))) + chunk(b"IEND", b"")
-    with open(path, "wb") as f:
-        f.write(png)
-
-
-def xdotool(display, *args):
-    r = subprocess.run(["xdotool"] + list(args), env=dict(os.environ, DISPLAY=display),
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        fail("xdotool %s: %s" % (" ".join(args), r.stderr.strip()))
-    return r.stdout
-
-
-def geometry(display, win):
-    g = {}
-    for line in xdotool(display, "getwindowgeometry", "--shell", win).splitlines():
-        k, _, v = line.partition("=")
-        g[k] = int(v) if v.isdigit() else v
-    return g["X"], g["Y"], g["WIDTH"], g["HEIGHT"]
+from viewer_common import (ABS_MAX, Console, artifact, fail, geometry, pattern_a, read_xwd,
+                           save_png, screen_pixel, skip, start_xvfb, xdotool)
 
 
 def tablet(px, py, w, h):
@@ -154,19 +44,7 @@ def main():
     if not kernel or not initrd:
         skip("the Linux kernel or the initramfs is not built: run tests/guests/build-all.sh")
     out_dir = os.environ.get("VIREO_TEST_OUTPUT")
-    tmp = tempfile.mkdtemp(prefix="vireo-sdl-")
-    rfd, wfd = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(wfd), "-screen", "0", "1600x1000x24",
-                             "-fbdir", tmp, "-nolisten", "tcp"], pass_fds=[wfd],
-                            stderr=subprocess.DEVNULL)
-    os.close(wfd)
-    number = b""
-    while not number.endswith(b"\n"):
-        c = os.read(rfd, 1)
-        if not c:
-            fail("Xvfb did not start")
-        number += c
-    display = ":" + number.decode().strip()
+    xvfb, display, screen_file, tmp = start_xvfb()
     proc = None
     try:
         env = dict(os.environ, DISPLAY=display, SDL_VIDEODRIVER="x11", SDL_AUDIODRIVER="dummy")
@@ -194,7 +72,6 @@ def main():
         # The picture.
         con.type("mkfifo /tmp/draw; vireo-drawtest < /tmp/draw & exec 3> /tmp/draw\n")
         con.expect("drawtest: ready %dx%d" % (ww, wh))
-        screen_file = os.path.join(tmp, "Xvfb_screen0")
         bad, first = -1, ""
         for _ in range(100):
             screen = read_xwd(screen_file)
