@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Screen benchmark: virtio-gpu updates in Vireo (CPU and Vulkan renderers, shown in the SDL
-window of `vireo run --display sdl`) beside QEMU 7.2 (`-device virtio-gpu-device -display
-gtk`), the same guest program on the same kernel and initramfs.
+window of `vireo run --display sdl`, and in the GTK window of `vireo run --display gtk`: the
+CPU renderer's frames as memory textures, the Vulkan renderer's through GL with no copy
+through the CPU) beside QEMU 7.2 (`-device virtio-gpu-device -display gtk`), the same guest
+program on the same kernel and initramfs. GTK draws with GL (GSK_RENDERER=gl).
 
 The guest program (tests/guests/tools/vireo-drawtest.c) sets a 1920x1080 mode and then
 flushes, as fast as the kernel takes them (each DIRTYFB waits for the host's answer):
@@ -12,7 +14,7 @@ time of the whole emulator process per frame (user + system from /proc, over the
 interval: it includes running the guest). Every machine runs on one X server (Xvfb, so
 the windows are really drawn), best of --reps runs.
 
-usage: tests/bench/screen.py [--reps N] [--full N] [--small M] [--vireo PATH]
+usage: tests/bench/screen.py [--reps N] [--full N] [--small M] [--vireo PATH] [--only A,B]
 Vireo's window is made 1920x1080 (xdotool) and its guest follows. Needs Xvfb, xdotool,
 qemu-system-riscv64 with its GTK display (Debian: qemu-system-gui) and the
 test kernel and initramfs (tests/guests/, built if missing). Not part of the test suite.
@@ -77,15 +79,17 @@ class Machine:
 
 
 def size_window(env, size):
-    """Vireo's SDL window to size: the guest's display follows it (the preferred mode)."""
-    for _ in range(50):
-        r = subprocess.run(["xdotool", "search", "--class", "vireo"], env=env, text=True,
+    """Vireo's window to size: the guest's display follows it (the preferred mode)."""
+    for i in range(100):
+        # SDL's window by its class, GTK's by its title.
+        how = ["--class", "vireo"] if i % 2 == 0 else ["--name", "Vireo$"]
+        r = subprocess.run(["xdotool", "search"] + how, env=env, text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         if r.stdout.split():
             subprocess.run(["xdotool", "windowsize", "--sync", r.stdout.split()[0]] +
                            size.split("x"), env=env, check=True)
             return
-        time.sleep(0.2)
+        time.sleep(0.1)
     raise RuntimeError("no Vireo window")
 
 
@@ -122,6 +126,7 @@ def main():
     ap.add_argument("--full", type=int, default=300)
     ap.add_argument("--small", type=int, default=2000)
     ap.add_argument("--vireo", default=os.path.join(ROOT, "build", "app", "vireo"))
+    ap.add_argument("--only", help="the machines to run, by name, comma-separated")
     args = ap.parse_args()
     for tool in ("Xvfb", "qemu-system-riscv64"):
         if not shutil.which(tool):
@@ -145,11 +150,18 @@ def main():
             "-global", "virtio-mmio.force-legacy=false",
             "-device", "virtio-gpu-device,xres=1920,yres=1080", "-display", "gtk",
             "-serial", "stdio", "-monitor", "none"]
+    gtk = [a if a != "sdl" else "gtk" for a in vireo]
+    genv = dict(env, GSK_RENDERER="gl", GDK_BACKEND="x11", NO_AT_BRIDGE="1",
+                GSETTINGS_BACKEND="memory")
     machines = [
         ("vireo-cpu", vireo, dict(env, VIREO_RENDERER="cpu")),
         ("vireo-vulkan", vireo, dict(env, VIREO_RENDERER="vulkan")),
+        ("vireo-gtk-cpu", gtk, dict(genv, VIREO_RENDERER="cpu")),
+        ("vireo-gtk-gl", gtk, dict(genv, VIREO_RENDERER="vulkan")),
         ("qemu-7.2", qemu, env),
     ]
+    if args.only:
+        machines = [m for m in machines if m[0] in args.only.split(",")]
     best = {}
     try:
         for rep in range(args.reps):
@@ -183,7 +195,7 @@ def main():
     q = best.get("qemu-7.2")
     if q:
         print()
-        for name in ("vireo-cpu", "vireo-vulkan"):
+        for name in ("vireo-cpu", "vireo-vulkan", "vireo-gtk-cpu", "vireo-gtk-gl"):
             if name in best:
                 b = best[name]
                 print("%s / QEMU: full %.2fx fps, %.2fx CPU per frame; small %.2fx fps, %.2fx "
