@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 
-from viewer_common import (ABS_MAX, Console, artifact, fail, geometry, pattern_a, read_xwd,
+from viewer_common import (ABS_MAX, Console, artifact, fail, find_window, pattern_a, read_xwd,
                            save_png, screen_pixel, skip, start_xvfb, xdotool)
 
 THROUGH_GL = "the screen is drawn with Vulkan and shown through OpenGL"
@@ -77,19 +77,7 @@ def main():
             fail("vireo did not say how the screen is shown:\n" + con.text[:2000])
         if args.path == "copy" and said_gl:
             fail("the CPU renderer's frames cannot go through GL, but vireo said so")
-        win = ""
-        for _ in range(50):
-            r = subprocess.run(["xdotool", "search", "--name", "– Vireo"], text=True,
-                               env=dict(os.environ, DISPLAY=display), stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL)
-            win = r.stdout.split()[0] if r.stdout.split() else ""
-            if win:
-                break
-            time.sleep(0.2)
-        if not win:
-            fail("no GTK window appeared")
-        wx, wy, ww, wh = geometry(display, win)
-        print("window %s at %d,%d, %dx%d" % (win, wx, wy, ww, wh))
+        win, wx, wy, ww, wh = find_window(display, ["--name", "– Vireo"], "GTK window")
 
         # The picture, at the size the guest took from the window.
         con.type("mkfifo /tmp/draw; vireo-drawtest < /tmp/draw & exec 3> /tmp/draw\n")

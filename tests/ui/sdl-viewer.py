@@ -23,8 +23,8 @@ import subprocess
 import sys
 import time
 
-from viewer_common import (ABS_MAX, Console, artifact, fail, geometry, pattern_a, read_xwd,
-                           save_png, screen_pixel, skip, start_xvfb, xdotool)
+from viewer_common import (ABS_MAX, Console, artifact, fail, find_window, geometry, pattern_a,
+                           read_xwd, save_png, screen_pixel, skip, start_xvfb, xdotool)
 
 
 def tablet(px, py, w, h):
@@ -55,19 +55,7 @@ def main():
                                 stderr=subprocess.STDOUT, env=env)
         con = Console(proc)
         con.expect("vireo-initramfs: ready", 240)
-        win = ""
-        for _ in range(50):
-            r = subprocess.run(["xdotool", "search", "--class", "vireo"], text=True,
-                               env=dict(os.environ, DISPLAY=display), stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL)
-            win = r.stdout.split()[0] if r.stdout.split() else ""
-            if win:
-                break
-            time.sleep(0.2)
-        if not win:
-            fail("no SDL window appeared")
-        wx, wy, ww, wh = geometry(display, win)
-        print("window %s at %d,%d, %dx%d" % (win, wx, wy, ww, wh))
+        win, wx, wy, ww, wh = find_window(display, ["--class", "vireo"], "SDL window")
 
         # The picture.
         con.type("mkfifo /tmp/draw; vireo-drawtest < /tmp/draw & exec 3> /tmp/draw\n")

@@ -24,39 +24,6 @@
 static char *kernel, *initrd;
 static gboolean gl_path; /* the frames are to reach the window through GL */
 static VireoMachine *machine;
-static gsize log_from; /* where the next wait_log looks from */
-
-static char *console_log(void)
-{
-    g_autoptr(GBytes) log = vireo_machine_get_console_log(machine);
-    gsize len = 0;
-    const char *p = g_bytes_get_data(log, &len);
-    return g_strndup(p ? p : "", len);
-}
-
-static gboolean log_has(gpointer data)
-{
-    g_autofree char *text = console_log();
-    return strlen(text) > log_from && strstr(text + log_from, data) != NULL;
-}
-
-/* Waits for needle in the serial console's output after the last match. */
-static void wait_log(const char *needle, int timeout_ms)
-{
-    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
-    while (!log_has((gpointer) needle) && g_get_monotonic_time() < deadline)
-        ui_iterate(50);
-    g_autofree char *text = console_log();
-    if (!log_has((gpointer) needle))
-        g_error("the serial console did not show %s after:\n%s", needle, text + log_from);
-    log_from = (gsize) (strstr(text + log_from, needle) - text) + strlen(needle);
-}
-
-static void serial(const char *line)
-{
-    vireo_machine_console_input(machine, line, strlen(line));
-}
-
 static VireoDisplay *screen(void)
 {
     GtkWidget *d = vireo_machine_page_get_screen(ui_page());
@@ -95,10 +62,11 @@ static void test_screen(void)
     g_assert_true(g_spawn_check_wait_status(status, NULL));
     UI_WAIT_FOR(ui_row_for("Screen"), 5000, "the Screen machine in the library");
     machine = vireo_machine_row_get_machine(ui_row_for("Screen"));
+    ui_log_use(machine);
     g_assert_true(vireo_machine_has_display(machine));
     vireo_window_open_machine(ui_window(), machine);
     gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.start", NULL);
-    wait_log("vireo-initramfs: ready", BOOT_TIMEOUT_MS);
+    ui_log_wait("vireo-initramfs: ready", BOOT_TIMEOUT_MS);
 
     /* Linux's console on the screen, the serial console one click away. */
     GtkWidget *toggle = ui_page_widget("console_toggle");
@@ -143,31 +111,31 @@ static void test_screen(void)
     g_assert_false(vireo_machine_get_display_gl(machine, NULL));
 
     /* Keys typed on the screen reach the guest's keyboard. */
-    serial("vireo-evtest 'Vireo Keyboard' 6 &\n");
-    wait_log("evtest: ready Vireo Keyboard", 60000);
+    ui_log_type("vireo-evtest 'Vireo Keyboard' 6 &\n");
+    ui_log_wait("evtest: ready Vireo Keyboard", 60000);
     ui_real_click(GTK_WIDGET(screen()));
     ui_keys(GTK_WIDGET(screen()), "shift+a");
     ui_keys(GTK_WIDGET(screen()), "Tab");
-    wait_log("evtest: 1 42 1", 30000);
-    wait_log("evtest: 1 30 1", 30000);
-    wait_log("evtest: 1 15 0", 30000);
+    ui_log_wait("evtest: 1 42 1", 30000);
+    ui_log_wait("evtest: 1 30 1", 30000);
+    ui_log_wait("evtest: 1 15 0", 30000);
 
     /* Grabbed (Ctrl+Alt+G), the pointer is the guest's relative mouse; again lets go. */
-    serial("vireo-evtest 'Vireo Mouse' 100 &\n");
-    wait_log("evtest: ready Vireo Mouse", 60000);
+    ui_log_type("vireo-evtest 'Vireo Mouse' 100 &\n");
+    ui_log_wait("evtest: ready Vireo Mouse", 60000);
     ui_keys(GTK_WIDGET(screen()), "ctrl+alt+g");
     UI_WAIT_FOR(vireo_display_get_pointer_is_relative(screen()), 5000, "the relative pointer");
     g_assert_true(g_spawn_command_line_sync("xdotool mousemove_relative --sync -- 30 20", NULL,
                                             NULL, NULL, NULL));
-    wait_log("evtest: 2 0 ", 30000);
-    wait_log("evtest: 2 1 ", 30000);
+    ui_log_wait("evtest: 2 0 ", 30000);
+    ui_log_wait("evtest: 2 1 ", 30000);
     ui_keys(GTK_WIDGET(screen()), "ctrl+alt+g");
     UI_WAIT_FOR(!vireo_display_get_pointer_is_relative(screen()), 5000, "the pointer absolute");
 
     /* A game controller (SDL's virtual one, plugged in now) is the guest's gamepad. */
 #if VR_HAVE_SDL2 && SDL_VERSION_ATLEAST(2, 24, 0)
-    serial("vireo-evtest 'Vireo Gamepad' 2 &\n");
-    wait_log("evtest: ready Vireo Gamepad", 60000);
+    ui_log_type("vireo-evtest 'Vireo Gamepad' 2 &\n");
+    ui_log_wait("evtest: ready Vireo Gamepad", 60000);
     SDL_VirtualJoystickDesc desc;
     memset(&desc, 0, sizeof(desc));
     desc.version = SDL_VIRTUAL_JOYSTICK_DESC_VERSION;
@@ -184,8 +152,8 @@ static void test_screen(void)
     ui_iterate(100);
     g_assert_cmpint(SDL_JoystickSetVirtualButton(joy, SDL_CONTROLLER_BUTTON_A, SDL_RELEASED), ==,
                     0);
-    wait_log("evtest: 1 304 1", 30000);
-    wait_log("evtest: 1 304 0", 30000);
+    ui_log_wait("evtest: 1 304 1", 30000);
+    ui_log_wait("evtest: 1 304 0", 30000);
     SDL_JoystickClose(joy);
     SDL_JoystickDetachVirtual(index);
 #else
@@ -194,13 +162,13 @@ static void test_screen(void)
 
     /* A German keyboard's Z is the key a US keyboard calls Y: evdev KEY_Y (21). */
     if (g_find_program_in_path("setxkbmap")) {
-        serial("vireo-evtest 'Vireo Keyboard' 2 &\n");
-        wait_log("evtest: ready Vireo Keyboard", 60000);
+        ui_log_type("vireo-evtest 'Vireo Keyboard' 2 &\n");
+        ui_log_wait("evtest: ready Vireo Keyboard", 60000);
         g_assert_true(g_spawn_command_line_sync("setxkbmap de", NULL, NULL, NULL, NULL));
         ui_type(GTK_WIDGET(screen()), "z");
         g_assert_true(g_spawn_command_line_sync("setxkbmap us", NULL, NULL, NULL, NULL));
-        wait_log("evtest: 1 21 1", 30000);
-        wait_log("evtest: 1 21 0", 30000);
+        ui_log_wait("evtest: 1 21 1", 30000);
+        ui_log_wait("evtest: 1 21 0", 30000);
     } else {
         g_test_message("setxkbmap is missing: the German layout is not checked");
     }
@@ -222,11 +190,11 @@ static void test_screen(void)
         VrVirtioInputEvent corner[] = {
             {VR_EV_ABS, VR_ABS_X, 0}, {VR_EV_ABS, VR_ABS_Y, 0}, {VR_EV_SYN, VR_SYN_REPORT, 0}};
         g_assert_true(vireo_machine_send_input(machine, VR_INPUT_TABLET, corner, 3));
-        serial("vireo-evtest 'Vireo Tablet' 3 &\n");
-        wait_log("evtest: ready Vireo Tablet", 60000);
+        ui_log_type("vireo-evtest 'Vireo Tablet' 3 &\n");
+        ui_log_wait("evtest: ready Vireo Tablet", 60000);
         ui_real_click_at(GTK_WIDGET(d), cx, cy);
-        wait_log("evtest: 1 272 1", 30000);
-        g_autofree char *text = console_log();
+        ui_log_wait("evtest: 1 272 1", 30000);
+        g_autofree char *text = ui_log_text();
         /* The position came before the button: the last ABS_X and ABS_Y the guest saw. */
         g_autoptr(GdkTexture) t = vireo_display_get_texture(d);
         int width = gdk_texture_get_width(t), height = gdk_texture_get_height(t);
@@ -255,11 +223,11 @@ static void test_screen(void)
     g_autofree char *want = g_strdup_printf("mode %dx%d", w, h);
     gboolean followed = FALSE;
     for (int i = 0; i < 40 && !followed; i++) {
-        serial("echo mode $(head -n1 /sys/class/drm/card0-Virtual-1/modes)\n");
+        ui_log_type("echo mode $(head -n1 /sys/class/drm/card0-Virtual-1/modes)\n");
         ui_iterate(500);
-        followed = log_has((gpointer) want);
+        followed = ui_log_has(want);
     }
-    wait_log(want, 5000);
+    ui_log_wait(want, 5000);
     ui_wait_frames(GTK_WIDGET(ui_window()), 4);
     ui_screenshot(GTK_WIDGET(ui_window()), "screen-resized-guest");
 
@@ -267,8 +235,8 @@ static void test_screen(void)
      * default for the combination), and the guest comes up again. */
     g_assert_true(gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.send-keys", "s",
                                              "ctrl+alt+delete"));
-    wait_log("reboot: Restarting system", 30000);
-    wait_log("vireo-initramfs: ready", BOOT_TIMEOUT_MS);
+    ui_log_wait("reboot: Restarting system", 30000);
+    ui_log_wait("vireo-initramfs: ready", BOOT_TIMEOUT_MS);
     ui_wait(screen_has_text, NULL, 60000, "the console on the screen after the restart");
 
     power_off_and_thumbnail();

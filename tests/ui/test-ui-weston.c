@@ -19,47 +19,14 @@
 
 static char *desktop_image;
 static VireoMachine *machine;
-static gsize log_from; /* where the next wait_log looks from */
-
-static char *console_log(void)
-{
-    g_autoptr(GBytes) log = vireo_machine_get_console_log(machine);
-    gsize len = 0;
-    const char *p = g_bytes_get_data(log, &len);
-    return g_strndup(p ? p : "", len);
-}
-
-static gboolean log_has(gpointer data)
-{
-    g_autofree char *text = console_log();
-    return strlen(text) > log_from && strstr(text + log_from, data) != NULL;
-}
-
-/* Waits for needle in the serial console's output after the last match. */
-static void wait_log(const char *needle, int timeout_ms)
-{
-    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
-    while (!log_has((gpointer) needle) && g_get_monotonic_time() < deadline)
-        ui_iterate(50);
-    g_autofree char *text = console_log();
-    if (!log_has((gpointer) needle))
-        g_error("the serial console did not show %s after:\n%s", needle, text + log_from);
-    log_from = (gsize) (strstr(text + log_from, needle) - text) + strlen(needle);
-}
-
-static void serial(const char *line)
-{
-    vireo_machine_console_input(machine, line, strlen(line));
-}
-
 /* Types command on the serial console and waits for the line it prints last (its echo
  * splits the marker with quotes, so only the output matches). */
 static void serial_run(const char *command, const char *marker)
 {
     g_autofree char *line = g_strdup_printf("%s; echo '<<''%s>>'\n", command, marker);
     g_autofree char *want = g_strdup_printf("<<%s>>", marker);
-    serial(line);
-    wait_log(want, CMD_TIMEOUT_MS);
+    ui_log_type(line);
+    ui_log_wait(want, CMD_TIMEOUT_MS);
 }
 
 static VireoDisplay *screen(void)
@@ -171,16 +138,17 @@ static void test_weston(void)
     g_assert_true(g_spawn_check_wait_status(status, NULL));
     UI_WAIT_FOR(ui_row_for("Desktop"), 5000, "the Desktop machine in the library");
     machine = vireo_machine_row_get_machine(ui_row_for("Desktop"));
+    ui_log_use(machine);
     g_assert_true(vireo_machine_has_display(machine));
     vireo_window_open_machine(ui_window(), machine);
     gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.start", NULL);
 
     /* UEFI, GRUB, Debian's kernel, systemd: the serial login. */
-    wait_log("vireo-desktop login:", BOOT_TIMEOUT_MS);
-    serial("root\n");
-    wait_log("Password:", CMD_TIMEOUT_MS);
-    serial("vireo\n");
-    wait_log("root@vireo-desktop:~#", CMD_TIMEOUT_MS);
+    ui_log_wait("vireo-desktop login:", BOOT_TIMEOUT_MS);
+    ui_log_type("root\n");
+    ui_log_wait("Password:", CMD_TIMEOUT_MS);
+    ui_log_type("vireo\n");
+    ui_log_wait("root@vireo-desktop:~#", CMD_TIMEOUT_MS);
     serial_run("dmesg -n 1; udevadm settle; ls /dev/dri/card0", "settled");
     serial_run("(seatd -g video > /tmp/seatd.log 2>&1 &); "
                "for i in $(seq 100); do [ -S /run/seatd.sock ] && break; sleep 0.2; done; "
@@ -222,13 +190,13 @@ static void test_weston(void)
     ui_wait_frames(GTK_WIDGET(ui_window()), 4);
     ui_screenshot(GTK_WIDGET(ui_window()), "weston-terminal");
     serial_run("pidof weston-terminal > /dev/null && echo 'terminal-''running'", "checked");
-    g_autofree char *text = console_log();
+    g_autofree char *text = ui_log_text();
     g_assert_nonnull(strstr(text, "terminal-running"));
 
     serial_run("pkill -x weston; for i in $(seq 300); do pidof weston > /dev/null || break; "
                "sleep 0.2; done",
                "ended");
-    serial("poweroff\n");
+    ui_log_type("poweroff\n");
     UI_WAIT_FOR(vireo_machine_get_state(machine) == VIREO_MACHINE_OFF, CMD_TIMEOUT_MS,
                 "the machine off");
     vireo_window_show_library(ui_window());

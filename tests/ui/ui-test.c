@@ -479,6 +479,45 @@ void ui_wait_console(const char *text, int timeout_ms, const char *what)
     }
 }
 
+static VireoMachine *log_machine;
+static gsize log_from; /* where the next ui_log_wait looks from */
+
+void ui_log_use(VireoMachine *machine)
+{
+    log_machine = machine;
+    log_from = 0;
+}
+
+char *ui_log_text(void)
+{
+    g_autoptr(GBytes) log = vireo_machine_get_console_log(log_machine);
+    gsize len = 0;
+    const char *p = g_bytes_get_data(log, &len);
+    return g_strndup(p ? p : "", len);
+}
+
+gboolean ui_log_has(const char *needle)
+{
+    g_autofree char *text = ui_log_text();
+    return strlen(text) > log_from && strstr(text + log_from, needle) != NULL;
+}
+
+void ui_log_wait(const char *needle, int timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + (gint64) timeout_ms * 1000;
+    while (!ui_log_has(needle) && g_get_monotonic_time() < deadline)
+        ui_iterate(50);
+    g_autofree char *text = ui_log_text();
+    if (!ui_log_has(needle))
+        g_error("the serial console did not show %s after:\n%s", needle, text + log_from);
+    log_from = (gsize) (strstr(text + log_from, needle) - text) + strlen(needle);
+}
+
+void ui_log_type(const char *line)
+{
+    vireo_machine_console_input(log_machine, line, strlen(line));
+}
+
 VireoMachinePage *ui_page(void)
 {
     return vireo_window_get_machine_page(ui_window());

@@ -96,6 +96,15 @@ VireoMachinePage *ui_page(void);
 char *ui_console_tail(void);
 gboolean ui_console_shows(const char *text);
 void ui_wait_console(const char *text, int timeout_ms, const char *what);
+/* A machine's serial console as the engine gives it (all of it, not the terminal's view):
+ * ui_log_use(m) reads m's from its beginning; ui_log_wait waits for needle after the
+ * previous match (a timeout fails the test, showing what came); ui_log_has looks there too;
+ * ui_log_type types line on it. */
+void ui_log_use(VireoMachine *machine);
+char *ui_log_text(void);
+gboolean ui_log_has(const char *needle);
+void ui_log_wait(const char *needle, int timeout_ms);
+void ui_log_type(const char *line);
 /* Runs the main loop until widget's window has drawn n more frames (text a terminal was just
  * fed is on screen then), or 5 s passed. */
 void ui_wait_frames(GtkWidget *widget, int n);

@@ -155,3 +155,19 @@ def start_xvfb():
             fail("Xvfb did not start")
         number += c
     return xvfb, ":" + number.decode().strip(), os.path.join(tmp, "Xvfb_screen0"), tmp
+
+
+def find_window(display, how, what):
+    """The window xdotool finds with these search arguments (waiting up to 10 s), and its
+    geometry: (id, x, y, width, height); fails the test naming what when none appears."""
+    for _ in range(50):
+        r = subprocess.run(["xdotool", "search"] + how, text=True,
+                           env=dict(os.environ, DISPLAY=display), stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL)
+        if r.stdout.split():
+            win = r.stdout.split()[0]
+            wx, wy, ww, wh = geometry(display, win)
+            print("window %s at %d,%d, %dx%d" % (win, wx, wy, ww, wh))
+            return win, wx, wy, ww, wh
+        time.sleep(0.2)
+    fail("no %s appeared" % what)
