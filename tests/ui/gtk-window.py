@@ -24,7 +24,8 @@ import sys
 import time
 
 from viewer_common import (ABS_MAX, Console, artifact, fail, find_window, pattern_a, read_xwd,
-                           save_png, screen_pixel, skip, start_xvfb, xdotool)
+                           save_png, screen_pixel, skip, start_xvfb, xdotool,
+                           relative_moves, power_off, clean_up)
 
 THROUGH_GL = "the screen is drawn with Vulkan and shown through OpenGL"
 
@@ -152,34 +153,18 @@ def main():
         time.sleep(0.3)
         xdotool(display, "click", "1")
         con.expect("evtest: 1 272 1\r")
-        moved = con.text[mark:con.pos]
-        for axis in ("0", "1"):
-            total = sum(int(line.split()[3]) for line in moved.splitlines()
-                        if line.startswith("evtest: 2 %s " % axis))
-            if total <= 0:
-                fail("the relative mouse did not move right and down: %r" % moved)
+        relative_moves(con, mark)
         xdotool(display, "key", "ctrl+alt+g")
         print("the grab moved the guest's relative mouse")
 
-        con.type("poweroff -f\n")
-        try:
-            status = proc.wait(60)
-        except subprocess.TimeoutExpired:
-            fail("vireo run did not end after the guest powered off")
-        if status != 0:
-            fail("vireo run ended with status %d" % status)
+        power_off(con, proc)
         for bad_line in ("-WARNING **", "-CRITICAL **"):
             if bad_line in con.text:
                 fail("GTK complained:\n" + con.text)
         print("PASS")
         return 0
     finally:
-        if proc and proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        xvfb.terminate()
-        xvfb.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(proc, xvfb, tmp)
 
 
 if __name__ == "__main__":

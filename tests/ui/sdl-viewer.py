@@ -24,7 +24,8 @@ import sys
 import time
 
 from viewer_common import (ABS_MAX, Console, artifact, fail, find_window, geometry, pattern_a,
-                           read_xwd, save_png, screen_pixel, skip, start_xvfb, xdotool)
+                           read_xwd, save_png, screen_pixel, skip, start_xvfb, xdotool,
+                           relative_moves, power_off, clean_up)
 
 
 def tablet(px, py, w, h):
@@ -127,12 +128,7 @@ def main():
         time.sleep(0.3)
         xdotool(display, "click", "1")
         con.expect("evtest: 1 272 1\r")
-        moved = con.text[mark:con.pos]
-        for axis in ("0", "1"):
-            total = sum(int(line.split()[3]) for line in moved.splitlines()
-                        if line.startswith("evtest: 2 %s " % axis))
-            if total <= 0:
-                fail("the relative mouse did not move right and down: %r" % moved)
+        relative_moves(con, mark)
         xdotool(display, "key", "ctrl+alt+g")
         time.sleep(0.5)
         title = xdotool(display, "getwindowname", win).strip()
@@ -154,22 +150,11 @@ def main():
         con.expect("1024x640")
         print("the guest followed the window to 1024x640")
 
-        con.type("poweroff -f\n")
-        try:
-            status = proc.wait(60)
-        except subprocess.TimeoutExpired:
-            fail("vireo run did not end after the guest powered off")
-        if status != 0:
-            fail("vireo run ended with status %d" % status)
+        power_off(con, proc)
         print("PASS")
         return 0
     finally:
-        if proc and proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        xvfb.terminate()
-        xvfb.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(proc, xvfb, tmp)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ vireo-drawtest, and xdotool."""
 import os
 import re
 import select
+import shutil
 import struct
 import subprocess
 import sys
@@ -171,3 +172,35 @@ def find_window(display, how, what):
             return win, wx, wy, ww, wh
         time.sleep(0.2)
     fail("no %s appeared" % what)
+
+
+def relative_moves(con, mark):
+    """Fails unless the Vireo Mouse events the console printed since mark (vireo-evtest)
+    add up to a move right and down."""
+    moved = con.text[mark:con.pos]
+    for axis in ("0", "1"):
+        total = sum(int(line.split()[3]) for line in moved.splitlines()
+                    if line.startswith("evtest: 2 %s " % axis))
+        if total <= 0:
+            fail("the relative mouse did not move right and down: %r" % moved)
+
+
+def power_off(con, proc):
+    """Powers the guest off from its shell; fails unless vireo run then ends with status 0."""
+    con.type("poweroff -f\n")
+    try:
+        status = proc.wait(60)
+    except subprocess.TimeoutExpired:
+        fail("vireo run did not end after the guest powered off")
+    if status != 0:
+        fail("vireo run ended with status %d" % status)
+
+
+def clean_up(proc, xvfb, tmp):
+    """Ends vireo (if still running) and the X server, and removes the screen's folder."""
+    if proc and proc.poll() is None:
+        proc.kill()
+        proc.wait()
+    xvfb.terminate()
+    xvfb.wait()
+    shutil.rmtree(tmp, ignore_errors=True)
