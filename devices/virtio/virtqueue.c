@@ -292,6 +292,28 @@ void vr_virtqueue_push(VrVirtqueue *vq, const VrVirtqElement *e, uint32_t writte
     vq->pushed = true;
 }
 
+void vr_virtqueue_push_many(VrVirtqueue *vq, VrVirtqElement *const *elems, const uint32_t *written,
+                            unsigned n)
+{
+    if (!vq->started || vq->broken || n == 0)
+        return;
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t len = MIN(written[i], elems[i]->in_len);
+        uint8_t *elem = vq->used + USED_RING +
+                        USED_ELEM_SIZE * ((uint16_t) (vq->used_idx + i) & (vq->size - 1));
+        store32(elem, elems[i]->head);
+        store32(elem + 4, len);
+    }
+    vq->used_idx = (uint16_t) (vq->used_idx + n);
+    store16_release(vq->used + USED_IDX, vq->used_idx);
+    vq->pushed = true;
+}
+
+void vr_virtqueue_unpop(VrVirtqueue *vq, unsigned n)
+{
+    vq->last_avail_idx = (uint16_t) (vq->last_avail_idx - n);
+}
+
 void vr_virtqueue_notify(VrVirtqueue *vq)
 {
     if (!vq->started || vq->broken || !vq->pushed)

@@ -99,6 +99,12 @@ void vr_virtqueue_stop(VrVirtqueue *vq);
 bool vr_virtqueue_pop(VrVirtqueue *vq, VrVirtqElement *elem);
 /* Returns a chain to the driver, saying it wrote written bytes (clamped to in_len). */
 void vr_virtqueue_push(VrVirtqueue *vq, const VrVirtqElement *elem, uint32_t written);
+/* Returns n chains at once: the driver sees all of them or none (a packet spread over
+ * several buffers). */
+void vr_virtqueue_push_many(VrVirtqueue *vq, VrVirtqElement *const *elems, const uint32_t *written,
+                            unsigned n);
+/* Gives back the last n chains popped and not pushed; the next pops take them again. */
+void vr_virtqueue_unpop(VrVirtqueue *vq, unsigned n);
 /* After one or more pushes: sends a used buffer notification unless the driver suppressed
  * it (VIRTQ_AVAIL_F_NO_INTERRUPT, or used_event with VIRTIO_F_EVENT_IDX). */
 void vr_virtqueue_notify(VrVirtqueue *vq);
