@@ -20,6 +20,8 @@ typedef struct {
 
 typedef struct {
     VrVirtioDevice dev;
+    /* Read-locked while used, write-locked to take it away (vr_virtio_net_close_backend). */
+    GRWLock backend_lock;
     VrNetBackend *backend;
     uint8_t mac[6];
     uint16_t mtu;
@@ -128,8 +130,12 @@ static void send_chain(VrVirtioNet *n, VrVirtqElement *e)
     else
         n->stats.tx_dropped++;
     g_mutex_unlock(&n->lock);
-    if (up)
-        vr_net_backend_send(n->backend, n->frame, len);
+    if (up) {
+        g_rw_lock_reader_lock(&n->backend_lock);
+        if (n->backend)
+            vr_net_backend_send(n->backend, n->frame, len);
+        g_rw_lock_reader_unlock(&n->backend_lock);
+    }
     return;
 drop:
     count(n, &n->stats.tx_dropped);
@@ -155,6 +161,17 @@ static void transmit(VrVirtioNet *n, VrVirtqueue *vq)
 }
 
 /* ---- Receive ---- */
+
+/* Tells the backend the device has room again. Never waits: a backend being closed may be
+ * joining the very thread that got here by delivering a frame. */
+static void tell_ready(VrVirtioNet *n)
+{
+    if (!g_rw_lock_reader_trylock(&n->backend_lock))
+        return;
+    if (n->backend)
+        vr_net_backend_receive_ready(n->backend);
+    g_rw_lock_reader_unlock(&n->backend_lock);
+}
 
 /* Writes len bytes at position *pos of the stream the chains form (each chain's share is
  * written[i] bytes). */
@@ -276,7 +293,7 @@ static void receive(VrVirtioNet *n, VrVirtqueue *vq)
         n->refused = false;
         g_mutex_unlock(&n->lock);
         if (tell)
-            vr_net_backend_receive_ready(n->backend);
+            tell_ready(n);
     }
 }
 
@@ -349,16 +366,17 @@ static void net_reset(VrVirtioDevice *dev)
     n->refused = false;
     g_mutex_unlock(&n->lock);
     if (tell)
-        vr_net_backend_receive_ready(n->backend);
+        tell_ready(n);
 }
 
 static void net_free(VrVirtioDevice *dev)
 {
     VrVirtioNet *n = (VrVirtioNet *) dev;
     /* First, so nothing is delivered any more. */
-    vr_net_backend_free(n->backend);
+    vr_virtio_net_close_backend(dev);
     drop_backlog_locked(n);
     g_mutex_clear(&n->lock);
+    g_rw_lock_clear(&n->backend_lock);
     for (unsigned i = 0; i < VR_VIRTIO_NET_MAX_MERGE; i++)
         g_free(n->rx[i]);
     g_free(n->tx);
@@ -431,6 +449,7 @@ VrVirtioDevice *vr_virtio_net_new(const uint8_t mac[6], uint16_t mtu, VrNetBacke
     n->mtu = mtu;
     n->link_up = true;
     g_mutex_init(&n->lock);
+    g_rw_lock_init(&n->backend_lock);
     g_queue_init(&n->backlog);
     n->tx = g_new0(VrVirtqElement, 1);
     n->frame = g_malloc(VR_NET_MAX_FRAME);
@@ -438,6 +457,21 @@ VrVirtioDevice *vr_virtio_net_new(const uint8_t mac[6], uint16_t mtu, VrNetBacke
     VrNetReceiver receiver = {net_receive, n};
     vr_net_backend_set_receiver(backend, &receiver);
     return &n->dev;
+}
+
+void vr_virtio_net_close_backend(VrVirtioDevice *dev)
+{
+    VrVirtioNet *n = (VrVirtioNet *) dev;
+    g_rw_lock_writer_lock(&n->backend_lock);
+    VrNetBackend *be = g_steal_pointer(&n->backend);
+    g_rw_lock_writer_unlock(&n->backend_lock);
+    /* No device lock held: the backend's thread may be delivering a frame right now. */
+    vr_net_backend_free(be);
+}
+
+VrNetBackend *vr_virtio_net_backend(VrVirtioDevice *dev)
+{
+    return ((VrVirtioNet *) dev)->backend;
 }
 
 static void apply_link(VrVirtioDevice *dev, void *data)

@@ -46,6 +46,13 @@
 
 /* Takes the backend (freed with the device). mtu 0 does not offer VIRTIO_NET_F_MTU. */
 VrVirtioDevice *vr_virtio_net_new(const uint8_t mac[6], uint16_t mtu, VrNetBackend *backend);
+/* The backend, as given to vr_virtio_net_new (NULL once closed); for its own calls (a slirp
+ * backend's forwards). */
+VrNetBackend *vr_virtio_net_backend(VrVirtioDevice *dev);
+/* Stops and frees the backend: no frame goes out or comes in after this returns. A machine
+ * calls it before its I/O thread stops, since a backend's thread may kick the receive queue
+ * at any moment. Done by the device's free too. */
+void vr_virtio_net_close_backend(VrVirtioDevice *dev);
 /* The link as the guest sees it; a change raises a configuration change interrupt. While
  * down, transmitted frames are dropped and none is received. Thread-safe. */
 void vr_virtio_net_set_link(VrVirtioDevice *dev, bool up);

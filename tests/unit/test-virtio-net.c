@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "virtio-test-driver.h"
+#include "net/vr-net-slirp.h"
 #include "virtio/virtio-net.h"
 
 #define RAM_SIZE (16ull << 20)
@@ -444,6 +445,46 @@ static void test_mac_parse(void)
     g_assert_cmpmem(mac, 3, "\x52\x54\x00", 3);
 }
 
+/* The card in front of libslirp: an ARP request for the gateway goes out through the
+ * transmit queue and the reply comes back in a receive buffer. Then the backend is closed
+ * under a running device. */
+static void test_slirp(void)
+{
+    VrNetSlirpConfig cfg = {.ipv6 = false}; /* no router advertisements in between */
+    g_autoptr(GError) error = NULL;
+    VrNetBackend *be = vr_net_slirp_new(&cfg, &error);
+    g_assert_no_error(error);
+    TdMachine m;
+    TdQueue q[2];
+    td_init(&m, vr_virtio_net_new(test_mac, 1500, be), RAM_SIZE, td_with_iothread());
+    g_assert_true(vr_virtio_net_backend(m.dev) == be);
+    td_start(&m, base_features() | VR_VIRTIO_BIT(VR_VIRTIO_NET_F_MRG_RXBUF), q, 2, QSIZE);
+    uint64_t base = post_rx(&m, &q[RXQ], 0, 8, 2048);
+    uint8_t arp[42] = {0};
+    memset(arp, 0xff, 6);
+    memcpy(arp + 6, test_mac, 6);
+    memcpy(arp + 12, "\x08\x06\x00\x01\x08\x00\x06\x04\x00\x01", 10);
+    memcpy(arp + 22, test_mac, 6);
+    memcpy(arp + 28, "\x0a\x00\x02\x0f", 4);
+    memcpy(arp + 38, "\x0a\x00\x02\x02", 4);
+    uint8_t hdr[HDR] = {0};
+    g_assert_cmpuint(send_frame(&m, &q[TXQ], hdr, arp, sizeof(arp)), ==, 0);
+    uint32_t id, len;
+    g_assert_true(td_wait_used(&m, &q[RXQ], &id, &len));
+    g_assert_cmpuint(len, >=, HDR + 42);
+    const uint8_t *b = td_host(&m, base + 2048ull * id);
+    g_assert_cmpuint(b[10] | b[11] << 8, ==, 1);
+    const uint8_t *f = b + HDR;
+    g_assert_cmpmem(f, 6, test_mac, 6);
+    g_assert_cmpmem(f + 12, 2, "\x08\x06", 2);
+    g_assert_cmpuint(f[21], ==, 2); /* reply */
+    g_assert_cmpmem(f + 28, 4, "\x0a\x00\x02\x02", 4);
+    vr_virtio_net_close_backend(m.dev);
+    g_assert_null(vr_virtio_net_backend(m.dev));
+    g_assert_cmpuint(send_frame(&m, &q[TXQ], hdr, arp, sizeof(arp)), ==, 0);
+    td_free(&m);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -455,6 +496,7 @@ int main(int argc, char **argv)
     td_add_both("/virtio-net/link", test_link);
     td_add_both("/virtio-net/malformed", test_malformed);
     td_add_both("/virtio-net/reset", test_reset);
+    td_add_both("/virtio-net/slirp", test_slirp);
     g_test_add_func("/virtio-net/mac", test_mac_parse);
     return g_test_run();
 }
