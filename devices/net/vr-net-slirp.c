@@ -29,6 +29,11 @@ typedef struct {
     GPtrArray *timers;
     GArray *pollfds; /* struct pollfd; [0] is wake_fd */
     int wake_fd;
+    /* The poller sleeps in poll() (lock let go) on a copy of pollfds; poll_rounds counts the
+     * polls it came back from. Both under lock. */
+    bool in_poll;
+    guint64 poll_rounds;
+    GCond polled;
     gint quit;
     GThread *thread;
     VrRateLimit log;
@@ -200,9 +205,13 @@ static gpointer slirp_thread(gpointer data)
          * looked at in the next round (slirp gives them no poll index until then). */
         guint n = s->pollfds->len;
         g_autofree struct pollfd *fds = g_memdup2(s->pollfds->data, n * sizeof(struct pollfd));
+        s->in_poll = true;
         g_mutex_unlock(&s->lock);
         int ret = poll(fds, n, (int) MIN(timeout, (uint32_t) G_MAXINT));
         g_mutex_lock(&s->lock);
+        s->in_poll = false;
+        s->poll_rounds++;
+        g_cond_broadcast(&s->polled);
         if (ret > 0 && (fds[0].revents & POLLIN)) {
             uint64_t v;
             ssize_t r = read(s->wake_fd, &v, sizeof(v));
@@ -217,6 +226,19 @@ static gpointer slirp_thread(gpointer data)
 }
 
 /* ---- The backend ---- */
+
+/* With the lock held, after closing sockets slirp polls: waits until the poller is out of
+ * the poll() it may be in, since a socket being polled lives on in the kernel until then (a
+ * listener closed that way would still accept a connection). Not on the poller's thread. */
+static void wait_poll_round_locked(VrNetSlirp *s)
+{
+    if (!s->in_poll)
+        return;
+    guint64 round = s->poll_rounds;
+    wake(s);
+    while (s->poll_rounds == round)
+        g_cond_wait(&s->polled, &s->lock);
+}
 
 static void slirp_send(VrNetBackend *be, const uint8_t *frame, size_t len)
 {
@@ -238,6 +260,7 @@ static void slirp_free(VrNetBackend *be)
     g_ptr_array_unref(s->timers);
     g_array_unref(s->pollfds);
     close(s->wake_fd);
+    g_cond_clear(&s->polled);
     g_mutex_clear(&s->lock);
     g_free(s);
 }
@@ -268,6 +291,7 @@ VrNetBackend *vr_net_slirp_new(const VrNetSlirpConfig *config, GError **error)
     s->be.ops = &slirp_ops;
     s->wake_fd = wake_fd;
     g_mutex_init(&s->lock);
+    g_cond_init(&s->polled);
     s->timers = g_ptr_array_new();
     s->pollfds = g_array_new(FALSE, TRUE, sizeof(struct pollfd));
     struct pollfd wake_poll = {.fd = wake_fd, .events = POLLIN};
@@ -296,6 +320,7 @@ VrNetBackend *vr_net_slirp_new(const VrNetSlirpConfig *config, GError **error)
         g_ptr_array_unref(s->timers);
         g_array_unref(s->pollfds);
         close(wake_fd);
+        g_cond_clear(&s->polled);
         g_mutex_clear(&s->lock);
         g_free(s);
         return NULL;
@@ -373,8 +398,16 @@ bool vr_net_slirp_remove_forward(VrNetBackend *be, const VrNetForward *fwd, GErr
     struct in_addr host, guest;
     if (!forward_addrs(fwd, &host, &guest, error))
         return false;
+    /* slirp removes the first socket bound to the port, which may be a connection the
+     * forward accepted (it has the same local address) rather than the listener: remove
+     * until none is left, so the forward and its connections go together. */
     g_mutex_lock(&s->lock);
     int r = slirp_remove_hostfwd(s->slirp, fwd->udp, host, fwd->host_port);
+    if (r == 0) {
+        while (slirp_remove_hostfwd(s->slirp, fwd->udp, host, fwd->host_port) == 0) {
+        }
+        wait_poll_round_locked(s);
+    }
     g_mutex_unlock(&s->lock);
     wake(s);
     if (r < 0) {

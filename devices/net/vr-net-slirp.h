@@ -40,7 +40,8 @@ VrNetBackend *vr_net_slirp_new(const VrNetSlirpConfig *config, GError **error);
 /* Refuses a forward whose host port is taken (G_IO_ERROR_ADDRESS_IN_USE) or whose addresses
  * are wrong (G_IO_ERROR_INVALID_ARGUMENT). Thread-safe. */
 bool vr_net_slirp_add_forward(VrNetBackend *be, const VrNetForward *fwd, GError **error);
-/* G_IO_ERROR_NOT_FOUND when there is no such forward. Thread-safe. */
+/* Closes the host port and the connections made through it. G_IO_ERROR_NOT_FOUND when
+ * there is no such forward. Thread-safe. */
 bool vr_net_slirp_remove_forward(VrNetBackend *be, const VrNetForward *fwd, GError **error);
 
 /* Parses QEMU's hostfwd syntax, "[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport"
