@@ -857,7 +857,7 @@ int vireo_cmd_run(int argc, char **argv)
     g_auto(GStrv) disks = NULL;
     g_auto(GStrv) cdroms = NULL;
     g_autofree char *cpus_arg = NULL, *display = NULL;
-    g_autofree char *timeout_arg = NULL;
+    g_autofree char *timeout_arg = NULL, *net = NULL;
     double timeout = 0; /* none */
     GOptionEntry entries[] = {
         {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, N_("Guest architecture (riscv64)"), "ARCH"},
@@ -893,6 +893,11 @@ int vireo_cmd_run(int argc, char **argv)
          N_("Where the screen goes: none (default; a machine with a screen keeps it, unseen), sdl "
             "or gtk (a window; the machine gets a screen), or gpu (a screen nobody sees)"),
          "none|sdl|gtk|gpu"},
+        {"net", 0, 0, G_OPTION_ARG_STRING, &net,
+         /* Translators: keep none, user, restrict=on, hostfwd= and the example. */
+         N_("The network: none, or user (NAT; the guest gets 10.0.2.15 by DHCP) with options "
+            "restrict=on (no connection out) and hostfwd=tcp:127.0.0.1:2222-:22 (repeatable)"),
+         "none|user[,...]"},
         {"restore", 0, 0, G_OPTION_ARG_FILENAME, &restore,
          N_("Resume a machine from a state file written by the monitor's savevm"), N_("FILE")},
         {"timeout", 0, 0, G_OPTION_ARG_STRING, &timeout_arg,
@@ -953,7 +958,7 @@ int vireo_cmd_run(int argc, char **argv)
 
     if (restore) {
         if (argc == 2 || arch || memory || bios || kernel || initrd || append || console || disks ||
-            cdroms || cpus_arg) {
+            cdroms || cpus_arg || net) {
             /* Translators: keep --restore and --timeout, the options. */
             vireo_cli_error("run", _("--restore takes no machine and no machine options (the "
                                      "state file names its machine); only --timeout"));
@@ -999,6 +1004,10 @@ int vireo_cmd_run(int argc, char **argv)
     }
     if (gpu)
         cfg.display = true;
+    if (net && !vr_parse_net_option(&cfg, net, &error)) {
+        vireo_cli_error("run", "--net: %s", error->message);
+        goto out;
+    }
 #define OVERRIDE(field, value)       \
     if (value) {                     \
         g_free(cfg.field);           \

@@ -4,6 +4,8 @@
  *              display (none | gpu; none when absent)
  *   [boot]     firmware (default | none | path), kernel, initrd, cmdline
  *   [disk N]   path, readonly, follow-symlink, cdrom, eject-on-reboot   (N = 0, 1, ...)
+ *   [net]      enabled (true when absent), restricted, mac, forwards (a list of hostfwd
+ *              strings: "tcp:127.0.0.1:2222-:22;udp::5353-:53")
  *              a CD drive (cdrom=true) is read-only; its path is empty when no disc is in it
  *
  * Paths are relative to the machine folder unless absolute. Every value is checked; an
@@ -16,6 +18,8 @@
 #include "vr-i18n.h"
 #include "vr-input-file.h"
 #include "vr-machine-config.h"
+#include "net/vr-net-slirp.h"
+#include "virtio/virtio-net.h"
 
 /* Far more than any machine.ini needs; a bigger file is not one. */
 #define VR_MACHINE_CONFIG_MAX_SIZE (1u << 20)
@@ -23,6 +27,7 @@
 static const char *const machine_keys[] = {"name",   "arch",    "board",   "cpus",
                                            "memory", "console", "display", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
+static const char *const net_keys[] = {"enabled", "restricted", "mac", "forwards", NULL};
 static const char *const disk_keys[] = {"path",  "readonly",        "follow-symlink",
                                         "cdrom", "eject-on-reboot", NULL};
 
@@ -95,6 +100,49 @@ static bool get_string(GKeyFile *kf, const char *file, const char *group, const 
     return true;
 }
 
+static bool load_net(VrMachineConfig *cfg, GKeyFile *kf, const char *path, GError **error)
+{
+    if (!check_keys(kf, path, "net", net_keys, error))
+        return false;
+    bool restricted;
+    g_autofree char *mac = NULL;
+    if (!get_flag(kf, path, "net", "restricted", &restricted, error) ||
+        !get_string(kf, path, "net", "mac", &mac, error))
+        return false;
+    bool enabled = true;
+    if (g_key_file_has_key(kf, "net", "enabled", NULL) &&
+        !get_flag(kf, path, "net", "enabled", &enabled, error))
+        return false;
+    uint8_t bytes[6];
+    if (mac && !vr_net_parse_mac(mac, bytes)) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    /* Translators: the file, then the value. */
+                    _("%s: [net] mac: '%s' is not a MAC address such as 52:54:00:12:34:56 "
+                      "(six hexadecimal pairs, not a multicast address)"),
+                    path, mac);
+        return false;
+    }
+    g_auto(GStrv) forwards = NULL;
+    if (g_key_file_has_key(kf, "net", "forwards", NULL))
+        forwards = g_key_file_get_string_list(kf, "net", "forwards", NULL, NULL);
+    g_ptr_array_set_size(cfg->net_forwards, 0);
+    for (unsigned i = 0; forwards && forwards[i]; i++) {
+        VrNetForward fwd;
+        g_autoptr(GError) local = NULL;
+        if (!vr_net_forward_parse(forwards[i], &fwd, &local)) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                        "%s: [net] forwards: %s", path, local->message);
+            return false;
+        }
+        g_ptr_array_add(cfg->net_forwards, g_strdup(forwards[i]));
+    }
+    cfg->net = enabled;
+    cfg->net_restricted = restricted;
+    g_free(cfg->net_mac);
+    cfg->net_mac = g_steal_pointer(&mac);
+    return true;
+}
+
 bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError **error)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -113,7 +161,7 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
     g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
     for (unsigned i = 0; groups[i]; i++) {
         const char *g = groups[i];
-        if (strcmp(g, "machine") == 0 || strcmp(g, "boot") == 0)
+        if (strcmp(g, "machine") == 0 || strcmp(g, "boot") == 0 || strcmp(g, "net") == 0)
             continue;
         if (g_str_has_prefix(g, "disk ")) {
             guint64 n;
@@ -122,7 +170,8 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
         }
         g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
                     /* Translators: the first %s is the file; keep the names in brackets. */
-                    _("%s: unknown group [%s] (known: [machine], [boot], [disk 0] .. [disk 63])"),
+                    _("%s: unknown group [%s] (known: [machine], [boot], [net], [disk 0] .. [disk "
+                      "63])"),
                     path, g);
         return false;
     }
@@ -225,6 +274,9 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
             cfg->append = g_steal_pointer(&cmdline);
         }
     }
+
+    if (g_key_file_has_group(kf, "net") && !load_net(cfg, kf, path, error))
+        return false;
 
     for (unsigned n = 0; n < 64; n++) {
         g_autofree char *group = g_strdup_printf("disk %u", n);
@@ -417,6 +469,17 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
             g_key_file_set_boolean(kf, group, "eject-on-reboot", true);
     }
 
+    bool has_forwards = cfg->net_forwards && cfg->net_forwards->len;
+    if (cfg->net || cfg->net_mac || has_forwards) {
+        g_key_file_set_boolean(kf, "net", "enabled", cfg->net);
+        g_key_file_set_boolean(kf, "net", "restricted", cfg->net_restricted);
+        set_or_remove(kf, "net", "mac", cfg->net_mac);
+        if (has_forwards)
+            g_key_file_set_string_list(kf, "net", "forwards",
+                                       (const char *const *) cfg->net_forwards->pdata,
+                                       cfg->net_forwards->len);
+    }
+
     gsize len = 0;
     g_autofree char *data = g_key_file_to_data(kf, &len, NULL);
     /* g_file_set_contents writes a temporary file beside path, syncs it and renames it. */
@@ -442,6 +505,7 @@ const char *vr_config_error_field(int code)
         [VR_CONFIG_ERROR_CPUS] = "cpus",         [VR_CONFIG_ERROR_MEMORY] = "memory",
         [VR_CONFIG_ERROR_DISKS] = "disks",       [VR_CONFIG_ERROR_CMDLINE] = "cmdline",
         [VR_CONFIG_ERROR_FIRMWARE] = "firmware", [VR_CONFIG_ERROR_KERNEL] = "kernel",
+        [VR_CONFIG_ERROR_NET] = "net",
     };
     return code >= 0 && (size_t) code < G_N_ELEMENTS(fields) ? fields[code] : NULL;
 }
@@ -500,10 +564,97 @@ static bool check_memory(const VrMachineConfig *cfg, const VrBoardInfo *board, G
     return true;
 }
 
+static bool check_net(const VrMachineConfig *cfg, GError **error)
+{
+    uint8_t mac[6];
+    if (cfg->net_mac && !vr_net_parse_mac(cfg->net_mac, mac)) {
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_NET,
+                    _("'%s' is not a MAC address such as 52:54:00:12:34:56 (six hexadecimal "
+                      "pairs, not a multicast address)"),
+                    cfg->net_mac);
+        return false;
+    }
+    for (guint i = 0; cfg->net_forwards && i < cfg->net_forwards->len; i++) {
+        VrNetForward fwd;
+        g_autoptr(GError) local = NULL;
+        if (!vr_net_forward_parse(cfg->net_forwards->pdata[i], &fwd, &local)) {
+            g_set_error_literal(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_NET, local->message);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool vr_parse_net_option(VrMachineConfig *cfg, const char *text, GError **error)
+{
+    if (strcmp(text, "none") == 0) {
+        cfg->net = false;
+        return true;
+    }
+    g_auto(GStrv) parts = g_strsplit(text, ",", 0);
+    if (!parts[0] || strcmp(parts[0], "user") != 0) {
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_NET,
+                    /* Translators: keep none and user, the values --net takes. */
+                    _("'%s' is not a network: none, or user with options such as "
+                      "user,restrict=on,hostfwd=tcp:127.0.0.1:2222-:22"),
+                    text);
+        return false;
+    }
+    bool restricted = cfg->net_restricted;
+    g_autofree char *mac = g_strdup(cfg->net_mac);
+    g_autoptr(GPtrArray) forwards = g_ptr_array_new_with_free_func(g_free);
+    for (unsigned i = 1; parts[i]; i++) {
+        const char *p = parts[i];
+        VrNetForward fwd;
+        uint8_t bytes[6];
+        if (g_str_has_prefix(p, "hostfwd=")) {
+            g_autoptr(GError) local = NULL;
+            if (!vr_net_forward_parse(p + 8, &fwd, &local)) {
+                g_set_error_literal(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_NET, local->message);
+                return false;
+            }
+            g_ptr_array_add(forwards, g_strdup(p + 8));
+        } else if (strcmp(p, "restrict=on") == 0 || strcmp(p, "restrict=yes") == 0) {
+            restricted = true;
+        } else if (strcmp(p, "restrict=off") == 0 || strcmp(p, "restrict=no") == 0) {
+            restricted = false;
+        } else if (g_str_has_prefix(p, "mac=")) {
+            if (!vr_net_parse_mac(p + 4, bytes)) {
+                g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_NET,
+                            _("'%s' is not a MAC address such as 52:54:00:12:34:56 (six "
+                              "hexadecimal pairs, not a multicast address)"),
+                            p + 4);
+                return false;
+            }
+            g_free(mac);
+            mac = g_strdup(p + 4);
+        } else {
+            g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_NET,
+                        /* Translators: keep restrict=on|off, mac= and hostfwd=. */
+                        _("'%s' is not a user network option (restrict=on|off, "
+                          "mac=52:54:00:12:34:56, hostfwd=tcp:127.0.0.1:2222-:22)"),
+                        p);
+            return false;
+        }
+    }
+    cfg->net = true;
+    cfg->net_restricted = restricted;
+    g_free(cfg->net_mac);
+    cfg->net_mac = g_steal_pointer(&mac);
+    if (forwards->len) {
+        g_ptr_array_set_size(cfg->net_forwards, 0);
+        for (guint i = 0; i < forwards->len; i++)
+            g_ptr_array_add(cfg->net_forwards, g_strdup(forwards->pdata[i]));
+    }
+    return true;
+}
+
 bool vr_machine_config_validate(const VrMachineConfig *cfg, GError **error)
 {
     const VrBoardInfo *board = vr_board_for_config(cfg, error);
     if (!board)
+        return false;
+    if (!check_net(cfg, error))
         return false;
     if (cfg->cpus < board->min_cpus || cfg->cpus > board->max_cpus) {
         g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_CPUS,

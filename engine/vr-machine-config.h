@@ -13,6 +13,10 @@ char *vr_machine_config_find(const char *name_or_path, GError **error);
 bool vr_parse_console(const char *text, bool *virtio);
 /* "none" or "gpu": whether the machine has a screen (VrMachineConfig.display). */
 bool vr_parse_display(const char *text, bool *gpu);
+/* --net's value: "none", or "user" followed by any of ",restrict=on|off", ",mac=ADDRESS"
+ * and ",hostfwd=FORWARD" (repeatable, vr_net_forward_parse's syntax). Sets cfg's network;
+ * forwards given replace the ones cfg had. Errors are VR_CONFIG_ERROR_NET. */
+bool vr_parse_net_option(VrMachineConfig *cfg, const char *text, GError **error);
 /* Where machine folders live: $XDG_DATA_HOME/vireo/machines. */
 char *vr_machines_dir(void);
 
@@ -41,10 +45,11 @@ typedef enum {
     VR_CONFIG_ERROR_CMDLINE,  /* too long for the board, or more than one line */
     VR_CONFIG_ERROR_FIRMWARE, /* an empty path */
     VR_CONFIG_ERROR_KERNEL,   /* none, where it is what runs */
+    VR_CONFIG_ERROR_NET,      /* a MAC address or a port forward that does not parse */
 } VrConfigError;
 
 /* The name of the value a code refuses, as machine.ini and the windows call it: "arch",
- * "board", "cpus", "memory", "disks", "cmdline", "firmware", "kernel"; NULL for others. */
+ * "board", "cpus", "memory", "disks", "cmdline", "firmware", "kernel", "net"; NULL for others. */
 const char *vr_config_error_field(int code);
 /* The field of error when it is a VR_CONFIG_ERROR, else NULL. */
 const char *vr_config_error_get_field(const GError *error);

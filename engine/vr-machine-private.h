@@ -42,6 +42,9 @@ struct VrMachine {
      * devices (owned by their transports, freed with the machine). */
     struct VrVirtioDevice *gpu;
     struct VrVirtioDevice *input[VR_INPUT_N];
+    /* The network card, set by the board when cfg.net; its backend is closed before the I/O
+     * thread stops. */
+    struct VrVirtioDevice *net;
     char *renderer_note;
 
     /* Life cycle, under lock. */

@@ -11,6 +11,7 @@
 #include "vr-machine-private.h"
 #include "virtio-gpu.h"
 #include "virtio/virtio-input.h"
+#include "virtio/virtio-net.h"
 
 /* Instructions a CPU runs between looks at the machine's state. */
 #define CPU_SLICE           (1u << 20)
@@ -25,6 +26,7 @@ void vr_machine_config_init(VrMachineConfig *cfg)
     cfg->cpus = 1;
     cfg->memory = 512ull << 20;
     cfg->disks = g_array_new(FALSE, TRUE, sizeof(VrDiskConfig));
+    cfg->net_forwards = g_ptr_array_new_with_free_func(g_free);
 }
 
 void vr_machine_config_clear(VrMachineConfig *cfg)
@@ -36,6 +38,8 @@ void vr_machine_config_clear(VrMachineConfig *cfg)
     g_clear_pointer(&cfg->kernel, g_free);
     g_clear_pointer(&cfg->initrd, g_free);
     g_clear_pointer(&cfg->append, g_free);
+    g_clear_pointer(&cfg->net_mac, g_free);
+    g_clear_pointer(&cfg->net_forwards, g_ptr_array_unref);
     if (cfg->disks) {
         for (guint i = 0; i < cfg->disks->len; i++)
             g_free(g_array_index(cfg->disks, VrDiskConfig, i).path);
@@ -70,6 +74,11 @@ void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
     dst->append = g_strdup(src->append);
     dst->virtio_console = src->virtio_console;
     dst->display = src->display;
+    dst->net = src->net;
+    dst->net_restricted = src->net_restricted;
+    dst->net_mac = g_strdup(src->net_mac);
+    for (guint i = 0; src->net_forwards && i < src->net_forwards->len; i++)
+        g_ptr_array_add(dst->net_forwards, g_strdup(src->net_forwards->pdata[i]));
     for (guint i = 0; src->disks && i < src->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
         VrDiskConfig copy = *d;
@@ -394,6 +403,9 @@ void vr_machine_free(VrMachine *m)
                 g_thread_join(m->threads[i]);
         g_free(m->threads);
     }
+    /* A network backend's thread kicks the card's queues: it stops first. */
+    if (m->net)
+        vr_virtio_net_close_backend(m->net);
     /* The I/O thread goes before the devices it serves. */
     vr_iothread_free(m->io);
     for (guint i = m->devices->len; i-- > 0;) {

@@ -42,6 +42,11 @@ typedef struct VrMachineConfig {
     bool virtio_console; /* the console is a virtio console (hvc0) rather than the UART */
     /* A screen: virtio-gpu with a keyboard, a tablet, a mouse and a gamepad (virtio-input). */
     bool display;
+    /* User-mode networking: a virtio-net card on libslirp (devices/net/README.md). */
+    bool net;
+    bool net_restricted;     /* no connection out of the virtual network */
+    char *net_mac;           /* "52:54:00:12:34:56"; NULL: a new one each time the machine starts */
+    GPtrArray *net_forwards; /* char *, host port forwards in QEMU's hostfwd syntax */
 } VrMachineConfig;
 
 void vr_machine_config_init(VrMachineConfig *cfg);
@@ -200,6 +205,19 @@ bool vr_machine_state_read_config(const char *path, VrMachineConfig *cfg, GError
 /* Parses a memory size: a number with an optional K, M, G or T suffix (optionally followed
  * by "iB" or "B"); a bare number is MiB. */
 bool vr_parse_size(const char *text, uint64_t *bytes, GError **error);
+
+/* ---- the network (a machine built with cfg.net) ---- */
+
+/* Whether the machine has a network card. */
+bool vr_machine_has_net(VrMachine *m);
+/* The cable: the guest sees its link go down or up. False without a network card. Any
+ * thread. */
+bool vr_machine_net_set_link(VrMachine *m, bool up);
+/* Adds or removes a host port forward while the machine runs ("tcp:127.0.0.1:2222-:22",
+ * vr_net_forward_parse's syntax); a taken host port is refused with G_IO_ERROR_ADDRESS_IN_USE.
+ * cfg.net_forwards is not changed. Any thread. */
+bool vr_machine_net_add_forward(VrMachine *m, const char *forward, GError **error);
+bool vr_machine_net_remove_forward(VrMachine *m, const char *forward, GError **error);
 
 /* ---- the screen (a machine built with cfg.display) ---- */
 

@@ -7,6 +7,8 @@
  *   0x1000_0000  NS16550A UART                             PLIC source 10
  *   0x1000_1000  virtio-mmio transports, 0x1000 apart       PLIC sources 1..8
  *   0x1000_9000  virtio-mmio: the power button (virtio-input)  PLIC source 9
+ *   0x1000_a000  virtio-mmio: the screen's five devices         PLIC sources 12..16
+ *   0x1000_f000  virtio-mmio: the network card (virtio-net)     PLIC source 17
  *   0x8000_0000  RAM
  *
  * Boot: with firmware (OpenSBI fw_dynamic), the firmware sits at the start of RAM, the
@@ -36,6 +38,8 @@
 #include "virtio/virtio-console.h"
 #include "virtio/virtio-input.h"
 #include "virtio/virtio-mmio.h"
+#include "virtio/virtio-net.h"
+#include "net/vr-net-slirp.h"
 #include "virtio/virtio-rng.h"
 #include "virtio-gpu.h"
 
@@ -60,6 +64,10 @@
 enum { SCREEN_GPU, SCREEN_KEYBOARD, SCREEN_TABLET, SCREEN_MOUSE, SCREEN_GAMEPAD, N_SCREEN };
 #define VIRT_SCREEN_BASE(k) (VIRT_POWER_BUTTON_BASE + (1 + (k)) * VIRT_VIRTIO_SIZE)
 #define VIRT_SCREEN_IRQ(k)  (12 + (k))
+/* The network card (a machine with cfg.net) follows the screen's devices, whether the
+ * machine has a screen or not. */
+#define VIRT_NET_BASE VIRT_SCREEN_BASE(N_SCREEN)
+#define VIRT_NET_IRQ  VIRT_SCREEN_IRQ(N_SCREEN)
 /* The display size the guest sees until a viewer says otherwise. */
 #define VIRT_DISPLAY_WIDTH  1280
 #define VIRT_DISPLAY_HEIGHT 800
@@ -437,6 +445,15 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
         FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_SCREEN_IRQ(k)));
         FDT_CHECK(fdt_end_node(fdt));
     }
+    if (b->m->net) {
+        g_snprintf(name, sizeof(name), "virtio_mmio@%llx", VIRT_NET_BASE);
+        FDT_CHECK(fdt_begin_node(fdt, name));
+        FDT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+        FDT_CHECK(prop_reg(fdt, VIRT_NET_BASE, VIRT_VIRTIO_SIZE));
+        FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
+        FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_NET_IRQ));
+        FDT_CHECK(fdt_end_node(fdt));
+    }
     FDT_CHECK(fdt_end_node(fdt)); /* soc */
 
     FDT_CHECK(fdt_begin_node(fdt, "poweroff"));
@@ -633,6 +650,28 @@ static void add_screen(VirtBoard *b)
         add_fixed_virtio(b, b->screen[k], VIRT_SCREEN_BASE(k), VIRT_SCREEN_IRQ(k), names[k]);
 }
 
+static bool add_net(VirtBoard *b, GError **error)
+{
+    VrMachine *m = b->m;
+    const VrMachineConfig *cfg = &m->cfg;
+    uint8_t mac[6];
+    if (!cfg->net_mac || !vr_net_parse_mac(cfg->net_mac, mac))
+        vr_net_random_mac(mac);
+    VrNetSlirpConfig net = {.restricted = cfg->net_restricted, .ipv6 = true};
+    VrNetBackend *be = vr_net_slirp_new(&net, error);
+    if (!be)
+        return false;
+    m->net = vr_virtio_net_new(mac, VR_VIRTIO_NET_DEFAULT_MTU, be);
+    add_fixed_virtio(b, m->net, VIRT_NET_BASE, VIRT_NET_IRQ, "net");
+    for (guint i = 0; cfg->net_forwards && i < cfg->net_forwards->len; i++) {
+        VrNetForward fwd;
+        if (!vr_net_forward_parse(cfg->net_forwards->pdata[i], &fwd, error) ||
+            !vr_net_slirp_add_forward(be, &fwd, error))
+            return false;
+    }
+    return true;
+}
+
 static bool change_cd(void *opaque, unsigned index, const char *path, GError **error)
 {
     VirtBoard *b = opaque;
@@ -749,6 +788,8 @@ static bool virt_build(VrMachine *m, GError **error)
                               vr_virtio_mmio_ops(), button);
     if (cfg->display)
         add_screen(b);
+    if (cfg->net && !add_net(b, error))
+        return false;
     return true;
 }
 
