@@ -17,8 +17,9 @@
 #include "vr-state.h"
 
 /* 2: each disk also says whether it is a CD drive (whose path may be NULL: no disc) and
- * whether it ejects on reboot. Version 1 files are read as they were. */
-#define MACHINE_SECTION_VERSION 3
+ * whether it ejects on reboot. Version 1 files are read as they were. 3: the screen. 4: the
+ * network (on, restricted, the card's address, the host forwards). */
+#define MACHINE_SECTION_VERSION 4
 #define RAM_PAGE                4096u
 #define RAM_RUN_PAGES           256u
 #define RAM_END                 UINT64_MAX
@@ -84,6 +85,14 @@ static void save_config(const VrMachineConfig *cfg, VrStateWriter *w)
         vr_state_put_bool(w, d->eject_on_reboot);
     }
     vr_state_put_bool(w, cfg->display); /* version 3 */
+    /* Version 4: the network, with the address the card had (the guest knows it). */
+    vr_state_put_bool(w, cfg->net);
+    vr_state_put_bool(w, cfg->net_restricted);
+    vr_state_put_string(w, cfg->net_mac);
+    unsigned n_forwards = cfg->net_forwards ? cfg->net_forwards->len : 0;
+    vr_state_put_u32(w, n_forwards);
+    for (unsigned i = 0; i < n_forwards; i++)
+        vr_state_put_string(w, cfg->net_forwards->pdata[i]);
 }
 
 typedef struct {
@@ -149,6 +158,28 @@ static bool load_config(VrStateReader *r, VrMachineConfig *cfg, GArray *identiti
         g_array_append_val(identities, id);
     }
     cfg->display = version >= 3 && vr_state_get_bool(r);
+    if (version >= 4) {
+        cfg->net = vr_state_get_bool(r);
+        cfg->net_restricted = vr_state_get_bool(r);
+        g_free(cfg->net_mac);
+        cfg->net_mac = vr_state_get_string(r);
+        uint32_t n_forwards = vr_state_get_u32(r);
+        if (vr_state_reader_failed(r))
+            return false;
+        if (n_forwards > 1024) {
+            vr_state_reader_invalid(r, _("it names %u port forwards"), n_forwards);
+            return false;
+        }
+        g_ptr_array_set_size(cfg->net_forwards, 0);
+        for (uint32_t i = 0; i < n_forwards; i++) {
+            char *fwd = vr_state_get_string(r);
+            if (!fwd) {
+                vr_state_reader_invalid(r, _("port forward %u is missing"), i);
+                return false;
+            }
+            g_ptr_array_add(cfg->net_forwards, fwd);
+        }
+    }
     return !vr_state_reader_failed(r);
 }
 

@@ -655,8 +655,13 @@ static bool add_net(VirtBoard *b, GError **error)
     VrMachine *m = b->m;
     const VrMachineConfig *cfg = &m->cfg;
     uint8_t mac[6];
-    if (!cfg->net_mac || !vr_net_parse_mac(cfg->net_mac, mac))
+    if (!cfg->net_mac || !vr_net_parse_mac(cfg->net_mac, mac)) {
+        /* Kept in the machine's settings, so a state file restores the same card. */
         vr_net_random_mac(mac);
+        g_free(m->cfg.net_mac);
+        m->cfg.net_mac = g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+                                         mac[3], mac[4], mac[5]);
+    }
     VrNetSlirpConfig net = {.restricted = cfg->net_restricted, .ipv6 = true};
     VrNetBackend *be = vr_net_slirp_new(&net, error);
     if (!be)
