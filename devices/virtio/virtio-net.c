@@ -300,8 +300,10 @@ static void receive(VrVirtioNet *n, VrVirtqueue *vq)
 static bool net_receive(void *opaque, const uint8_t *data, size_t len, unsigned flags)
 {
     VrVirtioNet *n = opaque;
+    /* Before a driver runs the card (or after it gave up) frames would only go stale. */
+    bool driver = vr_virtio_device_driver_ok(&n->dev);
     g_mutex_lock(&n->lock);
-    if (!n->link_up) {
+    if (!n->link_up || !driver) {
         /* Taken and lost, as on a cable pulled out: the backend must not wait for room. */
         n->stats.rx_dropped++;
         g_mutex_unlock(&n->lock);

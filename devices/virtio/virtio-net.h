@@ -10,7 +10,8 @@
  *
  * Frames from the backend wait in a bounded queue of the device's own while the guest has
  * no receive buffers; when it is full the backend is refused and told (receive_ready) once
- * the guest took some. A device reset, and a link going down, drop the frames waiting.
+ * the guest took some. A device reset, and a link going down, drop the frames waiting;
+ * frames that come while no driver runs the card (not DRIVER_OK) are dropped.
  */
 #ifndef VR_VIRTIO_NET_H
 #define VR_VIRTIO_NET_H
