@@ -15,6 +15,7 @@
 #include "virtio/virtio-blk.h"
 #include "virtio/virtio-console.h"
 #include "virtio/virtio-input.h"
+#include "virtio/virtio-net.h"
 #include "virtio/virtio-rng.h"
 #include "virtio-gpu.h"
 
@@ -27,7 +28,7 @@
 #define USED_OFF   0x6000
 #define SANE_QSIZE 16
 
-enum { DEV_RNG, DEV_CONSOLE, DEV_BLK, DEV_INPUT, DEV_GPU, N_DEVS };
+enum { DEV_RNG, DEV_CONSOLE, DEV_BLK, DEV_INPUT, DEV_GPU, DEV_NET, N_DEVS };
 
 typedef struct {
     TdMachine m;
@@ -51,6 +52,25 @@ static size_t discard_output(void *opaque, const uint8_t *data, size_t len)
 }
 
 static guint64 console_bytes;
+
+/* A network backend that counts the frames it is sent. */
+typedef struct {
+    VrNetBackend be;
+    gint frames;
+} CountingBackend;
+
+static void counting_send(VrNetBackend *be, const uint8_t *frame, size_t len)
+{
+    g_atomic_int_inc(&((CountingBackend *) be)->frames);
+}
+
+static void counting_free(VrNetBackend *be)
+{
+    g_free(be);
+}
+
+static const VrNetBackendOps counting_ops = {"counting", counting_send, NULL, counting_free};
+static CountingBackend *net_backend;
 
 static uint64_t queue_base(unsigned i)
 {
@@ -239,6 +259,16 @@ static void host_side(Fuzz *f)
                                               (uint32_t) rnd(f, 5000));
         return;
     }
+    if (f->kind == DEV_NET) {
+        uint8_t frame[2000];
+        for (unsigned i = 0; i < sizeof(frame); i++)
+            frame[i] = (uint8_t) g_rand_int(f->r);
+        if (rnd(f, 5))
+            (void) vr_net_backend_deliver(&net_backend->be, frame, 1 + rnd(f, sizeof(frame)), 1);
+        else
+            vr_virtio_net_set_link(f->m.dev, rnd(f, 2));
+        return;
+    }
     if (f->kind != DEV_CONSOLE)
         return;
     uint8_t junk[300];
@@ -320,6 +350,21 @@ static void sanity(Fuzz *f)
                          GUINT32_TO_LE(VR_VIRTIO_GPU_RESP_OK_DISPLAY_INFO));
         break;
     }
+    case DEV_NET: {
+        /* A frame out (queue 1) reaches the backend; one in (queue 0) fills a buffer. */
+        vr_virtio_net_set_link(m->dev, true);
+        gint before = g_atomic_int_get(&net_backend->frames);
+        memset(td_host(m, buf), 0, 12 + 60);
+        TdBuf out[] = {{buf, 12, false}, {buf + 12, 60, false}};
+        g_assert_cmpuint(td_submit(m, &q[1], out, 2), ==, 0);
+        g_assert_cmpint(g_atomic_int_get(&net_backend->frames), ==, before + 1);
+        uint8_t frame[60] = {0xab};
+        g_assert_true(vr_net_backend_deliver(&net_backend->be, frame, sizeof(frame), 0));
+        TdBuf in = {buf + 512, 2048, true};
+        g_assert_cmpuint(td_submit(m, &q[0], &in, 1), ==, 12 + 60);
+        g_assert_cmpuint(*(uint8_t *) td_host(m, buf + 512 + 12), ==, 0xab);
+        break;
+    }
     default: g_assert_not_reached();
     }
     g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_STATUS), ==, 0xf);
@@ -359,6 +404,14 @@ static void fuzz(int kind, bool io)
         dev = vr_virtio_gpu_new(vr_renderer_cpu_new(), 800, 600, 16 << 20);
         f.nq = 2;
         break;
+    case DEV_NET: {
+        static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0, 0, 1};
+        net_backend = g_new0(CountingBackend, 1);
+        net_backend->be.ops = &counting_ops;
+        dev = vr_virtio_net_new(mac, 1500, &net_backend->be);
+        f.nq = 2;
+        break;
+    }
     default: g_assert_not_reached();
     }
     td_init(&f.m, dev, RAM_SIZE, io);
@@ -412,7 +465,7 @@ int main(int argc, char **argv)
         seconds = g_ascii_strtod(t, NULL);
     g_test_message("seed %u, %.2f s per case", seed, seconds);
     tmpdir = g_dir_make_tmp("vireo-virtio-fuzz-XXXXXX", NULL);
-    static const char *names[] = {"rng", "console", "blk", "input", "gpu"};
+    static const char *names[] = {"rng", "console", "blk", "input", "gpu", "net"};
     for (int kind = 0; kind < N_DEVS; kind++) {
         for (int io = 0; io < 2; io++) {
             g_autofree char *path =
