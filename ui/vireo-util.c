@@ -162,7 +162,8 @@ char *vireo_config_error_text(const VrMachineConfig *cfg, const GError *error)
         return g_strdup(_("Without firmware the kernel is what runs: choose a kernel first."));
     case VR_CONFIG_ERROR_ARCH:
     case VR_CONFIG_ERROR_BOARD:
-    case VR_CONFIG_ERROR_FIRMWARE: break;
+    case VR_CONFIG_ERROR_FIRMWARE:
+    case VR_CONFIG_ERROR_NET: break;
     }
     return g_strdup(error->message);
 }
