@@ -58,7 +58,7 @@ struct VrRendererResource {
  * holds one, each exported image one. */
 typedef struct {
     gatomicrefcount ref;
-    VkInstance instance;
+    VkInstance instance; /* the process's (process_instance), never destroyed */
     VkDevice device;
     VkQueue queue;
     uint32_t family;   /* the queue's family */
@@ -1143,8 +1143,6 @@ static void shared_unref(Shared *sh)
             vkDestroyCommandPool(sh->device, sh->read_pool, NULL);
         vkDestroyDevice(sh->device, NULL);
     }
-    if (sh->instance)
-        vkDestroyInstance(sh->instance, NULL);
     g_mutex_clear(&sh->queue_lock);
     g_mutex_clear(&sh->read_lock);
     g_free(sh);
@@ -1465,6 +1463,36 @@ static bool setup(VkRenderer *vr, char **why)
     return true;
 }
 
+/* One instance for the process, made for the first renderer and kept to the end: making one
+ * takes a while (the loader reads every driver's manifest), and the loader unloads a driver
+ * with the last instance, dropping the driver's own global data. A failure is not kept: a
+ * driver installed meanwhile counts at the next try. */
+static VkResult process_instance(VkInstance *out)
+{
+    static GMutex lock;
+    static VkInstance instance;
+    VkResult r = VK_SUCCESS;
+    g_mutex_lock(&lock);
+    if (!instance) {
+        VkApplicationInfo app = {
+            .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
+            .pApplicationName = "Vireo",
+            .pEngineName = "Vireo",
+            .apiVersion = VK_API_VERSION_1_1,
+        };
+        VkInstanceCreateInfo ci = {
+            .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
+            .pApplicationInfo = &app,
+        };
+        r = vkCreateInstance(&ci, NULL, &instance);
+        if (r != VK_SUCCESS)
+            instance = VK_NULL_HANDLE;
+    }
+    *out = instance;
+    g_mutex_unlock(&lock);
+    return r;
+}
+
 VrRenderer *vr_renderer_vulkan_new(GError **error)
 {
     VkRenderer *vr = g_new0(VkRenderer, 1);
@@ -1474,19 +1502,8 @@ VrRenderer *vr_renderer_vulkan_new(GError **error)
     g_atomic_ref_count_init(&vr->sh->ref);
     g_mutex_init(&vr->sh->queue_lock);
     g_mutex_init(&vr->sh->read_lock);
-    VkApplicationInfo app = {
-        .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
-        .pApplicationName = "Vireo",
-        .pEngineName = "Vireo",
-        .apiVersion = VK_API_VERSION_1_1,
-    };
-    VkInstanceCreateInfo ci = {
-        .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
-        .pApplicationInfo = &app,
-    };
-    VkResult r = vkCreateInstance(&ci, NULL, &vr->sh->instance);
+    VkResult r = process_instance(&vr->sh->instance);
     if (r != VK_SUCCESS) {
-        vr->sh->instance = VK_NULL_HANDLE;
         vk_free(&vr->base);
         /* Translators: a Vulkan error code such as VK_ERROR_INCOMPATIBLE_DRIVER. */
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
