@@ -273,6 +273,21 @@ static int prop_hart_interrupts(void *fdt, unsigned n_harts, uint32_t first, uin
  * before its CDs (an installed system boots before the installer it came from; an empty disk
  * lets the CD boot), and every partition on each, with U-Boot's own scan of a partition
  * (extlinux, boot scripts, the EFI boot manager and the removable-media loader). */
+/* A virtio-mmio transport's node at base, interrupt irq of the PLIC; libfdt's error or 0. */
+static int virtio_node(void *fdt, uint64_t base, uint32_t irq)
+{
+    char name[48];
+    int err;
+    g_snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long) base);
+    if ((err = fdt_begin_node(fdt, name)) < 0 ||
+        (err = fdt_property_string(fdt, "compatible", "virtio,mmio")) < 0 ||
+        (err = prop_reg(fdt, base, VIRT_VIRTIO_SIZE)) < 0 ||
+        (err = fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC)) < 0 ||
+        (err = fdt_property_cell(fdt, "interrupts", irq)) < 0)
+        return err;
+    return fdt_end_node(fdt);
+}
+
 static int fdt_uefi_config(void *fdt, VirtBoard *b)
 {
     const VrMachineConfig *cfg = &b->m->cfg;
@@ -416,44 +431,15 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
     FDT_CHECK(fdt_property_cell(fdt, "phandle", PHANDLE_TEST));
     FDT_CHECK(fdt_end_node(fdt));
 
-    for (unsigned i = 0; i < b->n_virtio; i++) {
-        uint64_t base = VIRT_VIRTIO_BASE + i * VIRT_VIRTIO_SIZE;
-        g_snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long) base);
-        FDT_CHECK(fdt_begin_node(fdt, name));
-        FDT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-        FDT_CHECK(prop_reg(fdt, base, VIRT_VIRTIO_SIZE));
-        FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
-        FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_VIRTIO_IRQ(i)));
-        FDT_CHECK(fdt_end_node(fdt));
-    }
+    for (unsigned i = 0; i < b->n_virtio; i++)
+        FDT_CHECK(virtio_node(fdt, VIRT_VIRTIO_BASE + i * VIRT_VIRTIO_SIZE, VIRT_VIRTIO_IRQ(i)));
     /* After the others, so the guest numbers its disks and consoles as before. */
-    g_snprintf(name, sizeof(name), "virtio_mmio@%llx", VIRT_POWER_BUTTON_BASE);
-    FDT_CHECK(fdt_begin_node(fdt, name));
-    FDT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-    FDT_CHECK(prop_reg(fdt, VIRT_POWER_BUTTON_BASE, VIRT_VIRTIO_SIZE));
-    FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
-    FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_POWER_BUTTON_IRQ));
-    FDT_CHECK(fdt_end_node(fdt));
-    for (unsigned k = 0; k < N_SCREEN; k++) {
-        if (!b->screen[k])
-            continue;
-        g_snprintf(name, sizeof(name), "virtio_mmio@%llx", VIRT_SCREEN_BASE(k));
-        FDT_CHECK(fdt_begin_node(fdt, name));
-        FDT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-        FDT_CHECK(prop_reg(fdt, VIRT_SCREEN_BASE(k), VIRT_VIRTIO_SIZE));
-        FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
-        FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_SCREEN_IRQ(k)));
-        FDT_CHECK(fdt_end_node(fdt));
-    }
-    if (b->m->net) {
-        g_snprintf(name, sizeof(name), "virtio_mmio@%llx", VIRT_NET_BASE);
-        FDT_CHECK(fdt_begin_node(fdt, name));
-        FDT_CHECK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
-        FDT_CHECK(prop_reg(fdt, VIRT_NET_BASE, VIRT_VIRTIO_SIZE));
-        FDT_CHECK(fdt_property_cell(fdt, "interrupt-parent", PHANDLE_PLIC));
-        FDT_CHECK(fdt_property_cell(fdt, "interrupts", VIRT_NET_IRQ));
-        FDT_CHECK(fdt_end_node(fdt));
-    }
+    FDT_CHECK(virtio_node(fdt, VIRT_POWER_BUTTON_BASE, VIRT_POWER_BUTTON_IRQ));
+    for (unsigned k = 0; k < N_SCREEN; k++)
+        if (b->screen[k])
+            FDT_CHECK(virtio_node(fdt, VIRT_SCREEN_BASE(k), VIRT_SCREEN_IRQ(k)));
+    if (b->m->net)
+        FDT_CHECK(virtio_node(fdt, VIRT_NET_BASE, VIRT_NET_IRQ));
     FDT_CHECK(fdt_end_node(fdt)); /* soc */
 
     FDT_CHECK(fdt_begin_node(fdt, "poweroff"));
