@@ -382,23 +382,31 @@ static void begin(VkRenderer *vr)
 }
 
 /* Ends, submits and waits; afterwards the host sees what the commands wrote. */
-static bool submit(VkRenderer *vr)
+/* Ends cmd, submits it to the queue (under the queue lock: other threads submit too) and
+ * waits for fence, which is reset for the next use. */
+static VkResult end_submit_wait(Shared *sh, VkCommandBuffer cmd, VkFence fence)
 {
-    barrier_all(vr, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
-    VkResult r = vkEndCommandBuffer(vr->cmd);
+    VkResult r = vkEndCommandBuffer(cmd);
     if (r == VK_SUCCESS) {
         VkSubmitInfo si = {
             .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
             .commandBufferCount = 1,
-            .pCommandBuffers = &vr->cmd,
+            .pCommandBuffers = &cmd,
         };
-        g_mutex_lock(&vr->sh->queue_lock);
-        r = vkQueueSubmit(vr->sh->queue, 1, &si, vr->fence);
-        g_mutex_unlock(&vr->sh->queue_lock);
+        g_mutex_lock(&sh->queue_lock);
+        r = vkQueueSubmit(sh->queue, 1, &si, fence);
+        g_mutex_unlock(&sh->queue_lock);
     }
     if (r == VK_SUCCESS)
-        r = vkWaitForFences(vr->device, 1, &vr->fence, VK_TRUE, UINT64_MAX);
-    vkResetFences(vr->device, 1, &vr->fence);
+        r = vkWaitForFences(sh->device, 1, &fence, VK_TRUE, UINT64_MAX);
+    vkResetFences(sh->device, 1, &fence);
+    return r;
+}
+
+static bool submit(VkRenderer *vr)
+{
+    barrier_all(vr, VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
+    VkResult r = end_submit_wait(vr->sh, vr->cmd, vr->fence);
     if (r != VK_SUCCESS) {
         g_warning("Vulkan renderer: a submission failed (%s); the display stops changing",
                   result_name(r));
@@ -669,20 +677,7 @@ static bool slot_read(VrGpuFrameImage *image, uint8_t *pixels, uint32_t stride)
         vkCmdPipelineBarrier(sh->read_cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
                              VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, NULL, 0, NULL);
         slot_barrier(sh->read_cmd, sh->family, slot, false, false, VK_ACCESS_TRANSFER_READ_BIT);
-        VkResult r = vkEndCommandBuffer(sh->read_cmd);
-        if (r == VK_SUCCESS) {
-            VkSubmitInfo si = {
-                .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-                .commandBufferCount = 1,
-                .pCommandBuffers = &sh->read_cmd,
-            };
-            g_mutex_lock(&sh->queue_lock);
-            r = vkQueueSubmit(sh->queue, 1, &si, sh->read_fence);
-            g_mutex_unlock(&sh->queue_lock);
-        }
-        if (r == VK_SUCCESS)
-            r = vkWaitForFences(sh->device, 1, &sh->read_fence, VK_TRUE, UINT64_MAX);
-        vkResetFences(sh->device, 1, &sh->read_fence);
+        VkResult r = end_submit_wait(sh, sh->read_cmd, sh->read_fence);
         ok = r == VK_SUCCESS;
         if (!ok)
             g_warning("Vulkan renderer: reading a frame back failed (%s)", result_name(r));
