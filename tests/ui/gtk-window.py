@@ -18,14 +18,13 @@ failed, 77 skipped (no Xvfb or xdotool, the guest not built, frames cannot go th
 """
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import time
 
-from viewer_common import (ABS_MAX, Console, artifact, fail, find_window, pattern_a, read_xwd,
-                           save_png, screen_pixel, skip, start_xvfb, xdotool,
-                           relative_moves, power_off, clean_up)
+from viewer_common import (ABS_MAX, Console, clean_up, fail, find_window, need_tools_and_guest,
+                           pattern_a, power_off, read_xwd, relative_moves, save_png,
+                           screen_pixel, skip, start_xvfb, xdotool)
 
 THROUGH_GL = "the screen is drawn with Vulkan and shown through OpenGL"
 
@@ -46,12 +45,7 @@ def main():
     parser.add_argument("--path", choices=("gl", "copy"), default="copy")
     args = parser.parse_args()
     vireo = os.environ.get("VIREO")
-    for tool in ("Xvfb", "xdotool"):
-        if not shutil.which(tool):
-            skip("%s is not installed (Debian packages xvfb, xdotool)" % tool)
-    kernel, initrd = artifact("build-linux.sh"), artifact("build-initramfs.sh")
-    if not kernel or not initrd:
-        skip("the Linux kernel or the initramfs is not built: run tests/guests/build-all.sh")
+    kernel, initrd = need_tools_and_guest()
     out_dir = os.environ.get("VIREO_TEST_OUTPUT")
     xvfb, display, screen_file, tmp = start_xvfb()
     proc = None

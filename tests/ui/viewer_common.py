@@ -204,3 +204,15 @@ def clean_up(proc, xvfb, tmp):
     xvfb.terminate()
     xvfb.wait()
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def need_tools_and_guest():
+    """The test kernel and initramfs; skips the test when they are not built or Xvfb or
+    xdotool is missing."""
+    for tool in ("Xvfb", "xdotool"):
+        if not shutil.which(tool):
+            skip("%s is not installed (Debian packages xvfb, xdotool)" % tool)
+    kernel, initrd = artifact("build-linux.sh"), artifact("build-initramfs.sh")
+    if not kernel or not initrd:
+        skip("the Linux kernel or the initramfs is not built: run tests/guests/build-all.sh")
+    return kernel, initrd
