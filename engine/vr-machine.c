@@ -725,13 +725,15 @@ static void reset(VrMachine *m, bool by_guest)
     bool booted = m->board_ops->boot(m, m->board, &error);
     m->resets_in_progress--;
     m->resets_done++;
-    vr_machine_release(m);
+    /* Posted before the harts run again: a guest that ends at once must not have its end
+     * reach the event handler before the news of the reset and the ejected discs. */
     for (guint i = 0; i < ejected->len; i++)
         post_event_for_disk(m, VR_EVENT_MEDIA_CHANGED, NULL, g_array_index(ejected, unsigned, i),
                             true);
-    if (booted) {
+    if (booted)
         post_event(m, VR_EVENT_RESET, NULL);
-    } else {
+    vr_machine_release(m);
+    if (!booted) {
         /* Translators: %s says why, e.g. "kernel /boot/Image is empty". */
         g_autofree char *msg =
             g_strdup_printf(_("The machine could not restart: %s"), error->message);

@@ -76,7 +76,7 @@ def main():
 
         # The picture, at the size the guest took from the window.
         con.type("mkfifo /tmp/draw; vireo-drawtest < /tmp/draw & exec 3> /tmp/draw\n")
-        m = con.expect_re(r"drawtest: ready (\d+)x(\d+)")
+        m = con.expect_re(r"drawtest: ready (\d+)x(\d+)\r?\n")
         w, h = int(m.group(1)), int(m.group(2))
         if w > ww or h > wh or w < ww // 2 or h < wh // 2:
             fail("the guest's screen is %dx%d in a %dx%d window" % (w, h, ww, wh))

@@ -177,10 +177,12 @@ static void test_eject_on_reboot(void)
         if (g_get_monotonic_time() > deadline) {
             /* What the page shows instead tells which path lost the news. */
             g_autofree char *cd = vireo_machine_get_cd_path(m, 0);
+            g_autoptr(GBytes) log = vireo_machine_get_console_log(m);
             g_error("timed out waiting for the banner about the ejected CD; the banner says "
-                    "\"%s\", the machine is %s, the drive holds %s",
+                    "\"%s\", the machine is %s, the drive holds %s; the console printed:\n%.*s",
                     vireo_machine_page_get_banner(ui_page()) ?: "(none)",
-                    vireo_machine_get_state_label(m), cd ? cd : "no disc");
+                    vireo_machine_get_state_label(m), cd ? cd : "no disc",
+                    (int) g_bytes_get_size(log), (const char *) g_bytes_get_data(log, NULL));
         }
         ui_iterate(20);
     }
