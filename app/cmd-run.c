@@ -623,6 +623,13 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
             note(_("cd%u: the guest restarted, so its disc was ejected"), cd);
         }
         break;
+    case VR_EVENT_NET_CHANGED: {
+        g_autofree char *addr = vr_machine_net_guest_address(m);
+        if (addr)
+            /* Translators: %s is an IPv4 address such as 10.0.2.15. */
+            note(_("network: the guest has the address %s"), addr);
+        break;
+    }
     case VR_EVENT_STATE_CHANGED:
         if (ev->state == VR_MACHINE_STOPPED)
             g_main_loop_quit(s->loop);

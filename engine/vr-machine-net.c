@@ -43,3 +43,10 @@ bool vr_machine_net_remove_forward(VrMachine *m, const char *forward, GError **e
     return be && vr_net_forward_parse(forward, &fwd, error) &&
            vr_net_slirp_remove_forward(be, &fwd, error);
 }
+
+char *vr_machine_net_guest_address(VrMachine *m)
+{
+    char addr[16];
+    VrNetBackend *be = m->net ? vr_virtio_net_backend(m->net) : NULL;
+    return be && vr_net_slirp_guest_address(be, addr) ? g_strdup(addr) : NULL;
+}

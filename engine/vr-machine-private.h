@@ -110,6 +110,8 @@ void vr_machine_console_input_room(VrMachine *m);
 void vr_machine_display_updated(VrMachine *m);
 /* An error for the user, e.g. a disk that failed. */
 void vr_machine_report_error(VrMachine *m, const char *message);
+/* Posts VR_EVENT_NET_CHANGED. Any thread. */
+void vr_machine_post_net_changed(VrMachine *m);
 
 /* vr-machine.c: stops every CPU thread and holds it parked (with op_lock taken first), then
  * lets them go again. Returns whether the machine was running. */

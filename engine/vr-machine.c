@@ -266,6 +266,11 @@ void vr_machine_report_error(VrMachine *m, const char *message)
     post_event(m, VR_EVENT_ERROR, message);
 }
 
+void vr_machine_post_net_changed(VrMachine *m)
+{
+    post_event(m, VR_EVENT_NET_CHANGED, NULL);
+}
+
 /* ---- console ---- */
 
 bool vr_machine_console_put(VrMachine *m, uint8_t byte)

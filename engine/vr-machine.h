@@ -95,6 +95,8 @@ typedef enum {
                                    * for the disc now in it. */
     VR_EVENT_DISPLAY_UPDATED,     /* the screen has a new frame: vr_machine_get_frame(); one
                                    * event for any number of frames since the last */
+    VR_EVENT_NET_CHANGED,         /* the guest's network address changed:
+                                   * vr_machine_net_guest_address() */
 } VrEventKind;
 
 typedef struct VrMachineEvent {
@@ -218,6 +220,9 @@ bool vr_machine_net_set_link(VrMachine *m, bool up);
  * cfg.net_forwards is not changed. Any thread. */
 bool vr_machine_net_add_forward(VrMachine *m, const char *forward, GError **error);
 bool vr_machine_net_remove_forward(VrMachine *m, const char *forward, GError **error);
+/* The guest's IPv4 address ("10.0.2.15") once DHCP has given it one, else NULL (also without
+ * a network card). VR_EVENT_NET_CHANGED says when it changes. Any thread; free with g_free. */
+char *vr_machine_net_guest_address(VrMachine *m);
 
 /* ---- the screen (a machine built with cfg.display) ---- */
 

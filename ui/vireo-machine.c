@@ -489,6 +489,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     case VR_EVENT_CONSOLE_INPUT_READY: break;
     case VR_EVENT_DISPLAY_UPDATED: g_signal_emit(self, signals[SIGNAL_DISPLAY_UPDATED], 0); break;
     case VR_EVENT_MEDIA_CHANGED: on_media_changed(self, m, ev); break;
+    case VR_EVENT_NET_CHANGED: break;
     case VR_EVENT_STATE_CHANGED:
         switch (ev->state) {
         case VR_MACHINE_RUNNING: set_state(self, VIREO_MACHINE_RUNNING); break;

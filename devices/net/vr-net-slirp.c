@@ -15,6 +15,7 @@
 
 #include "../virtio/virtio.h"
 #include "vr-i18n.h"
+#include "vr-net-frames.h"
 
 typedef struct {
     SlirpTimerCb cb;
@@ -38,6 +39,12 @@ typedef struct {
     GThread *thread;
     VrRateLimit log;
     gint refused; /* atomic: frames the card had no room for */
+    /* The address DHCP last gave the guest (0: none yet), under addr_lock; addr_fn is told
+     * when it changes. */
+    GMutex addr_lock;
+    uint32_t guest_addr;
+    VrNetAddressFn addr_fn;
+    void *addr_opaque;
 } VrNetSlirp;
 
 static int64_t now_ms(void)
@@ -54,9 +61,26 @@ static void wake(VrNetSlirp *s)
 
 /* ---- slirp's callbacks (lock held) ---- */
 
+/* A DHCP ACK on its way to the guest: the address it gives is the guest's from now on. */
+static void note_guest_address(VrNetSlirp *s, const uint8_t *frame, size_t len)
+{
+    uint32_t addr;
+    if (!vr_net_frame_dhcp_ack(frame, len, &addr))
+        return;
+    g_mutex_lock(&s->addr_lock);
+    bool changed = addr != s->guest_addr;
+    s->guest_addr = addr;
+    VrNetAddressFn fn = s->addr_fn;
+    void *opaque = s->addr_opaque;
+    g_mutex_unlock(&s->addr_lock);
+    if (changed && fn)
+        fn(opaque);
+}
+
 static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 {
     VrNetSlirp *s = opaque;
+    note_guest_address(s, buf, len);
     /* No room in the card: dropped, TCP sends it again. */
     if (!vr_net_backend_deliver(&s->be, buf, len, VR_NET_RX_CSUM_VALID))
         g_atomic_int_inc(&s->refused);
@@ -227,6 +251,13 @@ static gpointer slirp_thread(gpointer data)
 
 /* ---- The backend ---- */
 
+static struct in_addr ip4(const char *text)
+{
+    struct in_addr a;
+    inet_pton(AF_INET, text, &a);
+    return a;
+}
+
 /* With the lock held, after closing sockets slirp polls: waits until the poller is out of
  * the poll() it may be in, since a socket being polled lives on in the kernel until then (a
  * listener closed that way would still accept a connection). Not on the poller's thread. */
@@ -243,6 +274,16 @@ static void wait_poll_round_locked(VrNetSlirp *s)
 static void slirp_send(VrNetBackend *be, const uint8_t *frame, size_t len)
 {
     VrNetSlirp *s = (VrNetSlirp *) be;
+    /* The host's name is answered here: slirp's DNS server only relays to the host's. */
+    uint8_t answer[600];
+    size_t n =
+        vr_net_frame_answer_dns(frame, len, ip4(VR_NET_SLIRP_DNS_ADDR).s_addr, VR_NET_HOST_NAME,
+                                ip4(VR_NET_SLIRP_GATEWAY_ADDR).s_addr, answer, sizeof(answer));
+    if (n) {
+        if (!vr_net_backend_deliver(&s->be, answer, n, VR_NET_RX_CSUM_VALID))
+            g_atomic_int_inc(&s->refused);
+        return;
+    }
     g_mutex_lock(&s->lock);
     slirp_input(s->slirp, frame, (int) len);
     g_mutex_unlock(&s->lock);
@@ -262,6 +303,7 @@ static void slirp_free(VrNetBackend *be)
     close(s->wake_fd);
     g_cond_clear(&s->polled);
     g_mutex_clear(&s->lock);
+    g_mutex_clear(&s->addr_lock);
     g_free(s);
 }
 
@@ -270,13 +312,6 @@ static const VrNetBackendOps slirp_ops = {
     .send = slirp_send,
     .free = slirp_free,
 };
-
-static struct in_addr ip4(const char *text)
-{
-    struct in_addr a;
-    inet_pton(AF_INET, text, &a);
-    return a;
-}
 
 VrNetBackend *vr_net_slirp_new(const VrNetSlirpConfig *config, GError **error)
 {
@@ -291,6 +326,7 @@ VrNetBackend *vr_net_slirp_new(const VrNetSlirpConfig *config, GError **error)
     s->be.ops = &slirp_ops;
     s->wake_fd = wake_fd;
     g_mutex_init(&s->lock);
+    g_mutex_init(&s->addr_lock);
     g_cond_init(&s->polled);
     s->timers = g_ptr_array_new();
     s->pollfds = g_array_new(FALSE, TRUE, sizeof(struct pollfd));
@@ -322,11 +358,33 @@ VrNetBackend *vr_net_slirp_new(const VrNetSlirpConfig *config, GError **error)
         close(wake_fd);
         g_cond_clear(&s->polled);
         g_mutex_clear(&s->lock);
+        g_mutex_clear(&s->addr_lock);
         g_free(s);
         return NULL;
     }
     s->thread = g_thread_new("vireo-net", slirp_thread, s);
     return &s->be;
+}
+
+void vr_net_slirp_set_address_fn(VrNetBackend *be, VrNetAddressFn fn, void *opaque)
+{
+    VrNetSlirp *s = (VrNetSlirp *) be;
+    g_mutex_lock(&s->addr_lock);
+    s->addr_fn = fn;
+    s->addr_opaque = opaque;
+    g_mutex_unlock(&s->addr_lock);
+}
+
+bool vr_net_slirp_guest_address(VrNetBackend *be, char out[16])
+{
+    VrNetSlirp *s = (VrNetSlirp *) be;
+    g_mutex_lock(&s->addr_lock);
+    struct in_addr a = {.s_addr = s->guest_addr};
+    g_mutex_unlock(&s->addr_lock);
+    if (!a.s_addr)
+        return false;
+    inet_ntop(AF_INET, &a, out, 16);
+    return true;
 }
 
 static bool parse_ip4(const char *text, const char *fallback, struct in_addr *out)

@@ -37,6 +37,14 @@ typedef struct VrNetForward {
 } VrNetForward;
 
 VrNetBackend *vr_net_slirp_new(const VrNetSlirpConfig *config, GError **error);
+
+/* The guest's IPv4 address, once DHCP has given it one: seen in the server's ACK, so it is
+ * known as soon as the guest can use it. fn is called (on the backend's thread, or the one
+ * sending frames) when it changes; it must not call back into the backend. */
+typedef void (*VrNetAddressFn)(void *opaque);
+void vr_net_slirp_set_address_fn(VrNetBackend *be, VrNetAddressFn fn, void *opaque);
+/* Writes the dotted address into out; false while the guest has none. */
+bool vr_net_slirp_guest_address(VrNetBackend *be, char out[16]);
 /* Refuses a forward whose host port is taken (G_IO_ERROR_ADDRESS_IN_USE) or whose addresses
  * are wrong (G_IO_ERROR_INVALID_ARGUMENT). Thread-safe. */
 bool vr_net_slirp_add_forward(VrNetBackend *be, const VrNetForward *fwd, GError **error);

@@ -636,6 +636,11 @@ static void add_screen(VirtBoard *b)
         add_fixed_virtio(b, b->screen[k], VIRT_SCREEN_BASE(k), VIRT_SCREEN_IRQ(k), names[k]);
 }
 
+static void guest_address_changed(void *opaque)
+{
+    vr_machine_post_net_changed(opaque);
+}
+
 static bool add_net(VirtBoard *b, GError **error)
 {
     VrMachine *m = b->m;
@@ -652,6 +657,7 @@ static bool add_net(VirtBoard *b, GError **error)
     VrNetBackend *be = vr_net_slirp_new(&net, error);
     if (!be)
         return false;
+    vr_net_slirp_set_address_fn(be, guest_address_changed, m);
     m->net = vr_virtio_net_new(mac, VR_VIRTIO_NET_DEFAULT_MTU, be);
     add_fixed_virtio(b, m->net, VIRT_NET_BASE, VIRT_NET_IRQ, "net");
     for (guint i = 0; cfg->net_forwards && i < cfg->net_forwards->len; i++) {

@@ -1,6 +1,7 @@
 /* The libslirp backend seen from the guest's wire: frames built here go in, and what comes
- * back is checked (DHCP, ARP, a TCP connection through the NAT to a socket of the test's,
- * restricted mode, host port forwards added and removed, forward syntax). */
+ * back is checked (DHCP and the address it gives, the host's name, ARP, a TCP connection through
+ * the NAT to a socket of the test's, restricted mode, host port forwards added and removed, forward
+ * syntax). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <gio/gio.h>
@@ -10,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "net/vr-net-frames.h"
 #include "net/vr-net-slirp.h"
 
 static const uint8_t guest_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
@@ -110,6 +112,11 @@ static uint8_t *ip_frame(uint8_t *f, const uint8_t dst_mac[6], const uint8_t src
 
 /* ---- DHCP ---- */
 
+static void count_call(void *opaque)
+{
+    g_atomic_int_inc((gint *) opaque);
+}
+
 static bool is_offer(const uint8_t *f, size_t len, void *data)
 {
     const uint32_t *xid = data;
@@ -159,8 +166,111 @@ static void test_dhcp(void)
     memcpy(bootp + 28, guest_mac, 6);
     memcpy(bootp + 236, "\x63\x82\x53\x63", 4);
     memcpy(bootp + 240, "\x35\x01\x01\xff", 4); /* DHCPDISCOVER, end */
+    gint told = 0;
+    vr_net_slirp_set_address_fn(be, count_call, &told);
+    char addr[16];
     vr_net_backend_send(be, f, sizeof(f));
     g_assert_true(wait_frame(&w, is_offer, &xid, 3000));
+    /* An offer is not an address yet. */
+    g_assert_false(vr_net_slirp_guest_address(be, addr));
+    g_assert_cmpint(g_atomic_int_get(&told), ==, 0);
+
+    /* DHCPREQUEST for the offered address: the ACK gives it. */
+    memcpy(bootp + 240, "\x35\x01\x03\x32\x04\x0a\x00\x02\x0f\x36\x04\x0a\x00\x02\x02\xff", 16);
+    vr_net_backend_send(be, f, sizeof(f));
+    gint64 deadline = g_get_monotonic_time() + 3 * G_USEC_PER_SEC;
+    while (!vr_net_slirp_guest_address(be, addr) && g_get_monotonic_time() < deadline)
+        g_usleep(1000);
+    g_assert_true(vr_net_slirp_guest_address(be, addr));
+    g_assert_cmpstr(addr, ==, "10.0.2.15");
+    g_assert_cmpint(g_atomic_int_get(&told), ==, 1);
+    stop(&w, be);
+}
+
+/* ---- the host's name ---- */
+
+/* A DNS query for name (type qtype) from the guest's port 40000 to 10.0.2.3; returns its
+ * length. */
+static size_t dns_query(uint8_t *f, const char *name, uint16_t qtype)
+{
+    static const uint8_t dns_ip[4] = {10, 0, 2, 3};
+    static const uint8_t slirp_mac[6] = {0x52, 0x55, 0x0a, 0x00, 0x02, 0x03};
+    uint8_t q[256], *p = q + 12;
+    memset(q, 0, 12);
+    wr16(q, 0xbeef);
+    q[2] = 0x01; /* recursion desired */
+    wr16(q + 4, 1);
+    g_auto(GStrv) labels = g_strsplit(name, ".", 0);
+    for (char **l = labels; *l; l++) {
+        *p++ = (uint8_t) strlen(*l);
+        memcpy(p, *l, strlen(*l));
+        p += strlen(*l);
+    }
+    *p++ = 0;
+    wr16(p, qtype);
+    wr16(p + 2, 1);
+    p += 4;
+    size_t dns_len = (size_t) (p - q);
+    uint8_t *ip = ip_frame(f, slirp_mac, guest_ip, dns_ip, 17, 20 + 8 + dns_len);
+    uint8_t *udp = ip + 20;
+    wr16(udp, 40000);
+    wr16(udp + 2, 53);
+    wr16(udp + 4, (uint16_t) (8 + dns_len));
+    wr16(udp + 6, 0);
+    memcpy(udp + 8, q, dns_len);
+    return 14 + 20 + 8 + dns_len;
+}
+
+typedef struct {
+    uint16_t ancount;
+    uint8_t addr[4];
+} DnsAnswer;
+
+/* A DNS answer to the query above, with valid IPv4 and UDP checksums. */
+static bool is_dns_answer(const uint8_t *f, size_t len, void *data)
+{
+    DnsAnswer *a = data;
+    if (len < 14 + 20 + 8 + 12 || rd16(f + 12) != 0x0800 || f[14 + 9] != 17)
+        return false;
+    const uint8_t *ip = f + 14, *udp = ip + 20, *dns = udp + 8;
+    if (rd16(udp) != 53 || rd16(udp + 2) != 40000 || rd16(dns) != 0xbeef)
+        return false;
+    g_assert_cmpuint(inet_sum(ip, 20, 0), ==, 0);
+    size_t ulen = rd16(udp + 4);
+    g_assert_cmpuint(14 + 20 + ulen, ==, len);
+    uint32_t pseudo =
+        rd16(ip + 12) + rd16(ip + 14) + rd16(ip + 16) + rd16(ip + 18) + 17 + (uint32_t) ulen;
+    g_assert_cmpuint(inet_sum(udp, ulen, pseudo), ==, 0);
+    g_assert_cmpmem(f, 6, guest_mac, 6);
+    g_assert_cmphex(dns[2] & 0x80, ==, 0x80); /* a response */
+    g_assert_cmphex(dns[3] & 0x0f, ==, 0);    /* no error */
+    a->ancount = rd16(dns + 6);
+    if (a->ancount)
+        memcpy(a->addr, f + len - 4, 4);
+    return true;
+}
+
+static void test_host_name(void)
+{
+    Wire w;
+    VrNetBackend *be = start(&w, true);
+    uint8_t f[400];
+    DnsAnswer a = {0};
+    /* Type A, in any case: the gateway, which is the host. */
+    vr_net_backend_send(be, f, dns_query(f, "Host.Vireo.Internal", 1));
+    g_assert_true(wait_frame(&w, is_dns_answer, &a, 3000));
+    g_assert_cmpuint(a.ancount, ==, 1);
+    g_assert_cmpmem(a.addr, 4, gateway_ip, 4);
+    /* AAAA: a name with no data, so resolvers fall back to A. */
+    vr_net_backend_send(be, f, dns_query(f, VR_NET_HOST_NAME, 28));
+    g_assert_true(wait_frame(&w, is_dns_answer, &a, 3000));
+    g_assert_cmpuint(a.ancount, ==, 0);
+    /* Other names go to slirp's relay; a cut-off query is ignored. */
+    vr_net_backend_send(be, f, dns_query(f, "host.vireo.internal.example", 1));
+    size_t n = dns_query(f, VR_NET_HOST_NAME, 1);
+    for (size_t cut = 14; cut < n; cut += 7)
+        vr_net_backend_send(be, f, cut);
+    g_assert_false(wait_frame(&w, is_dns_answer, &a, 300));
     stop(&w, be);
 }
 
@@ -378,6 +488,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/net-slirp/dhcp", test_dhcp);
+    g_test_add_func("/net-slirp/host-name", test_host_name);
     g_test_add_func("/net-slirp/arp", test_arp);
     g_test_add_func("/net-slirp/tcp-out", test_tcp_out);
     g_test_add_func("/net-slirp/tcp-restricted", test_tcp_restricted);
