@@ -31,4 +31,25 @@ populate_rootfs() {
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin HOME=/root
 export PS1='vireo:\w# '
 PROFILE
+    printf '127.0.0.1 localhost\n::1 localhost\n' > "$root/etc/hosts"
+    # What `udhcpc -i eth0` runs with its lease: the address, the default route, the DNS
+    # server (busybox has no script of its own).
+    mkdir -p "$root/usr/share/udhcpc"
+    cat > "$root/usr/share/udhcpc/default.script" <<'DHCP'
+#!/bin/sh
+case "$1" in
+    deconfig) ifconfig "$interface" 0.0.0.0 up ;;
+    bound|renew)
+        ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
+        if [ -n "$router" ]; then
+            while route del default gw 0.0.0.0 dev "$interface" 2>/dev/null; do :; done
+            for r in $router; do route add default gw "$r" dev "$interface"; done
+        fi
+        : > /etc/resolv.conf
+        for d in $dns; do echo "nameserver $d" >> /etc/resolv.conf; done
+        echo "udhcpc: $interface has $ip" ;;
+esac
+exit 0
+DHCP
+    chmod 755 "$root/usr/share/udhcpc/default.script"
 }
