@@ -45,6 +45,8 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
                 fflush(g->log);
             }
         }
+    } else if (ev->kind == VR_EVENT_NET_CHANGED) {
+        g->net_changes++;
     } else if (ev->kind == VR_EVENT_STATE_CHANGED && ev->state == VR_MACHINE_STOPPED) {
         g->stopped = true;
         g->result = ev->result;

@@ -16,6 +16,7 @@ typedef struct Guest {
     gsize scan_from;  /* where the next expect looks from */
     bool stopped;
     VrMachineResult result;
+    unsigned net_changes; /* VR_EVENT_NET_CHANGED events seen */
     char *name;
     FILE *log; /* the console as it comes, under $VIREO_TEST_OUTPUT */
 } Guest;
