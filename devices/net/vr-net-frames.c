@@ -135,8 +135,8 @@ size_t vr_net_frame_answer_dns(const uint8_t *frame, size_t len, uint32_t dns_ad
         return 0;
     const uint8_t *dns = u.payload, *end = u.payload + u.payload_len, *after;
     /* A standard query (QR 0, opcode 0) with one question and nothing else. */
-    if ((dns[2] & 0xf8) != 0 || get16(dns + 4) != 1 || get16(dns + 6) != 0 ||
-        get16(dns + 8) != 0 || !name_is(dns + DNS_HLEN, end, name, &after) || end - after < 4 ||
+    if ((dns[2] & 0xf8) != 0 || get16(dns + 4) != 1 || get16(dns + 6) != 0 || get16(dns + 8) != 0 ||
+        !name_is(dns + DNS_HLEN, end, name, &after) || end - after < 4 ||
         get16(after + 2) != DNS_CLASS_IN)
         return 0;
     bool type_a = get16(after) == DNS_TYPE_A;

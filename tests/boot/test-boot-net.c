@@ -293,8 +293,9 @@ static void test_dhcp_fetch(void)
     server_stop(&s);
 }
 
-#define GUEST_HTTPD "mkdir -p /www && echo guest-page-$((6 * 7)) > /www/index.html && " \
-                    "httpd -p 8080 -h /www && echo started"
+#define GUEST_HTTPD                                                     \
+    "mkdir -p /www && echo guest-page-$((6 * 7)) > /www/index.html && " \
+    "httpd -p 8080 -h /www && echo started"
 
 static void test_forwards(void)
 {

@@ -159,7 +159,10 @@ static void one_wrong_each(void)
      * itself, a question count of 65535. */
     uint8_t dns[64] = {0x12, 0x34, 0x01, 0x00, 0x00, 0x01};
     udp(3, 53, 8 + 12, dns, 12);
-    memcpy(dns + 12, "\x3f""abc", 4);
+    memcpy(dns + 12,
+           "\x3f"
+           "abc",
+           4);
     udp(3, 53, 8 + 16, dns, 16);
     memcpy(dns + 12, "\xc0\x0c\x00\x01\x00\x01", 6);
     udp(3, 53, 8 + 18, dns, 18);
