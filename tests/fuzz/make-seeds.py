@@ -206,3 +206,31 @@ def iso(platforms, loader, rr_name=None):
 
 put('iso', 'x86', iso([0x00, 0xef], b'BOOTX64.EFI;1'))
 put('iso', 'riscv64', iso([0xef], b'BOOTRISC.EFI;1', b'BOOTRISCV64.EFI'))
+
+
+def udp4(src, dst, sport, dport, body):
+    """An Ethernet frame with an IPv4/UDP datagram (checksums left 0: the code reads no
+    checksum)."""
+    ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 28 + len(body), 0, 0, 64, 17, 0,
+                     bytes(src), bytes(dst))
+    udp = struct.pack('>HHHH', sport, dport, 8 + len(body), 0)
+    return b'\x52\x55\x0a\x00\x02\x03' + b'\x52\x54\x00\x12\x34\x56' + b'\x08\x00' + ip + udp + body
+
+
+def dns_query(name, qtype):
+    q = struct.pack('>HHHHHH', 0xbeef, 0x0100, 1, 0, 0, 0)
+    for label in name.split('.'):
+        q += bytes([len(label)]) + label.encode()
+    return q + b'\0' + struct.pack('>HH', qtype, 1)
+
+
+put('net-frames', 'dns-a', udp4([10, 0, 2, 15], [10, 0, 2, 3], 40000, 53,
+                                dns_query('host.vireo.internal', 1)))
+put('net-frames', 'dns-aaaa', udp4([10, 0, 2, 15], [10, 0, 2, 3], 40000, 53,
+                                   dns_query('host.vireo.internal', 28)) + b'\0')
+ack = bytearray(300)
+ack[0:4] = b'\x02\x01\x06\x00'
+ack[16:20] = bytes([10, 0, 2, 15])
+ack[236:240] = b'\x63\x82\x53\x63'
+ack[240:246] = b'\x35\x01\x05\x00\x00\xff'
+put('net-frames', 'dhcp-ack', udp4([10, 0, 2, 2], [255, 255, 255, 255], 67, 68, bytes(ack)))
