@@ -22,8 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void) vr_net_frame_dhcp_ack(data, size, &addr);
     uint8_t out[600];
     size_t room = size % 2 ? sizeof(out) : 80;
-    size_t n = vr_net_frame_answer_dns(data, size, DNS_ADDR, VR_NET_HOST_NAME, HOST_ADDR, out,
-                                       room);
+    size_t n =
+        vr_net_frame_answer_dns(data, size, DNS_ADDR, VR_NET_HOST_NAME, HOST_ADDR, out, room);
     if (n) {
         if (n > room || n < 14 + 20 + 8 + 12)
             __builtin_trap();
