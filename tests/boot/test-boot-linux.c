@@ -300,6 +300,7 @@ static void test_debian_kernel(void)
     /* No earlycon: Debian's kernel has no SBI v0.1 console, and OpenSBI 1.1 no DBCN. */
     cfg.append = g_strdup("console=hvc0");
     cfg.virtio_console = true;
+    cfg.net = true;
     vr_machine_config_add_disk(&cfg, art.disk, true);
     Guest *g = guest_start("debian-kernel", &cfg);
     vr_machine_config_clear(&cfg);
@@ -311,15 +312,23 @@ static void test_debian_kernel(void)
     g_free(guest_run(g, "dmesg -n 1", CMD_TIMEOUT));
     g_autofree char *release = guest_run(g, "uname -r", CMD_TIMEOUT);
     g_assert_true(g_str_has_suffix(release, "-riscv64"));
-    /* Each virtio device (block 2, console 3, entropy 4, input 18) with its stock driver. */
+    /* Each virtio device (network 1, block 2, console 3, entropy 4, input 18) with its stock
+     * driver. */
     g_autofree char *virtio = guest_run(
         g,
         "for d in /sys/bus/virtio/devices/*; do "
         "echo $(cat $d/device):$(basename $(readlink $d/driver)); done | sort | tr '\\n' ' '",
         CMD_TIMEOUT);
     g_assert_cmpstr(virtio, ==,
-                    "0x0002:virtio_blk 0x0003:virtio_console 0x0004:virtio_rng "
-                    "0x0012:virtio_input");
+                    "0x0001:virtio_net 0x0002:virtio_blk 0x0003:virtio_console "
+                    "0x0004:virtio_rng 0x0012:virtio_input");
+    /* The stock driver takes an address and reaches the host through the NAT. */
+    g_autofree char *lease = guest_run(g, "udhcpc -i eth0 -n -q -t 5 -T 2 2>&1", CMD_TIMEOUT);
+    g_assert_nonnull(strstr(lease, "udhcpc: eth0 has 10.0.2.15"));
+    g_autofree char *features = guest_run(
+        g, "cat /sys/class/net/eth0/device/features | cut -c1,2,6,16,17", CMD_TIMEOUT);
+    /* CSUM, GUEST_CSUM, MAC, STATUS and MRG_RXBUF (bits 0, 1, 5, 16, 15) taken. */
+    g_assert_cmpstr(features, ==, "11111");
     g_autofree char *disk =
         guest_run(g, "mount -t ext4 -o ro /dev/vda /mnt && cat /mnt/etc/vireo-guest && umount /mnt",
                   CMD_TIMEOUT);

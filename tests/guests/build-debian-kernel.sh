@@ -24,7 +24,7 @@ GUEST_MAIN=vmlinux
 GUEST_OUTPUTS=(vmlinux initramfs.cpio.gz version)
 PACKAGES=(cpio gzip xz-utils apt debian-archive-keyring)
 # The modules for Vireo's devices (their dependencies are added).
-MODULES=(virtio_mmio virtio_blk virtio-rng virtio_input evdev crc32c_generic ext4)
+MODULES=(virtio_mmio virtio_blk virtio-rng virtio_input evdev virtio_net crc32c_generic ext4)
 
 # The versioned kernel package linux-image-riscv64 depends on, and its version.
 kernel_package() {
