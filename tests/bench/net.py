@@ -51,8 +51,9 @@ def guest(name):
     r = subprocess.run([os.path.join(ROOT, "tests", "guests", "build-all.sh"), "--print-path",
                         name], stdout=subprocess.PIPE, text=True)
     if r.returncode != 0 or not r.stdout.strip():
-        sys.exit("net.py: the guest's %s could not be built or found (tests/guests/build-all.sh "
-                 "--print-path %s)" % (name, name))
+        print("net.py: the guest's %s could not be built or found (tests/guests/build-all.sh "
+              "--print-path %s)" % (name, name), file=sys.stderr)
+        sys.exit(2)
     return r.stdout.strip().splitlines()[-1]
 
 
@@ -83,7 +84,7 @@ def command(machine, vireo, kernel, initrd, host_port):
 
 class Machine:
     def __init__(self, argv, log):
-        self.log = open(log, "wb")
+        self.log = open(log, "ab")
         self.log.write(("$ %s\n" % " ".join(argv)).encode())
         self.log.flush()
         self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -156,6 +157,13 @@ def guest_to_host(m, size):
             conn, _ = server.accept()
         except socket.timeout:
             raise Failed("the guest did not connect to 10.0.2.2:%d" % port)
+    try:
+        return receive_all(m, conn, size)
+    except OSError as e:
+        raise Failed("the connection failed: %s" % e)
+
+
+def receive_all(m, conn, size):
     with conn:
         c0 = m.cpu()
         buf = bytearray(MIB)
@@ -188,7 +196,11 @@ def host_to_guest(m, size, host_port):
     zeros = memoryview(bytes(MIB))
     c0 = m.cpu()
     t0 = time.monotonic()
-    with socket.create_connection(("127.0.0.1", host_port), timeout=STALL_LIMIT) as s:
+    try:
+        s = socket.create_connection(("127.0.0.1", host_port), timeout=STALL_LIMIT)
+    except OSError as e:
+        raise Failed("cannot connect to the forward on port %d: %s" % (host_port, e))
+    with s:
         sent = 0
         try:
             while sent < size:
@@ -202,6 +214,9 @@ def host_to_guest(m, size, host_port):
                 reply += data
         except socket.timeout:
             raise Failed("stalled after sending %d of %d bytes" % (sent, size))
+        except OSError as e:
+            raise Failed("the connection failed after sending %d of %d bytes: %s" % (sent, size,
+                                                                                   e))
         t1 = time.monotonic()
         c1 = m.cpu()
     if not reply.strip().isdigit():
@@ -266,7 +281,7 @@ def main():
     ap.add_argument("--kernel", help="the guest kernel (default: tests/guests' linux)")
     ap.add_argument("--initrd", help="the initramfs (default: tests/guests' initramfs)")
     ap.add_argument("--log", default=os.path.join(ROOT, "build", "bench"),
-                    help="where each machine's log goes (default build/bench)")
+                    help="where each machine's log goes, all its runs (default build/bench)")
     args = ap.parse_args()
     if args.size < 1 or args.reps < 1:
         ap.error("--size and --reps must be at least 1")
@@ -276,6 +291,10 @@ def main():
         if not machines:
             ap.error("--only names no known machine (qemu, vireo)")
     os.makedirs(args.log, exist_ok=True)
+    for machine in machines:
+        log = os.path.join(args.log, "net-%s.log" % machine)
+        if os.path.exists(log):
+            os.unlink(log)
 
     missing = {}
     if not shutil.which(QEMU):
