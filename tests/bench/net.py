@@ -14,7 +14,8 @@ Each machine boots the test kernel and busybox initramfs of tests/guests/ on one
 For each it reports MB/s (10^6 bytes per second) and the host CPU time (user + system, all
 threads, from /proc) of the emulator process per MiB moved, over the same interval. The
 machines take turns, --reps runs each (a fresh boot each time); the best rate and the least
-CPU count.
+CPU count. The guest's own counts per MiB (interrupts of the network card, frames in and out)
+of the best run come below the table.
 
 usage: tests/bench/net.py [--size MIB] [--reps N] [--vireo PATH] [--only qemu,vireo]
                           [--kernel IMAGE] [--initrd FILE] [--log DIR]
