@@ -620,6 +620,9 @@ static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
     }
     case SOURCE_NONE: break;
     }
+    /* Networking through NAT, with an address of its own that it keeps from start to start. */
+    cfg->net = true;
+    cfg->net_mac = vireo_random_mac();
 }
 
 static guint64 new_disk_size(VireoAssistant *self)
