@@ -997,8 +997,8 @@ gboolean vireo_machine_settings_add_forward(VireoMachineSettings *self, gboolean
     g_autofree char *address = g_strstrip(g_strdup(host_address ? host_address : ""));
     g_autofree char *forward = g_strdup_printf("%s:%s:%u-:%u", udp ? "udp" : "tcp",
                                                *address ? address : "127.0.0.1", hport, gport);
-    VrNetForward fwd;
-    if (*address && !vr_net_forward_parse(forward, &fwd, NULL)) {
+    g_autoptr(GInetAddress) ip = *address ? g_inet_address_new_from_string(address) : NULL;
+    if (*address && (!ip || g_inet_address_get_family(ip) != G_SOCKET_FAMILY_IPV4)) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                     _("“%s” is not an IPv4 address of the host such as 127.0.0.1"), address);
         return FALSE;

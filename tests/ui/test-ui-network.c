@@ -161,6 +161,15 @@ static void test_settings(void)
     g_assert_nonnull(strstr(error_text("forwards_error"), "The host port must be a number"));
     g_assert_cmpuint(n_ini_forwards("Wired"), ==, 1);
 
+    /* A host address that is not one. */
+    gtk_editable_set_text(GTK_EDITABLE(S("host_address_row")), "localhost");
+    gtk_editable_set_text(GTK_EDITABLE(S("host_port_row")), "2222");
+    ui_click(S("add_forward_button"));
+    ui_iterate(50);
+    g_assert_nonnull(strstr(error_text("forwards_error"), "“localhost” is not an IPv4 address"));
+    g_assert_true(gtk_widget_has_css_class(S("host_address_row"), "error"));
+    g_assert_cmpuint(n_ini_forwards("Wired"), ==, 1);
+
     /* A host port this test holds: refused, with the reason. */
     g_autoptr(GSocketListener) held = g_socket_listener_new();
     g_autoptr(GError) error = NULL;
