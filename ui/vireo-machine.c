@@ -799,6 +799,9 @@ static void build_done(GObject *source, GAsyncResult *result, gpointer data)
     }
     self->vm = vm;
     choose_display_path(self);
+    /* The cable is in at every start, a resumed one too (its saved state may have it out). */
+    if (vr_machine_has_net(vm))
+        vr_machine_net_set_link(vm, true);
     if (!restored) {
         /* A resumed guest goes on where its console left off. */
         g_byte_array_set_size(self->console_log, 0);

@@ -359,6 +359,26 @@ static void test_guest(void)
     g_test_message("after the removal: %s", error->message);
     close_settings();
 
+    /* Its state saved with the cable out: it resumes with the cable in, as every start has. */
+    gtk_switch_set_active(GTK_SWITCH(cable), FALSE);
+    ui_iterate(50);
+    g_autofree char *wait_down2 = carrier_command(0);
+    ui_log_type(wait_down2);
+    ui_log_wait("carrier=0", 30000);
+    g_assert_true(vireo_machine_save_state_and_quit(m));
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 60000, "the state to be saved");
+    g_assert_true(vireo_machine_has_saved_state(m));
+    g_assert_null(vireo_machine_get_guest_address(m));
+    g_assert_true(vireo_machine_get_net_link(m));
+    g_assert_false(gtk_widget_get_visible(bar));
+    gtk_widget_activate_action(GTK_WIDGET(ui_page()), "machine.start", NULL);
+    UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 60000, "the resume");
+    UI_WAIT_FOR(gtk_widget_get_visible(bar), 5000, "the network bar after the resume");
+    g_assert_true(gtk_switch_get_active(GTK_SWITCH(cable)));
+    g_autofree char *wait_up2 = carrier_command(1);
+    ui_log_type(wait_up2);
+    ui_log_wait("carrier=1", 30000);
+
     /* Off: no address, the bar goes. */
     vireo_machine_force_off(m);
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 30000, "the machine to stop");
