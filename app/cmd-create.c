@@ -135,12 +135,8 @@ int vireo_cmd_create(int argc, char **argv)
         goto out;
     }
     /* The machine keeps its address from start to start, as a real card does. */
-    if (cfg.net && !cfg.net_mac) {
-        uint8_t mac[6];
-        vr_net_random_mac(mac);
-        cfg.net_mac = g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
-                                      mac[3], mac[4], mac[5]);
-    }
+    if (cfg.net && !cfg.net_mac)
+        cfg.net_mac = vr_net_new_mac();
     for (unsigned i = 0; disks && disks[i]; i++) {
         g_autofree char *path = g_strdup(disks[i]);
         bool readonly = false;

@@ -9,6 +9,7 @@
 
 #include "vireo-machine-settings.h"
 #include "vireo-util.h"
+#include "virtio/virtio-net.h"
 #include "vr-board.h"
 #include "vr-boot.h"
 #include "net/vr-net-slirp.h"
@@ -932,7 +933,7 @@ static gboolean change_net(VireoMachineSettings *self, VrMachineConfig *cfg, gpo
     }
     /* A card keeps its address from start to start, as a real one does. */
     if (cfg->net && !cfg->net_mac)
-        cfg->net_mac = vireo_random_mac();
+        cfg->net_mac = vr_net_new_mac();
     return check(cfg, error);
 }
 

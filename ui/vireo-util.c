@@ -7,7 +7,6 @@
 #include "vireo-util.h"
 #include "vr-board.h"
 #include "vr-machine-config.h"
-#include "virtio/virtio-net.h"
 
 /* A whole number of quarters (1.25, 1.5, 1.75) written with the locale's decimal mark, and
  * without trailing zeros. */
@@ -304,12 +303,4 @@ void vireo_choose_file(GtkWindow *parent, const char *title, VireoFileKind kind,
     cd->data = data;
     g_signal_connect(native, "response", G_CALLBACK(chooser_response), cd);
     gtk_native_dialog_show(GTK_NATIVE_DIALOG(native));
-}
-
-char *vireo_random_mac(void)
-{
-    uint8_t mac[6];
-    vr_net_random_mac(mac);
-    return g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
-                           mac[5]);
 }

@@ -48,9 +48,6 @@ typedef enum {
     VIREO_FILES_FOLDER,
 } VireoFileKind;
 
-/* A new MAC address for a machine's network card ("52:54:00:xx:xx:xx"); free with g_free. */
-char *vireo_random_mac(void);
-
 typedef void (*VireoFileChosen)(GFile *file, gpointer data);
 /* A portal-friendly file chooser; callback gets the file (NULL when cancelled). */
 void vireo_choose_file(GtkWindow *parent, const char *title, VireoFileKind kind,

@@ -504,6 +504,8 @@ static void test_rename(void)
     g_autofree char *elf = write_elf("rename.elf");
     g_autoptr(GError) error = NULL;
     VrMachineConfig *cfg = sample_config("Before", elf);
+    cfg->net = true;
+    cfg->net_mac = g_strdup("52:54:00:aa:bb:cc");
     g_autofree char *folder = vr_library_create(lib, cfg, 1 << 20, &error);
     g_free(cfg->name);
     cfg->name = g_strdup("Taken");
@@ -523,6 +525,8 @@ static void test_rename(void)
     g_assert_cmpint(e->problem, ==, VR_PROBLEM_NONE);
     g_assert_cmpstr(vr_library_entry_name(e), ==, "After");
     g_assert_cmpstr(e->id, ==, "After");
+    /* The same machine: its card keeps its address. */
+    g_assert_cmpstr(e->cfg.net_mac, ==, "52:54:00:aa:bb:cc");
     /* The disk moved with the folder (its path is relative). */
     g_assert_true(g_str_has_prefix(g_array_index(e->cfg.disks, VrDiskConfig, 0).path, renamed));
 }
@@ -533,6 +537,8 @@ static void test_duplicate(void)
     g_autofree char *elf = write_elf("duplicate.elf");
     g_autoptr(GError) error = NULL;
     VrMachineConfig *cfg = sample_config("Original", elf);
+    cfg->net = true;
+    cfg->net_mac = g_strdup("52:54:00:aa:bb:cc");
     g_autofree char *folder = vr_library_create(lib, cfg, 256ull << 20, &error);
     config_free(cfg);
     g_autofree char *disk = g_build_filename(folder, "disk.img", NULL);
@@ -555,6 +561,11 @@ static void test_duplicate(void)
     g_autoptr(VrLibraryEntry) e = vr_library_entry_load(copy);
     g_assert_cmpint(e->problem, ==, VR_PROBLEM_NONE);
     g_assert_cmpstr(vr_library_entry_name(e), ==, "Copy");
+    /* Its own network card address. */
+    g_assert_cmpstr(original->cfg.net_mac, ==, "52:54:00:aa:bb:cc");
+    g_assert_nonnull(e->cfg.net_mac);
+    g_assert_cmpstr(e->cfg.net_mac, !=, "52:54:00:aa:bb:cc");
+    g_assert_true(g_str_has_prefix(e->cfg.net_mac, "52:54:00:"));
     g_assert_null(e->screenshot);
     g_assert_null(e->saved_state);
     g_autofree char *copy_disk = g_build_filename(copy, "disk.img", NULL);
