@@ -23,25 +23,8 @@ static void type(const char *text)
 static void test_demo(void)
 {
     /* The demo machine as scripts/demo.sh describes it. */
-    const char *argv[] = {g_getenv("VIREO"),
-                          "create",
-                          "--name",
-                          "Demo",
-                          "--kernel",
-                          kernel,
-                          "--initrd",
-                          initrd,
-                          "--append",
-                          "console=ttyS0 earlycon=sbi",
-                          "--memory",
-                          "512M",
-                          "--cpus",
-                          "2",
-                          NULL};
-    int status = 0;
-    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                               NULL, NULL, &status, NULL));
-    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    ui_vireo_create("--name", "Demo", "--kernel", kernel, "--initrd", initrd, "--append",
+                    "console=ttyS0 earlycon=sbi", "--memory", "512M", "--cpus", "2", NULL);
     UI_WAIT_FOR(ui_row_for("Demo"), 5000, "the Demo machine in the library");
     VireoMachineRow *row = ui_row_for("Demo");
     ui_click(ui_find(GTK_WIDGET(row), "start_button"));

@@ -23,19 +23,6 @@ static GtkWidget *S(const char *id)
     return w;
 }
 
-/* A widget the settings made in code, by its widget name. */
-static GtkWidget *named(GtkWidget *root, const char *name)
-{
-    if (g_strcmp0(gtk_widget_get_name(root), name) == 0)
-        return root;
-    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
-        GtkWidget *found = named(c, name);
-        if (found)
-            return found;
-    }
-    return NULL;
-}
-
 static VireoMachineSettings *open_network_page(VireoMachine *m)
 {
     settings = vireo_window_open_settings(ui_window(), m);
@@ -142,7 +129,7 @@ static void test_settings(void)
     g_assert_cmpuint(g_strv_length(forwards), ==, 1);
     g_autofree char *want = g_strdup_printf("tcp:127.0.0.1:%u-:8080", port);
     g_assert_cmpstr(forwards[0], ==, want);
-    g_assert_nonnull(named(S("forward_list"), "forward-remove-0"));
+    g_assert_nonnull(ui_find_named(S("forward_list"), "forward-remove-0"));
     g_autofree char *title = g_strdup_printf("127.0.0.1:%u → guest port 8080", port);
     g_assert_nonnull(ui_find_label(S("forward_list"), title));
 
@@ -198,13 +185,14 @@ static void test_settings(void)
     g_assert_null(error_text("forwards_error"));
     g_assert_cmpuint(n_ini_forwards("Wired"), ==, 2);
     ui_screenshot(GTK_WIDGET(settings), "network-settings");
-    ui_click(named(S("forward_list"), "forward-remove-0"));
+    ui_click(ui_find_named(S("forward_list"), "forward-remove-0"));
     UI_WAIT_FOR(n_ini_forwards("Wired") == 1, 5000, "the forward to be removed");
     g_clear_pointer(&forwards, g_strfreev);
     forwards = ini_forwards("Wired");
     g_autofree char *left = g_strdup_printf("tcp:127.0.0.1:%u-:22", held_port);
     g_assert_cmpstr(forwards[0], ==, left);
-    UI_WAIT_FOR(!named(S("forward_list"), "forward-remove-1"), 5000, "the list to be made again");
+    UI_WAIT_FOR(!ui_find_named(S("forward_list"), "forward-remove-1"), 5000,
+                "the list to be made again");
 
     /* The network off again: the forwards stay for when it is back. */
     gtk_switch_set_active(GTK_SWITCH(S("net_switch")), FALSE);
@@ -269,23 +257,8 @@ static void test_guest(void)
         return;
     }
     /* As a user makes it: `vireo create` gives it the network. */
-    const char *argv[] = {g_getenv("VIREO"),
-                          "create",
-                          "--name",
-                          "Online",
-                          "--kernel",
-                          kernel,
-                          "--initrd",
-                          initrd,
-                          "--append",
-                          "console=ttyS0 earlycon=sbi",
-                          "--memory",
-                          "256M",
-                          NULL};
-    int status = 0;
-    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                               NULL, NULL, &status, NULL));
-    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    ui_vireo_create("--name", "Online", "--kernel", kernel, "--initrd", initrd, "--append",
+                    "console=ttyS0 earlycon=sbi", "--memory", "256M", NULL);
     UI_WAIT_FOR(ui_row_for("Online"), 5000, "the machine in the library");
     g_autoptr(GKeyFile) kf = ui_read_ini("Online");
     g_assert_true(g_key_file_get_boolean(kf, "net", "enabled", NULL));
@@ -351,7 +324,7 @@ static void test_guest(void)
     g_assert_nonnull(strstr(reply, "served-by-the-guest"));
 
     /* Removed: the host port is closed. */
-    ui_click(named(S("forward_list"), "forward-remove-0"));
+    ui_click(ui_find_named(S("forward_list"), "forward-remove-0"));
     UI_WAIT_FOR(n_ini_forwards("Online") == 0, 5000, "the forward to be removed");
     g_autofree char *gone = http_get(port, &error);
     g_assert_null(gone);

@@ -52,15 +52,9 @@ static void power_off_and_thumbnail(void);
 
 static void test_screen(void)
 {
-    const char *argv[] = {
-        g_getenv("VIREO"), "create", "--name",   "Screen",
-        "--display",       "gpu",    "--kernel", kernel,
-        "--initrd",        initrd,   "--append", "console=tty0 console=ttyS0 earlycon=sbi",
-        "--memory",        "256M",   NULL};
-    int status = 0;
-    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                               NULL, NULL, &status, NULL));
-    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    ui_vireo_create("--name", "Screen", "--display", "gpu", "--kernel", kernel, "--initrd", initrd,
+                    "--append", "console=tty0 console=ttyS0 earlycon=sbi", "--memory", "256M",
+                    NULL);
     UI_WAIT_FOR(ui_row_for("Screen"), 5000, "the Screen machine in the library");
     machine = vireo_machine_row_get_machine(ui_row_for("Screen"));
     ui_log_use(machine);

@@ -56,19 +56,6 @@ static void assert_marked(const char *id)
     }
 }
 
-/* A widget the settings made in code, by its widget name. */
-static GtkWidget *named(GtkWidget *root, const char *name)
-{
-    if (g_strcmp0(gtk_widget_get_name(root), name) == 0)
-        return root;
-    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
-        GtkWidget *found = named(c, name);
-        if (found)
-            return found;
-    }
-    return NULL;
-}
-
 static gboolean ini_disk_readonly(const char *machine, guint index)
 {
     g_autoptr(GKeyFile) kf = ui_read_ini(machine);
@@ -335,7 +322,7 @@ static void test_disk_readonly(void)
     GtkWidget *row = ui_find_type(S("disk_list"), ADW_TYPE_EXPANDER_ROW);
     g_assert_nonnull(row);
     adw_expander_row_set_expanded(ADW_EXPANDER_ROW(row), TRUE);
-    GtkWidget *sw = named(S("disk_list"), "disk-readonly-0");
+    GtkWidget *sw = ui_find_named(S("disk_list"), "disk-readonly-0");
     g_assert_nonnull(sw);
     g_assert_false(gtk_switch_get_active(GTK_SWITCH(sw)));
     gtk_switch_set_active(GTK_SWITCH(sw), TRUE);
@@ -345,7 +332,7 @@ static void test_disk_readonly(void)
     row = ui_find_type(S("disk_list"), ADW_TYPE_EXPANDER_ROW);
     g_assert_true(adw_expander_row_get_expanded(ADW_EXPANDER_ROW(row)));
     g_assert_nonnull(strstr(adw_expander_row_get_subtitle(ADW_EXPANDER_ROW(row)), "read-only"));
-    sw = named(S("disk_list"), "disk-readonly-0");
+    sw = ui_find_named(S("disk_list"), "disk-readonly-0");
     g_assert_true(gtk_switch_get_active(GTK_SWITCH(sw)));
     gtk_window_set_default_size(GTK_WINDOW(settings), 640, 700);
     ui_iterate(100);
@@ -424,7 +411,7 @@ static void test_disk_link(void)
 
     /* A switch flipped just before the window closes is saved all the same. */
     ui_iterate(50);
-    gtk_switch_set_active(GTK_SWITCH(named(S("disk_list"), "disk-readonly-0")), TRUE);
+    gtk_switch_set_active(GTK_SWITCH(ui_find_named(S("disk_list"), "disk-readonly-0")), TRUE);
     gtk_window_destroy(GTK_WINDOW(settings));
     ui_iterate(100);
     g_assert_true(ini_disk_readonly("Careful", 0));

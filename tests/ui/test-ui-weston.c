@@ -129,13 +129,8 @@ static void test_weston(void)
                                    NULL, NULL, &status, NULL));
         g_assert_true(g_spawn_check_wait_status(status, NULL));
     }
-    const char *argv[] = {
-        g_getenv("VIREO"), "create", "--name", "Desktop", "--display", "gpu", "--disk", copy,
-        "--memory",        "1G",     "--cpus", "2",       NULL};
-    int status = 0;
-    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                               NULL, NULL, &status, NULL));
-    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    ui_vireo_create("--name", "Desktop", "--display", "gpu", "--disk", copy, "--memory", "1G",
+                    "--cpus", "2", NULL);
     UI_WAIT_FOR(ui_row_for("Desktop"), 5000, "the Desktop machine in the library");
     machine = vireo_machine_row_get_machine(ui_row_for("Desktop"));
     ui_log_use(machine);

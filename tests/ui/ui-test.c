@@ -1,6 +1,7 @@
 /* Helpers for the UI tests. */
 #include <gdk/x11/gdkx.h>
 #include <glib/gstdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "boot-iso.h"
@@ -178,6 +179,37 @@ void ui_iterate(int ms)
 void ui_wait(gboolean (*cond)(gpointer), gpointer data, int timeout_ms, const char *what)
 {
     UI_WAIT_FOR(cond(data), timeout_ms, what);
+}
+
+GtkWidget *ui_find_named(GtkWidget *root, const char *name)
+{
+    if (g_strcmp0(gtk_widget_get_name(root), name) == 0)
+        return root;
+    for (GtkWidget *c = gtk_widget_get_first_child(root); c; c = gtk_widget_get_next_sibling(c)) {
+        GtkWidget *found = ui_find_named(c, name);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+void ui_vireo_create(const char *first_arg, ...)
+{
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer) g_getenv("VIREO"));
+    g_ptr_array_add(argv, (gpointer) "create");
+    va_list ap;
+    va_start(ap, first_arg);
+    for (const char *a = first_arg; a; a = va_arg(ap, const char *))
+        g_ptr_array_add(argv, (gpointer) a);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+    int status = 0;
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_spawn_sync(NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, NULL, &status, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_spawn_check_wait_status(status, NULL));
 }
 
 GtkWidget *ui_find(GtkWidget *root, const char *id)

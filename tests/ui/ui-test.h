@@ -41,6 +41,8 @@ void ui_wait(gboolean (*cond)(gpointer), gpointer data, int timeout_ms, const ch
 
 /* Widgets by their id in the .ui template (GtkBuildable id), or by type. */
 GtkWidget *ui_find(GtkWidget *root, const char *id);
+/* The widget under root whose widget name (gtk_widget_set_name) is name, else NULL. */
+GtkWidget *ui_find_named(GtkWidget *root, const char *name);
 GtkWidget *ui_find_type(GtkWidget *root, GType type);
 /* A label (or a widget's accessible text) under root whose text contains text. */
 GtkWidget *ui_find_label(GtkWidget *root, const char *text);
@@ -125,6 +127,9 @@ char *ui_make_machine_with_disk(const char *name, const char *kernel, const char
                                 guint64 memory, guint64 disk_size);
 /* machine.ini of the machine named name, as a key file. */
 GKeyFile *ui_read_ini(const char *name);
+/* Runs `$VIREO create ARGS...` (NULL-terminated) as a user would; the test fails unless it
+ * exits 0. */
+void ui_vireo_create(const char *first_arg, ...) G_GNUC_NULL_TERMINATED;
 
 /* Boot files as Vireo boots them, in the scratch folder: a flat binary the way U-Boot is (code
  * from its first byte, no header), and a gzip-compressed RISC-V Linux Image (Image.gz). */
