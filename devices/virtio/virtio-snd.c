@@ -699,7 +699,9 @@ static void push_done(VrVirtioSnd *d, VrVirtqueue *vq, bool tx)
         put32(st, x->status);
         put32(st + 4, x->latency);
         VrVirtqElement *e = x->e;
-        vr_iov_from_buf(vr_virtq_element_in(e), e->in_num, e->in_len - STATUS_LEN, st, STATUS_LEN);
+        if (e->in_len >= STATUS_LEN)
+            vr_iov_from_buf(vr_virtq_element_in(e), e->in_num, e->in_len - STATUS_LEN, st,
+                            STATUS_LEN);
         vr_virtqueue_push(vq, e, tx ? STATUS_LEN : x->written + STATUS_LEN);
         g_queue_push_tail(&d->spare, x);
     }
