@@ -10,6 +10,7 @@
 #include "virtio-test-driver.h"
 #include "virtio/virtio-snd.h"
 #include "vr-audio.h"
+#include "vr-state.h"
 
 #define RAM_SIZE (16ull << 20)
 #define QSIZE    64
@@ -90,6 +91,8 @@ static void snd_init_wav(Snd *s, unsigned in_channels, const int16_t *in_data, s
 
 static void snd_free(Snd *s)
 {
+    /* As a machine does: the sound thread stops before the I/O thread. */
+    vr_virtio_snd_close_backend(s->dev);
     td_free(&s->m);
     if (s->dir) {
         g_unlink(s->out_path);
@@ -717,6 +720,103 @@ static void test_bad_while_playing(void)
     g_free(s.in_path);
 }
 
+/* ---- Machine state ---- */
+
+static void save_transport(TdMachine *m, const char *path)
+{
+    VrDevice *dev = vr_virtio_mmio_base(m->t);
+    dev->ops->quiesce(dev);
+    g_autoptr(GError) error = NULL;
+    VrStateWriter *w = vr_state_writer_new(path, &error);
+    g_assert_no_error(error);
+    vr_state_begin_section(w, "dev:virtio0");
+    dev->ops->save(dev, w);
+    vr_state_end_section(w);
+    g_assert_true(vr_state_writer_finish(w, &error));
+    g_assert_no_error(error);
+}
+
+static bool load_transport(TdMachine *m, const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VrStateFile) f = vr_state_file_open(path, &error);
+    g_assert_no_error(error);
+    g_autoptr(VrStateReader) r = vr_state_file_find(f, "dev:virtio0");
+    g_assert_nonnull(r);
+    VrDevice *dev = vr_virtio_mmio_base(m->t);
+    if (!dev->ops->load(dev, r))
+        return false;
+    g_assert_true(vr_state_reader_check(r, &error));
+    g_assert_no_error(error);
+    dev->ops->unquiesce(dev);
+    return true;
+}
+
+/* Saved while the output stream plays: every buffer the device held comes back, and the
+ * device built again from the state plays on in the same stream, with the same parameters. */
+static void test_state_round_trip(void)
+{
+    Snd s;
+    snd_init_wav(&s, 0, NULL, 0);
+    uint8_t tone[6 * 400];
+    for (unsigned i = 0; i < sizeof(tone); i++)
+        tone[i] = (uint8_t) (128 + 100 * sin(2 * G_PI * 440 * i / 8000.0));
+    g_assert_cmphex(set_params(&s, OUT, 2400, 400, 1, VR_VIRTIO_SND_PCM_FMT_U8, RATE_8K, 0), ==,
+                    VR_VIRTIO_SND_S_OK);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_PREPARE, OUT), ==, VR_VIRTIO_SND_S_OK);
+    g_assert_cmphex(set_params(&s, IN, 800, 400, 2, VR_VIRTIO_SND_PCM_FMT_S16, RATE_8K, 0), ==,
+                    VR_VIRTIO_SND_S_OK);
+    Xfer x[6];
+    for (unsigned i = 0; i < 6; i++)
+        x[i] = post(&s, TXQ, i, OUT, tone + 400 * i, 400);
+    td_kick(&s.m, &s.q[TXQ]);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_START, OUT), ==, VR_VIRTIO_SND_S_OK);
+    uint32_t lens[QSIZE];
+    collect(&s, TXQ, 1, lens);
+
+    g_autofree char *state = g_build_filename(s.dir, "snd.state", NULL);
+    save_transport(&s.m, state);
+    /* The quiesce returned the rest. */
+    collect(&s, TXQ, 5, lens);
+    for (unsigned i = 0; i < 6; i++)
+        g_assert_cmphex(xfer_status(&s, &x[i]), ==, VR_VIRTIO_SND_S_OK);
+    vr_virtio_snd_close_backend(s.dev);
+    td_detach(&s.m);
+
+    /* A new device over the same RAM: the output stream still runs, U8 mono. */
+    g_autofree char *out2 = g_build_filename(s.dir, "out2.wav", NULL);
+    g_autoptr(GError) error = NULL;
+    VrAudioBackend *be = vr_audio_wav_new(out2, NULL, 20, &error);
+    g_assert_no_error(error);
+    s.dev = vr_virtio_snd_new(be);
+    td_attach(&s.m, s.dev);
+    g_assert_true(load_transport(&s.m, state));
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_START, OUT), ==, VR_VIRTIO_SND_S_BAD_MSG);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_PREPARE, IN), ==, VR_VIRTIO_SND_S_OK);
+    Xfer y = post(&s, TXQ, 0, OUT, tone, 400);
+    td_kick(&s.m, &s.q[TXQ]);
+    collect(&s, TXQ, 1, lens);
+    g_assert_cmphex(xfer_status(&s, &y), ==, VR_VIRTIO_SND_S_OK);
+    /* Still U8 mono: 3 bytes are whole frames (S16 stereo, the default, would refuse them). */
+    Xfer odd = post(&s, TXQ, 1, OUT, tone, 3);
+    td_kick(&s.m, &s.q[TXQ]);
+    collect(&s, TXQ, 1, lens);
+    g_assert_cmphex(xfer_status(&s, &odd), ==, VR_VIRTIO_SND_S_OK);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_STOP, OUT), ==, VR_VIRTIO_SND_S_OK);
+    vr_virtio_snd_close_backend(s.dev);
+    g_autofree char *file = NULL;
+    gsize flen;
+    g_assert_true(g_file_get_contents(out2, &file, &flen, NULL));
+    g_assert_cmpuint(flen, ==, 44 + 403);
+    g_assert_cmpmem(file + 44, 400, tone, 400);
+    g_assert_cmpuint((uint8_t) file[20], ==, 1); /* PCM */
+    g_assert_cmpuint((uint8_t) file[22], ==, 1); /* mono */
+    g_unlink(out2);
+
+    g_unlink(state);
+    snd_free(&s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -732,5 +832,6 @@ int main(int argc, char **argv)
     td_add_both("/virtio-snd/release-returns-buffers", test_release_returns_buffers);
     td_add_both("/virtio-snd/mute-and-level", test_mute_and_level);
     td_add_both("/virtio-snd/bad-while-playing", test_bad_while_playing);
+    td_add_both("/virtio-snd/state-round-trip", test_state_round_trip);
     return g_test_run();
 }
