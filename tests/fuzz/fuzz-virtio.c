@@ -241,6 +241,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
     }
+    if (snd)
+        vr_virtio_snd_close_backend(m.dev);
     td_free(&m);
     return 0;
 }

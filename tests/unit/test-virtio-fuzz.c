@@ -461,6 +461,9 @@ static void fuzz(int kind, bool io)
     g_test_message(
         "%s %s: %" G_GUINT64_FORMAT " actions, %" G_GUINT64_FORMAT " sanity checks passed",
         f.m.dev->name, io ? "with I/O thread" : "synchronous", f.actions, f.sanity_checks);
+    /* As a machine does: the sound thread stops before the I/O thread. */
+    if (kind == DEV_SND)
+        vr_virtio_snd_close_backend(f.m.dev);
     td_free(&f.m);
     if (f.image) {
         g_unlink(f.image);
