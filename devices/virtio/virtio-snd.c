@@ -114,6 +114,9 @@ typedef struct {
     VrAudioStream *audio; /* open from PREPARE to RELEASE */
     GQueue pending;       /* Xfer *, oldest first */
     uint32_t head_done;   /* bytes of the oldest one played or filled */
+    /* Frames to convert at once: about what the backend took last time, so a backend with
+     * little room does not cost a whole chunk's conversion on every turn. */
+    size_t chunk;
 } Stream;
 
 typedef struct {
@@ -180,6 +183,7 @@ static void stream_defaults(Stream *s)
     s->period_bytes = 48000 / 100 * 4; /* 10 ms */
     s->buffer_bytes = 4 * s->period_bytes;
     s->features = 0;
+    s->chunk = CHUNK_FRAMES;
 }
 
 /* ---- Conversion of output samples ---- */
@@ -287,7 +291,7 @@ static bool pump_output(VrVirtioSnd *d, Stream *s)
     bool finished = false;
     Xfer *x;
     while ((x = g_queue_peek_head(&s->pending))) {
-        size_t frames = MIN((x->data_len - s->head_done) / gf, CHUNK_FRAMES);
+        size_t frames = MIN((x->data_len - s->head_done) / gf, MAX(s->chunk, 16));
         if (frames == 0) {
             finish_head(d, s, VR_VIRTIO_SND_S_OK);
             finished = true;
@@ -301,6 +305,7 @@ static bool pump_output(VrVirtioSnd *d, Stream *s)
             vr_audio_silence(f->to, d->host_buf, samples);
         size_t took = vr_audio_stream_write(s->audio, d->host_buf, frames);
         s->head_done += (uint32_t) (took * gf);
+        s->chunk = took < frames ? MAX(took, 16) : MIN(s->chunk * 2, CHUNK_FRAMES);
         if (took < frames)
             break;
     }
