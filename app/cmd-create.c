@@ -8,6 +8,7 @@
 #include "vr-boot.h"
 #include "vr-library.h"
 #include "vr-machine-config.h"
+#include "virtio/virtio-net.h"
 
 static char *absolute(const char *path)
 {
@@ -18,7 +19,7 @@ int vireo_cmd_create(int argc, char **argv)
 {
     g_autofree char *name = NULL, *arch = NULL, *memory = NULL, *bios = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *disk_size = NULL;
-    g_autofree char *iso = NULL, *display = NULL;
+    g_autofree char *iso = NULL, *display = NULL, *net = NULL;
     g_auto(GStrv) disks = NULL;
     g_auto(GStrv) cdroms = NULL;
     int cpus = 1;
@@ -58,6 +59,11 @@ int vireo_cmd_create(int argc, char **argv)
          N_("A screen with keyboard and mouse (gpu: virtio-gpu and virtio-input) or none "
             "(default)"),
          "gpu|none"},
+        {"net", 0, 0, G_OPTION_ARG_STRING, &net,
+         /* Translators: keep user and none, the values the option takes. */
+         N_("The network: user (default: the guest reaches the host's network through NAT, with a "
+            "new MAC address of its own; options as for vireo run --net) or none"),
+         "user|none"},
         {"replace", 0, 0, G_OPTION_ARG_NONE, &replace,
          N_("Replace a machine of the same name (its folder is removed first)"), NULL},
         {NULL},
@@ -124,6 +130,13 @@ int vireo_cmd_create(int argc, char **argv)
         vireo_cli_error("create", _("--display: '%s' is not gpu or none"), display);
         goto out;
     }
+    if (!vr_parse_net_option(&cfg, net ? net : "user", &error)) {
+        vireo_cli_error("create", "--net: %s", error->message);
+        goto out;
+    }
+    /* The machine keeps its address from start to start, as a real card does. */
+    if (cfg.net && !cfg.net_mac)
+        cfg.net_mac = vr_net_new_mac();
     for (unsigned i = 0; disks && disks[i]; i++) {
         g_autofree char *path = g_strdup(disks[i]);
         bool readonly = false;

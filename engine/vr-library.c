@@ -12,6 +12,7 @@
 #include "vr-i18n.h"
 #include "vr-input-file.h"
 #include "vr-library.h"
+#include "virtio/virtio-net.h"
 
 #define MAX_NAME_BYTES 100
 #define STAGING_DIR    ".deleted"
@@ -851,6 +852,11 @@ static bool own_disks(const char *folder, const char *name, VrDuplicateReport *r
     if (ok) {
         g_free(cfg.name);
         cfg.name = g_strdup(name);
+        /* Two machines on one network must not share a card's address. */
+        if (cfg.net_mac) {
+            g_free(cfg.net_mac);
+            cfg.net_mac = vr_net_new_mac();
+        }
         ok = vr_machine_config_save_file(&cfg, ini, error);
     }
     vr_machine_config_clear(&cfg);

@@ -5,6 +5,7 @@
 
 #include "vireo-assistant.h"
 #include "vireo-util.h"
+#include "virtio/virtio-net.h"
 #include "vireo-osinfo.h"
 #include "vr-board.h"
 #include "vr-iso.h"
@@ -620,6 +621,9 @@ static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
     }
     case SOURCE_NONE: break;
     }
+    /* Networking through NAT, with an address of its own that it keeps from start to start. */
+    cfg->net = true;
+    cfg->net_mac = vr_net_new_mac();
 }
 
 static guint64 new_disk_size(VireoAssistant *self)

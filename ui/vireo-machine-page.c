@@ -56,6 +56,10 @@ struct _VireoMachinePage {
     GtkWidget *problem_settings_button;
     GtkWidget *paused_cue;
     GtkBox *media_bar;
+    GtkWidget *net_bar;
+    GtkLabel *net_address_label;
+    GtkSwitch *net_cable_switch;
+    gboolean net_updating;
     guint focus_source; /* gives the console the keyboard once an action is done */
 };
 
@@ -654,6 +658,37 @@ static void on_config_changed(VireoMachine *machine, gpointer data)
     update_media(data);
 }
 
+/* ---- the network ---- */
+
+/* While the machine runs with a network card: the guest's address and the cable. */
+static void update_net(VireoMachinePage *self)
+{
+    VireoMachine *m = self->machine;
+    gboolean shown = m && vireo_machine_is_active(m) && vireo_machine_has_net(m);
+    gtk_widget_set_visible(self->net_bar, shown);
+    if (!shown)
+        return;
+    const char *address = vireo_machine_get_guest_address(m);
+    gboolean link = vireo_machine_get_net_link(m);
+    g_autofree char *text = !link ? g_strdup(_("The network cable is unplugged"))
+                            : address
+                                ? g_strdup_printf(_("Guest address: %s"), address)
+                                : g_strdup(_("Waiting for the guest to ask for an address (DHCP)"));
+    gtk_label_set_text(self->net_address_label, text);
+    self->net_updating = TRUE;
+    gtk_switch_set_active(self->net_cable_switch, link);
+    self->net_updating = FALSE;
+}
+
+static void on_cable_switched(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachinePage *self = data;
+    if (self->net_updating || !self->machine)
+        return;
+    vireo_machine_set_net_link(self->machine, gtk_switch_get_active(self->net_cable_switch));
+    update_net(self);
+}
+
 /* ---- state ---- */
 
 static void update(VireoMachinePage *self)
@@ -769,6 +804,7 @@ static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)
     VireoMachineState now = vireo_machine_get_state(self->machine);
     g_object_set_data(G_OBJECT(self), "last-state", GINT_TO_POINTER(now));
     update(self);
+    update_net(self);
     if (now == VIREO_MACHINE_PAUSED && before != VIREO_MACHINE_PAUSED)
         save_thumbnail(self);
     if (now == VIREO_MACHINE_STARTING && before != VIREO_MACHINE_STARTING)
@@ -811,6 +847,7 @@ void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machin
         g_signal_connect(machine, "config-changed", G_CALLBACK(on_config_changed), self);
     }
     update_media(self);
+    update_net(self);
     update(self);
 }
 
@@ -1049,6 +1086,9 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, problem_settings_button);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, paused_cue);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, media_bar);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, net_bar);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, net_address_label);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, net_cable_switch);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, console_toggle);
 
     static const char *const actions[] = {
@@ -1074,6 +1114,7 @@ static void vireo_machine_page_init(VireoMachinePage *self)
     self->consoles = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
     self->screens = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
     g_signal_connect(self->banner_close, "clicked", G_CALLBACK(on_banner_close), self);
+    g_signal_connect(self->net_cable_switch, "notify::active", G_CALLBACK(on_cable_switched), self);
     add_capture_shortcuts(self);
     update(self);
 }

@@ -9,8 +9,10 @@
 
 #include "vireo-machine-settings.h"
 #include "vireo-util.h"
+#include "virtio/virtio-net.h"
 #include "vr-board.h"
 #include "vr-boot.h"
+#include "net/vr-net-slirp.h"
 
 #define GIB (1ull << 30)
 #define MIB (1ull << 20)
@@ -52,6 +54,23 @@ struct _VireoMachineSettings {
     GtkWidget *attach_disk_button;
     GtkListBox *disk_list;
     GtkLabel *disks_error;
+    GtkWidget *net_running_group;
+    GtkWidget *net_group;
+    GtkWidget *forwards_group;
+    GtkWidget *add_forward_group;
+    GtkSwitch *net_switch;
+    GtkWidget *restricted_row;
+    GtkSwitch *restricted_switch;
+    AdwActionRow *mac_row;
+    GtkWidget *new_mac_button;
+    GtkLabel *net_error;
+    GtkListBox *forward_list;
+    AdwComboRow *protocol_row;
+    AdwEntryRow *host_address_row;
+    AdwEntryRow *host_port_row;
+    AdwEntryRow *guest_port_row;
+    GtkLabel *forwards_error;
+    GtkWidget *add_forward_button;
 };
 
 G_DEFINE_FINAL_TYPE(VireoMachineSettings, vireo_machine_settings, ADW_TYPE_PREFERENCES_WINDOW)
@@ -77,10 +96,15 @@ static void clear_errors(VireoMachineSettings *self)
     gtk_widget_set_visible(GTK_WIDGET(self->machine_error), FALSE);
     gtk_widget_set_visible(GTK_WIDGET(self->boot_error), FALSE);
     gtk_widget_set_visible(GTK_WIDGET(self->disks_error), FALSE);
+    gtk_widget_set_visible(GTK_WIDGET(self->net_error), FALSE);
+    gtk_widget_set_visible(GTK_WIDGET(self->forwards_error), FALSE);
     GtkWidget *rows[] = {
-        GTK_WIDGET(self->name_row),   GTK_WIDGET(self->arch_row),     GTK_WIDGET(self->cpus_row),
-        GTK_WIDGET(self->memory_row), GTK_WIDGET(self->firmware_row), GTK_WIDGET(self->kernel_row),
-        GTK_WIDGET(self->initrd_row), GTK_WIDGET(self->cmdline_row),
+        GTK_WIDGET(self->name_row),         GTK_WIDGET(self->arch_row),
+        GTK_WIDGET(self->cpus_row),         GTK_WIDGET(self->memory_row),
+        GTK_WIDGET(self->firmware_row),     GTK_WIDGET(self->kernel_row),
+        GTK_WIDGET(self->initrd_row),       GTK_WIDGET(self->cmdline_row),
+        GTK_WIDGET(self->host_address_row), GTK_WIDGET(self->host_port_row),
+        GTK_WIDGET(self->guest_port_row),
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(rows); i++)
         gtk_widget_remove_css_class(rows[i], "error");
@@ -882,6 +906,224 @@ static GtkWidget *disk_row(VireoMachineSettings *self, guint index, const VrDisk
     return row;
 }
 
+/* ---- the network ---- */
+
+typedef enum {
+    NET_ENABLED,
+    NET_RESTRICTED,
+    NET_NEW_MAC,
+} NetChange;
+
+typedef struct {
+    NetChange what;
+    gboolean on;
+} NetChangeData;
+
+static gboolean change_net(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                           GError **error)
+{
+    NetChangeData *c = data;
+    switch (c->what) {
+    case NET_ENABLED: cfg->net = c->on; break;
+    case NET_RESTRICTED: cfg->net_restricted = c->on; break;
+    case NET_NEW_MAC:
+        g_free(cfg->net_mac);
+        cfg->net_mac = NULL;
+        break;
+    }
+    /* A card keeps its address from start to start, as a real one does. */
+    if (cfg->net && !cfg->net_mac)
+        cfg->net_mac = vr_net_new_mac();
+    return check(cfg, error);
+}
+
+static void net_change(VireoMachineSettings *self, NetChange what, gboolean on, GtkWidget *row)
+{
+    clear_errors(self);
+    NetChangeData c = {what, on};
+    g_autoptr(GError) error = NULL;
+    gboolean ok = save(self, change_net, &c, &error);
+    load(self);
+    if (!ok)
+        refuse(self, error, row, self->net_error);
+}
+
+static void on_net_switched(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    gboolean on = gtk_switch_get_active(self->net_switch);
+    if (self->loading || on == vireo_machine_get_config(self->machine)->net)
+        return;
+    net_change(self, NET_ENABLED, on, NULL);
+}
+
+static void on_restricted_switched(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    gboolean on = gtk_switch_get_active(self->restricted_switch);
+    if (self->loading || on == vireo_machine_get_config(self->machine)->net_restricted)
+        return;
+    net_change(self, NET_RESTRICTED, on, self->restricted_row);
+}
+
+static void on_new_mac(GtkButton *button, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    net_change(self, NET_NEW_MAC, TRUE, GTK_WIDGET(self->mac_row));
+}
+
+/* A port number typed by the user: 1 to 65535, nothing else. */
+static gboolean parse_port(const char *text, const char *what, guint *port, GError **error)
+{
+    g_autofree char *digits = g_strstrip(g_strdup(text));
+    guint64 n = 0;
+    if (!g_ascii_string_to_unsigned(digits, 10, 1, 65535, &n, NULL)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    /* Translators: what is "the host port" or "the guest port". */
+                    _("%s must be a number from 1 to 65535, not “%s”"), what, text);
+        return FALSE;
+    }
+    *port = (guint) n;
+    return TRUE;
+}
+
+gboolean vireo_machine_settings_add_forward(VireoMachineSettings *self, gboolean udp,
+                                            const char *host_address, const char *host_port,
+                                            const char *guest_port, GError **error)
+{
+    guint hport, gport;
+    if (!parse_port(host_port, _("The host port"), &hport, error) ||
+        !parse_port(guest_port, _("The guest port"), &gport, error))
+        return FALSE;
+    g_autofree char *address = g_strstrip(g_strdup(host_address ? host_address : ""));
+    g_autofree char *forward = g_strdup_printf("%s:%s:%u-:%u", udp ? "udp" : "tcp",
+                                               *address ? address : "127.0.0.1", hport, gport);
+    g_autoptr(GInetAddress) ip = *address ? g_inet_address_new_from_string(address) : NULL;
+    if (*address && (!ip || g_inet_address_get_family(ip) != G_SOCKET_FAMILY_IPV4)) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                    _("“%s” is not an IPv4 address of the host such as 127.0.0.1"), address);
+        return FALSE;
+    }
+    if (!vireo_machine_add_forward(self->machine, forward, error))
+        return FALSE;
+    load(self);
+    return TRUE;
+}
+
+static void on_add_forward(GtkButton *button, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    clear_errors(self);
+    g_autoptr(GError) error = NULL;
+    const char *host_port = gtk_editable_get_text(GTK_EDITABLE(self->host_port_row));
+    const char *guest_port = gtk_editable_get_text(GTK_EDITABLE(self->guest_port_row));
+    if (vireo_machine_settings_add_forward(
+            self, adw_combo_row_get_selected(self->protocol_row) == 1,
+            gtk_editable_get_text(GTK_EDITABLE(self->host_address_row)), host_port, guest_port,
+            &error)) {
+        gtk_editable_set_text(GTK_EDITABLE(self->host_port_row), "");
+        gtk_editable_set_text(GTK_EDITABLE(self->guest_port_row), "");
+        return;
+    }
+    /* The field the reason is about. */
+    GtkWidget *row = GTK_WIDGET(self->host_port_row);
+    guint n;
+    if (parse_port(host_port, "", &n, NULL) && !parse_port(guest_port, "", &n, NULL))
+        row = GTK_WIDGET(self->guest_port_row);
+    else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) &&
+             parse_port(host_port, "", &n, NULL))
+        row = GTK_WIDGET(self->host_address_row);
+    show_error(self, self->forwards_error, error->message);
+    vireo_point_at_row(row, row);
+}
+
+gboolean vireo_machine_settings_remove_forward(VireoMachineSettings *self, const char *forward,
+                                               GError **error)
+{
+    if (!vireo_machine_remove_forward(self->machine, forward, error))
+        return FALSE;
+    load(self);
+    return TRUE;
+}
+
+static gboolean remove_forward_later(gpointer data)
+{
+    GtkWidget *button = data;
+    VireoMachineSettings *self =
+        VIREO_MACHINE_SETTINGS(gtk_widget_get_ancestor(button, VIREO_TYPE_MACHINE_SETTINGS));
+    if (self) {
+        clear_errors(self);
+        g_autoptr(GError) error = NULL;
+        if (!vireo_machine_settings_remove_forward(
+                self, g_object_get_data(G_OBJECT(button), "forward"), &error))
+            show_error(self, self->forwards_error, error->message);
+    }
+    g_object_unref(button);
+    return G_SOURCE_REMOVE;
+}
+
+static void on_remove_forward(GtkButton *button, gpointer data)
+{
+    /* The list is made again: not while its button is still in its signal. */
+    g_idle_add(remove_forward_later, g_object_ref(button));
+}
+
+static GtkWidget *forward_row(VireoMachineSettings *self, guint index, const char *text)
+{
+    VrNetForward fwd;
+    GtkWidget *row = adw_action_row_new();
+    adw_preferences_row_set_use_markup(ADW_PREFERENCES_ROW(row), FALSE);
+    if (!vr_net_forward_parse(text, &fwd, NULL)) {
+        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), text);
+        return row;
+    }
+    g_autofree char *title = g_strdup_printf(
+        /* Translators: the host's address and port, then the guest's port. */
+        _("%s:%u → guest port %u"), fwd.host_addr[0] ? fwd.host_addr : "127.0.0.1", fwd.host_port,
+        fwd.guest_port);
+    adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), title);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(row), fwd.udp ? "UDP" : "TCP");
+    adw_action_row_set_icon_name(ADW_ACTION_ROW(row), "network-transmit-receive-symbolic");
+    GtkWidget *remove = gtk_button_new_from_icon_name("user-trash-symbolic");
+    gtk_widget_set_valign(remove, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class(remove, "flat");
+    gtk_widget_set_tooltip_text(remove, _("Remove Port Forward"));
+    g_autofree char *name = g_strdup_printf("forward-remove-%u", index);
+    gtk_widget_set_name(remove, name);
+    g_object_set_data_full(G_OBJECT(remove), "forward", g_strdup(text), g_free);
+    g_signal_connect(remove, "clicked", G_CALLBACK(on_remove_forward), self);
+    adw_action_row_add_suffix(ADW_ACTION_ROW(row), remove);
+    return row;
+}
+
+static void load_net(VireoMachineSettings *self, const VrMachineConfig *cfg, gboolean active,
+                     gboolean saved)
+{
+    gtk_widget_set_visible(self->net_running_group, active && !saved);
+    gtk_widget_set_sensitive(self->net_group, !saved);
+    gtk_widget_set_sensitive(self->forwards_group, !saved);
+    gtk_widget_set_sensitive(self->add_forward_group, !saved);
+    gtk_switch_set_active(self->net_switch, cfg->net);
+    gtk_switch_set_active(self->restricted_switch, cfg->net_restricted);
+    gtk_widget_set_sensitive(self->restricted_row, cfg->net);
+    gtk_widget_set_sensitive(GTK_WIDGET(self->mac_row), cfg->net);
+    adw_action_row_set_subtitle(self->mac_row,
+                                cfg->net_mac ? cfg->net_mac : _("A new one at every start"));
+    gtk_widget_set_sensitive(self->new_mac_button, !active);
+    GtkWidget *child;
+    while ((child = gtk_widget_get_first_child(GTK_WIDGET(self->forward_list))))
+        gtk_list_box_remove(self->forward_list, child);
+    guint n = cfg->net_forwards ? cfg->net_forwards->len : 0;
+    for (guint i = 0; i < n; i++)
+        gtk_list_box_append(self->forward_list, forward_row(self, i, cfg->net_forwards->pdata[i]));
+    if (n == 0) {
+        GtkWidget *row = adw_action_row_new();
+        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), _("No port forwards"));
+        gtk_widget_add_css_class(row, "dim-label");
+        gtk_list_box_append(self->forward_list, row);
+    }
+}
+
 /* ---- showing the settings ---- */
 
 static void set_file_row(AdwActionRow *row, const char *path, GtkWidget *clear)
@@ -979,6 +1221,7 @@ static void load(VireoMachineSettings *self)
     }
     gtk_widget_set_sensitive(self->new_disk_button, !active);
     gtk_widget_set_sensitive(self->attach_disk_button, !active);
+    load_net(self, cfg, active, saved);
     self->loading = FALSE;
 }
 
@@ -1058,6 +1301,23 @@ static void vireo_machine_settings_class_init(VireoMachineSettingsClass *klass)
     BIND(attach_disk_button);
     BIND(disk_list);
     BIND(disks_error);
+    BIND(net_running_group);
+    BIND(net_group);
+    BIND(forwards_group);
+    BIND(add_forward_group);
+    BIND(net_switch);
+    BIND(restricted_row);
+    BIND(restricted_switch);
+    BIND(mac_row);
+    BIND(new_mac_button);
+    BIND(net_error);
+    BIND(forward_list);
+    BIND(protocol_row);
+    BIND(host_address_row);
+    BIND(host_port_row);
+    BIND(guest_port_row);
+    BIND(forwards_error);
+    BIND(add_forward_button);
 #undef BIND
 }
 
@@ -1079,4 +1339,9 @@ static void vireo_machine_settings_init(VireoMachineSettings *self)
     g_signal_connect(self->new_disk_button, "clicked", G_CALLBACK(on_new_disk), self);
     g_signal_connect(self->attach_disk_button, "clicked", G_CALLBACK(on_attach_disk), self);
     g_signal_connect(self->discard_state_button, "clicked", G_CALLBACK(on_discard_state), self);
+    g_signal_connect(self->net_switch, "notify::active", G_CALLBACK(on_net_switched), self);
+    g_signal_connect(self->restricted_switch, "notify::active", G_CALLBACK(on_restricted_switched),
+                     self);
+    g_signal_connect(self->new_mac_button, "clicked", G_CALLBACK(on_new_mac), self);
+    g_signal_connect(self->add_forward_button, "clicked", G_CALLBACK(on_add_forward), self);
 }

@@ -1,5 +1,5 @@
 /* VireoMachineSettings: a machine's settings (name, CPUs, memory, boot media, disks, kernel
- * command line). Each change is checked as the engine would check it, refused with the
+ * command line, network). Each change is checked as the engine would check it, refused with the
  * reason when it cannot be taken, and otherwise written to machine.ini at once (a temporary
  * file renamed over the old one). */
 #pragma once
@@ -33,5 +33,14 @@ gboolean vireo_machine_settings_set_disk_follow_symlink(VireoMachineSettings *se
                                                         gboolean allow, GError **error);
 gboolean vireo_machine_settings_remove_disk(VireoMachineSettings *self, guint index,
                                             gboolean delete_file, GError **error);
+/* What the Network page's Add Forward button leads to: a forward from host_address (empty:
+ * 127.0.0.1) and host_port to guest_port of the guest (ports as the user typed them), saved and,
+ * while the machine runs, opened at once; and what a forward's remove button leads to (forward
+ * as machine.ini keeps it). */
+gboolean vireo_machine_settings_add_forward(VireoMachineSettings *self, gboolean udp,
+                                            const char *host_address, const char *host_port,
+                                            const char *guest_port, GError **error);
+gboolean vireo_machine_settings_remove_forward(VireoMachineSettings *self, const char *forward,
+                                               GError **error);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "vireo-gl-frames.h"
 #include "vireo-machine.h"
 #include "vireo-util.h"
+#include "net/vr-net-slirp.h"
 
 #define CONSOLE_LOG_MAX   (1u << 20)
 #define DRAIN_CHUNK       (16u << 10)
@@ -35,6 +36,8 @@ struct _VireoMachine {
     char *restore_error;          /* why the saved state was refused, until discarded */
     gboolean display_gl;          /* the screen's frames are shown through GL */
     char *display_note;           /* why not, when the renderer could have exported them */
+    char *guest_address;          /* the guest's address from DHCP while it runs, or NULL */
+    gboolean net_link;            /* the network cable is plugged in (at every start) */
 
     GByteArray *console_log;
     GByteArray *input_pending;
@@ -61,6 +64,8 @@ enum {
     PROP_BUSY,
     PROP_SAVING,
     PROP_SAVED_STATE,
+    PROP_GUEST_ADDRESS,
+    PROP_NET_LINK,
     N_PROPS,
 };
 static GParamSpec *props[N_PROPS];
@@ -477,6 +482,155 @@ static char *describe_end(VireoMachine *self, VrMachineResult result)
     return g_strdup_printf(_("“%s” powered off"), name);
 }
 
+/* ---- the network ---- */
+
+static void update_guest_address(VireoMachine *self, VrMachine *m)
+{
+    g_autofree char *address = m ? vr_machine_net_guest_address(m) : NULL;
+    if (g_strcmp0(address, self->guest_address) == 0)
+        return;
+    g_free(self->guest_address);
+    self->guest_address = g_steal_pointer(&address);
+    g_object_notify_by_pspec(G_OBJECT(self), props[PROP_GUEST_ADDRESS]);
+}
+
+/* What a stopped machine's network shows: no address, and the cable in for the next start. */
+static void reset_net(VireoMachine *self)
+{
+    update_guest_address(self, NULL);
+    if (!self->net_link) {
+        self->net_link = TRUE;
+        g_object_notify_by_pspec(G_OBJECT(self), props[PROP_NET_LINK]);
+    }
+}
+
+gboolean vireo_machine_has_net(VireoMachine *self)
+{
+    return self->vm && vr_machine_has_net(self->vm);
+}
+
+const char *vireo_machine_get_guest_address(VireoMachine *self)
+{
+    return self->guest_address;
+}
+
+gboolean vireo_machine_get_net_link(VireoMachine *self)
+{
+    return self->net_link;
+}
+
+gboolean vireo_machine_set_net_link(VireoMachine *self, gboolean up)
+{
+    up = !!up;
+    if (!vireo_machine_has_net(self) || !vr_machine_net_set_link(self->vm, up))
+        return FALSE;
+    if (self->net_link != up) {
+        self->net_link = up;
+        g_object_notify_by_pspec(G_OBJECT(self), props[PROP_NET_LINK]);
+    }
+    return TRUE;
+}
+
+/* The forward as machine.ini keeps it: every part written out but the guest's address, which
+ * is the DHCP address when it is not given. */
+static char *forward_text(const VrNetForward *fwd)
+{
+    return g_strdup_printf("%s:%s:%u-%s:%u", fwd->udp ? "udp" : "tcp",
+                           fwd->host_addr[0] ? fwd->host_addr : "127.0.0.1", fwd->host_port,
+                           fwd->guest_addr, fwd->guest_port);
+}
+
+/* The index in cfg's forwards of the one that takes the same host port (and protocol) as fwd,
+ * or -1. */
+static int find_forward(const VrMachineConfig *cfg, const VrNetForward *fwd)
+{
+    for (guint i = 0; cfg->net_forwards && i < cfg->net_forwards->len; i++) {
+        VrNetForward other;
+        if (vr_net_forward_parse(cfg->net_forwards->pdata[i], &other, NULL) &&
+            other.udp == fwd->udp && other.host_port == fwd->host_port)
+            return (int) i;
+    }
+    return -1;
+}
+
+static gboolean refuse_net_change_if_busy(VireoMachine *self, GError **error)
+{
+    if (self->building) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                            _("The machine is starting; change its port forwards once it runs"));
+        return TRUE;
+    }
+    if (!self->entry->cfg_loaded) {
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, self->problem);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean vireo_machine_add_forward(VireoMachine *self, const char *forward, GError **error)
+{
+    if (refuse_net_change_if_busy(self, error))
+        return FALSE;
+    VrNetForward fwd;
+    if (!vr_net_forward_parse(forward, &fwd, error))
+        return FALSE;
+    const VrMachineConfig *now = &self->entry->cfg;
+    if (find_forward(now, &fwd) >= 0) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                    /* Translators: TCP or UDP, then the host's port number. */
+                    _("%s port %u of the host is already forwarded to the guest"),
+                    fwd.udp ? "UDP" : "TCP", fwd.host_port);
+        return FALSE;
+    }
+    g_autofree char *text = forward_text(&fwd);
+    /* A running machine takes it at once (and refuses a taken port itself). */
+    gboolean live = vireo_machine_has_net(self);
+    if (live ? !vr_machine_net_add_forward(self->vm, text, error)
+             : !vr_net_forward_check_host_port(&fwd, error))
+        return FALSE;
+    VrMachineConfig cfg;
+    vr_machine_config_copy(&cfg, now);
+    g_ptr_array_add(cfg.net_forwards, g_strdup(text));
+    gboolean ok = vireo_machine_save_config(self, &cfg, error);
+    vr_machine_config_clear(&cfg);
+    if (!ok && live)
+        vr_machine_net_remove_forward(self->vm, text, NULL);
+    return ok;
+}
+
+gboolean vireo_machine_remove_forward(VireoMachine *self, const char *forward, GError **error)
+{
+    if (refuse_net_change_if_busy(self, error))
+        return FALSE;
+    VrNetForward fwd;
+    if (!vr_net_forward_parse(forward, &fwd, error))
+        return FALSE;
+    int index = find_forward(&self->entry->cfg, &fwd);
+    if (index < 0) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                    /* Translators: TCP or UDP, then the host's port number. */
+                    _("%s port %u of the host is not forwarded to the guest"),
+                    fwd.udp ? "UDP" : "TCP", fwd.host_port);
+        return FALSE;
+    }
+    g_autofree char *saved = g_strdup(self->entry->cfg.net_forwards->pdata[index]);
+    VrMachineConfig cfg;
+    vr_machine_config_copy(&cfg, &self->entry->cfg);
+    g_ptr_array_remove_index(cfg.net_forwards, (guint) index);
+    gboolean ok = vireo_machine_save_config(self, &cfg, error);
+    vr_machine_config_clear(&cfg);
+    if (!ok)
+        return FALSE;
+    /* A forward saved while the machine ran without a network card was never open. */
+    g_autoptr(GError) local = NULL;
+    if (vireo_machine_has_net(self) && !vr_machine_net_remove_forward(self->vm, saved, &local) &&
+        !g_error_matches(local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
 {
     VireoMachine *self = data;
@@ -489,7 +643,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
     case VR_EVENT_CONSOLE_INPUT_READY: break;
     case VR_EVENT_DISPLAY_UPDATED: g_signal_emit(self, signals[SIGNAL_DISPLAY_UPDATED], 0); break;
     case VR_EVENT_MEDIA_CHANGED: on_media_changed(self, m, ev); break;
-    case VR_EVENT_NET_CHANGED: break;
+    case VR_EVENT_NET_CHANGED: update_guest_address(self, m); break;
     case VR_EVENT_STATE_CHANGED:
         switch (ev->state) {
         case VR_MACHINE_RUNNING: set_state(self, VIREO_MACHINE_RUNNING); break;
@@ -501,6 +655,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
             self->quit_saved = FALSE;
             VrMachine *vm = g_steal_pointer(&self->vm);
             g_byte_array_set_size(self->input_pending, 0);
+            reset_net(self);
             /* Freed from an idle, not inside the machine's own event dispatch. */
             teardown(self, vm);
             set_state(self, VIREO_MACHINE_OFF);
@@ -644,6 +799,9 @@ static void build_done(GObject *source, GAsyncResult *result, gpointer data)
     }
     self->vm = vm;
     choose_display_path(self);
+    /* The cable is in at every start, a resumed one too (its saved state may have it out). */
+    if (vr_machine_has_net(vm))
+        vr_machine_net_set_link(vm, true);
     if (!restored) {
         /* A resumed guest goes on where its console left off. */
         g_byte_array_set_size(self->console_log, 0);
@@ -965,6 +1123,8 @@ static void vireo_machine_get_property(GObject *object, guint prop_id, GValue *v
     case PROP_SAVED_STATE:
         g_value_set_boolean(value, self->entry && self->entry->saved_state != NULL);
         break;
+    case PROP_GUEST_ADDRESS: g_value_set_string(value, self->guest_address); break;
+    case PROP_NET_LINK: g_value_set_boolean(value, self->net_link); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
     }
 }
@@ -991,6 +1151,7 @@ static void vireo_machine_finalize(GObject *object)
     g_free(self->problem);
     g_free(self->restore_error);
     g_free(self->display_note);
+    g_free(self->guest_address);
     g_byte_array_unref(self->console_log);
     g_byte_array_unref(self->input_pending);
     G_OBJECT_CLASS(vireo_machine_parent_class)->finalize(object);
@@ -1022,6 +1183,14 @@ static void vireo_machine_class_init(VireoMachineClass *klass)
                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
     props[PROP_SAVED_STATE] = g_param_spec_boolean("saved-state", NULL, NULL, FALSE,
                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    /* The guest's IPv4 address from DHCP while it runs ("10.0.2.15"), else NULL. */
+    props[PROP_GUEST_ADDRESS] =
+        g_param_spec_string("guest-address", NULL, NULL, NULL,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    /* The network cable is plugged in (it is at every start). */
+    props[PROP_NET_LINK] =
+        g_param_spec_boolean("net-link", NULL, NULL, TRUE,
+                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
     g_object_class_install_properties(object_class, N_PROPS, props);
 
     signals[SIGNAL_CONSOLE_OUTPUT] =
@@ -1052,6 +1221,7 @@ static void vireo_machine_init(VireoMachine *self)
 {
     self->console_log = g_byte_array_new();
     self->input_pending = g_byte_array_new();
+    self->net_link = TRUE;
 }
 
 /* ---- the screen ---- */

@@ -69,6 +69,24 @@ char *vireo_machine_get_cd_path(VireoMachine *self, guint disk);
  * and writes it to machine.ini (dropping eject-on-reboot); "media-changed" follows. An error
  * for the user when the file cannot be read or the machine is still being built. */
 gboolean vireo_machine_change_cd(VireoMachine *self, guint disk, const char *path, GError **error);
+/* The network (a machine configured with [net] enabled; its settings wait for the next start,
+ * its port forwards do not). Whether the running machine has a network card; the guest's IPv4
+ * address from DHCP ("10.0.2.15"; NULL until the guest asked, and while it is off), notified as
+ * "guest-address". */
+gboolean vireo_machine_has_net(VireoMachine *self);
+const char *vireo_machine_get_guest_address(VireoMachine *self);
+/* The network cable, plugged in at every start ("net-link"): FALSE when the machine does not run
+ * with a network card. */
+gboolean vireo_machine_get_net_link(VireoMachine *self);
+gboolean vireo_machine_set_net_link(VireoMachine *self, gboolean up);
+/* Adds a host port forward in QEMU's hostfwd syntax ("tcp:127.0.0.1:2222-:22") to machine.ini,
+ * and to the running machine at once. Refused with the reason for the user: bad syntax
+ * (G_IO_ERROR_INVALID_ARGUMENT), a host port and protocol already forwarded
+ * (G_IO_ERROR_EXISTS), a host port something else holds (G_IO_ERROR_ADDRESS_IN_USE). */
+gboolean vireo_machine_add_forward(VireoMachine *self, const char *forward, GError **error);
+/* Removes the forward of the same host port and protocol from machine.ini and closes it
+ * (G_IO_ERROR_NOT_FOUND when there is none). */
+gboolean vireo_machine_remove_forward(VireoMachine *self, const char *forward, GError **error);
 /* Writes a PNG (the console's last picture) to the folder's screenshot.png. */
 gboolean vireo_machine_save_thumbnail(VireoMachine *self, GdkTexture *texture, GError **error);
 

@@ -431,6 +431,12 @@ static bool forward_addrs(const VrNetForward *fwd, struct in_addr *host, struct 
     return true;
 }
 
+bool vr_net_forward_check_host_port(const VrNetForward *fwd, GError **error)
+{
+    struct in_addr host, guest;
+    return forward_addrs(fwd, &host, &guest, error) && host_port_free(fwd, host, error);
+}
+
 bool vr_net_slirp_add_forward(VrNetBackend *be, const VrNetForward *fwd, GError **error)
 {
     VrNetSlirp *s = (VrNetSlirp *) be;

@@ -52,6 +52,11 @@ bool vr_net_slirp_add_forward(VrNetBackend *be, const VrNetForward *fwd, GError 
  * there is no such forward. Thread-safe. */
 bool vr_net_slirp_remove_forward(VrNetBackend *be, const VrNetForward *fwd, GError **error);
 
+/* Whether fwd's host port can be taken now (bound and let go at once, as adding the forward
+ * would bind it): G_IO_ERROR_ADDRESS_IN_USE when something holds it, G_IO_ERROR_INVALID_ARGUMENT
+ * for addresses that are not IPv4. For a machine that is off; thread-safe. */
+bool vr_net_forward_check_host_port(const VrNetForward *fwd, GError **error);
+
 /* Parses QEMU's hostfwd syntax, "[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport"
  * (e.g. "tcp:127.0.0.1:2222-:22"), into fwd. */
 bool vr_net_forward_parse(const char *text, VrNetForward *fwd, GError **error);

@@ -539,3 +539,16 @@ void vr_net_random_mac(uint8_t mac[6])
     for (unsigned i = 3; i < 6; i++)
         mac[i] = (uint8_t) g_random_int_range(0, 256);
 }
+
+char *vr_net_format_mac(const uint8_t mac[6])
+{
+    return g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+                           mac[5]);
+}
+
+char *vr_net_new_mac(void)
+{
+    uint8_t mac[6];
+    vr_net_random_mac(mac);
+    return vr_net_format_mac(mac);
+}

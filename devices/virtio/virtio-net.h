@@ -70,5 +70,9 @@ bool vr_net_parse_mac(const char *text, uint8_t mac[6]);
 /* A random locally administered-style address in QEMU's 52:54:00 range, which guests and
  * tools know as a virtual machine's. */
 void vr_net_random_mac(uint8_t mac[6]);
+/* "52:54:00:12:34:56" */
+char *vr_net_format_mac(const uint8_t mac[6]);
+/* A random address (vr_net_random_mac), formatted. */
+char *vr_net_new_mac(void);
 
 #endif

@@ -657,8 +657,7 @@ static bool add_net(VirtBoard *b, GError **error)
         /* Kept in the machine's settings, so a state file restores the same card. */
         vr_net_random_mac(mac);
         g_free(m->cfg.net_mac);
-        m->cfg.net_mac = g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
-                                         mac[3], mac[4], mac[5]);
+        m->cfg.net_mac = vr_net_format_mac(mac);
     }
     VrNetSlirpConfig net = {.restricted = cfg->net_restricted, .ipv6 = true};
     VrNetBackend *be = vr_net_slirp_new(&net, error);

@@ -325,8 +325,8 @@ static void test_debian_kernel(void)
     /* The stock driver takes an address and reaches the host through the NAT. */
     g_autofree char *lease = guest_run(g, "udhcpc -i eth0 -n -q -t 5 -T 2 2>&1", CMD_TIMEOUT);
     g_assert_nonnull(strstr(lease, "udhcpc: eth0 has 10.0.2.15"));
-    g_autofree char *features = guest_run(
-        g, "cat /sys/class/net/eth0/device/features | cut -c1,2,6,16,17", CMD_TIMEOUT);
+    g_autofree char *features =
+        guest_run(g, "cat /sys/class/net/eth0/device/features | cut -c1,2,6,16,17", CMD_TIMEOUT);
     /* CSUM, GUEST_CSUM, MAC, STATUS and MRG_RXBUF (bits 0, 1, 5, 16, 15) taken. */
     g_assert_cmpstr(features, ==, "11111");
     g_autofree char *disk =

@@ -74,6 +74,24 @@ static GKeyFile *create(VireoAssistant *a, const char *expected_name)
     return ui_read_ini(expected_name);
 }
 
+/* A new machine has networking, with a MAC address of its own (checked against the one made
+ * before it). */
+static char *first_mac;
+
+static void assert_own_network(GKeyFile *kf)
+{
+    g_autoptr(GError) error = NULL;
+    g_assert_true(g_key_file_get_boolean(kf, "net", "enabled", &error));
+    g_assert_no_error(error);
+    g_autofree char *mac = g_key_file_get_string(kf, "net", "mac", NULL);
+    g_assert_nonnull(mac);
+    g_assert_true(g_regex_match_simple("^52:54:00(:[0-9a-f]{2}){3}$", mac, 0, 0));
+    if (!first_mac)
+        first_mac = g_strdup(mac);
+    else
+        g_assert_cmpstr(mac, !=, first_mac);
+}
+
 /* An ISO libosinfo knows: the OS is named and its recommendations are proposed. */
 static void test_known_iso(void)
 {
@@ -108,6 +126,7 @@ static void test_known_iso(void)
     GStatBuf st;
     g_assert_cmpint(g_stat(img, &st), ==, 0);
     g_assert_cmpuint((guint64) st.st_size, ==, 20ull << 30);
+    assert_own_network(kf);
 
     /* The window shows the new machine. */
     ui_iterate(100);
@@ -209,6 +228,8 @@ static void test_drop_disk(void)
     g_autofree char *disk0 = g_key_file_get_string(kf, "disk 0", "path", NULL);
     g_assert_cmpstr(disk0, ==, disk);
     g_assert_false(g_key_file_has_group(kf, "disk 1"));
+    assert_own_network(kf);
+    g_assert_nonnull(first_mac); /* the known ISO's machine came first: two MACs compared */
     vireo_window_show_library(ui_window());
 }
 

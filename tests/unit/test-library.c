@@ -504,6 +504,8 @@ static void test_rename(void)
     g_autofree char *elf = write_elf("rename.elf");
     g_autoptr(GError) error = NULL;
     VrMachineConfig *cfg = sample_config("Before", elf);
+    cfg->net = true;
+    cfg->net_mac = g_strdup("52:54:00:aa:bb:cc");
     g_autofree char *folder = vr_library_create(lib, cfg, 1 << 20, &error);
     g_free(cfg->name);
     cfg->name = g_strdup("Taken");
@@ -523,6 +525,8 @@ static void test_rename(void)
     g_assert_cmpint(e->problem, ==, VR_PROBLEM_NONE);
     g_assert_cmpstr(vr_library_entry_name(e), ==, "After");
     g_assert_cmpstr(e->id, ==, "After");
+    /* The same machine: its card keeps its address. */
+    g_assert_cmpstr(e->cfg.net_mac, ==, "52:54:00:aa:bb:cc");
     /* The disk moved with the folder (its path is relative). */
     g_assert_true(g_str_has_prefix(g_array_index(e->cfg.disks, VrDiskConfig, 0).path, renamed));
 }
@@ -533,6 +537,8 @@ static void test_duplicate(void)
     g_autofree char *elf = write_elf("duplicate.elf");
     g_autoptr(GError) error = NULL;
     VrMachineConfig *cfg = sample_config("Original", elf);
+    cfg->net = true;
+    cfg->net_mac = g_strdup("52:54:00:aa:bb:cc");
     g_autofree char *folder = vr_library_create(lib, cfg, 256ull << 20, &error);
     config_free(cfg);
     g_autofree char *disk = g_build_filename(folder, "disk.img", NULL);
@@ -555,6 +561,11 @@ static void test_duplicate(void)
     g_autoptr(VrLibraryEntry) e = vr_library_entry_load(copy);
     g_assert_cmpint(e->problem, ==, VR_PROBLEM_NONE);
     g_assert_cmpstr(vr_library_entry_name(e), ==, "Copy");
+    /* Its own network card address. */
+    g_assert_cmpstr(original->cfg.net_mac, ==, "52:54:00:aa:bb:cc");
+    g_assert_nonnull(e->cfg.net_mac);
+    g_assert_cmpstr(e->cfg.net_mac, !=, "52:54:00:aa:bb:cc");
+    g_assert_true(g_str_has_prefix(e->cfg.net_mac, "52:54:00:"));
     g_assert_null(e->screenshot);
     g_assert_null(e->saved_state);
     g_autofree char *copy_disk = g_build_filename(copy, "disk.img", NULL);
@@ -897,6 +908,11 @@ static void test_cli_create_list(void)
     g_assert_cmpstr(e->cfg.kernel, ==, elf);
     g_assert_cmpstr(e->cfg.bios, ==, "none");
     g_assert_cmpstr(e->cfg.append, ==, "console=ttyS0");
+    /* Networking by default, with a MAC address of its own. */
+    g_assert_true(e->cfg.net);
+    g_assert_false(e->cfg.net_restricted);
+    g_assert_nonnull(e->cfg.net_mac);
+    g_assert_true(g_regex_match_simple("^52:54:00(:[0-9a-f]{2}){3}$", e->cfg.net_mac, 0, 0));
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
 
@@ -941,6 +957,51 @@ static void test_cli_create_list(void)
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
     g_unlink(state);
+
+    /* A second machine gets another address; --net none leaves the network out; options as
+     * for vireo run are kept; anything else is refused with the reason. */
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Second", "--bios", "none",
+                              "--kernel", elf, "--net", "user", NULL),
+                    ==, 0);
+    g_autofree char *second = g_build_filename(data, "vireo", "machines", "Second.vireo", NULL);
+    g_autoptr(VrLibraryEntry) e2 = vr_library_entry_load(second);
+    g_assert_cmpint(e2->problem, ==, VR_PROBLEM_NONE);
+    g_assert_true(e2->cfg.net);
+    g_assert_nonnull(e2->cfg.net_mac);
+    g_assert_cmpstr(e2->cfg.net_mac, !=, e->cfg.net_mac);
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Offline", "--bios", "none",
+                              "--kernel", elf, "--net", "none", NULL),
+                    ==, 0);
+    g_autofree char *offline = g_build_filename(data, "vireo", "machines", "Offline.vireo", NULL);
+    g_autoptr(VrLibraryEntry) e3 = vr_library_entry_load(offline);
+    g_assert_cmpint(e3->problem, ==, VR_PROBLEM_NONE);
+    g_assert_false(e3->cfg.net);
+    g_assert_null(e3->cfg.net_mac);
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Served", "--bios", "none",
+                              "--kernel", elf, "--net",
+                              "user,restrict=on,mac=52:54:00:ab:cd:ef,hostfwd=tcp::2222-:22", NULL),
+                    ==, 0);
+    g_autofree char *served = g_build_filename(data, "vireo", "machines", "Served.vireo", NULL);
+    g_autoptr(VrLibraryEntry) e4 = vr_library_entry_load(served);
+    g_assert_cmpint(e4->problem, ==, VR_PROBLEM_NONE);
+    g_assert_true(e4->cfg.net_restricted);
+    g_assert_cmpstr(e4->cfg.net_mac, ==, "52:54:00:ab:cd:ef");
+    g_assert_cmpuint(e4->cfg.net_forwards->len, ==, 1);
+    g_assert_cmpstr(e4->cfg.net_forwards->pdata[0], ==, "tcp::2222-:22");
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Wired", "--bios", "none", "--kernel",
+                              elf, "--net", "tap", NULL),
+                    ==, 2);
+    g_assert_nonnull(strstr(err, "--net: 'tap' is not a network"));
+    g_autofree char *wired = g_build_filename(data, "vireo", "machines", "Wired.vireo", NULL);
+    g_assert_false(g_file_test(wired, G_FILE_TEST_EXISTS));
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
 
     /* --cdrom: CD drives, one with a disc and one empty, in machine.ini. */
     g_autofree char *iso = tmp_path("cli.iso");
