@@ -26,7 +26,7 @@ static double write_paced(VrAudioStream *s, const void *data, size_t frames, dou
 
 static void test_null_pace(void)
 {
-    VrAudioBackend *be = vr_audio_null_new(50);
+    VrAudioBackend *be = vr_audio_null_new(100);
     g_autofree char *status = vr_audio_backend_status(be);
     g_assert_cmpstr(status, ==, "connected");
     VrAudioSpec spec = {VR_AUDIO_S16, 48000, 2};
@@ -36,22 +36,23 @@ static void test_null_pace(void)
     int16_t buf[2 * 4800] = {0};
     g_assert_cmpuint(vr_audio_stream_write(s, buf, 4800), ==, 0);
     vr_audio_stream_start(s);
-    /* The latency's worth at once, then the rest at the stream's rate: 0.3 s of sound
-     * takes about 0.25 s. */
+    /* The latency's worth (0.1 s) at once, then the rest at the stream's rate: 0.3 s more
+     * takes about 0.3 s. */
     size_t first = vr_audio_stream_write(s, buf, 4800);
-    g_assert_cmpuint(first, >=, 2400);
-    g_assert_cmpuint(first, <, 2600);
+    g_assert_cmpuint(first, ==, 4800);
+    g_assert_cmpuint(vr_audio_stream_write(s, buf, 4800), <, 200);
     double seconds = 0;
     for (unsigned i = 0; i < 3; i++)
         seconds += write_paced(s, buf, 4800, 5);
-    g_assert_cmpfloat(seconds, >, 0.2);
-    g_assert_cmpfloat(seconds, <, 0.6);
-    g_assert_cmpuint(vr_audio_stream_queued(s), <=, 2400);
-    g_assert_cmpuint(vr_audio_backend_underruns(be), ==, 0);
-    /* Nothing written for longer than the latency: the stream ran dry once. */
-    g_usleep(150000);
+    g_assert_cmpfloat(seconds, >, 0.25);
+    g_assert_cmpfloat(seconds, <, 0.9);
+    g_assert_cmpuint(vr_audio_stream_queued(s), <=, 4800);
+    /* Nothing written for longer than the latency: the stream ran dry (once, unless this
+     * test was held up for as long before). */
+    guint before = vr_audio_backend_underruns(be);
+    g_usleep(300000);
     g_assert_cmpuint(vr_audio_stream_write(s, buf, 10), ==, 10);
-    g_assert_cmpuint(vr_audio_backend_underruns(be), ==, 1);
+    g_assert_cmpuint(vr_audio_backend_underruns(be), ==, before + 1);
     vr_audio_stream_close(s);
     vr_audio_backend_free(be);
 }
@@ -392,7 +393,7 @@ static void test_pulse(void)
     p.server = g_strdup_printf("unix:%s", p.socket);
 
     /* No server yet: the streams go on, silent, and the status says why. */
-    VrAudioBackend *be = vr_audio_pulse_new(p.server, "vireo_test", "vireo_test.monitor", 40);
+    VrAudioBackend *be = vr_audio_pulse_new(p.server, "vireo_test", "vireo_test.monitor", 100);
     g_assert_true(wait_status(be, false, 1));
     g_usleep(200000);
     g_autofree char *why = vr_audio_backend_status(be);
