@@ -60,6 +60,7 @@ typedef struct {
 #ifdef VIREO_HAVE_GUI
     VireoRunWindow *window; /* --display gtk */
 #endif
+    guint sound_note; /* the sound backend's status, said once a moment after the start */
 } RunSession;
 
 static RunSession *active_session;
@@ -739,6 +740,17 @@ static bool parse_timeout(const char *text, double *seconds)
 
 /* Runs the machine cfg describes, or the one restored from the state file restore, on this
  * terminal; returns the exit status. */
+/* A machine whose sound goes nowhere says why (no PulseAudio server): it runs all the same. */
+static gboolean say_sound_status(gpointer data)
+{
+    RunSession *s = data;
+    s->sound_note = 0;
+    g_autofree char *status = vr_machine_sound_status(s->m);
+    if (status && strcmp(status, "connected") != 0)
+        note(_("sound: %s"), status);
+    return G_SOURCE_REMOVE;
+}
+
 static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout,
                        const char *ini, unsigned ini_disks, Viewer viewer)
 {
@@ -809,6 +821,8 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
     } else if (!vr_machine_start(m, &error)) {
         vireo_cli_error("run", "%s", error->message);
     } else {
+        if (vr_machine_has_sound(m))
+            s.sound_note = g_timeout_add_seconds(2, say_sound_status, &s);
         g_main_loop_run(s.loop);
         flush_console(&s);
         VrMachineResult result = vr_machine_get_result(m);
@@ -842,6 +856,8 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
         g_source_remove(s.stdin_watch);
     if (s.retry_source)
         g_source_remove(s.retry_source);
+    if (s.sound_note)
+        g_source_remove(s.sound_note);
     vr_machine_set_event_handler(m, NULL, NULL, NULL);
 #ifdef VIREO_HAVE_SDL
     g_clear_pointer(&s.viewer, vr_sdl_viewer_free);
@@ -864,7 +880,7 @@ int vireo_cmd_run(int argc, char **argv)
     g_auto(GStrv) disks = NULL;
     g_auto(GStrv) cdroms = NULL;
     g_autofree char *cpus_arg = NULL, *display = NULL;
-    g_autofree char *timeout_arg = NULL, *net = NULL;
+    g_autofree char *timeout_arg = NULL, *net = NULL, *sound = NULL;
     double timeout = 0; /* none */
     GOptionEntry entries[] = {
         {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, N_("Guest architecture (riscv64)"), "ARCH"},
@@ -905,6 +921,11 @@ int vireo_cmd_run(int argc, char **argv)
          N_("The network: none, or user (NAT; the guest gets 10.0.2.15 by DHCP) with options "
             "restrict=on (no connection out) and hostfwd=tcp:127.0.0.1:2222-:22 (repeatable)"),
          "none|user[,...]"},
+        {"sound", 0, 0, G_OPTION_ARG_STRING, &sound,
+         /* Translators: keep none, pulse, null, wav, out= and in=. */
+         N_("Sound: none, pulse (PulseAudio), null (silent), or wav:out=FILE[,in=FILE] "
+            "(the guest's output written to a WAV file, its input read from one)"),
+         "none|pulse|null|wav:..."},
         {"restore", 0, 0, G_OPTION_ARG_FILENAME, &restore,
          N_("Resume a machine from a state file written by the monitor's savevm"), N_("FILE")},
         {"timeout", 0, 0, G_OPTION_ARG_STRING, &timeout_arg,
@@ -965,7 +986,7 @@ int vireo_cmd_run(int argc, char **argv)
 
     if (restore) {
         if (argc == 2 || arch || memory || bios || kernel || initrd || append || console || disks ||
-            cdroms || cpus_arg || net) {
+            cdroms || cpus_arg || net || sound) {
             /* Translators: keep --restore and --timeout, the options. */
             vireo_cli_error("run", _("--restore takes no machine and no machine options (the "
                                      "state file names its machine); only --timeout"));
@@ -1013,6 +1034,10 @@ int vireo_cmd_run(int argc, char **argv)
         cfg.display = true;
     if (net && !vr_parse_net_option(&cfg, net, &error)) {
         vireo_cli_error("run", "--net: %s", error->message);
+        goto out;
+    }
+    if (sound && !vr_parse_sound_option(&cfg, sound, &error)) {
+        vireo_cli_error("run", "--sound: %s", error->message);
         goto out;
     }
 #define OVERRIDE(field, value)       \

@@ -7,6 +7,9 @@
  *   [net]      enabled (true when absent), restricted, mac, forwards (a list of hostfwd
  *              strings: "tcp:127.0.0.1:2222-:22;udp::5353-:53")
  *              a CD drive (cdrom=true) is read-only; its path is empty when no disc is in it
+ *   [sound]    enabled (true when absent), backend (pulse | wav | null; pulse when absent),
+ *              output, input (wav only: the files played to and recorded from),
+ *              latency-ms (5 .. 2000; 50 when absent)
  *
  * Paths are relative to the machine folder unless absolute. Every value is checked; an
  * error names the file, the group, the key and what was expected. */
@@ -18,6 +21,7 @@
 #include "vr-i18n.h"
 #include "vr-input-file.h"
 #include "vr-machine-config.h"
+#include "vr-audio.h"
 #include "net/vr-net-slirp.h"
 #include "virtio/virtio-net.h"
 
@@ -28,6 +32,10 @@ static const char *const machine_keys[] = {"name",   "arch",    "board",   "cpus
                                            "memory", "console", "display", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
 static const char *const net_keys[] = {"enabled", "restricted", "mac", "forwards", NULL};
+static const char *const sound_keys[] = {"enabled", "backend",    "output",
+                                         "input",   "latency-ms", NULL};
+static const char *const sound_backends[] = {
+    [VR_SOUND_PULSE] = "pulse", [VR_SOUND_WAV] = "wav", [VR_SOUND_NULL] = "null"};
 static const char *const disk_keys[] = {"path",  "readonly",        "follow-symlink",
                                         "cdrom", "eject-on-reboot", NULL};
 
@@ -143,6 +151,66 @@ static bool load_net(VrMachineConfig *cfg, GKeyFile *kf, const char *path, GErro
     return true;
 }
 
+static bool parse_sound_backend(const char *text, VrSoundBackend *backend)
+{
+    for (unsigned i = 0; i < G_N_ELEMENTS(sound_backends); i++) {
+        if (strcmp(text, sound_backends[i]) == 0) {
+            *backend = (VrSoundBackend) i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool load_sound(VrMachineConfig *cfg, GKeyFile *kf, const char *path, const char *dir,
+                       GError **error)
+{
+    if (!check_keys(kf, path, "sound", sound_keys, error))
+        return false;
+    bool enabled = true;
+    if (g_key_file_has_key(kf, "sound", "enabled", NULL) &&
+        !get_flag(kf, path, "sound", "enabled", &enabled, error))
+        return false;
+    g_autofree char *backend = NULL, *output = NULL, *input = NULL, *latency = NULL;
+    if (!get_string(kf, path, "sound", "backend", &backend, error) ||
+        !get_string(kf, path, "sound", "output", &output, error) ||
+        !get_string(kf, path, "sound", "input", &input, error) ||
+        !get_string(kf, path, "sound", "latency-ms", &latency, error))
+        return false;
+    VrSoundBackend kind = VR_SOUND_PULSE;
+    if (backend && !parse_sound_backend(backend, &kind)) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    /* Translators: the file, then the value; keep pulse, wav and null. */
+                    _("%s: [sound] backend: '%s' is not pulse, wav or null"), path, backend);
+        return false;
+    }
+    if ((output || input) && kind != VR_SOUND_WAV) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    /* Translators: the file, then the key (output or input); keep the names. */
+                    _("%s: [sound] %s: only the wav backend takes files (backend=wav)"), path,
+                    output ? "output" : "input");
+        return false;
+    }
+    guint64 ms = 0;
+    if (latency && !g_ascii_string_to_unsigned(latency, 10, VR_AUDIO_MIN_LATENCY_MS,
+                                               VR_AUDIO_MAX_LATENCY_MS, &ms, NULL)) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    /* Translators: the file, the value, then the range. */
+                    _("%s: [sound] latency-ms: '%s' is not a number of milliseconds from %u to "
+                      "%u"),
+                    path, latency, VR_AUDIO_MIN_LATENCY_MS, VR_AUDIO_MAX_LATENCY_MS);
+        return false;
+    }
+    cfg->sound = enabled;
+    cfg->sound_backend = kind;
+    g_free(cfg->sound_output);
+    cfg->sound_output = resolve(dir, output);
+    g_free(cfg->sound_input);
+    cfg->sound_input = resolve(dir, input);
+    cfg->sound_latency_ms = (unsigned) ms;
+    return true;
+}
+
 bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError **error)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -161,7 +229,8 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
     g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
     for (unsigned i = 0; groups[i]; i++) {
         const char *g = groups[i];
-        if (strcmp(g, "machine") == 0 || strcmp(g, "boot") == 0 || strcmp(g, "net") == 0)
+        if (strcmp(g, "machine") == 0 || strcmp(g, "boot") == 0 || strcmp(g, "net") == 0 ||
+            strcmp(g, "sound") == 0)
             continue;
         if (g_str_has_prefix(g, "disk ")) {
             guint64 n;
@@ -170,8 +239,8 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
         }
         g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND,
                     /* Translators: the first %s is the file; keep the names in brackets. */
-                    _("%s: unknown group [%s] (known: [machine], [boot], [net], [disk 0] .. [disk "
-                      "63])"),
+                    _("%s: unknown group [%s] (known: [machine], [boot], [net], [sound], [disk 0] "
+                      ".. [disk 63])"),
                     path, g);
         return false;
     }
@@ -276,6 +345,8 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
     }
 
     if (g_key_file_has_group(kf, "net") && !load_net(cfg, kf, path, error))
+        return false;
+    if (g_key_file_has_group(kf, "sound") && !load_sound(cfg, kf, path, dir, error))
         return false;
 
     for (unsigned n = 0; n < 64; n++) {
@@ -480,6 +551,20 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
                                        cfg->net_forwards->len);
     }
 
+    if (cfg->sound || cfg->sound_backend != VR_SOUND_PULSE || cfg->sound_output ||
+        cfg->sound_input || cfg->sound_latency_ms) {
+        g_key_file_set_boolean(kf, "sound", "enabled", cfg->sound);
+        g_key_file_set_string(kf, "sound", "backend", sound_backends[cfg->sound_backend]);
+        g_autofree char *output = cfg->sound_output ? path_for_file(dir, cfg->sound_output) : NULL;
+        g_autofree char *input = cfg->sound_input ? path_for_file(dir, cfg->sound_input) : NULL;
+        set_or_remove(kf, "sound", "output", output);
+        set_or_remove(kf, "sound", "input", input);
+        if (cfg->sound_latency_ms)
+            g_key_file_set_integer(kf, "sound", "latency-ms", (int) cfg->sound_latency_ms);
+        else
+            g_key_file_remove_key(kf, "sound", "latency-ms", NULL);
+    }
+
     gsize len = 0;
     g_autofree char *data = g_key_file_to_data(kf, &len, NULL);
     /* g_file_set_contents writes a temporary file beside path, syncs it and renames it. */
@@ -505,7 +590,7 @@ const char *vr_config_error_field(int code)
         [VR_CONFIG_ERROR_CPUS] = "cpus",         [VR_CONFIG_ERROR_MEMORY] = "memory",
         [VR_CONFIG_ERROR_DISKS] = "disks",       [VR_CONFIG_ERROR_CMDLINE] = "cmdline",
         [VR_CONFIG_ERROR_FIRMWARE] = "firmware", [VR_CONFIG_ERROR_KERNEL] = "kernel",
-        [VR_CONFIG_ERROR_NET] = "net",
+        [VR_CONFIG_ERROR_NET] = "net",           [VR_CONFIG_ERROR_SOUND] = "sound",
     };
     return code >= 0 && (size_t) code < G_N_ELEMENTS(fields) ? fields[code] : NULL;
 }
@@ -585,6 +670,77 @@ static bool check_net(const VrMachineConfig *cfg, GError **error)
     return true;
 }
 
+static bool check_sound(const VrMachineConfig *cfg, GError **error)
+{
+    if ((unsigned) cfg->sound_backend >= G_N_ELEMENTS(sound_backends)) {
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_SOUND,
+                    _("sound backend %d is not pulse, wav or null"), (int) cfg->sound_backend);
+        return false;
+    }
+    if (cfg->sound_latency_ms && (cfg->sound_latency_ms < VR_AUDIO_MIN_LATENCY_MS ||
+                                  cfg->sound_latency_ms > VR_AUDIO_MAX_LATENCY_MS)) {
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_SOUND,
+                    _("a sound latency of %u ms (expected %u to %u ms)"), cfg->sound_latency_ms,
+                    VR_AUDIO_MIN_LATENCY_MS, VR_AUDIO_MAX_LATENCY_MS);
+        return false;
+    }
+    if ((cfg->sound_output || cfg->sound_input) && cfg->sound_backend != VR_SOUND_WAV) {
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_SOUND,
+                    _("sound files are given, but only the wav backend takes them"));
+        return false;
+    }
+    return true;
+}
+
+static bool bad_sound_option(const char *text, GError **error)
+{
+    g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_SOUND,
+                /* Translators: keep none, pulse, null, wav, out= and in=, the values --sound
+                 * takes. */
+                _("'%s' is not a sound backend: none, pulse, null, or wav:out=FILE[,in=FILE]"),
+                text);
+    return false;
+}
+
+bool vr_parse_sound_option(VrMachineConfig *cfg, const char *text, GError **error)
+{
+    if (strcmp(text, "none") == 0) {
+        cfg->sound = false;
+        return true;
+    }
+    if (strcmp(text, "pulse") == 0 || strcmp(text, "null") == 0) {
+        cfg->sound = true;
+        cfg->sound_backend = text[0] == 'p' ? VR_SOUND_PULSE : VR_SOUND_NULL;
+        g_clear_pointer(&cfg->sound_output, g_free);
+        g_clear_pointer(&cfg->sound_input, g_free);
+        return true;
+    }
+    if (strcmp(text, "wav") != 0 && !g_str_has_prefix(text, "wav:"))
+        return bad_sound_option(text, error);
+    g_autofree char *output = NULL, *input = NULL;
+    if (text[3] == ':') {
+        if (!text[4])
+            return bad_sound_option(text, error);
+        g_auto(GStrv) parts = g_strsplit(text + 4, ",", 0);
+        for (unsigned i = 0; parts[i]; i++) {
+            const char *p = parts[i];
+            if (g_str_has_prefix(p, "out=") && p[4] && !output)
+                output = g_strdup(p + 4);
+            else if (g_str_has_prefix(p, "in=") && p[3] && !input)
+                input = g_strdup(p + 3);
+            else
+                return bad_sound_option(text, error);
+        }
+    }
+    cfg->sound = true;
+    cfg->sound_backend = VR_SOUND_WAV;
+    g_free(cfg->sound_output);
+    cfg->sound_output = g_steal_pointer(&output);
+    g_free(cfg->sound_input);
+    cfg->sound_input = g_steal_pointer(&input);
+    return true;
+}
+
 bool vr_parse_net_option(VrMachineConfig *cfg, const char *text, GError **error)
 {
     if (strcmp(text, "none") == 0) {
@@ -654,7 +810,7 @@ bool vr_machine_config_validate(const VrMachineConfig *cfg, GError **error)
     const VrBoardInfo *board = vr_board_for_config(cfg, error);
     if (!board)
         return false;
-    if (!check_net(cfg, error))
+    if (!check_net(cfg, error) || !check_sound(cfg, error))
         return false;
     if (cfg->cpus < board->min_cpus || cfg->cpus > board->max_cpus) {
         g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_CPUS,

@@ -17,6 +17,9 @@ bool vr_parse_display(const char *text, bool *gpu);
  * and ",hostfwd=FORWARD" (repeatable, vr_net_forward_parse's syntax). Sets cfg's network;
  * forwards given replace the ones cfg had. Errors are VR_CONFIG_ERROR_NET. */
 bool vr_parse_net_option(VrMachineConfig *cfg, const char *text, GError **error);
+/* --sound's value: "none", "pulse", "null", or "wav:out=FILE[,in=FILE]" (either file may be
+ * left out). Sets cfg's sound. Errors are VR_CONFIG_ERROR_SOUND. */
+bool vr_parse_sound_option(VrMachineConfig *cfg, const char *text, GError **error);
 /* Where machine folders live: $XDG_DATA_HOME/vireo/machines. */
 char *vr_machines_dir(void);
 
@@ -46,10 +49,12 @@ typedef enum {
     VR_CONFIG_ERROR_FIRMWARE, /* an empty path */
     VR_CONFIG_ERROR_KERNEL,   /* none, where it is what runs */
     VR_CONFIG_ERROR_NET,      /* a MAC address or a port forward that does not parse */
+    VR_CONFIG_ERROR_SOUND,    /* a sound backend, file or latency that is not taken */
 } VrConfigError;
 
 /* The name of the value a code refuses, as machine.ini and the windows call it: "arch",
- * "board", "cpus", "memory", "disks", "cmdline", "firmware", "kernel", "net"; NULL for others. */
+ * "board", "cpus", "memory", "disks", "cmdline", "firmware", "kernel", "net", "sound"; NULL
+ * for others. */
 const char *vr_config_error_field(int code);
 /* The field of error when it is a VR_CONFIG_ERROR, else NULL. */
 const char *vr_config_error_get_field(const GError *error);

@@ -45,6 +45,9 @@ struct VrMachine {
     /* The network card, set by the board when cfg.net; its backend is closed before the I/O
      * thread stops. */
     struct VrVirtioDevice *net;
+    /* The sound card, set by the board when cfg.sound; its backend and thread stop before
+     * the I/O thread. */
+    struct VrVirtioDevice *sound;
     char *renderer_note;
 
     /* Life cycle, under lock. */

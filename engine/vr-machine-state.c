@@ -18,8 +18,9 @@
 
 /* 2: each disk also says whether it is a CD drive (whose path may be NULL: no disc) and
  * whether it ejects on reboot. Version 1 files are read as they were. 3: the screen. 4: the
- * network (on, restricted, the card's address, the host forwards). */
-#define MACHINE_SECTION_VERSION 4
+ * network (on, restricted, the card's address, the host forwards). 5: sound (on, the
+ * backend, its files, the latency). */
+#define MACHINE_SECTION_VERSION 5
 #define RAM_PAGE                4096u
 #define RAM_RUN_PAGES           256u
 #define RAM_END                 UINT64_MAX
@@ -93,6 +94,14 @@ static void save_config(const VrMachineConfig *cfg, VrStateWriter *w)
     vr_state_put_u32(w, n_forwards);
     for (unsigned i = 0; i < n_forwards; i++)
         vr_state_put_string(w, cfg->net_forwards->pdata[i]);
+    /* Version 5: sound. */
+    vr_state_put_bool(w, cfg->sound);
+    vr_state_put_u32(w, (uint32_t) cfg->sound_backend);
+    g_autofree char *output = absolute(cfg->sound_output);
+    g_autofree char *input = absolute(cfg->sound_input);
+    vr_state_put_string(w, output);
+    vr_state_put_string(w, input);
+    vr_state_put_u32(w, cfg->sound_latency_ms);
 }
 
 typedef struct {
@@ -179,6 +188,22 @@ static bool load_config(VrStateReader *r, VrMachineConfig *cfg, GArray *identiti
             }
             g_ptr_array_add(cfg->net_forwards, fwd);
         }
+    }
+    if (version >= 5) {
+        cfg->sound = vr_state_get_bool(r);
+        uint32_t backend = vr_state_get_u32(r);
+        g_free(cfg->sound_output);
+        cfg->sound_output = vr_state_get_string(r);
+        g_free(cfg->sound_input);
+        cfg->sound_input = vr_state_get_string(r);
+        cfg->sound_latency_ms = vr_state_get_u32(r);
+        if (vr_state_reader_failed(r))
+            return false;
+        if (backend > VR_SOUND_NULL) {
+            vr_state_reader_invalid(r, _("sound backend %u is not known"), backend);
+            return false;
+        }
+        cfg->sound_backend = (VrSoundBackend) backend;
     }
     return !vr_state_reader_failed(r);
 }

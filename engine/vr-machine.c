@@ -12,6 +12,7 @@
 #include "virtio-gpu.h"
 #include "virtio/virtio-input.h"
 #include "virtio/virtio-net.h"
+#include "virtio/virtio-snd.h"
 
 /* Instructions a CPU runs between looks at the machine's state. */
 #define CPU_SLICE           (1u << 20)
@@ -40,6 +41,8 @@ void vr_machine_config_clear(VrMachineConfig *cfg)
     g_clear_pointer(&cfg->append, g_free);
     g_clear_pointer(&cfg->net_mac, g_free);
     g_clear_pointer(&cfg->net_forwards, g_ptr_array_unref);
+    g_clear_pointer(&cfg->sound_output, g_free);
+    g_clear_pointer(&cfg->sound_input, g_free);
     if (cfg->disks) {
         for (guint i = 0; i < cfg->disks->len; i++)
             g_free(g_array_index(cfg->disks, VrDiskConfig, i).path);
@@ -79,6 +82,11 @@ void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
     dst->net_mac = g_strdup(src->net_mac);
     for (guint i = 0; src->net_forwards && i < src->net_forwards->len; i++)
         g_ptr_array_add(dst->net_forwards, g_strdup(src->net_forwards->pdata[i]));
+    dst->sound = src->sound;
+    dst->sound_backend = src->sound_backend;
+    dst->sound_output = g_strdup(src->sound_output);
+    dst->sound_input = g_strdup(src->sound_input);
+    dst->sound_latency_ms = src->sound_latency_ms;
     for (guint i = 0; src->disks && i < src->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
         VrDiskConfig copy = *d;
@@ -411,6 +419,9 @@ void vr_machine_free(VrMachine *m)
     /* A network backend's thread kicks the card's queues: it stops first. */
     if (m->net)
         vr_virtio_net_close_backend(m->net);
+    /* So does the sound card's own thread. */
+    if (m->sound)
+        vr_virtio_snd_close_backend(m->sound);
     /* The I/O thread goes before the devices it serves. */
     vr_iothread_free(m->io);
     for (guint i = m->devices->len; i-- > 0;) {

@@ -28,6 +28,13 @@ typedef struct VrDiskConfig {
     bool eject_on_reboot;
 } VrDiskConfig;
 
+/* Where a machine's sound goes. */
+typedef enum {
+    VR_SOUND_PULSE, /* PulseAudio; silent, and saying why, while no server answers */
+    VR_SOUND_WAV,   /* WAV files (sound_output, sound_input) */
+    VR_SOUND_NULL,  /* nowhere: output discarded, input silent */
+} VrSoundBackend;
+
 typedef struct VrMachineConfig {
     char *name;  /* for messages; may be NULL */
     char *arch;  /* "riscv64" */
@@ -47,6 +54,12 @@ typedef struct VrMachineConfig {
     bool net_restricted;     /* no connection out of the virtual network */
     char *net_mac;           /* "52:54:00:12:34:56"; NULL: a new one each time the machine starts */
     GPtrArray *net_forwards; /* char *, host port forwards in QEMU's hostfwd syntax */
+    /* Sound: a virtio-snd card on an audio backend (audio/README.md). */
+    bool sound;
+    VrSoundBackend sound_backend;
+    char *sound_output;        /* wav: the file the guest's output is written to (NULL: none) */
+    char *sound_input;         /* wav: the file the guest records from (NULL: silence) */
+    unsigned sound_latency_ms; /* 0: the default (VR_AUDIO_DEFAULT_LATENCY_MS, 50) */
 } VrMachineConfig;
 
 void vr_machine_config_init(VrMachineConfig *cfg);
@@ -223,6 +236,23 @@ bool vr_machine_net_remove_forward(VrMachine *m, const char *forward, GError **e
 /* The guest's IPv4 address ("10.0.2.15") once DHCP has given it one, else NULL (also without
  * a network card). VR_EVENT_NET_CHANGED says when it changes. Any thread; free with g_free. */
 char *vr_machine_net_guest_address(VrMachine *m);
+
+/* ---- sound (a machine built with cfg.sound) ---- */
+
+/* Whether the machine has a sound card. */
+bool vr_machine_has_sound(VrMachine *m);
+/* Muted, the guest's output plays as silence (the level still shows it). False without a
+ * sound card. Any thread. */
+bool vr_machine_sound_set_muted(VrMachine *m, bool muted);
+bool vr_machine_sound_muted(VrMachine *m);
+/* The peak of the guest's output over about the last 50 ms, 0 .. 1 (0 without a card). Any
+ * thread; cheap enough to poll for a level meter. */
+float vr_machine_sound_level(VrMachine *m);
+/* Times the host's output ran dry while the guest played. */
+unsigned vr_machine_sound_underruns(VrMachine *m);
+/* The backend's state: "connected", or why not (no PulseAudio server, a file that cannot be
+ * written). NULL without a sound card. Free with g_free. */
+char *vr_machine_sound_status(VrMachine *m);
 
 /* ---- the screen (a machine built with cfg.display) ---- */
 

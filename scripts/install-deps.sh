@@ -7,7 +7,8 @@ set -eu
 # riscv64-linux-gnu cross compiler, flex, bison, bc, cpio, ...) when they are first built.
 packages="
     meson ninja-build gcc libc6-dev pkg-config python3 clang-format git
-    libglib2.0-dev libfdt-dev zlib1g-dev libslirp-dev
+    libglib2.0-dev libfdt-dev zlib1g-dev libslirp-dev libpulse-dev
+    pulseaudio pulseaudio-utils
     gcc-riscv64-unknown-elf qemu-system-misc qemu-utils
     libunicorn-dev
     clang-14 libclang-rt-14-dev

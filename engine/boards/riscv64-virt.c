@@ -9,6 +9,7 @@
  *   0x1000_9000  virtio-mmio: the power button (virtio-input)  PLIC source 9
  *   0x1000_a000  virtio-mmio: the screen's five devices         PLIC sources 12..16
  *   0x1000_f000  virtio-mmio: the network card (virtio-net)     PLIC source 17
+ *   0x1001_0000  virtio-mmio: the sound card (virtio-snd)       PLIC source 18
  *   0x8000_0000  RAM
  *
  * Boot: with firmware (OpenSBI fw_dynamic), the firmware sits at the start of RAM, the
@@ -41,6 +42,7 @@
 #include "virtio/virtio-net.h"
 #include "net/vr-net-slirp.h"
 #include "virtio/virtio-rng.h"
+#include "virtio/virtio-snd.h"
 #include "virtio-gpu.h"
 
 #define VIRT_TEST_BASE   0x00100000ull
@@ -68,6 +70,9 @@ enum { SCREEN_GPU, SCREEN_KEYBOARD, SCREEN_TABLET, SCREEN_MOUSE, SCREEN_GAMEPAD,
  * machine has a screen or not. */
 #define VIRT_NET_BASE VIRT_SCREEN_BASE(N_SCREEN)
 #define VIRT_NET_IRQ  VIRT_SCREEN_IRQ(N_SCREEN)
+/* The sound card (a machine with cfg.sound) follows the network card's place. */
+#define VIRT_SOUND_BASE (VIRT_NET_BASE + VIRT_VIRTIO_SIZE)
+#define VIRT_SOUND_IRQ  (VIRT_NET_IRQ + 1)
 /* The display size the guest sees until a viewer says otherwise. */
 #define VIRT_DISPLAY_WIDTH  1280
 #define VIRT_DISPLAY_HEIGHT 800
@@ -440,6 +445,8 @@ static void *build_fdt(VirtBoard *b, uint64_t initrd_start, uint64_t initrd_end,
             FDT_CHECK(virtio_node(fdt, VIRT_SCREEN_BASE(k), VIRT_SCREEN_IRQ(k)));
     if (b->m->net)
         FDT_CHECK(virtio_node(fdt, VIRT_NET_BASE, VIRT_NET_IRQ));
+    if (b->m->sound)
+        FDT_CHECK(virtio_node(fdt, VIRT_SOUND_BASE, VIRT_SOUND_IRQ));
     FDT_CHECK(fdt_end_node(fdt)); /* soc */
 
     FDT_CHECK(fdt_begin_node(fdt, "poweroff"));
@@ -668,6 +675,29 @@ static bool add_net(VirtBoard *b, GError **error)
     return true;
 }
 
+static bool add_sound(VirtBoard *b, GError **error)
+{
+    VrMachine *m = b->m;
+    const VrMachineConfig *cfg = &m->cfg;
+    unsigned latency = cfg->sound_latency_ms ? cfg->sound_latency_ms : VR_AUDIO_DEFAULT_LATENCY_MS;
+    VrAudioBackend *be;
+    switch (cfg->sound_backend) {
+    case VR_SOUND_WAV:
+        be = vr_audio_wav_new(cfg->sound_output, cfg->sound_input, latency, error);
+        if (!be)
+            return false;
+        break;
+    case VR_SOUND_NULL: be = vr_audio_null_new(latency); break;
+    default:
+        /* Never fails: without a server the machine is silent and the status says why. */
+        be = vr_audio_pulse_new(NULL, NULL, NULL, latency);
+        break;
+    }
+    m->sound = vr_virtio_snd_new(be);
+    add_fixed_virtio(b, m->sound, VIRT_SOUND_BASE, VIRT_SOUND_IRQ, "sound");
+    return true;
+}
+
 static bool change_cd(void *opaque, unsigned index, const char *path, GError **error)
 {
     VirtBoard *b = opaque;
@@ -785,6 +815,8 @@ static bool virt_build(VrMachine *m, GError **error)
     if (cfg->display)
         add_screen(b);
     if (cfg->net && !add_net(b, error))
+        return false;
+    if (cfg->sound && !add_sound(b, error))
         return false;
     return true;
 }

@@ -1,11 +1,15 @@
 /* A virtio-mmio transport with a virtio-rng, virtio-console, virtio-blk, virtio-input (the
- * power button) or virtio-gpu (the CPU renderer) device behind it,
+ * power button), virtio-gpu (the CPU renderer) or virtio-snd (the null backend) device behind
+ * it,
  * driven by a guest that sets the device up properly and then does what the input says:
  * register accesses, descriptors and ring entries of its choosing, notifications, bytes
- * anywhere in its RAM, and (host side) console input or input events. Queue work runs on the
- * caller's thread (no I/O thread), so an input replays exactly.
+ * anywhere in its RAM, and (host side) console input, input events or well-formed sound
+ * control requests with values of the input's choosing. Queue work runs on the caller's
+ * thread (no I/O thread), so an input replays exactly; virtio-snd's own thread moves sound
+ * in real time, so its tx and rx buffers may come back at other moments in a replay.
  *
- * The input: one byte picks the device (its low two bits, or bit 6 for the gpu) and the
+ * The input: one byte picks the device (its low two bits, bit 6 for the gpu, bit 7 for sound)
+ * and the
  * features, then 13-byte steps of
  * operation, queue, index, and a 64-bit and a 16-bit value. */
 #include <string.h>
@@ -16,6 +20,7 @@
 #include "virtio/virtio-console.h"
 #include "virtio/virtio-input.h"
 #include "virtio/virtio-rng.h"
+#include "virtio/virtio-snd.h"
 #include "virtio-gpu.h"
 
 #define RAM_SIZE   (1ull << 20)
@@ -75,14 +80,51 @@ static uint64_t guest_addr(uint64_t v)
     return TD_RAM_BASE + (v % RAM_SIZE);
 }
 
+/* A control request of the kind index picks, for stream (index >> 4) & 3, its other fields
+ * from value and extra, in descriptors 0 and 1 of the control queue; not waited for. */
+static void snd_request(TdMachine *m, TdQueue *ctl, uint8_t index, uint64_t value, uint16_t extra)
+{
+    static const uint32_t codes[] = {
+        VR_VIRTIO_SND_R_JACK_INFO,      VR_VIRTIO_SND_R_PCM_INFO,    VR_VIRTIO_SND_R_CHMAP_INFO,
+        VR_VIRTIO_SND_R_PCM_SET_PARAMS, VR_VIRTIO_SND_R_PCM_PREPARE, VR_VIRTIO_SND_R_PCM_START,
+        VR_VIRTIO_SND_R_PCM_STOP,       VR_VIRTIO_SND_R_PCM_RELEASE, VR_VIRTIO_SND_R_JACK_REMAP,
+    };
+    uint64_t req = TD_RAM_BASE + 0x7e000, resp = TD_RAM_BASE + 0x7f000;
+    uint8_t *p = td_host(m, req);
+    memset(p, 0, 24);
+    uint32_t code = codes[index % G_N_ELEMENTS(codes)];
+    uint32_t stream = (index >> 4) & 3;
+    memcpy(p, &code, 4);
+    memcpy(p + 4, &stream, 4);
+    if (code == VR_VIRTIO_SND_R_PCM_SET_PARAMS) {
+        /* Mostly sizes in whole frames of a format and rate the device offers. */
+        uint32_t period = (uint32_t) (value & 0xfff) * 8 + 8, buffer = period * (1 + (extra & 7));
+        memcpy(p + 8, &buffer, 4);
+        memcpy(p + 12, &period, 4);
+        p[20] = (uint8_t) (1 + ((value >> 16) & 7));
+        p[21] = (uint8_t) ((value >> 24) % 21);
+        p[22] = (uint8_t) ((value >> 32) % 14);
+        if (index & 0x80)
+            memcpy(p + 8, &value, 8);
+    } else {
+        uint32_t words[3] = {(uint32_t) (value & 0x1f), (uint32_t) ((value >> 8) & 0x1f),
+                             (uint32_t) (extra & 0x3f)};
+        memcpy(p + 4, words, sizeof(words));
+    }
+    td_set_desc(m, ctl, 0, req, 8 + extra % 24, VR_VIRTQ_DESC_F_NEXT, 1);
+    td_set_desc(m, ctl, 1, resp, 4 + (uint32_t) (value >> 48) % 512, VR_VIRTQ_DESC_F_WRITE, 0);
+    td_publish(m, ctl, 0);
+    td_kick(m, ctl);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     FuzzInput in = {data, size};
     uint8_t setup = fuzz_u8(&in);
     VrVirtioDevice *dev;
     unsigned nq;
-    bool gpu = setup & 0x40;
-    switch (gpu ? 4 : setup % 4) {
+    bool gpu = setup & 0x40, snd = !gpu && (setup & 0x80);
+    switch (snd ? 5 : gpu ? 4 : setup % 4) {
     case 0:
         dev = vr_virtio_rng_new();
         nq = 1;
@@ -103,9 +145,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         dev = vr_virtio_input_power_button_new();
         nq = 2;
         break;
-    default:
+    case 4:
         dev = vr_virtio_gpu_new(vr_renderer_cpu_new(), 800, 600, 16 << 20);
         nq = 2;
+        break;
+    default:
+        dev = vr_virtio_snd_new(vr_audio_null_new(5));
+        nq = 4;
         break;
     }
     uint64_t features = 1ull << VR_VIRTIO_F_VERSION_1;
@@ -171,7 +217,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                            (uint16_t) (extra >> 8));
             break;
         default:
-            if (gpu) {
+            if (snd) {
+                snd_request(&m, &queues[0], index, value, extra);
+            } else if (gpu) {
                 (void) vr_virtio_gpu_set_display_size(dev, (uint32_t) value % 5000,
                                                       (uint32_t) (value >> 32) % 5000);
             } else if (setup % 4 == 1) {
@@ -193,6 +241,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
     }
+    if (snd)
+        vr_virtio_snd_close_backend(m.dev);
     td_free(&m);
     return 0;
 }

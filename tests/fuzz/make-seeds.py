@@ -142,6 +142,13 @@ put('virtio', 'input', virtio(3, [(3 | 2 << 4, 0, 0, 0x100, 7), (4, 0, 0, 0, 0),
 put('virtio', 'gpu', virtio(0x40, [(7, 0, 0, (0x80000 + 0x100) << 32, 0x0100),
                                    (3 | 1 << 4, 0, 0, 0x100, 23), (3 | 2 << 4, 0, 1, 0x300, 407),
                                    (4, 0, 0, 0, 0), (9, 0, 0, (600 << 32) | 800, 0)]))
+# snd: SET_PARAMS (S16, stereo, 48 kHz, 648-byte periods), PREPARE and START on the output
+# stream through the host side's control requests, then a tx buffer: stream id, one period,
+# status.
+put('virtio', 'snd', virtio(0x80, [(9, 0, 3, (7 << 32) | (5 << 24) | (1 << 16) | 0x50, 16),
+                                   (9, 0, 4, 0, 0), (9, 0, 5, 0, 0),
+                                   (3 | 1 << 4, 2, 0, 0x1000, 3), (3 | 1 << 4, 2, 1, 0x2000, 647),
+                                   (3 | 2 << 4, 2, 2, 0x3000, 7), (4, 2, 0, 0, 0)]))
 put('virtio', 'blk-indirect', virtio(2 | 0x30, [(8, 0, 0, RAM + 0x80100, 0),
                                                 (2, 0, 0, (16 << 32) | (RAM + 0x40000), 0),
                                                 (4, 0, 0, 0, 0)]))

@@ -396,8 +396,8 @@ static char *make_disc(const char *name, gsize size, char byte)
 }
 
 /* The "machine" section of the state file at from, written at path as format version 1
- * (before CD drives, screens and networks): each disk without its cdrom and eject-on-reboot
- * flags, no display flag and no network. */
+ * (before CD drives, screens, networks and sound): each disk without its cdrom and
+ * eject-on-reboot flags, no display flag, no network and no sound. */
 static void copy_state_as_version1(const char *from, const char *path)
 {
     g_autoptr(GError) error = NULL;
@@ -410,7 +410,7 @@ static void copy_state_as_version1(const char *from, const char *path)
         g_autoptr(VrStateReader) r = vr_state_file_reader(f, i);
         vr_state_begin_section(w, name);
         if (strcmp(name, "machine") == 0) {
-            g_assert_cmpuint(vr_state_get_u32(r), ==, 4);
+            g_assert_cmpuint(vr_state_get_u32(r), ==, 5);
             vr_state_put_u32(w, 1);
             for (int k = 0; k < 3; k++) { /* name, arch, board */
                 g_autofree char *text = vr_state_get_string(r);
@@ -439,6 +439,11 @@ static void copy_state_as_version1(const char *from, const char *path)
             g_assert_false(vr_state_get_bool(r));         /* restricted */
             g_free(vr_state_get_string(r));               /* mac */
             g_assert_cmpuint(vr_state_get_u32(r), ==, 0); /* forwards */
+            g_assert_false(vr_state_get_bool(r));         /* sound: off */
+            (void) vr_state_get_u32(r);                   /* sound backend */
+            g_free(vr_state_get_string(r));               /* sound output */
+            g_free(vr_state_get_string(r));               /* sound input */
+            (void) vr_state_get_u32(r);                   /* sound latency */
             g_assert_true(vr_state_reader_check(r, &error));
         } else {
             size_t n = vr_state_reader_remaining(r);

@@ -554,6 +554,42 @@ static void test_bad_values(void)
     run_result_clear(&r);
 }
 
+/* --sound: a bad value is refused naming it; a WAV file is made; with PulseAudio and no
+ * server the machine runs all the same. */
+static void test_sound(void)
+{
+    g_autofree char *elf = elf_reporting("sound.elf", 1);
+    RunResult r = RUN_ELF(elf, "--sound", "alsa");
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "--sound"));
+    g_assert_nonnull(strstr(r.err, "alsa"));
+    run_result_clear(&r);
+
+    g_autofree char *dir = g_dir_make_tmp("vireo-cli-sound-XXXXXX", NULL);
+    g_autofree char *wav = g_build_filename(dir, "out.wav", NULL);
+    g_autofree char *arg = g_strdup_printf("wav:out=%s", wav);
+    r = RUN_ELF(elf, "--sound", arg, "--timeout", "20");
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_true(g_file_test(wav, G_FILE_TEST_EXISTS));
+    run_result_clear(&r);
+    g_unlink(wav);
+
+    g_autofree char *missing = g_build_filename(dir, "none", "out.wav", NULL);
+    g_autofree char *bad = g_strdup_printf("wav:out=%s", missing);
+    r = RUN_ELF(elf, "--sound", bad, "--timeout", "20");
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, missing));
+    run_result_clear(&r);
+    g_rmdir(dir);
+
+    g_auto(GStrv) env = g_get_environ();
+    env = g_environ_setenv(env, "PULSE_SERVER", "unix:/nonexistent/vireo-test", TRUE);
+    r = run_vireo_env(env, "run", "--arch", "riscv64", "--bios", "none", "--kernel", elf, "--sound",
+                      "pulse", "--timeout", "20", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    run_result_clear(&r);
+}
+
 /* The value of register t1 in the n-th register dump of the monitor's output. */
 static guint64 dumped_t1(const char *err, int n)
 {
@@ -1313,6 +1349,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/unknown-option", test_unknown_option);
     g_test_add_func("/cli/help", test_help);
     g_test_add_func("/cli/bad-values", test_bad_values);
+    g_test_add_func("/cli/sound", test_sound);
     g_test_add_func("/cli/monitor", test_monitor);
     g_test_add_func("/cli/monitor-cdrom", test_monitor_cdrom);
     g_test_add_func("/cli/console-input-speed", test_console_input_speed);

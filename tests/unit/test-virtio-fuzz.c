@@ -17,6 +17,7 @@
 #include "virtio/virtio-input.h"
 #include "virtio/virtio-net.h"
 #include "virtio/virtio-rng.h"
+#include "virtio/virtio-snd.h"
 #include "virtio-gpu.h"
 
 #define RAM_SIZE   (4ull << 20)
@@ -28,7 +29,7 @@
 #define USED_OFF   0x6000
 #define SANE_QSIZE 16
 
-enum { DEV_RNG, DEV_CONSOLE, DEV_BLK, DEV_INPUT, DEV_GPU, DEV_NET, N_DEVS };
+enum { DEV_RNG, DEV_CONSOLE, DEV_BLK, DEV_INPUT, DEV_GPU, DEV_NET, DEV_SND, N_DEVS };
 
 typedef struct {
     TdMachine m;
@@ -269,6 +270,11 @@ static void host_side(Fuzz *f)
             vr_virtio_net_set_link(f->m.dev, rnd(f, 2));
         return;
     }
+    if (f->kind == DEV_SND) {
+        vr_virtio_snd_set_muted(f->m.dev, rnd(f, 2));
+        (void) vr_virtio_snd_level(f->m.dev);
+        return;
+    }
     if (f->kind != DEV_CONSOLE)
         return;
     uint8_t junk[300];
@@ -290,7 +296,7 @@ static void sanity(Fuzz *f)
     g_assert_cmpint(g_atomic_int_get(&m->irq_level), ==, 0);
     g_assert_true(td_negotiate(m, VR_VIRTIO_BIT(VR_VIRTIO_F_VERSION_1) |
                                       VR_VIRTIO_BIT(VR_VIRTIO_F_INDIRECT_DESC)));
-    TdQueue q[2];
+    TdQueue q[4];
     for (unsigned i = 0; i < f->nq; i++) {
         uint64_t base = queue_base(i);
         memset(td_host(m, base), 0, 0x8000);
@@ -365,6 +371,17 @@ static void sanity(Fuzz *f)
         g_assert_cmpuint(*(uint8_t *) td_host(m, buf + 512 + 12), ==, 0xab);
         break;
     }
+    case DEV_SND: {
+        /* PCM_INFO for both streams on the control queue. */
+        uint32_t req[4] = {GUINT32_TO_LE(VR_VIRTIO_SND_R_PCM_INFO), 0, GUINT32_TO_LE(2),
+                           GUINT32_TO_LE(VR_VIRTIO_SND_PCM_INFO_SIZE)};
+        memcpy(td_host(m, buf), req, 16);
+        TdBuf b[] = {{buf, 16, false}, {buf + 512, 4 + 2 * VR_VIRTIO_SND_PCM_INFO_SIZE, true}};
+        g_assert_cmpuint(td_submit(m, &q[0], b, 2), ==, 4 + 2 * VR_VIRTIO_SND_PCM_INFO_SIZE);
+        g_assert_cmpuint(*(uint32_t *) td_host(m, buf + 512), ==,
+                         GUINT32_TO_LE(VR_VIRTIO_SND_S_OK));
+        break;
+    }
     default: g_assert_not_reached();
     }
     g_assert_cmpuint(td_read(m, VR_VIRTIO_MMIO_STATUS), ==, 0xf);
@@ -412,6 +429,10 @@ static void fuzz(int kind, bool io)
         f.nq = 2;
         break;
     }
+    case DEV_SND:
+        dev = vr_virtio_snd_new(vr_audio_null_new(20));
+        f.nq = 4;
+        break;
     default: g_assert_not_reached();
     }
     td_init(&f.m, dev, RAM_SIZE, io);
@@ -440,6 +461,9 @@ static void fuzz(int kind, bool io)
     g_test_message(
         "%s %s: %" G_GUINT64_FORMAT " actions, %" G_GUINT64_FORMAT " sanity checks passed",
         f.m.dev->name, io ? "with I/O thread" : "synchronous", f.actions, f.sanity_checks);
+    /* As a machine does: the sound thread stops before the I/O thread. */
+    if (kind == DEV_SND)
+        vr_virtio_snd_close_backend(f.m.dev);
     td_free(&f.m);
     if (f.image) {
         g_unlink(f.image);
@@ -465,7 +489,7 @@ int main(int argc, char **argv)
         seconds = g_ascii_strtod(t, NULL);
     g_test_message("seed %u, %.2f s per case", seed, seconds);
     tmpdir = g_dir_make_tmp("vireo-virtio-fuzz-XXXXXX", NULL);
-    static const char *names[] = {"rng", "console", "blk", "input", "gpu", "net"};
+    static const char *names[] = {"rng", "console", "blk", "input", "gpu", "net", "snd"};
     for (int kind = 0; kind < N_DEVS; kind++) {
         for (int io = 0; io < 2; io++) {
             g_autofree char *path =
