@@ -163,7 +163,8 @@ char *vireo_config_error_text(const VrMachineConfig *cfg, const GError *error)
     case VR_CONFIG_ERROR_ARCH:
     case VR_CONFIG_ERROR_BOARD:
     case VR_CONFIG_ERROR_FIRMWARE:
-    case VR_CONFIG_ERROR_NET: break;
+    case VR_CONFIG_ERROR_NET:
+    case VR_CONFIG_ERROR_SOUND: break;
     }
     return g_strdup(error->message);
 }
