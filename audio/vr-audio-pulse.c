@@ -324,8 +324,10 @@ static size_t pulse_read(VrAudioStream *s, void *data, size_t frames)
             pa_stream_drop(st->ps);
         }
         gave = MIN(frames, st->carry->len / frame);
-        memcpy(data, st->carry->data, gave * frame);
-        g_byte_array_remove_range(st->carry, 0, (guint) (gave * frame));
+        if (gave) {
+            memcpy(data, st->carry->data, gave * frame);
+            g_byte_array_remove_range(st->carry, 0, (guint) (gave * frame));
+        }
     } else if (!wait) {
         gave = MIN(frames, vr_audio_pacer_room(&st->pacer, s->be, VR_AUDIO_INPUT));
         vr_audio_silence(s->spec.format, data, gave * s->spec.channels);

@@ -327,11 +327,32 @@ static void test_forwards(void)
     g_autofree char *still = fetch_local(p1);
     g_assert_cmpstr(still, ==, "guest-page-42");
 
+    /* UDP: a datagram to the host's port reaches a listener in the guest. */
+    uint16_t p3 = free_port();
+    g_autofree char *fwd3u = g_strdup_printf("udp:127.0.0.1:%u-:9000", p3);
+    g_assert_true(vr_machine_net_add_forward(g->m, fwd3u, &error));
+    g_assert_no_error(error);
+    g_autofree char *listening =
+        guest_run(g, "(nc -u -l -p 9000 > /tmp/udp.txt &) ; sleep 1; echo listening", CMD_TIMEOUT);
+    g_assert_cmpstr(listening, ==, "listening");
+    int ufd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(p3)};
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    g_assert_cmpint(sendto(ufd, "datagram-42\n", 12, 0, (struct sockaddr *) &to, sizeof(to)), ==,
+                    12);
+    close(ufd);
+    g_autofree char *datagram = guest_run(
+        g,
+        "for i in 1 2 3 4 5 6 7 8 9 10; do [ -s /tmp/udp.txt ] && break; sleep 0.5; done; "
+        "cat /tmp/udp.txt",
+        CMD_TIMEOUT);
+    g_assert_cmpstr(datagram, ==, "datagram-42");
+
     /* A host port something else holds is refused, with the reason. */
     uint16_t taken = 0;
     int holder = listen_on(AF_INET, &taken);
-    g_autofree char *fwd3 = g_strdup_printf("tcp:127.0.0.1:%u-:8080", taken);
-    g_assert_false(vr_machine_net_add_forward(g->m, fwd3, &error));
+    g_autofree char *fwd4 = g_strdup_printf("tcp:127.0.0.1:%u-:8080", taken);
+    g_assert_false(vr_machine_net_add_forward(g->m, fwd4, &error));
     g_assert_error(error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE);
     g_clear_error(&error);
     close(holder);

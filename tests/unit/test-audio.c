@@ -6,6 +6,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "vr-audio.h"
@@ -265,6 +266,13 @@ typedef struct {
     GPid pid;
 } Pulse;
 
+/* The daemon goes when the test does, even when an assertion ends the test: it holds the
+ * test's output pipe, and a test runner would wait for it to its time limit. */
+static void die_with_parent(gpointer data)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static bool pulse_start(Pulse *p)
 {
     g_autofree char *exe = g_find_program_in_path("pulseaudio");
@@ -289,8 +297,8 @@ static bool pulse_start(Pulse *p)
     env = g_environ_setenv(env, "XDG_RUNTIME_DIR", p->dir, TRUE);
     env = g_environ_setenv(env, "HOME", p->dir, TRUE);
     g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_async(NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-                                &p->pid, &error));
+    g_assert_true(g_spawn_async(NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD,
+                                die_with_parent, NULL, &p->pid, &error));
     g_assert_no_error(error);
     /* Up when its socket is. */
     for (unsigned i = 0; i < 500 && !g_file_test(p->socket, G_FILE_TEST_EXISTS); i++)
