@@ -713,10 +713,8 @@ static void show_sound_level(VireoMachinePage *self)
     gtk_widget_set_tooltip_text(GTK_WIDGET(self->sound_level), tip);
     g_autofree char *status = vireo_machine_get_sound_status(m);
     gboolean connected = !status || g_str_equal(status, "connected");
-    g_autofree char *text =
-        /* Translators: %s says why the sound server cannot be reached (from PulseAudio). */
-        connected ? NULL : g_strdup_printf(_("No sound server: %s"), status);
-    gtk_label_set_text(self->sound_status_label, text ? text : "");
+    /* The backend's words: why the sound goes nowhere. */
+    gtk_label_set_text(self->sound_status_label, connected ? "" : status);
     gtk_widget_set_visible(GTK_WIDGET(self->sound_status_label), !connected);
 }
 

@@ -326,6 +326,15 @@ static void test_guest(void)
     g_assert_cmpint(item_with("output_device_row", SINK_DESCRIPTION), ==, 1);
     close_settings();
 
+    /* The server goes away: the page says so, the machine runs on. */
+    pulse_stop();
+    GtkWidget *status = ui_page_widget("sound_status_label");
+    UI_WAIT_FOR(gtk_widget_get_visible(status), 10000, "the sound server's status");
+    g_test_message("without the server: %s", gtk_label_get_text(GTK_LABEL(status)));
+    g_assert_nonnull(strstr(gtk_label_get_text(GTK_LABEL(status)), "no PulseAudio server"));
+    g_assert_cmpint(vireo_machine_get_state(m), ==, VIREO_MACHINE_RUNNING);
+    ui_screenshot(GTK_WIDGET(ui_window()), "sound-page-no-server");
+
     /* Off: the bar goes. */
     vireo_machine_force_off(m);
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_OFF, 30000, "the machine to stop");
