@@ -19,7 +19,7 @@ int vireo_cmd_create(int argc, char **argv)
 {
     g_autofree char *name = NULL, *arch = NULL, *memory = NULL, *bios = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *disk_size = NULL;
-    g_autofree char *iso = NULL, *display = NULL, *net = NULL;
+    g_autofree char *iso = NULL, *display = NULL, *net = NULL, *sound = NULL;
     g_auto(GStrv) disks = NULL;
     g_auto(GStrv) cdroms = NULL;
     int cpus = 1;
@@ -64,6 +64,12 @@ int vireo_cmd_create(int argc, char **argv)
          N_("The network: user (default: the guest reaches the host's network through NAT, with a "
             "new MAC address of its own; options as for vireo run --net) or none"),
          "user|none"},
+        {"sound", 0, 0, G_OPTION_ARG_STRING, &sound,
+         /* Translators: keep pulse, null, wav and none, the values the option takes. */
+         N_("The sound card: pulse (default: the host's sound server), null, "
+            "wav:out=FILE[,in=FILE] "
+            "or none"),
+         "pulse|null|wav:…|none"},
         {"replace", 0, 0, G_OPTION_ARG_NONE, &replace,
          N_("Replace a machine of the same name (its folder is removed first)"), NULL},
         {NULL},
@@ -132,6 +138,10 @@ int vireo_cmd_create(int argc, char **argv)
     }
     if (!vr_parse_net_option(&cfg, net ? net : "user", &error)) {
         vireo_cli_error("create", "--net: %s", error->message);
+        goto out;
+    }
+    if (!vr_parse_sound_option(&cfg, sound ? sound : "pulse", &error)) {
+        vireo_cli_error("create", "--sound: %s", error->message);
         goto out;
     }
     /* The machine keeps its address from start to start, as a real card does. */

@@ -440,3 +440,119 @@ VrAudioBackend *vr_audio_pulse_new(const char *server, const char *sink, const c
         g_warning("PulseAudio: the mainloop's thread did not start");
     return &pb->be;
 }
+
+/* ---- the server's devices ---- */
+
+#define LIST_TIMEOUT_USEC (2 * G_USEC_PER_SEC)
+
+typedef struct {
+    GPtrArray *sinks, *sources;
+    unsigned pending; /* the info lists not yet finished */
+} DeviceQuery;
+
+void vr_audio_device_free(VrAudioDevice *dev)
+{
+    if (!dev)
+        return;
+    g_free(dev->name);
+    g_free(dev->description);
+    g_free(dev);
+}
+
+static VrAudioDevice *device_new(const char *name, const char *description)
+{
+    VrAudioDevice *dev = g_new0(VrAudioDevice, 1);
+    dev->name = g_strdup(name);
+    dev->description = g_strdup(description && *description ? description : name);
+    return dev;
+}
+
+static void sink_info_cb(pa_context *ctx, const pa_sink_info *info, int eol, void *userdata)
+{
+    (void) ctx;
+    DeviceQuery *q = userdata;
+    if (eol) {
+        q->pending--;
+        return;
+    }
+    g_ptr_array_add(q->sinks, device_new(info->name, info->description));
+}
+
+static void source_info_cb(pa_context *ctx, const pa_source_info *info, int eol, void *userdata)
+{
+    (void) ctx;
+    DeviceQuery *q = userdata;
+    if (eol) {
+        q->pending--;
+        return;
+    }
+    if (info->monitor_of_sink == PA_INVALID_INDEX)
+        g_ptr_array_add(q->sources, device_new(info->name, info->description));
+}
+
+/* Runs ml until done() or the deadline; false at the deadline or when the loop fails. */
+static bool iterate_until(pa_mainloop *ml, gint64 deadline, bool (*done)(void *), void *data)
+{
+    while (!done(data)) {
+        gint64 left = deadline - g_get_monotonic_time();
+        if (left <= 0)
+            return false;
+        if (pa_mainloop_prepare(ml, (int) left) < 0 || pa_mainloop_poll(ml) < 0 ||
+            pa_mainloop_dispatch(ml) < 0)
+            return false;
+    }
+    return true;
+}
+
+static bool context_settled(void *data)
+{
+    pa_context_state_t state = pa_context_get_state(data);
+    return state == PA_CONTEXT_READY || !PA_CONTEXT_IS_GOOD(state);
+}
+
+static bool query_done(void *data)
+{
+    return ((DeviceQuery *) data)->pending == 0;
+}
+
+bool vr_audio_pulse_list_devices(const char *server, GPtrArray **sinks, GPtrArray **sources,
+                                 GError **error)
+{
+    gint64 deadline = g_get_monotonic_time() + LIST_TIMEOUT_USEC;
+    pa_mainloop *ml = pa_mainloop_new();
+    pa_context *ctx = pa_context_new(pa_mainloop_get_api(ml), "Vireo");
+    DeviceQuery q = {g_ptr_array_new_with_free_func((GDestroyNotify) vr_audio_device_free),
+                     g_ptr_array_new_with_free_func((GDestroyNotify) vr_audio_device_free), 0};
+    bool ok = false;
+    if (pa_context_connect(ctx, server, PA_CONTEXT_NOAUTOSPAWN, NULL) >= 0 &&
+        iterate_until(ml, deadline, context_settled, ctx) &&
+        pa_context_get_state(ctx) == PA_CONTEXT_READY) {
+        pa_operation *ops[2] = {pa_context_get_sink_info_list(ctx, sink_info_cb, &q),
+                                pa_context_get_source_info_list(ctx, source_info_cb, &q)};
+        q.pending = (ops[0] != NULL) + (ops[1] != NULL);
+        ok = ops[0] && ops[1] && iterate_until(ml, deadline, query_done, &q);
+        for (unsigned i = 0; i < 2; i++) {
+            if (ops[i]) {
+                if (!ok)
+                    pa_operation_cancel(ops[i]);
+                pa_operation_unref(ops[i]);
+            }
+        }
+    }
+    if (ok) {
+        *sinks = g_steal_pointer(&q.sinks);
+        *sources = g_steal_pointer(&q.sources);
+    } else {
+        int err = pa_context_errno(ctx);
+        g_set_error(error, VR_AUDIO_ERROR, VR_AUDIO_ERROR_NO_SERVER,
+                    /* Translators: the reason comes from PulseAudio. */
+                    _("No PulseAudio server answered: %s"),
+                    err ? pa_strerror(err) : _("it did not answer in time"));
+        g_ptr_array_unref(q.sinks);
+        g_ptr_array_unref(q.sources);
+    }
+    pa_context_disconnect(ctx);
+    pa_context_unref(ctx);
+    pa_mainloop_free(ml);
+    return ok;
+}

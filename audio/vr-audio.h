@@ -125,6 +125,20 @@ VrAudioBackend *vr_audio_wav_new(const char *output_path, const char *input_path
 VrAudioBackend *vr_audio_pulse_new(const char *server, const char *sink, const char *source,
                                    unsigned latency_ms);
 
+/* A PulseAudio sink or source: its name (what machine.ini's output-device and input-device
+ * take) and its description (what a person reads). */
+typedef struct {
+    char *name;
+    char *description;
+} VrAudioDevice;
+void vr_audio_device_free(VrAudioDevice *dev);
+/* Asks the PulseAudio server (NULL: the default one, $PULSE_SERVER) for its sinks and its
+ * sources (monitors of sinks left out), as VrAudioDevice arrays that free their elements, in
+ * the server's order. Waits at most two seconds. Without a server (or one that does not
+ * answer): false, and an error VR_AUDIO_ERROR_NO_SERVER. */
+bool vr_audio_pulse_list_devices(const char *server, GPtrArray **sinks, GPtrArray **sources,
+                                 GError **error);
+
 /* The calls, as the interface above. */
 VrAudioStream *vr_audio_stream_open(VrAudioBackend *be, VrAudioDirection dir,
                                     const VrAudioSpec *spec, GError **error);
@@ -162,8 +176,9 @@ size_t vr_audio_pacer_queued(VrAudioPacer *p);
 #define VR_AUDIO_ERROR vr_audio_error_quark()
 GQuark vr_audio_error_quark(void);
 typedef enum {
-    VR_AUDIO_ERROR_FILE,   /* a WAV file that cannot be read or written */
-    VR_AUDIO_ERROR_FORMAT, /* a stream format or WAV file the backend does not take */
+    VR_AUDIO_ERROR_FILE,      /* a WAV file that cannot be read or written */
+    VR_AUDIO_ERROR_FORMAT,    /* a stream format or WAV file the backend does not take */
+    VR_AUDIO_ERROR_NO_SERVER, /* no sound server answered */
 } VrAudioError;
 
 #endif

@@ -9,7 +9,9 @@
  *              a CD drive (cdrom=true) is read-only; its path is empty when no disc is in it
  *   [sound]    enabled (true when absent), backend (pulse | wav | null; pulse when absent),
  *              output, input (wav only: the files played to and recorded from),
- *              latency-ms (5 .. 2000; 50 when absent)
+ *              latency-ms (5 .. 2000; 50 when absent),
+ *              output-device, input-device (pulse only: the sink and source names; empty or
+ *              absent: the server's default)
  *
  * Paths are relative to the machine folder unless absolute. Every value is checked; an
  * error names the file, the group, the key and what was expected. */
@@ -32,8 +34,8 @@ static const char *const machine_keys[] = {"name",   "arch",    "board",   "cpus
                                            "memory", "console", "display", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
 static const char *const net_keys[] = {"enabled", "restricted", "mac", "forwards", NULL};
-static const char *const sound_keys[] = {"enabled", "backend",    "output",
-                                         "input",   "latency-ms", NULL};
+static const char *const sound_keys[] = {"enabled",    "backend",       "output",       "input",
+                                         "latency-ms", "output-device", "input-device", NULL};
 static const char *const sound_backends[] = {
     [VR_SOUND_PULSE] = "pulse", [VR_SOUND_WAV] = "wav", [VR_SOUND_NULL] = "null"};
 static const char *const disk_keys[] = {"path",  "readonly",        "follow-symlink",
@@ -162,6 +164,18 @@ static bool parse_sound_backend(const char *text, VrSoundBackend *backend)
     return false;
 }
 
+/* A PulseAudio device name: printable, without spaces, at most 256 bytes. */
+static bool device_name_ok(const char *name)
+{
+    if (strlen(name) > 256)
+        return false;
+    for (const char *c = name; *c; c++) {
+        if ((unsigned char) *c <= ' ' || *c == 0x7f)
+            return false;
+    }
+    return g_utf8_validate(name, -1, NULL);
+}
+
 static bool load_sound(VrMachineConfig *cfg, GKeyFile *kf, const char *path, const char *dir,
                        GError **error)
 {
@@ -177,6 +191,24 @@ static bool load_sound(VrMachineConfig *cfg, GKeyFile *kf, const char *path, con
         !get_string(kf, path, "sound", "input", &input, error) ||
         !get_string(kf, path, "sound", "latency-ms", &latency, error))
         return false;
+    g_autofree char *output_device = NULL, *input_device = NULL;
+    char **devices[2] = {&output_device, &input_device};
+    static const char *const device_keys[2] = {"output-device", "input-device"};
+    for (unsigned i = 0; i < 2; i++) {
+        if (!get_string(kf, path, "sound", device_keys[i], devices[i], error))
+            return false;
+        if (*devices[i] && !**devices[i])
+            g_clear_pointer(devices[i], g_free);
+        if (*devices[i] && !device_name_ok(*devices[i])) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                        /* Translators: the file, the key (output-device or input-device), then
+                         * the value. */
+                        _("%s: [sound] %s: '%s' is not a sound device name (no spaces or "
+                          "control characters, at most 256 bytes)"),
+                        path, device_keys[i], *devices[i]);
+            return false;
+        }
+    }
     VrSoundBackend kind = VR_SOUND_PULSE;
     if (backend && !parse_sound_backend(backend, &kind)) {
         g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
@@ -189,6 +221,14 @@ static bool load_sound(VrMachineConfig *cfg, GKeyFile *kf, const char *path, con
                     /* Translators: the file, then the key (output or input); keep the names. */
                     _("%s: [sound] %s: only the wav backend takes files (backend=wav)"), path,
                     output ? "output" : "input");
+        return false;
+    }
+    if ((output_device || input_device) && kind != VR_SOUND_PULSE) {
+        g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                    /* Translators: the file, then the key (output-device or input-device); keep
+                     * the names. */
+                    _("%s: [sound] %s: only the pulse backend takes devices (backend=pulse)"), path,
+                    output_device ? "output-device" : "input-device");
         return false;
     }
     guint64 ms = 0;
@@ -208,6 +248,10 @@ static bool load_sound(VrMachineConfig *cfg, GKeyFile *kf, const char *path, con
     g_free(cfg->sound_input);
     cfg->sound_input = resolve(dir, input);
     cfg->sound_latency_ms = (unsigned) ms;
+    g_free(cfg->sound_output_device);
+    cfg->sound_output_device = g_steal_pointer(&output_device);
+    g_free(cfg->sound_input_device);
+    cfg->sound_input_device = g_steal_pointer(&input_device);
     return true;
 }
 
@@ -552,7 +596,8 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
     }
 
     if (cfg->sound || cfg->sound_backend != VR_SOUND_PULSE || cfg->sound_output ||
-        cfg->sound_input || cfg->sound_latency_ms) {
+        cfg->sound_input || cfg->sound_latency_ms || cfg->sound_output_device ||
+        cfg->sound_input_device) {
         g_key_file_set_boolean(kf, "sound", "enabled", cfg->sound);
         g_key_file_set_string(kf, "sound", "backend", sound_backends[cfg->sound_backend]);
         g_autofree char *output = cfg->sound_output ? path_for_file(dir, cfg->sound_output) : NULL;
@@ -563,6 +608,8 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
             g_key_file_set_integer(kf, "sound", "latency-ms", (int) cfg->sound_latency_ms);
         else
             g_key_file_remove_key(kf, "sound", "latency-ms", NULL);
+        set_or_remove(kf, "sound", "output-device", cfg->sound_output_device);
+        set_or_remove(kf, "sound", "input-device", cfg->sound_input_device);
     }
 
     gsize len = 0;
@@ -689,6 +736,19 @@ static bool check_sound(const VrMachineConfig *cfg, GError **error)
                     _("sound files are given, but only the wav backend takes them"));
         return false;
     }
+    const char *devices[2] = {cfg->sound_output_device, cfg->sound_input_device};
+    for (unsigned i = 0; i < 2; i++) {
+        if (devices[i] && (!*devices[i] || !device_name_ok(devices[i]))) {
+            g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_SOUND,
+                        _("'%s' is not a sound device name"), devices[i]);
+            return false;
+        }
+    }
+    if ((devices[0] || devices[1]) && cfg->sound_backend != VR_SOUND_PULSE) {
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_SOUND,
+                    _("sound devices are given, but only the pulse backend takes them"));
+        return false;
+    }
     return true;
 }
 
@@ -713,6 +773,10 @@ bool vr_parse_sound_option(VrMachineConfig *cfg, const char *text, GError **erro
         cfg->sound_backend = text[0] == 'p' ? VR_SOUND_PULSE : VR_SOUND_NULL;
         g_clear_pointer(&cfg->sound_output, g_free);
         g_clear_pointer(&cfg->sound_input, g_free);
+        if (cfg->sound_backend != VR_SOUND_PULSE) {
+            g_clear_pointer(&cfg->sound_output_device, g_free);
+            g_clear_pointer(&cfg->sound_input_device, g_free);
+        }
         return true;
     }
     if (strcmp(text, "wav") != 0 && !g_str_has_prefix(text, "wav:"))
@@ -738,6 +802,8 @@ bool vr_parse_sound_option(VrMachineConfig *cfg, const char *text, GError **erro
     cfg->sound_output = g_steal_pointer(&output);
     g_free(cfg->sound_input);
     cfg->sound_input = g_steal_pointer(&input);
+    g_clear_pointer(&cfg->sound_output_device, g_free);
+    g_clear_pointer(&cfg->sound_input_device, g_free);
     return true;
 }
 

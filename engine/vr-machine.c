@@ -43,6 +43,8 @@ void vr_machine_config_clear(VrMachineConfig *cfg)
     g_clear_pointer(&cfg->net_forwards, g_ptr_array_unref);
     g_clear_pointer(&cfg->sound_output, g_free);
     g_clear_pointer(&cfg->sound_input, g_free);
+    g_clear_pointer(&cfg->sound_output_device, g_free);
+    g_clear_pointer(&cfg->sound_input_device, g_free);
     if (cfg->disks) {
         for (guint i = 0; i < cfg->disks->len; i++)
             g_free(g_array_index(cfg->disks, VrDiskConfig, i).path);
@@ -87,6 +89,8 @@ void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
     dst->sound_output = g_strdup(src->sound_output);
     dst->sound_input = g_strdup(src->sound_input);
     dst->sound_latency_ms = src->sound_latency_ms;
+    dst->sound_output_device = g_strdup(src->sound_output_device);
+    dst->sound_input_device = g_strdup(src->sound_input_device);
     for (guint i = 0; src->disks && i < src->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
         VrDiskConfig copy = *d;

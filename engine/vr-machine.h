@@ -60,6 +60,8 @@ typedef struct VrMachineConfig {
     char *sound_output;        /* wav: the file the guest's output is written to (NULL: none) */
     char *sound_input;         /* wav: the file the guest records from (NULL: silence) */
     unsigned sound_latency_ms; /* 0: the default (VR_AUDIO_DEFAULT_LATENCY_MS, 50) */
+    char *sound_output_device; /* pulse: the sink's name (NULL: the server's default) */
+    char *sound_input_device;  /* pulse: the source's name (NULL: the server's default) */
 } VrMachineConfig;
 
 void vr_machine_config_init(VrMachineConfig *cfg);

@@ -624,6 +624,9 @@ static void build_config(VireoAssistant *self, VrMachineConfig *cfg)
     /* Networking through NAT, with an address of its own that it keeps from start to start. */
     cfg->net = true;
     cfg->net_mac = vr_net_new_mac();
+    /* Sound through the host's sound server, its default devices. */
+    cfg->sound = true;
+    cfg->sound_backend = VR_SOUND_PULSE;
 }
 
 static guint64 new_disk_size(VireoAssistant *self)

@@ -60,6 +60,12 @@ struct _VireoMachinePage {
     GtkLabel *net_address_label;
     GtkSwitch *net_cable_switch;
     gboolean net_updating;
+    GtkWidget *sound_bar;
+    GtkToggleButton *sound_mute_button;
+    GtkLevelBar *sound_level;
+    GtkLabel *sound_status_label;
+    gboolean sound_updating;
+    guint sound_source; /* the level's updates while the bar is on show */
     guint focus_source; /* gives the console the keyboard once an action is done */
 };
 
@@ -689,6 +695,74 @@ static void on_cable_switched(GObject *object, GParamSpec *pspec, gpointer data)
     update_net(self);
 }
 
+/* ---- sound ---- */
+
+#define SOUND_LEVEL_INTERVAL_MS 50
+
+static void show_sound_level(VireoMachinePage *self)
+{
+    VireoMachine *m = self->machine;
+    gboolean muted = vireo_machine_get_sound_muted(m);
+    gtk_level_bar_set_value(self->sound_level, muted ? 0.0 : vireo_machine_get_sound_level(m));
+    guint underruns = vireo_machine_get_sound_underruns(m);
+    g_autofree char *tip =
+        /* Translators: the level bar's tooltip; %u counts the times the sound ran dry. */
+        g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "The guest’s sound output (%u underrun)",
+                                    "The guest’s sound output (%u underruns)", underruns),
+                        underruns);
+    gtk_widget_set_tooltip_text(GTK_WIDGET(self->sound_level), tip);
+    g_autofree char *status = vireo_machine_get_sound_status(m);
+    gboolean connected = !status || g_str_equal(status, "connected");
+    /* The backend's words: why the sound goes nowhere. */
+    gtk_label_set_text(self->sound_status_label, connected ? "" : status);
+    gtk_widget_set_visible(GTK_WIDGET(self->sound_status_label), !connected);
+}
+
+static gboolean on_sound_tick(gpointer data)
+{
+    show_sound_level(data);
+    return G_SOURCE_CONTINUE;
+}
+
+/* While the machine runs with a sound card: the mute button and the output's level, read
+ * about 20 times a second while the page is on show. */
+static void update_sound(VireoMachinePage *self)
+{
+    VireoMachine *m = self->machine;
+    gboolean shown = m && vireo_machine_is_active(m) && vireo_machine_has_sound(m);
+    gtk_widget_set_visible(self->sound_bar, shown);
+    if (!shown || !gtk_widget_get_mapped(GTK_WIDGET(self))) {
+        g_clear_handle_id(&self->sound_source, g_source_remove);
+        return;
+    }
+    gboolean muted = vireo_machine_get_sound_muted(m);
+    self->sound_updating = TRUE;
+    gtk_toggle_button_set_active(self->sound_mute_button, muted);
+    self->sound_updating = FALSE;
+    gtk_button_set_icon_name(GTK_BUTTON(self->sound_mute_button),
+                             muted ? "audio-volume-muted-symbolic" : "audio-volume-high-symbolic");
+    gtk_widget_set_tooltip_text(GTK_WIDGET(self->sound_mute_button),
+                                muted ? _("Unmute the machine’s sound")
+                                      : _("Mute the machine’s sound"));
+    show_sound_level(self);
+    if (!self->sound_source)
+        self->sound_source = g_timeout_add(SOUND_LEVEL_INTERVAL_MS, on_sound_tick, self);
+}
+
+static void on_mute_toggled(GtkToggleButton *button, gpointer data)
+{
+    VireoMachinePage *self = data;
+    if (self->sound_updating || !self->machine)
+        return;
+    vireo_machine_set_sound_muted(self->machine, gtk_toggle_button_get_active(button));
+    update_sound(self);
+}
+
+static void on_page_mapped(GtkWidget *widget, gpointer data)
+{
+    update_sound(data);
+}
+
 /* ---- state ---- */
 
 static void update(VireoMachinePage *self)
@@ -805,6 +879,7 @@ static void on_machine_notify(GObject *object, GParamSpec *pspec, gpointer data)
     g_object_set_data(G_OBJECT(self), "last-state", GINT_TO_POINTER(now));
     update(self);
     update_net(self);
+    update_sound(self);
     if (now == VIREO_MACHINE_PAUSED && before != VIREO_MACHINE_PAUSED)
         save_thumbnail(self);
     if (now == VIREO_MACHINE_STARTING && before != VIREO_MACHINE_STARTING)
@@ -848,6 +923,7 @@ void vireo_machine_page_set_machine(VireoMachinePage *self, VireoMachine *machin
     }
     update_media(self);
     update_net(self);
+    update_sound(self);
     update(self);
 }
 
@@ -1043,6 +1119,7 @@ static void vireo_machine_page_dispose(GObject *object)
     VireoMachinePage *self = VIREO_MACHINE_PAGE(object);
     shutdown_done(self);
     g_clear_handle_id(&self->focus_source, g_source_remove);
+    g_clear_handle_id(&self->sound_source, g_source_remove);
     if (self->machine) {
         g_signal_handlers_disconnect_by_data(self->machine, self);
         g_clear_object(&self->machine);
@@ -1089,6 +1166,10 @@ static void vireo_machine_page_class_init(VireoMachinePageClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, net_bar);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, net_address_label);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, net_cable_switch);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, sound_bar);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, sound_mute_button);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, sound_level);
+    gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, sound_status_label);
     gtk_widget_class_bind_template_child(widget_class, VireoMachinePage, console_toggle);
 
     static const char *const actions[] = {
@@ -1115,6 +1196,9 @@ static void vireo_machine_page_init(VireoMachinePage *self)
     self->screens = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
     g_signal_connect(self->banner_close, "clicked", G_CALLBACK(on_banner_close), self);
     g_signal_connect(self->net_cable_switch, "notify::active", G_CALLBACK(on_cable_switched), self);
+    g_signal_connect(self->sound_mute_button, "toggled", G_CALLBACK(on_mute_toggled), self);
+    g_signal_connect(self, "map", G_CALLBACK(on_page_mapped), self);
+    g_signal_connect(self, "unmap", G_CALLBACK(on_page_mapped), self);
     add_capture_shortcuts(self);
     update(self);
 }

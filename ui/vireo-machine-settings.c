@@ -13,6 +13,7 @@
 #include "vr-board.h"
 #include "vr-boot.h"
 #include "net/vr-net-slirp.h"
+#include "vr-audio.h"
 
 #define GIB (1ull << 30)
 #define MIB (1ull << 20)
@@ -71,6 +72,22 @@ struct _VireoMachineSettings {
     AdwEntryRow *guest_port_row;
     GtkLabel *forwards_error;
     GtkWidget *add_forward_button;
+    GtkWidget *sound_running_group;
+    GtkWidget *sound_group;
+    GtkSwitch *sound_switch;
+    AdwComboRow *output_device_row;
+    AdwComboRow *input_device_row;
+    GtkStringList *output_devices;
+    GtkStringList *input_devices;
+    GtkWidget *latency_row;
+    GtkSpinButton *latency_spin;
+    GtkLabel *sound_error;
+    /* The server's devices (VrAudioDevice), listed when the window opens; NULL without a
+     * server, and server_error says why. */
+    GPtrArray *sinks, *sources;
+    char *server_error;
+    /* The names behind the drop-downs' items (NULL: the server's default), as shown. */
+    GPtrArray *output_names, *input_names;
 };
 
 G_DEFINE_FINAL_TYPE(VireoMachineSettings, vireo_machine_settings, ADW_TYPE_PREFERENCES_WINDOW)
@@ -98,6 +115,7 @@ static void clear_errors(VireoMachineSettings *self)
     gtk_widget_set_visible(GTK_WIDGET(self->disks_error), FALSE);
     gtk_widget_set_visible(GTK_WIDGET(self->net_error), FALSE);
     gtk_widget_set_visible(GTK_WIDGET(self->forwards_error), FALSE);
+    gtk_widget_set_visible(GTK_WIDGET(self->sound_error), FALSE);
     GtkWidget *rows[] = {
         GTK_WIDGET(self->name_row),         GTK_WIDGET(self->arch_row),
         GTK_WIDGET(self->cpus_row),         GTK_WIDGET(self->memory_row),
@@ -1124,6 +1142,156 @@ static void load_net(VireoMachineSettings *self, const VrMachineConfig *cfg, gbo
     }
 }
 
+/* ---- sound ---- */
+
+typedef enum {
+    SOUND_ENABLED,
+    SOUND_OUTPUT,
+    SOUND_INPUT,
+    SOUND_LATENCY,
+} SoundChange;
+
+typedef struct {
+    SoundChange what;
+    gboolean on;
+    const char *device; /* NULL: the server's default */
+    guint latency_ms;
+} SoundChangeData;
+
+static gboolean change_sound(VireoMachineSettings *self, VrMachineConfig *cfg, gpointer data,
+                             GError **error)
+{
+    SoundChangeData *c = data;
+    switch (c->what) {
+    case SOUND_ENABLED: cfg->sound = c->on; break;
+    case SOUND_OUTPUT:
+        g_free(cfg->sound_output_device);
+        cfg->sound_output_device = g_strdup(c->device);
+        break;
+    case SOUND_INPUT:
+        g_free(cfg->sound_input_device);
+        cfg->sound_input_device = g_strdup(c->device);
+        break;
+    case SOUND_LATENCY: cfg->sound_latency_ms = c->latency_ms; break;
+    }
+    return check(cfg, error);
+}
+
+static void sound_change(VireoMachineSettings *self, SoundChangeData *c, GtkWidget *row)
+{
+    clear_errors(self);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = save(self, change_sound, c, &error);
+    load(self);
+    if (!ok)
+        refuse(self, error, row, self->sound_error);
+}
+
+static void on_sound_switched(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    gboolean on = gtk_switch_get_active(self->sound_switch);
+    if (self->loading || on == vireo_machine_get_config(self->machine)->sound)
+        return;
+    SoundChangeData c = {.what = SOUND_ENABLED, .on = on};
+    sound_change(self, &c, NULL);
+}
+
+static void on_device_selected(GObject *object, GParamSpec *pspec, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    if (self->loading)
+        return;
+    gboolean output = ADW_COMBO_ROW(object) == self->output_device_row;
+    GPtrArray *names = output ? self->output_names : self->input_names;
+    guint i = adw_combo_row_get_selected(ADW_COMBO_ROW(object));
+    if (!names || i >= names->len)
+        return;
+    const char *name = names->pdata[i];
+    const VrMachineConfig *cfg = vireo_machine_get_config(self->machine);
+    if (g_strcmp0(name, output ? cfg->sound_output_device : cfg->sound_input_device) == 0)
+        return;
+    SoundChangeData c = {.what = output ? SOUND_OUTPUT : SOUND_INPUT, .device = name};
+    sound_change(self, &c, GTK_WIDGET(object));
+}
+
+static void on_latency_changed(GtkSpinButton *spin, gpointer data)
+{
+    VireoMachineSettings *self = data;
+    guint ms = (guint) gtk_spin_button_get_value_as_int(spin);
+    guint now = vireo_machine_get_config(self->machine)->sound_latency_ms;
+    if (self->loading || ms == (now ? now : VR_AUDIO_DEFAULT_LATENCY_MS))
+        return;
+    SoundChangeData c = {.what = SOUND_LATENCY, .latency_ms = ms};
+    sound_change(self, &c, self->latency_row);
+}
+
+/* Fills a drop-down: the server's default, then the server's devices, then the saved device
+ * when the server does not have it (or there is no server). */
+static void fill_devices(VireoMachineSettings *self, AdwComboRow *row, GtkStringList *list,
+                         GPtrArray **names, GPtrArray *devices, const char *chosen)
+{
+    guint old = g_list_model_get_n_items(G_LIST_MODEL(list));
+    g_clear_pointer(names, g_ptr_array_unref);
+    *names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(*names, NULL);
+    g_ptr_array_add(labels, g_strdup(_("Default")));
+    guint selected = 0;
+    for (guint i = 0; devices && i < devices->len; i++) {
+        const VrAudioDevice *dev = devices->pdata[i];
+        if (g_strcmp0(dev->name, chosen) == 0)
+            selected = (*names)->len;
+        g_ptr_array_add(*names, g_strdup(dev->name));
+        g_ptr_array_add(labels, g_strdup(dev->description));
+    }
+    if (chosen && selected == 0) {
+        selected = (*names)->len;
+        g_ptr_array_add(*names, g_strdup(chosen));
+        /* Translators: %s is a sound device's name the sound server does not list. */
+        g_ptr_array_add(labels, g_strdup_printf(_("%s (not found)"), chosen));
+    }
+    g_ptr_array_add(labels, NULL);
+    gtk_string_list_splice(list, 0, old, (const char *const *) labels->pdata);
+    adw_combo_row_set_selected(row, selected);
+}
+
+static void load_sound(VireoMachineSettings *self, const VrMachineConfig *cfg, gboolean active,
+                       gboolean saved)
+{
+    gtk_widget_set_visible(self->sound_running_group, active && !saved);
+    gtk_widget_set_sensitive(self->sound_group, !saved);
+    gtk_switch_set_active(self->sound_switch, cfg->sound);
+    gboolean pulse = cfg->sound_backend == VR_SOUND_PULSE;
+    fill_devices(self, self->output_device_row, self->output_devices, &self->output_names,
+                 self->sinks, cfg->sound_output_device);
+    fill_devices(self, self->input_device_row, self->input_devices, &self->input_names,
+                 self->sources, cfg->sound_input_device);
+    g_autofree char *subtitle = NULL;
+    if (!pulse)
+        /* Translators: %s is the backend machine.ini names (wav or null). */
+        subtitle = g_strdup_printf(_("machine.ini sends this machine’s sound to the %s backend"),
+                                   cfg->sound_backend == VR_SOUND_WAV ? "wav" : "null");
+    else if (self->server_error)
+        subtitle = g_strdup(self->server_error);
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(self->output_device_row), subtitle ? subtitle : "");
+    adw_action_row_set_subtitle(ADW_ACTION_ROW(self->input_device_row), subtitle ? subtitle : "");
+    gtk_widget_set_sensitive(GTK_WIDGET(self->output_device_row), cfg->sound && pulse);
+    gtk_widget_set_sensitive(GTK_WIDGET(self->input_device_row), cfg->sound && pulse);
+    gtk_widget_set_sensitive(self->latency_row, cfg->sound);
+    gtk_spin_button_set_value(self->latency_spin, cfg->sound_latency_ms
+                                                      ? cfg->sound_latency_ms
+                                                      : VR_AUDIO_DEFAULT_LATENCY_MS);
+}
+
+/* Asks the sound server for its devices once, when the window opens. */
+static void list_sound_devices(VireoMachineSettings *self)
+{
+    g_autoptr(GError) error = NULL;
+    if (!vr_audio_pulse_list_devices(NULL, &self->sinks, &self->sources, &error))
+        self->server_error = g_strdup(error->message);
+}
+
 /* ---- showing the settings ---- */
 
 static void set_file_row(AdwActionRow *row, const char *path, GtkWidget *clear)
@@ -1222,6 +1390,7 @@ static void load(VireoMachineSettings *self)
     gtk_widget_set_sensitive(self->new_disk_button, !active);
     gtk_widget_set_sensitive(self->attach_disk_button, !active);
     load_net(self, cfg, active, saved);
+    load_sound(self, cfg, active, saved);
     self->loading = FALSE;
 }
 
@@ -1249,6 +1418,7 @@ VireoMachineSettings *vireo_machine_settings_new(GtkWindow *parent, VireoLibrary
     self->machine = g_object_ref(machine);
     g_signal_connect_object(machine, "notify::state", G_CALLBACK(on_machine_notify), self, 0);
     g_signal_connect_object(machine, "notify::saved-state", G_CALLBACK(on_machine_notify), self, 0);
+    list_sound_devices(self);
     load(self);
     return self;
 }
@@ -1257,6 +1427,11 @@ static void vireo_machine_settings_dispose(GObject *object)
 {
     VireoMachineSettings *self = VIREO_MACHINE_SETTINGS(object);
     g_clear_pointer(&self->display_subtitle, g_free);
+    g_clear_pointer(&self->sinks, g_ptr_array_unref);
+    g_clear_pointer(&self->sources, g_ptr_array_unref);
+    g_clear_pointer(&self->server_error, g_free);
+    g_clear_pointer(&self->output_names, g_ptr_array_unref);
+    g_clear_pointer(&self->input_names, g_ptr_array_unref);
     g_clear_object(&self->machine);
     g_clear_object(&self->library);
     gtk_widget_dispose_template(GTK_WIDGET(self), VIREO_TYPE_MACHINE_SETTINGS);
@@ -1318,6 +1493,16 @@ static void vireo_machine_settings_class_init(VireoMachineSettingsClass *klass)
     BIND(guest_port_row);
     BIND(forwards_error);
     BIND(add_forward_button);
+    BIND(sound_running_group);
+    BIND(sound_group);
+    BIND(sound_switch);
+    BIND(output_device_row);
+    BIND(input_device_row);
+    BIND(output_devices);
+    BIND(input_devices);
+    BIND(latency_row);
+    BIND(latency_spin);
+    BIND(sound_error);
 #undef BIND
 }
 
@@ -1344,4 +1529,10 @@ static void vireo_machine_settings_init(VireoMachineSettings *self)
                      self);
     g_signal_connect(self->new_mac_button, "clicked", G_CALLBACK(on_new_mac), self);
     g_signal_connect(self->add_forward_button, "clicked", G_CALLBACK(on_add_forward), self);
+    g_signal_connect(self->sound_switch, "notify::active", G_CALLBACK(on_sound_switched), self);
+    g_signal_connect(self->output_device_row, "notify::selected", G_CALLBACK(on_device_selected),
+                     self);
+    g_signal_connect(self->input_device_row, "notify::selected", G_CALLBACK(on_device_selected),
+                     self);
+    g_signal_connect(self->latency_spin, "value-changed", G_CALLBACK(on_latency_changed), self);
 }

@@ -514,6 +514,36 @@ const char *vireo_machine_get_guest_address(VireoMachine *self)
     return self->guest_address;
 }
 
+gboolean vireo_machine_has_sound(VireoMachine *self)
+{
+    return self->vm && vr_machine_has_sound(self->vm);
+}
+
+gboolean vireo_machine_set_sound_muted(VireoMachine *self, gboolean muted)
+{
+    return vireo_machine_has_sound(self) && vr_machine_sound_set_muted(self->vm, muted);
+}
+
+gboolean vireo_machine_get_sound_muted(VireoMachine *self)
+{
+    return vireo_machine_has_sound(self) && vr_machine_sound_muted(self->vm);
+}
+
+float vireo_machine_get_sound_level(VireoMachine *self)
+{
+    return vireo_machine_has_sound(self) ? vr_machine_sound_level(self->vm) : 0.0f;
+}
+
+guint vireo_machine_get_sound_underruns(VireoMachine *self)
+{
+    return vireo_machine_has_sound(self) ? vr_machine_sound_underruns(self->vm) : 0;
+}
+
+char *vireo_machine_get_sound_status(VireoMachine *self)
+{
+    return vireo_machine_has_sound(self) ? vr_machine_sound_status(self->vm) : NULL;
+}
+
 gboolean vireo_machine_get_net_link(VireoMachine *self)
 {
     return self->net_link;

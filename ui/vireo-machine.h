@@ -79,6 +79,17 @@ const char *vireo_machine_get_guest_address(VireoMachine *self);
  * with a network card. */
 gboolean vireo_machine_get_net_link(VireoMachine *self);
 gboolean vireo_machine_set_net_link(VireoMachine *self, gboolean up);
+/* Whether the running machine has a sound card. */
+gboolean vireo_machine_has_sound(VireoMachine *self);
+/* Mutes or unmutes the sound card's output; FALSE without a sound card. */
+gboolean vireo_machine_set_sound_muted(VireoMachine *self, gboolean muted);
+gboolean vireo_machine_get_sound_muted(VireoMachine *self);
+/* The output's peak over the last moments, 0 to 1; 0 without a sound card. */
+float vireo_machine_get_sound_level(VireoMachine *self);
+/* Output underruns since the start; 0 without a sound card. */
+guint vireo_machine_get_sound_underruns(VireoMachine *self);
+/* "connected", or why the sound goes nowhere; NULL without a sound card. Free with g_free. */
+char *vireo_machine_get_sound_status(VireoMachine *self);
 /* Adds a host port forward in QEMU's hostfwd syntax ("tcp:127.0.0.1:2222-:22") to machine.ini,
  * and to the running machine at once. Refused with the reason for the user: bad syntax
  * (G_IO_ERROR_INVALID_ARGUMENT), a host port and protocol already forwarded

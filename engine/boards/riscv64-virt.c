@@ -690,7 +690,7 @@ static bool add_sound(VirtBoard *b, GError **error)
     case VR_SOUND_NULL: be = vr_audio_null_new(latency); break;
     default:
         /* Never fails: without a server the machine is silent and the status says why. */
-        be = vr_audio_pulse_new(NULL, NULL, NULL, latency);
+        be = vr_audio_pulse_new(NULL, cfg->sound_output_device, cfg->sound_input_device, latency);
         break;
     }
     m->sound = vr_virtio_snd_new(be);

@@ -75,7 +75,7 @@ static GKeyFile *create(VireoAssistant *a, const char *expected_name)
 }
 
 /* A new machine has networking, with a MAC address of its own (checked against the one made
- * before it). */
+ * before it), and sound through the host's sound server. */
 static char *first_mac;
 
 static void assert_own_network(GKeyFile *kf)
@@ -90,6 +90,10 @@ static void assert_own_network(GKeyFile *kf)
         first_mac = g_strdup(mac);
     else
         g_assert_cmpstr(mac, !=, first_mac);
+    g_assert_true(g_key_file_get_boolean(kf, "sound", "enabled", &error));
+    g_assert_no_error(error);
+    g_autofree char *backend = g_key_file_get_string(kf, "sound", "backend", NULL);
+    g_assert_cmpstr(backend, ==, "pulse");
 }
 
 /* An ISO libosinfo knows: the OS is named and its recommendations are proposed. */

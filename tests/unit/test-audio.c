@@ -457,6 +457,64 @@ static void test_pulse(void)
     g_free(p.server);
 }
 
+static bool has_device(GPtrArray *devices, const char *name)
+{
+    for (guint i = 0; i < devices->len; i++) {
+        VrAudioDevice *dev = devices->pdata[i];
+        g_assert_nonnull(dev->description);
+        if (strcmp(dev->name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The server's sinks and sources; no server is an error that says so. */
+static void test_pulse_devices(void)
+{
+    g_autofree char *exe = g_find_program_in_path("pulseaudio");
+    if (!exe) {
+        g_test_skip("pulseaudio is not installed (Debian package pulseaudio)");
+        return;
+    }
+    Pulse p = {0};
+    p.dir = g_dir_make_tmp("vireo-pulse-XXXXXX", NULL);
+    p.socket = g_build_filename(p.dir, "native", NULL);
+    p.server = g_strdup_printf("unix:%s", p.socket);
+
+    GPtrArray *sinks = NULL, *sources = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 t0 = g_get_monotonic_time();
+    g_assert_false(vr_audio_pulse_list_devices(p.server, &sinks, &sources, &error));
+    g_assert_error(error, VR_AUDIO_ERROR, VR_AUDIO_ERROR_NO_SERVER);
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 3 * G_USEC_PER_SEC);
+    g_assert_null(sinks);
+    g_clear_error(&error);
+
+    g_assert_true(pulse_start(&p));
+    /* The socket may be there a moment before the server takes clients. */
+    bool ok = false;
+    for (unsigned i = 0; i < 50 && !ok; i++) {
+        ok = vr_audio_pulse_list_devices(p.server, &sinks, &sources, &error);
+        if (!ok) {
+            g_clear_error(&error);
+            g_usleep(100000);
+        }
+    }
+    g_assert_true(ok);
+    g_assert_true(has_device(sinks, "vireo_test"));
+    /* The sink's monitor is not a source to record from. */
+    g_assert_false(has_device(sources, "vireo_test.monitor"));
+    g_ptr_array_unref(sinks);
+    g_ptr_array_unref(sources);
+
+    pulse_kill(&p);
+    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", p.dir);
+    g_assert_cmpint(system(cmd), ==, 0);
+    g_free(p.dir);
+    g_free(p.socket);
+    g_free(p.server);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -466,5 +524,6 @@ int main(int argc, char **argv)
     g_test_add_func("/audio/wav/input", test_wav_input);
     g_test_add_func("/audio/wav/errors", test_wav_errors);
     g_test_add_func("/audio/pulse/tone-and-restart", test_pulse);
+    g_test_add_func("/audio/pulse/devices", test_pulse_devices);
     return g_test_run();
 }

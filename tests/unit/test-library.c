@@ -913,6 +913,10 @@ static void test_cli_create_list(void)
     g_assert_false(e->cfg.net_restricted);
     g_assert_nonnull(e->cfg.net_mac);
     g_assert_true(g_regex_match_simple("^52:54:00(:[0-9a-f]{2}){3}$", e->cfg.net_mac, 0, 0));
+    /* Sound by default, through the host's sound server. */
+    g_assert_true(e->cfg.sound);
+    g_assert_cmpint(e->cfg.sound_backend, ==, VR_SOUND_PULSE);
+    g_assert_null(e->cfg.sound_output_device);
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
 
@@ -979,6 +983,33 @@ static void test_cli_create_list(void)
     g_assert_cmpint(e3->problem, ==, VR_PROBLEM_NONE);
     g_assert_false(e3->cfg.net);
     g_assert_null(e3->cfg.net_mac);
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    /* --sound none leaves the sound card out; --sound null keeps it, silent; a bad value is
+     * refused with the reason. */
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Quiet", "--bios", "none", "--kernel",
+                              elf, "--sound", "none", NULL),
+                    ==, 0);
+    g_autofree char *quiet = g_build_filename(data, "vireo", "machines", "Quiet.vireo", NULL);
+    g_autoptr(VrLibraryEntry) e_quiet = vr_library_entry_load(quiet);
+    g_assert_cmpint(e_quiet->problem, ==, VR_PROBLEM_NONE);
+    g_assert_false(e_quiet->cfg.sound);
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Null", "--bios", "none", "--kernel",
+                              elf, "--sound", "null", NULL),
+                    ==, 0);
+    g_autofree char *null_folder = g_build_filename(data, "vireo", "machines", "Null.vireo", NULL);
+    g_autoptr(VrLibraryEntry) e_null = vr_library_entry_load(null_folder);
+    g_assert_true(e_null->cfg.sound);
+    g_assert_cmpint(e_null->cfg.sound_backend, ==, VR_SOUND_NULL);
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Alsa", "--bios", "none", "--kernel",
+                              elf, "--sound", "alsa", NULL),
+                    ==, 2);
+    g_assert_nonnull(strstr(err, "--sound"));
+    g_assert_nonnull(strstr(err, "alsa"));
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
     g_assert_cmpint(run_vireo(&out, &err, "create", "--name", "Served", "--bios", "none",

@@ -266,11 +266,98 @@ static void test_board(void)
     g_unlink(elf);
 }
 
+/* [sound] output-device and input-device: PulseAudio names, saved and loaded, checked. */
+static void test_devices(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("vireo-sound-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "machine.ini", NULL);
+    VrMachineConfig cfg;
+    vr_machine_config_init(&cfg);
+    cfg.sound = true;
+    cfg.sound_output_device = g_strdup("alsa_output.pci-0000_00_1f.3.analog-stereo");
+    cfg.sound_input_device = g_strdup("vireo_in");
+    g_autoptr(GError) error = NULL;
+    g_assert_true(vr_machine_config_validate(&cfg, &error));
+    g_assert_true(vr_machine_config_save_file(&cfg, path, &error));
+    g_assert_no_error(error);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "output-device=alsa_output.pci-0000_00_1f.3.analog-stereo\n"));
+    g_assert_nonnull(strstr(text, "input-device=vireo_in\n"));
+
+    VrMachineConfig back;
+    vr_machine_config_init(&back);
+    g_assert_true(vr_machine_config_load_file(&back, path, &error));
+    g_assert_no_error(error);
+    g_assert_cmpstr(back.sound_output_device, ==, cfg.sound_output_device);
+    g_assert_cmpstr(back.sound_input_device, ==, "vireo_in");
+    VrMachineConfig copy;
+    vr_machine_config_copy(&copy, &back);
+    g_assert_cmpstr(copy.sound_input_device, ==, "vireo_in");
+    vr_machine_config_clear(&copy);
+    vr_machine_config_clear(&back);
+
+    /* --sound null or wav leaves the devices behind; pulse keeps them. */
+    g_assert_true(vr_parse_sound_option(&cfg, "pulse", &error));
+    g_assert_cmpstr(cfg.sound_input_device, ==, "vireo_in");
+    g_assert_true(vr_parse_sound_option(&cfg, "null", &error));
+    g_assert_null(cfg.sound_output_device);
+    g_assert_null(cfg.sound_input_device);
+    g_assert_true(vr_machine_config_validate(&cfg, &error));
+
+    /* The validator: devices without pulse, a name with a space. */
+    cfg.sound_output_device = g_strdup("sink");
+    g_assert_false(vr_machine_config_validate(&cfg, &error));
+    g_assert_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_SOUND);
+    g_clear_error(&error);
+    cfg.sound_backend = VR_SOUND_PULSE;
+    g_assert_true(vr_machine_config_validate(&cfg, &error));
+    g_free(cfg.sound_output_device);
+    cfg.sound_output_device = g_strdup("two words");
+    g_assert_false(vr_machine_config_validate(&cfg, &error));
+    g_assert_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_SOUND);
+    g_clear_error(&error);
+    vr_machine_config_clear(&cfg);
+
+    /* Empty means the server's default. */
+    g_autofree char *p = write_ini(dir, "[sound]\noutput-device=\ninput-device=mic\n");
+    VrMachineConfig empty;
+    vr_machine_config_init(&empty);
+    g_assert_true(vr_machine_config_load_file(&empty, p, &error));
+    g_assert_no_error(error);
+    g_assert_null(empty.sound_output_device);
+    g_assert_cmpstr(empty.sound_input_device, ==, "mic");
+    vr_machine_config_clear(&empty);
+
+    /* Errors name the file, the group and the key. */
+    const char *bad[] = {
+        "[sound]\nbackend=null\noutput-device=sink\n",
+        "[sound]\nbackend=wav\ninput-device=mic\n",
+        "[sound]\noutput-device=a\tb\n",
+    };
+    const char *key[] = {"output-device", "input-device", "output-device"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *b = write_ini(dir, bad[i]);
+        VrMachineConfig c;
+        vr_machine_config_init(&c);
+        if (vr_machine_config_load_file(&c, b, &error))
+            g_error("'%s' was taken", bad[i]);
+        g_assert_nonnull(strstr(error->message, "[sound]"));
+        g_assert_nonnull(strstr(error->message, key[i]));
+        g_assert_nonnull(strstr(error->message, "machine.ini"));
+        g_clear_error(&error);
+        vr_machine_config_clear(&c);
+    }
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/sound-config/option", test_option);
     g_test_add_func("/sound-config/ini", test_ini);
+    g_test_add_func("/sound-config/devices", test_devices);
     g_test_add_func("/sound-config/board", test_board);
     return g_test_run();
 }
