@@ -19,7 +19,7 @@
 /* 2: each disk also says whether it is a CD drive (whose path may be NULL: no disc) and
  * whether it ejects on reboot. Version 1 files are read as they were. 3: the screen. 4: the
  * network (on, restricted, the card's address, the host forwards). 5: sound (on, the
- * backend, its files, the latency). */
+ * backend, its files, the latency, the output and input devices). */
 #define MACHINE_SECTION_VERSION 5
 #define RAM_PAGE                4096u
 #define RAM_RUN_PAGES           256u
@@ -102,6 +102,8 @@ static void save_config(const VrMachineConfig *cfg, VrStateWriter *w)
     vr_state_put_string(w, output);
     vr_state_put_string(w, input);
     vr_state_put_u32(w, cfg->sound_latency_ms);
+    vr_state_put_string(w, cfg->sound_output_device);
+    vr_state_put_string(w, cfg->sound_input_device);
 }
 
 typedef struct {
@@ -197,6 +199,10 @@ static bool load_config(VrStateReader *r, VrMachineConfig *cfg, GArray *identiti
         g_free(cfg->sound_input);
         cfg->sound_input = vr_state_get_string(r);
         cfg->sound_latency_ms = vr_state_get_u32(r);
+        g_free(cfg->sound_output_device);
+        cfg->sound_output_device = vr_state_get_string(r);
+        g_free(cfg->sound_input_device);
+        cfg->sound_input_device = vr_state_get_string(r);
         if (vr_state_reader_failed(r))
             return false;
         if (backend > VR_SOUND_NULL) {

@@ -240,6 +240,28 @@ static void test_board(void)
     vr_machine_free(m);
     g_unlink(state);
 
+    /* PulseAudio's devices too (no server answers here: the machine still runs, silent). */
+    g_setenv("PULSE_SERVER", "unix:/nonexistent/vireo-no-server", TRUE);
+    cfg.sound_backend = VR_SOUND_PULSE;
+    cfg.sound_output_device = g_strdup("vireo_out");
+    cfg.sound_input_device = g_strdup("vireo_in");
+    m = vr_machine_new(&cfg, &error);
+    g_assert_no_error(error);
+    g_assert_true(vr_machine_save_state(m, state, &error));
+    g_assert_no_error(error);
+    vr_machine_free(m);
+    vr_machine_config_init(&saved);
+    g_assert_true(vr_machine_state_read_config(state, &saved, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(saved.sound_backend, ==, VR_SOUND_PULSE);
+    g_assert_cmpstr(saved.sound_output_device, ==, "vireo_out");
+    g_assert_cmpstr(saved.sound_input_device, ==, "vireo_in");
+    vr_machine_config_clear(&saved);
+    g_unsetenv("PULSE_SERVER");
+    g_unlink(state);
+    g_clear_pointer(&cfg.sound_output_device, g_free);
+    g_clear_pointer(&cfg.sound_input_device, g_free);
+
     /* A WAV file that cannot be written: the machine is not built, and the error names it. */
     cfg.sound_backend = VR_SOUND_WAV;
     cfg.sound_output = g_build_filename(dir, "no", "such", "out.wav", NULL);
