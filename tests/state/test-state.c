@@ -444,6 +444,8 @@ static void copy_state_as_version1(const char *from, const char *path)
             g_free(vr_state_get_string(r));               /* sound output */
             g_free(vr_state_get_string(r));               /* sound input */
             (void) vr_state_get_u32(r);                   /* sound latency */
+            g_free(vr_state_get_string(r));               /* sound output device */
+            g_free(vr_state_get_string(r));               /* sound input device */
             g_assert_true(vr_state_reader_check(r, &error));
         } else {
             size_t n = vr_state_reader_remaining(r);
