@@ -10,6 +10,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -257,6 +258,13 @@ static bool have_pulse(void)
     return true;
 }
 
+/* The server and its clients die with the test, also when an assertion ends it: left over,
+ * they would hold the test's output open and meson would wait for them. */
+static void die_with_parent(gpointer data)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static char **pulse_env(const Pulse *p)
 {
     char **env = g_get_environ();
@@ -273,8 +281,9 @@ static void pactl(const Pulse *p, const char *a, const char *b)
     g_auto(GStrv) env = pulse_env(p);
     int status = 0;
     g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_sync(NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
-                               NULL, &status, &error));
+    g_assert_true(g_spawn_sync(NULL, (char **) argv, env,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, die_with_parent,
+                               NULL, NULL, NULL, &status, &error));
     g_assert_no_error(error);
     g_assert_true(g_spawn_check_wait_status(status, NULL));
 }
@@ -307,8 +316,9 @@ static void pulse_start(Pulse *p)
     g_auto(GStrv) env = pulse_env(p);
     g_autoptr(GError) error = NULL;
     g_assert_true(g_spawn_async(NULL, (char **) argv, env,
-                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                &p->pid, &error));
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH |
+                                    G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                die_with_parent, NULL, &p->pid, &error));
     g_assert_no_error(error);
     for (unsigned i = 0; i < 500 && !g_file_test(p->socket, G_FILE_TEST_EXISTS); i++)
         g_usleep(10000);
@@ -347,7 +357,8 @@ static void pulse_free(Pulse *p)
 static GSubprocess *pulse_client(const Pulse *p, const char *in, const char *out,
                                  const char *const *argv)
 {
-    g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+    g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+    g_subprocess_launcher_set_child_setup(l, die_with_parent, NULL, NULL);
     g_auto(GStrv) env = pulse_env(p);
     g_subprocess_launcher_set_environ(l, env);
     if (in)
