@@ -11,6 +11,7 @@
 #include "virtio/virtio-mmio.h"
 #include "virtio/virtio-net.h"
 #include "vr-machine-config.h"
+#include "machine-test-util.h"
 #include "vr-machine-private.h"
 
 #define NET_BASE 0x1000f000ull
@@ -52,13 +53,6 @@ static void test_option(void)
         g_clear_error(&error);
     }
     vr_machine_config_clear(&cfg);
-}
-
-static char *write_ini(const char *dir, const char *text)
-{
-    char *path = g_build_filename(dir, "machine.ini", NULL);
-    g_assert_true(g_file_set_contents(path, text, -1, NULL));
-    return path;
 }
 
 static void test_ini(void)
@@ -114,7 +108,7 @@ static void test_ini(void)
         {"[net]\nspeed=1000\n", "speed"},
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
-        g_autofree char *p = write_ini(dir, bad[i][0]);
+        g_autofree char *p = test_write_ini(dir, bad[i][0]);
         VrMachineConfig c;
         vr_machine_config_init(&c);
         g_assert_false(vr_machine_config_load_file(&c, p, &error));
@@ -125,7 +119,7 @@ static void test_ini(void)
         vr_machine_config_clear(&c);
     }
     /* [net] with enabled=false keeps the address for later. */
-    g_autofree char *p = write_ini(dir, "[net]\nenabled=false\nmac=52:54:00:00:00:01\n");
+    g_autofree char *p = test_write_ini(dir, "[net]\nenabled=false\nmac=52:54:00:00:00:01\n");
     VrMachineConfig off;
     vr_machine_config_init(&off);
     g_assert_true(vr_machine_config_load_file(&off, p, &error));
@@ -144,9 +138,7 @@ static void test_ini(void)
 
 static uint32_t mmio_read(VrMachine *m, uint64_t offset, unsigned size)
 {
-    uint64_t v = 0;
-    g_assert_true(vr_address_space_load(m->as, NET_BASE + offset, size, &v));
-    return (uint32_t) v;
+    return test_mmio_read(m, NET_BASE, offset, size);
 }
 
 static uint16_t listen_port(int *fd)
@@ -158,42 +150,6 @@ static uint16_t listen_port(int *fd)
     socklen_t sl = sizeof(sa);
     getsockname(*fd, (struct sockaddr *) &sa, &sl);
     return ntohs(sa.sin_port);
-}
-
-static void put(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++)
-        p[i] = (uint8_t) (v >> (8 * i));
-}
-
-/* A RISC-V ELF that spins at the start of RAM (the machine is built, never started). */
-static char *spin_elf(void)
-{
-    uint8_t f[128] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
-    put(f + 16, 2, 2);          /* ET_EXEC */
-    put(f + 18, 243, 2);        /* EM_RISCV */
-    put(f + 20, 1, 4);          /* EV_CURRENT */
-    put(f + 24, 0x80000000, 8); /* entry */
-    put(f + 32, 64, 8);         /* program headers */
-    put(f + 52, 64, 2);         /* header size */
-    put(f + 54, 56, 2);         /* program header size */
-    put(f + 56, 1, 2);          /* one */
-    uint8_t *ph = f + 64;
-    put(ph, 1, 4);               /* PT_LOAD */
-    put(ph + 4, 5, 4);           /* R X */
-    put(ph + 8, 120, 8);         /* offset */
-    put(ph + 16, 0x80000000, 8); /* vaddr */
-    put(ph + 24, 0x80000000, 8); /* paddr */
-    put(ph + 32, 4, 8);          /* filesz */
-    put(ph + 40, 4, 8);          /* memsz */
-    put(ph + 48, 4, 8);          /* align */
-    put(f + 120, 0x0000006f, 4); /* j . */
-    char *path = NULL;
-    int fd = g_file_open_tmp("vireo-net-XXXXXX.elf", &path, NULL);
-    g_assert_cmpint(fd, >=, 0);
-    g_assert_cmpint(write(fd, f, 124), ==, 124);
-    close(fd);
-    return path;
 }
 
 static void machine_config(VrMachineConfig *cfg, const char *kernel)
@@ -208,7 +164,7 @@ static void machine_config(VrMachineConfig *cfg, const char *kernel)
 
 static void test_board(void)
 {
-    g_autofree char *elf = spin_elf();
+    g_autofree char *elf = test_spin_elf();
     VrMachineConfig cfg;
     machine_config(&cfg, elf);
     g_autoptr(GError) error = NULL;

@@ -8,6 +8,7 @@
 #include "virtio/virtio-mmio.h"
 #include "virtio/virtio-snd.h"
 #include "vr-machine-config.h"
+#include "machine-test-util.h"
 #include "vr-machine-private.h"
 
 #define SOUND_BASE 0x10010000ull
@@ -59,13 +60,6 @@ static void test_option(void)
     vr_machine_config_clear(&cfg);
 }
 
-static char *write_ini(const char *dir, const char *text)
-{
-    char *path = g_build_filename(dir, "machine.ini", NULL);
-    g_assert_true(g_file_set_contents(path, text, -1, NULL));
-    return path;
-}
-
 static void test_ini(void)
 {
     g_autofree char *dir = g_dir_make_tmp("vireo-sound-XXXXXX", NULL);
@@ -113,7 +107,7 @@ static void test_ini(void)
     g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
     g_assert_null(strstr(text, "[sound]"));
     vr_machine_config_clear(&plain);
-    g_autofree char *p = write_ini(dir, "[sound]\n");
+    g_autofree char *p = test_write_ini(dir, "[sound]\n");
     VrMachineConfig on;
     vr_machine_config_init(&on);
     g_assert_true(vr_machine_config_load_file(&on, p, &error));
@@ -132,7 +126,7 @@ static void test_ini(void)
         {"[sound]\nvolume=11\n", "volume"},
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
-        g_autofree char *b = write_ini(dir, bad[i][0]);
+        g_autofree char *b = test_write_ini(dir, bad[i][0]);
         VrMachineConfig c;
         vr_machine_config_init(&c);
         g_assert_false(vr_machine_config_load_file(&c, b, &error));
@@ -149,45 +143,7 @@ static void test_ini(void)
 
 static uint32_t mmio_read(VrMachine *m, uint64_t offset, unsigned size)
 {
-    uint64_t v = 0;
-    g_assert_true(vr_address_space_load(m->as, SOUND_BASE + offset, size, &v));
-    return (uint32_t) v;
-}
-
-static void put(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++)
-        p[i] = (uint8_t) (v >> (8 * i));
-}
-
-/* A RISC-V ELF that spins at the start of RAM (the machine is built, never started). */
-static char *spin_elf(void)
-{
-    uint8_t f[128] = {0x7f, 'E', 'L', 'F', 2, 1, 1};
-    put(f + 16, 2, 2);
-    put(f + 18, 243, 2);
-    put(f + 20, 1, 4);
-    put(f + 24, 0x80000000, 8);
-    put(f + 32, 64, 8);
-    put(f + 52, 64, 2);
-    put(f + 54, 56, 2);
-    put(f + 56, 1, 2);
-    uint8_t *ph = f + 64;
-    put(ph, 1, 4);
-    put(ph + 4, 5, 4);
-    put(ph + 8, 120, 8);
-    put(ph + 16, 0x80000000, 8);
-    put(ph + 24, 0x80000000, 8);
-    put(ph + 32, 4, 8);
-    put(ph + 40, 4, 8);
-    put(ph + 48, 4, 8);
-    put(f + 120, 0x0000006f, 4); /* j . */
-    char *path = NULL;
-    int fd = g_file_open_tmp("vireo-sound-XXXXXX.elf", &path, NULL);
-    g_assert_cmpint(fd, >=, 0);
-    g_assert_cmpint(write(fd, f, 124), ==, 124);
-    close(fd);
-    return path;
+    return test_mmio_read(m, SOUND_BASE, offset, size);
 }
 
 static void machine_config(VrMachineConfig *cfg, const char *kernel)
@@ -202,7 +158,7 @@ static void machine_config(VrMachineConfig *cfg, const char *kernel)
 
 static void test_board(void)
 {
-    g_autofree char *elf = spin_elf();
+    g_autofree char *elf = test_spin_elf();
     VrMachineConfig cfg;
     machine_config(&cfg, elf);
     g_autoptr(GError) error = NULL;
@@ -342,7 +298,7 @@ static void test_devices(void)
     vr_machine_config_clear(&cfg);
 
     /* Empty means the server's default. */
-    g_autofree char *p = write_ini(dir, "[sound]\noutput-device=\ninput-device=mic\n");
+    g_autofree char *p = test_write_ini(dir, "[sound]\noutput-device=\ninput-device=mic\n");
     VrMachineConfig empty;
     vr_machine_config_init(&empty);
     g_assert_true(vr_machine_config_load_file(&empty, p, &error));
@@ -359,7 +315,7 @@ static void test_devices(void)
     };
     const char *key[] = {"output-device", "input-device", "output-device"};
     for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
-        g_autofree char *b = write_ini(dir, bad[i]);
+        g_autofree char *b = test_write_ini(dir, bad[i]);
         VrMachineConfig c;
         vr_machine_config_init(&c);
         if (vr_machine_config_load_file(&c, b, &error))
