@@ -4,6 +4,7 @@
  *
  *   vireo-tone play FORMAT RATE CHANNELS SECONDS [FREQ_L [FREQ_R]]
  *   vireo-tone rec FORMAT RATE CHANNELS SECONDS
+ *   vireo-tone burst FORMAT RATE CHANNELS COUNT SECONDS [FREQ]
  *
  * FORMAT is u8, s16, s32 or float. play writes SECONDS of tone to /dev/snd/pcmC0D0p: even
  * channels (left) at FREQ_L Hz (default 440), odd ones (right) at FREQ_R Hz (default FREQ_L),
@@ -13,6 +14,11 @@
  * the last sample above 0.05 of full scale, S seconds long), F is the frequency found by zero
  * crossings, P the largest sample (0..1) and G the longest run of silence inside it. Exit
  * status 1 when the device cannot be opened or set up, 2 for bad arguments.
+ * burst, for the latency benchmark (tests/bench/sound.py), plays one stream without a pause:
+ * COUNT times 1 s of silence then SECONDS of tone at FREQ Hz (default 1000, rounded to whole
+ * cycles per 20 ms period, so one period computed once repeats), and prints
+ * "tone: onset I delay=D" just before it writes the first period of burst I, D being the frames
+ * the device still had queued then (ALSA's delay); then "tone: bursts N, X xruns".
  * Built static for riscv64 by tests/guests/build-initramfs.sh.
  */
 #include <errno.h>
@@ -194,6 +200,70 @@ static int play(int fd, const Format *f, unsigned rate, unsigned channels, unsig
     return 0;
 }
 
+/* Writes one period, starting again after an underrun; 0, or -1 with the error printed. */
+static int write_period(int fd, const uint8_t *period, unsigned frames, size_t frame,
+                        unsigned *xruns)
+{
+    unsigned done = 0;
+    while (done < frames) {
+        struct snd_xferi x = {0, (void *) (period + (size_t) done * frame), frames - done};
+        if (ioctl(fd, SNDRV_PCM_IOCTL_WRITEI_FRAMES, &x) < 0) {
+            if (errno == EINTR || errno == EAGAIN)
+                continue;
+            if (errno != EPIPE) {
+                perror("writei");
+                return -1;
+            }
+            (*xruns)++;
+            ioctl(fd, SNDRV_PCM_IOCTL_PREPARE);
+            continue;
+        }
+        done += (unsigned) x.result;
+    }
+    return 0;
+}
+
+static int burst(int fd, const Format *f, unsigned rate, unsigned channels, unsigned count,
+                 double seconds, double freq)
+{
+    unsigned frames = rate / 50, xruns = 0;
+    size_t frame = (size_t) f->bytes * channels;
+    /* Whole cycles per period, so the period repeats without a click. */
+    long cycles = round_to_long(freq * frames / rate);
+    if (cycles < 1)
+        cycles = 1;
+    uint8_t *silence = malloc(frames * frame), *tone = malloc(frames * frame);
+    if (!silence || !tone)
+        return 1;
+    for (unsigned i = 0; i < frames; i++)
+        for (unsigned c = 0; c < channels; c++) {
+            put_sample(f, silence + i * frame + c * f->bytes, 0);
+            put_sample(f, tone + i * frame + c * f->bytes,
+                       0.5 * sine_turns((double) cycles * i / frames));
+        }
+    unsigned tone_periods = (unsigned) (seconds * 50 + 0.5);
+    for (unsigned b = 0; b < count; b++) {
+        for (unsigned p = 0; p < 50; p++)
+            if (write_period(fd, silence, frames, frame, &xruns) < 0)
+                return 1;
+        snd_pcm_sframes_t delay = 0;
+        ioctl(fd, SNDRV_PCM_IOCTL_DELAY, &delay);
+        printf("tone: onset %u delay=%ld\n", b + 1, (long) delay);
+        fflush(stdout);
+        for (unsigned p = 0; p < tone_periods; p++)
+            if (write_period(fd, tone, frames, frame, &xruns) < 0)
+                return 1;
+    }
+    for (unsigned p = 0; p < 10; p++)
+        if (write_period(fd, silence, frames, frame, &xruns) < 0)
+            return 1;
+    ioctl(fd, SNDRV_PCM_IOCTL_DRAIN);
+    printf("tone: bursts %u, %u xruns\n", count, xruns);
+    free(silence);
+    free(tone);
+    return 0;
+}
+
 /* One channel's analysis line of what rec heard. */
 static void analyse(const double *v, unsigned n, unsigned rate, unsigned channel)
 {
@@ -276,23 +346,27 @@ static int record(int fd, const Format *f, unsigned rate, unsigned channels, uns
 
 int main(int argc, char **argv)
 {
-    if (argc < 6 || (strcmp(argv[1], "play") != 0 && strcmp(argv[1], "rec") != 0)) {
+    int bursts = argc >= 7 && strcmp(argv[1], "burst") == 0;
+    if (!bursts && (argc < 6 || (strcmp(argv[1], "play") != 0 && strcmp(argv[1], "rec") != 0))) {
         fprintf(stderr, "usage: vireo-tone play FORMAT RATE CHANNELS SECONDS [FREQ_L [FREQ_R]]\n"
-                        "       vireo-tone rec FORMAT RATE CHANNELS SECONDS\n");
+                        "       vireo-tone rec FORMAT RATE CHANNELS SECONDS\n"
+                        "       vireo-tone burst FORMAT RATE CHANNELS COUNT SECONDS [FREQ]\n");
         return 2;
     }
-    int playing = strcmp(argv[1], "play") == 0;
+    int playing = strcmp(argv[1], "rec") != 0;
     const Format *f = NULL;
     for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
         if (strcmp(argv[2], formats[i].name) == 0)
             f = &formats[i];
     unsigned rate = (unsigned) strtoul(argv[3], NULL, 10);
     unsigned channels = (unsigned) strtoul(argv[4], NULL, 10);
-    double seconds = strtod(argv[5], NULL);
-    double freq_l = argc > 6 ? strtod(argv[6], NULL) : 440;
-    double freq_r = argc > 7 ? strtod(argv[7], NULL) : freq_l;
+    unsigned count = bursts ? (unsigned) strtoul(argv[5], NULL, 10) : 1;
+    int at = bursts ? 6 : 5; /* SECONDS, then the frequencies */
+    double seconds = strtod(argv[at], NULL);
+    double freq_l = argc > at + 1 ? strtod(argv[at + 1], NULL) : bursts ? 1000 : 440;
+    double freq_r = argc > at + 2 ? strtod(argv[at + 2], NULL) : freq_l;
     if (!f || rate < 1000 || rate > 384000 || channels < 1 || channels > 8 || seconds <= 0 ||
-        seconds > 60 || freq_l <= 0 || freq_r <= 0) {
+        seconds > 60 || freq_l <= 0 || freq_r <= 0 || count < 1 || count > 100) {
         fprintf(stderr, "vireo-tone: bad format, rate, channels, seconds or frequency\n");
         return 2;
     }
@@ -300,8 +374,9 @@ int main(int argc, char **argv)
     int fd = pcm_open(playing ? "/dev/snd/pcmC0D0p" : "/dev/snd/pcmC0D0c", f, rate, channels);
     if (fd < 0)
         return 1;
-    int status = playing ? play(fd, f, rate, channels, frames, freq_l, freq_r)
-                         : record(fd, f, rate, channels, frames);
+    int status = bursts    ? burst(fd, f, rate, channels, count, seconds, freq_l)
+                 : playing ? play(fd, f, rate, channels, frames, freq_l, freq_r)
+                           : record(fd, f, rate, channels, frames);
     close(fd);
     return status;
 }
