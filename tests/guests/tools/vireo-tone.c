@@ -19,6 +19,8 @@
  * cycles per 20 ms period, so one period computed once repeats), and prints
  * "tone: onset I delay=D" just before it writes the first period of burst I, D being the frames
  * the device still had queued then (ALSA's delay); then "tone: bursts N, X xruns".
+ * play and burst first turn the card's "Master Playback Switch" on and its "Master Playback
+ * Volume" to the top where it has them (HD-audio under QEMU starts muted; virtio-snd has none).
  * Built static for riscv64 by tests/guests/build-initramfs.sh.
  */
 #include <errno.h>
@@ -97,6 +99,33 @@ static int pcm_open(const char *path, const Format *f, unsigned rate, unsigned c
         return -1;
     }
     return fd;
+}
+
+/* Unmutes the card's master output, if it has controls of those names: nothing (no alsactl)
+ * else sets them in this initramfs. */
+static void unmute(void)
+{
+    static const char *const names[] = {"Master Playback Switch", "Master Playback Volume"};
+    int fd = open("/dev/snd/controlC0", O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+        struct snd_ctl_elem_info info;
+        memset(&info, 0, sizeof(info));
+        info.id.iface = SNDRV_CTL_ELEM_IFACE_MIXER;
+        strncpy((char *) info.id.name, names[n], sizeof(info.id.name) - 1);
+        if (ioctl(fd, SNDRV_CTL_IOCTL_ELEM_INFO, &info) < 0)
+            continue;
+        struct snd_ctl_elem_value v;
+        memset(&v, 0, sizeof(v));
+        v.id = info.id;
+        for (unsigned c = 0; c < info.count && c < 128; c++)
+            v.value.integer.value[c] =
+                info.type == SNDRV_CTL_ELEM_TYPE_BOOLEAN ? 1 : info.value.integer.max;
+        if (info.type == SNDRV_CTL_ELEM_TYPE_BOOLEAN || info.type == SNDRV_CTL_ELEM_TYPE_INTEGER)
+            ioctl(fd, SNDRV_CTL_IOCTL_ELEM_WRITE, &v);
+    }
+    close(fd);
 }
 
 #define PI 3.14159265358979323846
@@ -371,6 +400,8 @@ int main(int argc, char **argv)
         return 2;
     }
     unsigned frames = (unsigned) (seconds * rate);
+    if (playing)
+        unmute();
     int fd = pcm_open(playing ? "/dev/snd/pcmC0D0p" : "/dev/snd/pcmC0D0c", f, rate, channels);
     if (fd < 0)
         return 1;
