@@ -240,7 +240,12 @@ static Tone wav_channel(const Wav *w, unsigned channel)
 typedef struct {
     char *dir, *socket, *server;
     GPid pid;
+    GSubprocess *keep[2]; /* silence played into each sink */
 } Pulse;
+
+static GSubprocess *pulse_client(const Pulse *p, const char *in, const char *out,
+                                 const char *const *argv);
+static void client_stop(GSubprocess *s);
 
 static bool have_pulse(void)
 {
@@ -325,6 +330,34 @@ static void pulse_start(Pulse *p)
     g_assert_true(g_file_test(p->socket, G_FILE_TEST_EXISTS));
     pactl(p, "set-default-sink", "vireo_out");
     pactl(p, "set-default-source", "vireo_in.monitor");
+    /* An idle null sink renders in blocks of 2 s, and a stream that comes to it waits up to
+     * that long before the sink takes its first sound. Low-latency silence played into both
+     * sinks from the start keeps them rendering in small blocks, as a sound card does. */
+    const char *sinks[] = {"vireo_out", "vireo_in"};
+    for (unsigned i = 0; i < 2; i++) {
+        const char *pacat[] = {
+            "pacat",        "--playback",        "--raw", "--format=s16le", "--rate=48000",
+            "--channels=2", "--latency-msec=10", "-d",    sinks[i],         NULL};
+        p->keep[i] = pulse_client(p, "/dev/zero", NULL, pacat);
+    }
+    bool settled = false;
+    for (unsigned i = 0; i < 100 && !settled; i++) {
+        const char *list[] = {"pactl", "list", "sinks", NULL};
+        g_autofree char *out = NULL;
+        g_assert_true(g_spawn_sync(NULL, (char **) list, env, G_SPAWN_SEARCH_PATH, die_with_parent,
+                                   NULL, &out, NULL, NULL, NULL));
+        /* "Latency: 9012 usec, configured 9250 usec" for each sink. */
+        unsigned found = 0, small = 0;
+        for (const char *l = out; (l = strstr(l, "\tLatency: ")); l++) {
+            found++;
+            if (g_ascii_strtoull(l + 10, NULL, 10) < 100000)
+                small++;
+        }
+        settled = found == 2 && small == 2;
+        if (!settled)
+            g_usleep(50000);
+    }
+    g_assert_true(settled);
     /* The machine's backend finds the server as libpulse does: $PULSE_SERVER (set once,
      * before the backend's thread reads it). */
     if (g_strcmp0(g_getenv("PULSE_SERVER"), p->server) != 0)
@@ -335,6 +368,11 @@ static void pulse_kill(Pulse *p)
 {
     if (!p->pid)
         return;
+    for (unsigned i = 0; i < 2; i++) {
+        if (p->keep[i])
+            client_stop(p->keep[i]);
+        p->keep[i] = NULL;
+    }
     kill(p->pid, SIGKILL);
     int status;
     waitpid(p->pid, &status, 0);

@@ -297,10 +297,8 @@ static void test_guest(void)
     UI_WAIT_FOR(ui_log_has("tone-yes") || ui_log_has("tone-no"), 30000, "the guest's answer");
     gboolean can_play = ui_log_has("tone-yes");
     if (can_play) {
-        /* Only the level counts here: the tone's own end waits for the PulseAudio path's
-         * EIO to be fixed (tests/boot/meson.build), so the next line waits for the tool to
-         * end, not for it to succeed. */
-        ui_log_type("vireo-tone play s16 48000 2 4; echo played-''tone\n");
+        /* 4 s of tone at 48 kHz; the tool says it played them all. */
+        ui_log_type("vireo-tone play s16 48000 2 4 && echo played-''tone\n");
         UI_WAIT_FOR(level_shown() > 0.01f, 20000, "the level to rise");
         g_test_message("level while the guest plays: %.3f", level_shown());
         ui_screenshot(GTK_WIDGET(ui_window()), "sound-page-playing");
@@ -320,8 +318,10 @@ static void test_guest(void)
     ui_click(mute);
     ui_iterate(50);
     g_assert_false(vireo_machine_get_sound_muted(m));
-    if (can_play)
-        ui_log_wait("played-tone", 30000);
+    if (can_play) {
+        ui_log_wait("tone: played 192000 frames", 30000);
+        ui_log_wait("played-tone", 5000);
+    }
 
     /* The settings say changes wait for the next start. */
     open_sound_page(m);
