@@ -258,9 +258,14 @@ static void test_guest(void)
     g_assert_cmpstr(gtk_button_get_icon_name(GTK_BUTTON(mute)), ==, "audio-volume-muted-symbolic");
     UI_WAIT_FOR(level_shown() == 0.0f, 2000, "the level to drop");
     ui_screenshot(GTK_WIDGET(ui_window()), "sound-page-muted");
+    /* Kept for the next start. */
+    g_autofree char *kept = ini_sound("Audible", "muted");
+    g_assert_cmpstr(kept, ==, "true");
     ui_click(mute);
     ui_iterate(50);
     g_assert_false(vireo_machine_get_sound_muted(m));
+    g_autofree char *unkept = ini_sound("Audible", "muted");
+    g_assert_null(unkept);
     if (can_play) {
         ui_log_wait("tone: played 192000 frames", 30000);
         ui_log_wait("played-tone", 5000);
