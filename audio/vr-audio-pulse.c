@@ -110,11 +110,15 @@ static void stream_connect(PulseStream *st)
     if (!st->ps)
         return;
     uint32_t latency = (uint32_t) pa_usec_to_bytes((pa_usec_t) pb->be.latency_ms * 1000, &ss);
+    /* The server asks for more in small steps, so that the guest's periods complete
+     * steadily and not in bursts a quarter of the latency apart (Linux gives up on a period
+     * that takes 100 ms). */
+    uint32_t minreq = MIN(latency / 4, (uint32_t) pa_usec_to_bytes(10000, &ss));
     pa_buffer_attr attr = {
         .maxlength = (uint32_t) -1,
         .tlength = out ? latency : (uint32_t) -1,
         .prebuf = (uint32_t) -1,
-        .minreq = (uint32_t) -1,
+        .minreq = out ? MAX(minreq, (uint32_t) pa_frame_size(&ss)) : (uint32_t) -1,
         .fragsize = out ? (uint32_t) -1 : latency,
     };
     pa_stream_flags_t flags =

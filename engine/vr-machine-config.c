@@ -11,7 +11,8 @@
  *              output, input (wav only: the files played to and recorded from),
  *              latency-ms (5 .. 2000; 50 when absent),
  *              output-device, input-device (pulse only: the sink and source names; empty or
- *              absent: the server's default)
+ *              absent: the server's default), muted (the card starts muted; false when
+ *              absent)
  *
  * Paths are relative to the machine folder unless absolute. Every value is checked; an
  * error names the file, the group, the key and what was expected. */
@@ -34,8 +35,9 @@ static const char *const machine_keys[] = {"name",   "arch",    "board",   "cpus
                                            "memory", "console", "display", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
 static const char *const net_keys[] = {"enabled", "restricted", "mac", "forwards", NULL};
-static const char *const sound_keys[] = {"enabled",    "backend",       "output",       "input",
-                                         "latency-ms", "output-device", "input-device", NULL};
+static const char *const sound_keys[] = {"enabled",       "backend",      "output",
+                                         "input",         "latency-ms",   "output-device",
+                                         "input-device",  "muted",        NULL};
 static const char *const sound_backends[] = {
     [VR_SOUND_PULSE] = "pulse", [VR_SOUND_WAV] = "wav", [VR_SOUND_NULL] = "null"};
 static const char *const disk_keys[] = {"path",  "readonly",        "follow-symlink",
@@ -185,6 +187,9 @@ static bool load_sound(VrMachineConfig *cfg, GKeyFile *kf, const char *path, con
     if (g_key_file_has_key(kf, "sound", "enabled", NULL) &&
         !get_flag(kf, path, "sound", "enabled", &enabled, error))
         return false;
+    bool muted = false;
+    if (!get_flag(kf, path, "sound", "muted", &muted, error))
+        return false;
     g_autofree char *backend = NULL, *output = NULL, *input = NULL, *latency = NULL;
     if (!get_string(kf, path, "sound", "backend", &backend, error) ||
         !get_string(kf, path, "sound", "output", &output, error) ||
@@ -252,6 +257,7 @@ static bool load_sound(VrMachineConfig *cfg, GKeyFile *kf, const char *path, con
     cfg->sound_output_device = g_steal_pointer(&output_device);
     g_free(cfg->sound_input_device);
     cfg->sound_input_device = g_steal_pointer(&input_device);
+    cfg->sound_muted = muted;
     return true;
 }
 
@@ -597,7 +603,7 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
 
     if (cfg->sound || cfg->sound_backend != VR_SOUND_PULSE || cfg->sound_output ||
         cfg->sound_input || cfg->sound_latency_ms || cfg->sound_output_device ||
-        cfg->sound_input_device) {
+        cfg->sound_input_device || cfg->sound_muted) {
         g_key_file_set_boolean(kf, "sound", "enabled", cfg->sound);
         g_key_file_set_string(kf, "sound", "backend", sound_backends[cfg->sound_backend]);
         g_autofree char *output = cfg->sound_output ? path_for_file(dir, cfg->sound_output) : NULL;
@@ -610,6 +616,10 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
             g_key_file_remove_key(kf, "sound", "latency-ms", NULL);
         set_or_remove(kf, "sound", "output-device", cfg->sound_output_device);
         set_or_remove(kf, "sound", "input-device", cfg->sound_input_device);
+        if (cfg->sound_muted)
+            g_key_file_set_boolean(kf, "sound", "muted", true);
+        else
+            g_key_file_remove_key(kf, "sound", "muted", NULL);
     }
 
     gsize len = 0;

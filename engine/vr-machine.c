@@ -91,6 +91,7 @@ void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
     dst->sound_latency_ms = src->sound_latency_ms;
     dst->sound_output_device = g_strdup(src->sound_output_device);
     dst->sound_input_device = g_strdup(src->sound_input_device);
+    dst->sound_muted = src->sound_muted;
     for (guint i = 0; src->disks && i < src->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
         VrDiskConfig copy = *d;

@@ -62,6 +62,7 @@ typedef struct VrMachineConfig {
     unsigned sound_latency_ms; /* 0: the default (VR_AUDIO_DEFAULT_LATENCY_MS, 50) */
     char *sound_output_device; /* pulse: the sink's name (NULL: the server's default) */
     char *sound_input_device;  /* pulse: the source's name (NULL: the server's default) */
+    bool sound_muted;          /* the card starts muted (the user's mute, kept) */
 } VrMachineConfig;
 
 void vr_machine_config_init(VrMachineConfig *cfg);

@@ -521,7 +521,21 @@ gboolean vireo_machine_has_sound(VireoMachine *self)
 
 gboolean vireo_machine_set_sound_muted(VireoMachine *self, gboolean muted)
 {
-    return vireo_machine_has_sound(self) && vr_machine_sound_set_muted(self->vm, muted);
+    if (!vireo_machine_has_sound(self) || !vr_machine_sound_set_muted(self->vm, muted))
+        return FALSE;
+    /* Kept in machine.ini: the machine starts as it was left. */
+    const VrMachineConfig *now = &self->entry->cfg;
+    if (!self->entry->cfg_loaded || now->sound_muted == (bool) muted)
+        return TRUE;
+    VrMachineConfig cfg;
+    vr_machine_config_copy(&cfg, now);
+    cfg.sound_muted = muted;
+    g_autoptr(GError) error = NULL;
+    if (!vireo_machine_save_config(self, &cfg, &error))
+        g_message("%s: the mute could not be kept: %s", vireo_machine_get_name(self),
+                  error->message);
+    vr_machine_config_clear(&cfg);
+    return TRUE;
 }
 
 gboolean vireo_machine_get_sound_muted(VireoMachine *self)
@@ -832,6 +846,9 @@ static void build_done(GObject *source, GAsyncResult *result, gpointer data)
     /* The cable is in at every start, a resumed one too (its saved state may have it out). */
     if (vr_machine_has_net(vm))
         vr_machine_net_set_link(vm, true);
+    /* The mute is the user's, kept in machine.ini (a saved state does not hold it). */
+    if (restored && vr_machine_has_sound(vm) && self->entry->cfg_loaded)
+        vr_machine_sound_set_muted(vm, self->entry->cfg.sound_muted);
     if (!restored) {
         /* A resumed guest goes on where its console left off. */
         g_byte_array_set_size(self->console_log, 0);

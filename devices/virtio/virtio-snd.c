@@ -24,6 +24,11 @@
 #define CHUNK_FRAMES 1024
 /* The level meter's window: the peak of this one and the last. */
 #define LEVEL_WINDOW_US 25000
+/* A backend that moves no sound for this long while the guest has buffers waiting has
+ * stalled (a sink starting up, a server busy): the device then keeps time itself, as a sound
+ * card's DMA does, dropping output and filling input with silence at the stream's rate.
+ * Linux gives up on a period (EIO) when none completes within 100 ms. */
+#define STALL_US 60000
 
 #define XFER_HDR   4 /* stream_id */
 #define STATUS_LEN 8 /* status, latency_bytes */
@@ -117,6 +122,13 @@ typedef struct {
     /* Frames to convert at once: about what the backend took last time, so a backend with
      * little room does not cost a whole chunk's conversion on every turn. */
     size_t chunk;
+    /* Keeping time through a stall: when sound last moved (or there was none to move),
+     * frames dropped or made up since, and (input) the backend's frames still to be
+     * skipped because silence stood in for them. */
+    gint64 moved_at;
+    bool stalled;
+    uint64_t stall_frames;
+    uint64_t owed;
 } Stream;
 
 typedef struct {
@@ -130,6 +142,8 @@ typedef struct {
     GQueue done[2]; /* Xfer * finished, for the tx (0) and rx (1) queues */
     GQueue spare;   /* Xfer * with an element, for reuse */
     bool muted;
+    unsigned stalls; /* times a backend stalled while a stream ran */
+    VrRateLimit stall_log;
     float level_now, level_last;
     gint64 level_since;
     GThread *thread;
@@ -255,11 +269,11 @@ static void finish_head(VrVirtioSnd *d, Stream *s, uint32_t status)
     Xfer *x = g_queue_pop_head(&s->pending);
     x->status = status;
     x->written = s->head_done;
+    /* The device's latency: what left the guest's buffers and is not yet heard. Linux adds
+     * it to the part of its own buffer still queued at the device. */
     size_t queued = 0;
-    for (GList *l = s->pending.head; l; l = l->next)
-        queued += ((Xfer *) l->data)->data_len;
     if (s->audio && s->dir == VR_AUDIO_OUTPUT)
-        queued += vr_audio_stream_queued(s->audio) * guest_frame(s);
+        queued = vr_audio_stream_queued(s->audio) * guest_frame(s);
     x->latency = (uint32_t) MIN(queued, UINT32_MAX);
     s->head_done = 0;
     g_queue_push_tail(&d->done[s->dir == VR_AUDIO_OUTPUT ? 0 : 1], x);
@@ -283,6 +297,64 @@ static void meter(VrVirtioSnd *d, VrAudioFormat format, const uint8_t *buf, size
     d->level_now = MIN(peak, 1.0f);
 }
 
+static void moved(Stream *s)
+{
+    s->moved_at = g_get_monotonic_time();
+    s->stalled = false;
+    s->stall_frames = 0;
+}
+
+/* d->lock held; returns whether a buffer finished. While the backend has moved no sound for
+ * STALL_US with the guest's buffers waiting, the device drops output and makes up silent
+ * input at the stream's rate. */
+static bool keep_time(VrVirtioSnd *d, Stream *s)
+{
+    gint64 now = g_get_monotonic_time();
+    if (g_queue_is_empty(&s->pending) || !s->moved_at) {
+        /* Nothing to move, or a stream just loaded: no stall. */
+        moved(s);
+        return false;
+    }
+    if (now - s->moved_at <= STALL_US)
+        return false;
+    if (!s->stalled) {
+        s->stalled = true;
+        d->stalls++;
+        vr_virtio_log_guest_error(&d->stall_log, d->dev.name,
+                                  "the audio backend moved no sound for %d ms; the %s stream "
+                                  "goes on without it",
+                                  STALL_US / 1000, s->dir == VR_AUDIO_OUTPUT ? "output" : "input");
+    }
+    uint64_t due = (uint64_t) (now - s->moved_at - STALL_US) * rates[s->rate] / G_USEC_PER_SEC;
+    uint64_t n = due > s->stall_frames ? due - s->stall_frames : 0;
+    size_t gf = guest_frame(s);
+    bool finished = false;
+    Xfer *x;
+    while (n && (x = g_queue_peek_head(&s->pending))) {
+        uint32_t room = (x->data_len - s->head_done) / (uint32_t) gf;
+        uint32_t take = (uint32_t) MIN(n, room);
+        if (s->dir == VR_AUDIO_INPUT && take) {
+            VrAudioFormat f = formats[s->format].to;
+            for (uint32_t done = 0; done < take;) {
+                uint32_t k = MIN(take - done, CHUNK_FRAMES);
+                vr_audio_silence(f, d->host_buf, (size_t) k * s->channels);
+                vr_iov_from_buf(vr_virtq_element_in(x->e), x->e->in_num, s->head_done + done * gf,
+                                d->host_buf, k * gf);
+                done += k;
+            }
+            s->owed += take;
+        }
+        s->head_done += take * (uint32_t) gf;
+        s->stall_frames += take;
+        n -= take;
+        if (s->head_done + gf > x->data_len) {
+            finish_head(d, s, VR_VIRTIO_SND_S_OK);
+            finished = true;
+        }
+    }
+    return finished;
+}
+
 /* d->lock held; returns whether a buffer finished. */
 static bool pump_output(VrVirtioSnd *d, Stream *s)
 {
@@ -304,6 +376,8 @@ static bool pump_output(VrVirtioSnd *d, Stream *s)
         if (d->muted)
             vr_audio_silence(f->to, d->host_buf, samples);
         size_t took = vr_audio_stream_write(s->audio, d->host_buf, frames);
+        if (took)
+            moved(s);
         s->head_done += (uint32_t) (took * gf);
         s->chunk = took < frames ? MAX(took, 16) : MIN(s->chunk * 2, CHUNK_FRAMES);
         if (took < frames)
@@ -325,11 +399,16 @@ static bool pump_input(VrVirtioSnd *d, Stream *s)
             finished = true;
             continue;
         }
-        size_t got = vr_audio_stream_read(s->audio, d->host_buf, frames);
-        vr_iov_from_buf(vr_virtq_element_in(x->e), x->e->in_num, s->head_done, d->host_buf,
-                        got * gf);
+        size_t read = vr_audio_stream_read(s->audio, d->host_buf, frames);
+        if (read)
+            moved(s);
+        /* What arrives late, after silence stood in for it, is dropped. */
+        size_t skip = (size_t) MIN(read, s->owed), got = read - skip;
+        s->owed -= skip;
+        vr_iov_from_buf(vr_virtq_element_in(x->e), x->e->in_num, s->head_done,
+                        d->host_buf + skip * gf, got * gf);
         s->head_done += (uint32_t) (got * gf);
-        if (got < frames)
+        if (read < frames)
             break;
     }
     return finished;
@@ -347,7 +426,8 @@ static gpointer sound_thread(gpointer data)
                 continue;
             running = true;
             bool out = s->dir == VR_AUDIO_OUTPUT;
-            if (out ? pump_output(d, s) : pump_input(d, s))
+            bool finished = out ? pump_output(d, s) : pump_input(d, s);
+            if (keep_time(d, s) || finished)
                 kick[out ? 0 : 1] = true;
         }
         if (kick[0] || kick[1]) {
@@ -579,6 +659,7 @@ static uint32_t pcm_request(VrVirtioSnd *d, Stream *s, uint32_t code, const uint
         if (!s->audio)
             return VR_VIRTIO_SND_S_IO_ERR;
         vr_audio_stream_start(s->audio);
+        moved(s);
         s->state = PCM_RUNNING;
         g_cond_signal(&d->wake);
         break;
@@ -945,6 +1026,8 @@ static bool snd_load(VrVirtioDevice *dev, VrStateReader *r)
             ok = false;
         if (s->state == PCM_RUNNING && s->audio)
             vr_audio_stream_start(s->audio);
+        moved(s);
+        s->owed = 0;
     }
     g_cond_signal(&d->wake);
     g_mutex_unlock(&d->lock);
@@ -1046,6 +1129,15 @@ unsigned vr_virtio_snd_underruns(VrVirtioDevice *dev)
     VrVirtioSnd *d = (VrVirtioSnd *) dev;
     g_mutex_lock(&d->lock);
     unsigned n = d->backend ? vr_audio_backend_underruns(d->backend) : 0;
+    g_mutex_unlock(&d->lock);
+    return n;
+}
+
+unsigned vr_virtio_snd_stalls(VrVirtioDevice *dev)
+{
+    VrVirtioSnd *d = (VrVirtioSnd *) dev;
+    g_mutex_lock(&d->lock);
+    unsigned n = d->stalls;
     g_mutex_unlock(&d->lock);
     return n;
 }

@@ -112,6 +112,9 @@ bool vr_virtio_snd_muted(VrVirtioDevice *dev);
 float vr_virtio_snd_level(VrVirtioDevice *dev);
 /* Times the backend's output ran dry while a stream was running. */
 unsigned vr_virtio_snd_underruns(VrVirtioDevice *dev);
+/* Times the backend moved no sound for a while as a stream ran and the device kept the
+ * stream's time itself (dropping output, filling input with silence). */
+unsigned vr_virtio_snd_stalls(VrVirtioDevice *dev);
 /* The backend's status line: "connected", or why not. Free with g_free. */
 char *vr_virtio_snd_status(VrVirtioDevice *dev);
 

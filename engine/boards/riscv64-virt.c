@@ -694,6 +694,8 @@ static bool add_sound(VirtBoard *b, GError **error)
         break;
     }
     m->sound = vr_virtio_snd_new(be);
+    if (cfg->sound_muted)
+        vr_virtio_snd_set_muted(m->sound, true);
     add_fixed_virtio(b, m->sound, VIRT_SOUND_BASE, VIRT_SOUND_IRQ, "sound");
     return true;
 }

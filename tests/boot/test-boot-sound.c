@@ -10,10 +10,10 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../pulse-test-server.h"
 #include "guest.h"
 
 #define BOOT_TIMEOUT 180
@@ -237,138 +237,35 @@ static Tone wav_channel(const Wav *w, unsigned channel)
 
 /* ---- a PulseAudio server of the test's own ---- */
 
-typedef struct {
-    char *dir, *socket, *server;
-    GPid pid;
-} Pulse;
+typedef VrTestPulse Pulse;
 
 static bool have_pulse(void)
 {
-    const char *programs[] = {"pulseaudio", "parec", "pacat", "pactl"};
-    for (size_t i = 0; i < G_N_ELEMENTS(programs); i++) {
-        g_autofree char *exe = g_find_program_in_path(programs[i]);
-        if (!exe) {
-            g_autofree char *why = g_strdup_printf(
-                "%s is not installed (Debian packages pulseaudio and pulseaudio-utils)",
-                programs[i]);
-            g_test_skip(why);
-            return false;
-        }
-    }
-    return true;
-}
-
-/* The server and its clients die with the test, also when an assertion ends it: left over,
- * they would hold the test's output open and meson would wait for them. */
-static void die_with_parent(gpointer data)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static char **pulse_env(const Pulse *p)
-{
-    char **env = g_get_environ();
-    env = g_environ_setenv(env, "PULSE_RUNTIME_PATH", p->dir, TRUE);
-    env = g_environ_setenv(env, "XDG_RUNTIME_DIR", p->dir, TRUE);
-    env = g_environ_setenv(env, "HOME", p->dir, TRUE);
-    env = g_environ_setenv(env, "PULSE_SERVER", p->server, TRUE);
-    return env;
-}
-
-static void pactl(const Pulse *p, const char *a, const char *b)
-{
-    const char *argv[] = {"pactl", a, b, NULL};
-    g_auto(GStrv) env = pulse_env(p);
-    int status = 0;
-    g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_sync(NULL, (char **) argv, env,
-                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, die_with_parent,
-                               NULL, NULL, NULL, &status, &error));
-    g_assert_no_error(error);
-    g_assert_true(g_spawn_check_wait_status(status, NULL));
+    const char *missing = vr_test_pulse_missing();
+    if (missing)
+        g_test_skip(missing);
+    return !missing;
 }
 
 /* The server, with two null sinks: vireo_out (the default sink: the guest's output) and
- * vireo_in, whose monitor is the default source (the guest's input). */
+ * vireo_in, whose monitor is the default source (the guest's input). Started again after
+ * pulse_kill, with the same names. */
 static void pulse_start(Pulse *p)
 {
     if (!p->dir) {
-        p->dir = g_dir_make_tmp("vireo-sound-XXXXXX", NULL);
-        p->socket = g_build_filename(p->dir, "native", NULL);
-        p->server = g_strdup_printf("unix:%s", p->socket);
+        const char *modules[] = {"module-null-sink sink_name=vireo_out",
+                                 "module-null-sink sink_name=vireo_in", NULL};
+        vr_test_pulse_init(p, modules);
     }
-    g_autofree char *native =
-        g_strdup_printf("module-native-protocol-unix socket=%s auth-anonymous=1", p->socket);
-    const char *argv[] = {"pulseaudio",
-                          "--daemonize=no",
-                          "-n",
-                          "--exit-idle-time=-1",
-                          "--disallow-exit",
-                          "--log-target=stderr",
-                          "--log-level=error",
-                          "-L",
-                          native,
-                          "-L",
-                          "module-null-sink sink_name=vireo_out",
-                          "-L",
-                          "module-null-sink sink_name=vireo_in",
-                          NULL};
-    g_auto(GStrv) env = pulse_env(p);
-    g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_async(NULL, (char **) argv, env,
-                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH |
-                                    G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                                die_with_parent, NULL, &p->pid, &error));
-    g_assert_no_error(error);
-    for (unsigned i = 0; i < 500 && !g_file_test(p->socket, G_FILE_TEST_EXISTS); i++)
-        g_usleep(10000);
-    g_assert_true(g_file_test(p->socket, G_FILE_TEST_EXISTS));
-    pactl(p, "set-default-sink", "vireo_out");
-    pactl(p, "set-default-source", "vireo_in.monitor");
+    vr_test_pulse_start(p);
+    const char *sink[] = {"set-default-sink", "vireo_out", NULL};
+    const char *source[] = {"set-default-source", "vireo_in.monitor", NULL};
+    vr_test_pulse_ctl(p, sink);
+    vr_test_pulse_ctl(p, source);
     /* The machine's backend finds the server as libpulse does: $PULSE_SERVER (set once,
      * before the backend's thread reads it). */
     if (g_strcmp0(g_getenv("PULSE_SERVER"), p->server) != 0)
         g_setenv("PULSE_SERVER", p->server, TRUE);
-}
-
-static void pulse_kill(Pulse *p)
-{
-    if (!p->pid)
-        return;
-    kill(p->pid, SIGKILL);
-    int status;
-    waitpid(p->pid, &status, 0);
-    g_spawn_close_pid(p->pid);
-    p->pid = 0;
-    g_unlink(p->socket);
-}
-
-static void pulse_free(Pulse *p)
-{
-    pulse_kill(p);
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", p->dir);
-    g_assert_cmpint(system(cmd), ==, 0);
-    g_free(p->dir);
-    g_free(p->socket);
-    g_free(p->server);
-}
-
-/* A pulse client (parec, pacat) with stdin or stdout on a file. */
-static GSubprocess *pulse_client(const Pulse *p, const char *in, const char *out,
-                                 const char *const *argv)
-{
-    g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-    g_subprocess_launcher_set_child_setup(l, die_with_parent, NULL, NULL);
-    g_auto(GStrv) env = pulse_env(p);
-    g_subprocess_launcher_set_environ(l, env);
-    if (in)
-        g_subprocess_launcher_set_stdin_file_path(l, in);
-    if (out)
-        g_subprocess_launcher_set_stdout_file_path(l, out);
-    g_autoptr(GError) error = NULL;
-    GSubprocess *s = g_subprocess_launcher_spawnv(l, argv, &error);
-    g_assert_no_error(error);
-    return s;
 }
 
 /* Records the guest's output (vireo_out's monitor, mono s16 at PA_RATE) into path. */
@@ -383,14 +280,7 @@ static GSubprocess *parec_start(const Pulse *p, const char *path)
                           "-d",
                           "vireo_out.monitor",
                           NULL};
-    return pulse_client(p, NULL, path, argv);
-}
-
-static void client_stop(GSubprocess *s)
-{
-    g_subprocess_send_signal(s, SIGTERM);
-    g_subprocess_wait(s, NULL, NULL);
-    g_object_unref(s);
+    return vr_test_pulse_client(p, NULL, path, argv);
 }
 
 /* ---- the guest ---- */
@@ -494,7 +384,7 @@ static void test_play_pulse(void)
     g_autofree char *out = guest_run(g, "vireo-tone play s16 48000 1 1.5 440", CMD_TIMEOUT);
     check_played(out, 72000);
     pump(g, 0.3);
-    client_stop(parec);
+    vr_test_pulse_client_stop(parec);
     size_t n;
     g_autofree float *v = read_s16(rec, &n);
     Tone t = analyse(v, n, PA_RATE);
@@ -502,7 +392,7 @@ static void test_play_pulse(void)
     check_tone("monitor of the sink", &t, 440, 1.4, true);
     power_off(g);
     guest_free(g);
-    pulse_free(&p);
+    vr_test_pulse_free(&p);
 }
 
 static void test_record_pulse(void)
@@ -523,15 +413,15 @@ static void test_record_pulse(void)
     const char *argv[] = {
         "pacat", "--playback", "--raw", "--format=s16le", "--rate=48000", "--channels=1",
         "-d",    "vireo_in",   NULL};
-    GSubprocess *pacat = pulse_client(&p, tone, NULL, argv);
+    GSubprocess *pacat = vr_test_pulse_client(&p, tone, NULL, argv);
     pump(g, 0.5);
     g_autofree char *out = guest_run(g, "vireo-tone rec s16 48000 1 1.5", CMD_TIMEOUT);
     Tone t = guest_tone(out, 0);
     check_tone("recorded in the guest", &t, 660, 1.0, true);
-    client_stop(pacat);
+    vr_test_pulse_client_stop(pacat);
     power_off(g);
     guest_free(g);
-    pulse_free(&p);
+    vr_test_pulse_free(&p);
 }
 
 typedef struct {
@@ -605,14 +495,14 @@ static void test_pulse_restart(void)
     g_autofree char *before = output_path("sound-pulse-restart-before.raw");
     GSubprocess *parec = parec_start(&p, before);
     pump(g, 1);
-    client_stop(parec);
+    vr_test_pulse_client_stop(parec);
     size_t n;
     g_autofree float *v1 = read_s16(before, &n);
     Tone t1 = analyse(v1, n, PA_RATE);
     check_tone("before the restart", &t1, 440, 0.5, false);
 
     /* The server dies mid-stream: the machine says so and goes on. */
-    pulse_kill(&p);
+    vr_test_pulse_kill(&p);
     g_assert_true(wait_connected(g, false, 5));
     g_autofree char *why = vr_machine_sound_status(g->m);
     g_test_message("without the server: %s", why);
@@ -627,7 +517,7 @@ static void test_pulse_restart(void)
     g_autofree char *after = output_path("sound-pulse-restart-after.raw");
     parec = parec_start(&p, after);
     pump(g, 1.2);
-    client_stop(parec);
+    vr_test_pulse_client_stop(parec);
     g_autofree float *v2 = read_s16(after, &n);
     Tone t2 = analyse(v2, n, PA_RATE);
     check_tone("after the restart", &t2, 440, 0.8, false);
@@ -638,7 +528,7 @@ static void test_pulse_restart(void)
     g_assert_cmpstr(alive, ==, "alive-42");
     power_off(g);
     guest_free(g);
-    pulse_free(&p);
+    vr_test_pulse_free(&p);
 }
 
 int main(int argc, char **argv)

@@ -7,10 +7,10 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "../pulse-test-server.h"
 #include "ui-test.h"
 #include "vr-audio.h"
 
@@ -23,86 +23,29 @@ static VireoMachineSettings *settings;
 
 /* ---- a PulseAudio server of the test's own ---- */
 
-static char *pulse_dir, *pulse_socket, *pulse_server;
-static GPid pulse_pid;
-
-static void die_with_parent(gpointer data)
-{
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
+static VrTestPulse pulse;
 
 /* Starts it (once) and points the app's PulseAudio clients at it; FALSE without pulseaudio. */
 static gboolean pulse_start(void)
 {
-    if (pulse_pid)
+    if (pulse.pid)
         return TRUE;
-    g_autofree char *exe = g_find_program_in_path("pulseaudio");
-    if (!exe)
+    if (vr_test_pulse_missing())
         return FALSE;
-    pulse_dir = g_dir_make_tmp("vireo-ui-pulse-XXXXXX", NULL);
-    pulse_socket = g_build_filename(pulse_dir, "native", NULL);
-    pulse_server = g_strdup_printf("unix:%s", pulse_socket);
-    g_autofree char *native =
-        g_strdup_printf("module-native-protocol-unix socket=%s auth-anonymous=1", pulse_socket);
-    const char *argv[] = {
-        exe,
-        "--daemonize=no",
-        "-n",
-        "--exit-idle-time=-1",
-        "--disallow-exit",
-        "--log-target=stderr",
-        "--log-level=error",
-        "-L",
-        native,
-        "-L",
+    const char *modules[] = {
         "module-null-sink sink_name=vireo_speakers "
         "sink_properties=device.description=" SINK_DESCRIPTION,
-        "-L",
-        "module-null-source source_name=vireo_mic description=" SOURCE_DESCRIPTION,
-        NULL};
-    g_auto(GStrv) env = g_get_environ();
-    env = g_environ_setenv(env, "PULSE_RUNTIME_PATH", pulse_dir, TRUE);
-    env = g_environ_setenv(env, "XDG_RUNTIME_DIR", pulse_dir, TRUE);
-    env = g_environ_setenv(env, "HOME", pulse_dir, TRUE);
-    g_autoptr(GError) error = NULL;
-    /* Its output goes nowhere and it dies with the test, so that a failed test leaves no
-     * process holding the runner's pipes. */
-    g_assert_true(g_spawn_async(NULL, (char **) argv, env,
-                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
-                                    G_SPAWN_STDERR_TO_DEV_NULL,
-                                die_with_parent, NULL, &pulse_pid, &error));
-    g_assert_no_error(error);
-    for (unsigned i = 0; i < 500 && !g_file_test(pulse_socket, G_FILE_TEST_EXISTS); i++)
-        g_usleep(10000);
-    g_assert_true(g_file_test(pulse_socket, G_FILE_TEST_EXISTS));
-    /* Up when it lists its devices. */
-    gboolean up = FALSE;
-    for (unsigned i = 0; i < 50 && !up; i++) {
-        GPtrArray *sinks = NULL, *sources = NULL;
-        up = vr_audio_pulse_list_devices(pulse_server, &sinks, &sources, NULL);
-        if (up) {
-            g_ptr_array_unref(sinks);
-            g_ptr_array_unref(sources);
-        } else {
-            g_usleep(100000);
-        }
-    }
-    g_assert_true(up);
-    g_setenv("PULSE_SERVER", pulse_server, TRUE);
+        "module-null-source source_name=vireo_mic description=" SOURCE_DESCRIPTION, NULL};
+    vr_test_pulse_init(&pulse, modules);
+    vr_test_pulse_start(&pulse);
+    g_setenv("PULSE_SERVER", pulse.server, TRUE);
     return TRUE;
 }
 
 static void pulse_stop(void)
 {
-    if (!pulse_pid)
-        return;
-    kill(pulse_pid, SIGTERM);
-    int status;
-    waitpid(pulse_pid, &status, 0);
-    g_spawn_close_pid(pulse_pid);
-    pulse_pid = 0;
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", pulse_dir);
-    g_assert_cmpint(system(cmd), ==, 0);
+    if (pulse.dir)
+        vr_test_pulse_free(&pulse);
 }
 
 /* ---- the settings ---- */
@@ -158,7 +101,7 @@ static char *ini_sound(const char *machine, const char *key)
 static void test_settings(void)
 {
     if (!pulse_start()) {
-        g_test_skip("pulseaudio is not installed (Debian package pulseaudio)");
+        g_test_skip(vr_test_pulse_missing());
         return;
     }
     const char *k = ui_guest("echo.elf") ? ui_guest("echo.elf") : "/bin/sh";
@@ -234,7 +177,7 @@ static void test_settings(void)
     g_autofree char *kept = g_key_file_get_string(kf, "sound", "output-device", NULL);
     g_assert_cmpstr(kept, ==, "vireo_speakers");
     close_settings();
-    g_setenv("PULSE_SERVER", pulse_server, TRUE);
+    g_setenv("PULSE_SERVER", pulse.server, TRUE);
 }
 
 /* ---- the machine page ---- */
@@ -258,7 +201,7 @@ static void test_guest(void)
         return;
     }
     if (!pulse_start()) {
-        g_test_skip("pulseaudio is not installed (Debian package pulseaudio)");
+        g_test_skip(vr_test_pulse_missing());
         return;
     }
     /* As a user makes it: `vireo create` gives it sound. */
@@ -297,10 +240,8 @@ static void test_guest(void)
     UI_WAIT_FOR(ui_log_has("tone-yes") || ui_log_has("tone-no"), 30000, "the guest's answer");
     gboolean can_play = ui_log_has("tone-yes");
     if (can_play) {
-        /* Only the level counts here: the tone's own end waits for the PulseAudio path's
-         * EIO to be fixed (tests/boot/meson.build), so the next line waits for the tool to
-         * end, not for it to succeed. */
-        ui_log_type("vireo-tone play s16 48000 2 4; echo played-''tone\n");
+        /* 4 s of tone at 48 kHz; the tool says it played them all. */
+        ui_log_type("vireo-tone play s16 48000 2 4 && echo played-''tone\n");
         UI_WAIT_FOR(level_shown() > 0.01f, 20000, "the level to rise");
         g_test_message("level while the guest plays: %.3f", level_shown());
         ui_screenshot(GTK_WIDGET(ui_window()), "sound-page-playing");
@@ -317,11 +258,18 @@ static void test_guest(void)
     g_assert_cmpstr(gtk_button_get_icon_name(GTK_BUTTON(mute)), ==, "audio-volume-muted-symbolic");
     UI_WAIT_FOR(level_shown() == 0.0f, 2000, "the level to drop");
     ui_screenshot(GTK_WIDGET(ui_window()), "sound-page-muted");
+    /* Kept for the next start. */
+    g_autofree char *kept = ini_sound("Audible", "muted");
+    g_assert_cmpstr(kept, ==, "true");
     ui_click(mute);
     ui_iterate(50);
     g_assert_false(vireo_machine_get_sound_muted(m));
-    if (can_play)
-        ui_log_wait("played-tone", 30000);
+    g_autofree char *unkept = ini_sound("Audible", "muted");
+    g_assert_null(unkept);
+    if (can_play) {
+        ui_log_wait("tone: played 192000 frames", 30000);
+        ui_log_wait("played-tone", 5000);
+    }
 
     /* The settings say changes wait for the next start. */
     open_sound_page(m);

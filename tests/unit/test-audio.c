@@ -6,9 +6,9 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
+#include "../pulse-test-server.h"
 #include "vr-audio.h"
 
 /* Writes all frames, waiting while the backend has no room; returns the seconds it took. */
@@ -259,61 +259,17 @@ static void test_wav_errors(void)
 
 /* ---- PulseAudio ---- */
 
-typedef struct {
-    char *dir;
-    char *socket;
-    char *server;
-    GPid pid;
-} Pulse;
-
-/* The daemon goes when the test does, even when an assertion ends the test: it holds the
- * test's output pipe, and a test runner would wait for it to its time limit. */
-static void die_with_parent(gpointer data)
+/* The test's own server, with one null sink, vireo_test. */
+static bool pulse_init(VrTestPulse *p)
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static bool pulse_start(Pulse *p)
-{
-    g_autofree char *exe = g_find_program_in_path("pulseaudio");
-    if (!exe)
+    const char *missing = vr_test_pulse_missing();
+    if (missing) {
+        g_test_skip(missing);
         return false;
-    g_autofree char *native =
-        g_strdup_printf("module-native-protocol-unix socket=%s auth-anonymous=1", p->socket);
-    const char *argv[] = {exe,
-                          "--daemonize=no",
-                          "-n",
-                          "--exit-idle-time=-1",
-                          "--disallow-exit",
-                          "--log-target=stderr",
-                          "--log-level=error",
-                          "-L",
-                          native,
-                          "-L",
-                          "module-null-sink sink_name=vireo_test",
-                          NULL};
-    g_auto(GStrv) env = g_get_environ();
-    env = g_environ_setenv(env, "PULSE_RUNTIME_PATH", p->dir, TRUE);
-    env = g_environ_setenv(env, "XDG_RUNTIME_DIR", p->dir, TRUE);
-    env = g_environ_setenv(env, "HOME", p->dir, TRUE);
-    g_autoptr(GError) error = NULL;
-    g_assert_true(g_spawn_async(NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD,
-                                die_with_parent, NULL, &p->pid, &error));
-    g_assert_no_error(error);
-    /* Up when its socket is. */
-    for (unsigned i = 0; i < 500 && !g_file_test(p->socket, G_FILE_TEST_EXISTS); i++)
-        g_usleep(10000);
-    g_assert_true(g_file_test(p->socket, G_FILE_TEST_EXISTS));
+    }
+    const char *modules[] = {"module-null-sink sink_name=vireo_test", NULL};
+    vr_test_pulse_init(p, modules);
     return true;
-}
-
-static void pulse_kill(Pulse *p)
-{
-    kill(p->pid, SIGKILL);
-    int status;
-    waitpid(p->pid, &status, 0);
-    g_spawn_close_pid(p->pid);
-    g_unlink(p->socket);
 }
 
 static bool wait_status(VrAudioBackend *be, bool connected, double timeout)
@@ -390,15 +346,9 @@ static double play_and_record(VrAudioStream *out, VrAudioStream *in, double seco
 
 static void test_pulse(void)
 {
-    g_autofree char *exe = g_find_program_in_path("pulseaudio");
-    if (!exe) {
-        g_test_skip("pulseaudio is not installed (Debian package pulseaudio)");
+    VrTestPulse p;
+    if (!pulse_init(&p))
         return;
-    }
-    Pulse p = {0};
-    p.dir = g_dir_make_tmp("vireo-pulse-XXXXXX", NULL);
-    p.socket = g_build_filename(p.dir, "native", NULL);
-    p.server = g_strdup_printf("unix:%s", p.socket);
 
     /* No server yet: the streams go on, silent, and the status says why. */
     VrAudioBackend *be = vr_audio_pulse_new(p.server, "vireo_test", "vireo_test.monitor", 100);
@@ -417,7 +367,7 @@ static void test_pulse(void)
     write_paced(out, quiet, G_N_ELEMENTS(quiet), 2);
 
     /* The server comes: the backend finds it within its retry interval. */
-    g_assert_true(pulse_start(&p));
+    vr_test_pulse_start(&p);
     g_assert_true(wait_status(be, true, 5));
     /* The streams are made on the server; the first moments may be lost. */
     g_usleep(300000);
@@ -431,14 +381,14 @@ static void test_pulse(void)
     g_assert_cmpfloat(gap, <, 20);
 
     /* The server dies mid-stream: writes go on at the stream's pace, the status says so. */
-    pulse_kill(&p);
+    vr_test_pulse_kill(&p);
     g_assert_true(wait_status(be, false, 5));
     int16_t more[PA_RATE / 5] = {0};
     double took = write_paced(out, more, G_N_ELEMENTS(more), 3);
     g_assert_cmpfloat(took, <, 0.5);
 
     /* It comes back: the backend reconnects and the tone is heard again. */
-    g_assert_true(pulse_start(&p));
+    vr_test_pulse_start(&p);
     g_assert_true(wait_status(be, true, 5));
     g_usleep(300000);
     vr_audio_stream_read(in, drop, G_N_ELEMENTS(drop));
@@ -449,12 +399,7 @@ static void test_pulse(void)
     vr_audio_stream_close(out);
     vr_audio_stream_close(in);
     vr_audio_backend_free(be);
-    pulse_kill(&p);
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", p.dir);
-    g_assert_cmpint(system(cmd), ==, 0);
-    g_free(p.dir);
-    g_free(p.socket);
-    g_free(p.server);
+    vr_test_pulse_free(&p);
 }
 
 static bool has_device(GPtrArray *devices, const char *name)
@@ -471,15 +416,9 @@ static bool has_device(GPtrArray *devices, const char *name)
 /* The server's sinks and sources; no server is an error that says so. */
 static void test_pulse_devices(void)
 {
-    g_autofree char *exe = g_find_program_in_path("pulseaudio");
-    if (!exe) {
-        g_test_skip("pulseaudio is not installed (Debian package pulseaudio)");
+    VrTestPulse p;
+    if (!pulse_init(&p))
         return;
-    }
-    Pulse p = {0};
-    p.dir = g_dir_make_tmp("vireo-pulse-XXXXXX", NULL);
-    p.socket = g_build_filename(p.dir, "native", NULL);
-    p.server = g_strdup_printf("unix:%s", p.socket);
 
     GPtrArray *sinks = NULL, *sources = NULL;
     g_autoptr(GError) error = NULL;
@@ -490,7 +429,7 @@ static void test_pulse_devices(void)
     g_assert_null(sinks);
     g_clear_error(&error);
 
-    g_assert_true(pulse_start(&p));
+    vr_test_pulse_start(&p);
     /* The socket may be there a moment before the server takes clients. */
     bool ok = false;
     for (unsigned i = 0; i < 50 && !ok; i++) {
@@ -507,12 +446,7 @@ static void test_pulse_devices(void)
     g_ptr_array_unref(sinks);
     g_ptr_array_unref(sources);
 
-    pulse_kill(&p);
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", p.dir);
-    g_assert_cmpint(system(cmd), ==, 0);
-    g_free(p.dir);
-    g_free(p.socket);
-    g_free(p.server);
+    vr_test_pulse_free(&p);
 }
 
 int main(int argc, char **argv)

@@ -72,6 +72,7 @@ static void test_ini(void)
     cfg.sound_output = g_strdup(out);
     cfg.sound_input = g_strdup("/srv/in.wav");
     cfg.sound_latency_ms = 30;
+    cfg.sound_muted = true;
     g_autoptr(GError) error = NULL;
     g_assert_true(vr_machine_config_save_file(&cfg, path, &error));
     g_assert_no_error(error);
@@ -82,6 +83,7 @@ static void test_ini(void)
     /* Inside the machine's folder: relative, so the folder can move. */
     g_assert_nonnull(strstr(text, "output=out.wav"));
     g_assert_nonnull(strstr(text, "latency-ms=30"));
+    g_assert_nonnull(strstr(text, "muted=true"));
 
     VrMachineConfig back;
     vr_machine_config_init(&back);
@@ -92,10 +94,12 @@ static void test_ini(void)
     g_assert_cmpstr(back.sound_output, ==, out);
     g_assert_cmpstr(back.sound_input, ==, "/srv/in.wav");
     g_assert_cmpuint(back.sound_latency_ms, ==, 30);
+    g_assert_true(back.sound_muted);
     VrMachineConfig copy;
     vr_machine_config_copy(&copy, &back);
     g_assert_cmpstr(copy.sound_output, ==, out);
     g_assert_cmpuint(copy.sound_latency_ms, ==, 30);
+    g_assert_true(copy.sound_muted);
     vr_machine_config_clear(&copy);
     vr_machine_config_clear(&back);
 
@@ -114,6 +118,7 @@ static void test_ini(void)
     g_assert_true(on.sound);
     g_assert_cmpint(on.sound_backend, ==, VR_SOUND_PULSE);
     g_assert_cmpuint(on.sound_latency_ms, ==, 0);
+    g_assert_false(on.sound_muted);
     vr_machine_config_clear(&on);
 
     static const char *const bad[][2] = {
@@ -123,6 +128,7 @@ static void test_ini(void)
         {"[sound]\nlatency-ms=1\n", "[sound] latency-ms"},
         {"[sound]\nlatency-ms=fast\n", "[sound] latency-ms"},
         {"[sound]\nenabled=loud\n", "enabled"},
+        {"[sound]\nmuted=quiet\n", "[sound] muted"},
         {"[sound]\nvolume=11\n", "volume"},
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
@@ -239,6 +245,15 @@ static void test_board(void)
     uint64_t v = 0;
     g_assert_true(!vr_address_space_load(m->as, SOUND_BASE + VR_VIRTIO_MMIO_MAGIC_VALUE, 4, &v) ||
                   v != VR_VIRTIO_MMIO_MAGIC);
+    vr_machine_free(m);
+    vr_machine_config_clear(&cfg);
+
+    /* A machine whose card was left muted starts muted. */
+    machine_config(&cfg, elf);
+    cfg.sound_muted = true;
+    m = vr_machine_new(&cfg, &error);
+    g_assert_no_error(error);
+    g_assert_true(vr_machine_sound_muted(m));
     vr_machine_free(m);
     vr_machine_config_clear(&cfg);
     g_unlink(elf);

@@ -660,6 +660,162 @@ static void test_mute_and_level(void)
     g_free(s.in_path);
 }
 
+/* ---- A backend that stalls ---- */
+
+/* Takes no output and gives no input while stuck. Unstuck, it takes everything, and its input
+ * is every frame since the stream started in real time (a server that held sound back hands
+ * it over late), frame k carrying the value k + 1. */
+typedef struct {
+    VrAudioBackend be;
+    gint stuck;
+} StuckBackend;
+
+typedef struct {
+    VrAudioStream s;
+    gint64 started;
+    uint64_t given;
+} StuckStream;
+
+static VrAudioStream *stuck_open(VrAudioBackend *be, VrAudioDirection dir, const VrAudioSpec *spec,
+                                 GError **error)
+{
+    StuckStream *st = g_new0(StuckStream, 1);
+    st->s.be = be;
+    st->s.dir = dir;
+    st->s.spec = *spec;
+    return &st->s;
+}
+
+static void stuck_start(VrAudioStream *s)
+{
+    ((StuckStream *) s)->started = g_get_monotonic_time();
+}
+
+static void stuck_stop(VrAudioStream *s)
+{
+}
+
+static size_t stuck_write(VrAudioStream *s, const void *data, size_t frames)
+{
+    return g_atomic_int_get(&((StuckBackend *) s->be)->stuck) ? 0 : frames;
+}
+
+static size_t stuck_read(VrAudioStream *s, void *data, size_t frames)
+{
+    StuckStream *st = (StuckStream *) s;
+    if (g_atomic_int_get(&((StuckBackend *) s->be)->stuck))
+        return 0;
+    uint64_t due =
+        (uint64_t) (g_get_monotonic_time() - st->started) * s->spec.rate / G_USEC_PER_SEC;
+    size_t n = (size_t) MIN(frames, due > st->given ? due - st->given : 0);
+    int16_t *out = data; /* mono S16 */
+    for (size_t i = 0; i < n; i++)
+        out[i] = (int16_t) (++st->given);
+    return n;
+}
+
+static size_t stuck_queued(VrAudioStream *s)
+{
+    return 0;
+}
+
+static void stuck_close(VrAudioStream *s)
+{
+    g_free(s);
+}
+
+static char *stuck_status(VrAudioBackend *be)
+{
+    return g_strdup("connected");
+}
+
+static void stuck_free(VrAudioBackend *be)
+{
+    g_free(be);
+}
+
+static const VrAudioBackendOps stuck_ops = {
+    "stuck",    stuck_open,   stuck_start, stuck_stop,   stuck_write,
+    stuck_read, stuck_queued, stuck_close, stuck_status, stuck_free,
+};
+
+/* A backend that moves no sound: the device keeps the stream's time itself, so the guest's
+ * buffers come back at the stream's rate (a guest gives up on a period late by 100 ms)
+ * rather than never, and input that arrives late after silence stood in for it is dropped,
+ * so that what the guest records stays in time. */
+static void test_stalled_backend(void)
+{
+    Snd s;
+    memset(&s, 0, sizeof(s));
+    StuckBackend *be = g_new0(StuckBackend, 1);
+    be->be.ops = &stuck_ops;
+    be->be.latency_ms = 20;
+    be->stuck = 1;
+    snd_init_with(&s, &be->be);
+
+    /* Output: 8 buffers of 25 ms at 8 kHz. */
+    int16_t data[200] = {0};
+    g_assert_cmphex(set_params(&s, OUT, 1600, 400, 1, VR_VIRTIO_SND_PCM_FMT_S16, RATE_8K, 0), ==,
+                    VR_VIRTIO_SND_S_OK);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_PREPARE, OUT), ==, VR_VIRTIO_SND_S_OK);
+    Xfer x[8];
+    for (unsigned i = 0; i < 8; i++)
+        x[i] = post(&s, TXQ, i, OUT, data, 400);
+    td_kick(&s.m, &s.q[TXQ]);
+    gint64 start = g_get_monotonic_time();
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_START, OUT), ==, VR_VIRTIO_SND_S_OK);
+    uint32_t lens[QSIZE];
+    collect(&s, TXQ, 1, lens);
+    gint64 first = g_get_monotonic_time() - start;
+    collect(&s, TXQ, 7, lens);
+    gint64 all = g_get_monotonic_time() - start;
+    g_test_message("stalled output: first buffer back after %" G_GINT64_FORMAT
+                   " ms, all 8 (200 ms of sound) after %" G_GINT64_FORMAT " ms",
+                   first / 1000, all / 1000);
+    for (unsigned i = 0; i < 8; i++)
+        g_assert_cmphex(xfer_status(&s, &x[i]), ==, VR_VIRTIO_SND_S_OK);
+    /* Not at once, and soon enough for the guest: 60 ms of grace, then the stream's rate. */
+    g_assert_cmpint(first, >=, 60000 + 25000);
+    g_assert_cmpint(first, <, 60000 + 25000 + 60000);
+    g_assert_cmpint(all, >=, 60000 + 200000);
+    g_assert_cmpuint(vr_virtio_snd_stalls(s.dev), ==, 1);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_STOP, OUT), ==, VR_VIRTIO_SND_S_OK);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_RELEASE, OUT), ==, VR_VIRTIO_SND_S_OK);
+
+    /* Input: silence while stuck; then the backend's late frames, less those that the
+     * silence stood for. */
+    g_assert_cmphex(set_params(&s, IN, 1600, 400, 1, VR_VIRTIO_SND_PCM_FMT_S16, RATE_8K, 0), ==,
+                    VR_VIRTIO_SND_S_OK);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_PREPARE, IN), ==, VR_VIRTIO_SND_S_OK);
+    for (unsigned i = 0; i < 8; i++) {
+        x[i] = post(&s, RXQ, i, IN, NULL, 400);
+        memset(td_host(&s.m, x[i].data), 0x55, 400);
+    }
+    td_kick(&s.m, &s.q[RXQ]);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_START, IN), ==, VR_VIRTIO_SND_S_OK);
+    collect(&s, RXQ, 2, lens);
+    g_atomic_int_set(&be->stuck, 0);
+    collect(&s, RXQ, 6, lens);
+    int16_t rec[8 * 200];
+    for (unsigned i = 0; i < 8; i++) {
+        g_assert_cmphex(xfer_status(&s, &x[i]), ==, VR_VIRTIO_SND_S_OK);
+        g_assert_cmpuint(lens[x[i].head], ==, 400 + 8);
+        memcpy(rec + 200 * i, td_host(&s.m, x[i].data), 400);
+    }
+    unsigned silent = 0;
+    while (silent < G_N_ELEMENTS(rec) && rec[silent] == 0)
+        silent++;
+    g_test_message("stalled input: %u frames of silence, then %d", silent, rec[silent]);
+    g_assert_cmpuint(silent, >=, 400);
+    g_assert_cmpuint(silent, <, G_N_ELEMENTS(rec));
+    for (unsigned i = silent; i < G_N_ELEMENTS(rec); i++)
+        g_assert_cmpint(rec[i], ==, (int) i + 1);
+    g_assert_cmpuint(vr_virtio_snd_stalls(s.dev), ==, 2);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_STOP, IN), ==, VR_VIRTIO_SND_S_OK);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_RELEASE, IN), ==, VR_VIRTIO_SND_S_OK);
+    snd_free(&s);
+}
+
 /* Bad requests on every queue while the output stream plays: each gets its status, and the
  * tone arrives whole. */
 static void test_bad_while_playing(void)
@@ -832,6 +988,7 @@ int main(int argc, char **argv)
     td_add_both("/virtio-snd/release-returns-buffers", test_release_returns_buffers);
     td_add_both("/virtio-snd/mute-and-level", test_mute_and_level);
     td_add_both("/virtio-snd/bad-while-playing", test_bad_while_playing);
+    td_add_both("/virtio-snd/stalled-backend", test_stalled_backend);
     td_add_both("/virtio-snd/state-round-trip", test_state_round_trip);
     return g_test_run();
 }
