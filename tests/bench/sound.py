@@ -277,7 +277,7 @@ def silence_ms(pulse, t_from, t_to):
 
 def run_once(machine, vireo, kernel, initrd, bursts, pulse, log):
     """One boot: ([latency s, ...], [ALSA delay s, ...], CPU s/s playing, CPU s/s idle, ms silent
-    while playing, the guest's underruns over the steady tone), or Failed."""
+    while playing, the guest's underruns over the bursts and over the steady tone), or Failed."""
     m = Machine(command(machine, vireo, kernel, initrd, pulse), log, pulse)
     try:
         m.expect(r"shell on the console", BOOT_LIMIT)
@@ -296,6 +296,7 @@ def run_once(machine, vireo, kernel, initrd, bursts, pulse, log):
             m.pump(1.0)  # the tone reaches the recording
             latencies.append(onset_latency(pulse, t))
         found, _ = m.expect(r"tone: bursts \d+, (\d+) xruns", 60)
+        burst_xruns = int(found.group(1))
         m.expect(r"vireo-status (\d+)", 30)
 
         m.type("vireo-tone burst s16 %d 2 1 %d; echo vireo'-'status $?\n" % (RATE, PLAY_SECONDS))
@@ -320,7 +321,7 @@ def run_once(machine, vireo, kernel, initrd, bursts, pulse, log):
         c1, t1 = m.cpu(), time.monotonic()
         idle = (c1 - c0) / (t1 - t0)
         m.expect(r"vireo-status (\d+)", 60)
-        return latencies, queues, playing, idle, quiet, xruns
+        return latencies, queues, playing, idle, quiet, (burst_xruns, xruns)
     finally:
         m.stop()
 
@@ -380,8 +381,8 @@ def main():
                     continue
                 log = os.path.join(args.log, "sound-%s.log" % machine)
                 try:
-                    lat, queue, play, idle, quiet, xruns = run_once(machine, args.vireo, kernel, initrd,
-                                                             args.bursts, pulse, log)
+                    lat, queue, play, idle, quiet, xruns = run_once(
+                        machine, args.vireo, kernel, initrd, args.bursts, pulse, log)
                 except Failed as e:
                     print("run %d %-5s failed: %s (log: %s)" % (rep + 1, machine, e, log),
                           file=sys.stderr)
@@ -394,10 +395,11 @@ def main():
                 r["idle"].append(idle)
                 r["quiet"].append(quiet)
                 print("run %d %-5s latency ms %s (ALSA delay %s); CPU s/s playing %.3f, idle "
-                      "%.3f; %.0f ms silent while playing, %d underruns in the guest" % (
+                      "%.3f; %.0f ms silent while playing; underruns in the guest: %d over the "
+                      "bursts, %d over the steady tone" % (
                           rep + 1, machine, " ".join("%.1f" % (1000 * x) for x in lat),
                           " ".join("%.1f" % (1000 * x) for x in queue), play, idle, quiet,
-                          xruns),
+                          xruns[0], xruns[1]),
                       file=sys.stderr)
     finally:
         pulse.close()
