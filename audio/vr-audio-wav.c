@@ -205,16 +205,23 @@ static size_t wav_read(VrAudioStream *s, void *data, size_t frames)
     uint8_t *dst = data;
     bool same = w->input && memcmp(in, out, sizeof(*in)) == 0;
     for (size_t i = 0; i < give; i++, ws->in_pos++) {
-        uint64_t pos = same ? ws->in_pos : ws->in_pos * in->rate / out->rate;
+        /* Another rate: the point between two of the file's frames, by linear
+         * interpolation (the file's last frame holds to its end). */
+        uint64_t at = same ? ws->in_pos : ws->in_pos * in->rate;
+        uint64_t pos = same ? at : at / out->rate;
+        float frac = same ? 0 : (float) (at % out->rate) / (float) out->rate;
         uint8_t *f = dst + i * out_frame;
         if (pos >= in_frames) {
             vr_audio_silence(out->format, f, out->channels);
         } else if (same) {
             memcpy(f, src + pos * in_frame, out_frame);
         } else {
+            const uint8_t *a = src + pos * in_frame;
+            const uint8_t *b = pos + 1 < in_frames ? a + in_frame : a;
             for (unsigned c = 0; c < out->channels; c++) {
-                float v = vr_audio_sample_float(in->format, src + pos * in_frame, c % in->channels);
-                float_to_sample(out->format, v, f + c * sample);
+                float va = vr_audio_sample_float(in->format, a, c % in->channels);
+                float vb = vr_audio_sample_float(in->format, b, c % in->channels);
+                float_to_sample(out->format, va + (vb - va) * frac, f + c * sample);
             }
         }
     }

@@ -35,9 +35,9 @@ static const char *const machine_keys[] = {"name",   "arch",    "board",   "cpus
                                            "memory", "console", "display", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
 static const char *const net_keys[] = {"enabled", "restricted", "mac", "forwards", NULL};
-static const char *const sound_keys[] = {"enabled",       "backend",      "output",
-                                         "input",         "latency-ms",   "output-device",
-                                         "input-device",  "muted",        NULL};
+static const char *const sound_keys[] = {"enabled",      "backend",    "output",
+                                         "input",        "latency-ms", "output-device",
+                                         "input-device", "muted",      NULL};
 static const char *const sound_backends[] = {
     [VR_SOUND_PULSE] = "pulse", [VR_SOUND_WAV] = "wav", [VR_SOUND_NULL] = "null"};
 static const char *const disk_keys[] = {"path",  "readonly",        "follow-symlink",

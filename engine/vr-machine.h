@@ -251,7 +251,8 @@ bool vr_machine_sound_muted(VrMachine *m);
 /* The peak of the guest's output over about the last 50 ms, 0 .. 1 (0 without a card). Any
  * thread; cheap enough to poll for a level meter. */
 float vr_machine_sound_level(VrMachine *m);
-/* Times the host's output ran dry while the guest played. */
+/* Times the sound broke off while the guest played: the host's output ran dry, or its
+ * audio server stalled and the card went on without it. */
 unsigned vr_machine_sound_underruns(VrMachine *m);
 /* The backend's state: "connected", or why not (no PulseAudio server, a file that cannot be
  * written). NULL without a sound card. Free with g_free. */

@@ -64,8 +64,8 @@ static char *ctl_output(const VrTestPulse *p, const char *const *args)
     char *out = NULL;
     int status = 0;
     if (!g_spawn_sync(NULL, (char **) argv->pdata, env,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, die_with_parent, NULL,
-                      &out, NULL, &status, NULL) ||
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, die_with_parent, NULL, &out,
+                      NULL, &status, NULL) ||
         !g_spawn_check_wait_status(status, NULL)) {
         g_free(out);
         return NULL;
@@ -122,9 +122,15 @@ void vr_test_pulse_start(VrTestPulse *p)
     g_autofree char *native =
         g_strdup_printf("module-native-protocol-unix socket=%s auth-anonymous=1", p->socket);
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    const char *fixed[] = {"pulseaudio",    "--daemonize=no",        "-n",
-                           "--exit-idle-time=-1", "--disallow-exit", "--log-target=stderr",
-                           "--log-level=error",   "-L",              native};
+    const char *fixed[] = {"pulseaudio",
+                           "--daemonize=no",
+                           "-n",
+                           "--exit-idle-time=-1",
+                           "--disallow-exit",
+                           "--log-target=stderr",
+                           "--log-level=error",
+                           "-L",
+                           native};
     for (size_t i = 0; i < G_N_ELEMENTS(fixed); i++)
         g_ptr_array_add(argv, (gpointer) fixed[i]);
     for (char **m = p->modules; m && *m; m++) {
@@ -148,9 +154,16 @@ void vr_test_pulse_start(VrTestPulse *p)
         g_autofree char *sink = null_sink_name(*m);
         if (!sink)
             continue;
-        const char *pacat[] = {
-            "pacat",        "--playback",        "--raw", "--format=s16le", "--rate=48000",
-            "--channels=2", "--latency-msec=10", "-d",    sink,             NULL};
+        const char *pacat[] = {"pacat",
+                               "--playback",
+                               "--raw",
+                               "--format=s16le",
+                               "--rate=48000",
+                               "--channels=2",
+                               "--latency-msec=10",
+                               "-d",
+                               sink,
+                               NULL};
         g_ptr_array_add(p->keep, vr_test_pulse_client(p, "/dev/zero", NULL, pacat));
         sinks++;
     }

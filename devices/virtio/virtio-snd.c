@@ -1128,7 +1128,7 @@ unsigned vr_virtio_snd_underruns(VrVirtioDevice *dev)
 {
     VrVirtioSnd *d = (VrVirtioSnd *) dev;
     g_mutex_lock(&d->lock);
-    unsigned n = d->backend ? vr_audio_backend_underruns(d->backend) : 0;
+    unsigned n = (d->backend ? vr_audio_backend_underruns(d->backend) : 0) + d->stalls;
     g_mutex_unlock(&d->lock);
     return n;
 }

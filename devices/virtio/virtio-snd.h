@@ -110,7 +110,8 @@ void vr_virtio_snd_set_muted(VrVirtioDevice *dev, bool muted);
 bool vr_virtio_snd_muted(VrVirtioDevice *dev);
 /* The peak of the output of about the last 50 ms, 0 .. 1. */
 float vr_virtio_snd_level(VrVirtioDevice *dev);
-/* Times the backend's output ran dry while a stream was running. */
+/* Times the sound broke off while a stream was running: the backend's output ran dry, or
+ * the backend stalled (vr_virtio_snd_stalls). */
 unsigned vr_virtio_snd_underruns(VrVirtioDevice *dev);
 /* Times the backend moved no sound for a while as a stream ran and the device kept the
  * stream's time itself (dropping output, filling input with silence). */

@@ -219,6 +219,21 @@ static void test_wav_input(void)
         g_assert_cmpfloat(fl[2 * i + 1], ==, fl[2 * i]);
     }
     vr_audio_stream_close(s);
+
+    /* Another rate: twice the file's, the frames between interpolated (the file is a ramp,
+     * so each is the mean of its neighbours). */
+    VrAudioSpec fast = {VR_AUDIO_S16, 16000, 1};
+    s = vr_audio_stream_open(be, VR_AUDIO_INPUT, &fast, NULL);
+    vr_audio_stream_start(s);
+    g_usleep(60000);
+    int16_t up[200];
+    n = vr_audio_stream_read(s, up, G_N_ELEMENTS(up));
+    g_assert_cmpuint(n, ==, G_N_ELEMENTS(up));
+    for (unsigned i = 0; i < G_N_ELEMENTS(up); i++) {
+        int want = i % 2 ? (data[i / 2] + data[i / 2 + 1]) / 2 : data[i / 2];
+        g_assert_cmpint(up[i], ==, want);
+    }
+    vr_audio_stream_close(s);
     vr_audio_backend_free(be);
     tmp_free(&t);
 }

@@ -779,6 +779,7 @@ static void test_stalled_backend(void)
     g_assert_cmpint(first, <, 60000 + 25000 + 60000);
     g_assert_cmpint(all, >=, 60000 + 200000);
     g_assert_cmpuint(vr_virtio_snd_stalls(s.dev), ==, 1);
+    g_assert_cmpuint(vr_virtio_snd_underruns(s.dev), ==, 1);
     g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_STOP, OUT), ==, VR_VIRTIO_SND_S_OK);
     g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_RELEASE, OUT), ==, VR_VIRTIO_SND_S_OK);
 
