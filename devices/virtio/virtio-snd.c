@@ -355,11 +355,35 @@ static bool keep_time(VrVirtioSnd *d, Stream *s)
     return finished;
 }
 
+/* d->lock held. Through a stall the device kept the guest's time without the backend; when
+ * the backend takes sound again it wants its whole latency's worth at once. It gets silence
+ * for that, so that the guest's buffers are not taken faster than they play, which would run
+ * the guest's own buffer dry. Returns whether the backend took any. */
+static bool refill_after_stall(VrVirtioSnd *d, Stream *s)
+{
+    const FormatInfo *f = &formats[s->format];
+    size_t want = MAX((size_t) d->backend->latency_ms * rates[s->rate] / 1000, 1), given = 0;
+    vr_audio_silence(f->to, d->host_buf, (size_t) CHUNK_FRAMES * s->channels);
+    while (given < want) {
+        size_t n = MIN(want - given, CHUNK_FRAMES);
+        size_t took = vr_audio_stream_write(s->audio, d->host_buf, n);
+        given += took;
+        if (took < n)
+            break;
+    }
+    if (!given)
+        return false;
+    moved(s);
+    return true;
+}
+
 /* d->lock held; returns whether a buffer finished. */
 static bool pump_output(VrVirtioSnd *d, Stream *s)
 {
     const FormatInfo *f = &formats[s->format];
     size_t gf = guest_frame(s);
+    if (s->stalled && !g_queue_is_empty(&s->pending) && !refill_after_stall(d, s))
+        return false;
     bool finished = false;
     Xfer *x;
     while ((x = g_queue_peek_head(&s->pending))) {

@@ -665,16 +665,21 @@ static void test_mute_and_level(void)
 /* Takes no output and gives no input while stuck. Unstuck, it takes everything, and its input
  * is every frame since the stream started in real time (a server that held sound back hands
  * it over late), frame k carrying the value k + 1. */
+typedef struct StuckStream StuckStream;
+
 typedef struct {
     VrAudioBackend be;
     gint stuck;
+    StuckStream *last_output; /* the output stream open now (not freed before RELEASE) */
 } StuckBackend;
 
-typedef struct {
+struct StuckStream {
     VrAudioStream s;
     gint64 started;
     uint64_t given;
-} StuckStream;
+    int16_t taken[400]; /* the first output frames taken (mono S16) */
+    size_t n_taken;
+};
 
 static VrAudioStream *stuck_open(VrAudioBackend *be, VrAudioDirection dir, const VrAudioSpec *spec,
                                  GError **error)
@@ -683,6 +688,8 @@ static VrAudioStream *stuck_open(VrAudioBackend *be, VrAudioDirection dir, const
     st->s.be = be;
     st->s.dir = dir;
     st->s.spec = *spec;
+    if (dir == VR_AUDIO_OUTPUT)
+        ((StuckBackend *) be)->last_output = st;
     return &st->s;
 }
 
@@ -697,7 +704,13 @@ static void stuck_stop(VrAudioStream *s)
 
 static size_t stuck_write(VrAudioStream *s, const void *data, size_t frames)
 {
-    return g_atomic_int_get(&((StuckBackend *) s->be)->stuck) ? 0 : frames;
+    StuckStream *st = (StuckStream *) s;
+    if (g_atomic_int_get(&((StuckBackend *) s->be)->stuck))
+        return 0;
+    size_t keep = MIN(frames, G_N_ELEMENTS(st->taken) - st->n_taken);
+    memcpy(st->taken + st->n_taken, data, keep * sizeof(int16_t));
+    st->n_taken += keep;
+    return frames;
 }
 
 static size_t stuck_read(VrAudioStream *s, void *data, size_t frames)
@@ -721,6 +734,9 @@ static size_t stuck_queued(VrAudioStream *s)
 
 static void stuck_close(VrAudioStream *s)
 {
+    StuckBackend *be = (StuckBackend *) s->be;
+    if (be->last_output == (StuckStream *) s)
+        be->last_output = NULL;
     g_free(s);
 }
 
@@ -781,10 +797,32 @@ static void test_stalled_backend(void)
     g_assert_cmpuint(vr_virtio_snd_stalls(s.dev), ==, 1);
     g_assert_cmpuint(vr_virtio_snd_underruns(s.dev), ==, 1);
     g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_STOP, OUT), ==, VR_VIRTIO_SND_S_OK);
+
+    /* The backend takes sound again after a stall: first its latency's worth of silence
+     * (20 ms, 160 frames), so the guest's buffers are not taken faster than they play. */
+    int16_t tone[200];
+    for (unsigned i = 0; i < G_N_ELEMENTS(tone); i++)
+        tone[i] = 1000;
+    for (unsigned i = 0; i < 8; i++)
+        x[i] = post(&s, TXQ, i, OUT, tone, 400);
+    td_kick(&s.m, &s.q[TXQ]);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_START, OUT), ==, VR_VIRTIO_SND_S_OK);
+    collect(&s, TXQ, 2, lens);
+    g_assert_cmpuint(vr_virtio_snd_stalls(s.dev), ==, 2);
+    g_atomic_int_set(&be->stuck, 0);
+    collect(&s, TXQ, 6, lens);
+    g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_STOP, OUT), ==, VR_VIRTIO_SND_S_OK);
+    g_assert_nonnull(be->last_output);
+    const StuckStream *out = be->last_output;
+    g_assert_cmpuint(out->n_taken, >, 160);
+    for (unsigned i = 0; i < 160; i++)
+        g_assert_cmpint(out->taken[i], ==, 0);
+    g_assert_cmpint(out->taken[160], ==, 1000);
     g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_RELEASE, OUT), ==, VR_VIRTIO_SND_S_OK);
 
     /* Input: silence while stuck; then the backend's late frames, less those that the
      * silence stood for. */
+    g_atomic_int_set(&be->stuck, 1);
     g_assert_cmphex(set_params(&s, IN, 1600, 400, 1, VR_VIRTIO_SND_PCM_FMT_S16, RATE_8K, 0), ==,
                     VR_VIRTIO_SND_S_OK);
     g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_PREPARE, IN), ==, VR_VIRTIO_SND_S_OK);
@@ -811,7 +849,7 @@ static void test_stalled_backend(void)
     g_assert_cmpuint(silent, <, G_N_ELEMENTS(rec));
     for (unsigned i = silent; i < G_N_ELEMENTS(rec); i++)
         g_assert_cmpint(rec[i], ==, (int) i + 1);
-    g_assert_cmpuint(vr_virtio_snd_stalls(s.dev), ==, 2);
+    g_assert_cmpuint(vr_virtio_snd_stalls(s.dev), ==, 3);
     g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_STOP, IN), ==, VR_VIRTIO_SND_S_OK);
     g_assert_cmphex(pcm(&s, VR_VIRTIO_SND_R_PCM_RELEASE, IN), ==, VR_VIRTIO_SND_S_OK);
     snd_free(&s);
