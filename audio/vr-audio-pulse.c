@@ -33,6 +33,7 @@ struct PulseStream {
     PulseBackend *pb;
     pa_stream *ps; /* NULL while there is no server */
     bool started;
+    bool primed; /* output: the stream on the server got its first latency of silence */
     VrAudioPacer pacer; /* the clock while ps is not there or not ready */
     GByteArray *carry;  /* input: arrived and not yet read */
 };
@@ -87,6 +88,7 @@ static void stream_drop(PulseStream *st)
     pa_stream_disconnect(st->ps);
     pa_stream_unref(st->ps);
     st->ps = NULL;
+    st->primed = false;
     if (st->carry)
         g_byte_array_set_size(st->carry, 0);
     if (st->started)
@@ -293,6 +295,20 @@ static size_t pulse_write(VrAudioStream *s, const void *data, size_t frames)
     pa_threaded_mainloop_lock(st->pb->ml);
     if (stream_live(st, &wait)) {
         size_t room = pa_stream_writable_size(st->ps);
+        if (room != (size_t) -1 && !st->primed && st->started) {
+            /* A new stream wants its whole latency at once. Silence fills it, so that the
+             * caller's frames are taken as they play from the start: a guest whose buffer
+             * the device emptied into the server's that fast would run dry. */
+            room -= room % frame;
+            if (room) {
+                g_autofree void *quiet = g_malloc(room);
+                vr_audio_silence(s->spec.format, quiet,
+                                 room / vr_audio_format_bytes(s->spec.format));
+                pa_stream_write(st->ps, quiet, room, NULL, 0, PA_SEEK_RELATIVE);
+            }
+            st->primed = true;
+            room = pa_stream_writable_size(st->ps);
+        }
         if (room != (size_t) -1) {
             took = MIN(frames, room / frame);
             if (took && pa_stream_write(st->ps, data, took * frame, NULL, 0, PA_SEEK_RELATIVE) < 0)

@@ -388,6 +388,12 @@ static void test_pulse(void)
     g_usleep(300000);
     int16_t drop[PA_RATE];
     vr_audio_stream_read(in, drop, G_N_ELEMENTS(drop));
+    /* The new stream's latency (100 ms) is filled with silence: the caller's frames go as
+     * they play from the start, not 100 ms of them at once. */
+    int16_t probe[PA_RATE / 10] = {0};
+    size_t first = vr_audio_stream_write(out, probe, G_N_ELEMENTS(probe));
+    g_test_message("the new stream took %zu frames at once", first);
+    g_assert_cmpuint(first, <, PA_RATE / 50);
     double gap = 0;
     double hz = play_and_record(out, in, 1.5, &gap);
     g_test_message("heard %.2f Hz, longest gap %.1f ms, underruns %u", hz, gap,
