@@ -33,7 +33,7 @@ struct PulseStream {
     PulseBackend *pb;
     pa_stream *ps; /* NULL while there is no server */
     bool started;
-    bool primed; /* output: the stream on the server got its first latency of silence */
+    bool primed;        /* output: the stream on the server got its first latency of silence */
     VrAudioPacer pacer; /* the clock while ps is not there or not ready */
     GByteArray *carry;  /* input: arrived and not yet read */
 };
