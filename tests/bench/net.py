@@ -28,15 +28,13 @@ import argparse
 import os
 import re
 import select
-import shutil
 import socket
-import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
-QEMU = "qemu-system-riscv64"
+from benchlib import (OPENSBI, QEMU, ROOT, Failed, Machine, fresh_logs, guest,
+                      missing_machines)
+
 APPEND = "console=ttyS0 quiet"
 GUEST_PORT = 5001
 MIB = 1 << 20
@@ -44,30 +42,10 @@ BOOT_LIMIT = 180  # seconds from start to a shell with an address
 STALL_LIMIT = 60  # seconds without a byte moving
 
 
-class Failed(Exception):
-    pass
-
-
-def guest(name):
-    r = subprocess.run([os.path.join(ROOT, "tests", "guests", "build-all.sh"), "--print-path",
-                        name], stdout=subprocess.PIPE, text=True)
-    if r.returncode != 0 or not r.stdout.strip():
-        print("net.py: the guest's %s could not be built or found (tests/guests/build-all.sh "
-              "--print-path %s)" % (name, name), file=sys.stderr)
-        sys.exit(2)
-    return r.stdout.strip().splitlines()[-1]
-
-
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def command(machine, vireo, kernel, initrd, host_port):
@@ -81,68 +59,6 @@ def command(machine, vireo, kernel, initrd, host_port):
                 "-netdev", "user,id=n0," + fwd, "-device", "virtio-net-device,netdev=n0"]
     return [vireo, "run", "--memory", "256M", "--cpus", "1", "--kernel", kernel, "--initrd",
             initrd, "--append", APPEND, "--net", "user," + fwd]
-
-
-class Machine:
-    def __init__(self, argv, log):
-        self.log = open(log, "ab")
-        self.log.write(("$ %s\n" % " ".join(argv)).encode())
-        self.log.flush()
-        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=self.log)
-        self.out = ""
-        self.pos = 0
-
-    def expect(self, pattern, timeout):
-        deadline = time.monotonic() + timeout
-        rx = re.compile(pattern)
-        while True:
-            m = rx.search(self.out, self.pos)
-            if m:
-                self.pos = m.end()
-                return m
-            left = deadline - time.monotonic()
-            exited = self.p.poll() is not None
-            if left <= 0 or exited and not self.read(0):
-                tail = self.out[-300:].strip().splitlines()
-                raise Failed("%s waiting for %r; the console ends: %s" % (
-                    "exited (status %d)" % self.p.returncode if exited else "timed out",
-                    pattern, tail[-1] if tail else "(nothing)"))
-            self.read(min(left, 0.5))
-
-    def read(self, timeout):
-        r, _, _ = select.select([self.p.stdout], [], [], timeout)
-        if not r:
-            return False
-        data = os.read(self.p.stdout.fileno(), 65536)
-        self.log.write(data)
-        self.out += data.decode("utf-8", "replace")
-        return bool(data)
-
-    def run(self, cmd, timeout):
-        """Runs a shell command in the guest: (exit status, what it printed)."""
-        # The quotes keep the shell's echo of the command from matching what it prints.
-        self.type("%s; echo vireo'-'status $?\n" % cmd)
-        start = self.pos
-        m = self.expect(r"vireo-status (\d+)", timeout)
-        return int(m.group(1)), self.out[start:m.start()]
-
-    def type(self, text):
-        self.p.stdin.write(text.encode())
-        self.p.stdin.flush()
-
-    def cpu(self):
-        return cpu_seconds(self.p.pid)
-
-    def stop(self):
-        if self.p.poll() is None:
-            try:
-                self.type("poweroff -f\n")
-                self.p.wait(20)
-            except (OSError, subprocess.TimeoutExpired):
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
 
 
 def guest_to_host(m, size):
@@ -291,19 +207,8 @@ def main():
         machines = [m for m in machines if m in args.only.split(",")]
         if not machines:
             ap.error("--only names no known machine (qemu, vireo)")
-    os.makedirs(args.log, exist_ok=True)
-    for machine in machines:
-        log = os.path.join(args.log, "net-%s.log" % machine)
-        if os.path.exists(log):
-            os.unlink(log)
-
-    missing = {}
-    if not shutil.which(QEMU):
-        missing["qemu"] = "%s is not installed (Debian: qemu-system-misc)" % QEMU
-    elif not os.path.exists(OPENSBI):
-        missing["qemu"] = "no OpenSBI at %s (Debian: opensbi)" % OPENSBI
-    if not os.access(args.vireo, os.X_OK):
-        missing["vireo"] = "no vireo at %s (build it, or set VIREO)" % args.vireo
+    fresh_logs(args.log, "net", machines)
+    missing = missing_machines(args.vireo)
     kernel, initrd = args.kernel or guest("linux"), args.initrd or guest("initramfs")
     start_load = open("/proc/loadavg").read().split()[:3]
 

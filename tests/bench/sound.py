@@ -54,8 +54,6 @@ PulseAudio, a bad option): 2.
 import argparse
 import array
 import os
-import re
-import select
 import shutil
 import statistics
 import subprocess
@@ -64,9 +62,9 @@ import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OPENSBI = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
-QEMU = "qemu-system-riscv64"
+from benchlib import (OPENSBI, QEMU, ROOT, Failed, Machine, fresh_logs, guest,
+                      missing_machines)
+
 APPEND = "console=ttyS0 quiet"
 RATE = 48000
 LEVEL = 0.05 * 32768  # where a tone starts
@@ -74,26 +72,6 @@ BURST_SECONDS = 0.3
 PLAY_SECONDS = 10     # the steady tone for CPU
 WINDOW = 8.0          # seconds of it measured, after 1 s to settle
 BOOT_LIMIT = 180
-
-
-class Failed(Exception):
-    pass
-
-
-def guest(name):
-    r = subprocess.run([os.path.join(ROOT, "tests", "guests", "build-all.sh"), "--print-path",
-                        name], stdout=subprocess.PIPE, text=True)
-    if r.returncode != 0 or not r.stdout.strip():
-        print("sound.py: the guest's %s could not be built or found (tests/guests/build-all.sh "
-              "--print-path %s)" % (name, name), file=sys.stderr)
-        sys.exit(2)
-    return r.stdout.strip().splitlines()[-1]
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Pulse:
@@ -175,71 +153,6 @@ def command(machine, vireo, kernel, initrd, pulse):
             initrd, "--append", APPEND, "--sound", "pulse"]
 
 
-class Machine:
-    def __init__(self, argv, log, pulse):
-        self.log = open(log, "ab")
-        self.log.write(("$ %s\n" % " ".join(argv)).encode())
-        self.log.flush()
-        env = dict(os.environ, PULSE_SERVER=pulse.server)
-        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=self.log, env=env)
-        self.out = ""
-        self.pos = 0
-        self.arrivals = []  # (length of out after a read, host time of that read)
-
-    def expect(self, pattern, timeout):
-        """The next match of pattern on the console, and the host time its end arrived."""
-        deadline = time.monotonic() + timeout
-        rx = re.compile(pattern)
-        while True:
-            m = rx.search(self.out, self.pos)
-            if m:
-                self.pos = m.end()
-                t = next(t for end, t in self.arrivals if end >= m.end())
-                return m, t
-            left = deadline - time.monotonic()
-            exited = self.p.poll() is not None
-            if left <= 0 or exited and not self.read(0):
-                tail = [l for l in self.out[-600:].strip().splitlines() if l.strip()]
-                raise Failed("%s waiting for %r; the console ends: %s" % (
-                    "exited (status %d)" % self.p.returncode if exited else "timed out",
-                    pattern, tail[-1] if tail else "(nothing)"))
-            self.read(min(left, 0.5))
-
-    def read(self, timeout):
-        r, _, _ = select.select([self.p.stdout], [], [], timeout)
-        if not r:
-            return False
-        data = os.read(self.p.stdout.fileno(), 65536)
-        t = time.monotonic()
-        self.log.write(data)
-        self.out += data.decode("utf-8", "replace")
-        self.arrivals.append((len(self.out), t))
-        return bool(data)
-
-    def pump(self, seconds):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and self.p.poll() is None:
-            self.read(deadline - time.monotonic())
-
-    def type(self, text):
-        self.p.stdin.write(text.encode())
-        self.p.stdin.flush()
-
-    def cpu(self):
-        return cpu_seconds(self.p.pid)
-
-    def stop(self):
-        if self.p.poll() is None:
-            try:
-                self.type("poweroff -f\n")
-                self.p.wait(20)
-            except (OSError, subprocess.TimeoutExpired):
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
-
-
 def onset_latency(pulse, t_mark):
     """Seconds from the host time t_mark to the first loud sample the sink rendered after it."""
     v, origins = pulse.snapshot(t_mark - 3, t_mark + 5)
@@ -278,7 +191,8 @@ def silence_ms(pulse, t_from, t_to):
 def run_once(machine, vireo, kernel, initrd, bursts, pulse, log):
     """One boot: ([latency s, ...], [ALSA delay s, ...], CPU s/s playing, CPU s/s idle, ms silent
     while playing, the guest's underruns over the bursts and over the steady tone), or Failed."""
-    m = Machine(command(machine, vireo, kernel, initrd, pulse), log, pulse)
+    m = Machine(command(machine, vireo, kernel, initrd, pulse), log,
+                dict(os.environ, PULSE_SERVER=pulse.server))
     try:
         m.expect(r"shell on the console", BOOT_LIMIT)
         m.pump(1)
@@ -287,7 +201,7 @@ def run_once(machine, vireo, kernel, initrd, bursts, pulse, log):
                % (RATE, bursts, BURST_SECONDS))
         latencies, queues = [], []
         for b in range(bursts):
-            found, t = m.expect(r"tone: onset (\d+) delay=(-?\d+)\r?\n|vireo-status (\d+)", 60)
+            found, t = m.expect_at(r"tone: onset (\d+) delay=(-?\d+)\r?\n|vireo-status (\d+)", 60)
             if found.group(3) is not None:
                 lines = [l for l in m.out[:found.start()].splitlines() if l.strip()]
                 raise Failed("vireo-tone exited with status %s: %s" % (
@@ -295,18 +209,18 @@ def run_once(machine, vireo, kernel, initrd, bursts, pulse, log):
             queues.append(int(found.group(2)) / RATE)
             m.pump(1.0)  # the tone reaches the recording
             latencies.append(onset_latency(pulse, t))
-        found, _ = m.expect(r"tone: bursts \d+, (\d+) xruns", 60)
+        found, _ = m.expect_at(r"tone: bursts \d+, (\d+) xruns", 60)
         burst_xruns = int(found.group(1))
         m.expect(r"vireo-status (\d+)", 30)
 
         m.type("vireo-tone burst s16 %d 2 1 %d; echo vireo'-'status $?\n" % (RATE, PLAY_SECONDS))
-        _, t = m.expect(r"tone: onset 1 delay=", 60)
+        _, t = m.expect_at(r"tone: onset 1 delay=", 60)
         m.pump(1.0)
         c0, t0 = m.cpu(), time.monotonic()
         m.pump(WINDOW)
         c1, t1 = m.cpu(), time.monotonic()
         playing = (c1 - c0) / (t1 - t0)
-        found, _ = m.expect(r"tone: bursts 1, (\d+) xruns|vireo-status (\d+)", 60)
+        found, _ = m.expect_at(r"tone: bursts 1, (\d+) xruns|vireo-status (\d+)", 60)
         if found.group(1) is None:
             raise Failed("vireo-tone exited with status %s while playing" % found.group(2))
         xruns = int(found.group(1))
@@ -350,19 +264,8 @@ def main():
             print("sound.py: %s is not installed (Debian: pulseaudio, pulseaudio-utils)" % tool,
                   file=sys.stderr)
             return 2
-    os.makedirs(args.log, exist_ok=True)
-    for machine in machines:
-        log = os.path.join(args.log, "sound-%s.log" % machine)
-        if os.path.exists(log):
-            os.unlink(log)
-
-    missing = {}
-    if not shutil.which(QEMU):
-        missing["qemu"] = "%s is not installed (Debian: qemu-system-misc)" % QEMU
-    elif not os.path.exists(OPENSBI):
-        missing["qemu"] = "no OpenSBI at %s (Debian: opensbi)" % OPENSBI
-    if not os.access(args.vireo, os.X_OK):
-        missing["vireo"] = "no vireo at %s (build it, or set VIREO)" % args.vireo
+    fresh_logs(args.log, "sound", machines)
+    missing = missing_machines(args.vireo)
     kernel, initrd = args.kernel or guest("linux"), args.initrd or guest("initramfs")
     start_load = open("/proc/loadavg").read().split()[:3]
 
