@@ -14,14 +14,12 @@ shift 4
 corpus=$out/corpus/$name
 crashes=$out/crashes/$name
 mkdir -p "$corpus" "$crashes"
-ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+# Allocations are traced with the slow unwinder, which sees through GLib (built without frame
+# pointers), so that the leak suppressions of tests/lsan.supp can name GLib's functions.
+ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:fast_unwind_on_malloc=0}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-export ASAN_OPTIONS UBSAN_OPTIONS
-# GLib 2.74's slice allocator gives each thread a cache (2032 bytes), freed by a destructor as
-# the thread exits; a device's worker thread exiting while libFuzzer checks an input for leaks
-# shows it as a leak of that input, which no replay reproduces. Plain malloc has no such cache.
-G_SLICE=always-malloc
-export G_SLICE
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(cd "$(dirname "$0")/.." && pwd)/lsan.supp:print_suppressions=0}
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 # libFuzzer's own exit status for a crash, 77, would read as "skipped" to meson.
 "$fuzzer" -max_total_time="${VIREO_FUZZ_SECONDS:-20}" -timeout=10 -rss_limit_mb=4096 \
     -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$seeds" "$@"
