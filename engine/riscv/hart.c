@@ -17,7 +17,6 @@ VrHart *vr_hart_new(VrAddressSpace *as, VrClock *clock, unsigned hartid)
     g_mutex_init(&h->wait_lock);
     g_cond_init(&h->wait_cond);
     vr_block_cache_init(&h->cache);
-    vr_tlb_init(h);
     vr_interp_ops();
     vr_hart_reset(h, 0);
     return h;
