@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "hart.h"
+#include "jit/jit.h"
 
 /* Instructions between looks at the timer. */
 #define RUN_SLICE 65536
@@ -18,6 +19,7 @@ VrHart *vr_hart_new(VrAddressSpace *as, VrClock *clock, unsigned hartid)
     g_cond_init(&h->wait_cond);
     vr_block_cache_init(&h->cache);
     vr_interp_ops();
+    vr_hart_set_accel(h, vr_accel_default());
     vr_hart_reset(h, 0);
     return h;
 }
@@ -26,6 +28,7 @@ void vr_hart_free(VrHart *h)
 {
     if (!h)
         return;
+    vr_hart_set_accel(h, VR_ACCEL_INTERP);
     vr_block_cache_destroy(&h->cache);
     g_mutex_clear(&h->wait_lock);
     g_cond_clear(&h->wait_cond);
@@ -208,4 +211,56 @@ uint64_t vr_hart_instret(const VrHart *h)
 unsigned vr_hart_id(const VrHart *h)
 {
     return h->hartid;
+}
+
+bool vr_jit_supported(void)
+{
+#if defined(__x86_64__)
+    return true;
+#else
+    return false;
+#endif
+}
+
+const char *vr_accel_name(VrAccel accel)
+{
+    return accel == VR_ACCEL_JIT ? "jit" : "interp";
+}
+
+bool vr_accel_parse(const char *name, VrAccel *accel)
+{
+    if (g_strcmp0(name, "interp") == 0)
+        *accel = VR_ACCEL_INTERP;
+    else if (g_strcmp0(name, "jit") == 0)
+        *accel = VR_ACCEL_JIT;
+    else
+        return false;
+    return true;
+}
+
+VrAccel vr_accel_default(void)
+{
+    VrAccel accel;
+    if (vr_accel_parse(g_getenv("VIREO_ACCEL"), &accel))
+        return accel == VR_ACCEL_JIT && !vr_jit_supported() ? VR_ACCEL_INTERP : accel;
+    return vr_jit_supported() ? VR_ACCEL_JIT : VR_ACCEL_INTERP;
+}
+
+void vr_hart_set_accel(VrHart *h, VrAccel accel)
+{
+    if (accel == VR_ACCEL_JIT && !vr_jit_supported())
+        accel = VR_ACCEL_INTERP;
+    if (accel == h->accel && (accel == VR_ACCEL_INTERP || h->cache.jit))
+        return;
+    /* Compiled code hangs on decoded blocks: both go together. */
+    vr_block_cache_flush(&h->cache);
+    vr_jit_destroy(h);
+    h->accel = accel;
+    if (accel == VR_ACCEL_JIT)
+        vr_jit_init(h);
+}
+
+VrAccel vr_hart_get_accel(const VrHart *h)
+{
+    return h->accel;
 }

@@ -47,7 +47,7 @@ typedef enum {
     VR_ACCESS_EXEC = 2,
 } VrAccess;
 
-/* A decoded instruction. `op` is the interpreter's handler for it. */
+/* A decoded instruction. `op` is the interpreter's handler for it, `kind` its VrOp. */
 typedef struct VrInsn {
     const void *op;
     int64_t imm;
@@ -55,6 +55,7 @@ typedef struct VrInsn {
     uint8_t len;     /* 2 or 4 */
     uint8_t rm;      /* FP rounding mode field; for CSR ops, whether the CSR is written */
     uint16_t pc_off; /* offset of this instruction from the block's first */
+    uint16_t kind;
 } VrInsn;
 
 /* A decoded block: straight-line code within one guest page, ended by a control transfer,
@@ -71,8 +72,10 @@ struct VrBlock {
     uint32_t epoch;     /* code epoch at which `bytes` last matched guest memory */
     uint16_t n_insns;   /* instructions retired by running the whole block */
     uint16_t n_bytes;
-    bool cached; /* false for the scratch block, which is never linked */
-    void *jit;
+    bool cached;     /* false for the scratch block, which is never linked */
+    bool jit_failed; /* the JIT declined it */
+    uint16_t hits;   /* entries counted towards compiling it */
+    void *jit;       /* compiled code (struct VrJitBlock), or NULL */
     const uint8_t *bytes; /* the guest code as decoded */
     VrInsn insns[];
 };
@@ -92,6 +95,8 @@ typedef struct VrBlockCache {
     /* Host address of each guest page holding live blocks -> its first block. Stores by
      * this hart to such a page take the slow path and retire the blocks they overwrite. */
     GHashTable *code_pages;
+    struct VrJit *jit;  /* compiled code for these blocks, while the JIT tier runs */
+    bool flush_pending; /* empty the cache at the next lookup (the code cache is full) */
 } VrBlockCache;
 
 #define VR_JUMP_CACHE_BITS 12
@@ -113,6 +118,12 @@ struct VrHart {
     uint64_t pc;
     uint64_t instret; /* retired instructions, counted at block entry */
     atomic_int exit_request;
+    /* Between compiled code and the interpreter (jit/jit.h). */
+    uint64_t jit_limit;
+    uint64_t jit_pc;
+    uint64_t jit_cause, jit_tval;
+    VrBlock *jit_block;
+    uint64_t jit_value; /* a slow-path load's result */
     unsigned priv;
     VrTlb *tlb_data;  /* the regime loads and stores use now */
     VrTlb *tlb_fetch; /* the regime instruction fetch uses now */
@@ -165,6 +176,7 @@ struct VrHart {
     bool waiting;
 
     unsigned hartid;
+    VrAccel accel;
     VrAddressSpace *as;
     VrClock *clock;
     /* A one-instruction block for single-stepping and instructions that straddle pages. */

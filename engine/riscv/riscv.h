@@ -13,6 +13,22 @@
 
 typedef struct VrHart VrHart;
 
+/* How a hart executes guest code: the interpreter alone, or the interpreter with hot blocks
+ * compiled to host code (x86-64 hosts only). */
+typedef enum {
+    VR_ACCEL_INTERP = 0,
+    VR_ACCEL_JIT = 1,
+} VrAccel;
+
+/* Whether this build and host can run the JIT tier. */
+bool vr_jit_supported(void);
+/* The tier a new hart gets: VIREO_ACCEL from the environment ("interp" or "jit") when set
+ * and valid, else the JIT where supported, else the interpreter. */
+VrAccel vr_accel_default(void);
+const char *vr_accel_name(VrAccel accel);
+/* Parses "interp" or "jit"; false for anything else. */
+bool vr_accel_parse(const char *name, VrAccel *accel);
+
 VrHart *vr_hart_new(VrAddressSpace *as, VrClock *clock, unsigned hartid);
 void vr_hart_free(VrHart *h);
 
@@ -57,6 +73,11 @@ bool vr_hart_csr_read(VrHart *h, unsigned csr, uint64_t *value);
 bool vr_hart_csr_write(VrHart *h, unsigned csr, uint64_t value);
 uint64_t vr_hart_instret(const VrHart *h);
 unsigned vr_hart_id(const VrHart *h);
+
+/* Chooses the execution tier; a JIT request on a host without the JIT runs the interpreter
+ * (vr_hart_get_accel says which one runs). Safe between runs only. */
+void vr_hart_set_accel(VrHart *h, VrAccel accel);
+VrAccel vr_hart_get_accel(const VrHart *h);
 
 /* Drops every decoded block (code was replaced behind the hart's back, e.g. by a loader). */
 void vr_hart_flush_code(VrHart *h);
