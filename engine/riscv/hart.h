@@ -72,10 +72,10 @@ struct VrBlock {
     uint32_t epoch;     /* code epoch at which `bytes` last matched guest memory */
     uint16_t n_insns;   /* instructions retired by running the whole block */
     uint16_t n_bytes;
-    bool cached;     /* false for the scratch block, which is never linked */
-    bool jit_failed; /* the JIT declined it */
-    uint16_t hits;   /* entries counted towards compiling it */
-    void *jit;       /* compiled code (struct VrJitBlock), or NULL */
+    bool cached;          /* false for the scratch block, which is never linked */
+    bool jit_failed;      /* the JIT declined it */
+    uint16_t hits;        /* entries counted towards compiling it */
+    void *jit;            /* compiled code (struct VrJitBlock), or NULL */
     const uint8_t *bytes; /* the guest code as decoded */
     VrInsn insns[];
 };
