@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include "hart.h"
+#include "jit/jit.h"
 
 #define ARENA_SIZE (64u << 20)
 #define TABLE_BITS 16
@@ -46,6 +47,9 @@ void vr_block_cache_flush(VrBlockCache *c)
     g_hash_table_remove_all(c->code_pages);
     c->n_blocks = 0;
     c->n_flushes++;
+    c->flush_pending = false;
+    if (c->jit)
+        vr_jit_reset(c->jit);
 }
 
 static inline void *page_of(const uint8_t *host)
@@ -68,6 +72,8 @@ void vr_block_cache_code_written(VrBlockCache *c, const uint8_t *host, unsigned 
     for (VrBlock *b = first; b; b = *link) {
         if (host < b->host + b->n_bytes && b->host < host + size) {
             b->epoch = VR_BLOCK_DEAD_EPOCH;
+            if (b->jit)
+                vr_jit_block_retired(c->jit, b);
             *link = b->page_next;
         } else {
             link = &b->page_next;
@@ -122,6 +128,8 @@ static void *arena_alloc(VrBlockCache *c, size_t size)
 static void retire(VrBlockCache *c, VrBlock *b)
 {
     b->epoch = VR_BLOCK_DEAD_EPOCH;
+    if (b->jit)
+        vr_jit_block_retired(c->jit, b);
     void *page = page_of(b->host);
     VrBlock *first = g_hash_table_lookup(c->code_pages, page);
     VrBlock **link = &first;
@@ -188,6 +196,8 @@ VrBlock *vr_block_lookup(VrHart *h)
     VrBlockCache *c = &h->cache;
     uint64_t pc = h->pc;
     const uint8_t *host;
+    if (unlikely(c->flush_pending))
+        vr_block_cache_flush(c);
     const VrTlbEntry *e = &h->tlb_fetch->exec[(pc >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)];
     if (likely(e->tag == (pc & VR_PAGE_MASK))) {
         host = (const uint8_t *) (uintptr_t) (pc + e->addend);
@@ -257,7 +267,8 @@ static VrBlock *scratch_block(VrHart *h, const uint8_t *code, unsigned avail)
     b->n_bytes = (uint16_t) len;
     b->end_vpc = b->vpc + len;
     if (!ends)
-        b->insns[1] = (VrInsn){.op = vr_interp_ops()[VR_OP_CONT], .pc_off = (uint16_t) len};
+        b->insns[1] = (VrInsn){
+            .op = vr_interp_ops()[VR_OP_CONT], .pc_off = (uint16_t) len, .kind = VR_OP_CONT};
     return b;
 }
 

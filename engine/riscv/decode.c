@@ -791,6 +791,7 @@ unsigned vr_decode_insn(VrInsn *insn, const uint8_t *code, unsigned avail, uint6
             decode_32(&d, raw, pc, len);
     }
     insn->op = ops[d.op];
+    insn->kind = (uint16_t) d.op;
     insn->imm = d.imm;
     insn->rd = d.rd;
     insn->rs1 = d.rs1;
@@ -822,7 +823,7 @@ unsigned vr_decode_block(VrHart *h, VrBlock *b, const uint8_t *host, unsigned av
     }
     /* The block falls through to the next instruction: a pseudo-instruction that retires
      * nothing chains to it. */
-    b->insns[n] = (VrInsn){.op = cont, .pc_off = (uint16_t) off, .len = 0};
+    b->insns[n] = (VrInsn){.op = cont, .pc_off = (uint16_t) off, .len = 0, .kind = VR_OP_CONT};
     b->n_bytes = (uint16_t) off;
     b->n_insns = (uint16_t) n;
     b->end_vpc = b->vpc + off;

@@ -196,10 +196,17 @@ typedef enum {
     VR_EXIT_REQUEST, /* exit_request was set */
     VR_EXIT_WFI,
     VR_EXIT_STATE, /* something changed that may unmask an interrupt */
+    /* vr_interp_one: */
+    VR_EXIT_ONE_DONE,      /* the instruction retired */
+    VR_EXIT_ONE_EXCEPTION, /* it traps with jit_cause and jit_tval (not yet raised) */
+    VR_EXIT_ONE_STATE,     /* it retired and changed state: leave the block after it */
 } VrExit;
 /* Runs until *budget instructions have been spent (a trap costs one) or something needs
  * the run loop's attention; *budget is left with what remains. */
 VrExit vr_interp(VrHart *h, int64_t *budget, bool single_step);
+/* Runs instruction ip of block b alone, for compiled code: ip must be one that neither
+ * jumps nor leaves the block (an FP, CSR, atomic or ALU operation). */
+VrExit vr_interp_one(VrHart *h, const VrBlock *b, const VrInsn *ip);
 /* The interpreter's handler for each VrOp, for the decoder. */
 const void *const *vr_interp_ops(void);
 

@@ -8,15 +8,42 @@
 #include <string.h>
 
 #include "hart.h"
+#include "jit/jit.h"
 #include "softfloat.h"
 
+/* Entries into a block before the JIT compiles it. */
+#define JIT_HOT 16
+
 static const void *const *interp_ops;
+
+static VrExit interp(VrHart *h, int64_t *budget_io, bool single_step, VrBlock *one);
 
 const void *const *vr_interp_ops(void)
 {
     if (!interp_ops)
-        vr_interp(NULL, NULL, false);
+        interp(NULL, NULL, false, NULL);
     return interp_ops;
+}
+
+VrExit vr_interp(VrHart *h, int64_t *budget, bool single_step)
+{
+    return interp(h, budget, single_step, NULL);
+}
+
+VrExit vr_interp_one(VrHart *h, const VrBlock *b, const VrInsn *ip)
+{
+    /* A copy of the block's header, so that the pc, the raw instruction and a counter CSR's
+     * view of instret come out as in the block itself. */
+    union {
+        VrBlock block;
+        uint8_t space[sizeof(VrBlock) + 2 * sizeof(VrInsn)];
+    } scratch;
+    VrBlock *one = &scratch.block;
+    *one = *b;
+    unsigned index = (unsigned) (ip - b->insns);
+    one->n_insns = (uint16_t) (b->n_insns - index);
+    one->insns[0] = *ip;
+    return interp(h, NULL, false, one);
 }
 
 #define R(r) x[(r)]
@@ -121,7 +148,10 @@ static inline uint64_t mulhsu64(int64_t a, uint64_t b)
     return (uint64_t) (p >> 64);
 }
 
-VrExit vr_interp(VrHart *h, int64_t *budget_io, bool single_step)
+/* The interpreter. With `one`, it runs one instruction only, from a scratch block that
+ * vr_interp_one made (its second slot is filled here), and returns VR_EXIT_ONE_*. */
+static VrExit __attribute__((noinline))
+interp(VrHart *h, int64_t *budget_io, bool single_step, VrBlock *one)
 {
 #define VR_OP_LABEL(name) &&L_##name,
     static const void *const labels[VR_OP_COUNT] = {VR_OPS(VR_OP_LABEL)};
@@ -135,7 +165,8 @@ VrExit vr_interp(VrHart *h, int64_t *budget_io, bool single_step)
     /* Instructions retired, kept in a register and written back to h->instret whenever
      * someone else may look at it; the budget is spent when it reaches limit. */
     uint64_t icount = h->instret;
-    uint64_t limit = icount + (uint64_t) *budget_io;
+    uint64_t limit = icount + (uint64_t) (budget_io ? *budget_io : 1);
+    const bool jit_on = h->cache.jit != NULL;
     uint32_t epoch = h->code_epoch;
     VrTlb *tlb = h->tlb_data;
     VrBlock *b = NULL, *prev = NULL;
@@ -180,6 +211,13 @@ VrExit vr_interp(VrHart *h, int64_t *budget_io, bool single_step)
 #define PC()      (b->vpc + ip->pc_off)
 #define NEXT_PC() (b->vpc + ip->pc_off + ip->len)
 
+    if (one) {
+        one->insns[1].op = &&one_done;
+        b = one;
+        ip = one->insns;
+        goto * ip->op;
+    }
+
 dispatch:
     /* h->pc is where to go; prev/prev_slot name a link to fill in once the block is known. */
     if (unlikely(atomic_load_explicit(&h->exit_request, memory_order_relaxed)))
@@ -209,9 +247,56 @@ dispatch:
     prev = NULL;
 
 enter:
+    if (b->jit)
+        goto run_jit;
+    if (jit_on && !b->jit_failed && b->cached && ++b->hits >= JIT_HOT && vr_jit_compile(h, b))
+        goto run_jit;
     icount += b->n_insns;
     ip = b->insns;
     goto * ip->op;
+
+run_jit:
+    /* Compiled code runs b and the compiled blocks chained after it, then says where it
+     * stopped; the interpreter takes over from there as if it had run those blocks. */
+    {
+        h->instret = icount;
+        h->jit_limit = limit;
+        uint32_t r = vr_jit_run(h, b);
+        icount = h->instret;
+        b = h->jit_block;
+        tlb = h->tlb_data;
+        unsigned idx = r >> 8;
+        switch ((VrJitExitKind) (r & 0xff)) {
+        case VR_JIT_EXIT_ENTRY:
+            h->pc = b->vpc;
+            prev = NULL;
+            goto dispatch;
+        case VR_JIT_EXIT_JUMP0:
+        case VR_JIT_EXIT_JUMP1: {
+            slot = (r & 0xff) - VR_JIT_EXIT_JUMP0;
+            next_pc = h->jit_pc;
+            VrBlock *nb = b->link[slot];
+            if (nb && nb->jit && nb->epoch == epoch)
+                vr_jit_chain(h, b, slot, nb);
+            goto chain;
+        }
+        case VR_JIT_EXIT_INDIRECT:
+            slot = 0;
+            next_pc = h->jit_pc;
+            goto chain_indirect;
+        case VR_JIT_EXIT_EXCEPTION:
+            ip = b->insns + idx;
+            cause = h->jit_cause;
+            tval = h->jit_tval;
+            goto exception;
+        case VR_JIT_EXIT_INTERP: ip = b->insns + idx; goto * ip->op;
+        case VR_JIT_EXIT_STATE: ip = b->insns + idx; goto exit_after;
+        }
+        g_assert_not_reached();
+    }
+
+one_done:
+    return VR_EXIT_ONE_DONE;
 
 chain_indirect:
     if (unlikely(!b->link[0] || b->link[0]->vpc != next_pc))
@@ -234,6 +319,11 @@ unchained:
 
 exception:
     /* The instruction at ip traps: it and the rest of the block did not retire. */
+    if (unlikely(one)) {
+        h->jit_cause = cause;
+        h->jit_tval = tval;
+        return VR_EXIT_ONE_EXCEPTION;
+    }
     {
         unsigned not_retired = b->n_insns - (unsigned) (ip - b->insns);
         icount -= not_retired;
@@ -249,6 +339,8 @@ exception:
 exit_after:
     /* The instruction at ip retired and changed state that may unmask an interrupt or
      * change translation: leave the block after it. */
+    if (unlikely(one))
+        return VR_EXIT_ONE_STATE;
     {
         unsigned not_retired = b->n_insns - (unsigned) (ip - b->insns) - 1;
         icount -= not_retired;

@@ -6,6 +6,7 @@
  * compiled block) is emptied at the next lookup, and hot code is compiled again.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -13,8 +14,32 @@
 
 #include "../hart.h"
 #include "jit.h"
+#include "x86-emit.h"
 
 #define CODE_SIZE_DEFAULT (32u << 20)
+/* Room a block's compilation may need at most: checked before starting one. */
+#define BLOCK_CODE_MAX (48u << 10)
+
+typedef struct VrJitBlock VrJitBlock;
+
+/* A compiled jump from one block's exit straight into another block. */
+typedef struct VrJitPatch VrJitPatch;
+struct VrJitPatch {
+    VrJitBlock *from;
+    unsigned slot;
+    VrJitPatch *next;
+};
+
+/* What the code cache keeps for a compiled block, in front of its code. */
+struct VrJitBlock {
+    uint8_t *entry;       /* the executable address */
+    uint8_t *exit_rel[2]; /* the displacement of link 0's and 1's jump (writable view) */
+    bool chained[2];
+    VrJitPatch *incoming;
+    VrBlock *block;
+};
+
+typedef uint32_t (*VrJitEnter)(VrHart *h, const uint8_t *code);
 
 struct VrJit {
     uint8_t *rw; /* the writable view */
@@ -22,8 +47,11 @@ struct VrJit {
     size_t size;
     size_t used;
     size_t reserved; /* the start of the cache that survives a reset (entry and exit code) */
+    VrJitEnter enter;
+    uint8_t *exit_rw; /* the common exit, in the writable view */
     uint64_t n_compiled;
     uint64_t n_resets;
+    FILE *perf_map;
 };
 
 static size_t code_size(void)
@@ -33,6 +61,33 @@ static size_t code_size(void)
     if (env && g_ascii_string_to_unsigned(env, 10, 64, 1u << 20, &kb, NULL))
         return (size_t) kb << 10;
     return CODE_SIZE_DEFAULT;
+}
+
+static inline uint8_t *to_rx(const VrJit *jit, uint8_t *rw)
+{
+    return jit->rx + (rw - jit->rw);
+}
+
+/* The entry and exit shared by every block: the entry saves the callee-saved registers,
+ * keeps the hart in rbx and jumps to the block; the exit (eax holds the result) undoes it. */
+static void emit_trampoline(VrJit *jit)
+{
+    X86 a = {jit->rw};
+    static const int saved[] = {RBX, RBP, R12, R13, R14, R15};
+    for (unsigned i = 0; i < G_N_ELEMENTS(saved); i++)
+        x_push(&a, saved[i]);
+    x_alu_ri(&a, true, ALU_SUB, RSP, 8); /* calls from blocks see a 16-byte aligned stack */
+    x_mov_rr(&a, true, RBX, RDI);
+    x_jmp_reg(&a, RSI);
+    a.p = (uint8_t *) (((uintptr_t) a.p + 15) & ~(uintptr_t) 15);
+    jit->exit_rw = a.p;
+    x_alu_ri(&a, true, ALU_ADD, RSP, 8);
+    for (unsigned i = G_N_ELEMENTS(saved); i-- > 0;)
+        x_pop(&a, saved[i]);
+    x_u8(&a, 0xc3);
+    jit->reserved = ((size_t) (a.p - jit->rw) + 63) & ~(size_t) 63;
+    jit->used = jit->reserved;
+    jit->enter = (VrJitEnter) (void *) jit->rx;
 }
 
 void vr_jit_init(VrHart *h)
@@ -49,6 +104,11 @@ void vr_jit_init(VrHart *h)
     close(fd);
     if (jit->rw == MAP_FAILED || jit->rx == MAP_FAILED)
         g_error("cannot map the JIT's code cache: %s", g_strerror(errno));
+    emit_trampoline(jit);
+    if (g_getenv("VIREO_PERF_MAP")) {
+        g_autofree char *path = g_strdup_printf("/tmp/perf-%d.map", (int) getpid());
+        jit->perf_map = fopen(path, "a");
+    }
     h->cache.jit = jit;
 }
 
@@ -57,6 +117,8 @@ void vr_jit_destroy(VrHart *h)
     VrJit *jit = h->cache.jit;
     if (!jit)
         return;
+    if (jit->perf_map)
+        fclose(jit->perf_map);
     munmap(jit->rw, jit->size);
     munmap(jit->rx, jit->size);
     g_free(jit);
@@ -69,9 +131,786 @@ void vr_jit_reset(VrJit *jit)
     jit->n_resets++;
 }
 
+uint32_t vr_jit_run(VrHart *h, VrBlock *b)
+{
+    const VrJitBlock *jb = b->jit;
+    return h->cache.jit->enter(h, jb->entry);
+}
+
+static void *cache_alloc(VrJit *jit, size_t size)
+{
+    size = (size + 15) & ~(size_t) 15;
+    if (jit->used + size > jit->size)
+        return NULL;
+    void *p = jit->rw + jit->used;
+    jit->used += size;
+    return p;
+}
+
+void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to)
+{
+    VrJit *jit = h->cache.jit;
+    VrJitBlock *f = from->jit, *t = to->jit;
+    if (!f->exit_rel[slot] || f->chained[slot])
+        return;
+    VrJitPatch *p = cache_alloc(jit, sizeof(VrJitPatch));
+    if (!p)
+        return;
+    p->from = f;
+    p->slot = slot;
+    p->next = t->incoming;
+    t->incoming = p;
+    /* Displacements are the same in both views. */
+    x_patch(f->exit_rel[slot], t->entry - jit->rx + jit->rw);
+    f->chained[slot] = true;
+}
+
+void vr_jit_block_retired(VrJit *jit, VrBlock *b)
+{
+    VrJitBlock *t = b->jit;
+    (void) jit;
+    for (VrJitPatch *p = t->incoming; p; p = p->next) {
+        /* Back to the exit right after the jump. */
+        x_patch(p->from->exit_rel[p->slot], p->from->exit_rel[p->slot] + 4);
+        p->from->chained[p->slot] = false;
+    }
+    t->incoming = NULL;
+    b->jit = NULL;
+}
+
+/* ---- the compiler ---- */
+
+#define OFF(field) ((int32_t) offsetof(VrHart, field))
+#define XOFF(r)    ((int32_t) (offsetof(VrHart, x) + 8 * (unsigned) (r)))
+
+/* Host registers that hold guest registers within a block: callee-saved, so calls to the
+ * slow paths keep them. */
+static const int cache_regs[] = {RBP, R12, R13, R14, R15};
+#define N_CACHE ((unsigned) G_N_ELEMENTS(cache_regs))
+
+typedef enum {
+    COLD_LOAD,
+    COLD_STORE,
+    COLD_ONE,
+} ColdKind;
+
+/* Out-of-line code for one instruction, emitted after the block's main path. */
+typedef struct {
+    ColdKind kind;
+    uint8_t *jump_rel; /* the displacement of the jump to it */
+    uint8_t *join;     /* where the main path goes on */
+    uint32_t dirty;    /* guest registers held only in host registers at the instruction */
+    unsigned index;
+    unsigned size;
+    bool sign;
+    int value_reg; /* a store's value */
+} Cold;
+
+typedef struct {
+    X86 a;
+    VrJit *jit;
+    VrBlock *b;
+    int host_of[33]; /* guest register -> host register, or -1 */
+    uint32_t dirty;
+    Cold cold[VR_BLOCK_MAX_INSNS + 1];
+    unsigned n_cold;
+    uint8_t *exit_rel[2];
+    uint8_t *entry_fail_rel[3];
+} Cg;
+
+/* The value of guest register r: the host register holding it, or tmp after loading it. */
+static int src(Cg *g, unsigned r, int tmp)
+{
+    if (r == 0) {
+        x_alu_rr(&g->a, false, ALU_XOR, tmp, tmp);
+        return tmp;
+    }
+    if (g->host_of[r] >= 0)
+        return g->host_of[r];
+    x_load64(&g->a, tmp, RBX, XOFF(r));
+    return tmp;
+}
+
+static void src_into(Cg *g, unsigned r, int tmp)
+{
+    int h = src(g, r, tmp);
+    if (h != tmp)
+        x_mov_rr(&g->a, true, tmp, h);
+}
+
+static void dst(Cg *g, unsigned rd, int from)
+{
+    if (rd == 0 || rd == 32)
+        return;
+    int h = g->host_of[rd];
+    if (h >= 0) {
+        if (h != from)
+            x_mov_rr(&g->a, true, h, from);
+        g->dirty |= 1u << rd;
+    } else {
+        x_store64(&g->a, RBX, XOFF(rd), from);
+    }
+}
+
+/* Guest registers held only in host registers go back to the hart. */
+static void write_back(Cg *g, uint32_t dirty)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (dirty & (1u << r))
+            x_store64(&g->a, RBX, XOFF(r), g->host_of[r]);
+}
+
+/* Leaves compiled code with eax = kind | index << 8, naming this block. */
+static void exit_with(Cg *g, VrJitExitKind kind, unsigned index)
+{
+    x_mov_ri(&g->a, RCX, (uint64_t) (uintptr_t) g->b);
+    x_store64(&g->a, RBX, OFF(jit_block), RCX);
+    x_mov_ri(&g->a, RAX, kind | (index << 8));
+    uint8_t *rel = x_jmp(&g->a);
+    x_patch(rel, g->jit->exit_rw);
+}
+
+/* A jump out of the block to a fixed pc through link `slot`: a patchable jump (to the next
+ * block once chained), then the exit to the interpreter. */
+static void exit_jump(Cg *g, unsigned slot, uint64_t pc)
+{
+    write_back(g, g->dirty);
+    g->exit_rel[slot] = x_jmp(&g->a);
+    x_patch(g->exit_rel[slot], g->a.p);
+    x_mov_ri(&g->a, RCX, pc);
+    x_store64(&g->a, RBX, OFF(jit_pc), RCX);
+    exit_with(g, VR_JIT_EXIT_JUMP0 + slot, 0);
+}
+
+static Cold *add_cold(Cg *g, ColdKind kind, unsigned index, uint8_t *jump_rel)
+{
+    Cold *c = &g->cold[g->n_cold++];
+    memset(c, 0, sizeof(*c));
+    c->kind = kind;
+    c->index = index;
+    c->jump_rel = jump_rel;
+    c->dirty = g->dirty;
+    return c;
+}
+
+/* The TLB probe shared by loads and stores: the virtual address ends in rsi; on a hit, rax
+ * holds the host address's addend and the code falls through; on a miss it jumps to the
+ * returned displacement. Uses rax, rcx, rdx. */
+static uint8_t *emit_tlb_probe(Cg *g, const VrInsn *ip, unsigned size, bool write)
+{
+    X86 *a = &g->a;
+    src_into(g, ip->rs1, RSI);
+    if (ip->imm)
+        x_alu_ri(a, true, ALU_ADD, RSI, (int32_t) ip->imm);
+    x_load64(a, RAX, RBX, OFF(tlb_data));
+    x_mov_rr(a, false, RDX, RSI);
+    x_shift_ri(a, false, SH_SHR, RDX, VR_PAGE_BITS - 4);
+    x_alu_ri(a, false, ALU_AND, RDX, (VR_TLB_SIZE - 1) << 4);
+    x_mov_rr(a, true, RCX, RSI);
+    x_alu_ri(a, true, ALU_AND, RCX, (int32_t) (VR_PAGE_MASK | (size - 1)));
+    int32_t table = write ? (int32_t) offsetof(VrTlb, write) : (int32_t) offsetof(VrTlb, read);
+    /* cmp rcx, [rax + rdx + table] */
+    x_rex(a, true, RCX, RDX, RAX, false);
+    x_u8(a, 0x3b);
+    x_modrm_sib(a, RCX, RAX, RDX, 0, table + (int32_t) offsetof(VrTlbEntry, tag));
+    uint8_t *miss = x_jcc(a, CC_NE);
+    /* mov rax, [rax + rdx + table + 8] */
+    x_rex(a, true, RAX, RDX, RAX, false);
+    x_u8(a, 0x8b);
+    x_modrm_sib(a, RAX, RAX, RDX, 0, table + (int32_t) offsetof(VrTlbEntry, addend));
+    return miss;
+}
+
+static void emit_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size, bool sign)
+{
+    uint8_t *miss = emit_tlb_probe(g, ip, size, false);
+    x_load_sized(&g->a, RAX, RAX, RSI, size, sign);
+    Cold *c = add_cold(g, COLD_LOAD, index, miss);
+    c->size = size;
+    c->sign = sign;
+    c->join = g->a.p;
+    dst(g, ip->rd, RAX);
+}
+
+static void emit_store(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
+{
+    int v = src(g, ip->rs2, RDI);
+    uint8_t *miss = emit_tlb_probe(g, ip, size, true);
+    x_store_sized(&g->a, RAX, RSI, v, size);
+    Cold *c = add_cold(g, COLD_STORE, index, miss);
+    c->size = size;
+    c->value_reg = v;
+    c->join = g->a.p;
+}
+
+/* An instruction the interpreter runs for compiled code (FP, CSR, atomics, the rarer ALU
+ * operations): the guest registers go back to the hart first, and the destination comes
+ * back after. */
+static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
+{
+    X86 *a = &g->a;
+    write_back(g, g->dirty);
+    g->dirty = 0;
+    x_mov_rr(a, true, RDI, RBX);
+    x_mov_ri(a, RSI, (uint64_t) (uintptr_t) g->b);
+    x_mov_ri(a, RDX, (uint64_t) (uintptr_t) ip);
+    x_call_abs(a, (const void *) vr_interp_one);
+    x_alu_ri(a, false, ALU_CMP, RAX, VR_EXIT_ONE_DONE);
+    uint8_t *not_done = x_jcc(a, CC_NE);
+    Cold *c = add_cold(g, COLD_ONE, index, not_done);
+    c->join = a->p;
+    if (ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0)
+        x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
+}
+
+static void emit_cold(Cg *g, const Cold *c)
+{
+    X86 *a = &g->a;
+    x_patch(c->jump_rel, a->p);
+    if (c->kind == COLD_ONE) {
+        /* eax: VR_EXIT_ONE_EXCEPTION (cause and tval are in the hart) or VR_EXIT_ONE_STATE. */
+        x_alu_ri(a, false, ALU_CMP, RAX, VR_EXIT_ONE_STATE);
+        uint8_t *exc = x_jcc(a, CC_NE);
+        exit_with(g, VR_JIT_EXIT_STATE, c->index);
+        x_patch(exc, a->p);
+        exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
+        return;
+    }
+    if (c->kind == COLD_LOAD) {
+        x_mov_rr(a, true, RDI, RBX);
+        x_mov_ri(a, RDX, c->size);
+        x_lea(a, RCX, RBX, OFF(jit_value));
+        x_call_abs(a, (const void *) vr_load_slow);
+    } else {
+        x_mov_rr(a, true, RCX, c->value_reg);
+        x_mov_rr(a, true, RDI, RBX);
+        x_mov_ri(a, RDX, c->size);
+        x_call_abs(a, (const void *) vr_store_slow);
+    }
+    x_test_rr(a, false, RAX, RAX);
+    uint8_t *fault = x_jcc(a, CC_NE);
+    if (c->kind == COLD_LOAD)
+        x_load_sized_mem(a, RAX, RBX, OFF(jit_value), c->size, c->sign);
+    x_patch(x_jmp(a), c->join);
+    x_patch(fault, a->p);
+    x_mov_rr(a, false, RAX, RAX);
+    x_store64(a, RBX, OFF(jit_cause), RAX);
+    x_load64(a, RAX, RBX, OFF(fault_vaddr));
+    x_store64(a, RBX, OFF(jit_tval), RAX);
+    write_back(g, c->dirty);
+    exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
+}
+
+static void alu_rr(Cg *g, const VrInsn *ip, X86Alu op, bool w32)
+{
+    src_into(g, ip->rs1, RAX);
+    int r2 = src(g, ip->rs2, RCX);
+    x_alu_rr(&g->a, !w32, op, RAX, r2);
+    if (w32)
+        x_movsxd(&g->a, RAX, RAX);
+    dst(g, ip->rd, RAX);
+}
+
+static void alu_ri(Cg *g, const VrInsn *ip, X86Alu op, bool w32)
+{
+    int rd_host = ip->rd < 32 ? g->host_of[ip->rd] : -1;
+    if (!w32 && op != ALU_CMP && rd_host >= 0 && ip->rs1 == ip->rd) {
+        /* In place: addi sp, sp, -16 */
+        x_alu_ri(&g->a, true, op, rd_host, (int32_t) ip->imm);
+        g->dirty |= 1u << ip->rd;
+        return;
+    }
+    src_into(g, ip->rs1, RAX);
+    x_alu_ri(&g->a, !w32, op, RAX, (int32_t) ip->imm);
+    if (w32)
+        x_movsxd(&g->a, RAX, RAX);
+    dst(g, ip->rd, RAX);
+}
+
+static void shift_ri(Cg *g, const VrInsn *ip, X86Shift op, bool w32)
+{
+    src_into(g, ip->rs1, RAX);
+    x_shift_ri(&g->a, !w32, op, RAX, (uint8_t) ip->imm);
+    if (w32)
+        x_movsxd(&g->a, RAX, RAX);
+    dst(g, ip->rd, RAX);
+}
+
+static void shift_rr(Cg *g, const VrInsn *ip, X86Shift op, bool w32)
+{
+    src_into(g, ip->rs2, RCX);
+    src_into(g, ip->rs1, RAX);
+    x_shift_cl(&g->a, !w32, op, RAX);
+    if (w32)
+        x_movsxd(&g->a, RAX, RAX);
+    dst(g, ip->rd, RAX);
+}
+
+static void set_cc(Cg *g, const VrInsn *ip, int cc, bool imm)
+{
+    X86 *a = &g->a;
+    int r1 = src(g, ip->rs1, RAX);
+    if (imm) {
+        x_alu_ri(a, true, ALU_CMP, r1, (int32_t) ip->imm);
+    } else {
+        int r2 = src(g, ip->rs2, RCX);
+        x_alu_rr(a, true, ALU_CMP, r1, r2);
+    }
+    x_setcc(a, cc, RAX);
+    x_movzx8(a, RAX, RAX);
+    dst(g, ip->rd, RAX);
+}
+
+/* rax = rs1, rcx = rs2 for the two-operand helpers below. */
+static void operands(Cg *g, const VrInsn *ip)
+{
+    src_into(g, ip->rs1, RAX);
+    src_into(g, ip->rs2, RCX);
+}
+
+static void emit_branch(Cg *g, const VrInsn *ip, int cc)
+{
+    X86 *a = &g->a;
+    int r1 = src(g, ip->rs1, RAX);
+    int r2 = src(g, ip->rs2, RCX);
+    x_alu_rr(a, true, ALU_CMP, r1, r2);
+    uint8_t *taken = x_jcc(a, cc);
+    uint32_t dirty = g->dirty;
+    exit_jump(g, 1, g->b->end_vpc);
+    x_patch(taken, a->p);
+    g->dirty = dirty;
+    exit_jump(g, 0, (uint64_t) ip->imm);
+}
+
+/* Whether an operation ends the compiled code by handing the block to the interpreter. */
+static bool leaves_to_interp(VrOp op)
+{
+    switch (op) {
+    case VR_OP_ILLEGAL:
+    case VR_OP_FENCE_I:
+    case VR_OP_ECALL:
+    case VR_OP_EBREAK:
+    case VR_OP_MRET:
+    case VR_OP_SRET:
+    case VR_OP_WFI:
+    case VR_OP_SFENCE_VMA: return true;
+    default: return false;
+    }
+}
+
+/* Whether an operation is compiled to host code (the rest run through vr_interp_one). */
+static bool native(VrOp op)
+{
+    switch (op) {
+    case VR_OP_NOP:
+    case VR_OP_LI:
+    case VR_OP_MV:
+    case VR_OP_CONT:
+    case VR_OP_JAL:
+    case VR_OP_JALR:
+    case VR_OP_BEQ:
+    case VR_OP_BNE:
+    case VR_OP_BLT:
+    case VR_OP_BGE:
+    case VR_OP_BLTU:
+    case VR_OP_BGEU:
+    case VR_OP_LB:
+    case VR_OP_LH:
+    case VR_OP_LW:
+    case VR_OP_LD:
+    case VR_OP_LBU:
+    case VR_OP_LHU:
+    case VR_OP_LWU:
+    case VR_OP_SB:
+    case VR_OP_SH:
+    case VR_OP_SW:
+    case VR_OP_SD:
+    case VR_OP_ADDI:
+    case VR_OP_SLTI:
+    case VR_OP_SLTIU:
+    case VR_OP_XORI:
+    case VR_OP_ORI:
+    case VR_OP_ANDI:
+    case VR_OP_SLLI:
+    case VR_OP_SRLI:
+    case VR_OP_SRAI:
+    case VR_OP_ADD:
+    case VR_OP_SUB:
+    case VR_OP_SLL:
+    case VR_OP_SLT:
+    case VR_OP_SLTU:
+    case VR_OP_XOR:
+    case VR_OP_SRL:
+    case VR_OP_SRA:
+    case VR_OP_OR:
+    case VR_OP_AND:
+    case VR_OP_ADDIW:
+    case VR_OP_SLLIW:
+    case VR_OP_SRLIW:
+    case VR_OP_SRAIW:
+    case VR_OP_ADDW:
+    case VR_OP_SUBW:
+    case VR_OP_SLLW:
+    case VR_OP_SRLW:
+    case VR_OP_SRAW:
+    case VR_OP_MUL:
+    case VR_OP_MULH:
+    case VR_OP_MULHU:
+    case VR_OP_MULW:
+    case VR_OP_FENCE:
+    case VR_OP_ADD_UW:
+    case VR_OP_SH1ADD:
+    case VR_OP_SH2ADD:
+    case VR_OP_SH3ADD:
+    case VR_OP_SH1ADD_UW:
+    case VR_OP_SH2ADD_UW:
+    case VR_OP_SH3ADD_UW:
+    case VR_OP_SLLI_UW:
+    case VR_OP_ANDN:
+    case VR_OP_ORN:
+    case VR_OP_XNOR:
+    case VR_OP_MAX:
+    case VR_OP_MAXU:
+    case VR_OP_MIN:
+    case VR_OP_MINU:
+    case VR_OP_SEXT_B:
+    case VR_OP_SEXT_H:
+    case VR_OP_ZEXT_H:
+    case VR_OP_ROL:
+    case VR_OP_ROR:
+    case VR_OP_RORI:
+    case VR_OP_REV8:
+    case VR_OP_BCLR:
+    case VR_OP_BCLRI:
+    case VR_OP_BEXT:
+    case VR_OP_BEXTI:
+    case VR_OP_BINV:
+    case VR_OP_BINVI:
+    case VR_OP_BSET:
+    case VR_OP_BSETI: return true;
+    default: return false;
+    }
+}
+
+/* Emits one instruction; returns whether it ended the block. */
+static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
+{
+    X86 *a = &g->a;
+    VrOp op = (VrOp) ip->kind;
+    if (!native(op)) {
+        emit_one(g, ip, index);
+        return false;
+    }
+    switch (op) {
+    case VR_OP_NOP: break;
+    case VR_OP_LI:
+        if (ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0) {
+            x_mov_ri(a, g->host_of[ip->rd], (uint64_t) ip->imm);
+            g->dirty |= 1u << ip->rd;
+        } else {
+            x_mov_ri(a, RAX, (uint64_t) ip->imm);
+            dst(g, ip->rd, RAX);
+        }
+        break;
+    case VR_OP_MV: dst(g, ip->rd, src(g, ip->rs1, RAX)); break;
+    case VR_OP_CONT: exit_jump(g, 1, g->b->end_vpc); return true;
+    case VR_OP_JAL:
+        x_mov_ri(a, RAX, g->b->end_vpc);
+        dst(g, ip->rd, RAX);
+        exit_jump(g, 0, (uint64_t) ip->imm);
+        return true;
+    case VR_OP_JALR:
+        src_into(g, ip->rs1, RAX);
+        if (ip->imm)
+            x_alu_ri(a, true, ALU_ADD, RAX, (int32_t) ip->imm);
+        x_alu_ri(a, true, ALU_AND, RAX, -2);
+        x_store64(a, RBX, OFF(jit_pc), RAX);
+        x_mov_ri(a, RAX, g->b->end_vpc);
+        dst(g, ip->rd, RAX);
+        write_back(g, g->dirty);
+        exit_with(g, VR_JIT_EXIT_INDIRECT, 0);
+        return true;
+    case VR_OP_BEQ: emit_branch(g, ip, CC_E); return true;
+    case VR_OP_BNE: emit_branch(g, ip, CC_NE); return true;
+    case VR_OP_BLT: emit_branch(g, ip, CC_L); return true;
+    case VR_OP_BGE: emit_branch(g, ip, CC_GE); return true;
+    case VR_OP_BLTU: emit_branch(g, ip, CC_B); return true;
+    case VR_OP_BGEU: emit_branch(g, ip, CC_AE); return true;
+    case VR_OP_LB: emit_load(g, ip, index, 1, true); break;
+    case VR_OP_LH: emit_load(g, ip, index, 2, true); break;
+    case VR_OP_LW: emit_load(g, ip, index, 4, true); break;
+    case VR_OP_LD: emit_load(g, ip, index, 8, true); break;
+    case VR_OP_LBU: emit_load(g, ip, index, 1, false); break;
+    case VR_OP_LHU: emit_load(g, ip, index, 2, false); break;
+    case VR_OP_LWU: emit_load(g, ip, index, 4, false); break;
+    case VR_OP_SB: emit_store(g, ip, index, 1); break;
+    case VR_OP_SH: emit_store(g, ip, index, 2); break;
+    case VR_OP_SW: emit_store(g, ip, index, 4); break;
+    case VR_OP_SD: emit_store(g, ip, index, 8); break;
+    case VR_OP_ADDI: alu_ri(g, ip, ALU_ADD, false); break;
+    case VR_OP_XORI: alu_ri(g, ip, ALU_XOR, false); break;
+    case VR_OP_ORI: alu_ri(g, ip, ALU_OR, false); break;
+    case VR_OP_ANDI: alu_ri(g, ip, ALU_AND, false); break;
+    case VR_OP_ADDIW: alu_ri(g, ip, ALU_ADD, true); break;
+    case VR_OP_SLTI: set_cc(g, ip, CC_L, true); break;
+    case VR_OP_SLTIU: set_cc(g, ip, CC_B, true); break;
+    case VR_OP_SLT: set_cc(g, ip, CC_L, false); break;
+    case VR_OP_SLTU: set_cc(g, ip, CC_B, false); break;
+    case VR_OP_SLLI: shift_ri(g, ip, SH_SHL, false); break;
+    case VR_OP_SRLI: shift_ri(g, ip, SH_SHR, false); break;
+    case VR_OP_SRAI: shift_ri(g, ip, SH_SAR, false); break;
+    case VR_OP_RORI: shift_ri(g, ip, SH_ROR, false); break;
+    case VR_OP_SLLIW: shift_ri(g, ip, SH_SHL, true); break;
+    case VR_OP_SRLIW: shift_ri(g, ip, SH_SHR, true); break;
+    case VR_OP_SRAIW: shift_ri(g, ip, SH_SAR, true); break;
+    case VR_OP_SLL: shift_rr(g, ip, SH_SHL, false); break;
+    case VR_OP_SRL: shift_rr(g, ip, SH_SHR, false); break;
+    case VR_OP_SRA: shift_rr(g, ip, SH_SAR, false); break;
+    case VR_OP_ROL: shift_rr(g, ip, SH_ROL, false); break;
+    case VR_OP_ROR: shift_rr(g, ip, SH_ROR, false); break;
+    case VR_OP_SLLW: shift_rr(g, ip, SH_SHL, true); break;
+    case VR_OP_SRLW: shift_rr(g, ip, SH_SHR, true); break;
+    case VR_OP_SRAW: shift_rr(g, ip, SH_SAR, true); break;
+    case VR_OP_ADD: alu_rr(g, ip, ALU_ADD, false); break;
+    case VR_OP_SUB: alu_rr(g, ip, ALU_SUB, false); break;
+    case VR_OP_XOR: alu_rr(g, ip, ALU_XOR, false); break;
+    case VR_OP_OR: alu_rr(g, ip, ALU_OR, false); break;
+    case VR_OP_AND: alu_rr(g, ip, ALU_AND, false); break;
+    case VR_OP_ADDW: alu_rr(g, ip, ALU_ADD, true); break;
+    case VR_OP_SUBW: alu_rr(g, ip, ALU_SUB, true); break;
+    case VR_OP_MUL:
+    case VR_OP_MULW:
+        operands(g, ip);
+        x_imul_rr(a, op == VR_OP_MUL, RAX, RCX);
+        if (op == VR_OP_MULW)
+            x_movsxd(a, RAX, RAX);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_MULH:
+    case VR_OP_MULHU:
+        operands(g, ip);
+        x_f7(a, true, op == VR_OP_MULH ? 5 : 4, RCX);
+        dst(g, ip->rd, RDX);
+        break;
+    case VR_OP_FENCE:
+        if (ip->rm)
+            x_mfence(a);
+        break;
+    case VR_OP_ADD_UW:
+        operands(g, ip);
+        x_mov_rr(a, false, RAX, RAX);
+        x_alu_rr(a, true, ALU_ADD, RAX, RCX);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_SH1ADD:
+    case VR_OP_SH2ADD:
+    case VR_OP_SH3ADD:
+    case VR_OP_SH1ADD_UW:
+    case VR_OP_SH2ADD_UW:
+    case VR_OP_SH3ADD_UW: {
+        static const int scale[] = {
+            [VR_OP_SH1ADD] = 1,    [VR_OP_SH2ADD] = 2,    [VR_OP_SH3ADD] = 3,
+            [VR_OP_SH1ADD_UW] = 1, [VR_OP_SH2ADD_UW] = 2, [VR_OP_SH3ADD_UW] = 3,
+        };
+        operands(g, ip);
+        if (op >= VR_OP_SH1ADD_UW)
+            x_mov_rr(a, false, RAX, RAX);
+        x_lea_sib(a, RAX, RCX, RAX, scale[op]);
+        dst(g, ip->rd, RAX);
+        break;
+    }
+    case VR_OP_SLLI_UW:
+        src_into(g, ip->rs1, RAX);
+        x_mov_rr(a, false, RAX, RAX);
+        x_shift_ri(a, true, SH_SHL, RAX, (uint8_t) ip->imm);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_ANDN:
+    case VR_OP_ORN:
+        operands(g, ip);
+        x_f7(a, true, 2, RCX);
+        x_alu_rr(a, true, op == VR_OP_ANDN ? ALU_AND : ALU_OR, RAX, RCX);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_XNOR:
+        operands(g, ip);
+        x_alu_rr(a, true, ALU_XOR, RAX, RCX);
+        x_f7(a, true, 2, RAX);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_MAX:
+    case VR_OP_MAXU:
+    case VR_OP_MIN:
+    case VR_OP_MINU: {
+        /* rax = rs1; take rs2 when rs1 is the worse one. */
+        int cc = op == VR_OP_MAX ? CC_L : op == VR_OP_MAXU ? CC_B : op == VR_OP_MIN ? CC_G : CC_A;
+        operands(g, ip);
+        x_alu_rr(a, true, ALU_CMP, RAX, RCX);
+        x_cmov(a, cc, RAX, RCX);
+        dst(g, ip->rd, RAX);
+        break;
+    }
+    case VR_OP_SEXT_B:
+        src_into(g, ip->rs1, RAX);
+        x_0f_rr(a, true, 0xbe, RAX, RAX, false);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_SEXT_H:
+        src_into(g, ip->rs1, RAX);
+        x_0f_rr(a, true, 0xbf, RAX, RAX, false);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_ZEXT_H:
+        src_into(g, ip->rs1, RAX);
+        x_0f_rr(a, false, 0xb7, RAX, RAX, false);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_REV8:
+        src_into(g, ip->rs1, RAX);
+        x_bswap(a, RAX);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_BSET:
+    case VR_OP_BCLR:
+    case VR_OP_BINV:
+        operands(g, ip);
+        x_0f_rr(a, true, op == VR_OP_BSET ? 0xab : op == VR_OP_BCLR ? 0xb3 : 0xbb, RCX, RAX, false);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_BSETI:
+    case VR_OP_BCLRI:
+    case VR_OP_BINVI:
+        src_into(g, ip->rs1, RAX);
+        x_bt_ri(a, op == VR_OP_BSETI ? 5 : op == VR_OP_BCLRI ? 6 : 7, RAX, (uint8_t) ip->imm);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_BEXT:
+        operands(g, ip);
+        x_shift_cl(a, true, SH_SHR, RAX);
+        x_alu_ri(a, false, ALU_AND, RAX, 1);
+        dst(g, ip->rd, RAX);
+        break;
+    case VR_OP_BEXTI:
+        src_into(g, ip->rs1, RAX);
+        x_shift_ri(a, true, SH_SHR, RAX, (uint8_t) ip->imm);
+        x_alu_ri(a, false, ALU_AND, RAX, 1);
+        dst(g, ip->rd, RAX);
+        break;
+    default: g_assert_not_reached();
+    }
+    return false;
+}
+
+/* Chooses the guest registers the block keeps in host registers: the most used ones. */
+static void allocate(Cg *g, unsigned n_slots)
+{
+    unsigned uses[33] = {0};
+    for (unsigned i = 0; i < n_slots; i++) {
+        const VrInsn *ip = &g->b->insns[i];
+        if (!native((VrOp) ip->kind))
+            continue;
+        uses[ip->rs1]++;
+        uses[ip->rs2]++;
+        uses[ip->rd]++;
+    }
+    uses[0] = uses[32] = 0;
+    for (unsigned r = 0; r < 33; r++)
+        g->host_of[r] = -1;
+    for (unsigned k = 0; k < N_CACHE; k++) {
+        unsigned best = 0;
+        for (unsigned r = 1; r < 32; r++)
+            if (uses[r] > uses[best])
+                best = r;
+        if (uses[best] < 2)
+            break;
+        g->host_of[best] = cache_regs[k];
+        uses[best] = 0;
+    }
+}
+
 bool vr_jit_compile(VrHart *h, VrBlock *b)
 {
-    (void) h;
-    b->jit_failed = true;
-    return false;
+    VrJit *jit = h->cache.jit;
+    /* The compiled part: up to and including the instruction that ends the block, or up
+     * to the first one the interpreter must run in its place. */
+    unsigned n_slots = 0;
+    bool to_interp = false;
+    for (;; n_slots++) {
+        VrOp op = (VrOp) b->insns[n_slots].kind;
+        if (leaves_to_interp(op)) {
+            to_interp = true;
+            break;
+        }
+        if (op == VR_OP_CONT || op == VR_OP_JAL || op == VR_OP_JALR ||
+            (op >= VR_OP_BEQ && op <= VR_OP_BGEU)) {
+            n_slots++;
+            break;
+        }
+    }
+    if (n_slots == 0) {
+        b->jit_failed = true;
+        return false;
+    }
+    if (jit->used + BLOCK_CODE_MAX > jit->size) {
+        h->cache.flush_pending = true;
+        return false;
+    }
+
+    Cg *g = g_new0(Cg, 1);
+    g->jit = jit;
+    g->b = b;
+    VrJitBlock *jb = cache_alloc(jit, sizeof(VrJitBlock));
+    memset(jb, 0, sizeof(*jb));
+    jb->block = b;
+    g->a.p = jit->rw + jit->used;
+    uint8_t *start = g->a.p;
+    X86 *a = &g->a;
+    allocate(g, n_slots);
+
+    /* Entry: the code must still be current, and the budget and requests allow a block. */
+    x_mov_ri(a, RAX, (uint64_t) (uintptr_t) &b->epoch);
+    x_load32(a, RAX, RAX, 0);
+    x_alu_rm(a, false, ALU_CMP, RAX, RBX, OFF(code_epoch));
+    g->entry_fail_rel[0] = x_jcc(a, CC_NE);
+    x_load64(a, RAX, RBX, OFF(instret));
+    x_alu_rm(a, true, ALU_CMP, RAX, RBX, OFF(jit_limit));
+    g->entry_fail_rel[1] = x_jcc(a, CC_AE);
+    x_alu_mi(a, false, ALU_CMP, RBX, OFF(exit_request), 0);
+    g->entry_fail_rel[2] = x_jcc(a, CC_NE);
+    x_alu_ri(a, true, ALU_ADD, RAX, b->n_insns);
+    x_store64(a, RBX, OFF(instret), RAX);
+    for (unsigned r = 1; r < 32; r++)
+        if (g->host_of[r] >= 0)
+            x_load64(a, g->host_of[r], RBX, XOFF(r));
+
+    bool ended = false;
+    for (unsigned i = 0; i < n_slots && !ended; i++)
+        ended = emit_insn(g, &b->insns[i], i);
+    if (!ended) {
+        g_assert(to_interp);
+        write_back(g, g->dirty);
+        exit_with(g, VR_JIT_EXIT_INTERP, n_slots);
+    }
+
+    for (unsigned i = 0; i < 3; i++)
+        x_patch(g->entry_fail_rel[i], a->p);
+    exit_with(g, VR_JIT_EXIT_ENTRY, 0);
+    for (unsigned i = 0; i < g->n_cold; i++)
+        emit_cold(g, &g->cold[i]);
+
+    size_t code_len = (size_t) (a->p - start);
+    g_assert(code_len <= BLOCK_CODE_MAX);
+    jit->used += (code_len + 15) & ~(size_t) 15;
+    jb->entry = to_rx(jit, start);
+    jb->exit_rel[0] = g->exit_rel[0];
+    jb->exit_rel[1] = g->exit_rel[1];
+    b->jit = jb;
+    jit->n_compiled++;
+    if (jit->perf_map) {
+        fprintf(jit->perf_map, "%" PRIxPTR " %zx vireo-guest:%#" PRIx64 "\n", (uintptr_t) jb->entry,
+                code_len, b->vpc);
+        fflush(jit->perf_map);
+    }
+    g_free(g);
+    return true;
 }
