@@ -19,6 +19,11 @@ VrHart *vr_hart_new(VrAddressSpace *as, VrClock *clock, unsigned hartid)
     g_cond_init(&h->wait_cond);
     vr_block_cache_init(&h->cache);
     vr_interp_ops();
+    guint64 threshold = 16;
+    const char *env = g_getenv("VIREO_JIT_THRESHOLD");
+    if (env && !g_ascii_string_to_unsigned(env, 10, 1, 65535, &threshold, NULL))
+        threshold = 16;
+    h->jit_threshold = (unsigned) threshold;
     vr_hart_set_accel(h, vr_accel_default());
     vr_hart_reset(h, 0);
     return h;
@@ -263,4 +268,14 @@ void vr_hart_set_accel(VrHart *h, VrAccel accel)
 VrAccel vr_hart_get_accel(const VrHart *h)
 {
     return h->accel;
+}
+
+void vr_hart_set_jit_threshold(VrHart *h, unsigned entries)
+{
+    h->jit_threshold = entries < 1 ? 1 : entries > 65535 ? 65535 : entries;
+}
+
+void vr_hart_jit_stats(const VrHart *h, uint64_t *compiled, uint64_t *resets)
+{
+    vr_jit_stats(h->cache.jit, compiled, resets);
 }

@@ -177,6 +177,7 @@ struct VrHart {
 
     unsigned hartid;
     VrAccel accel;
+    unsigned jit_threshold; /* entries into a block before the JIT compiles it */
     VrAddressSpace *as;
     VrClock *clock;
     /* A one-instruction block for single-stepping and instructions that straddle pages. */

@@ -11,9 +11,6 @@
 #include "jit/jit.h"
 #include "softfloat.h"
 
-/* Entries into a block before the JIT compiles it. */
-#define JIT_HOT 16
-
 static const void *const *interp_ops;
 
 static VrExit interp(VrHart *h, int64_t *budget_io, bool single_step, VrBlock *one);
@@ -249,7 +246,8 @@ dispatch:
 enter:
     if (b->jit)
         goto run_jit;
-    if (jit_on && !b->jit_failed && b->cached && ++b->hits >= JIT_HOT && vr_jit_compile(h, b))
+    if (jit_on && !b->jit_failed && b->cached && ++b->hits >= h->jit_threshold &&
+        vr_jit_compile(h, b))
         goto run_jit;
     icount += b->n_insns;
     ip = b->insns;

@@ -78,6 +78,11 @@ unsigned vr_hart_id(const VrHart *h);
  * (vr_hart_get_accel says which one runs). Safe between runs only. */
 void vr_hart_set_accel(VrHart *h, VrAccel accel);
 VrAccel vr_hart_get_accel(const VrHart *h);
+/* Entries into a block before the JIT compiles it (at least 1; 16 unless VIREO_JIT_THRESHOLD
+ * says otherwise). Tests use 1 to compile everything at once. */
+void vr_hart_set_jit_threshold(VrHart *h, unsigned entries);
+/* The JIT's counters: blocks compiled and code cache resets since the hart was made. */
+void vr_hart_jit_stats(const VrHart *h, uint64_t *compiled, uint64_t *resets);
 
 /* Drops every decoded block (code was replaced behind the hart's back, e.g. by a loader). */
 void vr_hart_flush_code(VrHart *h);

@@ -131,6 +131,12 @@ void vr_jit_reset(VrJit *jit)
     jit->n_resets++;
 }
 
+void vr_jit_stats(const VrJit *jit, uint64_t *compiled, uint64_t *resets)
+{
+    *compiled = jit ? jit->n_compiled : 0;
+    *resets = jit ? jit->n_resets : 0;
+}
+
 uint32_t vr_jit_run(VrHart *h, VrBlock *b)
 {
     const VrJitBlock *jb = b->jit;

@@ -34,6 +34,8 @@ bool vr_jit_compile(VrHart *h, VrBlock *b);
 uint32_t vr_jit_run(VrHart *h, VrBlock *b);
 /* from's link `slot` leads to `to`, both compiled: jump there directly from now on. */
 void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to);
+/* Counters (zero without a code cache). */
+void vr_jit_stats(const VrJit *jit, uint64_t *compiled, uint64_t *resets);
 /* Block b is retired: compiled jumps into it go back to their exits. */
 void vr_jit_block_retired(VrJit *jit, VrBlock *b);
 
