@@ -276,15 +276,73 @@ static void exit_with(Cg *g, VrJitExitKind kind, unsigned index)
     x_patch(rel, g->jit->exit_rw);
 }
 
-/* A jump out of the block to a fixed pc through link `slot`: a patchable jump (to the next
- * block once chained), then the exit to the interpreter. */
+/* Goes straight to the compiled block for the pc in rax when the block cache would find it
+ * there: its jump table holds a block for that pc, the fetch TLB maps the pc to the same
+ * host code, and the block is compiled (its entry checks the rest). Otherwise falls through.
+ * Guest registers must be written back; uses rcx, rdx, rsi, rdi. */
+static void emit_lookup_jump(Cg *g)
+{
+    X86 *a = &g->a;
+    uint8_t *miss[5];
+    int32_t exec = (int32_t) offsetof(VrTlb, exec);
+    x_mov_rr(a, true, RCX, RAX);
+    x_shift_ri(a, true, SH_SHR, RCX, 1);
+    x_mov_rr(a, true, RDX, RAX);
+    x_shift_ri(a, true, SH_SHR, RDX, 13);
+    x_alu_rr(a, false, ALU_XOR, RCX, RDX);
+    x_alu_ri(a, false, ALU_AND, RCX, (1 << VR_JUMP_CACHE_BITS) - 1);
+    /* mov rdx, [rbx + rcx * 8 + jump] */
+    x_rex(a, true, RDX, RCX, RBX, false);
+    x_u8(a, 0x8b);
+    x_modrm_sib(a, RDX, RBX, RCX, 3, OFF(cache.jump));
+    x_test_rr(a, true, RDX, RDX);
+    miss[0] = x_jcc(a, CC_E);
+    x_alu_rm(a, true, ALU_CMP, RAX, RDX, (int32_t) offsetof(VrBlock, vpc));
+    miss[1] = x_jcc(a, CC_NE);
+    x_load64(a, RSI, RBX, OFF(tlb_fetch));
+    x_mov_rr(a, false, RCX, RAX);
+    x_shift_ri(a, false, SH_SHR, RCX, VR_PAGE_BITS - 4);
+    x_alu_ri(a, false, ALU_AND, RCX, (VR_TLB_SIZE - 1) << 4);
+    x_mov_rr(a, true, RDI, RAX);
+    x_alu_ri(a, true, ALU_AND, RDI, (int32_t) VR_PAGE_MASK);
+    /* cmp rdi, [rsi + rcx + exec.tag] */
+    x_rex(a, true, RDI, RCX, RSI, false);
+    x_u8(a, 0x3b);
+    x_modrm_sib(a, RDI, RSI, RCX, 0, exec + (int32_t) offsetof(VrTlbEntry, tag));
+    miss[2] = x_jcc(a, CC_NE);
+    /* mov rdi, [rsi + rcx + exec.addend]; add rdi, rax */
+    x_rex(a, true, RDI, RCX, RSI, false);
+    x_u8(a, 0x8b);
+    x_modrm_sib(a, RDI, RSI, RCX, 0, exec + (int32_t) offsetof(VrTlbEntry, addend));
+    x_alu_rr(a, true, ALU_ADD, RDI, RAX);
+    x_alu_rm(a, true, ALU_CMP, RDI, RDX, (int32_t) offsetof(VrBlock, host));
+    miss[3] = x_jcc(a, CC_NE);
+    x_load64(a, RDX, RDX, (int32_t) offsetof(VrBlock, jit));
+    x_test_rr(a, true, RDX, RDX);
+    miss[4] = x_jcc(a, CC_E);
+    /* jmp [rdx + entry] */
+    x_rex(a, false, 0, 0, RDX, false);
+    x_u8(a, 0xff);
+    x_modrm_mem(a, 4, RDX, (int32_t) offsetof(VrJitBlock, entry));
+    for (unsigned i = 0; i < G_N_ELEMENTS(miss); i++)
+        x_patch(miss[i], a->p);
+}
+
+/* A jump out of the block to a fixed pc through link `slot`. In the same page, a patchable
+ * jump (to the next block once chained); to another page, through the jump table with the
+ * mapping checked; then the exit to the interpreter. */
 static void exit_jump(Cg *g, unsigned slot, uint64_t pc)
 {
     write_back(g, g->dirty);
-    g->exit_rel[slot] = x_jmp(&g->a);
-    x_patch(g->exit_rel[slot], g->a.p);
-    x_mov_ri(&g->a, RCX, pc);
-    x_store64(&g->a, RBX, OFF(jit_pc), RCX);
+    if (((pc ^ g->b->vpc) & VR_PAGE_MASK) == 0) {
+        g->exit_rel[slot] = x_jmp(&g->a);
+        x_patch(g->exit_rel[slot], g->a.p);
+        x_mov_ri(&g->a, RAX, pc);
+    } else {
+        x_mov_ri(&g->a, RAX, pc);
+        emit_lookup_jump(g);
+    }
+    x_store64(&g->a, RBX, OFF(jit_pc), RAX);
     exit_with(g, VR_JIT_EXIT_JUMP0 + slot, 0);
 }
 
@@ -631,9 +689,10 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
             x_alu_ri(a, true, ALU_ADD, RAX, (int32_t) ip->imm);
         x_alu_ri(a, true, ALU_AND, RAX, -2);
         x_store64(a, RBX, OFF(jit_pc), RAX);
-        x_mov_ri(a, RAX, g->b->end_vpc);
-        dst(g, ip->rd, RAX);
+        x_mov_ri(a, RCX, g->b->end_vpc);
+        dst(g, ip->rd, RCX);
         write_back(g, g->dirty);
+        emit_lookup_jump(g);
         exit_with(g, VR_JIT_EXIT_INDIRECT, 0);
         return true;
     case VR_OP_BEQ: emit_branch(g, ip, CC_E); return true;
