@@ -365,8 +365,9 @@ def main():
     boots = {m: min((best[(m, w)]["boot"] for w in workloads if (m, w) in best), default=None)
              for m in emulators}
     if emulators:
-        print("Boot: wall time from the emulator's start to the init's first line, best of all "
-              "%d boots;" % (args.reps * len(workloads)))
+        boot_count = args.reps * len(workloads)
+        print("Boot: wall time from the emulator's start to the init's first line, best of %d "
+              "boot%s;" % (boot_count, "s" if boot_count > 1 else ""))
         print("time Vireo/QEMU below 1 means Vireo boots faster (the goal: 0.5 or less)")
         q = boots.get("qemu")
         for m in emulators:
