@@ -350,14 +350,21 @@ def main():
                     "%.3f" % b["boot"] if "boot" in b else "", sums[(m, w)]))
 
     print()
-    print("Whole run of each machine, best run: wall s (boot and set-up included) / CPU s "
-          "(user + system)")
+    print("Whole run of each machine, best run, boot and set-up included: wall s / CPU s (user "
+          "+ system; unlike")
+    print("the times above barely disturbed by other work on the host), and for Vireo QEMU's "
+          "CPU / Vireo's")
     for w in workloads:
         cells = []
         for m in machines:
             b = best.get((m, w))
-            cells.append("%s %s" % (m, "%.2f / %.2f" % (b["wall"], b["cpu"]) if b and (m, w)
-                                    not in failed else "-"))
+            if not b or (m, w) in failed:
+                cells.append("%s -" % m)
+                continue
+            cells.append("%s %.2f / %.2f" % (m, b["wall"], b["cpu"]))
+            q = best.get(("qemu", w))
+            if m.startswith("vireo-") and q and ("qemu", w) not in failed:
+                cells[-1] += " (%.2f)" % (q["cpu"] / b["cpu"])
         print("  %-9s %s" % (w, "   ".join(cells)))
 
     print()
