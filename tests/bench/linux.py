@@ -48,7 +48,7 @@ from benchlib import OPENSBI, QEMU, ROOT, Failed, Machine, guest, missing_machin
 
 WORKLOADS = ("integer", "memory", "fp")
 # Twice the bare-metal counts, so that Vireo's interpreter takes 10 to 40 s for each
-# workload inside Linux on the machine of tests/bench/README.md (QEMU 7 to 12 s).
+# workload inside Linux on the machine of tests/bench/README.md (QEMU 8 to 13 s of CPU).
 COUNTS = {
     "integer": ["-DINTEGER_ITERATIONS=72000"],
     "memory": ["-DCHASE_STEPS=12582912", "-DSTREAM_PASSES=4"],
