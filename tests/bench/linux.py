@@ -395,8 +395,9 @@ def main():
         if m in missing:
             print("%s: not available (%s)" % (m, missing[m]))
     if status == 0:
-        print("checksums agree: %s" % " ".join("%s=%s" % (w, sums.get(("native", w), "?"))
-                                               for w in workloads))
+        print("checksums agree: %s" % " ".join(
+            "%s=%s" % (w, sums.get(("native", w)) or sums.get(("qemu", w)) or "?")
+            for w in workloads))
     else:
         print("FAILED: see the lines above and the logs in %s/" % out)
     print("the Linux runs took %.0f s; logs: %s/linux-*.log, table: %s" % (
