@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Vireo's benchmarks: every workload run natively on the host, in qemu-system-riscv64 (the
-# peer) and in Vireo, best of a few runs each, then one table of times and ratios.
-# See tests/bench/README.md.
+# peer) and in Vireo, best of a few runs each, then one table of times and ratios: first
+# bare-metal, then as the init of a Linux guest (tests/bench/linux.py, which adds the boot
+# to that init). See tests/bench/README.md.
 #
-# usage: tests/bench/run.sh [WORKLOAD...]     (default: all of them: integer memory fp)
+# usage: tests/bench/run.sh [--no-bare-metal | --no-linux] [WORKLOAD...]
+#                           (default: all of them: integer memory fp)
 # environment:
 #   VIREO=PATH       the vireo binary (default build/app/vireo, built with meson if missing)
 #   BENCH_REPS=N     runs per workload and machine; the best one counts (default 3)
@@ -11,9 +13,30 @@
 #   BENCH_TIMEOUT=S  limit for one run, in seconds (default 600)
 #   BENCH_CFLAGS=... extra flags for both builds, e.g. -DFFT_ROUNDS=100 (see README.md)
 # Exit status: 0 when every run agreed with the native checksum; 1 when a checksum differs
-# or a native or QEMU run failed; 2 when the programs could not be built. A Vireo that
-# cannot run yet is reported in the table ("vireo: not available (why)") and is no failure.
+# or a native or QEMU run failed; 2 when the programs could not be built (the worse of the
+# two parts). A Vireo that cannot run yet is reported in the table ("vireo: not available
+# (why)") and is no failure.
 set -u
+
+bare_metal=1
+linux=1
+while [ $# -gt 0 ]; do
+    case $1 in
+    --no-bare-metal) bare_metal=0 ;;
+    --no-linux) linux=0 ;;
+    --) shift && break ;;
+    -*)
+        echo "run.sh: unknown option '$1' (known: --no-bare-metal, --no-linux)" >&2
+        exit 2
+        ;;
+    *) break ;;
+    esac
+    shift
+done
+if [ "$bare_metal" = 0 ] && [ "$linux" = 0 ]; then
+    echo "run.sh: --no-bare-metal and --no-linux leave nothing to run" >&2
+    exit 2
+fi
 
 here=$(dirname "$(readlink -f "$0")")
 root=$(readlink -f "$here/../..")
@@ -101,6 +124,21 @@ else
     fi
 fi
 [ -n "$vireo_reason" ] && say "vireo: not available ($vireo_reason)"
+
+# ---- In a Linux guest ----
+
+# run_linux: linux.py's table for the same workloads, Vireo and settings; its exit status.
+run_linux() {
+    local -a args=(--reps "$reps" --out "$out" --timeout "$limit" --vireo "$vireo")
+    echo
+    # shellcheck disable=SC2086 # the workloads are words
+    python3 "$here/linux.py" "${args[@]}" -- $workloads
+}
+
+if [ "$bare_metal" = 0 ]; then
+    run_linux
+    exit $?
+fi
 
 # ---- Programs ----
 
@@ -332,6 +370,11 @@ if [ "$status" = 0 ]; then
     echo "checksums agree:$(for w in $workloads; do printf ' %s=%s' "$w" "${checksum[native.$w]:-?}"; done)"
 else
     echo "FAILED: see the lines above and the logs in $out/"
+fi
+if [ "$linux" = 1 ]; then
+    run_linux
+    linux_status=$?
+    [ "$linux_status" -gt "$status" ] && status=$linux_status
 fi
 echo "the whole run took ${SECONDS}s"
 exit $status
