@@ -1,7 +1,8 @@
 /* The JIT tier's code cache and the glue between compiled code and the interpreter.
  *
- * Compiled code lives in one memory file mapped twice: written through a read-write view,
- * run from a read-execute view, so no page is ever writable and executable at once. The
+ * Compiled code lives in one piece of shared memory mapped twice: written through a
+ * read-write view, run from a read-execute view, so no page is ever writable and executable
+ * at once. The
  * cache has a fixed size; when it is full, the whole block cache (and with it every
  * compiled block) is emptied at the next lookup, and hot code is compiled again.
  */
@@ -96,13 +97,13 @@ void vr_jit_init(VrHart *h)
         return;
     VrJit *jit = g_new0(VrJit, 1);
     jit->size = (code_size() + 4095) & ~(size_t) 4095;
-    int fd = memfd_create("vireo-jit", MFD_CLOEXEC);
-    if (fd < 0 || ftruncate(fd, (off_t) jit->size) < 0)
+    /* Shared anonymous memory, mapped a second time by mremap: profilers take it for
+     * anonymous memory and read the perf map for it. */
+    jit->rw = mmap(NULL, jit->size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (jit->rw == MAP_FAILED)
         g_error("cannot make the JIT's code cache: %s", g_strerror(errno));
-    jit->rw = mmap(NULL, jit->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    jit->rx = mmap(NULL, jit->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-    close(fd);
-    if (jit->rw == MAP_FAILED || jit->rx == MAP_FAILED)
+    jit->rx = mremap(jit->rw, 0, jit->size, MREMAP_MAYMOVE);
+    if (jit->rx == MAP_FAILED || mprotect(jit->rx, jit->size, PROT_READ | PROT_EXEC) < 0)
         g_error("cannot map the JIT's code cache: %s", g_strerror(errno));
     emit_trampoline(jit);
     if (g_getenv("VIREO_PERF_MAP")) {
