@@ -19,7 +19,7 @@ int vireo_cmd_create(int argc, char **argv)
 {
     g_autofree char *name = NULL, *arch = NULL, *memory = NULL, *bios = NULL, *kernel = NULL;
     g_autofree char *initrd = NULL, *append = NULL, *console = NULL, *disk_size = NULL;
-    g_autofree char *iso = NULL, *display = NULL, *net = NULL, *sound = NULL;
+    g_autofree char *iso = NULL, *display = NULL, *net = NULL, *sound = NULL, *accel = NULL;
     g_auto(GStrv) disks = NULL;
     g_auto(GStrv) cdroms = NULL;
     int cpus = 1;
@@ -70,6 +70,11 @@ int vireo_cmd_create(int argc, char **argv)
             "wav:out=FILE[,in=FILE] "
             "or none"),
          "pulse|null|wav:…|none"},
+        {"accel", 0, 0, G_OPTION_ARG_STRING, &accel,
+         /* Translators: keep interp and jit, the values the option takes. */
+         N_("How guest code runs: interp (the interpreter) or jit (compiled to host code; x86-64 "
+            "only); left out, the machine follows the default (jit where the host has it)"),
+         "interp|jit"},
         {"replace", 0, 0, G_OPTION_ARG_NONE, &replace,
          N_("Replace a machine of the same name (its folder is removed first)"), NULL},
         {NULL},
@@ -134,6 +139,11 @@ int vireo_cmd_create(int argc, char **argv)
     if (display && !vr_parse_display(display, &cfg.display)) {
         /* Translators: keep gpu and none, the values the option takes. */
         vireo_cli_error("create", _("--display: '%s' is not gpu or none"), display);
+        goto out;
+    }
+    if (accel && !vr_parse_accel(accel, &cfg.accel)) {
+        /* Translators: keep interp and jit, the values the option takes. */
+        vireo_cli_error("create", _("--accel: '%s' is not interp or jit"), accel);
         goto out;
     }
     if (!vr_parse_net_option(&cfg, net ? net : "user", &error)) {

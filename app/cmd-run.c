@@ -373,8 +373,8 @@ static void monitor_command(RunSession *s, const char *line)
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "?") == 0) {
         note("%s\r\n%s",
              /* Translators: keep the commands; HART may be translated. */
-             _("commands: info registers [HART] | info block | eject DRIVE | change DRIVE FILE | "
-               "pause | resume | savevm FILE | system_powerdown | quit | help"),
+             _("commands: info registers [HART] | info block | info accel | eject DRIVE | change "
+               "DRIVE FILE | pause | resume | savevm FILE | system_powerdown | quit | help"),
              _("Ctrl-A C leaves the monitor; Ctrl-A X quits; Ctrl-A A sends Ctrl-A"));
     } else if (strcmp(cmd, "info") == 0 && words[1] && g_str_has_prefix("registers", words[1])) {
         guint64 hart = 0;
@@ -385,6 +385,9 @@ static void monitor_command(RunSession *s, const char *line)
         monitor_info_registers(s, (unsigned) hart);
     } else if (strcmp(cmd, "info") == 0 && words[1] && strcmp(words[1], "block") == 0) {
         monitor_info_block(s);
+    } else if (strcmp(cmd, "info") == 0 && words[1] && strcmp(words[1], "accel") == 0) {
+        /* Translators: the monitor's answer to info accel; keep "accel", interp and jit. */
+        note(_("accel: %s"), vr_machine_accel_name(vr_machine_get_accel(s->m)));
     } else if (strcmp(cmd, "eject") == 0 || strcmp(cmd, "change") == 0) {
         monitor_change(s, line, strcmp(cmd, "eject") == 0);
     } else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "stop") == 0) {
@@ -751,8 +754,28 @@ static gboolean say_sound_status(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-static int run_machine(const VrMachineConfig *cfg, const char *restore, double timeout,
-                       const char *ini, unsigned ini_disks, Viewer viewer)
+/* Names the tier the machine runs on when $VIREO_ACCEL chose it (the test suites set it), so
+ * a log says which one ran. */
+static void say_accel_from_environment(VrMachine *m)
+{
+    const char *env = g_getenv("VIREO_ACCEL");
+    if (!env)
+        return;
+    VrMachineAccel accel;
+    g_autofree char *shown = vireo_cli_escape(env);
+    const char *name = vr_machine_accel_name(vr_machine_get_accel(m));
+    if (vr_parse_accel(env, &accel))
+        /* Translators: keep "accel" and VIREO_ACCEL; the first %s is interp or jit. */
+        note(_("vireo: accel: %s (VIREO_ACCEL=%s)"), name, shown);
+    else
+        /* Translators: keep "accel", VIREO_ACCEL, interp and jit; the first %s is interp or
+         * jit. */
+        note(_("vireo: accel: %s (VIREO_ACCEL=%s is not interp or jit, and is ignored)"), name,
+             shown);
+}
+
+static int run_machine(const VrMachineConfig *cfg, const char *restore, VrMachineAccel accel,
+                       double timeout, const char *ini, unsigned ini_disks, Viewer viewer)
 {
     g_autoptr(GError) error = NULL;
     int status = VIREO_EXIT_USAGE;
@@ -762,6 +785,12 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, double t
         vireo_cli_error("run", "%s", error->message);
         return VIREO_EXIT_USAGE;
     }
+    /* A state file holds no tier: --accel applies to the restored machine here. */
+    if (restore && accel != VR_MACHINE_ACCEL_DEFAULT && !vr_machine_set_accel(m, accel, &error)) {
+        vireo_cli_error("run", "--accel: %s", error->message);
+        return VIREO_EXIT_USAGE;
+    }
+    say_accel_from_environment(m);
 
     RunSession s = {0};
     s.m = m;
@@ -880,7 +909,7 @@ int vireo_cmd_run(int argc, char **argv)
     g_auto(GStrv) disks = NULL;
     g_auto(GStrv) cdroms = NULL;
     g_autofree char *cpus_arg = NULL, *display = NULL;
-    g_autofree char *timeout_arg = NULL, *net = NULL, *sound = NULL;
+    g_autofree char *timeout_arg = NULL, *net = NULL, *sound = NULL, *accel_arg = NULL;
     double timeout = 0; /* none */
     GOptionEntry entries[] = {
         {"arch", 0, 0, G_OPTION_ARG_STRING, &arch, N_("Guest architecture (riscv64)"), "ARCH"},
@@ -926,6 +955,12 @@ int vireo_cmd_run(int argc, char **argv)
          N_("Sound: none, pulse (PulseAudio), null (silent), or wav:out=FILE[,in=FILE] "
             "(the guest's output written to a WAV file, its input read from one)"),
          "none|pulse|null|wav:..."},
+        {"accel", 0, 0, G_OPTION_ARG_STRING, &accel_arg,
+         /* Translators: keep interp, jit and VIREO_ACCEL. */
+         N_("How guest code runs: interp (the interpreter) or jit (compiled to host code; x86-64 "
+            "only); default: the machine's setting, else $VIREO_ACCEL, else jit where the host "
+            "has it"),
+         "interp|jit"},
         {"restore", 0, 0, G_OPTION_ARG_FILENAME, &restore,
          N_("Resume a machine from a state file written by the monitor's savevm"), N_("FILE")},
         {"timeout", 0, 0, G_OPTION_ARG_STRING, &timeout_arg,
@@ -984,15 +1019,23 @@ int vireo_cmd_run(int argc, char **argv)
         return VIREO_EXIT_USAGE;
     }
 
+    VrMachineAccel accel = VR_MACHINE_ACCEL_DEFAULT;
+    if (accel_arg && !vr_parse_accel(accel_arg, &accel)) {
+        /* Translators: keep interp and jit, the values the option takes. */
+        vireo_cli_error("run", _("--accel: '%s' is not interp or jit"), accel_arg);
+        return VIREO_EXIT_USAGE;
+    }
+
     if (restore) {
         if (argc == 2 || arch || memory || bios || kernel || initrd || append || console || disks ||
             cdroms || cpus_arg || net || sound) {
-            /* Translators: keep --restore and --timeout, the options. */
+            /* Translators: keep --restore, --timeout, --display and --accel, the options. */
             vireo_cli_error("run", _("--restore takes no machine and no machine options (the "
-                                     "state file names its machine); only --timeout"));
+                                     "state file names its machine); only --timeout, --display "
+                                     "and --accel"));
             return VIREO_EXIT_USAGE;
         }
-        return run_machine(NULL, restore, timeout, NULL, 0, viewer);
+        return run_machine(NULL, restore, accel, timeout, NULL, 0, viewer);
     }
 
     VrMachineConfig cfg;
@@ -1032,6 +1075,8 @@ int vireo_cmd_run(int argc, char **argv)
     }
     if (gpu)
         cfg.display = true;
+    if (accel != VR_MACHINE_ACCEL_DEFAULT)
+        cfg.accel = accel;
     if (net && !vr_parse_net_option(&cfg, net, &error)) {
         vireo_cli_error("run", "--net: %s", error->message);
         goto out;
@@ -1059,7 +1104,7 @@ int vireo_cmd_run(int argc, char **argv)
     for (unsigned i = 0; cdroms && cdroms[i]; i++)
         vr_machine_config_add_cdrom(&cfg, *cdroms[i] ? cdroms[i] : NULL);
 
-    status = run_machine(&cfg, NULL, timeout, ini, ini_disks, viewer);
+    status = run_machine(&cfg, NULL, accel, timeout, ini, ini_disks, viewer);
 out:
     vr_machine_config_clear(&cfg);
     return status;

@@ -1,7 +1,8 @@
 /* machine.ini: a machine folder's settings, read and written as a GKeyFile.
  *
  *   [machine]  name, arch, board (optional), cpus, memory, console (serial | virtio),
- *              display (none | gpu; none when absent)
+ *              display (none | gpu; none when absent),
+ *              accel (interp | jit: the execution tier; absent: the default, vr_accel_default())
  *   [boot]     firmware (default | none | path), kernel, initrd, cmdline
  *   [disk N]   path, readonly, follow-symlink, cdrom, eject-on-reboot   (N = 0, 1, ...)
  *   [net]      enabled (true when absent), restricted, mac, forwards (a list of hostfwd
@@ -31,8 +32,8 @@
 /* Far more than any machine.ini needs; a bigger file is not one. */
 #define VR_MACHINE_CONFIG_MAX_SIZE (1u << 20)
 
-static const char *const machine_keys[] = {"name",   "arch",    "board",   "cpus",
-                                           "memory", "console", "display", NULL};
+static const char *const machine_keys[] = {"name",    "arch",    "board", "cpus", "memory",
+                                           "console", "display", "accel", NULL};
 static const char *const boot_keys[] = {"firmware", "kernel", "initrd", "cmdline", NULL};
 static const char *const net_keys[] = {"enabled", "restricted", "mac", "forwards", NULL};
 static const char *const sound_keys[] = {"enabled",      "backend",    "output",
@@ -299,8 +300,9 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
         if (!check_keys(kf, path, "machine", machine_keys, error))
             return false;
         g_autofree char *name = NULL, *arch = NULL, *memory = NULL, *cpus = NULL;
-        g_autofree char *console = NULL, *board = NULL, *display = NULL;
+        g_autofree char *console = NULL, *board = NULL, *display = NULL, *accel = NULL;
         if (!get_string(kf, path, "machine", "console", &console, error) ||
+            !get_string(kf, path, "machine", "accel", &accel, error) ||
             !get_string(kf, path, "machine", "display", &display, error) ||
             !get_string(kf, path, "machine", "board", &board, error) ||
             !get_string(kf, path, "machine", "name", &name, error) ||
@@ -353,6 +355,14 @@ bool vr_machine_config_load_file(VrMachineConfig *cfg, const char *path, GError 
                         /* Translators: the first %s is the file; keep the names of settings. */
                         _("%s: [machine] display: '%s' is not a display (none or gpu)"), path,
                         display);
+            return false;
+        }
+        if (accel && !vr_parse_accel(accel, &cfg->accel)) {
+            g_set_error(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                        /* Translators: the first %s is the file; keep "[machine] accel", interp
+                         * and jit. */
+                        _("%s: [machine] accel: '%s' is not an execution tier (interp or jit)"),
+                        path, accel);
             return false;
         }
         if (memory && !vr_parse_size(memory, &cfg->memory, &local)) {
@@ -462,6 +472,17 @@ bool vr_parse_display(const char *text, bool *gpu)
     return true;
 }
 
+bool vr_parse_accel(const char *text, VrMachineAccel *accel)
+{
+    if (strcmp(text, "interp") == 0)
+        *accel = VR_MACHINE_ACCEL_INTERP;
+    else if (strcmp(text, "jit") == 0)
+        *accel = VR_MACHINE_ACCEL_JIT;
+    else
+        return false;
+    return true;
+}
+
 char *vr_machines_dir(void)
 {
     return g_build_filename(g_get_user_data_dir(), "vireo", "machines", NULL);
@@ -559,6 +580,10 @@ bool vr_machine_config_save_file(const VrMachineConfig *cfg, const char *path, G
     g_key_file_set_string(kf, "machine", "memory", memory);
     g_key_file_set_string(kf, "machine", "console", cfg->virtio_console ? "virtio" : "serial");
     g_key_file_set_string(kf, "machine", "display", cfg->display ? "gpu" : "none");
+    /* Only a tier chosen by name is written: without one the machine follows the default. */
+    set_or_remove(kf, "machine", "accel",
+                  cfg->accel == VR_MACHINE_ACCEL_DEFAULT ? NULL
+                                                         : vr_machine_accel_name(cfg->accel));
 
     g_autofree char *fw = NULL, *kernel = NULL, *initrd = NULL;
     if (!cfg->bios)
@@ -648,6 +673,7 @@ const char *vr_config_error_field(int code)
         [VR_CONFIG_ERROR_DISKS] = "disks",       [VR_CONFIG_ERROR_CMDLINE] = "cmdline",
         [VR_CONFIG_ERROR_FIRMWARE] = "firmware", [VR_CONFIG_ERROR_KERNEL] = "kernel",
         [VR_CONFIG_ERROR_NET] = "net",           [VR_CONFIG_ERROR_SOUND] = "sound",
+        [VR_CONFIG_ERROR_ACCEL] = "accel",
     };
     return code >= 0 && (size_t) code < G_N_ELEMENTS(fields) ? fields[code] : NULL;
 }
@@ -888,6 +914,13 @@ bool vr_machine_config_validate(const VrMachineConfig *cfg, GError **error)
         return false;
     if (!check_net(cfg, error) || !check_sound(cfg, error))
         return false;
+    if (cfg->accel != VR_MACHINE_ACCEL_DEFAULT && cfg->accel != VR_MACHINE_ACCEL_INTERP &&
+        cfg->accel != VR_MACHINE_ACCEL_JIT) {
+        g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_ACCEL,
+                    /* Translators: keep interp and jit, the tiers. */
+                    _("execution tier %d is not interp or jit"), (int) cfg->accel);
+        return false;
+    }
     if (cfg->cpus < board->min_cpus || cfg->cpus > board->max_cpus) {
         g_set_error(error, VR_CONFIG_ERROR, VR_CONFIG_ERROR_CPUS,
                     /* Translators: the CPUs asked for, the board (riscv64-virt), its range. */

@@ -13,6 +13,8 @@ char *vr_machine_config_find(const char *name_or_path, GError **error);
 bool vr_parse_console(const char *text, bool *virtio);
 /* "none" or "gpu": whether the machine has a screen (VrMachineConfig.display). */
 bool vr_parse_display(const char *text, bool *gpu);
+/* "interp" or "jit": the execution tier (VrMachineConfig.accel, --accel, [machine] accel). */
+bool vr_parse_accel(const char *text, VrMachineAccel *accel);
 /* --net's value: "none", or "user" followed by any of ",restrict=on|off", ",mac=ADDRESS"
  * and ",hostfwd=FORWARD" (repeatable, vr_net_forward_parse's syntax). Sets cfg's network;
  * forwards given replace the ones cfg had. Errors are VR_CONFIG_ERROR_NET. */
@@ -50,11 +52,12 @@ typedef enum {
     VR_CONFIG_ERROR_KERNEL,   /* none, where it is what runs */
     VR_CONFIG_ERROR_NET,      /* a MAC address or a port forward that does not parse */
     VR_CONFIG_ERROR_SOUND,    /* a sound backend, file or latency that is not taken */
+    VR_CONFIG_ERROR_ACCEL,    /* not an execution tier */
 } VrConfigError;
 
 /* The name of the value a code refuses, as machine.ini and the windows call it: "arch",
- * "board", "cpus", "memory", "disks", "cmdline", "firmware", "kernel", "net", "sound"; NULL
- * for others. */
+ * "board", "cpus", "memory", "disks", "cmdline", "firmware", "kernel", "net", "sound", "accel";
+ * NULL for others. */
 const char *vr_config_error_field(int code);
 /* The field of error when it is a VR_CONFIG_ERROR, else NULL. */
 const char *vr_config_error_get_field(const GError *error);

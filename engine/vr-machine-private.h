@@ -8,6 +8,7 @@
 #include "vr-iothread.h"
 #include "vr-machine.h"
 #include "vr-memory.h"
+#include "riscv/riscv.h"
 
 typedef struct VrBoardOps {
     void (*free)(void *board);
@@ -122,5 +123,9 @@ void vr_machine_hold(VrMachine *m);
 void vr_machine_release(VrMachine *m);
 /* Lets the devices work again after a save left them quiesced (op_lock held). */
 void vr_machine_unquiesce_devices(VrMachine *m);
+
+/* The hart tier for a machine's accel (the default resolved by vr_accel_default()); a JIT asked
+ * for on a host without one is said once on standard error (the hart then interprets). */
+VrAccel vr_machine_hart_accel(VrMachineAccel accel);
 
 #endif

@@ -92,6 +92,7 @@ void vr_machine_config_copy(VrMachineConfig *dst, const VrMachineConfig *src)
     dst->sound_output_device = g_strdup(src->sound_output_device);
     dst->sound_input_device = g_strdup(src->sound_input_device);
     dst->sound_muted = src->sound_muted;
+    dst->accel = src->accel;
     for (guint i = 0; src->disks && i < src->disks->len; i++) {
         const VrDiskConfig *d = &g_array_index(src->disks, VrDiskConfig, i);
         VrDiskConfig copy = *d;
@@ -848,6 +849,60 @@ unsigned vr_machine_n_cpus(VrMachine *m)
 VrCpu *vr_machine_cpu(VrMachine *m, unsigned i)
 {
     return i < m->n_cpus ? m->cpus[i] : NULL;
+}
+
+/* ---- the execution tier ---- */
+
+const char *vr_machine_accel_name(VrMachineAccel accel)
+{
+    switch (accel) {
+    case VR_MACHINE_ACCEL_INTERP: return "interp";
+    case VR_MACHINE_ACCEL_JIT: return "jit";
+    default: return "default";
+    }
+}
+
+VrAccel vr_machine_hart_accel(VrMachineAccel accel)
+{
+    switch (accel) {
+    case VR_MACHINE_ACCEL_INTERP: return VR_ACCEL_INTERP;
+    case VR_MACHINE_ACCEL_JIT:
+        if (!vr_jit_supported()) {
+            static gsize said;
+            if (g_once_init_enter(&said)) {
+                g_printerr("vireo: %s\n",
+                           _("the JIT is not available on this host (only on x86-64): "
+                             "guest code runs on the interpreter"));
+                g_once_init_leave(&said, 1);
+            }
+        }
+        return VR_ACCEL_JIT;
+    default: return vr_accel_default();
+    }
+}
+
+VrMachineAccel vr_machine_get_accel(VrMachine *m)
+{
+    VrHart *h = vr_machine_hart(m, 0);
+    return h && vr_hart_get_accel(h) == VR_ACCEL_JIT ? VR_MACHINE_ACCEL_JIT
+                                                     : VR_MACHINE_ACCEL_INTERP;
+}
+
+bool vr_machine_set_accel(VrMachine *m, VrMachineAccel accel, GError **error)
+{
+    if (vr_machine_get_state(m) != VR_MACHINE_CREATED) {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                    _("The execution tier is chosen before the machine starts."));
+        return false;
+    }
+    VrAccel hart_accel = vr_machine_hart_accel(accel);
+    for (unsigned i = 0; i < m->n_cpus; i++) {
+        VrHart *h = vr_machine_hart(m, i);
+        if (h)
+            vr_hart_set_accel(h, hart_accel);
+    }
+    m->cfg.accel = accel;
+    return true;
 }
 
 struct VrHart *vr_machine_hart(VrMachine *m, unsigned i)

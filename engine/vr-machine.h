@@ -28,6 +28,15 @@ typedef struct VrDiskConfig {
     bool eject_on_reboot;
 } VrDiskConfig;
 
+/* The execution tier a machine's CPUs run guest code on. */
+typedef enum {
+    VR_MACHINE_ACCEL_DEFAULT, /* the engine's choice: $VIREO_ACCEL, else the JIT where the host
+                               * has one (x86-64), else the interpreter */
+    VR_MACHINE_ACCEL_INTERP,  /* the interpreter */
+    VR_MACHINE_ACCEL_JIT,     /* guest code compiled to host code; the interpreter on a host
+                               * without the JIT */
+} VrMachineAccel;
+
 /* Where a machine's sound goes. */
 typedef enum {
     VR_SOUND_PULSE, /* PulseAudio; silent, and saying why, while no server answers */
@@ -63,6 +72,9 @@ typedef struct VrMachineConfig {
     char *sound_output_device; /* pulse: the sink's name (NULL: the server's default) */
     char *sound_input_device;  /* pulse: the source's name (NULL: the server's default) */
     bool sound_muted;          /* the card starts muted (the user's mute, kept) */
+    /* machine.ini's [machine] accel; not part of a state file (a restored machine gets the
+     * default). */
+    VrMachineAccel accel;
 } VrMachineConfig;
 
 void vr_machine_config_init(VrMachineConfig *cfg);
@@ -186,6 +198,15 @@ struct VrHart *vr_machine_hart(VrMachine *m, unsigned i);
 /* Appends CPU i's registers as text (stopping the CPUs for the moment it takes); false when
  * there is no CPU i. */
 bool vr_machine_dump_registers(VrMachine *m, unsigned i, GString *out);
+/* The tier the machine's CPUs run on: VR_MACHINE_ACCEL_INTERP or VR_MACHINE_ACCEL_JIT, never
+ * the default (what it stood for is resolved when the machine is built). */
+VrMachineAccel vr_machine_get_accel(VrMachine *m);
+/* Puts every CPU on accel (the default: what a new machine would get) before the machine
+ * starts; false with an error for the user once it has started. A JIT asked for on a host
+ * without one runs the interpreter, and says so once on standard error. */
+bool vr_machine_set_accel(VrMachine *m, VrMachineAccel accel, GError **error);
+/* "interp", "jit" or "default". */
+const char *vr_machine_accel_name(VrMachineAccel accel);
 /* How many resets the machine has gone through (caller's and guest's). */
 uint64_t vr_machine_resets(VrMachine *m);
 

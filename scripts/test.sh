@@ -1,11 +1,16 @@
 #!/bin/sh
 # Installs what Vireo needs, builds it with warnings as errors, checks formatting, and runs
-# every test; then the same engine and command line built with AddressSanitizer and UBSan
-# (build-ci-asan) run the 'unit' and 'boot' suites, and the fuzz targets (tests/fuzz/, built
-# with clang and libFuzzer into build-ci-fuzz) run for $VIREO_FUZZ_SECONDS (20) each. Ends
-# with one line "N passed, N failed, N skipped" counting all three runs; exits non-zero when
-# anything failed. Extra arguments go to `meson test` of the first build (e.g. --suite unit)
-# and leave out the sanitizer and fuzz runs.
+# every test on the default execution tier (VIREO_ACCEL=jit: the JIT on x86-64, else the
+# interpreter). Then, on the interpreter (VIREO_ACCEL=interp): the UI tests that boot Linux
+# (those in both suites 'ui' and 'boot', less the -gl variants) run again, and the same
+# engine and command line built with AddressSanitizer and UBSan (build-ci-asan) run the
+# 'unit' and 'boot' suites (bare-metal programs, differential and boot tests). Last, the
+# fuzz targets (tests/fuzz/, built with clang and libFuzzer into build-ci-fuzz) run for
+# $VIREO_FUZZ_SECONDS (20) each. The tests that run guests say in their logs which tier ran
+# ("accel: jit"). Ends with one line "N passed, N failed, N skipped" counting all four runs;
+# exits non-zero when anything failed. Extra arguments go to `meson test` of the first build
+# (e.g. --suite unit) and leave out the other runs. A VIREO_ACCEL set by the caller replaces
+# jit in the first run.
 set -u
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh || exit 1
@@ -32,16 +37,32 @@ full_run=1
 [ $# -gt 0 ] && full_run=0
 
 rm -f "$build/meson-logs/testlog.json"
-meson test -C "$build" --print-errorlogs --num-processes "$(nproc)" "$@"
+VIREO_ACCEL=${VIREO_ACCEL:-jit} \
+    meson test -C "$build" --print-errorlogs --num-processes "$(nproc)" "$@"
 status=$?
 logs="$build/meson-logs/testlog.json"
 # Builds that could not be made count as one failed test each.
 build_failed=0
 
 if [ $full_run -eq 1 ]; then
+    # The UI tests that boot Linux, again on the interpreter (under a minute): the desktop
+    # application is not in the sanitizer build, so this is where its guests meet the
+    # interpreter. The -gl variants are left out (they differ in how the screen is drawn, not
+    # in how the guest runs). Their own log, beside the first run's.
+    ui_boot=$(meson test -C "$build" --no-rebuild --list 2>/dev/null |
+        sed -n -e 's|^[^ ]*:ui+boot / ||p' -e 's|^[^ ]*:boot+ui / ||p' | grep -v -- '-gl$')
+    rm -f "$build/meson-logs/testlog-interp.json"
+    if [ -n "$ui_boot" ]; then
+        # shellcheck disable=SC2086
+        VIREO_ACCEL=interp meson test -C "$build" --no-rebuild --print-errorlogs \
+            --logbase testlog-interp $ui_boot || status=1
+        logs="$logs $build/meson-logs/testlog-interp.json"
+    fi
+
     # The sanitizer run: any AddressSanitizer, LeakSanitizer or UBSan report fails its test.
-    # Known leaks of the libraries below Vireo are in tests/lsan.supp. The interpreter is
-    # several times slower under ASan, hence the longer timeouts.
+    # Known leaks of the libraries below Vireo are in tests/lsan.supp. It runs on the
+    # interpreter (the first run covers the JIT), which is several times slower under ASan,
+    # hence the longer timeouts.
     asan=build-ci-asan
     if [ ! -f "$asan/build.ninja" ]; then
         meson setup "$asan" -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
@@ -49,7 +70,7 @@ if [ $full_run -eq 1 ]; then
     fi
     if [ -f "$asan/build.ninja" ] && ninja -C "$asan"; then
         rm -f "$asan/meson-logs/testlog.json"
-        ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+        VIREO_ACCEL=interp ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
         LSAN_OPTIONS="suppressions=$(pwd)/tests/lsan.supp:print_suppressions=0" \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
             meson test -C "$asan" --no-rebuild --print-errorlogs --num-processes "$(nproc)" \

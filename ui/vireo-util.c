@@ -164,7 +164,8 @@ char *vireo_config_error_text(const VrMachineConfig *cfg, const GError *error)
     case VR_CONFIG_ERROR_BOARD:
     case VR_CONFIG_ERROR_FIRMWARE:
     case VR_CONFIG_ERROR_NET:
-    case VR_CONFIG_ERROR_SOUND: break;
+    case VR_CONFIG_ERROR_SOUND:
+    case VR_CONFIG_ERROR_ACCEL: break;
     }
     return g_strdup(error->message);
 }

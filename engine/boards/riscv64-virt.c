@@ -733,8 +733,10 @@ static bool virt_build(VrMachine *m, GError **error)
     g_autofree VrIrq *msip = g_new0(VrIrq, n);
     g_autofree VrTimerCmp *timers = g_new0(VrTimerCmp, n);
     g_autofree VrIrq *contexts = g_new0(VrIrq, 2 * n);
+    VrAccel accel = vr_machine_hart_accel(cfg->accel);
     for (unsigned i = 0; i < n; i++) {
         VrHart *h = vr_hart_new(m->as, &m->clock, i);
+        vr_hart_set_accel(h, accel);
         VrCpu *cpu = vr_hart_cpu(h);
         vr_machine_add_cpu(m, cpu);
         msip[i] = vr_cpu_irq(cpu, IRQ_MSI);

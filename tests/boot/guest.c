@@ -69,6 +69,8 @@ Guest *guest_start(const char *name, const VrMachineConfig *cfg)
     }
     g->m = vr_machine_new(cfg, &error);
     g_assert_no_error(error);
+    /* Which execution tier ran (VIREO_ACCEL chooses it for a whole run of the suite). */
+    g_test_message("%s: accel: %s", name, vr_machine_accel_name(vr_machine_get_accel(g->m)));
     vr_machine_set_event_handler(g->m, g->ctx, on_event, g);
     g_assert_true(vr_machine_start(g->m, &error));
     g_assert_no_error(error);

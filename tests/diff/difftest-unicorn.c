@@ -704,6 +704,8 @@ int main(int argc, char **argv)
         return 2;
     }
     uc_regs_init();
+    /* The tier every hart here gets (VIREO_ACCEL chooses it for a run of the suite). */
+    printf("difftest-unicorn: accel: %s\n", vr_accel_name(vr_accel_default()));
 
     int failures = 0;
     gint64 t0 = g_get_monotonic_time();

@@ -47,6 +47,8 @@ for tool in riscv64-unknown-elf-gcc qemu-system-riscv64 python3; do
         exit 77
     fi
 done
+# vireo's own output goes to files; the execution tier it ran on is said here.
+echo "run-blocks.sh: accel: ${VIREO_ACCEL:-the default (jit where the host has it)}"
 if [ ! -x "$vireo" ]; then
     echo "run-blocks.sh: SKIP: no vireo binary at $vireo (build it, or pass --vireo)"
     exit 77

@@ -14,6 +14,7 @@
 #include "guest.h"
 #include "vproc.h"
 #include "vr-crc32.h"
+#include "riscv/riscv.h"
 #include "vr-machine.h"
 #include "vr-state.h"
 
@@ -825,6 +826,8 @@ static void test_linux_disk_restored_50(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    /* The tier the machines here run on (VIREO_ACCEL chooses it for a run of the suite). */
+    g_test_message("accel: %s", vr_accel_name(vr_accel_default()));
     tmpdir = g_dir_make_tmp("vireo-state-XXXXXX", NULL);
     g_test_add_func("/state/format/roundtrip", test_format_roundtrip);
     g_test_add_func("/state/format/crc32", test_format_crc32);

@@ -9,6 +9,7 @@
 #include "ui-test.h"
 #include "vireo-i18n.h"
 #include "vr-library.h"
+#include "riscv/riscv.h"
 
 static VireoApplication *app;
 static char *root_dir, *machines_dir, *scratch_dir;
@@ -116,6 +117,8 @@ void ui_test_init(int *argc, char ***argv)
 
     vireo_i18n_init();
     gtk_test_init(argc, argv, NULL);
+    /* The tier the window's machines run on (VIREO_ACCEL chooses it for a run of the suite). */
+    g_test_message("accel: %s", vr_accel_name(vr_accel_default()));
     start_notification_server();
     app = vireo_application_new(G_APPLICATION_NON_UNIQUE);
     g_autoptr(GError) error = NULL;

@@ -117,6 +117,7 @@ static void test_error_fields(void)
         {VR_CONFIG_ERROR_CPUS, "cpus"},         {VR_CONFIG_ERROR_MEMORY, "memory"},
         {VR_CONFIG_ERROR_DISKS, "disks"},       {VR_CONFIG_ERROR_CMDLINE, "cmdline"},
         {VR_CONFIG_ERROR_FIRMWARE, "firmware"}, {VR_CONFIG_ERROR_KERNEL, "kernel"},
+        {VR_CONFIG_ERROR_ACCEL, "accel"},
     };
     for (unsigned i = 0; i < G_N_ELEMENTS(fields); i++)
         g_assert_cmpstr(vr_config_error_field(fields[i].code), ==, fields[i].field);

@@ -1201,6 +1201,150 @@ static void test_machine_folder(void)
     run_result_clear(&r);
 }
 
+/* The execution tier: --accel for a run and for a new machine, [machine] accel, and
+ * $VIREO_ACCEL as the default; the tier the machine runs on is said (the monitor's info
+ * accel, and a line when $VIREO_ACCEL chose it). */
+static void test_accel(void)
+{
+    /* What a JIT request runs on this host. */
+    const char *jit = "jit";
+    {
+        g_auto(GStrv) envp = g_get_environ();
+        envp = g_environ_setenv(envp, "VIREO_ACCEL", "jit", TRUE);
+        g_autofree char *elf = elf_reporting("accel-probe.elf", 1);
+        RunResult r =
+            run_vireo_env(envp, "run", "--bios", "none", "--kernel", elf, "--timeout", "20", NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        if (strstr(r.err, "accel: interp (VIREO_ACCEL=jit)"))
+            jit = "interp"; /* a host without the JIT */
+        else
+            g_assert_nonnull(strstr(r.err, "accel: jit (VIREO_ACCEL=jit)"));
+        run_result_clear(&r);
+    }
+
+    g_autofree char *elf = elf_reporting("accel.elf", 1);
+    const char *bad[] = {"bogus", "", "JIT", "kvm"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        RunResult r = RUN_ELF(elf, "--accel", bad[i]);
+        g_assert_cmpint(r.status, ==, 2);
+        g_autofree char *said = g_strdup_printf("--accel: '%s' is not interp or jit", bad[i]);
+        g_assert_nonnull(strstr(r.err, said));
+        run_result_clear(&r);
+    }
+    /* Both tiers run the guest to its end; the option beats $VIREO_ACCEL. */
+    const char *tiers[] = {"interp", "jit"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(tiers); i++) {
+        g_auto(GStrv) envp = g_get_environ();
+        envp = g_environ_setenv(envp, "VIREO_ACCEL", i == 0 ? "jit" : "interp", TRUE);
+        RunResult r = run_vireo_env(envp, "run", "--bios", "none", "--kernel", elf, "--accel",
+                                    tiers[i], "--timeout", "20", NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        g_autofree char *said = g_strdup_printf("accel: %s (VIREO_ACCEL=%s)",
+                                                i == 0 ? "interp" : jit, i == 0 ? "jit" : "interp");
+        g_assert_nonnull(strstr(r.err, said));
+        run_result_clear(&r);
+    }
+    /* $VIREO_ACCEL that is no tier is named, and the default runs. */
+    {
+        g_auto(GStrv) envp = g_get_environ();
+        envp = g_environ_setenv(envp, "VIREO_ACCEL", "turbo", TRUE);
+        RunResult r =
+            run_vireo_env(envp, "run", "--bios", "none", "--kernel", elf, "--timeout", "20", NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        g_assert_nonnull(strstr(r.err, "VIREO_ACCEL=turbo is not interp or jit"));
+        run_result_clear(&r);
+    }
+
+    /* The monitor says which tier runs. */
+    uint32_t code[] = {enc_i(0x13, T1, 0, T1, 1), enc_jal(0, -4)};
+    g_autofree char *spin = write_elf("accel-count.elf", 0x80000000, code, 2, 0, EM_RISCV);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) p =
+        g_subprocess_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                             G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                         &error, vireo_path, "run", "--bios", "none", "--kernel", spin, "--accel",
+                         "interp", "--timeout", "30", NULL);
+    g_assert_no_error(error);
+    g_usleep(300000);
+    send_keys(p, "\001c");
+    send_keys(p, "info accel\r");
+    send_keys(p, "quit\r");
+    g_autofree char *err = NULL;
+    g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, NULL, &err, &error));
+    g_assert_no_error(error);
+    g_test_message("monitor said: %s", err);
+    g_assert_nonnull(strstr(err, "accel: interp"));
+
+    /* A state file holds no tier: --accel chooses one for the restored machine. */
+    g_autofree char *state = g_build_filename(tmpdir, "accel.state", NULL);
+    g_autoptr(GSubprocess) saver = g_subprocess_new(
+        G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+            G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+        &error, vireo_path, "run", "--bios", "none", "--kernel", spin, "--timeout", "30", NULL);
+    g_assert_no_error(error);
+    g_usleep(300000);
+    send_keys(saver, "\001c");
+    g_autofree char *savevm = g_strdup_printf("savevm %s\r", state);
+    send_keys(saver, savevm);
+    send_keys(saver, "quit\r");
+    g_assert_true(g_subprocess_wait(saver, NULL, &error));
+    g_assert_true(g_file_test(state, G_FILE_TEST_EXISTS));
+    for (unsigned i = 0; i < G_N_ELEMENTS(tiers); i++) {
+        g_auto(GStrv) envp = g_get_environ();
+        envp = g_environ_setenv(envp, "VIREO_ACCEL", i == 0 ? "jit" : "interp", TRUE);
+        RunResult r = run_vireo_env(envp, "run", "--restore", state, "--accel", tiers[i],
+                                    "--timeout", "0.5", NULL);
+        g_assert_cmpint(r.status, ==, 124);
+        g_autofree char *said = g_strdup_printf("accel: %s (VIREO_ACCEL=%s)",
+                                                i == 0 ? "interp" : jit, i == 0 ? "jit" : "interp");
+        g_assert_nonnull(strstr(r.err, said));
+        run_result_clear(&r);
+    }
+    RunResult bad_restore = run_vireo("run", "--restore", state, "--accel", "x", NULL);
+    g_assert_cmpint(bad_restore.status, ==, 2);
+    g_assert_nonnull(strstr(bad_restore.err, "--accel: 'x' is not interp or jit"));
+    run_result_clear(&bad_restore);
+
+    /* vireo create --accel writes the tier to machine.ini, and the machine runs on it whatever
+     * $VIREO_ACCEL says; a bad value makes nothing. */
+    g_autofree char *data = g_build_filename(tmpdir, "accel-data", NULL);
+    g_auto(GStrv) envp = g_get_environ();
+    envp = g_environ_setenv(envp, "XDG_DATA_HOME", data, TRUE);
+    RunResult r = run_vireo_env(envp, "create", "--name", "Tiered", "--bios", "none", "--kernel",
+                                elf, "--net", "none", "--sound", "none", "--accel", "fast", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "--accel: 'fast' is not interp or jit"));
+    run_result_clear(&r);
+    g_autofree char *ini =
+        g_build_filename(data, "vireo", "machines", "Tiered.vireo", "machine.ini", NULL);
+    g_assert_false(g_file_test(ini, G_FILE_TEST_EXISTS));
+    r = run_vireo_env(envp, "create", "--name", "Tiered", "--bios", "none", "--kernel", elf,
+                      "--net", "none", "--sound", "none", "--accel", "interp", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    run_result_clear(&r);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(ini, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "accel=interp\n"));
+    envp = g_environ_setenv(envp, "VIREO_ACCEL", "jit", TRUE);
+    r = run_vireo_env(envp, "run", "Tiered", "--timeout", "20", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.err, "accel: interp (VIREO_ACCEL=jit)"));
+    run_result_clear(&r);
+    /* ... and --accel overrides it for one run. */
+    r = run_vireo_env(envp, "run", "Tiered", "--accel", "jit", "--timeout", "20", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_autofree char *said = g_strdup_printf("accel: %s (VIREO_ACCEL=jit)", jit);
+    g_assert_nonnull(strstr(r.err, said));
+    run_result_clear(&r);
+    /* A bad value in machine.ini is refused naming the key and the values. */
+    g_assert_true(g_file_set_contents(ini, "[machine]\naccel=warp\n", -1, NULL));
+    r = run_vireo_env(envp, "run", "Tiered", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "[machine] accel: 'warp' is not an execution tier (interp or "
+                                   "jit)"));
+    run_result_clear(&r);
+}
+
 /* Names, paths and values from a machine folder reach the terminal escaped: no ESC, no
  * line breaks of their own; printable UTF-8 as it is. */
 static void assert_escaped(const char *text, int lines)
@@ -1361,6 +1505,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/missing-disk-and-firmware", test_missing_disk_and_firmware);
     g_test_add_func("/cli/machine-folder", test_machine_folder);
     g_test_add_func("/cli/run-eject-on-reboot", test_run_eject_on_reboot);
+    g_test_add_func("/cli/accel", test_accel);
     g_test_add_func("/cli/escaped-names", test_escaped_names);
     g_test_add_func("/cli/german", test_german);
     int status = g_test_run();
