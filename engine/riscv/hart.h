@@ -119,7 +119,8 @@ struct VrHart {
     uint64_t instret; /* retired instructions, counted at block entry */
     atomic_int exit_request;
     /* Between compiled code and the interpreter (jit/jit.h). */
-    uint64_t jit_limit;
+    uint64_t jit_limit; /* the interpreter's limit on instret */
+    int64_t jit_budget; /* instructions left before it: instret = jit_limit - jit_budget */
     uint64_t jit_pc;
     uint64_t jit_cause, jit_tval;
     VrBlock *jit_block;

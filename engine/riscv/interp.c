@@ -259,8 +259,10 @@ run_jit:
     {
         h->instret = icount;
         h->jit_limit = limit;
+        h->jit_budget = (int64_t) (limit - icount);
         uint32_t r = vr_jit_run(h, b);
-        icount = h->instret;
+        icount = limit - (uint64_t) h->jit_budget;
+        h->instret = icount;
         b = h->jit_block;
         tlb = h->tlb_data;
         unsigned idx = r >> 8;
@@ -673,6 +675,8 @@ L_FENCE_I:
     if (h->code_epoch == VR_BLOCK_DEAD_EPOCH)
         h->code_epoch = 0;
     epoch = h->code_epoch;
+    if (h->cache.jit)
+        vr_jit_unchain_all(h->cache.jit);
     h->pc = NEXT_PC();
     prev = NULL;
     goto dispatch;

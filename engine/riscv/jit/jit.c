@@ -28,7 +28,9 @@ typedef struct VrJitPatch VrJitPatch;
 struct VrJitPatch {
     VrJitBlock *from;
     unsigned slot;
-    VrJitPatch *next;
+    VrJitBlock *to;
+    VrJitPatch *next;     /* the target's other incoming jumps */
+    VrJitPatch *next_all; /* every patched jump */
 };
 
 /* What the code cache keeps for a compiled block, in front of its code. */
@@ -53,6 +55,7 @@ struct VrJit {
     uint64_t n_compiled;
     uint64_t n_resets;
     FILE *perf_map;
+    VrJitPatch *patches; /* every patched jump, through next_all */
 };
 
 static size_t code_size(void)
@@ -129,6 +132,7 @@ void vr_jit_destroy(VrHart *h)
 void vr_jit_reset(VrJit *jit)
 {
     jit->used = jit->reserved;
+    jit->patches = NULL;
     jit->n_resets++;
 }
 
@@ -165,11 +169,24 @@ void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to)
         return;
     p->from = f;
     p->slot = slot;
+    p->to = t;
     p->next = t->incoming;
     t->incoming = p;
+    p->next_all = jit->patches;
+    jit->patches = p;
     /* Displacements are the same in both views. */
     x_patch(f->exit_rel[slot], t->entry - jit->rx + jit->rw);
     f->chained[slot] = true;
+}
+
+void vr_jit_unchain_all(VrJit *jit)
+{
+    for (VrJitPatch *p = jit->patches; p; p = p->next_all) {
+        x_patch(p->from->exit_rel[p->slot], p->from->exit_rel[p->slot] + 4);
+        p->from->chained[p->slot] = false;
+        p->to->incoming = NULL;
+    }
+    jit->patches = NULL;
 }
 
 void vr_jit_block_retired(VrJit *jit, VrBlock *b)
@@ -222,7 +239,10 @@ typedef struct {
     Cold cold[VR_BLOCK_MAX_INSNS + 1];
     unsigned n_cold;
     uint8_t *exit_rel[2];
-    uint8_t *entry_fail_rel[3];
+    uint8_t *entry_fail_rel[2];
+    uint8_t *body;    /* after the entry's checks and loads: where a loop goes back to */
+    uint32_t written; /* cached guest registers the block writes */
+    bool may_retire;  /* it stores, or calls the interpreter: it may retire blocks */
 } Cg;
 
 /* The value of guest register r: the host register holding it, or tmp after loading it. */
@@ -279,12 +299,12 @@ static void exit_with(Cg *g, VrJitExitKind kind, unsigned index)
 
 /* Goes straight to the compiled block for the pc in rax when the block cache would find it
  * there: its jump table holds a block for that pc, the fetch TLB maps the pc to the same
- * host code, and the block is compiled (its entry checks the rest). Otherwise falls through.
+ * host code, the block is of the current code epoch, and it is compiled. Otherwise falls through.
  * Guest registers must be written back; uses rcx, rdx, rsi, rdi. */
 static void emit_lookup_jump(Cg *g)
 {
     X86 *a = &g->a;
-    uint8_t *miss[5];
+    uint8_t *miss[6];
     int32_t exec = (int32_t) offsetof(VrTlb, exec);
     x_mov_rr(a, true, RCX, RAX);
     x_shift_ri(a, true, SH_SHR, RCX, 1);
@@ -318,9 +338,12 @@ static void emit_lookup_jump(Cg *g)
     x_alu_rr(a, true, ALU_ADD, RDI, RAX);
     x_alu_rm(a, true, ALU_CMP, RDI, RDX, (int32_t) offsetof(VrBlock, host));
     miss[3] = x_jcc(a, CC_NE);
+    x_load32(a, RCX, RDX, (int32_t) offsetof(VrBlock, epoch));
+    x_alu_rm(a, false, ALU_CMP, RCX, RBX, OFF(code_epoch));
+    miss[4] = x_jcc(a, CC_NE);
     x_load64(a, RDX, RDX, (int32_t) offsetof(VrBlock, jit));
     x_test_rr(a, true, RDX, RDX);
-    miss[4] = x_jcc(a, CC_E);
+    miss[5] = x_jcc(a, CC_E);
     /* jmp [rdx + entry] */
     x_rex(a, false, 0, 0, RDX, false);
     x_u8(a, 0xff);
@@ -416,6 +439,10 @@ static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
     X86 *a = &g->a;
     write_back(g, g->dirty);
     g->dirty = 0;
+    /* Counter CSRs read instret. */
+    x_load64(a, RAX, RBX, OFF(jit_limit));
+    x_alu_rm(a, true, ALU_SUB, RAX, RBX, OFF(jit_budget));
+    x_store64(a, RBX, OFF(instret), RAX);
     x_mov_rr(a, true, RDI, RBX);
     x_mov_ri(a, RSI, (uint64_t) (uintptr_t) g->b);
     x_mov_ri(a, RDX, (uint64_t) (uintptr_t) ip);
@@ -533,6 +560,43 @@ static void operands(Cg *g, const VrInsn *ip)
     src_into(g, ip->rs2, RCX);
 }
 
+/* The checks before a block runs: no request from another thread, and budget left (the
+ * interpreter's rule: a block starts while one instruction of budget remains). Jumps to
+ * fail[0] and fail[1] otherwise. */
+static void emit_budget_check(Cg *g, uint8_t **fail)
+{
+    X86 *a = &g->a;
+    x_alu_mi(a, false, ALU_CMP, RBX, OFF(exit_request), 0);
+    fail[0] = x_jcc(a, CC_NE);
+    x_alu_mi(a, true, ALU_CMP, RBX, OFF(jit_budget), 0);
+    fail[1] = x_jcc(a, CC_LE);
+}
+
+/* A jump back to the block's own start: a loop kept in compiled code, its guest registers
+ * still in host registers. The entry's checks are made here instead; when one fails, the
+ * loop leaves through link 0 as any jump would. */
+static void emit_back_edge(Cg *g)
+{
+    X86 *a = &g->a;
+    uint8_t *fail[3];
+    unsigned n_fail = 0;
+    emit_budget_check(g, fail);
+    n_fail = 2;
+    if (g->may_retire) {
+        /* A store or an instruction run by the interpreter may have retired the block
+         * itself; so may FENCE.I, but that leaves compiled code. */
+        x_mov_ri(a, RCX, (uint64_t) (uintptr_t) &g->b->epoch);
+        x_load32(a, RCX, RCX, 0);
+        x_alu_rm(a, false, ALU_CMP, RCX, RBX, OFF(code_epoch));
+        fail[n_fail++] = x_jcc(a, CC_NE);
+    }
+    x_alu_mi(a, true, ALU_SUB, RBX, OFF(jit_budget), g->b->n_insns);
+    x_patch(x_jmp(a), g->body);
+    for (unsigned i = 0; i < n_fail; i++)
+        x_patch(fail[i], a->p);
+    exit_jump(g, 0, g->b->vpc);
+}
+
 static void emit_branch(Cg *g, const VrInsn *ip, int cc)
 {
     X86 *a = &g->a;
@@ -544,7 +608,10 @@ static void emit_branch(Cg *g, const VrInsn *ip, int cc)
     exit_jump(g, 1, g->b->end_vpc);
     x_patch(taken, a->p);
     g->dirty = dirty;
-    exit_jump(g, 0, (uint64_t) ip->imm);
+    if ((uint64_t) ip->imm == g->b->vpc)
+        emit_back_edge(g);
+    else
+        exit_jump(g, 0, (uint64_t) ip->imm);
 }
 
 /* Whether an operation ends the compiled code by handing the block to the interpreter. */
@@ -682,7 +749,10 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
     case VR_OP_JAL:
         x_mov_ri(a, RAX, g->b->end_vpc);
         dst(g, ip->rd, RAX);
-        exit_jump(g, 0, (uint64_t) ip->imm);
+        if ((uint64_t) ip->imm == g->b->vpc)
+            emit_back_edge(g);
+        else
+            exit_jump(g, 0, (uint64_t) ip->imm);
         return true;
     case VR_OP_JALR:
         src_into(g, ip->rs1, RAX);
@@ -892,6 +962,16 @@ static void allocate(Cg *g, unsigned n_slots)
         g->host_of[best] = cache_regs[k];
         uses[best] = 0;
     }
+    g->written = 0;
+    g->may_retire = false;
+    for (unsigned i = 0; i < n_slots; i++) {
+        VrOp op = (VrOp) g->b->insns[i].kind;
+        if (!native(op) || (op >= VR_OP_SB && op <= VR_OP_SD))
+            g->may_retire = true;
+        unsigned rd = g->b->insns[i].rd;
+        if (rd != 0 && rd < 32 && g->host_of[rd] >= 0)
+            g->written |= 1u << rd;
+    }
 }
 
 bool vr_jit_compile(VrHart *h, VrBlock *b)
@@ -933,21 +1013,21 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     X86 *a = &g->a;
     allocate(g, n_slots);
 
-    /* Entry: the code must still be current, and the budget and requests allow a block. */
-    x_mov_ri(a, RAX, (uint64_t) (uintptr_t) &b->epoch);
-    x_load32(a, RAX, RAX, 0);
-    x_alu_rm(a, false, ALU_CMP, RAX, RBX, OFF(code_epoch));
-    g->entry_fail_rel[0] = x_jcc(a, CC_NE);
-    x_load64(a, RAX, RBX, OFF(instret));
-    x_alu_rm(a, true, ALU_CMP, RAX, RBX, OFF(jit_limit));
-    g->entry_fail_rel[1] = x_jcc(a, CC_AE);
-    x_alu_mi(a, false, ALU_CMP, RBX, OFF(exit_request), 0);
-    g->entry_fail_rel[2] = x_jcc(a, CC_NE);
-    x_alu_ri(a, true, ALU_ADD, RAX, b->n_insns);
-    x_store64(a, RBX, OFF(instret), RAX);
+    /* Entry: the budget and requests allow a block. Jumps come here only from blocks of
+     * the current code epoch (FENCE.I unchains everything; retiring a block unchains the
+     * jumps to it), so the code is current. */
+    emit_budget_check(g, g->entry_fail_rel);
+    x_alu_mi(a, true, ALU_SUB, RBX, OFF(jit_budget), b->n_insns);
     for (unsigned r = 1; r < 32; r++)
         if (g->host_of[r] >= 0)
             x_load64(a, g->host_of[r], RBX, XOFF(r));
+    /* A loop comes back here with registers the last round wrote still unsaved: count them
+     * all as unsaved from the start. */
+    g->body = a->p;
+    const VrInsn *last = &b->insns[n_slots - 1];
+    bool loops = !to_interp && last->kind != VR_OP_JALR && last->kind != VR_OP_CONT &&
+                 (uint64_t) last->imm == b->vpc;
+    g->dirty = loops ? g->written : 0;
 
     bool ended = false;
     for (unsigned i = 0; i < n_slots && !ended; i++)
@@ -958,7 +1038,7 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
         exit_with(g, VR_JIT_EXIT_INTERP, n_slots);
     }
 
-    for (unsigned i = 0; i < 3; i++)
+    for (unsigned i = 0; i < 2; i++)
         x_patch(g->entry_fail_rel[i], a->p);
     exit_with(g, VR_JIT_EXIT_ENTRY, 0);
     for (unsigned i = 0; i < g->n_cold; i++)
@@ -972,6 +1052,18 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     jb->exit_rel[1] = g->exit_rel[1];
     b->jit = jb;
     jit->n_compiled++;
+    static const char *dump_dir;
+    static gsize dump_once;
+    if (g_once_init_enter(&dump_once)) {
+        dump_dir = g_getenv("VIREO_JIT_DUMP");
+        g_once_init_leave(&dump_once, 1);
+    }
+    if (dump_dir) {
+        /* A developer's view of the code: objdump -D -b binary -m i386:x86-64 FILE */
+        g_autofree char *name =
+            g_strdup_printf("%s/%016" PRIx64 "-%p.bin", dump_dir, b->vpc, (void *) jb->entry);
+        g_file_set_contents(name, (const char *) start, (gssize) code_len, NULL);
+    }
     if (jit->perf_map) {
         fprintf(jit->perf_map, "%" PRIxPTR " %zx vireo-guest:%#" PRIx64 "\n", (uintptr_t) jb->entry,
                 code_len, b->vpc);

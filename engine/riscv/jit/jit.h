@@ -36,6 +36,9 @@ uint32_t vr_jit_run(VrHart *h, VrBlock *b);
 void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to);
 /* Counters (zero without a code cache). */
 void vr_jit_stats(const VrJit *jit, uint64_t *compiled, uint64_t *resets);
+/* A new code epoch (FENCE.I): every compiled jump between blocks goes back to its exit, so
+ * that blocks of older epochs are checked against memory before they run again. */
+void vr_jit_unchain_all(VrJit *jit);
 /* Block b is retired: compiled jumps into it go back to their exits. */
 void vr_jit_block_retired(VrJit *jit, VrBlock *b);
 
