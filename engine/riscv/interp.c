@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "fp-ops.h"
 #include "hart.h"
 #include "jit/jit.h"
 #include "softfloat.h"
@@ -45,16 +46,6 @@ VrExit vr_interp_one(VrHart *h, const VrBlock *b, const VrInsn *ip)
 
 #define R(r) x[(r)]
 #define F(r) h->f[(r)]
-
-static inline uint32_t unbox32(uint64_t v)
-{
-    return (v >> 32) == 0xffffffffu ? (uint32_t) v : VR_F32_CANONICAL_NAN;
-}
-
-static inline uint64_t box32(uint32_t v)
-{
-    return 0xffffffff00000000ull | v;
-}
 
 static inline uint64_t raw_insn(const VrBlock *b, const VrInsn *ip)
 {
@@ -756,12 +747,6 @@ L_SFENCE_VMA:
     int var = ip->rm == 7 ? (int) h->frm : ip->rm; \
     if (unlikely(var > 4))                         \
         ILLEGAL();
-#define S1 unbox32(F(ip->rs1))
-#define S2 unbox32(F(ip->rs2))
-#define S3 unbox32(F(ip->rs3))
-#define D1 F(ip->rs1)
-#define D2 F(ip->rs2)
-#define D3 F(ip->rs3)
 
 L_FLW:
     FP_CHECK();
@@ -806,41 +791,8 @@ L_FSD:
         NEXT();                \
     }
 #define FL (&h->fflags)
-    FP_ARITH_S(FADD_S, vr_f32_add(S1, S2, rm, FL))
-    FP_ARITH_S(FSUB_S, vr_f32_sub(S1, S2, rm, FL))
-    FP_ARITH_S(FMUL_S, vr_f32_mul(S1, S2, rm, FL))
-    FP_ARITH_S(FDIV_S, vr_f32_div(S1, S2, rm, FL))
-    FP_ARITH_S(FSQRT_S, vr_f32_sqrt(S1, rm, FL))
-    FP_ARITH_S(FMADD_S, vr_f32_muladd(S1, S2, S3, rm, FL))
-    FP_ARITH_S(FMSUB_S, vr_f32_muladd(S1, S2, S3 ^ 0x80000000u, rm, FL))
-    FP_ARITH_S(FNMSUB_S, vr_f32_muladd(S1 ^ 0x80000000u, S2, S3, rm, FL))
-    FP_ARITH_S(FNMADD_S, vr_f32_muladd(S1 ^ 0x80000000u, S2, S3 ^ 0x80000000u, rm, FL))
-    FP_ARITH_S(FCVT_S_W, vr_i32_to_f32((int32_t) RS1, rm, FL))
-    FP_ARITH_S(FCVT_S_WU, vr_u32_to_f32((uint32_t) RS1, rm, FL))
-    FP_ARITH_S(FCVT_S_L, vr_i64_to_f32((int64_t) RS1, rm, FL))
-    FP_ARITH_S(FCVT_S_LU, vr_u64_to_f32(RS1, rm, FL))
-    FP_ARITH_S(FCVT_S_D, vr_f64_to_f32(D1, rm, FL))
-    FP_ARITH_D(FADD_D, vr_f64_add(D1, D2, rm, FL))
-    FP_ARITH_D(FSUB_D, vr_f64_sub(D1, D2, rm, FL))
-    FP_ARITH_D(FMUL_D, vr_f64_mul(D1, D2, rm, FL))
-    FP_ARITH_D(FDIV_D, vr_f64_div(D1, D2, rm, FL))
-    FP_ARITH_D(FSQRT_D, vr_f64_sqrt(D1, rm, FL))
-    FP_ARITH_D(FMADD_D, vr_f64_muladd(D1, D2, D3, rm, FL))
-    FP_ARITH_D(FMSUB_D, vr_f64_muladd(D1, D2, D3 ^ (1ull << 63), rm, FL))
-    FP_ARITH_D(FNMSUB_D, vr_f64_muladd(D1 ^ (1ull << 63), D2, D3, rm, FL))
-    FP_ARITH_D(FNMADD_D, vr_f64_muladd(D1 ^ (1ull << 63), D2, D3 ^ (1ull << 63), rm, FL))
-    FP_ARITH_D(FCVT_D_W, vr_i32_to_f64((int32_t) RS1, rm, FL))
-    FP_ARITH_D(FCVT_D_WU, vr_u32_to_f64((uint32_t) RS1, rm, FL))
-    FP_ARITH_D(FCVT_D_L, vr_i64_to_f64((int64_t) RS1, rm, FL))
-    FP_ARITH_D(FCVT_D_LU, vr_u64_to_f64(RS1, rm, FL))
-L_FCVT_D_S : {
-    FP_CHECK();
-    FP_RM(rm)
-    (void) rm; /* exact, but the field must still name a valid mode */
-    F(ip->rd) = vr_f32_to_f64(S1, FL);
-    FP_DIRTY();
-    NEXT();
-}
+    VR_FP_ARITH_S(FP_ARITH_S)
+    VR_FP_ARITH_D(FP_ARITH_D)
 
 /* No rounding, FP result. */
 #define FP_MOVE(name, expr) \
@@ -848,18 +800,7 @@ L_FCVT_D_S : {
     F(ip->rd) = (expr);     \
     FP_DIRTY();             \
     NEXT();
-    FP_MOVE(FSGNJ_S, box32((S1 & 0x7fffffffu) | (S2 & 0x80000000u)))
-    FP_MOVE(FSGNJN_S, box32((S1 & 0x7fffffffu) | (~S2 & 0x80000000u)))
-    FP_MOVE(FSGNJX_S, box32(S1 ^ (S2 & 0x80000000u)))
-    FP_MOVE(FSGNJ_D, (D1 & ~(1ull << 63)) | (D2 & (1ull << 63)))
-    FP_MOVE(FSGNJN_D, (D1 & ~(1ull << 63)) | (~D2 & (1ull << 63)))
-    FP_MOVE(FSGNJX_D, D1 ^ (D2 & (1ull << 63)))
-    FP_MOVE(FMIN_S, box32(vr_f32_min(S1, S2, FL)))
-    FP_MOVE(FMAX_S, box32(vr_f32_max(S1, S2, FL)))
-    FP_MOVE(FMIN_D, vr_f64_min(D1, D2, FL))
-    FP_MOVE(FMAX_D, vr_f64_max(D1, D2, FL))
-    FP_MOVE(FMV_W_X, box32((uint32_t) RS1))
-    FP_MOVE(FMV_D_X, RS1)
+    VR_FP_MOVE(FP_MOVE)
 
     /* Integer result; FP state changes only through the flags. */
 #define FP_TO_INT(name, expr)              \
@@ -883,22 +824,6 @@ L_FCVT_D_S : {
             FP_DIRTY();                    \
         NEXT();                            \
     }
-    FP_TO_INT(FEQ_S, vr_f32_eq(S1, S2, FL))
-    FP_TO_INT(FLT_S, vr_f32_lt(S1, S2, FL))
-    FP_TO_INT(FLE_S, vr_f32_le(S1, S2, FL))
-    FP_TO_INT(FEQ_D, vr_f64_eq(D1, D2, FL))
-    FP_TO_INT(FLT_D, vr_f64_lt(D1, D2, FL))
-    FP_TO_INT(FLE_D, vr_f64_le(D1, D2, FL))
-    FP_TO_INT(FCLASS_S, vr_f32_classify(S1))
-    FP_TO_INT(FCLASS_D, vr_f64_classify(D1))
-    FP_TO_INT(FMV_X_W, SX32((uint32_t) F(ip->rs1)))
-    FP_TO_INT(FMV_X_D, F(ip->rs1))
-    FP_TO_INT_RM(FCVT_W_S, SX32(vr_f32_to_i32(S1, rm, FL)))
-    FP_TO_INT_RM(FCVT_WU_S, SX32(vr_f32_to_u32(S1, rm, FL)))
-    FP_TO_INT_RM(FCVT_L_S, (uint64_t) vr_f32_to_i64(S1, rm, FL))
-    FP_TO_INT_RM(FCVT_LU_S, vr_f32_to_u64(S1, rm, FL))
-    FP_TO_INT_RM(FCVT_W_D, SX32(vr_f64_to_i32(D1, rm, FL)))
-    FP_TO_INT_RM(FCVT_WU_D, SX32(vr_f64_to_u32(D1, rm, FL)))
-    FP_TO_INT_RM(FCVT_L_D, (uint64_t) vr_f64_to_i64(D1, rm, FL))
-    FP_TO_INT_RM(FCVT_LU_D, vr_f64_to_u64(D1, rm, FL))
+    VR_FP_TO_INT(FP_TO_INT)
+    VR_FP_TO_INT_RM(FP_TO_INT_RM)
 }

@@ -207,10 +207,15 @@ void vr_jit_block_retired(VrJit *jit, VrBlock *b)
 #define OFF(field) ((int32_t) offsetof(VrHart, field))
 #define XOFF(r)    ((int32_t) (offsetof(VrHart, x) + 8 * (unsigned) (r)))
 
-/* Host registers that hold guest registers within a block: callee-saved, so calls to the
- * slow paths keep them. */
-static const int cache_regs[] = {RBP, R12, R13, R14, R15};
+/* Host registers that hold guest registers within a block, the callee-saved ones first;
+ * r8..r11 go back to the hart around calls. */
+static const int cache_regs[] = {RBP, R12, R13, R14, R15, R8, R9, R10, R11};
 #define N_CACHE ((unsigned) G_N_ELEMENTS(cache_regs))
+
+static inline bool caller_saved(int host)
+{
+    return host >= R8 && host <= R11;
+}
 
 typedef enum {
     COLD_LOAD,
@@ -285,6 +290,22 @@ static void write_back(Cg *g, uint32_t dirty)
     for (unsigned r = 1; r < 32; r++)
         if (dirty & (1u << r))
             x_store64(&g->a, RBX, XOFF(r), g->host_of[r]);
+}
+
+/* Around a call: guest registers in caller-saved host registers go to the hart, and come
+ * back after (the callee may change the one named `changed`, or none). */
+static void save_volatile(Cg *g)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (g->host_of[r] >= 0 && caller_saved(g->host_of[r]))
+            x_store64(&g->a, RBX, XOFF(r), g->host_of[r]);
+}
+
+static void restore_volatile(Cg *g)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (g->host_of[r] >= 0 && caller_saved(g->host_of[r]))
+            x_load64(&g->a, g->host_of[r], RBX, XOFF(r));
 }
 
 /* Leaves compiled code with eax = kind | index << 8, naming this block. */
@@ -451,7 +472,9 @@ static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
     uint8_t *not_done = x_jcc(a, CC_NE);
     Cold *c = add_cold(g, COLD_ONE, index, not_done);
     c->join = a->p;
-    if (ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0)
+    restore_volatile(g);
+    if (ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0 &&
+        !caller_saved(g->host_of[ip->rd]))
         x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
 }
 
@@ -468,6 +491,7 @@ static void emit_cold(Cg *g, const Cold *c)
         exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
         return;
     }
+    save_volatile(g);
     if (c->kind == COLD_LOAD) {
         x_mov_rr(a, true, RDI, RBX);
         x_mov_ri(a, RDX, c->size);
@@ -479,6 +503,7 @@ static void emit_cold(Cg *g, const Cold *c)
         x_mov_ri(a, RDX, c->size);
         x_call_abs(a, (const void *) vr_store_slow);
     }
+    restore_volatile(g);
     x_test_rr(a, false, RAX, RAX);
     uint8_t *fault = x_jcc(a, CC_NE);
     if (c->kind == COLD_LOAD)
@@ -493,8 +518,26 @@ static void emit_cold(Cg *g, const Cold *c)
     exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
 }
 
+/* The host register of rd when it is cached, else -1. */
+static int cached_rd(const Cg *g, const VrInsn *ip)
+{
+    return ip->rd != 0 && ip->rd < 32 ? g->host_of[ip->rd] : -1;
+}
+
 static void alu_rr(Cg *g, const VrInsn *ip, X86Alu op, bool w32)
 {
+    int d = cached_rd(g, ip);
+    if (d >= 0 && (ip->rs2 != ip->rd || ip->rs1 == ip->rd)) {
+        /* rd = rs1 op rs2 computed in rd's own register. */
+        if (ip->rs1 != ip->rd)
+            src_into(g, ip->rs1, d);
+        int r2 = src(g, ip->rs2, RCX);
+        x_alu_rr(&g->a, !w32, op, d, r2);
+        if (w32)
+            x_movsxd(&g->a, d, d);
+        g->dirty |= 1u << ip->rd;
+        return;
+    }
     src_into(g, ip->rs1, RAX);
     int r2 = src(g, ip->rs2, RCX);
     x_alu_rr(&g->a, !w32, op, RAX, r2);
@@ -505,10 +548,14 @@ static void alu_rr(Cg *g, const VrInsn *ip, X86Alu op, bool w32)
 
 static void alu_ri(Cg *g, const VrInsn *ip, X86Alu op, bool w32)
 {
-    int rd_host = ip->rd < 32 ? g->host_of[ip->rd] : -1;
-    if (!w32 && op != ALU_CMP && rd_host >= 0 && ip->rs1 == ip->rd) {
-        /* In place: addi sp, sp, -16 */
-        x_alu_ri(&g->a, true, op, rd_host, (int32_t) ip->imm);
+    int d = cached_rd(g, ip);
+    if (d >= 0) {
+        /* In rd's own register: addi sp, sp, -16 */
+        if (ip->rs1 != ip->rd)
+            src_into(g, ip->rs1, d);
+        x_alu_ri(&g->a, !w32, op, d, (int32_t) ip->imm);
+        if (w32)
+            x_movsxd(&g->a, d, d);
         g->dirty |= 1u << ip->rd;
         return;
     }
@@ -521,6 +568,16 @@ static void alu_ri(Cg *g, const VrInsn *ip, X86Alu op, bool w32)
 
 static void shift_ri(Cg *g, const VrInsn *ip, X86Shift op, bool w32)
 {
+    int d = cached_rd(g, ip);
+    if (d >= 0) {
+        if (ip->rs1 != ip->rd)
+            src_into(g, ip->rs1, d);
+        x_shift_ri(&g->a, !w32, op, d, (uint8_t) ip->imm);
+        if (w32)
+            x_movsxd(&g->a, d, d);
+        g->dirty |= 1u << ip->rd;
+        return;
+    }
     src_into(g, ip->rs1, RAX);
     x_shift_ri(&g->a, !w32, op, RAX, (uint8_t) ip->imm);
     if (w32)
@@ -760,8 +817,10 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
             x_alu_ri(a, true, ALU_ADD, RAX, (int32_t) ip->imm);
         x_alu_ri(a, true, ALU_AND, RAX, -2);
         x_store64(a, RBX, OFF(jit_pc), RAX);
-        x_mov_ri(a, RCX, g->b->end_vpc);
-        dst(g, ip->rd, RCX);
+        if (ip->rd != 0 && ip->rd != 32) {
+            x_mov_ri(a, RCX, g->b->end_vpc);
+            dst(g, ip->rd, RCX);
+        }
         write_back(g, g->dirty);
         emit_lookup_jump(g);
         exit_with(g, VR_JIT_EXIT_INDIRECT, 0);
@@ -937,6 +996,72 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
     return false;
 }
 
+enum {
+    USES_RD = 1,
+    USES_RS1 = 2,
+    USES_RS2 = 4,
+};
+
+/* Which register fields a compiled operation reads or writes. */
+static unsigned operand_fields(VrOp op)
+{
+    switch (op) {
+    case VR_OP_NOP:
+    case VR_OP_CONT:
+    case VR_OP_FENCE:
+        return 0;
+    case VR_OP_LI:
+    case VR_OP_JAL:
+        return USES_RD;
+    case VR_OP_BEQ:
+    case VR_OP_BNE:
+    case VR_OP_BLT:
+    case VR_OP_BGE:
+    case VR_OP_BLTU:
+    case VR_OP_BGEU:
+    case VR_OP_SB:
+    case VR_OP_SH:
+    case VR_OP_SW:
+    case VR_OP_SD:
+        return USES_RS1 | USES_RS2;
+    case VR_OP_MV:
+    case VR_OP_JALR:
+    case VR_OP_LB:
+    case VR_OP_LH:
+    case VR_OP_LW:
+    case VR_OP_LD:
+    case VR_OP_LBU:
+    case VR_OP_LHU:
+    case VR_OP_LWU:
+    case VR_OP_ADDI:
+    case VR_OP_SLTI:
+    case VR_OP_SLTIU:
+    case VR_OP_XORI:
+    case VR_OP_ORI:
+    case VR_OP_ANDI:
+    case VR_OP_SLLI:
+    case VR_OP_SRLI:
+    case VR_OP_SRAI:
+    case VR_OP_ADDIW:
+    case VR_OP_SLLIW:
+    case VR_OP_SRLIW:
+    case VR_OP_SRAIW:
+    case VR_OP_SLLI_UW:
+    case VR_OP_SEXT_B:
+    case VR_OP_SEXT_H:
+    case VR_OP_ZEXT_H:
+    case VR_OP_RORI:
+    case VR_OP_REV8:
+    case VR_OP_BCLRI:
+    case VR_OP_BEXTI:
+    case VR_OP_BINVI:
+    case VR_OP_BSETI:
+        return USES_RD | USES_RS1;
+    default:
+        return USES_RD | USES_RS1 | USES_RS2;
+    }
+}
+
 /* Chooses the guest registers the block keeps in host registers: the most used ones. */
 static void allocate(Cg *g, unsigned n_slots)
 {
@@ -945,9 +1070,13 @@ static void allocate(Cg *g, unsigned n_slots)
         const VrInsn *ip = &g->b->insns[i];
         if (!native((VrOp) ip->kind))
             continue;
-        uses[ip->rs1]++;
-        uses[ip->rs2]++;
-        uses[ip->rd]++;
+        unsigned f = operand_fields((VrOp) ip->kind);
+        if (f & USES_RS1)
+            uses[ip->rs1]++;
+        if (f & USES_RS2)
+            uses[ip->rs2]++;
+        if (f & USES_RD)
+            uses[ip->rd]++;
     }
     uses[0] = uses[32] = 0;
     for (unsigned r = 0; r < 33; r++)
