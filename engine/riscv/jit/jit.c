@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../fp-ops.h"
 #include "../hart.h"
 #include "jit.h"
 #include "x86-emit.h"
@@ -206,6 +207,7 @@ void vr_jit_block_retired(VrJit *jit, VrBlock *b)
 
 #define OFF(field) ((int32_t) offsetof(VrHart, field))
 #define XOFF(r)    ((int32_t) (offsetof(VrHart, x) + 8 * (unsigned) (r)))
+#define FOFF(r)    ((int32_t) (offsetof(VrHart, f) + 8 * (unsigned) (r)))
 
 /* Host registers that hold guest registers within a block, the callee-saved ones first;
  * r8..r11 go back to the hart around calls. */
@@ -221,7 +223,109 @@ typedef enum {
     COLD_LOAD,
     COLD_STORE,
     COLD_ONE,
+    COLD_ILLEGAL,
 } ColdKind;
+
+/* ---- FP operations: helpers computing exactly as the interpreter does (fp-ops.h) ---- */
+
+typedef uint32_t (*FpHelper)(VrHart *h, const VrInsn *ip);
+
+#define RS1     (h->x[ip->rs1])
+#define F(r)    (h->f[(r)])
+#define FL      (&h->fflags)
+#define SX32(v) ((uint64_t) (int64_t) (int32_t) (v))
+/* Each returns 0, or 1 for an illegal instruction (FP off, or a reserved rounding mode). */
+#define FP_ON()                                   \
+    do {                                          \
+        if (unlikely(!(h->mstatus & MSTATUS_FS))) \
+            return 1;                             \
+    } while (0)
+#define FP_RM()                                         \
+    const int rm = ip->rm == 7 ? (int) h->frm : ip->rm; \
+    if (unlikely(rm > 4))                               \
+        return 1;
+#define HELPER_ARITH_S(name, expr)                         \
+    static uint32_t fp_##name(VrHart *h, const VrInsn *ip) \
+    {                                                      \
+        FP_ON();                                           \
+        FP_RM()                                            \
+        F(ip->rd) = box32(expr);                           \
+        h->mstatus |= MSTATUS_FS_DIRTY;                    \
+        return 0;                                          \
+    }
+#define HELPER_ARITH_D(name, expr)                         \
+    static uint32_t fp_##name(VrHart *h, const VrInsn *ip) \
+    {                                                      \
+        FP_ON();                                           \
+        FP_RM()                                            \
+        F(ip->rd) = (expr);                                \
+        h->mstatus |= MSTATUS_FS_DIRTY;                    \
+        return 0;                                          \
+    }
+#define HELPER_MOVE(name, expr)                            \
+    static uint32_t fp_##name(VrHart *h, const VrInsn *ip) \
+    {                                                      \
+        FP_ON();                                           \
+        F(ip->rd) = (expr);                                \
+        h->mstatus |= MSTATUS_FS_DIRTY;                    \
+        return 0;                                          \
+    }
+#define HELPER_TO_INT(name, expr)                          \
+    static uint32_t fp_##name(VrHart *h, const VrInsn *ip) \
+    {                                                      \
+        FP_ON();                                           \
+        uint32_t before = h->fflags;                       \
+        h->x[ip->rd] = (expr);                             \
+        if (h->fflags != before)                           \
+            h->mstatus |= MSTATUS_FS_DIRTY;                \
+        return 0;                                          \
+    }
+#define HELPER_TO_INT_RM(name, expr)                       \
+    static uint32_t fp_##name(VrHart *h, const VrInsn *ip) \
+    {                                                      \
+        FP_ON();                                           \
+        FP_RM()                                            \
+        uint32_t before = h->fflags;                       \
+        h->x[ip->rd] = (expr);                             \
+        if (h->fflags != before)                           \
+            h->mstatus |= MSTATUS_FS_DIRTY;                \
+        return 0;                                          \
+    }
+VR_FP_ARITH_S(HELPER_ARITH_S)
+VR_FP_ARITH_D(HELPER_ARITH_D)
+VR_FP_MOVE(HELPER_MOVE)
+VR_FP_TO_INT(HELPER_TO_INT)
+VR_FP_TO_INT_RM(HELPER_TO_INT_RM)
+
+#define HELPER_ENTRY(name, expr) [VR_OP_##name] = fp_##name,
+static const FpHelper fp_helpers[VR_OP_COUNT] = {
+    VR_FP_ARITH_S(HELPER_ENTRY) VR_FP_ARITH_D(HELPER_ENTRY) VR_FP_MOVE(HELPER_ENTRY)
+        VR_FP_TO_INT(HELPER_ENTRY) VR_FP_TO_INT_RM(HELPER_ENTRY)};
+#define HELPER_WRITES_X(name, expr) [VR_OP_##name] = true,
+static const bool fp_writes_x[VR_OP_COUNT] = {VR_FP_TO_INT(HELPER_WRITES_X)
+                                                  VR_FP_TO_INT_RM(HELPER_WRITES_X)};
+#undef RS1
+#undef F
+#undef FL
+#undef SX32
+
+/* Whether an FP operation reads an integer register (rs1). */
+static bool fp_reads_x(VrOp op)
+{
+    switch (op) {
+    case VR_OP_FCVT_S_W:
+    case VR_OP_FCVT_S_WU:
+    case VR_OP_FCVT_S_L:
+    case VR_OP_FCVT_S_LU:
+    case VR_OP_FCVT_D_W:
+    case VR_OP_FCVT_D_WU:
+    case VR_OP_FCVT_D_L:
+    case VR_OP_FCVT_D_LU:
+    case VR_OP_FMV_W_X:
+    case VR_OP_FMV_D_X: return true;
+    default: return false;
+    }
+}
 
 /* Out-of-line code for one instruction, emitted after the block's main path. */
 typedef struct {
@@ -233,6 +337,7 @@ typedef struct {
     unsigned size;
     bool sign;
     int value_reg; /* a store's value */
+    uint64_t raw;  /* an illegal instruction's bits */
 } Cold;
 
 typedef struct {
@@ -430,7 +535,8 @@ static uint8_t *emit_tlb_probe(Cg *g, const VrInsn *ip, unsigned size, bool writ
     return miss;
 }
 
-static void emit_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size, bool sign)
+/* A load's value, in rax. */
+static void emit_load_value(Cg *g, const VrInsn *ip, unsigned index, unsigned size, bool sign)
 {
     uint8_t *miss = emit_tlb_probe(g, ip, size, false);
     x_load_sized(&g->a, RAX, RAX, RSI, size, sign);
@@ -438,7 +544,94 @@ static void emit_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size, bo
     c->size = size;
     c->sign = sign;
     c->join = g->a.p;
+}
+
+static void emit_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size, bool sign)
+{
+    emit_load_value(g, ip, index, size, sign);
     dst(g, ip->rd, RAX);
+}
+
+/* The raw bits of an instruction, for an illegal instruction's tval. */
+static uint64_t raw_bits(const VrBlock *b, const VrInsn *ip)
+{
+    const uint8_t *p = b->bytes + ip->pc_off;
+    uint64_t v = (uint64_t) p[0] | ((uint64_t) p[1] << 8);
+    if (ip->len == 4)
+        v |= ((uint64_t) p[2] << 16) | ((uint64_t) p[3] << 24);
+    return v;
+}
+
+static void add_illegal(Cg *g, const VrInsn *ip, unsigned index, uint8_t *jump_rel)
+{
+    Cold *c = add_cold(g, COLD_ILLEGAL, index, jump_rel);
+    c->raw = raw_bits(g->b, ip);
+}
+
+/* FP loads and stores need mstatus.FS on. */
+static void emit_fp_on(Cg *g, const VrInsn *ip, unsigned index)
+{
+    x_test_mi(&g->a, RBX, OFF(mstatus), (int32_t) MSTATUS_FS);
+    add_illegal(g, ip, index, x_jcc(&g->a, CC_E));
+}
+
+static void emit_fp_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
+{
+    X86 *a = &g->a;
+    emit_fp_on(g, ip, index);
+    emit_load_value(g, ip, index, size, false);
+    if (size == 4) {
+        x_mov_ri(a, RCX, 0xffffffff00000000ull);
+        x_alu_rr(a, true, ALU_OR, RAX, RCX);
+    }
+    x_store64(a, RBX, FOFF(ip->rd), RAX);
+    x_alu_mi(a, true, ALU_OR, RBX, OFF(mstatus), (int32_t) MSTATUS_FS_DIRTY);
+}
+
+static void emit_store_value(Cg *g, const VrInsn *ip, unsigned index, unsigned size, int v)
+{
+    uint8_t *miss = emit_tlb_probe(g, ip, size, true);
+    x_store_sized(&g->a, RAX, RSI, v, size);
+    Cold *c = add_cold(g, COLD_STORE, index, miss);
+    c->size = size;
+    c->value_reg = v;
+    c->join = g->a.p;
+}
+
+static void emit_fp_store(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
+{
+    emit_fp_on(g, ip, index);
+    x_load64(&g->a, RDI, RBX, FOFF(ip->rs2));
+    emit_store_value(g, ip, index, size, RDI);
+}
+
+/* An FP operation through its helper: integer registers it reads go to the hart first, one
+ * it writes comes back after. */
+static void emit_fp_helper(Cg *g, const VrInsn *ip, unsigned index, FpHelper fn)
+{
+    X86 *a = &g->a;
+    VrOp op = (VrOp) ip->kind;
+    if (fp_reads_x(op) && ip->rs1 != 0 && (g->dirty & (1u << ip->rs1))) {
+        x_store64(a, RBX, XOFF(ip->rs1), g->host_of[ip->rs1]);
+        g->dirty &= ~(1u << ip->rs1);
+    }
+    /* The destination is reloaded after the call, which may also fail and leave it. */
+    if (fp_writes_x[op] && ip->rd < 32 && (g->dirty & (1u << ip->rd))) {
+        x_store64(a, RBX, XOFF(ip->rd), g->host_of[ip->rd]);
+        g->dirty &= ~(1u << ip->rd);
+    }
+    save_volatile(g);
+    x_mov_rr(a, true, RDI, RBX);
+    x_mov_ri(a, RSI, (uint64_t) (uintptr_t) ip);
+    x_call_abs(a, (const void *) fn);
+    restore_volatile(g);
+    if (fp_writes_x[op] && ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0) {
+        if (!caller_saved(g->host_of[ip->rd]))
+            x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
+        g->dirty &= ~(1u << ip->rd);
+    }
+    x_test_rr(a, false, RAX, RAX);
+    add_illegal(g, ip, index, x_jcc(a, CC_NE));
 }
 
 static void emit_store(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
@@ -473,8 +666,7 @@ static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
     Cold *c = add_cold(g, COLD_ONE, index, not_done);
     c->join = a->p;
     restore_volatile(g);
-    if (ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0 &&
-        !caller_saved(g->host_of[ip->rd]))
+    if (ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0 && !caller_saved(g->host_of[ip->rd]))
         x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
 }
 
@@ -482,6 +674,15 @@ static void emit_cold(Cg *g, const Cold *c)
 {
     X86 *a = &g->a;
     x_patch(c->jump_rel, a->p);
+    if (c->kind == COLD_ILLEGAL) {
+        x_mov_ri(a, RAX, CAUSE_ILLEGAL_INSTRUCTION);
+        x_store64(a, RBX, OFF(jit_cause), RAX);
+        x_mov_ri(a, RAX, c->raw);
+        x_store64(a, RBX, OFF(jit_tval), RAX);
+        write_back(g, c->dirty);
+        exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
+        return;
+    }
     if (c->kind == COLD_ONE) {
         /* eax: VR_EXIT_ONE_EXCEPTION (cause and tval are in the hart) or VR_EXIT_ONE_STATE. */
         x_alu_ri(a, false, ALU_CMP, RAX, VR_EXIT_ONE_STATE);
@@ -714,6 +915,10 @@ static bool native(VrOp op)
     case VR_OP_SH:
     case VR_OP_SW:
     case VR_OP_SD:
+    case VR_OP_FLW:
+    case VR_OP_FLD:
+    case VR_OP_FSW:
+    case VR_OP_FSD:
     case VR_OP_ADDI:
     case VR_OP_SLTI:
     case VR_OP_SLTIU:
@@ -786,6 +991,10 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
 {
     X86 *a = &g->a;
     VrOp op = (VrOp) ip->kind;
+    if (fp_helpers[op]) {
+        emit_fp_helper(g, ip, index, fp_helpers[op]);
+        return false;
+    }
     if (!native(op)) {
         emit_one(g, ip, index);
         return false;
@@ -842,6 +1051,10 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
     case VR_OP_SH: emit_store(g, ip, index, 2); break;
     case VR_OP_SW: emit_store(g, ip, index, 4); break;
     case VR_OP_SD: emit_store(g, ip, index, 8); break;
+    case VR_OP_FLW: emit_fp_load(g, ip, index, 4); break;
+    case VR_OP_FLD: emit_fp_load(g, ip, index, 8); break;
+    case VR_OP_FSW: emit_fp_store(g, ip, index, 4); break;
+    case VR_OP_FSD: emit_fp_store(g, ip, index, 8); break;
     case VR_OP_ADDI: alu_ri(g, ip, ALU_ADD, false); break;
     case VR_OP_XORI: alu_ri(g, ip, ALU_XOR, false); break;
     case VR_OP_ORI: alu_ri(g, ip, ALU_OR, false); break;
@@ -1008,11 +1221,13 @@ static unsigned operand_fields(VrOp op)
     switch (op) {
     case VR_OP_NOP:
     case VR_OP_CONT:
-    case VR_OP_FENCE:
-        return 0;
+    case VR_OP_FENCE: return 0;
     case VR_OP_LI:
-    case VR_OP_JAL:
-        return USES_RD;
+    case VR_OP_JAL: return USES_RD;
+    case VR_OP_FLW:
+    case VR_OP_FLD:
+    case VR_OP_FSW:
+    case VR_OP_FSD: return USES_RS1;
     case VR_OP_BEQ:
     case VR_OP_BNE:
     case VR_OP_BLT:
@@ -1022,8 +1237,7 @@ static unsigned operand_fields(VrOp op)
     case VR_OP_SB:
     case VR_OP_SH:
     case VR_OP_SW:
-    case VR_OP_SD:
-        return USES_RS1 | USES_RS2;
+    case VR_OP_SD: return USES_RS1 | USES_RS2;
     case VR_OP_MV:
     case VR_OP_JALR:
     case VR_OP_LB:
@@ -1055,10 +1269,8 @@ static unsigned operand_fields(VrOp op)
     case VR_OP_BCLRI:
     case VR_OP_BEXTI:
     case VR_OP_BINVI:
-    case VR_OP_BSETI:
-        return USES_RD | USES_RS1;
-    default:
-        return USES_RD | USES_RS1 | USES_RS2;
+    case VR_OP_BSETI: return USES_RD | USES_RS1;
+    default: return USES_RD | USES_RS1 | USES_RS2;
     }
 }
 
@@ -1095,8 +1307,10 @@ static void allocate(Cg *g, unsigned n_slots)
     g->may_retire = false;
     for (unsigned i = 0; i < n_slots; i++) {
         VrOp op = (VrOp) g->b->insns[i].kind;
-        if (!native(op) || (op >= VR_OP_SB && op <= VR_OP_SD))
+        if (!native(op) || (op >= VR_OP_SB && op <= VR_OP_SD) || op == VR_OP_FSW || op == VR_OP_FSD)
             g->may_retire = true;
+        if (!native(op) || (operand_fields(op) & USES_RD) == 0)
+            continue;
         unsigned rd = g->b->insns[i].rd;
         if (rd != 0 && rd < 32 && g->host_of[rd] >= 0)
             g->written |= 1u << rd;

@@ -182,6 +182,15 @@ static inline void x_alu_mi(X86 *a, bool w, X86Alu op, int base, int32_t disp, i
     }
 }
 
+/* test qword [base + disp], imm32 */
+static inline void x_test_mi(X86 *a, int base, int32_t disp, int32_t imm)
+{
+    x_rex(a, true, 0, 0, base, false);
+    x_u8(a, 0xf7);
+    x_modrm_mem(a, 0, base, disp);
+    x_u32(a, (uint32_t) imm);
+}
+
 static inline void x_mov_rr(X86 *a, bool w, int dst, int src)
 {
     x_op_rr(a, w, 0x89, dst, src);
