@@ -346,7 +346,7 @@ typedef struct {
     VrBlock *b;
     int host_of[33]; /* guest register -> host register, or -1 */
     uint32_t dirty;
-    Cold cold[VR_BLOCK_MAX_INSNS + 1];
+    Cold cold[2 * (VR_BLOCK_MAX_INSNS + 1)]; /* at most two per instruction */
     unsigned n_cold;
     uint8_t *exit_rel[2];
     uint8_t *entry_fail_rel[2];
@@ -498,6 +498,7 @@ static void exit_jump(Cg *g, unsigned slot, uint64_t pc)
 
 static Cold *add_cold(Cg *g, ColdKind kind, unsigned index, uint8_t *jump_rel)
 {
+    g_assert(g->n_cold < G_N_ELEMENTS(g->cold));
     Cold *c = &g->cold[g->n_cold++];
     memset(c, 0, sizeof(*c));
     c->kind = kind;
