@@ -108,6 +108,12 @@ typedef struct VrPmp {
     uint64_t lo[16], hi[16];
     bool any_active;
     bool any_locked;
+    /* Per access type and privilege, the last range found where one entry decides alone
+     * (empty when lo > hi), with its answer. */
+    struct {
+        uint64_t lo, hi;
+        bool allowed;
+    } window[3][4];
 } VrPmp;
 
 struct VrHart {
@@ -165,6 +171,10 @@ struct VrHart {
 
     /* Translation */
     VrTlb tlb[VR_MMU_COUNT];
+    /* The RAM region the hart's walks and slow paths met last (size 0: none), dropped with
+     * the TLB, which holds host addresses too. */
+    uint64_t ram_base, ram_size;
+    uint8_t *ram_host;
     /* Virtual range covering every TLB entry that came from a superpage: a flush of one
      * address inside it must drop them all. Empty when lo > hi. */
     uint64_t superpage_lo, superpage_hi;

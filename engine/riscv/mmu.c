@@ -36,6 +36,7 @@ void vr_hart_update_mmu_idx(VrHart *h)
 void vr_tlb_flush_all(VrHart *h)
 {
     memset(h->tlb, 0xff, sizeof(h->tlb));
+    h->ram_size = 0;
     h->superpage_lo = UINT64_MAX;
     h->superpage_hi = 0;
 }
@@ -66,6 +67,12 @@ void vr_pmp_update(VrHart *h)
     VrPmp *p = &h->pmp;
     p->any_active = false;
     p->any_locked = false;
+    for (unsigned a = 0; a < 3; a++) {
+        for (unsigned priv = 0; priv < 4; priv++) {
+            p->window[a][priv].lo = 1;
+            p->window[a][priv].hi = 0;
+        }
+    }
     for (unsigned i = 0; i < 16; i++) {
         uint8_t cfg = p->cfg[i];
         uint64_t a = p->addr[i];
@@ -97,10 +104,13 @@ void vr_pmp_update(VrHart *h)
 
 bool vr_pmp_check(VrHart *h, uint64_t paddr, unsigned size, VrAccess access, unsigned priv)
 {
-    const VrPmp *p = &h->pmp;
+    VrPmp *p = &h->pmp;
     if (!p->any_active && !p->any_locked)
         return priv == VR_PRV_M;
     uint64_t end = paddr + size;
+    typeof(p->window[0][0]) *w = &p->window[access][priv & 3];
+    if (likely(paddr >= w->lo && end <= w->hi))
+        return w->allowed;
     for (unsigned i = 0; i < 16; i++) {
         if (p->hi[i] <= p->lo[i])
             continue;
@@ -109,13 +119,44 @@ bool vr_pmp_check(VrHart *h, uint64_t paddr, unsigned size, VrAccess access, uns
             if (paddr < p->lo[i] || end > p->hi[i])
                 return false;
             uint8_t cfg = p->cfg[i];
-            if (priv == VR_PRV_M && !(cfg & PMP_L))
-                return true;
             static const uint8_t need[3] = {PMP_R, PMP_W, PMP_X};
-            return (cfg & need[access]) != 0;
+            bool allowed = (priv == VR_PRV_M && !(cfg & PMP_L)) || (cfg & need[access]) != 0;
+            /* Remember the part of entry i around the access that no lower entry touches:
+             * any access inside it gets the same answer. */
+            uint64_t lo = p->lo[i], hi = p->hi[i];
+            for (unsigned j = 0; j < i; j++) {
+                if (p->hi[j] <= p->lo[j] || p->hi[j] <= lo || p->lo[j] >= hi)
+                    continue;
+                if (end <= p->lo[j])
+                    hi = p->lo[j];
+                else
+                    lo = p->hi[j];
+            }
+            w->lo = lo;
+            w->hi = hi;
+            w->allowed = allowed;
+            return allowed;
         }
     }
     return priv == VR_PRV_M;
+}
+
+/* Host address of [pa, pa + len) when it is RAM, looked for first in the region met last. */
+static inline uint8_t *ram_ptr(VrHart *h, uint64_t pa, uint64_t len)
+{
+    uint64_t off = pa - h->ram_base;
+    if (likely(off < h->ram_size && len <= h->ram_size - off))
+        return h->ram_host + off;
+    const VrRegion *r = vr_address_space_find(h->as, pa);
+    if (!r || r->kind != VR_REGION_RAM)
+        return NULL;
+    off = pa - r->base;
+    if (len > r->size - off)
+        return NULL;
+    h->ram_base = r->base;
+    h->ram_size = r->size;
+    h->ram_host = r->host;
+    return r->host + off;
 }
 
 /* ---- page table walk ---- */
@@ -161,7 +202,7 @@ int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_id
             /* The walk's own reads are S-mode accesses as far as PMP is concerned. */
             if (!vr_pmp_check(h, pte_addr, 8, VR_ACCESS_READ, VR_PRV_S))
                 return access_fault_for(access);
-            uint64_t *pte_host = (uint64_t *) vr_address_space_ram_ptr(h->as, pte_addr, 8);
+            uint64_t *pte_host = (uint64_t *) ram_ptr(h, pte_addr, 8);
             if (!pte_host)
                 return access_fault_for(access);
             pte = __atomic_load_n(pte_host, __ATOMIC_ACQUIRE);
@@ -210,7 +251,7 @@ int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_id
         if (want != pte) {
             if (!vr_pmp_check(h, pte_addr, 8, VR_ACCESS_WRITE, VR_PRV_S))
                 return access_fault_for(access);
-            uint64_t *pte_host = (uint64_t *) vr_address_space_ram_ptr(h->as, pte_addr, 8);
+            uint64_t *pte_host = (uint64_t *) ram_ptr(h, pte_addr, 8);
             if (!__atomic_compare_exchange_n(pte_host, &pte, want, false, __ATOMIC_ACQ_REL,
                                              __ATOMIC_ACQUIRE)) {
                 /* Someone changed the PTE meanwhile: walk again. */
@@ -238,7 +279,7 @@ int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_id
 /* Installs a fast-path entry for the page of vaddr when it is plain RAM. */
 static void tlb_fill(VrHart *h, unsigned mmu_idx, VrAccess access, uint64_t vaddr, uint64_t paddr)
 {
-    uint8_t *host = vr_address_space_ram_ptr(h->as, paddr & VR_PAGE_MASK, VR_PAGE_SIZE);
+    uint8_t *host = ram_ptr(h, paddr & VR_PAGE_MASK, VR_PAGE_SIZE);
     if (!host)
         return;
     if (access == VR_ACCESS_WRITE && (vr_address_space_page_watched(h->as, paddr) ||
@@ -271,13 +312,22 @@ static int translate_access(VrHart *h, uint64_t vaddr, unsigned size, VrAccess a
 
 static bool phys_load(VrHart *h, uint64_t paddr, unsigned size, uint64_t *value)
 {
-    return vr_address_space_load(h->as, paddr, size, value);
+    const uint8_t *p = ram_ptr(h, paddr, size);
+    if (!p)
+        return vr_address_space_load(h->as, paddr, size, value);
+    switch (size) {
+    case 1: *value = *p; break;
+    case 2: *value = __atomic_load_n((const uint16_t *) p, __ATOMIC_RELAXED); break;
+    case 4: *value = __atomic_load_n((const uint32_t *) p, __ATOMIC_RELAXED); break;
+    default: *value = __atomic_load_n((const uint64_t *) p, __ATOMIC_RELAXED); break;
+    }
+    return true;
 }
 
 /* A store that reached the slow path, perhaps because its page holds decoded code. */
 static bool phys_store(VrHart *h, uint64_t paddr, unsigned size, uint64_t value)
 {
-    const uint8_t *host = vr_address_space_ram_ptr(h->as, paddr, size);
+    const uint8_t *host = ram_ptr(h, paddr, size);
     if (host)
         vr_block_cache_code_written(&h->cache, host, size);
     return vr_address_space_store(h->as, paddr, size, value);
@@ -356,7 +406,7 @@ int vr_atomic_ptr(VrHart *h, uint64_t vaddr, unsigned size, bool for_store, void
     if (cause)
         return cause;
     /* AMOs need write permission even for the value they read: LR checks only read. */
-    uint8_t *p = vr_address_space_ram_ptr(h->as, pa, size);
+    uint8_t *p = ram_ptr(h, pa, size);
     if (!p)
         return for_store ? CAUSE_STORE_ACCESS : CAUSE_LOAD_ACCESS;
     if (for_store)
@@ -372,7 +422,7 @@ int vr_fetch_page(VrHart *h, uint64_t vaddr, const uint8_t **host_page, bool *wh
     int cause = vr_mmu_translate(h, vaddr, VR_ACCESS_EXEC, h->mmu_fetch, &pa, &cacheable);
     if (cause)
         return cause;
-    uint8_t *host = vr_address_space_ram_ptr(h->as, pa & VR_PAGE_MASK, VR_PAGE_SIZE);
+    uint8_t *host = ram_ptr(h, pa & VR_PAGE_MASK, VR_PAGE_SIZE);
     if (!host)
         return CAUSE_FETCH_ACCESS;
     if (cacheable)
