@@ -252,6 +252,27 @@ static void monitor_info_registers(RunSession *s, unsigned cpu)
     note("%s", out->str);
 }
 
+static void monitor_info_jit(RunSession *s)
+{
+    VrMachineJitStats st;
+    vr_machine_jit_stats(s->m, &st);
+    if (st.n_cpus == 0) {
+        /* Translators: the monitor's answer to info jit on the interpreter; keep "jit",
+         * "accel" and the tier's name (%s, interp). */
+        note(_("jit: not in use (accel: %s)"), vr_machine_accel_name(vr_machine_get_accel(s->m)));
+        return;
+    }
+    g_autofree char *harts =
+        /* Translators: follows info jit's answer on a machine of several harts (CPUs). */
+        st.n_cpus > 1 ? g_strdup_printf(_(", summed over %u harts"), st.n_cpus) : g_strdup("");
+    /* Translators: the monitor's answer to info jit: blocks compiled, how many times the
+     * code cache was emptied, its size and the part in use; keep "jit". */
+    note(_("jit: %llu blocks compiled, %llu cache resets, code cache %llu KiB, %llu KiB in use%s"),
+         (unsigned long long) st.compiled, (unsigned long long) st.resets,
+         (unsigned long long) (st.cache_size >> 10), (unsigned long long) (st.cache_used >> 10),
+         harts);
+}
+
 static void monitor_savevm(RunSession *s, const char *path)
 {
     if (!path || !*path) {
@@ -373,8 +394,9 @@ static void monitor_command(RunSession *s, const char *line)
     if (strcmp(cmd, "help") == 0 || strcmp(cmd, "?") == 0) {
         note("%s\r\n%s",
              /* Translators: keep the commands; HART may be translated. */
-             _("commands: info registers [HART] | info block | info accel | eject DRIVE | change "
-               "DRIVE FILE | pause | resume | savevm FILE | system_powerdown | quit | help"),
+             _("commands: info registers [HART] | info block | info accel | info jit | eject DRIVE "
+               "| change DRIVE FILE | pause | resume | savevm FILE | system_powerdown | quit | "
+               "help"),
              _("Ctrl-A C leaves the monitor; Ctrl-A X quits; Ctrl-A A sends Ctrl-A"));
     } else if (strcmp(cmd, "info") == 0 && words[1] && g_str_has_prefix("registers", words[1])) {
         guint64 hart = 0;
@@ -388,6 +410,8 @@ static void monitor_command(RunSession *s, const char *line)
     } else if (strcmp(cmd, "info") == 0 && words[1] && strcmp(words[1], "accel") == 0) {
         /* Translators: the monitor's answer to info accel; keep "accel", interp and jit. */
         note(_("accel: %s"), vr_machine_accel_name(vr_machine_get_accel(s->m)));
+    } else if (strcmp(cmd, "info") == 0 && words[1] && strcmp(words[1], "jit") == 0) {
+        monitor_info_jit(s);
     } else if (strcmp(cmd, "eject") == 0 || strcmp(cmd, "change") == 0) {
         monitor_change(s, line, strcmp(cmd, "eject") == 0);
     } else if (strcmp(cmd, "pause") == 0 || strcmp(cmd, "stop") == 0) {

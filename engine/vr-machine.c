@@ -911,6 +911,27 @@ struct VrHart *vr_machine_hart(VrMachine *m, unsigned i)
     return cpu && strcmp(cpu->ops->arch, "riscv64") == 0 ? vr_hart_from_cpu(cpu) : NULL;
 }
 
+void vr_machine_jit_stats(VrMachine *m, VrMachineJitStats *stats)
+{
+    memset(stats, 0, sizeof(*stats));
+    vr_machine_hold(m);
+    for (unsigned i = 0; i < m->n_cpus; i++) {
+        VrHart *h = vr_machine_hart(m, i);
+        if (!h || vr_hart_get_accel(h) != VR_ACCEL_JIT)
+            continue;
+        uint64_t compiled, resets;
+        size_t size, used;
+        vr_hart_jit_stats(h, &compiled, &resets);
+        vr_hart_jit_cache_usage(h, &size, &used);
+        stats->n_cpus++;
+        stats->compiled += compiled;
+        stats->resets += resets;
+        stats->cache_size += size;
+        stats->cache_used += used;
+    }
+    vr_machine_release(m);
+}
+
 bool vr_machine_dump_registers(VrMachine *m, unsigned i, GString *out)
 {
     VrCpu *cpu = vr_machine_cpu(m, i);

@@ -207,6 +207,16 @@ VrMachineAccel vr_machine_get_accel(VrMachine *m);
 bool vr_machine_set_accel(VrMachine *m, VrMachineAccel accel, GError **error);
 /* "interp", "jit" or "default". */
 const char *vr_machine_accel_name(VrMachineAccel accel);
+/* The JIT tier's counters, summed over the CPUs that run on it. */
+typedef struct {
+    unsigned n_cpus;     /* CPUs on the JIT; the rest are zero when none is */
+    uint64_t compiled;   /* blocks compiled */
+    uint64_t resets;     /* times a CPU's block and code caches were emptied */
+    uint64_t cache_size; /* the code caches' fixed sizes, in bytes */
+    uint64_t cache_used; /* bytes of them in use */
+} VrMachineJitStats;
+/* Reads them, stopping the CPUs for the moment it takes. */
+void vr_machine_jit_stats(VrMachine *m, VrMachineJitStats *stats);
 /* How many resets the machine has gone through (caller's and guest's). */
 uint64_t vr_machine_resets(VrMachine *m);
 

@@ -279,3 +279,8 @@ void vr_hart_jit_stats(const VrHart *h, uint64_t *compiled, uint64_t *resets)
 {
     vr_jit_stats(h->cache.jit, compiled, resets);
 }
+
+void vr_hart_jit_cache_usage(const VrHart *h, size_t *size, size_t *used)
+{
+    vr_jit_cache_usage(h->cache.jit, size, used);
+}

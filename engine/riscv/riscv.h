@@ -83,6 +83,8 @@ VrAccel vr_hart_get_accel(const VrHart *h);
 void vr_hart_set_jit_threshold(VrHart *h, unsigned entries);
 /* The JIT's counters: blocks compiled and code cache resets since the hart was made. */
 void vr_hart_jit_stats(const VrHart *h, uint64_t *compiled, uint64_t *resets);
+/* The JIT's code cache: its fixed size and the bytes in use (both zero on the interpreter). */
+void vr_hart_jit_cache_usage(const VrHart *h, size_t *size, size_t *used);
 
 /* Drops every decoded block (code was replaced behind the hart's back, e.g. by a loader). */
 void vr_hart_flush_code(VrHart *h);

@@ -1268,12 +1268,46 @@ static void test_accel(void)
     g_usleep(300000);
     send_keys(p, "\001c");
     send_keys(p, "info accel\r");
+    send_keys(p, "info jit\r");
     send_keys(p, "quit\r");
     g_autofree char *err = NULL;
     g_assert_true(g_subprocess_communicate_utf8(p, NULL, NULL, NULL, &err, &error));
     g_assert_no_error(error);
     g_test_message("monitor said: %s", err);
     g_assert_nonnull(strstr(err, "accel: interp"));
+    g_assert_nonnull(strstr(err, "jit: not in use (accel: interp)"));
+
+    /* info jit gives the JIT's counters: the spinning loop was compiled, and the cache has
+     * the size VIREO_JIT_CACHE_KB asks for (tests/riscv/jit fills one). */
+    {
+        g_auto(GStrv) envp = g_get_environ();
+        envp = g_environ_setenv(envp, "VIREO_JIT_CACHE_KB", "512", TRUE);
+        g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(
+            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+            G_SUBPROCESS_FLAGS_STDERR_PIPE);
+        g_subprocess_launcher_set_environ(launcher, envp);
+        g_autoptr(GSubprocess) q = g_subprocess_launcher_spawn(
+            launcher, &error, vireo_path, "run", "--bios", "none", "--kernel", spin, "--accel",
+            "jit", "--timeout", "30", NULL);
+        g_assert_no_error(error);
+        g_usleep(300000);
+        send_keys(q, "\001c");
+        send_keys(q, "info jit\r");
+        send_keys(q, "quit\r");
+        g_autofree char *said = NULL;
+        g_assert_true(g_subprocess_communicate_utf8(q, NULL, NULL, NULL, &said, &error));
+        g_assert_no_error(error);
+        g_test_message("monitor said: %s", said);
+        if (strcmp(jit, "jit") == 0) {
+            const char *line = strstr(said, "jit: ");
+            g_assert_nonnull(line);
+            guint64 compiled = g_ascii_strtoull(line + 5, NULL, 10);
+            g_assert_cmpuint(compiled, >=, 1);
+            g_assert_nonnull(strstr(line, " cache resets, code cache 512 KiB, "));
+        } else {
+            g_assert_nonnull(strstr(said, "jit: not in use (accel: interp)"));
+        }
+    }
 
     /* A state file holds no tier: --accel chooses one for the restored machine. */
     g_autofree char *state = g_build_filename(tmpdir, "accel.state", NULL);

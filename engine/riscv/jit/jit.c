@@ -1416,3 +1416,9 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     g_free(g);
     return true;
 }
+
+void vr_jit_cache_usage(const VrJit *jit, size_t *size, size_t *used)
+{
+    *size = jit ? jit->size : 0;
+    *used = jit ? jit->used : 0;
+}

@@ -3,6 +3,7 @@
 #ifndef VR_JIT_H
 #define VR_JIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct VrHart VrHart;
@@ -36,6 +37,8 @@ uint32_t vr_jit_run(VrHart *h, VrBlock *b);
 void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to);
 /* Counters (zero without a code cache). */
 void vr_jit_stats(const VrJit *jit, uint64_t *compiled, uint64_t *resets);
+/* The code cache's fixed size and the bytes of it in use (zero without a code cache). */
+void vr_jit_cache_usage(const VrJit *jit, size_t *size, size_t *used);
 /* A new code epoch (FENCE.I): every compiled jump between blocks goes back to its exit, so
  * that blocks of older epochs are checked against memory before they run again. */
 void vr_jit_unchain_all(VrJit *jit);
