@@ -15,7 +15,13 @@
  *   smc     loops that store new instructions over a later part of the running block and
  *           over a block compiled before, then fence.i and run them;
  *   irq     an rv-gen random stream with interrupt lines (MSIP, MEIP) raised on both harts
- *           at the same block boundary, often (every stream gets some).
+ *           at the same block boundary, often (every stream gets some);
+ *   irq-mask  mstatus.MIE and mie turned on in the middle of a block while an interrupt is
+ *           pending, and software interrupts (mip.SSIP) raised by the code itself;
+ *   alu     long blocks of integer (RV64IM, Zba, Zbb, Zbs), FP and CSR instructions, the
+ *           compiled ones mixed with those the interpreter runs for compiled code.
+ * With --sv39 the streams run in S-mode with paging, faulting on unmapped, read-only, user
+ * and execute-only pages too.
  * The interpreter is the reference; the tier under test is the JIT.
  *
  * usage: difftest-jit [--stream KIND] [--seed N] [--seeds N] [--blocks N] [--threshold N]
@@ -50,12 +56,22 @@
 #define MSTATUS_MIE      (1ull << 3)
 #define MSTATUS_MPP_M    (3ull << 11)
 #define MSTATUS_FS_DIRTY (3ull << 13)
+#define IRQ_SSI          1
 #define IRQ_MSI          3
 #define IRQ_MEI          11
 #define CAUSE_INTERRUPT  (1ull << 63)
 
 /* A page of RAM that a locked PMP entry denies even to M-mode (fault streams only). */
 #define PMP_DENIED_PAGE (RVG_RAM_BASE + (UINT64_C(768) << 10))
+/* With --sv39, the pages after it: one mapped, six not mapped, one read-only, one user page
+ * (S-mode without SUM may not touch it), one execute-only. Plain RAM without paging. */
+#define PAGE_UNMAPPED   (PMP_DENIED_PAGE + 0x2000)
+#define PAGE_READ_ONLY  (PMP_DENIED_PAGE + 0x8000)
+#define PAGE_USER       (PMP_DENIED_PAGE + 0x9000)
+#define PAGE_EXEC_ONLY  (PMP_DENIED_PAGE + 0xa000)
+/* Sv39 tables: the root, one level-1 table, one level-0 table mapping the first 1 MiB. */
+#define PAGE_TABLES (RVG_RAM_BASE + (UINT64_C(896) << 10))
+#define CSR_SATP    0x180
 #define HISTORY         16
 
 typedef enum {
@@ -63,9 +79,11 @@ typedef enum {
     STREAM_FAULT,
     STREAM_SMC,
     STREAM_IRQ,
+    STREAM_IRQ_MASK,
+    STREAM_ALU,
 } StreamKind;
 
-static const char *const stream_names[] = {"random", "fault", "smc", "irq"};
+static const char *const stream_names[] = {"random", "fault", "smc", "irq", "irq-mask", "alu"};
 
 typedef struct Options {
     gint64 seed;
@@ -81,6 +99,7 @@ typedef struct Options {
     gchar *focus_name;
     RvgFocus focus;
     gboolean misaligned;
+    gboolean sv39;
     gchar *b_accel_name;
     VrAccel b_accel;
     gboolean list;
@@ -121,6 +140,7 @@ typedef struct Run {
 
 static struct {
     uint64_t blocks, exceptions, interrupts, compiled, seeds;
+    uint64_t by_cause[16];
 } totals;
 
 /* ---- Directed streams ------------------------------------------------------------------- */
@@ -295,6 +315,8 @@ static const RType rtypes[] = {
     {"sh2add", 0x33, 4, 0x10}, {"sh3add", 0x33, 6, 0x10}, {"add.uw", 0x3b, 0, 0x04},
     {"sh2add.uw", 0x3b, 4, 0x10}, {"andn", 0x33, 7, 0x20}, {"orn", 0x33, 6, 0x20},
     {"xnor", 0x33, 4, 0x20},  {"min", 0x33, 4, 0x05},    {"maxu", 0x33, 7, 0x05},
+    {"sh1add.uw", 0x3b, 2, 0x10}, {"sh3add.uw", 0x3b, 6, 0x10}, {"max", 0x33, 6, 0x05},
+    {"minu", 0x33, 5, 0x05},  {"remw", 0x3b, 6, 1},      {"divuw", 0x3b, 5, 1},
     {"rol", 0x33, 1, 0x30},   {"ror", 0x33, 5, 0x30},    {"bclr", 0x33, 1, 0x24},
     {"bext", 0x33, 5, 0x24},  {"binv", 0x33, 1, 0x34},   {"bset", 0x33, 1, 0x14},
 };
@@ -313,6 +335,11 @@ static void emit_filler(Asm *a)
     case 1:
     case 2:
     case 3: {
+        /* x0 as a destination (the 33rd register) or a source, now and then */
+        unsigned z = (unsigned) rnd(a, 24);
+        rd = z == 0 ? 0 : rd;
+        rs1 = z == 1 ? 0 : rs1;
+        rs2 = z == 2 ? 0 : rs2;
         const RType *t = &rtypes[rnd(a, G_N_ELEMENTS(rtypes))];
         emit(a, enc_r(t->op, t->f3, t->f7, rd, rs1, rs2), 4, "%s %s, %s, %s", t->name, xname[rd],
              xname[rs1], xname[rs2]);
@@ -320,6 +347,7 @@ static void emit_filler(Asm *a)
     }
     case 4: {
         static const char *const n[] = {"addi", "", "slti", "sltiu", "xori", "", "ori", "andi"};
+        rd = rnd(a, 24) ? rd : 0;
         static const unsigned f3s[] = {0, 2, 3, 4, 6, 7};
         unsigned f3 = f3s[rnd(a, 6)];
         int32_t imm = (int32_t) rnd(a, 4096) - 2048;
@@ -336,6 +364,7 @@ static void emit_filler(Asm *a)
             {"slli", 0x13, 1, 0, 64},     {"srli", 0x13, 5, 0, 64},    {"srai", 0x13, 5, 0x400, 64},
             {"slliw", 0x1b, 1, 0, 32},    {"srliw", 0x1b, 5, 0, 32},   {"sraiw", 0x1b, 5, 0x400, 32},
             {"rori", 0x13, 5, 0x600, 64}, {"bseti", 0x13, 1, 0x280, 64}, {"bexti", 0x13, 5, 0x480, 64},
+            {"bclri", 0x13, 1, 0x480, 64}, {"binvi", 0x13, 1, 0x680, 64}, {"slli.uw", 0x1b, 1, 0x080, 64},
         };
         unsigned k = (unsigned) rnd(a, G_N_ELEMENTS(sh));
         unsigned amount = (unsigned) rnd(a, sh[k].max);
@@ -350,8 +379,10 @@ static void emit_filler(Asm *a)
         } un[] = {{"clz", 0x600}, {"ctz", 0x601}, {"cpop", 0x602}, {"sext.b", 0x604},
                   {"sext.h", 0x605}};
         unsigned k = (unsigned) rnd(a, G_N_ELEMENTS(un));
-        if (rnd(a, 3) == 0)
+        if (rnd(a, 4) == 0)
             emit(a, enc_i(0x13, 5, rd, rs1, 0x6b8), 4, "rev8 %s, %s", xname[rd], xname[rs1]);
+        else if (rnd(a, 3) == 0)
+            emit(a, enc_r(0x3b, 4, 0x04, rd, rs1, 0), 4, "zext.h %s, %s", xname[rd], xname[rs1]);
         else
             emit(a, enc_i(0x13, 1, rd, rs1, (int32_t) un[k].imm), 4, "%s %s, %s", un[k].name,
                  xname[rd], xname[rs1]);
@@ -452,7 +483,7 @@ static void end_unit(Asm *a)
 static uint64_t bad_address(Asm *a, unsigned size, bool *straddles)
 {
     *straddles = false;
-    switch (rnd(a, 6)) {
+    switch (rnd(a, 10)) {
     case 0: return rnd(a, RVG_RAM_BASE); /* below RAM: nothing there */
     case 1: return RVG_RAM_BASE + RVG_RAM_SIZE + rnd(a, 1u << 24);
     case 2: return UINT64_C(0xffffffff00000000) + rnd(a, 1u << 20) * 8;
@@ -462,7 +493,17 @@ static uint64_t bad_address(Asm *a, unsigned size, bool *straddles)
             return PMP_DENIED_PAGE - 1 - rnd(a, size - 1);
         }
         return PMP_DENIED_PAGE + rnd(a, 4096);
-    default: return PMP_DENIED_PAGE + rnd(a, 4096 / size) * size;
+    case 4:
+    case 5: return PMP_DENIED_PAGE + rnd(a, 4096 / size) * size;
+    case 6:
+        if (size > 1) { /* from a mapped page into one that is not */
+            *straddles = true;
+            return PAGE_UNMAPPED - 1 - rnd(a, size - 1);
+        }
+        return PAGE_UNMAPPED + rnd(a, 6 * 4096);
+    case 7: return PAGE_READ_ONLY + rnd(a, 4096 / size) * size;
+    case 8: return PAGE_USER + rnd(a, 4096 / size) * size;
+    default: return PAGE_EXEC_ONLY + rnd(a, 4096 / size) * size;
     }
 }
 
@@ -606,6 +647,77 @@ static void gen_smc_unit(Asm *a)
     end_unit(a);
 }
 
+/* A counted loop that writes a short function (two instructions and a ret, different each
+ * time) into the data area, usually followed by fence.i, and calls it. */
+static void gen_codegen_unit(Asm *a)
+{
+    uint64_t slot = RVG_DATA_BASE + 0xc000 + rnd(a, 64) * 64;
+    static const uint32_t second[] = {
+        0x02c585b3, /* mul a1, a1, a2 */
+        0x00c5c5b3, /* xor a1, a1, a2 */
+        0x0004b583, /* ld a1, 0(s1) */
+        0x00b4b023, /* sd a1, 0(s1) */
+        0x0005b583, /* ld a1, 0(a1): usually traps */
+        0x02c5c5b3, /* div a1, a1, a2 */
+    };
+    uint32_t two = second[rnd(a, G_N_ELEMENTS(second))];
+    bool fence = rnd(a, 3) != 0;
+    unsigned loop = new_label(a);
+    emit_li(a, S10, slot);
+    emit_li(a, T3, 2 + rnd(a, 3));
+    emit_li(a, S8, two);
+    place(a, loop);
+    emit(a, enc_i(0x13, 1, S9, T3, 20), 4, "slli s9, t3, 20");
+    emit_li(a, S11, enc_i(0x13, 0, 10, 10, (int32_t) rnd(a, 1024)));
+    emit(a, enc_r(0x33, 0, 0, S11, S11, S9), 4, "add s11, s11, s9");
+    emit(a, enc_s(0x23, 2, S10, S11, 0), 4, "sw s11, 0(s10)");
+    emit(a, enc_s(0x23, 2, S10, S8, 4), 4, "sw s8, 4(s10)");
+    emit_li(a, S9, 0x00008067);
+    emit(a, enc_s(0x23, 2, S10, S9, 8), 4, "sw s9, 8(s10)  # ret");
+    emit_fillers(a, 2);
+    if (fence)
+        emit(a, 0x0000100f, 4, "fence.i");
+    emit(a, 0x000d00e7, 4, "jalr ra, 0(s10)");
+    emit_fillers(a, 2);
+    emit(a, enc_i(0x13, 0, T3, T3, -1), 4, "addi t3, t3, -1");
+    branch_to(a, 1, T3, 0, loop);
+    end_unit(a);
+}
+
+/* Interrupt enables changed in the middle of blocks: mstatus.MIE off for a block boundary
+ * or two (where the driver may raise a line), then on again in the middle of a block, so a
+ * pending interrupt is taken right after that instruction; and a software interrupt
+ * (mip.SSIP, not delegated) raised by the code itself. In S-mode these CSRs trap. */
+static void gen_irq_mask_unit(Asm *a)
+{
+    switch (rnd(a, 3)) {
+    case 0:
+        emit_fillers(a, 2);
+        emit(a, 0x30047073, 4, "csrci mstatus, 8  # MIE off");
+        emit_fillers(a, 2);
+        if (rnd(a, 2))
+            emit(a, 0x34416073, 4, "csrsi mip, 2  # SSIP, masked");
+        emit_fillers(a, 2);
+        end_unit(a);
+        emit_fillers(a, 3);
+        emit(a, 0x30046073, 4, "csrsi mstatus, 8  # MIE on");
+        break;
+    case 1:
+        emit_fillers(a, 3);
+        emit(a, 0x34416073, 4, "csrsi mip, 2  # SSIP");
+        break;
+    default:
+        emit_fillers(a, 2);
+        emit(a, 0x30417073, 4, "csrci mie, 2  # SSIE off");
+        emit(a, 0x34416073, 4, "csrsi mip, 2  # SSIP, masked");
+        emit_fillers(a, 3);
+        emit(a, 0x30416073, 4, "csrsi mie, 2  # SSIE on");
+        break;
+    }
+    emit_fillers(a, 4);
+    end_unit(a);
+}
+
 static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kind)
 {
     if (code_bytes > RVG_CODE_MAX - 1024)
@@ -634,8 +746,14 @@ static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kin
 
     while (here(&a) < code_bytes) {
         unsigned k = (unsigned) rnd(&a, 10);
-        if (kind == STREAM_SMC ? k < 6 : k < 1)
-            gen_smc_unit(&a);
+        if (kind == STREAM_ALU) {
+            for (unsigned n = 2 + (unsigned) rnd(&a, 3); n; n--)
+                emit_fillers(&a, 12);
+            end_unit(&a);
+        } else if (kind == STREAM_IRQ_MASK ? k < 5 : k < 1)
+            gen_irq_mask_unit(&a);
+        else if (kind == STREAM_SMC ? k < 6 : k < 2)
+            rnd(&a, 3) ? gen_smc_unit(&a) : gen_codegen_unit(&a);
         else if (kind == STREAM_FAULT ? k < 8 : k < 7)
             gen_fault_unit(&a);
         else {
@@ -666,12 +784,13 @@ static const uint32_t trap_handler[] = {
     0x000f1463, /* bnez t5, 2f (+8) */
     0x002f8f93, /* addi t6, t6, 2 */
     0x341f9073, /* 2: csrw mepc, t6 */
-    0x30200073, /* 1: mret */
+    0x34417073, /* 1: csrci mip, 2 (the software interrupt that gen_irq_mask_unit raises) */
+    0x30200073, /* mret */
 };
 
 static bool uses_pmp(const Run *r)
 {
-    return r->opt->stream == STREAM_FAULT || r->opt->stream == STREAM_SMC;
+    return r->opt->stream != STREAM_RANDOM && r->opt->stream != STREAM_IRQ;
 }
 
 static VrHart *hart_new(Run *r, VrAddressSpace **as_out, VrAccel accel)
@@ -692,14 +811,42 @@ static VrHart *hart_new(Run *r, VrAddressSpace **as_out, VrAccel accel)
     vr_hart_set_jit_threshold(h, (unsigned) r->opt->threshold);
     vr_hart_reset(h, RVG_CODE_BASE);
     vr_hart_csr_write(h, CSR_MSTATUS, MSTATUS_FS_DIRTY | MSTATUS_MIE | MSTATUS_MPP_M);
-    vr_hart_csr_write(h, CSR_MIE, (1ull << IRQ_MSI) | (1ull << IRQ_MEI));
+    vr_hart_csr_write(h, CSR_MIE, (1ull << IRQ_SSI) | (1ull << IRQ_MSI) | (1ull << IRQ_MEI));
     vr_hart_csr_write(h, CSR_MTVEC, RVG_TRAP_PC);
     vr_hart_csr_write(h, CSR_MCAUSE, 0);
     vr_hart_csr_write(h, CSR_FCSR, r->prog->fcsr);
+    /* Entry 0: the 4 KiB page at PMP_DENIED_PAGE, NAPOT, locked, no permissions (directed
+     * streams); entry 1: everything else, for S-mode. */
+    uint64_t pmpcfg = 0x1full << 8;
+    vr_hart_csr_write(h, CSR_PMPADDR0 + 1, ~0ull);
     if (uses_pmp(r)) {
-        /* Entry 0: the 4 KiB page at PMP_DENIED_PAGE, NAPOT, locked, no permissions. */
         vr_hart_csr_write(h, CSR_PMPADDR0, (PMP_DENIED_PAGE >> 2) | 0x1ff);
-        vr_hart_csr_write(h, CSR_PMPCFG0, 0x80 | 0x18);
+        pmpcfg |= 0x80 | 0x18;
+    }
+    vr_hart_csr_write(h, CSR_PMPCFG0, pmpcfg);
+    if (r->opt->sv39) {
+        /* S-mode, identity-mapped through 4 KiB pages; traps go to M-mode's handler, whose
+         * mret comes back to S-mode. */
+        uint64_t *root = (uint64_t *) (ram + (PAGE_TABLES - RVG_RAM_BASE));
+        uint64_t *l1 = root + 512, *l0 = root + 1024;
+        memset(root, 0, 3 * 4096);
+        root[2] = ((PAGE_TABLES + 0x1000) >> 12) << 10 | 1;
+        l1[0] = ((PAGE_TABLES + 0x2000) >> 12) << 10 | 1;
+        for (uint64_t i = 0; i < RVG_RAM_SIZE / 4096; i++) {
+            uint64_t pa = RVG_RAM_BASE + i * 4096, flags = 0xcf; /* D A X W R V */
+            if (pa >= PAGE_UNMAPPED && pa < PAGE_READ_ONLY)
+                flags = 0;
+            else if (pa == PAGE_READ_ONLY)
+                flags = 0x43; /* A R V */
+            else if (pa == PAGE_USER)
+                flags = 0xd7; /* D A U W R V */
+            else if (pa == PAGE_EXEC_ONLY)
+                flags = 0x49; /* A X V */
+            l0[i] = (pa >> 12) << 10 | flags;
+        }
+        vr_hart_csr_write(h, CSR_SATP, 8ull << 60 | PAGE_TABLES >> 12);
+        vr_hart_csr_write(h, CSR_MSTATUS, MSTATUS_FS_DIRTY | MSTATUS_MIE | (1ull << 11));
+        vr_hart_set_priv(h, 1);
     }
     for (unsigned i = 1; i < 32; i++)
         vr_hart_set_x(h, i, r->prog->x[i]);
@@ -758,7 +905,8 @@ static bool ends_block(uint32_t raw, unsigned len)
                (q == 2 && f3 == 4 && ((raw >> 2) & 0x1f) == 0 && ((raw >> 7) & 0x1f) != 0);
     }
     unsigned op = raw & 0x7f;
-    return op == 0x63 || op == 0x6f || op == 0x67 || raw == 0x0000100f || op == 0x73;
+    return op == 0x63 || op == 0x6f || op == 0x67 || raw == 0x0000100f ||
+           (op == 0x73 && ((raw >> 12) & 7) == 0);
 }
 
 /* The instructions of the block that starts at pc, as generated (before any patching). */
@@ -800,6 +948,8 @@ static void print_repro(const Run *r)
         printf(" --focus %s", o->focus_name);
     if (o->misaligned)
         printf(" --misaligned");
+    if (o->sv39)
+        printf(" --sv39");
     if (o->b_accel != VR_ACCEL_JIT)
         printf(" --b-accel %s", vr_accel_name(o->b_accel));
     printf(" --trace\n");
@@ -910,7 +1060,7 @@ static void list_program(const RvgProgram *p)
 
 static RvgProgram *make_program(const Options *opt, uint64_t seed)
 {
-    if (opt->stream == STREAM_FAULT || opt->stream == STREAM_SMC)
+    if (opt->stream != STREAM_RANDOM && opt->stream != STREAM_IRQ)
         return gen_directed(seed, (size_t) opt->code_size, opt->stream);
     RvgOptions go;
     rvg_options_default(&go);
@@ -935,7 +1085,10 @@ static int run_seed(const Options *opt, uint64_t seed)
     /* The driver's own choices (interrupts, budgets) come from their own generator, so a
      * seed reproduces them too. */
     RvgRng drv = {seed ^ 0x6a09e667f3bcc909ull};
-    int irq_every = opt->irq_every >= 0 ? opt->irq_every : opt->stream == STREAM_IRQ ? 8 : 200;
+    int irq_every = opt->irq_every >= 0                ? opt->irq_every
+                    : opt->stream == STREAM_IRQ      ? 8
+                    : opt->stream == STREAM_IRQ_MASK ? 5
+                                                     : 200;
     unsigned irq_line = 0;
     uint64_t irq_lower_at = 0;
     int failed = 0;
@@ -966,6 +1119,10 @@ static int run_seed(const Options *opt, uint64_t seed)
         hart_state(r.jit, &b);
         if (memcmp(&a, &b, sizeof(a)) != 0) {
             fail_header(&r, pc, "state differs after the block");
+            printf("  the interpreter ran %" PRIu64 " instruction(s) to pc 0x%08" PRIx64
+                   " (mcause 0x%" PRIx64 ", mepc 0x%" PRIx64 ", mtval 0x%" PRIx64
+                   "), budget %" PRIu64 "\n",
+                   a.instret - before.instret, a.pc, a.mcause, a.mepc, a.mtval, budget);
             diff_states(&a, &b, &before);
             print_block(&r, pc);
             print_history(&r);
@@ -975,8 +1132,10 @@ static int run_seed(const Options *opt, uint64_t seed)
         }
         /* With a budget of 1, a block that traps stops at the handler, and one that took
          * an interrupt first stops at the handler's mret. */
-        if (a.pc == RVG_TRAP_PC)
+        if (a.pc == RVG_TRAP_PC) {
             r.exceptions++;
+            totals.by_cause[a.mcause & 15]++;
+        }
         else if (a.pc == RVG_TRAP_PC + 40 && (a.mcause & CAUSE_INTERRUPT))
             r.interrupts++;
         if (opt->trace)
@@ -1040,7 +1199,7 @@ int main(int argc, char **argv)
                    .code_size = 16384};
     GOptionEntry entries[] = {
         {"stream", 0, 0, G_OPTION_ARG_STRING, &opt.stream_name,
-         "random, fault, smc or irq (default random)", "KIND"},
+         "random, fault, smc, irq, irq-mask or alu (default random)", "KIND"},
         {"seed", 's', 0, G_OPTION_ARG_INT64, &opt.seed, "First seed (default 1)", "N"},
         {"seeds", 'n', 0, G_OPTION_ARG_INT, &opt.seeds, "Number of seeds (default 1)", "N"},
         {"blocks", 'b', 0, G_OPTION_ARG_INT64, &opt.blocks, "Blocks per seed (default 20000)",
@@ -1063,6 +1222,9 @@ int main(int argc, char **argv)
          "random/irq streams: favour int, mem, amo, fp, rvc or branch", "CLASS"},
         {"misaligned", 0, 0, G_OPTION_ARG_NONE, &opt.misaligned,
          "random/irq streams: misaligned loads and stores too", NULL},
+        {"sv39", 0, 0, G_OPTION_ARG_NONE, &opt.sv39,
+         "Run in S-mode with Sv39 paging (unmapped, read-only, user and execute-only pages)",
+         NULL},
         {"b-accel", 0, 0, G_OPTION_ARG_STRING, &opt.b_accel_name,
          "The tier of the hart under test (default jit; interp checks the checks)", "TIER"},
         {"list", 0, 0, G_OPTION_ARG_NONE, &opt.list, "Print the generated program and exit", NULL},
@@ -1122,5 +1284,12 @@ int main(int argc, char **argv)
     printf("  %" PRIu64 " blocks compared, %" PRIu64 " blocks compiled, %" PRIu64
            " exceptions and %" PRIu64 " interrupts taken\n",
            totals.blocks, totals.compiled, totals.exceptions, totals.interrupts);
+    if (totals.exceptions) {
+        printf("  exceptions by mcause:");
+        for (unsigned c = 0; c < 16; c++)
+            if (totals.by_cause[c])
+                printf(" %u: %" PRIu64, c, totals.by_cause[c]);
+        printf("\n");
+    }
     return failures ? 1 : 0;
 }
