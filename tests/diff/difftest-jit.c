@@ -100,6 +100,7 @@ typedef struct Options {
     RvgFocus focus;
     gboolean misaligned;
     gboolean sv39;
+    gint jit_cache_kb;
     gchar *b_accel_name;
     VrAccel b_accel;
     gboolean list;
@@ -139,7 +140,7 @@ typedef struct Run {
 } Run;
 
 static struct {
-    uint64_t blocks, exceptions, interrupts, compiled, seeds;
+    uint64_t blocks, exceptions, interrupts, compiled, resets, seeds;
     uint64_t by_cause[16];
 } totals;
 
@@ -747,8 +748,10 @@ static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kin
     while (here(&a) < code_bytes) {
         unsigned k = (unsigned) rnd(&a, 10);
         if (kind == STREAM_ALU) {
-            for (unsigned n = 2 + (unsigned) rnd(&a, 3); n; n--)
-                emit_fillers(&a, 12);
+            /* Now and then longer than a block may be (VR_BLOCK_MAX_INSNS, 64). */
+            unsigned n = rnd(&a, 8) ? 2 + (unsigned) rnd(&a, 3) : 60 + (unsigned) rnd(&a, 200);
+            for (unsigned i = 0; i < n; i++)
+                emit_filler(&a);
             end_unit(&a);
         } else if (kind == STREAM_IRQ_MASK ? k < 5 : k < 1)
             gen_irq_mask_unit(&a);
@@ -950,6 +953,8 @@ static void print_repro(const Run *r)
         printf(" --misaligned");
     if (o->sv39)
         printf(" --sv39");
+    if (o->jit_cache_kb)
+        printf(" --jit-cache-kb %d", o->jit_cache_kb);
     if (o->b_accel != VR_ACCEL_JIT)
         printf(" --b-accel %s", vr_accel_name(o->b_accel));
     printf(" --trace\n");
@@ -1177,6 +1182,7 @@ static int run_seed(const Options *opt, uint64_t seed)
     totals.exceptions += r.exceptions;
     totals.interrupts += r.interrupts;
     totals.compiled += compiled;
+    totals.resets += resets;
     totals.seeds++;
 
     vr_hart_free(r.ref);
@@ -1225,6 +1231,10 @@ int main(int argc, char **argv)
         {"sv39", 0, 0, G_OPTION_ARG_NONE, &opt.sv39,
          "Run in S-mode with Sv39 paging (unmapped, read-only, user and execute-only pages)",
          NULL},
+        {"jit-cache-kb", 0, 0, G_OPTION_ARG_INT, &opt.jit_cache_kb,
+         "The JIT's code cache size (VIREO_JIT_CACHE_KB, at least 64): small, it fills and is "
+         "emptied often",
+         "N"},
         {"b-accel", 0, 0, G_OPTION_ARG_STRING, &opt.b_accel_name,
          "The tier of the hart under test (default jit; interp checks the checks)", "TIER"},
         {"list", 0, 0, G_OPTION_ARG_NONE, &opt.list, "Print the generated program and exit", NULL},
@@ -1266,6 +1276,10 @@ int main(int argc, char **argv)
                         "--data-every or --code-size\n");
         return 2;
     }
+    if (opt.jit_cache_kb) {
+        g_autofree char *kb = g_strdup_printf("%d", opt.jit_cache_kb);
+        g_setenv("VIREO_JIT_CACHE_KB", kb, TRUE);
+    }
     if (!vr_jit_supported() && !opt.list) {
         printf("difftest-jit: SKIP: this host has no JIT tier (x86-64 only)\n");
         return 77;
@@ -1282,8 +1296,8 @@ int main(int argc, char **argv)
            stream_names[opt.stream], opt.threshold, opt.seed, opt.seed + opt.seeds - 1, opt.blocks,
            failures, (double) (g_get_monotonic_time() - t0) / 1e6);
     printf("  %" PRIu64 " blocks compared, %" PRIu64 " blocks compiled, %" PRIu64
-           " exceptions and %" PRIu64 " interrupts taken\n",
-           totals.blocks, totals.compiled, totals.exceptions, totals.interrupts);
+           " code cache resets, %" PRIu64 " exceptions and %" PRIu64 " interrupts taken\n",
+           totals.blocks, totals.compiled, totals.resets, totals.exceptions, totals.interrupts);
     if (totals.exceptions) {
         printf("  exceptions by mcause:");
         for (unsigned c = 0; c < 16; c++)
