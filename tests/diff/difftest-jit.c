@@ -65,14 +65,14 @@
 #define PMP_DENIED_PAGE (RVG_RAM_BASE + (UINT64_C(768) << 10))
 /* With --sv39, the pages after it: one mapped, six not mapped, one read-only, one user page
  * (S-mode without SUM may not touch it), one execute-only. Plain RAM without paging. */
-#define PAGE_UNMAPPED   (PMP_DENIED_PAGE + 0x2000)
-#define PAGE_READ_ONLY  (PMP_DENIED_PAGE + 0x8000)
-#define PAGE_USER       (PMP_DENIED_PAGE + 0x9000)
-#define PAGE_EXEC_ONLY  (PMP_DENIED_PAGE + 0xa000)
+#define PAGE_UNMAPPED  (PMP_DENIED_PAGE + 0x2000)
+#define PAGE_READ_ONLY (PMP_DENIED_PAGE + 0x8000)
+#define PAGE_USER      (PMP_DENIED_PAGE + 0x9000)
+#define PAGE_EXEC_ONLY (PMP_DENIED_PAGE + 0xa000)
 /* Sv39 tables: the root, one level-1 table, one level-0 table mapping the first 1 MiB. */
 #define PAGE_TABLES (RVG_RAM_BASE + (UINT64_C(896) << 10))
 #define CSR_SATP    0x180
-#define HISTORY         16
+#define HISTORY     16
 
 typedef enum {
     STREAM_RANDOM,
@@ -150,7 +150,8 @@ static struct {
  * the data area; s8..s11, t3, t4 are the units' own; the rest is filler's. */
 enum { RA = 1, SP = 2, S0 = 8, S1 = 9, A0 = 10, A4 = 14, A5 = 15 };
 enum { S8 = 24, S9 = 25, S10 = 26, S11 = 27, T3 = 28, T4 = 29, T5 = 30, T6 = 31 };
-static const uint8_t pool[] = {1, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
+static const uint8_t pool[] = {1,  3,  4,  5,  6,  7,  10, 11, 12, 13,
+                               14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
 
 typedef struct Asm {
     RvgProgram *p;
@@ -304,27 +305,42 @@ typedef struct RType {
 
 /* Compiled natively and run through the interpreter from compiled code, mixed. */
 static const RType rtypes[] = {
-    {"add", 0x33, 0, 0},      {"sub", 0x33, 0, 0x20},    {"sll", 0x33, 1, 0},
-    {"slt", 0x33, 2, 0},      {"sltu", 0x33, 3, 0},      {"xor", 0x33, 4, 0},
-    {"srl", 0x33, 5, 0},      {"sra", 0x33, 5, 0x20},    {"or", 0x33, 6, 0},
-    {"and", 0x33, 7, 0},      {"addw", 0x3b, 0, 0},      {"subw", 0x3b, 0, 0x20},
-    {"sllw", 0x3b, 1, 0},     {"srlw", 0x3b, 5, 0},      {"sraw", 0x3b, 5, 0x20},
-    {"mul", 0x33, 0, 1},      {"mulh", 0x33, 1, 1},      {"mulhsu", 0x33, 2, 1},
-    {"mulhu", 0x33, 3, 1},    {"div", 0x33, 4, 1},       {"divu", 0x33, 5, 1},
-    {"rem", 0x33, 6, 1},      {"remu", 0x33, 7, 1},      {"mulw", 0x3b, 0, 1},
-    {"divw", 0x3b, 4, 1},     {"remuw", 0x3b, 7, 1},     {"sh1add", 0x33, 2, 0x10},
-    {"sh2add", 0x33, 4, 0x10}, {"sh3add", 0x33, 6, 0x10}, {"add.uw", 0x3b, 0, 0x04},
-    {"sh2add.uw", 0x3b, 4, 0x10}, {"andn", 0x33, 7, 0x20}, {"orn", 0x33, 6, 0x20},
-    {"xnor", 0x33, 4, 0x20},  {"min", 0x33, 4, 0x05},    {"maxu", 0x33, 7, 0x05},
+    {"add", 0x33, 0, 0},          {"sub", 0x33, 0, 0x20},       {"sll", 0x33, 1, 0},
+    {"slt", 0x33, 2, 0},          {"sltu", 0x33, 3, 0},         {"xor", 0x33, 4, 0},
+    {"srl", 0x33, 5, 0},          {"sra", 0x33, 5, 0x20},       {"or", 0x33, 6, 0},
+    {"and", 0x33, 7, 0},          {"addw", 0x3b, 0, 0},         {"subw", 0x3b, 0, 0x20},
+    {"sllw", 0x3b, 1, 0},         {"srlw", 0x3b, 5, 0},         {"sraw", 0x3b, 5, 0x20},
+    {"mul", 0x33, 0, 1},          {"mulh", 0x33, 1, 1},         {"mulhsu", 0x33, 2, 1},
+    {"mulhu", 0x33, 3, 1},        {"div", 0x33, 4, 1},          {"divu", 0x33, 5, 1},
+    {"rem", 0x33, 6, 1},          {"remu", 0x33, 7, 1},         {"mulw", 0x3b, 0, 1},
+    {"divw", 0x3b, 4, 1},         {"remuw", 0x3b, 7, 1},        {"sh1add", 0x33, 2, 0x10},
+    {"sh2add", 0x33, 4, 0x10},    {"sh3add", 0x33, 6, 0x10},    {"add.uw", 0x3b, 0, 0x04},
+    {"sh2add.uw", 0x3b, 4, 0x10}, {"andn", 0x33, 7, 0x20},      {"orn", 0x33, 6, 0x20},
+    {"xnor", 0x33, 4, 0x20},      {"min", 0x33, 4, 0x05},       {"maxu", 0x33, 7, 0x05},
     {"sh1add.uw", 0x3b, 2, 0x10}, {"sh3add.uw", 0x3b, 6, 0x10}, {"max", 0x33, 6, 0x05},
-    {"minu", 0x33, 5, 0x05},  {"remw", 0x3b, 6, 1},      {"divuw", 0x3b, 5, 1},
-    {"rol", 0x33, 1, 0x30},   {"ror", 0x33, 5, 0x30},    {"bclr", 0x33, 1, 0x24},
-    {"bext", 0x33, 5, 0x24},  {"binv", 0x33, 1, 0x34},   {"bset", 0x33, 1, 0x14},
+    {"minu", 0x33, 5, 0x05},      {"remw", 0x3b, 6, 1},         {"divuw", 0x3b, 5, 1},
+    {"rol", 0x33, 1, 0x30},       {"ror", 0x33, 5, 0x30},       {"bclr", 0x33, 1, 0x24},
+    {"bext", 0x33, 5, 0x24},      {"binv", 0x33, 1, 0x34},      {"bset", 0x33, 1, 0x14},
+    {"rolw", 0x3b, 1, 0x30},      {"rorw", 0x3b, 5, 0x30},
 };
 
 static const uint64_t interesting[] = {
-    0, 1, 2, 0x7f, 0x80, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000,
-    0x7fffffffffffffff, 0x8000000000000000, 0xffffffffffffffff, 0xfffffffffffffffe, 63, 64,
+    0,
+    1,
+    2,
+    0x7f,
+    0x80,
+    0xffff,
+    0x7fffffff,
+    0x80000000,
+    0xffffffff,
+    0x100000000,
+    0x7fffffffffffffff,
+    0x8000000000000000,
+    0xffffffffffffffff,
+    0xfffffffffffffffe,
+    63,
+    64,
 };
 
 /* One instruction that cannot trap, from a wide mix. */
@@ -362,10 +378,14 @@ static void emit_filler(Asm *a)
             uint32_t op;
             unsigned f3, hi, max;
         } sh[] = {
-            {"slli", 0x13, 1, 0, 64},     {"srli", 0x13, 5, 0, 64},    {"srai", 0x13, 5, 0x400, 64},
-            {"slliw", 0x1b, 1, 0, 32},    {"srliw", 0x1b, 5, 0, 32},   {"sraiw", 0x1b, 5, 0x400, 32},
-            {"rori", 0x13, 5, 0x600, 64}, {"bseti", 0x13, 1, 0x280, 64}, {"bexti", 0x13, 5, 0x480, 64},
-            {"bclri", 0x13, 1, 0x480, 64}, {"binvi", 0x13, 1, 0x680, 64}, {"slli.uw", 0x1b, 1, 0x080, 64},
+            {"slli", 0x13, 1, 0, 64},      {"srli", 0x13, 5, 0, 64},
+            {"srai", 0x13, 5, 0x400, 64},  {"slliw", 0x1b, 1, 0, 32},
+            {"srliw", 0x1b, 5, 0, 32},     {"sraiw", 0x1b, 5, 0x400, 32},
+            {"rori", 0x13, 5, 0x600, 64},  {"bseti", 0x13, 1, 0x280, 64},
+            {"bexti", 0x13, 5, 0x480, 64}, {"bclri", 0x13, 1, 0x480, 64},
+            {"binvi", 0x13, 1, 0x680, 64}, {"slli.uw", 0x1b, 1, 0x080, 64},
+            {"roriw", 0x1b, 5, 0x600, 32}, {"clzw", 0x1b, 1, 0x600, 1},
+            {"cpopw", 0x1b, 1, 0x602, 1},
         };
         unsigned k = (unsigned) rnd(a, G_N_ELEMENTS(sh));
         unsigned amount = (unsigned) rnd(a, sh[k].max);
@@ -377,8 +397,8 @@ static void emit_filler(Asm *a)
         static const struct {
             const char *name;
             unsigned imm;
-        } un[] = {{"clz", 0x600}, {"ctz", 0x601}, {"cpop", 0x602}, {"sext.b", 0x604},
-                  {"sext.h", 0x605}};
+        } un[] = {
+            {"clz", 0x600}, {"ctz", 0x601}, {"cpop", 0x602}, {"sext.b", 0x604}, {"sext.h", 0x605}};
         unsigned k = (unsigned) rnd(a, G_N_ELEMENTS(un));
         if (rnd(a, 4) == 0)
             emit(a, enc_i(0x13, 5, rd, rs1, 0x6b8), 4, "rev8 %s, %s", xname[rd], xname[rs1]);
@@ -415,8 +435,12 @@ static void emit_filler(Asm *a)
         case 1:
             emit(a, enc_r(0x53, 7, 0x09, fd, fa, fb), 4, "fmul.d f%u, f%u, f%u", fd, fa, fb);
             break;
-        case 2: emit(a, enc_r(0x53, 0, 0x71, rd, fa, 0), 4, "fmv.x.d %s, f%u", xname[rd], fa); break;
-        case 3: emit(a, enc_r(0x53, 0, 0x79, fd, rs1, 0), 4, "fmv.d.x f%u, %s", fd, xname[rs1]); break;
+        case 2:
+            emit(a, enc_r(0x53, 0, 0x71, rd, fa, 0), 4, "fmv.x.d %s, f%u", xname[rd], fa);
+            break;
+        case 3:
+            emit(a, enc_r(0x53, 0, 0x79, fd, rs1, 0), 4, "fmv.d.x f%u, %s", fd, xname[rs1]);
+            break;
         default:
             emit(a, enc_r(0x53, 1, 0x61, rd, fa, 2), 4, "fcvt.l.d %s, f%u, rtz", xname[rd], fa);
             break;
@@ -587,8 +611,8 @@ static void gen_smc_unit(Asm *a)
     unsigned loop = new_label(a);
     int32_t k = (int32_t) rnd(a, 2000);
     /* x: addi a1, a1, k (or c.addi a1, k), a new immediate each time round. */
-    uint32_t x_new = compressed ? 0x0001 | (uint32_t) (k & 0x1f) << 2 | 11u << 7
-                                : enc_i(0x13, 0, 11, 11, k);
+    uint32_t x_new =
+        compressed ? 0x0001 | (uint32_t) (k & 0x1f) << 2 | 11u << 7 : enc_i(0x13, 0, 11, 11, k);
     emit_li(a, T4, x_new);
     /* y: switches between two instructions of different kinds. */
     static const uint32_t y_kinds[] = {
@@ -733,7 +757,8 @@ static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kin
         .fixups = g_array_new(FALSE, FALSE, sizeof(Fixup)),
     };
     for (size_t i = 0; i < RVG_DATA_SIZE; i += 8) {
-        uint64_t v = rnd(&a, 4) ? rvg_next(&a.rng) : interesting[rnd(&a, G_N_ELEMENTS(interesting))];
+        uint64_t v =
+            rnd(&a, 4) ? rvg_next(&a.rng) : interesting[rnd(&a, G_N_ELEMENTS(interesting))];
         memcpy(p->data + i, &v, 8);
     }
     for (unsigned r = 1; r < 32; r++)
@@ -960,13 +985,13 @@ static void print_repro(const Run *r)
     printf(" --trace\n");
 }
 
-#define DIFF_FIELD(name)                                                                       \
-    do {                                                                                       \
-        if (a->name != b->name) {                                                              \
+#define DIFF_FIELD(name)                                                                           \
+    do {                                                                                           \
+        if (a->name != b->name) {                                                                  \
             printf("    %-9s interp 0x%016" PRIx64 "  jit 0x%016" PRIx64 "  (before 0x%016" PRIx64 \
-                   ")\n",                                                                      \
-                   #name, a->name, b->name, before->name);                                     \
-        }                                                                                      \
+                   ")\n",                                                                          \
+                   #name, a->name, b->name, before->name);                                         \
+        }                                                                                          \
     } while (0)
 
 static void diff_states(const State *a, const State *b, const State *before)
@@ -997,8 +1022,9 @@ static void diff_states(const State *a, const State *b, const State *before)
 
 static int fail_header(Run *r, uint64_t pc, const char *what)
 {
-    printf("MISMATCH seed %" PRIu64 " stream %s threshold %d block %" PRIu64 ": %s\n", r->seed,
-           stream_names[r->opt->stream], r->opt->threshold, r->block, what);
+    printf("MISMATCH seed %" PRIu64 " stream %s%s threshold %d block %" PRIu64 ": %s\n", r->seed,
+           stream_names[r->opt->stream], r->opt->sv39 ? " (sv39)" : "", r->opt->threshold, r->block,
+           what);
     printf("  the block started at 0x%08" PRIx64 "\n", pc);
     return 1;
 }
@@ -1090,7 +1116,7 @@ static int run_seed(const Options *opt, uint64_t seed)
     /* The driver's own choices (interrupts, budgets) come from their own generator, so a
      * seed reproduces them too. */
     RvgRng drv = {seed ^ 0x6a09e667f3bcc909ull};
-    int irq_every = opt->irq_every >= 0                ? opt->irq_every
+    int irq_every = opt->irq_every >= 0              ? opt->irq_every
                     : opt->stream == STREAM_IRQ      ? 8
                     : opt->stream == STREAM_IRQ_MASK ? 5
                                                      : 200;
@@ -1140,8 +1166,7 @@ static int run_seed(const Options *opt, uint64_t seed)
         if (a.pc == RVG_TRAP_PC) {
             r.exceptions++;
             totals.by_cause[a.mcause & 15]++;
-        }
-        else if (a.pc == RVG_TRAP_PC + 40 && (a.mcause & CAUSE_INTERRUPT))
+        } else if (a.pc == RVG_TRAP_PC + 40 && (a.mcause & CAUSE_INTERRUPT))
             r.interrupts++;
         if (opt->trace)
             trace_block(&r, pc, &before, &a);
@@ -1208,8 +1233,7 @@ int main(int argc, char **argv)
          "random, fault, smc, irq, irq-mask or alu (default random)", "KIND"},
         {"seed", 's', 0, G_OPTION_ARG_INT64, &opt.seed, "First seed (default 1)", "N"},
         {"seeds", 'n', 0, G_OPTION_ARG_INT, &opt.seeds, "Number of seeds (default 1)", "N"},
-        {"blocks", 'b', 0, G_OPTION_ARG_INT64, &opt.blocks, "Blocks per seed (default 20000)",
-         "N"},
+        {"blocks", 'b', 0, G_OPTION_ARG_INT64, &opt.blocks, "Blocks per seed (default 20000)", "N"},
         {"threshold", 0, 0, G_OPTION_ARG_INT, &opt.threshold,
          "Entries before the JIT compiles a block (default 1)", "N"},
         {"max-chunk", 0, 0, G_OPTION_ARG_INT, &opt.max_chunk,
@@ -1229,8 +1253,7 @@ int main(int argc, char **argv)
         {"misaligned", 0, 0, G_OPTION_ARG_NONE, &opt.misaligned,
          "random/irq streams: misaligned loads and stores too", NULL},
         {"sv39", 0, 0, G_OPTION_ARG_NONE, &opt.sv39,
-         "Run in S-mode with Sv39 paging (unmapped, read-only, user and execute-only pages)",
-         NULL},
+         "Run in S-mode with Sv39 paging (unmapped, read-only, user and execute-only pages)", NULL},
         {"jit-cache-kb", 0, 0, G_OPTION_ARG_INT, &opt.jit_cache_kb,
          "The JIT's code cache size (VIREO_JIT_CACHE_KB, at least 64): small, it fills and is "
          "emptied often",
@@ -1291,10 +1314,11 @@ int main(int argc, char **argv)
         failures += run_seed(&opt, (uint64_t) opt.seed + (uint64_t) i);
     if (opt.list)
         return 0;
-    printf("difftest-jit: stream %s, threshold %d, seeds %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT
+    printf("difftest-jit: stream %s%s, threshold %d, seeds %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT
            ", %" G_GINT64_FORMAT " blocks each: %d mismatching seed(s), %.1f s\n",
-           stream_names[opt.stream], opt.threshold, opt.seed, opt.seed + opt.seeds - 1, opt.blocks,
-           failures, (double) (g_get_monotonic_time() - t0) / 1e6);
+           stream_names[opt.stream], opt.sv39 ? " (S-mode, Sv39)" : "", opt.threshold, opt.seed,
+           opt.seed + opt.seeds - 1, opt.blocks, failures,
+           (double) (g_get_monotonic_time() - t0) / 1e6);
     printf("  %" PRIu64 " blocks compared, %" PRIu64 " blocks compiled, %" PRIu64
            " code cache resets, %" PRIu64 " exceptions and %" PRIu64 " interrupts taken\n",
            totals.blocks, totals.compiled, totals.resets, totals.exceptions, totals.interrupts);
