@@ -799,22 +799,35 @@ static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kin
 
 /* ---- The harts -------------------------------------------------------------------------- */
 
-/* mtvec: an exception skips the instruction that raised it (2 or 4 bytes); an interrupt
- * returns to where it came. Uses t5 and t6 only. */
-static const uint32_t trap_handler[] = {
-    0x34202ff3, /* csrr t6, mcause */
-    0x020fc263, /* bltz t6, 1f (+36) */
-    0x34102ff3, /* csrr t6, mepc */
-    0x000fdf03, /* lhu t5, 0(t6) */
-    0x003f7f13, /* andi t5, t5, 3 */
-    0x002f8f93, /* addi t6, t6, 2 */
-    0xffdf0f13, /* addi t5, t5, -3 */
-    0x000f1463, /* bnez t5, 2f (+8) */
-    0x002f8f93, /* addi t6, t6, 2 */
-    0x341f9073, /* 2: csrw mepc, t6 */
-    0x34417073, /* 1: csrci mip, 2 (the software interrupt that gen_irq_mask_unit raises) */
-    0x30200073, /* mret */
+/* mtvec, vectored. Exceptions (vector 0) jump to a handler that skips the instruction that
+ * raised them (2 or 4 bytes), using t5 and t6 only; interrupts jump to one that clears the
+ * software interrupt gen_irq_mask_unit raises and returns, using no register, so an
+ * interrupt changes nothing that the code it interrupts can see but mip, mepc and mcause. */
+#define TRAP_IRQ_OFF 64
+#define TRAP_EXC_OFF 72
+static const uint32_t trap_tail[] = {
+    0x34417073, /* irq: csrci mip, 2 */
+    0x30200073, /*      mret */
+    0x34102ff3, /* exc: csrr t6, mepc */
+    0x000fdf03, /*      lhu t5, 0(t6) */
+    0x003f7f13, /*      andi t5, t5, 3 */
+    0x002f8f93, /*      addi t6, t6, 2 */
+    0xffdf0f13, /*      addi t5, t5, -3 */
+    0x000f1463, /*      bnez t5, 1f */
+    0x002f8f93, /*      addi t6, t6, 2 */
+    0x341f9073, /* 1:   csrw mepc, t6 */
+    0x30200073, /*      mret */
 };
+static uint32_t trap_handler[TRAP_IRQ_OFF / 4 + G_N_ELEMENTS(trap_tail)];
+
+static void build_trap_handler(void)
+{
+    for (unsigned i = 0; i < TRAP_IRQ_OFF / 4; i++) {
+        int32_t to = i == 0 ? TRAP_EXC_OFF : TRAP_IRQ_OFF;
+        trap_handler[i] = 0x6f | enc_j_imm(to - 4 * (int32_t) i);
+    }
+    memcpy(trap_handler + TRAP_IRQ_OFF / 4, trap_tail, sizeof(trap_tail));
+}
 
 static bool uses_pmp(const Run *r)
 {
@@ -840,7 +853,7 @@ static VrHart *hart_new(Run *r, VrAddressSpace **as_out, VrAccel accel)
     vr_hart_reset(h, RVG_CODE_BASE);
     vr_hart_csr_write(h, CSR_MSTATUS, MSTATUS_FS_DIRTY | MSTATUS_MIE | MSTATUS_MPP_M);
     vr_hart_csr_write(h, CSR_MIE, (1ull << IRQ_SSI) | (1ull << IRQ_MSI) | (1ull << IRQ_MEI));
-    vr_hart_csr_write(h, CSR_MTVEC, RVG_TRAP_PC);
+    vr_hart_csr_write(h, CSR_MTVEC, RVG_TRAP_PC | 1);
     vr_hart_csr_write(h, CSR_MCAUSE, 0);
     vr_hart_csr_write(h, CSR_FCSR, r->prog->fcsr);
     /* Entry 0: the 4 KiB page at PMP_DENIED_PAGE, NAPOT, locked, no permissions (directed
@@ -1112,6 +1125,8 @@ static int run_seed(const Options *opt, uint64_t seed)
     vr_clock_init(&r.clock);
     r.ref = hart_new(&r, &r.as_ref, VR_ACCEL_INTERP);
     r.jit = hart_new(&r, &r.as_jit, opt->b_accel);
+    uint64_t compiled_at_start = 0, resets_at_start = 0; /* resets: vr_hart_reset's flushes */
+    vr_hart_jit_stats(r.jit, &compiled_at_start, &resets_at_start);
 
     /* The driver's own choices (interrupts, budgets) come from their own generator, so a
      * seed reproduces them too. */
@@ -1161,13 +1176,14 @@ static int run_seed(const Options *opt, uint64_t seed)
             failed = 1;
             break;
         }
-        /* With a budget of 1, a block that traps stops at the handler, and one that took
-         * an interrupt first stops at the handler's mret. */
+        /* With a budget of 1, a block that traps stops at vector 0, and one that took an
+         * interrupt first runs its vector's jump. */
         if (a.pc == RVG_TRAP_PC) {
             r.exceptions++;
             totals.by_cause[a.mcause & 15]++;
-        } else if (a.pc == RVG_TRAP_PC + 40 && (a.mcause & CAUSE_INTERRUPT))
+        } else if (a.pc == RVG_TRAP_PC + TRAP_IRQ_OFF && (a.mcause & CAUSE_INTERRUPT)) {
             r.interrupts++;
+        }
         if (opt->trace)
             trace_block(&r, pc, &before, &a);
         before = a;
@@ -1179,6 +1195,8 @@ static int run_seed(const Options *opt, uint64_t seed)
 
     uint64_t compiled = 0, resets = 0;
     vr_hart_jit_stats(r.jit, &compiled, &resets);
+    compiled -= compiled_at_start;
+    resets -= resets_at_start;
     if (!failed && compiled == 0) {
         printf("FAILED seed %" PRIu64 " stream %s: the JIT hart compiled no block in %" PRIu64
                " blocks (tier %s): this run did not test the JIT\n",
@@ -1308,6 +1326,7 @@ int main(int argc, char **argv)
         return 77;
     }
 
+    build_trap_handler();
     int failures = 0;
     gint64 t0 = g_get_monotonic_time();
     for (gint i = 0; i < opt.seeds; i++)
