@@ -447,13 +447,30 @@ static void emit_filler(Asm *a)
         }
         break;
     }
-    case 10: /* CSRs through the interpreter */
-        if (rnd(a, 2))
-            emit(a, enc_i(0x73, 2, rd, 0, CSR_FFLAGS), 4, "csrr %s, fflags", xname[rd]);
-        else
+    case 10: { /* CSRs through the interpreter; the counters count to the instruction */
+        static const struct {
+            const char *name;
+            unsigned csr;
+        } rd_csrs[] = {{"fflags", CSR_FFLAGS},
+                       {"minstret", CSR_MINSTRET},
+                       {"mcycle", 0xb00},
+                       {"instret", 0xc02},
+                       {"cycle", 0xc00}};
+        unsigned k = (unsigned) rnd(a, 8);
+        if (k < G_N_ELEMENTS(rd_csrs))
+            emit(a, enc_i(0x73, 2, rd, 0, (int32_t) rd_csrs[k].csr), 4, "csrr %s, %s", xname[rd],
+                 rd_csrs[k].name);
+        else if (k == 5 && rnd(a, 4) == 0)
+            emit(a, enc_i(0x73, 1, rd, rs1, CSR_MINSTRET), 4, "csrrw %s, minstret, %s", xname[rd],
+                 xname[rs1]);
+        else if (k == 6 && rnd(a, 2) == 0) {
+            unsigned v = (unsigned) rnd(a, 2) * 5; /* instret and cycle frozen, or not */
+            emit(a, enc_i(0x73, 5, rd, v, 0x320), 4, "csrrwi %s, mcountinhibit, %u", xname[rd], v);
+        } else
             emit(a, enc_i(0x73, 1, rd, rs1, CSR_MSCRATCH), 4, "csrrw %s, mscratch, %s", xname[rd],
                  xname[rs1]);
         break;
+    }
     case 11: { /* an AMO in the data area, aligned */
         int32_t off = (int32_t) rnd(a, 64) * 8;
         emit(a, enc_i(0x13, 0, rd, S0, off), 4, "addi %s, s0, %d", xname[rd], off);
@@ -540,7 +557,7 @@ static void gen_fault_unit(Asm *a)
     emit_fillers(a, 3);
     unsigned rd = rnd(a, 4) ? pool_reg(a) : S11, rs2 = pool_reg(a);
     bool straddles;
-    switch (rnd(a, 9)) {
+    switch (rnd(a, 10)) {
     case 0:
     case 1:
     case 2: {
@@ -592,6 +609,23 @@ static void gen_fault_unit(Asm *a)
             emit(a, 0x6000 | (A4 - 8) << 7 | (A5 - 8) << 2, 2, "c.ld a5, 0(a4)");
         else
             emit(a, 0xe000 | (A4 - 8) << 7 | (A5 - 8) << 2, 2, "c.sd a5, 0(a4)");
+        break;
+    }
+    case 8: { /* M-mode with MPRV: loads and stores translated as S-mode's, faulting */
+        emit_li(a, S9, 3u << 11);
+        emit_li(a, S8, 1u << 17 | 1u << 11);
+        emit(a, enc_i(0x73, 3, 0, S9, CSR_MSTATUS), 4, "csrc mstatus, s9  # MPP");
+        emit(a, enc_i(0x73, 2, 0, S8, CSR_MSTATUS), 4, "csrs mstatus, s8  # MPRV, MPP = S");
+        emit_fillers(a, 3);
+        unsigned f3 = (unsigned) rnd(a, 4);
+        emit_li(a, S11, bad_address(a, 1u << f3, &straddles));
+        emit_fillers(a, 2);
+        if (rnd(a, 2))
+            emit(a, enc_i(0x03, f3, rd, S11, 0), 4, "%s %s, 0(s11)", ln[f3], xname[rd]);
+        else
+            emit(a, enc_s(0x23, f3, S11, rs2, 0), 4, "%s %s, 0(s11)", sn[f3], xname[rs2]);
+        emit_fillers(a, 2);
+        emit(a, enc_i(0x73, 3, 0, S8, CSR_MSTATUS), 4, "csrc mstatus, s8  # MPRV off");
         break;
     }
     default: /* an unimplemented CSR: illegal, from the interpreter's one-instruction path */
@@ -865,9 +899,10 @@ static VrHart *hart_new(Run *r, VrAddressSpace **as_out, VrAccel accel)
         pmpcfg |= 0x80 | 0x18;
     }
     vr_hart_csr_write(h, CSR_PMPCFG0, pmpcfg);
-    if (r->opt->sv39) {
-        /* S-mode, identity-mapped through 4 KiB pages; traps go to M-mode's handler, whose
-         * mret comes back to S-mode. */
+    {
+        /* Identity-mapped through 4 KiB pages. M-mode uses them only with MPRV; with --sv39
+         * the code runs in S-mode, its traps go to M-mode's handler, whose mret comes back
+         * to S-mode. */
         uint64_t *root = (uint64_t *) (ram + (PAGE_TABLES - RVG_RAM_BASE));
         uint64_t *l1 = root + 512, *l0 = root + 1024;
         memset(root, 0, 3 * 4096);
@@ -886,7 +921,10 @@ static VrHart *hart_new(Run *r, VrAddressSpace **as_out, VrAccel accel)
             l0[i] = (pa >> 12) << 10 | flags;
         }
         vr_hart_csr_write(h, CSR_SATP, 8ull << 60 | PAGE_TABLES >> 12);
+    }
+    if (r->opt->sv39) {
         vr_hart_csr_write(h, CSR_MSTATUS, MSTATUS_FS_DIRTY | MSTATUS_MIE | (1ull << 11));
+        vr_hart_csr_write(h, 0x306, 5); /* mcounteren: cycle and instret, not time */
         vr_hart_set_priv(h, 1);
     }
     for (unsigned i = 1; i < 32; i++)
