@@ -93,6 +93,7 @@ typedef struct Options {
     gint max_chunk;
     gint data_every;
     gint irq_every;
+    gint code_write_every;
     gint code_size;
     gchar *stream_name;
     StreamKind stream;
@@ -136,7 +137,7 @@ typedef struct Run {
     uint64_t history[HISTORY]; /* pcs of the last blocks */
     uint64_t recorded;
     /* What the run exercised, for the summary and the coverage checks. */
-    uint64_t exceptions, interrupts, irq_raised;
+    uint64_t exceptions, interrupts, irq_raised, code_writes;
 } Run;
 
 static struct {
@@ -158,6 +159,7 @@ typedef struct Asm {
     RvgRng rng;
     GArray *labels; /* offset of each label, or SIZE_MAX before it is placed */
     GArray *fixups;
+    GArray *patchable; /* offsets of 4-byte ALU fillers, which the driver may overwrite */
 } Asm;
 
 typedef enum { FIX_B, FIX_J } FixKind;
@@ -358,6 +360,8 @@ static void emit_filler(Asm *a)
         rs1 = z == 1 ? 0 : rs1;
         rs2 = z == 2 ? 0 : rs2;
         const RType *t = &rtypes[rnd(a, G_N_ELEMENTS(rtypes))];
+        size_t off = here(a);
+        g_array_append_val(a->patchable, off);
         emit(a, enc_r(t->op, t->f3, t->f7, rd, rs1, rs2), 4, "%s %s, %s, %s", t->name, xname[rd],
              xname[rs1], xname[rs2]);
         break;
@@ -509,6 +513,9 @@ static void emit_fillers(Asm *a, unsigned max)
 static void end_unit(Asm *a)
 {
     unsigned next = new_label(a);
+    /* Now and then a fence.i, so code the driver changed behind the harts' backs shows. */
+    if (rnd(a, 6) == 0)
+        emit(a, 0x0000100f, 4, "fence.i");
     switch (rnd(a, 3)) {
     case 0: jump_to(a, next); break;
     case 1:
@@ -557,7 +564,7 @@ static void gen_fault_unit(Asm *a)
     emit_fillers(a, 3);
     unsigned rd = rnd(a, 4) ? pool_reg(a) : S11, rs2 = pool_reg(a);
     bool straddles;
-    switch (rnd(a, 10)) {
+    switch (rnd(a, 12)) {
     case 0:
     case 1:
     case 2: {
@@ -628,6 +635,22 @@ static void gen_fault_unit(Asm *a)
         emit(a, enc_i(0x73, 3, 0, S8, CSR_MSTATUS), 4, "csrc mstatus, s8  # MPRV off");
         break;
     }
+    case 9: { /* a jump to where nothing can be fetched; the handler returns to ra */
+        static const uint64_t nowhere[] = {0x1000, RVG_RAM_BASE + RVG_RAM_SIZE + 0x10000,
+                                           PMP_DENIED_PAGE, UINT64_C(0xffffffff00000000)};
+        emit_li(a, S11, nowhere[rnd(a, G_N_ELEMENTS(nowhere))] + rnd(a, 2048) * 2);
+        emit_fillers(a, 3);
+        emit(a, enc_i(0x67, 0, RA, S11, 0), 4, "jalr ra, 0(s11)  # fetch fault");
+        break;
+    }
+    case 10: /* ecall and ebreak end a block in the middle of straight-line code */
+        emit_fillers(a, 3);
+        switch (rnd(a, 3)) {
+        case 0: emit(a, 0x00000073, 4, "ecall"); break;
+        case 1: emit(a, 0x00100073, 4, "ebreak"); break;
+        default: emit(a, 0x9002, 2, "c.ebreak"); break;
+        }
+        break;
     default: /* an unimplemented CSR: illegal, from the interpreter's one-instruction path */
         emit_fillers(a, 3);
         emit(a, enc_i(0x73, 2, rd, 0, 0x7ff), 4, "csrr %s, 0x7ff (none)", xname[rd]);
@@ -763,7 +786,10 @@ static void gen_irq_mask_unit(Asm *a)
         break;
     case 1:
         emit_fillers(a, 3);
-        emit(a, 0x34416073, 4, "csrsi mip, 2  # SSIP");
+        if (rnd(a, 3) == 0)
+            emit(a, 0x10500073, 4, "wfi");
+        else
+            emit(a, 0x34416073, 4, "csrsi mip, 2  # SSIP");
         break;
     default:
         emit_fillers(a, 2);
@@ -777,7 +803,8 @@ static void gen_irq_mask_unit(Asm *a)
     end_unit(a);
 }
 
-static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kind)
+static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kind,
+                                GArray **patchable)
 {
     if (code_bytes > RVG_CODE_MAX - 1024)
         code_bytes = RVG_CODE_MAX - 1024;
@@ -789,6 +816,7 @@ static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kin
         .rng = {seed * 0x9e3779b97f4a7c15ull + 0x5eed},
         .labels = g_array_new(FALSE, FALSE, sizeof(size_t)),
         .fixups = g_array_new(FALSE, FALSE, sizeof(Fixup)),
+        .patchable = g_array_new(FALSE, FALSE, sizeof(size_t)),
     };
     for (size_t i = 0; i < RVG_DATA_SIZE; i += 8) {
         uint64_t v =
@@ -828,39 +856,46 @@ static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kin
     resolve(&a);
     g_array_unref(a.labels);
     g_array_unref(a.fixups);
+    *patchable = a.patchable;
     return p;
 }
 
 /* ---- The harts -------------------------------------------------------------------------- */
 
-/* mtvec, vectored. Exceptions (vector 0) jump to a handler that skips the instruction that
- * raised them (2 or 4 bytes), using t5 and t6 only; interrupts jump to one that clears the
- * software interrupt gen_irq_mask_unit raises and returns, using no register, so an
- * interrupt changes nothing that the code it interrupts can see but mip, mepc and mcause. */
+/* mtvec, vectored. Interrupts jump to a handler that clears the software interrupt
+ * gen_irq_mask_unit raises and returns, using no register, so an interrupt changes nothing
+ * the interrupted code can see but mip, mepc and mcause. Exceptions (vector 0) jump to one
+ * that skips the instruction that raised them (2 or 4 bytes), or after a fetch fault returns
+ * to ra (the faulting jump was a jalr ra); it uses t5 and t6 only. */
 #define TRAP_IRQ_OFF 64
 #define TRAP_EXC_OFF 72
-static const uint32_t trap_tail[] = {
-    0x34417073, /* irq: csrci mip, 2 */
-    0x30200073, /*      mret */
-    0x34102ff3, /* exc: csrr t6, mepc */
-    0x000fdf03, /*      lhu t5, 0(t6) */
-    0x003f7f13, /*      andi t5, t5, 3 */
-    0x002f8f93, /*      addi t6, t6, 2 */
-    0xffdf0f13, /*      addi t5, t5, -3 */
-    0x000f1463, /*      bnez t5, 1f */
-    0x002f8f93, /*      addi t6, t6, 2 */
-    0x341f9073, /* 1:   csrw mepc, t6 */
-    0x30200073, /*      mret */
-};
-static uint32_t trap_handler[TRAP_IRQ_OFF / 4 + G_N_ELEMENTS(trap_tail)];
+static uint32_t trap_handler[34];
 
 static void build_trap_handler(void)
 {
+    uint32_t *w = trap_handler;
     for (unsigned i = 0; i < TRAP_IRQ_OFF / 4; i++) {
         int32_t to = i == 0 ? TRAP_EXC_OFF : TRAP_IRQ_OFF;
-        trap_handler[i] = 0x6f | enc_j_imm(to - 4 * (int32_t) i);
+        w[i] = 0x6f | enc_j_imm(to - 4 * (int32_t) i);
     }
-    memcpy(trap_handler + TRAP_IRQ_OFF / 4, trap_tail, sizeof(trap_tail));
+    w[16] = 0x34417073;                                  /* irq: csrci mip, 2 */
+    w[17] = 0x30200073;                                  /* mret */
+    w[18] = enc_i(0x73, 2, T6, 0, CSR_MCAUSE);           /* exc: csrr t6, mcause */
+    w[19] = enc_i(0x13, 0, T5, T6, -1);                  /* addi t5, t6, -1 */
+    w[20] = enc_r(0x63, 0, 0, 0, T5, 0) | enc_b_imm(48); /* beqz t5, fetch */
+    w[21] = enc_i(0x13, 0, T5, T6, -12);                 /* addi t5, t6, -12 */
+    w[22] = enc_r(0x63, 0, 0, 0, T5, 0) | enc_b_imm(40); /* beqz t5, fetch */
+    w[23] = enc_i(0x73, 2, T6, 0, CSR_MEPC);             /* csrr t6, mepc */
+    w[24] = enc_i(0x03, 5, T5, T6, 0);                   /* lhu t5, 0(t6) */
+    w[25] = enc_i(0x13, 7, T5, T5, 3);                   /* andi t5, t5, 3 */
+    w[26] = enc_i(0x13, 0, T6, T6, 2);                   /* addi t6, t6, 2 */
+    w[27] = enc_i(0x13, 0, T5, T5, -3);                  /* addi t5, t5, -3 */
+    w[28] = enc_r(0x63, 1, 0, 0, T5, 0) | enc_b_imm(8);  /* bnez t5, 1f */
+    w[29] = enc_i(0x13, 0, T6, T6, 2);                   /* addi t6, t6, 2 */
+    w[30] = enc_i(0x73, 1, 0, T6, CSR_MEPC);             /* 1: csrw mepc, t6 */
+    w[31] = 0x30200073;                                  /* mret */
+    w[32] = enc_i(0x73, 1, 0, RA, CSR_MEPC);             /* fetch: csrw mepc, ra */
+    w[33] = 0x30200073;                                  /* mret */
 }
 
 static bool uses_pmp(const Run *r)
@@ -1021,6 +1056,8 @@ static void print_repro(const Run *r)
         printf(" --max-chunk %d", o->max_chunk);
     if (o->irq_every != -1)
         printf(" --irq-every %d", o->irq_every);
+    if (o->code_write_every != -1)
+        printf(" --code-write-every %d", o->code_write_every);
     if (o->code_size != 16384)
         printf(" --code-size %d", o->code_size);
     if (o->focus_name)
@@ -1140,10 +1177,11 @@ static void list_program(const RvgProgram *p)
     }
 }
 
-static RvgProgram *make_program(const Options *opt, uint64_t seed)
+static RvgProgram *make_program(const Options *opt, uint64_t seed, GArray **patchable)
 {
+    *patchable = NULL;
     if (opt->stream != STREAM_RANDOM && opt->stream != STREAM_IRQ)
-        return gen_directed(seed, (size_t) opt->code_size, opt->stream);
+        return gen_directed(seed, (size_t) opt->code_size, opt->stream, patchable);
     RvgOptions go;
     rvg_options_default(&go);
     go.misaligned = opt->misaligned;
@@ -1154,7 +1192,8 @@ static RvgProgram *make_program(const Options *opt, uint64_t seed)
 static int run_seed(const Options *opt, uint64_t seed)
 {
     Run r = {.opt = opt, .seed = seed};
-    r.prog = make_program(opt, seed);
+    g_autoptr(GArray) patchable = NULL;
+    r.prog = make_program(opt, seed, &patchable);
     if (opt->list) {
         list_program(r.prog);
         rvg_free(r.prog);
@@ -1175,6 +1214,9 @@ static int run_seed(const Options *opt, uint64_t seed)
                                                      : 200;
     unsigned irq_line = 0;
     uint64_t irq_lower_at = 0;
+    int code_write_every = opt->code_write_every >= 0 ? opt->code_write_every : 40;
+    uint8_t *ram_ref = vr_address_space_ram_ptr(r.as_ref, RVG_RAM_BASE, RVG_RAM_SIZE);
+    uint8_t *ram_jit = vr_address_space_ram_ptr(r.as_jit, RVG_RAM_BASE, RVG_RAM_SIZE);
     int failed = 0;
     State before, a, b;
     hart_state(r.ref, &before);
@@ -1193,6 +1235,22 @@ static int run_seed(const Options *opt, uint64_t seed)
             vr_hart_set_irq(r.ref, irq_line, true);
             vr_hart_set_irq(r.jit, irq_line, true);
             r.irq_raised++;
+        }
+        if (patchable && patchable->len && code_write_every > 0 &&
+            rvg_below(&drv, (uint64_t) code_write_every) == 0) {
+            /* Someone else (a device, another hart) rewrites an ALU instruction: seen after
+             * the next fence.i, or earlier where a block is decoded anew. */
+            size_t off = g_array_index(patchable, size_t, rvg_below(&drv, patchable->len));
+            const RType *t = &rtypes[rvg_below(&drv, G_N_ELEMENTS(rtypes))];
+            uint32_t raw =
+                enc_r(t->op, t->f3, t->f7, pool[rvg_below(&drv, sizeof(pool))],
+                      pool[rvg_below(&drv, sizeof(pool))], pool[rvg_below(&drv, sizeof(pool))]);
+            memcpy(ram_ref + (RVG_CODE_BASE - RVG_RAM_BASE) + off, &raw, 4);
+            memcpy(ram_jit + (RVG_CODE_BASE - RVG_RAM_BASE) + off, &raw, 4);
+            r.code_writes++;
+            if (opt->trace)
+                printf("         external write: 0x%08" PRIx64 " := %08x %s\n", RVG_CODE_BASE + off,
+                       raw, t->name);
         }
         uint64_t budget = 1;
         if (opt->max_chunk > 1 && rvg_below(&drv, 4) == 0)
@@ -1256,9 +1314,9 @@ static int run_seed(const Options *opt, uint64_t seed)
     if (opt->verbose)
         printf("seed %" PRIu64 ": %" PRIu64 " blocks, %" PRIu64 " instructions, %" PRIu64
                " compiled, %" PRIu64 " exceptions, %" PRIu64 " interrupts (%" PRIu64
-               " raised): %s\n",
+               " raised), %" PRIu64 " external code writes: %s\n",
                seed, r.block, before.instret, compiled, r.exceptions, r.interrupts, r.irq_raised,
-               failed ? "MISMATCH" : "ok");
+               r.code_writes, failed ? "MISMATCH" : "ok");
     totals.blocks += r.block;
     totals.exceptions += r.exceptions;
     totals.interrupts += r.interrupts;
@@ -1283,6 +1341,7 @@ int main(int argc, char **argv)
                    .max_chunk = 1,
                    .data_every = 16,
                    .irq_every = -1,
+                   .code_write_every = -1,
                    .code_size = 16384};
     GOptionEntry entries[] = {
         {"stream", 0, 0, G_OPTION_ARG_STRING, &opt.stream_name,
@@ -1301,6 +1360,10 @@ int main(int argc, char **argv)
         {"irq-every", 0, 0, G_OPTION_ARG_INT, &opt.irq_every,
          "Raise an interrupt line about every N blocks, 0 for never (default 8 for irq, "
          "200 for the others)",
+         "N"},
+        {"code-write-every", 0, 0, G_OPTION_ARG_INT, &opt.code_write_every,
+         "Directed streams: rewrite an ALU instruction in both harts' RAM (as a device would) "
+         "about every N blocks, 0 for never (default 40)",
          "N"},
         {"code-size", 0, 0, G_OPTION_ARG_INT, &opt.code_size,
          "Bytes of generated code (default 16384)", "N"},
