@@ -11,9 +11,12 @@
  *   random  rv-gen's random streams (every focus class, misaligned accesses too);
  *   fault   loads, stores, AMOs and CSR accesses that trap in the middle of a straight-line
  *           block (unmapped addresses, a PMP-locked page, a page-crossing access half into
- *           it, misaligned AMOs, an unimplemented CSR), with a handler that skips them;
+ *           it, pages that Sv39 denies to M-mode with MPRV, misaligned AMOs, an
+ *           unimplemented CSR), ecall/ebreak, jumps to where nothing can be fetched, with a
+ *           handler that skips them;
  *   smc     loops that store new instructions over a later part of the running block and
- *           over a block compiled before, then fence.i and run them;
+ *           over a block compiled before, then fence.i and run them, or write a function
+ *           into the data area and call it;
  *   irq     an rv-gen random stream with interrupt lines (MSIP, MEIP) raised on both harts
  *           at the same block boundary, often (every stream gets some);
  *   irq-mask  mstatus.MIE and mie turned on in the middle of a block while an interrupt is
@@ -21,7 +24,8 @@
  *   alu     long blocks of integer (RV64IM, Zba, Zbb, Zbs), FP and CSR instructions, the
  *           compiled ones mixed with those the interpreter runs for compiled code.
  * With --sv39 the streams run in S-mode with paging, faulting on unmapped, read-only, user
- * and execute-only pages too.
+ * and execute-only pages too. In the directed streams the driver also rewrites instructions
+ * in both RAMs now and then, as a device would; fence.i makes that visible.
  * The interpreter is the reference; the tier under test is the JIT.
  *
  * usage: difftest-jit [--stream KIND] [--seed N] [--seeds N] [--blocks N] [--threshold N]
@@ -529,16 +533,14 @@ static void end_unit(Asm *a)
 }
 
 /* An address whose access traps in M-mode. */
-static uint64_t bad_address(Asm *a, unsigned size, bool *straddles)
+static uint64_t bad_address(Asm *a, unsigned size)
 {
-    *straddles = false;
     switch (rnd(a, 10)) {
     case 0: return rnd(a, RVG_RAM_BASE); /* below RAM: nothing there */
     case 1: return RVG_RAM_BASE + RVG_RAM_SIZE + rnd(a, 1u << 24);
     case 2: return UINT64_C(0xffffffff00000000) + rnd(a, 1u << 20) * 8;
     case 3:
         if (size > 1) { /* the first bytes allowed, the rest in the denied page */
-            *straddles = true;
             return PMP_DENIED_PAGE - 1 - rnd(a, size - 1);
         }
         return PMP_DENIED_PAGE + rnd(a, 4096);
@@ -546,7 +548,6 @@ static uint64_t bad_address(Asm *a, unsigned size, bool *straddles)
     case 5: return PMP_DENIED_PAGE + rnd(a, 4096 / size) * size;
     case 6:
         if (size > 1) { /* from a mapped page into one that is not */
-            *straddles = true;
             return PAGE_UNMAPPED - 1 - rnd(a, size - 1);
         }
         return PAGE_UNMAPPED + rnd(a, 6 * 4096);
@@ -563,13 +564,12 @@ static void gen_fault_unit(Asm *a)
     static const char *const sn[] = {"sb", "sh", "sw", "sd"};
     emit_fillers(a, 3);
     unsigned rd = rnd(a, 4) ? pool_reg(a) : S11, rs2 = pool_reg(a);
-    bool straddles;
     switch (rnd(a, 12)) {
     case 0:
     case 1:
     case 2: {
         unsigned f3 = (unsigned) rnd(a, 7);
-        emit_li(a, S11, bad_address(a, 1u << (f3 & 3), &straddles));
+        emit_li(a, S11, bad_address(a, 1u << (f3 & 3)));
         emit_fillers(a, 3);
         emit(a, enc_i(0x03, f3, rd, S11, 0), 4, "%s %s, 0(s11)", ln[f3], xname[rd]);
         break;
@@ -577,14 +577,14 @@ static void gen_fault_unit(Asm *a)
     case 3:
     case 4: {
         unsigned f3 = (unsigned) rnd(a, 4);
-        emit_li(a, S11, bad_address(a, 1u << f3, &straddles));
+        emit_li(a, S11, bad_address(a, 1u << f3));
         emit_fillers(a, 3);
         emit(a, enc_s(0x23, f3, S11, rs2, 0), 4, "%s %s, 0(s11)", sn[f3], xname[rs2]);
         break;
     }
     case 5: { /* FP loads and stores run through the interpreter */
         unsigned f = (unsigned) rnd(a, 32), dbl = (unsigned) rnd(a, 2);
-        emit_li(a, S11, bad_address(a, dbl ? 8 : 4, &straddles));
+        emit_li(a, S11, bad_address(a, dbl ? 8 : 4));
         emit_fillers(a, 3);
         if (rnd(a, 2))
             emit(a, enc_i(0x07, 2 + dbl, f, S11, 0), 4, "%s f%u, 0(s11)", dbl ? "fld" : "flw", f);
@@ -595,7 +595,7 @@ static void gen_fault_unit(Asm *a)
     case 6: { /* AMOs: to nowhere, or misaligned in the data area */
         unsigned dbl = (unsigned) rnd(a, 2);
         if (rnd(a, 2))
-            emit_li(a, S11, bad_address(a, 8, &straddles) & ~UINT64_C(7));
+            emit_li(a, S11, bad_address(a, 8) & ~UINT64_C(7));
         else {
             int32_t off = 1 + (int32_t) rnd(a, dbl ? 7 : 3);
             emit(a, enc_i(0x13, 0, S11, S0, off), 4, "addi s11, s0, %d (misaligned)", off);
@@ -610,7 +610,7 @@ static void gen_fault_unit(Asm *a)
         break;
     }
     case 7: { /* compressed, so the handler skips two bytes */
-        emit_li(a, A4, bad_address(a, 8, &straddles) & ~UINT64_C(7));
+        emit_li(a, A4, bad_address(a, 8) & ~UINT64_C(7));
         emit_fillers(a, 3);
         if (rnd(a, 2))
             emit(a, 0x6000 | (A4 - 8) << 7 | (A5 - 8) << 2, 2, "c.ld a5, 0(a4)");
@@ -625,7 +625,7 @@ static void gen_fault_unit(Asm *a)
         emit(a, enc_i(0x73, 2, 0, S8, CSR_MSTATUS), 4, "csrs mstatus, s8  # MPRV, MPP = S");
         emit_fillers(a, 3);
         unsigned f3 = (unsigned) rnd(a, 4);
-        emit_li(a, S11, bad_address(a, 1u << f3, &straddles));
+        emit_li(a, S11, bad_address(a, 1u << f3));
         emit_fillers(a, 2);
         if (rnd(a, 2))
             emit(a, enc_i(0x03, f3, rd, S11, 0), 4, "%s %s, 0(s11)", ln[f3], xname[rd]);
