@@ -803,6 +803,27 @@ static void gen_irq_mask_unit(Asm *a)
     end_unit(a);
 }
 
+/* A counted loop of one to three blocks without fence.i, so compiled blocks chain into each
+ * other (and into themselves) and stay chained until code changes: the driver's code writes
+ * into its body are seen after a fence.i elsewhere, when the loop is entered again. */
+static void gen_loop_unit(Asm *a)
+{
+    unsigned loop = new_label(a);
+    emit_li(a, T3, 3 + rnd(a, 6));
+    place(a, loop);
+    for (unsigned n = (unsigned) rnd(a, 3); n; n--) {
+        unsigned skip = new_label(a);
+        emit_fillers(a, 4);
+        branch_to(a, (unsigned) rnd(a, 2), pool_reg(a), pool_reg(a), skip);
+        emit_fillers(a, 2);
+        place(a, skip);
+    }
+    emit_fillers(a, 4);
+    emit(a, enc_i(0x13, 0, T3, T3, -1), 4, "addi t3, t3, -1");
+    branch_to(a, 1, T3, 0, loop);
+    end_unit(a);
+}
+
 static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kind,
                                 GArray **patchable)
 {
@@ -834,7 +855,9 @@ static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kin
 
     while (here(&a) < code_bytes) {
         unsigned k = (unsigned) rnd(&a, 10);
-        if (kind == STREAM_ALU) {
+        if (rnd(&a, kind == STREAM_ALU ? 3 : 8) == 0) {
+            gen_loop_unit(&a);
+        } else if (kind == STREAM_ALU) {
             /* Now and then longer than a block may be (VR_BLOCK_MAX_INSNS, 64). */
             unsigned n = rnd(&a, 8) ? 2 + (unsigned) rnd(&a, 3) : 60 + (unsigned) rnd(&a, 200);
             for (unsigned i = 0; i < n; i++)
