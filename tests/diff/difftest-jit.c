@@ -517,9 +517,6 @@ static void emit_fillers(Asm *a, unsigned max)
 static void end_unit(Asm *a)
 {
     unsigned next = new_label(a);
-    /* Now and then a fence.i, so code the driver changed behind the harts' backs shows. */
-    if (rnd(a, 6) == 0)
-        emit(a, 0x0000100f, 4, "fence.i");
     switch (rnd(a, 3)) {
     case 0: jump_to(a, next); break;
     case 1:
@@ -530,6 +527,10 @@ static void end_unit(Asm *a)
     default: branch_to(a, 0, 0, 0, next); break;
     }
     place(a, next);
+    /* Now and then the next unit starts with a fence.i: the driver rewrites code behind the
+     * harts' backs right before one (see run_seed). */
+    if (rnd(a, 6) == 0)
+        emit(a, 0x0000100f, 4, "fence.i");
 }
 
 /* An address whose access traps in M-mode. */
@@ -1240,6 +1241,9 @@ static int run_seed(const Options *opt, uint64_t seed)
     int code_write_every = opt->code_write_every >= 0 ? opt->code_write_every : 40;
     uint8_t *ram_ref = vr_address_space_ram_ptr(r.as_ref, RVG_RAM_BASE, RVG_RAM_SIZE);
     uint8_t *ram_jit = vr_address_space_ram_ptr(r.as_jit, RVG_RAM_BASE, RVG_RAM_SIZE);
+    const RType *write_insn = NULL; /* a code write waiting for a fence.i */
+    size_t write_off = 0;
+    uint32_t write_raw = 0;
     int failed = 0;
     State before, a, b;
     hart_state(r.ref, &before);
@@ -1261,19 +1265,25 @@ static int run_seed(const Options *opt, uint64_t seed)
         }
         if (patchable && patchable->len && code_write_every > 0 &&
             rvg_below(&drv, (uint64_t) code_write_every) == 0) {
-            /* Someone else (a device, another hart) rewrites an ALU instruction: seen after
-             * the next fence.i, or earlier where a block is decoded anew. */
-            size_t off = g_array_index(patchable, size_t, rvg_below(&drv, patchable->len));
-            const RType *t = &rtypes[rvg_below(&drv, G_N_ELEMENTS(rtypes))];
-            uint32_t raw =
-                enc_r(t->op, t->f3, t->f7, pool[rvg_below(&drv, sizeof(pool))],
-                      pool[rvg_below(&drv, sizeof(pool))], pool[rvg_below(&drv, sizeof(pool))]);
-            memcpy(ram_ref + (RVG_CODE_BASE - RVG_RAM_BASE) + off, &raw, 4);
-            memcpy(ram_jit + (RVG_CODE_BASE - RVG_RAM_BASE) + off, &raw, 4);
+            /* Someone else (a device, another hart) rewrites an ALU instruction... */
+            write_off = g_array_index(patchable, size_t, rvg_below(&drv, patchable->len));
+            write_insn = &rtypes[rvg_below(&drv, G_N_ELEMENTS(rtypes))];
+            write_raw = enc_r(
+                write_insn->op, write_insn->f3, write_insn->f7, pool[rvg_below(&drv, sizeof(pool))],
+                pool[rvg_below(&drv, sizeof(pool))], pool[rvg_below(&drv, sizeof(pool))]);
+        }
+        const RvgInsn *next = rvg_insn_at(r.prog, pc);
+        if (write_insn && next && next->raw == 0x0000100f) {
+            /* ...just before this hart runs a fence.i, which must make it visible. Before
+             * the fence.i either the old or the new code may run (a code cache that fills
+             * up and is emptied shows new code early), so nothing runs in between. */
+            memcpy(ram_ref + (RVG_CODE_BASE - RVG_RAM_BASE) + write_off, &write_raw, 4);
+            memcpy(ram_jit + (RVG_CODE_BASE - RVG_RAM_BASE) + write_off, &write_raw, 4);
             r.code_writes++;
             if (opt->trace)
-                printf("         external write: 0x%08" PRIx64 " := %08x %s\n", RVG_CODE_BASE + off,
-                       raw, t->name);
+                printf("         external write: 0x%08" PRIx64 " := %08x %s\n",
+                       RVG_CODE_BASE + write_off, write_raw, write_insn->name);
+            write_insn = NULL;
         }
         uint64_t budget = 1;
         if (opt->max_chunk > 1 && rvg_below(&drv, 4) == 0)
