@@ -1050,10 +1050,17 @@ static bool ends_block(uint32_t raw, unsigned len)
 /* The instructions of the block that starts at pc, as generated (before any patching). */
 static void print_block(const Run *r, uint64_t pc)
 {
-    printf("  the block (as generated):\n");
+    printf("  the block (as generated; the interpreter's RAM where it differs now):\n");
+    const uint8_t *ram = ram_of(r->as_ref);
     for (unsigned n = 0; n < 40; n++) {
         const RvgInsn *in = rvg_insn_at(r->prog, pc);
         print_insn(r, "    ", pc);
+        if (in) {
+            uint32_t now = 0;
+            memcpy(&now, ram + (pc - RVG_RAM_BASE), in->len);
+            if (now != in->raw)
+                printf("%16s(now %0*x)\n", "", in->len * 2, now);
+        }
         if (!in || ends_block(in->raw, in->len))
             return;
         pc += in->len;
@@ -1299,6 +1306,10 @@ static int run_seed(const Options *opt, uint64_t seed)
                    "), budget %" PRIu64 "\n",
                    a.instret - before.instret, a.pc, a.mcause, a.mepc, a.mtval, budget);
             diff_states(&a, &b, &before);
+            if (budget > 1)
+                printf("  (with a budget of %" PRIu64 ", the run went on past this block, "
+                       "through the blocks chained after it)\n",
+                       budget);
             print_block(&r, pc);
             print_history(&r);
             print_repro(&r);
