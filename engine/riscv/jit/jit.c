@@ -350,9 +350,10 @@ typedef struct {
     unsigned n_cold;
     uint8_t *exit_rel[2];
     uint8_t *entry_fail_rel[2];
-    uint8_t *body;    /* after the entry's checks and loads: where a loop goes back to */
-    uint32_t written; /* cached guest registers the block writes */
-    bool may_retire;  /* it stores, or calls the interpreter: it may retire blocks */
+    uint8_t *body;          /* after the entry's checks and loads: where a loop goes back to */
+    uint32_t written;       /* cached guest registers the block writes */
+    uint32_t written_first; /* those it writes before reading them */
+    bool may_retire;        /* it stores, or calls the interpreter: it may retire blocks */
 } Cg;
 
 /* The value of guest register r: the host register holding it, or tmp after loading it. */
@@ -397,12 +398,12 @@ static void write_back(Cg *g, uint32_t dirty)
             x_store64(&g->a, RBX, XOFF(r), g->host_of[r]);
 }
 
-/* Around a call: guest registers in caller-saved host registers go to the hart, and come
- * back after (the callee may change the one named `changed`, or none). */
-static void save_volatile(Cg *g)
+/* Around a call: guest registers held only in caller-saved host registers (`dirty`, as at
+ * the call) go to the hart, and all caller-saved ones come back from it after. */
+static void save_volatile(Cg *g, uint32_t dirty)
 {
     for (unsigned r = 1; r < 32; r++)
-        if (g->host_of[r] >= 0 && caller_saved(g->host_of[r]))
+        if ((dirty & (1u << r)) && caller_saved(g->host_of[r]))
             x_store64(&g->a, RBX, XOFF(r), g->host_of[r]);
 }
 
@@ -621,7 +622,7 @@ static void emit_fp_helper(Cg *g, const VrInsn *ip, unsigned index, FpHelper fn)
         x_store64(a, RBX, XOFF(ip->rd), g->host_of[ip->rd]);
         g->dirty &= ~(1u << ip->rd);
     }
-    save_volatile(g);
+    save_volatile(g, g->dirty);
     x_mov_rr(a, true, RDI, RBX);
     x_mov_ri(a, RSI, (uint64_t) (uintptr_t) ip);
     x_call_abs(a, (const void *) fn);
@@ -693,7 +694,7 @@ static void emit_cold(Cg *g, const Cold *c)
         exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
         return;
     }
-    save_volatile(g);
+    save_volatile(g, c->dirty);
     if (c->kind == COLD_LOAD) {
         x_mov_rr(a, true, RDI, RBX);
         x_mov_ri(a, RDX, c->size);
@@ -1306,6 +1307,30 @@ static void allocate(Cg *g, unsigned n_slots)
     }
     g->written = 0;
     g->may_retire = false;
+    /* Registers written before any read, in the order the block runs (an instruction reads
+     * before it writes). Another instruction run through a call reads the hart's copy,
+     * which is current for a register not yet loaded or written. */
+    uint32_t seen = 0;
+    g->written_first = 0;
+    for (unsigned i = 0; i < n_slots; i++) {
+        const VrInsn *ip = &g->b->insns[i];
+        VrOp op = (VrOp) ip->kind;
+        unsigned f = native(op) ? operand_fields(op) : 0;
+        if (f & USES_RS1)
+            seen |= 1u << ip->rs1;
+        if (f & USES_RS2)
+            seen |= 1u << ip->rs2;
+        if (!native(op)) {
+            /* Called out: it reads the hart's copy, or writes one that is reloaded. */
+            if (fp_helpers[op] ? fp_writes_x[op] : true)
+                seen |= ip->rd < 32 ? 1u << ip->rd : 0;
+            continue;
+        }
+        if ((f & USES_RD) && ip->rd < 32 && !(seen & (1u << ip->rd)))
+            g->written_first |= 1u << ip->rd;
+        if ((f & USES_RD) && ip->rd < 32)
+            seen |= 1u << ip->rd;
+    }
     for (unsigned i = 0; i < n_slots; i++) {
         VrOp op = (VrOp) g->b->insns[i].kind;
         if (!native(op) || (op >= VR_OP_SB && op <= VR_OP_SD) || op == VR_OP_FSW || op == VR_OP_FSD)
@@ -1362,15 +1387,17 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
      * jumps to it), so the code is current. */
     emit_budget_check(g, g->entry_fail_rel);
     x_alu_mi(a, true, ALU_SUB, RBX, OFF(jit_budget), b->n_insns);
+    const VrInsn *last = &b->insns[n_slots - 1];
+    bool loops = !to_interp && last->kind != VR_OP_JALR && last->kind != VR_OP_CONT &&
+                 (uint64_t) last->imm == b->vpc;
+    /* A register the block writes before it reads needs no load, except in a loop, which
+     * comes back to the body with the last round's values. */
     for (unsigned r = 1; r < 32; r++)
-        if (g->host_of[r] >= 0)
+        if (g->host_of[r] >= 0 && (loops || !(g->written_first & (1u << r))))
             x_load64(a, g->host_of[r], RBX, XOFF(r));
     /* A loop comes back here with registers the last round wrote still unsaved: count them
      * all as unsaved from the start. */
     g->body = a->p;
-    const VrInsn *last = &b->insns[n_slots - 1];
-    bool loops = !to_interp && last->kind != VR_OP_JALR && last->kind != VR_OP_CONT &&
-                 (uint64_t) last->imm == b->vpc;
     g->dirty = loops ? g->written : 0;
 
     bool ended = false;
