@@ -289,14 +289,14 @@ static void emit_li(Asm *a, unsigned rd, uint64_t v)
     if (s >= -2048 && s < 2048) {
         emit(a, enc_i(0x13, 0, rd, 0, (int32_t) s), 4, "li %s, %" PRId64, xname[rd], s);
     } else if (s >= INT32_MIN && s <= INT32_MAX) {
-        int32_t lo = (int32_t) ((s << 52) >> 52);
-        uint32_t hi = (uint32_t) (((s - lo) >> 12) & 0xfffff);
+        int32_t lo = (int32_t) ((int64_t) ((uint64_t) s << 52) >> 52);
+        uint32_t hi = (uint32_t) ((((uint64_t) s - (uint64_t) (int64_t) lo) >> 12) & 0xfffff);
         emit(a, 0x37 | rd << 7 | hi << 12, 4, "lui %s, 0x%x", xname[rd], hi);
         if (lo)
             emit(a, enc_i(0x1b, 0, rd, rd, lo), 4, "addiw %s, %s, %d", xname[rd], xname[rd], lo);
     } else {
-        int32_t lo = (int32_t) ((s << 52) >> 52);
-        emit_li(a, rd, (uint64_t) ((s - lo) >> 12));
+        int32_t lo = (int32_t) ((int64_t) ((uint64_t) s << 52) >> 52);
+        emit_li(a, rd, (uint64_t) ((int64_t) ((uint64_t) s - (uint64_t) (int64_t) lo) >> 12));
         emit(a, enc_i(0x13, 1, rd, rd, 12), 4, "slli %s, %s, 12", xname[rd], xname[rd]);
         if (lo)
             emit(a, enc_i(0x13, 0, rd, rd, lo), 4, "addi %s, %s, %d", xname[rd], xname[rd], lo);
@@ -1476,6 +1476,10 @@ int main(int argc, char **argv)
     gint64 t0 = g_get_monotonic_time();
     for (gint i = 0; i < opt.seeds; i++)
         failures += run_seed(&opt, (uint64_t) opt.seed + (uint64_t) i);
+    g_free(opt.stream_name);
+    g_free(opt.focus_name);
+    g_free(opt.b_accel_name);
+    opt.focus_name = opt.stream_name = opt.b_accel_name = NULL;
     if (opt.list)
         return 0;
     printf("difftest-jit: stream %s%s, threshold %d, seeds %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT
