@@ -231,10 +231,10 @@ static void test_install(void)
     g_assert_cmpstr(cd, ==, iso);
     g_assert_true(g_key_file_get_boolean(before, "disk 1", "eject-on-reboot", NULL));
 
-    ui_wait_console("vireo-installer: installing to /dev/vda", 300000, "the installer");
+    ui_wait_console("vireo-installer: installing to /dev/vda", 150000, "the installer");
     ui_screenshot(GTK_WIDGET(ui_window()), "install-running");
-    ui_wait_console("vireo-installer: done, rebooting", 300000, "the install to finish");
-    ui_wait_console("vireo-installed: ready", 300000, "the installed system");
+    ui_wait_console("vireo-installer: done, rebooting", 150000, "the install to finish");
+    ui_wait_console("vireo-installed: ready", 150000, "the installed system");
 
     /* The restart ejected the CD: the page says so and machine.ini keeps it. */
     UI_WAIT_FOR(vireo_machine_page_get_banner(page) != NULL, 10000, "the banner");
@@ -265,7 +265,7 @@ static void test_install(void)
     ui_screenshot(GTK_WIDGET(ui_window()), "install-firmware-menu");
     ui_real_click(terminal);
     ui_type(terminal, "boot\n");
-    ui_wait_console("vireo-installed: ready", 300000, "the installed system after the menu");
+    ui_wait_console("vireo-installed: ready", 150000, "the installed system after the menu");
 
     vireo_machine_force_off(machine);
     UI_WAIT_FOR(vireo_machine_get_state(machine) == VIREO_MACHINE_OFF, 20000, "the machine off");

@@ -749,43 +749,39 @@ static void alu_rr(Cg *g, const VrInsn *ip, X86Alu op, bool w32)
     dst(g, ip->rd, RAX);
 }
 
-static void alu_ri(Cg *g, const VrInsn *ip, X86Alu op, bool w32)
+/* For rd = f(rs1): the register to compute in, holding rs1 (rd's own when it is cached,
+ * so that addi sp, sp, -16 stays one instruction), and the write of the result. */
+static int unary_begin(Cg *g, const VrInsn *ip)
 {
     int d = cached_rd(g, ip);
-    if (d >= 0) {
-        /* In rd's own register: addi sp, sp, -16 */
-        if (ip->rs1 != ip->rd)
-            src_into(g, ip->rs1, d);
-        x_alu_ri(&g->a, !w32, op, d, (int32_t) ip->imm);
-        if (w32)
-            x_movsxd(&g->a, d, d);
-        g->dirty |= 1u << ip->rd;
-        return;
-    }
-    src_into(g, ip->rs1, RAX);
-    x_alu_ri(&g->a, !w32, op, RAX, (int32_t) ip->imm);
+    int r = d >= 0 ? d : RAX;
+    if (d < 0 || ip->rs1 != ip->rd)
+        src_into(g, ip->rs1, r);
+    return r;
+}
+
+static void unary_end(Cg *g, const VrInsn *ip, int r, bool w32)
+{
     if (w32)
-        x_movsxd(&g->a, RAX, RAX);
-    dst(g, ip->rd, RAX);
+        x_movsxd(&g->a, r, r);
+    if (r == RAX)
+        dst(g, ip->rd, RAX);
+    else
+        g->dirty |= 1u << ip->rd;
+}
+
+static void alu_ri(Cg *g, const VrInsn *ip, X86Alu op, bool w32)
+{
+    int r = unary_begin(g, ip);
+    x_alu_ri(&g->a, !w32, op, r, (int32_t) ip->imm);
+    unary_end(g, ip, r, w32);
 }
 
 static void shift_ri(Cg *g, const VrInsn *ip, X86Shift op, bool w32)
 {
-    int d = cached_rd(g, ip);
-    if (d >= 0) {
-        if (ip->rs1 != ip->rd)
-            src_into(g, ip->rs1, d);
-        x_shift_ri(&g->a, !w32, op, d, (uint8_t) ip->imm);
-        if (w32)
-            x_movsxd(&g->a, d, d);
-        g->dirty |= 1u << ip->rd;
-        return;
-    }
-    src_into(g, ip->rs1, RAX);
-    x_shift_ri(&g->a, !w32, op, RAX, (uint8_t) ip->imm);
-    if (w32)
-        x_movsxd(&g->a, RAX, RAX);
-    dst(g, ip->rd, RAX);
+    int r = unary_begin(g, ip);
+    x_shift_ri(&g->a, !w32, op, r, (uint8_t) ip->imm);
+    unary_end(g, ip, r, w32);
 }
 
 static void shift_rr(Cg *g, const VrInsn *ip, X86Shift op, bool w32)
