@@ -80,6 +80,16 @@ struct VrBlock {
     VrInsn insns[];
 };
 
+/* The instruction's bits as decoded (for an illegal instruction's tval). */
+static inline uint64_t vr_insn_raw(const VrBlock *b, const VrInsn *ip)
+{
+    const uint8_t *p = b->bytes + ip->pc_off;
+    uint64_t v = (uint64_t) p[0] | ((uint64_t) p[1] << 8);
+    if (ip->len == 4)
+        v |= ((uint64_t) p[2] << 16) | ((uint64_t) p[3] << 24);
+    return v;
+}
+
 #define VR_BLOCK_MAX_INSNS  64
 #define VR_BLOCK_DEAD_EPOCH UINT32_MAX
 

@@ -47,15 +47,6 @@ VrExit vr_interp_one(VrHart *h, const VrBlock *b, const VrInsn *ip)
 #define R(r) x[(r)]
 #define F(r) h->f[(r)]
 
-static inline uint64_t raw_insn(const VrBlock *b, const VrInsn *ip)
-{
-    const uint8_t *p = b->bytes + ip->pc_off;
-    uint64_t v = (uint64_t) p[0] | ((uint64_t) p[1] << 8);
-    if (ip->len == 4)
-        v |= ((uint64_t) p[2] << 16) | ((uint64_t) p[3] << 24);
-    return v;
-}
-
 static inline uint64_t rev8(uint64_t v)
 {
     return __builtin_bswap64(v);
@@ -181,7 +172,7 @@ interp(VrHart *h, int64_t *budget_io, bool single_step, VrBlock *one)
         tval = (v);     \
         goto exception; \
     } while (0)
-#define ILLEGAL() EXC(CAUSE_ILLEGAL_INSTRUCTION, raw_insn(b, ip))
+#define ILLEGAL() EXC(CAUSE_ILLEGAL_INSTRUCTION, vr_insn_raw(b, ip))
 /* To a target fixed at decode time: the link can only lead there. */
 #define JUMP(s, target)     \
     do {                    \

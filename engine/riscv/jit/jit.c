@@ -180,11 +180,17 @@ void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to)
     f->chained[slot] = true;
 }
 
+/* A patched jump goes back to the exit right after it. */
+static void unchain(VrJitPatch *p)
+{
+    x_patch(p->from->exit_rel[p->slot], p->from->exit_rel[p->slot] + 4);
+    p->from->chained[p->slot] = false;
+}
+
 void vr_jit_unchain_all(VrJit *jit)
 {
     for (VrJitPatch *p = jit->patches; p; p = p->next_all) {
-        x_patch(p->from->exit_rel[p->slot], p->from->exit_rel[p->slot] + 4);
-        p->from->chained[p->slot] = false;
+        unchain(p);
         p->to->incoming = NULL;
     }
     jit->patches = NULL;
@@ -194,11 +200,8 @@ void vr_jit_block_retired(VrJit *jit, VrBlock *b)
 {
     VrJitBlock *t = b->jit;
     (void) jit;
-    for (VrJitPatch *p = t->incoming; p; p = p->next) {
-        /* Back to the exit right after the jump. */
-        x_patch(p->from->exit_rel[p->slot], p->from->exit_rel[p->slot] + 4);
-        p->from->chained[p->slot] = false;
-    }
+    for (VrJitPatch *p = t->incoming; p; p = p->next)
+        unchain(p);
     t->incoming = NULL;
     b->jit = NULL;
 }
@@ -424,6 +427,14 @@ static void exit_with(Cg *g, VrJitExitKind kind, unsigned index)
     x_patch(rel, g->jit->exit_rw);
 }
 
+/* idx = the byte offset of va's entry in a TLB table ((va >> 12) % entries * 16). */
+static void emit_tlb_index(Cg *g, int idx, int va)
+{
+    x_mov_rr(&g->a, false, idx, va);
+    x_shift_ri(&g->a, false, SH_SHR, idx, VR_PAGE_BITS - 4);
+    x_alu_ri(&g->a, false, ALU_AND, idx, (VR_TLB_SIZE - 1) << 4);
+}
+
 /* Goes straight to the compiled block for the pc in rax when the block cache would find it
  * there: its jump table holds a block for that pc, the fetch TLB maps the pc to the same
  * host code, the block is of the current code epoch, and it is compiled. Otherwise falls through.
@@ -448,9 +459,7 @@ static void emit_lookup_jump(Cg *g)
     x_alu_rm(a, true, ALU_CMP, RAX, RDX, (int32_t) offsetof(VrBlock, vpc));
     miss[1] = x_jcc(a, CC_NE);
     x_load64(a, RSI, RBX, OFF(tlb_fetch));
-    x_mov_rr(a, false, RCX, RAX);
-    x_shift_ri(a, false, SH_SHR, RCX, VR_PAGE_BITS - 4);
-    x_alu_ri(a, false, ALU_AND, RCX, (VR_TLB_SIZE - 1) << 4);
+    emit_tlb_index(g, RCX, RAX);
     x_mov_rr(a, true, RDI, RAX);
     x_alu_ri(a, true, ALU_AND, RDI, (int32_t) VR_PAGE_MASK);
     /* cmp rdi, [rsi + rcx + exec.tag] */
@@ -519,9 +528,7 @@ static uint8_t *emit_tlb_probe(Cg *g, const VrInsn *ip, unsigned size, bool writ
     if (ip->imm)
         x_alu_ri(a, true, ALU_ADD, RSI, (int32_t) ip->imm);
     x_load64(a, RAX, RBX, OFF(tlb_data));
-    x_mov_rr(a, false, RDX, RSI);
-    x_shift_ri(a, false, SH_SHR, RDX, VR_PAGE_BITS - 4);
-    x_alu_ri(a, false, ALU_AND, RDX, (VR_TLB_SIZE - 1) << 4);
+    emit_tlb_index(g, RDX, RSI);
     x_mov_rr(a, true, RCX, RSI);
     x_alu_ri(a, true, ALU_AND, RCX, (int32_t) (VR_PAGE_MASK | (size - 1)));
     int32_t table = write ? (int32_t) offsetof(VrTlb, write) : (int32_t) offsetof(VrTlb, read);
@@ -554,20 +561,10 @@ static void emit_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size, bo
     dst(g, ip->rd, RAX);
 }
 
-/* The raw bits of an instruction, for an illegal instruction's tval. */
-static uint64_t raw_bits(const VrBlock *b, const VrInsn *ip)
-{
-    const uint8_t *p = b->bytes + ip->pc_off;
-    uint64_t v = (uint64_t) p[0] | ((uint64_t) p[1] << 8);
-    if (ip->len == 4)
-        v |= ((uint64_t) p[2] << 16) | ((uint64_t) p[3] << 24);
-    return v;
-}
-
 static void add_illegal(Cg *g, const VrInsn *ip, unsigned index, uint8_t *jump_rel)
 {
     Cold *c = add_cold(g, COLD_ILLEGAL, index, jump_rel);
-    c->raw = raw_bits(g->b, ip);
+    c->raw = vr_insn_raw(g->b, ip);
 }
 
 /* FP loads and stores need mstatus.FS on. */
@@ -835,9 +832,8 @@ static void emit_back_edge(Cg *g)
 {
     X86 *a = &g->a;
     uint8_t *fail[3];
-    unsigned n_fail = 0;
+    unsigned n_fail = 2;
     emit_budget_check(g, fail);
-    n_fail = 2;
     if (g->may_retire) {
         /* A store or an instruction run by the interpreter may have retired the block
          * itself; so may FENCE.I, but that leaves compiled code. */
@@ -1125,12 +1121,13 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
         dst(g, ip->rd, RAX);
         break;
     }
-    case VR_OP_SLLI_UW:
-        src_into(g, ip->rs1, RAX);
-        x_mov_rr(a, false, RAX, RAX);
-        x_shift_ri(a, true, SH_SHL, RAX, (uint8_t) ip->imm);
-        dst(g, ip->rd, RAX);
+    case VR_OP_SLLI_UW: {
+        int r = unary_begin(g, ip);
+        x_mov_rr(a, false, r, r);
+        x_shift_ri(a, true, SH_SHL, r, (uint8_t) ip->imm);
+        unary_end(g, ip, r, false);
         break;
+    }
     case VR_OP_ANDN:
     case VR_OP_ORN:
         operands(g, ip);
@@ -1157,25 +1154,24 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
         break;
     }
     case VR_OP_SEXT_B:
-        src_into(g, ip->rs1, RAX);
-        x_0f_rr(a, true, 0xbe, RAX, RAX, false);
-        dst(g, ip->rd, RAX);
-        break;
     case VR_OP_SEXT_H:
-        src_into(g, ip->rs1, RAX);
-        x_0f_rr(a, true, 0xbf, RAX, RAX, false);
-        dst(g, ip->rd, RAX);
+    case VR_OP_ZEXT_H: {
+        /* movsx r64, r8 / movsx r64, r16 / movzx r32, r16 */
+        int r = unary_begin(g, ip);
+        x_0f_rr(a, op != VR_OP_ZEXT_H,
+                op == VR_OP_SEXT_B   ? 0xbe
+                : op == VR_OP_SEXT_H ? 0xbf
+                                     : 0xb7,
+                r, r, false);
+        unary_end(g, ip, r, false);
         break;
-    case VR_OP_ZEXT_H:
-        src_into(g, ip->rs1, RAX);
-        x_0f_rr(a, false, 0xb7, RAX, RAX, false);
-        dst(g, ip->rd, RAX);
+    }
+    case VR_OP_REV8: {
+        int r = unary_begin(g, ip);
+        x_bswap(a, r);
+        unary_end(g, ip, r, false);
         break;
-    case VR_OP_REV8:
-        src_into(g, ip->rs1, RAX);
-        x_bswap(a, RAX);
-        dst(g, ip->rd, RAX);
-        break;
+    }
     case VR_OP_BSET:
     case VR_OP_BCLR:
     case VR_OP_BINV:
@@ -1185,23 +1181,25 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
         break;
     case VR_OP_BSETI:
     case VR_OP_BCLRI:
-    case VR_OP_BINVI:
-        src_into(g, ip->rs1, RAX);
-        x_bt_ri(a, op == VR_OP_BSETI ? 5 : op == VR_OP_BCLRI ? 6 : 7, RAX, (uint8_t) ip->imm);
-        dst(g, ip->rd, RAX);
+    case VR_OP_BINVI: {
+        int r = unary_begin(g, ip);
+        x_bt_ri(a, op == VR_OP_BSETI ? 5 : op == VR_OP_BCLRI ? 6 : 7, r, (uint8_t) ip->imm);
+        unary_end(g, ip, r, false);
         break;
+    }
     case VR_OP_BEXT:
         operands(g, ip);
         x_shift_cl(a, true, SH_SHR, RAX);
         x_alu_ri(a, false, ALU_AND, RAX, 1);
         dst(g, ip->rd, RAX);
         break;
-    case VR_OP_BEXTI:
-        src_into(g, ip->rs1, RAX);
-        x_shift_ri(a, true, SH_SHR, RAX, (uint8_t) ip->imm);
-        x_alu_ri(a, false, ALU_AND, RAX, 1);
-        dst(g, ip->rd, RAX);
+    case VR_OP_BEXTI: {
+        int r = unary_begin(g, ip);
+        x_shift_ri(a, true, SH_SHR, r, (uint8_t) ip->imm);
+        x_alu_ri(a, false, ALU_AND, r, 1);
+        unary_end(g, ip, r, false);
         break;
+    }
     default: g_assert_not_reached();
     }
     return false;
