@@ -86,14 +86,24 @@ void vr_block_cache_code_written(VrBlockCache *c, const uint8_t *host, unsigned 
 }
 
 /* A page starts holding code: this hart's fast store path must keep away from it. */
+static void drop_write_entries_of(VrTlb *t, const uint8_t *page)
+{
+    for (unsigned i = 0; i < VR_TLB_SIZE; i++) {
+        VrTlbEntry *e = &t->write[i];
+        if (e->tag != VR_TLB_INVALID && (const uint8_t *) (e->tag + e->addend) == page)
+            e->tag = VR_TLB_INVALID;
+    }
+}
+
 static void drop_write_entries(VrHart *h, const uint8_t *page)
 {
-    for (unsigned m = 0; m < VR_MMU_COUNT; m++) {
-        for (unsigned i = 0; i < VR_TLB_SIZE; i++) {
-            VrTlbEntry *e = &h->tlb[m].write[i];
-            if (e->tag != VR_TLB_INVALID && (const uint8_t *) (e->tag + e->addend) == page)
-                e->tag = VR_TLB_INVALID;
-        }
+    drop_write_entries_of(&h->tlb_m, page);
+    for (unsigned k = 0; k < VR_TLB_SETS; k++) {
+        VrTlbSet *s = &h->tlb_sets[k];
+        if (!s->filled)
+            continue;
+        for (unsigned m = 0; m < VR_MMU_M; m++)
+            drop_write_entries_of(&s->tlb[m], page);
     }
 }
 

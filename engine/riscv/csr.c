@@ -279,7 +279,7 @@ int vr_csr_access(VrHart *h, unsigned csr, uint64_t *value, uint64_t wdata, uint
                 mode == SATP_MODE_SV57) {
                 /* 16 ASID bits; with Bare, the other fields must be zero. */
                 h->satp = mode == SATP_MODE_BARE ? 0 : v;
-                vr_tlb_flush_all(h);
+                vr_hart_update_mmu_idx(h); /* the TLB set of the new address space */
                 state = true;
             }
         }

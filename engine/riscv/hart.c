@@ -18,6 +18,7 @@ VrHart *vr_hart_new(VrAddressSpace *as, VrClock *clock, unsigned hartid)
     g_mutex_init(&h->wait_lock);
     g_cond_init(&h->wait_cond);
     vr_block_cache_init(&h->cache);
+    vr_tlb_init(h);
     vr_interp_ops();
     guint64 threshold = 16;
     const char *env = g_getenv("VIREO_JIT_THRESHOLD");

@@ -41,6 +41,23 @@ enum {
     VR_MMU_COUNT = 4,
 };
 
+/* The TLBs of the regimes that translate (U, S, S_SUM), filled under one satp value (mode,
+ * ASID and root): a satp write selects the set of the new value instead of flushing, so a
+ * return to an address space finds its translations. Keying by the whole satp, not only
+ * the ASID, keeps a root reused under the same ASID from seeing the old root's entries. */
+#define VR_TLB_SETS    8
+#define VR_TLB_NO_SATP (~(uint64_t) 0) /* no legal satp: a set that holds nothing yet */
+
+typedef struct VrTlbSet {
+    VrTlb tlb[VR_MMU_M];
+    uint64_t satp;
+    uint64_t last_used; /* the hart's tlb_switches when it was last selected */
+    /* Virtual range covering every entry of the set that came from a superpage: a flush of
+     * one address inside it must drop them all. Empty when lo > hi. */
+    uint64_t superpage_lo, superpage_hi;
+    bool filled; /* entries may be valid */
+} VrTlbSet;
+
 typedef enum {
     VR_ACCESS_READ = 0,
     VR_ACCESS_WRITE = 1,
@@ -179,15 +196,16 @@ struct VrHart {
     uint64_t resv_value;
     unsigned resv_size;
 
-    /* Translation */
-    VrTlb tlb[VR_MMU_COUNT];
+    /* Translation. M-mode accesses are never translated: their TLB outlives satp. */
+    VrTlb tlb_m;
+    VrTlbSet tlb_sets[VR_TLB_SETS];
+    VrTlbSet *tlb_set; /* the set of the current satp */
+    uint64_t tlb_switches;
+    uint64_t tlb_walks; /* page-table walks started */
     /* The RAM region the hart's walks and slow paths met last (size 0: none), dropped with
      * the TLB, which holds host addresses too. */
     uint64_t ram_base, ram_size;
     uint8_t *ram_host;
-    /* Virtual range covering every TLB entry that came from a superpage: a flush of one
-     * address inside it must drop them all. Empty when lo > hi. */
-    uint64_t superpage_lo, superpage_hi;
 
     VrBlockCache cache;
 
@@ -261,8 +279,18 @@ VrBlock *vr_block_fetch_single(VrHart *h);
  * returns the exception cause (the caller raises it with tval = vaddr). */
 int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_idx, uint64_t *paddr,
                      bool *cacheable);
+/* The TLB of one regime under the current satp. */
+static inline VrTlb *vr_tlb_of(VrHart *h, unsigned mmu_idx)
+{
+    return mmu_idx == VR_MMU_M ? &h->tlb_m : &h->tlb_set->tlb[mmu_idx];
+}
+/* Empties every set and forgets their satp values (a new hart). */
+void vr_tlb_init(VrHart *h);
+/* Every set, and M-mode's TLB. */
 void vr_tlb_flush_all(VrHart *h);
-void vr_tlb_flush_page(VrHart *h, uint64_t vaddr);
+/* SFENCE.VMA: the page of vaddr (or every page when !has_vaddr) in the sets of one ASID
+ * (or of all when !has_asid). */
+void vr_tlb_fence(VrHart *h, bool has_vaddr, uint64_t vaddr, bool has_asid, unsigned asid);
 void vr_hart_update_mmu_idx(VrHart *h);
 bool vr_pmp_check(VrHart *h, uint64_t paddr, unsigned size, VrAccess access, unsigned priv);
 void vr_pmp_update(VrHart *h);

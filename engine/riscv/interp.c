@@ -686,10 +686,7 @@ L_WFI:
 L_SFENCE_VMA:
     if (h->priv == VR_PRV_U || (h->priv == VR_PRV_S && (h->mstatus & MSTATUS_TVM)))
         ILLEGAL();
-    if (ip->rs1 == 0)
-        vr_tlb_flush_all(h);
-    else
-        vr_tlb_flush_page(h, RS1);
+    vr_tlb_fence(h, ip->rs1 != 0, RS1, ip->rs2 != 0, (unsigned) (RS2 & 0xffff));
     h->pc = NEXT_PC();
     prev = NULL;
     goto dispatch;

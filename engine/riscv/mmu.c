@@ -16,8 +16,56 @@ static inline unsigned mmu_idx_priv(unsigned idx)
     }
 }
 
+#define SATP_ASID(satp) ((unsigned) ((satp) >> 44) & 0xffff)
+
+static void tlb_set_flush(VrTlbSet *s)
+{
+    if (s->filled)
+        memset(s->tlb, 0xff, sizeof(s->tlb));
+    s->filled = false;
+    s->superpage_lo = UINT64_MAX;
+    s->superpage_hi = 0;
+}
+
+/* Selects the set of h->satp: the one already tagged with it, or the least recently used
+ * one, emptied and tagged anew. */
+static void tlb_select(VrHart *h)
+{
+    VrTlbSet *pick = &h->tlb_sets[0];
+    for (unsigned i = 0; i < VR_TLB_SETS; i++) {
+        VrTlbSet *s = &h->tlb_sets[i];
+        if (s->satp == h->satp) {
+            pick = s;
+            goto found;
+        }
+        if (s->last_used < pick->last_used)
+            pick = s;
+    }
+    tlb_set_flush(pick);
+    pick->satp = h->satp;
+found:
+    pick->last_used = ++h->tlb_switches;
+    h->tlb_set = pick;
+}
+
+void vr_tlb_init(VrHart *h)
+{
+    memset(&h->tlb_m, 0xff, sizeof(h->tlb_m));
+    for (unsigned i = 0; i < VR_TLB_SETS; i++) {
+        VrTlbSet *s = &h->tlb_sets[i];
+        s->filled = true;
+        tlb_set_flush(s);
+        s->satp = VR_TLB_NO_SATP;
+        s->last_used = 0;
+    }
+    h->tlb_set = NULL;
+    h->tlb_switches = 0;
+}
+
 void vr_hart_update_mmu_idx(VrHart *h)
 {
+    if (unlikely(!h->tlb_set || h->tlb_set->satp != h->satp))
+        tlb_select(h);
     unsigned p = h->priv;
     h->mmu_fetch = p == VR_PRV_M ? VR_MMU_M : p == VR_PRV_S ? VR_MMU_S : VR_MMU_U;
     unsigned dp = p;
@@ -29,34 +77,48 @@ void vr_hart_update_mmu_idx(VrHart *h)
         h->mmu_data = (h->mstatus & MSTATUS_SUM) ? VR_MMU_S_SUM : VR_MMU_S;
     else
         h->mmu_data = VR_MMU_U;
-    h->tlb_data = &h->tlb[h->mmu_data];
-    h->tlb_fetch = &h->tlb[h->mmu_fetch];
+    h->tlb_data = vr_tlb_of(h, h->mmu_data);
+    h->tlb_fetch = vr_tlb_of(h, h->mmu_fetch);
 }
 
 void vr_tlb_flush_all(VrHart *h)
 {
-    memset(h->tlb, 0xff, sizeof(h->tlb));
+    memset(&h->tlb_m, 0xff, sizeof(h->tlb_m));
+    for (unsigned i = 0; i < VR_TLB_SETS; i++)
+        tlb_set_flush(&h->tlb_sets[i]);
     h->ram_size = 0;
-    h->superpage_lo = UINT64_MAX;
-    h->superpage_hi = 0;
 }
 
-void vr_tlb_flush_page(VrHart *h, uint64_t vaddr)
+static void tlb_flush_entry(VrTlb *t, unsigned i, uint64_t tag)
 {
-    if (vaddr >= h->superpage_lo && vaddr <= h->superpage_hi) {
+    if (t->read[i].tag == tag)
+        t->read[i].tag = VR_TLB_INVALID;
+    if (t->write[i].tag == tag)
+        t->write[i].tag = VR_TLB_INVALID;
+    if (t->exec[i].tag == tag)
+        t->exec[i].tag = VR_TLB_INVALID;
+}
+
+void vr_tlb_fence(VrHart *h, bool has_vaddr, uint64_t vaddr, bool has_asid, unsigned asid)
+{
+    if (!has_vaddr && !has_asid) {
         vr_tlb_flush_all(h);
         return;
     }
     uint64_t tag = vaddr & VR_PAGE_MASK;
     unsigned i = (unsigned) (vaddr >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1);
-    for (unsigned m = 0; m < VR_MMU_COUNT; m++) {
-        VrTlb *t = &h->tlb[m];
-        if (t->read[i].tag == tag)
-            t->read[i].tag = VR_TLB_INVALID;
-        if (t->write[i].tag == tag)
-            t->write[i].tag = VR_TLB_INVALID;
-        if (t->exec[i].tag == tag)
-            t->exec[i].tag = VR_TLB_INVALID;
+    if (has_vaddr && !has_asid)
+        tlb_flush_entry(&h->tlb_m, i, tag);
+    for (unsigned k = 0; k < VR_TLB_SETS; k++) {
+        VrTlbSet *s = &h->tlb_sets[k];
+        if (!s->filled || (has_asid && SATP_ASID(s->satp) != asid))
+            continue;
+        if (!has_vaddr || (vaddr >= s->superpage_lo && vaddr <= s->superpage_hi)) {
+            tlb_set_flush(s);
+            continue;
+        }
+        for (unsigned m = 0; m < VR_MMU_M; m++)
+            tlb_flush_entry(&s->tlb[m], i, tag);
     }
 }
 
@@ -193,6 +255,7 @@ int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_id
         if (top != 0 && top != -1)
             return fault_for(access);
 
+        h->tlb_walks++;
         uint64_t table = (h->satp & SATP_PPN_MASK) << VR_PAGE_BITS;
         uint64_t pte = 0, pte_addr = 0;
         int level;
@@ -270,8 +333,9 @@ int vr_mmu_translate(VrHart *h, uint64_t vaddr, VrAccess access, unsigned mmu_id
     *cacheable = vr_pmp_check(h, pa & VR_PAGE_MASK, VR_PAGE_SIZE, access, priv);
     if (superpage_size && *cacheable) {
         uint64_t base = vaddr & ~(superpage_size - 1);
-        h->superpage_lo = MIN(h->superpage_lo, base);
-        h->superpage_hi = MAX(h->superpage_hi, base + superpage_size - 1);
+        VrTlbSet *s = h->tlb_set;
+        s->superpage_lo = MIN(s->superpage_lo, base);
+        s->superpage_hi = MAX(s->superpage_hi, base + superpage_size - 1);
     }
     return 0;
 }
@@ -285,7 +349,9 @@ static void tlb_fill(VrHart *h, unsigned mmu_idx, VrAccess access, uint64_t vadd
     if (access == VR_ACCESS_WRITE && (vr_address_space_page_watched(h->as, paddr) ||
                                       vr_block_cache_is_code_page(&h->cache, host)))
         return;
-    VrTlb *t = &h->tlb[mmu_idx];
+    VrTlb *t = vr_tlb_of(h, mmu_idx);
+    if (mmu_idx != VR_MMU_M)
+        h->tlb_set->filled = true;
     unsigned i = (unsigned) (vaddr >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1);
     VrTlbEntry *e = access == VR_ACCESS_READ    ? &t->read[i]
                     : access == VR_ACCESS_WRITE ? &t->write[i]

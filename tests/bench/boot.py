@@ -4,7 +4,10 @@
 For each machine, best of a few runs:
   - wall time from process start to the init's first line ("vireo-initramfs: ready"),
   - wall time from process start to power-off (init runs `true` and powers off),
-and then host CPU used by an idle guest (booted to its shell) over 10 seconds.
+then the time the guest's shell takes for work that switches between processes all the time
+(each iteration forks two processes joined by a pipe, then a pipe streams 10 MB between two
+processes; measured from "vireo-run: begin" to its exit status), and then host CPU used by
+an idle guest (booted to its shell) over 10 seconds.
 
 usage: tests/bench/boot.py [--reps N] [--idle-seconds S] [--vireo PATH]
 The kernel and initramfs come from tests/guests/ (built if missing, which takes minutes).
@@ -95,6 +98,26 @@ def boot_times(machine, vireo, kernel, initrd, reps):
     return best_ready, best_off
 
 
+# Context switches: fork/exec/exit, and two processes taking turns on a pipe. No double
+# quotes (vireo.run="...").
+SWITCH_WORK = ("i=0; while [ $i -lt 200 ]; do echo $i | cat > /dev/null; i=$((i+1)); done; "
+               "dd if=/dev/zero bs=512 count=20000 2>/dev/null | cat > /dev/null")
+
+
+def switch_work_time(machine, vireo, kernel, initrd, reps):
+    best = None
+    for _ in range(reps):
+        g = Guest(command(machine, vireo, kernel, initrd,
+                          f'console=ttyS0 quiet vireo.run="{SWITCH_WORK}"'))
+        begin = g.wait_for(b"vireo-run: begin", 120)
+        end = g.wait_for(b"vireo-run: exit status 0", 300)
+        g.wait_exit(60)
+        if begin is None or end is None:
+            return None
+        best = end - begin if best is None else min(best, end - begin)
+    return best
+
+
 def idle_cpu(machine, vireo, kernel, initrd, seconds):
     g = Guest(command(machine, vireo, kernel, initrd, "console=ttyS0 quiet"))
     if g.wait_for(b"shell on the console", 120) is None:
@@ -122,15 +145,17 @@ def main():
     rows = {}
     for machine in ("qemu", "vireo"):
         ready, off = boot_times(machine, args.vireo, kernel, initrd, args.reps)
+        switch = switch_work_time(machine, args.vireo, kernel, initrd, args.reps)
         idle = idle_cpu(machine, args.vireo, kernel, initrd, args.idle_seconds)
-        rows[machine] = (ready, off, idle)
+        rows[machine] = (ready, off, switch, idle)
 
     def fmt(v, unit):
         return "failed" if v is None else f"{v:.3f} {unit}" if unit == "s" else f"{v:.2f} {unit}"
 
     print(f"{'':24}{'QEMU 7.2':>14}{'Vireo':>14}{'Vireo/QEMU':>12}")
     labels = [("start to init's first line", 0, "s"), ("start to power-off", 1, "s"),
-              (f"idle CPU over {args.idle_seconds:g} s", 2, "%")]
+              ("process switching work", 2, "s"),
+              (f"idle CPU over {args.idle_seconds:g} s", 3, "%")]
     for label, i, unit in labels:
         q, v = rows["qemu"][i], rows["vireo"][i]
         ratio = f"{v / q:.2f}" if q and v is not None else "-"
