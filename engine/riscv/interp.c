@@ -262,10 +262,14 @@ run_jit:
                 vr_jit_chain(h, b, slot, nb);
             goto chain;
         }
-        case VR_JIT_EXIT_INDIRECT:
+        case VR_JIT_EXIT_INDIRECT: {
             slot = 0;
             next_pc = h->jit_pc;
+            VrBlock *nb = b->link[0];
+            if (nb && nb->vpc == next_pc && nb->jit && nb->epoch == epoch)
+                vr_jit_chain(h, b, 0, nb);
             goto chain_indirect;
+        }
         case VR_JIT_EXIT_EXCEPTION:
             ip = b->insns + idx;
             cause = h->jit_cause;

@@ -22,6 +22,10 @@
 /* Room a block's compilation may need at most: checked before starting one. */
 #define BLOCK_CODE_MAX (48u << 10)
 
+/* How many times an unchained computed jump leaves to the interpreter so that its target
+ * can be linked and compiled (a compile takes VIREO_JIT_THRESHOLD entries). */
+#define IC_TRIES 64
+
 typedef struct VrJitBlock VrJitBlock;
 
 /* A compiled jump from one block's exit straight into another block. */
@@ -39,6 +43,12 @@ struct VrJitBlock {
     uint8_t *entry;       /* the executable address */
     uint8_t *exit_rel[2]; /* the displacement of link 0's and 1's jump (writable view) */
     bool chained[2];
+    /* A block ending in a computed jump: link 0 is an inline cache, a jump taken when the
+     * target is the pc held in the immediate at ic_pc (writable view). Otherwise the jump
+     * leaves to the interpreter, which links and chains the blocks (a new target replacing
+     * the old), ic_tries more times; after that it goes to the jump-table lookup. */
+    uint8_t *ic_pc;
+    uint8_t ic_tries;
     VrJitPatch *incoming;
     VrBlock *block;
 };
@@ -73,6 +83,35 @@ static inline uint8_t *to_rx(const VrJit *jit, uint8_t *rw)
     return jit->rx + (rw - jit->rw);
 }
 
+#define OFF(field) ((int32_t) offsetof(VrHart, field))
+#define XOFF(r)    ((int32_t) (offsetof(VrHart, x) + 8 * (unsigned) (r)))
+#define FOFF(r)    ((int32_t) (offsetof(VrHart, f) + 8 * (unsigned) (r)))
+
+/* Guest registers pinned to callee-saved host registers in all compiled code: the entry
+ * loads them, the common exit stores them, and jumps between blocks keep them, so a value
+ * passes from block to block in a register. They are the registers compiled RISC-V code
+ * passes most between blocks: a5, a4 (GCC's first temporaries), a0 and a1 (arguments
+ * and results). A call that reads or writes the
+ * hart's copy (the interpreter for one instruction, FP helpers) stores or reloads them. */
+static const unsigned pinned_guest[] = {15, 14, 10, 11};
+static const int pinned_host[] = {RBP, R12, R13, R14};
+#define N_PINNED    ((unsigned) G_N_ELEMENTS(pinned_guest))
+#define PINNED_MASK ((1u << 15) | (1u << 14) | (1u << 10) | (1u << 11))
+
+/* h->jit_budget while compiled code runs: every block's entry counts down in a register
+ * instead of memory. */
+#define BUDGET R15
+
+/* Host registers that hold other guest registers within one block; they go back to the
+ * hart around calls. */
+static const int cache_regs[] = {R8, R9, R10, R11};
+#define N_CACHE ((unsigned) G_N_ELEMENTS(cache_regs))
+
+static inline bool caller_saved(int host)
+{
+    return host >= R8 && host <= R11;
+}
+
 /* The entry and exit shared by every block: the entry saves the callee-saved registers,
  * keeps the hart in rbx and jumps to the block; the exit (eax holds the result) undoes it. */
 static void emit_trampoline(VrJit *jit)
@@ -83,9 +122,15 @@ static void emit_trampoline(VrJit *jit)
         x_push(&a, saved[i]);
     x_alu_ri(&a, true, ALU_SUB, RSP, 8); /* calls from blocks see a 16-byte aligned stack */
     x_mov_rr(&a, true, RBX, RDI);
+    for (unsigned i = 0; i < N_PINNED; i++)
+        x_load64(&a, pinned_host[i], RBX, XOFF(pinned_guest[i]));
+    x_load64(&a, BUDGET, RBX, OFF(jit_budget));
     x_jmp_reg(&a, RSI);
     a.p = (uint8_t *) (((uintptr_t) a.p + 15) & ~(uintptr_t) 15);
     jit->exit_rw = a.p;
+    for (unsigned i = 0; i < N_PINNED; i++)
+        x_store64(&a, RBX, XOFF(pinned_guest[i]), pinned_host[i]);
+    x_store64(&a, RBX, OFF(jit_budget), BUDGET);
     x_alu_ri(&a, true, ALU_ADD, RSP, 8);
     for (unsigned i = G_N_ELEMENTS(saved); i-- > 0;)
         x_pop(&a, saved[i]);
@@ -163,7 +208,9 @@ void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to)
 {
     VrJit *jit = h->cache.jit;
     VrJitBlock *f = from->jit, *t = to->jit;
-    if (!f->exit_rel[slot] || f->chained[slot])
+    /* An inline cache is chained again to a new target (the old target's record of the
+     * jump stays; unchaining through it only costs a chance to chain). */
+    if (!f->exit_rel[slot] || (f->chained[slot] && !f->ic_pc))
         return;
     VrJitPatch *p = cache_alloc(jit, sizeof(VrJitPatch));
     if (!p)
@@ -175,6 +222,8 @@ void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to)
     t->incoming = p;
     p->next_all = jit->patches;
     jit->patches = p;
+    if (f->ic_pc)
+        memcpy(f->ic_pc, &to->vpc, sizeof(to->vpc));
     /* Displacements are the same in both views. */
     x_patch(f->exit_rel[slot], t->entry - jit->rx + jit->rw);
     f->chained[slot] = true;
@@ -207,20 +256,6 @@ void vr_jit_block_retired(VrJit *jit, VrBlock *b)
 }
 
 /* ---- the compiler ---- */
-
-#define OFF(field) ((int32_t) offsetof(VrHart, field))
-#define XOFF(r)    ((int32_t) (offsetof(VrHart, x) + 8 * (unsigned) (r)))
-#define FOFF(r)    ((int32_t) (offsetof(VrHart, f) + 8 * (unsigned) (r)))
-
-/* Host registers that hold guest registers within a block, the callee-saved ones first;
- * r8..r11 go back to the hart around calls. */
-static const int cache_regs[] = {RBP, R12, R13, R14, R15, R8, R9, R10, R11};
-#define N_CACHE ((unsigned) G_N_ELEMENTS(cache_regs))
-
-static inline bool caller_saved(int host)
-{
-    return host >= R8 && host <= R11;
-}
 
 typedef enum {
     COLD_LOAD,
@@ -347,6 +382,8 @@ typedef struct {
     X86 a;
     VrJit *jit;
     VrBlock *b;
+    VrJitBlock *jb;
+    uint8_t *ic_pc;
     int host_of[33]; /* guest register -> host register, or -1 */
     uint32_t dirty;
     Cold cold[2 * (VR_BLOCK_MAX_INSNS + 1)]; /* at most two per instruction */
@@ -393,9 +430,11 @@ static void dst(Cg *g, unsigned rd, int from)
     }
 }
 
-/* Guest registers held only in host registers go back to the hart. */
+/* Guest registers held only in host registers of this block go back to the hart (pinned
+ * ones stay: the common exit stores them). */
 static void write_back(Cg *g, uint32_t dirty)
 {
+    dirty &= ~PINNED_MASK;
     for (unsigned r = 1; r < 32; r++)
         if (dirty & (1u << r))
             x_store64(&g->a, RBX, XOFF(r), g->host_of[r]);
@@ -408,6 +447,18 @@ static void save_volatile(Cg *g, uint32_t dirty)
     for (unsigned r = 1; r < 32; r++)
         if ((dirty & (1u << r)) && caller_saved(g->host_of[r]))
             x_store64(&g->a, RBX, XOFF(r), g->host_of[r]);
+}
+
+/* Before a call that reads the hart's registers: the pinned ones go there too. */
+static void store_pinned(Cg *g)
+{
+    for (unsigned i = 0; i < N_PINNED; i++)
+        x_store64(&g->a, RBX, XOFF(pinned_guest[i]), pinned_host[i]);
+}
+
+static bool pinned(unsigned r)
+{
+    return r < 32 && (PINNED_MASK & (1u << r));
 }
 
 static void restore_volatile(Cg *g)
@@ -486,6 +537,26 @@ static void emit_lookup_jump(Cg *g)
     x_modrm_mem(a, 4, RDX, (int32_t) offsetof(VrJitBlock, entry));
     for (unsigned i = 0; i < G_N_ELEMENTS(miss); i++)
         x_patch(miss[i], a->p);
+}
+
+/* For a computed jump to the pc in rax: link 0 as an inline cache (see VrJitBlock.ic_pc).
+ * Falls through to the lookup on a miss, and once the tries to chain are spent. */
+static void emit_jump_cache(Cg *g)
+{
+    X86 *a = &g->a;
+    /* An odd pc is never a target. */
+    g->ic_pc = x_mov_ri64(a, RCX, 1);
+    x_alu_rr(a, true, ALU_CMP, RAX, RCX);
+    uint8_t *miss = x_jcc(a, CC_NE);
+    g->exit_rel[0] = x_jmp(a);
+    x_patch(g->exit_rel[0], a->p);
+    x_patch(miss, a->p);
+    x_mov_ri(a, RCX, (uint64_t) (uintptr_t) &g->jb->ic_tries);
+    x_alu_mi8(a, ALU_CMP, RCX, 0, 0);
+    uint8_t *spent = x_jcc(a, CC_E);
+    x_alu_mi8(a, ALU_SUB, RCX, 0, 1);
+    exit_with(g, VR_JIT_EXIT_INDIRECT, 0);
+    x_patch(spent, a->p);
 }
 
 /* A jump out of the block to a fixed pc through link `slot`. In the same page, a patchable
@@ -610,12 +681,12 @@ static void emit_fp_helper(Cg *g, const VrInsn *ip, unsigned index, FpHelper fn)
 {
     X86 *a = &g->a;
     VrOp op = (VrOp) ip->kind;
-    if (fp_reads_x(op) && ip->rs1 != 0 && (g->dirty & (1u << ip->rs1))) {
+    if (fp_reads_x(op) && ip->rs1 != 0 && ((g->dirty & (1u << ip->rs1)) || pinned(ip->rs1))) {
         x_store64(a, RBX, XOFF(ip->rs1), g->host_of[ip->rs1]);
         g->dirty &= ~(1u << ip->rs1);
     }
     /* The destination is reloaded after the call, which may also fail and leave it. */
-    if (fp_writes_x[op] && ip->rd < 32 && (g->dirty & (1u << ip->rd))) {
+    if (fp_writes_x[op] && ip->rd < 32 && ((g->dirty & (1u << ip->rd)) || pinned(ip->rd))) {
         x_store64(a, RBX, XOFF(ip->rd), g->host_of[ip->rd]);
         g->dirty &= ~(1u << ip->rd);
     }
@@ -652,21 +723,23 @@ static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
     X86 *a = &g->a;
     write_back(g, g->dirty);
     g->dirty = 0;
+    store_pinned(g);
     /* Counter CSRs read instret. */
     x_load64(a, RAX, RBX, OFF(jit_limit));
-    x_alu_rm(a, true, ALU_SUB, RAX, RBX, OFF(jit_budget));
+    x_alu_rr(a, true, ALU_SUB, RAX, BUDGET);
     x_store64(a, RBX, OFF(instret), RAX);
     x_mov_rr(a, true, RDI, RBX);
     x_mov_ri(a, RSI, (uint64_t) (uintptr_t) g->b);
     x_mov_ri(a, RDX, (uint64_t) (uintptr_t) ip);
     x_call_abs(a, (const void *) vr_interp_one);
+    /* A pinned destination is current before any exit, which stores it. */
+    if (ip->rd != 0 && pinned(ip->rd))
+        x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
     x_alu_ri(a, false, ALU_CMP, RAX, VR_EXIT_ONE_DONE);
     uint8_t *not_done = x_jcc(a, CC_NE);
     Cold *c = add_cold(g, COLD_ONE, index, not_done);
     c->join = a->p;
     restore_volatile(g);
-    if (ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0 && !caller_saved(g->host_of[ip->rd]))
-        x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
 }
 
 static void emit_cold(Cg *g, const Cold *c)
@@ -724,23 +797,42 @@ static int cached_rd(const Cg *g, const VrInsn *ip)
     return ip->rd != 0 && ip->rd < 32 ? g->host_of[ip->rd] : -1;
 }
 
+/* ALU_MUL: imul in place of an x86 ALU operation. */
+#define ALU_MUL ((X86Alu) 8)
+
+static bool commutative(X86Alu op)
+{
+    return op == ALU_ADD || op == ALU_XOR || op == ALU_OR || op == ALU_AND || op == ALU_MUL;
+}
+
+static void alu_op(Cg *g, X86Alu op, bool w64, int dst, int src)
+{
+    if (op == ALU_MUL)
+        x_imul_rr(&g->a, w64, dst, src);
+    else
+        x_alu_rr(&g->a, w64, op, dst, src);
+}
+
 static void alu_rr(Cg *g, const VrInsn *ip, X86Alu op, bool w32)
 {
+    unsigned rs1 = ip->rs1, rs2 = ip->rs2;
+    if (rs2 == ip->rd && rs1 != ip->rd && commutative(op))
+        rs1 = ip->rs2, rs2 = ip->rs1;
     int d = cached_rd(g, ip);
-    if (d >= 0 && (ip->rs2 != ip->rd || ip->rs1 == ip->rd)) {
+    if (d >= 0 && (rs2 != ip->rd || rs1 == ip->rd)) {
         /* rd = rs1 op rs2 computed in rd's own register. */
-        if (ip->rs1 != ip->rd)
-            src_into(g, ip->rs1, d);
-        int r2 = src(g, ip->rs2, RCX);
-        x_alu_rr(&g->a, !w32, op, d, r2);
+        if (rs1 != ip->rd)
+            src_into(g, rs1, d);
+        int r2 = src(g, rs2, RCX);
+        alu_op(g, op, !w32, d, r2);
         if (w32)
             x_movsxd(&g->a, d, d);
         g->dirty |= 1u << ip->rd;
         return;
     }
-    src_into(g, ip->rs1, RAX);
-    int r2 = src(g, ip->rs2, RCX);
-    x_alu_rr(&g->a, !w32, op, RAX, r2);
+    src_into(g, rs1, RAX);
+    int r2 = src(g, rs2, RCX);
+    alu_op(g, op, !w32, RAX, r2);
     if (w32)
         x_movsxd(&g->a, RAX, RAX);
     dst(g, ip->rd, RAX);
@@ -821,7 +913,7 @@ static void emit_budget_check(Cg *g, uint8_t **fail)
     X86 *a = &g->a;
     x_alu_mi(a, false, ALU_CMP, RBX, OFF(exit_request), 0);
     fail[0] = x_jcc(a, CC_NE);
-    x_alu_mi(a, true, ALU_CMP, RBX, OFF(jit_budget), 0);
+    x_test_rr(a, true, BUDGET, BUDGET);
     fail[1] = x_jcc(a, CC_LE);
 }
 
@@ -842,7 +934,7 @@ static void emit_back_edge(Cg *g)
         x_alu_rm(a, false, ALU_CMP, RCX, RBX, OFF(code_epoch));
         fail[n_fail++] = x_jcc(a, CC_NE);
     }
-    x_alu_mi(a, true, ALU_SUB, RBX, OFF(jit_budget), g->b->n_insns);
+    x_alu_ri(a, true, ALU_SUB, BUDGET, (int32_t) g->b->n_insns);
     x_patch(x_jmp(a), g->body);
     for (unsigned i = 0; i < n_fail; i++)
         x_patch(fail[i], a->p);
@@ -1025,6 +1117,7 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
             dst(g, ip->rd, RCX);
         }
         write_back(g, g->dirty);
+        emit_jump_cache(g);
         emit_lookup_jump(g);
         exit_with(g, VR_JIT_EXIT_INDIRECT, 0);
         return true;
@@ -1080,14 +1173,8 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
     case VR_OP_AND: alu_rr(g, ip, ALU_AND, false); break;
     case VR_OP_ADDW: alu_rr(g, ip, ALU_ADD, true); break;
     case VR_OP_SUBW: alu_rr(g, ip, ALU_SUB, true); break;
-    case VR_OP_MUL:
-    case VR_OP_MULW:
-        operands(g, ip);
-        x_imul_rr(a, op == VR_OP_MUL, RAX, RCX);
-        if (op == VR_OP_MULW)
-            x_movsxd(a, RAX, RAX);
-        dst(g, ip->rd, RAX);
-        break;
+    case VR_OP_MUL: alu_rr(g, ip, ALU_MUL, false); break;
+    case VR_OP_MULW: alu_rr(g, ip, ALU_MUL, true); break;
     case VR_OP_MULH:
     case VR_OP_MULHU:
         operands(g, ip);
@@ -1289,6 +1376,10 @@ static void allocate(Cg *g, unsigned n_slots)
     uses[0] = uses[32] = 0;
     for (unsigned r = 0; r < 33; r++)
         g->host_of[r] = -1;
+    for (unsigned i = 0; i < N_PINNED; i++) {
+        g->host_of[pinned_guest[i]] = pinned_host[i];
+        uses[pinned_guest[i]] = 0;
+    }
     for (unsigned k = 0; k < N_CACHE; k++) {
         unsigned best = 0;
         for (unsigned r = 1; r < 32; r++)
@@ -1371,6 +1462,8 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     VrJitBlock *jb = cache_alloc(jit, sizeof(VrJitBlock));
     memset(jb, 0, sizeof(*jb));
     jb->block = b;
+    jb->ic_tries = IC_TRIES;
+    g->jb = jb;
     g->a.p = jit->rw + jit->used;
     uint8_t *start = g->a.p;
     X86 *a = &g->a;
@@ -1380,14 +1473,14 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
      * the current code epoch (FENCE.I unchains everything; retiring a block unchains the
      * jumps to it), so the code is current. */
     emit_budget_check(g, g->entry_fail_rel);
-    x_alu_mi(a, true, ALU_SUB, RBX, OFF(jit_budget), b->n_insns);
+    x_alu_ri(a, true, ALU_SUB, BUDGET, (int32_t) b->n_insns);
     const VrInsn *last = &b->insns[n_slots - 1];
     bool loops = !to_interp && last->kind != VR_OP_JALR && last->kind != VR_OP_CONT &&
                  (uint64_t) last->imm == b->vpc;
     /* A register the block writes before it reads needs no load, except in a loop, which
      * comes back to the body with the last round's values. */
     for (unsigned r = 1; r < 32; r++)
-        if (g->host_of[r] >= 0 && (loops || !(g->written_first & (1u << r))))
+        if (g->host_of[r] >= 0 && !pinned(r) && (loops || !(g->written_first & (1u << r))))
             x_load64(a, g->host_of[r], RBX, XOFF(r));
     /* A loop comes back here with registers the last round wrote still unsaved: count them
      * all as unsaved from the start. */
@@ -1415,6 +1508,7 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     jb->entry = to_rx(jit, start);
     jb->exit_rel[0] = g->exit_rel[0];
     jb->exit_rel[1] = g->exit_rel[1];
+    jb->ic_pc = g->ic_pc;
     b->jit = jb;
     jit->n_compiled++;
     static const char *dump_dir;

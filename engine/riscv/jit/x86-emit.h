@@ -255,6 +255,26 @@ static inline void x_mov_ri(X86 *a, int dst, uint64_t imm)
     }
 }
 
+/* movabs dst, imm64 in its 10-byte form, so the immediate can be patched later: returns
+ * where the immediate is. */
+static inline uint8_t *x_mov_ri64(X86 *a, int dst, uint64_t imm)
+{
+    x_rex(a, true, 0, 0, dst, false);
+    x_u8(a, (uint8_t) (0xb8 + (dst & 7)));
+    uint8_t *at = a->p;
+    x_u64(a, imm);
+    return at;
+}
+
+/* op byte [base + disp], imm8 */
+static inline void x_alu_mi8(X86 *a, X86Alu op, int base, int32_t disp, uint8_t imm)
+{
+    x_rex(a, false, 0, 0, base, false);
+    x_u8(a, 0x80);
+    x_modrm_mem(a, op, base, disp);
+    x_u8(a, imm);
+}
+
 static inline void x_shift_ri(X86 *a, bool w, X86Shift op, int dst, uint8_t imm)
 {
     x_rex(a, w, 0, 0, dst, false);
