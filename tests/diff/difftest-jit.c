@@ -22,13 +22,25 @@
  *   irq-mask  mstatus.MIE and mie turned on in the middle of a block while an interrupt is
  *           pending, and software interrupts (mip.SSIP) raised by the code itself;
  *   alu     long blocks of integer (RV64IM, Zba, Zbb, Zbs), FP and CSR instructions, the
- *           compiled ones mixed with those the interpreter runs for compiled code.
+ *           compiled ones mixed with those the interpreter runs for compiled code;
+ *   vm      S-mode with Sv39 (always): the code itself rewrites PTEs that map a window of
+ *           pages holding small functions to other physical pages (or to none), fences with
+ *           sfence.vma in each form (x0,x0; va,x0; x0,asid; va,asid), switches satp among ten
+ *           address spaces (four roots; two roots under one ASID, followed by sfence.vma
+ *           x0,asid; one root under two ASIDs), and calls through the window before and
+ *           after each change, the functions jumping across pages (and one instruction
+ *           straddling two, its halves from two physical pages). The code also checks
+ *           itself (the path a call took, a load through the window) against the mappings
+ *           the generator knows it set up, which catches a stale translation that both
+ *           tiers share; the run fails if that check fails, or if it took no satp write,
+ *           remap or sfence.vma of some form.
  * With --sv39 the streams run in S-mode with paging, faulting on unmapped, read-only, user
  * and execute-only pages too. In the directed streams the driver also rewrites instructions
  * in both RAMs now and then, as a device would; fence.i makes that visible.
  * The interpreter is the reference; the tier under test is the JIT.
  *
  * usage: difftest-jit [--stream KIND] [--seed N] [--seeds N] [--blocks N] [--threshold N]
+ *        [--max-chunk N] ... (--help lists them all)
  * Exits 0 when everything matched, 1 on a mismatch, 77 without a JIT on this host.
  */
 #include <glib.h>
@@ -85,9 +97,11 @@ typedef enum {
     STREAM_IRQ,
     STREAM_IRQ_MASK,
     STREAM_ALU,
+    STREAM_VM,
 } StreamKind;
 
-static const char *const stream_names[] = {"random", "fault", "smc", "irq", "irq-mask", "alu"};
+static const char *const stream_names[] = {"random",   "fault", "smc", "irq",
+                                           "irq-mask", "alu",   "vm"};
 
 typedef struct Options {
     gint64 seed;
@@ -134,6 +148,7 @@ typedef struct Run {
     const Options *opt;
     uint64_t seed;
     RvgProgram *prog;
+    RvgProgram *vm_pages; /* the vm stream's physical code pages, or NULL */
     VrClock clock;
     VrAddressSpace *as_ref, *as_jit;
     VrHart *ref, *jit;
@@ -142,10 +157,12 @@ typedef struct Run {
     uint64_t recorded;
     /* What the run exercised, for the summary and the coverage checks. */
     uint64_t exceptions, interrupts, irq_raised, code_writes;
+    uint64_t satp_writes, fences[4], remaps, window_calls; /* the vm stream's own counts */
 } Run;
 
 static struct {
     uint64_t blocks, exceptions, interrupts, compiled, resets, seeds;
+    uint64_t satp_writes, fences[4], remaps, window_calls;
     uint64_t by_cause[16];
 } totals;
 
@@ -153,13 +170,16 @@ static struct {
 
 /* Registers of directed streams: t5, t6 belong to the trap handler; sp, s0 and s1 point into
  * the data area; s8..s11, t3, t4 are the units' own; the rest is filler's. */
-enum { RA = 1, SP = 2, S0 = 8, S1 = 9, A0 = 10, A4 = 14, A5 = 15 };
+enum { RA = 1, SP = 2, S0 = 8, S1 = 9, A0 = 10, A4 = 14, A5 = 15, A6 = 16, A7 = 17 };
 enum { S8 = 24, S9 = 25, S10 = 26, S11 = 27, T3 = 28, T4 = 29, T5 = 30, T6 = 31 };
 static const uint8_t pool[] = {1,  3,  4,  5,  6,  7,  10, 11, 12, 13,
                                14, 15, 16, 17, 18, 19, 20, 21, 22, 23};
 
+typedef struct VmGen VmGen;
+
 typedef struct Asm {
     RvgProgram *p;
+    VmGen *vm; /* the vm stream's mappings */
     RvgRng rng;
     GArray *labels; /* offset of each label, or SIZE_MAX before it is placed */
     GArray *fixups;
@@ -611,8 +631,10 @@ static void gen_fault_unit(Asm *a)
         break;
     }
     case 7: { /* compressed, so the handler skips two bytes */
-        emit_li(a, A4, bad_address(a, 8) & ~UINT64_C(7));
+        /* a4 is a filler's register too: none may come between (nor be rewritten into one
+         * by the driver), or the store goes to wherever a4 then points, code included. */
         emit_fillers(a, 3);
+        emit_li(a, A4, bad_address(a, 8) & ~UINT64_C(7));
         if (rnd(a, 2))
             emit(a, 0x6000 | (A4 - 8) << 7 | (A5 - 8) << 2, 2, "c.ld a5, 0(a4)");
         else
@@ -825,17 +847,449 @@ static void gen_loop_unit(Asm *a)
     end_unit(a);
 }
 
+/* ---- The vm stream ---------------------------------------------------------------------- */
+
+/* Physical pages of small functions that the code maps in and out of a window of virtual
+ * pages, in several page tables (roots) that more address spaces (a root and an ASID each)
+ * use. The generator knows every mapping at every point (the vm units run straight through,
+ * and the program's first unit resets the tables), so the code checks itself too: a call
+ * through the window leaves the path it took in a7, and a mismatch with the path the current
+ * mappings give is stored at VM_CHECK, which the driver reads. That catches a stale
+ * translation even where both tiers share it (the MMU and its TLB are common to both). */
+#define VM_PHYS       (RVG_RAM_BASE + 0x60000)
+#define VM_PHYS_PAGES 6
+#define VM_NO_EXEC    64 /* a map entry: a page mapped readable, not executable */
+#define VM_CHECK      (RVG_RAM_BASE + 0x68000)
+#define VM_WINDOW_VA  UINT64_C(0x80200000) /* level-1 entry 1 of every root */
+#define VM_WINDOW     4
+#define VM_SLOTS      8 /* and slot VM_SLOTS: the function whose last instruction straddles */
+#define VM_SLOT_SIZE  0x200
+#define VM_ROOTS      4
+#define VM_SPACES     10 /* more than the TLB's sets (8), so sets are recycled */
+#define VM_TABLES     (PAGE_TABLES + 0x3000)
+
+/* VM_CHECK: the first failed self-check (what a7 or a6 held, what was expected, its number
+ * and pc), then counters the units keep of what they did. */
+enum {
+    VMC_GOT = 0,
+    VMC_WANT = 8,
+    VMC_FAILED = 16,
+    VMC_PC = 24,
+    VMC_SATP = 32,
+    VMC_FENCE = 40, /* four counters: x0,x0; va,x0; x0,asid; va,asid */
+    VMC_REMAP = 72,
+    VMC_CALL = 80,
+};
+
+typedef struct VmSpace {
+    unsigned root, asid;
+} VmSpace;
+
+typedef struct VmFunc {
+    bool ret;
+    int dk;        /* the window page it jumps to, relative to its own */
+    unsigned next; /* and the slot there */
+} VmFunc;
+
+typedef struct VmGen {
+    RvgProgram *pages; /* the physical pages' code, page p at offset p * 4096 */
+    int init[VM_ROOTS][VM_WINDOW];
+    int map[VM_ROOTS][VM_WINDOW]; /* physical page, + VM_NO_EXEC, or -1: not valid */
+    VmSpace space[VM_SPACES];
+    unsigned cur;
+    VmFunc func[VM_PHYS_PAGES][VM_SLOTS];
+    unsigned checks;
+    unsigned fences; /* vm_fence calls: the first four take each form once */
+} VmGen;
+
+static uint64_t vm_root_addr(unsigned root)
+{
+    return root == 0 ? PAGE_TABLES : VM_TABLES + 0x1000 + (root - 1) * 0x3000;
+}
+
+static uint64_t vm_l1_addr(unsigned root)
+{
+    return root == 0 ? PAGE_TABLES + 0x1000 : vm_root_addr(root) + 0x1000;
+}
+
+static uint64_t vm_window_table(unsigned root)
+{
+    return root == 0 ? VM_TABLES : vm_root_addr(root) + 0x2000;
+}
+
+static uint64_t vm_satp(const VmGen *vm, unsigned i)
+{
+    return 8ull << 60 | (uint64_t) vm->space[i].asid << 44 | vm_root_addr(vm->space[i].root) >> 12;
+}
+
+static uint64_t vm_pte(int e)
+{
+    if (e < 0)
+        return 0;
+    uint64_t pa = VM_PHYS + (uint64_t) (e % VM_NO_EXEC) * 4096;
+    return (pa >> 12) << 10 | (e >= VM_NO_EXEC ? 0x43 : 0x4b); /* A R V, or A X R V */
+}
+
+static unsigned vm_id(int p, unsigned s)
+{
+    return s == VM_SLOTS ? 0x80 + (unsigned) p : 1 + (unsigned) p * VM_SLOTS + s;
+}
+
+/* Where slot s starts in a page: after the 8 bytes that end the straddling instruction of
+ * the page before, or near the end of the page for that one. */
+static unsigned vm_slot_off(unsigned s)
+{
+    return s == VM_SLOTS ? 0xff0 : 8 + s * VM_SLOT_SIZE;
+}
+
+/* The straddling instruction is addi a7, a7, imm: its low half ends page A, its high half
+ * (the immediate) starts page B, so the page mapped after A decides what it adds. */
+#define VM_STRADDLE_LO 0x8893u /* addi a7, a7 (rs1's low bit) */
+
+static unsigned vm_straddle_imm(int p)
+{
+    return 0x100 + (unsigned) p;
+}
+
+static bool vm_exec(const VmGen *vm, unsigned root, int page)
+{
+    return page >= 0 && page < VM_WINDOW && vm->map[root][page] >= 0 &&
+           vm->map[root][page] < VM_NO_EXEC;
+}
+
+/* The path a call to window page k, slot s takes through the current mappings: a7 after it.
+ * A jump to a page that is not executable (or outside the window) faults, and the handler
+ * returns to ra; so does the straddling instruction when the page after is not executable. */
+static uint64_t vm_path(const VmGen *vm, unsigned root, unsigned k, unsigned s)
+{
+    uint64_t path = 0;
+    for (int page = (int) k;;) {
+        if (!vm_exec(vm, root, page))
+            return path;
+        int e = vm->map[root][page];
+        path = path << 8 | vm_id(e, s);
+        if (s == VM_SLOTS)
+            return vm_exec(vm, root, page + 1) ? path + vm_straddle_imm(vm->map[root][page + 1])
+                                               : path;
+        const VmFunc *f = &vm->func[e][s];
+        if (f->ret)
+            return path;
+        page += f->dk;
+        s = f->next;
+    }
+}
+
+/* What `ld` from window page k, offset off reads: across the page's end from two physical
+ * pages, or 0 if either is not readable (it faults, and a6 stays 0). */
+static uint64_t vm_read(const VmGen *vm, unsigned root, unsigned k, unsigned off)
+{
+    uint8_t bytes[8];
+    for (unsigned i = 0; i < 8; i++) {
+        unsigned page = k + (off + i) / 4096;
+        int e = page < VM_WINDOW ? vm->map[root][page] : -1;
+        if (e < 0)
+            return 0;
+        bytes[i] = vm->pages->code[(e % VM_NO_EXEC) * 4096 + (off + i) % 4096];
+    }
+    uint64_t v;
+    memcpy(&v, bytes, 8);
+    return v;
+}
+
+static void vm_emit_alu(Asm *a)
+{
+    unsigned rd;
+    do
+        rd = pool_reg(a);
+    while (rd == RA || rd == A7);
+    unsigned rs1 = pool_reg(a), rs2 = pool_reg(a);
+    const RType *t = &rtypes[rnd(a, G_N_ELEMENTS(rtypes))];
+    emit(a, enc_r(t->op, t->f3, t->f7, rd, rs1, rs2), 4, "%s %s, %s, %s", t->name, xname[rd],
+         xname[rs1], xname[rs2]);
+}
+
+/* Each slot of each physical page: a7 = a7 << 8 | its id, some ALU work, then a return or a
+ * jump to a later slot of a window page near its own (another page, or off the window).
+ * The page starts with the end of the straddling instruction (see vm_straddle_imm) and a
+ * return, and ends with the function that starts that instruction. */
+static void vm_gen_pages(Asm *a)
+{
+    VmGen *vm = a->vm;
+    RvgProgram *main = a->p;
+    a->p = vm->pages;
+    for (int p = 0; p < VM_PHYS_PAGES; p++) {
+        a->p->code_len = (size_t) p * 4096;
+        emit(a, 0x8 | vm_straddle_imm(p) << 4, 2, "(the high half of addi a7, a7, %u)",
+             vm_straddle_imm(p));
+        emit(a, 0x00008067, 4, "ret");
+        emit(a, 0x0001, 2, "c.nop");
+        a->p->code_len = (size_t) p * 4096 + vm_slot_off(VM_SLOTS);
+        emit(a, enc_i(0x13, 1, A7, A7, 8), 4, "slli a7, a7, 8");
+        emit(a, enc_i(0x13, 0, A7, A7, (int32_t) vm_id(p, VM_SLOTS)), 4, "addi a7, a7, %u",
+             vm_id(p, VM_SLOTS));
+        vm_emit_alu(a);
+        emit(a, 0x0001, 2, "c.nop");
+        emit(a, VM_STRADDLE_LO, 2, "addi a7, a7, (the next page's)");
+        for (unsigned s = 0; s < VM_SLOTS; s++) {
+            VmFunc *f = &vm->func[p][s];
+            a->p->code_len = (size_t) p * 4096 + vm_slot_off(s);
+            emit(a, enc_i(0x13, 1, A7, A7, 8), 4, "slli a7, a7, 8");
+            emit(a, enc_i(0x13, 0, A7, A7, (int32_t) vm_id(p, s)), 4, "addi a7, a7, %u",
+                 vm_id(p, s));
+            for (unsigned n = (unsigned) rnd(a, 4); n; n--)
+                vm_emit_alu(a);
+            f->ret = s == VM_SLOTS - 1 || rnd(a, 4) == 0;
+            if (f->ret) {
+                emit(a, 0x00008067, 4, "ret");
+                continue;
+            }
+            f->dk = (int) rnd(a, 5) - 2;
+            f->next = s + 1 + (unsigned) rnd(a, VM_SLOTS - 1 - s);
+            int32_t at = (int32_t) (a->p->code_len - (size_t) p * 4096);
+            int32_t delta = f->dk * 4096 + (int32_t) vm_slot_off(f->next) - at;
+            emit(a, 0x6f | enc_j_imm(delta), 4, "j %+d (window page %+d, slot %u)", delta, f->dk,
+                 f->next);
+        }
+    }
+    a->p = main;
+}
+
+static void vm_count(Asm *a, int off)
+{
+    emit_li(a, S9, VM_CHECK);
+    emit(a, enc_i(0x03, 3, S11, S9, off), 4, "ld s11, %d(s9)  # count", off);
+    emit(a, enc_i(0x13, 0, S11, S11, 1), 4, "addi s11, s11, 1");
+    emit(a, enc_s(0x23, 3, S9, S11, off), 4, "sd s11, %d(s9)", off);
+}
+
+/* The code checks itself: reg must hold want, else the first failure is written down. */
+static void vm_check(Asm *a, unsigned reg, uint64_t want)
+{
+    unsigned ok = new_label(a);
+    unsigned n = ++a->vm->checks;
+    emit_li(a, S11, want);
+    branch_to(a, 0, reg, S11, ok);
+    emit_li(a, S9, VM_CHECK);
+    emit(a, enc_s(0x23, 3, S9, reg, VMC_GOT), 4, "sd %s, %d(s9)  # check %u failed", xname[reg],
+         VMC_GOT, n);
+    emit(a, enc_s(0x23, 3, S9, S11, VMC_WANT), 4, "sd s11, %d(s9)", VMC_WANT);
+    emit_li(a, S11, n);
+    emit(a, enc_s(0x23, 3, S9, S11, VMC_FAILED), 4, "sd s11, %d(s9)", VMC_FAILED);
+    emit(a, 0x17 | S11 << 7, 4, "auipc s11, 0");
+    emit(a, enc_s(0x23, 3, S9, S11, VMC_PC), 4, "sd s11, %d(s9)", VMC_PC);
+    place(a, ok);
+}
+
+/* Calls window page k, slot s through the current address space and checks the path. */
+static void vm_call(Asm *a, unsigned k, unsigned s)
+{
+    VmGen *vm = a->vm;
+    emit_li(a, A7, 0);
+    emit_li(a, S10, VM_WINDOW_VA + k * 4096 + vm_slot_off(s));
+    emit(a, 0x000d00e7, 4, "jalr ra, 0(s10)  # window page %u, slot %u", k, s);
+    vm_check(a, A7, vm_path(vm, vm->space[vm->cur].root, k, s));
+    vm_count(a, VMC_CALL);
+}
+
+static void emit_sfence(Asm *a, unsigned rs1, unsigned rs2, int form)
+{
+    emit(a, 0x12000073 | rs1 << 15 | rs2 << 20, 4, "sfence.vma %s, %s", xname[rs1], xname[rs2]);
+    vm_count(a, VMC_FENCE + 8 * form);
+}
+
+/* Whether another root uses space i's ASID: switching to it then needs sfence.vma x0, asid. */
+static bool vm_asid_shared(const VmGen *vm, unsigned i)
+{
+    for (unsigned j = 0; j < VM_SPACES; j++)
+        if (vm->space[j].asid == vm->space[i].asid && vm->space[j].root != vm->space[i].root)
+            return true;
+    return false;
+}
+
+static void vm_switch(Asm *a, unsigned to)
+{
+    VmGen *vm = a->vm;
+    emit_li(a, S9, vm_satp(vm, to));
+    if (rnd(a, 2))
+        emit(a, enc_i(0x73, 1, 0, S9, CSR_SATP), 4, "csrw satp, s9  # space %u", to);
+    else
+        emit(a, enc_i(0x73, 1, S8, S9, CSR_SATP), 4, "csrrw s8, satp, s9  # space %u", to);
+    vm->cur = to;
+    vm_count(a, VMC_SATP);
+    if (vm_asid_shared(vm, to)) {
+        emit_li(a, T4, vm->space[to].asid);
+        emit_sfence(a, 0, T4, 2);
+    }
+}
+
+/* Fences the window pages of root changed: everything, each page in every address space,
+ * each ASID that uses the root, or each page in each of those. */
+static void vm_fence(Asm *a, unsigned root, const unsigned *pages, unsigned n)
+{
+    VmGen *vm = a->vm;
+    unsigned asids[VM_SPACES], n_asids = 0;
+    for (unsigned i = 0; i < VM_SPACES; i++) {
+        bool seen = false;
+        for (unsigned j = 0; j < n_asids; j++)
+            seen |= asids[j] == vm->space[i].asid;
+        if (vm->space[i].root == root && !seen)
+            asids[n_asids++] = vm->space[i].asid;
+    }
+    int form = (int) rnd(a, 4);
+    if (vm->fences++ < 4)
+        form = (int) vm->fences - 1;
+    if (form == 0) {
+        emit_sfence(a, 0, 0, 0);
+        return;
+    }
+    for (unsigned i = 0; i < (form == 2 ? 1 : n); i++) {
+        if (form != 2)
+            emit_li(a, T3, VM_WINDOW_VA + pages[i] * 4096 + rnd(a, 4096));
+        if (form == 1) {
+            emit_sfence(a, T3, 0, 1);
+            continue;
+        }
+        for (unsigned j = 0; j < n_asids; j++) {
+            emit_li(a, T4, asids[j]);
+            emit_sfence(a, form == 2 ? 0 : T3, T4, form);
+        }
+    }
+}
+
+/* The program's first unit: every root's window as at the start, fenced, space 0. */
+static void gen_vm_init(Asm *a)
+{
+    VmGen *vm = a->vm;
+    for (unsigned r = 0; r < VM_ROOTS; r++) {
+        for (unsigned k = 0; k < VM_WINDOW; k++) {
+            vm->map[r][k] = vm->init[r][k];
+            emit_li(a, S9, vm_window_table(r) + 8 * k);
+            emit_li(a, S8, vm_pte(vm->init[r][k]));
+            emit(a, enc_s(0x23, 3, S9, S8, 0), 4, "sd s8, 0(s9)  # root %u, window page %u", r, k);
+        }
+    }
+    emit_li(a, S9, vm_satp(vm, 0));
+    emit(a, enc_i(0x73, 1, 0, S9, CSR_SATP), 4, "csrw satp, s9  # space 0");
+    emit(a, 0x12000073, 4, "sfence.vma");
+    vm->cur = 0;
+    end_unit(a);
+}
+
+/* A switch to another address space and a call through the window there; now and then back
+ * to the first and the same call again, which runs other code at the same virtual address. */
+static void gen_vm_switch_unit(Asm *a)
+{
+    VmGen *vm = a->vm;
+    unsigned from = vm->cur, to = (unsigned) rnd(a, VM_SPACES);
+    if (to == from)
+        to = (to + 1) % VM_SPACES;
+    emit_fillers(a, 2);
+    vm_switch(a, to);
+    emit_fillers(a, 2);
+    unsigned k = (unsigned) rnd(a, VM_WINDOW), s = (unsigned) rnd(a, VM_SLOTS + 1);
+    vm_call(a, k, s);
+    if (rnd(a, 2)) {
+        vm_switch(a, from);
+        vm_call(a, k, s);
+    }
+    emit_fillers(a, 2);
+    end_unit(a);
+}
+
+/* A call through a window page (so the old translation's block is compiled), new PTEs for
+ * it and maybe another page, written by the code, a fence, and the same call and a load
+ * through the page again. Now and then in a root other than the current one's. */
+static void gen_vm_remap_unit(Asm *a)
+{
+    VmGen *vm = a->vm;
+    unsigned cur_root = vm->space[vm->cur].root;
+    unsigned root = rnd(a, 4) ? cur_root : (unsigned) rnd(a, VM_ROOTS);
+    unsigned k = (unsigned) rnd(a, VM_WINDOW), s = (unsigned) rnd(a, VM_SLOTS + 1);
+    unsigned first = k;
+    if (s == VM_SLOTS && k + 1 < VM_WINDOW && rnd(a, 2))
+        first = k + 1; /* the page that ends the straddling instruction */
+    unsigned pages[2] = {first, (first + 1 + (unsigned) rnd(a, VM_WINDOW - 1)) % VM_WINDOW};
+    unsigned n = rnd(a, 4) == 0 ? 2 : 1;
+    emit_fillers(a, 2);
+    if (root == cur_root)
+        vm_call(a, k, s);
+    for (unsigned i = 0; i < n; i++) {
+        int *e = &vm->map[root][pages[i]], old = *e;
+        while (*e == old) {
+            if (rnd(a, 8) == 0)
+                *e = rnd(a, 2) ? -1 : (int) rnd(a, VM_PHYS_PAGES) + VM_NO_EXEC;
+            else
+                *e = (int) rnd(a, VM_PHYS_PAGES);
+        }
+        emit_li(a, S9, vm_window_table(root) + 8 * pages[i]);
+        emit_li(a, S8, vm_pte(*e));
+        emit(a, enc_s(0x23, 3, S9, S8, 0), 4, "sd s8, 0(s9)  # root %u, window page %u", root,
+             pages[i]);
+        vm_count(a, VMC_REMAP);
+    }
+    vm_fence(a, root, pages, n);
+    emit_fillers(a, 1);
+    if (root == cur_root) {
+        vm_call(a, k, s);
+        /* after the straddling function, a load across the end of the page */
+        int32_t off = s == VM_SLOTS ? 12 : 0;
+        emit_li(a, A6, 0);
+        emit(a, enc_i(0x03, 3, A6, S10, off), 4, "ld a6, %d(s10)", off);
+        vm_check(a, A6, vm_read(vm, root, k, vm_slot_off(s) + (unsigned) off));
+    } else if (rnd(a, 2)) {
+        vm_call(a, (unsigned) rnd(a, VM_WINDOW), (unsigned) rnd(a, VM_SLOTS + 1));
+    }
+    emit_fillers(a, 2);
+    end_unit(a);
+}
+
+static VmGen *vm_gen_new(Asm *a)
+{
+    VmGen *vm = g_new0(VmGen, 1);
+    vm->pages = g_new0(RvgProgram, 1);
+    vm->pages->code = g_malloc0(RVG_CODE_MAX);
+    vm->pages->insns = g_new0(RvgInsn, RVG_CODE_MAX / 2);
+    a->vm = vm;
+    vm_gen_pages(a);
+    for (unsigned r = 0; r < VM_ROOTS; r++)
+        for (unsigned k = 0; k < VM_WINDOW; k++)
+            vm->init[r][k] = rnd(a, 8) ? (int) rnd(a, VM_PHYS_PAGES) : -1;
+    /* Spaces 0..3 use roots 0..3, 2 and 3 with the same ASID; 4 uses root 0 with another
+     * ASID; the rest are drawn from those roots and ASIDs. */
+    unsigned asid[4];
+    for (unsigned i = 0; i < 4; i++) {
+        bool again;
+        do {
+            asid[i] = 1 + (unsigned) rnd(a, 0xffff);
+            again = false;
+            for (unsigned j = 0; j < i; j++)
+                again |= asid[j] == asid[i];
+        } while (again);
+    }
+    static const VmSpace fixed[5] = {{0, 0}, {1, 0}, {2, 1}, {3, 1}, {0, 2}};
+    for (unsigned i = 0; i < VM_SPACES; i++) {
+        VmSpace sp = i < 5 ? fixed[i] : (VmSpace){(unsigned) rnd(a, VM_ROOTS), rnd(a, 5)};
+        vm->space[i].root = sp.root;
+        vm->space[i].asid = i == 0 ? 0 : sp.asid == 4 ? 0 : asid[sp.asid];
+    }
+    return vm;
+}
+
 static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kind,
-                                GArray **patchable)
+                                GArray **patchable, RvgProgram **vm_pages)
 {
     if (code_bytes > RVG_CODE_MAX - 1024)
         code_bytes = RVG_CODE_MAX - 1024;
     RvgProgram *p = g_new0(RvgProgram, 1);
     p->code = g_malloc0(RVG_CODE_MAX);
     p->insns = g_new0(RvgInsn, RVG_CODE_MAX / 2);
+    /* The seed is hashed: seed * 0x9e3779b97f4a7c15 (splitmix's own increment) made the
+     * sequence of seed n + 1 that of seed n one draw later, so neighbouring seeds gave
+     * mostly the same program. */
+    RvgRng seeder = {seed ^ 0x5eed};
     Asm a = {
         .p = p,
-        .rng = {seed * 0x9e3779b97f4a7c15ull + 0x5eed},
+        .rng = {rvg_next(&seeder)},
         .labels = g_array_new(FALSE, FALSE, sizeof(size_t)),
         .fixups = g_array_new(FALSE, FALSE, sizeof(Fixup)),
         .patchable = g_array_new(FALSE, FALSE, sizeof(size_t)),
@@ -853,6 +1307,10 @@ static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kin
     for (unsigned r = 0; r < 32; r++)
         p->f[r] = rvg_next(&a.rng);
     p->fcsr = 0;
+    if (kind == STREAM_VM) {
+        vm_gen_new(&a);
+        gen_vm_init(&a);
+    }
 
     while (here(&a) < code_bytes) {
         unsigned k = (unsigned) rnd(&a, 10);
@@ -868,6 +1326,8 @@ static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kin
             gen_irq_mask_unit(&a);
         else if (kind == STREAM_SMC ? k < 6 : k < 2)
             rnd(&a, 3) ? gen_smc_unit(&a) : gen_codegen_unit(&a);
+        else if (kind == STREAM_VM && k >= 4)
+            rnd(&a, 2) ? gen_vm_switch_unit(&a) : gen_vm_remap_unit(&a);
         else if (kind == STREAM_FAULT ? k < 8 : k < 7)
             gen_fault_unit(&a);
         else {
@@ -881,6 +1341,8 @@ static RvgProgram *gen_directed(uint64_t seed, size_t code_bytes, StreamKind kin
     g_array_unref(a.labels);
     g_array_unref(a.fixups);
     *patchable = a.patchable;
+    *vm_pages = a.vm ? a.vm->pages : NULL;
+    g_free(a.vm);
     return p;
 }
 
@@ -979,6 +1441,24 @@ static VrHart *hart_new(Run *r, VrAddressSpace **as_out, VrAccel accel)
                 flags = 0x49; /* A X V */
             l0[i] = (pa >> 12) << 10 | flags;
         }
+        if (r->vm_pages) {
+            /* Every root maps what root 0 does through the same level-0 table, and the
+             * window through its own, which the code fills (gen_vm_init). */
+            memcpy(ram + (VM_PHYS - RVG_RAM_BASE), r->vm_pages->code, VM_PHYS_PAGES * 4096);
+            memset(ram + (VM_CHECK - RVG_RAM_BASE), 0, 4096);
+            for (unsigned k = 0; k < VM_ROOTS; k++) {
+                uint64_t *vroot = (uint64_t *) (ram + (vm_root_addr(k) - RVG_RAM_BASE));
+                uint64_t *vl1 = (uint64_t *) (ram + (vm_l1_addr(k) - RVG_RAM_BASE));
+                if (k) {
+                    memset(vroot, 0, 4096);
+                    memset(vl1, 0, 4096);
+                }
+                vroot[2] = (vm_l1_addr(k) >> 12) << 10 | 1;
+                vl1[0] = ((PAGE_TABLES + 0x2000) >> 12) << 10 | 1;
+                vl1[1] = (vm_window_table(k) >> 12) << 10 | 1;
+                memset(ram + (vm_window_table(k) - RVG_RAM_BASE), 0, 4096);
+            }
+        }
         vr_hart_csr_write(h, CSR_SATP, 8ull << 60 | PAGE_TABLES >> 12);
     }
     if (r->opt->sv39) {
@@ -1027,6 +1507,10 @@ static void print_insn(const Run *r, const char *prefix, uint64_t pc)
     const RvgInsn *in = rvg_insn_at(r->prog, pc);
     if (in) {
         printf("%s0x%08" PRIx64 ":  %0*x  %s\n", prefix, pc, in->len * 2, in->raw, in->text);
+    } else if (r->vm_pages && pc >= VM_WINDOW_VA && pc < VM_WINDOW_VA + VM_WINDOW * 4096) {
+        printf("%s0x%08" PRIx64 ":  (window page %" PRIu64 ", slot %" PRIu64
+               ": the code depends on the mapping)\n",
+               prefix, pc, (pc - VM_WINDOW_VA) / 4096, ((pc & 4095) - 8) / VM_SLOT_SIZE);
     } else if (pc >= RVG_TRAP_PC && pc < RVG_TRAP_PC + sizeof(trap_handler)) {
         printf("%s0x%08" PRIx64 ":  %08x  (trap handler)\n", prefix, pc,
                trap_handler[(pc - RVG_TRAP_PC) / 4]);
@@ -1174,6 +1658,29 @@ static int compare_ram(Run *r, uint64_t pc)
     return 1;
 }
 
+/* A self-check of the vm stream failed (in the interpreter's RAM: the JIT's is compared with
+ * it): the code saw another mapping than the one it set up, though both tiers may agree. */
+static int vm_check_failed(Run *r, uint64_t pc)
+{
+    const uint8_t *check = ram_of(r->as_ref) + (VM_CHECK - RVG_RAM_BASE);
+    uint64_t n, got, want, at;
+    memcpy(&n, check + VMC_FAILED, 8);
+    if (!n)
+        return 0;
+    memcpy(&got, check + VMC_GOT, 8);
+    memcpy(&want, check + VMC_WANT, 8);
+    memcpy(&at, check + VMC_PC, 8);
+    printf("FAILED seed %" PRIu64 " stream vm block %" PRIu64 ": self-check %" PRIu64
+           " at 0x%08" PRIx64 " got 0x%" PRIx64 ", expected 0x%" PRIx64
+           " (a7: the ids of the window functions that ran, a byte each; a6: what a load "
+           "through the window read): a stale translation, in both tiers alike\n",
+           r->seed, r->block, n, at, got, want);
+    printf("  the block started at 0x%08" PRIx64 "\n", pc);
+    print_history(r);
+    print_repro(r);
+    return 1;
+}
+
 /* ---- The run ---------------------------------------------------------------------------- */
 
 /* Runs one hart for budget instructions' worth of whole blocks. A pending kick (from
@@ -1198,21 +1705,22 @@ static void trace_block(const Run *r, uint64_t pc, const State *before, const St
             printf("%22s%s = 0x%016" PRIx64 "\n", "", xname[i], after->x[i]);
 }
 
-static void list_program(const RvgProgram *p)
+static void list_program(const RvgProgram *p, uint64_t base)
 {
     for (uint64_t off = 0; off < p->code_len; off += 2) {
         const RvgInsn *in = &p->insns[off / 2];
         if (in->len)
-            printf("0x%08" PRIx64 ":  %0*x  %s\n", RVG_CODE_BASE + off, in->len * 2, in->raw,
-                   in->text);
+            printf("0x%08" PRIx64 ":  %0*x  %s\n", base + off, in->len * 2, in->raw, in->text);
     }
 }
 
-static RvgProgram *make_program(const Options *opt, uint64_t seed, GArray **patchable)
+static RvgProgram *make_program(const Options *opt, uint64_t seed, GArray **patchable,
+                                RvgProgram **vm_pages)
 {
     *patchable = NULL;
+    *vm_pages = NULL;
     if (opt->stream != STREAM_RANDOM && opt->stream != STREAM_IRQ)
-        return gen_directed(seed, (size_t) opt->code_size, opt->stream, patchable);
+        return gen_directed(seed, (size_t) opt->code_size, opt->stream, patchable, vm_pages);
     RvgOptions go;
     rvg_options_default(&go);
     go.misaligned = opt->misaligned;
@@ -1224,10 +1732,15 @@ static int run_seed(const Options *opt, uint64_t seed)
 {
     Run r = {.opt = opt, .seed = seed};
     g_autoptr(GArray) patchable = NULL;
-    r.prog = make_program(opt, seed, &patchable);
+    r.prog = make_program(opt, seed, &patchable, &r.vm_pages);
     if (opt->list) {
-        list_program(r.prog);
+        list_program(r.prog, RVG_CODE_BASE);
+        if (r.vm_pages) {
+            printf("the physical pages that the window at 0x%" PRIx64 " maps:\n", VM_WINDOW_VA);
+            list_program(r.vm_pages, VM_PHYS);
+        }
         rvg_free(r.prog);
+        rvg_free(r.vm_pages);
         return 0;
     }
     vr_clock_init(&r.clock);
@@ -1327,6 +1840,8 @@ static int run_seed(const Options *opt, uint64_t seed)
         if (opt->trace)
             trace_block(&r, pc, &before, &a);
         before = a;
+        if (r.vm_pages && (failed = vm_check_failed(&r, pc)))
+            break;
         if ((r.block + 1) % (uint64_t) opt->data_every == 0 && (failed = compare_ram(&r, pc)))
             break;
     }
@@ -1348,6 +1863,33 @@ static int run_seed(const Options *opt, uint64_t seed)
                " blocks\n",
                seed, r.block);
         failed = 1;
+    }
+    if (r.vm_pages) {
+        const uint8_t *check = ram_of(r.as_ref) + (VM_CHECK - RVG_RAM_BASE);
+        memcpy(&r.satp_writes, check + VMC_SATP, 8);
+        memcpy(r.fences, check + VMC_FENCE, sizeof(r.fences));
+        memcpy(&r.remaps, check + VMC_REMAP, 8);
+        memcpy(&r.window_calls, check + VMC_CALL, 8);
+        bool fenced_each_way = r.fences[0] && r.fences[1] && r.fences[2] && r.fences[3];
+        if (!failed && (!r.satp_writes || !r.remaps || !r.window_calls || !fenced_each_way)) {
+            printf("FAILED seed %" PRIu64 " stream vm: in %" PRIu64 " blocks, %" PRIu64
+                   " satp writes, %" PRIu64 " remaps, %" PRIu64
+                   " calls through the window, sfence.vma x0,x0 %" PRIu64 ", va,x0 %" PRIu64
+                   ", x0,asid %" PRIu64 ", va,asid %" PRIu64 ": each must happen\n",
+                   seed, r.block, r.satp_writes, r.remaps, r.window_calls, r.fences[0], r.fences[1],
+                   r.fences[2], r.fences[3]);
+            failed = 1;
+        }
+        if (opt->verbose)
+            printf("seed %" PRIu64 ": %" PRIu64 " satp writes, %" PRIu64 " remaps, %" PRIu64
+                   " window calls, sfence.vma %" PRIu64 "/%" PRIu64 "/%" PRIu64 "/%" PRIu64 "\n",
+                   seed, r.satp_writes, r.remaps, r.window_calls, r.fences[0], r.fences[1],
+                   r.fences[2], r.fences[3]);
+        totals.satp_writes += r.satp_writes;
+        for (unsigned i = 0; i < 4; i++)
+            totals.fences[i] += r.fences[i];
+        totals.remaps += r.remaps;
+        totals.window_calls += r.window_calls;
     }
     if (!failed && irq_every > 0 && opt->blocks >= 10 * irq_every && r.interrupts == 0) {
         printf("FAILED seed %" PRIu64 " stream %s: %" PRIu64
@@ -1373,6 +1915,7 @@ static int run_seed(const Options *opt, uint64_t seed)
     vr_address_space_free(r.as_ref);
     vr_address_space_free(r.as_jit);
     rvg_free(r.prog);
+    rvg_free(r.vm_pages);
     return failed;
 }
 
@@ -1389,7 +1932,7 @@ int main(int argc, char **argv)
                    .code_size = 16384};
     GOptionEntry entries[] = {
         {"stream", 0, 0, G_OPTION_ARG_STRING, &opt.stream_name,
-         "random, fault, smc, irq, irq-mask or alu (default random)", "KIND"},
+         "random, fault, smc, irq, irq-mask, alu or vm (default random)", "KIND"},
         {"seed", 's', 0, G_OPTION_ARG_INT64, &opt.seed, "First seed (default 1)", "N"},
         {"seeds", 'n', 0, G_OPTION_ARG_INT, &opt.seeds, "Number of seeds (default 1)", "N"},
         {"blocks", 'b', 0, G_OPTION_ARG_INT64, &opt.blocks, "Blocks per seed (default 20000)", "N"},
@@ -1451,6 +1994,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "difftest-jit: unknown --focus '%s'\n", opt.focus_name);
         return 2;
     }
+    if (opt.stream == STREAM_VM)
+        opt.sv39 = TRUE; /* page tables need S-mode */
     opt.b_accel = VR_ACCEL_JIT;
     if (opt.b_accel_name && !vr_accel_parse(opt.b_accel_name, &opt.b_accel)) {
         fprintf(stderr, "difftest-jit: unknown --b-accel '%s'\n", opt.b_accel_name);
@@ -1490,6 +2035,12 @@ int main(int argc, char **argv)
     printf("  %" PRIu64 " blocks compared, %" PRIu64 " blocks compiled, %" PRIu64
            " code cache resets, %" PRIu64 " exceptions and %" PRIu64 " interrupts taken\n",
            totals.blocks, totals.compiled, totals.resets, totals.exceptions, totals.interrupts);
+    if (opt.stream == STREAM_VM)
+        printf("  %" PRIu64 " satp writes, %" PRIu64 " PTEs rewritten, %" PRIu64
+               " calls through the window checked; sfence.vma x0,x0 %" PRIu64 ", va,x0 %" PRIu64
+               ", x0,asid %" PRIu64 ", va,asid %" PRIu64 "\n",
+               totals.satp_writes, totals.remaps, totals.window_calls, totals.fences[0],
+               totals.fences[1], totals.fences[2], totals.fences[3]);
     if (totals.exceptions) {
         printf("  exceptions by mcause:");
         for (unsigned c = 0; c < 16; c++)
