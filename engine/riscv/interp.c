@@ -218,9 +218,11 @@ dispatch:
             limit--;
             goto dispatch;
         }
-        if (prev && b->cached && h->cache.n_flushes == flushes &&
-            ((prev->vpc ^ b->vpc) & VR_PAGE_MASK) == 0) {
-            prev->link[prev_slot] = b;
+        if (prev && b->cached && h->cache.n_flushes == flushes) {
+            if (((prev->vpc ^ b->vpc) & VR_PAGE_MASK) == 0)
+                prev->link[prev_slot] = b;
+            else if (prev->jit && b->jit && b->epoch == epoch)
+                vr_jit_chain(h, prev, prev_slot, b); /* checks the mapping as it jumps */
         }
     }
     prev = NULL;

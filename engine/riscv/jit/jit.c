@@ -22,9 +22,10 @@
 /* Room a block's compilation may need at most: checked before starting one. */
 #define BLOCK_CODE_MAX (48u << 10)
 
-/* How many times an unchained computed jump leaves to the interpreter so that its target
- * can be linked and compiled (a compile takes VIREO_JIT_THRESHOLD entries). */
-#define IC_TRIES 64
+/* How many times a jump that the block cache's lookup could serve leaves to the interpreter
+ * instead, so that its target can be linked, compiled (VIREO_JIT_THRESHOLD entries) and
+ * chained: a computed jump (both inline-cache entries together), a jump to another page. */
+#define CHAIN_TRIES 64
 
 typedef struct VrJitBlock VrJitBlock;
 
@@ -43,12 +44,17 @@ struct VrJitBlock {
     uint8_t *entry;       /* the executable address */
     uint8_t *exit_rel[2]; /* the displacement of link 0's and 1's jump (writable view) */
     bool chained[2];
-    /* A block ending in a computed jump: link 0 is an inline cache, a jump taken when the
-     * target is the pc held in the immediate at ic_pc (writable view). Otherwise the jump
-     * leaves to the interpreter, which links and chains the blocks (a new target replacing
-     * the old), ic_tries more times; after that it goes to the jump-table lookup. */
-    uint8_t *ic_pc;
-    uint8_t ic_tries;
+    /* A block ending in a computed jump: links 0 and 1 are an inline cache, jumps taken
+     * when the target is the pc held in the immediate at ic_pc[slot] (writable view). On a
+     * miss the jump leaves to the interpreter, which links and chains the blocks (a new
+     * target replacing the older entry), tries[0] more times; after that misses go to the
+     * jump-table lookup. */
+    uint8_t *ic_pc[2];
+    uint8_t ic_next; /* the entry a new target replaces */
+    uint8_t tries[2];
+    /* A link to another page: the fetch TLB addend its jump checks (writable view). While
+     * not chained it leaves to the interpreter tries[slot] more times, then looks up. */
+    uint8_t *xpage_addend[2];
     VrJitPatch *incoming;
     VrBlock *block;
 };
@@ -152,8 +158,20 @@ void vr_jit_init(VrHart *h)
     if (jit->rw == MAP_FAILED)
         g_error("cannot make the JIT's code cache: %s", g_strerror(errno));
     jit->rx = mremap(jit->rw, 0, jit->size, MREMAP_MAYMOVE);
-    if (jit->rx == MAP_FAILED || mprotect(jit->rx, jit->size, PROT_READ | PROT_EXEC) < 0)
+    if (jit->rx == MAP_FAILED) {
+        /* Where that mremap is refused (valgrind, for one): a memory file mapped twice. */
+        int fd = memfd_create("vireo-jit", MFD_CLOEXEC);
+        if (fd < 0 || ftruncate(fd, (off_t) jit->size) < 0)
+            g_error("cannot make the JIT's code cache: %s", g_strerror(errno));
+        munmap(jit->rw, jit->size);
+        jit->rw = mmap(NULL, jit->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        jit->rx = mmap(NULL, jit->size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+        close(fd);
+        if (jit->rw == MAP_FAILED || jit->rx == MAP_FAILED)
+            g_error("cannot map the JIT's code cache: %s", g_strerror(errno));
+    } else if (mprotect(jit->rx, jit->size, PROT_READ | PROT_EXEC) < 0) {
         g_error("cannot map the JIT's code cache: %s", g_strerror(errno));
+    }
     emit_trampoline(jit);
     if (g_getenv("VIREO_PERF_MAP")) {
         g_autofree char *path = g_strdup_printf("/tmp/perf-%d.map", (int) getpid());
@@ -208,10 +226,22 @@ void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to)
 {
     VrJit *jit = h->cache.jit;
     VrJitBlock *f = from->jit, *t = to->jit;
-    /* An inline cache is chained again to a new target (the old target's record of the
-     * jump stays; unchaining through it only costs a chance to chain). */
-    if (!f->exit_rel[slot] || (f->chained[slot] && !f->ic_pc))
+    if (f->ic_pc[0]) {
+        /* An inline cache: a free entry, else the older one, chained again to a new target
+         * (the old target's record of the jump stays; unchaining through it only costs a
+         * chance to chain). */
+        slot = !f->chained[0] ? 0 : !f->chained[1] ? 1 : f->ic_next;
+        f->ic_next = (uint8_t) !slot;
+    }
+    if (!f->exit_rel[slot] || (f->chained[slot] && !f->ic_pc[0]))
         return;
+    /* Only a link that checks the mapping may lead to another page. */
+    bool same_page = ((from->vpc ^ to->vpc) & VR_PAGE_MASK) == 0;
+    if (!same_page && !f->xpage_addend[slot])
+        return;
+    if (f->ic_pc[0] && f->ic_pc[!slot] && f->chained[!slot] &&
+        memcmp(f->ic_pc[!slot], &to->vpc, sizeof(to->vpc)) == 0)
+        return; /* the other entry has it */
     VrJitPatch *p = cache_alloc(jit, sizeof(VrJitPatch));
     if (!p)
         return;
@@ -222,8 +252,12 @@ void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to)
     t->incoming = p;
     p->next_all = jit->patches;
     jit->patches = p;
-    if (f->ic_pc)
-        memcpy(f->ic_pc, &to->vpc, sizeof(to->vpc));
+    if (f->ic_pc[slot])
+        memcpy(f->ic_pc[slot], &to->vpc, sizeof(to->vpc));
+    if (f->xpage_addend[slot]) {
+        uint64_t addend = (uint64_t) (uintptr_t) to->host - to->vpc;
+        memcpy(f->xpage_addend[slot], &addend, sizeof(addend));
+    }
     /* Displacements are the same in both views. */
     x_patch(f->exit_rel[slot], t->entry - jit->rx + jit->rw);
     f->chained[slot] = true;
@@ -383,7 +417,8 @@ typedef struct {
     VrJit *jit;
     VrBlock *b;
     VrJitBlock *jb;
-    uint8_t *ic_pc;
+    uint8_t *ic_pc[2];
+    uint8_t *xpage_addend[2];
     int host_of[33]; /* guest register -> host register, or -1 */
     uint32_t dirty;
     Cold cold[2 * (VR_BLOCK_MAX_INSNS + 1)]; /* at most two per instruction */
@@ -539,24 +574,34 @@ static void emit_lookup_jump(Cg *g)
         x_patch(miss[i], a->p);
 }
 
-/* For a computed jump to the pc in rax: link 0 as an inline cache (see VrJitBlock.ic_pc).
- * Falls through to the lookup on a miss, and once the tries to chain are spent. */
-static void emit_jump_cache(Cg *g)
+/* While tries[slot] lasts, leaves through `kind` (the exit's jit_pc already stored) and
+ * counts a try; then falls through. */
+static void emit_chain_try(Cg *g, unsigned slot, VrJitExitKind kind)
 {
     X86 *a = &g->a;
-    /* An odd pc is never a target. */
-    g->ic_pc = x_mov_ri64(a, RCX, 1);
-    x_alu_rr(a, true, ALU_CMP, RAX, RCX);
-    uint8_t *miss = x_jcc(a, CC_NE);
-    g->exit_rel[0] = x_jmp(a);
-    x_patch(g->exit_rel[0], a->p);
-    x_patch(miss, a->p);
-    x_mov_ri(a, RCX, (uint64_t) (uintptr_t) &g->jb->ic_tries);
+    x_mov_ri(a, RCX, (uint64_t) (uintptr_t) &g->jb->tries[slot]);
     x_alu_mi8(a, ALU_CMP, RCX, 0, 0);
     uint8_t *spent = x_jcc(a, CC_E);
     x_alu_mi8(a, ALU_SUB, RCX, 0, 1);
-    exit_with(g, VR_JIT_EXIT_INDIRECT, 0);
+    exit_with(g, kind, 0);
     x_patch(spent, a->p);
+}
+
+/* For a computed jump to the pc in rax: links 0 and 1 as an inline cache (see
+ * VrJitBlock.ic_pc). Falls through to the lookup on a miss once the tries are spent. */
+static void emit_jump_cache(Cg *g)
+{
+    X86 *a = &g->a;
+    for (unsigned slot = 0; slot < 2; slot++) {
+        /* An odd pc is never a target. */
+        g->ic_pc[slot] = x_mov_ri64(a, RCX, 1);
+        x_alu_rr(a, true, ALU_CMP, RAX, RCX);
+        uint8_t *miss = x_jcc(a, CC_NE);
+        g->exit_rel[slot] = x_jmp(a);
+        x_patch(g->exit_rel[slot], a->p);
+        x_patch(miss, a->p);
+    }
+    emit_chain_try(g, 0, VR_JIT_EXIT_INDIRECT);
 }
 
 /* A jump out of the block to a fixed pc through link `slot`. In the same page, a patchable
@@ -570,7 +615,26 @@ static void exit_jump(Cg *g, unsigned slot, uint64_t pc)
         x_patch(g->exit_rel[slot], g->a.p);
         x_mov_ri(&g->a, RAX, pc);
     } else {
-        x_mov_ri(&g->a, RAX, pc);
+        /* To another page: a patchable jump too, taken while the fetch TLB still maps the
+         * target's page to the code it was chained to (the addend, patched with the jump). */
+        X86 *a = &g->a;
+        int32_t entry = (int32_t) (offsetof(VrTlb, exec) +
+                                   ((pc >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)) * sizeof(VrTlbEntry));
+        x_load64(a, RSI, RBX, OFF(tlb_fetch));
+        x_mov_ri(a, RCX, pc & VR_PAGE_MASK);
+        x_alu_rm(a, true, ALU_CMP, RCX, RSI, entry + (int32_t) offsetof(VrTlbEntry, tag));
+        uint8_t *other_page = x_jcc(a, CC_NE);
+        g->xpage_addend[slot] = x_mov_ri64(a, RCX, 0);
+        x_alu_rm(a, true, ALU_CMP, RCX, RSI, entry + (int32_t) offsetof(VrTlbEntry, addend));
+        uint8_t *other_code = x_jcc(a, CC_NE);
+        g->exit_rel[slot] = x_jmp(a);
+        x_patch(g->exit_rel[slot], a->p);
+        x_mov_ri(a, RAX, pc);
+        x_store64(a, RBX, OFF(jit_pc), RAX);
+        emit_chain_try(g, slot, VR_JIT_EXIT_JUMP0 + slot);
+        x_patch(other_page, a->p);
+        x_patch(other_code, a->p);
+        x_mov_ri(a, RAX, pc);
         emit_lookup_jump(g);
     }
     x_store64(&g->a, RBX, OFF(jit_pc), RAX);
@@ -595,9 +659,13 @@ static Cold *add_cold(Cg *g, ColdKind kind, unsigned index, uint8_t *jump_rel)
 static uint8_t *emit_tlb_probe(Cg *g, const VrInsn *ip, unsigned size, bool write)
 {
     X86 *a = &g->a;
-    src_into(g, ip->rs1, RSI);
-    if (ip->imm)
-        x_alu_ri(a, true, ALU_ADD, RSI, (int32_t) ip->imm);
+    if (ip->imm && ip->rs1 != 0 && g->host_of[ip->rs1] >= 0) {
+        x_lea(a, RSI, g->host_of[ip->rs1], (int32_t) ip->imm);
+    } else {
+        src_into(g, ip->rs1, RSI);
+        if (ip->imm)
+            x_alu_ri(a, true, ALU_ADD, RSI, (int32_t) ip->imm);
+    }
     x_load64(a, RAX, RBX, OFF(tlb_data));
     emit_tlb_index(g, RDX, RSI);
     x_mov_rr(a, true, RCX, RSI);
@@ -945,8 +1013,13 @@ static void emit_branch(Cg *g, const VrInsn *ip, int cc)
 {
     X86 *a = &g->a;
     int r1 = src(g, ip->rs1, RAX);
-    int r2 = src(g, ip->rs2, RCX);
-    x_alu_rr(a, true, ALU_CMP, r1, r2);
+    if (ip->rs2 == 0) {
+        /* Against zero: test sets the flags cmp would (CF and OF clear). */
+        x_test_rr(a, true, r1, r1);
+    } else {
+        int r2 = src(g, ip->rs2, RCX);
+        x_alu_rr(a, true, ALU_CMP, r1, r2);
+    }
     uint8_t *taken = x_jcc(a, cc);
     uint32_t dirty = g->dirty;
     exit_jump(g, 1, g->b->end_vpc);
@@ -1462,7 +1535,7 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     VrJitBlock *jb = cache_alloc(jit, sizeof(VrJitBlock));
     memset(jb, 0, sizeof(*jb));
     jb->block = b;
-    jb->ic_tries = IC_TRIES;
+    jb->tries[0] = jb->tries[1] = CHAIN_TRIES;
     g->jb = jb;
     g->a.p = jit->rw + jit->used;
     uint8_t *start = g->a.p;
@@ -1508,7 +1581,10 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     jb->entry = to_rx(jit, start);
     jb->exit_rel[0] = g->exit_rel[0];
     jb->exit_rel[1] = g->exit_rel[1];
-    jb->ic_pc = g->ic_pc;
+    jb->ic_pc[0] = g->ic_pc[0];
+    jb->ic_pc[1] = g->ic_pc[1];
+    jb->xpage_addend[0] = g->xpage_addend[0];
+    jb->xpage_addend[1] = g->xpage_addend[1];
     b->jit = jb;
     jit->n_compiled++;
     static const char *dump_dir;
