@@ -424,7 +424,7 @@ typedef struct {
     Cold cold[2 * (VR_BLOCK_MAX_INSNS + 1)]; /* at most two per instruction */
     unsigned n_cold;
     uint8_t *exit_rel[2];
-    uint8_t *entry_fail_rel[2];
+    uint8_t *entry_fail_rel;
     uint8_t *body;          /* after the entry's checks and loads: where a loop goes back to */
     uint32_t written;       /* cached guest registers the block writes */
     uint32_t written_first; /* those it writes before reading them */
@@ -604,15 +604,30 @@ static void emit_jump_cache(Cg *g)
     emit_chain_try(g, 0, VR_JIT_EXIT_INDIRECT);
 }
 
+/* Whether another thread asked the hart to stop (h->exit_request): returns the jump taken
+ * then. Block entries do not check it; jumps that may close a loop do (a jump back in the
+ * block's page, or to another page, or computed: every cycle of blocks has one), so a
+ * request waits at most for a run of forward jumps. */
+static uint8_t *emit_request_check(Cg *g)
+{
+    x_alu_mi(&g->a, false, ALU_CMP, RBX, OFF(exit_request), 0);
+    return x_jcc(&g->a, CC_NE);
+}
+
 /* A jump out of the block to a fixed pc through link `slot`. In the same page, a patchable
  * jump (to the next block once chained); to another page, through the jump table with the
  * mapping checked; then the exit to the interpreter. */
 static void exit_jump(Cg *g, unsigned slot, uint64_t pc)
 {
     write_back(g, g->dirty);
+    uint8_t *request = NULL;
     if (((pc ^ g->b->vpc) & VR_PAGE_MASK) == 0) {
+        if (pc < g->b->end_vpc)
+            request = emit_request_check(g);
         g->exit_rel[slot] = x_jmp(&g->a);
         x_patch(g->exit_rel[slot], g->a.p);
+        if (request)
+            x_patch(request, g->a.p);
         x_mov_ri(&g->a, RAX, pc);
     } else {
         /* To another page: a patchable jump too, taken while the fetch TLB still maps the
@@ -620,6 +635,8 @@ static void exit_jump(Cg *g, unsigned slot, uint64_t pc)
         X86 *a = &g->a;
         int32_t entry = (int32_t) (offsetof(VrTlb, exec) +
                                    ((pc >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)) * sizeof(VrTlbEntry));
+        x_mov_ri(a, RAX, pc);
+        request = emit_request_check(g);
         x_load64(a, RSI, RBX, OFF(tlb_fetch));
         x_mov_ri(a, RCX, pc & VR_PAGE_MASK);
         x_alu_rm(a, true, ALU_CMP, RCX, RSI, entry + (int32_t) offsetof(VrTlbEntry, tag));
@@ -636,6 +653,7 @@ static void exit_jump(Cg *g, unsigned slot, uint64_t pc)
         x_patch(other_code, a->p);
         x_mov_ri(a, RAX, pc);
         emit_lookup_jump(g);
+        x_patch(request, a->p); /* rax = pc */
     }
     x_store64(&g->a, RBX, OFF(jit_pc), RAX);
     exit_with(g, VR_JIT_EXIT_JUMP0 + slot, 0);
@@ -973,16 +991,12 @@ static void operands(Cg *g, const VrInsn *ip)
     src_into(g, ip->rs2, RCX);
 }
 
-/* The checks before a block runs: no request from another thread, and budget left (the
- * interpreter's rule: a block starts while one instruction of budget remains). Jumps to
- * fail[0] and fail[1] otherwise. */
-static void emit_budget_check(Cg *g, uint8_t **fail)
+/* The check before a block runs: budget left (the interpreter's rule: a block starts while
+ * one instruction of budget remains). Returns the jump taken otherwise. */
+static uint8_t *emit_budget_check(Cg *g)
 {
-    X86 *a = &g->a;
-    x_alu_mi(a, false, ALU_CMP, RBX, OFF(exit_request), 0);
-    fail[0] = x_jcc(a, CC_NE);
-    x_test_rr(a, true, BUDGET, BUDGET);
-    fail[1] = x_jcc(a, CC_LE);
+    x_test_rr(&g->a, true, BUDGET, BUDGET);
+    return x_jcc(&g->a, CC_LE);
 }
 
 /* A jump back to the block's own start: a loop kept in compiled code, its guest registers
@@ -993,7 +1007,8 @@ static void emit_back_edge(Cg *g)
     X86 *a = &g->a;
     uint8_t *fail[3];
     unsigned n_fail = 2;
-    emit_budget_check(g, fail);
+    fail[0] = emit_request_check(g);
+    fail[1] = emit_budget_check(g);
     if (g->may_retire) {
         /* A store or an instruction run by the interpreter may have retired the block
          * itself; so may FENCE.I, but that leaves compiled code. */
@@ -1190,8 +1205,12 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
             dst(g, ip->rd, RCX);
         }
         write_back(g, g->dirty);
-        emit_jump_cache(g);
-        emit_lookup_jump(g);
+        {
+            uint8_t *request = emit_request_check(g);
+            emit_jump_cache(g);
+            emit_lookup_jump(g);
+            x_patch(request, a->p);
+        }
         exit_with(g, VR_JIT_EXIT_INDIRECT, 0);
         return true;
     case VR_OP_BEQ: emit_branch(g, ip, CC_E); return true;
@@ -1542,10 +1561,11 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     X86 *a = &g->a;
     allocate(g, n_slots);
 
-    /* Entry: the budget and requests allow a block. Jumps come here only from blocks of
-     * the current code epoch (FENCE.I unchains everything; retiring a block unchains the
-     * jumps to it), so the code is current. */
-    emit_budget_check(g, g->entry_fail_rel);
+    /* Entry: the budget allows a block (requests are for the jumps to check, see
+     * emit_request_check). Jumps come here only from blocks of the current code epoch
+     * (FENCE.I unchains everything; retiring a block unchains the jumps to it), so the code
+     * is current. */
+    g->entry_fail_rel = emit_budget_check(g);
     x_alu_ri(a, true, ALU_SUB, BUDGET, (int32_t) b->n_insns);
     const VrInsn *last = &b->insns[n_slots - 1];
     bool loops = !to_interp && last->kind != VR_OP_JALR && last->kind != VR_OP_CONT &&
@@ -1569,8 +1589,7 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
         exit_with(g, VR_JIT_EXIT_INTERP, n_slots);
     }
 
-    for (unsigned i = 0; i < 2; i++)
-        x_patch(g->entry_fail_rel[i], a->p);
+    x_patch(g->entry_fail_rel, a->p);
     exit_with(g, VR_JIT_EXIT_ENTRY, 0);
     for (unsigned i = 0; i < g->n_cold; i++)
         emit_cold(g, &g->cold[i]);
