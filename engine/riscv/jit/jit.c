@@ -588,7 +588,8 @@ static void emit_chain_try(Cg *g, unsigned slot, VrJitExitKind kind)
 }
 
 /* For a computed jump to the pc in rax: links 0 and 1 as an inline cache (see
- * VrJitBlock.ic_pc). Falls through to the lookup on a miss once the tries are spent. */
+ * VrJitBlock.ic_pc). On a miss, stores the pc as jit_pc and falls through to the lookup
+ * once the tries are spent. */
 static void emit_jump_cache(Cg *g)
 {
     X86 *a = &g->a;
@@ -601,6 +602,7 @@ static void emit_jump_cache(Cg *g)
         x_patch(g->exit_rel[slot], a->p);
         x_patch(miss, a->p);
     }
+    x_store64(a, RBX, OFF(jit_pc), RAX);
     emit_chain_try(g, 0, VR_JIT_EXIT_INDIRECT);
 }
 
@@ -1199,7 +1201,6 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
         if (ip->imm)
             x_alu_ri(a, true, ALU_ADD, RAX, (int32_t) ip->imm);
         x_alu_ri(a, true, ALU_AND, RAX, -2);
-        x_store64(a, RBX, OFF(jit_pc), RAX);
         if (ip->rd != 0 && ip->rd != 32) {
             x_mov_ri(a, RCX, g->b->end_vpc);
             dst(g, ip->rd, RCX);
@@ -1211,6 +1212,7 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
             emit_lookup_jump(g);
             x_patch(request, a->p);
         }
+        x_store64(a, RBX, OFF(jit_pc), RAX);
         exit_with(g, VR_JIT_EXIT_INDIRECT, 0);
         return true;
     case VR_OP_BEQ: emit_branch(g, ip, CC_E); return true;
