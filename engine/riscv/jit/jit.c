@@ -93,16 +93,17 @@ static inline uint8_t *to_rx(const VrJit *jit, uint8_t *rw)
 #define XOFF(r)    ((int32_t) (offsetof(VrHart, x) + 8 * (unsigned) (r)))
 #define FOFF(r)    ((int32_t) (offsetof(VrHart, f) + 8 * (unsigned) (r)))
 
-/* Guest registers pinned to callee-saved host registers in all compiled code: the entry
- * loads them, the common exit stores them, and jumps between blocks keep them, so a value
- * passes from block to block in a register. They are the registers compiled RISC-V code
- * passes most between blocks: a5, a4 (GCC's first temporaries), a0 and a1 (arguments
- * and results). A call that reads or writes the
- * hart's copy (the interpreter for one instruction, FP helpers) stores or reloads them. */
-static const unsigned pinned_guest[] = {15, 14, 10, 11};
-static const int pinned_host[] = {RBP, R12, R13, R14};
+/* Guest registers pinned to host registers in all compiled code: the entry loads them, the
+ * common exit stores them, and jumps between blocks keep them, so a value passes from block
+ * to block in a register. They are the registers GCC's RISC-V code passes most between
+ * blocks: a5, a4 (its first temporaries), a0, a1 (arguments and results), a3 and a2. Four
+ * live in callee-saved host registers; a3 and a2 in r8 and r9, which go to the hart around
+ * every call and come back after it. A call that reads or writes the hart's copy (the
+ * interpreter for one instruction, FP helpers) stores or reloads them all. */
+static const unsigned pinned_guest[] = {15, 14, 10, 11, 13, 12};
+static const int pinned_host[] = {RBP, R12, R13, R14, R8, R9};
 #define N_PINNED    ((unsigned) G_N_ELEMENTS(pinned_guest))
-#define PINNED_MASK ((1u << 15) | (1u << 14) | (1u << 10) | (1u << 11))
+#define PINNED_MASK ((1u << 15) | (1u << 14) | (1u << 10) | (1u << 11) | (1u << 13) | (1u << 12))
 
 /* h->jit_budget while compiled code runs: every block's entry counts down in a register
  * instead of memory. */
@@ -110,7 +111,7 @@ static const int pinned_host[] = {RBP, R12, R13, R14};
 
 /* Host registers that hold other guest registers within one block; they go back to the
  * hart around calls. */
-static const int cache_regs[] = {R8, R9, R10, R11};
+static const int cache_regs[] = {R10, R11};
 #define N_CACHE ((unsigned) G_N_ELEMENTS(cache_regs))
 
 static inline bool caller_saved(int host)
@@ -479,6 +480,7 @@ static void write_back(Cg *g, uint32_t dirty)
  * the call) go to the hart, and all caller-saved ones come back from it after. */
 static void save_volatile(Cg *g, uint32_t dirty)
 {
+    dirty |= PINNED_MASK;
     for (unsigned r = 1; r < 32; r++)
         if ((dirty & (1u << r)) && caller_saved(g->host_of[r]))
             x_store64(&g->a, RBX, XOFF(r), g->host_of[r]);
@@ -820,14 +822,14 @@ static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
     x_mov_ri(a, RSI, (uint64_t) (uintptr_t) g->b);
     x_mov_ri(a, RDX, (uint64_t) (uintptr_t) ip);
     x_call_abs(a, (const void *) vr_interp_one);
-    /* A pinned destination is current before any exit, which stores it. */
-    if (ip->rd != 0 && pinned(ip->rd))
+    /* Pinned registers are current before any exit, which stores them. */
+    restore_volatile(g);
+    if (ip->rd != 0 && pinned(ip->rd) && !caller_saved(g->host_of[ip->rd]))
         x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
     x_alu_ri(a, false, ALU_CMP, RAX, VR_EXIT_ONE_DONE);
     uint8_t *not_done = x_jcc(a, CC_NE);
     Cold *c = add_cold(g, COLD_ONE, index, not_done);
     c->join = a->p;
-    restore_volatile(g);
 }
 
 static void emit_cold(Cg *g, const Cold *c)
