@@ -85,7 +85,7 @@ void vr_block_cache_code_written(VrBlockCache *c, const uint8_t *host, unsigned 
         g_hash_table_remove(c->code_pages, page);
 }
 
-/* A page starts holding code: this hart's fast store path must keep away from it. */
+/* The write entries of one TLB that map to `page` (a host address). */
 static void drop_write_entries_of(VrTlb *t, const uint8_t *page)
 {
     for (unsigned i = 0; i < VR_TLB_SIZE; i++) {
@@ -95,6 +95,7 @@ static void drop_write_entries_of(VrTlb *t, const uint8_t *page)
     }
 }
 
+/* A page starts holding code: this hart's fast store path must keep away from it. */
 static void drop_write_entries(VrHart *h, const uint8_t *page)
 {
     drop_write_entries_of(&h->tlb_m, page);

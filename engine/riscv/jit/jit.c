@@ -240,8 +240,7 @@ void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to)
     bool same_page = ((from->vpc ^ to->vpc) & VR_PAGE_MASK) == 0;
     if (!same_page && !f->xpage_addend[slot])
         return;
-    if (f->ic_pc[0] && f->ic_pc[!slot] && f->chained[!slot] &&
-        memcmp(f->ic_pc[!slot], &to->vpc, sizeof(to->vpc)) == 0)
+    if (f->ic_pc[0] && f->chained[!slot] && memcmp(f->ic_pc[!slot], &to->vpc, sizeof(to->vpc)) == 0)
         return; /* the other entry has it */
     VrJitPatch *p = cache_alloc(jit, sizeof(VrJitPatch));
     if (!p)
@@ -477,7 +476,8 @@ static void write_back(Cg *g, uint32_t dirty)
 }
 
 /* Around a call: guest registers held only in caller-saved host registers (`dirty`, as at
- * the call) go to the hart, and all caller-saved ones come back from it after. */
+ * the call, and the pinned ones there) go to the hart, and all caller-saved ones come back
+ * from it after. */
 static void save_volatile(Cg *g, uint32_t dirty)
 {
     dirty |= PINNED_MASK;
@@ -639,6 +639,7 @@ static void exit_jump(Cg *g, unsigned slot, uint64_t pc)
         X86 *a = &g->a;
         int32_t entry = (int32_t) (offsetof(VrTlb, exec) +
                                    ((pc >> VR_PAGE_BITS) & (VR_TLB_SIZE - 1)) * sizeof(VrTlbEntry));
+        /* rax = pc from here to the exit: the checks, the try and the lookup leave it. */
         x_mov_ri(a, RAX, pc);
         request = emit_request_check(g);
         x_load64(a, RSI, RBX, OFF(tlb_fetch));
@@ -650,14 +651,12 @@ static void exit_jump(Cg *g, unsigned slot, uint64_t pc)
         uint8_t *other_code = x_jcc(a, CC_NE);
         g->exit_rel[slot] = x_jmp(a);
         x_patch(g->exit_rel[slot], a->p);
-        x_mov_ri(a, RAX, pc);
         x_store64(a, RBX, OFF(jit_pc), RAX);
         emit_chain_try(g, slot, VR_JIT_EXIT_JUMP0 + slot);
         x_patch(other_page, a->p);
         x_patch(other_code, a->p);
-        x_mov_ri(a, RAX, pc);
         emit_lookup_jump(g);
-        x_patch(request, a->p); /* rax = pc */
+        x_patch(request, a->p);
     }
     x_store64(&g->a, RBX, OFF(jit_pc), RAX);
     exit_with(g, VR_JIT_EXIT_JUMP0 + slot, 0);
