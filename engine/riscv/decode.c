@@ -805,8 +805,9 @@ unsigned vr_decode_insn(VrInsn *insn, const uint8_t *code, unsigned avail, uint6
 
 unsigned vr_decode_block(VrHart *h, VrBlock *b, const uint8_t *host, unsigned avail)
 {
-    unsigned off = 0, n = 0;
-    const void *cont = vr_interp_ops()[VR_OP_CONT];
+    unsigned off = 0, n = 0, side = 2;
+    const void *const *ops = vr_interp_ops();
+    const void *cont = ops[VR_OP_CONT];
     for (;;) {
         VrInsn *insn = &b->insns[n];
         bool ends = false;
@@ -816,6 +817,16 @@ unsigned vr_decode_block(VrHart *h, VrBlock *b, const uint8_t *host, unsigned av
         insn->pc_off = (uint16_t) off;
         off += len;
         n++;
+        /* A forward conditional branch is a side exit while links last: the block goes on
+         * with the code after it, which is where it goes when not taken, so code that
+         * branches around a few instructions runs as one block. A backward one (a loop's)
+         * ends the block, which then loops on itself. */
+        if (ends && insn->kind >= VR_OP_BEQ && insn->kind <= VR_OP_BGEU && side < VR_BLOCK_LINKS &&
+            (uint64_t) insn->imm > b->vpc + off && n < VR_BLOCK_MAX_INSNS && off < avail) {
+            insn->op = ops[VR_OP_SIDE(insn->kind)];
+            insn->rs3 = (uint8_t) side++;
+            continue;
+        }
         if (ends)
             goto done;
         if (n == VR_BLOCK_MAX_INSNS)

@@ -75,6 +75,9 @@ typedef struct VrInsn {
     uint16_t kind;
 } VrInsn;
 
+/* A block's links: the taken jump, the fall-through and up to two side exits. */
+#define VR_BLOCK_LINKS 4
+
 /* A decoded block: straight-line code within one guest page, ended by a control transfer,
  * an instruction that may change how later code runs, or the page's end. Blocks are found
  * by (virtual pc, host address of the code); the JIT will hang its code on `jit`. */
@@ -83,7 +86,9 @@ struct VrBlock {
     uint64_t vpc;
     const uint8_t *host;
     uint64_t end_vpc; /* pc after the last instruction */
-    VrBlock *link[2]; /* successors in the same page: [0] taken/jump target, [1] fallthrough */
+    /* Successors in the same page: [0] taken/jump target, [1] fallthrough, then one per
+     * side exit (a forward conditional branch inside the block, see vr_decode_block). */
+    VrBlock *link[VR_BLOCK_LINKS];
     VrBlock *hash_next;
     VrBlock *page_next; /* live blocks decoded from the same guest page */
     uint32_t epoch;     /* code epoch at which `bytes` last matched guest memory */

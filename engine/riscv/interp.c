@@ -133,7 +133,12 @@ static VrExit __attribute__((noinline))
 interp(VrHart *h, int64_t *budget_io, bool single_step, VrBlock *one)
 {
 #define VR_OP_LABEL(name) &&L_##name,
-    static const void *const labels[VR_OP_COUNT] = {VR_OPS(VR_OP_LABEL)};
+    // clang-format off
+    static const void *const labels[VR_OP_HANDLERS] = {
+        VR_OPS(VR_OP_LABEL)
+        &&L_BEQ_SIDE, &&L_BNE_SIDE, &&L_BLT_SIDE, &&L_BGE_SIDE, &&L_BLTU_SIDE, &&L_BGEU_SIDE,
+    };
+    // clang-format on
 #undef VR_OP_LABEL
     if (unlikely(h == NULL)) {
         interp_ops = labels;
@@ -255,9 +260,8 @@ run_jit:
             h->pc = b->vpc;
             prev = NULL;
             goto dispatch;
-        case VR_JIT_EXIT_JUMP0:
-        case VR_JIT_EXIT_JUMP1: {
-            slot = (r & 0xff) - VR_JIT_EXIT_JUMP0;
+        case VR_JIT_EXIT_JUMP: {
+            slot = idx;
             next_pc = h->jit_pc;
             VrBlock *nb = b->link[slot];
             if (nb && nb->jit && nb->epoch == epoch)
@@ -369,6 +373,20 @@ L_JALR : {
     BRANCH(BGE, (int64_t) R(ip->rs1) >= (int64_t) R(ip->rs2))
     BRANCH(BLTU, R(ip->rs1) < R(ip->rs2))
     BRANCH(BGEU, R(ip->rs1) >= R(ip->rs2))
+/* A side exit: taken, the block's later instructions do not retire. */
+#define SIDE_BRANCH(name, cond)                                \
+    L_##name##_SIDE : if (cond)                                \
+    {                                                          \
+        icount -= b->n_insns - (unsigned) (ip - b->insns) - 1; \
+        JUMP(ip->rs3, (uint64_t) ip->imm);                     \
+    }                                                          \
+    NEXT();
+    SIDE_BRANCH(BEQ, R(ip->rs1) == R(ip->rs2))
+    SIDE_BRANCH(BNE, R(ip->rs1) != R(ip->rs2))
+    SIDE_BRANCH(BLT, (int64_t) R(ip->rs1) < (int64_t) R(ip->rs2))
+    SIDE_BRANCH(BGE, (int64_t) R(ip->rs1) >= (int64_t) R(ip->rs2))
+    SIDE_BRANCH(BLTU, R(ip->rs1) < R(ip->rs2))
+    SIDE_BRANCH(BGEU, R(ip->rs1) >= R(ip->rs2))
 
     /* ---- loads and stores ---- */
 #define LOAD_INTO(dest, type, size)                                                    \

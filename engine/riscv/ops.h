@@ -39,6 +39,12 @@
     X(BCLR) X(BCLRI) X(BEXT) X(BEXTI) X(BINV) X(BINVI) X(BSET) X(BSETI)
 // clang-format on
 
+/* A conditional branch inside a block (a side exit: the block goes on when it is not
+ * taken) has its own handler, after the VR_OP_COUNT ones: VR_OP_SIDE(kind) for the kinds
+ * VR_OP_BEQ to VR_OP_BGEU. Its kind stays the branch's, and rs3 holds its link. */
+#define VR_OP_SIDE(kind) (VR_OP_COUNT - VR_OP_BEQ + (kind))
+#define VR_OP_HANDLERS   (VR_OP_COUNT + 6)
+
 typedef enum {
 #define VR_OP_ENUM(name) VR_OP_##name,
     VR_OPS(VR_OP_ENUM)

@@ -41,9 +41,9 @@ struct VrJitPatch {
 
 /* What the code cache keeps for a compiled block, in front of its code. */
 struct VrJitBlock {
-    uint8_t *entry;       /* the executable address */
-    uint8_t *exit_rel[2]; /* the displacement of link 0's and 1's jump (writable view) */
-    bool chained[2];
+    uint8_t *entry;                    /* the executable address */
+    uint8_t *exit_rel[VR_BLOCK_LINKS]; /* the displacement of each link's jump (writable view) */
+    bool chained[VR_BLOCK_LINKS];
     /* A block ending in a computed jump: links 0 and 1 are an inline cache, jumps taken
      * when the target is the pc held in the immediate at ic_pc[slot] (writable view). On a
      * miss the jump leaves to the interpreter, which links and chains the blocks (a new
@@ -51,10 +51,10 @@ struct VrJitBlock {
      * jump-table lookup. */
     uint8_t *ic_pc[2];
     uint8_t ic_next; /* the entry a new target replaces */
-    uint8_t tries[2];
+    uint8_t tries[VR_BLOCK_LINKS];
     /* A link to another page: the fetch TLB addend its jump checks (writable view). While
      * not chained it leaves to the interpreter tries[slot] more times, then looks up. */
-    uint8_t *xpage_addend[2];
+    uint8_t *xpage_addend[VR_BLOCK_LINKS];
     VrJitPatch *incoming;
     VrBlock *block;
 };
@@ -227,20 +227,22 @@ void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to)
 {
     VrJit *jit = h->cache.jit;
     VrJitBlock *f = from->jit, *t = to->jit;
-    if (f->ic_pc[0]) {
+    /* Links 0 and 1 of a block ending in a computed jump are its inline cache. */
+    bool ic = f->ic_pc[0] && slot < 2;
+    if (ic) {
         /* An inline cache: a free entry, else the older one, chained again to a new target
          * (the old target's record of the jump stays; unchaining through it only costs a
          * chance to chain). */
         slot = !f->chained[0] ? 0 : !f->chained[1] ? 1 : f->ic_next;
         f->ic_next = (uint8_t) !slot;
     }
-    if (!f->exit_rel[slot] || (f->chained[slot] && !f->ic_pc[0]))
+    if (!f->exit_rel[slot] || (f->chained[slot] && !ic))
         return;
     /* Only a link that checks the mapping may lead to another page. */
     bool same_page = ((from->vpc ^ to->vpc) & VR_PAGE_MASK) == 0;
     if (!same_page && !f->xpage_addend[slot])
         return;
-    if (f->ic_pc[0] && f->chained[!slot] && memcmp(f->ic_pc[!slot], &to->vpc, sizeof(to->vpc)) == 0)
+    if (ic && f->chained[!slot] && memcmp(f->ic_pc[!slot], &to->vpc, sizeof(to->vpc)) == 0)
         return; /* the other entry has it */
     VrJitPatch *p = cache_alloc(jit, sizeof(VrJitPatch));
     if (!p)
@@ -252,7 +254,7 @@ void vr_jit_chain(VrHart *h, VrBlock *from, unsigned slot, VrBlock *to)
     t->incoming = p;
     p->next_all = jit->patches;
     jit->patches = p;
-    if (f->ic_pc[slot])
+    if (ic)
         memcpy(f->ic_pc[slot], &to->vpc, sizeof(to->vpc));
     if (f->xpage_addend[slot]) {
         uint64_t addend = (uint64_t) (uintptr_t) to->host - to->vpc;
@@ -408,7 +410,8 @@ typedef struct {
     unsigned index;
     unsigned size;
     bool sign;
-    int value_reg; /* a store's value */
+    int value_reg; /* a store's value, or the register a load's value goes to */
+    int va_reg;    /* the register holding the virtual address */
     uint64_t raw;  /* an illegal instruction's bits */
 } Cold;
 
@@ -418,12 +421,12 @@ typedef struct {
     VrBlock *b;
     VrJitBlock *jb;
     uint8_t *ic_pc[2];
-    uint8_t *xpage_addend[2];
+    uint8_t *xpage_addend[VR_BLOCK_LINKS];
     int host_of[33]; /* guest register -> host register, or -1 */
     uint32_t dirty;
     Cold cold[2 * (VR_BLOCK_MAX_INSNS + 1)]; /* at most two per instruction */
     unsigned n_cold;
-    uint8_t *exit_rel[2];
+    uint8_t *exit_rel[VR_BLOCK_LINKS];
     uint8_t *entry_fail_rel;
     uint8_t *body;          /* after the entry's checks and loads: where a loop goes back to */
     uint32_t written;       /* cached guest registers the block writes */
@@ -463,6 +466,12 @@ static void dst(Cg *g, unsigned rd, int from)
     } else {
         x_store64(&g->a, RBX, XOFF(rd), from);
     }
+}
+
+/* The host register of rd when it is cached, else -1. */
+static int cached_rd(const Cg *g, const VrInsn *ip)
+{
+    return ip->rd != 0 && ip->rd < 32 ? g->host_of[ip->rd] : -1;
 }
 
 /* Guest registers held only in host registers of this block go back to the hart (pinned
@@ -576,16 +585,16 @@ static void emit_lookup_jump(Cg *g)
         x_patch(miss[i], a->p);
 }
 
-/* While tries[slot] lasts, leaves through `kind` (the exit's jit_pc already stored) and
- * counts a try; then falls through. */
-static void emit_chain_try(Cg *g, unsigned slot, VrJitExitKind kind)
+/* While tries[slot] lasts, leaves through `kind` with `index` (the exit's jit_pc already
+ * stored) and counts a try; then falls through. */
+static void emit_chain_try(Cg *g, unsigned slot, VrJitExitKind kind, unsigned index)
 {
     X86 *a = &g->a;
     x_mov_ri(a, RCX, (uint64_t) (uintptr_t) &g->jb->tries[slot]);
     x_alu_mi8(a, ALU_CMP, RCX, 0, 0);
     uint8_t *spent = x_jcc(a, CC_E);
     x_alu_mi8(a, ALU_SUB, RCX, 0, 1);
-    exit_with(g, kind, 0);
+    exit_with(g, kind, index);
     x_patch(spent, a->p);
 }
 
@@ -605,7 +614,7 @@ static void emit_jump_cache(Cg *g)
         x_patch(miss, a->p);
     }
     x_store64(a, RBX, OFF(jit_pc), RAX);
-    emit_chain_try(g, 0, VR_JIT_EXIT_INDIRECT);
+    emit_chain_try(g, 0, VR_JIT_EXIT_INDIRECT, 0);
 }
 
 /* Whether another thread asked the hart to stop (h->exit_request): returns the jump taken
@@ -652,14 +661,14 @@ static void exit_jump(Cg *g, unsigned slot, uint64_t pc)
         g->exit_rel[slot] = x_jmp(a);
         x_patch(g->exit_rel[slot], a->p);
         x_store64(a, RBX, OFF(jit_pc), RAX);
-        emit_chain_try(g, slot, VR_JIT_EXIT_JUMP0 + slot);
+        emit_chain_try(g, slot, VR_JIT_EXIT_JUMP, slot);
         x_patch(other_page, a->p);
         x_patch(other_code, a->p);
         emit_lookup_jump(g);
         x_patch(request, a->p);
     }
     x_store64(&g->a, RBX, OFF(jit_pc), RAX);
-    exit_with(g, VR_JIT_EXIT_JUMP0 + slot, 0);
+    exit_with(g, VR_JIT_EXIT_JUMP, slot);
 }
 
 static Cold *add_cold(Cg *g, ColdKind kind, unsigned index, uint8_t *jump_rel)
@@ -674,22 +683,27 @@ static Cold *add_cold(Cg *g, ColdKind kind, unsigned index, uint8_t *jump_rel)
     return c;
 }
 
-/* The TLB probe shared by loads and stores: the virtual address ends in rsi; on a hit, rax
- * holds the host address's addend and the code falls through; on a miss it jumps to the
- * returned displacement. Uses rax, rcx, rdx. */
-static uint8_t *emit_tlb_probe(Cg *g, const VrInsn *ip, unsigned size, bool write)
+/* The TLB probe shared by loads and stores: the virtual address ends in *va (rs1's own
+ * host register when the offset is 0, else rsi); on a hit, rax holds the host address's
+ * addend and the code falls through; on a miss it jumps to the returned displacement. Uses
+ * rax, rcx, rdx. */
+static uint8_t *emit_tlb_probe(Cg *g, const VrInsn *ip, unsigned size, bool write, int *va)
 {
     X86 *a = &g->a;
-    if (ip->imm && ip->rs1 != 0 && g->host_of[ip->rs1] >= 0) {
-        x_lea(a, RSI, g->host_of[ip->rs1], (int32_t) ip->imm);
+    int cached = ip->rs1 != 0 ? g->host_of[ip->rs1] : -1;
+    *va = RSI;
+    if (cached >= 0 && ip->imm == 0) {
+        *va = cached;
+    } else if (cached >= 0) {
+        x_lea(a, RSI, cached, (int32_t) ip->imm);
     } else {
         src_into(g, ip->rs1, RSI);
         if (ip->imm)
             x_alu_ri(a, true, ALU_ADD, RSI, (int32_t) ip->imm);
     }
     x_load64(a, RAX, RBX, OFF(tlb_data));
-    emit_tlb_index(g, RDX, RSI);
-    x_mov_rr(a, true, RCX, RSI);
+    emit_tlb_index(g, RDX, *va);
+    x_mov_rr(a, true, RCX, *va);
     x_alu_ri(a, true, ALU_AND, RCX, (int32_t) (VR_PAGE_MASK | (size - 1)));
     int32_t table = write ? (int32_t) offsetof(VrTlb, write) : (int32_t) offsetof(VrTlb, read);
     /* cmp rcx, [rax + rdx + table] */
@@ -704,21 +718,30 @@ static uint8_t *emit_tlb_probe(Cg *g, const VrInsn *ip, unsigned size, bool writ
     return miss;
 }
 
-/* A load's value, in rax. */
-static void emit_load_value(Cg *g, const VrInsn *ip, unsigned index, unsigned size, bool sign)
+/* A load's value, in host register `to`. */
+static void emit_load_value(Cg *g, const VrInsn *ip, unsigned index, unsigned size, bool sign,
+                            int to)
 {
-    uint8_t *miss = emit_tlb_probe(g, ip, size, false);
-    x_load_sized(&g->a, RAX, RAX, RSI, size, sign);
+    int va;
+    uint8_t *miss = emit_tlb_probe(g, ip, size, false, &va);
+    x_load_sized(&g->a, to, RAX, va, size, sign);
     Cold *c = add_cold(g, COLD_LOAD, index, miss);
     c->size = size;
     c->sign = sign;
+    c->value_reg = to;
+    c->va_reg = va;
     c->join = g->a.p;
 }
 
+/* The value goes straight to rd's register when rd is cached. */
 static void emit_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size, bool sign)
 {
-    emit_load_value(g, ip, index, size, sign);
-    dst(g, ip->rd, RAX);
+    int d = cached_rd(g, ip);
+    emit_load_value(g, ip, index, size, sign, d >= 0 ? d : RAX);
+    if (d >= 0)
+        g->dirty |= 1u << ip->rd;
+    else
+        dst(g, ip->rd, RAX);
 }
 
 static void add_illegal(Cg *g, const VrInsn *ip, unsigned index, uint8_t *jump_rel)
@@ -738,7 +761,7 @@ static void emit_fp_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
 {
     X86 *a = &g->a;
     emit_fp_on(g, ip, index);
-    emit_load_value(g, ip, index, size, false);
+    emit_load_value(g, ip, index, size, false, RAX);
     if (size == 4) {
         x_mov_ri(a, RCX, 0xffffffff00000000ull);
         x_alu_rr(a, true, ALU_OR, RAX, RCX);
@@ -749,11 +772,13 @@ static void emit_fp_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
 
 static void emit_store_value(Cg *g, const VrInsn *ip, unsigned index, unsigned size, int v)
 {
-    uint8_t *miss = emit_tlb_probe(g, ip, size, true);
-    x_store_sized(&g->a, RAX, RSI, v, size);
+    int va;
+    uint8_t *miss = emit_tlb_probe(g, ip, size, true, &va);
+    x_store_sized(&g->a, RAX, va, v, size);
     Cold *c = add_cold(g, COLD_STORE, index, miss);
     c->size = size;
     c->value_reg = v;
+    c->va_reg = va;
     c->join = g->a.p;
 }
 
@@ -795,13 +820,7 @@ static void emit_fp_helper(Cg *g, const VrInsn *ip, unsigned index, FpHelper fn)
 
 static void emit_store(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
 {
-    int v = src(g, ip->rs2, RDI);
-    uint8_t *miss = emit_tlb_probe(g, ip, size, true);
-    x_store_sized(&g->a, RAX, RSI, v, size);
-    Cold *c = add_cold(g, COLD_STORE, index, miss);
-    c->size = size;
-    c->value_reg = v;
-    c->join = g->a.p;
+    emit_store_value(g, ip, index, size, src(g, ip->rs2, RDI));
 }
 
 /* An instruction the interpreter runs for compiled code (FP, CSR, atomics, the rarer ALU
@@ -854,6 +873,8 @@ static void emit_cold(Cg *g, const Cold *c)
         return;
     }
     save_volatile(g, c->dirty);
+    if (c->va_reg != RSI)
+        x_mov_rr(a, true, RSI, c->va_reg);
     if (c->kind == COLD_LOAD) {
         x_mov_rr(a, true, RDI, RBX);
         x_mov_ri(a, RDX, c->size);
@@ -869,7 +890,7 @@ static void emit_cold(Cg *g, const Cold *c)
     x_test_rr(a, false, RAX, RAX);
     uint8_t *fault = x_jcc(a, CC_NE);
     if (c->kind == COLD_LOAD)
-        x_load_sized_mem(a, RAX, RBX, OFF(jit_value), c->size, c->sign);
+        x_load_sized_mem(a, c->value_reg, RBX, OFF(jit_value), c->size, c->sign);
     x_patch(x_jmp(a), c->join);
     x_patch(fault, a->p);
     x_mov_rr(a, false, RAX, RAX);
@@ -878,12 +899,6 @@ static void emit_cold(Cg *g, const Cold *c)
     x_store64(a, RBX, OFF(jit_tval), RAX);
     write_back(g, c->dirty);
     exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
-}
-
-/* The host register of rd when it is cached, else -1. */
-static int cached_rd(const Cg *g, const VrInsn *ip)
-{
-    return ip->rd != 0 && ip->rd < 32 ? g->host_of[ip->rd] : -1;
 }
 
 /* ALU_MUL: imul in place of an x86 ALU operation. */
@@ -1027,7 +1042,8 @@ static void emit_back_edge(Cg *g)
     exit_jump(g, 0, g->b->vpc);
 }
 
-static void emit_branch(Cg *g, const VrInsn *ip, int cc)
+/* A conditional branch; returns whether it ends the block (a side exit does not). */
+static bool emit_branch(Cg *g, const VrInsn *ip, unsigned index, int cc)
 {
     X86 *a = &g->a;
     int r1 = src(g, ip->rs1, RAX);
@@ -1038,6 +1054,19 @@ static void emit_branch(Cg *g, const VrInsn *ip, int cc)
         int r2 = src(g, ip->rs2, RCX);
         x_alu_rr(a, true, ALU_CMP, r1, r2);
     }
+    if (ip->rs3) {
+        /* A side exit through link rs3: taken, it gives back the budget of the
+         * instructions after it. x86 condition codes come in pairs that differ in bit 0. */
+        uint8_t *stay = x_jcc(a, cc ^ 1);
+        uint32_t dirty = g->dirty;
+        unsigned rest = g->b->n_insns - index - 1;
+        if (rest)
+            x_alu_ri(a, true, ALU_ADD, BUDGET, (int32_t) rest);
+        exit_jump(g, ip->rs3, (uint64_t) ip->imm);
+        x_patch(stay, a->p);
+        g->dirty = dirty;
+        return false;
+    }
     uint8_t *taken = x_jcc(a, cc);
     uint32_t dirty = g->dirty;
     exit_jump(g, 1, g->b->end_vpc);
@@ -1047,6 +1076,7 @@ static void emit_branch(Cg *g, const VrInsn *ip, int cc)
         emit_back_edge(g);
     else
         exit_jump(g, 0, (uint64_t) ip->imm);
+    return true;
 }
 
 /* Whether an operation ends the compiled code by handing the block to the interpreter. */
@@ -1216,12 +1246,12 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
         x_store64(a, RBX, OFF(jit_pc), RAX);
         exit_with(g, VR_JIT_EXIT_INDIRECT, 0);
         return true;
-    case VR_OP_BEQ: emit_branch(g, ip, CC_E); return true;
-    case VR_OP_BNE: emit_branch(g, ip, CC_NE); return true;
-    case VR_OP_BLT: emit_branch(g, ip, CC_L); return true;
-    case VR_OP_BGE: emit_branch(g, ip, CC_GE); return true;
-    case VR_OP_BLTU: emit_branch(g, ip, CC_B); return true;
-    case VR_OP_BGEU: emit_branch(g, ip, CC_AE); return true;
+    case VR_OP_BEQ: return emit_branch(g, ip, index, CC_E);
+    case VR_OP_BNE: return emit_branch(g, ip, index, CC_NE);
+    case VR_OP_BLT: return emit_branch(g, ip, index, CC_L);
+    case VR_OP_BGE: return emit_branch(g, ip, index, CC_GE);
+    case VR_OP_BLTU: return emit_branch(g, ip, index, CC_B);
+    case VR_OP_BGEU: return emit_branch(g, ip, index, CC_AE);
     case VR_OP_LB: emit_load(g, ip, index, 1, true); break;
     case VR_OP_LH: emit_load(g, ip, index, 2, true); break;
     case VR_OP_LW: emit_load(g, ip, index, 4, true); break;
@@ -1537,7 +1567,7 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
             break;
         }
         if (op == VR_OP_CONT || op == VR_OP_JAL || op == VR_OP_JALR ||
-            (op >= VR_OP_BEQ && op <= VR_OP_BGEU)) {
+            (op >= VR_OP_BEQ && op <= VR_OP_BGEU && !b->insns[n_slots].rs3)) {
             n_slots++;
             break;
         }
@@ -1557,7 +1587,7 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     VrJitBlock *jb = cache_alloc(jit, sizeof(VrJitBlock));
     memset(jb, 0, sizeof(*jb));
     jb->block = b;
-    jb->tries[0] = jb->tries[1] = CHAIN_TRIES;
+    memset(jb->tries, CHAIN_TRIES, sizeof(jb->tries));
     g->jb = jb;
     g->a.p = jit->rw + jit->used;
     uint8_t *start = g->a.p;
@@ -1601,12 +1631,9 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     g_assert(code_len <= BLOCK_CODE_MAX);
     jit->used += (code_len + 15) & ~(size_t) 15;
     jb->entry = to_rx(jit, start);
-    jb->exit_rel[0] = g->exit_rel[0];
-    jb->exit_rel[1] = g->exit_rel[1];
-    jb->ic_pc[0] = g->ic_pc[0];
-    jb->ic_pc[1] = g->ic_pc[1];
-    jb->xpage_addend[0] = g->xpage_addend[0];
-    jb->xpage_addend[1] = g->xpage_addend[1];
+    memcpy(jb->exit_rel, g->exit_rel, sizeof(jb->exit_rel));
+    memcpy(jb->ic_pc, g->ic_pc, sizeof(jb->ic_pc));
+    memcpy(jb->xpage_addend, g->xpage_addend, sizeof(jb->xpage_addend));
     b->jit = jb;
     jit->n_compiled++;
     static const char *dump_dir;

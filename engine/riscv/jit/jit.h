@@ -13,8 +13,7 @@ typedef struct VrJit VrJit;
 /* How compiled code handed control back (vr_jit_run's result, kind | index << 8). */
 typedef enum {
     VR_JIT_EXIT_ENTRY,     /* block jit_block was not entered: budget, request or stale code */
-    VR_JIT_EXIT_JUMP0,     /* left through link 0 (taken branch, jump) for jit_pc */
-    VR_JIT_EXIT_JUMP1,     /* left through link 1 (fall-through) for jit_pc */
+    VR_JIT_EXIT_JUMP,      /* left through link `index` (VrBlock.link) for jit_pc */
     VR_JIT_EXIT_INDIRECT,  /* computed jump to jit_pc */
     VR_JIT_EXIT_EXCEPTION, /* instruction `index` traps with jit_cause, jit_tval */
     VR_JIT_EXIT_INTERP,    /* the interpreter goes on at instruction `index` */

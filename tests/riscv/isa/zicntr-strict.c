@@ -57,6 +57,16 @@ int test_main(void)
         __asm__ volatile("csrr %0, mcycle\n\tcsrr %1, cycle" : "=&r"(a), "=&r"(b));
         CK(14, b - a, 1);
     }
+    /* A hot loop (compiled on the JIT) whose forward branches are side exits of one
+     * block, taken and not taken in turn: 1 + 100 * 6 + 50 * 2 + 50 * 1 + the first csrr. */
+    CK(15,
+       COUNT("instret",
+             "li t0, 100\n"
+             "1:\tandi t1, t0, 1\n\tbeqz t1, 2f\n\taddi t2, t2, 1\n\taddi t2, t2, 1\n"
+             "2:\tandi t1, t0, 2\n\tbnez t1, 3f\n\taddi t2, t2, 1\n"
+             "3:\taddi t0, t0, -1\n\tbnez t0, 1b",
+             "r"(0)),
+       752);
 
     /* a zero-valued rs1 other than x0 still writes: illegal on a read-only counter */
     {
