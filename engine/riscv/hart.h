@@ -75,8 +75,8 @@ typedef struct VrInsn {
     uint16_t kind;
 } VrInsn;
 
-/* A block's links: the taken jump, the fall-through and up to two side exits. */
-#define VR_BLOCK_LINKS 4
+/* A block's links: the taken jump, the fall-through and up to four side exits. */
+#define VR_BLOCK_LINKS 6
 
 /* A decoded block: straight-line code within one guest page, ended by a control transfer,
  * an instruction that may change how later code runs, or the page's end. Blocks are found

@@ -1046,11 +1046,19 @@ static void emit_back_edge(Cg *g)
 static bool emit_branch(Cg *g, const VrInsn *ip, unsigned index, int cc)
 {
     X86 *a = &g->a;
-    int r1 = src(g, ip->rs1, RAX);
-    if (ip->rs2 == 0) {
+    if (ip->rs1 == 0 && ip->rs2 != 0) {
+        /* 0 against rs2 is rs2 against 0 with the operands swapped. */
+        static const uint8_t swapped[16] = {[CC_E] = CC_E,   [CC_NE] = CC_NE, [CC_L] = CC_G,
+                                            [CC_GE] = CC_LE, [CC_B] = CC_A,   [CC_AE] = CC_BE};
+        int r2 = src(g, ip->rs2, RCX);
+        x_test_rr(a, true, r2, r2);
+        cc = swapped[cc];
+    } else if (ip->rs2 == 0) {
         /* Against zero: test sets the flags cmp would (CF and OF clear). */
+        int r1 = src(g, ip->rs1, RAX);
         x_test_rr(a, true, r1, r1);
     } else {
+        int r1 = src(g, ip->rs1, RAX);
         int r2 = src(g, ip->rs2, RCX);
         x_alu_rr(a, true, ALU_CMP, r1, r2);
     }
