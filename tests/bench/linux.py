@@ -25,9 +25,12 @@ native one. Besides the workload's own time, every run gives the wall time from 
 emulator's start to the init's first line (the boot), the wall time of the whole run and the
 process's CPU time (user + system, all threads).
 
-usage: tests/bench/linux.py [--reps N] [--vireo PATH] [--tiers interp,jit]
+usage: tests/bench/linux.py [--reps N] [--vireo PATH] [--baseline PATH] [--tiers interp,jit]
                             [--only native,qemu,vireo] [--kernel IMAGE] [--out DIR]
                             [--timeout S] [WORKLOAD...]
+--baseline PATH adds a second Vireo build (machines base-interp, base-jit) taking turns with
+the first, to compare two builds in one run; the median of each Vireo machine's runs is
+printed too, as the best alone is at the mercy of a busy host.
 BENCH_CFLAGS (e.g. -DINTEGER_ITERATIONS=3000) goes to both builds, after the iteration
 counts this script sets. Exit status: 0 when every run agreed with the native checksum; 1
 when a checksum differs or a native or QEMU run failed; 2 when the programs or the guest
@@ -40,6 +43,7 @@ import resource
 import shlex
 import shutil
 import stat
+import statistics
 import subprocess
 import sys
 import time
@@ -193,6 +197,7 @@ def main():
                     help="runs per workload and machine, the best counts (default 3)")
     ap.add_argument("--vireo", default=os.environ.get("VIREO", os.path.join(ROOT, "build", "app",
                                                                             "vireo")))
+    ap.add_argument("--baseline", help="a second vireo to run beside the first (base-TIER)")
     ap.add_argument("--tiers", default="interp,jit",
                     help="Vireo's execution tiers to run, comma-separated (default interp,jit)")
     ap.add_argument("--only", help="the machines to run, comma-separated: native, qemu, vireo")
@@ -217,8 +222,10 @@ def main():
         kinds = [k for k in kinds if k in args.only.split(",")]
         if not kinds:
             ap.error("--only names no known machine (native, qemu, vireo)")
-    machines = [k for k in kinds if k != "vireo"] + (
-        ["vireo-" + t for t in tiers] if "vireo" in kinds else [])
+    machines = [k for k in kinds if k != "vireo"]
+    if "vireo" in kinds:
+        for t in tiers:
+            machines += ["vireo-" + t] + (["base-" + t] if args.baseline else [])
 
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
@@ -228,9 +235,12 @@ def main():
     build(out, workloads, extra)
     kernel = args.kernel or guest("linux")
     missing = missing_machines(args.vireo)
+    base_missing = missing_machines(args.baseline).get("vireo") if args.baseline else None
     for t in tiers:
         if "vireo" in missing:
             missing["vireo-" + t] = missing["vireo"]
+        if base_missing:
+            missing["base-" + t] = base_missing
     for machine in machines:
         log = os.path.join(out, "linux-%s.log" % machine)
         if os.path.exists(log):
@@ -239,6 +249,7 @@ def main():
     best = {}     # (machine, workload) -> {ticks, wall, cpu, boot}: the least of each
     sums = {}     # (machine, workload) -> checksum
     failed = {}   # (machine, workload) -> why
+    timed = {}    # (machine, workload) -> the timed part of every run, in ticks
     for w in workloads:
         for rep in range(args.reps):
             for machine in machines:
@@ -252,11 +263,12 @@ def main():
                                        args.timeout)
                     else:
                         env = dict(os.environ)
-                        if machine.startswith("vireo-"):
+                        if is_vireo(machine):
                             env["VIREO_ACCEL"] = machine.split("-", 1)[1]
                             with open(log, "a") as f:
                                 f.write("# VIREO_ACCEL=%s\n" % env["VIREO_ACCEL"])
-                        r = run_guest(command(machine, args.vireo, kernel,
+                        vireo = args.baseline if machine.startswith("base-") else args.vireo
+                        r = run_guest(command(machine, vireo, kernel,
                                               os.path.join(out, "linux-%s.cpio" % w)),
                                       env, w, log, args.timeout)
                 except Failed as e:
@@ -270,6 +282,7 @@ def main():
                     print("linux: %s %s: %s" % (machine, w, failed[key]), file=sys.stderr)
                     continue
                 sums[key] = r["checksum"]
+                timed.setdefault(key, []).append(r["ticks"])
                 b = best.setdefault(key, {})
                 for field, value in r.items():
                     if field != "checksum":
@@ -310,7 +323,7 @@ def main():
         q, v = seconds("qemu", w), seconds(machine, w)
         return "%.3f" % (q / v) if q and v else "-"
 
-    tiers_run = [m for m in machines if m.startswith("vireo-")]
+    tiers_run = [m for m in machines if is_vireo(m)]
     print()
     print("Workloads as the init of a Linux guest (test kernel, 1 hart, 256 MiB), %s on %s "
           "(%d CPUs)" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), cpu_model(),
@@ -324,8 +337,7 @@ def main():
     print()
     head = ["workload", "native s", "QEMU s", "QEMU %nat"]
     for m in tiers_run:
-        tier = m.split("-", 1)[1]
-        head += ["Vireo %s s" % tier, "%nat", "Vireo/QEMU"]
+        head += ["%s s" % machine_name(m), "%nat", "Vireo/QEMU"]
     widths = [9, 9, 9, 10] + [15, 7, 11] * len(tiers_run)
 
     def row(cells):
@@ -349,6 +361,14 @@ def main():
                     w, m, b["ticks"] / TICK_HZ, b["wall"], b["cpu"],
                     "%.3f" % b["boot"] if "boot" in b else "", sums[(m, w)]))
 
+    if args.reps > 1 and tiers_run:
+        print()
+        print("Median of the %d runs' timed parts, s:" % args.reps)
+        for w in workloads:
+            print("  %-9s %s" % (w, "   ".join(
+                "%s %.3f" % (machine_name(m), statistics.median(timed[(m, w)]) / TICK_HZ)
+                for m in tiers_run if (m, w) in timed and (m, w) not in failed)))
+
     print()
     print("Whole run of each machine, best run, boot and set-up included: wall s / CPU s (user "
           "+ system; unlike")
@@ -363,7 +383,7 @@ def main():
                 continue
             cells.append("%s %.2f / %.2f" % (m, b["wall"], b["cpu"]))
             q = best.get(("qemu", w))
-            if m.startswith("vireo-") and q and ("qemu", w) not in failed:
+            if is_vireo(m) and q and ("qemu", w) not in failed:
                 cells[-1] += " (%.2f)" % (q["cpu"] / b["cpu"])
         print("  %-9s %s" % (w, "   ".join(cells)))
 
@@ -379,7 +399,7 @@ def main():
         q = boots.get("qemu")
         for m in emulators:
             v = boots[m]
-            name = "QEMU 7.2" if m == "qemu" else "Vireo " + m.split("-", 1)[1]
+            name = "QEMU 7.2" if m == "qemu" else machine_name(m)
             if m in missing:
                 print("  %-13s not available" % name)
             elif v is None:
@@ -403,6 +423,16 @@ def main():
     print("the Linux runs took %.0f s; logs: %s/linux-*.log, table: %s" % (
         time.monotonic() - started, out, tsv))
     return status
+
+
+def is_vireo(machine):
+    return machine.startswith(("vireo-", "base-"))
+
+
+def machine_name(machine):
+    """vireo-jit: "Vireo jit"; base-jit (the --baseline build): "base jit"."""
+    kind, tier = machine.split("-", 1)
+    return ("Vireo " if kind == "vireo" else "base ") + tier
 
 
 def cpu_model():
