@@ -111,12 +111,12 @@ static const int pinned_host[] = {RBP, R12, R13, R14, R8, R9};
 
 /* Host registers that hold other guest registers within one block; they go back to the
  * hart around calls. */
-static const int cache_regs[] = {R10, R11};
+static const int cache_regs[] = {R10, R11, RDI};
 #define N_CACHE ((unsigned) G_N_ELEMENTS(cache_regs))
 
 static inline bool caller_saved(int host)
 {
-    return host >= R8 && host <= R11;
+    return (host >= R8 && host <= R11) || host == RDI;
 }
 
 /* The entry and exit shared by every block: the entry saves the callee-saved registers,
@@ -410,7 +410,9 @@ typedef struct {
     unsigned index;
     unsigned size;
     bool sign;
-    int value_reg; /* a store's value, or the register a load's value goes to */
+    int value_reg; /* a store's value, or the register a load's value goes to; -1: a store's
+                    * value is in the hart at value_off (0: x0) */
+    int32_t value_off;
     int va_reg;    /* the register holding the virtual address */
     uint64_t raw;  /* an illegal instruction's bits */
 } Cold;
@@ -770,14 +772,26 @@ static void emit_fp_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
     x_alu_mi(a, true, ALU_OR, RBX, OFF(mstatus), (int32_t) MSTATUS_FS_DIRTY);
 }
 
-static void emit_store_value(Cg *g, const VrInsn *ip, unsigned index, unsigned size, int v)
+/* Stores the value in host register v, or (v < 0) the hart's at value_off (0 for x0), which
+ * is loaded into rcx once the probe is done with it. */
+static void emit_store_value(Cg *g, const VrInsn *ip, unsigned index, unsigned size, int v,
+                             int32_t value_off)
 {
     int va;
     uint8_t *miss = emit_tlb_probe(g, ip, size, true, &va);
-    x_store_sized(&g->a, RAX, va, v, size);
+    int from = v;
+    if (v < 0) {
+        from = RCX;
+        if (value_off)
+            x_load64(&g->a, RCX, RBX, value_off);
+        else
+            x_alu_rr(&g->a, false, ALU_XOR, RCX, RCX);
+    }
+    x_store_sized(&g->a, RAX, va, from, size);
     Cold *c = add_cold(g, COLD_STORE, index, miss);
     c->size = size;
     c->value_reg = v;
+    c->value_off = value_off;
     c->va_reg = va;
     c->join = g->a.p;
 }
@@ -785,8 +799,7 @@ static void emit_store_value(Cg *g, const VrInsn *ip, unsigned index, unsigned s
 static void emit_fp_store(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
 {
     emit_fp_on(g, ip, index);
-    x_load64(&g->a, RDI, RBX, FOFF(ip->rs2));
-    emit_store_value(g, ip, index, size, RDI);
+    emit_store_value(g, ip, index, size, -1, FOFF(ip->rs2));
 }
 
 /* An FP operation through its helper: integer registers it reads go to the hart first, one
@@ -820,7 +833,8 @@ static void emit_fp_helper(Cg *g, const VrInsn *ip, unsigned index, FpHelper fn)
 
 static void emit_store(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
 {
-    emit_store_value(g, ip, index, size, src(g, ip->rs2, RDI));
+    int v = ip->rs2 != 0 ? g->host_of[ip->rs2] : -1;
+    emit_store_value(g, ip, index, size, v, v < 0 && ip->rs2 != 0 ? XOFF(ip->rs2) : 0);
 }
 
 /* An instruction the interpreter runs for compiled code (FP, CSR, atomics, the rarer ALU
@@ -881,7 +895,12 @@ static void emit_cold(Cg *g, const Cold *c)
         x_lea(a, RCX, RBX, OFF(jit_value));
         x_call_abs(a, (const void *) vr_load_slow);
     } else {
-        x_mov_rr(a, true, RCX, c->value_reg);
+        if (c->value_reg >= 0)
+            x_mov_rr(a, true, RCX, c->value_reg);
+        else if (c->value_off)
+            x_load64(a, RCX, RBX, c->value_off);
+        else
+            x_alu_rr(a, false, ALU_XOR, RCX, RCX);
         x_mov_rr(a, true, RDI, RBX);
         x_mov_ri(a, RDX, c->size);
         x_call_abs(a, (const void *) vr_store_slow);
