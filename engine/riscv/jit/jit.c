@@ -410,11 +410,10 @@ typedef struct {
     unsigned index;
     unsigned size;
     bool sign;
-    int value_reg; /* a store's value, or the register a load's value goes to; -1: a store's
-                    * value is in the hart at value_off (0: x0) */
-    int32_t value_off;
-    int va_reg;    /* the register holding the virtual address */
-    uint64_t raw;  /* an illegal instruction's bits */
+    int value_reg;     /* a store's value or a load's destination; -1: the value is the hart's */
+    int32_t value_off; /* that value's offset in the hart (0: x0) */
+    int va_reg;        /* the register holding the virtual address */
+    uint64_t raw;      /* an illegal instruction's bits */
 } Cold;
 
 typedef struct {
