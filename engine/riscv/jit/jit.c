@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <xmmintrin.h>
 
 #include "../fp-ops.h"
 #include "../hart.h"
@@ -207,10 +208,76 @@ void vr_jit_stats(const VrJit *jit, uint64_t *compiled, uint64_t *resets)
     *resets = jit ? jit->n_resets : 0;
 }
 
+/* ---- The host FPU's exception flags ----
+ * Compiled FP operations run on the host's SSE unit with MXCSR at MXCSR_GUEST: round to
+ * nearest, every exception masked, no flush to zero. Its sticky flags gather the guest's
+ * exception flags while compiled code runs: they are cleared on entry and folded into
+ * fflags on the way out, and before every call out of compiled code. The code called (the
+ * interpreter, softfloat's own host fast path, devices) may read or write fflags, and the
+ * host flags it raises itself are not the guest's: they are dropped when it returns. */
+#define MXCSR_GUEST 0x1f80u
+#define MXCSR_FLAGS 0x3fu
+
+static void fp_fold(VrHart *h)
+{
+    unsigned m = _mm_getcsr();
+    /* Every flag but DE (a denormal operand), which RISC-V does not have. */
+    if (m & 0x3d) {
+        uint32_t f = (m & 0x01 ? VR_FFLAG_NV : 0) | (m & 0x04 ? VR_FFLAG_DZ : 0) |
+                     (m & 0x08 ? VR_FFLAG_OF : 0) | (m & 0x10 ? VR_FFLAG_UF : 0) |
+                     (m & 0x20 ? VR_FFLAG_NX : 0);
+        if ((h->fflags | f) != h->fflags) {
+            h->fflags |= f;
+            h->mstatus |= MSTATUS_FS_DIRTY;
+        }
+    }
+    if (m != MXCSR_GUEST)
+        _mm_setcsr(MXCSR_GUEST);
+}
+
+static inline void fp_drop_host_flags(void)
+{
+    if (_mm_getcsr() != MXCSR_GUEST)
+        _mm_setcsr(MXCSR_GUEST);
+}
+
 uint32_t vr_jit_run(VrHart *h, VrBlock *b)
 {
     const VrJitBlock *jb = b->jit;
-    return h->cache.jit->enter(h, jb->entry);
+    unsigned host = _mm_getcsr();
+    if (host != MXCSR_GUEST)
+        _mm_setcsr(MXCSR_GUEST);
+    uint32_t r = h->cache.jit->enter(h, jb->entry);
+    fp_fold(h);
+    /* The host's own flags need not survive; its control bits do. */
+    if ((host & ~MXCSR_FLAGS) != MXCSR_GUEST)
+        _mm_setcsr(host);
+    return r;
+}
+
+/* The functions compiled code calls, each between a fold and a drop of the host's flags. */
+static VrExit jit_interp_one(VrHart *h, const VrBlock *b, const VrInsn *ip)
+{
+    fp_fold(h);
+    VrExit r = vr_interp_one(h, b, ip);
+    fp_drop_host_flags();
+    return r;
+}
+
+static int jit_load_slow(VrHart *h, uint64_t vaddr, unsigned size, uint64_t *value)
+{
+    fp_fold(h);
+    int r = vr_load_slow(h, vaddr, size, value);
+    fp_drop_host_flags();
+    return r;
+}
+
+static int jit_store_slow(VrHart *h, uint64_t vaddr, unsigned size, uint64_t value)
+{
+    fp_fold(h);
+    int r = vr_store_slow(h, vaddr, size, value);
+    fp_drop_host_flags();
+    return r;
 }
 
 static void *cache_alloc(VrJit *jit, size_t size)
@@ -298,6 +365,7 @@ typedef enum {
     COLD_STORE,
     COLD_ONE,
     COLD_ILLEGAL,
+    COLD_FP, /* an FP operation's helper, where the host FPU cannot give the result */
 } ColdKind;
 
 /* ---- FP operations: helpers computing exactly as the interpreter does (fp-ops.h) ---- */
@@ -383,6 +451,14 @@ static const bool fp_writes_x[VR_OP_COUNT] = {VR_FP_TO_INT(HELPER_WRITES_X)
 #undef FL
 #undef SX32
 
+static uint32_t jit_fp_call(VrHart *h, const VrInsn *ip, FpHelper fn)
+{
+    fp_fold(h);
+    uint32_t r = fn(h, ip);
+    fp_drop_host_flags();
+    return r;
+}
+
 /* Whether an FP operation reads an integer register (rs1). */
 static bool fp_reads_x(VrOp op)
 {
@@ -414,6 +490,9 @@ typedef struct {
     int32_t value_off; /* that value's offset in the hart (0: x0) */
     int va_reg;        /* the register holding the virtual address */
     uint64_t raw;      /* an illegal instruction's bits */
+    const VrInsn *ip;  /* COLD_FP: the instruction, and more jumps to its helper */
+    uint8_t *more_rel[3];
+    unsigned n_more;
 } Cold;
 
 typedef struct {
@@ -433,6 +512,8 @@ typedef struct {
     uint32_t written;       /* cached guest registers the block writes */
     uint32_t written_first; /* those it writes before reading them */
     bool may_retire;        /* it stores, or calls the interpreter: it may retire blocks */
+    /* Known at this point of the code: mstatus.FS is on, it is dirty. */
+    bool fs_on, fs_dirty;
 } Cg;
 
 /* The value of guest register r: the host register holding it, or tmp after loading it. */
@@ -754,8 +835,20 @@ static void add_illegal(Cg *g, const VrInsn *ip, unsigned index, uint8_t *jump_r
 /* FP loads and stores need mstatus.FS on. */
 static void emit_fp_on(Cg *g, const VrInsn *ip, unsigned index)
 {
+    if (g->fs_on)
+        return;
     x_test_mi(&g->a, RBX, OFF(mstatus), (int32_t) MSTATUS_FS);
     add_illegal(g, ip, index, x_jcc(&g->a, CC_E));
+    g->fs_on = true;
+}
+
+/* An FP register is written: mstatus.FS becomes dirty. */
+static void emit_fs_dirty(Cg *g)
+{
+    if (g->fs_dirty)
+        return;
+    x_alu_mi(&g->a, true, ALU_OR, RBX, OFF(mstatus), (int32_t) MSTATUS_FS_DIRTY);
+    g->fs_dirty = true;
 }
 
 static void emit_fp_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
@@ -768,7 +861,7 @@ static void emit_fp_load(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
         x_alu_rr(a, true, ALU_OR, RAX, RCX);
     }
     x_store64(a, RBX, FOFF(ip->rd), RAX);
-    x_alu_mi(a, true, ALU_OR, RBX, OFF(mstatus), (int32_t) MSTATUS_FS_DIRTY);
+    emit_fs_dirty(g);
 }
 
 /* Stores the value in host register v, or (v < 0) the hart's at value_off (0 for x0), which
@@ -819,7 +912,8 @@ static void emit_fp_helper(Cg *g, const VrInsn *ip, unsigned index, FpHelper fn)
     save_volatile(g, g->dirty);
     x_mov_rr(a, true, RDI, RBX);
     x_mov_ri(a, RSI, (uint64_t) (uintptr_t) ip);
-    x_call_abs(a, (const void *) fn);
+    x_mov_ri(a, RDX, (uint64_t) (uintptr_t) fn);
+    x_call_abs(a, (const void *) jit_fp_call);
     restore_volatile(g);
     if (fp_writes_x[op] && ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0) {
         if (!caller_saved(g->host_of[ip->rd]))
@@ -828,6 +922,262 @@ static void emit_fp_helper(Cg *g, const VrInsn *ip, unsigned index, FpHelper fn)
     }
     x_test_rr(a, false, RAX, RAX);
     add_illegal(g, ip, index, x_jcc(a, CC_NE));
+}
+
+/* ---- FP operations on the host FPU ----
+ * The SSE unit computes IEEE 754 results, rounded to nearest under MXCSR_GUEST, and raises
+ * the same exceptions as RISC-V (tininess after rounding on both), collected in MXCSR's
+ * sticky flags (see fp_fold). What differs goes to the operation's helper (COLD_FP): a
+ * rounding mode other than to nearest (truncation for conversions to integers), a NaN
+ * result (RISC-V's is canonical, x86's propagates an operand), a conversion to an integer
+ * out of range (RISC-V saturates), a single-precision operand that is not NaN-boxed.
+ * Fused multiply-adds, minimum and maximum, classification and unsigned conversions always
+ * go to their helpers. */
+
+typedef enum {
+    FPK_ARITH,    /* fd = fs1 op fs2 */
+    FPK_SQRT,     /* fd = sqrt(fs1) */
+    FPK_CMP,      /* rd = fs1 cc fs2 */
+    FPK_TO_INT,   /* rd = (int) fs1 */
+    FPK_FROM_INT, /* fd = (float) rs1 */
+    FPK_FMT,      /* fd = fs1 in the other format */
+    FPK_SGNJ,     /* fd = fs1 with a sign from fs2 */
+    FPK_MV_X,     /* rd = the bits of fs1 */
+    FPK_MV_F,     /* fd = the bits of rs1 */
+} FpKind;
+
+/* The jump to the helper: the first makes the cold code. */
+static void fp_slow(Cg *g, Cold **c, const VrInsn *ip, unsigned index, uint8_t *rel)
+{
+    if (!*c) {
+        *c = add_cold(g, COLD_FP, index, rel);
+        (*c)->ip = ip;
+        return;
+    }
+    g_assert((*c)->n_more < G_N_ELEMENTS((*c)->more_rel));
+    (*c)->more_rel[(*c)->n_more++] = rel;
+}
+
+/* Whether an FP register holds a NaN-boxed single: else the helper reads the canonical NaN. */
+static void fp_boxed(Cg *g, Cold **c, const VrInsn *ip, unsigned index, unsigned f)
+{
+    x_alu_mi(&g->a, false, ALU_CMP, RBX, FOFF(f) + 4, -1);
+    fp_slow(g, c, ip, index, x_jcc(&g->a, CC_NE));
+}
+
+/* Stores xmm0 to fd, NaN-boxing a single. */
+static void fp_store_xmm0(Cg *g, unsigned fd, bool dbl)
+{
+    x_sse_mem(&g->a, dbl ? 0xf2 : 0xf3, false, SSE_MOV_STORE, 0, RBX, FOFF(fd));
+    if (!dbl)
+        x_store32_imm(&g->a, RBX, FOFF(fd) + 4, 0xffffffffu);
+}
+
+/* Compiles an FP operation for the host FPU; returns false where it has no such path. */
+static bool emit_fp_fast(Cg *g, const VrInsn *ip, unsigned index)
+{
+    X86 *a = &g->a;
+    VrOp op = (VrOp) ip->kind;
+    FpKind k;
+    bool dbl = true;
+    uint8_t sse = 0;
+    int cc = 0;
+    bool w64 = true, exact = false;
+    switch (op) {
+    case VR_OP_FADD_S: dbl = false; /* fall through */
+    case VR_OP_FADD_D: k = FPK_ARITH, sse = SSE_ADD; break;
+    case VR_OP_FSUB_S: dbl = false; /* fall through */
+    case VR_OP_FSUB_D: k = FPK_ARITH, sse = SSE_SUB; break;
+    case VR_OP_FMUL_S: dbl = false; /* fall through */
+    case VR_OP_FMUL_D: k = FPK_ARITH, sse = SSE_MUL; break;
+    case VR_OP_FDIV_S: dbl = false; /* fall through */
+    case VR_OP_FDIV_D: k = FPK_ARITH, sse = SSE_DIV; break;
+    case VR_OP_FSQRT_S: dbl = false; /* fall through */
+    case VR_OP_FSQRT_D: k = FPK_SQRT; break;
+    case VR_OP_FEQ_S: dbl = false; /* fall through */
+    case VR_OP_FEQ_D: k = FPK_CMP, cc = CC_E; break;
+    case VR_OP_FLT_S: dbl = false; /* fall through */
+    case VR_OP_FLT_D: k = FPK_CMP, cc = CC_A; break;
+    case VR_OP_FLE_S: dbl = false; /* fall through */
+    case VR_OP_FLE_D: k = FPK_CMP, cc = CC_AE; break;
+    case VR_OP_FCVT_W_S: dbl = false; /* fall through */
+    case VR_OP_FCVT_W_D: k = FPK_TO_INT, w64 = false; break;
+    case VR_OP_FCVT_L_S: dbl = false; /* fall through */
+    case VR_OP_FCVT_L_D: k = FPK_TO_INT; break;
+    case VR_OP_FCVT_S_W: dbl = false, k = FPK_FROM_INT, w64 = false; break;
+    case VR_OP_FCVT_S_L: dbl = false, k = FPK_FROM_INT; break;
+    case VR_OP_FCVT_D_W: k = FPK_FROM_INT, w64 = false, exact = true; break;
+    case VR_OP_FCVT_D_WU: k = FPK_FROM_INT, exact = true; break;
+    case VR_OP_FCVT_D_L: k = FPK_FROM_INT; break;
+    case VR_OP_FCVT_S_D: dbl = false, k = FPK_FMT; break;
+    case VR_OP_FCVT_D_S: k = FPK_FMT, exact = true; break;
+    case VR_OP_FSGNJ_S:
+    case VR_OP_FSGNJN_S:
+    case VR_OP_FSGNJX_S: dbl = false; /* fall through */
+    case VR_OP_FSGNJ_D:
+    case VR_OP_FSGNJN_D:
+    case VR_OP_FSGNJX_D: k = FPK_SGNJ; break;
+    case VR_OP_FMV_X_W: dbl = false; /* fall through */
+    case VR_OP_FMV_X_D: k = FPK_MV_X; break;
+    case VR_OP_FMV_W_X: dbl = false; /* fall through */
+    case VR_OP_FMV_D_X: k = FPK_MV_F; break;
+    default: return false;
+    }
+    bool rounds =
+        k == FPK_ARITH || k == FPK_SQRT || k == FPK_TO_INT || k == FPK_FROM_INT || k == FPK_FMT;
+    bool truncate = false;
+    if (rounds && ip->rm != 7 && ip->rm != 0) {
+        if (k == FPK_TO_INT && ip->rm == 1)
+            truncate = true;
+        else if (!(exact && ip->rm <= 4))
+            return false;
+    }
+
+    uint8_t pre = dbl ? 0xf2 : 0xf3;
+    Cold *c = NULL;
+    emit_fp_on(g, ip, index);
+    if (rounds && ip->rm == 7) {
+        /* Dynamic rounding: the fast path rounds to nearest. */
+        x_alu_mi(a, false, ALU_CMP, RBX, OFF(frm), 0);
+        fp_slow(g, &c, ip, index, x_jcc(a, CC_NE));
+    }
+    switch (k) {
+    case FPK_ARITH:
+    case FPK_SQRT:
+    case FPK_FMT:
+        if (!dbl && k != FPK_FMT) {
+            fp_boxed(g, &c, ip, index, ip->rs1);
+            if (k == FPK_ARITH)
+                fp_boxed(g, &c, ip, index, ip->rs2);
+        }
+        if (k == FPK_ARITH) {
+            x_sse_mem(a, pre, false, SSE_MOV_LOAD, 0, RBX, FOFF(ip->rs1));
+            x_sse_mem(a, pre, false, sse, 0, RBX, FOFF(ip->rs2));
+        } else if (k == FPK_SQRT) {
+            x_sse_mem(a, pre, false, SSE_SQRT, 0, RBX, FOFF(ip->rs1));
+        } else if (dbl) {
+            fp_boxed(g, &c, ip, index, ip->rs1);
+            x_sse_mem(a, 0xf3, false, SSE_CVT_FMT, 0, RBX, FOFF(ip->rs1));
+        } else {
+            x_sse_mem(a, 0xf2, false, SSE_CVT_FMT, 0, RBX, FOFF(ip->rs1));
+        }
+        /* A NaN result: RISC-V's is the canonical NaN. */
+        x_sse_rr(a, dbl ? 0x66 : 0, false, SSE_UCOMI, 0, 0);
+        fp_slow(g, &c, ip, index, x_jcc(a, CC_P));
+        fp_store_xmm0(g, ip->rd, dbl);
+        emit_fs_dirty(g);
+        break;
+    case FPK_CMP: {
+        if (!dbl) {
+            fp_boxed(g, &c, ip, index, ip->rs1);
+            fp_boxed(g, &c, ip, index, ip->rs2);
+        }
+        uint8_t p66 = dbl ? 0x66 : 0;
+        if (cc == CC_E) {
+            /* feq: quiet, equal and ordered. */
+            x_sse_mem(a, pre, false, SSE_MOV_LOAD, 0, RBX, FOFF(ip->rs1));
+            x_sse_mem(a, p66, false, SSE_UCOMI, 0, RBX, FOFF(ip->rs2));
+            x_setcc(a, CC_E, RAX);
+            x_setcc(a, CC_NP, RCX);
+            x_alu_rr(a, false, ALU_AND, RAX, RCX);
+        } else {
+            /* flt, fle: signalling; fs2 above fs1 (or equal), false when unordered. */
+            x_sse_mem(a, pre, false, SSE_MOV_LOAD, 0, RBX, FOFF(ip->rs2));
+            x_sse_mem(a, p66, false, SSE_COMI, 0, RBX, FOFF(ip->rs1));
+            x_setcc(a, cc, RAX);
+        }
+        x_movzx8(a, RAX, RAX);
+        dst(g, ip->rd, RAX);
+        break;
+    }
+    case FPK_TO_INT:
+        if (!dbl)
+            fp_boxed(g, &c, ip, index, ip->rs1);
+        x_sse_mem(a, pre, w64, truncate ? SSE_CVTT2SI : SSE_CVT2SI, RAX, RBX, FOFF(ip->rs1));
+        /* x86's answer to a NaN or an out-of-range value is the most negative integer, which
+         * only `cmp 1` overflows on; RISC-V saturates. */
+        x_alu_ri(a, w64, ALU_CMP, RAX, 1);
+        fp_slow(g, &c, ip, index, x_jcc(a, CC_O));
+        if (!w64)
+            x_movsxd(a, RAX, RAX);
+        dst(g, ip->rd, RAX);
+        break;
+    case FPK_FROM_INT: {
+        int r = src(g, ip->rs1, RAX);
+        if (op == VR_OP_FCVT_D_WU) {
+            x_mov_rr(a, false, RAX, r);
+            r = RAX;
+        }
+        x_sse_rr(a, pre, w64, SSE_CVTSI2, 0, r);
+        fp_store_xmm0(g, ip->rd, dbl);
+        emit_fs_dirty(g);
+        break;
+    }
+    case FPK_SGNJ: {
+        unsigned bit = dbl ? 63 : 31;
+        if (!dbl) {
+            fp_boxed(g, &c, ip, index, ip->rs1);
+            fp_boxed(g, &c, ip, index, ip->rs2);
+        }
+        if (dbl)
+            x_load64(a, RAX, RBX, FOFF(ip->rs1));
+        else
+            x_load32(a, RAX, RBX, FOFF(ip->rs1));
+        bool x = op == VR_OP_FSGNJX_S || op == VR_OP_FSGNJX_D;
+        bool n = op == VR_OP_FSGNJN_S || op == VR_OP_FSGNJN_D;
+        if (ip->rs2 == ip->rs1) {
+            /* fmv, fneg, fabs */
+            if (n)
+                x_bt_ri(a, 7, RAX, (uint8_t) bit);
+            else if (x)
+                x_bt_ri(a, 6, RAX, (uint8_t) bit);
+        } else {
+            if (dbl)
+                x_load64(a, RCX, RBX, FOFF(ip->rs2));
+            else
+                x_load32(a, RCX, RBX, FOFF(ip->rs2));
+            if (n)
+                x_f7(a, dbl, 2, RCX);
+            x_shift_ri(a, dbl, SH_SHR, RCX, (uint8_t) bit);
+            x_shift_ri(a, dbl, SH_SHL, RCX, (uint8_t) bit);
+            if (!x)
+                x_bt_ri(a, 6, RAX, (uint8_t) bit);
+            x_alu_rr(a, dbl, x ? ALU_XOR : ALU_OR, RAX, RCX);
+        }
+        if (dbl) {
+            x_store64(a, RBX, FOFF(ip->rd), RAX);
+        } else {
+            x_store32(a, RBX, FOFF(ip->rd), RAX);
+            x_store32_imm(a, RBX, FOFF(ip->rd) + 4, 0xffffffffu);
+        }
+        emit_fs_dirty(g);
+        break;
+    }
+    case FPK_MV_X: {
+        int d = cached_rd(g, ip);
+        int to = d >= 0 ? d : RAX;
+        x_load_sized_mem(a, to, RBX, FOFF(ip->rs1), dbl ? 8 : 4, true);
+        if (d >= 0)
+            g->dirty |= 1u << ip->rd;
+        else
+            dst(g, ip->rd, RAX);
+        break;
+    }
+    case FPK_MV_F: {
+        int r = src(g, ip->rs1, RAX);
+        if (dbl) {
+            x_store64(a, RBX, FOFF(ip->rd), r);
+        } else {
+            x_store32(a, RBX, FOFF(ip->rd), r);
+            x_store32_imm(a, RBX, FOFF(ip->rd) + 4, 0xffffffffu);
+        }
+        emit_fs_dirty(g);
+        break;
+    }
+    }
+    if (c)
+        c->join = a->p;
+    return true;
 }
 
 static void emit_store(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
@@ -852,13 +1202,15 @@ static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
     x_mov_rr(a, true, RDI, RBX);
     x_mov_ri(a, RSI, (uint64_t) (uintptr_t) g->b);
     x_mov_ri(a, RDX, (uint64_t) (uintptr_t) ip);
-    x_call_abs(a, (const void *) vr_interp_one);
+    x_call_abs(a, (const void *) jit_interp_one);
     /* Pinned registers are current before any exit, which stores them. */
     restore_volatile(g);
     if (ip->rd != 0 && pinned(ip->rd) && !caller_saved(g->host_of[ip->rd]))
         x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
     x_alu_ri(a, false, ALU_CMP, RAX, VR_EXIT_ONE_DONE);
     uint8_t *not_done = x_jcc(a, CC_NE);
+    /* It may have changed mstatus. */
+    g->fs_on = g->fs_dirty = false;
     Cold *c = add_cold(g, COLD_ONE, index, not_done);
     c->join = a->p;
 }
@@ -871,6 +1223,36 @@ static void emit_cold(Cg *g, const Cold *c)
         x_mov_ri(a, RAX, CAUSE_ILLEGAL_INSTRUCTION);
         x_store64(a, RBX, OFF(jit_cause), RAX);
         x_mov_ri(a, RAX, c->raw);
+        x_store64(a, RBX, OFF(jit_tval), RAX);
+        write_back(g, c->dirty);
+        exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
+        return;
+    }
+    if (c->kind == COLD_FP) {
+        /* The helper computes it as the interpreter would; an integer register it reads
+         * goes to the hart first, one it writes comes back after. */
+        const VrInsn *ip = c->ip;
+        VrOp op = (VrOp) ip->kind;
+        for (unsigned i = 0; i < c->n_more; i++)
+            x_patch(c->more_rel[i], a->p);
+        save_volatile(g, c->dirty);
+        if (fp_reads_x(op) && ip->rs1 != 0 && g->host_of[ip->rs1] >= 0)
+            x_store64(a, RBX, XOFF(ip->rs1), g->host_of[ip->rs1]);
+        x_mov_rr(a, true, RDI, RBX);
+        x_mov_ri(a, RSI, (uint64_t) (uintptr_t) ip);
+        x_mov_ri(a, RDX, (uint64_t) (uintptr_t) fp_helpers[op]);
+        x_call_abs(a, (const void *) jit_fp_call);
+        restore_volatile(g);
+        if (fp_writes_x[op] && ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0 &&
+            !caller_saved(g->host_of[ip->rd]))
+            x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
+        x_test_rr(a, false, RAX, RAX);
+        uint8_t *illegal = x_jcc(a, CC_NE);
+        x_patch(x_jmp(a), c->join);
+        x_patch(illegal, a->p);
+        x_mov_ri(a, RAX, CAUSE_ILLEGAL_INSTRUCTION);
+        x_store64(a, RBX, OFF(jit_cause), RAX);
+        x_mov_ri(a, RAX, vr_insn_raw(g->b, ip));
         x_store64(a, RBX, OFF(jit_tval), RAX);
         write_back(g, c->dirty);
         exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
@@ -892,7 +1274,7 @@ static void emit_cold(Cg *g, const Cold *c)
         x_mov_rr(a, true, RDI, RBX);
         x_mov_ri(a, RDX, c->size);
         x_lea(a, RCX, RBX, OFF(jit_value));
-        x_call_abs(a, (const void *) vr_load_slow);
+        x_call_abs(a, (const void *) jit_load_slow);
     } else {
         if (c->value_reg >= 0)
             x_mov_rr(a, true, RCX, c->value_reg);
@@ -902,7 +1284,7 @@ static void emit_cold(Cg *g, const Cold *c)
             x_alu_rr(a, false, ALU_XOR, RCX, RCX);
         x_mov_rr(a, true, RDI, RBX);
         x_mov_ri(a, RDX, c->size);
-        x_call_abs(a, (const void *) vr_store_slow);
+        x_call_abs(a, (const void *) jit_store_slow);
     }
     restore_volatile(g);
     x_test_rr(a, false, RAX, RAX);
@@ -1225,7 +1607,8 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
     X86 *a = &g->a;
     VrOp op = (VrOp) ip->kind;
     if (fp_helpers[op]) {
-        emit_fp_helper(g, ip, index, fp_helpers[op]);
+        if (!emit_fp_fast(g, ip, index))
+            emit_fp_helper(g, ip, index, fp_helpers[op]);
         return false;
     }
     if (!native(op)) {
@@ -1557,7 +1940,10 @@ static void allocate(Cg *g, unsigned n_slots)
         if (f & USES_RS2)
             seen |= 1u << ip->rs2;
         if (!native(op)) {
-            /* Called out: it reads the hart's copy, or writes one that is reloaded. */
+            /* Called out: it reads the hart's copy, or writes one that is reloaded. An FP
+             * operation on the host FPU reads its integer operand's host register. */
+            if (fp_helpers[op] && fp_reads_x(op))
+                seen |= 1u << ip->rs1;
             if (fp_helpers[op] ? fp_writes_x[op] : true)
                 seen |= ip->rd < 32 ? 1u << ip->rd : 0;
             continue;
@@ -1569,9 +1955,14 @@ static void allocate(Cg *g, unsigned n_slots)
     }
     for (unsigned i = 0; i < n_slots; i++) {
         VrOp op = (VrOp) g->b->insns[i].kind;
-        if (!native(op) || (op >= VR_OP_SB && op <= VR_OP_SD) || op == VR_OP_FSW || op == VR_OP_FSD)
+        /* FP helpers only compute. */
+        if ((!native(op) && !fp_helpers[op]) || (op >= VR_OP_SB && op <= VR_OP_SD) ||
+            op == VR_OP_FSW || op == VR_OP_FSD)
             g->may_retire = true;
-        if (!native(op) || (operand_fields(op) & USES_RD) == 0)
+        /* An FP operation on the host FPU leaves its integer result in rd's host register. */
+        bool writes_rd =
+            native(op) ? (operand_fields(op) & USES_RD) != 0 : fp_helpers[op] && fp_writes_x[op];
+        if (!writes_rd)
             continue;
         unsigned rd = g->b->insns[i].rd;
         if (rd != 0 && rd < 32 && g->host_of[rd] >= 0)

@@ -31,12 +31,15 @@ enum {
 /* Condition codes (the low nibble of Jcc, SETcc, CMOVcc). */
 enum {
     CC_O = 0x0,
+    CC_NO = 0x1,
     CC_B = 0x2,
     CC_AE = 0x3,
     CC_E = 0x4,
     CC_NE = 0x5,
     CC_BE = 0x6,
     CC_A = 0x7,
+    CC_P = 0xa,
+    CC_NP = 0xb,
     CC_L = 0xc,
     CC_GE = 0xd,
     CC_LE = 0xe,
@@ -405,6 +408,63 @@ static inline void x_store_sized(X86 *a, int base, int index, int src, unsigned 
     x_rex(a, size == 8, src, index, base, size == 1 && src >= RSP);
     x_u8(a, size == 1 ? 0x88 : 0x89);
     x_modrm_sib(a, src, base, index, 0, 0);
+}
+
+/* mov dword [base + disp], src */
+static inline void x_store32(X86 *a, int base, int32_t disp, int src)
+{
+    x_rex(a, false, src, 0, base, false);
+    x_u8(a, 0x89);
+    x_modrm_mem(a, src, base, disp);
+}
+
+/* mov dword [base + disp], imm */
+static inline void x_store32_imm(X86 *a, int base, int32_t disp, uint32_t imm)
+{
+    x_rex(a, false, 0, 0, base, false);
+    x_u8(a, 0xc7);
+    x_modrm_mem(a, 0, base, disp);
+    x_u32(a, imm);
+}
+
+/* SSE scalar instructions: [prefix] [REX] 0F opc, with the XMM (or general) register `reg`
+ * in ModRM.reg and [base + disp] or register `rm` in ModRM.rm. Prefixes: F2 double, F3
+ * single, 66 (u)comisd and movq, none for (u)comiss. */
+enum {
+    SSE_MOV_LOAD = 0x10, /* movsd/movss xmm, m */
+    SSE_MOV_STORE = 0x11,
+    SSE_CVTSI2 = 0x2a,  /* cvtsi2sd/ss xmm, r/m (REX.W: 64-bit source) */
+    SSE_CVTT2SI = 0x2c, /* cvttsd/ss2si r, xmm/m (truncating) */
+    SSE_CVT2SI = 0x2d,  /* cvtsd/ss2si r, xmm/m (MXCSR rounding) */
+    SSE_UCOMI = 0x2e,
+    SSE_COMI = 0x2f,
+    SSE_SQRT = 0x51,
+    SSE_ADD = 0x58,
+    SSE_MUL = 0x59,
+    SSE_CVT_FMT = 0x5a, /* cvtsd2ss (F2), cvtss2sd (F3) */
+    SSE_SUB = 0x5c,
+    SSE_DIV = 0x5e,
+};
+
+static inline void x_sse_mem(X86 *a, uint8_t prefix, bool w, uint8_t opc, int reg, int base,
+                             int32_t disp)
+{
+    if (prefix)
+        x_u8(a, prefix);
+    x_rex(a, w, reg, 0, base, false);
+    x_u8(a, 0x0f);
+    x_u8(a, opc);
+    x_modrm_mem(a, reg, base, disp);
+}
+
+static inline void x_sse_rr(X86 *a, uint8_t prefix, bool w, uint8_t opc, int reg, int rm)
+{
+    if (prefix)
+        x_u8(a, prefix);
+    x_rex(a, w, reg, 0, rm, false);
+    x_u8(a, 0x0f);
+    x_u8(a, opc);
+    x_modrm_rr(a, reg, rm);
 }
 
 /* Jumps with a 32-bit displacement; they return where the displacement goes. */
