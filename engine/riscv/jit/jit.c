@@ -491,7 +491,7 @@ typedef struct {
     int va_reg;        /* the register holding the virtual address */
     uint64_t raw;      /* an illegal instruction's bits */
     const VrInsn *ip;  /* COLD_FP: the instruction, and more jumps to its helper */
-    uint8_t *more_rel[3];
+    uint8_t *more_rel[5];
     unsigned n_more;
 } Cold;
 
@@ -931,8 +931,8 @@ static void emit_fp_helper(Cg *g, const VrInsn *ip, unsigned index, FpHelper fn)
  * rounding mode other than to nearest (truncation for conversions to integers), a NaN
  * result (RISC-V's is canonical, x86's propagates an operand), a conversion to an integer
  * out of range (RISC-V saturates), a single-precision operand that is not NaN-boxed.
- * Fused multiply-adds, minimum and maximum, classification and unsigned conversions always
- * go to their helpers. */
+ * Fused multiply-adds use FMA3 where the host has it. Minimum and maximum, classification
+ * and unsigned conversions always go to their helpers. */
 
 typedef enum {
     FPK_ARITH,    /* fd = fs1 op fs2 */
@@ -944,7 +944,19 @@ typedef enum {
     FPK_SGNJ,     /* fd = fs1 with a sign from fs2 */
     FPK_MV_X,     /* rd = the bits of fs1 */
     FPK_MV_F,     /* fd = the bits of rs1 */
+    FPK_FMA,      /* fd = ±(fs1 * fs2) ± fs3, rounded once */
 } FpKind;
+
+/* Whether the host has FMA3 (vfmadd213sd and the like). */
+static bool host_fma(void)
+{
+    static int has = -1;
+    if (has < 0) {
+        __builtin_cpu_init();
+        has = __builtin_cpu_supports("fma") ? 1 : 0;
+    }
+    return has == 1;
+}
 
 /* The jump to the helper: the first makes the cold code. */
 static void fp_slow(Cg *g, Cold **c, const VrInsn *ip, unsigned index, uint8_t *rel)
@@ -1021,10 +1033,22 @@ static bool emit_fp_fast(Cg *g, const VrInsn *ip, unsigned index)
     case VR_OP_FMV_X_D: k = FPK_MV_X; break;
     case VR_OP_FMV_W_X: dbl = false; /* fall through */
     case VR_OP_FMV_D_X: k = FPK_MV_F; break;
+    /* fs1 * fs2 + fs3 as vfmadd213 xmm0 (fs1), xmm1 (fs2), [fs3]; the negated forms are
+     * RISC-V's fnmsub (-(a * b) + c) and fnmadd (-(a * b) - c). */
+    case VR_OP_FMADD_S: dbl = false; /* fall through */
+    case VR_OP_FMADD_D: k = FPK_FMA, sse = 0xa9; break;
+    case VR_OP_FMSUB_S: dbl = false; /* fall through */
+    case VR_OP_FMSUB_D: k = FPK_FMA, sse = 0xab; break;
+    case VR_OP_FNMSUB_S: dbl = false; /* fall through */
+    case VR_OP_FNMSUB_D: k = FPK_FMA, sse = 0xad; break;
+    case VR_OP_FNMADD_S: dbl = false; /* fall through */
+    case VR_OP_FNMADD_D: k = FPK_FMA, sse = 0xaf; break;
     default: return false;
     }
-    bool rounds =
-        k == FPK_ARITH || k == FPK_SQRT || k == FPK_TO_INT || k == FPK_FROM_INT || k == FPK_FMT;
+    if (k == FPK_FMA && !host_fma())
+        return false;
+    bool rounds = k == FPK_ARITH || k == FPK_SQRT || k == FPK_TO_INT || k == FPK_FROM_INT ||
+                  k == FPK_FMT || k == FPK_FMA;
     bool truncate = false;
     if (rounds && ip->rm != 7 && ip->rm != 0) {
         if (k == FPK_TO_INT && ip->rm == 1)
@@ -1045,12 +1069,19 @@ static bool emit_fp_fast(Cg *g, const VrInsn *ip, unsigned index)
     case FPK_ARITH:
     case FPK_SQRT:
     case FPK_FMT:
+    case FPK_FMA:
         if (!dbl && k != FPK_FMT) {
             fp_boxed(g, &c, ip, index, ip->rs1);
-            if (k == FPK_ARITH)
+            if (k == FPK_ARITH || k == FPK_FMA)
                 fp_boxed(g, &c, ip, index, ip->rs2);
+            if (k == FPK_FMA)
+                fp_boxed(g, &c, ip, index, ip->rs3);
         }
-        if (k == FPK_ARITH) {
+        if (k == FPK_FMA) {
+            x_sse_mem(a, pre, false, SSE_MOV_LOAD, 0, RBX, FOFF(ip->rs1));
+            x_sse_mem(a, pre, false, SSE_MOV_LOAD, 1, RBX, FOFF(ip->rs2));
+            x_vex_0f38_mem(a, dbl, sse, 0, 1, RBX, FOFF(ip->rs3));
+        } else if (k == FPK_ARITH) {
             x_sse_mem(a, pre, false, SSE_MOV_LOAD, 0, RBX, FOFF(ip->rs1));
             x_sse_mem(a, pre, false, sse, 0, RBX, FOFF(ip->rs2));
         } else if (k == FPK_SQRT) {

@@ -467,6 +467,18 @@ static inline void x_sse_rr(X86 *a, uint8_t prefix, bool w, uint8_t opc, int reg
     x_modrm_rr(a, reg, rm);
 }
 
+/* A VEX-encoded 0F 38 operation on XMM registers (the FMA3 ones): reg, vreg and
+ * [base + disp]; w is VEX.W (1: double). */
+static inline void x_vex_0f38_mem(X86 *a, bool w, uint8_t opc, int reg, int vreg, int base,
+                                  int32_t disp)
+{
+    x_u8(a, 0xc4);
+    x_u8(a, (uint8_t) ((((reg >> 3) ^ 1) << 7) | (1 << 6) | (((base >> 3) ^ 1) << 5) | 0x02));
+    x_u8(a, (uint8_t) ((w << 7) | ((~vreg & 0xf) << 3) | 0x01));
+    x_u8(a, opc);
+    x_modrm_mem(a, reg, base, disp);
+}
+
 /* Jumps with a 32-bit displacement; they return where the displacement goes. */
 static inline uint8_t *x_jcc(X86 *a, int cc)
 {
