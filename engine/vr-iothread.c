@@ -67,8 +67,12 @@ typedef struct {
     void *opaque;
 } NotifierSource;
 
+/* The notifier holds a reference to its context: a device's worker may still raise it after
+ * the I/O thread stopped (teardown stops the thread before the devices), and the context must
+ * then still be there to be woken, if in vain. */
 struct VrIoNotifier {
     NotifierSource *src;
+    GMainContext *context;
 };
 
 static gboolean notifier_prepare(GSource *s, gint *timeout)
@@ -104,6 +108,7 @@ VrIoNotifier *vr_io_notifier_new(VrIoThread *t, void (*fn)(void *opaque), void *
     n->src = (NotifierSource *) g_source_new(&notifier_funcs, sizeof(NotifierSource));
     n->src->fn = fn;
     n->src->opaque = opaque;
+    n->context = g_main_context_ref(t->context);
     g_source_attach(&n->src->source, t->context);
     return n;
 }
@@ -111,7 +116,7 @@ VrIoNotifier *vr_io_notifier_new(VrIoThread *t, void (*fn)(void *opaque), void *
 void vr_io_notifier_raise(VrIoNotifier *n)
 {
     if (g_atomic_int_compare_and_exchange(&n->src->raised, 0, 1))
-        g_main_context_wakeup(g_source_get_context(&n->src->source));
+        g_main_context_wakeup(n->context);
 }
 
 void vr_io_notifier_free(VrIoNotifier *n)
@@ -120,5 +125,6 @@ void vr_io_notifier_free(VrIoNotifier *n)
         return;
     g_source_destroy(&n->src->source);
     g_source_unref(&n->src->source);
+    g_main_context_unref(n->context);
     g_free(n);
 }

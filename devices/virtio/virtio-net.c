@@ -30,6 +30,7 @@ typedef struct {
     GMutex lock; /* link, backlog, refused, stats */
     bool link_up;
     GQueue backlog; /* RxFrame *, oldest first */
+    bool writing;   /* its head is off it while written to the guest, and still counts */
     bool refused;   /* the backend was told there is no room */
     VrVirtioNetStats stats;
 
@@ -256,12 +257,14 @@ static void receive(VrVirtioNet *n, VrVirtqueue *vq)
          * empties the backlog. */
         g_mutex_lock(&n->lock);
         RxFrame *f = g_queue_pop_head(&n->backlog);
+        n->writing = f != NULL;
         g_mutex_unlock(&n->lock);
         if (!f)
             break;
         int r = put_frame(n, vq, f);
         if (r == PUT_NO_BUFFERS) {
             g_mutex_lock(&n->lock);
+            n->writing = false;
             if (n->link_up)
                 g_queue_push_head(&n->backlog, f);
             else
@@ -274,6 +277,7 @@ static void receive(VrVirtioNet *n, VrVirtqueue *vq)
             break;
         }
         g_mutex_lock(&n->lock);
+        n->writing = false;
         if (r == PUT_DONE)
             n->stats.rx_frames++;
         else
@@ -309,7 +313,7 @@ static bool net_receive(void *opaque, const uint8_t *data, size_t len, unsigned 
         g_mutex_unlock(&n->lock);
         return true;
     }
-    if (g_queue_get_length(&n->backlog) >= VR_VIRTIO_NET_RX_BACKLOG) {
+    if (g_queue_get_length(&n->backlog) + n->writing >= VR_VIRTIO_NET_RX_BACKLOG) {
         n->refused = true;
         n->stats.rx_dropped++;
         g_mutex_unlock(&n->lock);
