@@ -702,7 +702,7 @@ typedef struct {
     bool gate_closed; /* requests wait in the hook while closed */
     unsigned in_hook;
     unsigned delay_us[VR_VIRTIO_BLK_QUEUE_SIZE]; /* by order of arrival */
-    bool hold_first;     /* the first request waits in the hook until first_released */
+    bool hold_first; /* the first request waits in the hook until first_released */
     bool first_released;
     unsigned arrivals;
     const char *path;      /* checked when a flush starts */
