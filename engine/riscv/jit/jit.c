@@ -896,6 +896,21 @@ static void emit_fp_store(Cg *g, const VrInsn *ip, unsigned index, unsigned size
 
 /* An FP operation through its helper: integer registers it reads go to the hart first, one
  * it writes comes back after. */
+/* The call of an FP helper, the volatile registers saved: an integer register it writes
+ * comes back from the hart after it (the caller-saved ones with the others). */
+static void emit_fp_call(Cg *g, const VrInsn *ip, FpHelper fn)
+{
+    X86 *a = &g->a;
+    x_mov_rr(a, true, RDI, RBX);
+    x_mov_ri(a, RSI, (uint64_t) (uintptr_t) ip);
+    x_mov_ri(a, RDX, (uint64_t) (uintptr_t) fn);
+    x_call_abs(a, (const void *) jit_fp_call);
+    restore_volatile(g);
+    if (fp_writes_x[ip->kind] && ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0 &&
+        !caller_saved(g->host_of[ip->rd]))
+        x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
+}
+
 static void emit_fp_helper(Cg *g, const VrInsn *ip, unsigned index, FpHelper fn)
 {
     X86 *a = &g->a;
@@ -910,16 +925,9 @@ static void emit_fp_helper(Cg *g, const VrInsn *ip, unsigned index, FpHelper fn)
         g->dirty &= ~(1u << ip->rd);
     }
     save_volatile(g, g->dirty);
-    x_mov_rr(a, true, RDI, RBX);
-    x_mov_ri(a, RSI, (uint64_t) (uintptr_t) ip);
-    x_mov_ri(a, RDX, (uint64_t) (uintptr_t) fn);
-    x_call_abs(a, (const void *) jit_fp_call);
-    restore_volatile(g);
-    if (fp_writes_x[op] && ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0) {
-        if (!caller_saved(g->host_of[ip->rd]))
-            x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
+    emit_fp_call(g, ip, fn);
+    if (fp_writes_x[op] && ip->rd != 0 && ip->rd < 32)
         g->dirty &= ~(1u << ip->rd);
-    }
     x_test_rr(a, false, RAX, RAX);
     add_illegal(g, ip, index, x_jcc(a, CC_NE));
 }
@@ -975,6 +983,17 @@ static void fp_boxed(Cg *g, Cold **c, const VrInsn *ip, unsigned index, unsigned
 {
     x_alu_mi(&g->a, false, ALU_CMP, RBX, FOFF(f) + 4, -1);
     fp_slow(g, c, ip, index, x_jcc(&g->a, CC_NE));
+}
+
+/* Stores host register r to fd, NaN-boxing a single. */
+static void fp_store_reg(Cg *g, unsigned fd, int r, bool dbl)
+{
+    if (dbl) {
+        x_store64(&g->a, RBX, FOFF(fd), r);
+    } else {
+        x_store32(&g->a, RBX, FOFF(fd), r);
+        x_store32_imm(&g->a, RBX, FOFF(fd) + 4, 0xffffffffu);
+    }
 }
 
 /* Stores xmm0 to fd, NaN-boxing a single. */
@@ -1175,12 +1194,7 @@ static bool emit_fp_fast(Cg *g, const VrInsn *ip, unsigned index)
                 x_bt_ri(a, 6, RAX, (uint8_t) bit);
             x_alu_rr(a, dbl, x ? ALU_XOR : ALU_OR, RAX, RCX);
         }
-        if (dbl) {
-            x_store64(a, RBX, FOFF(ip->rd), RAX);
-        } else {
-            x_store32(a, RBX, FOFF(ip->rd), RAX);
-            x_store32_imm(a, RBX, FOFF(ip->rd) + 4, 0xffffffffu);
-        }
+        fp_store_reg(g, ip->rd, RAX, dbl);
         emit_fs_dirty(g);
         break;
     }
@@ -1195,13 +1209,7 @@ static bool emit_fp_fast(Cg *g, const VrInsn *ip, unsigned index)
         break;
     }
     case FPK_MV_F: {
-        int r = src(g, ip->rs1, RAX);
-        if (dbl) {
-            x_store64(a, RBX, FOFF(ip->rd), r);
-        } else {
-            x_store32(a, RBX, FOFF(ip->rd), r);
-            x_store32_imm(a, RBX, FOFF(ip->rd) + 4, 0xffffffffu);
-        }
+        fp_store_reg(g, ip->rd, src(g, ip->rs1, RAX), dbl);
         emit_fs_dirty(g);
         break;
     }
@@ -1246,17 +1254,24 @@ static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
     c->join = a->p;
 }
 
+/* Leaves with an illegal instruction exception at instruction `index`, whose bits are raw;
+ * `dirty` as there. */
+static void emit_illegal_exit(Cg *g, uint64_t raw, uint32_t dirty, unsigned index)
+{
+    x_mov_ri(&g->a, RAX, CAUSE_ILLEGAL_INSTRUCTION);
+    x_store64(&g->a, RBX, OFF(jit_cause), RAX);
+    x_mov_ri(&g->a, RAX, raw);
+    x_store64(&g->a, RBX, OFF(jit_tval), RAX);
+    write_back(g, dirty);
+    exit_with(g, VR_JIT_EXIT_EXCEPTION, index);
+}
+
 static void emit_cold(Cg *g, const Cold *c)
 {
     X86 *a = &g->a;
     x_patch(c->jump_rel, a->p);
     if (c->kind == COLD_ILLEGAL) {
-        x_mov_ri(a, RAX, CAUSE_ILLEGAL_INSTRUCTION);
-        x_store64(a, RBX, OFF(jit_cause), RAX);
-        x_mov_ri(a, RAX, c->raw);
-        x_store64(a, RBX, OFF(jit_tval), RAX);
-        write_back(g, c->dirty);
-        exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
+        emit_illegal_exit(g, c->raw, c->dirty, c->index);
         return;
     }
     if (c->kind == COLD_FP) {
@@ -1269,24 +1284,12 @@ static void emit_cold(Cg *g, const Cold *c)
         save_volatile(g, c->dirty);
         if (fp_reads_x(op) && ip->rs1 != 0 && g->host_of[ip->rs1] >= 0)
             x_store64(a, RBX, XOFF(ip->rs1), g->host_of[ip->rs1]);
-        x_mov_rr(a, true, RDI, RBX);
-        x_mov_ri(a, RSI, (uint64_t) (uintptr_t) ip);
-        x_mov_ri(a, RDX, (uint64_t) (uintptr_t) fp_helpers[op]);
-        x_call_abs(a, (const void *) jit_fp_call);
-        restore_volatile(g);
-        if (fp_writes_x[op] && ip->rd != 0 && ip->rd < 32 && g->host_of[ip->rd] >= 0 &&
-            !caller_saved(g->host_of[ip->rd]))
-            x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
+        emit_fp_call(g, ip, fp_helpers[op]);
         x_test_rr(a, false, RAX, RAX);
         uint8_t *illegal = x_jcc(a, CC_NE);
         x_patch(x_jmp(a), c->join);
         x_patch(illegal, a->p);
-        x_mov_ri(a, RAX, CAUSE_ILLEGAL_INSTRUCTION);
-        x_store64(a, RBX, OFF(jit_cause), RAX);
-        x_mov_ri(a, RAX, vr_insn_raw(g->b, ip));
-        x_store64(a, RBX, OFF(jit_tval), RAX);
-        write_back(g, c->dirty);
-        exit_with(g, VR_JIT_EXIT_EXCEPTION, c->index);
+        emit_illegal_exit(g, vr_insn_raw(g->b, ip), c->dirty, c->index);
         return;
     }
     if (c->kind == COLD_ONE) {
