@@ -128,9 +128,12 @@ bool vproc_save_and_quit(VProc *p, const char *path, double timeout_s)
 {
     g_autofree char *keys = g_strdup_printf("\001cpause\nsavevm %s\nquit\n", path);
     vproc_type(p, keys);
-    if (vproc_wait(p, timeout_s) != 0)
+    if (vproc_wait(p, timeout_s) != 0 || !strstr(p->err->str, "state saved to")) {
+        /* What vireo said, for the failure's log. */
+        g_printerr("vireo (exit status %d) wrote to stderr:\n%s\n", p->status, p->err->str);
         return false;
-    return strstr(p->err->str, "state saved to") != NULL;
+    }
+    return true;
 }
 
 void vproc_free(VProc *p)
