@@ -1457,10 +1457,9 @@ static uint8_t *emit_budget_check(Cg *g)
 static void emit_back_edge(Cg *g)
 {
     X86 *a = &g->a;
-    uint8_t *fail[3];
-    unsigned n_fail = 2;
+    uint8_t *fail[2];
+    unsigned n_fail = 1;
     fail[0] = emit_request_check(g);
-    fail[1] = emit_budget_check(g);
     if (g->may_retire) {
         /* A store or an instruction run by the interpreter may have retired the block
          * itself; so may FENCE.I, but that leaves compiled code. */
@@ -1469,8 +1468,13 @@ static void emit_back_edge(Cg *g)
         x_alu_rm(a, false, ALU_CMP, RCX, RBX, OFF(code_epoch));
         fail[n_fail++] = x_jcc(a, CC_NE);
     }
-    x_alu_ri(a, true, ALU_SUB, BUDGET, (int32_t) g->b->n_insns);
-    x_patch(x_jmp(a), g->body);
+    /* The budget check of the entry, after the subtraction: the budget was positive when
+     * it is still above -n. */
+    int32_t n = (int32_t) g->b->n_insns;
+    x_alu_ri(a, true, ALU_SUB, BUDGET, n);
+    x_alu_ri(a, true, ALU_CMP, BUDGET, -n);
+    x_patch(x_jcc(a, CC_G), g->body);
+    x_alu_ri(a, true, ALU_ADD, BUDGET, n);
     for (unsigned i = 0; i < n_fail; i++)
         x_patch(fail[i], a->p);
     exit_jump(g, 0, g->b->vpc);
@@ -1509,16 +1513,67 @@ static bool emit_branch(Cg *g, const VrInsn *ip, unsigned index, int cc)
         g->dirty = dirty;
         return false;
     }
-    uint8_t *taken = x_jcc(a, cc);
     uint32_t dirty = g->dirty;
+    if ((uint64_t) ip->imm == g->b->vpc) {
+        /* A loop: the back edge in line, the way out after it. */
+        uint8_t *out = x_jcc(a, cc ^ 1);
+        emit_back_edge(g);
+        x_patch(out, a->p);
+        g->dirty = dirty;
+        exit_jump(g, 1, g->b->end_vpc);
+        return true;
+    }
+    uint8_t *taken = x_jcc(a, cc);
     exit_jump(g, 1, g->b->end_vpc);
     x_patch(taken, a->p);
     g->dirty = dirty;
-    if ((uint64_t) ip->imm == g->b->vpc)
-        emit_back_edge(g);
-    else
-        exit_jump(g, 0, (uint64_t) ip->imm);
+    exit_jump(g, 0, (uint64_t) ip->imm);
     return true;
+}
+
+/* Division and remainder with RISC-V's answers where x86 would trap: by zero, the quotient
+ * is all ones and the remainder the dividend; the most negative number divided by -1 gives
+ * itself and remainder 0 (as x / -1 = -x and x % -1 = 0 do in two's complement). The W forms
+ * work on the low 32 bits and sign-extend the result. */
+static void emit_div(Cg *g, const VrInsn *ip, bool sign, bool rem, bool w32)
+{
+    X86 *a = &g->a;
+    bool w = !w32;
+    operands(g, ip);
+    x_test_rr(a, w, RCX, RCX);
+    uint8_t *by_zero = x_jcc(a, CC_E);
+    uint8_t *by_minus_one = NULL;
+    if (sign) {
+        x_alu_ri(a, w, ALU_CMP, RCX, -1);
+        by_minus_one = x_jcc(a, CC_E);
+        if (w)
+            x_u8(a, 0x48); /* cqo */
+        x_u8(a, 0x99);     /* cdq */
+        x_f7(a, w, 7, RCX);
+    } else {
+        x_alu_rr(a, false, ALU_XOR, RDX, RDX);
+        x_f7(a, w, 6, RCX);
+    }
+    if (rem)
+        x_mov_rr(a, true, RAX, RDX);
+    uint8_t *done[2] = {x_jmp(a), NULL};
+    if (sign) {
+        x_patch(by_minus_one, a->p);
+        if (rem)
+            x_alu_rr(a, false, ALU_XOR, RAX, RAX);
+        else
+            x_f7(a, w, 3, RAX); /* neg */
+        done[1] = x_jmp(a);
+    }
+    x_patch(by_zero, a->p);
+    if (!rem)
+        x_mov_ri(a, RAX, UINT64_MAX);
+    for (unsigned i = 0; i < 2; i++)
+        if (done[i])
+            x_patch(done[i], a->p);
+    if (w32)
+        x_movsxd(a, RAX, RAX);
+    dst(g, ip->rd, RAX);
 }
 
 /* Whether an operation ends the compiled code by handing the block to the interpreter. */
@@ -1598,8 +1653,17 @@ static bool native(VrOp op)
     case VR_OP_SRAW:
     case VR_OP_MUL:
     case VR_OP_MULH:
+    case VR_OP_MULHSU:
     case VR_OP_MULHU:
     case VR_OP_MULW:
+    case VR_OP_DIV:
+    case VR_OP_DIVU:
+    case VR_OP_REM:
+    case VR_OP_REMU:
+    case VR_OP_DIVW:
+    case VR_OP_DIVUW:
+    case VR_OP_REMW:
+    case VR_OP_REMUW:
     case VR_OP_FENCE:
     case VR_OP_ADD_UW:
     case VR_OP_SH1ADD:
@@ -1749,6 +1813,24 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
         x_f7(a, true, op == VR_OP_MULH ? 5 : 4, RCX);
         dst(g, ip->rd, RDX);
         break;
+    case VR_OP_MULHSU:
+        /* The unsigned high half, less rs2 when rs1 is negative. */
+        operands(g, ip);
+        x_mov_rr(a, true, RSI, RAX);
+        x_shift_ri(a, true, SH_SAR, RSI, 63);
+        x_alu_rr(a, true, ALU_AND, RSI, RCX);
+        x_f7(a, true, 4, RCX);
+        x_alu_rr(a, true, ALU_SUB, RDX, RSI);
+        dst(g, ip->rd, RDX);
+        break;
+    case VR_OP_DIV: emit_div(g, ip, true, false, false); break;
+    case VR_OP_DIVU: emit_div(g, ip, false, false, false); break;
+    case VR_OP_REM: emit_div(g, ip, true, true, false); break;
+    case VR_OP_REMU: emit_div(g, ip, false, true, false); break;
+    case VR_OP_DIVW: emit_div(g, ip, true, false, true); break;
+    case VR_OP_DIVUW: emit_div(g, ip, false, false, true); break;
+    case VR_OP_REMW: emit_div(g, ip, true, true, true); break;
+    case VR_OP_REMUW: emit_div(g, ip, false, true, true); break;
     case VR_OP_FENCE:
         if (ip->rm)
             x_mfence(a);
@@ -1926,7 +2008,7 @@ static unsigned operand_fields(VrOp op)
 }
 
 /* Chooses the guest registers the block keeps in host registers: the most used ones. */
-static void allocate(Cg *g, unsigned n_slots)
+static void allocate(Cg *g, unsigned n_slots, bool loops)
 {
     unsigned uses[33] = {0};
     for (unsigned i = 0; i < n_slots; i++) {
@@ -1948,12 +2030,15 @@ static void allocate(Cg *g, unsigned n_slots)
         g->host_of[pinned_guest[i]] = pinned_host[i];
         uses[pinned_guest[i]] = 0;
     }
+    /* A register used once is worth a register only in a loop, where its load is made once
+     * before the body. */
+    unsigned min_uses = loops ? 1 : 2;
     for (unsigned k = 0; k < N_CACHE; k++) {
         unsigned best = 0;
         for (unsigned r = 1; r < 32; r++)
             if (uses[r] > uses[best])
                 best = r;
-        if (uses[best] < 2)
+        if (uses[best] < min_uses)
             break;
         g->host_of[best] = cache_regs[k];
         uses[best] = 0;
@@ -2043,7 +2128,10 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
     g->a.p = jit->rw + jit->used;
     uint8_t *start = g->a.p;
     X86 *a = &g->a;
-    allocate(g, n_slots);
+    const VrInsn *last = &b->insns[n_slots - 1];
+    bool loops = !to_interp && last->kind != VR_OP_JALR && last->kind != VR_OP_CONT &&
+                 (uint64_t) last->imm == b->vpc;
+    allocate(g, n_slots, loops);
 
     /* Entry: the budget allows a block (requests are for the jumps to check, see
      * emit_request_check). Jumps come here only from blocks of the current code epoch
@@ -2051,9 +2139,6 @@ bool vr_jit_compile(VrHart *h, VrBlock *b)
      * is current. */
     g->entry_fail_rel = emit_budget_check(g);
     x_alu_ri(a, true, ALU_SUB, BUDGET, (int32_t) b->n_insns);
-    const VrInsn *last = &b->insns[n_slots - 1];
-    bool loops = !to_interp && last->kind != VR_OP_JALR && last->kind != VR_OP_CONT &&
-                 (uint64_t) last->imm == b->vpc;
     /* A register the block writes before it reads needs no load, except in a loop, which
      * comes back to the body with the last round's values. */
     for (unsigned r = 1; r < 32; r++)
