@@ -364,6 +364,7 @@ typedef enum {
     COLD_LOAD,
     COLD_STORE,
     COLD_ONE,
+    COLD_INTERP, /* the instruction run by vr_interp_one instead (an AMO the TLB missed) */
     COLD_ILLEGAL,
     COLD_FP, /* an FP operation's helper, where the host FPU cannot give the result */
 } ColdKind;
@@ -1228,11 +1229,11 @@ static void emit_store(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
 /* An instruction the interpreter runs for compiled code (FP, CSR, atomics, the rarer ALU
  * operations): the guest registers go back to the hart first, and the destination comes
  * back after. */
-static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
+/* The call of vr_interp_one for ip, the guest registers in the hart (see emit_one); leaves
+ * the jump taken when it did not finish the instruction. */
+static uint8_t *emit_interp_call(Cg *g, const VrInsn *ip)
 {
     X86 *a = &g->a;
-    write_back(g, g->dirty);
-    g->dirty = 0;
     store_pinned(g);
     /* Counter CSRs read instret. */
     x_load64(a, RAX, RBX, OFF(jit_limit));
@@ -1247,10 +1248,80 @@ static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
     if (ip->rd != 0 && pinned(ip->rd) && !caller_saved(g->host_of[ip->rd]))
         x_load64(a, g->host_of[ip->rd], RBX, XOFF(ip->rd));
     x_alu_ri(a, false, ALU_CMP, RAX, VR_EXIT_ONE_DONE);
-    uint8_t *not_done = x_jcc(a, CC_NE);
+    return x_jcc(a, CC_NE);
+}
+
+static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
+{
+    write_back(g, g->dirty);
+    g->dirty = 0;
+    uint8_t *not_done = emit_interp_call(g, ip);
     /* It may have changed mstatus. */
     g->fs_on = g->fs_dirty = false;
     Cold *c = add_cold(g, COLD_ONE, index, not_done);
+    c->join = g->a.p;
+}
+
+/* An AMO on an address the write TLB maps: one locked x86 instruction (xchg, xadd, and/or/xor
+ * with no result wanted), else a cmpxchg loop. On a miss (also a misaligned address, which the
+ * probe's tag compare catches) vr_interp_one runs it, and raises its exception. */
+static void emit_amo(Cg *g, const VrInsn *ip, unsigned index)
+{
+    X86 *a = &g->a;
+    VrOp op = (VrOp) ip->kind;
+    bool w = op >= VR_OP_AMOSWAP_D; /* 64 bits: REX.W */
+    VrOp base = w ? op - (VR_OP_AMOSWAP_D - VR_OP_AMOSWAP_W) : op;
+    VrInsn at = *ip;
+    at.imm = 0;
+    uint32_t dirty = g->dirty; /* as before the instruction, for the interpreter's run of it */
+    int va;
+    uint8_t *miss = emit_tlb_probe(g, &at, w ? 8 : 4, true, &va);
+    /* rdx = the host address; rcx = rs2. */
+    x_lea_sib(a, RDX, RAX, va, 0);
+    src_into(g, ip->rs2, RCX);
+    int old = RCX;
+    if (base == VR_OP_AMOSWAP_W) {
+        x_rex(a, w, RCX, 0, RDX, false);
+        x_u8(a, 0x87); /* xchg [rdx], rcx */
+        x_modrm_mem(a, RCX, RDX, 0);
+    } else if (base == VR_OP_AMOADD_W) {
+        x_u8(a, 0xf0);
+        x_rex(a, w, RCX, 0, RDX, false);
+        x_u8(a, 0x0f);
+        x_u8(a, 0xc1); /* lock xadd [rdx], rcx */
+        x_modrm_mem(a, RCX, RDX, 0);
+    } else {
+        uint8_t alu = base == VR_OP_AMOAND_W ? 0x21 : base == VR_OP_AMOOR_W ? 0x09 : 0x31;
+        if (ip->rd == 0) {
+            x_u8(a, 0xf0);
+            x_rex(a, w, RCX, 0, RDX, false);
+            x_u8(a, alu); /* lock and/or/xor [rdx], rcx */
+            x_modrm_mem(a, RCX, RDX, 0);
+        } else {
+            /* rax = [rdx]; again: rsi = rax op rcx; lock cmpxchg [rdx], rsi */
+            x_rex(a, w, RAX, 0, RDX, false);
+            x_u8(a, 0x8b);
+            x_modrm_mem(a, RAX, RDX, 0);
+            uint8_t *again = a->p;
+            x_mov_rr(a, true, RSI, RAX);
+            x_alu_rr(a, w, alu == 0x21 ? ALU_AND : alu == 0x09 ? ALU_OR : ALU_XOR, RSI, RCX);
+            x_u8(a, 0xf0);
+            x_rex(a, w, RSI, 0, RDX, false);
+            x_u8(a, 0x0f);
+            x_u8(a, 0xb1);
+            x_modrm_mem(a, RSI, RDX, 0);
+            x_patch(x_jcc(a, CC_NE), again);
+            old = RAX;
+        }
+    }
+    if (ip->rd != 0) {
+        if (!w)
+            x_movsxd(a, old, old);
+        dst(g, ip->rd, old);
+    }
+    Cold *c = add_cold(g, COLD_INTERP, index, miss);
+    c->dirty = dirty;
+    c->ip = ip;
     c->join = a->p;
 }
 
@@ -1292,7 +1363,13 @@ static void emit_cold(Cg *g, const Cold *c)
         emit_illegal_exit(g, vr_insn_raw(g->b, ip), c->dirty, c->index);
         return;
     }
-    if (c->kind == COLD_ONE) {
+    if (c->kind == COLD_INTERP) {
+        write_back(g, c->dirty);
+        uint8_t *not_done = emit_interp_call(g, c->ip);
+        x_patch(x_jmp(a), c->join);
+        x_patch(not_done, a->p);
+    }
+    if (c->kind == COLD_ONE || c->kind == COLD_INTERP) {
         /* eax: VR_EXIT_ONE_EXCEPTION (cause and tval are in the hart) or VR_EXIT_ONE_STATE. */
         x_alu_ri(a, false, ALU_CMP, RAX, VR_EXIT_ONE_STATE);
         uint8_t *exc = x_jcc(a, CC_NE);
@@ -1664,6 +1741,16 @@ static bool native(VrOp op)
     case VR_OP_DIVUW:
     case VR_OP_REMW:
     case VR_OP_REMUW:
+    case VR_OP_AMOSWAP_W:
+    case VR_OP_AMOADD_W:
+    case VR_OP_AMOXOR_W:
+    case VR_OP_AMOAND_W:
+    case VR_OP_AMOOR_W:
+    case VR_OP_AMOSWAP_D:
+    case VR_OP_AMOADD_D:
+    case VR_OP_AMOXOR_D:
+    case VR_OP_AMOAND_D:
+    case VR_OP_AMOOR_D:
     case VR_OP_FENCE:
     case VR_OP_ADD_UW:
     case VR_OP_SH1ADD:
@@ -1831,6 +1918,16 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
     case VR_OP_DIVUW: emit_div(g, ip, false, false, true); break;
     case VR_OP_REMW: emit_div(g, ip, true, true, true); break;
     case VR_OP_REMUW: emit_div(g, ip, false, true, true); break;
+    case VR_OP_AMOSWAP_W:
+    case VR_OP_AMOADD_W:
+    case VR_OP_AMOXOR_W:
+    case VR_OP_AMOAND_W:
+    case VR_OP_AMOOR_W:
+    case VR_OP_AMOSWAP_D:
+    case VR_OP_AMOADD_D:
+    case VR_OP_AMOXOR_D:
+    case VR_OP_AMOAND_D:
+    case VR_OP_AMOOR_D: emit_amo(g, ip, index); break;
     case VR_OP_FENCE:
         if (ip->rm)
             x_mfence(a);
@@ -2076,7 +2173,7 @@ static void allocate(Cg *g, unsigned n_slots, bool loops)
         VrOp op = (VrOp) g->b->insns[i].kind;
         /* FP helpers only compute. */
         if ((!native(op) && !fp_helpers[op]) || (op >= VR_OP_SB && op <= VR_OP_SD) ||
-            op == VR_OP_FSW || op == VR_OP_FSD)
+            op == VR_OP_FSW || op == VR_OP_FSD || (op >= VR_OP_AMOSWAP_W && op <= VR_OP_AMOOR_D))
             g->may_retire = true;
         /* An FP operation on the host FPU leaves its integer result in rd's host register. */
         bool writes_rd =
