@@ -1262,6 +1262,13 @@ static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
     c->join = g->a.p;
 }
 
+/* The AMOs compiled in line (emit_amo). */
+static bool amo_in_line(VrOp op)
+{
+    return (op >= VR_OP_AMOSWAP_W && op <= VR_OP_AMOOR_W) ||
+           (op >= VR_OP_AMOSWAP_D && op <= VR_OP_AMOOR_D);
+}
+
 /* An AMO on an address the write TLB maps: one locked x86 instruction (xchg, xadd, and/or/xor
  * with no result wanted), else a cmpxchg loop. On a miss (also a misaligned address, which the
  * probe's tag compare catches) vr_interp_one runs it, and raises its exception. */
@@ -1672,6 +1679,8 @@ static bool leaves_to_interp(VrOp op)
 /* Whether an operation is compiled to host code (the rest run through vr_interp_one). */
 static bool native(VrOp op)
 {
+    if (amo_in_line(op))
+        return true;
     switch (op) {
     case VR_OP_NOP:
     case VR_OP_LI:
@@ -1741,16 +1750,6 @@ static bool native(VrOp op)
     case VR_OP_DIVUW:
     case VR_OP_REMW:
     case VR_OP_REMUW:
-    case VR_OP_AMOSWAP_W:
-    case VR_OP_AMOADD_W:
-    case VR_OP_AMOXOR_W:
-    case VR_OP_AMOAND_W:
-    case VR_OP_AMOOR_W:
-    case VR_OP_AMOSWAP_D:
-    case VR_OP_AMOADD_D:
-    case VR_OP_AMOXOR_D:
-    case VR_OP_AMOAND_D:
-    case VR_OP_AMOOR_D:
     case VR_OP_FENCE:
     case VR_OP_ADD_UW:
     case VR_OP_SH1ADD:
@@ -1798,6 +1797,10 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
     }
     if (!native(op)) {
         emit_one(g, ip, index);
+        return false;
+    }
+    if (amo_in_line(op)) {
+        emit_amo(g, ip, index);
         return false;
     }
     switch (op) {
@@ -1918,16 +1921,6 @@ static bool emit_insn(Cg *g, const VrInsn *ip, unsigned index)
     case VR_OP_DIVUW: emit_div(g, ip, false, false, true); break;
     case VR_OP_REMW: emit_div(g, ip, true, true, true); break;
     case VR_OP_REMUW: emit_div(g, ip, false, true, true); break;
-    case VR_OP_AMOSWAP_W:
-    case VR_OP_AMOADD_W:
-    case VR_OP_AMOXOR_W:
-    case VR_OP_AMOAND_W:
-    case VR_OP_AMOOR_W:
-    case VR_OP_AMOSWAP_D:
-    case VR_OP_AMOADD_D:
-    case VR_OP_AMOXOR_D:
-    case VR_OP_AMOAND_D:
-    case VR_OP_AMOOR_D: emit_amo(g, ip, index); break;
     case VR_OP_FENCE:
         if (ip->rm)
             x_mfence(a);
@@ -2173,7 +2166,7 @@ static void allocate(Cg *g, unsigned n_slots, bool loops)
         VrOp op = (VrOp) g->b->insns[i].kind;
         /* FP helpers only compute. */
         if ((!native(op) && !fp_helpers[op]) || (op >= VR_OP_SB && op <= VR_OP_SD) ||
-            op == VR_OP_FSW || op == VR_OP_FSD || (op >= VR_OP_AMOSWAP_W && op <= VR_OP_AMOOR_D))
+            op == VR_OP_FSW || op == VR_OP_FSD || amo_in_line(op))
             g->may_retire = true;
         /* An FP operation on the host FPU leaves its integer result in rd's host register. */
         bool writes_rd =
