@@ -1226,9 +1226,6 @@ static void emit_store(Cg *g, const VrInsn *ip, unsigned index, unsigned size)
     emit_store_value(g, ip, index, size, v, v < 0 && ip->rs2 != 0 ? XOFF(ip->rs2) : 0);
 }
 
-/* An instruction the interpreter runs for compiled code (FP, CSR, atomics, the rarer ALU
- * operations): the guest registers go back to the hart first, and the destination comes
- * back after. */
 /* The call of vr_interp_one for ip, the guest registers in the hart (see emit_one); leaves
  * the jump taken when it did not finish the instruction. */
 static uint8_t *emit_interp_call(Cg *g, const VrInsn *ip)
@@ -1251,6 +1248,9 @@ static uint8_t *emit_interp_call(Cg *g, const VrInsn *ip)
     return x_jcc(a, CC_NE);
 }
 
+/* An instruction the interpreter runs for compiled code (CSR, the rarer atomics and ALU
+ * operations): the guest registers go back to the hart first, and the destination comes
+ * back after. */
 static void emit_one(Cg *g, const VrInsn *ip, unsigned index)
 {
     write_back(g, g->dirty);
@@ -1288,35 +1288,20 @@ static void emit_amo(Cg *g, const VrInsn *ip, unsigned index)
     src_into(g, ip->rs2, RCX);
     int old = RCX;
     if (base == VR_OP_AMOSWAP_W) {
-        x_rex(a, w, RCX, 0, RDX, false);
-        x_u8(a, 0x87); /* xchg [rdx], rcx */
-        x_modrm_mem(a, RCX, RDX, 0);
+        x_rm_mem(a, false, w, 0x87, -1, RCX, RDX); /* xchg [rdx], rcx */
     } else if (base == VR_OP_AMOADD_W) {
-        x_u8(a, 0xf0);
-        x_rex(a, w, RCX, 0, RDX, false);
-        x_u8(a, 0x0f);
-        x_u8(a, 0xc1); /* lock xadd [rdx], rcx */
-        x_modrm_mem(a, RCX, RDX, 0);
+        x_rm_mem(a, true, w, 0x0f, 0xc1, RCX, RDX); /* lock xadd [rdx], rcx */
     } else {
-        uint8_t alu = base == VR_OP_AMOAND_W ? 0x21 : base == VR_OP_AMOOR_W ? 0x09 : 0x31;
+        X86Alu alu = base == VR_OP_AMOAND_W ? ALU_AND : base == VR_OP_AMOOR_W ? ALU_OR : ALU_XOR;
         if (ip->rd == 0) {
-            x_u8(a, 0xf0);
-            x_rex(a, w, RCX, 0, RDX, false);
-            x_u8(a, alu); /* lock and/or/xor [rdx], rcx */
-            x_modrm_mem(a, RCX, RDX, 0);
+            x_rm_mem(a, true, w, (alu << 3) | 1, -1, RCX, RDX); /* lock op [rdx], rcx */
         } else {
             /* rax = [rdx]; again: rsi = rax op rcx; lock cmpxchg [rdx], rsi */
-            x_rex(a, w, RAX, 0, RDX, false);
-            x_u8(a, 0x8b);
-            x_modrm_mem(a, RAX, RDX, 0);
+            x_rm_mem(a, false, w, 0x8b, -1, RAX, RDX);
             uint8_t *again = a->p;
             x_mov_rr(a, true, RSI, RAX);
-            x_alu_rr(a, w, alu == 0x21 ? ALU_AND : alu == 0x09 ? ALU_OR : ALU_XOR, RSI, RCX);
-            x_u8(a, 0xf0);
-            x_rex(a, w, RSI, 0, RDX, false);
-            x_u8(a, 0x0f);
-            x_u8(a, 0xb1);
-            x_modrm_mem(a, RSI, RDX, 0);
+            x_alu_rr(a, w, alu, RSI, RCX);
+            x_rm_mem(a, true, w, 0x0f, 0xb1, RSI, RDX);
             x_patch(x_jcc(a, CC_NE), again);
             old = RAX;
         }

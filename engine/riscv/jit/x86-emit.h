@@ -479,6 +479,19 @@ static inline void x_vex_0f38_mem(X86 *a, bool w, uint8_t opc, int reg, int vreg
     x_modrm_mem(a, reg, base, disp);
 }
 
+/* op [base], reg for an opcode of one byte or, with 0x0F before it, two (opc2 >= 0); lock
+ * puts the LOCK prefix first (xadd, cmpxchg, the ALU operations). */
+static inline void x_rm_mem(X86 *a, bool lock, bool w, int opc1, int opc2, int reg, int base)
+{
+    if (lock)
+        x_u8(a, 0xf0);
+    x_rex(a, w, reg, 0, base, false);
+    x_u8(a, (uint8_t) opc1);
+    if (opc2 >= 0)
+        x_u8(a, (uint8_t) opc2);
+    x_modrm_mem(a, reg, base, 0);
+}
+
 /* Jumps with a 32-bit displacement; they return where the displacement goes. */
 static inline uint8_t *x_jcc(X86 *a, int cc)
 {
