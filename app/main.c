@@ -8,6 +8,7 @@
 #include "vireo-cli.h"
 #include "vireo-config.h"
 #include "vireo-i18n.h"
+#include "vr-machine.h"
 
 static void usage(FILE *out)
 {
@@ -89,12 +90,8 @@ static gboolean is_gui_invocation(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    /* GLib makes the C locale of g_ascii_strtoull() on its first use, under the lock that
-     * all of GLib's one-time initialisations share. A thread that waits for that lock may
-     * come back with errno set, which g_ascii_string_to_unsigned() then takes for a parse
-     * error: "cpu0" in a state file failed to parse now and then while the I/O thread was
-     * starting. Made here, before any other thread exists, it is never waited for. */
-    (void) g_ascii_strtoull("0", NULL, 10);
+    /* Before any thread: the desktop app's threads start before any machine does. */
+    vr_glib_numbers_ready();
     vireo_i18n_init();
     if (is_gui_invocation(argc, argv)) {
 #ifdef VIREO_HAVE_GUI

@@ -347,6 +347,11 @@ size_t vr_machine_console_input(VrMachine *m, const uint8_t *data, size_t len)
 
 /* ---- life cycle ---- */
 
+void vr_glib_numbers_ready(void)
+{
+    (void) g_ascii_strtoull("0", NULL, 10);
+}
+
 static VrMachine *machine_new(const VrMachineConfig *cfg, bool boot, GError **error)
 {
     const VrBoardInfo *board = vr_board_for_config(cfg, error);
@@ -367,11 +372,8 @@ static VrMachine *machine_new(const VrMachineConfig *cfg, bool boot, GError **er
     vr_clock_init(&m->clock);
     vr_clock_pause(&m->clock);
     m->as = vr_address_space_new();
-    /* GLib's C locale is made on the first g_ascii_strtoull() under a lock all of GLib's
-     * one-time initialisations share, and waiting for it can leave errno set, which
-     * g_ascii_string_to_unsigned() takes for a parse error. The board and a restore parse
-     * numbers while the I/O thread starts: make the locale before it does. */
-    (void) g_ascii_strtoull("0", NULL, 10);
+    /* The board and a restore parse numbers while the I/O thread starts. */
+    vr_glib_numbers_ready();
     m->io = vr_iothread_new("vireo-io");
     if (!board->build(m, error))
         return NULL;

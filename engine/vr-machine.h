@@ -147,6 +147,14 @@ typedef enum {
     VR_INPUT_N,
 } VrInputDevice;
 
+/* Makes GLib's C locale, which g_ascii_strtoull() makes on its first use under the lock
+ * all of GLib's one-time initialisations share. A thread that waits for that lock can come
+ * back with errno set, and g_ascii_string_to_unsigned() takes that for a parse error ("cpu0"
+ * in a state file failed to parse now and then while a machine's I/O thread started).
+ * Called before other threads exist (vireo's main(), vr_machine_new()), it is never waited
+ * for. */
+void vr_glib_numbers_ready(void);
+
 /* Builds the machine: board, RAM, devices, boot images. Errors name what is wrong (a
  * missing file, a kernel that is not a kernel, more memory than the host has, ...). */
 VrMachine *vr_machine_new(const VrMachineConfig *cfg, GError **error);
