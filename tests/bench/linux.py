@@ -110,6 +110,10 @@ def build(out, workloads, extra):
     for tool, package in ((GUEST_CC, "gcc-riscv64-linux-gnu"), (NATIVE_CC, "gcc")):
         if not shutil.which(tool):
             sys.exit("linux.py: %s not found (Debian: apt-get install %s)" % (tool, package))
+    # The cross compiler comes without its C library, which a static init needs.
+    if not os.path.exists("/usr/riscv64-linux-gnu/include/stdio.h"):
+        sys.exit("linux.py: the riscv64 C library for %s is missing (Debian: apt-get install "
+                 "libc6-dev-riscv64-cross)" % GUEST_CC)
     for w in workloads:
         flags = COMMON_FLAGS + flags_for(w, extra)
         src = os.path.join(bench, w + ".c")
