@@ -22,7 +22,7 @@
 #include "vr-sdl-viewer.h"
 #endif
 #ifdef VIREO_HAVE_GUI
-#include "vireo-run-window.h"
+#include "vireo-gui-module.h"
 #endif
 
 /* The window --display asks for. */
@@ -58,7 +58,8 @@ typedef struct {
     VrSdlViewer *viewer; /* --display sdl */
 #endif
 #ifdef VIREO_HAVE_GUI
-    VireoRunWindow *window; /* --display gtk */
+    const VireoGuiModule *gui; /* --display gtk: the module of the window */
+    VireoRunWindow *window;
 #endif
     guint sound_note; /* the sound backend's status, said once a moment after the start */
 } RunSession;
@@ -638,7 +639,7 @@ static void on_event(VrMachine *m, const VrMachineEvent *ev, void *data)
 #endif
 #ifdef VIREO_HAVE_GUI
         if (s->window)
-            vireo_run_window_update(s->window);
+            s->gui->run_window_update(s->window);
 #endif
         break;
     case VR_EVENT_MEDIA_CHANGED:
@@ -846,13 +847,14 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, VrMachin
 #endif
 #ifdef VIREO_HAVE_GUI
     if (viewer_ok && viewer == VIEWER_GTK) {
-        s.window = vireo_run_window_new(m, title, on_viewer_closed, &s, &error);
+        s.gui = vireo_gui_load(&error);
+        s.window = s.gui ? s.gui->run_window_new(m, title, on_viewer_closed, &s, &error) : NULL;
         if (!s.window) {
             vireo_cli_error("run", "%s: %s", option, error->message);
             viewer_ok = false;
         } else {
             const char *why = NULL;
-            if (vireo_run_window_through_gl(s.window, &why))
+            if (s.gui->run_window_through_gl(s.window, &why))
                 note("%s", _("vireo: the screen is drawn with Vulkan and shown through OpenGL"));
             else if (why)
                 note(_("vireo: the screen's frames are copied by the CPU: %s"), why);
@@ -916,7 +918,8 @@ static int run_machine(const VrMachineConfig *cfg, const char *restore, VrMachin
     g_clear_pointer(&s.viewer, vr_sdl_viewer_free);
 #endif
 #ifdef VIREO_HAVE_GUI
-    g_clear_pointer(&s.window, vireo_run_window_free);
+    if (s.window)
+        s.gui->run_window_free(s.window);
 #endif
     active_session = NULL;
     g_main_loop_unref(s.loop);

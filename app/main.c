@@ -7,6 +7,9 @@
 
 #include "vireo-cli.h"
 #include "vireo-config.h"
+#ifdef VIREO_HAVE_GUI
+#include "vireo-gui-module.h"
+#endif
 #include "vireo-i18n.h"
 #include "vr-machine.h"
 
@@ -95,7 +98,13 @@ int main(int argc, char **argv)
     vireo_i18n_init();
     if (is_gui_invocation(argc, argv)) {
 #ifdef VIREO_HAVE_GUI
-        return vireo_gui_main(argc, argv);
+        g_autoptr(GError) error = NULL;
+        const VireoGuiModule *gui = vireo_gui_load(&error);
+        if (!gui) {
+            vireo_cli_error(NULL, "%s", error->message);
+            return VIREO_EXIT_FAILED;
+        }
+        return gui->gui_main(argc, argv);
 #else
         vireo_cli_error(NULL, _("this build has no desktop application (GTK 4, libadwaita, VTE "
                                 "or libosinfo were missing when it was built)"));

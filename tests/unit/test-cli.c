@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "vireo-config.h"
+
 static const char *vireo_path;
 static char *tmpdir;
 
@@ -239,6 +241,62 @@ static void test_pass(void)
     g_assert_cmpint(r.status, ==, 0);
     run_result_clear(&r);
 }
+
+/* A run without a window loads none of the window's libraries (GTK and those under it come
+ * with the desktop application's module only), so that they cost its start-up nothing. */
+static void test_run_loads_no_gtk(void)
+{
+    g_autofree char *elf = elf_reporting("pass-ld.elf", 1);
+    g_auto(GStrv) envp = g_get_environ();
+    envp = g_environ_setenv(envp, "LD_DEBUG", "libs", TRUE);
+    RunResult r = run_vireo_env(envp, "run", "--arch", "riscv64", "--bios", "none", "--kernel", elf,
+                                "--timeout", "20", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    /* The dynamic linker names every library it looks for. */
+    g_assert_nonnull(strstr(r.err, "libglib-2.0.so"));
+    g_assert_null(strstr(r.err, "libgtk-4.so"));
+    g_assert_null(strstr(r.err, "libadwaita-1.so"));
+    g_assert_null(strstr(r.err, "libvte-2.91"));
+    run_result_clear(&r);
+}
+
+#ifdef VIREO_HAVE_GUI
+/* The window's module missing (a vireo copied away from its build folder, with no installed
+ * module): the window cannot open, and says why. */
+static void test_gui_module_missing(void)
+{
+    g_autofree char *installed = g_build_filename(VIREO_MODULEDIR, "vireo-gui.so", NULL);
+    if (g_file_test(installed, G_FILE_TEST_EXISTS)) {
+        g_test_skip("a Vireo is installed on this machine (its module would be loaded)");
+        return;
+    }
+    g_autofree char *copy = g_build_filename(tmpdir, "vireo-copy", NULL);
+    g_autoptr(GFile) from = g_file_new_for_path(vireo_path);
+    g_autoptr(GFile) to = g_file_new_for_path(copy);
+    g_assert_true(g_file_copy(from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
+    g_assert_cmpint(g_chmod(copy, 0755), ==, 0);
+    const char *argv[] = {copy, NULL};
+    g_autofree char *out = NULL, *err = NULL;
+    int wait_status = 0;
+    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &wait_status, NULL));
+    g_test_message("stderr: %s", err);
+    g_assert_true(WIFEXITED(wait_status));
+    g_assert_cmpint(WEXITSTATUS(wait_status), ==, 1);
+    g_assert_nonnull(strstr(err, "vireo: the desktop application's module"));
+    g_assert_nonnull(strstr(err, installed));
+    g_assert_nonnull(strstr(err, "is missing"));
+    /* The command line works without it. */
+    const char *version_argv[] = {copy, "--version", NULL};
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    g_assert_true(g_spawn_sync(NULL, (char **) version_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &wait_status, NULL));
+    g_assert_true(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
+    g_assert_true(g_str_has_prefix(out, "vireo "));
+    g_remove(copy);
+}
+#endif
 
 static void test_fail_reports_number(void)
 {
@@ -1511,6 +1569,10 @@ int main(int argc, char **argv)
     g_assert_nonnull(tmpdir);
 
     g_test_add_func("/cli/pass", test_pass);
+    g_test_add_func("/cli/run-loads-no-gtk", test_run_loads_no_gtk);
+#ifdef VIREO_HAVE_GUI
+    g_test_add_func("/cli/gui-module-missing", test_gui_module_missing);
+#endif
     g_test_add_func("/cli/fail-reports-number", test_fail_reports_number);
     g_test_add_func("/cli/timeout", test_timeout);
     g_test_add_func("/cli/timeout-values", test_timeout_values);
