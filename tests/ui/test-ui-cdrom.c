@@ -97,8 +97,9 @@ static void test_change_and_eject(void)
     UI_WAIT_FOR(vireo_machine_get_state(m) == VIREO_MACHINE_RUNNING, 20000, "the machine to run");
     ui_screenshot(GTK_WIDGET(ui_window()), shot("cdrom-page"));
 
-    /* Change CD… (the chooser's answer, which a test cannot give through the portal). */
-    vireo_machine_page_change_cd(ui_page(), 0, two);
+    /* Change CD…, answered in the chooser. */
+    ui_click(ui_find_button(ui_page_widget("media_bar"), _("_Change CD…")));
+    ui_answer_chooser(_("Choose a CD Image"), _("ISO Images"), two, shot("chooser-cd"));
     UI_WAIT_FOR(media_shows("rescue-two.iso"), 5000, "the page to show the new disc");
     g_autofree char *changed = ini_cd_path("Discs");
     g_assert_cmpstr(changed, ==, two);

@@ -8,6 +8,7 @@
 #include "fake-iso.h"
 #include "ui-test.h"
 #include "vireo-i18n.h"
+#include "vireo-util.h"
 #include "vr-library.h"
 #include "riscv/riscv.h"
 
@@ -393,6 +394,31 @@ void ui_screenshot(GtkWidget *widget, const char *name)
     g_autoptr(GdkTexture) texture = ui_render(widget, name);
 }
 
+typedef struct {
+    GtkWidget *widget;
+    GdkPaintable *paintable;
+    int width, height;
+    GskRenderNode *node;
+} Capture;
+
+/* After a frame's layout and paint: every widget has its allocation, and nothing can queue a
+ * new layout before this handler returns. Snapshots taken between frames can meet a widget
+ * whose new allocation is still to come (a dialog filling in as it loads), which GTK warns
+ * about. */
+static void capture_after_paint(GdkFrameClock *clock, gpointer data)
+{
+    Capture *c = data;
+    if (c->node)
+        return;
+    c->width = gtk_widget_get_width(c->widget);
+    c->height = gtk_widget_get_height(c->widget);
+    if (c->width <= 0 || c->height <= 0)
+        return;
+    GtkSnapshot *snapshot = gtk_snapshot_new();
+    gdk_paintable_snapshot(c->paintable, snapshot, c->width, c->height);
+    c->node = gtk_snapshot_free_to_node(snapshot);
+}
+
 GdkTexture *ui_render(GtkWidget *widget, const char *name)
 {
     /* Let layout and drawing settle first. */
@@ -400,21 +426,20 @@ GdkTexture *ui_render(GtkWidget *widget, const char *name)
     const char *dir = g_getenv("VIREO_TEST_OUTPUT");
     g_assert_nonnull(dir);
     g_mkdir_with_parents(dir, 0755);
-    int width = gtk_widget_get_width(widget), height = gtk_widget_get_height(widget);
-    g_assert_cmpint(width, >, 0);
-    g_assert_cmpint(height, >, 0);
     g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new(widget);
-    g_autoptr(GskRenderNode) node = NULL;
-    /* A window between two frames (a widget just changed) may draw nothing yet: try again
-     * after its next frames. */
-    for (int tries = 0; !node && tries < 20; tries++) {
-        if (tries)
-            ui_iterate(100);
-        GtkSnapshot *snapshot = gtk_snapshot_new();
-        gdk_paintable_snapshot(paintable, snapshot, width, height);
-        node = gtk_snapshot_free_to_node(snapshot);
+    Capture c = {.widget = widget, .paintable = paintable};
+    GdkFrameClock *clock = gtk_widget_get_frame_clock(widget);
+    g_assert_nonnull(clock);
+    gulong handler = g_signal_connect(clock, "after-paint", G_CALLBACK(capture_after_paint), &c);
+    /* Until a frame has painted the widget at a size. */
+    for (int tries = 0; !c.node && tries < 40; tries++) {
+        gtk_widget_queue_draw(widget);
+        ui_iterate(50);
     }
-    g_assert_nonnull(node);
+    g_signal_handler_disconnect(clock, handler);
+    g_assert_nonnull(c.node);
+    g_autoptr(GskRenderNode) node = c.node;
+    int width = c.width, height = c.height;
     GskRenderer *renderer = gtk_native_get_renderer(gtk_widget_get_native(widget));
     graphene_rect_t bounds = GRAPHENE_RECT_INIT(0, 0, (float) width, (float) height);
     g_autoptr(GdkTexture) texture = gsk_renderer_render_texture(renderer, node, &bounds);
@@ -705,4 +730,61 @@ GtkWidget *ui_find_icon_button(GtkWidget *root, const char *icon)
             return found;
     }
     return NULL;
+}
+
+GtkWidget *ui_chooser(void)
+{
+    return ui_find_toplevel(GTK_TYPE_FILE_CHOOSER_DIALOG);
+}
+
+char *ui_chooser_folder(GtkWidget *dialog)
+{
+    GtkFileChooser *c = GTK_FILE_CHOOSER(dialog);
+    g_autoptr(GFile) folder = gtk_file_chooser_get_current_folder(c);
+    return folder ? g_file_get_path(folder) : NULL;
+}
+
+void ui_answer_chooser(const char *title, const char *first_filter, const char *path,
+                       const char *shot)
+{
+    GtkWidget *dialog = NULL;
+    UI_WAIT_FOR((dialog = ui_chooser()) != NULL, 10000, title);
+    UI_WAIT_FOR(gtk_widget_get_mapped(dialog), 5000, "the chooser on screen");
+    g_assert_cmpstr(gtk_window_get_title(GTK_WINDOW(dialog)), ==, title);
+    g_assert_true(gtk_window_get_modal(GTK_WINDOW(dialog)));
+    GtkFileChooser *c = GTK_FILE_CHOOSER(dialog);
+    g_autofree char *folder = NULL;
+    /* The dialog takes the folder once it has shown. */
+    UI_WAIT_FOR((folder = ui_chooser_folder(dialog)) != NULL, 5000, "the chooser's folder");
+    g_autoptr(GFile) expected = vireo_default_folder();
+    g_autofree char *expected_path = g_file_get_path(expected);
+    g_assert_cmpstr(folder, ==, expected_path);
+    g_autoptr(GListModel) filters = gtk_file_chooser_get_filters(c);
+    if (first_filter) {
+        g_assert_cmpuint(g_list_model_get_n_items(filters), >=, 1);
+        g_autoptr(GtkFileFilter) f = g_list_model_get_item(filters, 0);
+        g_assert_cmpstr(gtk_file_filter_get_name(f), ==, first_filter);
+    } else {
+        g_assert_cmpuint(g_list_model_get_n_items(filters), ==, 0);
+    }
+    if (shot)
+        ui_screenshot(dialog, shot);
+    if (path) {
+        g_autoptr(GFile) file = g_file_new_for_path(path);
+        g_autoptr(GError) error = NULL;
+        g_assert_true(gtk_file_chooser_set_file(c, file, &error));
+        g_assert_no_error(error);
+        /* The dialog selects the file once it has listed its folder. */
+        gboolean selected = FALSE;
+        for (int i = 0; i < 250 && !selected; i++) {
+            g_autoptr(GFile) now = gtk_file_chooser_get_file(c);
+            selected = now && g_file_equal(now, file);
+            if (!selected)
+                ui_iterate(20);
+        }
+        g_assert_true(selected);
+    }
+    gtk_dialog_response(GTK_DIALOG(dialog), path ? GTK_RESPONSE_ACCEPT : GTK_RESPONSE_CANCEL);
+    UI_WAIT_FOR(ui_chooser() == NULL, 5000, "the chooser to close");
+    ui_iterate(50);
 }
