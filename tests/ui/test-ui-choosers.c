@@ -40,6 +40,28 @@ static const char *subtitle(GtkWidget *root, const char *id)
     return adw_action_row_get_subtitle(ADW_ACTION_ROW(row));
 }
 
+static VireoAssistant *open_assistant(void)
+{
+    VireoAssistant *a = vireo_window_new_machine(ui_window());
+    UI_WAIT_FOR(gtk_widget_get_mapped(GTK_WIDGET(a)), 5000, "the assistant");
+    return a;
+}
+
+static void close_window(gpointer window)
+{
+    gtk_window_destroy(GTK_WINDOW(window));
+    ui_iterate(50);
+}
+
+/* The RISC-V test guest, or NULL (the test skipped) where it was not built. */
+static const char *echo_kernel(void)
+{
+    const char *kernel = ui_guest("echo.elf");
+    if (!kernel)
+        g_test_skip("no RISC-V test guest (echo.elf) was built: the cross compiler is missing");
+    return kernel;
+}
+
 /* The assistant's ISO and disk choosers: cancelled, nothing happens; answered, the image
  * becomes the machine's. */
 static void test_assistant_images(void)
@@ -47,8 +69,7 @@ static void test_assistant_images(void)
     g_autofree char *iso = ui_make_iso("homebrew-os.iso", "HOMEBREW_OS_0_1");
     g_autofree char *img = scratch_file("server.img", 64 << 20);
 
-    VireoAssistant *a = vireo_window_new_machine(ui_window());
-    UI_WAIT_FOR(gtk_widget_get_mapped(GTK_WIDGET(a)), 5000, "the assistant");
+    VireoAssistant *a = open_assistant();
     activate_row(GTK_WIDGET(a), "iso_row");
     ui_answer_chooser(_("Choose an ISO Image"), _("ISO Images"), NULL, "chooser-iso");
     g_assert_true(gtk_widget_get_mapped(ui_find(GTK_WIDGET(a), "iso_row")));
@@ -59,32 +80,26 @@ static void test_assistant_images(void)
     g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(ui_find(GTK_WIDGET(a), "name_row"))), ==,
                     "homebrew-os");
     g_assert_nonnull(strstr(subtitle(GTK_WIDGET(a), "os_row"), "homebrew-os.iso"));
-    gtk_window_destroy(GTK_WINDOW(a));
-    ui_iterate(50);
+    close_window(a);
 
-    a = vireo_window_new_machine(ui_window());
-    UI_WAIT_FOR(gtk_widget_get_mapped(GTK_WIDGET(a)), 5000, "the assistant");
+    a = open_assistant();
     activate_row(GTK_WIDGET(a), "disk_row");
     ui_answer_chooser(_("Choose a Disk Image"), _("Disk Images"), img, "chooser-disk");
     UI_WAIT_FOR(!vireo_assistant_is_detecting(a), 20000, "the image's detection");
     g_assert_cmpstr(gtk_editable_get_text(GTK_EDITABLE(ui_find(GTK_WIDGET(a), "name_row"))), ==,
                     "server");
     g_assert_nonnull(strstr(subtitle(GTK_WIDGET(a), "image_row"), img));
-    gtk_window_destroy(GTK_WINDOW(a));
-    ui_iterate(50);
+    close_window(a);
 }
 
 /* The assistant's kernel page: the kernel and initramfs choosers fill it in. */
 static void test_assistant_kernel(void)
 {
-    const char *kernel = ui_guest("echo.elf");
-    if (!kernel) {
-        g_test_skip("no RISC-V test guest (echo.elf) was built: the cross compiler is missing");
+    const char *kernel = echo_kernel();
+    if (!kernel)
         return;
-    }
     g_autofree char *initrd = scratch_file("initrd.cpio", 4096);
-    VireoAssistant *a = vireo_window_new_machine(ui_window());
-    UI_WAIT_FOR(gtk_widget_get_mapped(GTK_WIDGET(a)), 5000, "the assistant");
+    VireoAssistant *a = open_assistant();
     activate_row(GTK_WIDGET(a), "kernel_row");
     GtkWidget *choose_kernel = ui_find(GTK_WIDGET(a), "kernel_choose_button");
     UI_WAIT_FOR(gtk_widget_get_mapped(choose_kernel), 5000, "the kernel page");
@@ -97,19 +112,16 @@ static void test_assistant_kernel(void)
     ui_click(ui_find(GTK_WIDGET(a), "initrd_choose_button"));
     ui_answer_chooser(_("Choose an Initramfs"), _("All Files"), initrd, NULL);
     g_assert_cmpstr(subtitle(GTK_WIDGET(a), "initrd_file_row"), ==, initrd);
-    gtk_window_destroy(GTK_WINDOW(a));
-    ui_iterate(50);
+    close_window(a);
 }
 
 /* A machine's settings: the firmware, kernel and initramfs choosers write machine.ini, and
  * the attach-a-disk chooser adds a disk. */
 static void test_settings(void)
 {
-    const char *kernel = ui_guest("echo.elf");
-    if (!kernel) {
-        g_test_skip("no RISC-V test guest (echo.elf) was built: the cross compiler is missing");
+    const char *kernel = echo_kernel();
+    if (!kernel)
         return;
-    }
     g_autofree char *other = g_build_filename(ui_scratch_dir(), "other.elf", NULL);
     g_autofree char *contents = NULL;
     gsize length = 0;
@@ -160,8 +172,7 @@ static void test_settings(void)
     g_autoptr(GKeyFile) kf4 = ui_read_ini("Chosen");
     g_autofree char *attached = g_key_file_get_string(kf4, "disk 0", "path", NULL);
     g_assert_cmpstr(attached, ==, disk);
-    gtk_window_destroy(GTK_WINDOW(s));
-    ui_iterate(50);
+    close_window(s);
 }
 
 /* Preferences: the folder chooser sets the folder the other choosers open in. */
@@ -179,11 +190,9 @@ static void test_preferences_folder(void)
     g_assert_cmpstr(chosen, ==, images);
     g_assert_cmpstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(ui_find(prefs, "folder_row"))), ==,
                     images);
-    gtk_window_destroy(GTK_WINDOW(prefs));
-    ui_iterate(50);
+    close_window(prefs);
     /* The next chooser opens there. */
-    VireoAssistant *a = vireo_window_new_machine(ui_window());
-    UI_WAIT_FOR(gtk_widget_get_mapped(GTK_WIDGET(a)), 5000, "the assistant");
+    VireoAssistant *a = open_assistant();
     activate_row(GTK_WIDGET(a), "iso_row");
     GtkWidget *dialog = NULL;
     UI_WAIT_FOR((dialog = ui_chooser()) != NULL, 10000, "the ISO chooser");
@@ -192,9 +201,8 @@ static void test_preferences_folder(void)
     g_assert_cmpstr(folder, ==, images);
     gtk_dialog_response(GTK_DIALOG(dialog), GTK_RESPONSE_CANCEL);
     UI_WAIT_FOR(ui_chooser() == NULL, 5000, "the chooser to close");
-    gtk_window_destroy(GTK_WINDOW(a));
+    close_window(a);
     g_settings_set_string(vireo_settings(), "default-folder", ui_scratch_dir());
-    ui_iterate(50);
 }
 
 int main(int argc, char **argv)
