@@ -68,14 +68,12 @@ void ui_real_click_at(GtkWidget *widget, float x, float y);
 /* The newest toplevel window of type (dialogs, the assistant, settings). */
 GtkWidget *ui_find_toplevel(GType type);
 
-/* File choosers. GtkFileChooserNative shows GTK's own dialog where no desktop portal runs
- * (as under the tests' session bus): the chooser dialog on screen, or NULL; the folder it
- * shows; and the whole answer: waits for the chooser called title, checks that it is modal,
- * opened in the folder choosers start in (vireo_default_folder()) and offers first
- * the filter named first_filter (NULL: no filter), keeps a screenshot called shot (NULL:
- * none), and answers with path, selected in the dialog (NULL: Cancel). */
-GtkWidget *ui_chooser(void);
-char *ui_chooser_folder(GtkWidget *dialog);
+/* A file chooser answered as a person answers it. GtkFileChooserNative shows GTK's own
+ * dialog where no desktop portal runs (as under the tests' session bus): waits for the
+ * chooser called title, checks that it is modal, opened in the folder choosers start in
+ * (vireo_default_folder()) and offers first the filter named first_filter (NULL: no filter),
+ * keeps a screenshot called shot (NULL: none), and answers with path, selected in the dialog
+ * (NULL: Cancel). */
 void ui_answer_chooser(const char *title, const char *first_filter, const char *path,
                        const char *shot);
 
