@@ -783,8 +783,7 @@ void ui_answer_chooser(const char *title, const char *first_filter, const char *
                 ui_iterate(20);
         }
         g_assert_true(selected);
-    }
-    if (!path) {
+    } else {
         /* As long as a person takes at least: GTK 4.8's dialog closed while it still lists its
          * folder can warn that it snapshots a button with no allocation. */
         ui_wait_frames(dialog, 5);

@@ -173,11 +173,12 @@ static void run_result_clear(RunResult *r)
     g_free(r->err);
 }
 
-/* Runs vireo with the arguments up to NULL, in envp (NULL: this test's environment). */
-static RunResult run_vireo_va(char **envp, const char *first, va_list ap)
+/* Runs program (a vireo) with the arguments up to NULL, in envp (NULL: this test's
+ * environment). */
+static RunResult run_program_va(const char *program, char **envp, const char *first, va_list ap)
 {
     GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (char *) vireo_path);
+    g_ptr_array_add(argv, (char *) program);
     for (const char *a = first; a; a = va_arg(ap, const char *))
         g_ptr_array_add(argv, (char *) a);
     g_ptr_array_add(argv, NULL);
@@ -195,6 +196,22 @@ static RunResult run_vireo_va(char **envp, const char *first, va_list ap)
     g_test_message("status %d, stderr: %s", r.status, r.err);
     return r;
 }
+
+static RunResult run_vireo_va(char **envp, const char *first, va_list ap)
+{
+    return run_program_va(vireo_path, envp, first, ap);
+}
+
+#ifdef VIREO_HAVE_GUI
+static RunResult run_program(const char *program, const char *first, ...)
+{
+    va_list ap;
+    va_start(ap, first);
+    RunResult r = run_program_va(program, NULL, first, ap);
+    va_end(ap);
+    return r;
+}
+#endif
 
 static RunResult run_vireo(const char *first, ...)
 {
@@ -275,25 +292,17 @@ static void test_gui_module_missing(void)
     g_autoptr(GFile) to = g_file_new_for_path(copy);
     g_assert_true(g_file_copy(from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL));
     g_assert_cmpint(g_chmod(copy, 0755), ==, 0);
-    const char *argv[] = {copy, NULL};
-    g_autofree char *out = NULL, *err = NULL;
-    int wait_status = 0;
-    g_assert_true(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                               &wait_status, NULL));
-    g_test_message("stderr: %s", err);
-    g_assert_true(WIFEXITED(wait_status));
-    g_assert_cmpint(WEXITSTATUS(wait_status), ==, 1);
-    g_assert_nonnull(strstr(err, "vireo: the desktop application's module"));
-    g_assert_nonnull(strstr(err, installed));
-    g_assert_nonnull(strstr(err, "is missing"));
+    RunResult r = run_program(copy, NULL);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_nonnull(strstr(r.err, "vireo: the desktop application's module"));
+    g_assert_nonnull(strstr(r.err, installed));
+    g_assert_nonnull(strstr(r.err, "is missing"));
+    run_result_clear(&r);
     /* The command line works without it. */
-    const char *version_argv[] = {copy, "--version", NULL};
-    g_clear_pointer(&out, g_free);
-    g_clear_pointer(&err, g_free);
-    g_assert_true(g_spawn_sync(NULL, (char **) version_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &wait_status, NULL));
-    g_assert_true(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
-    g_assert_true(g_str_has_prefix(out, "vireo "));
+    r = run_program(copy, "--version", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_true(g_str_has_prefix(r.out, "vireo "));
+    run_result_clear(&r);
     g_remove(copy);
 }
 #endif
